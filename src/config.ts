@@ -1,0 +1,76 @@
+/**
+ * Configuration from environment variables, validated once at start-up.
+ * A bad value stops the process with a message naming the variable.
+ */
+import { z } from 'zod';
+import { parseDuration } from './shared/duration.js';
+import { parseMoneyToCents } from './shared/money.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TASK_QUEUE: z.string().min(1).default('requests'),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port.default(8000),
+  GATEWAY_AUTH: z.enum(['off', 'token']).default('off'),
+  GATEWAY_TOKENS_FILE: z.string().optional(),
+  CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+  SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),
+  SANDBOX_PORT: port.default(8081),
+  SANDBOX_DB: z.string().min(1).default('.temporal/sandbox.db'),
+  HIL_THRESHOLD: z
+    .string()
+    .default('5000')
+    .transform((v, ctx) => {
+      const cents = parseMoneyToCents(v);
+      if (cents === undefined || cents <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a positive amount with at most two decimals' });
+        return z.NEVER;
+      }
+      return cents;
+    }),
+  APPROVAL_TIMEOUT: z
+    .string()
+    .default('24h')
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 24h or 2d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  APPROVE_L2: bool.default(false),
+  METRICS_PORT: port.optional(),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** For entry points: parse the environment or print why not and exit 1. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The names engineers and scripts rely on: signals, queries, updates and search attributes,
+ * each defined once with its types and imported by the workflow and the client side alike.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { ApprovalDecision, ApprovalRecord, RunView, StepView, TimelineEvent } from './contracts.js';
+
+export const DEFAULT_TASK_QUEUE = 'requests';
+export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
+export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
+
+/** A person's decision on a pending approval; works the same from the gateway and `temporal workflow signal`. */
+export const approvalDecisionSignal = defineSignal<[ApprovalDecision]>('approvalDecision');
+
+/** The whole run view, the same shape as `GET /api/workflows/{id}`. */
+export const runQuery = defineQuery<RunView>('run');
+
+/** Timeline events with `seq` greater than the argument (0 or nothing for all of them). */
+export const timelineQuery = defineQuery<TimelineEvent[], [number?]>('timeline');
+
+/** Resolves when the run has settled: finished, or waiting for a person. Used by `POST /chat`. */
+export const waitSettledUpdate = defineUpdate<RunView>('waitSettled');
+
+export interface DecisionOutcome {
+  approval: ApprovalRecord;
+  /** The gated step once the run has acted on the decision (ran it, or rejected it). */
+  step: StepView;
+}
+
+/**
+ * Applies a decision like the signal does, then resolves once the run has acted on it.
+ * A decision the run ignores fails with an ApplicationFailure whose type is a DecisionErrorType.
+ */
+export const decideApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('decideApproval');
+
+export const DecisionErrorType = {
+  UnknownApproval: 'UnknownApproval',
+  AlreadyDecided: 'ApprovalAlreadyDecided',
+  Forbidden: 'ApprovalForbidden',
+} as const;
+export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
+
+export interface SessionRun {
+  workflow_id: string;
+  message: string;
+  started_at: string;
+}
+export interface SessionView {
+  session_id: string;
+  user_id: string;
+  created_at: string;
+  updated_at: string;
+  runs: SessionRun[];
+}
+/** Records a run in its session; sent with signal-with-start by the gateway. */
+export const sessionRunStartedSignal = defineSignal<[SessionRun]>('sessionRunStarted');
+export const sessionQuery = defineQuery<SessionView>('session');
+
+export const SearchAttributes = {
+  UserId: defineSearchAttributeKey('UserId', SearchAttributeType.KEYWORD),
+  SessionId: defineSearchAttributeKey('SessionId', SearchAttributeType.KEYWORD),
+  Intent: defineSearchAttributeKey('Intent', SearchAttributeType.KEYWORD),
+  RunStatus: defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD),
+  PendingApprovalIds: defineSearchAttributeKey('PendingApprovalIds', SearchAttributeType.KEYWORD_LIST),
+} as const;
+
+/** `name=Type` pairs for `temporal server start-dev --search-attribute`. */
+export const SEARCH_ATTRIBUTE_FLAGS = ['UserId=Keyword', 'SessionId=Keyword', 'Intent=Keyword', 'RunStatus=Keyword', 'PendingApprovalIds=KeywordList'];
+
+export function requestWorkflowIdFor(key: string): string {
+  return `req-${key}`;
+}
+export function sessionWorkflowIdFor(sessionId: string): string {
+  return `session-${sessionId}`;
+}
+
+/** An approval id names its run and step, so an approval id alone finds its workflow. */
+export function approvalIdFor(workflowId: string, stepId: string): string {
+  return `${workflowId}.${stepId}`;
+}
+export function parseApprovalId(approvalId: string): { workflowId: string; stepId: string } | undefined {
+  const dot = approvalId.lastIndexOf('.');
+  if (dot <= 0 || dot === approvalId.length - 1) return undefined;
+  const stepId = approvalId.slice(dot + 1);
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(stepId)) return undefined;
+  return { workflowId: approvalId.slice(0, dot), stepId };
+}
