@@ -1,0 +1,19 @@
+/**
+ * The closed set of ApplicationFailure types the system raises. Business failures are
+ * non-retryable; anything else an activity throws is retried by its retry policy.
+ */
+export const FailureType = {
+  /** The plan is malformed (duplicate ids, unknown dependency, cycle, bad tool args). */
+  InvalidPlan: 'InvalidPlan',
+  /** Tool arguments the outside system refused as invalid (4xx validation). */
+  InvalidToolArgs: 'InvalidToolArgs',
+  InsufficientFunds: 'InsufficientFunds',
+  UnknownAccount: 'UnknownAccount',
+  /** The same idempotency key was reused with a different request body. */
+  IdempotencyConflict: 'IdempotencyConflict',
+  /** Any other 4xx business refusal from an outside system. */
+  BusinessRuleViolation: 'BusinessRuleViolation',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = Object.values(FailureType);
