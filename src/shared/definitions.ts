@@ -65,6 +65,9 @@ export const SearchAttributes = {
   PendingApprovalIds: defineSearchAttributeKey('PendingApprovalIds', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
+/** Memo key holding the run's pending approval records (ApprovalRecord[]), read by the inbox. */
+export const PENDING_APPROVALS_MEMO = 'pendingApprovals';
+
 /** `name=Type` pairs for `temporal server start-dev --search-attribute`. */
 export const SEARCH_ATTRIBUTE_FLAGS = ['UserId=Keyword', 'SessionId=Keyword', 'Intent=Keyword', 'RunStatus=Keyword', 'PendingApprovalIds=KeywordList'];
 

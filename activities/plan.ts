@@ -1,0 +1,45 @@
+/** The planning activity: the rule-based planner plus the one lookup it needs (the requester's account). */
+import type { PlannerOutcome, RunSettings } from '../src/shared/contracts.js';
+import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
+import { planMessage } from '../src/shared/planner.js';
+
+export interface PlanRequestInput {
+  message: string;
+  user_id: string;
+  /** Workflow time at the start of the run, so "this week" is the same on every retry. */
+  today: string;
+}
+
+export interface PlanRequestResult {
+  outcome: PlannerOutcome;
+  settings: RunSettings;
+}
+
+export interface PlanActivityDeps {
+  sandboxUrl: string;
+  settings: RunSettings;
+}
+
+export function createPlanActivities(deps: PlanActivityDeps) {
+  // Account ownership does not change while the worker runs; one lookup per user is enough.
+  const accountByOwner = new Map<string, string | undefined>();
+
+  async function ownAccountOf(userId: string): Promise<string | undefined> {
+    if (accountByOwner.has(userId)) return accountByOwner.get(userId);
+    const url = `${deps.sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`;
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`account lookup failed: ${response.status} from ${url}`);
+    const body = (await response.json()) as { accounts?: { id: string }[] };
+    const account = body.accounts?.[0]?.id;
+    accountByOwner.set(userId, account);
+    return account;
+  }
+
+  return {
+    async planRequest(input: PlanRequestInput): Promise<PlanRequestResult> {
+      const from_account = await ownAccountOf(input.user_id);
+      const outcome = planMessage(input.message, { user_id: input.user_id, today: input.today, from_account });
+      return { outcome: PlannerOutcomeSchema.parse(outcome), settings: deps.settings };
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The worker: runs requestWorkflow and sessionWorkflow and their activities on the task queue.
+ * SIGINT/SIGTERM drain in-flight tasks before exit.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { loadConfigOrExit, type Config } from './config.js';
+import { temporalConnectionSettings } from './temporal-connection.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function createWorker(config: Config, connection: NativeConnection): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TASK_QUEUE,
+    workflowsPath: path.resolve(here, '../workflows/index' + path.extname(fileURLToPath(import.meta.url))),
+    activities: createActivities({
+      sandboxUrl: config.SANDBOX_URL,
+      settings: {
+        hil_threshold_cents: config.HIL_THRESHOLD,
+        approval_timeout_ms: config.APPROVAL_TIMEOUT,
+        approve_l2: config.APPROVE_L2,
+      },
+    }),
+    shutdownGraceTime: '10s',
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const connection = await NativeConnection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const worker = await createWorker(config, connection);
+  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
+  await worker.run();
+  await connection.close();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((err: unknown) => {
+    console.error('worker failed:', err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# One entry point for the local stack: start | stop | test | server | cli ...
+# Installs what is missing (npm dependencies, the temporal CLI), keeps state and logs in .temporal/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+STATE_DIR="$ROOT/.temporal"
+LOG_DIR="$STATE_DIR/logs"
+PID_DIR="$STATE_DIR/pids"
+TEMPORAL_CLI_VERSION="v1.5.1" # newest CLI release that `go install` accepts (later ones carry a replace directive)
+TEMPORAL_CACHE="${TEMPORAL_DEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporal-dev}"
+
+export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}"
+export TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8000}"
+export SANDBOX_PORT="${SANDBOX_PORT:-8081}"
+export SANDBOX_URL="${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+export SANDBOX_DB="${SANDBOX_DB:-$STATE_DIR/sandbox.db}"
+export TEMPORAL_UI_URL="${TEMPORAL_UI_URL:-http://localhost:$TEMPORAL_UI_PORT}"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'temporal-dev: %s\n' "$*" >&2; exit 1; }
+
+ensure_npm_deps() {
+  command -v node >/dev/null || die "Node.js 20+ is required (apt-get install nodejs npm)"
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm dependencies (npm ci)..."
+    npm ci --no-audit --no-fund --loglevel=error >"$STATE_DIR/npm-ci.log" 2>&1 \
+      || { tail -n 30 "$STATE_DIR/npm-ci.log" >&2; die "npm ci failed (log: .temporal/npm-ci.log)"; }
+  fi
+}
+
+# Sets TEMPORAL_BIN: the temporal on PATH, else one built once into the cache with go install.
+ensure_temporal_cli() {
+  if [ -n "${TEMPORAL_BIN:-}" ] && [ -x "$TEMPORAL_BIN" ]; then return; fi
+  if command -v temporal >/dev/null 2>&1; then TEMPORAL_BIN="$(command -v temporal)"; export TEMPORAL_BIN; return; fi
+  local cached="$TEMPORAL_CACHE/$TEMPORAL_CLI_VERSION/temporal"
+  if [ ! -x "$cached" ]; then
+    command -v go >/dev/null 2>&1 || die "the temporal CLI is not on PATH and Go is not installed to build it.
+Install it with 'brew install temporal', or from https://docs.temporal.io/cli, or install Go and run this again."
+    say "building the temporal CLI $TEMPORAL_CLI_VERSION with go install (once; a few minutes)..."
+    mkdir -p "$(dirname "$cached")"
+    GOBIN="$(dirname "$cached")" GOFLAGS="-mod=mod" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
+      || die "go install of the temporal CLI failed"
+  fi
+  TEMPORAL_BIN="$cached"
+  export TEMPORAL_BIN
+}
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing Debian's chromium for the browser tests..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$STATE_DIR/apt.log" 2>&1 \
+      || say "warning: could not install chromium (see .temporal/apt.log); browser tests will be skipped"
+  else
+    say "warning: /usr/bin/chromium is missing (apt-get install chromium); browser tests will be skipped"
+  fi
+}
+
+search_attribute_flags() {
+  node --import tsx -e "import('./src/shared/definitions.ts').then((m) => console.log(m.SEARCH_ATTRIBUTE_FLAGS.map((f) => '--search-attribute ' + f).join(' ')))"
+}
+
+server_args() {
+  # shellcheck disable=SC2046
+  echo server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
+    --db-filename "$STATE_DIR/temporal.db" --namespace default --log-level warn $(search_attribute_flags)
+}
+
+is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
+
+launch() { # name, command...
+  local name="$1"; shift
+  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+  echo $! >"$PID_DIR/$name.pid"
+}
+
+wait_http() { # url, what, seconds
+  local deadline=$((SECONDS + $3))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || die "$2 did not answer at $1 within $3 s (logs: .temporal/logs/)"
+    sleep 0.2
+  done
+}
+
+wait_temporal() {
+  local deadline=$((SECONDS + 60))
+  until "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || die "the Temporal server did not become healthy (log: .temporal/logs/temporal.log)"
+    sleep 0.2
+  done
+}
+
+cmd_start() {
+  mkdir -p "$LOG_DIR" "$PID_DIR"
+  for name in temporal sandbox worker gateway; do
+    if is_running "$name"; then die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"; fi
+  done
+  ensure_npm_deps
+  ensure_temporal_cli
+  # shellcheck disable=SC2046
+  launch temporal "$TEMPORAL_BIN" $(server_args)
+  launch sandbox node --import tsx src/sandbox/main.ts
+  wait_temporal
+  launch worker node --import tsx src/worker.ts
+  launch gateway node --import tsx src/gateway/main.ts
+  wait_http "$SANDBOX_URL/healthz" "the sandbox" 30
+  wait_http "http://127.0.0.1:$GATEWAY_PORT/readyz" "the gateway" 60
+  say "Stack is up:"
+  say "  Gateway + web page  http://127.0.0.1:$GATEWAY_PORT/   (API docs: /docs)"
+  say "  Temporal Web UI     http://localhost:$TEMPORAL_UI_PORT/"
+  say "  Temporal gRPC       $TEMPORAL_ADDRESS"
+  say "  Sandbox backend     $SANDBOX_URL"
+  say "  Logs                .temporal/logs/   Stop with ./temporal-dev.sh stop"
+}
+
+cmd_stop() {
+  local any=0
+  for name in gateway worker sandbox temporal; do
+    local pidfile="$PID_DIR/$name.pid"
+    [ -f "$pidfile" ] || continue
+    local pid; pid="$(cat "$pidfile")"
+    if kill -0 "$pid" 2>/dev/null; then
+      any=1
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      say "stopped $name"
+    fi
+    rm -f "$pidfile"
+  done
+  [ $any = 1 ] || say "nothing was running"
+}
+
+cmd_test() {
+  mkdir -p "$STATE_DIR"
+  ensure_npm_deps
+  ensure_temporal_cli
+  ensure_chromium
+  local report="$STATE_DIR/vitest-report.json" status=0
+  rm -f "$report"
+  npx tsc --noEmit -p . || status=$?
+  [ $status = 0 ] && { npx eslint . || status=$?; }
+  if [ $status = 0 ]; then
+    npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+  fi
+  if [ -f "$report" ]; then
+    node -e "const r = require(process.argv[1]); console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''))" "$report"
+  else
+    echo "0 passed, 1 failed"
+  fi
+  return $status
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  test) shift; cmd_test "$@" ;;
+  server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
+    # shellcheck disable=SC2046
+    exec "$TEMPORAL_BIN" $(server_args) ;;
+  cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | cli <temporal args>"; exit 2 ;;
+esac

@@ -1,0 +1,45 @@
+/**
+ * One Temporal dev server and one workflow bundle for the whole suite; each test file gets its
+ * own task queue and worker. Tests that restart the server start a private one instead.
+ */
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from './helpers/temporal-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+let server: DevServer | undefined;
+let bundleDir: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const [started, bundle] = await Promise.all([
+    startDevServer(),
+    bundleWorkflowCode({ workflowsPath: path.resolve('workflows/index.ts'), logger: quietLogger }),
+  ]);
+  server = started;
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-bundle-'));
+  const bundlePath = path.join(bundleDir, 'workflows.js');
+  writeFileSync(bundlePath, bundle.code);
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', bundlePath);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+}
+
+const noop = (): void => undefined;
+const quietLogger = {
+  log: noop, trace: noop, debug: noop, info: noop,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

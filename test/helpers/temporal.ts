@@ -1,0 +1,70 @@
+/** A client and a worker for one test file, on the suite's dev server and its own task queue. */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities, type Activities } from '../../activities/index.js';
+import type { RunSettings } from '../../src/shared/contracts.js';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another helper in this process.
+  }
+}
+
+export const TEST_SETTINGS: RunSettings = { hil_threshold_cents: 500_000, approval_timeout_ms: 24 * 3_600_000, approve_l2: false };
+
+export interface TestWorker {
+  taskQueue: string;
+  worker: Worker;
+  /** Resolves when the worker has drained and stopped. */
+  stop(): Promise<void>;
+}
+
+export async function connectClient(address: string = inject('temporalAddress')): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace: 'default' });
+}
+
+export async function startTestWorker(opts: {
+  activities: Partial<Activities> | Activities;
+  taskQueue?: string;
+  address?: string;
+  workerOptions?: Partial<WorkerOptions>;
+}): Promise<TestWorker> {
+  quietRuntime();
+  const taskQueue = opts.taskQueue ?? `test-${randomUUID()}`;
+  const connection = await NativeConnection.connect({ address: opts.address ?? inject('temporalAddress') });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: opts.activities,
+    shutdownGraceTime: '2s',
+    ...opts.workerOptions,
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    worker,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export function realActivities(sandboxUrl: string, settings: Partial<RunSettings> = {}): Activities {
+  return createActivities({ sandboxUrl, settings: { ...TEST_SETTINGS, ...settings } });
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}

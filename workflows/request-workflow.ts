@@ -1,0 +1,138 @@
+/**
+ * requestWorkflow: plan a request, validate the plan, run its DAG with approval gates, and keep a
+ * timeline of every decision. Deterministic: all I/O happens in activities.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { PlanSchema, type RequestInput, type RunSettings, type RunView } from '../src/shared/contracts.js';
+import { validatePlan } from '../src/shared/dag.js';
+import {
+  approvalDecisionSignal,
+  decideApprovalUpdate,
+  runQuery,
+  PENDING_APPROVALS_MEMO,
+  SearchAttributes,
+  timelineQuery,
+  waitSettledUpdate,
+} from '../src/shared/definitions.js';
+import { FailureType } from '../src/shared/errors.js';
+import { finalRunStatus } from '../src/shared/run-status.js';
+import { RunState } from './run-state.js';
+import { runStepWhenReady } from './step-runner.js';
+
+const { planRequest } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', maximumInterval: '5s' },
+  summary: 'Plan the request',
+});
+
+export async function requestWorkflow(input: RequestInput): Promise<RunView> {
+  const { workflowId } = workflowInfo();
+  const run = new RunState(input, workflowId, () => new Date().toISOString());
+
+  setHandler(runQuery, () => run.view());
+  setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
+  setHandler(approvalDecisionSignal, (decision) => {
+    run.applyDecision(decision);
+    publishSearchAttributes(run);
+  });
+  setHandler(waitSettledUpdate, async () => {
+    await condition(() => run.isSettled());
+    return run.view();
+  });
+  setHandler(decideApprovalUpdate, async (decision) => {
+    const result = run.applyDecision(decision);
+    publishSearchAttributes(run);
+    if (!result.accepted) {
+      throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
+    }
+    const step = run.step(result.approval.step_id);
+    await condition(() => step.finished_at !== undefined);
+    return { approval: result.approval, step };
+  });
+
+  try {
+    run.setStatus('PLANNING');
+    const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
+    const settings: RunSettings = planned.settings;
+    if (planned.outcome.kind === 'not_understood') {
+      run.error = planned.outcome.message;
+      run.setStatus('FAILED');
+      run.emit('workflow_failed', planned.outcome.message, { metadata: { reason: 'not_understood' } });
+      publishSearchAttributes(run);
+      return await finish(run);
+    }
+    const plan = PlanSchema.parse(planned.outcome.plan);
+    const problems = validatePlan(plan);
+    if (problems.length > 0) {
+      run.error = `invalid plan: ${problems.join('; ')}`;
+      run.setStatus('FAILED');
+      run.emit('workflow_failed', run.error, { metadata: { reason: 'invalid_plan', problems } });
+      publishSearchAttributes(run);
+      throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: run.error, nonRetryable: true });
+    }
+    run.adoptPlan(plan);
+    run.setStatus('EXECUTING');
+    publishSearchAttributes(run);
+    await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings, () => publishSearchAttributes(run))));
+
+    run.setStatus(finalRunStatus(run.steps.map((s) => s.state)));
+    const failed = run.steps.filter((s) => s.state === 'FAILED').map((s) => s.id);
+    if (run.status === 'COMPLETED') run.emit('workflow_complete', 'Workflow completed');
+    else run.emit('workflow_failed', `Workflow ${run.status.toLowerCase()}`, { metadata: { status: run.status, failed_steps: failed } });
+    publishSearchAttributes(run);
+    return await finish(run);
+  } catch (err) {
+    if (isCancellation(err)) cancelRun(run);
+    throw err;
+  }
+}
+
+async function finish(run: RunState): Promise<RunView> {
+  await condition(allHandlersFinished);
+  return run.view();
+}
+
+function cancelRun(run: RunState): void {
+  for (const approval of run.approvals) {
+    if (approval.status === 'pending') approval.status = 'cancelled';
+  }
+  for (const step of run.steps) {
+    if (step.finished_at === undefined) run.moveStep(step.id, 'CANCELLED', undefined, '');
+  }
+  run.setStatus('CANCELLED');
+  run.emit('workflow_cancelled', 'Workflow cancelled');
+  publishSearchAttributes(run);
+}
+
+/**
+ * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current, writing to
+ * history only when something visible changed.
+ */
+function publishSearchAttributes(run: RunState): void {
+  const snapshot = JSON.stringify([run.intent, run.status, run.pendingApprovalIds(), run.steps.map((s) => s.state)]);
+  if (snapshot === run.publishedSnapshot) return;
+  run.publishedSnapshot = snapshot;
+  upsertSearchAttributes([
+    { key: SearchAttributes.UserId, value: run.input.user_id },
+    { key: SearchAttributes.SessionId, value: run.input.session_id },
+    { key: SearchAttributes.Intent, value: run.intent },
+    { key: SearchAttributes.RunStatus, value: run.status },
+    { key: SearchAttributes.PendingApprovalIds, value: run.pendingApprovalIds() },
+  ]);
+  const names = run.steps.map((s) => `${s.name} [${s.state}]`).join(', ');
+  // The inbox reads pending approvals from the memo: one visibility list, no per-run queries.
+  upsertMemo({ [PENDING_APPROVALS_MEMO]: run.approvals.filter((a) => a.status === 'pending') });
+  setCurrentDetails(`**${run.status}** ${names}`);
+}

@@ -1,0 +1,128 @@
+/**
+ * One step's life: wait for its dependencies, pass the approval gate, run the tool with the
+ * risk level's retry policy. Each step runs as its own coroutine, so independent steps that
+ * become ready together start in the same workflow task.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  sleep,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { PlanStep, RunSettings, ToolCall, ToolName } from '../src/shared/contracts.js';
+import { approvalRequirement } from '../src/shared/policy.js';
+import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
+import type { RunState } from './run-state.js';
+
+type ToolActivityName = Exclude<keyof Activities, 'planRequest'>;
+
+const ACTIVITY_FOR_TOOL: Record<ToolName, ToolActivityName> = {
+  bank_transfer: 'bankTransfer',
+  job_search: 'jobSearch',
+  cv_tailor: 'cvTailor',
+  job_submit: 'jobSubmit',
+  calendar_create: 'calendarCreate',
+  grocery_plan: 'groceryPlan',
+};
+
+export async function runStepWhenReady(
+  run: RunState,
+  step: PlanStep,
+  settings: RunSettings,
+  publish: () => void,
+): Promise<void> {
+  await condition(() => step.depends_on.every((dep) => run.step(dep).finished_at !== undefined));
+  const blockers = step.depends_on.filter((dep) => run.step(dep).state !== 'SUCCEEDED');
+  if (blockers.length > 0) {
+    run.moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
+    return;
+  }
+  run.moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready`);
+
+  const requirement = approvalRequirement(step, settings);
+  if (requirement.required && !(await passGate(run, step, requirement.reason, settings, publish))) return;
+
+  await execute(run, step, publish);
+}
+
+/** Blocks the step until a person decides or the approval expires; true when approved. */
+async function passGate(run: RunState, step: PlanStep, reason: string, settings: RunSettings, publish: () => void): Promise<boolean> {
+  const approval = run.requestApproval(step, reason, settings.approval_timeout_ms);
+  publish();
+  const decided = await condition(() => approval.status !== 'pending', settings.approval_timeout_ms);
+  if (!decided) run.expireApproval(approval);
+  if (approval.status !== 'approved') {
+    run.moveStep(step.id, 'REJECTED', undefined, '');
+    publish();
+    return false;
+  }
+  run.moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready (approved by ${approval.decided_by})`);
+  publish();
+  return true;
+}
+
+async function execute(run: RunState, step: PlanStep, publish: () => void): Promise<void> {
+  const view = run.step(step.id);
+  const policy = retryPolicyFor(step.risk_level);
+  const firstAttemptAt = Date.now();
+  const call: ToolCall = {
+    idempotency_key: `${run.workflowId}:${step.id}`,
+    user_id: run.input.user_id,
+    args: step.args,
+    inputs: Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result])),
+  };
+  for (;;) {
+    view.attempts += 1;
+    run.moveStep(step.id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: view.attempts });
+    try {
+      view.result = await toolActivity(step, view.attempts)(call);
+      delete view.error;
+      run.moveStep(step.id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: view.attempts });
+      publish();
+      return;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const failure = describeFailure(err);
+      view.error = failure.message;
+      const delay = failure.retryable ? nextRetryDelayMs(policy, view.attempts, Date.now() - firstAttemptAt) : undefined;
+      if (delay === undefined) {
+        run.moveStep(step.id, 'FAILED', 'step_failed', `${step.name} failed: ${failure.message}`, {
+          attempt: view.attempts,
+          error_type: failure.type,
+          retryable: failure.retryable,
+        });
+        publish();
+        return;
+      }
+      run.emit('step_retrying', `${step.name} attempt ${view.attempts} failed (${failure.message}); retrying in ${delay} ms`, {
+        step_id: step.id,
+        metadata: { attempt: view.attempts, delay_ms: delay, error: failure.message },
+      });
+      await sleep(delay);
+    }
+  }
+}
+
+function toolActivity(step: PlanStep, attempt: number): (call: ToolCall) => Promise<unknown> {
+  const activities = proxyActivities<Activities>({
+    startToCloseTimeout: '15s',
+    heartbeatTimeout: '10s',
+    // The workflow retries itself, so that each attempt appears in the timeline.
+    retry: { maximumAttempts: 1 },
+    summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
+  });
+  const activity = activities[ACTIVITY_FOR_TOOL[step.tool]] as (call: ToolCall) => Promise<unknown>;
+  return activity;
+}
+
+function describeFailure(err: unknown): { message: string; retryable: boolean; type?: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    return { message: cause.message, retryable: !cause.nonRetryable, ...(cause.type != null && { type: cause.type }) };
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { message: message || 'activity failed', retryable: true };
+}
