@@ -12,21 +12,10 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { PlanStep, RunSettings, ToolCall, ToolName } from '../src/shared/contracts.js';
+import { ToolArgsSchemas, type PlanStep, type RunSettings, type ToolCall } from '../src/shared/contracts.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import type { RunState } from './run-state.js';
-
-type ToolActivityName = Exclude<keyof Activities, 'planRequest'>;
-
-const ACTIVITY_FOR_TOOL: Record<ToolName, ToolActivityName> = {
-  bank_transfer: 'bankTransfer',
-  job_search: 'jobSearch',
-  cv_tailor: 'cvTailor',
-  job_submit: 'jobSubmit',
-  calendar_create: 'calendarCreate',
-  grocery_plan: 'groceryPlan',
-};
 
 export async function runStepWhenReady(
   run: RunState,
@@ -68,17 +57,16 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
   const view = run.step(step.id);
   const policy = retryPolicyFor(step.risk_level);
   const firstAttemptAt = Date.now();
-  const call: ToolCall = {
+  const call: Omit<ToolCall, 'args'> = {
     idempotency_key: `${run.workflowId}:${step.id}`,
     user_id: run.input.user_id,
-    args: step.args,
     inputs: Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result])),
   };
   for (;;) {
     view.attempts += 1;
     run.moveStep(step.id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: view.attempts });
     try {
-      view.result = await toolActivity(step, view.attempts)(call);
+      view.result = await callTool(step, call, view.attempts);
       delete view.error;
       run.moveStep(step.id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: view.attempts });
       publish();
@@ -106,16 +94,29 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
   }
 }
 
-function toolActivity(step: PlanStep, attempt: number): (call: ToolCall) => Promise<unknown> {
-  const activities = proxyActivities<Activities>({
+/** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
+function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
+  const tools = proxyActivities<Activities>({
     startToCloseTimeout: '15s',
     heartbeatTimeout: '10s',
     // The workflow retries itself, so that each attempt appears in the timeline.
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
   });
-  const activity = activities[ACTIVITY_FOR_TOOL[step.tool]] as (call: ToolCall) => Promise<unknown>;
-  return activity;
+  switch (step.tool) {
+    case 'bank_transfer':
+      return tools.bankTransfer({ ...call, args: ToolArgsSchemas.bank_transfer.parse(step.args) });
+    case 'job_search':
+      return tools.jobSearch({ ...call, args: ToolArgsSchemas.job_search.parse(step.args) });
+    case 'cv_tailor':
+      return tools.cvTailor({ ...call, args: ToolArgsSchemas.cv_tailor.parse(step.args) });
+    case 'job_submit':
+      return tools.jobSubmit({ ...call, args: ToolArgsSchemas.job_submit.parse(step.args) });
+    case 'calendar_create':
+      return tools.calendarCreate({ ...call, args: ToolArgsSchemas.calendar_create.parse(step.args) });
+    case 'grocery_plan':
+      return tools.groceryPlan({ ...call, args: ToolArgsSchemas.grocery_plan.parse(step.args) });
+  }
 }
 
 function describeFailure(err: unknown): { message: string; retryable: boolean; type?: string } {

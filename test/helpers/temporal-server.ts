@@ -34,7 +34,7 @@ export async function startDevServer(opts: { dbFile?: string } = {}): Promise<De
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
     const exited = new Promise<never>((_, reject) => {
-      proc.once('error', (err) => reject(new Error(`cannot run ${binary}: ${err.message}`)));
+      proc.once('error', (err) => reject(new Error(`cannot run ${binary}: ${err.message} (run the suite with ./temporal-dev.sh test, or set TEMPORAL_BIN)`)));
       proc.once('exit', (code) => reject(new Error(`temporal dev server exited with ${code}: ${stderr}`)));
     });
     exited.catch(() => undefined);
