@@ -1,0 +1,97 @@
+/** Text helpers for the rule-based planner: clause splitting, filler words, small numbers, dates. */
+import type { PlanStep } from './contracts.js';
+
+/**
+ * A clause was understood (steps, with ids local to the clause until the planner makes them unique),
+ * understood but unusable (error), or not recognised (undefined).
+ */
+export type ClauseResult = { kind: 'steps'; steps: PlanStep[] } | { kind: 'error'; message: string };
+
+export interface Clause {
+  /** As the user wrote it, for messages. */
+  original: string;
+  /** Lowercased, single-spaced, without polite fillers or closing punctuation: what the rules match. */
+  text: string;
+}
+
+// A comma directly followed by a digit is a thousands separator ("$1,250.50"), not a clause break.
+const SEPARATOR = /\s*(?:;|,(?!\d)|[.!?]\s+|\s&\s|\band then\b|\bthen\b|\band\b)\s*/i;
+const LEADING_FILLER =
+  /^(?:(?:please|kindly|also|and|then|can you|could you|would you|will you|i want to|i'd like to|i would like to|i need to|help me|let's|lets)\s+)+/;
+const TRAILING_FILLER = /(?:\s+(?:please|thanks|thank you|for me|now|right now|asap))+$/;
+const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
+// "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
+const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay)(?: there| a lot| so much)?$/;
+
+export function splitClauses(message: string): Clause[] {
+  const clauses: Clause[] = [];
+  for (const part of message.split(SEPARATOR)) {
+    const original = part.trim().replace(CLOSING_PUNCTUATION, '');
+    const text = original
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(LEADING_FILLER, '')
+      .replace(TRAILING_FILLER, '')
+      .replace(CLOSING_PUNCTUATION, '')
+      .trim();
+    // A separator next to another ("..., and plan") leaves an empty part; it is not a clause.
+    if (text !== '' && !COURTESY.test(text)) clauses.push({ original, text });
+  }
+  return clauses;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  once: 1,
+  two: 2,
+  twice: 2,
+  three: 3,
+  thrice: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+
+/** Regex source for a small count written as digits or a word ("2", "two", "a"). */
+export const COUNT = '(\\d{1,6}|an?|one|two|three|four|five|six|seven|eight|nine|ten)';
+
+export function readCount(word: string | undefined, fallback: number): number {
+  if (word === undefined) return fallback;
+  return NUMBER_WORDS[word] ?? Number(word);
+}
+
+/** Describes a count outside [min, max], or undefined when it fits. */
+export function countProblem(count: number, min: number, max: number, what: string): string | undefined {
+  if (count < min) return `The number of ${what} must be at least ${min}, not ${count}.`;
+  if (count > max) return `The number of ${what} must be at most ${max}, not ${count}.`;
+  return undefined;
+}
+
+/**
+ * Monday of the ISO week containing `today` (YYYY-MM-DD), moved by `weeksAhead` weeks.
+ * Pure calendar arithmetic on the caller's date, so a replayed workflow gets the same answer.
+ */
+export function mondayOf(today: string, weeksAhead: number): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const time = Date.UTC(year, month - 1, day);
+  const date = new Date(time);
+  // Date.UTC rolls 2025-02-30 over to March and maps years below 100 to the 1900s; neither is a real date here.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    return undefined;
+  }
+  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
+  return new Date(time + (weeksAhead * 7 - daysSinceMonday) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Keeps quoted user text in messages readable when someone pastes a page of it. */
+export function quote(text: string, max = 80): string {
+  return `"${text.length > max ? `${text.slice(0, max - 3)}...` : text}"`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The default planner: rule-based and deterministic, so the same message and context always give
+ * the same plan. Pure (no I/O, clock or randomness): the planning activity and workflow code share it.
+ */
+import { PlanSchema, type PlanStep, type PlannerOutcome } from './contracts.js';
+import { validatePlan } from './dag.js';
+import { parseGroceries, parseGym, parseJobs } from './planner-life.js';
+import { quote, splitClauses, type Clause, type ClauseResult } from './planner-text.js';
+import { parseTransfer } from './planner-transfer.js';
+
+export interface PlannerContext {
+  user_id: string;
+  /** YYYY-MM-DD from the caller's clock (workflow time), so "this week" is stable across retries. */
+  today: string;
+  /** The requester's own account, when known; transfers are paid from it. */
+  from_account?: string;
+}
+
+export const PLANNER_CAPABILITIES = 'I can transfer money, apply to jobs, schedule gym sessions and plan groceries.';
+
+const MAX_STEPS = 100;
+
+const CLAUSE_PARSERS: ((clause: string, ctx: PlannerContext) => ClauseResult | undefined)[] = [
+  parseTransfer,
+  parseJobs,
+  parseGym,
+  parseGroceries,
+];
+
+/**
+ * Turns a chat message into a plan, or says plainly why it cannot.
+ *
+ * A message is one or more clauses joined by commas, ";", "and" or "then". Transfers alone
+ * ("Transfer 6000 to Kiran", "send $1,250.50 to bob") give a `money_transfer` plan; anything else
+ * understood gives a `life_os` plan with the clauses' steps in the order written. If any clause is
+ * not understood, or is understood but unusable (a bad amount, a transfer to oneself), the whole
+ * message is `not_understood`: running part of what someone asked for would surprise them.
+ * Every plan returned passes `PlanSchema` and `validatePlan`.
+ */
+export function planMessage(message: string, ctx: PlannerContext): PlannerOutcome {
+  const clauses = splitClauses(message);
+  if (clauses.length === 0) return notUnderstood(`Please tell me what to do. ${PLANNER_CAPABILITIES}`);
+
+  const steps: PlanStep[] = [];
+  const uses = new Map<string, number>();
+  for (const clause of clauses) {
+    const result = parseClause(clause, ctx);
+    if (result === undefined) return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
+    if (result.kind === 'error') return notUnderstood(result.message);
+    steps.push(...withUniqueIds(result.steps, uses));
+    if (steps.length > MAX_STEPS) {
+      return notUnderstood(`That is more than ${MAX_STEPS} steps for one request; please split it into smaller requests.`);
+    }
+  }
+
+  const intent = steps.every((s) => s.tool === 'bank_transfer') ? 'money_transfer' : 'life_os';
+  const plan = { intent, steps };
+  // The rules above should only build valid plans; this keeps a mistake in them from reaching a run.
+  const parsed = PlanSchema.safeParse(plan);
+  const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => i.message);
+  if (problems.length > 0) return notUnderstood(`I could not build a valid plan for that: ${problems.join('; ')}.`);
+  return { kind: 'plan', plan };
+}
+
+function parseClause(clause: Clause, ctx: PlannerContext): ClauseResult | undefined {
+  for (const parse of CLAUSE_PARSERS) {
+    const result = parse(clause.text, ctx);
+    if (result !== undefined) return result;
+  }
+  return undefined;
+}
+
+/** The second "apply to ..." clause gets search_jobs_2 etc., with its dependencies renamed to match. */
+function withUniqueIds(steps: readonly PlanStep[], uses: Map<string, number>): PlanStep[] {
+  const renamed = new Map<string, string>();
+  for (const step of steps) {
+    const n = (uses.get(step.id) ?? 0) + 1;
+    uses.set(step.id, n);
+    renamed.set(step.id, n === 1 ? step.id : `${step.id}_${n}`);
+  }
+  return steps.map((step) => ({
+    ...step,
+    id: renamed.get(step.id) ?? step.id,
+    depends_on: step.depends_on.map((d) => renamed.get(d) ?? d),
+  }));
+}
+
+function notUnderstood(message: string): PlannerOutcome {
+  return { kind: 'not_understood', message };
+}
