@@ -53,7 +53,9 @@ const EnvSchema = z.object({
 export type Config = z.infer<typeof EnvSchema>;
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const result = EnvSchema.safeParse(env);
+  // An empty variable (`GATEWAY_PORT=`) means unset; coerced as a number it would silently become 0.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = EnvSchema.safeParse(set);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
