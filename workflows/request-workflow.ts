@@ -73,15 +73,17 @@ export async function requestWorkflow(input: RequestInput): Promise<RunView> {
       publishSearchAttributes(run);
       return await finish(run);
     }
-    const plan = PlanSchema.parse(planned.outcome.plan);
-    const problems = validatePlan(plan);
-    if (problems.length > 0) {
+    // A thrown parse error would only fail the workflow task and retry forever: fail the run instead.
+    const parsed = PlanSchema.safeParse(planned.outcome.plan);
+    const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    if (!parsed.success || problems.length > 0) {
       run.error = `invalid plan: ${problems.join('; ')}`;
       run.setStatus('FAILED');
       run.emit('workflow_failed', run.error, { metadata: { reason: 'invalid_plan', problems } });
       publishSearchAttributes(run);
       throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: run.error, nonRetryable: true });
     }
+    const plan = parsed.data;
     run.adoptPlan(plan);
     run.setStatus('EXECUTING');
     publishSearchAttributes(run);

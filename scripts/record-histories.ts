@@ -1,0 +1,85 @@
+/**
+ * Records the event histories of representative real runs into test/histories/, for the replay
+ * test. Run it after a deliberate, compatible change to the workflow: `npm run record-histories`.
+ * It starts its own dev server, sandbox and worker, so it never touches a running stack.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
+import { startDevServer } from '../test/helpers/temporal-server.js';
+import { startSandboxProcess } from '../test/helpers/sandbox-process.js';
+
+const OUT_DIR = path.resolve('test/histories');
+const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
+
+type Scenario = (start: (message: string, queue?: string) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
+
+async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string): Promise<void> {
+  const view = await handle.executeUpdate(waitSettledUpdate);
+  const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
+  await handle.executeUpdate(decideApprovalUpdate, { args: [{ approval_id, approved, approver_id }] });
+}
+
+const scenarios: Record<string, Scenario> = {
+  'transfer-auto': async (start) => start('Transfer 2000 to Kiran'),
+  'transfer-approved': async (start) => {
+    const handle = await start('Transfer 6000 to Kiran');
+    await decide(handle, true, 'manager@bank.com');
+    return handle;
+  },
+  'transfer-rejected': async (start) => {
+    const handle = await start('send $7,500 to kiran');
+    await decide(handle, false, 'manager@bank.com');
+    return handle;
+  },
+  'life-os-approved': async (start) => {
+    const handle = await start(LIFE_OS);
+    await decide(handle, true, 'default_user');
+    return handle;
+  },
+  'transfer-expired': async (start) => start('Transfer 6000 to Kiran', 'short-timeout'),
+};
+
+async function main(): Promise<void> {
+  const server = await startDevServer();
+  const sandbox = await startSandboxProcess();
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false };
+  const workflowsPath = path.resolve('workflows/index.ts');
+  const workers = await Promise.all([
+    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowsPath, activities: createActivities({ sandboxUrl: sandbox.url, settings }) }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'short-timeout', workflowsPath,
+      activities: createActivities({ sandboxUrl: sandbox.url, settings: { ...settings, approval_timeout_ms: 1000 } }),
+    }),
+  ]);
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const start = (message: string, taskQueue = 'requests') =>
+    client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+      workflowId: `req-${randomUUID()}`, taskQueue, args: [{ user_id: 'default_user', session_id: randomUUID(), message }],
+    });
+  try {
+    const recording = (async () => {
+      mkdirSync(OUT_DIR, { recursive: true });
+      for (const [name, scenario] of Object.entries(scenarios)) {
+        const handle = await scenario(start);
+        await handle.result();
+        // The workflow id is part of what the code computes (approval ids), so replay needs the original.
+        const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
+        writeFileSync(path.join(OUT_DIR, `${name}.json`), JSON.stringify({ workflowId: handle.workflowId, history }));
+        console.log(`recorded ${name}`);
+      }
+    })();
+    await Promise.all(workers.map((w) => w.runUntil(recording)));
+  } finally {
+    await sandbox.stop();
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,31 @@
+/**
+ * Replays recorded histories of real runs against today's workflow code: a change that would
+ * break running workflows (a different command order, a removed activity) fails here.
+ * Re-record with `npm run record-histories` only for a deliberate, compatible change.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, inject } from 'vitest';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+
+const dir = path.resolve('test/histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+describe('replay of recorded histories', () => {
+  it('has the representative runs recorded', () => {
+    expect(files).toEqual(['life-os-approved.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-expired.json', 'transfer-rejected.json']);
+  });
+
+  it('replays every history without nondeterminism', async () => {
+    const histories = files.map((file) => {
+      const recorded = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
+      return { workflowId: recorded.workflowId, history: historyFromJSON(recorded.history) };
+    });
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
