@@ -1,0 +1,75 @@
+/**
+ * What engineers see and use: the `temporal` CLI's signal and query on our names, search
+ * attributes kept current, and human summaries on runs and activities.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type { RunView } from '../../src/shared/contracts.js';
+import { REQUEST_WORKFLOW_TYPE, SearchAttributes, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { waitFor } from '../helpers/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+
+const run = promisify(execFile);
+let sandbox: SandboxProcess;
+let client: Client;
+let worker: TestWorker;
+
+async function temporalCli(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.env.TEMPORAL_BIN ?? 'temporal', [...args, '--address', inject('temporalAddress')]);
+  return stdout;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  client = await connectClient();
+  worker = await startTestWorker({ activities: realActivities(sandbox.url) });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await sandbox?.stop();
+});
+
+describe('engineer tools', () => {
+  it('a run is queried and approved with the temporal CLI exactly as through the client', async () => {
+    const workflowId = uniqueId('req');
+    const handle = await client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: worker.taskQueue,
+      args: [{ user_id: 'default_user', session_id: uniqueId('s'), message: 'Transfer 6000 to Kiran' }],
+      staticSummary: 'Transfer 6000 to Kiran',
+    });
+    const pending = await handle.executeUpdate(waitSettledUpdate);
+    const approvalId = pending.approvals[0]!.approval_id;
+
+    const queried = JSON.parse(await temporalCli('workflow', 'query', '--workflow-id', workflowId, '--name', 'run', '--output', 'json')) as { queryResult: RunView[] };
+    expect(queried.queryResult[0]).toMatchObject({ workflow_id: workflowId, status: 'WAITING_APPROVAL', approvals: [{ approval_id: approvalId }] });
+
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SearchAttributes.RunStatus)).toBe('WAITING_APPROVAL');
+    expect(description.typedSearchAttributes.get(SearchAttributes.PendingApprovalIds)).toEqual([approvalId]);
+    expect(description.typedSearchAttributes.get(SearchAttributes.Intent)).toBe('money_transfer');
+    expect(await description.staticSummary()).toBe('Transfer 6000 to Kiran');
+
+    const listed = await waitFor(async () => {
+      const out = await temporalCli('workflow', 'list', '--query', `RunStatus='WAITING_APPROVAL' AND WorkflowId='${workflowId}'`, '--output', 'json');
+      return out.includes(workflowId) ? out : undefined;
+    }, { what: 'the run to appear in a visibility list by RunStatus' });
+    expect(listed).toContain(workflowId);
+
+    const decision = JSON.stringify({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' });
+    await temporalCli('workflow', 'signal', '--workflow-id', workflowId, '--name', 'approvalDecision', '--input', decision);
+    const final = (await handle.result()) as RunView;
+    expect(final.status).toBe('COMPLETED');
+    expect(final.approvals[0]).toMatchObject({ status: 'approved', decided_by: 'manager@bank.com' });
+
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => Buffer.from(e.userMetadata?.summary?.data ?? new Uint8Array()).toString('utf8'));
+    expect(summaries).toEqual([JSON.stringify('Transfer $6,000.00 → kiran')]);
+    expect((await handle.describe()).typedSearchAttributes.get(SearchAttributes.RunStatus)).toBe('COMPLETED');
+  });
+});
