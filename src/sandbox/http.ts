@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Every error answer of the sandbox has this shape. */
 export interface ErrorBody {
@@ -63,10 +63,16 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.outp
   throw new SandboxError(400, describeIssues(result.error.issues));
 }
 
+/** `field: problem`, the first problem of each field, at most three fields. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
+  const byField = new Map<string, string>();
+  for (const issue of issues) {
+    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    if (!byField.has(field)) byField.set(field, issue.message);
+  }
+  return [...byField]
     .slice(0, 3)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`)
+    .map(([field, message]) => `${field}: ${message}`)
     .join('; ');
 }
 

