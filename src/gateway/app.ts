@@ -1,0 +1,88 @@
+/**
+ * The gateway's Hono app: one sub-app per resource, mounted with `.route()`, behind a body limit
+ * and the identity middleware, with one error shape for everything.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Config } from '../config.js';
+import { timelineQuery } from '../shared/definitions.js';
+import { authMiddleware, TokenTable } from './auth.js';
+import type { GatewayEnv, RouteDeps } from './context.js';
+import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { chatRoutes } from './routes/chat.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { webRoutes } from './routes/web.js';
+import { workflowRoutes } from './routes/workflows.js';
+import { Runs } from './runs.js';
+import { TimelineHub } from './timeline-hub.js';
+import { Listings } from './visibility.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const DEFAULT_PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
+
+export interface GatewayDeps {
+  client: Client;
+  config: Config;
+  /** Bearer tokens; read from GATEWAY_TOKENS_FILE when auth is on and none are given. */
+  tokens?: TokenTable;
+  /** Shared SSE pollers; pass one to close its streams on shutdown. */
+  timelines?: TimelineHub;
+  /** Where index.html and assets/ are (default: the repository's public/). */
+  publicDir?: string;
+  /** SSE: time between timeline polls (250 ms) and between heartbeats (15 s). */
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** How long submit waits for planning (default: the smaller of CHAT_WAIT_MS and 1 s). */
+  submitWaitMs?: number;
+}
+
+export function createTimelineHub(client: Client, pollMs = 250): TimelineHub {
+  return new TimelineHub((id, after) => client.workflow.getHandle(id).query(timelineQuery, after), {
+    pollMs,
+    onPollError: (id, err) => console.warn(`gateway: timeline poll of ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
+}
+
+function tokensFor(deps: GatewayDeps): TokenTable | undefined {
+  if (deps.config.GATEWAY_AUTH === 'off') return undefined;
+  if (deps.tokens) return deps.tokens;
+  if (!deps.config.GATEWAY_TOKENS_FILE) throw new Error('GATEWAY_AUTH=token needs GATEWAY_TOKENS_FILE');
+  return TokenTable.fromFile(deps.config.GATEWAY_TOKENS_FILE);
+}
+
+export function createGatewayApp(deps: GatewayDeps) {
+  const { client, config } = deps;
+  const routeDeps: RouteDeps = {
+    config,
+    runs: new Runs(client, config),
+    listings: new Listings(client, config.TASK_QUEUE),
+    timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs),
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    submitWaitMs: deps.submitWaitMs ?? Math.min(config.CHAT_WAIT_MS, 1000),
+  };
+
+  const app = new Hono<GatewayEnv>()
+    .use(
+      bodyLimit({
+        maxSize: BODY_LIMIT_BYTES,
+        onError: (c) => c.json(errorBody(ErrorCode.PayloadTooLarge, `Request body is larger than ${BODY_LIMIT_BYTES} bytes`), 413),
+      }),
+    )
+    .use(authMiddleware({ tokens: tokensFor(deps) }))
+    .route('/', healthRoutes(client))
+    .route('/', docsRoutes())
+    .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR))
+    .route('/', chatRoutes(routeDeps))
+    .route('/api/workflows', workflowRoutes(routeDeps))
+    .route('/api/approvals', approvalRoutes(routeDeps));
+  app.onError(onError);
+  app.notFound(notFoundHandler);
+  return app;
+}
+
+export type GatewayApp = ReturnType<typeof createGatewayApp>;

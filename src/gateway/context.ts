@@ -1,0 +1,21 @@
+/** What every route module receives: the Temporal-facing services, settings and the typed env. */
+import type { Config } from '../config.js';
+import type { GatewayVariables } from './auth.js';
+import type { Runs } from './runs.js';
+import type { TimelineHub } from './timeline-hub.js';
+import type { Listings } from './visibility.js';
+
+export interface GatewayEnv {
+  Variables: GatewayVariables;
+}
+
+export interface RouteDeps {
+  config: Config;
+  runs: Runs;
+  listings: Listings;
+  timelines: TimelineHub;
+  /** Time between SSE heartbeat comments. */
+  heartbeatMs: number;
+  /** How long `submit` waits for planning before answering. */
+  submitWaitMs: number;
+}

@@ -1,0 +1,58 @@
+/**
+ * The gateway process: validated config, a Temporal client, the Hono app on GATEWAY_HOST:GATEWAY_PORT.
+ * Refuses to start without auth on a non-loopback address; SIGINT/SIGTERM end streams and close.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../config.js';
+import { temporalConnectionSettings } from '../temporal-connection.js';
+import { createGatewayApp, createTimelineHub } from './app.js';
+import { listenRefusal } from './listen-policy.js';
+
+const FORCED_EXIT_MS = 5000;
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const refusal = listenRefusal(config);
+  if (refusal) {
+    console.error(`gateway: ${refusal}`);
+    process.exit(1);
+  }
+  // Lazy: the gateway starts even while Temporal is down, and /readyz says so.
+  const connection = Connection.lazy(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const timelines = createTimelineHub(client);
+  const app = createGatewayApp({ client, config, timelines });
+
+  const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
+    console.log(`gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`);
+  });
+  server.on('error', (err) => {
+    console.error(`gateway: cannot listen on ${config.GATEWAY_HOST}:${config.GATEWAY_PORT}: ${err.message}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`gateway: ${signal}, shutting down`);
+    timelines.close();
+    setTimeout(() => process.exit(0), FORCED_EXIT_MS).unref();
+    server.close(() => {
+      void connection.close().finally(() => process.exit(0));
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().catch((err: unknown) => {
+    console.error('gateway failed:', err);
+    process.exit(1);
+  });
+}

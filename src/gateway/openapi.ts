@@ -1,0 +1,136 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
+ * (`z.toJSONSchema`), so the documentation cannot drift from the code.
+ */
+import { z } from 'zod';
+import { ApprovalRecordSchema, RunViewSchema } from '../shared/contracts.js';
+import {
+  ApprovalIdParamSchema,
+  ApprovalsQuerySchema,
+  ApprovalsResponseSchema,
+  ApproveRequestSchema,
+  ApproveResponseSchema,
+  ChatRequestSchema,
+  ChatResponseSchema,
+  DecisionRequestSchema,
+  DecisionResponseSchema,
+  ErrorBodySchema,
+  HealthResponseSchema,
+  SessionIdParamSchema,
+  SessionsQuerySchema,
+  SessionsResponseSchema,
+  SessionStatusResponseSchema,
+  SubmitRequestSchema,
+  SubmitResponseSchema,
+  TimelineResponseSchema,
+  WorkflowApprovalsResponseSchema,
+  WorkflowIdParamSchema,
+} from './schemas.js';
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+export interface RouteDoc {
+  method: 'get' | 'post';
+  /** OpenAPI style: `/api/workflows/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: ObjectSchema;
+  query?: ObjectSchema;
+  body?: z.ZodType;
+  /** Status → schema (JSON) or a content type with a description. */
+  ok: z.ZodType | { contentType: string; description: string };
+  errors?: number[];
+  idempotencyKey?: boolean;
+  lastEventId?: boolean;
+  public?: boolean;
+}
+
+const IDS = [400, 401, 403, 404];
+
+export const ROUTES: RouteDoc[] = [
+  { method: 'post', path: '/chat', tag: 'chat', summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)', body: ChatRequestSchema, ok: ChatResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
+  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide the session's pending approval; answers once the run acted on it", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'get', path: '/workflow/{session_id}/status', tag: 'chat', summary: "The session's latest run with its pending approvals", params: SessionIdParamSchema, ok: SessionStatusResponseSchema, errors: IDS },
+  { method: 'get', path: '/sessions', tag: 'chat', summary: "A user's sessions (from visibility: eventually consistent)", query: SessionsQuerySchema, ok: SessionsResponseSchema, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/workflows/submit', tag: 'workflows', summary: 'Submit a request (query parameters or JSON body); answers at once', query: SubmitRequestSchema, body: SubmitRequestSchema, ok: SubmitResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
+  { method: 'get', path: '/api/workflows/{id}', tag: 'workflows', summary: 'The run view (the `run` query)', params: WorkflowIdParamSchema, ok: RunViewSchema, errors: IDS },
+  { method: 'post', path: '/api/workflows/{id}/cancel', tag: 'workflows', summary: 'Cancel a run that has not finished', params: WorkflowIdParamSchema, ok: RunViewSchema, errors: [...IDS, 409] },
+  { method: 'get', path: '/api/workflows/{id}/timeline', tag: 'workflows', summary: "The run's whole timeline", params: WorkflowIdParamSchema, ok: TimelineResponseSchema, errors: IDS },
+  { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event', params: WorkflowIdParamSchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
+  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
+  { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
+  { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
+  { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },
+  { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable', ok: HealthResponseSchema, errors: [503], public: true },
+  { method: 'get', path: '/openapi.json', tag: 'docs', summary: 'This document', ok: { contentType: 'application/json', description: 'OpenAPI 3.1' }, public: true },
+  { method: 'get', path: '/docs', tag: 'docs', summary: 'Swagger UI', ok: { contentType: 'text/html', description: 'Swagger UI page' }, public: true },
+  { method: 'get', path: '/', tag: 'web', summary: 'The web page', ok: { contentType: 'text/html', description: 'The chat, inbox and timeline page' }, public: true },
+];
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid input', 401: 'Missing or unknown bearer token', 403: 'Not allowed for this caller',
+  404: 'Unknown id', 409: 'Not in a state that allows it', 413: 'Body too large', 503: 'Temporal unreachable',
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function parameters(where: 'path' | 'query', schema: ObjectSchema | undefined): unknown[] {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as z.ZodType, 'input'),
+  }));
+}
+
+function operation(route: RouteDoc): Record<string, unknown> {
+  const ok =
+    route.ok instanceof z.ZodType
+      ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.ok, 'output') } } }
+      : { description: route.ok.description, content: { [route.ok.contentType]: {} } };
+  const responses: Record<string, unknown> = { 200: ok };
+  for (const status of route.errors ?? []) {
+    responses[status] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  }
+  const headers = [
+    ...(route.idempotencyKey ? [{ name: 'Idempotency-Key', in: 'header', required: false, description: 'The same key (per user) returns the same run', schema: { type: 'string', maxLength: 200 } }] : []),
+    ...(route.lastEventId ? [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'Resume after this seq', schema: { type: 'string', pattern: '^\\d{1,9}$' } }] : []),
+  ];
+  return {
+    tags: [route.tag],
+    summary: route.summary,
+    operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
+    parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...headers],
+    ...(route.body && { requestBody: { required: route.method === 'post' && !route.query, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }),
+    responses,
+    ...(route.public ? { security: [] } : {}),
+  };
+}
+
+export function openApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Approval workflow gateway',
+      version: '0.1.0',
+      description: 'Chat and workflow API of the approval-gated workflow engine on Temporal. Errors are `{ "error": { "code", "message" } }`.',
+    },
+    paths,
+    components: {
+      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token' } },
+    },
+    security: [{ bearer: [] }, {}],
+  };
+}

@@ -1,0 +1,27 @@
+/** The web page: `GET /` serves public/index.html and `GET /assets/*` its files. */
+import path from 'node:path';
+import { Hono } from 'hono';
+import type { GatewayEnv } from '../context.js';
+import { ApiError } from '../errors.js';
+import { loadFile } from '../static-files.js';
+
+const PLACEHOLDER = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Approval workflow gateway</title></head>
+<body><h1>Approval workflow gateway</h1>
+<p>The web page is not installed (public/index.html is missing). The API is up: see <a href="/docs">/docs</a>.</p>
+</body></html>`;
+
+export function webRoutes(publicDir: string) {
+  return new Hono<GatewayEnv>()
+    .get('/', async (c) => {
+      const page = await loadFile(publicDir, 'index.html');
+      c.header('Cache-Control', 'no-cache');
+      return c.html(page ? new TextDecoder().decode(page.body) : PLACEHOLDER);
+    })
+    .get('/assets/*', async (c) => {
+      const relative = c.req.path.slice('/assets/'.length);
+      const file = await loadFile(path.join(publicDir, 'assets'), relative);
+      if (!file) throw ApiError.notFound(`No asset ${relative}`);
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
+    });
+}

@@ -1,0 +1,105 @@
+/**
+ * The gateway's request and response schemas: validation at the edge and the OpenAPI document
+ * are both generated from these, so they cannot drift apart.
+ */
+import { z } from 'zod';
+import {
+  ApprovalRecordSchema,
+  IdentitySchema,
+  RunStatusSchema,
+  RunViewSchema,
+  TimelineEventSchema,
+} from '../shared/contracts.js';
+
+const optionalId = IdentitySchema.nullish().transform((v) => v ?? undefined);
+const messageText = z.string().trim().min(1, 'must not be empty').max(2000);
+const reasonText = z.string().max(1000).nullish().transform((v) => v ?? undefined);
+
+export const ChatRequestSchema = z.object({
+  message: messageText,
+  user_id: optionalId,
+  session_id: optionalId,
+});
+export type ChatRequest = z.infer<typeof ChatRequestSchema>;
+
+export const ApproveRequestSchema = z.object({
+  /** Required when auth is off; with a token it may be left out (the token names the approver). */
+  approver_id: optionalId,
+  approved: z.boolean(),
+  reason: reasonText,
+});
+
+export const SubmitRequestSchema = z.object({
+  /** The request in words, as in the seed's `intent=` parameter. */
+  intent: messageText,
+  user_id: optionalId,
+  session_id: optionalId,
+});
+
+/** The seed sends `decided_by` as a number; both forms are accepted and read as a string. */
+export const DecisionRequestSchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  decided_by: z
+    .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
+    .nullish()
+    .transform((v) => v ?? undefined),
+  reason: reasonText,
+});
+
+export const WorkflowIdParamSchema = z.object({ id: IdentitySchema });
+export const SessionIdParamSchema = z.object({ session_id: IdentitySchema });
+export const ApprovalIdParamSchema = z.object({ id: z.string().min(3).max(300).regex(/^[\p{L}\p{N}@._+:-]+$/u, 'not an approval id') });
+export const SessionsQuerySchema = z.object({ user_id: optionalId });
+export const ApprovalsQuerySchema = z.object({
+  status: z.enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' }).default('pending'),
+});
+/** The SSE `Last-Event-ID` header (or `last_event_id` query): a timeline seq. */
+export const LastEventIdSchema = z.string().regex(/^\d{1,9}$/, 'Last-Event-ID must be a timeline seq (digits only)').transform(Number);
+
+export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const ReplyStatusSchema = z.enum(['RUNNING', 'PENDING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED']);
+export type ReplyStatus = z.infer<typeof ReplyStatusSchema>;
+
+export const ChatResponseSchema = z.object({
+  reply: z.record(z.string(), z.unknown()).describe('Seed-shaped reply: PENDING_APPROVAL, a transfer result, not_understood, or a per-step summary'),
+  session_id: z.string(),
+  workflow_id: z.string(),
+  status: ReplyStatusSchema,
+});
+
+export const ApproveResponseSchema = z.object({
+  status: z.enum(['approved', 'rejected']),
+  session_id: z.string(),
+  workflow_id: z.string(),
+  approval_id: z.string(),
+  result: z.record(z.string(), z.unknown()),
+  approved_by: z.string().nullable(),
+  decided_by: z.string(),
+});
+
+export const SessionStatusResponseSchema = RunViewSchema.extend({ pending_approvals: z.array(ApprovalRecordSchema) });
+
+export const SessionsResponseSchema = z.object({
+  sessions: z.array(
+    z.object({ session_id: z.string(), user_id: z.string(), status: z.string(), created_at: z.string(), updated_at: z.string() }),
+  ),
+});
+
+export const SubmitResponseSchema = z.object({
+  workflow_id: z.string(),
+  session_id: z.string(),
+  status: RunStatusSchema,
+  intent: z.string(),
+});
+
+export const TimelineResponseSchema = z.object({ workflow_id: z.string(), status: RunStatusSchema, events: z.array(TimelineEventSchema) });
+export const ApprovalsResponseSchema = z.object({ approvals: z.array(ApprovalRecordSchema) });
+export const WorkflowApprovalsResponseSchema = z.object({ workflow_id: z.string(), approvals: z.array(ApprovalRecordSchema) });
+export const DecisionResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  approval: ApprovalRecordSchema,
+  step_state: z.string(),
+});
+export const HealthResponseSchema = z.object({ status: z.string() });

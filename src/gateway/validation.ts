@@ -1,0 +1,55 @@
+/** Parsing at the edge: every body, query, path parameter and header goes through a zod schema. */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { ApiError, describeZodError, ErrorCode } from './errors.js';
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw ApiError.badRequest(describeZodError(result.error, where));
+  return result.data;
+}
+
+/** The body as JSON: malformed or empty JSON is a 400 of its own, before any field is looked at. */
+export async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw new ApiError(400, ErrorCode.InvalidJson, 'Request body is empty; expected a JSON object');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ApiError(400, ErrorCode.InvalidJson, `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  return parseWith(schema, await readJson(c), 'body');
+}
+
+export function parseParams<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseWith(schema, c.req.param(), 'path');
+}
+
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseWith(schema, c.req.query(), 'query');
+}
+
+/** A JSON body when one was sent, else the query string (seed 2's submit accepts both). */
+export async function parseBodyOrQuery<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return parseWith(schema, c.req.query(), 'query');
+  try {
+    return parseWith(schema, JSON.parse(text) as unknown, 'body');
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(400, ErrorCode.InvalidJson, `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** The optional `Idempotency-Key` header: 1-200 printable ASCII characters without spaces. */
+export function idempotencyKeyOf(c: Context): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw ApiError.badRequest('header.Idempotency-Key: must be 1-200 printable ASCII characters without spaces');
+  return key;
+}

@@ -1,0 +1,105 @@
+/**
+ * The whole stack for one test file: the real sandbox (child process), a worker on its own task
+ * queue against the suite's Temporal dev server, and the gateway over real HTTP on a free port.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Client } from '@temporalio/client';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
+import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
+import { inject } from 'vitest';
+
+export interface StackOptions {
+  /** Extra environment for parseConfig (CHAT_WAIT_MS, HIL_THRESHOLD, GATEWAY_AUTH, ...). */
+  env?: Record<string, string>;
+  /** Use this sandbox instead of starting one (it is then not stopped by `stop`). */
+  sandbox?: SandboxProcess;
+  /** Overrides for the gateway (tokens, pollMs, heartbeatMs, publicDir, ...). */
+  gateway?: Partial<Omit<GatewayDeps, 'client' | 'config' | 'timelines'>>;
+  /** Start without a worker (runs stay QUEUED until `startWorker`). */
+  noWorker?: boolean;
+}
+
+export interface Stack {
+  baseUrl: string;
+  client: Client;
+  sandbox: SandboxProcess;
+  taskQueue: string;
+  config: Config;
+  timelines: TimelineHub;
+  worker(): TestWorker | undefined;
+  startWorker(): Promise<TestWorker>;
+  stopWorker(): Promise<void>;
+  /** Stops the gateway, the worker, the sandbox (if started here) and the client connection. */
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const taskQueue = uniqueId('gateway-test');
+  const ownSandbox = options.sandbox === undefined;
+  const sandbox = options.sandbox ?? (await startSandboxProcess());
+  const address = inject('temporalAddress');
+  const config = parseConfig({
+    TEMPORAL_ADDRESS: address,
+    TASK_QUEUE: taskQueue,
+    SANDBOX_URL: sandbox.url,
+    GATEWAY_HOST: '127.0.0.1',
+    GATEWAY_PORT: '0',
+    CHAT_WAIT_MS: '15000',
+    ...options.env,
+  });
+  const client = await connectClient(address);
+
+  let worker: TestWorker | undefined;
+  const startWorker = async (): Promise<TestWorker> => {
+    if (worker) return worker;
+    worker = await startTestWorker({
+      taskQueue,
+      address,
+      activities: realActivities(sandbox.url, {
+        hil_threshold_cents: config.HIL_THRESHOLD,
+        approval_timeout_ms: config.APPROVAL_TIMEOUT,
+        approve_l2: config.APPROVE_L2,
+      }),
+    });
+    return worker;
+  };
+  const stopWorker = async (): Promise<void> => {
+    const current = worker;
+    worker = undefined;
+    await current?.stop();
+  };
+  if (!options.noWorker) await startWorker();
+
+  const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100);
+  const app = createGatewayApp({ client, config, timelines, ...options.gateway });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    client,
+    sandbox,
+    taskQueue,
+    config,
+    timelines,
+    worker: () => worker,
+    startWorker,
+    stopWorker,
+    async stop() {
+      timelines.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await stopWorker();
+      if (ownSandbox) await sandbox.dispose();
+      await client.connection.close();
+    },
+  };
+}
