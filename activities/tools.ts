@@ -42,7 +42,7 @@ export const JobSubmitResultSchema = z.object({
   success: z.boolean(),
   message: z.string(),
   applications: z.array(
-    z.object({ application_id: z.string(), job_id: z.string(), cv_id: z.string().nullable(), status: z.string(), created_at: z.string() }),
+    z.object({ application_id: z.string(), idempotency_key: z.string(), job_id: z.string(), cv_id: z.string().nullable(), status: z.string(), created_at: z.string() }),
   ),
 });
 export type JobSubmitResult = z.infer<typeof JobSubmitResultSchema>;

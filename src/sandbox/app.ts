@@ -11,9 +11,23 @@ import { lifeOsRoutes } from './life-os.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+export interface SandboxAppOptions {
+  /**
+   * Simulated latency of the external systems: every `/api/*` answer is held back this long after
+   * the work is done (and committed), so a caller that gives up early leaves a committed write
+   * behind, the case idempotency keys exist for.
+   */
+  latencyMs?: number;
+}
+
 /** Builds the app over an open sandbox database (see `openSandboxDb`). */
-export function createSandboxApp(db: SandboxDb) {
+export function createSandboxApp(db: SandboxDb, options: SandboxAppOptions = {}) {
+  const latencyMs = options.latencyMs ?? 0;
   const app = new Hono()
+    .use('/api/*', async function simulatedLatency(_c, next) {
+      await next();
+      if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    })
     .use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body: too large'), 413) }))
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .route('/api', ledgerRoutes(db))

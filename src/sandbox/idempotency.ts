@@ -29,21 +29,18 @@ interface RecordRow {
   body: string;
 }
 
-export function idempotentWrite(
-  db: SandboxDb,
-  scope: string,
-  key: string,
-  request: unknown,
-  write: () => StoredResponse,
-): IdempotentOutcome {
-  const hash = requestHash(request);
+/** Runs `write` at most once per (scope, key); see the module comment. */
+export type IdempotentWrite = (scope: string, key: string, request: unknown, write: () => StoredResponse) => IdempotentOutcome;
+
+/** Prepares the statements once and returns the idempotent-write function for `db`. */
+export function createIdempotentWrite(db: SandboxDb): IdempotentWrite {
   const select = db.prepare<[string, string], RecordRow>(
     'SELECT request_hash, status, body FROM idempotency_records WHERE scope = ? AND key = ?',
   );
   const insert = db.prepare(
     'INSERT INTO idempotency_records (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const run = db.transaction((): IdempotentOutcome => {
+  const run = db.transaction((scope: string, key: string, hash: string, write: () => StoredResponse): IdempotentOutcome => {
     const existing = select.get(scope, key);
     if (existing) {
       if (existing.request_hash !== hash) {
@@ -59,7 +56,7 @@ export function idempotentWrite(
     insert.run(scope, key, hash, response.status, JSON.stringify(response.body), new Date().toISOString());
     return { ...response, replayed: false };
   });
-  return run.immediate();
+  return (scope, key, request, write) => run.immediate(scope, key, requestHash(request), write);
 }
 
 /** SHA-256 of the request in a canonical JSON form (object keys sorted). */

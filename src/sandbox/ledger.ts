@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { centsToDecimalString, centsToDollars, MAX_AMOUNT_CENTS, parseMoneyToCents } from '../shared/money.js';
 import type { SandboxDb } from './db.js';
 import { errorBody, parseWith, readJson, requireIdempotencyKey, SandboxError } from './http.js';
-import { idempotentWrite, sendOutcome, type StoredResponse } from './idempotency.js';
+import { createIdempotentWrite, sendOutcome, type StoredResponse } from './idempotency.js';
 
 /**
  * Dollars as a JSON number or a decimal string ("1250.50"), positive, at most two decimals,
@@ -74,6 +74,7 @@ function ledgerView(e: LedgerRow) {
 }
 
 export function ledgerRoutes(db: SandboxDb) {
+  const idempotentWrite = createIdempotentWrite(db);
   const getAccount = db.prepare<[string], AccountRow>('SELECT id, owner, balance_cents FROM accounts WHERE id = ?');
   const debit = db.prepare('UPDATE accounts SET balance_cents = balance_cents - ? WHERE id = ? AND balance_cents >= ?');
   const credit = db.prepare('UPDATE accounts SET balance_cents = balance_cents + ? WHERE id = ?');
@@ -117,7 +118,7 @@ export function ledgerRoutes(db: SandboxDb) {
       const body = parseWith(TransferBodySchema, await readJson(c));
       const key = requireIdempotencyKey(c);
       const request = { fromAccount: body.fromAccount, toAccount: body.toAccount, amount_cents: body.amount };
-      const outcome = idempotentWrite(db, 'transfer', key, request, () =>
+      const outcome = idempotentWrite('transfer', key, request, () =>
         transfer(key, body.fromAccount, body.toAccount, body.amount),
       );
       return sendOutcome(c, outcome);

@@ -9,7 +9,7 @@ import { findSlots, mondayStart, weekEnd, type Interval } from './calendar-slots
 import { findJob, planGroceries, searchJobs, tailorCv } from './catalog.js';
 import type { SandboxDb } from './db.js';
 import { errorBody, optionalIdempotencyKey, parseWith, readJson, requireIdempotencyKey, SandboxError } from './http.js';
-import { idempotentWrite, sendOutcome, type StoredResponse } from './idempotency.js';
+import { createIdempotentWrite, sendOutcome, type StoredResponse } from './idempotency.js';
 
 const jobId = z.string().min(1).max(64);
 const jobIds = z
@@ -56,7 +56,7 @@ interface EventRow {
 }
 
 function applicationView(a: ApplicationRow) {
-  return { application_id: a.id, job_id: a.job_id, cv_id: a.cv_id, status: a.status, created_at: a.created_at };
+  return { application_id: a.id, idempotency_key: a.idempotency_key, job_id: a.job_id, cv_id: a.cv_id, status: a.status, created_at: a.created_at };
 }
 
 function eventView(e: EventRow) {
@@ -64,6 +64,7 @@ function eventView(e: EventRow) {
 }
 
 export function lifeOsRoutes(db: SandboxDb) {
+  const idempotentWrite = createIdempotentWrite(db);
   const insertApplication = db.prepare(
     'INSERT INTO applications (id, idempotency_key, job_id, cv_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -125,14 +126,14 @@ export function lifeOsRoutes(db: SandboxDb) {
     .post('/applications', async (c) => {
       const body = parseWith(ApplySchema, await readJson(c));
       const key = requireIdempotencyKey(c);
-      const outcome = idempotentWrite(db, 'applications', key, body, () => apply(key, body.job_ids, body.cv_ids));
+      const outcome = idempotentWrite('applications', key, body, () => apply(key, body.job_ids, body.cv_ids));
       return sendOutcome(c, outcome);
     })
     .get('/applications', (c) => c.json({ applications: listApplications.all().map(applicationView) }))
     .post('/calendar/events', async (c) => {
       const body = parseWith(CalendarSchema, await readJson(c));
       const key = requireIdempotencyKey(c);
-      return sendOutcome(c, idempotentWrite(db, 'calendar', key, body, () => schedule(key, body)));
+      return sendOutcome(c, idempotentWrite('calendar', key, body, () => schedule(key, body)));
     })
     .get('/calendar/events', (c) => {
       const query = parseWith(z.object({ week_start: weekStart }), { week_start: c.req.query('week_start') });
@@ -151,6 +152,6 @@ export function lifeOsRoutes(db: SandboxDb) {
         const { status, body: planBody } = plan();
         return c.json(planBody, status);
       }
-      return sendOutcome(c, idempotentWrite(db, 'groceries', key, body, plan));
+      return sendOutcome(c, idempotentWrite('groceries', key, body, plan));
     });
 }

@@ -1,19 +1,32 @@
 /**
  * Entry point of the sandbox backend: `tsx src/sandbox/main.ts`.
- * Reads SANDBOX_PORT and SANDBOX_DB, listens on 127.0.0.1, stops cleanly on SIGINT/SIGTERM.
+ * Reads SANDBOX_PORT and SANDBOX_DB (and SANDBOX_LATENCY_MS, a simulated delay of every API answer
+ * after its work is committed, default 0), listens on 127.0.0.1, stops cleanly on SIGINT/SIGTERM.
  */
 import { serve } from '@hono/node-server';
+import { z } from 'zod';
 import { loadConfigOrExit } from '../config.js';
 import { createSandboxApp } from './app.js';
 import { openSandboxDb } from './db.js';
 
 const config = loadConfigOrExit();
+const latency = z.coerce.number().int().min(0).max(60_000).default(0).safeParse(process.env.SANDBOX_LATENCY_MS);
+if (!latency.success) {
+  console.error('invalid configuration:\n  SANDBOX_LATENCY_MS: must be an integer number of milliseconds between 0 and 60000');
+  process.exit(1);
+}
 const db = openSandboxDb(config.SANDBOX_DB);
-const app = createSandboxApp(db);
+const app = createSandboxApp(db, { latencyMs: latency.data });
 const host = '127.0.0.1';
 
 const server = serve({ fetch: app.fetch, hostname: host, port: config.SANDBOX_PORT }, (info) => {
   console.log(`sandbox listening on http://${host}:${info.port} (db ${config.SANDBOX_DB})`);
+});
+
+server.on('error', (err) => {
+  console.error(`sandbox: cannot listen on ${host}:${config.SANDBOX_PORT}: ${err.message}`);
+  db.close();
+  process.exit(1);
 });
 
 let stopping = false;

@@ -29,7 +29,16 @@ export interface SandboxProcess {
   output(): string;
 }
 
-export async function startSandboxProcess(opts: { port?: number; dbPath?: string } = {}): Promise<SandboxProcess> {
+export interface SandboxProcessOptions {
+  /** Port to listen on; a free one unless given. */
+  port?: number;
+  /** Database file; a fresh one in a temp directory unless given. */
+  dbPath?: string;
+  /** Simulated latency of every `/api/*` answer, after its work is committed (SANDBOX_LATENCY_MS); 0 unless given. */
+  latencyMs?: number;
+}
+
+export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Promise<SandboxProcess> {
   const port = opts.port ?? (await freePort());
   const tempDir = opts.dbPath === undefined ? mkdtempSync(join(tmpdir(), 'sandbox-test-')) : undefined;
   const dbPath = opts.dbPath ?? join(tempDir!, 'sandbox.db');
@@ -41,7 +50,7 @@ export async function startSandboxProcess(opts: { port?: number; dbPath?: string
   async function launch(): Promise<void> {
     const proc = spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_DB: dbPath },
+      env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_DB: dbPath, SANDBOX_LATENCY_MS: String(opts.latencyMs ?? 0) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

@@ -1,5 +1,8 @@
 import { request } from 'node:http';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createToolActivities } from '../../activities/tools.js';
 import { waitFor } from '../helpers/ports.js';
 import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { getJson, ledgerState, newKey, postJson, type LedgerEntry } from './client.js';
@@ -81,4 +84,40 @@ it('keeps committed transfers across a SIGKILL', async () => {
   await sandbox.restart();
   expect(await ledgerState(sandbox.url)).toEqual(before);
   expect((await getJson(sandbox.url, '/healthz')).status).toBe(200);
+}, 30_000);
+
+it('an activity that times out after the sandbox committed gets the stored answer on its retry', async () => {
+  const slow = await startSandboxProcess({ latencyMs: 400 });
+  try {
+    const noop = (): void => undefined;
+    const env = () => new MockActivityEnvironment(undefined, { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
+    const impatient = createToolActivities({ sandboxUrl: slow.url, requestTimeoutMs: 100 });
+    const patient = createToolActivities({ sandboxUrl: slow.url, requestTimeoutMs: 5_000 });
+    const call = { idempotency_key: newKey('wf:transfer'), user_id: 'default_user', args: { from_account: 'bob', to_account: 'kiran', amount_cents: 9_999 }, inputs: {} };
+    const before = await getBalanceCents(slow.url, 'bob');
+
+    const timedOut = await env().run(impatient.bankTransfer, call).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(timedOut).toBeInstanceOf(Error);
+    expect(timedOut).not.toBeInstanceOf(ApplicationFailure);
+    expect((timedOut as Error).message).toMatch(/did not answer within 100 ms/);
+
+    const entriesOfCall = async () =>
+      (await getJson<{ entries: LedgerEntry[] }>(slow.url, '/api/accounts/bob/ledger')).body.entries.filter(
+        (e) => e.idempotency_key === call.idempotency_key,
+      );
+    const [committed] = await waitFor(async () => {
+      const found = await entriesOfCall();
+      return found.length > 0 ? found : undefined;
+    }, { timeoutMs: 10_000, what: 'the timed-out transfer to commit' });
+
+    const retried = await env().run(patient.bankTransfer, call);
+    expect(retried).toEqual({ success: true, message: 'Transferred 99.99 from bob to kiran', transfer_id: committed!.id });
+    expect(await entriesOfCall()).toHaveLength(1);
+    expect(await getBalanceCents(slow.url, 'bob')).toBe(before - 9_999);
+  } finally {
+    await slow.dispose();
+  }
 }, 30_000);
