@@ -1,0 +1,79 @@
+/**
+ * SIGKILL the real worker process while a DAG has activities in flight and while a transfer waits
+ * for approval; a new worker finishes the runs and every external write happens once.
+ */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { RunView } from '../../src/shared/contracts.js';
+import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { startWorkerProcess, type NodeService } from '../helpers/node-service.js';
+import { waitFor } from '../helpers/ports.js';
+import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { connectClient, uniqueId } from '../helpers/temporal.js';
+
+let sandbox: SandboxProcess;
+let client: Client;
+let worker: NodeService;
+const taskQueue = uniqueId('crash');
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess({ latencyMs: 300 });
+  client = await connectClient();
+  worker = await startWorkerProcess({ TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, SANDBOX_URL: sandbox.url });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await sandbox?.dispose();
+});
+
+function start(message: string): Promise<WorkflowHandle> {
+  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+    workflowId: uniqueId('req'),
+    taskQueue,
+    args: [{ user_id: 'default_user', session_id: uniqueId('s'), message }],
+  });
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  return (await (await fetch(`${sandbox.url}${path}`)).json()) as T;
+}
+
+describe('worker crash', () => {
+  it('a DAG whose activities are in flight when the worker dies completes on a new worker, each write once', async () => {
+    const handle = await start('Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries');
+    await waitFor(async () => (await handle.query(timelineQuery, 0)).filter((e) => e.event === 'step_running').length >= 3, {
+      what: 'three steps running',
+    });
+    await worker.kill();
+    await worker.restart();
+
+    const pending = await handle.executeUpdate(waitSettledUpdate);
+    expect(pending.status).toBe('WAITING_APPROVAL');
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+    });
+    const final = (await handle.result()) as RunView;
+    expect(final.status).toBe('COMPLETED');
+
+    const gym = final.steps.find((s) => s.id === 'schedule_gym')!;
+    const week = (gym.args as { week_start: string }).week_start;
+    const events = await getJson<{ events: { title: string }[] }>(`/api/calendar/events?week_start=${week}`);
+    expect(events.events.filter((e) => e.title === 'Gym')).toHaveLength(3);
+    const applications = await getJson<{ applications: { idempotency_key?: string }[] }>('/api/applications');
+    expect(applications.applications.filter((a) => a.idempotency_key === `${handle.workflowId}:submit_application`)).toHaveLength(2);
+  });
+
+  it('a transfer waiting for approval survives the worker dying; approval afterwards moves money once', async () => {
+    const before = await getBalanceCents(sandbox.url, 'kiran');
+    const handle = await start('Transfer 6000 to Kiran');
+    const pending = await handle.executeUpdate(waitSettledUpdate);
+    await worker.kill();
+    await worker.restart();
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' }],
+    });
+    expect(outcome.step.state).toBe('SUCCEEDED');
+    expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
+    expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before + 600_000);
+  });
+});
