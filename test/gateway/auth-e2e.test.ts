@@ -1,0 +1,131 @@
+/** Auth on (GATEWAY_AUTH=token, tokens from a file) against the real stack: who may see and decide what. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/ports.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { call, readSse } from './http.js';
+
+const TOKENS = {
+  owner: 'requester-token-default-user-0001',
+  bob: 'requester-token-bob-000000000001',
+  manager: 'approver-token-manager-00000001',
+  admin: 'admin-token-0000000000000000001',
+};
+
+let stack: Stack;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'gateway-tokens-'));
+  const file = path.join(dir, 'tokens.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      [TOKENS.owner]: { user_id: 'default_user', role: 'requester' },
+      [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
+      [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
+      [TOKENS.admin]: { user_id: 'root', role: 'admin' },
+    }),
+  );
+  stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: file } });
+});
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });
+
+describe('auth on', () => {
+  let sessionId: string;
+  let workflowId: string;
+  let approvalId: string;
+
+  it('takes the user id from the token', async () => {
+    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran' }, as('owner'));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('PENDING_APPROVAL');
+    sessionId = res.body.session_id;
+    workflowId = res.body.workflow_id;
+    approvalId = res.body.reply.approval_id;
+    const view = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, as('owner'));
+    expect(view.body.user_id).toBe('default_user');
+    expect((await call(stack.baseUrl, 'POST', '/chat', { message: 'hi' })).status).toBe(401);
+  });
+
+  it("refuses a requester reading another user's run, session, approvals and stream (403)", async () => {
+    for (const [method, p] of [
+      ['GET', `/api/workflows/${workflowId}`],
+      ['GET', `/api/workflows/${workflowId}/timeline`],
+      ['GET', `/api/workflows/${workflowId}/stream`],
+      ['POST', `/api/workflows/${workflowId}/cancel`],
+      ['GET', `/api/approvals/workflow/${workflowId}`],
+      ['GET', `/api/approvals/${approvalId}`],
+      ['GET', `/workflow/${sessionId}/status`],
+      ['GET', '/sessions?user_id=default_user'],
+    ] as const) {
+      const res = await call(stack.baseUrl, method, p, undefined, as('bob'));
+      expect(res.status, `${method} ${p}`).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries', session_id: sessionId }, as('bob'));
+    expect(chat.status).toBe(403);
+  });
+
+  it('lets approvers and admins read any run; the inbox of a requester holds only their own approvals', async () => {
+    expect((await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, as('manager'))).status).toBe(200);
+    expect((await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`, undefined, as('admin'))).status).toBe(200);
+    await waitFor(async () => {
+      const inbox = await call(stack.baseUrl, 'GET', '/api/approvals', undefined, as('manager'));
+      return inbox.body.approvals.some((a: { approval_id: string }) => a.approval_id === approvalId) || undefined;
+    }, { timeoutMs: 20_000, what: "the approval in the manager's inbox" });
+    const own = await call(stack.baseUrl, 'GET', '/api/approvals', undefined, as('owner'));
+    expect(own.body.approvals.map((a: { approval_id: string }) => a.approval_id)).toContain(approvalId);
+    const bobs = await call(stack.baseUrl, 'GET', '/api/approvals', undefined, as('bob'));
+    expect(bobs.body.approvals).toEqual([]);
+  });
+
+  it('lets only an approver decide the transfer, with the approver id from the token', async () => {
+    const own = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true }, as('owner'));
+    expect(own.status).toBe(403);
+    const bobs = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, as('bob'));
+    expect(bobs.status).toBe(403);
+    const mismatch = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true, approver_id: 'ceo@bank.com' }, as('manager'));
+    expect(mismatch.status).toBe(403);
+    const ok = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true }, as('manager'));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ status: 'approved', approved_by: 'manager@bank.com', result: { status: 'success' } });
+  });
+
+  it('lets a requester confirm the L3 step of their own Life-OS run, not of anyone else', async () => {
+    const submitted = await call(
+      stack.baseUrl,
+      'POST',
+      '/api/workflows/submit',
+      { intent: 'Apply to 1 backend job' },
+      as('bob'),
+    );
+    expect(submitted.status).toBe(200);
+    const id: string = submitted.body.workflow_id;
+    const approval = await waitFor(async () => {
+      const res = await call(stack.baseUrl, 'GET', `/api/approvals/workflow/${id}`, undefined, as('bob'));
+      return res.body.approvals[0] as { approval_id: string } | undefined;
+    }, { timeoutMs: 20_000, what: 'the L3 approval' });
+    const stranger = await call(stack.baseUrl, 'POST', `/api/approvals/${approval.approval_id}/decision`, { decision: 'approve' }, as('owner'));
+    expect(stranger.status).toBe(403);
+    const stream = readSse(`${stack.baseUrl}/api/workflows/${id}/stream?access_token=${TOKENS.bob}`, { timeoutMs: 30_000 });
+    const mine = await call(stack.baseUrl, 'POST', `/api/approvals/${approval.approval_id}/decision`, { decision: 'approve' }, as('bob'));
+    expect(mine.status).toBe(200);
+    expect(mine.body.approval.decided_by).toBe('bob');
+    const read = await stream;
+    expect(read.status).toBe(200);
+    expect(read.events.at(-1)?.event).toBe('workflow_complete');
+  });
+
+  it('keeps the public routes open', async () => {
+    for (const p of ['/healthz', '/readyz', '/openapi.json', '/docs', '/']) {
+      expect((await call(stack.baseUrl, 'GET', p)).status, p).toBe(200);
+    }
+  });
+});
