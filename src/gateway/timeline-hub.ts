@@ -65,6 +65,7 @@ class Subscriber implements TimelineSubscription {
   }
 
   close(): void {
+    this.queue = [];
     this.end();
     this.onClose(this);
   }

@@ -79,7 +79,8 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
   it('answers 401 without a token, with an unknown token, and with a malformed header', async () => {
-    for (const headers of [{}, bearer('not-a-known-token-at-all'), { authorization: 'Basic abc' }]) {
+    const variants: Record<string, string>[] = [{}, bearer('not-a-known-token-at-all'), { authorization: 'Basic abc' }];
+    for (const headers of variants) {
       const res = await authed.request('/chat', { method: 'POST', body: JSON.stringify({ message: 'hi' }), headers });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
