@@ -61,14 +61,9 @@ ensure_chromium() {
   fi
 }
 
-search_attribute_flags() {
-  node --import tsx -e "import('./src/shared/definitions.ts').then((m) => console.log(m.SEARCH_ATTRIBUTE_FLAGS.map((f) => '--search-attribute ' + f).join(' ')))"
-}
-
 server_args() {
-  # shellcheck disable=SC2046
-  echo server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
-    --db-filename "$STATE_DIR/temporal.db" --namespace default --log-level warn $(search_attribute_flags)
+  node --import tsx -e "import('./scripts/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
+    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', logLevel: 'warn' }).join('\\n')))"
 }
 
 is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
@@ -102,11 +97,13 @@ cmd_start() {
   done
   ensure_npm_deps
   ensure_temporal_cli
-  # shellcheck disable=SC2046
-  launch temporal "$TEMPORAL_BIN" $(server_args)
+  local args; mapfile -t args < <(server_args)
+  launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node --import tsx src/sandbox/main.ts
+  node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
+    || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
-  launch worker node --import tsx src/worker.ts
+  WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker node --import tsx src/worker.ts
   launch gateway node --import tsx src/gateway/main.ts
   wait_http "$SANDBOX_URL/healthz" "the sandbox" 30
   wait_http "http://127.0.0.1:$GATEWAY_PORT/readyz" "the gateway" 60
@@ -161,8 +158,8 @@ case "${1:-}" in
   stop) cmd_stop ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
-    # shellcheck disable=SC2046
-    exec "$TEMPORAL_BIN" $(server_args) ;;
+    mapfile -t args < <(server_args)
+    exec "$TEMPORAL_BIN" "${args[@]}" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
   *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | cli <temporal args>"; exit 2 ;;
 esac

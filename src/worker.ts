@@ -16,7 +16,9 @@ export async function createWorker(config: Config, connection: NativeConnection)
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    workflowsPath: path.resolve(here, '../workflows/index' + path.extname(fileURLToPath(import.meta.url))),
+    ...(config.WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: path.resolve(config.WORKFLOW_BUNDLE) } }
+      : { workflowsPath: path.resolve(here, '../workflows/index' + path.extname(fileURLToPath(import.meta.url))) }),
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
       settings: {
@@ -25,6 +27,7 @@ export async function createWorker(config: Config, connection: NativeConnection)
         approve_l2: config.APPROVE_L2,
       },
     }),
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',
   });
 }

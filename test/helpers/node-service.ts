@@ -19,6 +19,8 @@ export interface NodeService {
   restart(): Promise<void>;
   /** What the process printed so far. */
   output(): string;
+  /** The running process's id, for measuring it (RSS); undefined while it is down. */
+  pid(): number | undefined;
 }
 
 export interface NodeServiceOptions {
@@ -85,7 +87,18 @@ export async function startNodeService(opts: NodeServiceOptions): Promise<NodeSe
       await launch();
     },
     output: () => log,
+    pid: () => child?.pid,
   };
+}
+
+/** The real gateway (`src/gateway/main.ts`), ready once `/readyz` answers 200. */
+export function startGatewayProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; GATEWAY_PORT: string } & Record<string, string>): Promise<NodeService> {
+  return startNodeService({
+    name: 'gateway',
+    entry: 'src/gateway/main.ts',
+    env: { GATEWAY_HOST: '127.0.0.1', ...env },
+    isReady: async () => (await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/readyz`, { signal: AbortSignal.timeout(1000) })).ok,
+  });
 }
 
 /** The real worker (`src/worker.ts`) on a task queue, ready once it polls. */

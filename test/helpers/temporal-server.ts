@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/shared/definitions.js';
+import { devServerArgs } from '../../scripts/dev-server-args.js';
 import { freePort, waitFor } from './ports.js';
 
 export interface DevServer {
@@ -24,12 +24,7 @@ export async function startDevServer(opts: { dbFile?: string } = {}): Promise<De
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    const args = [
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort),
-      '--headless', '--log-level', 'error', '--namespace', 'default',
-      ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
-      ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
-    ];
+    const args = devServerArgs({ port, uiPort, headless: true, ...(opts.dbFile && { dbFile: opts.dbFile }) });
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });

@@ -1,0 +1,47 @@
+/** Activities for the benchmark's own workers: the bare baseline's, and the DAG probe's. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { centsToDecimalString } from '../src/shared/money.js';
+import type { PlanRequestResult } from '../activities/plan.js';
+import type { Plan, RunSettings, ToolCall } from '../src/shared/contracts.js';
+
+export function createBaselineActivities(sandboxUrl: string) {
+  return {
+    async lookupAccount(userId: string): Promise<string> {
+      const response = await fetch(`${sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`);
+      const body = (await response.json()) as { accounts: { id: string }[] };
+      return body.accounts[0]!.id;
+    },
+    async postTransfer(input: { from_account: string; to_account: string; amount_cents: number; key: string }): Promise<unknown> {
+      const response = await fetch(`${sandboxUrl}/api/transfer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': input.key },
+        body: JSON.stringify({ fromAccount: input.from_account, toAccount: input.to_account, amount: centsToDecimalString(input.amount_cents) }),
+      });
+      return response.json();
+    },
+  };
+}
+export type BaselineActivities = ReturnType<typeof createBaselineActivities>;
+
+/**
+ * The DAG probe: the message is a JSON plan; every tool sleeps for the milliseconds its step id
+ * names (`w_200ms_7` sleeps 200 ms), so wall time can be compared with the critical path.
+ */
+export function createDagProbeActivities(settings: RunSettings) {
+  const sleepFor = async (call: Pick<ToolCall, 'idempotency_key'>): Promise<{ slept_ms: number }> => {
+    const ms = Number(/_(\d+)ms_/.exec(call.idempotency_key)?.[1] ?? 0);
+    await sleep(ms);
+    return { slept_ms: ms };
+  };
+  return {
+    async planRequest(input: { message: string }): Promise<PlanRequestResult> {
+      return { outcome: { kind: 'plan', plan: JSON.parse(input.message) as Plan }, settings };
+    },
+    bankTransfer: sleepFor,
+    jobSearch: sleepFor,
+    cvTailor: sleepFor,
+    jobSubmit: sleepFor,
+    calendarCreate: sleepFor,
+    groceryPlan: sleepFor,
+  };
+}

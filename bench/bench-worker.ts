@@ -1,0 +1,23 @@
+/** A process running the benchmark's own workers: the bare baseline and the DAG probe. */
+import path from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createBaselineActivities, createDagProbeActivities } from './bench-activities.js';
+
+const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+const sandboxUrl = process.env.SANDBOX_URL ?? 'http://127.0.0.1:8081';
+const connection = await NativeConnection.connect({ address });
+const baseline = await Worker.create({
+  connection,
+  taskQueue: 'bench-baseline',
+  workflowsPath: path.resolve('bench/baseline-workflow.ts'),
+  activities: createBaselineActivities(sandboxUrl),
+});
+const dag = await Worker.create({
+  connection,
+  taskQueue: 'bench-dag',
+  workflowsPath: path.resolve('workflows/index.ts'),
+  activities: createDagProbeActivities({ hil_threshold_cents: 500_000, approval_timeout_ms: 3_600_000, approve_l2: false }),
+});
+console.log('bench workers polling');
+await Promise.all([baseline.run(), dag.run()]);
+await connection.close();
