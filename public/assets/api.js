@@ -1,0 +1,193 @@
+// @ts-check
+/* global fetch, EventSource, URLSearchParams */
+/**
+ * The gateway's HTTP API as the page uses it: one `request` that adds the bearer token, parses
+ * JSON and turns the `{ error: { code, message } }` shape into an ApiError with words for people.
+ * The types mirror src/shared/contracts.ts.
+ */
+
+/**
+ * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'} StepState
+ * @typedef {'QUEUED'|'PLANNING'|'EXECUTING'|'WAITING_APPROVAL'|'COMPLETED'|'FAILED'|'REJECTED'|'CANCELLED'} RunStatus
+ *
+ * @typedef {object} ApprovalRecord
+ * @property {string} approval_id
+ * @property {string} workflow_id
+ * @property {string} session_id
+ * @property {string} step_id
+ * @property {string} step_name
+ * @property {string} tool
+ * @property {string} risk_level
+ * @property {string} reason
+ * @property {number} [amount] dollars, two decimals
+ * @property {number} [amount_cents]
+ * @property {string} [recipient]
+ * @property {string} [from_account]
+ * @property {'pending'|'approved'|'rejected'|'expired'|'cancelled'} status
+ * @property {string} requested_by
+ * @property {string} requested_at
+ * @property {string} [expires_at]
+ * @property {string} [decided_by]
+ * @property {string} [decided_at]
+ * @property {string} [decision_reason]
+ *
+ * @typedef {object} StepView
+ * @property {string} id
+ * @property {string} name
+ * @property {string} tool
+ * @property {string} risk_level
+ * @property {string[]} depends_on
+ * @property {StepState} state
+ * @property {number} attempts
+ * @property {unknown} [result]
+ * @property {string} [error]
+ *
+ * @typedef {object} RunView
+ * @property {string} workflow_id
+ * @property {string} session_id
+ * @property {string} user_id
+ * @property {string} [message]
+ * @property {string} intent
+ * @property {RunStatus} status
+ * @property {StepView[]} steps
+ * @property {ApprovalRecord[]} approvals
+ * @property {string} [error]
+ * @property {string} created_at
+ * @property {string} updated_at
+ *
+ * @typedef {object} TimelineEvent
+ * @property {number} seq
+ * @property {string} event
+ * @property {string} message
+ * @property {string} timestamp
+ * @property {string} [step_id]
+ * @property {string} [approval_id]
+ * @property {Record<string, unknown>} [metadata]
+ *
+ * @typedef {object} ChatResponse
+ * @property {Record<string, any>} reply
+ * @property {string} session_id
+ * @property {string} workflow_id
+ * @property {'RUNNING'|'PENDING_APPROVAL'|'COMPLETED'|'FAILED'|'REJECTED'|'CANCELLED'} status
+ *
+ * @typedef {object} PageConfig
+ * @property {string} temporalUiUrl
+ * @property {string} namespace
+ * @property {boolean | undefined} auth true: tokens required; undefined: not told (found out on a 401)
+ */
+
+export const TIMELINE_EVENTS = [
+  'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
+  'step_failed', 'step_skipped', 'approval_required', 'approval_approved', 'approval_rejected',
+  'approval_expired', 'approval_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
+];
+export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];
+/** @type {readonly string[]} */
+export const FINAL_RUN_STATUSES = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'];
+
+/** A refusal or failure from the API, with the server's own message. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status, 0 when the gateway could not be reached
+   * @param {string} code
+   * @param {string} message
+   */
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/**
+ * @param {{ token: () => string, onUnauthorized: (err: ApiError) => void }} options
+ */
+export function createApi({ token, onUnauthorized }) {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<any>}
+   */
+  async function request(method, path, body) {
+    /** @type {Record<string, string>} */
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const bearer = token();
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    let res;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'network', 'The gateway cannot be reached. Is it running?');
+    }
+    const text = await res.text();
+    /** @type {any} */
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const err = json && typeof json.error === 'object' && json.error
+        ? new ApiError(res.status, String(json.error.code), String(json.error.message))
+        : new ApiError(res.status, 'http_' + res.status, `The gateway answered ${res.status} ${res.statusText}`.trim());
+      if (res.status === 401) onUnauthorized(err);
+      throw err;
+    }
+    return json;
+  }
+
+  const id = encodeURIComponent;
+  return {
+    /** @returns {Promise<PageConfig>} */
+    async config() {
+      /** @type {PageConfig} */
+      const fallback = { temporalUiUrl: 'http://localhost:8233', namespace: 'default', auth: undefined };
+      try {
+        const body = await request('GET', '/api/config');
+        const auth = body?.auth;
+        return {
+          temporalUiUrl: typeof body?.temporal_ui_url === 'string' ? body.temporal_ui_url.replace(/\/+$/, '') : fallback.temporalUiUrl,
+          namespace: typeof body?.namespace === 'string' ? body.namespace : fallback.namespace,
+          auth: typeof auth === 'boolean' ? auth : typeof auth === 'string' ? auth !== 'off' && auth !== 'none' : typeof auth?.enabled === 'boolean' ? auth.enabled : undefined,
+        };
+      } catch {
+        return fallback;
+      }
+    },
+    /**
+     * @param {{ message: string, user_id?: string, session_id?: string }} body
+     * @returns {Promise<ChatResponse>}
+     */
+    chat: (body) => request('POST', '/chat', body),
+    /** @returns {Promise<ApprovalRecord[]>} */
+    async pendingApprovals() {
+      const body = await request('GET', '/api/approvals?status=pending');
+      return Array.isArray(body?.approvals) ? body.approvals : [];
+    },
+    /** @param {string} approvalId @returns {Promise<ApprovalRecord>} */
+    async approval(approvalId) {
+      const body = await request('GET', `/api/approvals/${id(approvalId)}`);
+      return body && typeof body.approval === 'object' && body.approval ? body.approval : body;
+    },
+    /**
+     * @param {string} approvalId
+     * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string }} body
+     * @returns {Promise<{ success: boolean, message: string }>}
+     */
+    decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /** @param {string} workflowId @returns {Promise<RunView>} */
+    run: (workflowId) => request('GET', `/api/workflows/${id(workflowId)}`),
+    /** @param {string} workflowId */
+    stream(workflowId) {
+      const bearer = token();
+      const query = bearer ? `?${new URLSearchParams({ access_token: bearer })}` : '';
+      return new EventSource(`/api/workflows/${id(workflowId)}/stream${query}`);
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createApi>} Api */

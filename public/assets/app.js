@@ -1,0 +1,77 @@
+// @ts-check
+/* global document, sessionStorage, setTimeout */
+/**
+ * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox and run view,
+ * and runs one ticker (every 2 s) that refreshes the inbox, follows unsettled chat runs and polls
+ * the selected run when its stream is down.
+ */
+import { createApi } from './api.js';
+import { createChat } from './chat.js';
+import { createIdentity } from './identity.js';
+import { createInbox } from './inbox.js';
+import { createRunView } from './run-view.js';
+
+const TICK_MS = 2000;
+
+/** @type {import('./api.js').PageConfig} */
+let config = { temporalUiUrl: 'http://localhost:8233', namespace: 'default', auth: undefined };
+
+const identity = createIdentity({
+  onChange(what) {
+    if (what === 'user' || what === 'auth' || what === 'token') chat.identityChanged();
+    if (what === 'auth' || what === 'token') runView.reconnect();
+    void inbox.refresh();
+  },
+});
+
+const api = createApi({
+  token: identity.token,
+  onUnauthorized(err) {
+    identity.setAuth(true, `Sign-in is required: ${err.message}. Paste your token.`);
+  },
+});
+
+const runView = createRunView({ api, config: () => config });
+const inbox = createInbox({
+  api,
+  identity,
+  onSelectRun: (workflowId) => runView.select(workflowId),
+  onDecided: () => {
+    void runView.refresh();
+    void chat.tick();
+  },
+});
+const chat = createChat({
+  api,
+  identity,
+  onRun: (workflowId) => {
+    runView.select(workflowId);
+    void inbox.refresh();
+  },
+  onPending: (approvalId) => inbox.track(approvalId),
+});
+
+async function tick() {
+  try {
+    await Promise.all([inbox.refresh(), chat.tick()]);
+    runView.tick();
+  } finally {
+    setTimeout(() => void tick(), TICK_MS);
+  }
+}
+
+async function start() {
+  config = await api.config();
+  if (config.auth !== undefined) identity.setAuth(config.auth);
+  document.body.dataset.ready = 'true';
+  let previous;
+  try {
+    previous = sessionStorage.getItem('awe.selected_run') ?? undefined;
+  } catch {
+    previous = undefined;
+  }
+  if (previous) runView.select(previous);
+  await tick();
+}
+
+void start();

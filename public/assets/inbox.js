@@ -1,0 +1,209 @@
+// @ts-check
+/* global document, Element */
+/**
+ * The approvals inbox: GET /api/approvals?status=pending, kept live by the page's ticker and
+ * after every action. Cards are keyed by approval id and updated in place, so a half-typed
+ * rejection reason or a focused button survives each refresh.
+ */
+import { ApiError } from './api.js';
+import { details, el, formatAge, formatTime, formatUsd } from './format.js';
+
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./identity.js').Identity} Identity */
+
+/**
+ * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onDecided: (approval: ApprovalRecord) => void }} options
+ */
+export function createInbox({ api, identity, onSelectRun, onDecided }) {
+  const list = /** @type {HTMLUListElement} */ (document.getElementById('approvals'));
+  const empty = /** @type {HTMLElement} */ (document.getElementById('inbox-empty'));
+  const count = /** @type {HTMLElement} */ (document.getElementById('inbox-count'));
+  const status = /** @type {HTMLElement} */ (document.getElementById('inbox-status'));
+  const errorBox = /** @type {HTMLElement} */ (document.getElementById('inbox-error'));
+
+  /** @type {Map<string, { card: HTMLLIElement, approval: ApprovalRecord }>} */
+  const cards = new Map();
+  /** Decided here: hidden even while the eventually consistent listing still shows them. */
+  const decided = new Set();
+  /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
+  const tracked = new Set();
+  /** @type {Promise<void> | undefined} */
+  let inflight;
+  let again = false;
+
+  /** Refreshes now; calls made during a refresh coalesce into one more. */
+  function refresh() {
+    if (inflight) {
+      again = true;
+      return inflight;
+    }
+    inflight = load().finally(() => {
+      inflight = undefined;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    });
+    return inflight;
+  }
+
+  async function load() {
+    let approvals;
+    try {
+      approvals = await api.pendingApprovals();
+    } catch (err) {
+      showError(`Could not load approvals: ${messageOf(err)}`);
+      return;
+    }
+    const byId = new Map(approvals.map((a) => [a.approval_id, a]));
+    for (const id of [...tracked]) {
+      if (byId.has(id)) {
+        tracked.delete(id);
+        continue;
+      }
+      try {
+        const record = await api.approval(id);
+        if (record.status === 'pending') byId.set(id, record);
+        else tracked.delete(id);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) tracked.delete(id);
+      }
+    }
+    if (errorBox.dataset.source === 'load') showError('');
+    render([...byId.values()].filter((a) => a.status === 'pending' && !decided.has(a.approval_id)));
+  }
+
+  /** @param {ApprovalRecord[]} approvals */
+  function render(approvals) {
+    const now = Date.now();
+    const keep = new Set(approvals.map((a) => a.approval_id));
+    for (const [id, entry] of cards) {
+      if (!keep.has(id)) {
+        entry.card.remove();
+        cards.delete(id);
+      }
+    }
+    for (const approval of approvals) {
+      let entry = cards.get(approval.approval_id);
+      if (!entry) {
+        entry = { card: buildCard(approval), approval };
+        cards.set(approval.approval_id, entry);
+      }
+      list.append(entry.card); // keeps the server's order (oldest first)
+      const age = entry.card.querySelector('time');
+      if (age) age.textContent = formatAge(approval.requested_at, now);
+    }
+    empty.hidden = approvals.length > 0;
+    count.textContent = approvals.length > 0 ? `(${approvals.length})` : '';
+  }
+
+  /** @param {ApprovalRecord} a */
+  function buildCard(a) {
+    const money = a.amount !== undefined || a.amount_cents !== undefined;
+    const title = money ? `${formatUsd(a.amount, a.amount_cents)} → ${a.recipient ?? 'unknown'}` : a.step_name;
+    const headingId = `approval-${cssId(a.approval_id)}`;
+    const approve = el('button', { type: 'button', class: 'approve', 'aria-label': `Approve: ${title}` }, 'Approve');
+    const reject = el('button', { type: 'button', class: 'reject danger', 'aria-label': `Reject: ${title}` }, 'Reject');
+    const view = el('button', { type: 'button', class: 'secondary', 'aria-label': `View run: ${title}` }, 'View run');
+    const reasonId = `reason-${cssId(a.approval_id)}`;
+    const reason = el('input', { id: reasonId, type: 'text', maxlength: '1000', autocomplete: 'off' });
+    const confirm = el('button', { type: 'submit', class: 'danger' }, 'Confirm reject');
+    const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const rejectForm = el('form', { class: 'reject-form', hidden: '' },
+      el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
+    const buttons = el('div', { class: 'row actions' }, approve, reject, view);
+    const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
+      el('h3', { id: headingId }, title),
+      details([
+        ['Amount', money ? formatUsd(a.amount, a.amount_cents) : undefined],
+        ['To', a.recipient],
+        ['From', a.from_account],
+        ['Requested by', a.requested_by],
+        ['Step', a.step_name],
+        ['Risk', a.risk_level],
+        ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
+      ]),
+      el('p', { class: 'reason' }, a.reason),
+      buttons,
+      rejectForm);
+
+    approve.addEventListener('click', () => void decide(a, card, 'approve'));
+    reject.addEventListener('click', () => {
+      rejectForm.hidden = false;
+      buttons.hidden = true;
+      reason.focus();
+    });
+    cancel.addEventListener('click', () => {
+      rejectForm.hidden = true;
+      buttons.hidden = false;
+      reject.focus();
+    });
+    rejectForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void decide(a, card, 'reject', reason.value.trim() || undefined);
+    });
+    view.addEventListener('click', () => onSelectRun(a.workflow_id));
+    card.addEventListener('click', (e) => {
+      if (!(e.target instanceof Element) || !e.target.closest('button, input, form, a')) onSelectRun(a.workflow_id);
+    });
+    return card;
+  }
+
+  /**
+   * @param {ApprovalRecord} a
+   * @param {HTMLLIElement} card
+   * @param {'approve'|'reject'} decision
+   * @param {string} [reason]
+   */
+  async function decide(a, card, decision, reason) {
+    const controls = [...card.querySelectorAll('button, input')];
+    for (const c of controls) /** @type {HTMLButtonElement | HTMLInputElement} */ (c).disabled = true;
+    card.setAttribute('aria-busy', 'true');
+    showError('');
+    const who = identity.authOn() ? 'you' : identity.approverId();
+    status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${a.step_name} as ${who}…`;
+    onSelectRun(a.workflow_id);
+    try {
+      const body = { decision, ...(identity.authOn() ? {} : { decided_by: identity.approverId() }), ...(reason ? { reason } : {}) };
+      const res = await api.decide(a.approval_id, body);
+      decided.add(a.approval_id);
+      const what = res?.message ?? `${a.step_name} ${decision === 'approve' ? 'approved' : 'rejected'}`;
+      status.textContent = `${formatTime(new Date().toISOString())}: ${what}.`;
+      onDecided(a);
+    } catch (err) {
+      status.textContent = '';
+      showError(`Could not ${decision} ${a.step_name}: ${messageOf(err)}`, 'decision');
+      if (err instanceof ApiError && (err.status === 404 || err.status === 409)) decided.add(a.approval_id);
+    } finally {
+      card.removeAttribute('aria-busy');
+      for (const c of controls) /** @type {HTMLButtonElement | HTMLInputElement} */ (c).disabled = false;
+      await refresh();
+    }
+  }
+
+  /** @param {string} text @param {string} [source] */
+  function showError(text, source = 'load') {
+    errorBox.textContent = text;
+    errorBox.dataset.source = text ? source : '';
+  }
+
+  return {
+    refresh,
+    /** An approval the page just learned of (a chat reply): shown before the listing has it. */
+    /** @param {string} approvalId */
+    track(approvalId) {
+      tracked.add(approvalId);
+      void refresh();
+    },
+  };
+}
+
+/** @param {unknown} err */
+function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+/** @param {string} id */
+function cssId(id) {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}

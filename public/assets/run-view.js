@@ -1,0 +1,203 @@
+// @ts-check
+/* global document, sessionStorage */
+/**
+ * The selected run: its timeline from the SSE stream (GET /api/workflows/:id/stream), and its steps
+ * from GET /api/workflows/:id, fetched again on every event (and on the page's tick while the
+ * stream is down), each step with a colour and its state in words.
+ */
+import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './api.js';
+import { badge, el, formatTime, resultSummary } from './format.js';
+
+/** @typedef {import('./api.js').Api} Api */
+/** @typedef {import('./api.js').RunView} RunView */
+/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api.js').PageConfig} PageConfig */
+
+/** @type {Record<string, string>} */
+const DECIDED = { approved: 'Approved', rejected: 'Rejected', expired: 'Expired: no decision in time', cancelled: 'Approval cancelled' };
+
+/**
+ * @param {{ api: Api, config: () => PageConfig }} options
+ */
+export function createRunView({ api, config }) {
+  const empty = /** @type {HTMLElement} */ (document.getElementById('run-empty'));
+  const body = /** @type {HTMLElement} */ (document.getElementById('run-body'));
+  const summary = /** @type {HTMLElement} */ (document.getElementById('run-summary'));
+  const errorBox = /** @type {HTMLElement} */ (document.getElementById('run-error'));
+  const steps = /** @type {HTMLOListElement} */ (document.getElementById('steps'));
+  const timeline = /** @type {HTMLOListElement} */ (document.getElementById('timeline'));
+  const streamState = /** @type {HTMLElement} */ (document.getElementById('stream-state'));
+  const link = /** @type {HTMLAnchorElement} */ (document.getElementById('temporal-link'));
+
+  /** @type {string | undefined} */
+  let selected;
+  /** @type {EventSource | undefined} */
+  let source;
+  let lastSeq = 0;
+  let finished = false;
+  /** @type {Promise<void> | undefined} */
+  let inflight;
+  let again = false;
+
+  /** @param {string} workflowId */
+  function select(workflowId) {
+    if (workflowId === selected) return;
+    source?.close();
+    source = undefined;
+    selected = workflowId;
+    lastSeq = 0;
+    finished = false;
+    steps.replaceChildren();
+    timeline.replaceChildren();
+    errorBox.textContent = '';
+    summary.textContent = `Loading ${workflowId}…`;
+    body.dataset.workflowId = workflowId;
+    empty.hidden = true;
+    body.hidden = false;
+    const cfg = config();
+    link.href = `${cfg.temporalUiUrl}/namespaces/${encodeURIComponent(cfg.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    link.hidden = false;
+    try {
+      sessionStorage.setItem('awe.selected_run', workflowId);
+    } catch {
+      // not kept across reloads then
+    }
+    openStream(workflowId);
+    void refresh();
+  }
+
+  /** @param {string} workflowId */
+  function openStream(workflowId) {
+    const es = api.stream(workflowId);
+    source = es;
+    streamState.textContent = '(connecting)';
+    es.onopen = () => {
+      if (source === es) streamState.textContent = '(live)';
+    };
+    /** @param {MessageEvent} message */
+    const onEvent = (message) => {
+      if (source !== es) return;
+      /** @type {TimelineEvent} */
+      let event;
+      try {
+        event = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      addEvent(event);
+      if (FINAL_EVENTS.includes(event.event)) {
+        // The server closes the stream after the final event; without close() the browser would reconnect.
+        es.close();
+        finished = true;
+        streamState.textContent = '(finished)';
+      }
+      void refresh();
+    };
+    for (const name of TIMELINE_EVENTS) es.addEventListener(name, onEvent);
+    es.addEventListener('message', onEvent);
+    es.onerror = () => {
+      if (source !== es || finished) return;
+      // CONNECTING: the browser retries by itself with Last-Event-ID; CLOSED: it gave up, the tick polls.
+      streamState.textContent = es.readyState === es.CLOSED ? '(stream closed: polling)' : '(reconnecting)';
+    };
+  }
+
+  /** @param {TimelineEvent} event */
+  function addEvent(event) {
+    if (event.seq <= lastSeq) return;
+    lastSeq = event.seq;
+    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
+    const tone = /failed|rejected|expired|cancelled/.test(event.event) ? 'bad' : /blocked|required|ignored|retrying/.test(event.event) ? 'wait' : /succeeded|complete|approved/.test(event.event) ? 'ok' : event.event === 'step_running' ? 'busy' : 'idle';
+    timeline.append(el('li', { class: `event tone-${tone}`, 'data-event': event.event, 'data-seq': String(event.seq) },
+      el('time', { datetime: event.timestamp }, formatTime(event.timestamp)),
+      el('span', { class: 'event-name' }, event.event.replaceAll('_', ' ')),
+      el('span', { class: 'event-message' }, event.message)));
+    if (atBottom) timeline.scrollTop = timeline.scrollHeight;
+  }
+
+  /** Fetches the run view; calls during a fetch coalesce into one more. */
+  function refresh() {
+    if (inflight) {
+      again = true;
+      return inflight;
+    }
+    inflight = load().finally(() => {
+      inflight = undefined;
+      if (again) {
+        again = false;
+        void refresh();
+      }
+    });
+    return inflight;
+  }
+
+  async function load() {
+    const workflowId = selected;
+    if (!workflowId) return;
+    let run;
+    try {
+      run = await api.run(workflowId);
+    } catch (err) {
+      if (workflowId !== selected) return;
+      errorBox.textContent = `Could not load run ${workflowId}: ${err instanceof ApiError ? err.message : String(err)}`;
+      return;
+    }
+    if (workflowId !== selected) return;
+    errorBox.textContent = '';
+    render(run);
+  }
+
+  /** @param {RunView} run */
+  function render(run) {
+    body.dataset.status = run.status;
+    const counts = `${run.steps.filter((s) => s.state === 'SUCCEEDED').length} of ${run.steps.length} steps succeeded`;
+    const line = el('p', {},
+      el('span', { class: 'run-id' }, el('code', {}, run.workflow_id)), ' ',
+      badge(run.status), ' ',
+      el('span', {}, `${run.intent}: ${counts}.`),
+      run.error ? el('span', { class: 'error-text' }, ` ${run.error}`) : '');
+    // A live region: only touched when what it says changed, so screen readers hear each change once.
+    if (summary.innerHTML !== line.innerHTML) summary.replaceChildren(...line.childNodes);
+    /** @type {Map<string, HTMLLIElement>} */
+    const existing = new Map([...steps.children].map((li) => [/** @type {HTMLElement} */ (li).dataset.stepId ?? '', /** @type {HTMLLIElement} */ (li)]));
+    for (const step of run.steps) {
+      const approval = run.approvals.find((a) => a.step_id === step.id);
+      const outcome = step.state === 'SUCCEEDED' ? resultSummary(step.result) : step.error;
+      const li = el('li', { class: 'step', 'data-step-id': step.id, 'data-state': step.state },
+        el('div', { class: 'step-head' }, el('span', { class: 'step-name' }, step.name), ' ', badge(step.state)),
+        el('p', { class: 'note' }, `${step.tool} · risk ${step.risk_level}`,
+          step.depends_on.length > 0 ? ` · after ${step.depends_on.join(', ')}` : '',
+          step.attempts > 1 ? ` · ${step.attempts} attempts` : ''),
+        outcome ? el('p', { class: step.state === 'SUCCEEDED' ? 'outcome' : 'outcome error-text' }, outcome) : undefined,
+        approval && approval.status !== 'pending'
+          ? el('p', { class: 'note' }, `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`)
+          : approval ? el('p', { class: 'note' }, 'Waiting for a decision in the approvals inbox.') : undefined);
+      const old = existing.get(step.id);
+      if (old) {
+        if (old.outerHTML !== li.outerHTML) old.replaceWith(li);
+        existing.delete(step.id);
+      } else steps.append(li);
+    }
+    for (const stale of existing.values()) stale.remove();
+    if (FINAL_RUN_STATUSES.includes(run.status) && !finished && source?.readyState === source?.CLOSED) finished = true;
+  }
+
+  return {
+    select,
+    selected: () => selected,
+    /** The page's tick: without a live stream, poll the run until it is final. */
+    tick() {
+      if (!selected || finished) return;
+      if (!source || source.readyState !== source.OPEN) void refresh();
+    },
+    /** Something happened to the selected run elsewhere (a decision): fetch it now. */
+    refresh,
+    /** The token changed: streams opened with the old one are reopened. */
+    reconnect() {
+      const current = selected;
+      if (!current) return;
+      selected = undefined;
+      select(current);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * With sign-in on (GATEWAY_AUTH=token) the page finds out from the API's 401, shows a token field
+ * instead of the id fields, and acts as whoever the token names: the requester's token chats, the
+ * approver's token decides, and the SSE stream follows the run with the token in its query.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenTable } from '../../src/gateway/auth.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { HAS_CHROMIUM, launchBrowser, openPage, screenshot, SKIP_REASON } from './browser.js';
+
+const REQUESTER_TOKEN = 'requester-token-0123456789';
+const APPROVER_TOKEN = 'approver-token-0123456789';
+
+describe.skipIf(!HAS_CHROMIUM)(`web page: sign-in with a bearer token${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const tokens = new TokenTable({
+      [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester' },
+      [APPROVER_TOKEN]: { user_id: 'manager@bank.com', role: 'approver' },
+    });
+    [stack, browser] = await Promise.all([startStack({ env: { GATEWAY_AUTH: 'token' }, gateway: { tokens } }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('detects sign-in from a 401, chats with the requester token and approves with the approver token', { timeout: 120_000 }, async () => {
+    const { page, errors } = await openPage(browser, stack.baseUrl);
+    const tokenField = page.getByLabel('Bearer token');
+    await tokenField.waitFor();
+    await page.getByLabel('User id').waitFor({ state: 'hidden' });
+    await page.locator('#identity-note').filter({ hasText: 'Sign-in is required' }).waitFor();
+    await page.locator('#inbox-error').filter({ hasText: 'Missing bearer token' }).waitFor();
+    await screenshot(page, '09-token-required');
+
+    await tokenField.fill(REQUESTER_TOKEN);
+    await tokenField.press('Tab');
+    await page.locator('#inbox-empty').waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('#inbox-error').innerText()).toBe('');
+
+    await page.getByLabel('Message').fill('Transfer 6000 to Kiran');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#conversation article[data-status="pending"]').waitFor();
+    await page.locator('#timeline li[data-event="approval_required"]').waitFor();
+    const card = page.locator('#approvals > li').filter({ hasText: '$6,000.00 → kiran' });
+    await card.waitFor();
+
+    // The requester's token may not approve a transfer: the refusal is shown in words.
+    await card.getByRole('button', { name: /^Approve/ }).click();
+    await page.locator('#inbox-error').filter({ hasText: 'Money transfers must be decided by an approver' }).waitFor();
+
+    await tokenField.fill(APPROVER_TOKEN);
+    await tokenField.press('Tab');
+    await page.locator('#conversation .divider').filter({ hasText: 'Now chatting with another token' }).waitFor();
+    await card.getByRole('button', { name: /^Approve/ }).click();
+    await card.waitFor({ state: 'detached' });
+    await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
+    await page.locator('#timeline li[data-event="workflow_complete"]').waitFor();
+    expect(await page.locator('#steps li[data-step-id="transfer"]').innerText()).toContain('Approved by manager@bank.com');
+    await screenshot(page, '10-token-approved');
+    expect(errors).toEqual([]);
+  });
+});
