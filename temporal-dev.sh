@@ -140,7 +140,7 @@ cmd_test() {
   ensure_chromium
   local report="$STATE_DIR/vitest-report.json" status=0
   rm -f "$report"
-  npx tsc --noEmit -p . || status=$?
+  npm run --silent typecheck || status=$?
   [ $status = 0 ] && { npx eslint . || status=$?; }
   if [ $status = 0 ]; then
     npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?

@@ -1,5 +1,4 @@
 // @ts-check
-/* global fetch, EventSource, URLSearchParams */
 /**
  * The gateway's HTTP API as the page uses it: one `request` that adds the bearer token, parses
  * JSON and turns the `{ error: { code, message } }` shape into an ApiError with words for people.

@@ -1,5 +1,4 @@
 // @ts-check
-/* global document, sessionStorage, setTimeout */
 /**
  * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox and run view,
  * and runs one ticker (every 2 s) that refreshes the inbox, follows unsettled chat runs and polls

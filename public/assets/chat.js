@@ -1,5 +1,4 @@
 // @ts-check
-/* global document, localStorage */
 /**
  * The chat panel: sends POST /chat as the current user in the current session, shows each reply
  * by its status, and follows runs that were still moving until they settle.

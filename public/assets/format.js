@@ -1,5 +1,4 @@
 // @ts-check
-/* global document */
 /** Pure formatting for the page: money, ages, state labels and colours, and a tiny DOM builder. */
 
 const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });

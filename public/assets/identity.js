@@ -1,5 +1,4 @@
 // @ts-check
-/* global document, localStorage */
 /**
  * Who the page acts as. Auth off: a user id (for chat) and an approver id (for decisions), both
  * typed in and kept in localStorage. Auth on: one bearer token; the gateway takes ids from it.

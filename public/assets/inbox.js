@@ -1,5 +1,4 @@
 // @ts-check
-/* global document, Element */
 /**
  * The approvals inbox: GET /api/approvals?status=pending, kept live by the page's ticker and
  * after every action. Cards are keyed by approval id and updated in place, so a half-typed

@@ -1,5 +1,4 @@
 // @ts-check
-/* global document, sessionStorage */
 /**
  * The selected run: its timeline from the SSE stream (GET /api/workflows/:id/stream), and its steps
  * from GET /api/workflows/:id, fetched again on every event (and on the page's tick while the
