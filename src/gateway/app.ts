@@ -18,7 +18,7 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { workflowRoutes } from './routes/workflows.js';
-import { Runs } from './runs.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline, Runs } from './runs.js';
 import { TimelineHub } from './timeline-hub.js';
 import { Listings } from './visibility.js';
 
@@ -39,10 +39,13 @@ export interface GatewayDeps {
   heartbeatMs?: number;
   /** How long submit waits for planning (default: the smaller of CHAT_WAIT_MS and 1 s). */
   submitWaitMs?: number;
+  /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
+  queryTimeoutMs?: number;
 }
 
-export function createTimelineHub(client: Client, pollMs = 250): TimelineHub {
-  return new TimelineHub((id, after) => client.workflow.getHandle(id).query(timelineQuery, after), {
+export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
+  const fetch = (id: string, after: number) => queryWithDeadline(client, queryTimeoutMs, () => client.workflow.getHandle(id).query(timelineQuery, after));
+  return new TimelineHub(fetch, {
     pollMs,
     onPollError: (id, err) => console.warn(`gateway: timeline poll of ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
   });
@@ -59,9 +62,9 @@ export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const routeDeps: RouteDeps = {
     config,
-    runs: new Runs(client, config),
+    runs: new Runs(client, config, deps.queryTimeoutMs),
     listings: new Listings(client, config.TASK_QUEUE),
-    timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs),
+    timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     submitWaitMs: deps.submitWaitMs ?? Math.min(config.CHAT_WAIT_MS, 1000),
   };

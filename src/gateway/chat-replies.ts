@@ -49,6 +49,18 @@ export function chatReply(view: RunView): { reply: Reply; status: ReplyStatus } 
   return { status, reply: summaryReply(view) };
 }
 
+/** The answer when the run did not settle within the wait budget. */
+export function runningReply(intent: string | undefined): { reply: Reply; status: ReplyStatus } {
+  return {
+    status: 'RUNNING',
+    reply: {
+      status: 'running',
+      message: 'Still working on it; follow the run with GET /api/workflows/{workflow_id}/stream.',
+      ...(intent !== undefined && intent !== 'unknown' && { intent }),
+    },
+  };
+}
+
 /** The seed's PENDING_APPROVAL reply; non-money approvals also name their step. */
 export function pendingReply(view: RunView, approval: ApprovalRecord): Reply {
   const reply: Reply = {

@@ -2,7 +2,7 @@
  * The gateway's one error shape, `{ "error": { "code", "message" } }`, and the one place that
  * maps everything thrown by a handler (validation, Temporal, our own refusals) to an HTTP status.
  */
-import { isGrpcServiceError, QueryNotRegisteredError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, QueryNotRegisteredError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -18,6 +18,8 @@ export const ErrorCode = {
   Conflict: 'conflict',
   PayloadTooLarge: 'payload_too_large',
   TemporalUnavailable: 'temporal_unavailable',
+  /** The run did not accept a decision within the wait budget (no worker polling?). */
+  RunUnresponsive: 'run_unresponsive',
   Internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -92,21 +94,34 @@ export function classifyError(err: unknown): ApiError | undefined {
   if (isUnavailable(err)) {
     return new ApiError(503, ErrorCode.TemporalUnavailable, 'Temporal is unreachable; try again shortly');
   }
+  if (isWithoutWorker(err)) {
+    return new ApiError(503, ErrorCode.RunUnresponsive, 'No worker is polling the task queue, so the run cannot answer; try again shortly');
+  }
   return undefined;
 }
 
-const UNAVAILABLE_CODES = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+const FAILED_PRECONDITION = 9;
 
-/** A connection failure to Temporal, however the SDK wrapped it. */
-export function isUnavailable(err: unknown): boolean {
-  for (let current: unknown = err, depth = 0; current !== undefined && depth < 5; depth++) {
-    if (isGrpcServiceError(current) && UNAVAILABLE_CODES.has(current.code)) return true;
-    if (current instanceof Error && /\b(UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED)\b/.test(current.message)) {
-      if (current instanceof ServiceError || isGrpcServiceError(current)) return true;
-    }
-    current = current instanceof Error ? current.cause : undefined;
+/** The gRPC errors in an error's cause chain (the SDK wraps them in ServiceError and friends). */
+function grpcErrors(err: unknown): { code: number; details: string }[] {
+  const found: { code: number; details: string }[] = [];
+  for (let current: unknown = err, depth = 0; current instanceof Error && depth < 5; depth++) {
+    if (isGrpcServiceError(current)) found.push({ code: current.code, details: current.details ?? '' });
+    current = current.cause;
   }
-  return false;
+  return found;
+}
+
+/** A connection failure to Temporal (or a call that ran out of time), however the SDK wrapped it. */
+export function isUnavailable(err: unknown): boolean {
+  return grpcErrors(err).some((e) => e.code === UNAVAILABLE || e.code === DEADLINE_EXCEEDED);
+}
+
+/** A query the server refused because no worker polls the run's task queue. */
+function isWithoutWorker(err: unknown): boolean {
+  return grpcErrors(err).some((e) => e.code === FAILED_PRECONDITION && /no poller/i.test(e.details));
 }
 
 /** Hono's `onError`: one shape for every failure; unexpected ones are logged, never sent. */

@@ -3,10 +3,25 @@
  * Direct lookups only (workflow ids, queries, describe); listings live in visibility.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  isGrpcDeadlineError,
+  WithStartWorkflowOperation,
+  WorkflowUpdateStage,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../config.js';
-import { FINAL_RUN_STATUSES, type ApprovalDecision, type RequestInput, type RunView, type TimelineEvent } from '../shared/contracts.js';
+import {
+  FINAL_RUN_STATUSES,
+  RunStatusSchema,
+  type ApprovalDecision,
+  type RequestInput,
+  type RunStatus,
+  type RunView,
+  type TimelineEvent,
+} from '../shared/contracts.js';
 import {
   decideApprovalUpdate,
   REQUEST_WORKFLOW_TYPE,
@@ -23,7 +38,7 @@ import {
   type SessionView,
 } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
-import { ApiError } from './errors.js';
+import { ApiError, ErrorCode } from './errors.js';
 
 export interface StartRequest {
   user_id: string;
@@ -33,12 +48,24 @@ export interface StartRequest {
   idempotencyKey?: string | undefined;
 }
 
-export interface StartResult {
-  workflow_id: string;
-  session_id: string;
-  /** The run as it was when it settled, or when the budget ran out (then possibly still moving). */
+interface Progress {
+  /** The run's view once it settled; undefined when the wait budget ran out first. */
   view: RunView | undefined;
   settled: boolean;
+  /** From the run's search attributes when it had not settled (describe needs no worker). */
+  status?: RunStatus;
+  intent?: string;
+}
+
+export interface StartResult extends Progress {
+  workflow_id: string;
+  session_id: string;
+}
+
+function progressOf(description: WorkflowExecutionDescription): Pick<Progress, 'status' | 'intent'> {
+  const status = RunStatusSchema.safeParse(description.typedSearchAttributes.get(SearchAttributes.RunStatus));
+  const intent = description.typedSearchAttributes.get(SearchAttributes.Intent);
+  return { status: status.success ? status.data : 'QUEUED', ...(intent !== undefined && { intent }) };
 }
 
 const STATIC_SUMMARY_MAX = 200;
@@ -60,11 +87,34 @@ export function uuidFromDigest(hex: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** How long a query may take before the run counts as unresponsive (no worker, or one far behind). */
+export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
+
+/**
+ * A query with a deadline: without a worker the server holds a query for tens of seconds, so a
+ * slow answer is turned into a prompt 503 that says why.
+ */
+export async function queryWithDeadline<T>(client: Client, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, run);
+  } catch (err) {
+    if (isGrpcDeadlineError(err) || isGrpcDeadlineError((err as { cause?: unknown } | undefined)?.cause)) {
+      throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not answer within ${timeoutMs} ms (is a worker polling its task queue?)`);
+    }
+    throw err;
+  }
+}
+
 export class Runs {
   constructor(
     private readonly client: Client,
     private readonly config: Config,
+    private readonly queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
   ) {}
+
+  private query<T>(run: () => Promise<T>): Promise<T> {
+    return queryWithDeadline(this.client, this.queryTimeoutMs, run);
+  }
 
   handle(workflowId: string): WorkflowHandle {
     return this.client.workflow.getHandle(workflowId);
@@ -73,7 +123,7 @@ export class Runs {
   /** The `run` query's answer; 404 for an unknown id or a workflow that is not a request. */
   async getRun(workflowId: string): Promise<RunView> {
     try {
-      return await this.handle(workflowId).query(runQuery);
+      return await this.query(() => this.handle(workflowId).query(runQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
       throw err;
@@ -81,12 +131,12 @@ export class Runs {
   }
 
   async getTimeline(workflowId: string, afterSeq = 0): Promise<TimelineEvent[]> {
-    return this.handle(workflowId).query(timelineQuery, afterSeq);
+    return this.query(() => this.handle(workflowId).query(timelineQuery, afterSeq));
   }
 
   async getSession(sessionId: string): Promise<SessionView> {
     try {
-      return await this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery);
+      return await this.query(() => this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
       throw err;
@@ -168,7 +218,7 @@ export class Runs {
     });
   }
 
-  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number): Promise<{ view: RunView | undefined; settled: boolean }> {
+  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number): Promise<Progress> {
     const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.TASK_QUEUE,
@@ -197,8 +247,10 @@ export class Runs {
       throw err;
     }
     // Out of budget: make sure the run exists before answering RUNNING, then stop waiting for it.
+    // Describe, not a query: it needs no worker, so it answers even while none is polling.
+    let description: WorkflowExecutionDescription;
     try {
-      await this.handle(workflowId).describe();
+      description = await this.handle(workflowId).describe();
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const view = await update;
@@ -206,7 +258,7 @@ export class Runs {
     }
     abort.abort();
     update.catch(() => undefined);
-    return { view: await this.getRun(workflowId).catch(() => undefined), settled: false };
+    return { view: undefined, settled: false, ...progressOf(description) };
   }
 
   /**
@@ -215,13 +267,24 @@ export class Runs {
    * 404/409/403 in onError.
    */
   async decide(workflowId: string, decision: ApprovalDecision, budgetMs: number): Promise<DecisionOutcome | undefined> {
-    const updateHandle = await this.handle(workflowId).startUpdate(decideApprovalUpdate, {
-      args: [decision],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
+    const deadline = Date.now() + budgetMs;
     const abort = new AbortController();
-    const result = this.client.withAbortSignal(abort.signal, () => updateHandle.result());
-    const raced = await withinBudget(result, budgetMs);
+    const accepted = this.client.withAbortSignal(abort.signal, () =>
+      this.handle(workflowId).startUpdate(decideApprovalUpdate, { args: [decision], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
+    const acceptance = await withinBudget(accepted, budgetMs);
+    if (!acceptance.done) {
+      // Only an accepted update is durable; say so rather than claim the decision was recorded.
+      abort.abort();
+      accepted.catch(() => undefined);
+      throw new ApiError(
+        503,
+        ErrorCode.RunUnresponsive,
+        `The run did not take the decision within ${budgetMs} ms (is a worker running?). It may still apply it: check the approval before deciding again.`,
+      );
+    }
+    const result = this.client.withAbortSignal(abort.signal, () => acceptance.value.result());
+    const raced = await withinBudget(result, Math.max(0, deadline - Date.now()));
     if (raced.done) return raced.value;
     abort.abort();
     result.catch(() => undefined);

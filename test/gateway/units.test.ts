@@ -36,6 +36,14 @@ describe('classifyError', () => {
     const grpc = Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), { code: grpcStatus.UNAVAILABLE, details: 'x', metadata: {} });
     expect(classifyError(new ServiceError('Failed to query workflow', { cause: grpc }))?.status).toBe(503);
     expect(classifyError(z.object({ a: z.string() }).safeParse({}).error)?.status).toBe(400);
+    const noWorker = Object.assign(new Error('9 FAILED_PRECONDITION'), {
+      code: grpcStatus.FAILED_PRECONDITION,
+      details: 'no poller seen for task queue recently, worker may be down',
+      metadata: {},
+    });
+    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toMatchObject({ status: 503, code: 'run_unresponsive' });
+    const otherPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: grpcStatus.FAILED_PRECONDITION, details: 'something else', metadata: {} });
+    expect(classifyError(new ServiceError('x', { cause: otherPrecondition }))).toBeUndefined();
   });
 
   it('leaves anything else to the generic 500', () => {

@@ -74,7 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (!options.noWorker) await startWorker();
 
-  const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100);
+  const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100, options.gateway?.queryTimeoutMs);
   const app = createGatewayApp({ client, config, timelines, ...options.gateway });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));

@@ -1,7 +1,7 @@
 /** Seed 1: chat, the session's approval, the session's status and the user's sessions. */
 import { Hono } from 'hono';
 import { actingUserId, assertCanRead, type Identity } from '../auth.js';
-import { approveReply, chatReply } from '../chat-replies.js';
+import { approveReply, chatReply, runningReply } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { decide } from '../decisions.js';
 import { ApiError } from '../errors.js';
@@ -34,9 +34,7 @@ export function chatRoutes(deps: RouteDeps) {
         { user_id: userId, message: body.message, session_id: body.session_id, idempotencyKey },
         deps.config.CHAT_WAIT_MS,
       );
-      const answer = started.view
-        ? chatReply(started.view)
-        : { reply: { status: 'running', message: 'Working on it…' }, status: 'RUNNING' as const };
+      const answer = started.view ? chatReply(started.view) : runningReply(started.intent);
       return c.json({ reply: answer.reply, session_id: started.session_id, workflow_id: started.workflow_id, status: answer.status });
     })
     .post('/workflow/:session_id/approve', async (c) => {

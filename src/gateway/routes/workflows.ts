@@ -22,8 +22,8 @@ export function workflowRoutes(deps: RouteDeps) {
       return c.json({
         workflow_id: started.workflow_id,
         session_id: started.session_id,
-        status: started.view?.status ?? 'QUEUED',
-        intent: started.view?.intent ?? 'unknown',
+        status: started.view?.status ?? started.status ?? 'QUEUED',
+        intent: started.view?.intent ?? started.intent ?? 'unknown',
       });
     })
     .get('/:id', async (c) => {

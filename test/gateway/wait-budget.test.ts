@@ -1,0 +1,82 @@
+/**
+ * The wait budgets: a chat answers RUNNING when the run has not settled in time (here: no worker
+ * yet); without a worker, reads and decisions are a prompt 503, never a hang or a false "approved".
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Runs } from '../../src/gateway/runs.js';
+import { waitFor } from '../helpers/ports.js';
+import { getBalanceCents } from '../helpers/sandbox-process.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { call } from './http.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const settledStatus = (sessionId: string, wanted: string) =>
+  waitFor(async () => {
+    const res = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
+    return res.body.status === wanted ? res.body : undefined;
+  }, { timeoutMs: 30_000, what: `session ${sessionId} to be ${wanted}` });
+
+describe('wait budgets', () => {
+  it('answers RUNNING after the budget when the run cannot settle, and the run goes on once a worker polls', async () => {
+    const started = Date.now();
+    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 25 to kiran' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('RUNNING');
+    expect(res.body.reply.status).toBe('running');
+    const description = await stack.client.workflow.getHandle(res.body.workflow_id).describe();
+    expect(description.status.name).toBe('RUNNING');
+    const submitted = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: 'plan groceries' });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ status: 'QUEUED', intent: 'unknown' });
+
+    const before = await getBalanceCents(stack.sandbox.url, 'kiran');
+    await stack.startWorker();
+    const status = await settledStatus(res.body.session_id, 'COMPLETED');
+    expect(status.workflow_id).toBe(res.body.workflow_id);
+    expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 2500);
+  });
+
+  it('answers 503 promptly when no worker can answer, and a decision is never claimed unless the run took it', async () => {
+    await stack.startWorker();
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran' });
+    expect(chat.body.status).toBe('PENDING_APPROVAL');
+    const sessionId: string = chat.body.session_id;
+    const workflowId: string = chat.body.workflow_id;
+    const approvalId: string = chat.body.reply.approval_id;
+    const before = await getBalanceCents(stack.sandbox.url, 'kiran');
+
+    await stack.stopWorker();
+    const started = Date.now();
+    const read = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+    expect(read.status).toBe(503);
+    expect(read.body.error.code).toBe('run_unresponsive');
+    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    expect(decision.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // The update itself, past the gateway's checks: not accepted within its budget, so 503 too.
+    const runs = new Runs(stack.client, stack.config);
+    await expect(runs.decide(workflowId, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' }, 1000)).rejects.toMatchObject({
+      status: 503,
+      code: 'run_unresponsive',
+    });
+
+    await stack.startWorker();
+    // The server may still deliver that update once a worker polls; either way one more decision settles it.
+    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/approvals/workflow/${workflowId}`)).status === 200 || undefined, {
+      timeoutMs: 30_000,
+      what: 'the run to answer queries again',
+    });
+    const again = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    expect([200, 409]).toContain(again.status);
+    await settledStatus(sessionId, 'COMPLETED');
+    expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 600_000);
+  });
+});
