@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline, Runs } from './runs.js';
+import { RunStarter } from './start-run.js';
 import { TimelineHub } from './timeline-hub.js';
 import { Listings } from './visibility.js';
 
@@ -60,9 +61,11 @@ function tokensFor(deps: GatewayDeps): TokenTable | undefined {
 
 export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
+  const runs = new Runs(client, deps.queryTimeoutMs);
   const routeDeps: RouteDeps = {
     config,
-    runs: new Runs(client, config, deps.queryTimeoutMs),
+    runs,
+    starter: new RunStarter(runs, config),
     listings: new Listings(client, config.TASK_QUEUE),
     timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,

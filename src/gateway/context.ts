@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { GatewayVariables } from './auth.js';
 import type { Runs } from './runs.js';
+import type { RunStarter } from './start-run.js';
 import type { TimelineHub } from './timeline-hub.js';
 import type { Listings } from './visibility.js';
 
@@ -12,6 +13,7 @@ export interface GatewayEnv {
 export interface RouteDeps {
   config: Config;
   runs: Runs;
+  starter: RunStarter;
   listings: Listings;
   timelines: TimelineHub;
   /** Time between SSE heartbeat comments. */

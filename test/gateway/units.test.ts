@@ -11,7 +11,7 @@ import { actingUserId, assertCanDecide, assertCanRead, TokenTable, type Identity
 import { withinBudget } from '../../src/gateway/budget.js';
 import { ApiError, classifyError, describeZodError } from '../../src/gateway/errors.js';
 import { isLoopbackHost, listenRefusal } from '../../src/gateway/listen-policy.js';
-import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/runs.js';
+import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/start-run.js';
 import { resolveInside } from '../../src/gateway/static-files.js';
 import { groupSessions, inboxFromMemos, pendingApprovalsQuery, sessionsQuery, visibilityLiteral, type RunListing } from '../../src/gateway/visibility.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/definitions.js';

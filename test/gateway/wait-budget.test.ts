@@ -62,7 +62,7 @@ describe('wait budgets', () => {
     expect(decision.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(15_000);
     // The update itself, past the gateway's checks: not accepted within its budget, so 503 too.
-    const runs = new Runs(stack.client, stack.config);
+    const runs = new Runs(stack.client);
     await expect(runs.decide(workflowId, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' }, 1000)).rejects.toMatchObject({
       status: 503,
       code: 'run_unresponsive',

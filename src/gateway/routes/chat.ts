@@ -30,7 +30,7 @@ export function chatRoutes(deps: RouteDeps) {
       const body = await parseJsonBody(c, ChatRequestSchema);
       const idempotencyKey = idempotencyKeyOf(c);
       const userId = actingUserId(c.get('identity'), body.user_id);
-      const started = await deps.runs.start(
+      const started = await deps.starter.start(
         { user_id: userId, message: body.message, session_id: body.session_id, idempotencyKey },
         deps.config.CHAT_WAIT_MS,
       );

@@ -15,7 +15,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const body = await parseBodyOrQuery(c, SubmitRequestSchema);
       const idempotencyKey = idempotencyKeyOf(c);
       const userId = actingUserId(c.get('identity'), body.user_id);
-      const started = await deps.runs.start(
+      const started = await deps.starter.start(
         { user_id: userId, message: body.intent, session_id: body.session_id, idempotencyKey },
         deps.submitWaitMs,
       );

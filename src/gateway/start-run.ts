@@ -1,0 +1,178 @@
+/**
+ * Starting a request run: update-with-start on the run (waitSettled, raced against the wait
+ * budget) and, in parallel, signal-with-start on its session. Idempotency-Keys name the run.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { Config } from '../config.js';
+import { FINAL_RUN_STATUSES, RunStatusSchema, type RequestInput, type RunView } from '../shared/contracts.js';
+import {
+  REQUEST_WORKFLOW_TYPE,
+  requestWorkflowIdFor,
+  SearchAttributes,
+  SESSION_WORKFLOW_TYPE,
+  sessionRunStartedSignal,
+  sessionWorkflowIdFor,
+  waitSettledUpdate,
+} from '../shared/definitions.js';
+import { withinBudget } from './budget.js';
+import { ApiError } from './errors.js';
+import type { Runs } from './runs.js';
+
+export interface StartRequest {
+  user_id: string;
+  message: string;
+  session_id?: string | undefined;
+  /** The `Idempotency-Key` header: the same key (for the same user) always names the same run. */
+  idempotencyKey?: string | undefined;
+}
+
+interface Progress {
+  /** The run's view once it settled; undefined when the wait budget ran out first. */
+  view: RunView | undefined;
+  settled: boolean;
+  /** From the run's search attributes when it had not settled (describe needs no worker). */
+  status?: RunView['status'];
+  intent?: string;
+}
+
+export interface StartResult extends Progress {
+  workflow_id: string;
+  session_id: string;
+}
+
+function progressOf(description: WorkflowExecutionDescription): Pick<Progress, 'status' | 'intent'> {
+  const status = RunStatusSchema.safeParse(description.typedSearchAttributes.get(SearchAttributes.RunStatus));
+  const intent = description.typedSearchAttributes.get(SearchAttributes.Intent);
+  return { status: status.success ? status.data : 'QUEUED', ...(intent !== undefined && { intent }) };
+}
+
+const STATIC_SUMMARY_MAX = 200;
+
+/** The message on one line, at most 200 characters: the run's summary in the Web UI. */
+export function summaryOf(message: string): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length <= STATIC_SUMMARY_MAX ? line : `${line.slice(0, STATIC_SUMMARY_MAX - 1)}…`;
+}
+
+/** 32 hex characters of SHA-256 over the parts, so keys of different users never collide. */
+export function idempotencyDigest(userId: string, key: string): string {
+  return createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 32);
+}
+
+/** A UUID-shaped id derived from a digest: a retried keyed chat without session_id finds the same session. */
+export function uuidFromDigest(hex: string): string {
+  const h = createHash('sha256').update(`session\n${hex}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class RunStarter {
+  private readonly client: Client;
+
+  constructor(
+    private readonly runs: Runs,
+    private readonly config: Config,
+  ) {
+    this.client = runs.client;
+  }
+
+  private async findRun(workflowId: string): Promise<RunView | undefined> {
+    try {
+      await this.runs.handle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    return this.runs.getRun(workflowId);
+  }
+
+  /**
+   * Starts a request workflow (or attaches to the keyed one) and records it in its session, then
+   * waits for the run to settle for at most `budgetMs`.
+   */
+  async start(request: StartRequest, budgetMs: number): Promise<StartResult> {
+    const digest = request.idempotencyKey !== undefined ? idempotencyDigest(request.user_id, request.idempotencyKey) : undefined;
+    const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
+    let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
+
+    if (request.session_id !== undefined) {
+      const owner = await this.runs.sessionOwner(request.session_id);
+      if (owner !== undefined && owner !== request.user_id) throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
+    }
+    const existing = digest ? await this.findRun(workflowId) : undefined;
+    if (existing) {
+      if (existing.message !== request.message || (request.session_id !== undefined && existing.session_id !== request.session_id)) {
+        throw ApiError.conflict('This Idempotency-Key was already used for a different request');
+      }
+      sessionId = existing.session_id;
+    }
+
+    const input: RequestInput = { user_id: request.user_id, session_id: sessionId, message: request.message };
+    const [outcome] = await Promise.all([
+      existing && FINAL_RUN_STATUSES.includes(existing.status)
+        ? Promise.resolve({ view: existing, settled: true })
+        : this.startAndWait(workflowId, input, budgetMs),
+      this.recordInSession(sessionId, request.user_id, { workflow_id: workflowId, message: request.message }),
+    ]);
+    return { workflow_id: workflowId, session_id: sessionId, ...outcome };
+  }
+
+  private async recordInSession(sessionId: string, userId: string, run: { workflow_id: string; message: string }): Promise<void> {
+    await this.client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
+      workflowId: sessionWorkflowIdFor(sessionId),
+      taskQueue: this.config.TASK_QUEUE,
+      args: [{ session_id: sessionId, user_id: userId }],
+      signal: sessionRunStartedSignal,
+      signalArgs: [{ ...run, started_at: new Date().toISOString() }],
+      typedSearchAttributes: [
+        { key: SearchAttributes.UserId, value: userId },
+        { key: SearchAttributes.SessionId, value: sessionId },
+      ],
+      staticSummary: `Chat session of ${userId}`,
+    });
+  }
+
+  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number): Promise<Progress> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: this.config.TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // A keyed run that already finished is answered from its result, never started again.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SearchAttributes.UserId, value: input.user_id },
+        { key: SearchAttributes.SessionId, value: input.session_id },
+        { key: SearchAttributes.RunStatus, value: 'QUEUED' },
+      ],
+      staticSummary: summaryOf(input.message),
+    });
+    const abort = new AbortController();
+    const update = this.client.withAbortSignal(abort.signal, () =>
+      this.client.workflow.executeUpdateWithStart(waitSettledUpdate, { startWorkflowOperation }),
+    );
+    // The handle promise rejects too when the start fails; that failure surfaces through `update`.
+    startWorkflowOperation.workflowHandle().catch(() => undefined);
+    try {
+      const raced = await withinBudget(update, budgetMs);
+      if (raced.done) return { view: raced.value, settled: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { view: await this.runs.getRun(workflowId), settled: true };
+      throw err;
+    }
+    // Out of budget: make sure the run exists before answering RUNNING, then stop waiting for it.
+    // Describe, not a query: it needs no worker, so it answers even while none is polling.
+    let description: WorkflowExecutionDescription;
+    try {
+      description = await this.runs.handle(workflowId).describe();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const view = await update;
+      return { view, settled: true };
+    }
+    abort.abort();
+    update.catch(() => undefined);
+    return { view: undefined, settled: false, ...progressOf(description) };
+  }
+}
