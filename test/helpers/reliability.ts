@@ -1,0 +1,93 @@
+/**
+ * Shared checks of the reliability tests: the gateway's view of a run, the sandbox ledger, and
+ * what visibility lists on a task queue, each read over the same interfaces users and engineers use.
+ */
+import type { Client } from '@temporalio/client';
+import type { RunStatus, TimelineEvent } from '../../src/shared/contracts.js';
+import { call } from '../gateway/http.js';
+import { waitFor } from './ports.js';
+
+export const LIFE_OS_SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
+
+export interface LedgerEntry {
+  id: string;
+  idempotency_key: string;
+  from_account: string;
+  to_account: string;
+  amount_cents: number;
+}
+
+/** The ledger entries of `account` written with idempotency key `key` (newest 500 entries). */
+export async function ledgerEntriesFor(sandboxUrl: string, account: string, key: string): Promise<LedgerEntry[]> {
+  const res = await fetch(`${sandboxUrl}/api/accounts/${encodeURIComponent(account)}/ledger`);
+  if (!res.ok) throw new Error(`GET ledger of ${account} answered ${res.status}`);
+  const body = (await res.json()) as { entries: LedgerEntry[] };
+  return body.entries.filter((e) => e.idempotency_key === key);
+}
+
+/** The run's timeline through the gateway. */
+export async function timelineOf(baseUrl: string, workflowId: string, headers: Record<string, string> = {}): Promise<TimelineEvent[]> {
+  const res = await call<{ events: TimelineEvent[] }>(baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, headers);
+  if (res.status !== 200) throw new Error(`timeline of ${workflowId} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.events;
+}
+
+/** Waits until the run's timeline has an event named `name`; returns the whole timeline. */
+export function waitForEvent(baseUrl: string, workflowId: string, name: string, timeoutMs = 20_000): Promise<TimelineEvent[]> {
+  return waitFor(
+    async () => {
+      const events = await timelineOf(baseUrl, workflowId);
+      return events.some((e) => e.event === name) ? events : undefined;
+    },
+    { timeoutMs, what: `${name} in the timeline of ${workflowId}` },
+  );
+}
+
+/** Waits until the gateway shows the run in one of `statuses`. */
+export function waitForStatus(baseUrl: string, workflowId: string, statuses: RunStatus[], timeoutMs = 20_000): Promise<RunStatus> {
+  return waitFor(
+    async () => {
+      const res = await call<{ status: RunStatus }>(baseUrl, 'GET', `/api/workflows/${workflowId}`);
+      return res.status === 200 && statuses.includes(res.body.status) ? res.body.status : undefined;
+    },
+    { timeoutMs, what: `${workflowId} to be ${statuses.join(' or ')}` },
+  );
+}
+
+/** Timeline invariants: seq is 1, 2, 3, ... with no gap or repeat. */
+export function seqsAreContiguous(events: readonly TimelineEvent[]): boolean {
+  return events.every((e, i) => e.seq === i + 1);
+}
+
+/** Ids of every execution visibility lists on the task queue (request and session workflows). */
+export async function workflowIdsOnQueue(client: Client, taskQueue: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const info of client.workflow.list({ query: `TaskQueue='${taskQueue}'` })) ids.push(info.workflowId);
+  return ids.sort();
+}
+
+/**
+ * Waits until visibility lists exactly `expected` on the task queue and returns what it listed;
+ * fails (naming the difference) when it settles on something else. Visibility lags, so callers
+ * end with a run they started themselves: once it shows, everything started before it shows too.
+ */
+export async function expectExactlyOnQueue(client: Client, taskQueue: string, expected: readonly string[], timeoutMs = 20_000): Promise<void> {
+  const want = [...new Set(expected)].sort();
+  let last: string[] = [];
+  try {
+    await waitFor(
+      async () => {
+        last = await workflowIdsOnQueue(client, taskQueue);
+        return want.every((id) => last.includes(id)) || undefined;
+      },
+      { timeoutMs, what: `visibility to list ${want.length} executions on ${taskQueue}` },
+    );
+  } catch (err) {
+    throw new Error(`${String(err)}; missing: ${want.filter((id) => !last.includes(id)).join(', ')}`);
+  }
+  const extra = last.filter((id) => !want.includes(id));
+  if (extra.length > 0) throw new Error(`unexpected executions on ${taskQueue}: ${extra.join(', ')}`);
+}
+
+/** A stack trace line as V8 prints it. */
+export const STACK_TRACE_LINE = /^\s{4}at /m;

@@ -1,0 +1,134 @@
+/**
+ * Restart a private Temporal dev server (same SQLite file) while a transfer and a Life-OS run wait
+ * for approval. The worker and the gateway's client are not restarted: they must reconnect by
+ * themselves. Afterwards the inbox still lists both approvals, deciding through the gateway
+ * finishes both runs, money moves once, and each timeline continues the one from before.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
+import { call } from '../gateway/http.js';
+import { waitFor } from '../helpers/ports.js';
+import {
+  expectExactlyOnQueue,
+  ledgerEntriesFor,
+  LIFE_OS_SENTENCE,
+  seqsAreContiguous,
+  timelineOf,
+  waitForStatus,
+} from '../helpers/reliability.js';
+import { getBalanceCents } from '../helpers/sandbox-process.js';
+import { startStackAt } from '../helpers/stack-at.js';
+import type { Stack } from '../helpers/stack.js';
+import { startDevServer, type DevServer } from '../helpers/temporal-server.js';
+
+let dir: string;
+let server: DevServer;
+let stack: Stack;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'temporal-restart-'));
+  server = await startDevServer({ dbFile: join(dir, 'temporal.db') });
+  // A chat budget longer than the client's gRPC retries (about 20 s): the chat sent while the server
+  // is down fails as a whole, with no call left retrying in the background.
+  stack = await startStackAt({ temporalAddress: server.address, env: { CHAT_WAIT_MS: '30000' } });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Temporal server restart with approvals pending', () => {
+  it('keeps both runs, lists them in the inbox, and finishes them on approval; money moves once', { timeout: 90_000 }, async () => {
+    const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
+    const fromBefore = await getBalanceCents(stack.sandbox.url, '123');
+
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    expect(chat.status).toBe(200);
+    expect(chat.body.status).toBe('PENDING_APPROVAL');
+    const transferId: string = chat.body.workflow_id;
+    const transferApproval: string = chat.body.reply.approval_id;
+
+    const submit = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: LIFE_OS_SENTENCE, user_id: 'planner_user' });
+    expect(submit.status).toBe(200);
+    const lifeId: string = submit.body.workflow_id;
+    // Settled: the other branches are done and only the L3 submission waits for a person.
+    await waitForStatus(stack.baseUrl, lifeId, ['WAITING_APPROVAL']);
+    const lifeBefore = await timelineOf(stack.baseUrl, lifeId);
+    const lifeApproval = lifeBefore.find((e) => e.event === 'approval_required')!.approval_id!;
+    const transferBefore = await timelineOf(stack.baseUrl, transferId);
+    expect(transferBefore.at(-1)!.event).toBe('approval_required');
+
+    const worker = stack.worker()!;
+    await server.stop();
+    // While the server is down the gateway says so with a 503 (after the client's own gRPC retries,
+    // about 18 s), stays alive, and the chat starts nothing (checked in visibility at the end).
+    const ready = await call(stack.baseUrl, 'GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.error.code).toBe('temporal_unavailable');
+    const down = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 10 to Kiran' });
+    expect(down.status, JSON.stringify(down.body)).toBe(503);
+    expect(down.body.error.code).toBe('temporal_unavailable');
+    expect((await call(stack.baseUrl, 'GET', '/healthz')).status).toBe(200);
+    await server.restart();
+
+    // Nothing of ours was restarted: the same worker and the same client must find the server again.
+    const inbox = await waitFor(
+      async () => {
+        const res = await call<{ approvals: ApprovalRecord[] }>(stack.baseUrl, 'GET', '/api/approvals?status=pending');
+        if (res.status !== 200) return undefined;
+        const ids = res.body.approvals.map((a) => a.approval_id);
+        return ids.includes(transferApproval) && ids.includes(lifeApproval) ? res.body.approvals : undefined;
+      },
+      { timeoutMs: 30_000, what: 'both approvals in the inbox after the restart' },
+    );
+    expect(inbox.find((a) => a.approval_id === transferApproval)).toMatchObject({ status: 'pending', amount: 6000, recipient: 'kiran' });
+    expect(inbox.find((a) => a.approval_id === lifeApproval)).toMatchObject({ status: 'pending', step_id: 'submit_application' });
+    expect(stack.worker()).toBe(worker);
+    expect(worker.worker.getState()).toBe('RUNNING');
+
+    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    expect(approve.status, JSON.stringify(approve.body)).toBe(200);
+    expect(approve.body).toMatchObject({ status: 'approved', result: { status: 'success' } });
+    const confirm = await call(stack.baseUrl, 'POST', `/api/approvals/${lifeApproval}/decision`, { decision: 'approve', decided_by: 'planner_user' });
+    expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
+    expect(confirm.body).toMatchObject({ success: true, step_state: 'SUCCEEDED' });
+
+    expect(await waitForStatus(stack.baseUrl, transferId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe('COMPLETED');
+    expect(await waitForStatus(stack.baseUrl, lifeId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe('COMPLETED');
+
+    expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
+    expect(await getBalanceCents(stack.sandbox.url, '123')).toBe(fromBefore - 600_000);
+    expect(await ledgerEntriesFor(stack.sandbox.url, 'kiran', `${transferId}:transfer`)).toHaveLength(1);
+
+    const continues = (before: TimelineEvent[], after: TimelineEvent[], tail: string[]) => {
+      expect(after.slice(0, before.length)).toEqual(before);
+      expect(seqsAreContiguous(after)).toBe(true);
+      expect(after.slice(before.length).map((e) => e.event)).toEqual(tail);
+    };
+    continues(transferBefore, await timelineOf(stack.baseUrl, transferId), [
+      'approval_approved',
+      'step_ready',
+      'step_running',
+      'step_succeeded',
+      'workflow_complete',
+    ]);
+    continues(lifeBefore, await timelineOf(stack.baseUrl, lifeId), [
+      'approval_approved',
+      'step_ready',
+      'step_running',
+      'step_succeeded',
+      'workflow_complete',
+    ]);
+
+    await expectExactlyOnQueue(stack.client, stack.taskQueue, [
+      transferId,
+      lifeId,
+      `session-${chat.body.session_id}`,
+      `session-${submit.body.session_id}`,
+    ]);
+  });
+});
