@@ -27,6 +27,8 @@ export const ApproveRequestSchema = z.object({
   approver_id: optionalId,
   approved: z.boolean(),
   reason: reasonText,
+  /** Which pending approval of the latest run; the oldest pending one when left out. */
+  approval_id: z.string().min(3).max(300).nullish().transform((v) => v ?? undefined),
 });
 
 export const SubmitRequestSchema = z.object({
@@ -52,6 +54,11 @@ export const ApprovalIdParamSchema = z.object({ id: z.string().min(3).max(300).r
 export const SessionsQuerySchema = z.object({ user_id: optionalId });
 export const ApprovalsQuerySchema = z.object({
   status: z.enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' }).default('pending'),
+});
+/** Documentation only: the stream's optional query parameters (the header wins over last_event_id). */
+export const StreamQuerySchema = z.object({
+  last_event_id: z.string().regex(/^\d{1,9}$/).optional().describe('Resume after this seq, for clients that cannot set Last-Event-ID'),
+  access_token: z.string().optional().describe('Bearer token for EventSource clients (auth on only)'),
 });
 /** The SSE `Last-Event-ID` header (or `last_event_id` query): a timeline seq. */
 export const LastEventIdSchema = z.string().regex(/^\d{1,9}$/, 'Last-Event-ID must be a timeline seq (digits only)').transform(Number);

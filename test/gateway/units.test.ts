@@ -14,6 +14,8 @@ import { isLoopbackHost, listenRefusal } from '../../src/gateway/listen-policy.j
 import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/start-run.js';
 import { resolveInside } from '../../src/gateway/static-files.js';
 import { groupSessions, inboxFromMemos, pendingApprovalsQuery, sessionsQuery, visibilityLiteral, type RunListing } from '../../src/gateway/visibility.js';
+import { approvalToDecide } from '../../src/gateway/routes/chat.js';
+import type { ApprovalRecord, RunView } from '../../src/shared/contracts.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/definitions.js';
 
 describe('classifyError', () => {
@@ -190,5 +192,21 @@ describe('files and budgets', () => {
     expect(await withinBudget(Promise.resolve(7), 1000)).toEqual({ done: true, value: 7 });
     expect(await withinBudget(new Promise(() => undefined), 10)).toEqual({ done: false });
     await expect(withinBudget(Promise.reject(new Error('no')), 1000)).rejects.toThrow('no');
+  });
+});
+
+describe('approvalToDecide', () => {
+  const record = (id: string, status: ApprovalRecord['status']) =>
+    ({ approval_id: id, status, tool: 'job_submit', step_id: id.split('.')[1] }) as unknown as ApprovalRecord;
+  const view = (approvals: ApprovalRecord[]) => ({ session_id: 's', approvals }) as unknown as RunView;
+
+  it('picks the named approval, else the oldest pending one; 409 when all are decided, 404 when none', () => {
+    const approvals = [record('r.a', 'approved'), record('r.b', 'pending'), record('r.c', 'pending')];
+    expect(approvalToDecide(view(approvals)).approval_id).toBe('r.b');
+    expect(approvalToDecide(view(approvals), 'r.c').approval_id).toBe('r.c');
+    expect(approvalToDecide(view(approvals), 'r.a').status).toBe('approved');
+    expect(() => approvalToDecide(view(approvals), 'r.zzz')).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => approvalToDecide(view([record('r.a', 'expired')]))).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => approvalToDecide(view([]))).toThrow(expect.objectContaining({ status: 404 }));
   });
 });

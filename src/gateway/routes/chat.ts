@@ -15,8 +15,16 @@ export function deciderIdOf(identity: Identity, claimed: string | undefined, fie
   return actingUserId(identity, claimed, field);
 }
 
-/** The approval a session-level decision applies to: the pending one; 409 if all are decided, 404 if none. */
-export function approvalToDecide(view: RunView): ApprovalRecord {
+/**
+ * The approval a session-level decision applies to: the named one, else the oldest pending one;
+ * 409 when it (or every one) is already decided, 404 when there is none.
+ */
+export function approvalToDecide(view: RunView, approvalId?: string): ApprovalRecord {
+  if (approvalId !== undefined) {
+    const named = view.approvals.find((a) => a.approval_id === approvalId);
+    if (!named) throw ApiError.notFound(`The latest run of session ${view.session_id} has no approval ${approvalId}`);
+    return named;
+  }
   const pending = view.approvals.find((a) => a.status === 'pending');
   if (pending) return pending;
   const latest = view.approvals.at(-1);
@@ -43,7 +51,7 @@ export function chatRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.approver_id, 'approver_id');
       const view = await deps.runs.latestRunOf(session_id);
-      const approval = approvalToDecide(view);
+      const approval = approvalToDecide(view, body.approval_id);
       const decided = await decide(
         deps.runs,
         identity,
