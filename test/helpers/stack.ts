@@ -21,6 +21,10 @@ export interface StackOptions {
   gateway?: Partial<Omit<GatewayDeps, 'client' | 'config' | 'timelines'>>;
   /** Start without a worker (runs stay QUEUED until `startWorker`). */
   noWorker?: boolean;
+  /** host:port of another Temporal server (for instance a private one a test restarts); the suite's by default. */
+  temporalAddress?: string;
+  /** The task queue of the worker and the gateway; a fresh one by default. */
+  taskQueue?: string;
 }
 
 export interface Stack {
@@ -38,10 +42,10 @@ export interface Stack {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const taskQueue = uniqueId('gateway-test');
+  const taskQueue = options.taskQueue ?? uniqueId('gateway-test');
   const ownSandbox = options.sandbox === undefined;
   const sandbox = options.sandbox ?? (await startSandboxProcess());
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const config = parseConfig({
     TEMPORAL_ADDRESS: address,
     TASK_QUEUE: taskQueue,
