@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../config.js';
-import { FINAL_RUN_STATUSES, RunStatusSchema, type RequestInput, type RunView } from '../shared/contracts.js';
+import { RunStatusSchema, type RequestInput, type RunView } from '../shared/contracts.js';
 import {
   REQUEST_WORKFLOW_TYPE,
   requestWorkflowIdFor,
@@ -67,6 +67,10 @@ export function uuidFromDigest(hex: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+function reusedKey(): ApiError {
+  return ApiError.conflict('This Idempotency-Key was already used for a different request');
+}
+
 export class RunStarter {
   private readonly client: Client;
 
@@ -77,14 +81,14 @@ export class RunStarter {
     this.client = runs.client;
   }
 
-  private async findRun(workflowId: string): Promise<RunView | undefined> {
+  /** The keyed run if it exists, from describe (no worker needed, so a retry works while none polls). */
+  private async findRun(workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
     try {
-      await this.runs.handle(workflowId).describe();
+      return await this.runs.handle(workflowId).describe();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
-    return this.runs.getRun(workflowId);
   }
 
   /**
@@ -102,19 +106,25 @@ export class RunStarter {
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {
-      if (existing.message !== request.message || (request.session_id !== undefined && existing.session_id !== request.session_id)) {
-        throw ApiError.conflict('This Idempotency-Key was already used for a different request');
+      const existingSession = existing.typedSearchAttributes.get(SearchAttributes.SessionId);
+      const summary = await existing.staticSummary();
+      if (
+        (summary !== undefined && summary !== summaryOf(request.message)) ||
+        (request.session_id !== undefined && existingSession !== undefined && existingSession !== request.session_id)
+      ) {
+        throw reusedKey();
       }
-      sessionId = existing.session_id;
+      if (existingSession !== undefined) sessionId = existingSession;
     }
 
     const input: RequestInput = { user_id: request.user_id, session_id: sessionId, message: request.message };
+    const closed = existing !== undefined && existing.status.name !== 'RUNNING';
     const [outcome] = await Promise.all([
-      existing && FINAL_RUN_STATUSES.includes(existing.status)
-        ? Promise.resolve({ view: existing, settled: true })
-        : this.startAndWait(workflowId, input, budgetMs),
+      closed ? this.runs.getRun(workflowId).then((view) => ({ view, settled: true })) : this.startAndWait(workflowId, input, budgetMs),
       this.recordInSession(sessionId, request.user_id, { workflow_id: workflowId, message: request.message }),
     ]);
+    // A message that differs only after its first 200 characters is caught here, once the run answered.
+    if (digest && outcome.view && outcome.view.message !== request.message) throw reusedKey();
     return { workflow_id: workflowId, session_id: sessionId, ...outcome };
   }
 
