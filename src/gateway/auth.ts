@@ -124,11 +124,16 @@ export function assertCanRead(identity: Identity, ownerId: string, what = 'this 
 }
 
 /**
- * Role rules for deciding: requesters may decide only non-money steps of their own runs; approvers
- * and admins may decide anyone's. The four-eyes rule (checkDecider) applies on top, for everyone.
+ * Role rules for deciding: requesters may decide only non-money L3 steps of their own runs;
+ * approvers and admins may decide anyone's. The four-eyes rule (checkDecider) applies on top, for everyone.
  */
-export function assertCanDecide(identity: Identity, run: Pick<RunView, 'user_id'>, approval: Pick<ApprovalRecord, 'tool'>): void {
+export function assertCanDecide(
+  identity: Identity,
+  run: Pick<RunView, 'user_id'>,
+  approval: Pick<ApprovalRecord, 'tool' | 'risk_level'>,
+): void {
   if (identity.kind === 'anonymous' || identity.role !== 'requester') return;
   if (run.user_id !== identity.user_id) throw ApiError.forbidden('Requesters may only decide steps of their own runs');
   if (isMoneyTransfer(approval)) throw ApiError.forbidden('Money transfers must be decided by an approver');
+  if (approval.risk_level !== 'L3') throw ApiError.forbidden(`Only an approver may decide a ${approval.risk_level} step`);
 }

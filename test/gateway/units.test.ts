@@ -100,10 +100,11 @@ describe('identity', () => {
     expect(() => assertCanRead(alice, 'alice')).not.toThrow();
     expect(() => assertCanRead(alice, 'bob')).toThrow(/another user/);
     expect(() => assertCanRead(manager, 'bob')).not.toThrow();
-    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'job_submit' })).not.toThrow();
-    expect(() => assertCanDecide(alice, { user_id: 'bob' }, { tool: 'job_submit' })).toThrow(/own runs/);
-    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'bank_transfer' })).toThrow(/approver/);
-    expect(() => assertCanDecide(manager, { user_id: 'bob' }, { tool: 'bank_transfer' })).not.toThrow();
+    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'job_submit', risk_level: 'L3' })).not.toThrow();
+    expect(() => assertCanDecide(alice, { user_id: 'bob' }, { tool: 'job_submit', risk_level: 'L3' })).toThrow(/own runs/);
+    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'bank_transfer', risk_level: 'L2' })).toThrow(/approver/);
+    expect(() => assertCanDecide(manager, { user_id: 'bob' }, { tool: 'bank_transfer', risk_level: 'L2' })).not.toThrow();
+    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'calendar_create', risk_level: 'L2' })).toThrow(/approver/);
   });
 
   it('reads and validates a tokens file', () => {
