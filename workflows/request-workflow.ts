@@ -68,6 +68,7 @@ export async function requestWorkflow(input: RequestInput): Promise<RunView> {
     const settings: RunSettings = planned.settings;
     if (planned.outcome.kind === 'not_understood') {
       run.error = planned.outcome.message;
+      run.failureKind = 'not_understood';
       run.setStatus('FAILED');
       run.emit('workflow_failed', planned.outcome.message, { metadata: { reason: 'not_understood' } });
       publishSearchAttributes(run);
@@ -78,9 +79,12 @@ export async function requestWorkflow(input: RequestInput): Promise<RunView> {
     const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     if (!parsed.success || problems.length > 0) {
       run.error = `invalid plan: ${problems.join('; ')}`;
+      run.failureKind = 'invalid_plan';
       run.setStatus('FAILED');
       run.emit('workflow_failed', run.error, { metadata: { reason: 'invalid_plan', problems } });
       publishSearchAttributes(run);
+      // Let a waiting `waitSettled` update answer with the FAILED view before the execution fails.
+      await condition(allHandlersFinished);
       throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: run.error, nonRetryable: true });
     }
     const plan = parsed.data;
@@ -91,6 +95,10 @@ export async function requestWorkflow(input: RequestInput): Promise<RunView> {
 
     run.setStatus(finalRunStatus(run.steps.map((s) => s.state)));
     const failed = run.steps.filter((s) => s.state === 'FAILED').map((s) => s.id);
+    if (failed.length > 0) {
+      run.failureKind = 'step_failed';
+      run.error = failed.map((id) => `${id}: ${run.step(id).error ?? 'failed'}`).join('; ');
+    }
     if (run.status === 'COMPLETED') run.emit('workflow_complete', 'Workflow completed');
     else run.emit('workflow_failed', `Workflow ${run.status.toLowerCase()}`, { metadata: { status: run.status, failed_steps: failed } });
     publishSearchAttributes(run);

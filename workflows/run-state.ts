@@ -36,6 +36,7 @@ export class RunState {
   status: RunStatus = 'QUEUED';
   intent = 'unknown';
   error: string | undefined;
+  failureKind: RunView['failure_kind'];
   readonly steps: StepView[] = [];
   readonly approvals: ApprovalRecord[] = [];
   readonly timeline: TimelineEvent[] = [];
@@ -206,6 +207,7 @@ export class RunState {
       steps: this.steps,
       approvals: this.approvals,
       ...(this.error !== undefined && { error: this.error }),
+      ...(this.failureKind !== undefined && { failure_kind: this.failureKind }),
       created_at: this.createdAt,
       updated_at: this.updatedAt,
     };

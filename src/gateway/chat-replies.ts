@@ -36,7 +36,7 @@ const OUTCOME_WORD: Record<ReplyStatus, string> = {
 
 /** The planner said it did not understand: the run failed before it had a plan. */
 export function isNotUnderstood(view: RunView): boolean {
-  return view.status === 'FAILED' && view.steps.length === 0 && view.error !== undefined && !view.error.startsWith('invalid plan');
+  return view.failure_kind === 'not_understood';
 }
 
 export function chatReply(view: RunView): { reply: Reply; status: ReplyStatus } {

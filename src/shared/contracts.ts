@@ -212,6 +212,8 @@ export const RunViewSchema = z.object({
   approvals: z.array(ApprovalRecordSchema),
   /** Why the run failed, or why the planner could not understand the message. */
   error: z.string().optional(),
+  /** What kind of failure `error` describes, so clients need not parse the text. */
+  failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -95,7 +95,7 @@ describe('chatReply', () => {
   });
 
   it('says plainly when the planner did not understand', () => {
-    const view = run({ status: 'FAILED', intent: 'unknown', steps: [], approvals: [], error: 'I did not understand: "sing". I can …' });
+    const view = run({ status: 'FAILED', intent: 'unknown', steps: [], approvals: [], error: 'I did not understand: "sing". I can …', failure_kind: 'not_understood' });
     expect(chatReply(view)).toEqual({ status: 'FAILED', reply: { status: 'not_understood', message: 'I did not understand: "sing". I can …' } });
   });
 
