@@ -2,8 +2,10 @@
  * Shared checks of the reliability tests: the gateway's view of a run, the sandbox ledger, and
  * what visibility lists on a task queue, each read over the same interfaces users and engineers use.
  */
-import type { Client } from '@temporalio/client';
-import type { RunStatus, TimelineEvent } from '../../src/shared/contracts.js';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type TimelineEvent } from '../../src/shared/contracts.js';
+import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
 import { call } from '../gateway/http.js';
 import { waitFor } from './ports.js';
 
@@ -91,3 +93,98 @@ export async function expectExactlyOnQueue(client: Client, taskQueue: string, ex
 
 /** A stack trace line as V8 prints it. */
 export const STACK_TRACE_LINE = /^\s{4}at /m;
+
+/** A decision as Temporal recorded it: the decideApproval update or the approvalDecision signal. */
+export interface RecordedDecision {
+  via: 'update' | 'signal';
+  decision: ApprovalDecision;
+  eventId: number;
+  /** When the server recorded the event (ms since the epoch). */
+  eventTimeMs: number;
+  /**
+   * The workflow task that handled it: started no later than it was handled, completed no earlier.
+   * Workflow time (and so the timeline's timestamp) is the task's start time.
+   */
+  taskStartedMs: number;
+  taskCompletedMs: number;
+}
+
+function timestampMs(ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined): number {
+  if (!ts) throw new Error('history event without a time');
+  return Number(String(ts.seconds ?? 0)) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
+/**
+ * Every decision in a run's history, in history order, decoded with the default payload converter.
+ * An update is accepted in the task that handled it (the task's events come just before it); a
+ * signal is handled by the first task that starts after it.
+ */
+export async function decisionsInHistory(handle: WorkflowHandle): Promise<RecordedDecision[]> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const isStarted = (i: number) => events[i]?.workflowTaskStartedEventAttributes != null;
+  const isCompleted = (i: number) => events[i]?.workflowTaskCompletedEventAttributes != null;
+  const decisions: RecordedDecision[] = [];
+  events.forEach((event, index) => {
+    const update = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    const signal = event.workflowExecutionSignaledEventAttributes;
+    let via: RecordedDecision['via'];
+    let payload: Payload | undefined;
+    if (update?.name === decideApprovalUpdate.name) {
+      via = 'update';
+      payload = update.args?.payloads?.[0] ?? undefined;
+    } else if (signal?.signalName === approvalDecisionSignal.name) {
+      via = 'signal';
+      payload = signal.input?.payloads?.[0] ?? undefined;
+    } else {
+      return;
+    }
+    if (!payload) throw new Error(`decision event ${event.eventId} carries no payload`);
+    const decision = ApprovalDecisionSchema.parse(defaultPayloadConverter.fromPayload(payload));
+    let started: (typeof events)[number] | undefined;
+    let completed: (typeof events)[number] | undefined;
+    if (via === 'update') {
+      for (let i = index - 1; i >= 0 && !(started && completed); i--) {
+        if (!completed && isCompleted(i)) completed = events[i];
+        if (!started && isStarted(i)) started = events[i];
+      }
+    } else {
+      for (let i = index + 1; i < events.length && !(started && completed); i++) {
+        if (!started && isStarted(i)) started = events[i];
+        else if (started && isCompleted(i)) completed = events[i];
+      }
+    }
+    if (!started || !completed) throw new Error(`no workflow task around decision event ${event.eventId}`);
+    decisions.push({
+      via,
+      decision,
+      eventId: Number(String(event.eventId)),
+      eventTimeMs: timestampMs(event.eventTime),
+      taskStartedMs: timestampMs(started.eventTime),
+      taskCompletedMs: timestampMs(completed.eventTime),
+    });
+  });
+  return decisions;
+}
+
+/** The decisions a timeline records (applied or ignored), in timeline order. */
+export function decisionsInTimeline(events: readonly TimelineEvent[]): { event: TimelineEvent; decision: ApprovalDecision }[] {
+  const out: { event: TimelineEvent; decision: ApprovalDecision }[] = [];
+  for (const event of events) {
+    const m = event.metadata as { decided_by?: string; approver_id?: string; approved?: boolean; reason?: string };
+    if (event.event === 'approval_approved' || event.event === 'approval_rejected') {
+      out.push({
+        event,
+        decision: {
+          approval_id: event.approval_id!,
+          approved: event.event === 'approval_approved',
+          approver_id: m.decided_by!,
+          ...(m.reason !== undefined && { reason: m.reason }),
+        },
+      });
+    } else if (event.event === 'approval_ignored') {
+      out.push({ event, decision: { approval_id: event.approval_id!, approved: m.approved!, approver_id: m.approver_id! } });
+    }
+  }
+  return out;
+}

@@ -20,8 +20,7 @@ import {
   waitForStatus,
 } from '../helpers/reliability.js';
 import { getBalanceCents } from '../helpers/sandbox-process.js';
-import { startStackAt } from '../helpers/stack-at.js';
-import type { Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../helpers/stack.js';
 import { startDevServer, type DevServer } from '../helpers/temporal-server.js';
 
 let dir: string;
@@ -33,7 +32,7 @@ beforeAll(async () => {
   server = await startDevServer({ dbFile: join(dir, 'temporal.db') });
   // A chat budget longer than the client's gRPC retries (about 20 s): the chat sent while the server
   // is down fails as a whole, with no call left retrying in the background.
-  stack = await startStackAt({ temporalAddress: server.address, env: { CHAT_WAIT_MS: '30000' } });
+  stack = await startStack({ temporalAddress: server.address, env: { CHAT_WAIT_MS: '30000' } });
 });
 afterAll(async () => {
   await stack?.stop();
