@@ -82,7 +82,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     .use(authMiddleware({ tokens: tokensFor(deps) }))
     .route('/', healthRoutes(client))
     .route('/', docsRoutes())
-    .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR))
+    .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))
     .route('/', chatRoutes(routeDeps))
     .route('/api/workflows', workflowRoutes(routeDeps))
     .route('/api/approvals', approvalRoutes(routeDeps));

@@ -68,6 +68,7 @@ export function isPublicPath(path: string): boolean {
     path === '/healthz' ||
     path === '/readyz' ||
     path === '/openapi.json' ||
+    path === '/api/config' ||
     path === '/docs' ||
     path.startsWith('/docs/') ||
     path.startsWith('/assets/') ||

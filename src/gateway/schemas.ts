@@ -110,3 +110,10 @@ export const DecisionResponseSchema = z.object({
   step_state: z.string(),
 });
 export const HealthResponseSchema = z.object({ status: z.string() });
+
+/** What the web page needs to know about this gateway before it signs anyone in. */
+export const PageConfigSchema = z.object({
+  temporal_ui_url: z.string(),
+  namespace: z.string(),
+  auth: z.enum(['off', 'token']),
+});

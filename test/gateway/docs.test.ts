@@ -101,4 +101,11 @@ describe('the web page', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('/docs');
   });
+
+  it('tells the page where the Temporal Web UI is and whether tokens are needed', async () => {
+    const tokens = createGatewayApp({ client: unusedClient, config: parseConfig({ TEMPORAL_UI_URL: 'http://ui.example:8233' }) });
+    const res = await tokens.request('/api/config');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ temporal_ui_url: 'http://ui.example:8233', namespace: 'default', auth: 'off' });
+  });
 });

@@ -1,6 +1,7 @@
-/** The web page: `GET /` serves public/index.html and `GET /assets/*` its files. */
+/** The web page: `GET /` serves public/index.html, `GET /assets/*` its files, `GET /api/config` its settings. */
 import path from 'node:path';
 import { Hono } from 'hono';
+import type { Config } from '../../config.js';
 import type { GatewayEnv } from '../context.js';
 import { ApiError } from '../errors.js';
 import { loadFile } from '../static-files.js';
@@ -11,8 +12,11 @@ const PLACEHOLDER = `<!doctype html>
 <p>The web page is not installed (public/index.html is missing). The API is up: see <a href="/docs">/docs</a>.</p>
 </body></html>`;
 
-export function webRoutes(publicDir: string) {
+export function webRoutes(publicDir: string, config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE' | 'GATEWAY_AUTH'>) {
   return new Hono<GatewayEnv>()
+    .get('/api/config', (c) =>
+      c.json({ temporal_ui_url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE, auth: config.GATEWAY_AUTH }),
+    )
     .get('/', async (c) => {
       const page = await loadFile(publicDir, 'index.html');
       c.header('Cache-Control', 'no-cache');
