@@ -46,10 +46,16 @@ export function waitForEvent(baseUrl: string, workflowId: string, name: string, 
 }
 
 /** Waits until the gateway shows the run in one of `statuses`. */
-export function waitForStatus(baseUrl: string, workflowId: string, statuses: RunStatus[], timeoutMs = 20_000): Promise<RunStatus> {
+export function waitForStatus(
+  baseUrl: string,
+  workflowId: string,
+  statuses: RunStatus[],
+  timeoutMs = 20_000,
+  headers: Record<string, string> = {},
+): Promise<RunStatus> {
   return waitFor(
     async () => {
-      const res = await call<{ status: RunStatus }>(baseUrl, 'GET', `/api/workflows/${workflowId}`);
+      const res = await call<{ status: RunStatus }>(baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, headers);
       return res.status === 200 && statuses.includes(res.body.status) ? res.body.status : undefined;
     },
     { timeoutMs, what: `${workflowId} to be ${statuses.join(' or ')}` },
