@@ -128,21 +128,25 @@ function cancelRun(run: RunState): void {
 
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current, writing to
- * history only when something visible changed.
+ * history only when a published value changed (step progress goes to the details, which cost none).
  */
 function publishSearchAttributes(run: RunState): void {
-  const snapshot = JSON.stringify([run.intent, run.status, run.pendingApprovalIds(), run.steps.map((s) => s.state)]);
-  if (snapshot === run.publishedSnapshot) return;
-  run.publishedSnapshot = snapshot;
+  const names = run.steps.map((s) => `${s.name} [${s.state}]`).join(', ');
+  setCurrentDetails(`**${run.status}** ${names}`);
+  const pending = run.pendingApprovalIds();
+  const attributes = JSON.stringify([run.intent, run.status, pending]);
+  if (attributes === run.published.attributes) return;
+  run.published.attributes = attributes;
   upsertSearchAttributes([
     { key: SearchAttributes.UserId, value: run.input.user_id },
     { key: SearchAttributes.SessionId, value: run.input.session_id },
     { key: SearchAttributes.Intent, value: run.intent },
     { key: SearchAttributes.RunStatus, value: run.status },
-    { key: SearchAttributes.PendingApprovalIds, value: run.pendingApprovalIds() },
+    { key: SearchAttributes.PendingApprovalIds, value: pending },
   ]);
-  const names = run.steps.map((s) => `${s.name} [${s.state}]`).join(', ');
   // The inbox reads pending approvals from the memo: one visibility list, no per-run queries.
+  const pendingIds = JSON.stringify(pending);
+  if (pendingIds === run.published.pendingApprovals) return;
+  run.published.pendingApprovals = pendingIds;
   upsertMemo({ [PENDING_APPROVALS_MEMO]: run.approvals.filter((a) => a.status === 'pending') });
-  setCurrentDetails(`**${run.status}** ${names}`);
 }

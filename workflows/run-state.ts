@@ -42,8 +42,8 @@ export class RunState {
   readonly timeline: TimelineEvent[] = [];
   readonly createdAt: string;
   updatedAt: string;
-  /** What was last written to search attributes, so unchanged values are not written again. */
-  publishedSnapshot = '';
+  /** What was last written to search attributes and memo, so unchanged values are not written again. */
+  readonly published = { attributes: '', pendingApprovals: '[]' };
 
   constructor(
     readonly input: RequestInput,

@@ -99,6 +99,23 @@ export class Runs {
    * 404/409/403 in onError.
    */
   async decide(workflowId: string, decision: ApprovalDecision, budgetMs: number): Promise<DecisionOutcome | undefined> {
+    try {
+      return await this.sendDecision(workflowId, decision, budgetMs);
+    } catch (err) {
+      // A concurrent decision can close the run before this one reaches it: that is a conflict.
+      if (err instanceof ApiError) throw err;
+      const status = await this.approvalStatus(workflowId, decision.approval_id);
+      if (status !== undefined && status !== 'pending') throw ApiError.conflict(`Approval ${decision.approval_id} is already ${status}`);
+      throw err;
+    }
+  }
+
+  private async approvalStatus(workflowId: string, approvalId: string): Promise<string | undefined> {
+    const view = await this.getRun(workflowId).catch(() => undefined);
+    return view?.approvals.find((a) => a.approval_id === approvalId)?.status;
+  }
+
+  private async sendDecision(workflowId: string, decision: ApprovalDecision, budgetMs: number): Promise<DecisionOutcome | undefined> {
     const deadline = Date.now() + budgetMs;
     const abort = new AbortController();
     const accepted = this.client.withAbortSignal(abort.signal, () =>
