@@ -76,7 +76,11 @@ export function createGatewayApp(deps: GatewayDeps) {
     .use(
       bodyLimit({
         maxSize: BODY_LIMIT_BYTES,
-        onError: (c) => c.json(errorBody(ErrorCode.PayloadTooLarge, `Request body is larger than ${BODY_LIMIT_BYTES} bytes`), 413),
+        // The rest of the body is never read: close the connection, or a client reusing it gets no answer.
+        onError: (c) => {
+          c.header('Connection', 'close');
+          return c.json(errorBody(ErrorCode.PayloadTooLarge, `Request body is larger than ${BODY_LIMIT_BYTES} bytes`), 413);
+        },
       }),
     )
     .use(authMiddleware({ tokens: tokensFor(deps) }))
