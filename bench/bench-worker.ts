@@ -1,6 +1,7 @@
 /** A process running the benchmark's own workers: the bare baseline and the DAG probe. */
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../src/workflow-bundle.js';
 import { createBaselineActivities, createDagProbeActivities } from './bench-activities.js';
 
 const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
@@ -15,7 +16,7 @@ const baseline = await Worker.create({
 const dag = await Worker.create({
   connection,
   taskQueue: 'bench-dag',
-  workflowsPath: path.resolve('workflows/index.ts'),
+  workflowBundle: await bundleWorkflows(),
   activities: createDagProbeActivities({ hil_threshold_cents: 500_000, approval_timeout_ms: 3_600_000, approve_l2: false }),
 });
 console.log('bench workers polling');

@@ -4,14 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../src/workflow-bundle.js';
 
 const output = process.argv[2];
 if (!output) {
   console.error('usage: bundle-workflows.ts <output file>');
   process.exit(2);
 }
-const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve('workflows/index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } });
+const { code } = await bundleWorkflows();
 mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
 writeFileSync(output, code);
 console.log(`workflow bundle written to ${output} (${Math.round(code.length / 1024)} KiB)`);

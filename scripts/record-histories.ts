@@ -10,6 +10,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { bundleWorkflows } from '../src/workflow-bundle.js';
 import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
 import { startDevServer } from '../test/helpers/temporal-server.js';
 import { startSandboxProcess } from '../test/helpers/sandbox-process.js';
@@ -50,11 +51,11 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false };
-  const workflowsPath = path.resolve('workflows/index.ts');
+  const workflowBundle = await bundleWorkflows();
   const workers = await Promise.all([
-    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowsPath, activities: createActivities({ sandboxUrl: sandbox.url, settings }) }),
+    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, settings }) }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'short-timeout', workflowsPath,
+      connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, settings: { ...settings, approval_timeout_ms: 1000 } }),
     }),
   ]);

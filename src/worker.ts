@@ -8,17 +8,14 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
+import { bundleWorkflows } from './workflow-bundle.js';
 
 export async function createWorker(config: Config, connection: NativeConnection): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    ...(config.WORKFLOW_BUNDLE
-      ? { workflowBundle: { codePath: path.resolve(config.WORKFLOW_BUNDLE) } }
-      : { workflowsPath: path.resolve(here, '../workflows/index' + path.extname(fileURLToPath(import.meta.url))) }),
+    workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: path.resolve(config.WORKFLOW_BUNDLE) } : await bundleWorkflows(),
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
       settings: {

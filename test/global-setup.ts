@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../src/workflow-bundle.js';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from './helpers/temporal-server.js';
 
@@ -22,7 +22,7 @@ let bundleDir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   const [started, bundle] = await Promise.all([
     startDevServer(),
-    bundleWorkflowCode({ workflowsPath: path.resolve('workflows/index.ts'), logger: quietLogger }),
+    bundleWorkflows(),
   ]);
   server = started;
   bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-bundle-'));
@@ -36,10 +36,3 @@ export async function teardown(): Promise<void> {
   await server?.stop();
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 }
-
-const noop = (): void => undefined;
-const quietLogger = {
-  log: noop, trace: noop, debug: noop, info: noop,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
