@@ -71,6 +71,9 @@ function reusedKey(): ApiError {
   return ApiError.conflict('This Idempotency-Key was already used for a different request');
 }
 
+/** Background attempts to record a started run in its session after the first one failed. */
+const SESSION_RECORD_ATTEMPTS = 6;
+
 export class RunStarter {
   private readonly client: Client;
 
@@ -119,13 +122,35 @@ export class RunStarter {
 
     const input: RequestInput = { user_id: request.user_id, session_id: sessionId, message: request.message };
     const closed = existing !== undefined && existing.status.name !== 'RUNNING';
-    const [outcome] = await Promise.all([
+    const sessionRun = { workflow_id: workflowId, message: request.message };
+    const [started, recorded] = await Promise.allSettled([
       closed ? this.runs.getRun(workflowId).then((view) => ({ view, settled: true })) : this.startAndWait(workflowId, input, budgetMs),
-      this.recordInSession(sessionId, request.user_id, { workflow_id: workflowId, message: request.message }),
+      this.recordInSession(sessionId, request.user_id, sessionRun),
     ]);
+    if (started.status === 'rejected') throw started.reason;
+    if (recorded.status === 'rejected') {
+      // The run exists and may move money: answer with it, never with an error a client would
+      // retry. The session learns of the run as soon as Temporal takes the signal again.
+      void this.recordInSessionEventually(sessionId, request.user_id, sessionRun, recorded.reason);
+    }
+    const outcome = started.value;
     // A message that differs only after its first 200 characters is caught here, once the run answered.
     if (digest && outcome.view && outcome.view.message !== request.message) throw reusedKey();
     return { workflow_id: workflowId, session_id: sessionId, ...outcome };
+  }
+
+  private async recordInSessionEventually(sessionId: string, userId: string, run: { workflow_id: string; message: string }, firstError: unknown): Promise<void> {
+    let lastError = firstError;
+    for (let attempt = 1; attempt <= SESSION_RECORD_ATTEMPTS; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      try {
+        await this.recordInSession(sessionId, userId, run);
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    console.error(`gateway: could not record run ${run.workflow_id} in session ${sessionId}:`, lastError);
   }
 
   private async recordInSession(sessionId: string, userId: string, run: { workflow_id: string; message: string }): Promise<void> {
