@@ -87,6 +87,14 @@ describe('Temporal server restart with approvals pending', () => {
     );
     expect(inbox.find((a) => a.approval_id === transferApproval)).toMatchObject({ status: 'pending', amount: 6000, recipient: 'kiran' });
     expect(inbox.find((a) => a.approval_id === lifeApproval)).toMatchObject({ status: 'pending', step_id: 'submit_application' });
+    // Queries are answered by the worker: once they are, it polls the restarted server again.
+    await waitFor(
+      async () => {
+        const views = await Promise.all([transferId, lifeId].map((id) => call(stack.baseUrl, 'GET', `/api/workflows/${id}`)));
+        return views.every((v) => v.status === 200 && v.body.status === 'WAITING_APPROVAL') || undefined;
+      },
+      { timeoutMs: 60_000, what: 'the same worker to answer queries after the restart' },
+    );
     expect(stack.worker()).toBe(worker);
     expect(worker.worker.getState()).toBe('RUNNING');
 
