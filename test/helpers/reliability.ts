@@ -6,7 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
-import { call } from '../gateway/http.js';
+import { call, type JsonResponse, type Loose } from '../gateway/http.js';
 import { waitFor } from './ports.js';
 
 export const LIFE_OS_SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
@@ -27,9 +27,26 @@ export async function ledgerEntriesFor(sandboxUrl: string, account: string, key:
   return body.entries.filter((e) => e.idempotency_key === key);
 }
 
+/**
+ * A GET through the gateway, sent again while it answers 503 ("try again shortly": a query can
+ * miss the gateway's deadline while the worker is busy on a loaded machine). Any other answer is
+ * returned as it is.
+ */
+export async function get<T = Loose>(baseUrl: string, path: string, headers: Record<string, string> = {}, timeoutMs = 20_000): Promise<JsonResponse<T>> {
+  let last: JsonResponse<T> | undefined;
+  await waitFor(
+    async () => {
+      last = await call<T>(baseUrl, 'GET', path, undefined, headers);
+      return last.status !== 503 || undefined;
+    },
+    { timeoutMs, what: `GET ${path} to answer something else than 503 (last: ${JSON.stringify(last?.body)})` },
+  );
+  return last!;
+}
+
 /** The run's timeline through the gateway. */
 export async function timelineOf(baseUrl: string, workflowId: string, headers: Record<string, string> = {}): Promise<TimelineEvent[]> {
-  const res = await call<{ events: TimelineEvent[] }>(baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, headers);
+  const res = await get<{ events: TimelineEvent[] }>(baseUrl, `/api/workflows/${workflowId}/timeline`, headers);
   if (res.status !== 200) throw new Error(`timeline of ${workflowId} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.events;
 }

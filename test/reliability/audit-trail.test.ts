@@ -13,6 +13,7 @@ import { waitFor } from '../helpers/ports.js';
 import {
   decisionsInHistory,
   decisionsInTimeline,
+  get,
   LIFE_OS_SENTENCE,
   seqsAreContiguous,
   timelineOf,
@@ -65,7 +66,7 @@ async function expectTrailAgrees(workflowId: string, expected: { via: 'update' |
     expected.map((e) => ({ decision: who(e.decision), outcome: e.outcome })),
   );
 
-  const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+  const run = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
   const approvals: ApprovalRecord[] = run.body.approvals;
   for (const [i, recorded] of history.entries()) {
     const { event } = timeline[i]!;

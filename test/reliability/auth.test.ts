@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, readSse, type JsonResponse } from '../gateway/http.js';
 import { waitFor } from '../helpers/ports.js';
-import { decisionsInHistory, expectExactlyOnQueue, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../helpers/reliability.js';
+import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../helpers/reliability.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 const TOKENS = {
@@ -59,7 +59,7 @@ async function expectUntouched(workflowId: string): Promise<void> {
   expect(await decisionsInHistory(handle)).toEqual([]);
   const history = await handle.fetchHistory();
   expect(history.events?.filter((e) => e.workflowExecutionCancelRequestedEventAttributes != null)).toEqual([]);
-  expect((await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, as('admin'))).body.status).toBe('WAITING_APPROVAL');
+  expect((await get(stack.baseUrl, `/api/workflows/${workflowId}`, as('admin'))).body.status).toBe('WAITING_APPROVAL');
 }
 
 beforeAll(async () => {
@@ -80,7 +80,7 @@ beforeAll(async () => {
   expect(submitted.status).toBe(200);
   started.push(submitted.body.workflow_id, `session-${submitted.body.session_id}`);
   await waitForStatus(stack.baseUrl, submitted.body.workflow_id, ['WAITING_APPROVAL'], 30_000, as('alice'));
-  const approvals = await call(stack.baseUrl, 'GET', `/api/approvals/workflow/${submitted.body.workflow_id}`, undefined, as('alice'));
+  const approvals = await get(stack.baseUrl, `/api/approvals/workflow/${submitted.body.workflow_id}`, as('alice'));
   aliceLife = { workflowId: submitted.body.workflow_id, sessionId: submitted.body.session_id, approvalId: approvals.body.approvals[0].approval_id };
 });
 afterAll(async () => {
@@ -187,7 +187,7 @@ describe('auth on: who may call what', () => {
         `/workflow/${run.sessionId}/status`,
         '/sessions?user_id=alice',
       ];
-      for (const p of reads) expectError(await call(stack.baseUrl, 'GET', p, undefined, as('bob')), 403, 'forbidden', `bob GET ${p}`);
+      for (const p of reads) expectError(await get(stack.baseUrl, p, as('bob')), 403, 'forbidden', `bob GET ${p}`);
       const stream = await readSse(`${stack.baseUrl}/api/workflows/${run.workflowId}/stream?access_token=${TOKENS.bob}`, { timeoutMs: 5000 });
       expect(stream.status).toBe(403);
       expect(stream.events).toEqual([]);
@@ -206,7 +206,7 @@ describe('auth on: who may call what', () => {
         );
       }
       expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/cancel`, undefined, as('bob')), 403, 'forbidden', 'bob cancels');
-      expect((await call(stack.baseUrl, 'GET', `/api/workflows/${run.workflowId}`, undefined, as('alice'))).status).toBe(200);
+      expect((await get(stack.baseUrl, `/api/workflows/${run.workflowId}`, as('alice'))).status).toBe(200);
       await expectUntouched(run.workflowId);
     }
 

@@ -11,6 +11,7 @@ import { waitFor } from '../helpers/ports.js';
 import {
   decisionsInHistory,
   expectExactlyOnQueue,
+  get,
   ledgerEntriesFor,
   seqsAreContiguous,
   timelineOf,
@@ -55,7 +56,7 @@ describe('the same request and the same decision, concurrently', () => {
     expect(history.events?.filter((e) => e.workflowExecutionStartedEventAttributes != null)).toHaveLength(1);
     const session = await stack.client.workflow.getHandle(`session-${sessionId}`).query(sessionQuery);
     expect(session.runs.map((r) => r.workflow_id)).toEqual([workflowId]);
-    const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+    const run = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
     expect(run.body.approvals).toHaveLength(1);
     expect((await timelineOf(stack.baseUrl, workflowId)).map((e) => e.event)).toEqual([
       'plan_created',

@@ -288,7 +288,13 @@ describe('header injection', () => {
 
     // "1\r\nevent: x" on the wire is two header lines: the stream resumes after seq 1 and the
     // second line is just an unknown header.
-    const split = await rawRequest(stack.baseUrl, [`GET /api/workflows/${id}/stream HTTP/1.1`, host, 'Last-Event-ID: 1', 'event: x']);
+    const split = await waitFor(
+      async () => {
+        const res = await rawRequest(stack.baseUrl, [`GET /api/workflows/${id}/stream HTTP/1.1`, host, 'Last-Event-ID: 1', 'event: x']);
+        return res.status === 503 ? undefined : res;
+      },
+      { what: 'the stream to answer something else than 503' },
+    );
     expect(split.status).toBe(200);
     expect(split.body).not.toMatch(/^event: x/m);
     expect([...split.body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(Array.from({ length: total - 1 }, (_, i) => i + 2));
@@ -323,6 +329,17 @@ function collectGarbage(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/**
+ * An SSE client that connects again while the gateway answers 503 ("try again shortly": on a
+ * loaded machine a query can miss the gateway's deadline); any other answer is returned.
+ */
+async function follow(url: string, opts: Parameters<typeof readSse>[1]): Promise<SseRead> {
+  for (let attempt = 1; ; attempt++) {
+    const read = await readSse(url, opts);
+    if (read.status !== 503 || attempt === 5) return read;
+  }
+}
+
 function heapAfterGc(gc: () => void): number {
   gc();
   gc();
@@ -341,7 +358,7 @@ describe('200 SSE clients on one run', () => {
     const url = `${stack.baseUrl}/api/workflows/${run.workflowId}/stream`;
     const waiting = new Set<number>();
     const reads: Promise<SseRead>[] = Array.from({ length: CLIENTS }, (_, i) =>
-      readSse(url, {
+      follow(url, {
         timeoutMs: 60_000,
         stopWhen: (events) => {
           if (events.some((e) => e.event === 'approval_required')) waiting.add(i);
@@ -369,7 +386,7 @@ describe('200 SSE clients on one run', () => {
     let leave = false;
     const seen = new Set<number>();
     const leaving = Array.from({ length: CLIENTS }, (_, i) =>
-      readSse(`${stack.baseUrl}/api/workflows/${idle.workflowId}/stream`, {
+      follow(`${stack.baseUrl}/api/workflows/${idle.workflowId}/stream`, {
         timeoutMs: 60_000,
         stopWhen: (events) => {
           if (events.some((e) => e.event === 'approval_required')) seen.add(i);

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../gateway/http.js';
 import { waitFor } from '../helpers/ports.js';
-import { ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../helpers/reliability.js';
+import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../helpers/reliability.js';
 import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -52,7 +52,7 @@ async function pendingTransfer(amount: number): Promise<{ workflowId: string; se
 
 async function expectFinishedOnce(workflowId: string, before: { from: number; kiran: number }, cents: number): Promise<void> {
   expect(await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'], 30_000)).toBe('COMPLETED');
-  const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+  const run = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
   expect(run.body.steps[0]).toMatchObject({ id: 'transfer', state: 'SUCCEEDED' });
   expect(run.body.steps[0].attempts).toBeGreaterThan(1);
   expect(await ledgerEntriesFor(sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
