@@ -27,9 +27,12 @@ die() { printf 'temporal-dev: %s\n' "$*" >&2; exit 1; }
 ensure_npm_deps() {
   command -v node >/dev/null || die "Node.js 20+ is required (apt-get install nodejs npm)"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    say "installing npm dependencies (npm ci)..."
+    say "installing npm dependencies..."
+    # npm ci refuses a lock file that lacks other platforms' optional packages, which a registry
+    # mirror without them produces; npm install --no-save then installs the same locked versions.
     npm ci --no-audit --no-fund --loglevel=error >"$STATE_DIR/npm-ci.log" 2>&1 \
-      || { tail -n 30 "$STATE_DIR/npm-ci.log" >&2; die "npm ci failed (log: .temporal/npm-ci.log)"; }
+      || npm install --no-save --no-audit --no-fund --loglevel=error >>"$STATE_DIR/npm-ci.log" 2>&1 \
+      || { tail -n 30 "$STATE_DIR/npm-ci.log" >&2; die "installing npm dependencies failed (log: .temporal/npm-ci.log)"; }
   fi
 }
 
