@@ -6,6 +6,7 @@
  */
 import { ApiError } from './api.js';
 import { details, el, formatAge, formatTime, formatUsd } from './format.js';
+import { coalesced } from './coalesce.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -27,25 +28,9 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   const decided = new Set();
   /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
   const tracked = new Set();
-  /** @type {Promise<void> | undefined} */
-  let inflight;
-  let again = false;
 
   /** Refreshes now; calls made during a refresh coalesce into one more. */
-  function refresh() {
-    if (inflight) {
-      again = true;
-      return inflight;
-    }
-    inflight = load().finally(() => {
-      inflight = undefined;
-      if (again) {
-        again = false;
-        void refresh();
-      }
-    });
-    return inflight;
-  }
+  const refresh = coalesced(load);
 
   async function load() {
     let approvals;

@@ -6,6 +6,7 @@
  */
 import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './api.js';
 import { badge, el, formatTime, resultSummary } from './format.js';
+import { coalesced } from './coalesce.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -34,9 +35,6 @@ export function createRunView({ api, config }) {
   let source;
   let lastSeq = 0;
   let finished = false;
-  /** @type {Promise<void> | undefined} */
-  let inflight;
-  let again = false;
 
   /** @param {string} workflowId */
   function select(workflowId) {
@@ -115,20 +113,7 @@ export function createRunView({ api, config }) {
   }
 
   /** Fetches the run view; calls during a fetch coalesce into one more. */
-  function refresh() {
-    if (inflight) {
-      again = true;
-      return inflight;
-    }
-    inflight = load().finally(() => {
-      inflight = undefined;
-      if (again) {
-        again = false;
-        void refresh();
-      }
-    });
-    return inflight;
-  }
+  const refresh = coalesced(load);
 
   async function load() {
     const workflowId = selected;
