@@ -106,7 +106,10 @@ cmd_start() {
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
-  WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker node --import tsx src/worker.ts
+  # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
+  # test/helpers/node-service.ts launches the worker the same way for the tests and the benchmark.
+  WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
+    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx src/worker.ts
   launch gateway node --import tsx src/gateway/main.ts
   wait_http "$SANDBOX_URL/healthz" "the sandbox" 30
   wait_http "http://127.0.0.1:$GATEWAY_PORT/readyz" "the gateway" 60

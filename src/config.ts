@@ -50,9 +50,10 @@ const EnvSchema = z.object({
   METRICS_PORT: port.optional(),
   /**
    * Workflows kept in the worker's sticky cache (1.3-2.4 MB each, measured). Runs waiting for approval are
-   * idle; past this many they are evicted and replayed from history when a decision arrives.
+   * idle; past this many they are evicted and replayed from history when a decision arrives. Sized
+   * with the worker's heap limit (`--max-old-space-size`, set where the worker is launched).
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(150),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(120),
   /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });

@@ -27,6 +27,8 @@ export interface NodeServiceOptions {
   name: string;
   /** Path of the entry point relative to the repository root, e.g. `src/worker.ts`. */
   entry: string;
+  /** Extra flags for node itself, e.g. a heap limit. */
+  nodeFlags?: string[];
   env: Record<string, string>;
   /** Resolves true once the process serves; it may throw while it is not ready yet. */
   isReady: (output: string) => Promise<boolean> | boolean;
@@ -40,7 +42,7 @@ export async function startNodeService(opts: NodeServiceOptions): Promise<NodeSe
 
   async function launch(): Promise<void> {
     log = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
+    const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', opts.entry], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,11 +103,15 @@ export function startGatewayProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE:
   });
 }
 
+/** The worker's heap limit, as temporal-dev.sh launches it; it bounds the RSS with the workflow cache. */
+export const WORKER_MAX_HEAP_MB = 320;
+
 /** The real worker (`src/worker.ts`) on a task queue, ready once it polls. */
 export function startWorkerProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; SANDBOX_URL: string } & Record<string, string>): Promise<NodeService> {
   return startNodeService({
     name: 'worker',
     entry: 'src/worker.ts',
+    nodeFlags: [`--max-old-space-size=${WORKER_MAX_HEAP_MB}`],
     env,
     isReady: (output) => output.includes('worker polling task queue'),
     readyTimeoutMs: 60_000,
