@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point for the local stack: start | stop | test | server | cli ...
+# One entry point for the local stack: start | stop | test | server | bench | cli ...
 # Installs what is missing (npm dependencies, the temporal CLI), keeps state and logs in .temporal/.
 set -euo pipefail
 
@@ -166,6 +166,8 @@ case "${1:-}" in
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     mapfile -t args < <(server_args)
     exec "$TEMPORAL_BIN" "${args[@]}" ;;
+  bench) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
+    exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | cli <temporal args>"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] | cli <temporal args>"; exit 2 ;;
 esac
