@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { PlanSchema, type RequestInput, type RunSettings, type RunView } from '../src/shared/contracts.js';
+import { PlanSchema, type RequestInput, type RunResult, type RunSettings } from '../src/shared/contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   approvalDecisionSignal,
@@ -37,7 +37,7 @@ const { planRequest } = proxyLocalActivities<Activities>({
   summary: 'Plan the request',
 });
 
-export async function requestWorkflow(input: RequestInput): Promise<RunView> {
+export async function requestWorkflow(input: RequestInput): Promise<RunResult> {
   const { workflowId } = workflowInfo();
   const run = new RunState(input, workflowId, () => new Date().toISOString());
 
@@ -109,9 +109,9 @@ export async function requestWorkflow(input: RequestInput): Promise<RunView> {
   }
 }
 
-async function finish(run: RunState): Promise<RunView> {
+async function finish(run: RunState): Promise<RunResult> {
   await condition(allHandlersFinished);
-  return run.view();
+  return { ...run.view(), timeline: run.timeline };
 }
 
 function cancelRun(run: RunState): void {

@@ -8,7 +8,6 @@ import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Config } from '../config.js';
-import { timelineQuery } from '../shared/definitions.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
@@ -18,7 +17,7 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { workflowRoutes } from './routes/workflows.js';
-import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline, Runs } from './runs.js';
+import { DEFAULT_QUERY_TIMEOUT_MS, Runs } from './runs.js';
 import { RunStarter } from './start-run.js';
 import { TimelineHub } from './timeline-hub.js';
 import { Listings } from './visibility.js';
@@ -45,8 +44,8 @@ export interface GatewayDeps {
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
-  const fetch = (id: string, after: number) => queryWithDeadline(client, queryTimeoutMs, () => client.workflow.getHandle(id).query(timelineQuery, after));
-  return new TimelineHub(fetch, {
+  const runs = new Runs(client, queryTimeoutMs);
+  return new TimelineHub((id, after) => runs.getTimeline(id, after), {
     pollMs,
     onPollError: (id, err) => console.warn(`gateway: timeline poll of ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
   });

@@ -5,7 +5,7 @@
  */
 import { isGrpcDeadlineError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { ApprovalDecision, RunView, TimelineEvent } from '../shared/contracts.js';
+import { RunResultSchema, type ApprovalDecision, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
 import {
   decideApprovalUpdate,
   runQuery,
@@ -57,12 +57,33 @@ export class Runs {
       return await this.query(() => this.handle(workflowId).query(runQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
-      throw err;
+      const finished = await this.finishedResult(workflowId, err);
+      const { timeline: _timeline, ...view } = finished;
+      return view;
     }
   }
 
   async getTimeline(workflowId: string, afterSeq = 0): Promise<TimelineEvent[]> {
-    return this.query(() => this.handle(workflowId).query(timelineQuery, afterSeq));
+    try {
+      return await this.query(() => this.handle(workflowId).query(timelineQuery, afterSeq));
+    } catch (err) {
+      const finished = await this.finishedResult(workflowId, err);
+      return finished.timeline.filter((event) => event.seq > afterSeq);
+    }
+  }
+
+  /**
+   * A query that found no worker in time is answered from the run's result when the run has
+   * completed (the result is in its history); otherwise the query's error stands.
+   */
+  private async finishedResult(workflowId: string, queryError: unknown): Promise<RunResult> {
+    if (!(queryError instanceof ApiError && queryError.code === ErrorCode.RunUnresponsive)) throw queryError;
+    const handle = this.handle(workflowId);
+    const description = await handle.describe();
+    if (description.status.name !== 'COMPLETED') throw queryError;
+    const parsed = RunResultSchema.safeParse(await handle.result());
+    if (!parsed.success) throw queryError;
+    return parsed.data;
   }
 
   async getSession(sessionId: string): Promise<SessionView> {

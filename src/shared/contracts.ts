@@ -219,6 +219,13 @@ export const RunViewSchema = z.object({
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
+/**
+ * What requestWorkflow returns: the final view with its timeline, so a finished run can be read
+ * from its history even when no worker is there to answer a query.
+ */
+export const RunResultSchema = RunViewSchema.extend({ timeline: z.array(TimelineEventSchema) });
+export type RunResult = z.infer<typeof RunResultSchema>;
+
 export const RequestInputSchema = z.strictObject({
   user_id: IdentitySchema,
   session_id: IdentitySchema,

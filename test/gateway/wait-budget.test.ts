@@ -81,4 +81,20 @@ describe('wait budgets', () => {
     await settledStatus(sessionId, 'COMPLETED');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 600_000);
   });
+
+  it('reads a finished run from its history when no worker answers queries', async () => {
+    await stack.startWorker();
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 30 to kiran' });
+    expect(chat.body.status).toBe('COMPLETED');
+    const workflowId: string = chat.body.workflow_id;
+    await stack.stopWorker();
+
+    const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ workflow_id: workflowId, status: 'COMPLETED', steps: [{ id: 'transfer', state: 'SUCCEEDED' }] });
+    expect(run.body.timeline).toBeUndefined();
+    const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.events.map((e: { event: string }) => e.event).at(-1)).toBe('workflow_complete');
+  });
 });
