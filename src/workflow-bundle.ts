@@ -12,15 +12,12 @@ const extension = path.extname(fileURLToPath(import.meta.url));
 export const WORKFLOWS_PATH = path.join(root, 'workflows', `index${extension}`);
 
 /**
- * Stateless modules evaluated once per worker and shared by every cached workflow, instead of
- * once per workflow. The SDK deep-freezes shared modules, so zod schemas cannot be among them (zod
- * defines properties on first use); zod's own code can, as long as workflow code never calls
- * `z.config()` or registers metadata.
+ * Evaluated once per worker and shared by every cached workflow, instead of once per workflow.
+ * The SDK deep-freezes shared modules, and zod schemas define properties on first use, so only
+ * zod's own code is shared: a module of ours that builds schemas, or imports one that does, would
+ * break (workflow code must also never call `z.config()` or register metadata).
  */
-export const PRELOADED_MODULES = [
-  'zod',
-  ...['money', 'policy', 'retry', 'run-status', 'errors'].map((name) => path.join(root, 'src', 'shared', `${name}${extension}`)),
-];
+export const PRELOADED_MODULES = ['zod'];
 
 const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };

@@ -4,6 +4,7 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   isCancellation,
@@ -15,7 +16,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { PlanSchema, type RequestInput, type RunResult, type RunSettings } from '../src/shared/contracts.js';
+import {
+  ApprovalDecisionSchema,
+  PlanSchema,
+  RequestInputSchema,
+  type RequestInput,
+  type RunResult,
+  type RunSettings,
+} from '../src/shared/contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   approvalDecisionSignal,
@@ -37,14 +45,22 @@ const { planRequest } = proxyLocalActivities<Activities>({
   summary: 'Plan the request',
 });
 
-export async function requestWorkflow(input: RequestInput): Promise<RunResult> {
+export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
+  // Runs can be started by hand (CLI, Web UI): the contract is checked here too, not only at the gateway.
+  const parsedInput = RequestInputSchema.safeParse(rawInput);
+  if (!parsedInput.success) {
+    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `invalid input: ${describeIssues(parsedInput.error)}`, nonRetryable: true });
+  }
+  const input = parsedInput.data;
   const { workflowId } = workflowInfo();
   const run = new RunState(input, workflowId, () => new Date().toISOString());
 
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
-  setHandler(approvalDecisionSignal, (decision) => {
-    run.applyDecision(decision);
+  setHandler(approvalDecisionSignal, (raw) => {
+    const decision = ApprovalDecisionSchema.safeParse(raw);
+    if (decision.success) run.applyDecision(decision.data);
+    else run.ignoreMalformedDecision(describeIssues(decision.error));
     publishSearchAttributes(run);
   });
   setHandler(waitSettledUpdate, async () => {
@@ -60,6 +76,11 @@ export async function requestWorkflow(input: RequestInput): Promise<RunResult> {
     const step = run.step(result.approval.step_id);
     await condition(() => step.finished_at !== undefined);
     return { approval: result.approval, step };
+  }, {
+    // A malformed update is rejected before it is accepted, so it leaves nothing in history.
+    validator: (decision) => {
+      ApprovalDecisionSchema.parse(decision);
+    },
   });
 
   try {
@@ -76,7 +97,7 @@ export async function requestWorkflow(input: RequestInput): Promise<RunResult> {
     }
     // A thrown parse error would only fail the workflow task and retry forever: fail the run instead.
     const parsed = PlanSchema.safeParse(planned.outcome.plan);
-    const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.success ? validatePlan(parsed.data) : [describeIssues(parsed.error)];
     if (!parsed.success || problems.length > 0) {
       run.error = `invalid plan: ${problems.join('; ')}`;
       run.failureKind = 'invalid_plan';
@@ -104,7 +125,14 @@ export async function requestWorkflow(input: RequestInput): Promise<RunResult> {
     publishSearchAttributes(run);
     return await finish(run);
   } catch (err) {
-    if (isCancellation(err)) cancelRun(run);
+    if (isCancellation(err) && !run.isFinal()) {
+      await CancellationScope.nonCancellable(async () => {
+        // A write already in flight (a transfer) finishes and is recorded as what it was.
+        await condition(() => run.writesInFlight === 0);
+        cancelRun(run);
+        await condition(allHandlersFinished);
+      });
+    }
     throw err;
   }
 }
@@ -149,4 +177,8 @@ function publishSearchAttributes(run: RunState): void {
   if (pendingIds === run.published.pendingApprovals) return;
   run.published.pendingApprovals = pendingIds;
   upsertMemo({ [PENDING_APPROVALS_MEMO]: run.approvals.filter((a) => a.status === 'pending') });
+}
+
+function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
 }

@@ -42,6 +42,8 @@ export class RunState {
   readonly timeline: TimelineEvent[] = [];
   readonly createdAt: string;
   updatedAt: string;
+  /** Calls to outside systems that write and are not interrupted by a cancellation. */
+  writesInFlight = 0;
   /** What was last written to search attributes and memo, so unchanged values are not written again. */
   readonly published = { attributes: '', pendingApprovals: '[]' };
 
@@ -89,10 +91,6 @@ export class RunState {
     return found;
   }
 
-  stepStates(): Map<string, StepState> {
-    return new Map(this.steps.map((s) => [s.id, s.state]));
-  }
-
   moveStep(id: string, state: StepState, event: TimelineEventName | undefined, message: string, metadata?: Record<string, unknown>): void {
     const step = this.step(id);
     step.state = state;
@@ -100,7 +98,7 @@ export class RunState {
     if (state === 'RUNNING' && step.started_at === undefined) step.started_at = at;
     if (FINAL_STEP_STATES.includes(state)) step.finished_at = at;
     if (this.status === 'EXECUTING' || this.status === 'WAITING_APPROVAL') {
-      this.status = liveRunStatus(this.steps.map((s) => s.state));
+      this.status = liveRunStatus(this.steps);
     }
     if (event) this.emit(event, message, { step_id: id, ...(metadata && { metadata }) });
     else this.updatedAt = at;
@@ -137,6 +135,11 @@ export class RunState {
       metadata: { reason, requested_by: approval.requested_by, expires_at: approval.expires_at },
     });
     return approval;
+  }
+
+  /** Records a decision whose payload does not match the contract (sent by hand, e.g. with the CLI). */
+  ignoreMalformedDecision(problem: string): void {
+    this.emit('approval_ignored', `Malformed decision ignored: ${problem}`, { metadata: { reason: 'malformed' } });
   }
 
   /** Applies a decision, or records why it was ignored; never throws. */

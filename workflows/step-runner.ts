@@ -6,13 +6,14 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   isCancellation,
   proxyActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ToolArgsSchemas, type PlanStep, type RunSettings, type ToolCall } from '../src/shared/contracts.js';
+import { ToolArgsSchemas, type PlanStep, type RunSettings, type ToolCall, type ToolName } from '../src/shared/contracts.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import type { RunState } from './run-state.js';
@@ -66,7 +67,7 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
     view.attempts += 1;
     run.moveStep(step.id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: view.attempts });
     try {
-      view.result = await callTool(step, call, view.attempts);
+      view.result = await callToolOnce(run, step, call, view.attempts);
       delete view.error;
       run.moveStep(step.id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: view.attempts });
       publish();
@@ -94,11 +95,29 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
   }
 }
 
+/** Tools that write to an outside system: once started, an attempt runs to its end even if the run is cancelled. */
+const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_submit', 'calendar_create']);
+
+/**
+ * One attempt. A cancellation would abandon a write that may still commit (money moved, step
+ * shown CANCELLED), so writes run in a non-cancellable scope and the run waits for them.
+ */
+async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
+  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt);
+  run.writesInFlight += 1;
+  try {
+    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt));
+  } finally {
+    run.writesInFlight -= 1;
+  }
+}
+
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
 function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
   const tools = proxyActivities<Activities>({
     startToCloseTimeout: '15s',
-    heartbeatTimeout: '10s',
+    // Longer than the sandbox client's 10 s request timeout: activities heartbeat once per call.
+    heartbeatTimeout: '12s',
     // The workflow retries itself, so that each attempt appears in the timeline.
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,

@@ -3,6 +3,8 @@
  * non-retryable; anything else an activity throws is retried by its retry policy.
  */
 export const FailureType = {
+  /** The workflow's input does not match its contract (e.g. a run started by hand with bad fields). */
+  InvalidInput: 'InvalidInput',
   /** The plan is malformed (duplicate ids, unknown dependency, cycle, bad tool args). */
   InvalidPlan: 'InvalidPlan',
   /** Tool arguments the outside system refused as invalid (4xx validation). */
@@ -15,5 +17,3 @@ export const FailureType = {
   BusinessRuleViolation: 'BusinessRuleViolation',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
-
-export const NON_RETRYABLE_FAILURE_TYPES: readonly string[] = Object.values(FailureType);
