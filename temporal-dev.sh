@@ -100,7 +100,8 @@ cmd_start() {
   done
   ensure_npm_deps
   ensure_temporal_cli
-  local args; mapfile -t args < <(server_args)
+  local args_text args; args_text="$(server_args)" || die "could not build the dev server's arguments"
+  mapfile -t args <<<"$args_text"
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node --import tsx src/sandbox/main.ts
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
@@ -164,7 +165,8 @@ case "${1:-}" in
   stop) cmd_stop ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
-    mapfile -t args < <(server_args)
+    args_text="$(server_args)" || die "could not build the dev server's arguments"
+    mapfile -t args <<<"$args_text"
     exec "$TEMPORAL_BIN" "${args[@]}" ;;
   bench) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     exec node --import tsx bench/run.ts "$@" ;;

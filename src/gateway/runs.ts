@@ -164,7 +164,13 @@ export class Runs {
   /** Requests cancellation and waits, within the budget, for the run to close. */
   async cancel(workflowId: string, budgetMs: number): Promise<RunView> {
     const handle = this.handle(workflowId);
-    await handle.cancel();
+    try {
+      await handle.cancel();
+    } catch (err) {
+      // The run closed between the caller's status check and this request.
+      if (err instanceof WorkflowNotFoundError) throw ApiError.conflict(`Run ${workflowId} has already finished`);
+      throw err;
+    }
     const abort = new AbortController();
     const closed = this.client.withAbortSignal(abort.signal, () => handle.result()).catch(() => undefined);
     const raced = await withinBudget(closed, budgetMs);

@@ -64,7 +64,7 @@ export function approvalRoutes(deps: RouteDeps) {
         success: true as const,
         message: decisionMessage(decided),
         approval: decided.approval,
-        step_state: decided.outcome?.step.state ?? 'RUNNING',
+        step_state: decided.outcome?.step.state ?? (decided.approved ? 'RUNNING' : 'REJECTED'),
       });
     });
 }
