@@ -8,23 +8,13 @@ import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type Tim
 import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
 import { call, type JsonResponse, type Loose } from '../gateway/http.js';
 import { waitFor } from './ports.js';
+import { ledgerEntries, type LedgerEntry } from './sandbox-process.js';
 
 export const LIFE_OS_SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
-export interface LedgerEntry {
-  id: string;
-  idempotency_key: string;
-  from_account: string;
-  to_account: string;
-  amount_cents: number;
-}
-
 /** The ledger entries of `account` written with idempotency key `key` (newest 500 entries). */
 export async function ledgerEntriesFor(sandboxUrl: string, account: string, key: string): Promise<LedgerEntry[]> {
-  const res = await fetch(`${sandboxUrl}/api/accounts/${encodeURIComponent(account)}/ledger`);
-  if (!res.ok) throw new Error(`GET ledger of ${account} answered ${res.status}`);
-  const body = (await res.json()) as { entries: LedgerEntry[] };
-  return body.entries.filter((e) => e.idempotency_key === key);
+  return (await ledgerEntries(sandboxUrl, account)).filter((e) => e.idempotency_key === key);
 }
 
 /**

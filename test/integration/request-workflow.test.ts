@@ -14,7 +14,7 @@ import {
   timelineQuery,
   waitSettledUpdate,
 } from '../../src/shared/definitions.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
@@ -53,9 +53,7 @@ function events(timeline: TimelineEvent[]): string[] {
 }
 
 async function ledgerCount(account: string): Promise<number> {
-  const response = await fetch(`${sandbox.url}/api/accounts/${account}/ledger`);
-  const body = (await response.json()) as { entries: unknown[] };
-  return body.entries.length;
+  return (await ledgerEntries(sandbox.url, account)).length;
 }
 
 describe('money transfer', () => {

@@ -9,7 +9,7 @@ import type { RunView } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE, decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
@@ -50,8 +50,8 @@ describe('retries', () => {
     expect(final.status).toBe('COMPLETED');
     expect(final.steps[0]!.attempts).toBeGreaterThan(1);
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before + 25_000);
-    const ledger = (await (await fetch(`${sandbox.url}/api/accounts/kiran/ledger`)).json()) as { entries: { idempotency_key?: string }[] };
-    expect(ledger.entries.filter((e) => e.idempotency_key === `${handle.workflowId}:transfer`)).toHaveLength(1);
+    const ledger = await ledgerEntries(sandbox.url, 'kiran');
+    expect(ledger.filter((e) => e.idempotency_key === `${handle.workflowId}:transfer`)).toHaveLength(1);
   });
 });
 

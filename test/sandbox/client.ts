@@ -1,4 +1,5 @@
 /** Small HTTP helpers shared by the sandbox tests. */
+import type { LedgerEntry } from '../helpers/sandbox-process.js';
 
 /** Response bodies in tests are read ad hoc; each assertion states the shape it expects. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,14 +32,7 @@ export async function getJson<T = AnyJson>(url: string, path: string): Promise<J
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
-export interface LedgerEntry {
-  id: string;
-  idempotency_key: string;
-  from_account: string;
-  to_account: string;
-  amount_cents: number;
-  created_at: string;
-}
+export type { LedgerEntry } from '../helpers/sandbox-process.js';
 
 /** Every account's balance and every ledger entry: compare before and after to prove nothing moved. */
 export async function ledgerState(url: string): Promise<{ balances: Record<string, number>; entries: LedgerEntry[] }> {
