@@ -2,7 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { centsToDecimalString } from '../src/shared/money.js';
 import type { PlanRequestResult } from '../activities/plan.js';
-import type { Plan, RunSettings, ToolCall } from '../src/shared/contracts.js';
+import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
+import { planFromMessage, probeSleepMs } from './dag-plans.js';
 
 export function createBaselineActivities(sandboxUrl: string) {
   return {
@@ -24,18 +25,19 @@ export function createBaselineActivities(sandboxUrl: string) {
 export type BaselineActivities = ReturnType<typeof createBaselineActivities>;
 
 /**
- * The DAG probe: the message is a JSON plan; every tool sleeps for the milliseconds its step id
- * names (`w_200ms_7` sleeps 200 ms), so wall time can be compared with the critical path.
+ * The DAG probe: the message names the plan's shape (see dag-plans.ts); every tool sleeps for the
+ * milliseconds its step id names (`wide_200ms_7` sleeps 200 ms), so wall time can be compared with
+ * the critical path.
  */
 export function createDagProbeActivities(settings: RunSettings) {
   const sleepFor = async (call: Pick<ToolCall, 'idempotency_key'>): Promise<{ slept_ms: number }> => {
-    const ms = Number(/_(\d+)ms_/.exec(call.idempotency_key)?.[1] ?? 0);
+    const ms = probeSleepMs(call.idempotency_key);
     await sleep(ms);
     return { slept_ms: ms };
   };
   return {
     async planRequest(input: { message: string }): Promise<PlanRequestResult> {
-      return { outcome: { kind: 'plan', plan: JSON.parse(input.message) as Plan }, settings };
+      return { outcome: { kind: 'plan', plan: planFromMessage(input.message) }, settings };
     },
     bankTransfer: sleepFor,
     jobSearch: sleepFor,

@@ -9,13 +9,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { Plan, PlanStep, RunView } from '../src/shared/contracts.js';
+import type { RunView } from '../src/shared/contracts.js';
 import { criticalPathLength } from '../src/shared/dag.js';
 import { REQUEST_WORKFLOW_TYPE } from '../src/shared/definitions.js';
 import { startDevServer } from '../test/helpers/temporal-server.js';
 import { startSandboxProcess } from '../test/helpers/sandbox-process.js';
 import { startGatewayProcess, startNodeService, startWorkerProcess, type NodeService } from '../test/helpers/node-service.js';
 import { freePort, waitFor } from '../test/helpers/ports.js';
+import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js';
 import { Table, summarize, timed } from './stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -105,15 +106,16 @@ async function main(): Promise<void> {
     const bareTps = await throughput(baselineTransfer);
     table.throughput(`throughput, ${SIZES.clients} clients x ${SIZES.throughputSeconds} s (transfers/s)`, oursTps, bareTps);
 
-    for (const [label, plan] of [['DAG 50 wide x 200 ms', widePlan(50, 200)], ['DAG 20 deep x 20 ms', chainPlan(20, 20)]] as const) {
-      const critical = criticalPathLength(plan.steps, (id) => Number(/_(\d+)ms_/.exec(id)?.[1] ?? 0));
+    const shapes: [string, DagShape, number, number][] = [['DAG 50 wide x 200 ms', 'wide', 50, 200], ['DAG 20 deep x 20 ms', 'chain', 20, 20]];
+    for (const [label, shape, count, ms] of shapes) {
+      const critical = criticalPathLength(dagPlan(shape, count, ms).steps, probeSleepMs);
       const walls: number[] = [];
       for (let i = 0; i < SIZES.dagRepeats; i++) {
         walls.push(await timed(async () => {
           const view = (await client.workflow.execute(REQUEST_WORKFLOW_TYPE, {
             taskQueue: 'bench-dag',
             workflowId: `dag-${randomUUID()}`,
-            args: [{ user_id: 'bench', session_id: 'bench', message: JSON.stringify(plan) }],
+            args: [{ user_id: 'bench', session_id: 'bench', message: dagMessage(shape, count, ms) }],
           })) as RunView;
           if (view.status !== 'COMPLETED') throw new Error(`DAG run ${view.status}: ${view.error}`);
         }));
@@ -154,16 +156,6 @@ async function fillWaiting(post: (path: string, body: unknown) => Promise<Record
 async function inboxSize(base: string): Promise<number> {
   const body = (await (await fetch(`${base}/api/approvals?status=pending`)).json()) as { approvals: unknown[] };
   return body.approvals.length;
-}
-
-function probeStep(id: string, depends_on: string[]): PlanStep {
-  return { id, name: id, tool: 'grocery_plan', args: { days: 1, people: 1 }, risk_level: 'L0', depends_on };
-}
-function widePlan(width: number, ms: number): Plan {
-  return { intent: 'bench_dag', steps: Array.from({ length: width }, (_, i) => probeStep(`w_${ms}ms_${i}`, [])) };
-}
-function chainPlan(depth: number, ms: number): Plan {
-  return { intent: 'bench_dag', steps: Array.from({ length: depth }, (_, i) => probeStep(`d_${ms}ms_${i}`, i ? [`d_${ms}ms_${i - 1}`] : [])) };
 }
 
 await main();

@@ -9,7 +9,9 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -95,6 +97,8 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
   }
 }
 
+const READS_AS_LOCAL_ACTIVITIES = 'reads-as-local-activities';
+
 /** Tools that write to an outside system: once started, an attempt runs to its end even if the run is cancelled. */
 const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_submit', 'calendar_create']);
 
@@ -112,16 +116,28 @@ async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 
   }
 }
 
-/** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
-function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
-  const tools = proxyActivities<Activities>({
+/**
+ * The proxy for one attempt. Writes are activities: the server records their completion the moment
+ * they return, and engineers see them pending while they run. Reads run as local activities within
+ * the workflow task, without a round trip through the server from one step to the next; a read
+ * interrupted by a crash runs again, which is harmless.
+ */
+function toolsFor(step: PlanStep, attempt: number): Activities {
+  const options = {
+    // Longer than the sandbox client's 10 s request timeout.
     startToCloseTimeout: '15s',
-    // Longer than the sandbox client's 10 s request timeout: activities heartbeat once per call.
-    heartbeatTimeout: '12s',
     // The workflow retries itself, so that each attempt appears in the timeline.
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
-  });
+  } as const;
+  // Runs started before reads became local activities replay with activities (patched() is false there).
+  const local = !WRITING_TOOLS.has(step.tool) && patched(READS_AS_LOCAL_ACTIVITIES);
+  return local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>({ ...options, heartbeatTimeout: '12s' });
+}
+
+/** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
+function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
+  const tools = toolsFor(step, attempt);
   switch (step.tool) {
     case 'bank_transfer':
       return tools.bankTransfer({ ...call, args: ToolArgsSchemas.bank_transfer.parse(step.args) });
