@@ -3,7 +3,7 @@
  * Direct lookups only (workflow ids, queries, describe); starting runs is in start-run.ts and
  * listings are in visibility.ts.
  */
-import { isGrpcDeadlineError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import { isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { RunResultSchema, type ApprovalDecision, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
 import {
@@ -27,10 +27,13 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
  * slow answer is turned into a prompt 503 that says why.
  */
 export async function queryWithDeadline<T>(client: Client, timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   try {
-    return await client.withDeadline(Date.now() + timeoutMs, run);
+    return await client.withDeadline(deadline, run);
   } catch (err) {
-    if (isGrpcDeadlineError(err) || isGrpcDeadlineError((err as { cause?: unknown } | undefined)?.cause)) {
+    // A deadline that passes while the SDK waits to retry the call surfaces as CANCELLED, not DEADLINE_EXCEEDED.
+    const pastDeadline = Date.now() >= deadline && (isGrpcCancelledError(err) || isGrpcCancelledError((err as { cause?: unknown } | undefined)?.cause));
+    if (pastDeadline || isGrpcDeadlineError(err) || isGrpcDeadlineError((err as { cause?: unknown } | undefined)?.cause)) {
       throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not answer within ${timeoutMs} ms (is a worker polling its task queue?)`);
     }
     throw err;
