@@ -16,14 +16,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import {
-  ApprovalDecisionSchema,
-  PlanSchema,
-  RequestInputSchema,
-  type RequestInput,
-  type RunResult,
-  type RunSettings,
-} from '../src/shared/contracts.js';
+import type { RunResult, RunSettings } from '../src/shared/contracts.js';
+import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, type RequestInput } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   approvalDecisionSignal,

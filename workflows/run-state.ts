@@ -2,21 +2,20 @@
  * The run's state and its timeline. Every transition goes through a method here, so the
  * timeline records each one; no SDK calls, so it is deterministic and easy to test.
  */
-import {
-  FINAL_RUN_STATUSES,
-  FINAL_STEP_STATES,
-  type ApprovalDecision,
-  type ApprovalRecord,
-  type Plan,
-  type PlanStep,
-  type RequestInput,
-  type RunStatus,
-  type RunView,
-  type StepState,
-  type StepView,
-  type TimelineEvent,
-  type TimelineEventName,
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  Plan,
+  PlanStep,
+  RequestInput,
+  RunStatus,
+  RunView,
+  StepState,
+  StepView,
+  TimelineEvent,
+  TimelineEventName,
 } from '../src/shared/contracts.js';
+import { FINAL_RUN_STATUSES, FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
 import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';

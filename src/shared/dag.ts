@@ -1,5 +1,5 @@
 /** Plan validation and DAG scheduling: pure functions shared by the workflow and its unit tests. */
-import { ToolArgsSchemas, type Plan, type PlanStep, type StepState } from './contracts.js';
+import { ToolArgsSchemas, type Plan, type PlanStep, type StepState } from './workflow-contracts.js';
 
 /**
  * Every reason the plan cannot run, in a stable order; empty when it is valid.

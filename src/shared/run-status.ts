@@ -1,5 +1,5 @@
 /** Deriving a run's status from its steps: pure, shared by the workflow and its tests. */
-import { FINAL_STEP_STATES, type RunStatus, type StepState } from './contracts.js';
+import { FINAL_STEP_STATES, type RunStatus, type StepState } from './workflow-contracts.js';
 
 /** The status of a run whose steps have all reached a final state. */
 export function finalRunStatus(states: readonly StepState[]): Extract<RunStatus, 'COMPLETED' | 'FAILED' | 'REJECTED'> {

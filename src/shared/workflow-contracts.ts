@@ -1,0 +1,121 @@
+/**
+ * The contracts the workflow checks at runtime: what a run is asked (the request), what it plans
+ * (steps and their tools' arguments) and what it is told (approval decisions), and the names of
+ * run and step states. contracts.ts re-exports all of it with the views. They live apart because
+ * the workflow bundle evaluates its modules once per workflow: a run builds only these schemas.
+ */
+import { z } from 'zod';
+
+export const RISK_LEVELS = ['L0', 'L1', 'L2', 'L3'] as const;
+export const RiskLevelSchema = z.enum(RISK_LEVELS);
+export type RiskLevel = z.infer<typeof RiskLevelSchema>;
+
+export const TOOL_NAMES = [
+  'bank_transfer',
+  'job_search',
+  'cv_tailor',
+  'job_submit',
+  'calendar_create',
+  'grocery_plan',
+] as const;
+export const ToolNameSchema = z.enum(TOOL_NAMES);
+export type ToolName = z.infer<typeof ToolNameSchema>;
+
+const accountId = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account ids are 1-64 lowercase letters, digits, _ or -');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+
+/** Arguments of each tool, validated both when a plan is checked and at the sandbox edge. */
+export const ToolArgsSchemas = {
+  bank_transfer: z.strictObject({
+    from_account: accountId,
+    to_account: accountId,
+    amount_cents: z.number().int().positive(),
+  }),
+  job_search: z.strictObject({
+    query: z.string().min(1).max(200),
+    count: z.number().int().min(1).max(20),
+  }),
+  cv_tailor: z.strictObject({ count: z.number().int().min(1).max(20) }),
+  job_submit: z.strictObject({ count: z.number().int().min(1).max(20) }),
+  calendar_create: z.strictObject({
+    title: z.string().min(1).max(100),
+    count: z.number().int().min(1).max(7),
+    week_start: isoDate,
+    duration_minutes: z.number().int().min(15).max(240),
+  }),
+  grocery_plan: z.strictObject({
+    days: z.number().int().min(1).max(14),
+    people: z.number().int().min(1).max(12),
+  }),
+} as const satisfies Record<ToolName, z.ZodType>;
+
+export type ToolArgs<T extends ToolName> = z.infer<(typeof ToolArgsSchemas)[T]>;
+
+const stepId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'step ids are lowercase snake_case');
+
+export const PlanStepSchema = z.strictObject({
+  id: stepId,
+  name: z.string().min(1).max(200),
+  tool: ToolNameSchema,
+  args: z.record(z.string(), z.unknown()),
+  risk_level: RiskLevelSchema,
+  depends_on: z.array(stepId),
+});
+export type PlanStep = z.infer<typeof PlanStepSchema>;
+
+/** What the planner returns: a plan to run, or a clear statement that the text was not understood. */
+export const PlanSchema = z.strictObject({
+  intent: z.string().min(1).max(100),
+  steps: z.array(PlanStepSchema).max(100),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** Identifiers: printable, no whitespace or control characters, bounded. */
+export const IdentitySchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\p{L}\p{N}@._+:-]+$/u, 'may contain letters, digits and @ . _ + : - only');
+
+export const ApprovalDecisionSchema = z.strictObject({
+  approval_id: z.string().min(1).max(300),
+  approved: z.boolean(),
+  approver_id: IdentitySchema,
+  reason: z.string().max(1000).optional(),
+});
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
+
+export const RequestInputSchema = z.strictObject({
+  user_id: IdentitySchema,
+  session_id: IdentitySchema,
+  message: z.string().trim().min(1).max(2000),
+  request_id: z.string().max(200).optional(),
+});
+export type RequestInput = z.infer<typeof RequestInputSchema>;
+
+export const RUN_STATUSES = [
+  'QUEUED',
+  'PLANNING',
+  'EXECUTING',
+  'WAITING_APPROVAL',
+  'COMPLETED',
+  'FAILED',
+  'REJECTED',
+  'CANCELLED',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'];
+
+export const STEP_STATES = [
+  'PENDING',
+  'READY',
+  'BLOCKED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'REJECTED',
+  'SKIPPED',
+  'CANCELLED',
+] as const;
+export type StepState = (typeof STEP_STATES)[number];
+export const FINAL_STEP_STATES: readonly StepState[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'SKIPPED', 'CANCELLED'];

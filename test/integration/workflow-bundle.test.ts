@@ -1,0 +1,20 @@
+/**
+ * The workflow bundle evaluates its modules once per workflow, so what it imports is paid for in
+ * every run's first task and in the memory of every cached run.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, inject } from 'vitest';
+
+describe('the workflow bundle', () => {
+  const code = readFileSync(inject('workflowBundlePath'), 'utf8');
+
+  it('builds the schemas the workflow checks, not the views', () => {
+    expect(code).toContain('"./src/shared/workflow-contracts.ts"');
+    expect(code).not.toContain('"./src/shared/contracts.ts"');
+  });
+
+  it('holds no planner, activity or gateway code', () => {
+    expect(code).not.toMatch(/"\.\/(activities|src\/gateway|src\/sandbox)\//);
+    expect(code).not.toContain('"./src/shared/planner');
+  });
+});
