@@ -171,5 +171,5 @@ case "${1:-}" in
   bench) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] | cli <temporal args>"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] | cli <temporal args>"; exit 2 ;;
 esac

@@ -17,7 +17,12 @@ const dag = await Worker.create({
   connection,
   taskQueue: 'bench-dag',
   workflowBundle: await bundleWorkflows(),
-  activities: createDagProbeActivities({ hil_threshold_cents: 500_000, approval_timeout_ms: 3_600_000, approve_l2: false }),
+  activities: createDagProbeActivities({
+    hil_threshold_cents: 500_000,
+    approval_timeout_ms: 3_600_000,
+    approve_l2: false,
+    local_tool_calls: process.env.LOCAL_TOOL_CALLS === 'true',
+  }),
 });
 console.log('bench workers polling');
 await Promise.all([baseline.run(), dag.run()]);

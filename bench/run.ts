@@ -2,6 +2,7 @@
  * `npm run bench [-- --quick]`: starts its own stack (dev server, sandbox, worker, gateway, and the
  * benchmark's baseline/DAG workers, each its own process) and prints medians and p95s of our
  * engine side by side with a bare Temporal workflow doing the same activities on the same server.
+ * `--local-tool-calls` runs our worker with LOCAL_TOOL_CALLS=true (tools as local activities).
  */
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js
 import { Table, summarize, timed } from './stats.js';
 
 const quick = process.argv.includes('--quick');
+const localToolCalls = process.argv.includes('--local-tool-calls');
 const SIZES = quick
   ? { latency: 25, approvals: 10, throughputSeconds: 8, clients: 8, waiting: 200, dagRepeats: 2 }
   : { latency: 100, approvals: 30, throughputSeconds: 30, clients: 8, waiting: 1000, dagRepeats: 3 };
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const server = await startDevServer();
   const sandbox = await startSandboxProcess();
   const gatewayPort = String(await freePort());
-  const env = { TEMPORAL_ADDRESS: server.address, TASK_QUEUE: 'requests', SANDBOX_URL: sandbox.url, HIL_THRESHOLD };
+  const env = { TEMPORAL_ADDRESS: server.address, TASK_QUEUE: 'requests', SANDBOX_URL: sandbox.url, HIL_THRESHOLD, LOCAL_TOOL_CALLS: String(localToolCalls) };
   const [worker, gateway, benchWorkers] = await Promise.all([
     startWorkerProcess({ ...env, WORKFLOW_BUNDLE: workflowBundle }),
     startGatewayProcess({ ...env, GATEWAY_PORT: gatewayPort, CHAT_WAIT_MS: '30000' }),
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
     table.row(`inbox query with ${SIZES.waiting} runs waiting (ms)`, summarize(inbox));
     table.memory(`RSS with ${SIZES.waiting} runs waiting (MB)`, rssMb(worker), rssMb(gateway));
 
-    console.log(`\n${quick ? 'Quick run' : 'Full run'} on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
+    console.log(`\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
     console.log(table.render());
     console.log(`\n(${Math.round((Date.now() - started) / 1000)} s in all)`);
   } finally {

@@ -47,6 +47,7 @@ const EnvSchema = z.object({
       return ms;
     }),
   APPROVE_L2: bool.default(false),
+  LOCAL_TOOL_CALLS: bool.default(false),
   METRICS_PORT: port.optional(),
   /**
    * Workflows kept in the worker's sticky cache (1.3-2.4 MB each, measured). Runs waiting for approval are

@@ -22,6 +22,7 @@ export async function createWorker(config: Config, connection: NativeConnection)
         hil_threshold_cents: config.HIL_THRESHOLD,
         approval_timeout_ms: config.APPROVAL_TIMEOUT,
         approve_l2: config.APPROVE_L2,
+        local_tool_calls: config.LOCAL_TOOL_CALLS,
       },
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,

@@ -9,13 +9,13 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { ToolArgsSchemas, type PlanStep, type RunSettings, type ToolCall, type ToolName } from '../src/shared/contracts.js';
+import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
+import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import type { RunState } from './run-state.js';
@@ -37,7 +37,7 @@ export async function runStepWhenReady(
   const requirement = approvalRequirement(step, settings);
   if (requirement.required && !(await passGate(run, step, requirement.reason, settings, publish))) return;
 
-  await execute(run, step, publish);
+  await execute(run, step, settings, publish);
 }
 
 /** Blocks the step until a person decides or the approval expires; true when approved. */
@@ -56,7 +56,7 @@ async function passGate(run: RunState, step: PlanStep, reason: string, settings:
   return true;
 }
 
-async function execute(run: RunState, step: PlanStep, publish: () => void): Promise<void> {
+async function execute(run: RunState, step: PlanStep, settings: RunSettings, publish: () => void): Promise<void> {
   const view = run.step(step.id);
   const policy = retryPolicyFor(step.risk_level);
   const firstAttemptAt = Date.now();
@@ -69,7 +69,7 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
     view.attempts += 1;
     run.moveStep(step.id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: view.attempts });
     try {
-      view.result = await callToolOnce(run, step, call, view.attempts);
+      view.result = await callToolOnce(run, step, call, view.attempts, settings);
       delete view.error;
       run.moveStep(step.id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: view.attempts });
       publish();
@@ -97,8 +97,6 @@ async function execute(run: RunState, step: PlanStep, publish: () => void): Prom
   }
 }
 
-const READS_AS_LOCAL_ACTIVITIES = 'reads-as-local-activities';
-
 /** Tools that write to an outside system: once started, an attempt runs to its end even if the run is cancelled. */
 const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_submit', 'calendar_create']);
 
@@ -106,23 +104,25 @@ const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_subm
  * One attempt. A cancellation would abandon a write that may still commit (money moved, step
  * shown CANCELLED), so writes run in a non-cancellable scope and the run waits for them.
  */
-async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
-  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt);
+async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
+  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt, settings);
   run.writesInFlight += 1;
   try {
-    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt));
+    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt, settings));
   } finally {
     run.writesInFlight -= 1;
   }
 }
 
 /**
- * The proxy for one attempt. Writes are activities: the server records their completion the moment
- * they return, and engineers see them pending while they run. Reads run as local activities within
- * the workflow task, without a round trip through the server from one step to the next; a read
- * interrupted by a crash runs again, which is harmless.
+ * The proxy for one attempt. As activities (the default), each call is dispatched by the server
+ * and the run stays readable while it is in flight: the page sees the step RUNNING. With
+ * `local_tool_calls`, calls run as local activities inside the workflow task: no round trip
+ * through the server from one step to the next, or from a decision to the transfer it approves,
+ * but queries wait until the call returns. A local call cut short by a crash runs again; writes
+ * carry the step's idempotency key, so the sandbox answers it with the first call's result.
  */
-function toolsFor(step: PlanStep, attempt: number): Activities {
+function toolsFor(step: PlanStep, attempt: number, settings: RunSettings): Activities {
   const options = {
     // Longer than the sandbox client's 10 s request timeout.
     startToCloseTimeout: '15s',
@@ -130,14 +130,14 @@ function toolsFor(step: PlanStep, attempt: number): Activities {
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
   } as const;
-  // Runs started before reads became local activities replay with activities (patched() is false there).
-  const local = !WRITING_TOOLS.has(step.tool) && patched(READS_AS_LOCAL_ACTIVITIES);
-  return local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>({ ...options, heartbeatTimeout: '12s' });
+  if (settings.local_tool_calls) return proxyLocalActivities<Activities>(options);
+  // Longer than the sandbox client's 10 s request timeout: activities heartbeat once per call.
+  return proxyActivities<Activities>({ ...options, heartbeatTimeout: '12s' });
 }
 
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
-function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number): Promise<unknown> {
-  const tools = toolsFor(step, attempt);
+function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
+  const tools = toolsFor(step, attempt, settings);
   switch (step.tool) {
     case 'bank_transfer':
       return tools.bankTransfer({ ...call, args: ToolArgsSchemas.bank_transfer.parse(step.args) });

@@ -193,7 +193,10 @@ export class RunStarter {
       const raced = await withinBudget(update, budgetMs);
       if (raced.done) return { view: raced.value, settled: true };
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { view: await this.runs.getRun(workflowId), settled: true };
+      // Already finished, or finished while this update waited to be delivered (it is then aborted).
+      if (err instanceof WorkflowExecutionAlreadyStartedError || err instanceof WorkflowNotFoundError) {
+        return { view: await this.runs.getRun(workflowId), settled: true };
+      }
       throw err;
     }
     // Out of budget: make sure the run exists before answering RUNNING, then stop waiting for it.

@@ -1,9 +1,7 @@
 /**
  * Replays recorded histories of real runs against today's workflow code: a change that would
  * break running workflows (a different command order, a removed activity) fails here.
- * Re-record with `npm run record-histories` only for a deliberate, compatible change. Histories
- * of runs started by older code stay, renamed, for as long as the code keeps their patch:
- * `life-os-approved-activities.json` ran its reads as activities, before `reads-as-local-activities`.
+ * Re-record with `npm run record-histories` only for a deliberate, compatible change.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +14,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 describe('replay of recorded histories', () => {
   it('has the representative runs recorded', () => {
-    expect(files).toEqual(['life-os-approved-activities.json', 'life-os-approved.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-expired.json', 'transfer-rejected.json']);
+    expect(files).toEqual(['life-os-approved.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-expired.json', 'transfer-rejected.json']);
   });
 
   it('replays every history without nondeterminism', async () => {

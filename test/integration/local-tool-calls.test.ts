@@ -1,0 +1,98 @@
+/**
+ * LOCAL_TOOL_CALLS: tools run as local activities within the workflow task. The same runs as with
+ * activities (money moves once, the timeline is the same), with no activity dispatched by the
+ * server, each call recorded as a marker with its summary, and histories that replay.
+ */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import type { RunResult, RunView } from '../../src/shared/contracts.js';
+import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+
+let sandbox: SandboxProcess;
+let client: Client;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  client = await connectClient();
+  worker = await startTestWorker({ activities: realActivities(sandbox.url, { local_tool_calls: true }) });
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await sandbox?.stop();
+});
+
+function startRun(message: string): Promise<WorkflowHandle> {
+  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+    workflowId: uniqueId('req'),
+    taskQueue: worker.taskQueue,
+    args: [{ user_id: 'default_user', session_id: uniqueId('s'), message }],
+  });
+}
+
+/** What the history says about how tools were called: activities scheduled, and local activity summaries. */
+async function toolCalls(handle: WorkflowHandle): Promise<{ activities: number; localSummaries: string[] }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return {
+    activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+    localSummaries: events
+      .filter((e) => e.markerRecordedEventAttributes && e.userMetadata?.summary)
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string),
+  };
+}
+
+async function replays(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId);
+}
+
+describe('tools as local activities', () => {
+  it('a low-value transfer completes with one ledger entry and no activity dispatched', async () => {
+    const handle = await startRun('Transfer 2000 to Kiran');
+    const final = (await handle.result()) as RunView;
+    expect(final.status).toBe('COMPLETED');
+    expect(final.steps[0]).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
+    expect(await ledgerEntries(sandbox.url, 'kiran')).toHaveLength(1);
+    expect(await toolCalls(handle)).toEqual({ activities: 0, localSummaries: ['Plan the request', 'Transfer $2,000.00 → kiran'] });
+    await replays(handle);
+  });
+
+  it('an approved transfer runs once, within the decision', async () => {
+    const kiranBefore = await getBalanceCents(sandbox.url, 'kiran');
+    const entriesBefore = (await ledgerEntries(sandbox.url, 'kiran')).length;
+    const handle = await startRun('Transfer 6000 to Kiran');
+    const pending = await handle.executeUpdate(waitSettledUpdate);
+    expect(pending.status).toBe('WAITING_APPROVAL');
+    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' }],
+    });
+    expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
+    expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
+    expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
+    expect(await ledgerEntries(sandbox.url, 'kiran')).toHaveLength(entriesBefore + 1);
+    expect((await toolCalls(handle)).activities).toBe(0);
+    await replays(handle);
+  });
+
+  it('a Life-OS run starts its independent reads together and completes after the submit is confirmed', async () => {
+    const handle = await startRun('Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries');
+    const pending = await handle.executeUpdate(waitSettledUpdate);
+    expect(pending.status).toBe('WAITING_APPROVAL');
+    expect(pending.steps.find((s) => s.tool === 'job_submit')?.state).toBe('BLOCKED');
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+    });
+    const final = (await handle.result()) as RunResult;
+    expect(final.status).toBe('COMPLETED');
+    expect(final.steps.every((s) => s.state === 'SUCCEEDED')).toBe(true);
+    const firstSuccess = final.timeline.findIndex((e) => e.event === 'step_succeeded');
+    const startedTogether = final.timeline.slice(0, firstSuccess).filter((e) => e.event === 'step_running').map((e) => e.step_id);
+    expect(startedTogether.sort()).toEqual(final.steps.filter((s) => s.depends_on.length === 0).map((s) => s.id).sort());
+    // The planner and every step, each a local activity with its summary.
+    expect((await toolCalls(handle)).localSummaries).toHaveLength(final.steps.length + 1);
+    await replays(handle);
+  });
+});
