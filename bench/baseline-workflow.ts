@@ -1,8 +1,9 @@
 /**
- * The bare baseline: the same work as one low-value transfer run (look up the requester's
- * account, post the transfer), as two plain activities, with nothing of ours around it.
+ * The bare baselines, with nothing of ours around them: the same work as one low-value transfer
+ * run (look up the requester's account, post the transfer) as two plain activities, and the DAG
+ * probe's shapes as plain activities (or local activities) that sleep.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BaselineActivities } from './bench-activities.js';
 
 const { lookupAccount, postTransfer } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '15s' });
@@ -10,4 +11,14 @@ const { lookupAccount, postTransfer } = proxyActivities<BaselineActivities>({ st
 export async function baselineTransferWorkflow(input: { user_id: string; to_account: string; amount_cents: number; key: string }): Promise<unknown> {
   const from = await lookupAccount(input.user_id);
   return postTransfer({ from_account: from, to_account: input.to_account, amount_cents: input.amount_cents, key: input.key });
+}
+
+export async function baselineDagWorkflow(input: { shape: 'wide' | 'chain'; count: number; ms: number; local: boolean }): Promise<void> {
+  const options = { startToCloseTimeout: '15s' } as const;
+  const { nap } = input.local ? proxyLocalActivities<BaselineActivities>(options) : proxyActivities<BaselineActivities>(options);
+  if (input.shape === 'wide') {
+    await Promise.all(Array.from({ length: input.count }, () => nap(input.ms)));
+    return;
+  }
+  for (let i = 0; i < input.count; i++) await nap(input.ms);
 }

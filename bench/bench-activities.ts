@@ -20,6 +20,10 @@ export function createBaselineActivities(sandboxUrl: string) {
       });
       return response.json();
     },
+    async nap(ms: number): Promise<number> {
+      await sleep(ms);
+      return ms;
+    },
   };
 }
 export type BaselineActivities = ReturnType<typeof createBaselineActivities>;

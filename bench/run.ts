@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     for (const [label, shape, count, ms] of shapes) {
       const critical = criticalPathLength(dagPlan(shape, count, ms).steps, probeSleepMs);
       const walls: number[] = [];
+      const bareWalls: number[] = [];
       for (let i = 0; i < SIZES.dagRepeats; i++) {
         walls.push(await timed(async () => {
           const view = (await client.workflow.execute(REQUEST_WORKFLOW_TYPE, {
@@ -121,8 +122,13 @@ async function main(): Promise<void> {
           })) as RunView;
           if (view.status !== 'COMPLETED') throw new Error(`DAG run ${view.status}: ${view.error}`);
         }));
+        bareWalls.push(await timed(() => client.workflow.execute('baselineDagWorkflow', {
+          taskQueue: 'bench-baseline',
+          workflowId: `baseline-dag-${randomUUID()}`,
+          args: [{ shape, count, ms, local: localToolCalls }],
+        })));
       }
-      table.dag(`${label}: wall vs critical path ${critical} ms`, summarize(walls), critical);
+      table.dag(`${label}: wall vs critical path ${critical} ms`, summarize(walls), summarize(bareWalls), critical);
     }
 
     await fillWaiting(post, SIZES.waiting);
