@@ -96,7 +96,8 @@ function inputsMatching<S extends z.ZodType>(inputs: Record<string, unknown>, sc
 /** Heartbeats, then returns the options that tie a sandbox call to this activity's cancellation. */
 function activityCall(extra: CallOptions = {}): CallOptions {
   const ctx = Context.current();
-  ctx.heartbeat();
+  // A local activity has no heartbeat (the server does not know it); its worker bounds it instead.
+  if (!ctx.info.isLocal) ctx.heartbeat();
   return { ...extra, signal: ctx.cancellationSignal };
 }
 

@@ -3,7 +3,7 @@
  * Direct lookups only (workflow ids, queries, describe); starting runs is in start-run.ts and
  * listings are in visibility.ts.
  */
-import { isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { RunResultSchema, type ApprovalDecision, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
 import {
@@ -18,27 +18,7 @@ import {
 } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
-
-/** How long a query may take before the run counts as unresponsive (no worker, or one far behind). */
-export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
-
-/**
- * A query with a deadline: without a worker the server holds a query for tens of seconds, so a
- * slow answer is turned into a prompt 503 that says why.
- */
-export async function queryWithDeadline<T>(client: Client, timeoutMs: number, run: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  try {
-    return await client.withDeadline(deadline, run);
-  } catch (err) {
-    // A deadline that passes while the SDK waits to retry the call surfaces as CANCELLED, not DEADLINE_EXCEEDED.
-    const pastDeadline = Date.now() >= deadline && (isGrpcCancelledError(err) || isGrpcCancelledError((err as { cause?: unknown } | undefined)?.cause));
-    if (pastDeadline || isGrpcDeadlineError(err) || isGrpcDeadlineError((err as { cause?: unknown } | undefined)?.cause)) {
-      throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not answer within ${timeoutMs} ms (is a worker polling its task queue?)`);
-    }
-    throw err;
-  }
-}
+import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
 
 export class Runs {
   constructor(
@@ -82,9 +62,9 @@ export class Runs {
   private async finishedResult(workflowId: string, queryError: unknown): Promise<RunResult> {
     if (!(queryError instanceof ApiError && queryError.code === ErrorCode.RunUnresponsive)) throw queryError;
     const handle = this.handle(workflowId);
-    const description = await handle.describe();
+    const description = await this.query(() => handle.describe());
     if (description.status.name !== 'COMPLETED') throw queryError;
-    const parsed = RunResultSchema.safeParse(await handle.result());
+    const parsed = RunResultSchema.safeParse(await this.query(() => handle.result()));
     if (!parsed.success) throw queryError;
     return parsed.data;
   }
