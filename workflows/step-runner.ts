@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
+import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import type { RunState } from './run-state.js';
@@ -26,9 +27,11 @@ export async function runStepWhenReady(
   settings: RunSettings,
   publish: () => void,
 ): Promise<void> {
-  await condition(() => step.depends_on.every((dep) => run.step(dep).finished_at !== undefined));
-  const blockers = step.depends_on.filter((dep) => run.step(dep).state !== 'SUCCEEDED');
-  if (blockers.length > 0) {
+  const dependencies = () => readiness(step.depends_on, (dep) => run.step(dep).state);
+  await condition(() => dependencies().kind !== 'waiting');
+  const verdict = dependencies();
+  if (verdict.kind === 'blocked') {
+    const { blockers } = verdict;
     run.moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
     return;
   }

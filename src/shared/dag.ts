@@ -1,5 +1,5 @@
 /** Plan validation and DAG scheduling: pure functions shared by the workflow and its unit tests. */
-import { ToolArgsSchemas, type Plan, type PlanStep, type StepState } from './workflow-contracts.js';
+import { FINAL_STEP_STATES, ToolArgsSchemas, type Plan, type PlanStep, type StepState } from './workflow-contracts.js';
 
 /**
  * Every reason the plan cannot run, in a stable order; empty when it is valid.
@@ -56,30 +56,17 @@ export function findCycle(steps: readonly PlanStep[]): string[] | undefined {
   return undefined;
 }
 
-export interface SchedulingDecision {
-  /** PENDING steps whose dependencies all SUCCEEDED. */
-  ready: string[];
-  /** PENDING steps with a dependency that FAILED, was REJECTED, SKIPPED or CANCELLED. */
-  skip: string[];
-}
+export type Readiness = { kind: 'waiting' } | { kind: 'ready' } | { kind: 'blocked'; blockers: string[] };
 
-/** Which PENDING steps can start now and which can never run, given every step's state. */
-export function nextDecisions(
-  steps: readonly Pick<PlanStep, 'id' | 'depends_on'>[],
-  states: ReadonlyMap<string, StepState>,
-): SchedulingDecision {
-  const ready: string[] = [];
-  const skip: string[] = [];
-  for (const step of steps) {
-    if (states.get(step.id) !== 'PENDING') continue;
-    const depStates = step.depends_on.map((d) => states.get(d));
-    if (depStates.some((s) => s === 'FAILED' || s === 'REJECTED' || s === 'SKIPPED' || s === 'CANCELLED')) {
-      skip.push(step.id);
-    } else if (depStates.every((s) => s === 'SUCCEEDED')) {
-      ready.push(step.id);
-    }
-  }
-  return { ready, skip };
+/**
+ * Whether a step may start, given its dependencies' states: it waits until every dependency is
+ * final (so a skip names every branch that did not succeed), then runs only if all succeeded.
+ */
+export function readiness(dependsOn: readonly string[], stateOf: (id: string) => StepState): Readiness {
+  const states = dependsOn.map((id) => ({ id, state: stateOf(id) }));
+  if (states.some(({ state }) => !FINAL_STEP_STATES.includes(state))) return { kind: 'waiting' };
+  const blockers = states.filter(({ state }) => state !== 'SUCCEEDED').map(({ id }) => id);
+  return blockers.length > 0 ? { kind: 'blocked', blockers } : { kind: 'ready' };
 }
 
 /** Length of the longest dependency chain, weighting each step by `cost(step)`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanStep, StepState } from '../../src/shared/contracts.js';
-import { criticalPathLength, findCycle, nextDecisions, validatePlan } from '../../src/shared/dag.js';
+import { criticalPathLength, findCycle, readiness, validatePlan, type Readiness } from '../../src/shared/dag.js';
 
 function step(id: string, depends_on: string[] = [], overrides: Partial<PlanStep> = {}): PlanStep {
   return {
@@ -118,37 +118,41 @@ describe('findCycle', () => {
 });
 
 type States = Record<string, StepState>;
-const decide = (steps: PlanStep[], states: States) => nextDecisions(steps, new Map(Object.entries(states)));
+const readinessIn = (states: States, dependsOn: string[]) => readiness(dependsOn, (id) => states[id] ?? 'PENDING');
 
-/** Applies skips until nothing changes, as the workflow does between activity completions. */
-function settleSkips(steps: PlanStep[], states: States): States {
+/** Moves every PENDING step whose dependencies are settled, as each step's coroutine in the workflow does. */
+function settle(steps: PlanStep[], states: States): States {
   const current = { ...states };
-  for (;;) {
-    const { skip } = decide(steps, current);
-    if (skip.length === 0) return current;
-    for (const id of skip) current[id] = 'SKIPPED';
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of steps) {
+      if (current[s.id] !== 'PENDING') continue;
+      const verdict = readinessIn(current, s.depends_on);
+      if (verdict.kind === 'waiting') continue;
+      current[s.id] = verdict.kind === 'ready' ? 'READY' : 'SKIPPED';
+      changed = true;
+    }
   }
+  return current;
 }
 
-describe('nextDecisions', () => {
-  const chain = [step('a'), step('b', ['a']), step('c', ['b'])];
-  const diamond = [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])];
-
-  it.each<[string, PlanStep[], States, { ready: string[]; skip: string[] }]>([
-    ['all roots ready at once', [step('a'), step('b'), step('c', ['a'])], { a: 'PENDING', b: 'PENDING', c: 'PENDING' }, { ready: ['a', 'b'], skip: [] }],
-    ['dependent ready once its dependency succeeded', chain, { a: 'SUCCEEDED', b: 'PENDING', c: 'PENDING' }, { ready: ['b'], skip: [] }],
-    ['nothing new while a dependency runs', chain, { a: 'RUNNING', b: 'PENDING', c: 'PENDING' }, { ready: [], skip: [] }],
-    ['nothing new while a dependency is blocked', chain, { a: 'BLOCKED', b: 'PENDING', c: 'PENDING' }, { ready: [], skip: [] }],
-    ['skip after FAILED', chain, { a: 'FAILED', b: 'PENDING', c: 'PENDING' }, { ready: [], skip: ['b'] }],
-    ['skip after REJECTED', chain, { a: 'REJECTED', b: 'PENDING', c: 'PENDING' }, { ready: [], skip: ['b'] }],
-    ['skip after SKIPPED', chain, { a: 'FAILED', b: 'SKIPPED', c: 'PENDING' }, { ready: [], skip: ['c'] }],
-    ['skip after CANCELLED', chain, { a: 'CANCELLED', b: 'PENDING', c: 'PENDING' }, { ready: [], skip: ['b'] }],
-    ['join waits for every branch', diamond, { a: 'SUCCEEDED', b: 'SUCCEEDED', c: 'RUNNING', d: 'PENDING' }, { ready: [], skip: [] }],
-    ['join skipped when one branch failed', diamond, { a: 'SUCCEEDED', b: 'SUCCEEDED', c: 'FAILED', d: 'PENDING' }, { ready: [], skip: ['d'] }],
-    ['join ready when all branches succeeded', diamond, { a: 'SUCCEEDED', b: 'SUCCEEDED', c: 'SUCCEEDED', d: 'PENDING' }, { ready: ['d'], skip: [] }],
-    ['only PENDING steps are decided', chain, { a: 'SUCCEEDED', b: 'READY', c: 'PENDING' }, { ready: [], skip: [] }],
-  ])('%s', (_name, steps, states, expected) => {
-    expect(decide(steps, states)).toEqual(expected);
+describe('readiness', () => {
+  it.each<[string, string[], States, Readiness]>([
+    ['a root step is ready at once', [], {}, { kind: 'ready' }],
+    ['ready once its dependency succeeded', ['a'], { a: 'SUCCEEDED' }, { kind: 'ready' }],
+    ['waits while a dependency is pending', ['a'], { a: 'PENDING' }, { kind: 'waiting' }],
+    ['waits while a dependency runs', ['a'], { a: 'RUNNING' }, { kind: 'waiting' }],
+    ['waits while a dependency waits for a person', ['a'], { a: 'BLOCKED' }, { kind: 'waiting' }],
+    ['waits while a dependency is ready but not run', ['a'], { a: 'READY' }, { kind: 'waiting' }],
+    ['blocked by FAILED', ['a'], { a: 'FAILED' }, { kind: 'blocked', blockers: ['a'] }],
+    ['blocked by REJECTED', ['a'], { a: 'REJECTED' }, { kind: 'blocked', blockers: ['a'] }],
+    ['blocked by SKIPPED', ['a'], { a: 'SKIPPED' }, { kind: 'blocked', blockers: ['a'] }],
+    ['blocked by CANCELLED', ['a'], { a: 'CANCELLED' }, { kind: 'blocked', blockers: ['a'] }],
+    ['a join waits for every branch, even after one failed', ['b', 'c'], { b: 'FAILED', c: 'RUNNING' }, { kind: 'waiting' }],
+    ['a join names every branch that did not succeed', ['b', 'c', 'd'], { b: 'FAILED', c: 'SUCCEEDED', d: 'REJECTED' }, { kind: 'blocked', blockers: ['b', 'd'] }],
+    ['a join is ready when all branches succeeded', ['b', 'c'], { b: 'SUCCEEDED', c: 'SUCCEEDED' }, { kind: 'ready' }],
+  ])('%s', (_name, dependsOn, states, expected) => {
+    expect(readinessIn(states, dependsOn)).toEqual(expected);
   });
 
   it('propagates a rejection down its branch while independent branches go on', () => {
@@ -163,7 +167,7 @@ describe('nextDecisions', () => {
       step('plan_groceries'),
       step('summary', ['schedule_gym', 'plan_groceries']),
     ];
-    const settled = settleSkips(steps, {
+    const settled = settle(steps, {
       search_jobs: 'SUCCEEDED',
       tailor_cv: 'SUCCEEDED',
       submit_application: 'REJECTED',
@@ -174,7 +178,7 @@ describe('nextDecisions', () => {
       summary: 'PENDING',
     });
     expect(settled).toMatchObject({ notify: 'SKIPPED', follow_up: 'SKIPPED', summary: 'PENDING' });
-    expect(decide(steps, { ...settled, plan_groceries: 'SUCCEEDED' })).toEqual({ ready: ['summary'], skip: [] });
+    expect(settle(steps, { ...settled, plan_groceries: 'SUCCEEDED' })).toMatchObject({ summary: 'READY' });
   });
 });
 
