@@ -48,6 +48,8 @@ const EnvSchema = z.object({
     }),
   APPROVE_L2: bool.default(false),
   LOCAL_TOOL_CALLS: bool.default(false),
+  /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.optional(),
   /**
    * Workflows kept in the worker's sticky cache (1.3-2.4 MB each, measured). Runs waiting for approval are

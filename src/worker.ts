@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
@@ -30,8 +30,16 @@ export async function createWorker(config: Config, connection: NativeConnection)
   });
 }
 
+/** The SDK's Prometheus exporter (task latencies, polls, cache, activity and workflow counts); once, before any connection. */
+function exportMetrics(config: Config): void {
+  if (config.METRICS_PORT === undefined) return;
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } } } });
+  console.log(`worker metrics on http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  exportMetrics(config);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
   const worker = await createWorker(config, connection);
   console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);

@@ -1,25 +1,33 @@
 /**
  * SIGKILL the real worker process while a DAG has activities in flight and while a transfer waits
- * for approval; a new worker finishes the runs and every external write happens once.
+ * for approval; a new worker finishes the runs and every external write happens once. The worker
+ * process also serves its metrics, which then count what the restarted worker did.
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { startWorkerProcess, type NodeService } from '../helpers/node-service.js';
-import { waitFor } from '../helpers/ports.js';
+import { freePort, waitFor } from '../helpers/ports.js';
 import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { connectClient, uniqueId } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
 let worker: NodeService;
+let metricsPort: number;
 const taskQueue = uniqueId('crash');
 
 beforeAll(async () => {
   sandbox = await startSandboxProcess({ latencyMs: 300 });
   client = await connectClient();
-  worker = await startWorkerProcess({ TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, SANDBOX_URL: sandbox.url });
+  metricsPort = await freePort();
+  worker = await startWorkerProcess({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TASK_QUEUE: taskQueue,
+    SANDBOX_URL: sandbox.url,
+    METRICS_PORT: String(metricsPort),
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -75,5 +83,20 @@ describe('worker crash', () => {
     expect(outcome.step.state).toBe('SUCCEEDED');
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before + 600_000);
+  });
+
+  it('the worker serves Prometheus metrics on METRICS_PORT, counting what it did since its restart', async () => {
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split('\n');
+    /** The value of a series of this task queue whose labels include all of `labels`. */
+    const sample = (name: string, labels: string[]): number | undefined => {
+      const line = lines.find((l) => l.startsWith(`${name}{`) && [`task_queue="${taskQueue}"`, ...labels].every((label) => l.includes(label)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    };
+    // The process that runs now was started in the test before: it finished the transfer and nothing else.
+    expect(sample('temporal_workflow_completed', ['workflow_type="requestWorkflow"'])).toBe(1);
+    expect(sample('temporal_activity_execution_latency_count', ['activity_type="bankTransfer"'])).toBe(1);
+    expect(sample('temporal_worker_start', [])).toBe(1);
   });
 });
