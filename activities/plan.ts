@@ -21,17 +21,18 @@ export interface PlanActivityDeps {
 }
 
 export function createPlanActivities(deps: PlanActivityDeps) {
-  // Account ownership does not change while the worker runs; one lookup per user is enough.
-  const accountByOwner = new Map<string, string | undefined>();
+  // An account, once found, keeps its owner; a user without one may get one later, so misses are not kept.
+  const accountByOwner = new Map<string, string>();
 
   async function ownAccountOf(userId: string): Promise<string | undefined> {
-    if (accountByOwner.has(userId)) return accountByOwner.get(userId);
+    const known = accountByOwner.get(userId);
+    if (known !== undefined) return known;
     const url = `${deps.sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`;
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`account lookup failed: ${response.status} from ${url}`);
     const body = (await response.json()) as { accounts?: { id: string }[] };
     const account = body.accounts?.[0]?.id;
-    accountByOwner.set(userId, account);
+    if (account !== undefined) accountByOwner.set(userId, account);
     return account;
   }
 

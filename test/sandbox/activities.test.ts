@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlanActivities } from '../../activities/plan.js';
 import { createToolActivities } from '../../activities/tools.js';
 import type { ToolArgs, ToolCall, ToolName } from '../../src/shared/contracts.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { freePort } from '../helpers/ports.js';
 import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { TEST_SETTINGS } from '../helpers/temporal.js';
 import { ledgerState, newKey } from './client.js';
 
 let sandbox: SandboxProcess;
@@ -196,5 +199,22 @@ describe('Life-OS tools', () => {
       run(mockEnv(), tools.calendarCreate, call('calendar_create', { title: 'Gym', count: 3, week_start: '2031-03-04', duration_minutes: 60 })),
     );
     expectBusinessFailure(err, FailureType.InvalidToolArgs, 'week_start: must be a Monday (YYYY-MM-DD)');
+  });
+});
+
+describe('planRequest', () => {
+  it('finds an account opened after a transfer was refused for lack of one', async () => {
+    const { planRequest } = createPlanActivities({ sandboxUrl: sandbox.url, settings: TEST_SETTINGS });
+    const input = { message: 'Transfer 10 to Kiran', user_id: 'newcomer', today: '2031-03-03' };
+    expect((await planRequest(input)).outcome).toMatchObject({ kind: 'not_understood', message: expect.stringContaining('No account found for user newcomer') });
+
+    const db = new Database(sandbox.dbPath);
+    try {
+      db.prepare('INSERT INTO accounts (id, owner, balance_cents) VALUES (?, ?, ?)').run('newcomer_acct', 'newcomer', 100_000);
+    } finally {
+      db.close();
+    }
+    const planned = (await planRequest(input)).outcome;
+    expect(planned).toMatchObject({ kind: 'plan', plan: { steps: [{ tool: 'bank_transfer', args: { from_account: 'newcomer_acct', to_account: 'kiran' } }] } });
   });
 });
