@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config.js';
-import { temporalConnectionSettings } from '../temporal-connection.js';
 import { createGatewayApp, createTimelineHub } from './app.js';
+import { gatewayConnectionOptions } from './gateway-connection.js';
 import { listenRefusal } from './listen-policy.js';
 
 const FORCED_EXIT_MS = 5000;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Lazy: the gateway starts even while Temporal is down, and /readyz says so.
-  const connection = Connection.lazy(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const connection = Connection.lazy(gatewayConnectionOptions(config.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const timelines = createTimelineHub(client);
   const app = createGatewayApp({ client, config, timelines });

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import { TokenTable } from '../../src/gateway/auth.js';
+import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import { BAD_REQUESTS, send } from './bad-requests.js';
 
 const touched: string[] = [];
@@ -119,7 +120,7 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
 
 describe('readiness', () => {
   it('answers /readyz with 503 when Temporal is unreachable, and /healthz with 200', async () => {
-    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const connection = Connection.lazy(gatewayConnectionOptions('127.0.0.1:1', {}));
     const client = new Client({ connection });
     const unreachable = createGatewayApp({ client, config });
     try {

@@ -4,12 +4,13 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
+import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
+import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
 
 export interface StackOptions {
@@ -55,7 +56,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     CHAT_WAIT_MS: '15000',
     ...options.env,
   });
-  const client = await connectClient(address);
+  // The gateway's client, connected as src/gateway/main.ts connects it.
+  const client = new Client({ connection: await Connection.connect(gatewayConnectionOptions(address, {})), namespace: 'default' });
 
   let worker: TestWorker | undefined;
   const startWorker = async (): Promise<TestWorker> => {
