@@ -31,7 +31,7 @@ export async function runStepWhenReady(
   await condition(() => dependencies().kind !== 'waiting');
   const verdict = dependencies();
   if (verdict.kind === 'blocked') {
-    const { blockers } = verdict;
+    const blockers = verdict.blockers;
     run.moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
     return;
   }
