@@ -26,6 +26,7 @@ import {
   PENDING_APPROVALS_MEMO,
   SearchAttributes,
   timelineQuery,
+  waitPlannedUpdate,
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
@@ -59,6 +60,10 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   });
   setHandler(waitSettledUpdate, async () => {
     await condition(() => run.isSettled());
+    return run.view();
+  });
+  setHandler(waitPlannedUpdate, async () => {
+    await condition(() => run.hasPlanned());
     return run.view();
   });
   setHandler(decideApprovalUpdate, async (decision) => {

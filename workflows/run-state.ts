@@ -190,6 +190,11 @@ export class RunState {
   }
 
   /** Finished, or waiting for a person with nothing else moving. */
+  /** Past planning: a plan is adopted, or the run ended without one. */
+  hasPlanned(): boolean {
+    return this.status !== 'QUEUED' && this.status !== 'PLANNING';
+  }
+
   isSettled(): boolean {
     return this.isFinal() || this.status === 'WAITING_APPROVAL';
   }

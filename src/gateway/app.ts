@@ -38,7 +38,7 @@ export interface GatewayDeps {
   /** SSE: time between timeline polls (250 ms) and between heartbeats (15 s). */
   pollMs?: number;
   heartbeatMs?: number;
-  /** How long submit waits for planning (default: the smaller of CHAT_WAIT_MS and 1 s). */
+  /** How long submit waits for the run to plan (default CHAT_WAIT_MS); planning takes milliseconds unless the worker is behind or down. */
   submitWaitMs?: number;
   /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
   queryTimeoutMs?: number;
@@ -69,7 +69,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     listings: new Listings(client, config.TASK_QUEUE),
     timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,
-    submitWaitMs: deps.submitWaitMs ?? Math.min(config.CHAT_WAIT_MS, 1000),
+    submitWaitMs: deps.submitWaitMs ?? config.CHAT_WAIT_MS,
   };
 
   const app = new Hono<GatewayEnv>()

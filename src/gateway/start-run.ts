@@ -1,6 +1,7 @@
 /**
- * Starting a request run: update-with-start on the run (waitSettled, raced against the wait
- * budget) and, in parallel, signal-with-start on its session. Idempotency-Keys name the run.
+ * Starting a request run: update-with-start on the run (waitSettled for a chat, waitPlanned for a
+ * submit, raced against the wait budget) and, in parallel, signal-with-start on its session.
+ * Idempotency-Keys name the run.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
@@ -14,6 +15,7 @@ import {
   SESSION_WORKFLOW_TYPE,
   sessionRunStartedSignal,
   sessionWorkflowIdFor,
+  waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
@@ -28,11 +30,15 @@ export interface StartRequest {
   idempotencyKey?: string | undefined;
 }
 
+/** What a start waits for: the run to settle (finish, or wait for a person), or only to have planned. */
+export type StartWait = 'settled' | 'planned';
+
+const WAIT_UPDATES = { settled: waitSettledUpdate, planned: waitPlannedUpdate } as const;
+
 interface Progress {
-  /** The run's view once it settled; undefined when the wait budget ran out first. */
+  /** The run's view once it reached what the start waited for; undefined when the wait budget ran out first. */
   view: RunView | undefined;
-  settled: boolean;
-  /** From the run's search attributes when it had not settled (describe needs no worker). */
+  /** From the run's search attributes when the wait ran out (describe needs no worker). */
   status?: RunView['status'];
   intent?: string;
 }
@@ -96,9 +102,9 @@ export class RunStarter {
 
   /**
    * Starts a request workflow (or attaches to the keyed one) and records it in its session, then
-   * waits for the run to settle for at most `budgetMs`.
+   * waits for the run to settle (or only to plan) for at most `budgetMs`.
    */
-  async start(request: StartRequest, budgetMs: number): Promise<StartResult> {
+  async start(request: StartRequest, budgetMs: number, until: StartWait = 'settled'): Promise<StartResult> {
     const digest = request.idempotencyKey !== undefined ? idempotencyDigest(request.user_id, request.idempotencyKey) : undefined;
     const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
     let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
@@ -124,7 +130,7 @@ export class RunStarter {
     const closed = existing !== undefined && existing.status.name !== 'RUNNING';
     const sessionRun = { workflow_id: workflowId, message: request.message };
     const [started, recorded] = await Promise.allSettled([
-      closed ? this.runs.getRun(workflowId).then((view) => ({ view, settled: true })) : this.startAndWait(workflowId, input, budgetMs),
+      closed ? this.runs.getRun(workflowId).then((view) => ({ view })) : this.startAndWait(workflowId, input, budgetMs, until),
       this.recordInSession(sessionId, request.user_id, sessionRun),
     ]);
     if (started.status === 'rejected') throw started.reason;
@@ -168,7 +174,7 @@ export class RunStarter {
     });
   }
 
-  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number): Promise<Progress> {
+  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number, until: StartWait): Promise<Progress> {
     const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.TASK_QUEUE,
@@ -185,17 +191,17 @@ export class RunStarter {
     });
     const abort = new AbortController();
     const update = this.client.withAbortSignal(abort.signal, () =>
-      this.client.workflow.executeUpdateWithStart(waitSettledUpdate, { startWorkflowOperation }),
+      this.client.workflow.executeUpdateWithStart(WAIT_UPDATES[until], { startWorkflowOperation }),
     );
     // The handle promise rejects too when the start fails; that failure surfaces through `update`.
     startWorkflowOperation.workflowHandle().catch(() => undefined);
     try {
       const raced = await withinBudget(update, budgetMs);
-      if (raced.done) return { view: raced.value, settled: true };
+      if (raced.done) return { view: raced.value };
     } catch (err) {
       // Already finished, or finished while this update waited to be delivered (it is then aborted).
       if (err instanceof WorkflowExecutionAlreadyStartedError || err instanceof WorkflowNotFoundError) {
-        return { view: await this.runs.getRun(workflowId), settled: true };
+        return { view: await this.runs.getRun(workflowId) };
       }
       throw err;
     }
@@ -207,10 +213,10 @@ export class RunStarter {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const view = await update;
-      return { view, settled: true };
+      return { view };
     }
     abort.abort();
     update.catch(() => undefined);
-    return { view: undefined, settled: false, ...progressOf(description) };
+    return { view: undefined, ...progressOf(description) };
   }
 }

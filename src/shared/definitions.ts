@@ -22,6 +22,9 @@ export const timelineQuery = defineQuery<TimelineEvent[], [number?]>('timeline')
 /** Resolves when the run has settled: finished, or waiting for a person. Used by `POST /chat`. */
 export const waitSettledUpdate = defineUpdate<RunView>('waitSettled');
 
+/** Resolves once the run has planned (or failed to plan), so its intent is known. Used by `POST /api/workflows/submit`. */
+export const waitPlannedUpdate = defineUpdate<RunView>('waitPlanned');
+
 export interface DecisionOutcome {
   approval: ApprovalRecord;
   /** The gated step once the run has acted on the decision (ran it, or rejected it). */

@@ -1,12 +1,13 @@
 /**
  * The wait budgets: a chat answers RUNNING when the run has not settled in time (here: no worker
  * yet); without a worker, reads and decisions are a prompt 503, never a hang or a false "approved".
+ * Submit waits for the plan only, however long planning takes within the budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/gateway/errors.js';
 import { Runs } from '../../src/gateway/runs.js';
 import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents } from '../helpers/sandbox-process.js';
+import { getBalanceCents, startSandboxProcess } from '../helpers/sandbox-process.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { call } from './http.js';
 
@@ -96,5 +97,27 @@ describe('wait budgets', () => {
     const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
     expect(timeline.status).toBe(200);
     expect(timeline.body.events.map((e: { event: string }) => e.event).at(-1)).toBe('workflow_complete');
+  });
+});
+
+describe('submit', () => {
+  it('answers with the intent once the run has planned, without waiting for its steps', async () => {
+    // Every sandbox answer takes 1.5 s: planning (one account lookup) takes longer than a second,
+    // and the Life-OS steps take several seconds more.
+    const slowSandbox = await startSandboxProcess({ latencyMs: 1500 });
+    const slow = await startStack({ sandbox: slowSandbox, env: { CHAT_WAIT_MS: '10000' } });
+    try {
+      const started = Date.now();
+      const res = await call(slow.baseUrl, 'POST', '/api/workflows/submit', { intent: 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries' });
+      const answeredAfterMs = Date.now() - started;
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ intent: 'life_os', status: 'EXECUTING' });
+      expect(answeredAfterMs).toBeGreaterThanOrEqual(1500);
+      const run = await call(slow.baseUrl, 'GET', `/api/workflows/${res.body.workflow_id}`);
+      expect(run.body.steps.some((step: { state: string }) => step.state !== 'SUCCEEDED')).toBe(true);
+    } finally {
+      await slow.stop();
+      await slowSandbox.dispose();
+    }
   });
 });

@@ -18,6 +18,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const started = await deps.starter.start(
         { user_id: userId, message: body.intent, session_id: body.session_id, idempotencyKey },
         deps.submitWaitMs,
+        'planned',
       );
       return c.json({
         workflow_id: started.workflow_id,
