@@ -68,13 +68,18 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         cards.delete(id);
       }
     }
+    /** @type {ChildNode | null} */
+    let slot = list.firstChild;
     for (const approval of approvals) {
       let entry = cards.get(approval.approval_id);
       if (!entry) {
         entry = { card: buildCard(approval), approval };
         cards.set(approval.approval_id, entry);
       }
-      list.append(entry.card); // keeps the server's order (oldest first)
+      // The server's order (oldest first). A card already in place is not touched: moving a node
+      // takes the focus out of it, and someone may be typing a rejection reason in it.
+      if (entry.card === slot) slot = slot.nextSibling;
+      else list.insertBefore(entry.card, slot);
       const age = entry.card.querySelector('time');
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }
