@@ -27,6 +27,8 @@ beforeAll(async () => {
     TASK_QUEUE: taskQueue,
     SANDBOX_URL: sandbox.url,
     METRICS_PORT: String(metricsPort),
+    // The suite's bundle, as temporal-dev.sh hands the worker its prebuilt one: restarts skip bundling.
+    WORKFLOW_BUNDLE: inject('workflowBundlePath'),
   });
 });
 afterAll(async () => {
