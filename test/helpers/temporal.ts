@@ -1,10 +1,11 @@
 /** A client and a worker for one test file, on the suite's dev server and its own task queue. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
+import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -67,4 +68,18 @@ export function realActivities(sandboxUrl: string, settings: Partial<RunSettings
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
+}
+
+/** Starts a request run straight through the client (no gateway), in a session of its own. */
+export function startRequestRun(
+  client: Client,
+  taskQueue: string,
+  message: string,
+  userId = 'default_user',
+): Promise<WorkflowHandle> {
+  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+    workflowId: uniqueId('req'),
+    taskQueue,
+    args: [{ user_id: userId, session_id: uniqueId('s'), message }],
+  });
 }

@@ -7,9 +7,9 @@ import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, REQUEST_WORKFLOW_TYPE, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, TEST_SETTINGS, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../helpers/temporal.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
   return { id, name: `Plan groceries (${id})`, tool: 'grocery_plan', args: { days: 7, people: 2 }, risk_level: 'L0', depends_on };
@@ -46,11 +46,7 @@ afterAll(async () => {
 
 describe('a step that did not succeed', () => {
   it('skips its dependents, theirs in turn, and a join it is part of; independent steps still run', async () => {
-    const handle = await client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-      workflowId: uniqueId('req'),
-      taskQueue: worker.taskQueue,
-      args: [{ user_id: 'default_user', session_id: uniqueId('s'), message: 'a plan with dependents of an L3 step' }],
-    });
+    const handle = await startRequestRun(client, worker.taskQueue, 'a plan with dependents of an L3 step');
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     // The join waits for its undecided branch; nothing downstream of the L3 step has moved yet.

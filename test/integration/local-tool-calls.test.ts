@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RunResult, RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -27,11 +27,7 @@ afterAll(async () => {
 });
 
 function startRun(message: string): Promise<WorkflowHandle> {
-  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
-    taskQueue: worker.taskQueue,
-    args: [{ user_id: 'default_user', session_id: uniqueId('s'), message }],
-  });
+  return startRequestRun(client, worker.taskQueue, message);
 }
 
 /** What the history says about how tools were called: activities scheduled, and local activity summaries. */

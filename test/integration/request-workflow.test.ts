@@ -9,13 +9,12 @@ import {
   approvalDecisionSignal,
   decideApprovalUpdate,
   DecisionErrorType,
-  REQUEST_WORKFLOW_TYPE,
   runQuery,
   timelineQuery,
   waitSettledUpdate,
 } from '../../src/shared/definitions.js';
 import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -37,11 +36,7 @@ afterAll(async () => {
 });
 
 async function startRun(message: string, opts: { user_id?: string; taskQueue?: string } = {}): Promise<WorkflowHandle> {
-  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
-    taskQueue: opts.taskQueue ?? worker.taskQueue,
-    args: [{ user_id: opts.user_id ?? 'default_user', session_id: uniqueId('s'), message }],
-  });
+  return startRequestRun(client, opts.taskQueue ?? worker.taskQueue, message, opts.user_id);
 }
 
 async function settled(handle: WorkflowHandle): Promise<RunView> {

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RunView } from '../../src/shared/contracts.js';
-import { REQUEST_WORKFLOW_TYPE, decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../helpers/ports.js';
 import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -27,11 +27,7 @@ afterAll(async () => {
 });
 
 function start(message: string, taskQueue = worker.taskQueue): Promise<WorkflowHandle> {
-  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
-    taskQueue,
-    args: [{ user_id: 'default_user', session_id: uniqueId('s'), message }],
-  });
+  return startRequestRun(client, taskQueue, message);
 }
 
 describe('retries', () => {

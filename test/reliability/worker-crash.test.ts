@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { startWorkerProcess, type NodeService } from '../helpers/node-service.js';
 import { freePort, waitFor } from '../helpers/ports.js';
 import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, uniqueId } from '../helpers/temporal.js';
+import { connectClient, startRequestRun, uniqueId } from '../helpers/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -37,11 +37,7 @@ afterAll(async () => {
 });
 
 function start(message: string): Promise<WorkflowHandle> {
-  return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
-    taskQueue,
-    args: [{ user_id: 'default_user', session_id: uniqueId('s'), message }],
-  });
+  return startRequestRun(client, taskQueue, message);
 }
 
 async function getJson<T>(path: string): Promise<T> {
