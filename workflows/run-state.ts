@@ -189,12 +189,12 @@ export class RunState {
     return FINAL_RUN_STATUSES.includes(this.status);
   }
 
-  /** Finished, or waiting for a person with nothing else moving. */
   /** Past planning: a plan is adopted, or the run ended without one. */
   hasPlanned(): boolean {
     return this.status !== 'QUEUED' && this.status !== 'PLANNING';
   }
 
+  /** Finished, or waiting for a person with nothing else moving. */
   isSettled(): boolean {
     return this.isFinal() || this.status === 'WAITING_APPROVAL';
   }

@@ -62,9 +62,9 @@ export type Readiness = { kind: 'waiting' } | { kind: 'ready' } | { kind: 'block
  * Whether a step may start, given its dependencies' states: it waits until every dependency is
  * final (so a skip names every branch that did not succeed), then runs only if all succeeded.
  */
-export function readiness(dependsOn: readonly string[], stateOf: (id: string) => StepState): Readiness {
+export function readiness(dependsOn: readonly string[], stateOf: (id: string) => StepState | undefined): Readiness {
   const states = dependsOn.map((id) => ({ id, state: stateOf(id) }));
-  if (states.some(({ state }) => !FINAL_STEP_STATES.includes(state))) return { kind: 'waiting' };
+  if (states.some(({ state }) => state === undefined || !FINAL_STEP_STATES.includes(state))) return { kind: 'waiting' };
   const blockers = states.filter(({ state }) => state !== 'SUCCEEDED').map(({ id }) => id);
   return blockers.length > 0 ? { kind: 'blocked', blockers } : { kind: 'ready' };
 }

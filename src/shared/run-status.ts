@@ -1,5 +1,6 @@
 /** Deriving a run's status from its steps: pure, shared by the workflow and its tests. */
-import { FINAL_STEP_STATES, type RunStatus, type StepState } from './workflow-contracts.js';
+import { readiness } from './dag.js';
+import type { RunStatus, StepState } from './workflow-contracts.js';
 
 /** The status of a run whose steps have all reached a final state. */
 export function finalRunStatus(states: readonly StepState[]): Extract<RunStatus, 'COMPLETED' | 'FAILED' | 'REJECTED'> {
@@ -16,13 +17,8 @@ export function liveRunStatus(
   steps: readonly { id: string; state: StepState; depends_on: readonly string[] }[],
 ): Extract<RunStatus, 'EXECUTING' | 'WAITING_APPROVAL'> {
   const stateOf = new Map(steps.map((s) => [s.id, s.state]));
-  const finished = (id: string): boolean => {
-    const state = stateOf.get(id);
-    return state !== undefined && FINAL_STEP_STATES.includes(state);
-  };
+  const aboutToMove = (s: (typeof steps)[number]) => s.state === 'PENDING' && readiness(s.depends_on, (id) => stateOf.get(id)).kind !== 'waiting';
   const blocked = steps.some((s) => s.state === 'BLOCKED');
-  const moving = steps.some(
-    (s) => s.state === 'READY' || s.state === 'RUNNING' || (s.state === 'PENDING' && s.depends_on.every(finished)),
-  );
+  const moving = steps.some((s) => s.state === 'READY' || s.state === 'RUNNING' || aboutToMove(s));
   return blocked && !moving ? 'WAITING_APPROVAL' : 'EXECUTING';
 }
