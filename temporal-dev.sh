@@ -66,7 +66,7 @@ ensure_chromium() {
 
 server_args() {
   node --import tsx -e "import('./scripts/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
-    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', logLevel: 'warn' }).join('\\n')))"
+    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', dbSync: '${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
 is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
