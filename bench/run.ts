@@ -3,10 +3,12 @@
  * benchmark's baseline/DAG workers, each its own process) and prints medians and p95s of our
  * engine side by side with a bare Temporal workflow doing the same activities on the same server.
  * `--local-tool-calls` runs our worker with LOCAL_TOOL_CALLS=true (tools as local activities).
+ * The server keeps its state in a SQLite file, as `./temporal-dev.sh start` runs it. The raw
+ * samples go to `bench/results/<date>.json` (`--out <path>` for another place).
  */
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -17,14 +19,20 @@ import { startDevServer } from '../test/helpers/temporal-server.js';
 import { startSandboxProcess } from '../test/helpers/sandbox-process.js';
 import { startGatewayProcess, startNodeService, startWorkerProcess, type NodeService } from '../test/helpers/node-service.js';
 import { freePort, waitFor } from '../test/helpers/ports.js';
+import { breakdown, type TimedRun } from './breakdown.js';
 import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js';
+import { runLoadPhase } from './load.js';
+import type { BenchResults, DagMeasure } from './results.js';
 import { Table, summarize, timed } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const localToolCalls = process.argv.includes('--local-tool-calls');
+const outIndex = process.argv.indexOf('--out');
 const SIZES = quick
-  ? { latency: 25, approvals: 10, throughputSeconds: 8, clients: 8, waiting: 200, dagRepeats: 2 }
-  : { latency: 100, approvals: 30, throughputSeconds: 30, clients: 8, waiting: 1000, dagRepeats: 3 };
+  ? { latency: 25, approvals: 10, throughputSeconds: 8, clients: 8, loadSeconds: 15, waiting: 200, dagRepeats: 2 }
+  : { latency: 100, approvals: 30, throughputSeconds: 30, clients: 8, loadSeconds: 60, waiting: 1000, dagRepeats: 3 };
+/** The open-loop phase's arrival rate, as a share of the closed-loop throughput just measured. */
+const LOAD_SHARE = 0.8;
 const HIL_THRESHOLD = '100';
 
 function rssMb(service: NodeService): number {
@@ -39,7 +47,7 @@ async function main(): Promise<void> {
   const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'));
   const workflowBundle = path.join(bundleDir, 'workflows.js');
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-workflows.ts', workflowBundle]);
-  const server = await startDevServer();
+  const server = await startDevServer({ dbFile: path.join(bundleDir, 'temporal.db') });
   const sandbox = await startSandboxProcess();
   const gatewayPort = String(await freePort());
   const env = { TEMPORAL_ADDRESS: server.address, TASK_QUEUE: 'requests', SANDBOX_URL: sandbox.url, HIL_THRESHOLD, LOCAL_TOOL_CALLS: String(localToolCalls) };
@@ -58,42 +66,50 @@ async function main(): Promise<void> {
     if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
     return json;
   };
-  const chatTransfer = async (): Promise<void> => {
+  const chatTransfer = async (): Promise<TimedRun> => {
+    const sentAt = Date.now();
     const answer = await post('/chat', { message: 'Transfer 1 to kiran' });
     if (answer['status'] !== 'COMPLETED') throw new Error(`chat did not complete: ${JSON.stringify(answer)}`);
+    return { workflowId: String(answer['workflow_id']), sentAt, answeredAt: Date.now() };
   };
-  const baselineTransfer = async (): Promise<void> => {
+  const baselineTransfer = async (): Promise<TimedRun> => {
+    const workflowId = `baseline-${randomUUID()}`;
+    const sentAt = Date.now();
     await client.workflow.execute('baselineTransferWorkflow', {
       taskQueue: 'bench-baseline',
-      workflowId: `baseline-${randomUUID()}`,
+      workflowId,
       args: [{ user_id: 'default_user', to_account: 'kiran', amount_cents: 100, key: randomUUID() }],
     });
+    return { workflowId, sentAt, answeredAt: Date.now() };
   };
 
   try {
+    const firstChat = await timed(chatTransfer);
     for (let i = 0; i < 5; i++) await Promise.all([chatTransfer(), baselineTransfer()]);
 
     // Latency: alternate ours and the baseline so drift in the machine hits both alike.
-    const ours: number[] = [];
-    const bare: number[] = [];
+    const oursRuns: TimedRun[] = [];
+    const bareRuns: TimedRun[] = [];
     for (let i = 0; i < SIZES.latency; i++) {
-      ours.push(await timed(chatTransfer));
-      bare.push(await timed(baselineTransfer));
+      oursRuns.push(await chatTransfer());
+      bareRuns.push(await baselineTransfer());
     }
-    table.row('chat-to-settled, low-value transfer (ms)', summarize(ours), summarize(bare));
+    const elapsed = (runs: TimedRun[]): number[] => runs.map((r) => r.answeredAt - r.sentAt);
+    table.row('first chat after start-up (ms)', summarize([firstChat]));
+    table.row('chat-to-settled, low-value transfer (ms)', summarize(elapsed(oursRuns)), summarize(elapsed(bareRuns)));
 
-    const approvals: number[] = [];
+    const approvalRuns: TimedRun[] = [];
     for (let i = 0; i < SIZES.approvals; i++) {
       const pending = await post('/chat', { message: 'Transfer 150 to kiran' });
       const session = String(pending['session_id']);
-      approvals.push(await timed(async () => {
-        const decided = await post(`/workflow/${session}/approve`, { approver_id: 'manager@bank.com', approved: true });
-        if (decided['status'] !== 'approved') throw new Error(`approval failed: ${JSON.stringify(decided)}`);
-      }));
+      const sentAt = Date.now();
+      const decided = await post(`/workflow/${session}/approve`, { approver_id: 'manager@bank.com', approved: true });
+      if (decided['status'] !== 'approved') throw new Error(`approval failed: ${JSON.stringify(decided)}`);
+      approvalRuns.push({ workflowId: String(pending['workflow_id']), sentAt, answeredAt: Date.now() });
     }
-    table.row('approval-to-executed (ms)', summarize(approvals));
+    table.row('approval-to-executed (ms)', summarize(elapsed(approvalRuns)));
 
-    const throughput = async (once: () => Promise<void>): Promise<number> => {
+    const throughput = async (once: () => Promise<unknown>): Promise<number> => {
       const deadline = Date.now() + SIZES.throughputSeconds * 1000;
       let done = 0;
       await Promise.all(Array.from({ length: SIZES.clients }, async () => {
@@ -108,6 +124,10 @@ async function main(): Promise<void> {
     const bareTps = await throughput(baselineTransfer);
     table.throughput(`throughput, ${SIZES.clients} clients x ${SIZES.throughputSeconds} s (transfers/s)`, oursTps, bareTps);
 
+    const load = await runLoadPhase(chatTransfer, { ratePerSecond: Math.max(1, Math.round(oursTps * LOAD_SHARE * 10) / 10), seconds: SIZES.loadSeconds });
+    table.load(`sustained load, ${load.rate_per_s}/s (${LOAD_SHARE * 100} % of ours) x ${load.seconds} s`, load);
+
+    const dags: DagMeasure[] = [];
     const shapes: [string, DagShape, number, number][] = [['DAG 50 wide x 200 ms', 'wide', 50, 200], ['DAG 20 deep x 20 ms', 'chain', 20, 20]];
     for (const [label, shape, count, ms] of shapes) {
       const critical = criticalPathLength(dagPlan(shape, count, ms).steps, probeSleepMs);
@@ -129,6 +149,7 @@ async function main(): Promise<void> {
         })));
       }
       table.dag(`${label}: wall vs critical path ${critical} ms`, summarize(walls), summarize(bareWalls), critical);
+      dags.push({ label, shape, count, step_ms: ms, critical_path_ms: critical, ours: walls, baseline: bareWalls });
     }
 
     await fillWaiting(post, SIZES.waiting);
@@ -136,11 +157,44 @@ async function main(): Promise<void> {
     const inbox: number[] = [];
     for (let i = 0; i < 10; i++) inbox.push(await timed(() => inboxSize(base)));
     table.row(`inbox query with ${SIZES.waiting} runs waiting (ms)`, summarize(inbox));
-    table.memory(`RSS with ${SIZES.waiting} runs waiting (MB)`, rssMb(worker), rssMb(gateway));
+    const memory = { waiting: SIZES.waiting, worker_mb: rssMb(worker), gateway_mb: rssMb(gateway) };
+    table.memory(`RSS with ${SIZES.waiting} runs waiting (MB)`, memory.worker_mb, memory.gateway_mb);
 
-    console.log(`\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}`);
+    const sample = (runs: TimedRun[]): TimedRun[] => runs.slice(-20);
+    const segments = [
+      { label: 'chat, low-value transfer', ours: await breakdown(client, sample(oursRuns)), baseline: await breakdown(client, sample(bareRuns)) },
+      { label: 'approval to executed', ours: await breakdown(client, sample(approvalRuns)), baseline: [] },
+    ];
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    console.log(`\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${machine}, ${new Date().toISOString()}`);
     console.log(table.render());
-    console.log(`\n(${Math.round((Date.now() - started) / 1000)} s in all)`);
+    for (const { label, ours, baseline } of segments) console.log(`\n${label}:\n${Table.segments(ours, baseline)}`);
+
+    const results: BenchResults = {
+      meta: {
+        date: new Date().toISOString(),
+        quick,
+        local_tool_calls: localToolCalls,
+        cpus: os.cpus().length,
+        cpu_model: os.cpus()[0]?.model ?? 'cpu',
+        mem_gib: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        seconds: Math.round((Date.now() - started) / 1000),
+      },
+      first_chat_ms: firstChat,
+      chat: { ours: elapsed(oursRuns), baseline: elapsed(bareRuns) },
+      approval: elapsed(approvalRuns),
+      throughput: { clients: SIZES.clients, seconds: SIZES.throughputSeconds, ours_per_s: oursTps, baseline_per_s: bareTps },
+      load,
+      dag: dags,
+      inbox: { waiting: SIZES.waiting, ms: inbox },
+      memory,
+      breakdown: segments,
+    };
+    const out = outIndex > 0 ? process.argv[outIndex + 1]! : path.join('bench', 'results', `${results.meta.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}${localToolCalls ? '-local' : ''}.json`);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
+    console.log(`\nresults: ${out} (${results.meta.seconds} s in all)`);
   } finally {
     await Promise.all([worker.stop(), gateway.stop(), benchWorkers.stop()]);
     await client.connection.close();

@@ -1,9 +1,11 @@
 /** Percentiles and the benchmark's printed table. */
 import { performance } from 'node:perf_hooks';
+import type { LoadPhase, Segment } from './results.js';
 
 export interface Summary {
   median: number;
   p95: number;
+  p99: number;
   n: number;
 }
 
@@ -15,7 +17,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), p95: percentile(sorted, 95), n: sorted.length };
+  return { median: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), n: sorted.length };
 }
 
 export async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -50,6 +52,31 @@ export class Table {
       `${fmt(bare.median)} / ${fmt(bare.p95)} (n=${bare.n})`,
       `${fmt(wall.median / criticalMs, 2)} of critical path (bare: ${fmt(bare.median / criticalMs, 2)}); ${fmt(wall.median / bare.median, 2)} of bare`,
     ]);
+  }
+
+  /** The open-loop phase: p50 / p99 of the chats that answered, and every error (there must be none). */
+  load(label: string, load: LoadPhase): void {
+    const latency = summarize(load.latencies);
+    const achieved = load.completed / load.seconds;
+    this.rows.push([
+      label,
+      `p50 ${fmt(latency.median)} / p99 ${fmt(latency.p99)} (n=${latency.n})`,
+      '',
+      `${fmt(achieved)}/s answered, ${load.errors.length} errors${load.errors.length ? `: ${load.errors.slice(0, 3).join('; ')}` : ''}`,
+    ]);
+  }
+
+  /** Our segments beside the baseline's, by position (each list in the order of its run's path). */
+  static segments(ours: readonly Segment[], baseline: readonly Segment[]): string {
+    const rows = Array.from({ length: Math.max(ours.length, baseline.length) }, (_, i) => {
+      const a = ours[i];
+      const b = baseline[i];
+      return [a?.segment ?? '', a ? fmt(a.median_ms) : '', b?.segment ?? '', b ? fmt(b.median_ms) : ''];
+    });
+    const total = (list: readonly Segment[]) => fmt(list.reduce((sum, s) => sum + s.median_ms, 0));
+    rows.push(['sum of medians', total(ours), '', baseline.length ? total(baseline) : '']);
+    const header = ['ours: segment', 'ms', 'baseline: segment', 'ms'];
+    return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
   }
 
   memory(label: string, workerMb: number, gatewayMb: number): void {
