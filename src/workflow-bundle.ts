@@ -13,11 +13,11 @@ export const WORKFLOWS_PATH = path.join(root, 'workflows', `index${extension}`);
 
 /**
  * Evaluated once per worker and shared by every cached workflow, instead of once per workflow.
- * The SDK deep-freezes shared modules, and zod schemas define properties on first use, so only
- * zod's own code is shared: a module of ours that builds schemas, or imports one that does, would
- * break (workflow code must also never call `z.config()` or register metadata).
+ * A bare `require('zod')` would be dropped: zod declares itself free of side effects, so webpack
+ * removes an import whose value is unused. The preload module warms zod's lazy state before the SDK
+ * deep-freezes shared modules (see zod-preload.ts); workflow code must never call `z.config()`.
  */
-export const PRELOADED_MODULES = ['zod'];
+export const PRELOADED_MODULES = [path.join(root, 'src', 'shared', `zod-preload${extension}`)];
 
 const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };
