@@ -13,6 +13,11 @@ describe('the workflow bundle', () => {
     expect(code).not.toContain('"./src/shared/contracts.ts"');
   });
 
+  it('preloads zod once per worker instead of dropping the preload', () => {
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([\s\S]*?)\n\}/.exec(code)?.[1] ?? '';
+    expect(preload).toContain('"./src/shared/zod-preload.ts"');
+  });
+
   it('holds no planner, activity or gateway code', () => {
     expect(code).not.toMatch(/"\.\/(activities|src\/gateway|src\/sandbox)\//);
     expect(code).not.toContain('"./src/shared/planner');
