@@ -65,8 +65,9 @@ ensure_chromium() {
 }
 
 server_args() {
+  case "${TEMPORAL_DB_SYNC:-normal}" in normal|full) ;; *) die "TEMPORAL_DB_SYNC must be normal or full, not '$TEMPORAL_DB_SYNC'" ;; esac
   node --import tsx -e "import('./scripts/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
-    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', dbSync: '${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
+    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
 is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
@@ -169,7 +170,8 @@ case "${1:-}" in
     mapfile -t args <<<"$args_text"
     exec "$TEMPORAL_BIN" "${args[@]}" ;;
   bench) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
+    if [ "${1:-}" = --server-floor ]; then shift; exec node --import tsx bench/server-floor.ts "$@"; fi
     exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] | cli <temporal args>"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args>"; exit 2 ;;
 esac

@@ -3,7 +3,7 @@
  * run (look up the requester's account, post the transfer) as two plain activities, and the DAG
  * probe's shapes as plain activities (or local activities) that sleep.
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { BaselineActivities } from './bench-activities.js';
 
 const { lookupAccount, postTransfer } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '15s' });
@@ -21,4 +21,16 @@ export async function baselineDagWorkflow(input: { shape: 'wide' | 'chain'; coun
     return;
   }
   for (let i = 0; i < input.count; i++) await nap(input.ms);
+}
+
+/** Two activities that do nothing, one after the other: what the server adds around two steps. */
+export async function baselineTwoStepWorkflow(): Promise<void> {
+  const { nap } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '15s' });
+  await nap(0);
+  await nap(0);
+}
+
+/** A durable timer: how late the server fires it (approval expiry and reminders are timers). */
+export async function baselineTimerWorkflow(ms: number): Promise<void> {
+  await sleep(ms);
 }

@@ -4,6 +4,63 @@
  */
 import { SEARCH_ATTRIBUTE_FLAGS } from '../src/shared/definitions.js';
 
+const QUEUE_READER_RPS = 10_000;
+
+/**
+ * The dev server's defaults that throttle one user, by what they change; `bench/server-floor.ts`
+ * measures each. A cluster sizes these per shard and per host; one process serving one user should
+ * not throttle itself.
+ */
+export const SERVER_TUNING = {
+  /**
+   * One task-queue partition: with a handful of pollers, the default four make tasks wait for
+   * forwarding between partitions. Eager activity execution lets a worker start the activities its
+   * own workflow task scheduled without a round trip.
+   */
+  matching: [
+    'matching.numTaskqueueReadPartitions=1',
+    'matching.numTaskqueueWritePartitions=1',
+    'system.enableActivityEagerExecution=true',
+  ],
+  /**
+   * The history queues' readers are limited to 20 reads a second (burst 20) per shard, and a dev
+   * server has one shard: once a burst is spent, every workflow task, timer and visibility update
+   * waits ~35-50 ms for the next token.
+   */
+  queueReaders: [
+    `history.transferProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
+    `history.timerProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
+    `history.visibilityProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
+    `history.outboundProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
+  ],
+  /** 10 visibility calls a second per namespace (burst 10), which a busy inbox and the session listings exceed. */
+  visibilityApi: ['frontend.namespaceRPS.visibility=1000'],
+  /**
+   * A new timer fires no sooner than 1 s after it was created (the timer queue's time shift), so a
+   * 100 ms retry backoff or a short expiry waits a whole second. The queue's tracking of in-flight
+   * tasks, not the shift, keeps a timer from being missed.
+   */
+  timers: ['history.timerProcessorMaxTimeShift="10ms"'],
+  /**
+   * The dev server reloads the search-attribute registry from the database on every read, so that
+   * attributes added while it runs show at once; ours are registered by its flags before it serves.
+   */
+  searchAttributeCache: ['system.forceSearchAttributesCacheRefreshOnRead=false'],
+} as const;
+export type ServerTuning = keyof typeof SERVER_TUNING;
+
+/**
+ * How the SQLite file commits. `wal-normal` (the default): write-ahead log, no fsync per commit; it
+ * survives a crash of the server process, and a power loss can drop the last commits. `wal-full`
+ * (`TEMPORAL_DB_SYNC=full`) waits for the disk on every commit; `rollback` is SQLite's own default.
+ */
+export type SqliteMode = 'wal-normal' | 'wal-full' | 'rollback';
+const SQLITE_PRAGMAS: Record<SqliteMode, string[]> = {
+  'wal-normal': ['journal_mode=wal', 'synchronous=normal'],
+  'wal-full': ['journal_mode=wal', 'synchronous=full'],
+  rollback: [],
+};
+
 export interface DevServerSettings {
   port: number;
   uiPort: number;
@@ -11,43 +68,14 @@ export interface DevServerSettings {
   dbFile?: string;
   headless?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
-  /** Sync mode of the SQLite file (normal by default; full waits for the disk on every commit). */
-  dbSync?: 'normal' | 'full';
-}
-
-/**
- * One task-queue partition: on a single dev server with a handful of pollers, the default four
- * partitions make tasks wait for forwarding between partitions. Eager activity execution lets a
- * worker start the activities its own workflow task scheduled without a round trip.
- *
- * The history queues' readers: each is limited to 20 reads a second (burst 20) per shard, and a dev
- * server has one shard, so once a burst of tasks is spent every workflow task, timer and visibility
- * update waits ~35-50 ms for the next token. The frontend allows 10 visibility calls a second per
- * namespace (burst 10), which a busy inbox and the session listings exceed. A cluster sizes these per
- * shard and per host; one process serving one user should not throttle itself.
- */
-const QUEUE_READER_RPS = 10_000;
-const DYNAMIC_CONFIG = [
-  'matching.numTaskqueueReadPartitions=1',
-  'matching.numTaskqueueWritePartitions=1',
-  'system.enableActivityEagerExecution=true',
-  `history.transferProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
-  `history.timerProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
-  `history.visibilityProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
-  `history.outboundProcessorMaxPollRPS=${QUEUE_READER_RPS}`,
-  'frontend.namespaceRPS.visibility=1000',
-];
-
-/**
- * The SQLite file in write-ahead-log mode with normal sync: a commit no longer waits for an fsync
- * of the file and its journal. It survives a crash of the server process; a power loss can drop the
- * last commits. `TEMPORAL_DB_SYNC=full` chooses full sync instead.
- */
-function sqlitePragmas(sync: 'normal' | 'full'): string[] {
-  return ['journal_mode=wal', `synchronous=${sync}`].flatMap((pragma) => ['--sqlite-pragma', pragma]);
+  sqlite?: SqliteMode;
+  /** Which groups of SERVER_TUNING to apply; all unless given (the floor probe measures fewer). */
+  tuning?: readonly ServerTuning[];
 }
 
 export function devServerArgs(settings: DevServerSettings): string[] {
+  const tuning = settings.tuning ?? (Object.keys(SERVER_TUNING) as ServerTuning[]);
+  const pragmas = settings.dbFile ? SQLITE_PRAGMAS[settings.sqlite ?? 'wal-normal'] : [];
   return [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
@@ -56,8 +84,9 @@ export function devServerArgs(settings: DevServerSettings): string[] {
     '--namespace', 'default',
     '--log-level', settings.logLevel ?? 'error',
     ...(settings.headless ? ['--headless'] : []),
-    ...(settings.dbFile ? ['--db-filename', settings.dbFile, ...sqlitePragmas(settings.dbSync ?? 'normal')] : []),
+    ...(settings.dbFile ? ['--db-filename', settings.dbFile] : []),
+    ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
-    ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+    ...tuning.flatMap((group) => SERVER_TUNING[group]).flatMap((value) => ['--dynamic-config-value', value]),
   ];
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { devServerArgs } from '../../scripts/dev-server-args.js';
+import { devServerArgs, type DevServerSettings } from '../../scripts/dev-server-args.js';
 import { freePort, waitFor } from './ports.js';
 
 export interface DevServer {
@@ -16,7 +16,9 @@ export interface DevServer {
   restart(): Promise<void>;
 }
 
-export async function startDevServer(opts: { dbFile?: string } = {}): Promise<DevServer> {
+export type DevServerOptions = Pick<DevServerSettings, 'dbFile' | 'sqlite' | 'tuning'>;
+
+export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const binary = process.env.TEMPORAL_BIN ?? 'temporal';
   const port = await freePort();
   const uiPort = await freePort();
@@ -24,7 +26,7 @@ export async function startDevServer(opts: { dbFile?: string } = {}): Promise<De
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    const args = devServerArgs({ port, uiPort, headless: true, ...(opts.dbFile && { dbFile: opts.dbFile }) });
+    const args = devServerArgs({ port, uiPort, headless: true, ...opts });
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
