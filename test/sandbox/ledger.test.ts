@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { getJson, ledgerState, newKey, postJson } from './client.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getJson, ledgerState, newKey, postJson, getBalanceCents } from '../support/sandbox-client.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { getJson, newKey, postJson } from './client.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getJson, newKey, postJson } from '../support/sandbox-client.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -1,5 +1,4 @@
-/** Small HTTP helpers shared by the sandbox tests. */
-import type { LedgerEntry } from '../helpers/sandbox-process.js';
+/** HTTP helpers for reading and calling the sandbox backend in tests. */
 
 /** Response bodies in tests are read ad hoc; each assertion states the shape it expects. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +31,30 @@ export async function getJson<T = AnyJson>(url: string, path: string): Promise<J
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
 
-export type { LedgerEntry } from '../helpers/sandbox-process.js';
+/** The balance of account `id` in cents, read over HTTP. */
+export async function getBalanceCents(url: string, id: string): Promise<number> {
+  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`GET /api/accounts/${id} answered ${res.status}`);
+  const body = (await res.json()) as { balance_cents: number };
+  return body.balance_cents;
+}
+
+export interface LedgerEntry {
+  id: string;
+  idempotency_key: string;
+  from_account: string;
+  to_account: string;
+  amount_cents: number;
+  created_at: string;
+}
+
+/** The ledger entries of account `id`, newest first, read over HTTP. */
+export async function ledgerEntries(url: string, id: string): Promise<LedgerEntry[]> {
+  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}/ledger`);
+  if (!res.ok) throw new Error(`GET /api/accounts/${id}/ledger answered ${res.status}`);
+  const body = (await res.json()) as { entries: LedgerEntry[] };
+  return body.entries;
+}
 
 /** Every account's balance and every ledger entry: compare before and after to prove nothing moved. */
 export async function ledgerState(url: string): Promise<{ balances: Record<string, number>; entries: LedgerEntry[] }> {
