@@ -1,7 +1,7 @@
 /** Seed 1 over real HTTP: chat, the four-eyes approval, balances moved exactly once, idempotent chat. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
 

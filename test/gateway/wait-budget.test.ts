@@ -8,7 +8,7 @@ import { classifyError } from '../../src/gateway/errors.js';
 import { Runs } from '../../src/gateway/runs.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
 

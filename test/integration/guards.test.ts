@@ -9,7 +9,7 @@ import { approvalDecisionSignal, REQUEST_WORKFLOW_TYPE, runQuery, timelineQuery,
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;

@@ -14,7 +14,7 @@ import {
   waitSettledUpdate,
 } from '../../src/shared/definitions.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents, ledgerEntries } from '../support/sandbox-client.js';
+import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;

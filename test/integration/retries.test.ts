@@ -10,7 +10,7 @@ import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../sr
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents, ledgerEntries } from '../support/sandbox-client.js';
+import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;

@@ -17,7 +17,7 @@ import {
   timelineOf,
   waitForStatus,
 } from '../support/reliability.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;

@@ -10,7 +10,7 @@ import { call } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../support/reliability.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 /** Long enough to SIGKILL the sandbox between its commit and its answer. */

@@ -24,7 +24,7 @@ import {
   timelineOf,
   waitForStatus,
 } from '../support/reliability.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { startDevServer, type DevServer } from '../../dev/temporal-server.js';
 

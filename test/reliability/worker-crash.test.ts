@@ -10,7 +10,7 @@ import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../sr
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { freePort, waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getBalanceCents } from '../support/sandbox-client.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { connectClient, startRequestRun, uniqueId } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;

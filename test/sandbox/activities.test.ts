@@ -10,7 +10,7 @@ import { FailureType } from '../../src/shared/errors.js';
 import { freePort } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { TEST_SETTINGS } from '../support/temporal.js';
-import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-client.js';
+import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
 
 let sandbox: SandboxProcess;
 let tools: ReturnType<typeof createToolActivities>;

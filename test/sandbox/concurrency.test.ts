@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { ledgerState, newKey, postJson, totalCents, getBalanceCents } from '../support/sandbox-client.js';
+import { ledgerState, newKey, totalCents, getBalanceCents } from '../support/sandbox-ledger.js';
+import { postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createToolActivities } from '../../activities/tools.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { getJson, ledgerState, newKey, postJson, type LedgerEntry, getBalanceCents } from '../support/sandbox-client.js';
+import { ledgerState, newKey, type LedgerEntry, getBalanceCents } from '../support/sandbox-ledger.js';
+import { getJson, postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type Tim
 import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
 import { call, type JsonResponse, type Loose } from './http.js';
 import { waitFor } from '../../dev/ports.js';
-import { ledgerEntries, type LedgerEntry } from './sandbox-client.js';
+import { ledgerEntries, type LedgerEntry } from './sandbox-ledger.js';
 
 export const LIFE_OS_SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 

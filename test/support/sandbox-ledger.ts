@@ -1,42 +1,15 @@
-/** HTTP helpers for reading and calling the sandbox backend in tests. */
+/** The sandbox ledger as tests read it: balances, entries and idempotency keys. */
+import { getJson } from './http.js';
 
-/** Response bodies in tests are read ad hoc; each assertion states the shape it expects. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyJson = any;
-
-export interface JsonResponse<T = AnyJson> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
-
-export async function postJson<T = AnyJson>(
-  url: string,
-  path: string,
-  body: unknown,
-  opts: { key?: string; raw?: boolean } = {},
-): Promise<JsonResponse<T>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (opts.key !== undefined) headers['idempotency-key'] = opts.key;
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers,
-    body: opts.raw ? String(body) : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
-}
-
-export async function getJson<T = AnyJson>(url: string, path: string): Promise<JsonResponse<T>> {
-  const res = await fetch(`${url}${path}`);
-  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+async function getOk<T>(url: string, path: string): Promise<T> {
+  const res = await getJson<T>(url, path);
+  if (res.status < 200 || res.status > 299) throw new Error(`GET ${path} answered ${res.status}`);
+  return res.body;
 }
 
 /** The balance of account `id` in cents, read over HTTP. */
 export async function getBalanceCents(url: string, id: string): Promise<number> {
-  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}`);
-  if (!res.ok) throw new Error(`GET /api/accounts/${id} answered ${res.status}`);
-  const body = (await res.json()) as { balance_cents: number };
-  return body.balance_cents;
+  return (await getOk<{ balance_cents: number }>(url, `/api/accounts/${encodeURIComponent(id)}`)).balance_cents;
 }
 
 export interface LedgerEntry {
@@ -50,10 +23,7 @@ export interface LedgerEntry {
 
 /** The ledger entries of account `id`, newest first, read over HTTP. */
 export async function ledgerEntries(url: string, id: string): Promise<LedgerEntry[]> {
-  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}/ledger`);
-  if (!res.ok) throw new Error(`GET /api/accounts/${id}/ledger answered ${res.status}`);
-  const body = (await res.json()) as { entries: LedgerEntry[] };
-  return body.entries;
+  return (await getOk<{ entries: LedgerEntry[] }>(url, `/api/accounts/${encodeURIComponent(id)}/ledger`)).entries;
 }
 
 /** Every account's balance and every ledger entry: compare before and after to prove nothing moved. */
