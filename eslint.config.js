@@ -5,6 +5,9 @@ import globals from 'globals';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// Tests may use anything; nothing else may depend on test code (process helpers live in dev/).
+const noTestImports = { regex: '(^|/)test/', message: 'Only tests import from test/; shared process helpers live in dev/' };
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.temporal/', 'coverage/', 'public/vendor/'] },
   js.configs.recommended,
@@ -26,10 +29,20 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module', globals: globals.browser },
   },
   {
+    files: ['**/*.ts'],
+    ignores: ['test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noTestImports] }],
+    },
+  },
+  {
     // Workflow code is replayed: no I/O, clocks or randomness outside the SDK's own.
     files: ['workflows/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })), patterns: [noTestImports] },
+      ],
     },
   },
 );

@@ -109,7 +109,7 @@ cmd_start() {
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
-  # test/helpers/node-service.ts launches the worker the same way for the tests and the benchmark.
+  # dev/node-service.ts launches the worker the same way for the tests and the benchmark.
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
     node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx src/worker.ts
   launch gateway node --import tsx src/gateway/main.ts

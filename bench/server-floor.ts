@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import type { ServerTuning, SqliteMode } from '../scripts/dev-server-args.js';
-import { startDevServer } from '../test/helpers/temporal-server.js';
+import { startDevServer } from '../dev/temporal-server.js';
 import { createBaselineActivities } from './bench-activities.js';
 import { summarize, timed, type Summary } from './stats.js';
 

@@ -12,8 +12,8 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
-import { startDevServer } from '../test/helpers/temporal-server.js';
-import { startSandboxProcess } from '../test/helpers/sandbox-process.js';
+import { startDevServer } from '../dev/temporal-server.js';
+import { startSandboxProcess } from '../dev/sandbox-process.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type DevServer } from './helpers/temporal-server.js';
+import { startDevServer, type DevServer } from '../dev/temporal-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

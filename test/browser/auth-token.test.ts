@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenTable } from '../../src/gateway/auth.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { HAS_CHROMIUM, launchBrowser, openPage, screenshot, SKIP_REASON } from './browser.js';
 
 const REQUESTER_TOKEN = 'requester-token-0123456789';

@@ -6,8 +6,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { HAS_CHROMIUM, launchBrowser, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates, UI_DEADLINE_MS } from './browser.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';

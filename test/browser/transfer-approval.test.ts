@@ -5,8 +5,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalanceCents } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { HAS_CHROMIUM, launchBrowser, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates } from './browser.js';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: a transfer approved from the inbox${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call, readSse } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call, readSse } from '../support/http.js';
 
 const TOKENS = {
   owner: 'requester-token-default-user-0001',

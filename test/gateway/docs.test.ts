@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
-import type { Loose } from './http.js';
+import type { Loose } from '../support/http.js';
 
 const unusedClient = new Proxy({} as Client, {
   get(_t, prop) {

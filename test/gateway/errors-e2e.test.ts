@@ -3,10 +3,10 @@
  * ids are 404, and requests the run's state does not allow are 409 without reaching the run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { waitFor } from '../../dev/ports.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { BAD_REQUESTS, send } from './bad-requests.js';
-import { call } from './http.js';
+import { call } from '../support/http.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 /** Seed 1 over real HTTP: chat, the four-eyes approval, balances moved exactly once, idempotent chat. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call } from '../support/http.js';
 
 let stack: Stack;
 beforeAll(async () => {

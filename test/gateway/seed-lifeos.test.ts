@@ -1,8 +1,8 @@
 /** Seed 2 over real HTTP: submit the Life-OS sentence, approvals, decision, and the SSE timeline. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call, readSse, type SseEvent } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call, readSse, type SseEvent } from '../support/http.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import { TimelineHub } from '../../src/gateway/timeline-hub.js';
-import { waitFor } from '../helpers/ports.js';
+import { waitFor } from '../../dev/ports.js';
 
 function fakeTimeline() {
   const events: TimelineEvent[] = [];

@@ -6,10 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/gateway/errors.js';
 import { Runs } from '../../src/gateway/runs.js';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call } from '../support/http.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../helpers/temporal.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../support/temporal.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
   return { id, name: `Plan groceries (${id})`, tool: 'grocery_plan', args: { days: 7, people: 2 }, risk_level: 'L0', depends_on };

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE, SearchAttributes, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { waitFor } from '../helpers/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
 
 const run = promisify(execFile);
 let sandbox: SandboxProcess;

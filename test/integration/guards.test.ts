@@ -7,9 +7,10 @@ import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporal
 import type { ApprovalDecision, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, REQUEST_WORKFLOW_TYPE, runQuery, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;

@@ -8,8 +8,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RunResult, RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;

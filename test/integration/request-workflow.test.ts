@@ -13,8 +13,9 @@ import {
   timelineQuery,
   waitSettledUpdate,
 } from '../../src/shared/definitions.js';
-import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;

@@ -8,9 +8,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../helpers/temporal.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;

@@ -8,8 +8,8 @@ import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate, timelineQuery } from '../../src/shared/definitions.js';
-import { call } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
+import { call } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
 import {
   decisionsInHistory,
   decisionsInTimeline,
@@ -18,9 +18,9 @@ import {
   seqsAreContiguous,
   timelineOf,
   waitForStatus,
-} from '../helpers/reliability.js';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+} from '../support/reliability.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;

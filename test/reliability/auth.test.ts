@@ -10,10 +10,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, readSse, type JsonResponse } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
-import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../helpers/reliability.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { call, readSse, type JsonResponse } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
+import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../support/reliability.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 const TOKENS = {
   alice: 'requester-token-alice-0000000001',

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionQuery } from '../../src/shared/definitions.js';
-import { call, type JsonResponse } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
+import { call, type JsonResponse } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
 import {
   decisionsInHistory,
   expectExactlyOnQueue,
@@ -16,9 +16,9 @@ import {
   seqsAreContiguous,
   timelineOf,
   waitForStatus,
-} from '../helpers/reliability.js';
-import { getBalanceCents } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+} from '../support/reliability.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

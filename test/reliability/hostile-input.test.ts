@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { ApproveRequestSchema, ChatRequestSchema, DecisionRequestSchema, SubmitRequestSchema } from '../../src/gateway/schemas.js';
-import { call, readSse, type JsonResponse, type SseRead } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
-import { rawRequest } from '../helpers/raw-http.js';
-import { decisionsInHistory, expectExactlyOnQueue, STACK_TRACE_LINE, timelineOf, waitForStatus } from '../helpers/reliability.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { call, readSse, type JsonResponse, type SseRead } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
+import { rawRequest } from '../support/raw-http.js';
+import { decisionsInHistory, expectExactlyOnQueue, STACK_TRACE_LINE, timelineOf, waitForStatus } from '../support/reliability.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
 /** Every execution a valid request started; visibility must list exactly these at the end. */

@@ -6,11 +6,12 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
-import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../helpers/reliability.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { call } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
+import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../support/reliability.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 /** Long enough to SIGKILL the sandbox between its commit and its answer. */
 const SANDBOX_LATENCY_MS = 500;

@@ -14,8 +14,8 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import type { ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
-import { call } from '../gateway/http.js';
-import { waitFor } from '../helpers/ports.js';
+import { call } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
 import {
   expectExactlyOnQueue,
   ledgerEntriesFor,
@@ -23,10 +23,10 @@ import {
   seqsAreContiguous,
   timelineOf,
   waitForStatus,
-} from '../helpers/reliability.js';
-import { getBalanceCents } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { startDevServer, type DevServer } from '../helpers/temporal-server.js';
+} from '../support/reliability.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { startDevServer, type DevServer } from '../../dev/temporal-server.js';
 
 let dir: string;
 let server: DevServer;

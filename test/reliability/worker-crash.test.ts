@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { startWorkerProcess, type NodeService } from '../helpers/node-service.js';
-import { freePort, waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, startRequestRun, uniqueId } from '../helpers/temporal.js';
+import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
+import { freePort, waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { connectClient, startRequestRun, uniqueId } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;

@@ -7,10 +7,10 @@ import { createPlanActivities } from '../../activities/plan.js';
 import { createToolActivities } from '../../activities/tools.js';
 import type { ToolArgs, ToolCall, ToolName } from '../../src/shared/contracts.js';
 import { FailureType } from '../../src/shared/errors.js';
-import { freePort } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { TEST_SETTINGS } from '../helpers/temporal.js';
-import { ledgerState, newKey } from './client.js';
+import { freePort } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { TEST_SETTINGS } from '../support/temporal.js';
+import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
 
 let sandbox: SandboxProcess;
 let tools: ReturnType<typeof createToolActivities>;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { ledgerState, newKey, postJson, totalCents } from './client.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { ledgerState, newKey, totalCents, getBalanceCents } from '../support/sandbox-ledger.js';
+import { postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

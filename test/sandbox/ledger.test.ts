@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { getJson, ledgerState, newKey, postJson } from './client.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
+import { getJson, postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {
@@ -125,10 +126,10 @@ describe('POST /api/transfer', () => {
 
   it('rejects malformed JSON, an empty body and a missing key with a 400', async () => {
     const before = await ledgerState(sandbox.url);
-    const malformed = await postJson(sandbox.url, '/api/transfer', '{"fromAccount": "123",', { key: newKey(), raw: true });
+    const malformed = await postJson(sandbox.url, '/api/transfer', '{"fromAccount": "123",', { key: newKey() });
     expect(malformed.status).toBe(400);
     expect(malformed.body).toEqual({ success: false, message: 'body: malformed JSON' });
-    const empty = await postJson(sandbox.url, '/api/transfer', '', { key: newKey(), raw: true });
+    const empty = await postJson(sandbox.url, '/api/transfer', '', { key: newKey() });
     expect(empty.status).toBe(400);
     const noKey = await postJson(sandbox.url, '/api/transfer', valid);
     expect(noKey.status).toBe(400);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { getJson, newKey, postJson } from './client.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { newKey } from '../support/sandbox-ledger.js';
+import { getJson, postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -3,9 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createToolActivities } from '../../activities/tools.js';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { getJson, ledgerState, newKey, postJson, type LedgerEntry } from './client.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { ledgerState, newKey, type LedgerEntry, getBalanceCents } from '../support/sandbox-ledger.js';
+import { getJson, postJson } from '../support/http.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, classifyError, ErrorCode } from '../../src/gateway/errors.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import { queryWithDeadline } from '../../src/gateway/query-deadline.js';
-import { freePort } from '../helpers/ports.js';
+import { freePort } from '../../dev/ports.js';
 
 /** withDeadline as the SDK runs it, without a server: the deadline only bounds the call. */
 const client = { withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn() } as unknown as Client;

@@ -9,7 +9,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
-import { startSandboxProcess, type SandboxProcess } from './sandbox-process.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
 

@@ -6,9 +6,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
-import { call, type JsonResponse, type Loose } from '../gateway/http.js';
-import { waitFor } from './ports.js';
-import { ledgerEntries, type LedgerEntry } from './sandbox-process.js';
+import { call, type JsonResponse, type Loose } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { ledgerEntries, type LedgerEntry } from './sandbox-ledger.js';
 
 export const LIFE_OS_SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 

@@ -61,28 +61,3 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     output: service.output,
   };
 }
-
-/** The balance of account `id` in cents, read over HTTP. */
-export async function getBalanceCents(url: string, id: string): Promise<number> {
-  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}`);
-  if (!res.ok) throw new Error(`GET /api/accounts/${id} answered ${res.status}`);
-  const body = (await res.json()) as { balance_cents: number };
-  return body.balance_cents;
-}
-
-export interface LedgerEntry {
-  id: string;
-  idempotency_key: string;
-  from_account: string;
-  to_account: string;
-  amount_cents: number;
-  created_at: string;
-}
-
-/** The ledger entries of account `id`, newest first, read over HTTP. */
-export async function ledgerEntries(url: string, id: string): Promise<LedgerEntry[]> {
-  const res = await fetch(`${url}/api/accounts/${encodeURIComponent(id)}/ledger`);
-  if (!res.ok) throw new Error(`GET /api/accounts/${id}/ledger answered ${res.status}`);
-  const body = (await res.json()) as { entries: LedgerEntry[] };
-  return body.entries;
-}

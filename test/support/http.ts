@@ -1,4 +1,4 @@
-/** Small HTTP helpers for the gateway tests: JSON calls and a streaming SSE reader. */
+/** The tests' one HTTP client: JSON calls to the gateway or the sandbox, and a streaming SSE reader. */
 
 // Response bodies are checked field by field by the tests' assertions.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,6 +31,15 @@ export async function call<T = Loose>(
     // Not JSON (HTML, SSE): keep the text.
   }
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** A POST of `body` (a string goes as it is), with an Idempotency-Key when `key` is given. */
+export function postJson<T = Loose>(baseUrl: string, path: string, body: unknown, opts: { key?: string } = {}): Promise<JsonResponse<T>> {
+  return call<T>(baseUrl, 'POST', path, body, opts.key === undefined ? {} : { 'idempotency-key': opts.key });
+}
+
+export function getJson<T = Loose>(baseUrl: string, path: string): Promise<JsonResponse<T>> {
+  return call<T>(baseUrl, 'GET', path);
 }
 
 export interface SseEvent {
