@@ -4,32 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalDecision, Plan, PlanStep, RequestInput, RunView, TimelineEvent } from '../../src/shared/contracts.js';
+import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
 import { DecisionErrorType } from '../../src/shared/definitions.js';
 import { RunState } from '../../workflows/run-state.js';
-import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
-
-const START = Date.parse('2026-12-01T10:00:00.000Z');
-const TIMEOUT_MS = 60_000;
-const INPUT: RequestInput = { user_id: 'alice', session_id: 's-1', message: 'Transfer 6000 to Kiran' };
-
-const transferStep: PlanStep = {
-  id: 'transfer',
-  name: 'Transfer $6,000.00 to kiran',
-  tool: 'bank_transfer',
-  args: { from_account: '123', to_account: 'kiran', amount_cents: 600_000 },
-  risk_level: 'L2',
-  depends_on: [],
-};
-const transferPlan: Plan = { intent: 'money_transfer', steps: [transferStep] };
-const chainPlan: Plan = {
-  intent: 'life_os',
-  steps: [
-    { id: 'search', name: 'Search jobs', tool: 'job_search', args: { query: 'backend', count: 2 }, risk_level: 'L0', depends_on: [] },
-    { id: 'tailor', name: 'Tailor CV', tool: 'cv_tailor', args: { count: 2 }, risk_level: 'L1', depends_on: ['search'] },
-  ],
-};
-const APPROVAL_ID = 'req-1.transfer';
+import { APPROVAL_ID, approve, blockTransfer, chainPlan, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
 
 /** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
 function newRun() {
@@ -45,18 +23,7 @@ function names(timeline: TimelineEvent[]): string[] {
   return timeline.map((e) => (e.step_id ? `${e.event}:${e.step_id}` : e.event));
 }
 
-function approve(approver_id: string, approved = true, approval_id = APPROVAL_ID): ApprovalDecision {
-  return { approval_id, approved, approver_id };
-}
-
 type Script = (run: RunState, advance: (ms: number) => void) => void;
-
-/** A blocked transfer waiting for a person. */
-const blocked: Script = (run) => {
-  run.adoptPlan(transferPlan);
-  run.markReady('transfer');
-  run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
-};
 
 describe('RunState transitions', () => {
   it.each<[string, Script, Partial<RunView>, string[], number]>([
@@ -105,7 +72,7 @@ describe('RunState transitions', () => {
     [
       'an approved transfer',
       (run) => {
-        blocked(run, () => {});
+        blockTransfer(run);
         run.decide(approve('manager@bank.com'));
         expect(run.resolveGate(APPROVAL_ID)).toBe(true);
         run.startAttempt('transfer');
@@ -119,7 +86,7 @@ describe('RunState transitions', () => {
     [
       'a rejected transfer',
       (run) => {
-        blocked(run, () => {});
+        blockTransfer(run);
         run.decide(approve('manager@bank.com', false));
         expect(run.resolveGate(APPROVAL_ID)).toBe(false);
         run.finish();
@@ -131,7 +98,7 @@ describe('RunState transitions', () => {
     [
       'an approval nobody decides: expiry rejects the step in the same change',
       (run) => {
-        blocked(run, () => {});
+        blockTransfer(run);
         run.expireApproval(APPROVAL_ID);
         expect(run.resolveGate(APPROVAL_ID)).toBe(false);
         run.finish();
@@ -150,7 +117,7 @@ describe('RunState transitions', () => {
     [
       'cancelled while waiting for a person',
       (run) => {
-        blocked(run, () => {});
+        blockTransfer(run);
         run.cancel();
       },
       { status: 'CANCELLED' },
@@ -199,7 +166,7 @@ describe('RunState transitions', () => {
 
   it('names the approvals a cancel closed, and cancels them and the unfinished steps', () => {
     const { run } = newRun();
-    blocked(run, () => {});
+    blockTransfer(run);
     run.cancel();
     const view = run.view();
     expect(view.approvals.map((a) => a.status)).toEqual(['cancelled']);
@@ -210,7 +177,7 @@ describe('RunState transitions', () => {
 
   it('hands out copies: changing a view changes nothing in the run', () => {
     const { run } = newRun();
-    blocked(run, () => {});
+    blockTransfer(run);
     const view = run.view();
     view.steps[0]!.state = 'SUCCEEDED';
     view.approvals[0]!.status = 'approved';
@@ -221,7 +188,7 @@ describe('RunState transitions', () => {
   it('is settled while waiting for a person, and has planned once a plan is adopted', () => {
     const { run } = newRun();
     expect([run.status, run.hasPlanned(), run.isSettled()]).toEqual(['PLANNING', false, false]);
-    blocked(run, () => {});
+    blockTransfer(run);
     expect([run.status, run.hasPlanned(), run.isSettled()]).toEqual(['WAITING_APPROVAL', true, true]);
   });
 });
@@ -239,7 +206,7 @@ describe('RunState.decide', () => {
     ['a forbidden decider after expires_at', approve('alice'), atDeadline + 100, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
   ])('%s', (_what, decision, afterMs, expected) => {
     const { run, seen, advance } = newRun();
-    blocked(run, advance);
+    blockTransfer(run);
     const before = { events: run.timelineAfter(0).length, publishes: seen.length };
     advance(afterMs);
     const result = run.decide(decision);
@@ -256,7 +223,7 @@ describe('RunState.decide', () => {
 
   it('ignores a decision on an approval already decided, and records it', () => {
     const { run } = newRun();
-    blocked(run, () => {});
+    blockTransfer(run);
     run.decide(approve('manager@bank.com', false));
     const second = run.decide(approve('ops'));
     expect(second).toMatchObject({ accepted: false, type: DecisionErrorType.AlreadyDecided, message: `Approval ${APPROVAL_ID} is already rejected` });
@@ -265,7 +232,7 @@ describe('RunState.decide', () => {
 
   it('a refused late decision leaves nothing for the timer to do', () => {
     const { run, seen, advance } = newRun();
-    blocked(run, advance);
+    blockTransfer(run);
     advance(TIMEOUT_MS);
     run.decide(approve('manager@bank.com'));
     const publishes = seen.length;
@@ -277,54 +244,11 @@ describe('RunState.decide', () => {
 
   it('records a malformed decision and publishes once', () => {
     const { run, seen } = newRun();
-    blocked(run, () => {});
+    blockTransfer(run);
     const publishes = seen.length;
     run.ignoreMalformedDecision('approved: expected boolean');
     expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'approval_ignored', metadata: { reason: 'malformed' } });
     expect(seen).toHaveLength(publishes + 1);
-  });
-});
-
-describe('publisher', () => {
-  function recorded() {
-    const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][] };
-    let now = START;
-    const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
-      details: (text) => log.details.push(text),
-      searchAttributes: (values) => log.attributes.push(values),
-      pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
-    }));
-    return { run, log };
-  }
-
-  it('writes search attributes and memo only when their values change, in the order the recorded histories hold', () => {
-    const { run, log } = recorded();
-    blocked(run, () => {});
-    run.decide(approve('manager@bank.com'));
-    run.resolveGate(APPROVAL_ID);
-    run.startAttempt('transfer');
-    run.recordSuccess('transfer', {});
-    run.finish();
-    expect(log.details).toHaveLength(8);
-    expect(log.details.at(-1)).toBe('**COMPLETED** Transfer $6,000.00 to kiran [SUCCEEDED]');
-    expect(log.attributes.map((a) => [a.status, a.pendingApprovalIds])).toEqual([
-      ['EXECUTING', []],
-      ['WAITING_APPROVAL', [APPROVAL_ID]],
-      ['WAITING_APPROVAL', []],
-      ['EXECUTING', []],
-      ['COMPLETED', []],
-    ]);
-    expect(log.attributes.every((a) => a.intent === 'money_transfer')).toBe(true);
-    expect(log.memos).toEqual([[APPROVAL_ID], []]);
-  });
-
-  it('writes once for an expiry: the approval and the step change together', () => {
-    const { run, log } = recorded();
-    blocked(run, () => {});
-    run.expireApproval(APPROVAL_ID);
-    run.finish();
-    expect(log.attributes.map((a) => a.status)).toEqual(['EXECUTING', 'WAITING_APPROVAL', 'EXECUTING', 'REJECTED']);
-    expect(log.memos).toEqual([[APPROVAL_ID], []]);
   });
 });
 
