@@ -1,8 +1,8 @@
 /**
- * The run's state and its timeline. Every change of a run is a method here: it records its
- * timeline event and then calls the publish hook once, so the workflow files only decide when a
- * transition happens, never how. No SDK calls (the clock and the publish hook are handed in), so
- * it is deterministic and unit-tested without a Temporal server.
+ * The run's state and its timeline. Every change of a run goes through a method here, which
+ * records it in the timeline and then calls the publish hook once, so the workflow files decide
+ * only when a transition happens, never how. No SDK calls (the clock and the publish hook are
+ * handed in), so it is deterministic and unit-tested without a Temporal server.
  */
 import type {
   ApprovalDecision,
