@@ -1,13 +1,15 @@
 /**
- * The run's state and its timeline. Every transition goes through a method here, so the
- * timeline records each one; no SDK calls, so it is deterministic and easy to test.
+ * The run's state and its timeline. Every change of a run goes through a method here, which
+ * records it in the timeline and then calls the publish hook once, so the workflow files decide
+ * only when a transition happens, never how. No SDK calls (the clock and the publish hook are
+ * handed in), so it is deterministic and unit-tested without a Temporal server.
  */
 import type {
   ApprovalDecision,
   ApprovalRecord,
   Plan,
-  PlanStep,
   RequestInput,
+  RunResult,
   RunStatus,
   RunView,
   StepState,
@@ -16,207 +18,293 @@ import type {
   TimelineEventName,
 } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES, FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
-import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
-import { centsToDollars } from '../src/shared/money.js';
-import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
-import { liveRunStatus } from '../src/shared/run-status.js';
+import { finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
+import { ApprovalBook, newApprovalRecord, type DecisionResult } from './run-approvals.js';
+import { Timeline, type EventDetails } from './run-timeline.js';
 
-interface EventDetails {
-  step_id?: string;
-  approval_id?: string;
-  metadata?: Record<string, unknown>;
+export type { DecisionResult } from './run-approvals.js';
+
+/** Called after each change of the run, with the run as it now is. */
+export type PublishHook = (run: RunState) => void;
+
+export type FailureKind = NonNullable<RunView['failure_kind']>;
+
+export interface StepFailure {
+  message: string;
+  retryable: boolean;
+  type?: string;
 }
 
-export type DecisionResult =
-  | { accepted: true; approval: ApprovalRecord }
-  | { accepted: false; type: DecisionErrorType; message: string };
-
 export class RunState {
-  status: RunStatus = 'QUEUED';
-  intent = 'unknown';
-  error: string | undefined;
-  failureKind: RunView['failure_kind'];
-  readonly steps: StepView[] = [];
-  readonly approvals: ApprovalRecord[] = [];
-  readonly timeline: TimelineEvent[] = [];
+  // A run exists once its workflow runs, and that starts with planning; QUEUED is the gateway's
+  // word for a run no worker has picked up yet.
+  #status: RunStatus = 'PLANNING';
+  #intent = 'unknown';
+  #error: string | undefined;
+  #failureKind: FailureKind | undefined;
+  readonly #steps: StepView[] = [];
+  readonly #approvals = new ApprovalBook((event, message, details) => this.#emit(event, message, details));
+  readonly #timeline = new Timeline();
   readonly createdAt: string;
-  updatedAt: string;
-  /** Calls to outside systems that write and are not interrupted by a cancellation. */
-  writesInFlight = 0;
-  /** What was last written to search attributes and memo, so unchanged values are not written again. */
-  readonly published = { attributes: '', pendingApprovals: '[]' };
+  #updatedAt: string;
+  // Writes to outside systems that a cancellation does not interrupt; not shown, so not published.
+  #writesInFlight = 0;
+
+  readonly #now: () => string;
+  readonly #publish: PublishHook;
 
   constructor(
     readonly input: RequestInput,
     readonly workflowId: string,
-    private readonly now: () => string,
+    now: () => string,
+    publish: PublishHook,
   ) {
+    this.#now = now;
+    this.#publish = publish;
     this.createdAt = now();
-    this.updatedAt = this.createdAt;
+    this.#updatedAt = this.createdAt;
   }
 
-  emit(event: TimelineEventName, message: string, details: EventDetails = {}): void {
-    const timestamp = this.now();
-    this.updatedAt = timestamp;
-    this.timeline.push({
-      seq: this.timeline.length + 1,
-      event,
-      message,
-      timestamp,
-      ...(details.step_id !== undefined && { step_id: details.step_id }),
-      ...(details.approval_id !== undefined && { approval_id: details.approval_id }),
-      metadata: details.metadata ?? {},
-    });
+  get status(): RunStatus {
+    return this.#status;
+  }
+  get intent(): string {
+    return this.#intent;
+  }
+  get error(): string | undefined {
+    return this.#error;
+  }
+  get steps(): readonly Readonly<StepView>[] {
+    return this.#steps;
+  }
+  get hasWritesInFlight(): boolean {
+    return this.#writesInFlight > 0;
   }
 
-  setStatus(status: RunStatus): void {
-    this.status = status;
-    this.updatedAt = this.now();
+  step(id: string): Readonly<StepView> {
+    return this.#step(id);
+  }
+
+  approval(approvalId: string): Readonly<ApprovalRecord> | undefined {
+    return this.#approvals.find(approvalId);
+  }
+
+  pendingApprovals(): Readonly<ApprovalRecord>[] {
+    return this.#approvals.pending();
+  }
+
+  /** The planner gave up, or its plan did not validate: the run ends here without steps. */
+  failBeforePlan(kind: Extract<FailureKind, 'not_understood' | 'invalid_plan'>, error: string, metadata: Record<string, unknown> = {}): void {
+    this.#error = error;
+    this.#failureKind = kind;
+    this.#status = 'FAILED';
+    this.#emit('workflow_failed', error, { metadata: { reason: kind, ...metadata } });
+    this.#publish(this);
   }
 
   adoptPlan(plan: Plan): void {
-    this.intent = plan.intent;
-    for (const step of plan.steps) {
-      this.steps.push({ ...step, state: 'PENDING', attempts: 0 });
-    }
-    this.emit('plan_created', `Planned ${plan.steps.length} step(s) for intent ${plan.intent}`, {
+    this.#intent = plan.intent;
+    for (const step of plan.steps) this.#steps.push({ ...step, state: 'PENDING', attempts: 0 });
+    this.#status = 'EXECUTING';
+    this.#emit('plan_created', `Planned ${plan.steps.length} step(s) for intent ${plan.intent}`, {
       metadata: { intent: plan.intent, steps: plan.steps.map(({ id, tool, risk_level, depends_on }) => ({ id, tool, risk_level, depends_on })) },
     });
+    this.#publish(this);
   }
 
-  step(id: string): StepView {
-    const found = this.steps.find((s) => s.id === id);
-    if (!found) throw new Error(`no step ${id}`);
-    return found;
+  skipStep(id: string, blockers: readonly string[]): void {
+    const step = this.#step(id);
+    this.#moveStep(id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
+    this.#publish(this);
   }
 
-  moveStep(id: string, state: StepState, event: TimelineEventName | undefined, message: string, metadata?: Record<string, unknown>): void {
-    const step = this.step(id);
-    step.state = state;
-    const at = this.now();
-    if (state === 'RUNNING' && step.started_at === undefined) step.started_at = at;
-    if (FINAL_STEP_STATES.includes(state)) step.finished_at = at;
-    if (this.status === 'EXECUTING' || this.status === 'WAITING_APPROVAL') {
-      this.status = liveRunStatus(this.steps);
-    }
-    if (event) this.emit(event, message, { step_id: id, ...(metadata && { metadata }) });
-    else this.updatedAt = at;
+  markReady(id: string): void {
+    this.#moveStep(id, 'READY', 'step_ready', `${this.#step(id).name} is ready`);
+    this.#publish(this);
   }
 
-  requestApproval(step: PlanStep, reason: string, timeoutMs: number): ApprovalRecord {
-    const requestedAt = this.now();
-    const cents = transferAmountCents(step);
-    const approval: ApprovalRecord = {
-      approval_id: approvalIdFor(this.workflowId, step.id),
-      workflow_id: this.workflowId,
-      session_id: this.input.session_id,
-      step_id: step.id,
-      step_name: step.name,
-      tool: step.tool,
-      risk_level: step.risk_level,
-      reason,
-      ...(cents !== undefined && {
-        amount: centsToDollars(cents),
-        amount_cents: cents,
-        recipient: String(step.args['to_account']),
-        from_account: String(step.args['from_account']),
-      }),
-      status: 'pending',
-      requested_by: this.input.user_id,
-      requested_at: requestedAt,
-      expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
-    };
-    this.approvals.push(approval);
-    this.moveStep(step.id, 'BLOCKED', 'step_blocked', `${step.name} is waiting for approval`, { reason });
-    this.emit('approval_required', `${step.name}: ${reason}`, {
-      step_id: step.id,
-      approval_id: approval.approval_id,
-      metadata: { reason, requested_by: approval.requested_by, expires_at: approval.expires_at },
-    });
+  /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now. */
+  requestApproval(id: string, reason: string, timeoutMs: number): Readonly<ApprovalRecord> {
+    const step = this.#step(id);
+    const approval = newApprovalRecord(this, step, reason, this.#now(), timeoutMs);
+    this.#moveStep(id, 'BLOCKED', 'step_blocked', `${step.name} is waiting for approval`, { reason });
+    this.#approvals.open(approval);
+    this.#publish(this);
     return approval;
+  }
+
+  /**
+   * The one way a decision reaches a run: applies it, or records why it was ignored; a decision
+   * at or after the deadline expires the approval and rejects its step. Never throws.
+   */
+  decide(decision: ApprovalDecision): DecisionResult {
+    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#step(stepId), this.#now());
+    if (expired) this.#rejectGatedStep(decision.approval_id);
+    this.#publish(this);
+    return result;
   }
 
   /** Records a decision whose payload does not match the contract (sent by hand, e.g. with the CLI). */
   ignoreMalformedDecision(problem: string): void {
-    this.emit('approval_ignored', `Malformed decision ignored: ${problem}`, { metadata: { reason: 'malformed' } });
+    this.#emit('approval_ignored', `Malformed decision ignored: ${problem}`, { metadata: { reason: 'malformed' } });
+    this.#publish(this);
   }
 
-  /** Applies a decision, or records why it was ignored; never throws. */
-  applyDecision(decision: ApprovalDecision): DecisionResult {
-    const approval = this.approvals.find((a) => a.approval_id === decision.approval_id);
-    const ignore = (type: DecisionErrorType, message: string): DecisionResult => {
-      this.emit('approval_ignored', message, {
-        ...(approval && { step_id: approval.step_id }),
-        approval_id: decision.approval_id,
-        metadata: { approver_id: decision.approver_id, approved: decision.approved, reason: type },
-      });
-      return { accepted: false, type, message };
-    };
-    if (!approval) return ignore(DecisionErrorType.UnknownApproval, `No approval ${decision.approval_id} in this run`);
-    if (approval.status !== 'pending') {
-      return ignore(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
+  /** No decision in time: the approval expires and its step is rejected, as one change. */
+  expireApproval(approvalId: string): void {
+    if (!this.#approvals.expire(approvalId, this.#now())) return;
+    this.#rejectGatedStep(approvalId);
+    this.#publish(this);
+  }
+
+  /**
+   * Moves a gated step on once its approval is no longer pending: READY again when approved
+   * (true), REJECTED when rejected. An expired approval has already rejected its step.
+   */
+  resolveGate(approvalId: string): boolean {
+    const approval = this.#approvals.find(approvalId);
+    const step = approval && this.#step(approval.step_id);
+    if (step?.state !== 'BLOCKED' || (approval?.status !== 'approved' && approval?.status !== 'rejected')) return false;
+    if (approval.status === 'approved') this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready (approved by ${approval.decided_by})`);
+    else this.#moveStep(step.id, 'REJECTED', undefined, '');
+    this.#publish(this);
+    return approval.status === 'approved';
+  }
+
+  /** Starts the next attempt of a step; returns its number (1 for the first). */
+  startAttempt(id: string): number {
+    const step = this.#step(id);
+    step.attempts += 1;
+    this.#moveStep(id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: step.attempts });
+    this.#publish(this);
+    return step.attempts;
+  }
+
+  recordSuccess(id: string, result: unknown): void {
+    const step = this.#step(id);
+    step.result = result;
+    delete step.error;
+    this.#moveStep(id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: step.attempts });
+    this.#publish(this);
+  }
+
+  /** The attempt failed and another follows after `delayMs`. */
+  recordRetry(id: string, failure: StepFailure, delayMs: number): void {
+    const step = this.#step(id);
+    step.error = failure.message;
+    this.#emit('step_retrying', `${step.name} attempt ${step.attempts} failed (${failure.message}); retrying in ${delayMs} ms`, {
+      step_id: id,
+      metadata: { attempt: step.attempts, delay_ms: delayMs, error: failure.message },
+    });
+    this.#publish(this);
+  }
+
+  recordFailure(id: string, failure: StepFailure): void {
+    const step = this.#step(id);
+    step.error = failure.message;
+    this.#moveStep(id, 'FAILED', 'step_failed', `${step.name} failed: ${failure.message}`, {
+      attempt: step.attempts,
+      error_type: failure.type,
+      retryable: failure.retryable,
+    });
+    this.#publish(this);
+  }
+
+  writeStarted(): void {
+    this.#writesInFlight += 1;
+  }
+  writeFinished(): void {
+    this.#writesInFlight -= 1;
+  }
+
+  /** Every step has reached a final state: the run's status follows from theirs. */
+  finish(): void {
+    this.#status = finalRunStatus(this.#steps.map((s) => s.state));
+    const failed = this.#steps.filter((s) => s.state === 'FAILED');
+    if (failed.length > 0) {
+      this.#failureKind = 'step_failed';
+      this.#error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
     }
-    const check = checkDecider(this.step(approval.step_id), approval.requested_by, decision.approver_id, decision.approved);
-    if (!check.allowed) return ignore(DecisionErrorType.Forbidden, check.reason);
-
-    approval.status = decision.approved ? 'approved' : 'rejected';
-    approval.decided_by = decision.approver_id;
-    approval.decided_at = this.now();
-    if (decision.reason !== undefined) approval.decision_reason = decision.reason;
-    const verb = decision.approved ? 'approved' : 'rejected';
-    this.emit(decision.approved ? 'approval_approved' : 'approval_rejected', `${approval.step_name} ${verb} by ${decision.approver_id}`, {
-      step_id: approval.step_id,
-      approval_id: approval.approval_id,
-      metadata: { decided_by: decision.approver_id, ...(decision.reason !== undefined && { reason: decision.reason }) },
-    });
-    return { accepted: true, approval };
+    if (this.#status === 'COMPLETED') this.#emit('workflow_complete', 'Workflow completed');
+    else this.#emit('workflow_failed', `Workflow ${this.#status.toLowerCase()}`, { metadata: { status: this.#status, failed_steps: failed.map((s) => s.id) } });
+    this.#publish(this);
   }
 
-  expireApproval(approval: ApprovalRecord): void {
-    approval.status = 'expired';
-    approval.decided_at = this.now();
-    this.emit('approval_expired', `${approval.step_name}: no decision before ${approval.expires_at}`, {
-      step_id: approval.step_id,
-      approval_id: approval.approval_id,
-    });
-  }
-
-  pendingApprovalIds(): string[] {
-    return this.approvals.filter((a) => a.status === 'pending').map((a) => a.approval_id);
+  /** Cancels every pending approval and unfinished step; the timeline names the approvals. */
+  cancel(): void {
+    const cancelled = this.#approvals.cancelPending();
+    for (const step of this.#steps) {
+      if (step.finished_at === undefined) this.#moveStep(step.id, 'CANCELLED', undefined, '');
+    }
+    this.#status = 'CANCELLED';
+    this.#emit('workflow_cancelled', 'Workflow cancelled', { metadata: { cancelled_approvals: cancelled } });
+    this.#publish(this);
   }
 
   isFinal(): boolean {
-    return FINAL_RUN_STATUSES.includes(this.status);
+    return FINAL_RUN_STATUSES.includes(this.#status);
   }
 
   /** Past planning: a plan is adopted, or the run ended without one. */
   hasPlanned(): boolean {
-    return this.status !== 'QUEUED' && this.status !== 'PLANNING';
+    return this.#status !== 'QUEUED' && this.#status !== 'PLANNING';
   }
 
   /** Finished, or waiting for a person with nothing else moving. */
   isSettled(): boolean {
-    return this.isFinal() || this.status === 'WAITING_APPROVAL';
+    return this.isFinal() || this.#status === 'WAITING_APPROVAL';
   }
 
   timelineAfter(seq: number): TimelineEvent[] {
-    return this.timeline.slice(Math.max(0, seq));
+    return this.#timeline.after(seq);
   }
 
+  /** A copy: what a caller does with the view never changes the run. */
   view(): RunView {
     return {
       workflow_id: this.workflowId,
       session_id: this.input.session_id,
       user_id: this.input.user_id,
       message: this.input.message,
-      intent: this.intent,
-      status: this.status,
-      steps: this.steps,
-      approvals: this.approvals,
-      ...(this.error !== undefined && { error: this.error }),
-      ...(this.failureKind !== undefined && { failure_kind: this.failureKind }),
+      intent: this.#intent,
+      status: this.#status,
+      steps: this.#steps.map((s) => ({ ...s })),
+      approvals: this.#approvals.copies(),
+      ...(this.#error !== undefined && { error: this.#error }),
+      ...(this.#failureKind !== undefined && { failure_kind: this.#failureKind }),
       created_at: this.createdAt,
-      updated_at: this.updatedAt,
+      updated_at: this.#updatedAt,
     };
+  }
+
+  result(): RunResult {
+    return { ...this.view(), timeline: this.#timeline.after(0) };
+  }
+
+  #step(id: string): StepView {
+    const found = this.#steps.find((s) => s.id === id);
+    if (!found) throw new Error(`no step ${id}`);
+    return found;
+  }
+
+  #rejectGatedStep(approvalId: string): void {
+    const approval = this.#approvals.find(approvalId);
+    if (approval) this.#moveStep(approval.step_id, 'REJECTED', undefined, '');
+  }
+
+  #moveStep(id: string, state: StepState, event: TimelineEventName | undefined, message: string, metadata?: Record<string, unknown>): void {
+    const step = this.#step(id);
+    step.state = state;
+    const at = this.#now();
+    if (state === 'RUNNING' && step.started_at === undefined) step.started_at = at;
+    if (FINAL_STEP_STATES.includes(state)) step.finished_at = at;
+    if (this.#status === 'EXECUTING' || this.#status === 'WAITING_APPROVAL') this.#status = liveRunStatus(this.#steps);
+    if (event) this.#emit(event, message, { step_id: id, ...(metadata && { metadata }) });
+    else this.#updatedAt = at;
+  }
+
+  #emit(event: TimelineEventName, message: string, details: EventDetails = {}): void {
+    this.#updatedAt = this.#now();
+    this.#timeline.append(event, message, this.#updatedAt, details);
   }
 }

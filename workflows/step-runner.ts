@@ -19,48 +19,33 @@ import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/wor
 import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
-import type { RunState } from './run-state.js';
+import type { RunState, StepFailure } from './run-state.js';
 
-export async function runStepWhenReady(
-  run: RunState,
-  step: PlanStep,
-  settings: RunSettings,
-  publish: () => void,
-): Promise<void> {
+export async function runStepWhenReady(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
   const dependencies = () => readiness(step.depends_on, (dep) => run.step(dep).state);
   await condition(() => dependencies().kind !== 'waiting');
   const verdict = dependencies();
   if (verdict.kind === 'blocked') {
-    const blockers = verdict.blockers;
-    run.moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
+    run.skipStep(step.id, verdict.blockers);
     return;
   }
-  run.moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready`);
+  run.markReady(step.id);
 
   const requirement = approvalRequirement(step, settings);
-  if (requirement.required && !(await passGate(run, step, requirement.reason, settings, publish))) return;
+  if (requirement.required && !(await passGate(run, step, requirement.reason, settings))) return;
 
-  await execute(run, step, settings, publish);
+  await execute(run, step, settings);
 }
 
 /** Blocks the step until a person decides or the approval expires; true when approved. */
-async function passGate(run: RunState, step: PlanStep, reason: string, settings: RunSettings, publish: () => void): Promise<boolean> {
-  const approval = run.requestApproval(step, reason, settings.approval_timeout_ms);
-  publish();
-  const decided = await condition(() => approval.status !== 'pending', settings.approval_timeout_ms);
-  if (!decided) run.expireApproval(approval);
-  if (approval.status !== 'approved') {
-    run.moveStep(step.id, 'REJECTED', undefined, '');
-    publish();
-    return false;
-  }
-  run.moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready (approved by ${approval.decided_by})`);
-  publish();
-  return true;
+async function passGate(run: RunState, step: PlanStep, reason: string, settings: RunSettings): Promise<boolean> {
+  const { approval_id } = run.requestApproval(step.id, reason, settings.approval_timeout_ms);
+  const decided = await condition(() => run.approval(approval_id)?.status !== 'pending', settings.approval_timeout_ms);
+  if (!decided) run.expireApproval(approval_id);
+  return run.resolveGate(approval_id);
 }
 
-async function execute(run: RunState, step: PlanStep, settings: RunSettings, publish: () => void): Promise<void> {
-  const view = run.step(step.id);
+async function execute(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
   const policy = retryPolicyFor(step.risk_level);
   const firstAttemptAt = Date.now();
   const call: Omit<ToolCall, 'args'> = {
@@ -69,32 +54,19 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, pub
     inputs: Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result])),
   };
   for (;;) {
-    view.attempts += 1;
-    run.moveStep(step.id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: view.attempts });
+    const attempt = run.startAttempt(step.id);
     try {
-      view.result = await callToolOnce(run, step, call, view.attempts, settings);
-      delete view.error;
-      run.moveStep(step.id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: view.attempts });
-      publish();
+      run.recordSuccess(step.id, await callToolOnce(run, step, call, attempt, settings));
       return;
     } catch (err) {
       if (isCancellation(err)) throw err;
       const failure = describeFailure(err);
-      view.error = failure.message;
-      const delay = failure.retryable ? nextRetryDelayMs(policy, view.attempts, Date.now() - firstAttemptAt) : undefined;
+      const delay = failure.retryable ? nextRetryDelayMs(policy, attempt, Date.now() - firstAttemptAt) : undefined;
       if (delay === undefined) {
-        run.moveStep(step.id, 'FAILED', 'step_failed', `${step.name} failed: ${failure.message}`, {
-          attempt: view.attempts,
-          error_type: failure.type,
-          retryable: failure.retryable,
-        });
-        publish();
+        run.recordFailure(step.id, failure);
         return;
       }
-      run.emit('step_retrying', `${step.name} attempt ${view.attempts} failed (${failure.message}); retrying in ${delay} ms`, {
-        step_id: step.id,
-        metadata: { attempt: view.attempts, delay_ms: delay, error: failure.message },
-      });
+      run.recordRetry(step.id, failure, delay);
       await sleep(delay);
     }
   }
@@ -109,11 +81,11 @@ const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_subm
  */
 async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
   if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt, settings);
-  run.writesInFlight += 1;
+  run.writeStarted();
   try {
     return await CancellationScope.nonCancellable(() => callTool(step, call, attempt, settings));
   } finally {
-    run.writesInFlight -= 1;
+    run.writeFinished();
   }
 }
 
@@ -157,7 +129,7 @@ function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number,
   }
 }
 
-function describeFailure(err: unknown): { message: string; retryable: boolean; type?: string } {
+function describeFailure(err: unknown): StepFailure {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
     return { message: cause.message, retryable: !cause.nonRetryable, ...(cause.type != null && { type: cause.type }) };

@@ -74,6 +74,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
   [DecisionErrorType.UnknownApproval]: { status: 404, code: ErrorCode.NotFound },
   [DecisionErrorType.AlreadyDecided]: { status: 409, code: ErrorCode.Conflict },
   [DecisionErrorType.Forbidden]: { status: 403, code: ErrorCode.Forbidden },
+  [DecisionErrorType.Expired]: { status: 409, code: ErrorCode.Conflict },
 };
 
 /** What a thrown value means for the client; undefined for an unexpected error (a 500). */

@@ -41,6 +41,8 @@ export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
   AlreadyDecided: 'ApprovalAlreadyDecided',
   Forbidden: 'ApprovalForbidden',
+  /** The decision came at or after the approval's `expires_at`; the approval expired instead. */
+  Expired: 'ApprovalExpired',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

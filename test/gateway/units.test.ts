@@ -26,6 +26,7 @@ describe('classifyError', () => {
     [DecisionErrorType.UnknownApproval, 404],
     [DecisionErrorType.AlreadyDecided, 409],
     [DecisionErrorType.Forbidden, 403],
+    [DecisionErrorType.Expired, 409],
   ])('maps a refused decision (%s) to %i with the workflow message', (type, status) => {
     const mapped = classifyError(updateFailure(type));
     expect(mapped?.status).toBe(status);

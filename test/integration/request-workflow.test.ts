@@ -224,6 +224,7 @@ describe('Life-OS request', () => {
     expect(view.status).toBe('CANCELLED');
     expect(view.approvals[0]!.status).toBe('cancelled');
     expect(view.steps.find((s) => s.id === 'submit_application')!.state).toBe('CANCELLED');
-    expect(events(await handle.query(timelineQuery, 0)).at(-1)).toBe('workflow_cancelled');
+    const last = (await handle.query(timelineQuery, 0)).at(-1)!;
+    expect(last).toMatchObject({ event: 'workflow_cancelled', metadata: { cancelled_approvals: [view.approvals[0]!.approval_id] } });
   });
 });

@@ -1,0 +1,36 @@
+/** Plans, decisions and a blocked transfer shared by the RunState and publisher tables. */
+import type { ApprovalDecision, Plan, PlanStep, RequestInput } from '../../src/shared/contracts.js';
+import type { RunState } from '../../workflows/run-state.js';
+
+export const START = Date.parse('2026-12-01T10:00:00.000Z');
+export const TIMEOUT_MS = 60_000;
+export const INPUT: RequestInput = { user_id: 'alice', session_id: 's-1', message: 'Transfer 6000 to Kiran' };
+export const APPROVAL_ID = 'req-1.transfer';
+
+const transferStep: PlanStep = {
+  id: 'transfer',
+  name: 'Transfer $6,000.00 to kiran',
+  tool: 'bank_transfer',
+  args: { from_account: '123', to_account: 'kiran', amount_cents: 600_000 },
+  risk_level: 'L2',
+  depends_on: [],
+};
+export const transferPlan: Plan = { intent: 'money_transfer', steps: [transferStep] };
+export const chainPlan: Plan = {
+  intent: 'life_os',
+  steps: [
+    { id: 'search', name: 'Search jobs', tool: 'job_search', args: { query: 'backend', count: 2 }, risk_level: 'L0', depends_on: [] },
+    { id: 'tailor', name: 'Tailor CV', tool: 'cv_tailor', args: { count: 2 }, risk_level: 'L1', depends_on: ['search'] },
+  ],
+};
+
+export function approve(approver_id: string, approved = true, approval_id = APPROVAL_ID): ApprovalDecision {
+  return { approval_id, approved, approver_id };
+}
+
+/** Brings a run to a transfer blocked behind a pending approval. */
+export function blockTransfer(run: RunState): void {
+  run.adoptPlan(transferPlan);
+  run.markReady('transfer');
+  run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
+}

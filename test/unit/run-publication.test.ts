@@ -1,0 +1,49 @@
+/** What a run publishes to Temporal, driven by RunState with recording sinks instead of the SDK. */
+import { describe, expect, it } from 'vitest';
+import { RunState } from '../../workflows/run-state.js';
+import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
+import { APPROVAL_ID, approve, blockTransfer, INPUT, START } from './run-fixtures.js';
+
+describe('publisher', () => {
+  function recorded() {
+    const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][] };
+    let now = START;
+    const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
+      details: (text) => log.details.push(text),
+      searchAttributes: (values) => log.attributes.push(values),
+      pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
+    }));
+    return { run, log };
+  }
+
+  it('writes search attributes and memo only when their values change, in the order the recorded histories hold', () => {
+    const { run, log } = recorded();
+    blockTransfer(run);
+    run.decide(approve('manager@bank.com'));
+    run.resolveGate(APPROVAL_ID);
+    run.startAttempt('transfer');
+    run.recordSuccess('transfer', {});
+    run.finish();
+    expect(log.details).toHaveLength(8);
+    expect(log.details.at(-1)).toBe('**COMPLETED** Transfer $6,000.00 to kiran [SUCCEEDED]');
+    expect(log.attributes.map((a) => [a.status, a.pendingApprovalIds])).toEqual([
+      ['EXECUTING', []],
+      ['WAITING_APPROVAL', [APPROVAL_ID]],
+      ['WAITING_APPROVAL', []],
+      ['EXECUTING', []],
+      ['COMPLETED', []],
+    ]);
+    expect(log.attributes.every((a) => a.intent === 'money_transfer')).toBe(true);
+    expect(log.memos).toEqual([[APPROVAL_ID], []]);
+  });
+
+  it('writes once for an expiry: the approval and the step change together', () => {
+    const { run, log } = recorded();
+    blockTransfer(run);
+    run.expireApproval(APPROVAL_ID);
+    run.finish();
+    expect(log.attributes.map((a) => a.status)).toEqual(['EXECUTING', 'WAITING_APPROVAL', 'EXECUTING', 'REJECTED']);
+    expect(log.memos).toEqual([[APPROVAL_ID], []]);
+  });
+});
+

@@ -1,0 +1,259 @@
+/**
+ * RunState, the run's whole state machine, without a Temporal server: the clock and the publish
+ * hook are handed in, so each transition, its timeline events and what it publishes are checked here.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
+import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { RunState } from '../../workflows/run-state.js';
+import { APPROVAL_ID, approve, blockTransfer, chainPlan, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
+
+/** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
+function newRun() {
+  let now = START;
+  const seen: { status: string; events: number }[] = [];
+  const run = new RunState(INPUT, 'req-1', () => new Date(now).toISOString(), (published) => {
+    seen.push({ status: published.status, events: published.timelineAfter(0).length });
+  });
+  return { run, seen, advance: (ms: number) => (now += ms) };
+}
+
+function names(timeline: TimelineEvent[]): string[] {
+  return timeline.map((e) => (e.step_id ? `${e.event}:${e.step_id}` : e.event));
+}
+
+type Script = (run: RunState, advance: (ms: number) => void) => void;
+
+describe('RunState transitions', () => {
+  it.each<[string, Script, Partial<RunView>, string[], number]>([
+    [
+      'a step that runs once and succeeds',
+      (run) => {
+        run.adoptPlan(transferPlan);
+        run.markReady('transfer');
+        run.startAttempt('transfer');
+        run.recordSuccess('transfer', { ok: true });
+        run.finish();
+      },
+      { status: 'COMPLETED' },
+      ['plan_created', 'step_ready:transfer', 'step_running:transfer', 'step_succeeded:transfer', 'workflow_complete'],
+      5,
+    ],
+    [
+      'a retried step that then fails',
+      (run) => {
+        run.adoptPlan(transferPlan);
+        run.markReady('transfer');
+        run.startAttempt('transfer');
+        run.recordRetry('transfer', { message: 'timeout', retryable: true }, 200);
+        run.startAttempt('transfer');
+        run.recordFailure('transfer', { message: 'Insufficient funds', retryable: false, type: 'InsufficientFunds' });
+        run.finish();
+      },
+      { status: 'FAILED', failure_kind: 'step_failed', error: 'transfer: Insufficient funds' },
+      ['plan_created', 'step_ready:transfer', 'step_running:transfer', 'step_retrying:transfer', 'step_running:transfer', 'step_failed:transfer', 'workflow_failed'],
+      7,
+    ],
+    [
+      'a dependent of a failed step is skipped',
+      (run) => {
+        run.adoptPlan(chainPlan);
+        run.markReady('search');
+        run.startAttempt('search');
+        run.recordFailure('search', { message: 'bad query', retryable: false });
+        run.skipStep('tailor', ['search']);
+        run.finish();
+      },
+      { status: 'FAILED', error: 'search: bad query' },
+      ['plan_created', 'step_ready:search', 'step_running:search', 'step_failed:search', 'step_skipped:tailor', 'workflow_failed'],
+      6,
+    ],
+    [
+      'an approved transfer',
+      (run) => {
+        blockTransfer(run);
+        run.decide(approve('manager@bank.com'));
+        expect(run.resolveGate(APPROVAL_ID)).toBe(true);
+        run.startAttempt('transfer');
+        run.recordSuccess('transfer', { ok: true });
+        run.finish();
+      },
+      { status: 'COMPLETED' },
+      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_approved:transfer', 'step_ready:transfer', 'step_running:transfer', 'step_succeeded:transfer', 'workflow_complete'],
+      8,
+    ],
+    [
+      'a rejected transfer',
+      (run) => {
+        blockTransfer(run);
+        run.decide(approve('manager@bank.com', false));
+        expect(run.resolveGate(APPROVAL_ID)).toBe(false);
+        run.finish();
+      },
+      { status: 'REJECTED' },
+      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_rejected:transfer', 'workflow_failed'],
+      6,
+    ],
+    [
+      'an approval nobody decides: expiry rejects the step in the same change',
+      (run) => {
+        blockTransfer(run);
+        run.expireApproval(APPROVAL_ID);
+        expect(run.resolveGate(APPROVAL_ID)).toBe(false);
+        run.finish();
+      },
+      { status: 'REJECTED' },
+      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_expired:transfer', 'workflow_failed'],
+      5,
+    ],
+    [
+      'a message the planner did not understand',
+      (run) => run.failBeforePlan('not_understood', 'I did not understand'),
+      { status: 'FAILED', failure_kind: 'not_understood', error: 'I did not understand', steps: [] },
+      ['workflow_failed'],
+      1,
+    ],
+    [
+      'cancelled while waiting for a person',
+      (run) => {
+        blockTransfer(run);
+        run.cancel();
+      },
+      { status: 'CANCELLED' },
+      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'workflow_cancelled'],
+      4,
+    ],
+  ])('%s', (_what, script, view, events, publishes) => {
+    const { run, seen, advance } = newRun();
+    script(run, advance);
+    expect(run.view()).toMatchObject(view);
+    expect(names(run.timelineAfter(0))).toEqual(events);
+    expect(seen).toHaveLength(publishes);
+    // Each publish comes after a change, so it sees the timeline at least as long as the one before.
+    expect(seen.map((s) => s.events)).toEqual([...seen.map((s) => s.events)].sort((a, b) => a - b));
+  });
+
+  it('numbers the timeline from 1 and stamps each event with the clock', () => {
+    const { run, advance } = newRun();
+    run.adoptPlan(transferPlan);
+    advance(1_000);
+    run.markReady('transfer');
+    advance(1_000);
+    run.startAttempt('transfer');
+    const timeline = run.timelineAfter(0);
+    expect(timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(timeline.map((e) => e.timestamp)).toEqual([0, 1_000, 2_000].map((ms) => new Date(START + ms).toISOString()));
+    expect(run.timelineAfter(2).map((e) => e.seq)).toEqual([3]);
+    expect(timeline[0]!.metadata).toEqual({ intent: 'money_transfer', steps: [{ id: 'transfer', tool: 'bank_transfer', risk_level: 'L2', depends_on: [] }] });
+    expect(timeline[2]!.metadata).toEqual({ attempt: 1 });
+    expect(run.step('transfer')).toMatchObject({ state: 'RUNNING', attempts: 1, started_at: new Date(START + 2_000).toISOString() });
+  });
+
+  it('records attempts, retries and results on the step', () => {
+    const { run } = newRun();
+    run.adoptPlan(transferPlan);
+    run.markReady('transfer');
+    run.startAttempt('transfer');
+    run.recordRetry('transfer', { message: 'timeout', retryable: true }, 400);
+    expect(run.step('transfer')).toMatchObject({ state: 'RUNNING', attempts: 1, error: 'timeout' });
+    expect(run.timelineAfter(3)[0]!.metadata).toEqual({ attempt: 1, delay_ms: 400, error: 'timeout' });
+    expect(run.startAttempt('transfer')).toBe(2);
+    run.recordSuccess('transfer', { moved: 600_000 });
+    expect(run.step('transfer')).toMatchObject({ state: 'SUCCEEDED', attempts: 2, result: { moved: 600_000 } });
+    expect(run.step('transfer').error).toBeUndefined();
+  });
+
+  it('names the approvals a cancel closed, and cancels them and the unfinished steps', () => {
+    const { run } = newRun();
+    blockTransfer(run);
+    run.cancel();
+    const view = run.view();
+    expect(view.approvals.map((a) => a.status)).toEqual(['cancelled']);
+    expect(view.steps.map((s) => s.state)).toEqual(['CANCELLED']);
+    expect(run.timelineAfter(0).at(-1)!.metadata).toEqual({ cancelled_approvals: [APPROVAL_ID] });
+    expect(run.isFinal()).toBe(true);
+  });
+
+  it('hands out copies: changing a view changes nothing in the run', () => {
+    const { run } = newRun();
+    blockTransfer(run);
+    const view = run.view();
+    view.steps[0]!.state = 'SUCCEEDED';
+    view.approvals[0]!.status = 'approved';
+    expect(run.step('transfer').state).toBe('BLOCKED');
+    expect(run.approval(APPROVAL_ID)!.status).toBe('pending');
+  });
+
+  it('is settled while waiting for a person, and has planned once a plan is adopted', () => {
+    const { run } = newRun();
+    expect([run.status, run.hasPlanned(), run.isSettled()]).toEqual(['PLANNING', false, false]);
+    blockTransfer(run);
+    expect([run.status, run.hasPlanned(), run.isSettled()]).toEqual(['WAITING_APPROVAL', true, true]);
+  });
+});
+
+describe('RunState.decide', () => {
+  const atDeadline = TIMEOUT_MS;
+  it.each<[string, ApprovalDecision, number, { type?: DecisionErrorType; status: string; step: string; events: string[] }]>([
+    ['a second person approves in time', approve('manager@bank.com'), 1_000, { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] }],
+    ['the requester withdraws (rejects) their own transfer', approve('alice', false), 1_000, { status: 'rejected', step: 'BLOCKED', events: ['approval_rejected'] }],
+    ['the requester approves their own transfer', approve('alice'), 1_000, { type: DecisionErrorType.Forbidden, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] }],
+    ['an approval that does not exist', approve('manager@bank.com', true, 'req-1.nope'), 1_000, { type: DecisionErrorType.UnknownApproval, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] }],
+    ['1 ms before expires_at', approve('manager@bank.com'), atDeadline - 1, { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] }],
+    ['exactly at expires_at', approve('manager@bank.com'), atDeadline, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
+    ['100 ms after expires_at, before the timer fired', approve('manager@bank.com'), atDeadline + 100, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
+    ['a forbidden decider after expires_at', approve('alice'), atDeadline + 100, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
+  ])('%s', (_what, decision, afterMs, expected) => {
+    const { run, seen, advance } = newRun();
+    blockTransfer(run);
+    const before = { events: run.timelineAfter(0).length, publishes: seen.length };
+    advance(afterMs);
+    const result = run.decide(decision);
+    expect(result.accepted).toBe(expected.type === undefined);
+    if (!result.accepted) expect(result.type).toBe(expected.type);
+    expect(run.approval(APPROVAL_ID)!.status).toBe(expected.status);
+    expect(run.step('transfer').state).toBe(expected.step);
+    const added = run.timelineAfter(before.events);
+    expect(added.map((e) => e.event)).toEqual(expected.events);
+    if (expected.type !== undefined) expect(added[0]!.metadata).toMatchObject({ reason: expected.type, approver_id: decision.approver_id });
+    // One decision is one change: one publish, whatever it did.
+    expect(seen.length - before.publishes).toBe(1);
+  });
+
+  it('ignores a decision on an approval already decided, and records it', () => {
+    const { run } = newRun();
+    blockTransfer(run);
+    run.decide(approve('manager@bank.com', false));
+    const second = run.decide(approve('ops'));
+    expect(second).toMatchObject({ accepted: false, type: DecisionErrorType.AlreadyDecided, message: `Approval ${APPROVAL_ID} is already rejected` });
+    expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'rejected', decided_by: 'manager@bank.com' });
+  });
+
+  it('a refused late decision leaves nothing for the timer to do', () => {
+    const { run, seen, advance } = newRun();
+    blockTransfer(run);
+    advance(TIMEOUT_MS);
+    run.decide(approve('manager@bank.com'));
+    const publishes = seen.length;
+    run.expireApproval(APPROVAL_ID);
+    expect(run.resolveGate(APPROVAL_ID)).toBe(false);
+    expect(seen).toHaveLength(publishes);
+    expect(names(run.timelineAfter(0)).filter((e) => e.startsWith('approval_expired'))).toHaveLength(1);
+  });
+
+  it('records a malformed decision and publishes once', () => {
+    const { run, seen } = newRun();
+    blockTransfer(run);
+    const publishes = seen.length;
+    run.ignoreMalformedDecision('approved: expected boolean');
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'approval_ignored', metadata: { reason: 'malformed' } });
+    expect(seen).toHaveLength(publishes + 1);
+  });
+});
+
+describe('the run modules', () => {
+  it.each(['run-state.ts', 'run-approvals.ts', 'run-timeline.ts', 'run-publication.ts'])('%s makes no SDK calls', (file) => {
+    expect(readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8')).not.toMatch(/@temporalio\//);
+  });
+});
