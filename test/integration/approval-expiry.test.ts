@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, DecisionErrorType, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { waitFor } from '../helpers/ports.js';
-import { ledgerEntries, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../helpers/temporal.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { ledgerEntries } from '../support/sandbox-ledger.js';
+import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
