@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlanSchema, type PlanStep } from '../../src/shared/contracts.js';
 import { validatePlan } from '../../src/shared/dag.js';
-import { planMessage, PLANNER_CAPABILITIES, type PlannerContext } from '../../src/shared/planner.js';
+import { planMessage, PLANNER_CAPABILITIES, type PlannerContext } from '../../src/planner/planner.js';
 
 // 2025-11-19 is a Wednesday: this week starts 2025-11-17, next week 2025-11-24.
 const ctx: PlannerContext = { user_id: 'default_user', today: '2025-11-19', from_account: '123' };

@@ -1,11 +1,4 @@
 /** Text helpers for the rule-based planner: clause splitting, filler words, small numbers, dates. */
-import type { PlanStep } from './contracts.js';
-
-/**
- * A clause was understood (steps, with ids local to the clause until the planner makes them unique),
- * understood but unusable (error), or not recognised (undefined).
- */
-export type ClauseResult = { kind: 'steps'; steps: PlanStep[] } | { kind: 'error'; message: string };
 
 export interface Clause {
   /** As the user wrote it, for messages. */

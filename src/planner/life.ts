@@ -1,7 +1,7 @@
 /** The Life-OS clauses: applying to and searching for jobs, gym sessions, grocery plans. */
-import type { PlanStep } from './contracts.js';
-import type { PlannerContext } from './planner.js';
-import { COUNT, countProblem, mondayOf, readCount, type ClauseResult } from './planner-text.js';
+import type { PlanStep } from '../shared/contracts.js';
+import type { ClauseResult, PlannerContext } from './clause.js';
+import { COUNT, countProblem, mondayOf, readCount } from './text.js';
 
 const JOB_NOUN = '(?:jobs?|positions?|roles?|openings?|vacancies)';
 // Up to three words of job kind ("backend", "senior data"), matched lazily so "engineer" stays out of it.

@@ -1,26 +1,22 @@
 /**
  * The default planner: rule-based and deterministic, so the same message and context always give
- * the same plan. Pure (no I/O, clock or randomness): the planning activity and workflow code share it.
+ * the same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
+ * workflow bundle never carries it.
  */
-import { PlanSchema, type PlanStep, type PlannerOutcome } from './contracts.js';
-import { validatePlan } from './dag.js';
-import { parseGroceries, parseGym, parseJobs } from './planner-life.js';
-import { quote, splitClauses, type Clause, type ClauseResult } from './planner-text.js';
-import { parseTransfer } from './planner-transfer.js';
+import { PlanSchema, type PlanStep, type PlannerOutcome } from '../shared/contracts.js';
+import { validatePlan } from '../shared/dag.js';
+import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
+import { parseGroceries, parseGym, parseJobs } from './life.js';
+import { quote, splitClauses, type Clause } from './text.js';
+import { parseTransfer } from './transfer.js';
 
-export interface PlannerContext {
-  user_id: string;
-  /** YYYY-MM-DD from the caller's clock (workflow time), so "this week" is stable across retries. */
-  today: string;
-  /** The requester's own account, when known; transfers are paid from it. */
-  from_account?: string;
-}
+export type { PlannerContext } from './clause.js';
 
 export const PLANNER_CAPABILITIES = 'I can transfer money, apply to jobs, schedule gym sessions and plan groceries.';
 
 const MAX_STEPS = 100;
 
-const CLAUSE_PARSERS: ((clause: string, ctx: PlannerContext) => ClauseResult | undefined)[] = [
+const CLAUSE_PARSERS: readonly ClauseParser[] = [
   parseTransfer,
   parseJobs,
   parseGym,

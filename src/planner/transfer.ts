@@ -1,7 +1,7 @@
 /** The money-transfer clause: "Transfer 6000 to Kiran", "pay kiran 300", "give Bob $10". */
-import { formatUsd, MAX_AMOUNT_CENTS, parseMoneyToCents } from './money.js';
-import type { PlannerContext } from './planner.js';
-import { quote, type ClauseResult } from './planner-text.js';
+import { formatUsd, MAX_AMOUNT_CENTS, parseMoneyToCents } from '../shared/money.js';
+import type { ClauseResult, PlannerContext } from './clause.js';
+import { quote } from './text.js';
 
 const VERB = '(?:transfer|send|pay|wire|move|give|remit)';
 const CURRENCY_WORD = '(?:\\s*(?:dollars?|usd|bucks))?';
