@@ -18,4 +18,5 @@ export interface PlannerContext {
  */
 export type ClauseResult = { kind: 'steps'; steps: PlanStep[] } | { kind: 'error'; message: string };
 
-export type ClauseParser = (clause: string, ctx: PlannerContext) => ClauseResult | undefined;
+/** `clause` is lowercased and without fillers; `original` is as written (for case-sensitive ids). */
+export type ClauseParser = (clause: string, ctx: PlannerContext, original: string) => ClauseResult | undefined;

@@ -1,46 +1,17 @@
-/** The money-transfer clause: "Transfer 6000 to Kiran", "pay kiran 300", "give Bob $10". */
-import { formatUsd, MAX_AMOUNT_CENTS, parseMoneyToCents } from '../shared/money.js';
+/** The money-transfer clause: "Transfer 6000 to Kiran", "pay kiran 300", "give Bob $10", "send 1.5k to bob". */
+import { formatUsd } from '../shared/money.js';
+import { looksLikeAmount, readAmount } from './amount.js';
 import type { ClauseResult, PlannerContext } from './clause.js';
 import { quote } from './text.js';
 
-const VERB = '(?:transfer|send|pay|wire|move|give|remit)';
-const CURRENCY_WORD = '(?:\\s*(?:dollars?|usd|bucks))?';
-// The amount is any single token here so that "transfer abc to kiran" can be told what is wrong with "abc".
-const AMOUNT_FIRST = new RegExp(`^${VERB}\\s+(?:usd\\s*)?(\\S+?)${CURRENCY_WORD}\\s+to\\s+(.+)$`);
-// With the recipient first the amount must contain a digit, or "pay the rent" would read as a transfer to "the".
-const RECIPIENT_FIRST = new RegExp(
-  `^${VERB}\\s+(?:to\\s+)?((?:(?:account|acct)\\s+)?[^\\s$]+)\\s+(?:usd\\s*)?(\\S*\\d\\S*?)${CURRENCY_WORD}$`,
-);
+const VERB = '(?:transfer|send|pay|wire|move|give|remit|transferring|sending|paying|wiring|moving|giving)';
+// The amount is everything up to " to ", so that "transfer abc to kiran" can be told what is wrong with "abc".
+const AMOUNT_FIRST = new RegExp(`^${VERB}\\s+(?:over\\s+)?(.+?)\\s+(?:over\\s+)?to\\s+(.+)$`);
+// With the recipient first the rest must look like an amount, or "pay the rent" would read as a transfer to "the".
+const RECIPIENT_FIRST = new RegExp(`^${VERB}\\s+(?:to\\s+)?((?:(?:account|acct)\\s+)?[^\\s$]+)\\s+(.+)$`);
 const ACCOUNT_ID = /^[a-z0-9_-]{1,64}$/;
 // After normalisation "my account" reads as "my"; nobody's account id is "my", so it means the requester.
 const SELF = new Set(['me', 'myself', 'my', 'my own', 'yourself']);
-
-export type AmountReading = { ok: true; cents: number } | { ok: false; problem: string };
-
-/** Reads a transfer amount and, when it is unusable, says why in words the requester can act on. */
-export function readAmount(token: string): AmountReading {
-  const shown = quote(token);
-  const text = token.trim().replace(/^\$(?=\S)/, '').replace(/\$$/, '');
-  if (/^[-(−]|^\$-/.test(token.trim())) return { ok: false, problem: `The amount ${shown} must be positive.` };
-  if (!/\d/.test(text)) {
-    return { ok: false, problem: `The amount ${shown} is not a number; write it like 6000, 1,250.50 or $5,000.00.` };
-  }
-  const cents = parseMoneyToCents(text);
-  if (cents === undefined) {
-    if (/^[\d,]*\.\d{3,}$/.test(text)) {
-      return { ok: false, problem: `The amount ${shown} has more than two decimals; amounts are dollars and cents.` };
-    }
-    if (/^\d{13,}(?:\.\d{1,2})?$/.test(text.replaceAll(',', ''))) return { ok: false, problem: tooLarge(shown) };
-    return { ok: false, problem: `The amount ${shown} is not a valid amount; write it like 6000, 1,250.50 or $5,000.00.` };
-  }
-  if (cents === 0) return { ok: false, problem: `The amount ${shown} must be greater than zero.` };
-  if (cents > MAX_AMOUNT_CENTS) return { ok: false, problem: tooLarge(shown) };
-  return { ok: true, cents };
-}
-
-function tooLarge(shown: string): string {
-  return `The amount ${shown} is more than the largest transfer allowed (${formatUsd(MAX_AMOUNT_CENTS)}).`;
-}
 
 /** "account #123", "Kiran's account", "@bob." all name the account id the sandbox knows. */
 export function normaliseRecipient(text: string): string {
@@ -58,9 +29,10 @@ export function normaliseRecipient(text: string): string {
 export function parseTransfer(clause: string, ctx: PlannerContext): ClauseResult | undefined {
   const match = pair(AMOUNT_FIRST.exec(clause)) ?? swap(RECIPIENT_FIRST.exec(clause));
   if (!match) return undefined;
-  const [amountText, recipientText] = match;
+  const [amountText, recipientWithRest] = match;
+  const [recipientText, trailingAmount] = splitTrailingAmount(recipientWithRest);
 
-  const amount = readAmount(amountText);
+  const amount = readAmount(trailingAmount === undefined ? amountText : `${amountText} ${trailingAmount}`);
   if (!amount.ok) return { kind: 'error', message: amount.problem };
 
   const recipient = normaliseRecipient(recipientText);
@@ -103,5 +75,14 @@ function pair(match: RegExpExecArray | null): [string, string] | undefined {
 }
 
 function swap(match: RegExpExecArray | null): [string, string] | undefined {
-  return match ? [match[2]!, match[1]!] : undefined;
+  if (!match || !looksLikeAmount(match[2]!)) return undefined;
+  return [match[2]!, match[1]!];
+}
+
+/** "kiran 5000" after "transfer 6000 to": a second amount, which readAmount then compares with the first. */
+function splitTrailingAmount(recipient: string): [string, string | undefined] {
+  const match = /^(\S+)\s+(\$?\d\S*(?:\s+(?:dollars?|usd|bucks))?)$/.exec(recipient.trim());
+  // "account 456" names an account, not a second amount.
+  if (!match || /^(?:account|acct|number|no\.?|id|#)$/.test(match[1]!)) return [recipient, undefined];
+  return [match[1]!, match[2]!];
 }
