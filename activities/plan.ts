@@ -1,7 +1,7 @@
 /** The planning activity: the rule-based planner plus the one lookup it needs (the requester's account). */
 import type { PlannerOutcome, RunSettings } from '../src/shared/contracts.js';
 import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
-import { planMessage } from '../src/shared/planner.js';
+import { planMessage } from '../src/planner/planner.js';
 
 export interface PlanRequestInput {
   message: string;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadConfigOrExit, type Config } from './config.js';
@@ -24,6 +25,8 @@ export async function createWorker(config: Config, connection: NativeConnection)
         approve_l2: config.APPROVE_L2,
         local_tool_calls: config.LOCAL_TOOL_CALLS,
       },
+      // The assistant's tools read the user's own runs over the worker's own connection.
+      temporal: { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TASK_QUEUE },
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',

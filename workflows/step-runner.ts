@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -80,10 +81,11 @@ const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_subm
  * shown CANCELLED), so writes run in a non-cancellable scope and the run waits for them.
  */
 async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
-  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt, settings);
+  const sessionId = run.input.session_id;
+  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt, settings, sessionId);
   run.writeStarted();
   try {
-    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt, settings));
+    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt, settings, sessionId));
   } finally {
     run.writeFinished();
   }
@@ -111,7 +113,7 @@ function toolsFor(step: PlanStep, attempt: number, settings: RunSettings): Activ
 }
 
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
-function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
+function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings, sessionId: string): Promise<unknown> {
   const tools = toolsFor(step, attempt, settings);
   switch (step.tool) {
     case 'bank_transfer':
@@ -126,7 +128,27 @@ function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number,
       return tools.calendarCreate({ ...call, args: ToolArgsSchemas.calendar_create.parse(step.args) });
     case 'grocery_plan':
       return tools.groceryPlan({ ...call, args: ToolArgsSchemas.grocery_plan.parse(step.args) });
+    case 'account_balance':
+      return tools.accountBalance({ ...call, args: ToolArgsSchemas.account_balance.parse(step.args) });
+    case 'transfer_history':
+      return tools.transferHistory({ ...call, args: ToolArgsSchemas.transfer_history.parse(step.args) });
+    case 'request_status':
+      return tools.requestStatus({ ...call, session_id: sessionId, args: ToolArgsSchemas.request_status.parse(step.args) });
+    case 'pending_approvals':
+      return tools.pendingApprovals({ ...call, args: ToolArgsSchemas.pending_approvals.parse(step.args) });
+    case 'cancel_request':
+      return cancelRequest(tools, { ...call, session_id: sessionId, args: ToolArgsSchemas.cancel_request.parse(step.args) });
   }
+}
+
+/**
+ * An activity finds and checks the run (the caller's own, not this one, not finished); the
+ * workflow then cancels it as the cancel route does, so its writes in flight finish and are recorded.
+ */
+async function cancelRequest(tools: Activities, call: Parameters<Activities['findCancellableRequest']>[0]): Promise<unknown> {
+  const target = await tools.findCancellableRequest(call);
+  await getExternalWorkflowHandle(target.request.workflow_id).cancel();
+  return { ...target, cancel_requested: true };
 }
 
 function describeFailure(err: unknown): StepFailure {

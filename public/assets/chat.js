@@ -59,6 +59,14 @@ export function createChat({ api, identity, onRun, onPending }) {
     void sendMessage(message);
   });
 
+  // Example prompts fill the box; the user still decides to send.
+  document.getElementById('examples')?.addEventListener('click', (event) => {
+    const chip = event.target instanceof Element ? event.target.closest('button[data-prompt]') : null;
+    if (!(chip instanceof HTMLButtonElement)) return;
+    input.value = chip.dataset.prompt ?? '';
+    input.focus();
+  });
+
   newSession.addEventListener('click', () => {
     sessionId = undefined;
     localStorage.removeItem(sessionKey());

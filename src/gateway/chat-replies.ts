@@ -2,7 +2,7 @@
  * Pure mappings from a run view to the seed-shaped replies of `POST /chat` and
  * `POST /workflow/{session_id}/approve`. No I/O: unit-tested with tables.
  */
-import type { ApprovalRecord, RunStatus, RunView, StepView } from '../shared/contracts.js';
+import { isAssistantTool, type ApprovalRecord, type RunStatus, type RunView, type StepView } from '../shared/contracts.js';
 import type { DecisionOutcome } from '../shared/definitions.js';
 import type { ReplyStatus } from './schemas.js';
 
@@ -46,6 +46,8 @@ export function chatReply(view: RunView): { reply: Reply; status: ReplyStatus } 
   if (isNotUnderstood(view)) return { status, reply: { status: 'not_understood', message: view.error } };
   const transfer = onlyTransferStep(view);
   if (transfer && status !== 'RUNNING') return { status, reply: transferReply(view, transfer) };
+  const question = onlyAssistantStep(view);
+  if (question && status !== 'RUNNING') return { status, reply: assistantReply(view, question) };
   return { status, reply: summaryReply(view) };
 }
 
@@ -80,6 +82,23 @@ export function pendingReply(view: RunView, approval: ApprovalRecord): Reply {
 function onlyTransferStep(view: RunView): StepView | undefined {
   const [only, ...rest] = view.steps;
   return only && rest.length === 0 && only.tool === 'bank_transfer' ? only : undefined;
+}
+
+function onlyAssistantStep(view: RunView): StepView | undefined {
+  const [only, ...rest] = view.steps;
+  return only && rest.length === 0 && isAssistantTool(only.tool) ? only : undefined;
+}
+
+/**
+ * A question (balance, transfers, status, pending approvals) or a cancel: `{ intent, status:
+ * "success", data, message }` with the tool's result as `data` and its sentence as `message`, or
+ * `{ intent, status: "failed", message }` saying why not.
+ */
+export function assistantReply(view: RunView, step: StepView): Reply {
+  const base = { intent: view.intent };
+  if (step.state === 'SUCCEEDED') return { ...base, status: 'success', data: step.result, message: resultSummary(step.result) ?? `${step.name} done` };
+  if (step.state === 'FAILED') return { ...base, status: 'failed', message: step.error ?? `${step.name} failed` };
+  return { ...base, status: OUTCOME_WORD[replyStatusOf(view.status)], message: summaryMessage(view) };
 }
 
 /** How the gate treated a step: auto-approved, approved by someone, rejected or expired. */

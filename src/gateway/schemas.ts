@@ -68,8 +68,23 @@ export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), me
 export const ReplyStatusSchema = z.enum(['RUNNING', 'PENDING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED']);
 export type ReplyStatus = z.infer<typeof ReplyStatusSchema>;
 
+/**
+ * The reply to a question (balance, transfer history, request status, pending approvals) or a
+ * cancel: the tool's result as `data`, its sentence as `message`; on failure only the message.
+ */
+export const AssistantReplySchema = z
+  .object({
+    intent: z.enum(['balance', 'transfer_history', 'request_status', 'pending_approvals', 'cancel_request']),
+    status: z.enum(['success', 'failed']),
+    data: z.record(z.string(), z.unknown()).optional().describe('balance: {account_id, balance_cents}; transfer_history: {account_id, since?, transfers}; request_status: {request}; pending_approvals: {approvals}; cancel_request: {request, cancel_requested}'),
+    message: z.string().describe('e.g. "Your balance is $50,000.00."; on failure, why (e.g. "You have no request req-1.")'),
+  })
+  .describe('Reply to a question or a cancel');
+
 export const ChatResponseSchema = z.object({
-  reply: z.record(z.string(), z.unknown()).describe('Seed-shaped reply: PENDING_APPROVAL, a transfer result, not_understood, or a per-step summary'),
+  reply: z
+    .union([AssistantReplySchema, z.record(z.string(), z.unknown())])
+    .describe('Seed-shaped reply: PENDING_APPROVAL, a transfer result, not_understood, a per-step summary, or the answer to a question or cancel'),
   session_id: z.string(),
   workflow_id: z.string(),
   status: ReplyStatusSchema,

@@ -50,6 +50,11 @@ const TransferBodySchema = z
   })
   .refine((b) => b.fromAccount !== b.toAccount, { path: ['toAccount'], message: 'must differ from fromAccount' });
 
+const TransfersQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').optional(),
+});
+
 interface AccountRow {
   id: string;
   owner: string;
@@ -73,6 +78,19 @@ function ledgerView(e: LedgerRow) {
   return { ...e, amount: centsToDollars(e.amount_cents) };
 }
 
+/** One transfer as the account's owner sees it: money out to, or in from, the other account. */
+function transferView(accountId: string, e: LedgerRow) {
+  const out = e.from_account === accountId;
+  return {
+    transfer_id: e.id,
+    direction: out ? 'out' : 'in',
+    counterparty: out ? e.to_account : e.from_account,
+    amount: centsToDollars(e.amount_cents),
+    amount_cents: e.amount_cents,
+    created_at: e.created_at,
+  };
+}
+
 export function ledgerRoutes(db: SandboxDb) {
   const idempotentWrite = createIdempotentWrite(db);
   const getAccount = db.prepare<[string], AccountRow>('SELECT id, owner, balance_cents FROM accounts WHERE id = ?');
@@ -86,6 +104,11 @@ export function ledgerRoutes(db: SandboxDb) {
   const listEntries = db.prepare<[string, string], LedgerRow>(
     `SELECT id, idempotency_key, from_account, to_account, amount_cents, created_at FROM ledger_entries
      WHERE from_account = ? OR to_account = ? ORDER BY seq DESC LIMIT 500`,
+  );
+
+  const listTransfers = db.prepare<[string, string, string, number], LedgerRow>(
+    `SELECT id, idempotency_key, from_account, to_account, amount_cents, created_at FROM ledger_entries
+     WHERE (from_account = ? OR to_account = ?) AND created_at >= ? ORDER BY seq DESC LIMIT ?`,
   );
 
   function transfer(key: string, from: string, to: string, cents: number): StoredResponse {
@@ -137,5 +160,12 @@ export function ledgerRoutes(db: SandboxDb) {
       const id = c.req.param('id');
       if (!getAccount.get(id)) throw new SandboxError(404, `Unknown account: ${id}`);
       return c.json({ entries: listEntries.all(id, id).map(ledgerView) });
+    })
+    .get('/accounts/:id/transfers', (c) => {
+      const id = c.req.param('id');
+      const query = parseWith(TransfersQuerySchema, c.req.query());
+      if (!getAccount.get(id)) throw new SandboxError(404, `Unknown account: ${id}`);
+      const rows = listTransfers.all(id, id, query.since ?? '', query.limit);
+      return c.json({ account_id: id, transfers: rows.map((row) => transferView(id, row)) });
     });
 }

@@ -13,6 +13,10 @@ export const FailureType = {
   UnknownAccount: 'UnknownAccount',
   /** The same idempotency key was reused with a different request body. */
   IdempotencyConflict: 'IdempotencyConflict',
+  /** The user has no such request (or it is someone else's: the same answer, so nothing leaks). */
+  RequestNotFound: 'RequestNotFound',
+  /** A cancel named a request that has finished, or the cancelling request itself. */
+  NotCancellable: 'NotCancellable',
   /** Any other 4xx business refusal from an outside system. */
   BusinessRuleViolation: 'BusinessRuleViolation',
 } as const;

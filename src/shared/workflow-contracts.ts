@@ -17,12 +17,18 @@ export const TOOL_NAMES = [
   'job_submit',
   'calendar_create',
   'grocery_plan',
+  'account_balance',
+  'transfer_history',
+  'request_status',
+  'pending_approvals',
+  'cancel_request',
 ] as const;
 export const ToolNameSchema = z.enum(TOOL_NAMES);
 export type ToolName = z.infer<typeof ToolNameSchema>;
 
 const accountId = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account ids are 1-64 lowercase letters, digits, _ or -');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
+const workflowId = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
 
 /** Arguments of each tool, validated both when a plan is checked and at the sandbox edge. */
 export const ToolArgsSchemas = {
@@ -47,6 +53,16 @@ export const ToolArgsSchemas = {
     days: z.number().int().min(1).max(14),
     people: z.number().int().min(1).max(12),
   }),
+  account_balance: z.strictObject({ account_id: accountId }),
+  transfer_history: z.strictObject({
+    account_id: accountId,
+    limit: z.number().int().min(1).max(50),
+    since: isoDate.optional(),
+  }),
+  /** Without a workflow id: the requester's latest request other than this one. */
+  request_status: z.strictObject({ workflow_id: workflowId.optional() }),
+  pending_approvals: z.strictObject({}),
+  cancel_request: z.strictObject({ workflow_id: workflowId.optional() }),
 } as const satisfies Record<ToolName, z.ZodType>;
 
 export type ToolArgs<T extends ToolName> = z.infer<(typeof ToolArgsSchemas)[T]>;

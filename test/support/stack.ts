@@ -70,7 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         approval_timeout_ms: config.APPROVAL_TIMEOUT,
         approve_l2: config.APPROVE_L2,
         local_tool_calls: config.LOCAL_TOOL_CALLS,
-      }),
+      }, { client, taskQueue }),
     });
     return worker;
   };

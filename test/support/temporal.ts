@@ -62,8 +62,12 @@ export async function startTestWorker(opts: {
   };
 }
 
-export function realActivities(sandboxUrl: string, settings: Partial<RunSettings> = {}): Activities {
-  return createActivities({ sandboxUrl, settings: { ...TEST_SETTINGS, ...settings } });
+export function realActivities(
+  sandboxUrl: string,
+  settings: Partial<RunSettings> = {},
+  temporal?: { client: Client; taskQueue: string },
+): Activities {
+  return createActivities({ sandboxUrl, settings: { ...TEST_SETTINGS, ...settings }, temporal });
 }
 
 export function uniqueId(prefix: string): string {

@@ -7,7 +7,7 @@ import {
   MAX_AMOUNT_CENTS,
   parseMoneyToCents,
 } from '../../src/shared/money.js';
-import { planMessage } from '../../src/shared/planner.js';
+import { planMessage } from '../../src/planner/planner.js';
 
 describe('parseMoneyToCents', () => {
   it.each<[string | number, number]>([

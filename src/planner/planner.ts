@@ -1,26 +1,26 @@
 /**
  * The default planner: rule-based and deterministic, so the same message and context always give
- * the same plan. Pure (no I/O, clock or randomness): the planning activity and workflow code share it.
+ * the same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
+ * workflow bundle never carries it.
  */
-import { PlanSchema, type PlanStep, type PlannerOutcome } from './contracts.js';
-import { validatePlan } from './dag.js';
-import { parseGroceries, parseGym, parseJobs } from './planner-life.js';
-import { quote, splitClauses, type Clause, type ClauseResult } from './planner-text.js';
-import { parseTransfer } from './planner-transfer.js';
+import { ASSISTANT_TOOL_INTENTS, isAssistantTool, PlanSchema, type PlanStep, type PlannerOutcome } from '../shared/contracts.js';
+import { validatePlan } from '../shared/dag.js';
+import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
+import { parseAssistant } from './assistant.js';
+import { APPLY_TO_FOUND, applySteps, parseGroceries, parseGym, parseJobs } from './life.js';
+import { quote, splitClauses, type Clause } from './text.js';
+import { parseTransfer } from './transfer.js';
 
-export interface PlannerContext {
-  user_id: string;
-  /** YYYY-MM-DD from the caller's clock (workflow time), so "this week" is stable across retries. */
-  today: string;
-  /** The requester's own account, when known; transfers are paid from it. */
-  from_account?: string;
-}
+export type { PlannerContext } from './clause.js';
 
-export const PLANNER_CAPABILITIES = 'I can transfer money, apply to jobs, schedule gym sessions and plan groceries.';
+export const PLANNER_CAPABILITIES =
+  'I can transfer money, apply to jobs, schedule gym sessions and plan groceries; ask me your balance, your recent transfers, ' +
+  'the status of a request or what you are waiting for, or to cancel a request.';
 
 const MAX_STEPS = 100;
 
-const CLAUSE_PARSERS: ((clause: string, ctx: PlannerContext) => ClauseResult | undefined)[] = [
+const CLAUSE_PARSERS: readonly ClauseParser[] = [
+  parseAssistant,
   parseTransfer,
   parseJobs,
   parseGym,
@@ -43,18 +43,19 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
 
   const steps: PlanStep[] = [];
   const uses = new Map<string, number>();
+  let previous: readonly PlanStep[] = [];
   for (const clause of clauses) {
-    const result = parseClause(clause, ctx);
+    const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : parseClause(clause, ctx);
     if (result === undefined) return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
     if (result.kind === 'error') return notUnderstood(result.message);
-    steps.push(...withUniqueIds(result.steps, uses));
+    previous = withUniqueIds(result.steps, uses);
+    steps.push(...previous);
     if (steps.length > MAX_STEPS) {
       return notUnderstood(`That is more than ${MAX_STEPS} steps for one request; please split it into smaller requests.`);
     }
   }
 
-  const intent = steps.every((s) => s.tool === 'bank_transfer') ? 'money_transfer' : 'life_os';
-  const plan = { intent, steps };
+  const plan = { intent: intentOf(steps), steps };
   // The rules above should only build valid plans; this keeps a mistake in them from reaching a run.
   const parsed = PlanSchema.safeParse(plan);
   const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => i.message);
@@ -62,9 +63,27 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   return { kind: 'plan', plan };
 }
 
+/** Transfers alone are a money transfer; one question or cancel is its own intent; anything else is Life-OS. */
+function intentOf(steps: readonly PlanStep[]): string {
+  if (steps.every((s) => s.tool === 'bank_transfer')) return 'money_transfer';
+  const [only] = steps;
+  if (steps.length === 1 && only && isAssistantTool(only.tool)) return ASSISTANT_TOOL_INTENTS[only.tool];
+  return 'life_os';
+}
+
+/** "Find me two data engineering roles and apply": the apply clause applies to what the search before it finds. */
+function applyToFound(previous: readonly PlanStep[]): ClauseResult {
+  const [search] = previous;
+  const count = search?.args['count'];
+  if (previous.length !== 1 || search?.tool !== 'job_search' || typeof count !== 'number') {
+    return { kind: 'error', message: 'Apply to which jobs? Say which ones, like "apply to 2 backend jobs", or search first: "find two data engineering roles and apply".' };
+  }
+  return { kind: 'steps', steps: applySteps(search.id, count) };
+}
+
 function parseClause(clause: Clause, ctx: PlannerContext): ClauseResult | undefined {
   for (const parse of CLAUSE_PARSERS) {
-    const result = parse(clause.text, ctx);
+    const result = parse(clause.text, ctx, clause.original);
     if (result !== undefined) return result;
   }
   return undefined;

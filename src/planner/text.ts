@@ -1,11 +1,4 @@
 /** Text helpers for the rule-based planner: clause splitting, filler words, small numbers, dates. */
-import type { PlanStep } from './contracts.js';
-
-/**
- * A clause was understood (steps, with ids local to the clause until the planner makes them unique),
- * understood but unusable (error), or not recognised (undefined).
- */
-export type ClauseResult = { kind: 'steps'; steps: PlanStep[] } | { kind: 'error'; message: string };
 
 export interface Clause {
   /** As the user wrote it, for messages. */
@@ -16,16 +9,24 @@ export interface Clause {
 
 // A comma directly followed by a digit is a thousands separator ("$1,250.50"), not a clause break.
 const SEPARATOR = /\s*(?:;|,(?!\d)|[.!?]\s+|\s&\s|\band then\b|\bthen\b|\band\b)\s*/i;
-const LEADING_FILLER =
-  /^(?:(?:please|kindly|also|and|then|can you|could you|would you|will you|i want to|i'd like to|i would like to|i need to|help me|let's|lets)\s+)+/;
-const TRAILING_FILLER = /(?:\s+(?:please|thanks|thank you|for me|now|right now|asap))+$/;
+const LEADING_FILLER = new RegExp(
+  // Longer phrases first: the first alternative that matches is kept.
+  '^(?:(?:would you mind|would you be able to|are you able to|is it possible to|can you|could you|would you|will you|' +
+    "i want you to|i'd like you to|i would like you to|i need you to|i want to|i wanna|i'd like to|i would like to|i'd love to|i need to|" +
+    "help me|let's|lets|go ahead and|can i|could i|may i|please|pls|plz|kindly|also|and|then|just|hi|hello|hey|ok|okay|so)[\\s,]+)+",
+);
+const TRAILING_FILLER = /(?:\s+(?:please|pls|thanks|thank you|thx|ty|cheers|for me|now|right now|asap))+$/;
 const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 // "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
-const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay)(?: there| a lot| so much)?$/;
+const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?$/;
+
+// "two hundred and fifty" is one amount, not two clauses.
+const NUMBER_AND = /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
 
 export function splitClauses(message: string): Clause[] {
   const clauses: Clause[] = [];
-  for (const part of message.split(SEPARATOR)) {
+  const normalised = message.replace(/[\u2018\u2019]/g, "'").replace(NUMBER_AND, '$1 ');
+  for (const part of normalised.split(SEPARATOR)) {
     const original = part.trim().replace(CLOSING_PUNCTUATION, '');
     const text = original
       .toLowerCase()

@@ -1,7 +1,7 @@
 /** The Life-OS clauses: applying to and searching for jobs, gym sessions, grocery plans. */
-import type { PlanStep } from './contracts.js';
-import type { PlannerContext } from './planner.js';
-import { COUNT, countProblem, mondayOf, readCount, type ClauseResult } from './planner-text.js';
+import type { PlanStep } from '../shared/contracts.js';
+import type { ClauseResult, PlannerContext } from './clause.js';
+import { COUNT, countProblem, mondayOf, readCount } from './text.js';
 
 const JOB_NOUN = '(?:jobs?|positions?|roles?|openings?|vacancies)';
 // Up to three words of job kind ("backend", "senior data"), matched lazily so "engineer" stays out of it.
@@ -9,7 +9,7 @@ const JOB_KIND = '([a-z][a-z0-9+#.-]*(?:\\s+[a-z][a-z0-9+#.-]*){0,2}?)';
 const ENGINEER = '(?:engineer(?:ing)?|developer|dev)';
 const JOB_TAIL = `(?:(?:the\\s+)?${COUNT}\\s+)?(?:${JOB_KIND}\\s+)?(?:${ENGINEER}\\s+)?${JOB_NOUN}`;
 const APPLY = new RegExp(`^apply\\s+(?:to|for)\\s+${JOB_TAIL}$`);
-const SEARCH = new RegExp(`^(?:search\\s+for|search|look\\s+for|find|hunt\\s+for)\\s+${JOB_TAIL}$`);
+const SEARCH = new RegExp(`^(?:search\\s+for|search|look\\s+for|find|hunt\\s+for|get)(?:\\s+me)?\\s+${JOB_TAIL}$`);
 const MAX_JOBS = 20;
 
 const GYM = new RegExp(
@@ -50,28 +50,32 @@ export function parseJobs(clause: string): ClauseResult | undefined {
     depends_on: [],
   };
   if (!apply) return { kind: 'steps', steps: [search] };
-  return {
-    kind: 'steps',
-    steps: [
-      search,
-      {
-        id: 'tailor_cv',
-        name: 'Tailor CV to job',
-        tool: 'cv_tailor',
-        args: { count },
-        risk_level: 'L1',
-        depends_on: ['search_jobs'],
-      },
-      {
-        id: 'submit_application',
-        name: 'Submit job application',
-        tool: 'job_submit',
-        args: { count },
-        risk_level: 'L3',
-        depends_on: ['tailor_cv'],
-      },
-    ],
-  };
+  return { kind: 'steps', steps: [search, ...applySteps(search.id, count)] };
+}
+
+/** "... and apply" after a search: apply to what that search finds. */
+export const APPLY_TO_FOUND = /^apply(?:\s+(?:to|for)\s+(?:them|those|these|it|both|all|all of them|each|each of them|them all|those jobs|the jobs|those roles|the roles))?$/;
+
+/** Tailor a CV for, then apply to, the first `count` jobs the `searchId` step finds. */
+export function applySteps(searchId: string, count: number): PlanStep[] {
+  return [
+    {
+      id: 'tailor_cv',
+      name: 'Tailor CV to job',
+      tool: 'cv_tailor',
+      args: { count },
+      risk_level: 'L1',
+      depends_on: [searchId],
+    },
+    {
+      id: 'submit_application',
+      name: 'Submit job application',
+      tool: 'job_submit',
+      args: { count },
+      risk_level: 'L3',
+      depends_on: ['tailor_cv'],
+    },
+  ];
 }
 
 export function parseGym(clause: string, ctx: PlannerContext): ClauseResult | undefined {
