@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
-STATE_DIR="$ROOT/.temporal"
+STATE_DIR="${TEMPORAL_DEV_STATE:-$ROOT/.temporal}"
 LOG_DIR="$STATE_DIR/logs"
 PID_DIR="$STATE_DIR/pids"
 TEMPORAL_CLI_VERSION="v1.5.1" # newest CLI release that `go install` accepts (later ones carry a replace directive)
@@ -78,17 +78,28 @@ launch() { # name, command...
   echo $! >"$PID_DIR/$name.pid"
 }
 
-wait_http() { # url, what, seconds
+wait_http() { # name, url, seconds: the process answers at the url, or it exited (fail with its log)
   local deadline=$((SECONDS + $3))
-  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    [ $SECONDS -lt $deadline ] || die "$2 did not answer at $1 within $3 s (logs: .temporal/logs/)"
+  until curl -fsS -o /dev/null "$2" 2>/dev/null; do
+    is_running "$1" || { tail -n 20 "$LOG_DIR/$1.log" >&2; die "$1 exited during start-up (log: .temporal/logs/$1.log)"; }
+    [ $SECONDS -lt $deadline ] || die "$1 did not answer at $2 within $3 s (log: .temporal/logs/$1.log)"
     sleep 0.2
+  done
+}
+
+wait_log() { # name, text, seconds: the process printed the text, or it exited (fail with its log)
+  local deadline=$((SECONDS + $3))
+  until grep -q "$2" "$LOG_DIR/$1.log" 2>/dev/null; do
+    is_running "$1" || { tail -n 20 "$LOG_DIR/$1.log" >&2; die "$1 exited during start-up (log: .temporal/logs/$1.log)"; }
+    [ $SECONDS -lt $deadline ] || die "$1 did not get ready within $3 s (log: .temporal/logs/$1.log)"
+    sleep 0.1
   done
 }
 
 wait_temporal() {
   local deadline=$((SECONDS + 60))
   until "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
+    is_running temporal || { tail -n 20 "$LOG_DIR/temporal.log" >&2; die "the Temporal server exited during start-up (log: .temporal/logs/temporal.log)"; }
     [ $SECONDS -lt $deadline ] || die "the Temporal server did not become healthy (log: .temporal/logs/temporal.log)"
     sleep 0.2
   done
@@ -103,6 +114,8 @@ cmd_start() {
   ensure_temporal_cli
   local args_text args; args_text="$(server_args)" || die "could not build the dev server's arguments"
   mapfile -t args <<<"$args_text"
+  # A start that fails stops what it started, so the next start does not find it "already running".
+  trap 'cmd_stop >/dev/null 2>&1' EXIT
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node --import tsx src/sandbox/main.ts
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
@@ -113,8 +126,11 @@ cmd_start() {
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
     node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx src/worker.ts
   launch gateway node --import tsx src/gateway/main.ts
-  wait_http "$SANDBOX_URL/healthz" "the sandbox" 30
-  wait_http "http://127.0.0.1:$GATEWAY_PORT/readyz" "the gateway" 60
+  wait_http sandbox "$SANDBOX_URL/healthz" 30
+  wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
+  # Ready means a chat is answered at once: the worker has loaded its bundle and polls.
+  wait_log worker "worker polling task queue" 60
+  trap - EXIT
   say "Stack is up:"
   say "  Gateway + web page  http://127.0.0.1:$GATEWAY_PORT/   (API docs: /docs)"
   say "  Temporal Web UI     http://localhost:$TEMPORAL_UI_PORT/"
