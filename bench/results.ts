@@ -21,7 +21,14 @@ export interface BenchResults {
   /** From the approve call to its answer, which comes after the transfer executed. */
   approval: number[];
   /** Closed-loop: `clients` callers each sending the next request when the last one answered. */
-  throughput: { clients: number; seconds: number; ours_per_s: number; baseline_per_s: number };
+  throughput: {
+    clients: number;
+    seconds: number;
+    ours_per_s: number;
+    baseline_per_s: number;
+    /** CPU ms each process spent per transfer during the phase (`client` is the benchmark itself). */
+    cpu_ms_per_transfer: { ours: Record<string, number>; baseline: Record<string, number> };
+  };
   /** Open-loop: chats arrive at a fixed rate (a share of the measured throughput) whatever happens. */
   load: LoadPhase;
   dag: DagMeasure[];

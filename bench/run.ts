@@ -20,6 +20,7 @@ import { startSandboxProcess } from '../dev/sandbox-process.js';
 import { startGatewayProcess, startNodeService, startWorkerProcess, type NodeService } from '../dev/node-service.js';
 import { freePort, waitFor } from '../dev/ports.js';
 import { breakdown, type TimedRun } from './breakdown.js';
+import { cpuPerRequest } from './cpu.js';
 import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js';
 import { runLoadPhase } from './load.js';
 import type { BenchResults, DagMeasure } from './results.js';
@@ -109,20 +110,24 @@ async function main(): Promise<void> {
     }
     table.row('approval-to-executed (ms)', summarize(elapsed(approvalRuns)));
 
-    const throughput = async (once: () => Promise<unknown>): Promise<number> => {
+    const throughput = async (once: () => Promise<unknown>): Promise<{ requests: number }> => {
       const deadline = Date.now() + SIZES.throughputSeconds * 1000;
-      let done = 0;
+      let requests = 0;
       await Promise.all(Array.from({ length: SIZES.clients }, async () => {
         while (Date.now() < deadline) {
           await once();
-          done += 1;
+          requests += 1;
         }
       }));
-      return done / SIZES.throughputSeconds;
+      return { requests };
     };
-    const oursTps = await throughput(chatTransfer);
-    const bareTps = await throughput(baselineTransfer);
+    const shared = { server: () => server.pid(), sandbox: () => sandbox.pid() };
+    const oursPhase = await cpuPerRequest({ ...shared, worker: () => worker.pid(), gateway: () => gateway.pid() }, () => throughput(chatTransfer));
+    const barePhase = await cpuPerRequest({ ...shared, 'bench workers': () => benchWorkers.pid() }, () => throughput(baselineTransfer));
+    const oursTps = oursPhase.requests / SIZES.throughputSeconds;
+    const bareTps = barePhase.requests / SIZES.throughputSeconds;
     table.throughput(`throughput, ${SIZES.clients} clients x ${SIZES.throughputSeconds} s (transfers/s)`, oursTps, bareTps);
+    table.cpu('CPU ms per transfer in the throughput phase', oursPhase.cpu_ms_per_request, barePhase.cpu_ms_per_request);
 
     const load = await runLoadPhase(chatTransfer, { ratePerSecond: Math.max(1, Math.round(oursTps * LOAD_SHARE * 10) / 10), seconds: SIZES.loadSeconds });
     table.load(`sustained load, ${load.rate_per_s}/s (${LOAD_SHARE * 100} % of ours) x ${load.seconds} s`, load);
@@ -184,7 +189,13 @@ async function main(): Promise<void> {
       first_chat_ms: firstChat,
       chat: { ours: elapsed(oursRuns), baseline: elapsed(bareRuns) },
       approval: elapsed(approvalRuns),
-      throughput: { clients: SIZES.clients, seconds: SIZES.throughputSeconds, ours_per_s: oursTps, baseline_per_s: bareTps },
+      throughput: {
+        clients: SIZES.clients,
+        seconds: SIZES.throughputSeconds,
+        ours_per_s: oursTps,
+        baseline_per_s: bareTps,
+        cpu_ms_per_transfer: { ours: oursPhase.cpu_ms_per_request, baseline: barePhase.cpu_ms_per_request },
+      },
       load,
       dag: dags,
       inbox: { waiting: SIZES.waiting, ms: inbox },

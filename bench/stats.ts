@@ -79,6 +79,16 @@ export class Table {
     return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
   }
 
+  /** CPU per request by process, and the total, ours beside the baseline's. */
+  cpu(label: string, ours: Record<string, number>, baseline: Record<string, number>): void {
+    const line = (cpu: Record<string, number>): string => {
+      const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+      return `${fmt(total)} (${Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ')})`;
+    };
+    const total = (cpu: Record<string, number>): number => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
+    this.rows.push([label, line(ours), line(baseline), fmt(total(ours) / total(baseline), 2)]);
+  }
+
   memory(label: string, workerMb: number, gatewayMb: number): void {
     this.rows.push([label, `worker ${fmt(workerMb, 0)}, gateway ${fmt(gatewayMb, 0)}`, '', '']);
   }

@@ -24,6 +24,8 @@ export interface SandboxProcess {
   dispose(): Promise<void>;
   /** What the process printed so far (stdout and stderr). */
   output(): string;
+  /** The running process's id, for measuring it; undefined while it is down. */
+  pid(): number | undefined;
 }
 
 export interface SandboxProcessOptions {
@@ -59,5 +61,6 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
     output: service.output,
+    pid: service.pid,
   };
 }

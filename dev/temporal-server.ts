@@ -14,6 +14,8 @@ export interface DevServer {
   stop(): Promise<void>;
   /** Stops and starts the server again on the same ports and database file. */
   restart(): Promise<void>;
+  /** The server process's id, for measuring it; undefined while it is down. */
+  pid(): number | undefined;
 }
 
 export type DevServerOptions = Pick<DevServerSettings, 'dbFile' | 'sqlite' | 'tuning'>;
@@ -62,5 +64,5 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   };
 
   await launch();
-  return { address, uiPort, dbFile: opts.dbFile, stop, restart: async () => { await stop(); await launch(); } };
+  return { address, uiPort, dbFile: opts.dbFile, stop, restart: async () => { await stop(); await launch(); }, pid: () => child?.pid };
 }
