@@ -87,6 +87,8 @@ wait_http() { # name, url, seconds: the process answers at the url, or it exited
   done
 }
 
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 wait_log() { # name, text, seconds: the process printed the text, or it exited (fail with its log)
   local deadline=$((SECONDS + $3))
   until grep -q "$2" "$LOG_DIR/$1.log" 2>/dev/null; do
@@ -109,6 +111,10 @@ cmd_start() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
   for name in temporal sandbox worker gateway; do
     if is_running "$name"; then die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"; fi
+  done
+  # Another stack on these ports would answer in place of ours (and its worker take our runs).
+  for port in "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$GATEWAY_PORT" "$SANDBOX_PORT"; do
+    if port_in_use "$port"; then die "port $port is already in use on 127.0.0.1 (another stack?); stop it or choose other ports (TEMPORAL_PORT, TEMPORAL_UI_PORT, GATEWAY_PORT, SANDBOX_PORT)"; fi
   done
   ensure_npm_deps
   ensure_temporal_cli
