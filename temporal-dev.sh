@@ -124,7 +124,8 @@ cmd_start() {
   trap 'cmd_stop >/dev/null 2>&1' EXIT
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node --import tsx src/sandbox/main.ts
-  node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
+  local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)
+  node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);

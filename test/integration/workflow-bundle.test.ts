@@ -18,6 +18,12 @@ describe('the workflow bundle', () => {
     expect(preload).toContain('"./src/shared/zod-preload.ts"');
   });
 
+  it('keeps its source map beside it, not inline where every workflow task would map stacks through it', () => {
+    const inline = /\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code)?.[1];
+    const map = JSON.parse(Buffer.from(inline ?? '', 'base64').toString('utf8')) as { mappings: string };
+    expect(map.mappings).toBe('');
+  });
+
   it('holds no planner, activity or gateway code', () => {
     expect(code).not.toMatch(/"\.\/(activities|src\/planner|src\/gateway|src\/sandbox)\//);
   });
