@@ -77,6 +77,21 @@ export class Runs {
     return this.getRun(latest.workflow_id);
   }
 
+  /**
+   * The ids of the approvals a run is waiting for, read with describe (its search attributes are
+   * current as of its last workflow task; no worker needed). A closed run waits for none.
+   */
+  async pendingApprovalIdsOf(workflowId: string): Promise<string[]> {
+    try {
+      const description = await this.query(() => this.handle(workflowId).describe());
+      if (description.status.name !== 'RUNNING') return [];
+      return description.typedSearchAttributes.get(SearchAttributes.PendingApprovalIds) ?? [];
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return [];
+      throw err;
+    }
+  }
+
   /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
   async sessionOwner(sessionId: string): Promise<string | undefined> {
     try {

@@ -27,14 +27,14 @@ export const ApproveRequestSchema = z.object({
   approver_id: optionalId,
   approved: z.boolean(),
   reason: reasonText,
-  /** Which approval of the latest run. Left out, the only pending one; with more than one pending, 409 ambiguous_approval. */
+  /** Which approval of the session. Left out, the only pending one; with more than one pending, 409 ambiguous_approval. */
   approval_id: z
     .string()
     .min(3)
     .max(300)
     .nullish()
     .transform((v) => v ?? undefined)
-    .describe('The approval to decide. Always send it: without it the route decides only when exactly one approval is pending (else 409 ambiguous_approval)'),
+    .describe('The approval to decide. Always send it: without it the route decides only when exactly one approval is pending in the session (else 409 ambiguous_approval)'),
 });
 
 export const SubmitRequestSchema = z.object({

@@ -1,8 +1,8 @@
 /** The gateway's decision rules and the choice of a session's approval: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { approvalInSession, decisionRefusal } from '../../src/gateway/approvals/rules.js';
+import { decisionRefusal, onlyPendingApproval } from '../../src/gateway/approvals/rules.js';
 import type { Identity } from '../../src/gateway/auth.js';
-import type { ApprovalRecord, RunView } from '../../src/shared/contracts.js';
+import type { ApprovalRecord } from '../../src/shared/contracts.js';
 
 function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
   return {
@@ -56,31 +56,22 @@ describe('decisionRefusal', () => {
   });
 });
 
-describe('approvalInSession', () => {
-  const view = (approvals: ApprovalRecord[]) => ({ session_id: 's', approvals }) as unknown as RunView;
-  const a = record({ approval_id: 'r.a', status: 'approved' });
-  const b = record({ approval_id: 'r.b' });
-  const c = record({ approval_id: 'r.c' });
+describe('onlyPendingApproval', () => {
+  const b = record({ approval_id: 'r1.b' });
+  const c = record({ approval_id: 'r2.c', workflow_id: 'r2' });
 
-  it('decides the named approval, or the only pending one', () => {
-    expect(approvalInSession(view([a, b, c]), 'r.c').approval_id).toBe('r.c');
-    expect(approvalInSession(view([a, b, c]), 'r.a').approval_id).toBe('r.a');
-    expect(approvalInSession(view([a, b]), undefined).approval_id).toBe('r.b');
+  it('is the only pending approval, or none', () => {
+    expect(onlyPendingApproval('s', [b])).toBe(b);
+    expect(onlyPendingApproval('s', [])).toBeUndefined();
   });
 
-  it('never picks by position: two pending without a name is 409 ambiguous_approval listing both', () => {
+  it('never picks by position: two pending is 409 ambiguous_approval listing both', () => {
     let thrown: unknown;
     try {
-      approvalInSession(view([a, b, c]), undefined);
+      onlyPendingApproval('s', [b, c]);
     } catch (err) {
       thrown = err;
     }
     expect(thrown).toMatchObject({ status: 409, code: 'ambiguous_approval', details: { pending_approvals: [b, c] } });
-  });
-
-  it('hands back the latest decided one (to be refused as decided), and 404 for an unknown name or no approvals', () => {
-    expect(approvalInSession(view([a]), undefined).approval_id).toBe('r.a');
-    expect(() => approvalInSession(view([a]), 'r.zzz')).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() => approvalInSession(view([]), undefined)).toThrow(expect.objectContaining({ status: 404 }));
   });
 });

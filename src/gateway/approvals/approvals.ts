@@ -11,7 +11,7 @@ import { assertCanRead, canSeeAllUsers, type Identity } from '../auth.js';
 import { ApiError, classifyError } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { Listings } from '../visibility.js';
-import { approvalInSession, decisionRefusal } from './rules.js';
+import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { sendDecision } from './send-decision.js';
 
 /** An approval and the run it belongs to, as the caller may see them. */
@@ -36,6 +36,9 @@ export interface DecisionResult {
   /** Undefined when the wait budget ran out before the run finished acting on the decision. */
   step: StepView | undefined;
 }
+
+/** How many of a session's most recent runs are searched for its pending approval. */
+const SESSION_SCAN_LIMIT = 50;
 
 export class Approvals {
   constructor(
@@ -73,11 +76,31 @@ export class Approvals {
     return { view, approval };
   }
 
-  /** In the session's latest run: the named approval, or the only pending one (see approvalInSession). */
+  /**
+   * In a session: the named approval (which must belong to it), else the only approval pending
+   * in any of its recent runs (409 ambiguous_approval when more are), else its latest run's
+   * latest approval, which decide() then finds already decided.
+   */
   async findInSession(sessionId: string, identity: Identity, approvalId: string | undefined): Promise<FoundApproval> {
-    const view = await this.runs.latestRunOf(sessionId);
-    assertCanRead(identity, view.user_id, `No session ${sessionId}`);
-    return { view, approval: approvalInSession(view, approvalId) };
+    const session = await this.runs.getSession(sessionId);
+    assertCanRead(identity, session.user_id, `No session ${sessionId}`);
+    if (approvalId !== undefined) {
+      const found = await this.find(approvalId, identity);
+      if (found.view.session_id !== sessionId) throw ApiError.notFound(`Session ${sessionId} has no approval ${approvalId}`);
+      return found;
+    }
+    const recent = session.runs.slice(-SESSION_SCAN_LIMIT).map((r) => r.workflow_id);
+    const waiting = await Promise.all(recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)));
+    const views = await Promise.all(waiting.filter((id) => id !== undefined).map((id) => this.runs.getRun(id)));
+    const pending = views.flatMap((v) => v.approvals.filter((a) => a.status === 'pending'));
+    const only = onlyPendingApproval(sessionId, pending);
+    const view = only ? views.find((v) => v.workflow_id === only.workflow_id) : undefined;
+    if (only && view) return { view, approval: only };
+    const latestId = session.runs.at(-1)?.workflow_id;
+    const latest = latestId === undefined ? undefined : await this.runs.getRun(latestId);
+    const decided = latest?.approvals.at(-1);
+    if (!latest || !decided) throw ApiError.notFound(`Session ${sessionId} has no approval to decide`);
+    return { view: latest, approval: decided };
   }
 
   /**

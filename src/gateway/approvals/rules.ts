@@ -47,29 +47,13 @@ export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'
 }
 
 /**
- * The approval a session-level decision applies to: the named one, else the only pending one
- * (else the latest, which decisionRefusal then finds already decided).
- * Never by position: with more than one pending the caller must name one (409
+ * Which approval a session-level decision without `approval_id` means: the only one pending in
+ * the whole session. Never by position: with more than one pending the caller must name one (409
  * ambiguous_approval lists them), so nothing added to the session after the approver looked can
- * take the place of what they saw.
+ * take the place of what they saw. Undefined when none is pending.
  */
-export function approvalInSession(view: RunView, approvalId: string | undefined): ApprovalRecord {
-  if (approvalId !== undefined) {
-    const named = view.approvals.find((a) => a.approval_id === approvalId);
-    if (!named) throw ApiError.notFound(`The latest run of session ${view.session_id} has no approval ${approvalId}`);
-    return named;
-  }
-  const pending = view.approvals.filter((a) => a.status === 'pending');
+export function onlyPendingApproval(sessionId: string, pending: ApprovalRecord[]): ApprovalRecord | undefined {
   const [only, ...others] = pending;
-  if (only && others.length === 0) return only;
-  if (only) {
-    throw ApiError.ambiguousApproval(
-      `The latest run of session ${view.session_id} has ${pending.length} pending approvals; name one with approval_id`,
-      pending,
-    );
-  }
-  // Nothing pending: the latest approval, so the caller hears that it was already decided.
-  const latest = view.approvals.at(-1);
-  if (latest) return latest;
-  throw ApiError.notFound(`The latest run of session ${view.session_id} has no approval to decide`);
+  if (!only || others.length === 0) return only;
+  throw ApiError.ambiguousApproval(`Session ${sessionId} has ${pending.length} pending approvals; name one with approval_id`, pending);
 }
