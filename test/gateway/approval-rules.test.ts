@@ -17,8 +17,9 @@ function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
     status: 'pending',
     requested_by: 'alice',
     requested_at: '2026-12-01T10:00:00.000Z',
+    expires_at: '2026-12-02T10:00:00.000Z',
     ...overrides,
-  } as ApprovalRecord;
+  };
 }
 const jobSubmit = record({ approval_id: 'req-1.apply', step_id: 'apply', tool: 'job_submit', risk_level: 'L3' });
 const calendar = record({ approval_id: 'req-1.gym', step_id: 'gym', tool: 'calendar_create', risk_level: 'L2' });

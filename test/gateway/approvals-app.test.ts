@@ -13,7 +13,7 @@ import { createGatewayApp } from '../../src/gateway/app.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import type { ApproveRequestSchema, DecisionRequestSchema } from '../../src/gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
-import { sessionWorkflowIdFor, type SessionView } from '../../src/shared/definitions.js';
+import type { SessionView } from '../../src/shared/definitions.js';
 
 const step = (id: string, over: Partial<StepView> = {}): StepView => ({
   id, name: `Transfer (${id})`, tool: 'bank_transfer', args: {}, risk_level: 'L2', depends_on: [], state: 'BLOCKED', attempts: 0, ...over,
@@ -21,10 +21,10 @@ const step = (id: string, over: Partial<StepView> = {}): StepView => ({
 const approval = (workflowId: string, stepId: string, over: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
   approval_id: `${workflowId}.${stepId}`, workflow_id: workflowId, session_id: 's1', step_id: stepId, step_name: `Transfer (${stepId})`,
   tool: 'bank_transfer', risk_level: 'L2', reason: 'Transfer requires approval', status: 'pending', requested_by: 'alice',
-  requested_at: '2026-12-01T10:00:00.000Z', ...over,
+  requested_at: '2026-12-01T10:00:00.000Z', expires_at: '2026-12-02T10:00:00.000Z', ...over,
 });
 const runView = (workflowId: string, over: Partial<RunView> = {}): RunView => ({
-  workflow_id: workflowId, session_id: 's1', user_id: 'alice', intent: 'money_transfer', status: 'WAITING_APPROVAL',
+  workflow_id: workflowId, session_id: 's1', user_id: 'alice', message: 'Transfer 6000 to kiran', intent: 'money_transfer', status: 'WAITING_APPROVAL',
   steps: [step('transfer')], approvals: [approval(workflowId, 'transfer')], created_at: '2026-12-01T10:00:00.000Z', updated_at: '2026-12-01T10:00:00.000Z', ...over,
 });
 
@@ -92,9 +92,9 @@ const tokens = new TokenTable({
 function appFor(script: Script, auth: 'off' | 'token' = 'off') {
   const { client, sent } = scriptedTemporal(script);
   const app = createGatewayApp({ client, config: parseConfig({ GATEWAY_AUTH: auth, TASK_QUEUE: 'scripted', CHAT_WAIT_MS: '2000' }), tokens });
-  const post = (path: string, body: unknown, who?: keyof typeof TOKENS) =>
+  const post = async (path: string, body: unknown, who?: keyof typeof TOKENS) =>
     app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(who && { authorization: `Bearer ${TOKENS[who]}` }) } });
-  const get = (path: string, who?: keyof typeof TOKENS) => app.request(path, { headers: who ? { authorization: `Bearer ${TOKENS[who]}` } : {} });
+  const get = async (path: string, who?: keyof typeof TOKENS) => app.request(path, { headers: who ? { authorization: `Bearer ${TOKENS[who]}` } : {} });
   return { app, sent, post, get };
 }
 

@@ -61,13 +61,14 @@ describe('state changes only from the gateway origin (auth off)', () => {
     // An invalid body proves the request passed the guard without starting anything.
     const invalid = (headers: Record<string, string>) =>
       offApp.request('http://127.0.0.1:8000/chat', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...headers } });
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       { origin: 'http://127.0.0.1:8000' },
       { origin: 'https://ops.example.com' },
       { 'sec-fetch-site': 'same-origin' },
       { referer: 'http://127.0.0.1:8000/' },
       {},
-    ]) {
+    ];
+    for (const headers of variants) {
       const res = await invalid(headers);
       expect(res.status, JSON.stringify(headers)).toBe(400);
     }
