@@ -102,7 +102,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
 export function classifyError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return ApiError.badRequest(describeZodError(err));
-  if (err instanceof WorkflowNotFoundError) return ApiError.notFound('No such workflow');
+  if (err instanceof WorkflowNotFoundError) return ApiError.notFound(`No workflow ${err.workflowId}`);
   if (err instanceof QueryNotRegisteredError) return ApiError.notFound('No such request workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return ApiError.conflict('A workflow with this id already exists');
   if (err instanceof WorkflowUpdateFailedError || err instanceof ApplicationFailure) {
