@@ -25,6 +25,8 @@ export const ErrorCode = {
   UnsupportedMediaType: 'unsupported_media_type',
   /** A state-changing request from a browser page on another origin (or to a foreign Host). */
   ForbiddenOrigin: 'forbidden_origin',
+  /** The gateway holds its bound of open stream tickets; they expire within a minute. */
+  TooManyTickets: 'too_many_tickets',
   PayloadTooLarge: 'payload_too_large',
   TemporalUnavailable: 'temporal_unavailable',
   /** The run did not accept a decision within the wait budget (no worker polling?). */

@@ -82,7 +82,7 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished)',
   413: 'Body too large (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
-  503: 'Temporal unreachable or the run unresponsive (temporal_unavailable, run_unresponsive)',
+  503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {

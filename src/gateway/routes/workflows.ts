@@ -4,7 +4,7 @@ import { streamSSE } from 'hono/streaming';
 import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';
 import { actingUserId, assertCanRead, type Identity } from '../auth.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
-import { ApiError } from '../errors.js';
+import { ApiError, ErrorCode } from '../errors.js';
 import { reply } from '../reply.js';
 import type { Runs } from '../runs.js';
 import {
@@ -63,7 +63,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       await visibleRun(deps.runs, id, identity);
       const issued = deps.tickets.issue(id, identity);
-      if (!issued) throw new ApiError(503, 'too_many_tickets', 'Too many stream tickets are open; try again in a minute');
+      if (!issued) throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
       return reply(c, StreamTicketResponseSchema, issued);
     })
     .get('/:id/stream', async (c) => {
