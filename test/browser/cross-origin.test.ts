@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call } from '../gateway/http.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call } from '../support/http.js';
 import { HAS_CHROMIUM, launchBrowser, SKIP_REASON } from './browser.js';
 
 function attackPage(gateway: string, approvalId: string, sessionId: string): string {

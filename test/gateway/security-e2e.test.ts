@@ -4,10 +4,11 @@
  * race, and the headers on real HTTP answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { getBalanceCents, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call } from '../support/http.js';
 
 /** Every sandbox call takes this long, so a cancel can arrive while an approved transfer runs. */
 const SANDBOX_LATENCY_MS = 1500;
