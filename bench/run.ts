@@ -103,8 +103,9 @@ async function main(): Promise<void> {
     for (let i = 0; i < SIZES.approvals; i++) {
       const pending = await post('/chat', { message: 'Transfer 150 to kiran' });
       const session = String(pending['session_id']);
+      const approvalId = String((pending['reply'] as Record<string, unknown> | undefined)?.['approval_id']);
       const sentAt = Date.now();
-      const decided = await post(`/workflow/${session}/approve`, { approver_id: 'manager@bank.com', approved: true });
+      const decided = await post(`/workflow/${session}/approve`, { approver_id: 'manager@bank.com', approved: true, approval_id: approvalId });
       if (decided['status'] !== 'approved') throw new Error(`approval failed: ${JSON.stringify(decided)}`);
       approvalRuns.push({ workflowId: String(pending['workflow_id']), sentAt, answeredAt: Date.now() });
     }

@@ -19,6 +19,22 @@ const EnvSchema = z.object({
   GATEWAY_PORT: port.default(8000),
   GATEWAY_AUTH: z.enum(['off', 'token']).default('off'),
   GATEWAY_TOKENS_FILE: z.string().optional(),
+  /** Origins besides the gateway's own whose pages may change state (comma-separated, e.g. https://ops.example.com). */
+  GATEWAY_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of v.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+        const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
+        if (origin === 'null' || origin !== entry.replace(/\/$/, '')) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(entry)} is not an origin like https://host:port` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    }),
   CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),

@@ -180,11 +180,18 @@ export function createApi({ token, onUnauthorized }) {
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
     /** @param {string} workflowId @returns {Promise<RunView>} */
     run: (workflowId) => request('GET', `/api/workflows/${id(workflowId)}`),
-    /** @param {string} workflowId */
-    stream(workflowId) {
-      const bearer = token();
-      const query = bearer ? `?${new URLSearchParams({ access_token: bearer })}` : '';
-      return new EventSource(`/api/workflows/${id(workflowId)}/stream${query}`);
+    /**
+     * Opens the run's SSE stream with a single-use ticket, so the bearer token never appears in a
+     * URL. A ticket works once: after a drop, open a new stream (with the last seq seen).
+     * @param {string} workflowId
+     * @param {number} afterSeq
+     * @returns {Promise<EventSource>}
+     */
+    async stream(workflowId, afterSeq) {
+      /** @type {{ ticket: string, expires_at: string }} */
+      const { ticket } = await request('POST', `/api/workflows/${id(workflowId)}/stream-ticket`);
+      const query = new URLSearchParams({ ticket, ...(afterSeq > 0 ? { last_event_id: String(afterSeq) } : {}) });
+      return new EventSource(`/api/workflows/${id(workflowId)}/stream?${query}`);
     },
   };
 }

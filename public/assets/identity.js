@@ -2,6 +2,8 @@
 /**
  * Who the page acts as. Auth off: a user id (for chat) and an approver id (for decisions), both
  * typed in and kept in localStorage. Auth on: one bearer token; the gateway takes ids from it.
+ * The token is kept in sessionStorage, never localStorage: it survives a reload of this tab but
+ * not the tab itself, and no other tab or later visit can read it.
  */
 
 const KEYS = { user: 'awe.user_id', approver: 'awe.approver_id', token: 'awe.token', auth: 'awe.auth' };
@@ -25,6 +27,24 @@ function save(key, value) {
   }
 }
 
+function loadToken() {
+  try {
+    // A token an older page left in localStorage is removed, not reused.
+    localStorage.removeItem(KEYS.token);
+    return sessionStorage.getItem(KEYS.token) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+/** @param {string} value */
+function saveToken(value) {
+  try {
+    sessionStorage.setItem(KEYS.token, value);
+  } catch {
+    // Not kept across reloads then.
+  }
+}
+
 /**
  * @param {{ onChange: (what: 'user'|'approver'|'token'|'auth') => void }} options
  */
@@ -37,7 +57,7 @@ export function createIdentity({ onChange }) {
 
   userInput.value = load(KEYS.user) ?? DEFAULT_USER_ID;
   approverInput.value = load(KEYS.approver) ?? DEFAULT_APPROVER_ID;
-  tokenInput.value = load(KEYS.token) ?? '';
+  tokenInput.value = loadToken() ?? '';
   let authOn = load(KEYS.auth) === 'on';
 
   form.addEventListener('submit', (e) => e.preventDefault());
@@ -53,7 +73,7 @@ export function createIdentity({ onChange }) {
     onChange('approver');
   });
   tokenInput.addEventListener('change', () => {
-    save(KEYS.token, tokenInput.value.trim());
+    saveToken(tokenInput.value.trim());
     render();
     onChange('token');
   });

@@ -41,6 +41,7 @@ export function createRunView({ api, config }) {
     if (workflowId === selected) return;
     source?.close();
     source = undefined;
+    clearTimeout(reopenTimer);
     selected = workflowId;
     lastSeq = 0;
     finished = false;
@@ -63,11 +64,42 @@ export function createRunView({ api, config }) {
     void refresh();
   }
 
-  /** @param {string} workflowId */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let reopenTimer;
+
+  /**
+   * A stream needs a fresh ticket each time it opens, so a dropped stream is closed and reopened
+   * here (after the last seq seen) rather than left to the browser, whose retry would reuse a
+   * spent ticket. Until it is back, the page's tick polls the run.
+   * @param {string} workflowId
+   */
   function openStream(workflowId) {
-    const es = api.stream(workflowId);
-    source = es;
+    clearTimeout(reopenTimer);
     streamState.textContent = '(connecting)';
+    api.stream(workflowId, lastSeq).then((es) => {
+      if (selected !== workflowId || finished) {
+        es.close();
+        return;
+      }
+      source?.close();
+      source = es;
+      follow(es, workflowId);
+    }, () => {
+      if (selected === workflowId) reopenLater(workflowId);
+    });
+  }
+
+  /** @param {string} workflowId */
+  function reopenLater(workflowId) {
+    streamState.textContent = '(stream down: polling)';
+    clearTimeout(reopenTimer);
+    reopenTimer = setTimeout(() => {
+      if (selected === workflowId && !finished) openStream(workflowId);
+    }, 2000);
+  }
+
+  /** @param {EventSource} es @param {string} workflowId */
+  function follow(es, workflowId) {
     es.onopen = () => {
       if (source === es) streamState.textContent = '(live)';
     };
@@ -94,8 +126,8 @@ export function createRunView({ api, config }) {
     es.addEventListener('message', onEvent);
     es.onerror = () => {
       if (source !== es || finished) return;
-      // CONNECTING: the browser retries by itself with Last-Event-ID; CLOSED: it gave up, the tick polls.
-      streamState.textContent = es.readyState === es.CLOSED ? '(stream closed: polling)' : '(reconnecting)';
+      es.close();
+      reopenLater(workflowId);
     };
   }
 

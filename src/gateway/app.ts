@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config.js';
+import { Approvals } from './approvals/approvals.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
@@ -17,9 +19,11 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { originGuard } from './origin-guard.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query-deadline.js';
 import { Runs } from './runs.js';
 import { RunStarter } from './start-run.js';
+import { StreamTickets } from './stream-tickets.js';
 import { TimelineHub } from './timeline-hub.js';
 import { Listings } from './visibility.js';
 
@@ -59,20 +63,49 @@ function tokensFor(deps: GatewayDeps): TokenTable | undefined {
   return TokenTable.fromFile(deps.config.GATEWAY_TOKENS_FILE);
 }
 
+/**
+ * On every answer (page, docs, API): scripts only from files this gateway serves (no inline
+ * script, no eval), no framing, no MIME sniffing, and the Referer kept to this origin.
+ * Swagger UI sets inline styles, hence style-src 'unsafe-inline' (styles cannot run code).
+ */
+function pageSecurityHeaders() {
+  return secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    xContentTypeOptions: true,
+    referrerPolicy: 'same-origin',
+  });
+}
+
 export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const runs = new Runs(client, deps.queryTimeoutMs);
+  const listings = new Listings(client, config.TASK_QUEUE);
+  const tickets = new StreamTickets();
   const routeDeps: RouteDeps = {
     config,
     runs,
+    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS),
+    tickets,
     starter: new RunStarter(runs, config),
-    listings: new Listings(client, config.TASK_QUEUE),
+    listings,
     timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     submitWaitMs: deps.submitWaitMs ?? config.CHAT_WAIT_MS,
   };
 
   const app = new Hono<GatewayEnv>()
+    .use(pageSecurityHeaders())
     .use(
       bodyLimit({
         maxSize: BODY_LIMIT_BYTES,
@@ -83,7 +116,8 @@ export function createGatewayApp(deps: GatewayDeps) {
         },
       }),
     )
-    .use(authMiddleware({ tokens: tokensFor(deps) }))
+    .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
+    .use(authMiddleware({ tokens: tokensFor(deps), tickets }))
     .route('/', healthRoutes(client))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))

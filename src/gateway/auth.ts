@@ -10,9 +10,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { IdentitySchema, type ApprovalRecord, type RunView } from '../shared/contracts.js';
-import { isMoneyTransfer } from '../shared/policy.js';
+import { IdentitySchema } from '../shared/contracts.js';
+import { normalizeIdentity, sameIdentity } from '../shared/identity.js';
 import { ApiError, describeZodError } from './errors.js';
+import type { StreamTickets } from './stream-tickets.js';
 
 export const ROLES = ['requester', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -32,12 +33,25 @@ const TokenEntrySchema = z.strictObject({ user_id: IdentitySchema, role: z.enum(
 export const TokenFileSchema = z.record(z.string().min(16, 'tokens must be at least 16 characters'), TokenEntrySchema);
 export type TokenFile = z.infer<typeof TokenFileSchema>;
 
-/** Tokens are kept by their SHA-256, so a lookup does not compare secrets byte by byte. */
+/**
+ * Tokens are kept by their SHA-256, so a lookup does not compare secrets byte by byte. Two
+ * different ids that name one person after normalisation (`Bob`, `bob`) are refused: four eyes
+ * would otherwise depend on which token someone used.
+ */
 export class TokenTable {
   private readonly byHash = new Map<string, { user_id: string; role: Role }>();
 
   constructor(tokens: TokenFile) {
-    for (const [token, entry] of Object.entries(tokens)) this.byHash.set(hashToken(token), entry);
+    const spelled = new Map<string, string>();
+    for (const [token, entry] of Object.entries(tokens)) {
+      const key = normalizeIdentity(entry.user_id);
+      const earlier = spelled.get(key);
+      if (earlier !== undefined && earlier !== entry.user_id) {
+        throw new Error(`user ids ${JSON.stringify(earlier)} and ${JSON.stringify(entry.user_id)} name the same person once normalised; spell each person's id one way`);
+      }
+      spelled.set(key, entry.user_id);
+      this.byHash.set(hashToken(token), entry);
+    }
   }
 
   lookup(token: string): { user_id: string; role: Role } | undefined {
@@ -53,7 +67,19 @@ export class TokenTable {
     }
     const parsed = TokenFileSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${describeZodError(parsed.error)}`);
-    return new TokenTable(parsed.data);
+    try {
+      return new TokenTable(parsed.data);
+    } catch (err) {
+      throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 
@@ -79,21 +105,32 @@ export function isPublicPath(path: string): boolean {
 export interface AuthOptions {
   /** Undefined: auth off. */
   tokens: TokenTable | undefined;
+  tickets: StreamTickets;
 }
 
+const STREAM_PATH = /^\/api\/workflows\/([^/]+)\/stream$/;
+
 /**
- * Sets `identity` on the context. With tokens, protected routes need a known bearer token; the
- * SSE stream route also accepts `?access_token=` because a browser EventSource cannot send headers.
+ * Sets `identity` on the context. With tokens, protected routes need a known bearer token. The
+ * SSE stream also takes `?ticket=` (from `POST /api/workflows/{id}/stream-ticket`) because a
+ * browser EventSource cannot send headers; the ticket stands for the identity it was issued to.
  */
 export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variables: GatewayVariables }> {
   return async function auth(c, next) {
+    const stream = c.req.method === 'GET' ? STREAM_PATH.exec(c.req.path) : null;
+    const ticket = stream ? c.req.query('ticket') : undefined;
+    if (stream && ticket !== undefined) {
+      const identity = options.tickets.redeem(ticket, safeDecode(stream[1]!));
+      if (!identity) throw ApiError.unauthorized('Unknown, used or expired stream ticket; ask POST /api/workflows/{id}/stream-ticket for a new one');
+      c.set('identity', identity);
+      return next();
+    }
     if (!options.tokens || isPublicPath(c.req.path)) {
       c.set('identity', { kind: 'anonymous' });
       return next();
     }
     const header = c.req.header('authorization');
-    let token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-    if (!token && c.req.method === 'GET' && c.req.path.endsWith('/stream')) token = c.req.query('access_token');
+    const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if (!token) throw ApiError.unauthorized('Missing bearer token (Authorization: Bearer <token>)');
     const entry = options.tokens.lookup(token);
     if (!entry) throw ApiError.unauthorized('Unknown bearer token');
@@ -108,10 +145,16 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
  */
 export function actingUserId(identity: Identity, claimed: string | undefined, field = 'user_id'): string {
   if (identity.kind === 'anonymous') return claimed ?? DEFAULT_USER_ID;
-  if (claimed !== undefined && claimed !== identity.user_id) {
+  if (claimed !== undefined && !sameIdentity(claimed, identity.user_id)) {
     throw ApiError.forbidden(`${field} ${claimed} does not match the authenticated user ${identity.user_id}`);
   }
   return identity.user_id;
+}
+
+/** The decider's id: the token's, or the body's (required when auth is off). */
+export function deciderIdOf(identity: Identity, claimed: string | undefined, field: string): string {
+  if (identity.kind === 'anonymous' && claimed === undefined) throw ApiError.badRequest(`body.${field}: required`);
+  return actingUserId(identity, claimed, field);
 }
 
 /** Requesters see only their own runs, sessions and approvals; approvers and admins see all. */
@@ -119,22 +162,19 @@ export function canSeeAllUsers(identity: Identity): boolean {
   return identity.kind === 'anonymous' || identity.role !== 'requester';
 }
 
-export function assertCanRead(identity: Identity, ownerId: string, what = 'this run'): void {
-  if (canSeeAllUsers(identity) || (identity.kind === 'token' && identity.user_id === ownerId)) return;
-  throw ApiError.forbidden(`You may not see ${what}: it belongs to another user`);
+export function canRead(identity: Identity, ownerId: string): boolean {
+  return canSeeAllUsers(identity) || (identity.kind === 'token' && sameIdentity(identity.user_id, ownerId));
 }
 
 /**
- * Role rules for deciding: requesters may decide only non-money L3 steps of their own runs;
- * approvers and admins may decide anyone's. The four-eyes rule (checkDecider) applies on top, for everyone.
+ * What the caller may not see is answered exactly like what does not exist (the caller passes the
+ * same message its lookup uses for a missing id), so ids cannot be probed.
  */
-export function assertCanDecide(
-  identity: Identity,
-  run: Pick<RunView, 'user_id'>,
-  approval: Pick<ApprovalRecord, 'tool' | 'risk_level'>,
-): void {
-  if (identity.kind === 'anonymous' || identity.role !== 'requester') return;
-  if (run.user_id !== identity.user_id) throw ApiError.forbidden('Requesters may only decide steps of their own runs');
-  if (isMoneyTransfer(approval)) throw ApiError.forbidden('Money transfers must be decided by an approver');
-  if (approval.risk_level !== 'L3') throw ApiError.forbidden(`Only an approver may decide a ${approval.risk_level} step`);
+export function assertCanRead(identity: Identity, ownerId: string, notFoundMessage: string): void {
+  if (!canRead(identity, ownerId)) throw ApiError.notFound(notFoundMessage);
+}
+
+/** A user's session list: refused whether or not the user exists, so a 403 reveals nothing. */
+export function assertCanListSessionsOf(identity: Identity, userId: string): void {
+  if (!canRead(identity, userId)) throw ApiError.forbidden("You may not list another user's sessions");
 }

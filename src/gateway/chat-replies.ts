@@ -2,9 +2,10 @@
  * Pure mappings from a run view to the seed-shaped replies of `POST /chat` and
  * `POST /workflow/{session_id}/approve`. No I/O: unit-tested with tables.
  */
+import type { z } from 'zod';
 import { isAssistantTool, type ApprovalRecord, type RunStatus, type RunView, type StepView } from '../shared/contracts.js';
-import type { DecisionOutcome } from '../shared/definitions.js';
-import type { ReplyStatus } from './schemas.js';
+import type { DecisionResult } from './approvals/approvals.js';
+import type { ApproveResponseSchema, ReplyStatus } from './schemas.js';
 
 export type Reply = Record<string, unknown>;
 
@@ -201,34 +202,25 @@ export function resultSummary(result: unknown): string | undefined {
   return undefined;
 }
 
-export interface DecisionReplyInput {
-  view: RunView;
-  approval: ApprovalRecord;
-  approved: boolean;
-  deciderId: string;
-  /** Undefined when the wait budget ran out before the run finished acting on the decision. */
-  outcome: DecisionOutcome | undefined;
-}
-
 /** `POST /workflow/{session_id}/approve`'s reply: the seed's shape, with the executed step's result. */
-export function approveReply({ view, approval, approved, deciderId, outcome }: DecisionReplyInput): Reply {
+export function approveReply(decided: DecisionResult): z.input<typeof ApproveResponseSchema> {
+  const { view, approval, approved, deciderId } = decided;
   return {
     status: approved ? 'approved' : 'rejected',
     session_id: view.session_id,
     workflow_id: view.workflow_id,
     approval_id: approval.approval_id,
-    result: decisionResult({ view, approval, approved, deciderId, outcome }),
+    result: decisionResult(decided),
     approved_by: approved ? deciderId : null,
     decided_by: deciderId,
   };
 }
 
-export function decisionResult({ view, approval, approved, deciderId, outcome }: DecisionReplyInput): Reply {
+export function decisionResult({ view, approval, approved, deciderId, step }: DecisionResult): Reply {
   const intent = view.intent;
   if (!approved) {
     return { intent, status: 'rejected', message: `${approval.step_name} was rejected by ${deciderId}`, rejected_by: deciderId };
   }
-  const step = outcome?.step;
   if (step?.state === 'SUCCEEDED') return { intent, status: 'success', data: step.result, approved_by: deciderId };
   if (step?.state === 'FAILED') return { intent, status: 'failed', message: step.error ?? `${step.name} failed`, approved_by: deciderId };
   if (step) return { intent, status: step.state.toLowerCase(), message: `${step.name} ended ${step.state}`, approved_by: deciderId };
@@ -236,9 +228,9 @@ export function decisionResult({ view, approval, approved, deciderId, outcome }:
 }
 
 /** The seed-2 decision reply's message: what was decided and what became of the step. */
-export function decisionMessage(input: DecisionReplyInput): string {
+export function decisionMessage(input: DecisionResult): string {
   const verb = input.approved ? 'approved' : 'rejected';
-  const step = input.outcome?.step;
+  const step = input.step;
   const after = !input.approved ? '' : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
   return `${input.approval.step_name} ${verb} by ${input.deciderId}${after}`;
 }

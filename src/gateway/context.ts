@@ -1,8 +1,10 @@
 /** What every route module receives: the Temporal-facing services, settings and the typed env. */
 import type { Config } from '../config.js';
+import type { Approvals } from './approvals/approvals.js';
 import type { GatewayVariables } from './auth.js';
 import type { Runs } from './runs.js';
 import type { RunStarter } from './start-run.js';
+import type { StreamTickets } from './stream-tickets.js';
 import type { TimelineHub } from './timeline-hub.js';
 import type { Listings } from './visibility.js';
 
@@ -13,6 +15,8 @@ export interface GatewayEnv {
 export interface RouteDeps {
   config: Config;
   runs: Runs;
+  approvals: Approvals;
+  tickets: StreamTickets;
   starter: RunStarter;
   listings: Listings;
   timelines: TimelineHub;

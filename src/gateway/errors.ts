@@ -7,6 +7,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import type { ApprovalRecord } from '../shared/contracts.js';
 import { DecisionErrorType } from '../shared/definitions.js';
 
 export const ErrorCode = {
@@ -16,6 +17,16 @@ export const ErrorCode = {
   Forbidden: 'forbidden',
   NotFound: 'not_found',
   Conflict: 'conflict',
+  /** `POST /workflow/{session_id}/approve` without `approval_id` while more than one approval is pending. */
+  AmbiguousApproval: 'ambiguous_approval',
+  /** A cancel (or a decision) that found the run finished, or lost the race to its end. */
+  AlreadyFinished: 'already_finished',
+  /** A JSON route sent a body that is not `application/json`. */
+  UnsupportedMediaType: 'unsupported_media_type',
+  /** A state-changing request from a browser page on another origin (or to a foreign Host). */
+  ForbiddenOrigin: 'forbidden_origin',
+  /** The gateway holds its bound of open stream tickets; they expire within a minute. */
+  TooManyTickets: 'too_many_tickets',
   PayloadTooLarge: 'payload_too_large',
   TemporalUnavailable: 'temporal_unavailable',
   /** The run did not accept a decision within the wait budget (no worker polling?). */
@@ -24,8 +35,13 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** Extra fields some errors carry: the pending approvals an ambiguous decision could mean. */
+export interface ErrorDetails {
+  pending_approvals?: ApprovalRecord[];
+}
+
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string } & ErrorDetails;
 }
 
 /** A refusal the gateway means to send: its status, a stable code and a message for people. */
@@ -35,6 +51,7 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }
@@ -54,10 +71,16 @@ export class ApiError extends Error {
   static unauthorized(message: string): ApiError {
     return new ApiError(401, ErrorCode.Unauthorized, message);
   }
+  static ambiguousApproval(message: string, pending: ApprovalRecord[]): ApiError {
+    return new ApiError(409, ErrorCode.AmbiguousApproval, message, { pending_approvals: pending });
+  }
+  static alreadyFinished(message: string): ApiError {
+    return new ApiError(409, ErrorCode.AlreadyFinished, message);
+  }
 }
 
-export function errorBody(code: string, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: string, message: string, details: ErrorDetails = {}): ErrorBody {
+  return { error: { code, message, ...details } };
 }
 
 /** "body.amount: Expected number; query.user_id: Required" — every issue with its field path. */
@@ -81,7 +104,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
 export function classifyError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof z.ZodError) return ApiError.badRequest(describeZodError(err));
-  if (err instanceof WorkflowNotFoundError) return ApiError.notFound('No such workflow');
+  if (err instanceof WorkflowNotFoundError) return ApiError.notFound(`No workflow ${err.workflowId}`);
   if (err instanceof QueryNotRegisteredError) return ApiError.notFound('No such request workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return ApiError.conflict('A workflow with this id already exists');
   if (err instanceof WorkflowUpdateFailedError || err instanceof ApplicationFailure) {
@@ -128,7 +151,7 @@ function isWithoutWorker(err: unknown): boolean {
 /** Hono's `onError`: one shape for every failure; unexpected ones are logged, never sent. */
 export function onError(err: Error, c: Context): Response {
   const known = classifyError(err) ?? httpExceptionOf(err);
-  if (known) return c.json(errorBody(known.code, known.message), known.status);
+  if (known) return c.json(errorBody(known.code, known.message, known.details), known.status);
   console.error(`gateway: ${c.req.method} ${c.req.path} failed:`, err);
   return c.json(errorBody(ErrorCode.Internal, 'Internal server error'), 500);
 }

@@ -22,6 +22,7 @@ import {
   SessionsResponseSchema,
   SessionStatusResponseSchema,
   StreamQuerySchema,
+  StreamTicketResponseSchema,
   SubmitRequestSchema,
   SubmitResponseSchema,
   TimelineResponseSchema,
@@ -52,14 +53,15 @@ const IDS = [400, 401, 403, 404];
 
 export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/chat', tag: 'chat', summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)', body: ChatRequestSchema, ok: ChatResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
-  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide the session's pending approval; answers once the run acted on it", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them)", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, errors: [...IDS, 409, 413, 503] },
   { method: 'get', path: '/workflow/{session_id}/status', tag: 'chat', summary: "The session's latest run with its pending approvals", params: SessionIdParamSchema, ok: SessionStatusResponseSchema, errors: IDS },
   { method: 'get', path: '/sessions', tag: 'chat', summary: "A user's sessions (from visibility: eventually consistent)", query: SessionsQuerySchema, ok: SessionsResponseSchema, errors: [400, 401, 403] },
   { method: 'post', path: '/api/workflows/submit', tag: 'workflows', summary: 'Submit a request (query parameters or JSON body); answers at once', query: SubmitRequestSchema, body: SubmitRequestSchema, ok: SubmitResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
   { method: 'get', path: '/api/workflows/{id}', tag: 'workflows', summary: 'The run view (the `run` query)', params: WorkflowIdParamSchema, ok: RunViewSchema, errors: IDS },
-  { method: 'post', path: '/api/workflows/{id}/cancel', tag: 'workflows', summary: 'Cancel a run that has not finished', params: WorkflowIdParamSchema, ok: RunViewSchema, errors: [...IDS, 409] },
+  { method: 'post', path: '/api/workflows/{id}/cancel', tag: 'workflows', summary: 'Cancel a run that has not finished. 409 already_finished when the run had finished, or finished with nothing left to cancel (a decision or its last step won the race)', params: WorkflowIdParamSchema, ok: RunViewSchema, errors: [...IDS, 409] },
+  { method: 'post', path: '/api/workflows/{id}/stream-ticket', tag: 'workflows', summary: "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send Authorization, and a bearer token in a URL leaks into logs", params: WorkflowIdParamSchema, ok: StreamTicketResponseSchema, errors: [...IDS, 503] },
   { method: 'get', path: '/api/workflows/{id}/timeline', tag: 'workflows', summary: "The run's whole timeline", params: WorkflowIdParamSchema, ok: TimelineResponseSchema, errors: IDS },
-  { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event', params: WorkflowIdParamSchema, query: StreamQuerySchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
+  { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or expired ticket)', params: WorkflowIdParamSchema, query: StreamQuerySchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
   { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
   { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
@@ -73,8 +75,14 @@ export const ROUTES: RouteDoc[] = [
 ];
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Invalid input', 401: 'Missing or unknown bearer token', 403: 'Not allowed for this caller',
-  404: 'Unknown id', 409: 'Not in a state that allows it', 413: 'Body too large', 503: 'Temporal unreachable',
+  400: 'Invalid input (invalid_request, invalid_json)',
+  401: 'Missing or unknown bearer token or stream ticket (unauthorized)',
+  403: 'Not allowed for this caller (forbidden), or a state change sent from a page on another origin (forbidden_origin)',
+  404: 'Unknown id, or one the caller may not see: the same answer for both (not_found)',
+  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished)',
+  413: 'Body too large (payload_too_large)',
+  415: 'Body is not application/json (unsupported_media_type)',
+  503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
@@ -98,7 +106,9 @@ function operation(route: RouteDoc): Record<string, unknown> {
       ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.ok, 'output') } } }
       : { description: route.ok.description, content: { [route.ok.contentType]: {} } };
   const responses: Record<string, unknown> = { 200: ok };
-  for (const status of route.errors ?? []) {
+  // Every state change is origin-checked, and every JSON body must say it is JSON.
+  const implied = [...(route.method === 'post' ? [403] : []), ...(route.body ? [415] : [])];
+  for (const status of [...new Set([...(route.errors ?? []), ...implied])].sort()) {
     responses[status] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
   }
   const headers = [

@@ -1,21 +1,12 @@
 /**
- * What the gateway asks Temporal about one run or session: queries, decisions, cancellation.
- * Direct lookups only (workflow ids, queries, describe); starting runs is in start-run.ts and
- * listings are in visibility.ts.
+ * What the gateway asks Temporal about one run or session: queries and cancellation. Direct
+ * lookups only (workflow ids, queries, describe); starting runs is in start-run.ts, decisions in
+ * approvals/ and listings in visibility.ts.
  */
-import { WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { RunResultSchema, type ApprovalDecision, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
-import {
-  decideApprovalUpdate,
-  runQuery,
-  SearchAttributes,
-  sessionQuery,
-  sessionWorkflowIdFor,
-  timelineQuery,
-  type DecisionOutcome,
-  type SessionView,
-} from '../shared/definitions.js';
+import { FINAL_RUN_STATUSES, RunResultSchema, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
+import { runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor, timelineQuery, type SessionView } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
@@ -86,6 +77,21 @@ export class Runs {
     return this.getRun(latest.workflow_id);
   }
 
+  /**
+   * The ids of the approvals a run is waiting for, read with describe (its search attributes are
+   * current as of its last workflow task; no worker needed). A closed run waits for none.
+   */
+  async pendingApprovalIdsOf(workflowId: string): Promise<string[]> {
+    try {
+      const description = await this.query(() => this.handle(workflowId).describe());
+      if (description.status.name !== 'RUNNING') return [];
+      return description.typedSearchAttributes.get(SearchAttributes.PendingApprovalIds) ?? [];
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return [];
+      throw err;
+    }
+  }
+
   /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
   async sessionOwner(sessionId: string): Promise<string | undefined> {
     try {
@@ -98,66 +104,33 @@ export class Runs {
   }
 
   /**
-   * Sends a decision with the decideApproval update and waits, within the budget, until the run
-   * acted on it. Refusals by the workflow (unknown, already decided, four eyes) throw and map to
-   * 404/409/403 in onError.
+   * Requests cancellation and waits, within the budget, for the run to close. 409
+   * already_finished when the run had closed, or closed with nothing cancelled (every step had
+   * already finished: a decision or the last step won the race).
    */
-  async decide(workflowId: string, decision: ApprovalDecision, budgetMs: number): Promise<DecisionOutcome | undefined> {
-    try {
-      return await this.sendDecision(workflowId, decision, budgetMs);
-    } catch (err) {
-      // A concurrent decision can close the run before this one reaches it: that is a conflict.
-      if (err instanceof ApiError) throw err;
-      const status = await this.approvalStatus(workflowId, decision.approval_id);
-      if (status !== undefined && status !== 'pending') throw ApiError.conflict(`Approval ${decision.approval_id} is already ${status}`);
-      throw err;
-    }
-  }
-
-  private async approvalStatus(workflowId: string, approvalId: string): Promise<string | undefined> {
-    const view = await this.getRun(workflowId).catch(() => undefined);
-    return view?.approvals.find((a) => a.approval_id === approvalId)?.status;
-  }
-
-  private async sendDecision(workflowId: string, decision: ApprovalDecision, budgetMs: number): Promise<DecisionOutcome | undefined> {
-    const deadline = Date.now() + budgetMs;
-    const abort = new AbortController();
-    const accepted = this.client.withAbortSignal(abort.signal, () =>
-      this.handle(workflowId).startUpdate(decideApprovalUpdate, { args: [decision], waitForStage: WorkflowUpdateStage.ACCEPTED }),
-    );
-    const acceptance = await withinBudget(accepted, budgetMs);
-    if (!acceptance.done) {
-      // Only an accepted update is durable; say so rather than claim the decision was recorded.
-      abort.abort();
-      accepted.catch(() => undefined);
-      throw new ApiError(
-        503,
-        ErrorCode.RunUnresponsive,
-        `The run did not take the decision within ${budgetMs} ms (is a worker running?). It may still apply it: check the approval before deciding again.`,
-      );
-    }
-    const result = this.client.withAbortSignal(abort.signal, () => acceptance.value.result());
-    const raced = await withinBudget(result, Math.max(0, deadline - Date.now()));
-    if (raced.done) return raced.value;
-    abort.abort();
-    result.catch(() => undefined);
-    return undefined;
-  }
-
-  /** Requests cancellation and waits, within the budget, for the run to close. */
   async cancel(workflowId: string, budgetMs: number): Promise<RunView> {
     const handle = this.handle(workflowId);
     try {
       await handle.cancel();
     } catch (err) {
       // The run closed between the caller's status check and this request.
-      if (err instanceof WorkflowNotFoundError) throw ApiError.conflict(`Run ${workflowId} has already finished`);
+      if (err instanceof WorkflowNotFoundError) throw ApiError.alreadyFinished(`Run ${workflowId} has already finished`);
       throw err;
     }
     const abort = new AbortController();
     const closed = this.client.withAbortSignal(abort.signal, () => handle.result()).catch(() => undefined);
     const raced = await withinBudget(closed, budgetMs);
     if (!raced.done) abort.abort();
-    return this.getRun(workflowId);
+    const view = await this.getRun(workflowId);
+    if (FINAL_RUN_STATUSES.includes(view.status) && !cancelTookEffect(view)) {
+      throw ApiError.alreadyFinished(`Run ${workflowId} ended ${view.status} with every step finished; nothing was cancelled`);
+    }
+    return view;
   }
+}
+
+/** A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it had no steps yet). */
+export function cancelTookEffect(view: Pick<RunView, 'status' | 'steps' | 'approvals'>): boolean {
+  if (view.status !== 'CANCELLED') return false;
+  return view.steps.length === 0 || view.steps.some((s) => s.state === 'CANCELLED') || view.approvals.some((a) => a.status === 'cancelled');
 }

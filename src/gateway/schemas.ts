@@ -27,8 +27,14 @@ export const ApproveRequestSchema = z.object({
   approver_id: optionalId,
   approved: z.boolean(),
   reason: reasonText,
-  /** Which pending approval of the latest run; the oldest pending one when left out. */
-  approval_id: z.string().min(3).max(300).nullish().transform((v) => v ?? undefined),
+  /** Which approval of the session. Left out, the only pending one; with more than one pending, 409 ambiguous_approval. */
+  approval_id: z
+    .string()
+    .min(3)
+    .max(300)
+    .nullish()
+    .transform((v) => v ?? undefined)
+    .describe('The approval to decide. Always send it: without it the route decides only when exactly one approval is pending in the session (else 409 ambiguous_approval)'),
 });
 
 export const SubmitRequestSchema = z.object({
@@ -58,12 +64,18 @@ export const ApprovalsQuerySchema = z.object({
 /** Documentation only: the stream's optional query parameters (the header wins over last_event_id). */
 export const StreamQuerySchema = z.object({
   last_event_id: z.string().regex(/^\d{1,9}$/).optional().describe('Resume after this seq, for clients that cannot set Last-Event-ID'),
-  access_token: z.string().optional().describe('Bearer token for EventSource clients (auth on only)'),
+  ticket: z.string().optional().describe('A ticket from POST /api/workflows/{id}/stream-ticket, for EventSource clients that cannot send Authorization (single use, 60 s)'),
 });
 /** The SSE `Last-Event-ID` header (or `last_event_id` query): a timeline seq. */
 export const LastEventIdSchema = z.string().regex(/^\d{1,9}$/, 'Last-Event-ID must be a timeline seq (digits only)').transform(Number);
 
-export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    pending_approvals: z.array(ApprovalRecordSchema).optional().describe('With ambiguous_approval: the approvals the request could mean'),
+  }),
+});
 
 export const ReplyStatusSchema = z.enum(['RUNNING', 'PENDING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED']);
 export type ReplyStatus = z.infer<typeof ReplyStatusSchema>;
@@ -123,6 +135,10 @@ export const DecisionResponseSchema = z.object({
   message: z.string(),
   approval: ApprovalRecordSchema,
   step_state: z.string(),
+});
+export const StreamTicketResponseSchema = z.object({
+  ticket: z.string().describe('Pass as ?ticket= to GET /api/workflows/{id}/stream; single use'),
+  expires_at: z.string().describe('ISO time after which the ticket is refused'),
 });
 export const HealthResponseSchema = z.object({ status: z.string() });
 

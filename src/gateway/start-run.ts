@@ -18,6 +18,7 @@ import {
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/definitions.js';
+import { sameIdentity } from '../shared/identity.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
@@ -111,7 +112,7 @@ export class RunStarter {
 
     if (request.session_id !== undefined) {
       const owner = await this.runs.sessionOwner(request.session_id);
-      if (owner !== undefined && owner !== request.user_id) throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
+      if (owner !== undefined && !sameIdentity(owner, request.user_id)) throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {

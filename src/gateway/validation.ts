@@ -9,9 +9,23 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where:
   return result.data;
 }
 
+/**
+ * JSON routes take only `application/json`: a page on another origin can send text/plain or a
+ * form without a preflight, never JSON. 415 otherwise (an empty body with no type is left to the
+ * empty-body check).
+ */
+export function assertJsonContentType(c: Context, bodyIsEmpty: boolean): void {
+  const header = c.req.header('content-type');
+  if (header === undefined && bodyIsEmpty) return;
+  const mediaType = header?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === 'application/json') return;
+  throw new ApiError(415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json (got ${header === undefined ? 'none' : JSON.stringify(header.slice(0, 100))})`);
+}
+
 /** The body as JSON: malformed or empty JSON is a 400 of its own, before any field is looked at. */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
+  assertJsonContentType(c, text === '');
   if (text.trim() === '') throw new ApiError(400, ErrorCode.InvalidJson, 'Request body is empty; expected a JSON object');
   try {
     return JSON.parse(text) as unknown;
@@ -35,6 +49,7 @@ export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output
 /** A JSON body when one was sent, else the query string (seed 2's submit accepts both). */
 export async function parseBodyOrQuery<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
+  assertJsonContentType(c, text === '');
   if (text.trim() === '') return parseWith(schema, c.req.query(), 'query');
   try {
     return parseWith(schema, JSON.parse(text) as unknown, 'body');

@@ -1,5 +1,6 @@
 /** The approval policy: who must approve what, and who may decide. Pure and unit-tested. */
 import type { PlanStep, RunSettings } from './contracts.js';
+import { sameIdentity } from './identity.js';
 import { formatUsd } from './money.js';
 
 export interface ApprovalRequirement {
@@ -45,7 +46,8 @@ export function approvalRequirement(
 export type DeciderCheck = { allowed: true } | { allowed: false; reason: string };
 
 /**
- * Four eyes for money: a transfer's approver must not be its requester (who may still reject it).
+ * Four eyes for money: a transfer's approver must not be its requester (who may still reject it),
+ * ids compared as one person (sameIdentity).
  * Other gated steps may be confirmed by the requester themselves or by an approver.
  */
 export function checkDecider(
@@ -54,7 +56,7 @@ export function checkDecider(
   deciderId: string,
   approved: boolean,
 ): DeciderCheck {
-  if (approved && isMoneyTransfer(step) && requestedBy === deciderId) {
+  if (approved && isMoneyTransfer(step) && sameIdentity(requestedBy, deciderId)) {
     return { allowed: false, reason: `${deciderId} requested this transfer and cannot approve it (four-eyes rule)` };
   }
   return { allowed: true };

@@ -1,7 +1,8 @@
 /**
  * With sign-in on (GATEWAY_AUTH=token) the page finds out from the API's 401, shows a token field
  * instead of the id fields, and acts as whoever the token names: the requester's token chats, the
- * approver's token decides, and the SSE stream follows the run with the token in its query.
+ * approver's token decides, and the SSE stream follows the run with a single-use ticket: the token
+ * is in no URL and not in localStorage.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,8 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: sign-in with a bearer token${HAS_CHROM
 
   it('detects sign-in from a 401, chats with the requester token and approves with the approver token', { timeout: 120_000 }, async () => {
     const { page, errors } = await openPage(browser, stack.baseUrl);
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
     const tokenField = page.getByLabel('Bearer token');
     await tokenField.waitFor();
     await page.getByLabel('User id').waitFor({ state: 'hidden' });
@@ -51,7 +54,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: sign-in with a bearer token${HAS_CHROM
 
     // The requester's token may not approve a transfer: the refusal is shown in words.
     await card.getByRole('button', { name: /^Approve/ }).click();
-    await page.locator('#inbox-error').filter({ hasText: 'Money transfers must be decided by an approver' }).waitFor();
+    await page.locator('#inbox-error').filter({ hasText: 'Money transfers must be approved by an approver' }).waitFor();
 
     await tokenField.fill(APPROVER_TOKEN);
     await tokenField.press('Tab');
@@ -62,6 +65,11 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: sign-in with a bearer token${HAS_CHROM
     await page.locator('#timeline li[data-event="workflow_complete"]').waitFor();
     expect(await page.locator('#steps li[data-step-id="transfer"]').innerText()).toContain('Approved by manager@bank.com');
     await screenshot(page, '10-token-approved');
+    expect(requested.some((url) => url.includes('/stream?ticket='))).toBe(true);
+    expect(requested.filter((url) => url.includes(REQUESTER_TOKEN) || url.includes(APPROVER_TOKEN))).toEqual([]);
+    const stored = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: sessionStorage.getItem('awe.token') }));
+    expect(stored.local).not.toContain('token-0123456789');
+    expect(stored.session).toBe(APPROVER_TOKEN);
     expect(errors).toEqual([]);
   });
 });

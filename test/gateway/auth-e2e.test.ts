@@ -54,21 +54,26 @@ describe('auth on', () => {
     expect((await call(stack.baseUrl, 'POST', '/chat', { message: 'hi' })).status).toBe(401);
   });
 
-  it("refuses a requester reading another user's run, session, approvals and stream (403)", async () => {
-    for (const [method, p] of [
-      ['GET', `/api/workflows/${workflowId}`],
-      ['GET', `/api/workflows/${workflowId}/timeline`],
-      ['GET', `/api/workflows/${workflowId}/stream`],
-      ['POST', `/api/workflows/${workflowId}/cancel`],
-      ['GET', `/api/approvals/workflow/${workflowId}`],
-      ['GET', `/api/approvals/${approvalId}`],
-      ['GET', `/workflow/${sessionId}/status`],
-      ['GET', '/sessions?user_id=default_user'],
+  it("answers a requester asking for another user's run, session, approvals and stream exactly as if they did not exist (404)", async () => {
+    const missingRun = 'req-00000000-0000-4000-a000-000000000000';
+    for (const [method, p, missing] of [
+      ['GET', `/api/workflows/${workflowId}`, `/api/workflows/${missingRun}`],
+      ['GET', `/api/workflows/${workflowId}/timeline`, `/api/workflows/${missingRun}/timeline`],
+      ['GET', `/api/workflows/${workflowId}/stream`, `/api/workflows/${missingRun}/stream`],
+      ['POST', `/api/workflows/${workflowId}/stream-ticket`, `/api/workflows/${missingRun}/stream-ticket`],
+      ['POST', `/api/workflows/${workflowId}/cancel`, `/api/workflows/${missingRun}/cancel`],
+      ['GET', `/api/approvals/workflow/${workflowId}`, `/api/approvals/workflow/${missingRun}`],
+      ['GET', `/api/approvals/${approvalId}`, `/api/approvals/${missingRun}.transfer`],
+      ['GET', `/workflow/${sessionId}/status`, '/workflow/no-such-session/status'],
     ] as const) {
-      const res = await call(stack.baseUrl, method, p, undefined, as('bob'));
-      expect(res.status, `${method} ${p}`).toBe(403);
-      expect(res.body.error.code).toBe('forbidden');
+      const theirs = await call(stack.baseUrl, method, p, undefined, as('bob'));
+      const none = await call(stack.baseUrl, method, missing, undefined, as('bob'));
+      expect(theirs.status, `${method} ${p}`).toBe(404);
+      expect(none.status, `${method} ${missing}`).toBe(404);
+      const blank = (text: string) => text.replace(workflowId, 'ID').replace(missingRun, 'ID').replace(sessionId, 'ID').replace('no-such-session', 'ID');
+      expect(blank(theirs.body.error.message)).toBe(blank(none.body.error.message));
     }
+    expect((await call(stack.baseUrl, 'GET', '/sessions?user_id=default_user', undefined, as('bob'))).status).toBe(403);
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries', session_id: sessionId }, as('bob'));
     expect(chat.status).toBe(403);
   });
@@ -90,7 +95,7 @@ describe('auth on', () => {
     const own = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true }, as('owner'));
     expect(own.status).toBe(403);
     const bobs = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, as('bob'));
-    expect(bobs.status).toBe(403);
+    expect(bobs.status).toBe(404);
     const mismatch = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true, approver_id: 'ceo@bank.com' }, as('manager'));
     expect(mismatch.status).toBe(403);
     const ok = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true }, as('manager'));
@@ -113,14 +118,30 @@ describe('auth on', () => {
       return res.body.approvals[0] as { approval_id: string } | undefined;
     }, { timeoutMs: 20_000, what: 'the L3 approval' });
     const stranger = await call(stack.baseUrl, 'POST', `/api/approvals/${approval.approval_id}/decision`, { decision: 'approve' }, as('owner'));
-    expect(stranger.status).toBe(403);
-    const stream = readSse(`${stack.baseUrl}/api/workflows/${id}/stream?access_token=${TOKENS.bob}`, { timeoutMs: 30_000 });
+    expect(stranger.status).toBe(404);
+    const issued = await call(stack.baseUrl, 'POST', `/api/workflows/${id}/stream-ticket`, undefined, as('bob'));
+    expect(issued.status).toBe(200);
+    expect(Date.parse(issued.body.expires_at) - Date.now()).toBeLessThanOrEqual(60_000);
+    const stream = readSse(`${stack.baseUrl}/api/workflows/${id}/stream?ticket=${issued.body.ticket}`, { timeoutMs: 30_000 });
     const mine = await call(stack.baseUrl, 'POST', `/api/approvals/${approval.approval_id}/decision`, { decision: 'approve' }, as('bob'));
     expect(mine.status).toBe(200);
     expect(mine.body.approval.decided_by).toBe('bob');
     const read = await stream;
     expect(read.status).toBe(200);
     expect(read.events.at(-1)?.event).toBe('workflow_complete');
+    // Single use: the same ticket does not open the stream again, nor does the token in the URL.
+    expect((await readSse(`${stack.baseUrl}/api/workflows/${id}/stream?ticket=${issued.body.ticket}`, { timeoutMs: 5000 })).status).toBe(401);
+    expect((await readSse(`${stack.baseUrl}/api/workflows/${id}/stream?access_token=${TOKENS.bob}`, { timeoutMs: 5000 })).status).toBe(401);
+  });
+
+  it('lets a requester withdraw (reject) their own pending transfer', async () => {
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 7000 to Kiran' }, as('bob'));
+    expect(chat.body.status).toBe('PENDING_APPROVAL');
+    const approve = await call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, { decision: 'approve' }, as('bob'));
+    expect(approve.status).toBe(403);
+    const withdraw = await call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, { decision: 'reject', reason: 'typo in the amount' }, as('bob'));
+    expect(withdraw.status).toBe(200);
+    expect(withdraw.body).toMatchObject({ approval: { status: 'rejected', decided_by: 'bob' }, step_state: 'REJECTED' });
   });
 
   it('keeps the public routes open', async () => {

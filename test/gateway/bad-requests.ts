@@ -51,16 +51,28 @@ export const BAD_REQUESTS: BadRequest[] = [
   { name: 'decision: decided_by negative number', method: 'POST', path: '/api/approvals/req-x.transfer/decision', body: { decision: 'approve', decided_by: -1 }, status: 400, code: 'invalid_request', message: /body\.decided_by/ },
   { name: 'decision: approval id that names no run', method: 'POST', path: '/api/approvals/no-dot-here/decision', body: { decision: 'approve', decided_by: 'm' }, status: 404, code: 'not_found' },
   { name: 'approval: id that names no run', method: 'GET', path: '/api/approvals/nodot', status: 404, code: 'not_found' },
+  { name: 'chat: text/plain body (a foreign form)', method: 'POST', path: '/chat', body: { message: 'Transfer 6000 to Kiran' }, headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupported_media_type', message: /application\/json/ },
+  { name: 'chat: form-encoded body', method: 'POST', path: '/chat', body: 'message=Transfer+6000+to+Kiran', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupported_media_type' },
+  { name: 'chat: JSON without a Content-Type', method: 'POST', path: '/chat', body: { message: 'hi' }, headers: { 'content-type': '' }, status: 415, code: 'unsupported_media_type' },
+  { name: 'submit: text/plain body', method: 'POST', path: '/api/workflows/submit', body: { intent: 'plan groceries' }, headers: { 'content-type': 'text/plain;charset=UTF-8' }, status: 415, code: 'unsupported_media_type' },
+  { name: 'approve: text/plain body', method: 'POST', path: '/workflow/s1/approve', body: { approver_id: 'm', approved: true }, headers: { 'content-type': 'text/plain' }, status: 415, code: 'unsupported_media_type' },
+  { name: 'decision: multipart body', method: 'POST', path: '/api/approvals/req-x.transfer/decision', body: { decision: 'approve', decided_by: 'm' }, headers: { 'content-type': 'multipart/form-data; boundary=x' }, status: 415, code: 'unsupported_media_type' },
   { name: 'unknown route', method: 'GET', path: '/api/nothing-here', status: 404, code: 'not_found' },
   { name: 'wrong method', method: 'GET', path: '/chat', status: 404, code: 'not_found' },
   { name: 'unknown asset', method: 'GET', path: '/assets/none.js', status: 404, code: 'not_found' },
 ];
 
 export async function send(baseUrl: string, bad: BadRequest, fetcher: (url: string, init: RequestInit) => Promise<Response> = fetch): Promise<Response> {
-  const init: RequestInit = { method: bad.method, headers: { ...bad.headers } };
+  const headers: Record<string, string> = { ...bad.headers };
+  const init: RequestInit = { method: bad.method, headers };
   if (bad.body !== undefined) {
     init.body = typeof bad.body === 'string' ? bad.body : JSON.stringify(bad.body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    headers['content-type'] ??= 'application/json';
+    // An empty Content-Type stands for none: fetch would otherwise label a string text/plain.
+    if (headers['content-type'] === '') {
+      delete headers['content-type'];
+      init.body = new Blob([init.body as string]);
+    }
   }
   return fetcher(`${baseUrl}${bad.path}`, init);
 }

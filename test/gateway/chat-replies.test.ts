@@ -151,7 +151,7 @@ describe('approveReply', () => {
   it('answers an executed approval exactly as seed 000 does', () => {
     const step = transferStep({ state: 'SUCCEEDED', result: transferred });
     const decided = approval({ status: 'approved', decided_by: 'manager@bank.com' });
-    expect(approveReply({ view: run(), approval: decided, approved: true, deciderId: 'manager@bank.com', outcome: { approval: decided, step } })).toEqual({
+    expect(approveReply({ view: run(), approval: decided, approved: true, deciderId: 'manager@bank.com', step })).toEqual({
       status: 'approved',
       session_id: 's-1',
       workflow_id: 'req-1',
@@ -164,20 +164,20 @@ describe('approveReply', () => {
 
   it('answers a rejection, a failed execution and an execution still running', () => {
     const base = { view: run(), approval: approval(), deciderId: 'm@bank.com' };
-    expect(approveReply({ ...base, approved: false, outcome: undefined })).toMatchObject({
+    expect(approveReply({ ...base, approved: false, step: undefined })).toMatchObject({
       status: 'rejected',
       approved_by: null,
       result: { status: 'rejected', rejected_by: 'm@bank.com' },
     });
     const failed = transferStep({ state: 'FAILED', error: 'Unknown account kiran' });
-    expect(approveReply({ ...base, approved: true, outcome: { approval: approval(), step: failed } }).result).toEqual({
+    expect(approveReply({ ...base, approved: true, step: failed }).result).toEqual({
       intent: 'money_transfer',
       status: 'failed',
       message: 'Unknown account kiran',
       approved_by: 'm@bank.com',
     });
-    expect(approveReply({ ...base, approved: true, outcome: undefined }).result).toMatchObject({ status: 'running' });
-    expect(decisionMessage({ ...base, approved: true, outcome: undefined })).toMatch(/approved by m@bank.com; the step is still running/);
+    expect(approveReply({ ...base, approved: true, step: undefined }).result).toMatchObject({ status: 'running' });
+    expect(decisionMessage({ ...base, approved: true, step: undefined })).toMatch(/approved by m@bank.com; the step is still running/);
   });
 });
 

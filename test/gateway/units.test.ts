@@ -7,15 +7,13 @@ import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actingUserId, assertCanDecide, assertCanRead, TokenTable, type Identity } from '../../src/gateway/auth.js';
+import { actingUserId, assertCanRead, TokenTable, type Identity } from '../../src/gateway/auth.js';
 import { withinBudget } from '../../src/gateway/budget.js';
 import { ApiError, classifyError, describeZodError } from '../../src/gateway/errors.js';
 import { isLoopbackHost, listenRefusal } from '../../src/gateway/listen-policy.js';
 import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/start-run.js';
 import { resolveInside } from '../../src/gateway/static-files.js';
 import { groupSessions, inboxFromMemos, pendingApprovalsQuery, sessionsQuery, visibilityLiteral, type RunListing } from '../../src/gateway/visibility.js';
-import { approvalToDecide } from '../../src/gateway/routes/chat.js';
-import type { ApprovalRecord, RunView } from '../../src/shared/contracts.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/definitions.js';
 
 describe('classifyError', () => {
@@ -95,17 +93,14 @@ describe('identity', () => {
     expect(actingUserId(alice, undefined)).toBe('alice');
     expect(actingUserId(alice, 'alice')).toBe('alice');
     expect(() => actingUserId(alice, 'bob')).toThrow(ApiError);
+    expect(actingUserId(alice, 'ALICE')).toBe('alice');
   });
 
-  it('lets requesters see and decide only their own non-money steps', () => {
-    expect(() => assertCanRead(alice, 'alice')).not.toThrow();
-    expect(() => assertCanRead(alice, 'bob')).toThrow(/another user/);
-    expect(() => assertCanRead(manager, 'bob')).not.toThrow();
-    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'job_submit', risk_level: 'L3' })).not.toThrow();
-    expect(() => assertCanDecide(alice, { user_id: 'bob' }, { tool: 'job_submit', risk_level: 'L3' })).toThrow(/own runs/);
-    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'bank_transfer', risk_level: 'L2' })).toThrow(/approver/);
-    expect(() => assertCanDecide(manager, { user_id: 'bob' }, { tool: 'bank_transfer', risk_level: 'L2' })).not.toThrow();
-    expect(() => assertCanDecide(alice, { user_id: 'alice' }, { tool: 'calendar_create', risk_level: 'L2' })).toThrow(/approver/);
+  it("answers another user's run exactly like a missing one (404, the caller's message)", () => {
+    expect(() => assertCanRead(alice, 'alice', 'No workflow r')).not.toThrow();
+    expect(() => assertCanRead(alice, 'Alice', 'No workflow r')).not.toThrow();
+    expect(() => assertCanRead(alice, 'bob', 'No workflow r')).toThrow(expect.objectContaining({ status: 404, code: 'not_found', message: 'No workflow r' }));
+    expect(() => assertCanRead(manager, 'bob', 'No workflow r')).not.toThrow();
   });
 
   it('reads and validates a tokens file', () => {
@@ -119,6 +114,21 @@ describe('identity', () => {
       writeFileSync(bad, JSON.stringify({ short: { user_id: 'alice', role: 'boss' } }));
       expect(() => TokenTable.fromFile(bad)).toThrow(/GATEWAY_TOKENS_FILE .*bad\.json/);
       expect(() => TokenTable.fromFile(path.join(dir, 'missing.json'))).toThrow(/GATEWAY_TOKENS_FILE/);
+      const twins = path.join(dir, 'twins.json');
+      writeFileSync(
+        twins,
+        JSON.stringify({
+          'a-long-enough-token-1234': { user_id: 'manager@bank.com', role: 'approver' },
+          'a-long-enough-token-5678': { user_id: 'manager@BANK.com', role: 'requester' },
+        }),
+      );
+      expect(() => TokenTable.fromFile(twins)).toThrow(/manager@bank\.com.*manager@BANK\.com.*same person/);
+      const rotated = path.join(dir, 'rotated.json');
+      writeFileSync(
+        rotated,
+        JSON.stringify({ 'a-long-enough-token-1234': { user_id: 'bob', role: 'requester' }, 'a-long-enough-token-5678': { user_id: 'bob', role: 'requester' } }),
+      );
+      expect(TokenTable.fromFile(rotated).lookup('a-long-enough-token-5678')?.user_id).toBe('bob');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -194,21 +204,5 @@ describe('files and budgets', () => {
     expect(await withinBudget(Promise.resolve(7), 1000)).toEqual({ done: true, value: 7 });
     expect(await withinBudget(new Promise(() => undefined), 10)).toEqual({ done: false });
     await expect(withinBudget(Promise.reject(new Error('no')), 1000)).rejects.toThrow('no');
-  });
-});
-
-describe('approvalToDecide', () => {
-  const record = (id: string, status: ApprovalRecord['status']) =>
-    ({ approval_id: id, status, tool: 'job_submit', step_id: id.split('.')[1] }) as unknown as ApprovalRecord;
-  const view = (approvals: ApprovalRecord[]) => ({ session_id: 's', approvals }) as unknown as RunView;
-
-  it('picks the named approval, else the oldest pending one; 409 when all are decided, 404 when none', () => {
-    const approvals = [record('r.a', 'approved'), record('r.b', 'pending'), record('r.c', 'pending')];
-    expect(approvalToDecide(view(approvals)).approval_id).toBe('r.b');
-    expect(approvalToDecide(view(approvals), 'r.c').approval_id).toBe('r.c');
-    expect(approvalToDecide(view(approvals), 'r.a').status).toBe('approved');
-    expect(() => approvalToDecide(view(approvals), 'r.zzz')).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() => approvalToDecide(view([record('r.a', 'expired')]))).toThrow(expect.objectContaining({ status: 409 }));
-    expect(() => approvalToDecide(view([]))).toThrow(expect.objectContaining({ status: 404 }));
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/gateway/errors.js';
-import { Runs } from '../../src/gateway/runs.js';
+import { sendDecision } from '../../src/gateway/approvals/send-decision.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
@@ -66,9 +66,7 @@ describe('wait budgets', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     // The update itself, past the gateway's checks: not accepted within its budget (or refused at
     // once by the server for want of a poller), so 503 as well once mapped at the boundary.
-    const runs = new Runs(stack.client);
-    const outcome = await runs
-      .decide(workflowId, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' }, 1000)
+    const outcome = await sendDecision(stack.client, workflowId, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' }, 1000)
       .then(() => 'decided', (err: unknown) => classifyError(err) ?? err);
     expect(outcome).toMatchObject({ status: 503, code: 'run_unresponsive' });
 
@@ -78,7 +76,7 @@ describe('wait budgets', () => {
       timeoutMs: 30_000,
       what: 'the run to answer queries again',
     });
-    const again = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const again = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true, approval_id: approvalId });
     expect([200, 409]).toContain(again.status);
     await settledStatus(sessionId, 'COMPLETED');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 600_000);

@@ -177,7 +177,7 @@ describe('auth on: who may call what', () => {
     }
   });
 
-  it("keeps a requester out of another requester's runs, sessions and approvals (403), and nothing reaches the runs", async () => {
+  it("keeps a requester out of another requester's runs, sessions and approvals (404, as for ids that do not exist), and nothing reaches the runs", async () => {
     for (const run of [aliceTransfer, aliceLife]) {
       const reads = [
         `/api/workflows/${run.workflowId}`,
@@ -185,27 +185,28 @@ describe('auth on: who may call what', () => {
         `/api/approvals/workflow/${run.workflowId}`,
         `/api/approvals/${run.approvalId}`,
         `/workflow/${run.sessionId}/status`,
-        '/sessions?user_id=alice',
       ];
-      for (const p of reads) expectError(await get(stack.baseUrl, p, as('bob')), 403, 'forbidden', `bob GET ${p}`);
-      const stream = await readSse(`${stack.baseUrl}/api/workflows/${run.workflowId}/stream?access_token=${TOKENS.bob}`, { timeoutMs: 5000 });
-      expect(stream.status).toBe(403);
+      for (const p of reads) expectError(await get(stack.baseUrl, p, as('bob')), 404, 'not_found', `bob GET ${p}`);
+      expectError(await get(stack.baseUrl, '/sessions?user_id=alice', as('bob')), 403, 'forbidden', "bob lists alice's sessions");
+      const stream = await readSse(`${stack.baseUrl}/api/workflows/${run.workflowId}/stream`, { headers: as('bob'), timeoutMs: 5000 });
+      expect(stream.status).toBe(404);
       expect(stream.events).toEqual([]);
+      expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/stream-ticket`, undefined, as('bob')), 404, 'not_found', 'bob asks for a ticket');
       for (const approved of [true, false]) {
         expectError(
           await call(stack.baseUrl, 'POST', `/workflow/${run.sessionId}/approve`, { approved }, as('bob')),
-          403,
-          'forbidden',
+          404,
+          'not_found',
           `bob decides ${run.approvalId} through the session`,
         );
         expectError(
           await call(stack.baseUrl, 'POST', `/api/approvals/${run.approvalId}/decision`, { decision: approved ? 'approve' : 'reject' }, as('bob')),
-          403,
-          'forbidden',
+          404,
+          'not_found',
           `bob decides ${run.approvalId}`,
         );
       }
-      expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/cancel`, undefined, as('bob')), 403, 'forbidden', 'bob cancels');
+      expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/cancel`, undefined, as('bob')), 404, 'not_found', 'bob cancels');
       expect((await get(stack.baseUrl, `/api/workflows/${run.workflowId}`, as('alice'))).status).toBe(200);
       await expectUntouched(run.workflowId);
     }
@@ -235,7 +236,7 @@ describe('auth on: who may call what', () => {
       expectError(res, 403, 'forbidden', 'manager approves own transfer');
       expect(res.body.error.message).toMatch(/four-eyes/);
     }
-    expectError(await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('bob')), 403, 'forbidden', 'bob approves');
+    expectError(await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('bob')), 404, 'not_found', 'bob approves');
     await expectUntouched(own.workflowId);
 
     const admin = await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('admin'));

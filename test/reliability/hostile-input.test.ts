@@ -93,12 +93,13 @@ describe('malformed, deep and huge bodies', () => {
         expect(res.status, `${name} ${JSON.stringify(body)}`).toBe(400);
         expect(res.body.error.code).toBe('invalid_json');
       }
-      // Bytes that are not UTF-8, and a body whose content type claims to be something else.
+      // Bytes that are not UTF-8, and a body whose content type is not JSON (what a foreign page's form sends).
       expectWellFormed(await send('POST', path, new Uint8Array([0xff, 0xfe, 0x7b, 0x22, 0xc3])), `${name} invalid UTF-8`);
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
         const res = await send('POST', path, 'message=Transfer+6000+to+Kiran', { 'content-type': contentType });
         expectWellFormed(res, `${name} as ${contentType}`);
-        expect(res.status).toBe(400);
+        expect(res.status).toBe(415);
+        expect(res.body.error.code).toBe('unsupported_media_type');
       }
     }
   });

@@ -72,6 +72,8 @@ describe('checkDecider', () => {
     ['requester confirming own L3 job submission', submit, 'default_user', true, true],
     ['requester rejecting own L3 job submission', submit, 'default_user', false, true],
     ['another approver confirming a job submission', submit, 'manager@bank.com', true, true],
+    ['requester approving own transfer under another case', bank, 'Default_USER', true, false],
+    ['requester approving own transfer in full-width letters', bank, '\uff44efault_user', true, false],
   ])('%s', (_name, step, decider, approved, allowed) => {
     expect(checkDecider(step, 'default_user', decider, approved).allowed).toBe(allowed);
   });

@@ -1,13 +1,29 @@
-/** Seed 2: submit, the run view, cancel, the timeline and its Server-Sent Events stream. */
+/** Seed 2: submit, the run view, cancel, the timeline, its stream ticket and its Server-Sent Events stream. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
-import { actingUserId, assertCanRead } from '../auth.js';
+import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';
+import { actingUserId, assertCanRead, type Identity } from '../auth.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
-import { ApiError } from '../errors.js';
-import { LastEventIdSchema, SubmitRequestSchema, WorkflowIdParamSchema } from '../schemas.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import { reply } from '../reply.js';
+import type { Runs } from '../runs.js';
+import {
+  LastEventIdSchema,
+  StreamTicketResponseSchema,
+  SubmitRequestSchema,
+  SubmitResponseSchema,
+  TimelineResponseSchema,
+  WorkflowIdParamSchema,
+} from '../schemas.js';
 import { isFinalEvent } from '../timeline-hub.js';
 import { idempotencyKeyOf, parseBodyOrQuery, parseParams, parseWith } from '../validation.js';
+
+/** The run, or 404 (the same answer as for an unknown id) when the caller may not see it. */
+async function visibleRun(runs: Runs, id: string, identity: Identity): Promise<RunView> {
+  const view = await runs.getRun(id);
+  assertCanRead(identity, view.user_id, `No workflow ${id}`);
+  return view;
+}
 
 export function workflowRoutes(deps: RouteDeps) {
   return new Hono<GatewayEnv>()
@@ -20,7 +36,7 @@ export function workflowRoutes(deps: RouteDeps) {
         deps.submitWaitMs,
         'planned',
       );
-      return c.json({
+      return reply(c, SubmitResponseSchema, {
         workflow_id: started.workflow_id,
         session_id: started.session_id,
         status: started.view?.status ?? started.status ?? 'QUEUED',
@@ -29,29 +45,32 @@ export function workflowRoutes(deps: RouteDeps) {
     })
     .get('/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      const view = await deps.runs.getRun(id);
-      assertCanRead(c.get('identity'), view.user_id);
-      return c.json(view);
+      return reply(c, RunViewSchema, await visibleRun(deps.runs, id, c.get('identity')));
     })
     .post('/:id/cancel', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      const view = await deps.runs.getRun(id);
-      assertCanRead(c.get('identity'), view.user_id);
-      if (FINAL_RUN_STATUSES.includes(view.status)) throw ApiError.conflict(`Workflow ${id} is already ${view.status}`);
-      return c.json(await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS));
+      const view = await visibleRun(deps.runs, id, c.get('identity'));
+      if (FINAL_RUN_STATUSES.includes(view.status)) throw ApiError.alreadyFinished(`Workflow ${id} is already ${view.status}`);
+      return reply(c, RunViewSchema, await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS));
     })
     .get('/:id/timeline', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      const [view, events] = await Promise.all([deps.runs.getRun(id), deps.runs.getTimeline(id, 0)]);
-      assertCanRead(c.get('identity'), view.user_id);
-      return c.json({ workflow_id: id, status: view.status, events });
+      const [view, events] = await Promise.all([visibleRun(deps.runs, id, c.get('identity')), deps.runs.getTimeline(id, 0)]);
+      return reply(c, TimelineResponseSchema, { workflow_id: id, status: view.status, events });
+    })
+    .post('/:id/stream-ticket', async (c) => {
+      const { id } = parseParams(c, WorkflowIdParamSchema);
+      const identity = c.get('identity');
+      await visibleRun(deps.runs, id, identity);
+      const issued = deps.tickets.issue(id, identity);
+      if (!issued) throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
+      return reply(c, StreamTicketResponseSchema, issued);
     })
     .get('/:id/stream', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const lastEventId = c.req.header('last-event-id') ?? c.req.query('last_event_id');
       const afterSeq = lastEventId === undefined ? 0 : parseWith(LastEventIdSchema, lastEventId, 'header.Last-Event-ID');
-      const view = await deps.runs.getRun(id);
-      assertCanRead(c.get('identity'), view.user_id);
+      await visibleRun(deps.runs, id, c.get('identity'));
       const subscription = await deps.timelines.subscribe(id, afterSeq);
       return streamSSE(c, async (stream) => {
         const gone = new Promise<null>((resolve) => {

@@ -1,0 +1,144 @@
+/**
+ * Approvals as the gateway sees them: finding one (by id, in a session, in a run, in the inbox),
+ * checking a decision (rules.ts), sending it (send-decision.ts) and saying truly what happened.
+ * Routes parse, call one method here and reply.
+ */
+import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../shared/contracts.js';
+import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
+import { parseApprovalId } from '../../shared/definitions.js';
+import { sameIdentity } from '../../shared/identity.js';
+import { assertCanRead, canSeeAllUsers, type Identity } from '../auth.js';
+import { ApiError, classifyError } from '../errors.js';
+import type { Runs } from '../runs.js';
+import type { Listings } from '../visibility.js';
+import { decisionRefusal, onlyPendingApproval } from './rules.js';
+import { sendDecision } from './send-decision.js';
+
+/** An approval and the run it belongs to, as the caller may see them. */
+export interface FoundApproval {
+  view: RunView;
+  approval: ApprovalRecord;
+}
+
+export interface DecisionInput {
+  approved: boolean;
+  deciderId: string;
+  reason: string | undefined;
+}
+
+/** What a decision did: the approval after it, and the gated step once the run acted on it. */
+export interface DecisionResult {
+  /** The run as it was found before deciding. */
+  view: RunView;
+  approval: ApprovalRecord;
+  approved: boolean;
+  deciderId: string;
+  /** Undefined when the wait budget ran out before the run finished acting on the decision. */
+  step: StepView | undefined;
+}
+
+/** How many of a session's most recent runs are searched for its pending approval. */
+const SESSION_SCAN_LIMIT = 50;
+
+export class Approvals {
+  constructor(
+    private readonly runs: Runs,
+    private readonly listings: Listings,
+    private readonly budgetMs: number,
+  ) {}
+
+  /** The inbox: pending approvals across runs (a requester's own only). */
+  pending(identity: Identity): Promise<ApprovalRecord[]> {
+    return this.listings.pendingApprovals(canSeeAllUsers(identity) || identity.kind !== 'token' ? undefined : identity.user_id);
+  }
+
+  async ofRun(workflowId: string, identity: Identity): Promise<ApprovalRecord[]> {
+    const view = await this.runs.getRun(workflowId);
+    assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
+    return view.approvals;
+  }
+
+  /** By id; 404 when the id, its run or the record is unknown, or the caller may not see it. */
+  async find(approvalId: string, identity: Identity): Promise<FoundApproval> {
+    const missing = `No approval ${approvalId}`;
+    const ids = parseApprovalId(approvalId);
+    if (!ids) throw ApiError.notFound(missing);
+    let view: RunView;
+    try {
+      view = await this.runs.getRun(ids.workflowId);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) throw ApiError.notFound(missing);
+      throw err;
+    }
+    assertCanRead(identity, view.user_id, missing);
+    const approval = view.approvals.find((a) => a.approval_id === approvalId);
+    if (!approval) throw ApiError.notFound(missing);
+    return { view, approval };
+  }
+
+  /**
+   * In a session: the named approval (which must belong to it), else the only approval pending
+   * in any of its recent runs (409 ambiguous_approval when more are), else its latest run's
+   * latest approval, which decide() then finds already decided.
+   */
+  async findInSession(sessionId: string, identity: Identity, approvalId: string | undefined): Promise<FoundApproval> {
+    const session = await this.runs.getSession(sessionId);
+    assertCanRead(identity, session.user_id, `No session ${sessionId}`);
+    if (approvalId !== undefined) {
+      const found = await this.find(approvalId, identity);
+      if (found.view.session_id !== sessionId) throw ApiError.notFound(`Session ${sessionId} has no approval ${approvalId}`);
+      return found;
+    }
+    const recent = session.runs.slice(-SESSION_SCAN_LIMIT).map((r) => r.workflow_id);
+    const waiting = await Promise.all(recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)));
+    const views = await Promise.all(waiting.filter((id) => id !== undefined).map((id) => this.runs.getRun(id)));
+    const pending = views.flatMap((v) => v.approvals.filter((a) => a.status === 'pending'));
+    const only = onlyPendingApproval(sessionId, pending);
+    const view = only ? views.find((v) => v.workflow_id === only.workflow_id) : undefined;
+    if (only && view) return { view, approval: only };
+    const latestId = session.runs.at(-1)?.workflow_id;
+    const latest = latestId === undefined ? undefined : await this.runs.getRun(latestId);
+    const decided = latest?.approvals.at(-1);
+    if (!latest || !decided) throw ApiError.notFound(`Session ${sessionId} has no approval to decide`);
+    return { view: latest, approval: decided };
+  }
+
+  /**
+   * Checks and sends a decision, then answers with what it did. When the run ended while the
+   * decision was in flight (a cancel won the race, or lost it), the run is read again: a decision
+   * that took effect is a success whichever request came first; one that did not is 409
+   * already_finished.
+   */
+  async decide({ view, approval }: FoundApproval, identity: Identity, input: DecisionInput): Promise<DecisionResult> {
+    const refusal = decisionRefusal(identity, view, approval, input);
+    if (refusal) throw refusal;
+    const decision: ApprovalDecision = {
+      approval_id: approval.approval_id,
+      approved: input.approved,
+      approver_id: input.deciderId,
+      ...(input.reason !== undefined && { reason: input.reason }),
+    };
+    const base = { view, approved: input.approved, deciderId: input.deciderId };
+    try {
+      const outcome = await sendDecision(this.runs.client, view.workflow_id, decision, this.budgetMs);
+      return { ...base, approval: outcome?.approval ?? approval, step: outcome?.step };
+    } catch (err) {
+      // A refusal by the workflow, or Temporal being away, is an answer of its own.
+      if (classifyError(err)) throw err;
+      const after = await this.runs.getRun(view.workflow_id).catch(() => undefined);
+      const record = after?.approvals.find((a) => a.approval_id === approval.approval_id);
+      if (after && record && tookEffect(record, decision)) {
+        return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id) };
+      }
+      if (after && FINAL_RUN_STATUSES.includes(after.status)) {
+        throw ApiError.alreadyFinished(`Run ${view.workflow_id} ended ${after.status} before the decision on ${approval.approval_id} took effect`);
+      }
+      throw err;
+    }
+  }
+}
+
+function tookEffect(record: ApprovalRecord, decision: ApprovalDecision): boolean {
+  const status = decision.approved ? 'approved' : 'rejected';
+  return record.status === status && record.decided_by !== undefined && sameIdentity(record.decided_by, decision.approver_id);
+}

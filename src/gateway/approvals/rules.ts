@@ -1,0 +1,59 @@
+/**
+ * The gateway's checks on a decision, each rule once: the approval still waits, the caller's role
+ * lets them decide it, and four eyes for money. The workflow applies the same pending and
+ * four-eyes rules again and is the final judge; these answers come first so a refusal costs no
+ * round trip and names the rule. Pure.
+ */
+import type { ApprovalRecord, RunView } from '../../shared/contracts.js';
+import { sameIdentity } from '../../shared/identity.js';
+import { checkDecider, isMoneyTransfer } from '../../shared/policy.js';
+import type { Identity } from '../auth.js';
+import { ApiError } from '../errors.js';
+
+export interface ProposedDecision {
+  approved: boolean;
+  deciderId: string;
+}
+
+/** 409 unless the approval still waits for a decision. */
+function pendingRefusal(approval: ApprovalRecord): ApiError | undefined {
+  if (approval.status === 'pending') return undefined;
+  return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
+}
+
+/**
+ * Role rules (token auth): approvers and admins decide anyone's approvals. A requester decides
+ * only in their own runs: they may withdraw (reject) any of their pending requests, and confirm
+ * only a non-money L3 step. Auth off has no roles: the body names the decider.
+ */
+function roleRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, approved: boolean): ApiError | undefined {
+  if (identity.kind === 'anonymous' || identity.role !== 'requester') return undefined;
+  if (!sameIdentity(run.user_id, identity.user_id)) return ApiError.forbidden('Requesters may only decide steps of their own runs');
+  if (!approved) return undefined;
+  if (isMoneyTransfer(approval)) return ApiError.forbidden('Money transfers must be approved by an approver (you may still withdraw your request by rejecting it)');
+  if (approval.risk_level !== 'L3') return ApiError.forbidden(`Only an approver may approve a ${approval.risk_level} step`);
+  return undefined;
+}
+
+/** Four eyes for money (shared with the workflow): the requester may not approve their own transfer. */
+function fourEyesRefusal(approval: ApprovalRecord, { approved, deciderId }: ProposedDecision): ApiError | undefined {
+  const check = checkDecider({ tool: approval.tool }, approval.requested_by, deciderId, approved);
+  return check.allowed ? undefined : ApiError.forbidden(check.reason);
+}
+
+/** Why this decision may not be sent, or undefined when it may. */
+export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, decision: ProposedDecision): ApiError | undefined {
+  return pendingRefusal(approval) ?? roleRefusal(identity, run, approval, decision.approved) ?? fourEyesRefusal(approval, decision);
+}
+
+/**
+ * Which approval a session-level decision without `approval_id` means: the only one pending in
+ * the whole session. Never by position: with more than one pending the caller must name one (409
+ * ambiguous_approval lists them), so nothing added to the session after the approver looked can
+ * take the place of what they saw. Undefined when none is pending.
+ */
+export function onlyPendingApproval(sessionId: string, pending: ApprovalRecord[]): ApprovalRecord | undefined {
+  const [only, ...others] = pending;
+  if (!only || others.length === 0) return only;
+  throw ApiError.ambiguousApproval(`Session ${sessionId} has ${pending.length} pending approvals; name one with approval_id`, pending);
+}

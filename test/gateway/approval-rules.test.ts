@@ -1,0 +1,78 @@
+/** The gateway's decision rules and the choice of a session's approval: pure, table-driven. */
+import { describe, expect, it } from 'vitest';
+import { decisionRefusal, onlyPendingApproval } from '../../src/gateway/approvals/rules.js';
+import type { Identity } from '../../src/gateway/auth.js';
+import type { ApprovalRecord } from '../../src/shared/contracts.js';
+
+function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
+  return {
+    approval_id: 'req-1.transfer',
+    workflow_id: 'req-1',
+    session_id: 's',
+    step_id: 'transfer',
+    step_name: 'Transfer $6,000.00 to kiran',
+    tool: 'bank_transfer',
+    risk_level: 'L2',
+    reason: 'Transfer requires approval',
+    status: 'pending',
+    requested_by: 'alice',
+    requested_at: '2026-12-01T10:00:00.000Z',
+    expires_at: '2026-12-02T10:00:00.000Z',
+    ...overrides,
+  };
+}
+const jobSubmit = record({ approval_id: 'req-1.apply', step_id: 'apply', tool: 'job_submit', risk_level: 'L3' });
+const calendar = record({ approval_id: 'req-1.gym', step_id: 'gym', tool: 'calendar_create', risk_level: 'L2' });
+
+const anonymous: Identity = { kind: 'anonymous' };
+const alice: Identity = { kind: 'token', user_id: 'alice', role: 'requester' };
+const bob: Identity = { kind: 'token', user_id: 'bob', role: 'requester' };
+const manager: Identity = { kind: 'token', user_id: 'manager@bank.com', role: 'approver' };
+const aliceRun = { user_id: 'alice' };
+
+describe('decisionRefusal', () => {
+  it.each<[string, Identity, ApprovalRecord, boolean, string, number | undefined]>([
+    ['an approver approves a transfer', manager, record(), true, 'manager@bank.com', undefined],
+    ['an approver rejects a transfer', manager, record(), false, 'manager@bank.com', undefined],
+    ['the requester withdraws their transfer (token)', alice, record(), false, 'alice', undefined],
+    ['the requester withdraws their transfer (auth off)', anonymous, record(), false, 'alice', undefined],
+    ['the requester approves their transfer (token)', alice, record(), true, 'alice', 403],
+    ['the requester approves their transfer (auth off)', anonymous, record(), true, 'alice', 403],
+    ['the requester approves under another case (auth off)', anonymous, record(), true, 'ALICE', 403],
+    ['the requester confirms their L3 job submission', alice, jobSubmit, true, 'alice', undefined],
+    ['the requester approves their L2 calendar step', alice, calendar, true, 'alice', 403],
+    ['the requester withdraws their L2 calendar step', alice, calendar, false, 'alice', undefined],
+    ["another requester rejects alice's transfer", bob, record(), false, 'bob', 403],
+    ['an approver decides an approved one', manager, record({ status: 'approved' }), true, 'manager@bank.com', 409],
+    ['the requester withdraws an expired one', alice, record({ status: 'expired' }), false, 'alice', 409],
+  ])('%s', (_name, identity, approval, approved, deciderId, status) => {
+    const refusal = decisionRefusal(identity, aliceRun, approval, { approved, deciderId });
+    expect(refusal?.status).toBe(status);
+  });
+
+  it('names the rule it applies', () => {
+    expect(decisionRefusal(anonymous, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/four-eyes/);
+    expect(decisionRefusal(alice, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/withdraw/);
+    expect(decisionRefusal(manager, aliceRun, record({ status: 'rejected' }), { approved: true, deciderId: 'manager@bank.com' })?.message).toMatch(/already rejected/);
+  });
+});
+
+describe('onlyPendingApproval', () => {
+  const b = record({ approval_id: 'r1.b' });
+  const c = record({ approval_id: 'r2.c', workflow_id: 'r2' });
+
+  it('is the only pending approval, or none', () => {
+    expect(onlyPendingApproval('s', [b])).toBe(b);
+    expect(onlyPendingApproval('s', [])).toBeUndefined();
+  });
+
+  it('never picks by position: two pending is 409 ambiguous_approval listing both', () => {
+    let thrown: unknown;
+    try {
+      onlyPendingApproval('s', [b, c]);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ status: 409, code: 'ambiguous_approval', details: { pending_approvals: [b, c] } });
+  });
+});
