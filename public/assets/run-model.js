@@ -1,0 +1,182 @@
+// @ts-check
+/**
+ * Pure facts about a run for its pictures: why a step was skipped, when each step waited and ran
+ * (from its started_at/finished_at and the timeline), and which chain of steps the run waited on.
+ * No DOM here, so unit tests import it directly.
+ */
+
+/** @typedef {import('./api.js').RunView} RunView */
+/** @typedef {import('./api.js').StepView} StepView */
+/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+
+/**
+ * @typedef {object} Segment
+ * @property {'queued'|'approval'|'running'} kind queued: ready, not started; approval: blocked on a decision
+ * @property {number} from ms since the epoch
+ * @property {number} to
+ * @property {boolean} open still going at `to` (the latest time known)
+ *
+ * @typedef {object} Lane
+ * @property {string} stepId
+ * @property {number | undefined} readyAt
+ * @property {number | undefined} finishedAt
+ * @property {Segment[]} segments in time order
+ *
+ * @typedef {object} Lanes
+ * @property {number} start the run's creation
+ * @property {number} end the last finish, or the latest time known while the run goes on
+ * @property {Lane[]} lanes one per step, in plan order
+ * @property {string[]} criticalPath step ids, first to last
+ * @property {number} criticalMs the critical path's length, each step counted from ready to finished
+ */
+
+/** Final states other than SUCCEEDED: a dependency in one of them stops its dependents. */
+const UNSUCCESSFUL = ['FAILED', 'REJECTED', 'SKIPPED', 'CANCELLED'];
+
+/**
+ * Each skipped step's dependencies that did not succeed: the step_skipped event's `blocked_by`,
+ * else (events not seen yet) the dependencies whose state is final and not SUCCEEDED.
+ * @param {RunView} run
+ * @param {readonly TimelineEvent[]} events
+ * @returns {Map<string, string[]>}
+ */
+export function skippedBy(run, events) {
+  /** @type {Map<string, string[]>} */
+  const stoppedBy = new Map();
+  for (const event of events) {
+    if (event.event !== 'step_skipped' || !event.step_id) continue;
+    const blockers = event.metadata?.blocked_by;
+    if (Array.isArray(blockers)) stoppedBy.set(event.step_id, blockers.filter((b) => typeof b === 'string'));
+  }
+  const stateOf = new Map(run.steps.map((s) => [s.id, s.state]));
+  for (const step of run.steps) {
+    if (step.state !== 'SKIPPED' || stoppedBy.has(step.id)) continue;
+    stoppedBy.set(step.id, step.depends_on.filter((d) => UNSUCCESSFUL.includes(stateOf.get(d) ?? 'PENDING')));
+  }
+  return stoppedBy;
+}
+
+/** @param {string | undefined} iso */
+function ms(iso) {
+  if (iso === undefined) return undefined;
+  const value = Date.parse(iso);
+  return Number.isNaN(value) ? undefined : value;
+}
+
+/**
+ * One lane per step: queued from step_ready until it is blocked or starts, waiting for approval from
+ * step_blocked until the next step_ready (or its end), running from started_at to finished_at.
+ * @param {RunView} run
+ * @param {readonly TimelineEvent[]} events
+ * @param {number} now the latest time known; open segments end here
+ * @returns {Lanes}
+ */
+export function lanesOf(run, events, now) {
+  const start = ms(run.created_at) ?? Math.min(now, ...events.map((e) => ms(e.timestamp) ?? now));
+  /** @type {Map<string, TimelineEvent[]>} */
+  const byStep = new Map();
+  for (const event of events) {
+    if (!event.step_id) continue;
+    const list = byStep.get(event.step_id) ?? [];
+    list.push(event);
+    byStep.set(event.step_id, list);
+  }
+  const lanes = run.steps.map((step) => laneOf(step, byStep.get(step.id) ?? [], now));
+  const finishes = lanes.map((l) => l.finishedAt).filter((t) => t !== undefined);
+  const settled = run.steps.every((s) => s.finished_at !== undefined);
+  const end = settled && finishes.length > 0 ? Math.max(...finishes) : Math.max(now, ...finishes);
+  const spanOf = new Map(lanes.map((l) => [l.stepId, l.readyAt !== undefined && l.finishedAt !== undefined ? l.finishedAt - l.readyAt : 0]));
+  const { path, length } = criticalPath(run.steps, (id) => spanOf.get(id) ?? 0);
+  return { start, end: Math.max(end, start), lanes, criticalPath: path, criticalMs: length };
+}
+
+/**
+ * @param {StepView} step
+ * @param {readonly TimelineEvent[]} events this step's, in seq order
+ * @param {number} now
+ * @returns {Lane}
+ */
+function laneOf(step, events, now) {
+  /** @type {Segment[]} */
+  const segments = [];
+  const startedAt = ms(step.started_at);
+  const finishedAt = ms(step.finished_at);
+  let readyAt;
+  /** @type {{ kind: 'queued'|'approval', from: number } | undefined} */
+  let waiting;
+  const close = (/** @type {number} */ at) => {
+    if (waiting && at >= waiting.from) segments.push({ kind: waiting.kind, from: waiting.from, to: at, open: false });
+    waiting = undefined;
+  };
+  for (const event of events) {
+    const at = ms(event.timestamp);
+    if (at === undefined) continue;
+    if (event.event === 'step_ready') {
+      readyAt ??= at;
+      close(at);
+      if (startedAt === undefined || at < startedAt) waiting = { kind: 'queued', from: at };
+    } else if (event.event === 'step_blocked') {
+      close(at);
+      waiting = { kind: 'approval', from: at };
+    } else if (event.event === 'step_running' || event.event === 'step_succeeded' || event.event === 'step_failed' || event.event === 'step_skipped') {
+      close(at);
+    }
+  }
+  if (waiting) {
+    const until = finishedAt ?? startedAt ?? now;
+    segments.push({ kind: waiting.kind, from: waiting.from, to: Math.max(until, waiting.from), open: finishedAt === undefined && startedAt === undefined });
+  }
+  if (startedAt !== undefined) {
+    segments.push({ kind: 'running', from: startedAt, to: Math.max(finishedAt ?? now, startedAt), open: finishedAt === undefined });
+  }
+  segments.sort((a, b) => a.from - b.from);
+  return { stepId: step.id, readyAt: readyAt ?? startedAt, finishedAt, segments };
+}
+
+/**
+ * The longest dependency chain, each step weighted by `cost(id)` (the same measure as
+ * criticalPathLength in src/shared/dag.ts, with the chain itself). Ties go to the earlier step.
+ * @param {readonly Pick<StepView, 'id' | 'depends_on'>[]} steps
+ * @param {(id: string) => number} cost
+ * @returns {{ path: string[], length: number }}
+ */
+export function criticalPath(steps, cost) {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  /** @type {Map<string, { length: number, via: string | undefined }>} */
+  const memo = new Map();
+  /** @type {Set<string>} */
+  const visiting = new Set();
+  /** @param {string} id */
+  const finish = (id) => {
+    const known = memo.get(id);
+    if (known) return known.length;
+    if (visiting.has(id)) return 0;
+    visiting.add(id);
+    let via;
+    let before = 0;
+    for (const dep of byId.get(id)?.depends_on ?? []) {
+      if (!byId.has(dep)) continue;
+      const length = finish(dep);
+      if (via === undefined || length > before) {
+        via = dep;
+        before = length;
+      }
+    }
+    visiting.delete(id);
+    const length = before + Math.max(0, cost(id));
+    memo.set(id, { length, via });
+    return length;
+  };
+  let last;
+  let longest = 0;
+  for (const step of steps) {
+    const length = finish(step.id);
+    if (last === undefined || length > longest) {
+      last = step.id;
+      longest = length;
+    }
+  }
+  const path = [];
+  for (let id = last; id !== undefined; id = memo.get(id)?.via) path.unshift(id);
+  return { path, length: longest };
+}
