@@ -64,8 +64,8 @@ function ms(iso) {
 }
 
 /**
- * One lane per step: queued from step_ready until it is blocked or starts, waiting for approval from
- * step_blocked until the next step_ready (or its end), running from started_at to finished_at.
+ * One lane per step: ready from its step_ready event until it starts, waiting for approval from
+ * each approval's requested_at to decided_at, running from started_at to finished_at.
  * @param {RunView} run
  * @param {readonly TimelineEvent[]} events
  * @param {number} now the latest time known; open segments end here
@@ -81,7 +81,7 @@ export function lanesOf(run, events, now) {
     list.push(event);
     byStep.set(event.step_id, list);
   }
-  const lanes = run.steps.map((step) => laneOf(step, byStep.get(step.id) ?? [], now));
+  const lanes = run.steps.map((step) => laneOf(step, byStep.get(step.id) ?? [], run.approvals.filter((a) => a.step_id === step.id), now));
   const finishes = lanes.map((l) => l.finishedAt).filter((t) => t !== undefined);
   const settled = run.steps.every((s) => s.finished_at !== undefined);
   const end = settled && finishes.length > 0 ? Math.max(...finishes) : Math.max(now, ...finishes);
@@ -92,45 +92,45 @@ export function lanesOf(run, events, now) {
 
 /**
  * @param {StepView} step
- * @param {readonly TimelineEvent[]} events this step's, in seq order
+ * @param {readonly TimelineEvent[]} events this step's, in seq order (only the first step_ready is used)
+ * @param {readonly import('./api.js').ApprovalRecord[]} approvals this step's
  * @param {number} now
  * @returns {Lane}
  */
-function laneOf(step, events, now) {
-  /** @type {Segment[]} */
-  const segments = [];
+function laneOf(step, events, approvals, now) {
   const startedAt = ms(step.started_at);
   const finishedAt = ms(step.finished_at);
-  let readyAt;
-  /** @type {{ kind: 'queued'|'approval', from: number } | undefined} */
-  let waiting;
-  const close = (/** @type {number} */ at) => {
-    if (waiting && at >= waiting.from) segments.push({ kind: waiting.kind, from: waiting.from, to: at, open: false });
-    waiting = undefined;
-  };
-  for (const event of events) {
-    const at = ms(event.timestamp);
-    if (at === undefined) continue;
-    if (event.event === 'step_ready') {
-      readyAt ??= at;
-      close(at);
-      if (startedAt === undefined || at < startedAt) waiting = { kind: 'queued', from: at };
-    } else if (event.event === 'step_blocked') {
-      close(at);
-      waiting = { kind: 'approval', from: at };
-    } else if (event.event === 'step_running' || event.event === 'step_succeeded' || event.event === 'step_failed' || event.event === 'step_skipped') {
-      close(at);
-    }
+  /** @type {Segment[]} */
+  const waits = [];
+  // Approvals come from the run view, not the timeline, so the wait shows even while the stream is down.
+  for (const approval of approvals) {
+    const from = ms(approval.requested_at);
+    if (from === undefined) continue;
+    const decided = ms(approval.decided_at);
+    const to = decided ?? finishedAt ?? now;
+    waits.push({ kind: 'approval', from, to: Math.max(from, to), open: decided === undefined && finishedAt === undefined });
   }
-  if (waiting) {
-    const until = finishedAt ?? startedAt ?? now;
-    segments.push({ kind: waiting.kind, from: waiting.from, to: Math.max(until, waiting.from), open: finishedAt === undefined && startedAt === undefined });
+  waits.sort((a, b) => a.from - b.from);
+  const readyEvent = events.find((e) => e.event === 'step_ready');
+  const readyAt = ms(readyEvent?.timestamp) ?? waits[0]?.from ?? startedAt;
+  /** @type {Segment[]} */
+  const segments = [];
+  if (readyAt !== undefined) {
+    // Ready until it started (or ended, or now), except while it waited for a decision.
+    const until = startedAt ?? finishedAt ?? now;
+    const open = startedAt === undefined && finishedAt === undefined;
+    let from = readyAt;
+    for (const wait of waits) {
+      if (wait.from > from) segments.push({ kind: 'queued', from, to: Math.min(wait.from, until), open: false });
+      segments.push(wait);
+      from = Math.max(from, wait.to);
+    }
+    if (until > from || (open && waits.every((w) => !w.open))) segments.push({ kind: 'queued', from, to: Math.max(from, until), open: open && waits.every((w) => !w.open) });
   }
   if (startedAt !== undefined) {
     segments.push({ kind: 'running', from: startedAt, to: Math.max(finishedAt ?? now, startedAt), open: finishedAt === undefined });
   }
-  segments.sort((a, b) => a.from - b.from);
-  return { stepId: step.id, readyAt: readyAt ?? startedAt, finishedAt, segments };
+  return { stepId: step.id, readyAt, finishedAt, segments };
 }
 
 /**

@@ -61,9 +61,14 @@ export function createStepLanes({ host, caption }) {
   /** @type {{ run: RunView, events: readonly TimelineEvent[] } | undefined} */
   let last;
   let drawnWidth = 0;
+  let hasOpen = false;
   new ResizeObserver(() => {
     if (last && host.clientWidth !== drawnWidth) draw(last.run, last.events);
   }).observe(host);
+  // Bars still growing (a wait for approval, a long step) grow between updates too.
+  setInterval(() => {
+    if (last && hasOpen && !document.hidden) draw(last.run, last.events);
+  }, 1000);
 
   /**
    * @param {RunView} run
@@ -77,6 +82,7 @@ export function createStepLanes({ host, caption }) {
       return;
     }
     const model = lanesOf(run, events, Date.now());
+    hasOpen = model.lanes.some((lane) => lane.segments.some((segment) => segment.open));
     const width = Math.max(300, host.clientWidth);
     drawnWidth = host.clientWidth;
     const labelWidth = width < 520 ? 104 : 170;
@@ -138,6 +144,7 @@ export function createStepLanes({ host, caption }) {
     render: draw,
     clear() {
       last = undefined;
+      hasOpen = false;
       host.replaceChildren();
       caption.textContent = '';
     },

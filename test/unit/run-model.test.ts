@@ -8,7 +8,8 @@ type Event = { seq: number; event: string; timestamp: string; step_id?: string; 
 
 const T0 = Date.parse('2026-12-01T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
-const run = (steps: Step[]) => ({ created_at: at(0), steps: steps.map((s) => ({ name: s.id, state: 'PENDING', ...s })), approvals: [] });
+type Approval = { step_id: string; requested_at: string; decided_at?: string };
+const run = (steps: Step[], approvals: Approval[] = []) => ({ created_at: at(0), steps: steps.map((s) => ({ name: s.id, state: 'PENDING', ...s })), approvals });
 const event = (seq: number, name: string, ms: number, step_id?: string, metadata: Record<string, unknown> = {}): Event => ({ seq, event: name, timestamp: at(ms), step_id, metadata });
 
 describe('criticalPath', () => {
@@ -50,7 +51,7 @@ describe('skippedBy', () => {
 
 describe('lanesOf', () => {
   it('an approved step: ready, waiting for approval, ready again, running; on the critical path', () => {
-    const view = run([{ id: 'transfer', depends_on: [], state: 'SUCCEEDED', started_at: at(5100), finished_at: at(5300) }]);
+    const view = run([{ id: 'transfer', depends_on: [], state: 'SUCCEEDED', started_at: at(5100), finished_at: at(5300) }], [{ step_id: 'transfer', requested_at: at(120), decided_at: at(5000) }]);
     const lanes = lanesOf(view, [
       event(1, 'plan_created', 50),
       event(2, 'step_ready', 100, 'transfer'),
@@ -77,12 +78,24 @@ describe('lanesOf', () => {
     const view = run([
       { id: 'submit', depends_on: [], state: 'BLOCKED' },
       { id: 'gym', depends_on: [], state: 'RUNNING', started_at: at(200) },
-    ]);
-    const lanes = lanesOf(view, [event(1, 'step_ready', 100, 'submit'), event(2, 'step_blocked', 150, 'submit'), event(3, 'step_ready', 100, 'gym')], T0 + 1000);
+      { id: 'groceries', depends_on: [], state: 'READY' },
+    ], [{ step_id: 'submit', requested_at: at(150) }]);
+    const lanes = lanesOf(view, [event(1, 'step_ready', 100, 'submit'), event(2, 'step_ready', 100, 'gym'), event(3, 'step_ready', 300, 'groceries')], T0 + 1000);
     expect(lanes.end).toBe(T0 + 1000);
-    const [submit, gym] = lanes.lanes;
-    expect(submit.segments.at(-1)).toEqual({ kind: 'approval', from: T0 + 150, to: T0 + 1000, open: true });
+    const [submit, gym, groceries] = lanes.lanes;
+    expect(submit.segments).toEqual([
+      { kind: 'queued', from: T0 + 100, to: T0 + 150, open: false },
+      { kind: 'approval', from: T0 + 150, to: T0 + 1000, open: true },
+    ]);
     expect(gym.segments.at(-1)).toEqual({ kind: 'running', from: T0 + 200, to: T0 + 1000, open: true });
+    expect(groceries.segments).toEqual([{ kind: 'queued', from: T0 + 300, to: T0 + 1000, open: true }]);
+  });
+
+  it('the approval wait shows from the run view alone, before its timeline events arrive', () => {
+    const view = run([{ id: 'transfer', depends_on: [], state: 'BLOCKED' }], [{ step_id: 'transfer', requested_at: at(80) }]);
+    const [lane] = lanesOf(view, [], T0 + 500).lanes;
+    expect(lane.readyAt).toBe(T0 + 80);
+    expect(lane.segments).toEqual([{ kind: 'approval', from: T0 + 80, to: T0 + 500, open: true }]);
   });
 
   it('a skipped step has no bars, only its end', () => {
