@@ -90,7 +90,8 @@ export function createPlanGraph({ host, onActivate }) {
   /** @param {RunView} run */
   function build(run) {
     const graph = new Graph();
-    graph.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 44, marginx: 6, marginy: 6 });
+    // marginy leaves room for the approval badge that sits on a node's top edge.
+    graph.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 44, marginx: 6, marginy: 12 });
     graph.setDefaultEdgeLabel(() => ({}));
     const ids = new Set(run.steps.map((s) => s.id));
     for (const step of run.steps) graph.setNode(step.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
@@ -129,7 +130,7 @@ export function createPlanGraph({ host, onActivate }) {
       svg('text', { class: 'node-meta', x: 14, y: 38 }),
       svg('text', { class: 'node-state', x: 14, y: 57 }),
       svg('text', { class: 'node-detail', x: 14, y: 75 }),
-      svg('g', { class: 'node-badge', transform: `translate(${NODE_WIDTH - 70},6)` },
+      svg('g', { class: 'node-badge', transform: `translate(${NODE_WIDTH - 74},-9)` },
         svg('rect', { width: 64, height: 18, rx: 9 }),
         svg('text', { x: 32, y: 13, 'text-anchor': 'middle' }, 'Approval'))));
       node.addEventListener('click', () => activate(step.id));
@@ -217,7 +218,7 @@ export function createPlanGraph({ host, onActivate }) {
       const state = STATE_LABELS[step.state] ?? step.state;
       const waiting = step.state === 'BLOCKED' && approval !== undefined;
       const detail = blockers.length > 0 ? `stopped by ${blockers.join(', ')}`
-        : waiting ? 'waiting in the approvals inbox'
+        : waiting ? 'in the approvals inbox'
           : step.state === 'FAILED' || step.state === 'REJECTED' ? step.error ?? ''
             : step.attempts > 1 ? `attempt ${step.attempts}` : '';
       node.setAttribute('data-state', step.state);

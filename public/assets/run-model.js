@@ -27,7 +27,7 @@
  * @property {number} end the last finish, or the latest time known while the run goes on
  * @property {Lane[]} lanes one per step, in plan order
  * @property {string[]} criticalPath step ids, first to last
- * @property {number} criticalMs the critical path's length, each step counted from ready to finished
+ * @property {number} criticalMs the critical path's length, each step counted from ready to finished (or now)
  */
 
 /** Final states other than SUCCEEDED: a dependency in one of them stops its dependents. */
@@ -85,7 +85,8 @@ export function lanesOf(run, events, now) {
   const finishes = lanes.map((l) => l.finishedAt).filter((t) => t !== undefined);
   const settled = run.steps.every((s) => s.finished_at !== undefined);
   const end = settled && finishes.length > 0 ? Math.max(...finishes) : Math.max(now, ...finishes);
-  const spanOf = new Map(lanes.map((l) => [l.stepId, l.readyAt !== undefined && l.finishedAt !== undefined ? l.finishedAt - l.readyAt : 0]));
+  // A step still going counts until now, so a wait for approval shows on the path while it lasts.
+  const spanOf = new Map(lanes.map((l) => [l.stepId, l.readyAt !== undefined ? Math.max(0, (l.finishedAt ?? now) - l.readyAt) : 0]));
   const { path, length } = criticalPath(run.steps, (id) => spanOf.get(id) ?? 0);
   return { start, end: Math.max(end, start), lanes, criticalPath: path, criticalMs: length };
 }

@@ -97,12 +97,13 @@ describe.skipIf(!HAS_CHROMIUM)(`run pictures on live runs${HAS_CHROMIUM ? '' : `
     const submit = page.locator('.graph-node[data-step-id="submit_application"]');
     await page.locator('.graph-node[data-step-id="submit_application"][data-state="BLOCKED"].needs-approval').waitFor();
     for (const id of ['search_jobs', 'tailor_cv', 'schedule_gym', 'plan_groceries']) await page.locator(`.graph-node[data-step-id="${id}"][data-state="SUCCEEDED"]`).waitFor();
-    expect(await submit.getAttribute('aria-label')).toBe('Submit job application, job_submit, risk L3: Blocked: needs approval, waiting in the approvals inbox');
+    expect(await submit.getAttribute('aria-label')).toBe('Submit job application, job_submit, risk L3: Blocked: needs approval, in the approvals inbox');
     expect(await submit.locator('.node-badge').isVisible()).toBe(true);
     // The states the graph shows are the API's.
     const waiting = await runView(workflowId);
     expect((await graphOf(page)).nodes.map((n) => [n.id, n.state])).toEqual(waiting.steps.map((s) => [s.id, s.state]));
     await page.locator('.lane[data-step-id="submit_application"] .seg-approval.open').waitFor();
+    await page.locator('#timeline li[data-event="approval_required"][data-step-id="submit_application"]').waitFor();
 
     // Keyboard: one tab stop into the graph, arrows to the submit, Enter shows its card and events.
     await page.locator('.graph-node[tabindex="0"]').focus();

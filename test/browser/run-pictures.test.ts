@@ -5,11 +5,12 @@
  * failure, fifty steps) and that the graph is usable by keyboard alone.
  */
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webRoutes } from '../../src/gateway/routes/web.js';
-import { HAS_CHROMIUM, launchBrowser, screenshot, SKIP_REASON } from './browser.js';
+import { HAS_CHROMIUM, launchBrowser, screenshot, SHOT_DIR, SKIP_REASON } from './browser.js';
 
 type Step = { id: string; name: string; tool: string; risk_level: string; depends_on: string[]; state: string; attempts: number; started_at?: string; finished_at?: string };
 type Event = { seq: number; event: string; message: string; timestamp: string; step_id?: string; metadata: Record<string, unknown> };
@@ -180,7 +181,7 @@ describe.skipIf(!HAS_CHROMIUM)(`run pictures on made-up runs${HAS_CHROMIUM ? '' 
     expect(visible).toBe(true);
     await page.keyboard.press('Tab');
     expect(await focused()).toBeNull();
-    await screenshot(page, '22-pictures-fifty-steps-390');
+    await page.locator('#plan-graph').screenshot({ path: path.join(SHOT_DIR, '22-pictures-fifty-steps-390.png') });
     expect(errors).toEqual([]);
   });
 });
