@@ -51,7 +51,8 @@ export function createRunPictures({ mount, steps, timeline }) {
     card?.scrollIntoView({ block: 'nearest' });
     events[0]?.scrollIntoView({ block: 'nearest' });
     const name = card?.querySelector('.step-name')?.textContent ?? stepId;
-    focusNote.textContent = `${name}: details and ${events.length} timeline ${events.length === 1 ? 'event' : 'events'} highlighted.`;
+    // Said once when chosen; later events of the step are highlighted as they come, without a word.
+    focusNote.textContent = `${name}: its card and its timeline events are highlighted.`;
   }
 
   /** Marks the chosen step's card and events again: the run view replaces elements as it updates. */

@@ -171,7 +171,7 @@ describe.skipIf(!HAS_CHROMIUM)(`run pictures on made-up runs${HAS_CHROMIUM ? '' 
     await page.keyboard.press('Enter');
     expect(await page.locator('#steps li.is-focused').getAttribute('data-step-id')).toBe('c9_s4');
     expect(await page.locator('.graph-node[aria-current="true"]').getAttribute('data-step-id')).toBe('c9_s4');
-    expect(await page.locator('#plan-focus').textContent()).toBe('Chain 9 step 4: details and 0 timeline events highlighted.');
+    expect(await page.locator('#plan-focus').textContent()).toBe('Chain 9 step 4: its card and its timeline events are highlighted.');
     // The focused node is scrolled into the graph's box.
     const visible = await page.evaluate(() => {
       const box = document.getElementById('plan-graph')!.getBoundingClientRect();
