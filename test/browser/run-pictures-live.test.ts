@@ -8,8 +8,8 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { HAS_CHROMIUM, launchBrowser, openPage, SHOT_DIR, SKIP_REASON, UI_DEADLINE_MS } from './browser.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
