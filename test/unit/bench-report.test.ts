@@ -8,7 +8,7 @@ const FIXTURE: BenchResults = {
   first_chat_ms: 212,
   chat: { ours: [101, 104, 108, 111, 130, 164], baseline: [140, 145, 146, 149, 150, 152] },
   approval: [70, 74, 80],
-  throughput: { clients: 8, seconds: 30, ours_per_s: 16.4, baseline_per_s: 32 },
+  throughput: { clients: 8, seconds: 30, ours_per_s: 16.4, baseline_per_s: 32, cpu_ms_per_transfer: { ours: { worker: 12 }, baseline: { worker: 6 } } },
   load: {
     rate_per_s: 12, seconds: 3, started: 36, completed: 35, errors: ['timeout'], latencies: [110, 120, 130],
     per_second: [{ second: 0, completed: 11, p50_ms: 115 }, { second: 1, completed: 12, p50_ms: 121 }, { second: 2, completed: 12, p50_ms: 140 }],
