@@ -40,6 +40,8 @@
  * @property {number} attempts
  * @property {unknown} [result]
  * @property {string} [error]
+ * @property {string} [started_at] when it first ran
+ * @property {string} [finished_at] when it reached a final state
  *
  * @typedef {object} RunView
  * @property {string} workflow_id

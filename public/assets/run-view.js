@@ -7,6 +7,7 @@
 import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './api.js';
 import { badge, el, formatTime, resultSummary } from './format.js';
 import { coalesced } from './coalesce.js';
+import { createRunPictures } from './run-pictures.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -28,6 +29,9 @@ export function createRunView({ api, config }) {
   const timeline = /** @type {HTMLOListElement} */ (document.getElementById('timeline'));
   const streamState = /** @type {HTMLElement} */ (document.getElementById('stream-state'));
   const link = /** @type {HTMLAnchorElement} */ (document.getElementById('temporal-link'));
+  const pictures = createRunPictures({ mount: /** @type {HTMLElement} */ (document.getElementById('run-pictures')), steps, timeline });
+  /** @type {TimelineEvent[]} */
+  let events = [];
 
   /** @type {string | undefined} */
   let selected;
@@ -47,6 +51,8 @@ export function createRunView({ api, config }) {
     finished = false;
     steps.replaceChildren();
     timeline.replaceChildren();
+    events = [];
+    pictures.clear();
     errorBox.textContent = '';
     summary.textContent = `Loading ${workflowId}…`;
     body.dataset.workflowId = workflowId;
@@ -135,9 +141,10 @@ export function createRunView({ api, config }) {
   function addEvent(event) {
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
+    events.push(event);
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
     const tone = /failed|rejected|expired|cancelled/.test(event.event) ? 'bad' : /blocked|required|ignored|retrying/.test(event.event) ? 'wait' : /succeeded|complete|approved/.test(event.event) ? 'ok' : event.event === 'step_running' ? 'busy' : 'idle';
-    timeline.append(el('li', { class: `event tone-${tone}`, 'data-event': event.event, 'data-seq': String(event.seq) },
+    timeline.append(el('li', { class: `event tone-${tone}`, 'data-event': event.event, 'data-seq': String(event.seq), 'data-step-id': event.step_id },
       el('time', { datetime: event.timestamp }, formatTime(event.timestamp)),
       el('span', { class: 'event-name' }, event.event.replaceAll('_', ' ')),
       el('span', { class: 'event-message' }, event.message)));
@@ -195,6 +202,7 @@ export function createRunView({ api, config }) {
       } else steps.append(li);
     }
     for (const stale of existing.values()) stale.remove();
+    pictures.render(run, events);
     if (FINAL_RUN_STATUSES.includes(run.status) && !finished && source?.readyState === source?.CLOSED) finished = true;
   }
 

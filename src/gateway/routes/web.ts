@@ -1,10 +1,14 @@
-/** The web page: `GET /` serves public/index.html, `GET /assets/*` its files, `GET /api/config` its settings. */
+/**
+ * The web page: `GET /` serves public/index.html, `GET /assets/*` its files (`/assets/vendor/*` the
+ * libraries it imports, from node_modules), `GET /api/config` its settings.
+ */
 import path from 'node:path';
 import { Hono } from 'hono';
 import type { Config } from '../../config.js';
 import type { GatewayEnv } from '../context.js';
 import { ApiError } from '../errors.js';
 import { loadFile } from '../static-files.js';
+import { loadVendorFile } from '../vendor-files.js';
 
 const PLACEHOLDER = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Approval workflow gateway</title></head>
@@ -21,6 +25,12 @@ export function webRoutes(publicDir: string, config: Pick<Config, 'TEMPORAL_UI_U
       const page = await loadFile(publicDir, 'index.html');
       c.header('Cache-Control', 'no-cache');
       return c.html(page ? new TextDecoder().decode(page.body) : PLACEHOLDER);
+    })
+    .get('/assets/vendor/:file', async (c) => {
+      const name = c.req.param('file');
+      const file = await loadVendorFile(name);
+      if (!file) throw ApiError.notFound(`No library ${name}`);
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=86400' });
     })
     .get('/assets/*', async (c) => {
       const relative = c.req.path.slice('/assets/'.length);
