@@ -23,6 +23,7 @@ import { breakdown, type TimedRun } from './breakdown.js';
 import { cpuPerRequest } from './cpu.js';
 import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js';
 import { runLoadPhase } from './load.js';
+import { renderReport } from './report.js';
 import type { BenchResults, DagMeasure } from './results.js';
 import { Table, summarize, timed } from './stats.js';
 
@@ -206,7 +207,9 @@ async function main(): Promise<void> {
     const out = outIndex > 0 ? process.argv[outIndex + 1]! : path.join('bench', 'results', `${results.meta.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}${localToolCalls ? '-local' : ''}.json`);
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
-    console.log(`\nresults: ${out} (${results.meta.seconds} s in all)`);
+    const report = out.replace(/\.json$/, '') + '.html';
+    writeFileSync(report, await renderReport(results));
+    console.log(`\nresults: ${out}, charts: ${report} (${results.meta.seconds} s in all)`);
   } finally {
     await Promise.all([worker.stop(), gateway.stop(), benchWorkers.stop()]);
     await client.connection.close();
