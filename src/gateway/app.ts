@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Config } from '../config.js';
+import { requireSetting, type Config } from '../config.js';
+import { loadDecisionSigner } from '../decision-keys.js';
+import type { DecisionSigner } from '../shared/decision-signature.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
@@ -42,6 +44,8 @@ export interface GatewayDeps {
   submitWaitMs?: number;
   /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
   queryTimeoutMs?: number;
+  /** Signs decisions; read from DECISION_SIGNING_KEY_FILE when not given. */
+  decisionSigner?: DecisionSigner;
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
@@ -59,9 +63,13 @@ function tokensFor(deps: GatewayDeps): TokenTable | undefined {
   return TokenTable.fromFile(deps.config.GATEWAY_TOKENS_FILE);
 }
 
+function decisionSignerFor(deps: GatewayDeps): DecisionSigner {
+  return deps.decisionSigner ?? loadDecisionSigner(requireSetting(deps.config, 'DECISION_SIGNING_KEY_FILE', 'the key that signs decisions for the worker'));
+}
+
 export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
-  const runs = new Runs(client, deps.queryTimeoutMs);
+  const runs = new Runs(client, deps.queryTimeoutMs, decisionSignerFor(deps));
   const routeDeps: RouteDeps = {
     config,
     runs,

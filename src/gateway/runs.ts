@@ -16,6 +16,8 @@ import {
   type DecisionOutcome,
   type SessionView,
 } from '../shared/definitions.js';
+import { signWith } from '../decision-keys.js';
+import type { DecisionSigner } from '../shared/decision-signature.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
@@ -24,7 +26,15 @@ export class Runs {
   constructor(
     readonly client: Client,
     private readonly queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
+    /** Signs every decision sent; without it this instance only reads. */
+    private readonly decisionSigner?: DecisionSigner,
   ) {}
+
+  /** Runs apply only decisions they can verify came from an authenticated person: sign what the gateway checked. */
+  private signed(decision: ApprovalDecision): ApprovalDecision {
+    if (!this.decisionSigner) throw new Error('this gateway has no decision signing key (DECISION_SIGNING_KEY_FILE)');
+    return signWith(this.decisionSigner, decision);
+  }
 
   private query<T>(run: () => Promise<T>): Promise<T> {
     return queryWithDeadline(this.client, this.queryTimeoutMs, run);
@@ -123,7 +133,7 @@ export class Runs {
     const deadline = Date.now() + budgetMs;
     const abort = new AbortController();
     const accepted = this.client.withAbortSignal(abort.signal, () =>
-      this.handle(workflowId).startUpdate(decideApprovalUpdate, { args: [decision], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+      this.handle(workflowId).startUpdate(decideApprovalUpdate, { args: [this.signed(decision)], waitForStage: WorkflowUpdateStage.ACCEPTED }),
     );
     const acceptance = await withinBudget(accepted, budgetMs);
     if (!acceptance.done) {
