@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One entry point for the local stack: start | stop | test | server | bench | cli ...
+# One entry point for the local stack: start | stop | test | server | bench | cli | decide ...
 # Installs what is missing (npm dependencies, the temporal CLI), keeps state and logs in .temporal/.
 set -euo pipefail
 
@@ -70,6 +70,28 @@ server_args() {
     port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
+# Secrets the local stack needs, made once under .temporal/ (mode 600) unless set in the environment:
+# the sandbox's service token, the gateway's decision signing key and the operator's break-glass key.
+ensure_dev_secrets() {
+  local token_file="$STATE_DIR/sandbox-token"
+  if [ -z "${SANDBOX_TOKEN:-}" ]; then
+    if [ ! -s "$token_file" ]; then
+      (umask 077; head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$token_file")
+    fi
+    SANDBOX_TOKEN="$(cat "$token_file")"
+  fi
+  export SANDBOX_TOKEN
+  export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
+  local keys=("$OPERATOR_SIGNING_KEY_FILE")
+  if [ -z "${DECISION_SIGNING_KEY_FILE:-}" ]; then
+    export DECISION_SIGNING_KEY_FILE="$STATE_DIR/decision-signing-key.pem"
+    keys+=("$DECISION_SIGNING_KEY_FILE")
+  fi
+  node --import tsx scripts/ensure-key-pairs.ts "${keys[@]}" || die "could not create the decision keys under .temporal/"
+  export DECISION_PUBLIC_KEY_FILES="${DECISION_PUBLIC_KEY_FILES:-${DECISION_SIGNING_KEY_FILE%.pem}.pub.pem}"
+  export OPERATOR_PUBLIC_KEY_FILES="${OPERATOR_PUBLIC_KEY_FILES:-${OPERATOR_SIGNING_KEY_FILE%.pem}.pub.pem}"
+}
+
 is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
 
 launch() { # name, command...
@@ -118,6 +140,7 @@ cmd_start() {
   done
   ensure_npm_deps
   ensure_temporal_cli
+  ensure_dev_secrets
   local args_text args; args_text="$(server_args)" || die "could not build the dev server's arguments"
   mapfile -t args <<<"$args_text"
   # A start that fails stops what it started, so the next start does not find it "already running".
@@ -196,5 +219,8 @@ case "${1:-}" in
     if [ "${1:-}" = --server-floor ]; then shift; exec node --import tsx bench/server-floor.ts "$@"; fi
     exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args>"; exit 2 ;;
+  decide) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
+    export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
+    exec node --import tsx scripts/decide.ts "$@" ;;
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>]"; exit 2 ;;
 esac

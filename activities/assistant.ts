@@ -34,6 +34,8 @@ import { SandboxClient } from './sandbox-client.js';
 
 export interface AssistantActivityDeps {
   sandboxUrl: string;
+  /** The sandbox's service credential (SANDBOX_TOKEN). */
+  sandboxToken: string;
   requestTimeoutMs?: number;
   /** Reads runs for status, pending approvals and cancel; without it those tools fail, saying so. */
   temporal?: { client: Client; taskQueue: string };
@@ -72,7 +74,7 @@ function literal(value: string): string {
 }
 
 export function createAssistantActivities(deps: AssistantActivityDeps) {
-  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, timeoutMs: deps.requestTimeoutMs });
+  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: deps.requestTimeoutMs });
 
   function temporal(): { client: Client; taskQueue: string } {
     if (!deps.temporal) throw fail(FailureType.BusinessRuleViolation, 'This worker was started without a Temporal client, so it cannot read requests.');

@@ -7,6 +7,8 @@ import { createToolActivities } from './tools.js';
 
 export interface ActivityDeps {
   sandboxUrl: string;
+  /** Sent as `Authorization: Bearer …` on every sandbox call. */
+  sandboxToken: string;
   settings: RunSettings;
   /** For the tools that read the user's own runs (status, pending approvals, cancel); the worker builds it from its connection. */
   temporal?: { client: Client; taskQueue: string };
@@ -15,8 +17,8 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanActivities(deps),
-    ...createToolActivities({ sandboxUrl: deps.sandboxUrl }),
-    ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, temporal: deps.temporal }),
+    ...createToolActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
+    ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken, temporal: deps.temporal }),
   };
 }
 

@@ -1,7 +1,9 @@
 /** The planning activity: the rule-based planner plus the one lookup it needs (the requester's account). */
+import { z } from 'zod';
 import type { PlannerOutcome, RunSettings } from '../src/shared/contracts.js';
 import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
 import { planMessage } from '../src/planner/planner.js';
+import { SandboxClient } from './sandbox-client.js';
 
 export interface PlanRequestInput {
   message: string;
@@ -17,21 +19,22 @@ export interface PlanRequestResult {
 
 export interface PlanActivityDeps {
   sandboxUrl: string;
+  sandboxToken: string;
   settings: RunSettings;
 }
 
+const AccountsByOwnerSchema = z.object({ accounts: z.array(z.object({ id: z.string() })) });
+
 export function createPlanActivities(deps: PlanActivityDeps) {
+  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: 5000 });
   // An account, once found, keeps its owner; a user without one may get one later, so misses are not kept.
   const accountByOwner = new Map<string, string>();
 
   async function ownAccountOf(userId: string): Promise<string | undefined> {
     const known = accountByOwner.get(userId);
     if (known !== undefined) return known;
-    const url = `${deps.sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    if (!response.ok) throw new Error(`account lookup failed: ${response.status} from ${url}`);
-    const body = (await response.json()) as { accounts?: { id: string }[] };
-    const account = body.accounts?.[0]?.id;
+    const body = await sandbox.get(`/api/accounts?owner=${encodeURIComponent(userId)}`, AccountsByOwnerSchema);
+    const account = body.accounts[0]?.id;
     if (account !== undefined) accountByOwner.set(userId, account);
     return account;
   }

@@ -12,6 +12,8 @@ import { FailureType } from '../src/shared/errors.js';
 export interface SandboxClientOptions {
   /** e.g. `http://127.0.0.1:8081` */
   baseUrl: string;
+  /** The sandbox's service credential, sent on every call as `Authorization: Bearer …`. */
+  token: string;
   /** Per-call timeout; 10 s unless given. */
   timeoutMs?: number;
 }
@@ -44,9 +46,11 @@ export function failureTypeFor(status: number): FailureType {
 export class SandboxClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly authorization: string;
 
   constructor(options: SandboxClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.authorization = `Bearer ${options.token}`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -67,7 +71,7 @@ export class SandboxClient {
     const what = `${req.method} ${url}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', authorization: this.authorization };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (req.idempotencyKey !== undefined) headers['idempotency-key'] = req.idempotencyKey;
 

@@ -15,6 +15,8 @@ import { SandboxClient, type CallOptions } from './sandbox-client.js';
 export interface ToolActivityDeps {
   /** Base URL of the sandbox backend, e.g. `http://127.0.0.1:8081`. */
   sandboxUrl: string;
+  /** The sandbox's service credential (SANDBOX_TOKEN). */
+  sandboxToken: string;
   /** Timeout of each HTTP call to the sandbox; 10 s unless given. */
   requestTimeoutMs?: number;
 }
@@ -103,7 +105,7 @@ function activityCall(extra: CallOptions = {}): CallOptions {
 
 /** Builds the tool activities over a sandbox at `deps.sandboxUrl`. */
 export function createToolActivities(deps: ToolActivityDeps) {
-  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, timeoutMs: deps.requestTimeoutMs });
+  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: deps.requestTimeoutMs });
 
   return {
     /** Moves `amount_cents` from `from_account` to `to_account`, once per idempotency key. */

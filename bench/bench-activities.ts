@@ -5,17 +5,19 @@ import type { PlanRequestResult } from '../activities/plan.js';
 import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { planFromMessage, probeSleepMs } from './dag-plans.js';
 
-export function createBaselineActivities(sandboxUrl: string) {
+export function createBaselineActivities(sandboxUrl: string, sandboxToken: string) {
+  // The same credential our activities send, so the baseline pays for the same checks.
+  const authorization = `Bearer ${sandboxToken}`;
   return {
     async lookupAccount(userId: string): Promise<string> {
-      const response = await fetch(`${sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`);
+      const response = await fetch(`${sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`, { headers: { authorization } });
       const body = (await response.json()) as { accounts: { id: string }[] };
       return body.accounts[0]!.id;
     },
     async postTransfer(input: { from_account: string; to_account: string; amount_cents: number; key: string }): Promise<unknown> {
       const response = await fetch(`${sandboxUrl}/api/transfer`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': input.key },
+        headers: { 'content-type': 'application/json', 'idempotency-key': input.key, authorization },
         body: JSON.stringify({ fromAccount: input.from_account, toAccount: input.to_account, amount: centsToDecimalString(input.amount_cents) }),
       });
       return response.json();

@@ -11,7 +11,7 @@ const baseline = await Worker.create({
   connection,
   taskQueue: 'bench-baseline',
   workflowsPath: path.resolve('bench/baseline-workflow.ts'),
-  activities: createBaselineActivities(sandboxUrl),
+  activities: createBaselineActivities(sandboxUrl, process.env.SANDBOX_TOKEN ?? ''),
 });
 const dag = await Worker.create({
   connection,

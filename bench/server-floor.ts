@@ -46,7 +46,7 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
     ...(variant.sqlite !== 'memory' && { dbFile: path.join(dir, 'temporal.db'), sqlite: variant.sqlite }),
   });
   const connection = await NativeConnection.connect({ address: server.address });
-  const worker = await Worker.create({ connection, taskQueue: 'floor', workflowBundle, activities: createBaselineActivities('http://127.0.0.1:1') });
+  const worker = await Worker.create({ connection, taskQueue: 'floor', workflowBundle, activities: createBaselineActivities('http://127.0.0.1:1', 'no-sandbox-here') });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const running = worker.run();
   try {

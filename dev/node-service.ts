@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './ports.js';
+import { testSecretsEnv } from './stack-secrets.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STOP_DEADLINE_MS = 10_000;
@@ -44,7 +45,7 @@ export async function startNodeService(opts: NodeServiceOptions): Promise<NodeSe
     log = '';
     const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', opts.entry], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, ...testSecretsEnv(), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;

@@ -11,26 +11,29 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
+import { approvalDecisionSignal, decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess } from '../dev/sandbox-process.js';
+import { signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
 type Scenario = (start: (message: string, queue?: string) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
 
-async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string): Promise<void> {
+async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string, unsignedFirst = false): Promise<void> {
   const view = await handle.executeUpdate(waitSettledUpdate);
   const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
-  await handle.executeUpdate(decideApprovalUpdate, { args: [{ approval_id, approved, approver_id }] });
+  // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
+  if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
+  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved, approver_id })] });
 }
 
 const scenarios: Record<string, Scenario> = {
   'transfer-auto': async (start) => start('Transfer 2000 to Kiran'),
   'transfer-approved': async (start) => {
     const handle = await start('Transfer 6000 to Kiran');
-    await decide(handle, true, 'manager@bank.com');
+    await decide(handle, true, 'manager@bank.com', true);
     return handle;
   },
   'transfer-rejected': async (start) => {
@@ -50,13 +53,13 @@ async function main(): Promise<void> {
   const server = await startDevServer();
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false };
+  const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false, decision_keys: TEST_DECISION_KEYS };
   const workflowBundle = await bundleWorkflows();
   const workers = await Promise.all([
-    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, settings }) }),
+    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }) }),
     Worker.create({
       connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, settings: { ...settings, approval_timeout_ms: 1000 } }),
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, approval_timeout_ms: 1000 } }),
     }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });

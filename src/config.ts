@@ -11,6 +11,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** `a,b , c` → ['a', 'b', 'c']: lists of files or host names in one variable. */
+const commaList = z.string().transform((v) => v.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -40,6 +43,21 @@ const EnvSchema = z.object({
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),
   SANDBOX_PORT: port.default(8081),
   SANDBOX_DB: z.string().min(1).default('.temporal/sandbox.db'),
+  /** The service credential every sandbox API call carries as `Authorization: Bearer …` (sandbox and worker). */
+  SANDBOX_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{32,256}$/, 'must be 32-256 characters of A-Z a-z 0-9 . _ ~ + / = -')
+    .optional(),
+  /** Host names the sandbox answers to besides 127.0.0.1 and localhost (with or without its port). */
+  SANDBOX_ALLOWED_HOSTS: commaList.default([]),
+  /** The gateway's Ed25519 private key (PEM): it signs every decision it sends to a run. */
+  DECISION_SIGNING_KEY_FILE: z.string().min(1).optional(),
+  /** Public keys (PEM files, comma-separated) whose decisions new runs accept as the gateway's (worker). */
+  DECISION_PUBLIC_KEY_FILES: commaList.default([]),
+  /** Public keys of operators' break-glass keys (worker); decisions they sign are marked `via: operator`. */
+  OPERATOR_PUBLIC_KEY_FILES: commaList.default([]),
+  /** The operator's private key used by `./temporal-dev.sh decide`. */
+  OPERATOR_SIGNING_KEY_FILE: z.string().min(1).default('.temporal/operator-key.pem'),
   HIL_THRESHOLD: z
     .string()
     .default('5000')
@@ -92,6 +110,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** A setting that is optional for some processes and required by the caller's. */
+export function requireSetting<K extends keyof Config>(config: Config, key: K, why: string): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+    throw new ConfigError(`invalid configuration:\n  ${key}: required (${why})`);
+  }
+  return value;
 }
 
 /** For entry points: parse the environment or print why not and exit 1. */

@@ -7,11 +7,21 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { loadConfigOrExit, type Config } from './config.js';
+import { loadConfigOrExit, requireSetting, type Config } from './config.js';
+import { loadTrustedKeys } from './decision-keys.js';
+import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
+/** Every key whose decisions new runs accept; a run keeps the set it planned with. */
+function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
+  const gatewayKeys = requireSetting(config, 'DECISION_PUBLIC_KEY_FILES', 'the public keys of the gateways whose decisions runs accept');
+  return [...loadTrustedKeys(gatewayKeys, 'gateway'), ...loadTrustedKeys(config.OPERATOR_PUBLIC_KEY_FILES, 'operator')];
+}
+
 export async function createWorker(config: Config, connection: NativeConnection): Promise<Worker> {
+  const decisionKeys = trustedDecisionKeys(config);
+  const sandboxToken = requireSetting(config, 'SANDBOX_TOKEN', 'the credential the activities send to the sandbox');
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -19,11 +29,13 @@ export async function createWorker(config: Config, connection: NativeConnection)
     workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: path.resolve(config.WORKFLOW_BUNDLE) } : await bundleWorkflows(),
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
+      sandboxToken,
       settings: {
         hil_threshold_cents: config.HIL_THRESHOLD,
         approval_timeout_ms: config.APPROVAL_TIMEOUT,
         approve_l2: config.APPROVE_L2,
         local_tool_calls: config.LOCAL_TOOL_CALLS,
+        decision_keys: decisionKeys,
       },
       // The assistant's tools read the user's own runs over the worker's own connection.
       temporal: { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TASK_QUEUE },

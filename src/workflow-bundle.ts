@@ -17,7 +17,10 @@ export const WORKFLOWS_PATH = path.join(root, 'workflows', `index${extension}`);
  * removes an import whose value is unused. The preload module warms zod's lazy state before the SDK
  * deep-freezes shared modules (see zod-preload.ts); workflow code must never call `z.config()`.
  */
-export const PRELOADED_MODULES = [path.join(root, 'src', 'shared', `zod-preload${extension}`)];
+export const PRELOADED_MODULES = [
+  path.join(root, 'src', 'shared', `zod-preload${extension}`),
+  path.join(root, 'src', 'shared', `ed25519-preload${extension}`),
+];
 
 const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
-import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, type RequestInput } from '../src/shared/workflow-contracts.js';
+import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   approvalDecisionSignal,
@@ -30,6 +30,7 @@ import {
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
+import { applyAuthenticatedDecision } from './decision-gate.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
@@ -52,9 +53,11 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
 
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
+  // Known once the run has planned; until then no approval exists and nothing can be decided.
+  let trustedKeys: readonly TrustedDecisionKey[] = [];
   setHandler(approvalDecisionSignal, (raw) => {
     const decision = ApprovalDecisionSchema.safeParse(raw);
-    if (decision.success) run.decide(decision.data);
+    if (decision.success) applyAuthenticatedDecision(run, decision.data, trustedKeys);
     else run.ignoreMalformedDecision(describeIssues(decision.error));
   });
   setHandler(waitSettledUpdate, async () => {
@@ -66,7 +69,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     return run.view();
   });
   setHandler(decideApprovalUpdate, async (decision) => {
-    const result = run.decide(decision);
+    const result = applyAuthenticatedDecision(run, decision, trustedKeys);
     if (!result.accepted) {
       throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
     }
@@ -83,6 +86,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   try {
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
+    trustedKeys = settings.decision_keys ?? [];
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
       return await resultOnceHandled(run);

@@ -95,8 +95,16 @@ export class ApprovalBook {
     });
   }
 
-  /** Applies a decision or records why it was ignored; `expired` says the approval expired instead. */
-  decide(decision: ApprovalDecision, stepOf: (id: string) => Pick<PlanStep, 'tool'>, now: string): { result: DecisionResult; expired: boolean } {
+  /**
+   * Applies a decision or records why it was ignored; `expired` says the approval expired instead.
+   * `provenance` (how the decision was authenticated) goes into the applied decision's event.
+   */
+  decide(
+    decision: ApprovalDecision,
+    stepOf: (id: string) => Pick<PlanStep, 'tool'>,
+    now: string,
+    provenance: Record<string, unknown> = {},
+  ): { result: DecisionResult; expired: boolean } {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);
     if (verdict.kind === 'ignore') {
@@ -116,7 +124,7 @@ export class ApprovalBook {
     this.#record(decision.approved ? 'approval_approved' : 'approval_rejected', `${decided.step_name} ${verdict.status} by ${decision.approver_id}`, {
       step_id: decided.step_id,
       approval_id: decided.approval_id,
-      metadata: { decided_by: decision.approver_id, ...(decision.reason !== undefined && { reason: decision.reason }) },
+      metadata: { decided_by: decision.approver_id, ...(decision.reason !== undefined && { reason: decision.reason }), ...provenance },
     });
     return { result: { accepted: true, approval: decided }, expired: false };
   }

@@ -137,11 +137,22 @@ export class RunState {
    * The one way a decision reaches a run: applies it, or records why it was ignored; a decision
    * at or after the deadline expires the approval and rejects its step. Never throws.
    */
-  decide(decision: ApprovalDecision): DecisionResult {
-    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#step(stepId), this.#now());
+  decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
+    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#step(stepId), this.#now(), provenance);
     if (expired) this.#rejectGatedStep(decision.approval_id);
     this.#publish(this);
     return result;
+  }
+
+  /** Records a decision without a valid signature: it proves nothing about who made it. */
+  ignoreUnauthenticatedDecision(decision: ApprovalDecision, reason: string, message: string): void {
+    const approval = this.#approvals.find(decision.approval_id);
+    this.#emit('approval_ignored', message, {
+      ...(approval && { step_id: approval.step_id }),
+      approval_id: decision.approval_id,
+      metadata: { approver_id: decision.approver_id, approved: decision.approved, reason, ...(decision.proof && { key_id: decision.proof.key_id }) },
+    });
+    this.#publish(this);
   }
 
   /** Records a decision whose payload does not match the contract (sent by hand, e.g. with the CLI). */

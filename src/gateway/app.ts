@@ -8,7 +8,9 @@ import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Config } from '../config.js';
+import { requireSetting, type Config } from '../config.js';
+import { loadDecisionSigner } from '../decision-keys.js';
+import type { DecisionSigner } from '../shared/decision-signature.js';
 import { Approvals } from './approvals/approvals.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   submitWaitMs?: number;
   /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
   queryTimeoutMs?: number;
+  /** Signs decisions; read from DECISION_SIGNING_KEY_FILE when not given. */
+  decisionSigner?: DecisionSigner;
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
@@ -87,6 +91,10 @@ function pageSecurityHeaders() {
   });
 }
 
+function decisionSignerFor(deps: GatewayDeps): DecisionSigner {
+  return deps.decisionSigner ?? loadDecisionSigner(requireSetting(deps.config, 'DECISION_SIGNING_KEY_FILE', 'the key that signs decisions for the worker'));
+}
+
 export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const runs = new Runs(client, deps.queryTimeoutMs);
@@ -95,7 +103,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS),
+    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, decisionSignerFor(deps)),
     tickets,
     starter: new RunStarter(runs, config),
     listings,

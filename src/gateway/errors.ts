@@ -98,6 +98,8 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
   [DecisionErrorType.AlreadyDecided]: { status: 409, code: ErrorCode.Conflict },
   [DecisionErrorType.Forbidden]: { status: 403, code: ErrorCode.Forbidden },
   [DecisionErrorType.Expired]: { status: 409, code: ErrorCode.Conflict },
+  // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
+  [DecisionErrorType.Unauthenticated]: { status: 500, code: ErrorCode.Internal },
 };
 
 /** What a thrown value means for the client; undefined for an unexpected error (a 500). */

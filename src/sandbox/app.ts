@@ -8,10 +8,11 @@ import type { SandboxDb } from './db.js';
 import { errorBody, SandboxError } from './http.js';
 import { ledgerRoutes } from './ledger.js';
 import { lifeOsRoutes } from './life-os.js';
+import { hostCheck, requireServiceToken, type ServiceAuthOptions } from './service-auth.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export interface SandboxAppOptions {
+export interface SandboxAppOptions extends ServiceAuthOptions {
   /**
    * Simulated latency of the external systems: every `/api/*` answer is held back this long after
    * the work is done (and committed), so a caller that gives up early leaves a committed write
@@ -21,9 +22,11 @@ export interface SandboxAppOptions {
 }
 
 /** Builds the app over an open sandbox database (see `openSandboxDb`). */
-export function createSandboxApp(db: SandboxDb, options: SandboxAppOptions = {}) {
+export function createSandboxApp(db: SandboxDb, options: SandboxAppOptions) {
   const latencyMs = options.latencyMs ?? 0;
   const app = new Hono()
+    .use(hostCheck(options))
+    .use('/api/*', requireServiceToken(options))
     .use('/api/*', async function simulatedLatency(_c, next) {
       await next();
       if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));

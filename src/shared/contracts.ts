@@ -6,7 +6,7 @@
  * that module only (types from either), so the workflow bundle never builds the view schemas.
  */
 import { z } from 'zod';
-import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, type ToolName } from './workflow-contracts.js';
+import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, TrustedDecisionKeySchema, type ToolName } from './workflow-contracts.js';
 
 export * from './workflow-contracts.js';
 
@@ -150,6 +150,8 @@ export const RunSettingsSchema = z.strictObject({
   approve_l2: z.boolean(),
   /** Tool calls as local activities (LOCAL_TOOL_CALLS); absent in runs started before the setting. */
   local_tool_calls: z.boolean().optional(),
+  /** Keys whose signed decisions the run accepts, fixed when it plans; absent in runs started before signing. */
+  decision_keys: z.array(TrustedDecisionKeySchema).optional(),
 });
 export type RunSettings = z.infer<typeof RunSettingsSchema>;
 

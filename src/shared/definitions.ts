@@ -10,7 +10,7 @@ export const DEFAULT_TASK_QUEUE = 'requests';
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
 
-/** A person's decision on a pending approval; works the same from the gateway and `temporal workflow signal`. */
+/** A person's decision on a pending approval; applied only when signed by the gateway or an operator (see decision-signature.ts). */
 export const approvalDecisionSignal = defineSignal<[ApprovalDecision]>('approvalDecision');
 
 /** The whole run view, the same shape as `GET /api/workflows/{id}`. */
@@ -43,6 +43,8 @@ export const DecisionErrorType = {
   Forbidden: 'ApprovalForbidden',
   /** The decision came at or after the approval's `expires_at`; the approval expired instead. */
   Expired: 'ApprovalExpired',
+  /** Not signed, or not signed by a key the run trusts. */
+  Unauthenticated: 'ApprovalUnauthenticated',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

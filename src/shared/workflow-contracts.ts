@@ -93,11 +93,34 @@ export const IdentitySchema = z
   .max(128)
   .regex(/^[\p{L}\p{N}@._+:-]+$/u, 'may contain letters, digits and @ . _ + : - only');
 
+const lowerHex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes as lowercase hex`);
+const keyId = lowerHex(8);
+
+/** Who vouches for a decision: an Ed25519 signature by a key the run trusts (see decision-signature.ts). */
+export const DecisionProofSchema = z.strictObject({
+  key_id: keyId,
+  issued_at: z.iso.datetime(),
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be 16-64 characters of A-Z a-z 0-9 _ -'),
+  signature: lowerHex(64),
+});
+export type DecisionProof = z.infer<typeof DecisionProofSchema>;
+
+export const DECISION_SIGNER_ROLES = ['gateway', 'operator'] as const;
+/** A public key whose signed decisions a run accepts; `role` is recorded as the decision's `via`. */
+export const TrustedDecisionKeySchema = z.strictObject({
+  key_id: keyId,
+  role: z.enum(DECISION_SIGNER_ROLES),
+  public_key: lowerHex(32),
+});
+export type TrustedDecisionKey = z.infer<typeof TrustedDecisionKeySchema>;
+
 export const ApprovalDecisionSchema = z.strictObject({
   approval_id: z.string().min(1).max(300),
   approved: z.boolean(),
   approver_id: IdentitySchema,
   reason: z.string().max(1000).optional(),
+  /** Without a valid proof the run records the decision as ignored and changes nothing. */
+  proof: DecisionProofSchema.optional(),
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 

@@ -7,13 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import type { Loose } from '../support/http.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const unusedClient = new Proxy({} as Client, {
   get(_t, prop) {
     throw new Error(`Temporal used: ${String(prop)}`);
   },
 });
-const config = parseConfig({});
+const config = parseConfig(testSecretsEnv());
 const app = createGatewayApp({ client: unusedClient, config });
 
 /** Routes that serve files for a documented page rather than being API operations of their own. */
@@ -103,7 +104,7 @@ describe('the web page', () => {
   });
 
   it('tells the page where the Temporal Web UI is and whether tokens are needed', async () => {
-    const tokens = createGatewayApp({ client: unusedClient, config: parseConfig({ TEMPORAL_UI_URL: 'http://ui.example:8233' }) });
+    const tokens = createGatewayApp({ client: unusedClient, config: parseConfig({ ...testSecretsEnv(), TEMPORAL_UI_URL: 'http://ui.example:8233' }) });
     const res = await tokens.request('/api/config');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ temporal_ui_url: 'http://ui.example:8233', namespace: 'default', auth: 'off' });

@@ -7,6 +7,7 @@ import { waitFor } from '../../dev/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { BAD_REQUESTS, send } from './bad-requests.js';
 import { call } from '../support/http.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -104,15 +105,14 @@ describe('state conflicts', () => {
     expect(events).not.toContain('workflow_cancelled');
   });
 
-  it('answers 409 for an approval decided behind the gateway (a CLI signal)', async () => {
+  it('answers 409 for an approval decided behind the gateway (a signed signal, as the operator\'s decide sends)', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 9000 to kiran' });
     const approvalId: string = chat.body.reply.approval_id;
-    // Decide behind the gateway's back, as `temporal workflow signal` would.
-    await stack.client.workflow.getHandle(chat.body.workflow_id).signal('approvalDecision', {
-      approval_id: approvalId,
-      approved: false,
-      approver_id: 'cli@bank.com',
-    });
+    // Decide behind the gateway's back, as `./temporal-dev.sh decide` would.
+    await stack.client.workflow.getHandle(chat.body.workflow_id).signal(
+      'approvalDecision',
+      signedAsGateway({ approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
+    );
     const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'm@bank.com' });
     expect(res.status).toBe(409);
   });

@@ -9,6 +9,7 @@ import { createGatewayApp } from '../../src/gateway/app.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import { BAD_REQUESTS, send } from './bad-requests.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const touched: string[] = [];
 
@@ -22,7 +23,7 @@ function forbiddenClient(): Client {
   });
 }
 
-const config = parseConfig({ TASK_QUEUE: 'validation-tests' });
+const config = parseConfig({ ...testSecretsEnv(), TASK_QUEUE: 'validation-tests' });
 const app = createGatewayApp({ client: forbiddenClient(), config });
 const request = (url: string, init: RequestInit) => Promise.resolve(app.request(url, init));
 
@@ -76,7 +77,7 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
     'token-of-alice-0000000001': { user_id: 'alice', role: 'requester' },
     'token-of-the-manager-0001': { user_id: 'manager@bank.com', role: 'approver' },
   });
-  const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ GATEWAY_AUTH: 'token' }), tokens });
+  const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }), tokens });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
   it('answers 401 without a token, with an unknown token, and with a malformed header', async () => {

@@ -11,6 +11,8 @@ import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { loadDecisionSigner, signWith } from '../../src/decision-keys.js';
+import { testSecrets } from '../../dev/stack-secrets.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -66,7 +68,8 @@ describe('wait budgets', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     // The update itself, past the gateway's checks: not accepted within its budget (or refused at
     // once by the server for want of a poller), so 503 as well once mapped at the boundary.
-    const outcome = await sendDecision(stack.client, workflowId, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' }, 1000)
+    const signed = signWith(loadDecisionSigner(testSecrets.gatewayKeyFile), { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' });
+    const outcome = await sendDecision(stack.client, workflowId, signed, 1000)
       .then(() => 'decided', (err: unknown) => classifyError(err) ?? err);
     expect(outcome).toMatchObject({ status: 503, code: 'run_unresponsive' });
 

@@ -12,6 +12,7 @@ import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -39,7 +40,7 @@ describe('approval expiry', () => {
     const timerFired = async () => (await handle.fetchHistory()).events?.some((e) => e.timerFiredEventAttributes != null);
     await waitFor(timerFired, { timeoutMs: 20_000, what: 'the approval timer to fire' });
     const ledgerBefore = (await ledgerEntries(sandbox.url, 'kiran')).length;
-    await handle.signal(approvalDecisionSignal, { approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' });
+    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' }));
 
     const second = await startTestWorker({ activities, taskQueue });
     try {

@@ -10,6 +10,7 @@ import type { PlanStep, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../support/temporal.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
   return { id, name: `Plan groceries (${id})`, tool: 'grocery_plan', args: { days: 7, people: 2 }, risk_level: 'L0', depends_on };
@@ -59,7 +60,7 @@ describe('a step that did not succeed', () => {
       join: 'PENDING',
     });
 
-    await handle.signal(approvalDecisionSignal, { approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' });
+    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' }));
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
     expect(Object.fromEntries(final.steps.map((s) => [s.id, s.state]))).toEqual({

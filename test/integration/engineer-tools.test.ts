@@ -7,10 +7,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { REQUEST_WORKFLOW_TYPE, SearchAttributes, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { timelineQuery, REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const run = promisify(execFile);
 let sandbox: SandboxProcess;
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('engineer tools', () => {
-  it('a run is queried and approved with the temporal CLI exactly as through the client', async () => {
+  it('a run is queried with the temporal CLI as through the client; the CLI\'s unsigned signal is ignored, the operator\'s decide applies', async () => {
     const workflowId = uniqueId('req');
     const handle = await client.workflow.start(REQUEST_WORKFLOW_TYPE, {
       workflowId,
@@ -61,6 +62,15 @@ describe('engineer tools', () => {
 
     const decision = JSON.stringify({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' });
     await temporalCli('workflow', 'signal', '--workflow-id', workflowId, '--name', 'approvalDecision', '--input', decision);
+    const ignored = await waitFor(async () => (await handle.query(timelineQuery, 0)).find((e) => e.event === 'approval_ignored'), {
+      what: 'the unsigned CLI decision to be recorded',
+    });
+    expect(ignored.metadata).toMatchObject({ reason: 'unsigned', approver_id: 'manager@bank.com' });
+    expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
+
+    await run(process.execPath, ['--import', 'tsx', 'scripts/decide.ts', approvalId, 'approve', '--as', 'manager@bank.com'], {
+      env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
+    });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('COMPLETED');
     expect(final.approvals[0]).toMatchObject({ status: 'approved', decided_by: 'manager@bank.com' });

@@ -11,6 +11,7 @@ import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/defini
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -64,7 +65,7 @@ describe('tools as local activities', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
     });
     expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
@@ -80,7 +81,7 @@ describe('tools as local activities', () => {
     expect(pending.status).toBe('WAITING_APPROVAL');
     expect(pending.steps.find((s) => s.tool === 'job_submit')?.state).toBe('BLOCKED');
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
     });
     const final = (await handle.result()) as RunResult;
     expect(final.status).toBe('COMPLETED');

@@ -16,6 +16,7 @@ import {
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -63,14 +64,14 @@ describe('money transfer', () => {
     expect(approval).toMatchObject({ status: 'pending', amount: 6000, recipient: 'kiran', requested_by: 'default_user', from_account: '123' });
 
     const selfApproval = await handle
-      .executeUpdate(decideApprovalUpdate, { args: [{ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' }] })
+      .executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' })] })
       .catch((err: unknown) => err);
     expect(selfApproval).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((selfApproval as WorkflowUpdateFailedError).cause).toMatchObject({ type: DecisionErrorType.Forbidden, message: expect.stringMatching(/four-eyes/) });
     expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
 
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' }],
+      args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' })],
     });
     expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1, result: { success: true, message: 'Transferred 6000.00 from 123 to kiran' } });
     const final = (await handle.result()) as RunView;
@@ -112,7 +113,7 @@ describe('money transfer', () => {
     const { approvals } = await settled(handle);
     const approval_id = approvals[0]!.approval_id;
     const decide = (approver_id: string) =>
-      handle.executeUpdate(decideApprovalUpdate, { args: [{ approval_id, approved: false, approver_id, reason: 'not today' }] });
+      handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: false, approver_id, reason: 'not today' })] });
     const results = await Promise.allSettled([decide('manager@bank.com'), decide('ops')]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
@@ -192,7 +193,7 @@ describe('Life-OS request', () => {
 
     // A non-money L3 step may be confirmed by the requester themselves.
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     const final = (await handle.result()) as RunView;
@@ -209,7 +210,7 @@ describe('Life-OS request', () => {
   it('a rejected submit skips nothing else: independent branches complete and the run is REJECTED', async () => {
     const handle = await startRun(sentence);
     const pending = await settled(handle);
-    await handle.signal(approvalDecisionSignal, { approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'default_user' });
+    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'default_user' }));
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
     expect(final.steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.id)).toEqual(['search_jobs', 'tailor_cv', 'schedule_gym', 'plan_groceries']);

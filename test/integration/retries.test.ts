@@ -12,6 +12,7 @@ import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -79,7 +80,7 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
     const handle = await start('Apply to 1 backend job and plan groceries', fakeWorker.taskQueue);
     const pending = await handle.executeUpdate(waitSettledUpdate);
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
     });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('FAILED');

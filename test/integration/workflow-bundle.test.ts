@@ -24,6 +24,11 @@ describe('the workflow bundle', () => {
     expect(map.mappings).toBe('');
   });
 
+  it('preloads the Ed25519 code that checks decisions, with its base point table', () => {
+    const preload = /exports\.preloadModules = function preloadModules\(\) \{([\s\S]*?)\n\}/.exec(code)?.[1] ?? '';
+    expect(preload).toContain('"./src/shared/ed25519-preload.ts"');
+  });
+
   it('holds no planner, activity or gateway code', () => {
     expect(code).not.toMatch(/"\.\/(activities|src\/planner|src\/gateway|src\/sandbox)\//);
   });

@@ -21,6 +21,7 @@ import {
 } from '../support/reliability.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
@@ -99,7 +100,7 @@ describe('timeline and history agree on every decision', () => {
     const handle = stack.client.workflow.getHandle(workflowId);
 
     const selfApproval = { approval_id: approvalId, approved: true, approver_id: 'default_user' };
-    await handle.signal(approvalDecisionSignal, selfApproval);
+    await handle.signal(approvalDecisionSignal, signedAsGateway(selfApproval));
     await waitForEvents(handle, 'approval_ignored');
 
     const approval = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', reason: 'known payee' };
@@ -111,7 +112,7 @@ describe('timeline and history agree on every decision', () => {
     // The transfer now runs for at least the sandbox's latency: a duplicate sent meanwhile reaches the run.
     await waitForEvents(handle, 'approval_approved');
     const duplicate = { approval_id: approvalId, approved: true, approver_id: 'cfo@bank.com' };
-    await handle.signal(approvalDecisionSignal, duplicate);
+    await handle.signal(approvalDecisionSignal, signedAsGateway(duplicate));
     expect((await approving).status).toBe(200);
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
 
@@ -129,7 +130,7 @@ describe('timeline and history agree on every decision', () => {
     const handle = stack.client.workflow.getHandle(workflowId);
 
     const unknown = { approval_id: `${workflowId}.no_such_step`, approved: true, approver_id: 'manager@bank.com' };
-    await handle.signal(approvalDecisionSignal, unknown);
+    await handle.signal(approvalDecisionSignal, signedAsGateway(unknown));
     await waitForEvents(handle, 'approval_ignored');
     const rejection = { approval_id: chat.body.reply.approval_id as string, approved: false, approver_id: 'manager@bank.com', reason: 'over budget' };
     const res = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
@@ -162,7 +163,7 @@ describe('timeline and history agree on every decision', () => {
     });
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
-    const refused = await handle.startUpdate(decideApprovalUpdate, { args: [late], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    const refused = await handle.startUpdate(decideApprovalUpdate, { args: [signedAsGateway(late)], waitForStage: WorkflowUpdateStage.ACCEPTED });
     await expect(refused.result()).rejects.toMatchObject({ cause: { type: 'ApprovalAlreadyDecided' } });
     expect((await confirming).status).toBe(200);
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');

@@ -90,7 +90,9 @@ describe('the same request and the same decision, concurrently', () => {
     const reached = await decisionsInHistory(handle);
     expect(reached.length).toBeGreaterThanOrEqual(1);
     expect(reached.length).toBeLessThanOrEqual(10);
-    for (const r of reached) expect(r.decision).toEqual({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' });
+    for (const r of reached) {
+      expect(r.decision).toEqual({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', proof: expect.objectContaining({ key_id: expect.any(String) }) });
+    }
     expect(events.filter((e) => e.event === 'approval_approved')).toHaveLength(1);
     const ignored = events.filter((e) => e.event === 'approval_ignored');
     expect(ignored).toHaveLength(reached.length - 1);

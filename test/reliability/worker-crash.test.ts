@@ -12,6 +12,8 @@ import { freePort, waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { connectClient, startRequestRun, uniqueId } from '../support/temporal.js';
+import { sandboxAuthHeaders } from '../../dev/stack-secrets.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let client: Client;
@@ -42,7 +44,7 @@ function start(message: string): Promise<WorkflowHandle> {
 }
 
 async function getJson<T>(path: string): Promise<T> {
-  return (await (await fetch(`${sandbox.url}${path}`)).json()) as T;
+  return (await (await fetch(`${sandbox.url}${path}`, { headers: sandboxAuthHeaders })).json()) as T;
 }
 
 describe('worker crash', () => {
@@ -57,7 +59,7 @@ describe('worker crash', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
     });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('COMPLETED');
@@ -77,7 +79,7 @@ describe('worker crash', () => {
     await worker.kill();
     await worker.restart();
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [{ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' }],
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');

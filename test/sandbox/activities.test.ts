@@ -11,12 +11,13 @@ import { freePort } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { TEST_SETTINGS } from '../support/temporal.js';
 import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
+import { TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 let tools: ReturnType<typeof createToolActivities>;
 beforeAll(async () => {
   sandbox = await startSandboxProcess();
-  tools = createToolActivities({ sandboxUrl: sandbox.url, requestTimeoutMs: 5_000 });
+  tools = createToolActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 5_000 });
 }, 30_000);
 afterAll(async () => {
   await sandbox?.dispose();
@@ -144,14 +145,14 @@ describe('transport', () => {
   });
 
   it('times out retryably when the sandbox never answers', async () => {
-    const slow = createToolActivities({ sandboxUrl: silentUrl, requestTimeoutMs: 200 });
+    const slow = createToolActivities({ sandboxUrl: silentUrl, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 200 });
     const err = await failureOf(run(mockEnv(), slow.jobSearch, call('job_search', { query: 'backend', count: 1 })));
     expect(err).not.toBeInstanceOf(ApplicationFailure);
     expect((err as Error).message).toMatch(/did not answer within 200 ms/);
   });
 
   it('stops the call when the activity is cancelled', async () => {
-    const slow = createToolActivities({ sandboxUrl: silentUrl, requestTimeoutMs: 30_000 });
+    const slow = createToolActivities({ sandboxUrl: silentUrl, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 30_000 });
     const env = mockEnv();
     const pending = failureOf(run(env, slow.jobSearch, call('job_search', { query: 'backend', count: 1 })));
     env.cancel();
@@ -204,7 +205,7 @@ describe('Life-OS tools', () => {
 
 describe('planRequest', () => {
   it('finds an account opened after a transfer was refused for lack of one', async () => {
-    const { planRequest } = createPlanActivities({ sandboxUrl: sandbox.url, settings: TEST_SETTINGS });
+    const { planRequest } = createPlanActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: TEST_SETTINGS });
     const input = { message: 'Transfer 10 to Kiran', user_id: 'newcomer', today: '2031-03-03' };
     expect((await planRequest(input)).outcome).toMatchObject({ kind: 'not_understood', message: expect.stringContaining('No account found for user newcomer') });
 

@@ -7,6 +7,7 @@ import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { ledgerState, newKey, type LedgerEntry, getBalanceCents } from '../support/sandbox-ledger.js';
 import { getJson, postJson } from '../support/http.js';
+import { sandboxAuthHeaders, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let sandbox: SandboxProcess;
 beforeAll(async () => {
@@ -22,7 +23,7 @@ async function sendAndHangUp(url: string, path: string, body: unknown, key: stri
   await new Promise<void>((resolve) => {
     const req = request(`${url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key },
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key, ...sandboxAuthHeaders },
     });
     req.on('error', () => resolve());
     req.on('response', (res) => {
@@ -92,8 +93,8 @@ it('an activity that times out after the sandbox committed gets the stored answe
   try {
     const noop = (): void => undefined;
     const env = () => new MockActivityEnvironment(undefined, { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
-    const impatient = createToolActivities({ sandboxUrl: slow.url, requestTimeoutMs: 100 });
-    const patient = createToolActivities({ sandboxUrl: slow.url, requestTimeoutMs: 5_000 });
+    const impatient = createToolActivities({ sandboxUrl: slow.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 100 });
+    const patient = createToolActivities({ sandboxUrl: slow.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 5_000 });
     const call = { idempotency_key: newKey('wf:transfer'), user_id: 'default_user', args: { from_account: 'bob', to_account: 'kiran', amount_cents: 9_999 }, inputs: {} };
     const before = await getBalanceCents(slow.url, 'bob');
 

@@ -1,4 +1,5 @@
 /** The tests' one HTTP client: JSON calls to the gateway or the sandbox, and a streaming SSE reader. */
+import { sandboxAuthHeaders } from '../../dev/stack-secrets.js';
 
 // Response bodies are checked field by field by the tests' assertions.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,13 +34,14 @@ export async function call<T = Loose>(
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
 
-/** A POST of `body` (a string goes as it is), with an Idempotency-Key when `key` is given. */
+/** A POST of `body` (a string goes as it is) to the sandbox, with an Idempotency-Key when `key` is given. */
 export function postJson<T = Loose>(baseUrl: string, path: string, body: unknown, opts: { key?: string } = {}): Promise<JsonResponse<T>> {
-  return call<T>(baseUrl, 'POST', path, body, opts.key === undefined ? {} : { 'idempotency-key': opts.key });
+  return call<T>(baseUrl, 'POST', path, body, { ...sandboxAuthHeaders, ...(opts.key !== undefined && { 'idempotency-key': opts.key }) });
 }
 
+/** A GET from the sandbox, with its service token. */
 export function getJson<T = Loose>(baseUrl: string, path: string): Promise<JsonResponse<T>> {
-  return call<T>(baseUrl, 'GET', path);
+  return call<T>(baseUrl, 'GET', path, undefined, sandboxAuthHeaders);
 }
 
 export interface SseEvent {

@@ -12,6 +12,7 @@ import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 export interface StackOptions {
   /** Extra environment for parseConfig (CHAT_WAIT_MS, HIL_THRESHOLD, GATEWAY_AUTH, ...). */
@@ -54,6 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
     CHAT_WAIT_MS: '15000',
+    ...testSecretsEnv(),
     ...options.env,
   });
   // The gateway's client, connected as src/gateway/main.ts connects it.

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
+import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -18,7 +19,12 @@ function quietRuntime(): void {
   }
 }
 
-export const TEST_SETTINGS: RunSettings = { hil_threshold_cents: 500_000, approval_timeout_ms: 24 * 3_600_000, approve_l2: false };
+export const TEST_SETTINGS: RunSettings = {
+  hil_threshold_cents: 500_000,
+  approval_timeout_ms: 24 * 3_600_000,
+  approve_l2: false,
+  decision_keys: TEST_DECISION_KEYS,
+};
 
 export interface TestWorker {
   taskQueue: string;
@@ -67,7 +73,7 @@ export function realActivities(
   settings: Partial<RunSettings> = {},
   temporal?: { client: Client; taskQueue: string },
 ): Activities {
-  return createActivities({ sandboxUrl, settings: { ...TEST_SETTINGS, ...settings }, temporal });
+  return createActivities({ sandboxUrl, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...TEST_SETTINGS, ...settings }, temporal });
 }
 
 export function uniqueId(prefix: string): string {

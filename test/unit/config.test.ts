@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig, requireSetting } from '../../src/config.js';
 
 describe('parseConfig', () => {
   it('has defaults for everything', () => {
@@ -38,6 +38,10 @@ describe('parseConfig', () => {
     [{ APPROVE_L2: 'yes' }, { APPROVE_L2: true }],
     [{ APPROVE_L2: '0' }, { APPROVE_L2: false }],
     [{ TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' }, { TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' }],
+    [{ SANDBOX_TOKEN: 'a'.repeat(32) }, { SANDBOX_TOKEN: 'a'.repeat(32) }],
+    [{ SANDBOX_ALLOWED_HOSTS: 'sandbox.internal:8081, bank.local:8081 ,' }, { SANDBOX_ALLOWED_HOSTS: ['sandbox.internal:8081', 'bank.local:8081'] }],
+    [{ DECISION_PUBLIC_KEY_FILES: 'a.pub.pem,b.pub.pem' }, { DECISION_PUBLIC_KEY_FILES: ['a.pub.pem', 'b.pub.pem'] }],
+    [{}, { DECISION_PUBLIC_KEY_FILES: [], OPERATOR_PUBLIC_KEY_FILES: [], OPERATOR_SIGNING_KEY_FILE: '.temporal/operator-key.pem' }],
   ])('reads %j', (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -56,6 +60,8 @@ describe('parseConfig', () => {
     ['HIL_THRESHOLD', '1.234'],
     ['GATEWAY_AUTH', 'basic'],
     ['SANDBOX_URL', 'not a url'],
+    ['SANDBOX_TOKEN', 'short'],
+    ['SANDBOX_TOKEN', `${'a'.repeat(40)} with spaces`],
   ])('rejects %s=%j with a ConfigError naming it', (name, value) => {
     const parse = () => parseConfig({ [name]: value });
     expect(parse).toThrow(ConfigError);
@@ -71,5 +77,12 @@ describe('parseConfig', () => {
       expect((err as Error).message).toMatch(/GATEWAY_PORT/);
       expect((err as Error).message).toMatch(/APPROVE_L2/);
     }
+  });
+
+  it('requireSetting names a missing setting and why the process needs it', () => {
+    const config = parseConfig({});
+    expect(() => requireSetting(config, 'SANDBOX_TOKEN', 'the sandbox credential')).toThrow(/SANDBOX_TOKEN: required \(the sandbox credential\)/);
+    expect(() => requireSetting(config, 'DECISION_PUBLIC_KEY_FILES', 'trusted keys')).toThrow(ConfigError);
+    expect(requireSetting(parseConfig({ SANDBOX_TOKEN: 'b'.repeat(40) }), 'SANDBOX_TOKEN', '')).toBe('b'.repeat(40));
   });
 });

@@ -12,6 +12,8 @@ import { ApiError, classifyError } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { Listings } from '../visibility.js';
 import { decisionRefusal, onlyPendingApproval } from './rules.js';
+import { signWith } from '../../decision-keys.js';
+import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { sendDecision } from './send-decision.js';
 
 /** An approval and the run it belongs to, as the caller may see them. */
@@ -45,6 +47,8 @@ export class Approvals {
     private readonly runs: Runs,
     private readonly listings: Listings,
     private readonly budgetMs: number,
+    /** Signs each decision: the workflow applies only decisions signed by a key it trusts. */
+    private readonly signer: DecisionSigner,
   ) {}
 
   /** The inbox: pending approvals across runs (a requester's own only). */
@@ -120,7 +124,7 @@ export class Approvals {
     };
     const base = { view, approved: input.approved, deciderId: input.deciderId };
     try {
-      const outcome = await sendDecision(this.runs.client, view.workflow_id, decision, this.budgetMs);
+      const outcome = await sendDecision(this.runs.client, view.workflow_id, signWith(this.signer, decision), this.budgetMs);
       return { ...base, approval: outcome?.approval ?? approval, step: outcome?.step };
     } catch (err) {
       // A refusal by the workflow, or Temporal being away, is an answer of its own.

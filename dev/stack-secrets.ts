@@ -1,0 +1,52 @@
+/**
+ * The secrets a stack started by the tests, the benchmark or record-histories shares, made fresh for
+ * each process as `./temporal-dev.sh start` makes them for the dev stack: the sandbox's service
+ * token, the gateway's decision signing key and an operator's break-glass key (files with mode 600
+ * in a temp directory, removed at exit). The process helpers here hand them to every child.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signWith } from '../src/decision-keys.js';
+import type { UnsignedDecision } from '../src/shared/decision-signature.js';
+import type { ApprovalDecision, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'test-secrets-'));
+process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const gatewayKeyFile = join(dir, 'decision-signing-key.pem');
+const gatewayPublicKeyFile = ensureKeyPairFiles(gatewayKeyFile);
+const operatorKeyFile = join(dir, 'operator-key.pem');
+const operatorPublicKeyFile = ensureKeyPairFiles(operatorKeyFile);
+
+export const TEST_SANDBOX_TOKEN = randomBytes(32).toString('base64url');
+
+export const testSecrets = { gatewayKeyFile, gatewayPublicKeyFile, operatorKeyFile, operatorPublicKeyFile } as const;
+
+/** The keys the test worker's runs trust: this process's gateway key and operator key. */
+export const TEST_DECISION_KEYS: TrustedDecisionKey[] = [
+  ...loadTrustedKeys([gatewayPublicKeyFile], 'gateway'),
+  ...loadTrustedKeys([operatorPublicKeyFile], 'operator'),
+];
+
+/** The settings every process of a test stack reads (sandbox, worker, gateway, the decide script). */
+export function testSecretsEnv(): Record<string, string> {
+  return {
+    SANDBOX_TOKEN: TEST_SANDBOX_TOKEN,
+    DECISION_SIGNING_KEY_FILE: gatewayKeyFile,
+    DECISION_PUBLIC_KEY_FILES: gatewayPublicKeyFile,
+    OPERATOR_PUBLIC_KEY_FILES: operatorPublicKeyFile,
+    OPERATOR_SIGNING_KEY_FILE: operatorKeyFile,
+  };
+}
+
+/** `Authorization` for the sandbox, for tests that read the ledger themselves. */
+export const sandboxAuthHeaders = { authorization: `Bearer ${TEST_SANDBOX_TOKEN}` } as const;
+
+const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
+
+/** A decision signed as the gateway signs it, for tests that talk to a run through the Temporal client. */
+export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
+  return signWith(gatewaySigner, decision);
+}

@@ -1,0 +1,103 @@
+/**
+ * The operators' break-glass decision: `./temporal-dev.sh decide <approval_id> approve|reject --as
+ * <person> [--reason …]`. Signs with the operator key (OPERATOR_SIGNING_KEY_FILE, made with mode 600
+ * when missing), sends the approvalDecision signal, and reports what the run did with it. The run
+ * records the decision `via: operator` and still applies its own rules (four eyes, already decided).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../src/config.js';
+import { ensureKeyPairFiles, loadDecisionSigner, signWith } from '../src/decision-keys.js';
+import { approvalDecisionSignal, parseApprovalId, timelineQuery } from '../src/shared/definitions.js';
+import { IdentitySchema, type TimelineEvent } from '../src/shared/contracts.js';
+import { temporalConnectionSettings } from '../src/temporal-connection.js';
+
+const USAGE = 'usage: ./temporal-dev.sh decide <approval_id> approve|reject --as <person> [--reason <text>]';
+const OUTCOME_DEADLINE_MS = 15_000;
+const OUTCOMES = new Set<TimelineEvent['event']>(['approval_approved', 'approval_rejected', 'approval_ignored']);
+
+export interface DecideArgs {
+  approvalId: string;
+  workflowId: string;
+  approved: boolean;
+  person: string;
+  reason?: string;
+}
+
+/** The command line, or a message saying what is wrong with it. */
+export function parseDecideArgs(argv: readonly string[]): DecideArgs | string {
+  const positional: string[] = [];
+  let person: string | undefined;
+  let reason: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--as' || arg === '--reason') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      if (arg === '--as') person = value;
+      else reason = value;
+    } else if (arg.startsWith('--')) {
+      return `unknown option ${arg}`;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [approvalId, verdict, ...rest] = positional;
+  if (approvalId === undefined || verdict === undefined || rest.length > 0) return 'expected an approval id and approve or reject';
+  const parsedId = parseApprovalId(approvalId);
+  if (!parsedId) return `approval id "${approvalId}" does not name a run and step (<workflow_id>.<step_id>)`;
+  if (verdict !== 'approve' && verdict !== 'reject') return `verdict must be approve or reject, not "${verdict}"`;
+  if (person === undefined) return '--as <person> is required: the decision is recorded in that person\'s name';
+  const who = IdentitySchema.safeParse(person);
+  if (!who.success) return `--as: ${who.error.issues[0]?.message ?? 'invalid'}`;
+  if (reason !== undefined && reason.length > 1000) return '--reason: at most 1000 characters';
+  return { approvalId, workflowId: parsedId.workflowId, approved: verdict === 'approve', person: who.data, ...(reason !== undefined && { reason }) };
+}
+
+async function main(): Promise<number> {
+  const args = parseDecideArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    console.error(`decide: ${args}\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfigOrExit();
+  ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
+  const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
+  const connection = await Connection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const handle = client.workflow.getHandle(args.workflowId);
+    const seenBefore = (await handle.query(timelineQuery, 0)).length;
+    const decision = signWith(signer, {
+      approval_id: args.approvalId,
+      approved: args.approved,
+      approver_id: args.person,
+      ...(args.reason !== undefined && { reason: args.reason }),
+    });
+    await handle.signal(approvalDecisionSignal, decision);
+    const deadline = Date.now() + OUTCOME_DEADLINE_MS;
+    while (Date.now() < deadline) {
+      const outcome = (await handle.query(timelineQuery, seenBefore)).find((e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
+      if (outcome) {
+        console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'approval_ignored' ? ` (${String(outcome.metadata.reason)})` : ''}`);
+        return outcome.event === 'approval_ignored' ? 1 : 0;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    console.error(`decide: signal sent (key ${signer.key_id}), but the run has not recorded it within ${OUTCOME_DEADLINE_MS / 1000} s; is a worker running?`);
+    return 3;
+  } finally {
+    await connection.close();
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`decide: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}

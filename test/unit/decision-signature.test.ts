@@ -1,0 +1,84 @@
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { keyIdOf } from '../../src/decision-keys.js';
+import { checkDecisionProof, decisionSigningBytes, signDecision, type DecisionSigner } from '../../src/shared/decision-signature.js';
+import { ApprovalDecisionSchema, type ApprovalDecision, type TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
+
+function newKey(role: TrustedDecisionKey['role']): { signer: DecisionSigner; trusted: TrustedDecisionKey } {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  const publicKey = Buffer.from(jwk.x!, 'base64url');
+  const key_id = keyIdOf(publicKey);
+  return { signer: { key_id, secret_key: Buffer.from(jwk.d!, 'base64url') }, trusted: { key_id, role, public_key: publicKey.toString('hex') } };
+}
+
+const gateway = newKey('gateway');
+const operator = newKey('operator');
+const stranger = newKey('gateway');
+const trusted = [gateway.trusted, operator.trusted];
+const decision = { approval_id: 'req-1.transfer', approved: true, approver_id: 'manager@bank.com', reason: 'known payee' };
+const signed = signDecision(decision, gateway.signer, '2026-12-01T20:00:00.000Z', 'nonce-0123456789abcdef');
+const proof = signed.proof!;
+
+describe('checkDecisionProof', () => {
+  const cases: { name: string; decision: ApprovalDecision; expected: string }[] = [
+    { name: 'signed by the gateway', decision: signed, expected: 'gateway' },
+    { name: 'signed by an operator', decision: signDecision(decision, operator.signer, proof.issued_at, proof.nonce), expected: 'operator' },
+    { name: 'no proof (as the Web UI or CLI sends it)', decision, expected: 'unsigned' },
+    { name: 'approval id changed', decision: { ...signed, approval_id: 'req-2.transfer' }, expected: 'bad_signature' },
+    { name: 'verdict flipped', decision: { ...signed, approved: false }, expected: 'bad_signature' },
+    { name: 'decider changed', decision: { ...signed, approver_id: 'default_user' }, expected: 'bad_signature' },
+    { name: 'reason changed', decision: { ...signed, reason: 'known payee!' }, expected: 'bad_signature' },
+    { name: 'reason removed', decision: { approval_id: decision.approval_id, approved: true, approver_id: decision.approver_id, proof }, expected: 'bad_signature' },
+    { name: 'issued_at changed', decision: { ...signed, proof: { ...proof, issued_at: '2026-12-01T20:00:01.000Z' } }, expected: 'bad_signature' },
+    { name: 'nonce changed', decision: { ...signed, proof: { ...proof, nonce: 'nonce-0123456789abcdeF' } }, expected: 'bad_signature' },
+    { name: 'claims the operator key, signed by the gateway', decision: { ...signed, proof: { ...proof, key_id: operator.trusted.key_id } }, expected: 'bad_signature' },
+    { name: 'claims the gateway key, signed by a stranger', decision: { ...signDecision(decision, stranger.signer, proof.issued_at, proof.nonce), proof: { ...signDecision(decision, stranger.signer, proof.issued_at, proof.nonce).proof!, key_id: gateway.trusted.key_id } }, expected: 'bad_signature' },
+    { name: 'signed by a key the run does not trust', decision: signDecision(decision, stranger.signer, proof.issued_at, proof.nonce), expected: 'unknown_key' },
+    { name: 'signature of zeros', decision: { ...signed, proof: { ...proof, signature: '0'.repeat(128) } }, expected: 'bad_signature' },
+    { name: 'signature not hex (bypassing the schema)', decision: { ...signed, proof: { ...proof, signature: 'zz'.repeat(64) } }, expected: 'bad_signature' },
+    { name: 'signature too short (bypassing the schema)', decision: { ...signed, proof: { ...proof, signature: proof.signature.slice(0, 100) } }, expected: 'bad_signature' },
+  ];
+  it.each(cases)('$name → $expected', ({ decision: candidate, expected }) => {
+    const check = checkDecisionProof(candidate, trusted);
+    expect(check.valid ? check.key.role : check.reason).toBe(expected);
+  });
+
+  it('trusts nothing when the run has no keys', () => {
+    expect(checkDecisionProof(signed, [])).toMatchObject({ valid: false, reason: 'unknown_key' });
+  });
+
+  it('covers non-ASCII text exactly: an accent changed is a different decision', () => {
+    const accented = signDecision({ ...decision, approver_id: 'zoë@bank.com', reason: 'payé ✓' }, gateway.signer, proof.issued_at, proof.nonce);
+    expect(checkDecisionProof(accented, trusted).valid).toBe(true);
+    expect(checkDecisionProof({ ...accented, approver_id: 'zoe@bank.com' }, trusted).valid).toBe(false);
+    expect(checkDecisionProof({ ...accented, reason: 'payé ✗' }, trusted).valid).toBe(false);
+  });
+
+  it('verifies what Node crypto signs over the same bytes (one Ed25519, two implementations)', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+    const key: TrustedDecisionKey = { key_id: keyIdOf(raw), role: 'gateway', public_key: raw.toString('hex') };
+    const unsigned = { key_id: key.key_id, issued_at: proof.issued_at, nonce: proof.nonce };
+    const signature = nodeSign(null, decisionSigningBytes(decision, unsigned), privateKey).toString('hex');
+    expect(checkDecisionProof({ ...decision, proof: { ...unsigned, signature } }, [key]).valid).toBe(true);
+  });
+});
+
+describe('ApprovalDecisionSchema proof', () => {
+  const malformed: [string, unknown][] = [
+    ['key id not hex', { ...proof, key_id: 'gateway-key-0001' }],
+    ['issued_at not a time', { ...proof, issued_at: 'yesterday' }],
+    ['nonce too short', { ...proof, nonce: 'abc' }],
+    ['signature upper-case hex', { ...proof, signature: proof.signature.toUpperCase() }],
+    ['an extra field', { ...proof, role: 'operator' }],
+    ['not an object', 'signed'],
+  ];
+  it.each(malformed)('refuses a proof with %s', (_name, badProof) => {
+    expect(ApprovalDecisionSchema.safeParse({ ...decision, proof: badProof }).success).toBe(false);
+  });
+  it('accepts a decision with or without a proof', () => {
+    expect(ApprovalDecisionSchema.safeParse(signed).success).toBe(true);
+    expect(ApprovalDecisionSchema.safeParse(decision).success).toBe(true);
+  });
+});
