@@ -26,6 +26,8 @@ die() { printf 'temporal-dev: %s\n' "$*" >&2; exit 1; }
 
 ensure_npm_deps() {
   command -v node >/dev/null || die "Node.js 20+ is required (apt-get install nodejs npm)"
+  # Set by callers that run inside a test run: reinstalling would pull node_modules from under it.
+  [ "${TEMPORAL_DEV_NO_INSTALL:-}" = 1 ] && return
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm dependencies..."
     # npm ci refuses a lock file that lacks other platforms' optional packages, which a registry

@@ -20,6 +20,7 @@ describe('./temporal-dev.sh start', () => {
       ...process.env,
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       TEMPORAL_DEV_STATE: stateDir,
+      TEMPORAL_DEV_NO_INSTALL: '1',
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
       SANDBOX_URL: `http://127.0.0.1:${ports.SANDBOX_PORT}`,
       SANDBOX_DB: path.join(stateDir, 'sandbox.db'),
