@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import type { ApproveRequestSchema, DecisionRequestSchema } from '../../src/gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
@@ -60,7 +61,10 @@ function scriptedTemporal(script: Script) {
     },
     async startUpdate(_def: unknown, options: { args: [ApprovalDecision] }) {
       const [decision] = options.args;
-      sent.decisions.push(decision);
+      // Every decision leaves the gateway signed; the tests compare what was decided.
+      const { proof, ...unsigned } = decision;
+      if (!proof) throw new Error('the gateway sent an unsigned decision');
+      sent.decisions.push(unsigned);
       const outcome = script.onDecision
         ? script.onDecision(decision)
         : Promise.resolve({ approval: { ...script.runs[id]!.approvals[0]!, status: decision.approved ? 'approved' as const : 'rejected' as const, decided_by: decision.approver_id }, step: step('transfer', { state: 'SUCCEEDED' }) });
@@ -91,7 +95,7 @@ const tokens = new TokenTable({
 
 function appFor(script: Script, auth: 'off' | 'token' = 'off') {
   const { client, sent } = scriptedTemporal(script);
-  const app = createGatewayApp({ client, config: parseConfig({ GATEWAY_AUTH: auth, TASK_QUEUE: 'scripted', CHAT_WAIT_MS: '2000' }), tokens });
+  const app = createGatewayApp({ client, config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: auth, TASK_QUEUE: 'scripted', CHAT_WAIT_MS: '2000' }), tokens });
   const post = async (path: string, body: unknown, who?: keyof typeof TOKENS) =>
     app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(who && { authorization: `Bearer ${TOKENS[who]}` }) } });
   const get = async (path: string, who?: keyof typeof TOKENS) => app.request(path, { headers: who ? { authorization: `Bearer ${TOKENS[who]}` } : {} });

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import { StreamTickets } from '../../src/gateway/stream-tickets.js';
 
@@ -24,7 +25,7 @@ afterEach(() => {
   touched.length = 0;
 });
 
-const offApp = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://ops.example.com' }) });
+const offApp = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_ALLOWED_ORIGINS: 'https://ops.example.com' }) });
 const chatBody = JSON.stringify({ message: 'Transfer 6000 to alice', user_id: 'default_user', session_id: 'forged' });
 const post = (headers: Record<string, string>, url = 'http://127.0.0.1:8000/chat') =>
   offApp.request(url, { method: 'POST', body: chatBody, headers: { 'content-type': 'application/json', ...headers } });
@@ -123,7 +124,7 @@ describe('SSE tickets', () => {
 
   it('replace the bearer token in the URL: ?access_token= no longer opens a stream', async () => {
     const tokens = new TokenTable({ 'token-of-alice-000000001': { user_id: 'alice', role: 'requester' } });
-    const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ GATEWAY_AUTH: 'token' }), tokens });
+    const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }), tokens });
     for (const query of ['access_token=token-of-alice-000000001', 'ticket=not-a-ticket', 'ticket=']) {
       const res = await authed.request(`/api/workflows/req-1/stream?${query}`);
       expect(res.status, query).toBe(401);
