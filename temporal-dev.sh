@@ -196,5 +196,6 @@ case "${1:-}" in
     if [ "${1:-}" = --server-floor ]; then shift; exec node --import tsx bench/server-floor.ts "$@"; fi
     exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args>"; exit 2 ;;
+  setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
+  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | setup-namespace | cli <temporal args>"; exit 2 ;;
 esac
