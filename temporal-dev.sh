@@ -192,6 +192,7 @@ source "$ROOT/scripts/cluster.sh"
 case "${1:-}" in
   start) if [ "${2:-}" = --cluster ]; then cmd_start_cluster; else cmd_start; fi ;;
   stop) cmd_stop ;;
+  test-cluster) cmd_test_cluster ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     args_text="$(server_args)" || die "could not build the dev server's arguments"
@@ -202,5 +203,4 @@ case "${1:-}" in
     exec node --import tsx bench/run.ts "$@" ;;
   cli) shift; ensure_temporal_cli; exec "$TEMPORAL_BIN" "$@" ;; # the CLI reads TEMPORAL_ADDRESS
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | setup-namespace | cli <temporal args>"; exit 2 ;;
 esac

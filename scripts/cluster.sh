@@ -140,3 +140,19 @@ cmd_start_cluster() {
   say "  Sandbox backend      $SANDBOX_URL"
   say "  Logs                 .temporal/logs/   Stop with ./temporal-dev.sh stop"
 }
+
+# The proof on a fresh cluster stack (not part of `test`): both seeds' HTTP flows with the suite's
+# own gateways and workers on the cluster's Temporal server, then the kill-under-load run against
+# the cluster's two gateways and two workers. The load needs approvals for small amounts, so the
+# cluster starts with HIL_THRESHOLD=5 and a fresh sandbox database.
+cmd_test_cluster() {
+  export HIL_THRESHOLD=5 SANDBOX_DB="$STATE_DIR/test-cluster-sandbox.db"
+  rm -f "$SANDBOX_DB" "$SANDBOX_DB-wal" "$SANDBOX_DB-shm"
+  cmd_start_cluster
+  trap cmd_stop EXIT
+  local status=0
+  TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/gateway/seed-chat.test.ts test/gateway/seed-lifeos.test.ts \
+    test/integration/setup-namespace.test.ts || status=$?
+  node --import tsx scripts/kill-under-load.ts || status=$?
+  return $status
+}

@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { planAttributes, WANTED_ATTRIBUTES } from '../../scripts/setup-namespace.js';
-import { uniqueId } from '../helpers/temporal.js';
+import { uniqueId } from '../support/temporal.js';
 
 const run = promisify(execFile);
 const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_KEYWORD_LIST: KEYWORD_LIST, INDEXED_VALUE_TYPE_INT: INT } = proto.temporal.api.enums.v1.IndexedValueType;
