@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadConfigOrExit } from '../config.js';
 import { createSandboxApp } from './app.js';
 import { openSandboxDb } from './db.js';
+import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
 
 const config = loadConfigOrExit();
 const latency = z.coerce.number().int().min(0).max(60_000).default(0).safeParse(process.env.SANDBOX_LATENCY_MS);
@@ -16,7 +17,8 @@ if (!latency.success) {
   process.exit(1);
 }
 const db = openSandboxDb(config.SANDBOX_DB);
-const app = createSandboxApp(db, { latencyMs: latency.data });
+const logger = config.LOG_FORMAT === 'json' ? jsonLogger('sandbox', config.LOG_LEVEL) : undefined;
+const app = withRequestLog(createSandboxApp(db, { latencyMs: latency.data }), logger);
 const host = '127.0.0.1';
 
 const server = serve({ fetch: app.fetch, hostname: host, port: config.SANDBOX_PORT }, (info) => {
