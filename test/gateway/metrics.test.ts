@@ -1,8 +1,8 @@
 /** GATEWAY_METRICS: the gateway's /metrics move with requests, decisions, SSE clients and Temporal errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/ports.js';
-import { startStack, type Stack } from '../helpers/stack.js';
-import { call } from './http.js';
+import { waitFor } from '../../dev/ports.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { call } from '../support/http.js';
 
 let stack: Stack;
 let plain: Stack;

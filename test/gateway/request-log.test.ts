@@ -7,7 +7,7 @@ import { createGatewayApp } from '../../src/gateway/app.js';
 import { createSandboxApp } from '../../src/sandbox/app.js';
 import { openSandboxDb } from '../../src/sandbox/db.js';
 import { jsonLogger, withRequestLog } from '../../src/telemetry/logging.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
