@@ -97,6 +97,11 @@ cmd_start_cluster() {
   for name in postgres temporal temporal-ui sandbox worker worker-2 gateway gateway-2; do
     if is_running "$name"; then die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"; fi
   done
+  local port
+  for port in "$CLUSTER_PG_PORT" "$TEMPORAL_PORT" $((TEMPORAL_PORT + 1)) $((TEMPORAL_PORT + 2)) $((TEMPORAL_PORT + 6)) \
+    "$TEMPORAL_UI_PORT" "$GATEWAY_PORT" "$GATEWAY_2_PORT" "$SANDBOX_PORT"; do
+    if port_in_use "$port"; then die "port $port is already in use on 127.0.0.1 (another stack?); stop it or choose other ports"; fi
+  done
   ensure_npm_deps
   ensure_temporal_cli
   local server sql_tool ui_server pg_bin
@@ -106,6 +111,8 @@ cmd_start_cluster() {
   pg_bin="$(postgres_bin_dir)" || exit 1
 
   ensure_postgres_cluster "$pg_bin"
+  # A start that fails stops what it started, as the dev server's start does.
+  trap 'cmd_stop >/dev/null 2>&1' EXIT
   local as_pg_user=()
   [ "$(id -u)" = 0 ] && as_pg_user=(runuser -u postgres --)
   launch postgres "${as_pg_user[@]}" "$pg_bin/postgres" -D "$CLUSTER_PG_DIR" -p "$CLUSTER_PG_PORT" \
@@ -128,10 +135,13 @@ cmd_start_cluster() {
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker-2 "${worker_cmd[@]}"
   launch gateway node --import tsx src/gateway/main.ts
   GATEWAY_PORT="$GATEWAY_2_PORT" launch gateway-2 node --import tsx src/gateway/main.ts
-  wait_http "$SANDBOX_URL/healthz" "the sandbox" 30
-  wait_http "http://127.0.0.1:$GATEWAY_PORT/readyz" "the gateway" 60
-  wait_http "http://127.0.0.1:$GATEWAY_2_PORT/readyz" "the second gateway" 60
-  wait_http "http://127.0.0.1:$TEMPORAL_UI_PORT/" "the Temporal Web UI" 30
+  wait_http sandbox "$SANDBOX_URL/healthz" 30
+  wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
+  wait_http gateway-2 "http://127.0.0.1:$GATEWAY_2_PORT/readyz" 60
+  wait_http temporal-ui "http://127.0.0.1:$TEMPORAL_UI_PORT/" 30
+  wait_log worker "worker polling task queue" 60
+  wait_log worker-2 "worker polling task queue" 60
+  trap - EXIT
   say "Cluster stack is up:"
   say "  Gateways + web page  http://127.0.0.1:$GATEWAY_PORT/  http://127.0.0.1:$GATEWAY_2_PORT/"
   say "  Temporal Web UI      http://localhost:$TEMPORAL_UI_PORT/"
