@@ -42,7 +42,7 @@ describe('request log', () => {
   it('logs a chat with a new request id and the workflow it started, and refuses a malformed request id', async () => {
     const out = capture();
     const app = withRequestLog(createGatewayApp({ client: stack.client, config: stack.config }), jsonLogger('gateway', 'info', out));
-    const res = await app.fetch(new Request('http://gateway/chat', {
+    const res = await app.fetch(new Request(`${stack.baseUrl}/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'no spaces allowed' },
       body: JSON.stringify({ message: 'Transfer 10 to Kiran', user_id: 'default_user', session_id: null }),
