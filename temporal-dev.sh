@@ -173,13 +173,15 @@ cmd_start() {
 
 cmd_stop() {
   local any=0
-  for name in gateway worker sandbox temporal; do
+  for name in gateway gateway-2 worker worker-2 sandbox temporal-ui temporal postgres; do
     local pidfile="$PID_DIR/$name.pid"
     [ -f "$pidfile" ] || continue
     local pid; pid="$(cat "$pidfile")"
     if kill -0 "$pid" 2>/dev/null; then
       any=1
-      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      local signal=TERM
+      [ "$name" = postgres ] && signal=INT # PostgreSQL's fast shutdown; TERM waits for every client to leave
+      kill -"$signal" -- "-$pid" 2>/dev/null || kill -"$signal" "$pid" 2>/dev/null || true
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || true
       say "stopped $name"
@@ -209,9 +211,13 @@ cmd_test() {
   return $status
 }
 
+# shellcheck source=scripts/cluster.sh
+source "$ROOT/scripts/cluster.sh"
+
 case "${1:-}" in
-  start) cmd_start ;;
+  start) if [ "${2:-}" = --cluster ]; then cmd_start_cluster; else cmd_start; fi ;;
   stop) cmd_stop ;;
+  test-cluster) cmd_test_cluster ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     args_text="$(server_args)" || die "could not build the dev server's arguments"
@@ -224,5 +230,6 @@ case "${1:-}" in
   decide) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/decide.ts "$@" ;;
-  *) say "usage: ./temporal-dev.sh start | stop | test [vitest args] | server | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>]"; exit 2 ;;
+  setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>]"; exit 2 ;;
 esac

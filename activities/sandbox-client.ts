@@ -5,6 +5,7 @@
  * becomes a non-retryable ApplicationFailure with a FailureType; a 5xx, a timeout or a network
  * error becomes a plain Error, which the activity's retry policy retries.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { FailureType } from '../src/shared/errors.js';
@@ -74,6 +75,9 @@ export class SandboxClient {
     const headers: Record<string, string> = { accept: 'application/json', authorization: this.authorization };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (req.idempotencyKey !== undefined) headers['idempotency-key'] = req.idempotencyKey;
+    const workflowId = callingWorkflowId();
+    // Names the run in the sandbox's request log (WORKFLOW_ID_HEADER in src/telemetry/logging.ts).
+    if (workflowId) headers['x-workflow-id'] = workflowId;
 
     let response: Response;
     let text: string;
@@ -143,4 +147,13 @@ function causeOf(err: unknown): string {
     else break;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The workflow of the activity making the call; none outside an activity (scripts, tests). */
+function callingWorkflowId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
 }

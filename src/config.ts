@@ -85,6 +85,11 @@ const EnvSchema = z.object({
   /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.optional(),
+  /** The gateway serves Prometheus metrics at `/metrics` on its own port (off by default). */
+  GATEWAY_METRICS: bool.default(false),
+  /** `json`: one JSON line per request (gateway, sandbox) and per SDK log entry (worker), with request and workflow ids. */
+  LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /**
    * Workflows kept in the worker's sticky cache (1.3-2.4 MB each, measured). Runs waiting for approval are
    * idle; past this many they are evicted and replayed from history when a decision arrives. Sized

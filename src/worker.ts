@@ -11,6 +11,7 @@ import { loadConfigOrExit, requireSetting, type Config } from './config.js';
 import { loadTrustedKeys } from './decision-keys.js';
 import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
+import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
@@ -45,16 +46,24 @@ export async function createWorker(config: Config, connection: NativeConnection)
   });
 }
 
-/** The SDK's Prometheus exporter (task latencies, polls, cache, activity and workflow counts); once, before any connection. */
-function exportMetrics(config: Config): void {
-  if (config.METRICS_PORT === undefined) return;
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.METRICS_PORT}` } } } });
-  console.log(`worker metrics on http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`);
+/**
+ * The SDK's Prometheus exporter (task latencies, polls, cache, activity and workflow counts) and its
+ * logger (JSON lines with LOG_FORMAT=json); once, before any connection.
+ */
+function installRuntime(config: Config): void {
+  const metrics = config.METRICS_PORT === undefined ? undefined : `${config.METRICS_HOST}:${config.METRICS_PORT}`;
+  const json = config.LOG_FORMAT === 'json';
+  if (!metrics && !json) return;
+  Runtime.install({
+    ...(json && { logger: sdkJsonLogger(jsonLogger('worker', config.LOG_LEVEL)) }),
+    ...(metrics && { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } }),
+  });
+  if (metrics) console.log(`worker metrics on http://${metrics}/metrics`);
 }
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  exportMetrics(config);
+  installRuntime(config);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
   const worker = await createWorker(config, connection);
   console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);

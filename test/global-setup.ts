@@ -20,15 +20,19 @@ let server: DevServer | undefined;
 let bundleDir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // TEST_TEMPORAL_ADDRESS points the suite at a running cluster (./temporal-dev.sh test-cluster) instead.
+  const external = process.env.TEST_TEMPORAL_ADDRESS;
   const [started, bundle] = await Promise.all([
-    startDevServer(),
+    external ? undefined : startDevServer(),
     bundleWorkflows(),
   ]);
   server = started;
   bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflows.js');
   writeFileSync(bundlePath, bundle.code);
-  project.provide('temporalAddress', server.address);
+  const address = external ?? started?.address;
+  if (!address) throw new Error('no Temporal server for the suite');
+  project.provide('temporalAddress', address);
   project.provide('workflowBundlePath', bundlePath);
 }
 

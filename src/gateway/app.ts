@@ -18,6 +18,7 @@ import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
+import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -112,7 +113,10 @@ export function createGatewayApp(deps: GatewayDeps) {
     submitWaitMs: deps.submitWaitMs ?? config.CHAT_WAIT_MS,
   };
 
+  const metrics = config.GATEWAY_METRICS ? createGatewayMetrics(routeDeps.timelines) : undefined;
   const app = new Hono<GatewayEnv>()
+    .use(metricsMiddleware(metrics))
+    .route('/', metricsRoutes(metrics))
     .use(pageSecurityHeaders())
     .use(
       bodyLimit({

@@ -10,6 +10,7 @@ import { loadConfigOrExit } from '../config.js';
 import { createGatewayApp, createTimelineHub } from './app.js';
 import { gatewayConnectionOptions } from './gateway-connection.js';
 import { listenRefusal } from './listen-policy.js';
+import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
 
 const FORCED_EXIT_MS = 5000;
 
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const connection = Connection.lazy(gatewayConnectionOptions(config.TEMPORAL_ADDRESS));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const timelines = createTimelineHub(client);
-  const app = createGatewayApp({ client, config, timelines });
+  const logger = config.LOG_FORMAT === 'json' ? jsonLogger('gateway', config.LOG_LEVEL) : undefined;
+  const app = withRequestLog(createGatewayApp({ client, config, timelines }), logger);
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
     console.log(`gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`);

@@ -176,6 +176,11 @@ export class TimelineHub {
     return [...this.pollers.values()].filter((e) => e.poller.hasTimer() || e.poller.subscribers.size > 0).length;
   }
 
+  /** Clients following a timeline over SSE right now. */
+  subscriberCount(): number {
+    return [...this.pollers.values()].reduce((sum, e) => sum + e.poller.subscribers.size, 0);
+  }
+
   /** Ends every stream and stops every poller (gateway shutdown). */
   close(): void {
     for (const { poller } of [...this.pollers.values()]) poller.stop();

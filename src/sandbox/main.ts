@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadConfigOrExit, requireSetting } from '../config.js';
 import { createSandboxApp } from './app.js';
 import { openSandboxDb } from './db.js';
+import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
 
 const config = loadConfigOrExit();
 let token: string;
@@ -23,7 +24,11 @@ if (!latency.success) {
   process.exit(1);
 }
 const db = openSandboxDb(config.SANDBOX_DB);
-const app = createSandboxApp(db, { latencyMs: latency.data, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS });
+const logger = config.LOG_FORMAT === 'json' ? jsonLogger('sandbox', config.LOG_LEVEL) : undefined;
+const app = withRequestLog(
+  createSandboxApp(db, { latencyMs: latency.data, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS }),
+  logger,
+);
 const host = '127.0.0.1';
 
 const server = serve({ fetch: app.fetch, hostname: host, port: config.SANDBOX_PORT }, (info) => {

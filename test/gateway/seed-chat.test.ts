@@ -4,6 +4,7 @@ import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { uniqueId } from '../support/temporal.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -200,7 +201,8 @@ describe('decisions', () => {
 describe('Idempotency-Key', () => {
   it('returns the same run for the same key, sequentially and concurrently, and moves money once', async () => {
     const before = await balances();
-    const headers = { 'Idempotency-Key': 'pay-kiran-once-1' };
+    // Keys unique per run: the suite may run against a cluster that keeps earlier runs (test-cluster).
+    const headers = { 'Idempotency-Key': uniqueId('pay-kiran-once') };
     const body = { message: 'Transfer 150 to Kiran', user_id: 'default_user' };
     const [a, b] = await Promise.all([
       call(stack.baseUrl, 'POST', '/chat', body, headers),
@@ -221,7 +223,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('keeps keys of different users apart and refuses a key reused for another message (409)', async () => {
-    const headers = { 'Idempotency-Key': 'shared-key-2' };
+    const headers = { 'Idempotency-Key': uniqueId('shared-key') };
     const mine = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 5 to Kiran', user_id: 'default_user' }, headers);
     const theirs = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries', user_id: 'someone_else' }, headers);
     expect(mine.status).toBe(200);

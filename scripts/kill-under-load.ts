@@ -1,0 +1,210 @@
+/**
+ * Kill-under-load proof for `./temporal-dev.sh start --cluster`: keeps a steady load of chats that
+ * need approval and their approvals on both gateways, SIGKILLs the second worker and then the
+ * second gateway, and checks afterwards that no request failed other than those in flight at the
+ * dead gateway, that every run completed once, and that the ledger moved each amount exactly once.
+ *
+ *   HIL_THRESHOLD=5 ./temporal-dev.sh start --cluster && node --import tsx scripts/kill-under-load.ts
+ *
+ * The script plays the load balancer: a gateway that refuses connections is taken out of rotation
+ * and the request goes to the other one; a request cut off mid-flight by the dead gateway is
+ * counted, then retried elsewhere with the same Idempotency-Key (as a client would).
+ * Settings: LOAD_FLOWS (concurrent flows, 4), LOAD_PHASE_SECONDS (15), LOAD_AMOUNT (dollars, 6).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { temporalConnectionSettings } from '../src/temporal-connection.js';
+
+const gateways = (process.env.LOAD_GATEWAYS ?? 'http://127.0.0.1:8000,http://127.0.0.1:8001').split(',');
+const sandboxUrl = process.env.SANDBOX_URL ?? 'http://127.0.0.1:8081';
+const pidDir = path.resolve(process.env.LOAD_PID_DIR ?? '.temporal/pids');
+const flows = Number(process.env.LOAD_FLOWS ?? 4);
+const phaseMs = Number(process.env.LOAD_PHASE_SECONDS ?? 15) * 1000;
+const amount = Number(process.env.LOAD_AMOUNT ?? 6);
+const FROM = '123';
+const TO = 'kiran';
+const REQUESTER = 'default_user';
+const APPROVER = 'manager@bank.com';
+
+type Phase = 'steady' | 'worker killed' | 'gateway killed';
+interface Sample { phase: Phase; route: string; ms: number; status: number }
+interface FlowResult { workflowId: string; sessionId: string; ms: number; phase: Phase }
+
+let phase: Phase = 'steady';
+const samples: Sample[] = [];
+const inFlightFailures: { gateway: string; route: string; error: string }[] = [];
+const otherFailures: string[] = [];
+const down = new Set<string>();
+let next = 0;
+
+const errorCode = (err: unknown): string | undefined =>
+  err instanceof Error && err.cause && typeof err.cause === 'object' && 'code' in err.cause ? String(err.cause.code) : undefined;
+
+/** One HTTP call through the script's load balancer: refused connections move on; a cut-off call is counted and retried. */
+async function call(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean }> {
+  let cutOff = false;
+  for (let attempt = 0; attempt < 2 * gateways.length; attempt++) {
+    const live = gateways.filter((g) => !down.has(g));
+    const gateway = live[next++ % live.length];
+    if (!gateway) throw new Error('no gateway left');
+    const started = performance.now();
+    try {
+      const res = await fetch(gateway + route, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(60_000),
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      samples.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), ms: performance.now() - started, status: res.status });
+      return { status: res.status, body: json, cutOff };
+    } catch (err) {
+      down.add(gateway);
+      if (errorCode(err) !== 'ECONNREFUSED') {
+        cutOff = true;
+        inFlightFailures.push({ gateway, route, error: errorCode(err) ?? String(err) });
+      }
+    }
+  }
+  throw new Error(`${method} ${route}: every gateway failed`);
+}
+
+/** Refusals a client retries: the gateway answered 503 (Temporal or the run did not answer in time). */
+const unavailable: { phase: Phase; route: string; code: string }[] = [];
+
+async function callRetrying503(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof call>>> {
+  for (const deadline = Date.now() + 60_000; ;) {
+    const res = await call(method, route, body, headers);
+    if (res.status !== 503 || Date.now() > deadline) return res;
+    unavailable.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), code: String((res.body.error as { code?: string } | undefined)?.code) });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function statusOf(sessionId: string, wanted: string[]): Promise<Record<string, unknown>> {
+  for (const deadline = Date.now() + 120_000; ;) {
+    const status = await callRetrying503('GET', `/workflow/${sessionId}/status`, undefined);
+    if (wanted.includes(String(status.body.status))) return status.body;
+    if (status.body.status === 'FAILED' || Date.now() > deadline) throw new Error(`run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function oneFlow(): Promise<FlowResult> {
+  const started = performance.now();
+  const startPhase = phase;
+  const chat = await callRetrying503('POST', '/chat', { message: `Transfer ${amount} to Kiran`, user_id: REQUESTER, session_id: null }, { 'Idempotency-Key': randomUUID() });
+  if (chat.status !== 200) throw new Error(`chat answered ${chat.status} ${JSON.stringify(chat.body)}`);
+  const sessionId = String(chat.body.session_id);
+  // RUNNING: the run did not settle within the gateway's wait budget; a client follows it until it asks for approval.
+  const waiting = chat.body.status === 'RUNNING' ? await statusOf(sessionId, ['WAITING_APPROVAL']) : chat.body;
+  const pending = (waiting.pending_approvals as { approval_id: string }[] | undefined)?.[0]?.approval_id
+    ?? (waiting.reply as { approval_id?: string } | undefined)?.approval_id;
+  if (!pending) throw new Error(`no approval asked: ${JSON.stringify(waiting)} (start the cluster with HIL_THRESHOLD below ${amount})`);
+  const decision = await callRetrying503('POST', `/workflow/${sessionId}/approve`, { approver_id: APPROVER, approved: true, approval_id: pending });
+  // 409 after a retry: the first attempt reached the run before its gateway died.
+  const accepted = decision.status === 200 || decision.status === 202 || (decision.status === 409 && decision.cutOff);
+  if (!accepted) throw new Error(`approve answered ${decision.status} ${JSON.stringify(decision.body)}`);
+  await statusOf(sessionId, ['COMPLETED']);
+  return { workflowId: String(chat.body.workflow_id), sessionId, ms: performance.now() - started, phase: startPhase };
+}
+
+function kill(name: string): void {
+  const pid = Number(readFileSync(path.join(pidDir, `${name}.pid`), 'utf8'));
+  process.kill(-pid, 'SIGKILL');
+  console.log(`${new Date().toISOString()} SIGKILL ${name} (pid ${pid})`);
+}
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
+};
+
+async function balance(account: string): Promise<number> {
+  const res = await fetch(`${sandboxUrl}/api/accounts/${account}`);
+  return ((await res.json()) as { balance_cents: number }).balance_cents;
+}
+
+async function ledger(account: string): Promise<{ idempotency_key: string; to_account: string; created_at: string }[]> {
+  const res = await fetch(`${sandboxUrl}/api/accounts/${account}/ledger`);
+  return ((await res.json()) as { entries: { idempotency_key: string; to_account: string; created_at: string }[] }).entries;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const before = { from: await balance(FROM), to: await balance(TO), entries: (await ledger(TO)).length };
+  const results: FlowResult[] = [];
+  let stopping = false;
+  const loops = Array.from({ length: flows }, async () => {
+    while (!stopping) {
+      try {
+        results.push(await oneFlow());
+      } catch (err) {
+        otherFailures.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  });
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  await pause(phaseMs);
+  phase = 'worker killed';
+  kill('worker-2');
+  await pause(phaseMs);
+  phase = 'gateway killed';
+  kill('gateway-2');
+  await pause(phaseMs);
+  stopping = true;
+  await Promise.all(loops);
+
+  const after = { from: await balance(FROM), to: await balance(TO) };
+  const newEntries = (await ledger(TO)).filter((e) => e.to_account === TO && e.created_at >= startedAt.toISOString());
+  const cents = Math.round(amount * 100);
+  const connection = await Connection.connect(temporalConnectionSettings(process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  let runs = 0;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await pause(500)) {
+    runs = (await client.workflow.count(query)).count;
+    if (runs >= results.length) break;
+  }
+  const completedRuns = (await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`)).count;
+  await connection.close();
+
+  const checks = {
+    'flows completed': results.length,
+    'failed requests other than in flight at the dead gateway': otherFailures.length,
+    'requests cut off in flight at the dead gateway': inFlightFailures.length,
+    '503 answers (retried by the client)': unavailable.length,
+    'distinct runs': new Set(results.map((r) => r.workflowId)).size,
+    'runs started in Temporal (visibility)': runs,
+    'runs completed in Temporal (visibility)': completedRuns,
+    'ledger entries to kiran': newEntries.length,
+    'distinct ledger idempotency keys': new Set(newEntries.map((e) => e.idempotency_key)).size,
+    'kiran received (cents)': after.to - before.to,
+    'expected (cents)': results.length * cents,
+    'account 123 paid (cents)': before.from - after.from,
+  };
+  console.log(JSON.stringify(checks, null, 2));
+  for (const p of ['steady', 'worker killed', 'gateway killed'] as const) {
+    const http = samples.filter((s) => s.phase === p).map((s) => s.ms);
+    const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
+    console.log(`${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`);
+  }
+  for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
+  for (const failure of [...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`), ...otherFailures]) console.log(`  ${failure}`);
+
+  const ok = otherFailures.length === 0 && unavailable.length === 0
+    && inFlightFailures.every((f) => f.gateway === gateways[1])
+    && checks['distinct runs'] === results.length
+    && runs === results.length && completedRuns === results.length
+    && newEntries.length === results.length && checks['distinct ledger idempotency keys'] === results.length
+    && checks['kiran received (cents)'] === checks['expected (cents)'] && checks['account 123 paid (cents)'] === checks['expected (cents)'];
+  console.log(ok ? 'PASS' : 'FAIL');
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err: unknown) => {
+  console.error('kill-under-load:', err);
+  process.exit(1);
+});
