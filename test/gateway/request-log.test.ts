@@ -32,7 +32,7 @@ describe('request log', () => {
     const db = openSandboxDb(path.join(dir, 'sandbox.db'));
     const app = withRequestLog(createSandboxApp(db, { latencyMs: 0, token: TEST_SANDBOX_TOKEN, port: 8081 }), jsonLogger('sandbox', 'info', out));
     const res = await app.fetch(new Request('http://127.0.0.1:8081/api/accounts/123', {
-      headers: { ...sandboxAuthHeaders, 'x-request-id': 'req-abc.1', 'x-workflow-id': 'req-42' },
+      headers: { ...sandboxAuthHeaders, host: '127.0.0.1:8081', 'x-request-id': 'req-abc.1', 'x-workflow-id': 'req-42' },
     }));
     db.close();
     expect(res.status).toBe(200);
