@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseDuration } from './shared/duration.js';
 import { parseMoneyToCents } from './shared/money.js';
+import type { RunSettings } from './shared/contracts.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -13,6 +14,18 @@ const bool = z
 
 /** `a,b , c` → ['a', 'b', 'c']: lists of files or host names in one variable. */
 const commaList = z.string().transform((v) => v.split(',').map((item) => item.trim()).filter((item) => item !== ''));
+const positiveDuration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 24h or 2d' });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -82,6 +95,12 @@ const EnvSchema = z.object({
     }),
   APPROVE_L2: bool.default(false),
   LOCAL_TOOL_CALLS: bool.default(false),
+  /** How long a failing step retries, from its first attempt (L3 steps stop after 3 attempts sooner). */
+  STEP_RETRY_BUDGET: positiveDuration('10m'),
+  /** Hold a step whose retries ran out on a system failure for an operator instead of failing it. */
+  ATTENTION_ON_EXHAUSTED: bool.default(false),
+  /** How long a held step waits for an operator's action before it fails. */
+  ATTENTION_DEADLINE: positiveDuration('24h'),
   /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.optional(),
@@ -101,6 +120,19 @@ const EnvSchema = z.object({
 });
 
 export type Config = z.infer<typeof EnvSchema>;
+
+/** The settings a run receives from its planning activity, so it keeps the policy it started with. */
+export function runSettingsOf(config: Config): RunSettings {
+  return {
+    hil_threshold_cents: config.HIL_THRESHOLD,
+    approval_timeout_ms: config.APPROVAL_TIMEOUT,
+    approve_l2: config.APPROVE_L2,
+    local_tool_calls: config.LOCAL_TOOL_CALLS,
+    step_retry_budget_ms: config.STEP_RETRY_BUDGET,
+    attention_on_exhausted: config.ATTENTION_ON_EXHAUSTED,
+    attention_deadline_ms: config.ATTENTION_DEADLINE,
+  };
+}
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   // An empty variable (`GATEWAY_PORT=`) means unset; coerced as a number it would silently become 0.

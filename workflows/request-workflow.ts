@@ -17,9 +17,11 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
-import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
+  actOnStepUpdate,
+  ATTENTION_MEMO,
   approvalDecisionSignal,
   decideApprovalUpdate,
   runQuery,
@@ -83,6 +85,21 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     },
   });
 
+  setHandler(actOnStepUpdate, async (action) => {
+    const verdict = run.actOnStep(action);
+    if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+    // Answer once the run has acted: the step finished, waits for approval, or is held again.
+    await condition(() => !['READY', 'RUNNING'].includes(run.step(action.step_id).state));
+    return { step: run.step(action.step_id) };
+  }, {
+    // An action the run cannot take is refused before it is accepted, so it leaves nothing in history.
+    validator: (raw) => {
+      const action = StepActionSchema.parse(raw);
+      const verdict = run.judgeStepAction(action);
+      if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+    },
+  });
+
   try {
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
@@ -132,15 +149,17 @@ async function resultOnceHandled(run: RunState): Promise<RunResult> {
 function publishToTemporal(input: RequestInput): PublishHook {
   return publisher({
     details: setCurrentDetails,
-    searchAttributes: ({ intent, status, pendingApprovalIds }) =>
+    searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds }) =>
       upsertSearchAttributes([
         { key: SearchAttributes.UserId, value: input.user_id },
         { key: SearchAttributes.SessionId, value: input.session_id },
         { key: SearchAttributes.Intent, value: intent },
         { key: SearchAttributes.RunStatus, value: status },
         { key: SearchAttributes.PendingApprovalIds, value: pendingApprovalIds },
+        ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
       ]),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
+    heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }
 

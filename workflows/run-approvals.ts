@@ -18,14 +18,16 @@ export type DecisionVerdict =
 
 export function newApprovalRecord(
   run: { workflowId: string; input: RequestInput },
-  step: PlanStep,
+  step: PlanStep & { edits?: number },
   reason: string,
   requestedAt: string,
   timeoutMs: number,
 ): ApprovalRecord {
   const cents = transferAmountCents(step);
+  // An edited retry asks again under its own id; the first approval keeps its record.
+  const suffix = step.edits ? `_edit${step.edits}` : '';
   return {
-    approval_id: approvalIdFor(run.workflowId, step.id),
+    approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
     workflow_id: run.workflowId,
     session_id: run.input.session_id,
     step_id: step.id,

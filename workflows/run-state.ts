@@ -7,19 +7,22 @@
 import type {
   ApprovalDecision,
   ApprovalRecord,
+  AttentionRecord,
   Plan,
   RequestInput,
   RunResult,
   RunStatus,
   RunView,
+  StepAction,
   StepState,
   StepView,
   TimelineEvent,
   TimelineEventName,
 } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES, FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
-import { finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
+import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
 import { ApprovalBook, newApprovalRecord, type DecisionResult } from './run-approvals.js';
+import { attentionRecordOf, judgeStepAction, type StepActionVerdict } from './run-attention.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
 
 export type { DecisionResult } from './run-approvals.js';
@@ -221,6 +224,69 @@ export class RunState {
     this.#publish(this);
   }
 
+  /** Retries ran out on a system failure: the step waits for an operator until `deadlineMs` from now. */
+  holdForAttention(id: string, failure: StepFailure, deadlineMs: number): void {
+    const step = this.#step(id);
+    const since = this.#now();
+    const deadline = new Date(Date.parse(since) + deadlineMs).toISOString();
+    step.error = failure.message;
+    step.attention = { since, deadline, last_error: failure.message, attempts: step.attempts, ...(failure.type !== undefined && { error_type: failure.type }) };
+    this.#moveStep(id, 'NEEDS_ATTENTION', 'step_needs_attention', `${step.name} needs attention after ${step.attempts} attempt(s): ${failure.message}`, {
+      attempt: step.attempts,
+      error: failure.message,
+      error_type: failure.type,
+      deadline,
+    });
+    this.#publish(this);
+  }
+
+  /** Whether an operator's action may be taken now; changes nothing (the update's validator asks). */
+  judgeStepAction(action: StepAction): StepActionVerdict {
+    return judgeStepAction(this.#steps.find((s) => s.id === action.step_id), action, this.#now());
+  }
+
+  /**
+   * Applies an operator's action on a held step: READY again (retry, with the edited args if
+   * any), SKIPPED or FAILED, each recorded with who and why. Refused actions change nothing.
+   */
+  actOnStep(action: StepAction): StepActionVerdict {
+    const verdict = this.judgeStepAction(action);
+    if (!verdict.allowed) return verdict;
+    const step = this.#step(action.step_id);
+    const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }) };
+    const why = action.reason !== undefined ? `: ${action.reason}` : '';
+    delete step.attention;
+    if (action.action === 'skip') {
+      this.#moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped by ${action.decided_by}${why}`, who);
+    } else if (action.action === 'fail') {
+      this.#moveStep(step.id, 'FAILED', 'step_failed', `${step.name} failed by ${action.decided_by}${why}`, { ...who, error: step.error });
+    } else if (verdict.args) {
+      const previous = step.args;
+      step.args = verdict.args;
+      step.edits = (step.edits ?? 0) + 1;
+      this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} retried with edited args by ${action.decided_by}${why}`, { ...who, previous_args: previous, args: step.args });
+    } else {
+      this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} retried by ${action.decided_by}${why}`, who);
+    }
+    this.#publish(this);
+    return verdict;
+  }
+
+  /** No operator acted before the deadline: the held step fails. */
+  expireAttention(id: string): void {
+    const step = this.#step(id);
+    if (step.state !== 'NEEDS_ATTENTION') return;
+    const deadline = step.attention?.deadline;
+    delete step.attention;
+    this.#moveStep(id, 'FAILED', 'step_failed', `${step.name} failed: no operator acted before ${deadline}`, { reason: 'attention_deadline', deadline, error: step.error });
+    this.#publish(this);
+  }
+
+  /** Steps held for an operator, as the attention list shows them. */
+  heldSteps(): AttentionRecord[] {
+    return this.#steps.flatMap((s) => attentionRecordOf(this, s) ?? []);
+  }
+
   writeStarted(): void {
     this.#writesInFlight += 1;
   }
@@ -261,9 +327,9 @@ export class RunState {
     return this.#status !== 'QUEUED' && this.#status !== 'PLANNING';
   }
 
-  /** Finished, or waiting for a person with nothing else moving. */
+  /** Finished, or waiting for a person (approver or operator) with nothing else moving. */
   isSettled(): boolean {
-    return this.isFinal() || this.#status === 'WAITING_APPROVAL';
+    return this.isFinal() || this.#status === 'WAITING_APPROVAL' || awaitsOnlyPeople(this.#steps);
   }
 
   timelineAfter(seq: number): TimelineEvent[] {

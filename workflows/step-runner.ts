@@ -20,6 +20,7 @@ import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/wor
 import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
+import { idempotencyKeyOf } from './run-attention.js';
 import type { RunState, StepFailure } from './run-state.js';
 
 export async function runStepWhenReady(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
@@ -47,30 +48,49 @@ async function passGate(run: RunState, step: PlanStep, reason: string, settings:
 }
 
 async function execute(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
-  const policy = retryPolicyFor(step.risk_level);
-  const firstAttemptAt = Date.now();
-  const call: Omit<ToolCall, 'args'> = {
-    idempotency_key: `${run.workflowId}:${step.id}`,
-    user_id: run.input.user_id,
-    inputs: Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result])),
-  };
+  const policy = retryPolicyFor(step.risk_level, settings.step_retry_budget_ms);
+  let firstAttemptAt = Date.now();
+  const inputs = Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result]));
   for (;;) {
     const attempt = run.startAttempt(step.id);
+    // The step as it is now: an operator may have edited its args since the last attempt.
+    const current = run.step(step.id);
+    const call: Omit<ToolCall, 'args'> = { idempotency_key: idempotencyKeyOf(run.workflowId, current), user_id: run.input.user_id, inputs };
     try {
-      run.recordSuccess(step.id, await callToolOnce(run, step, call, attempt, settings));
+      run.recordSuccess(step.id, await callToolOnce(run, current, call, attempt, settings));
       return;
     } catch (err) {
       if (isCancellation(err)) throw err;
       const failure = describeFailure(err);
       const delay = failure.retryable ? nextRetryDelayMs(policy, attempt, Date.now() - firstAttemptAt) : undefined;
-      if (delay === undefined) {
+      if (delay !== undefined) {
+        run.recordRetry(step.id, failure, delay);
+        await sleep(delay);
+        continue;
+      }
+      // A business refusal fails at once; a system failure may wait for an operator.
+      if (!failure.retryable || settings.attention_on_exhausted !== true) {
         run.recordFailure(step.id, failure);
         return;
       }
-      run.recordRetry(step.id, failure, delay);
-      await sleep(delay);
+      if (!(await awaitOperator(run, step.id, failure, settings))) return;
+      const edited = run.step(step.id);
+      const requirement = approvalRequirement(edited, settings);
+      if (edited.edits && requirement.required && !(await passGate(run, edited, requirement.reason, settings))) return;
+      firstAttemptAt = Date.now();
     }
   }
+}
+
+const DEFAULT_ATTENTION_DEADLINE_MS = 24 * 60 * 60_000;
+
+/** Holds the step until an operator acts or the deadline passes; true when it is to run again. */
+async function awaitOperator(run: RunState, stepId: string, failure: StepFailure, settings: RunSettings): Promise<boolean> {
+  const deadlineMs = settings.attention_deadline_ms ?? DEFAULT_ATTENTION_DEADLINE_MS;
+  run.holdForAttention(stepId, failure, deadlineMs);
+  const acted = await condition(() => run.step(stepId).state !== 'NEEDS_ATTENTION', deadlineMs);
+  if (!acted) run.expireAttention(stepId);
+  return run.step(stepId).state === 'READY';
 }
 
 /** Tools that write to an outside system: once started, an attempt runs to its end even if the run is cancelled. */

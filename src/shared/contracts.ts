@@ -77,6 +77,8 @@ export const TIMELINE_EVENTS = [
   'approval_rejected',
   'approval_expired',
   'approval_ignored',
+  'step_needs_attention',
+  'step_action_taken',
   'workflow_complete',
   'workflow_failed',
   'workflow_cancelled',
@@ -101,6 +103,17 @@ export const TimelineEventSchema = z.object({
 });
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
 
+/** Why a step is held for an operator, and until when. */
+export const StepAttentionSchema = z.object({
+  since: z.string(),
+  /** Without an operator's action by then, the step fails. */
+  deadline: z.string(),
+  last_error: z.string(),
+  error_type: z.string().optional(),
+  attempts: z.number().int(),
+});
+export type StepAttention = z.infer<typeof StepAttentionSchema>;
+
 export const StepViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -114,6 +127,10 @@ export const StepViewSchema = z.object({
   error: z.string().optional(),
   started_at: z.string().optional(),
   finished_at: z.string().optional(),
+  /** How many times an operator retried the step with edited args. */
+  edits: z.number().int().optional(),
+  /** Present while the step is NEEDS_ATTENTION. */
+  attention: StepAttentionSchema.optional(),
 });
 export type StepView = z.infer<typeof StepViewSchema>;
 
@@ -152,8 +169,28 @@ export const RunSettingsSchema = z.strictObject({
   local_tool_calls: z.boolean().optional(),
   /** Keys whose signed decisions the run accepts, fixed when it plans; absent in runs started before signing. */
   decision_keys: z.array(TrustedDecisionKeySchema).optional(),
+  /** Time from a step's first attempt after which it stops retrying (STEP_RETRY_BUDGET); absent: 10 minutes. */
+  step_retry_budget_ms: z.number().int().positive().optional(),
+  /** Hold a step whose retries ran out on a system failure for an operator (ATTENTION_ON_EXHAUSTED); absent: fail it. */
+  attention_on_exhausted: z.boolean().optional(),
+  /** How long a held step waits for an operator before it fails (ATTENTION_DEADLINE). */
+  attention_deadline_ms: z.number().int().positive().optional(),
 });
 export type RunSettings = z.infer<typeof RunSettingsSchema>;
+
+/** A held step as the attention list shows it: read from each run's memo. */
+export const AttentionRecordSchema = z.object({
+  workflow_id: z.string(),
+  session_id: z.string(),
+  user_id: z.string(),
+  step_id: z.string(),
+  step_name: z.string(),
+  tool: ToolNameSchema,
+  risk_level: RiskLevelSchema,
+  args: z.record(z.string(), z.unknown()),
+  attention: StepAttentionSchema,
+});
+export type AttentionRecord = z.infer<typeof AttentionRecordSchema>;
 
 /** What a tool activity receives: everything it needs to call the outside system once. */
 export interface ToolCall<A = Record<string, unknown>> {

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApprovalDecision, ApprovalRecord, RunView, StepView, TimelineEvent } from './contracts.js';
+import type { ApprovalDecision, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
 
 export const DEFAULT_TASK_QUEUE = 'requests';
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
@@ -48,6 +48,24 @@ export const DecisionErrorType = {
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 
+export interface StepActionOutcome {
+  /** The step once the run has acted: final, blocked for approval, or held again; RUNNING if still retrying. */
+  step: StepView;
+}
+
+/**
+ * An operator's action on a step held in NEEDS_ATTENTION. An action the run cannot take is refused
+ * by the validator (nothing enters history) with an ApplicationFailure whose type is a StepActionErrorType.
+ */
+export const actOnStepUpdate = defineUpdate<StepActionOutcome, [StepAction]>('actOnStep');
+
+export const StepActionErrorType = {
+  UnknownStep: 'UnknownStep',
+  NotHeld: 'StepNotHeld',
+  InvalidArgs: 'InvalidStepArgs',
+} as const;
+export type StepActionErrorType = (typeof StepActionErrorType)[keyof typeof StepActionErrorType];
+
 export interface SessionRun {
   workflow_id: string;
   message: string;
@@ -70,13 +88,25 @@ export const SearchAttributes = {
   Intent: defineSearchAttributeKey('Intent', SearchAttributeType.KEYWORD),
   RunStatus: defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD),
   PendingApprovalIds: defineSearchAttributeKey('PendingApprovalIds', SearchAttributeType.KEYWORD_LIST),
+  /** Ids of the run's steps held in NEEDS_ATTENTION; set only on runs that ever held one. */
+  AttentionStepIds: defineSearchAttributeKey('AttentionStepIds', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** Memo key holding the run's pending approval records (ApprovalRecord[]), read by the inbox. */
 export const PENDING_APPROVALS_MEMO = 'pendingApprovals';
 
 /** `name=Type` pairs for `temporal server start-dev --search-attribute`. */
-export const SEARCH_ATTRIBUTE_FLAGS = ['UserId=Keyword', 'SessionId=Keyword', 'Intent=Keyword', 'RunStatus=Keyword', 'PendingApprovalIds=KeywordList'];
+export const SEARCH_ATTRIBUTE_FLAGS = [
+  'UserId=Keyword',
+  'SessionId=Keyword',
+  'Intent=Keyword',
+  'RunStatus=Keyword',
+  'PendingApprovalIds=KeywordList',
+  'AttentionStepIds=KeywordList',
+];
+
+/** Memo key holding the run's held steps (AttentionRecord[]), read by `GET /api/attention`. */
+export const ATTENTION_MEMO = 'attentionSteps';
 
 export function requestWorkflowIdFor(key: string): string {
   return `req-${key}`;

@@ -14,8 +14,10 @@ export interface StepRetryPolicy {
   budgetMs: number;
 }
 
-export function retryPolicyFor(risk: RiskLevel): StepRetryPolicy {
-  const base = { initialIntervalMs: 500, backoffCoefficient: 2, maximumIntervalMs: 30_000, budgetMs: 10 * 60_000 };
+export const DEFAULT_RETRY_BUDGET_MS = 10 * 60_000;
+
+export function retryPolicyFor(risk: RiskLevel, budgetMs = DEFAULT_RETRY_BUDGET_MS): StepRetryPolicy {
+  const base = { initialIntervalMs: 500, backoffCoefficient: 2, maximumIntervalMs: 30_000, budgetMs };
   return risk === 'L3' ? { ...base, maximumAttempts: 3 } : base;
 }
 

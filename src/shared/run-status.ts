@@ -13,12 +13,24 @@ export function finalRunStatus(states: readonly StepState[]): Extract<RunStatus,
  * While steps are still moving: waiting for a person only when nothing else can make progress,
  * counting a PENDING step whose dependencies have all finished as about to move.
  */
-export function liveRunStatus(
-  steps: readonly { id: string; state: StepState; depends_on: readonly string[] }[],
-): Extract<RunStatus, 'EXECUTING' | 'WAITING_APPROVAL'> {
-  const stateOf = new Map(steps.map((s) => [s.id, s.state]));
-  const aboutToMove = (s: (typeof steps)[number]) => s.state === 'PENDING' && readiness(s.depends_on, (id) => stateOf.get(id)).kind !== 'waiting';
+export function liveRunStatus(steps: readonly LiveStep[]): Extract<RunStatus, 'EXECUTING' | 'WAITING_APPROVAL'> {
   const blocked = steps.some((s) => s.state === 'BLOCKED');
-  const moving = steps.some((s) => s.state === 'READY' || s.state === 'RUNNING' || aboutToMove(s));
-  return blocked && !moving ? 'WAITING_APPROVAL' : 'EXECUTING';
+  return blocked && !anyMoving(steps) ? 'WAITING_APPROVAL' : 'EXECUTING';
+}
+
+/**
+ * Nothing moves and some step waits for a person: an approver (BLOCKED) or an operator
+ * (NEEDS_ATTENTION). A run held only for an operator stays EXECUTING, but has settled.
+ */
+export function awaitsOnlyPeople(steps: readonly LiveStep[]): boolean {
+  return steps.some((s) => s.state === 'BLOCKED' || s.state === 'NEEDS_ATTENTION') && !anyMoving(steps);
+}
+
+type LiveStep = { id: string; state: StepState; depends_on: readonly string[] };
+
+/** A step runs or is about to: READY, RUNNING, or PENDING with all its dependencies final. */
+function anyMoving(steps: readonly LiveStep[]): boolean {
+  const stateOf = new Map(steps.map((s) => [s.id, s.state]));
+  const aboutToMove = (s: LiveStep) => s.state === 'PENDING' && readiness(s.depends_on, (id) => stateOf.get(id)).kind !== 'waiting';
+  return steps.some((s) => s.state === 'READY' || s.state === 'RUNNING' || aboutToMove(s));
 }

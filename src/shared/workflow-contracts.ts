@@ -155,6 +155,27 @@ export const STEP_STATES = [
   'REJECTED',
   'SKIPPED',
   'CANCELLED',
+  /** Retries exhausted on a system failure, held for an operator (only with `attention_on_exhausted`). */
+  'NEEDS_ATTENTION',
 ] as const;
 export type StepState = (typeof STEP_STATES)[number];
 export const FINAL_STEP_STATES: readonly StepState[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'SKIPPED', 'CANCELLED'];
+
+export const STEP_ACTIONS = ['retry', 'retry_with_edits', 'skip', 'fail'] as const;
+export type StepActionKind = (typeof STEP_ACTIONS)[number];
+
+/** An operator's action on a step held in NEEDS_ATTENTION, sent with the `actOnStep` update. */
+export const StepActionSchema = z
+  .strictObject({
+    step_id: stepId,
+    action: z.enum(STEP_ACTIONS),
+    /** The tool's new arguments, for `retry_with_edits` only; checked against the tool's schema by the run. */
+    args: z.record(z.string(), z.unknown()).optional(),
+    reason: z.string().max(1000).optional(),
+    decided_by: IdentitySchema,
+  })
+  .refine((a) => (a.action === 'retry_with_edits') === (a.args !== undefined), {
+    message: 'args is required with retry_with_edits and allowed with no other action',
+    path: ['args'],
+  });
+export type StepAction = z.infer<typeof StepActionSchema>;

@@ -2,16 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { RunState } from '../../workflows/run-state.js';
 import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
-import { APPROVAL_ID, approve, blockTransfer, INPUT, START } from './run-fixtures.js';
+import { APPROVAL_ID, approve, blockTransfer, INPUT, START, transferPlan } from './run-fixtures.js';
 
 describe('publisher', () => {
   function recorded() {
-    const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][] };
+    const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][], held: [] as string[][] };
     let now = START;
     const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
       details: (text) => log.details.push(text),
       searchAttributes: (values) => log.attributes.push(values),
       pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
+      heldSteps: (records) => log.held.push(records.map((r) => r.step_id)),
     }));
     return { run, log };
   }
@@ -44,6 +45,26 @@ describe('publisher', () => {
     run.finish();
     expect(log.attributes.map((a) => a.status)).toEqual(['EXECUTING', 'WAITING_APPROVAL', 'EXECUTING', 'REJECTED']);
     expect(log.memos).toEqual([[APPROVAL_ID], []]);
+  });
+
+  it('a run that never holds a step writes no attention attribute or memo, as before the feature', () => {
+    const { run, log } = recorded();
+    blockTransfer(run);
+    run.expireApproval(APPROVAL_ID);
+    run.finish();
+    expect(log.attributes.every((a) => a.attentionStepIds === undefined)).toBe(true);
+    expect(log.held).toEqual([]);
+  });
+
+  it('a held step is published in AttentionStepIds and the memo, and cleared once acted on', () => {
+    const { run, log } = recorded();
+    run.adoptPlan(transferPlan);
+    run.markReady('transfer');
+    run.startAttempt('transfer');
+    run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, 60_000);
+    run.actOnStep({ step_id: 'transfer', action: 'skip', decided_by: 'ops', reason: 'bank down' });
+    expect(log.attributes.map((a) => a.attentionStepIds)).toEqual([undefined, ['transfer'], []]);
+    expect(log.held).toEqual([['transfer'], []]);
   });
 });
 

@@ -1,0 +1,106 @@
+/** Steps held for an operator: RunState's transitions and the rules for each action, without a server. */
+import { describe, expect, it } from 'vitest';
+import type { StepAction } from '../../src/shared/contracts.js';
+import { StepActionErrorType } from '../../src/shared/definitions.js';
+import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js';
+import { readiness } from '../../src/shared/dag.js';
+import { idempotencyKeyOf } from '../../workflows/run-attention.js';
+import { RunState } from '../../workflows/run-state.js';
+import { chainPlan, INPUT, START, transferPlan } from './run-fixtures.js';
+
+const DEADLINE_MS = 60_000;
+
+function heldTransfer() {
+  let now = START;
+  const run = new RunState(INPUT, 'req-1', () => new Date(now).toISOString(), () => undefined);
+  run.adoptPlan(transferPlan);
+  run.markReady('transfer');
+  run.startAttempt('transfer');
+  run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, DEADLINE_MS);
+  return { run, advance: (ms: number) => (now += ms) };
+}
+
+const action = (a: Partial<StepAction> & Pick<StepAction, 'action'>): StepAction => ({ step_id: 'transfer', decided_by: 'ops', ...a });
+
+describe('holding a step', () => {
+  it('shows why, since when and until when, and keeps the run EXECUTING but settled', () => {
+    const { run } = heldTransfer();
+    expect(run.step('transfer')).toMatchObject({
+      state: 'NEEDS_ATTENTION',
+      error: 'connect ECONNREFUSED',
+      attention: { since: '2026-12-01T10:00:00.000Z', deadline: '2026-12-01T10:01:00.000Z', last_error: 'connect ECONNREFUSED', attempts: 1 },
+    });
+    expect(run.status).toBe('EXECUTING');
+    expect(run.isSettled()).toBe(true);
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'step_needs_attention', step_id: 'transfer', metadata: { attempt: 1 } });
+    expect(run.heldSteps()).toEqual([expect.objectContaining({ workflow_id: 'req-1', step_id: 'transfer', user_id: 'alice' })]);
+  });
+
+  it('is not final: dependents wait, and a run with another step moving is not settled', () => {
+    expect(readiness(['a'], () => 'NEEDS_ATTENTION')).toEqual({ kind: 'waiting' });
+    const steps = [{ id: 'a', state: 'NEEDS_ATTENTION', depends_on: [] }, { id: 'b', state: 'RUNNING', depends_on: [] }] as const;
+    expect(awaitsOnlyPeople(steps)).toBe(false);
+    expect(liveRunStatus(steps)).toBe('EXECUTING');
+    expect(awaitsOnlyPeople([steps[0], { id: 'c', state: 'PENDING', depends_on: ['a'] }])).toBe(true);
+  });
+});
+
+describe('operator actions', () => {
+  it.each([
+    ['retry', action({ action: 'retry', reason: 'bank is back' }), 'READY', 'step_ready'],
+    ['skip', action({ action: 'skip', reason: 'paid by hand' }), 'SKIPPED', 'step_skipped'],
+    ['fail', action({ action: 'fail' }), 'FAILED', 'step_failed'],
+  ] as const)('%s moves the step to %s, recorded with who and why', (_name, act, state, event) => {
+    const { run } = heldTransfer();
+    expect(run.actOnStep(act)).toEqual({ allowed: true });
+    expect(run.step('transfer').state).toBe(state);
+    expect(run.step('transfer').attention).toBeUndefined();
+    expect(run.heldSteps()).toEqual([]);
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event, step_id: 'transfer', metadata: { action: act.action, decided_by: 'ops' } });
+  });
+
+  it('retry with edits replaces the args, counts the edit and gives the writes a new idempotency key', () => {
+    const { run } = heldTransfer();
+    const args = { from_account: '123', to_account: 'kiran', amount_cents: 100 };
+    expect(run.actOnStep(action({ action: 'retry_with_edits', args }))).toEqual({ allowed: true, args });
+    expect(run.step('transfer')).toMatchObject({ state: 'READY', args, edits: 1 });
+    expect(idempotencyKeyOf('req-1', run.step('transfer'))).toBe('req-1:transfer:edit1');
+    expect(idempotencyKeyOf('req-1', { id: 'transfer' })).toBe('req-1:transfer');
+  });
+
+  it.each([
+    ['args the tool refuses', heldTransfer, action({ action: 'retry_with_edits', args: { amount_cents: -1 } }), StepActionErrorType.InvalidArgs, /args\.amount_cents/],
+    ['an unknown step', heldTransfer, action({ action: 'retry', step_id: 'nope' }), StepActionErrorType.UnknownStep, /No step nope/],
+  ] as const)('refuses %s and changes nothing', (_what, setup, act, type, message) => {
+    const { run } = setup();
+    const before = run.view();
+    const verdict = run.actOnStep(act);
+    expect(verdict).toMatchObject({ allowed: false, type, message: expect.stringMatching(message) });
+    expect(run.view()).toEqual(before);
+  });
+
+  it('refuses a step that is not held, and any action at or after the deadline', () => {
+    const { run, advance } = heldTransfer();
+    advance(DEADLINE_MS);
+    expect(run.actOnStep(action({ action: 'retry' }))).toMatchObject({ allowed: false, type: StepActionErrorType.NotHeld });
+    run.expireAttention('transfer');
+    expect(run.step('transfer').state).toBe('FAILED');
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'step_failed', metadata: { reason: 'attention_deadline' } });
+    expect(run.actOnStep(action({ action: 'skip' }))).toMatchObject({ allowed: false, type: StepActionErrorType.NotHeld });
+    run.finish();
+    expect(run.status).toBe('FAILED');
+  });
+
+  it('a skipped held step skips its dependents by the usual rule and the run completes', () => {
+    const run = new RunState(INPUT, 'req-2', () => new Date(START).toISOString(), () => undefined);
+    run.adoptPlan(chainPlan);
+    run.markReady('search');
+    run.startAttempt('search');
+    run.holdForAttention('search', { message: 'timeout', retryable: true }, DEADLINE_MS);
+    run.actOnStep({ step_id: 'search', action: 'skip', decided_by: 'ops' });
+    expect(readiness(['search'], (id) => run.step(id).state)).toEqual({ kind: 'blocked', blockers: ['search'] });
+    run.skipStep('tailor', ['search']);
+    run.finish();
+    expect(run.status).toBe('COMPLETED');
+  });
+});

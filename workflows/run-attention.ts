@@ -1,0 +1,54 @@
+/**
+ * Steps held for an operator: whether an action may be taken on one, and the record the attention
+ * list shows. Pure; only RunState calls it, and RunState applies what it allows.
+ */
+import type { AttentionRecord, StepAction, StepView } from '../src/shared/contracts.js';
+import { ToolArgsSchemas } from '../src/shared/workflow-contracts.js';
+import { StepActionErrorType } from '../src/shared/definitions.js';
+
+export type StepActionVerdict =
+  | { allowed: true; args?: Record<string, unknown> }
+  | { allowed: false; type: StepActionErrorType; message: string };
+
+/** Whether `action` may be taken on `step` at workflow time `now`; edited args must fit the tool's schema. */
+export function judgeStepAction(step: Readonly<StepView> | undefined, action: StepAction, now: string): StepActionVerdict {
+  const refuse = (type: StepActionErrorType, message: string): StepActionVerdict => ({ allowed: false, type, message });
+  if (!step) return refuse(StepActionErrorType.UnknownStep, `No step ${action.step_id} in this run`);
+  if (step.state !== 'NEEDS_ATTENTION' || !step.attention) {
+    return refuse(StepActionErrorType.NotHeld, `Step ${step.id} is ${step.state}, not NEEDS_ATTENTION`);
+  }
+  if (Date.parse(now) >= Date.parse(step.attention.deadline)) {
+    return refuse(StepActionErrorType.NotHeld, `Step ${step.id} was held until ${step.attention.deadline}; it has failed`);
+  }
+  if (action.action !== 'retry_with_edits') return { allowed: true };
+  const parsed = ToolArgsSchemas[step.tool].safeParse(action.args);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `args.${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    return refuse(StepActionErrorType.InvalidArgs, `Invalid args for ${step.tool}: ${detail}`);
+  }
+  return { allowed: true, args: parsed.data };
+}
+
+export function attentionRecordOf(run: { workflowId: string; input: { session_id: string; user_id: string } }, step: Readonly<StepView>): AttentionRecord | undefined {
+  if (step.state !== 'NEEDS_ATTENTION' || !step.attention) return undefined;
+  return {
+    workflow_id: run.workflowId,
+    session_id: run.input.session_id,
+    user_id: run.input.user_id,
+    step_id: step.id,
+    step_name: step.name,
+    tool: step.tool,
+    risk_level: step.risk_level,
+    args: { ...step.args },
+    attention: { ...step.attention },
+  };
+}
+
+/**
+ * The idempotency key of a step's writes. An edited retry is a different request, which the
+ * sandbox would refuse under the first key (same key, different body), so each edit has its own.
+ */
+export function idempotencyKeyOf(workflowId: string, step: Pick<StepView, 'id' | 'edits'>): string {
+  const base = `${workflowId}:${step.id}`;
+  return step.edits ? `${base}:edit${step.edits}` : base;
+}
