@@ -16,6 +16,7 @@ import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
 import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metrics.js';
@@ -135,7 +136,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))
     .route('/', chatRoutes(routeDeps))
     .route('/api/workflows', workflowRoutes(routeDeps))
-    .route('/api/approvals', approvalRoutes(routeDeps));
+    .route('/api/approvals', approvalRoutes(routeDeps))
+    .route('/api/attention', attentionRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
   return app;
