@@ -6,7 +6,7 @@
  */
 
 /**
- * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'} StepState
+ * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'|'NEEDS_ATTENTION'} StepState
  * @typedef {'QUEUED'|'PLANNING'|'EXECUTING'|'WAITING_APPROVAL'|'COMPLETED'|'FAILED'|'REJECTED'|'CANCELLED'} RunStatus
  *
  * @typedef {object} ApprovalRecord
@@ -42,6 +42,7 @@
  * @property {string} [error]
  * @property {string} [started_at] when it first ran
  * @property {string} [finished_at] when it reached a final state
+ * @property {{ since: string, deadline: string, last_error: string, attempts: number }} [attention] while NEEDS_ATTENTION
  *
  * @typedef {object} RunView
  * @property {string} workflow_id
@@ -80,7 +81,7 @@
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
   'step_failed', 'step_skipped', 'approval_required', 'approval_approved', 'approval_rejected',
-  'approval_expired', 'approval_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
+  'approval_expired', 'approval_ignored', 'step_needs_attention', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
 export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];
 /** @type {readonly string[]} */
@@ -180,6 +181,18 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<{ success: boolean, message: string }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /** Steps held for an operator, across runs. @returns {Promise<any[]>} */
+    async heldSteps() {
+      const body = await request('GET', '/api/attention?limit=200');
+      return Array.isArray(body?.attention) ? body.attention : [];
+    },
+    /**
+     * @param {string} workflowId
+     * @param {string} stepId
+     * @param {{ action: string, args?: unknown, reason?: string, decided_by?: string }} body
+     * @returns {Promise<{ success: boolean, message: string }>}
+     */
+    actOnStep: (workflowId, stepId, body) => request('POST', `/api/attention/${id(workflowId)}/${id(stepId)}`, body),
     /** @param {string} workflowId @returns {Promise<RunView>} */
     run: (workflowId) => request('GET', `/api/workflows/${id(workflowId)}`),
     /**

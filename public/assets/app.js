@@ -5,6 +5,7 @@
  * the selected run when its stream is down.
  */
 import { createApi } from './api.js';
+import { createAttention } from './attention.js';
 import { createChat } from './chat.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
@@ -40,6 +41,13 @@ const inbox = createInbox({
     void chat.tick();
   },
 });
+const attention = createAttention({
+  mount: /** @type {HTMLElement} */ (document.getElementById('attention-mount')),
+  api,
+  identity,
+  onSelectRun: (workflowId) => runView.select(workflowId),
+  onActed: () => void runView.refresh(),
+});
 const chat = createChat({
   api,
   identity,
@@ -52,7 +60,7 @@ const chat = createChat({
 
 async function tick() {
   try {
-    await Promise.all([inbox.refresh(), chat.tick()]);
+    await Promise.all([inbox.refresh(), attention.refresh(), chat.tick()]);
     runView.tick();
   } finally {
     setTimeout(() => void tick(), TICK_MS);

@@ -50,6 +50,7 @@ export const STATE_LABELS = {
   REJECTED: 'Rejected',
   SKIPPED: 'Skipped',
   CANCELLED: 'Cancelled',
+  NEEDS_ATTENTION: 'Needs attention',
   // run statuses
   QUEUED: 'Queued',
   PLANNING: 'Planning',
@@ -62,7 +63,7 @@ export const STATE_LABELS = {
 const STATE_TONES = {
   SUCCEEDED: 'ok', COMPLETED: 'ok',
   RUNNING: 'busy', EXECUTING: 'busy', PLANNING: 'busy', READY: 'busy',
-  BLOCKED: 'wait', WAITING_APPROVAL: 'wait',
+  BLOCKED: 'wait', WAITING_APPROVAL: 'wait', NEEDS_ATTENTION: 'wait',
   FAILED: 'bad', REJECTED: 'bad',
   SKIPPED: 'off', CANCELLED: 'off', PENDING: 'idle', QUEUED: 'idle',
 };

@@ -192,6 +192,9 @@ export function createRunView({ api, config }) {
           step.depends_on.length > 0 ? ` · after ${step.depends_on.join(', ')}` : '',
           step.attempts > 1 ? ` · ${step.attempts} attempts` : ''),
         outcome ? el('p', { class: step.state === 'SUCCEEDED' ? 'outcome' : 'outcome error-text' }, outcome) : undefined,
+        step.attention
+          ? el('p', { class: 'note' }, `Held for an operator since ${new Date(step.attention.since).toLocaleString()}; fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`)
+          : undefined,
         approval && approval.status !== 'pending'
           ? el('p', { class: 'note' }, `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`)
           : approval ? el('p', { class: 'note' }, 'Waiting for a decision in the approvals inbox.') : undefined);
