@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { loadConfigOrExit, requireSetting, type Config } from './config.js';
+import { loadConfigOrExit, requireSetting, runSettingsOf, type Config } from './config.js';
 import { loadTrustedKeys } from './decision-keys.js';
 import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
@@ -31,13 +31,7 @@ export async function createWorker(config: Config, connection: NativeConnection)
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
       sandboxToken,
-      settings: {
-        hil_threshold_cents: config.HIL_THRESHOLD,
-        approval_timeout_ms: config.APPROVAL_TIMEOUT,
-        approve_l2: config.APPROVE_L2,
-        local_tool_calls: config.LOCAL_TOOL_CALLS,
-        decision_keys: decisionKeys,
-      },
+      settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
       // The assistant's tools read the user's own runs over the worker's own connection.
       temporal: { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TASK_QUEUE },
     }),

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { parseConfig, type Config } from '../../src/config.js';
+import { parseConfig, runSettingsOf, type Config } from '../../src/config.js';
 import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
@@ -67,12 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startTestWorker({
       taskQueue,
       address,
-      activities: realActivities(sandbox.url, {
-        hil_threshold_cents: config.HIL_THRESHOLD,
-        approval_timeout_ms: config.APPROVAL_TIMEOUT,
-        approve_l2: config.APPROVE_L2,
-        local_tool_calls: config.LOCAL_TOOL_CALLS,
-      }, { client, taskQueue }),
+      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }),
     });
     return worker;
   };

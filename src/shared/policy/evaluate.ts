@@ -6,7 +6,7 @@
 import type { PlanStep, RiskLevel } from '../workflow-contracts.js';
 import { formatUsd } from '../money.js';
 import type { PolicyDocument, PolicyMatch, PolicyRule, PolicyStage } from './schema.js';
-import { ANYONE } from './schema.js';
+import { ANYONE } from './groups.js';
 
 export type GateStep = Pick<PlanStep, 'tool' | 'args' | 'risk_level'>;
 

@@ -4,7 +4,7 @@
  * non-money step); a person counts once across all stages. Pure, so the workflow and tests share it.
  */
 import type { PolicyStage } from './schema.js';
-import { ANYONE } from './schema.js';
+import { ANYONE } from './groups.js';
 
 export interface StageProgress extends PolicyStage {
   approved_by: string[];

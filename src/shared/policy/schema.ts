@@ -9,8 +9,9 @@ import { RiskLevelSchema, ToolNameSchema } from '../workflow-contracts.js';
 const name = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,64}$/u, 'must be 1-64 letters, digits or @ . _ + : -');
 const cents = z.number().int('must be whole cents').nonnegative();
 
-/** `*` is anyone the gateway authenticated; any other name is a group from the tokens file. */
-export const ANYONE = '*';
+import { ANYONE } from './groups.js';
+
+export { ANYONE } from './groups.js';
 
 export const PolicyStageSchema = z.strictObject({
   group: z.union([z.literal(ANYONE), name]),
