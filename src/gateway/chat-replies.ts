@@ -231,6 +231,7 @@ export function decisionResult({ view, approval, approved, deciderId, step }: De
 export function decisionMessage(input: DecisionResult): string {
   const verb = input.approved ? 'approved' : 'rejected';
   const step = input.step;
-  const after = !input.approved ? '' : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
+  const waiting = input.approved && input.approval.status === 'pending' && input.approval.progress !== undefined;
+  const after = !input.approved ? '' : waiting ? `; still waiting: ${input.approval.progress}` : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
   return `${input.approval.step_name} ${verb} by ${input.deciderId}${after}`;
 }
