@@ -62,16 +62,20 @@ export const ApprovalRecordSchema = z.object({
   decided_at: z.string().optional(),
   decision_reason: z.string().optional(),
   /** Runs with a policy: the rule that asked for approval, its stages and every decision that counted. */
-  policy_rule: z.string().optional(),
-  stages: z.array(z.object({ group: z.string(), count: z.number().int(), approved_by: z.array(z.string()) })).optional(),
+  policy_rule: z.string().optional().describe('The policy rule that asked for this approval'),
+  stages: z
+    .array(z.object({ group: z.string(), count: z.number().int(), approved_by: z.array(z.string()) }))
+    .optional()
+    .describe('Approval stages decided in order: each needs `count` distinct approvals from `group` (`*`: anyone)'),
   /** Index of the stage deciding now; `stages.length` once all are complete. */
-  current_stage: z.number().int().optional(),
+  current_stage: z.number().int().optional().describe('Index of the stage deciding now; the number of stages once all are complete'),
   requester_may_approve: z.boolean().optional(),
   /** "1 of 2 from approvers (stage 1 of 2)" */
-  progress: z.string().optional(),
+  progress: z.string().optional().describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
   decisions: z
     .array(z.object({ by: z.string(), verdict: z.enum(['approve', 'reject']), at: z.string(), reason: z.string().optional() }))
-    .optional(),
+    .optional()
+    .describe('Every decision that counted, in order'),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
@@ -148,7 +152,7 @@ export const RunViewSchema = z.object({
   /** What kind of failure `error` describes, so clients need not parse the text. */
   failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
   /** The approval policy the run started with (absent in runs started before policies). */
-  policy: z.object({ id: z.string(), hash: z.string() }).optional(),
+  policy: z.object({ id: z.string(), hash: z.string() }).optional().describe('The approval policy the run started with: its id and the SHA-256 of its JSON'),
   created_at: z.string(),
   updated_at: z.string(),
 });
