@@ -29,6 +29,9 @@
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
+ * @property {string} [policy_rule] the approval policy's rule that asked for it
+ * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
+ * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string }[]} [decisions]
  *
  * @typedef {object} StepView
  * @property {string} id
