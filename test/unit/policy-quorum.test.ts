@@ -27,6 +27,8 @@ describe('approval stages', () => {
     ['two approvers: the same person twice counts once', twoApproversThenManager, [approve('bob', 'approvers'), approve('bob', 'approvers')], ['count', 'refuse'], '1 of 2 from approvers (stage 1 of 2)'],
     ['outside the group: refused', twoApproversThenManager, [approve('mallory', 'staff')], ['refuse'], '0 of 2 from approvers (stage 1 of 2)'],
     ['no groups at all: refused', twoApproversThenManager, [approve('mallory')], ['refuse'], '0 of 2 from approvers (stage 1 of 2)'],
+    ['the requester under another spelling never counts', twoApproversThenManager, [approve('ALICE', 'approvers')], ['refuse'], '0 of 2 from approvers (stage 1 of 2)'],
+    ['one person under two spellings counts once', twoApproversThenManager, [approve('bob', 'approvers'), approve('BOB', 'approvers')], ['count', 'refuse'], '1 of 2 from approvers (stage 1 of 2)'],
     ['the requester in the group never counts', twoApproversThenManager, [approve(REQUESTER, 'approvers')], ['refuse'], '0 of 2 from approvers (stage 1 of 2)'],
     ['a manager cannot skip ahead', twoApproversThenManager, [approve('dana', 'managers')], ['refuse'], '0 of 2 from approvers (stage 1 of 2)'],
     ['stages in order', twoApproversThenManager, [approve('bob', 'approvers'), approve('carol', 'approvers'), approve('dana', 'managers')], ['count', 'count', 'complete'], 'complete'],

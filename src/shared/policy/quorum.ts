@@ -3,6 +3,7 @@
  * approved; one rejection rejects; the requester never counts (unless the rule lets them confirm a
  * non-money step); a person counts once across all stages. Pure, so the workflow and tests share it.
  */
+import { sameIdentity } from '../identity.js';
 import type { PolicyStage } from './schema.js';
 import { ANYONE } from './groups.js';
 
@@ -44,7 +45,7 @@ export function judgeQuorumDecision(quorum: Readonly<Quorum>, requestedBy: strin
   const stage = quorum.stages[quorum.current_stage];
   if (!stage) return { kind: 'refuse', message: 'Every stage of this approval is already complete' };
   const who = decision.approver_id;
-  const isRequester = who === requestedBy;
+  const isRequester = sameIdentity(who, requestedBy);
   if (!decision.approved) {
     // The requester may always withdraw their own request; anyone else must be able to decide now.
     if (isRequester || inGroup(stage.group, decision.groups)) return { kind: 'reject' };
@@ -53,7 +54,7 @@ export function judgeQuorumDecision(quorum: Readonly<Quorum>, requestedBy: strin
   if (isRequester && !quorum.requester_may_approve) {
     return { kind: 'refuse', message: `${who} requested this step and cannot approve it (four-eyes rule)` };
   }
-  if (quorum.stages.some((s) => s.approved_by.includes(who))) {
+  if (quorum.stages.some((s) => s.approved_by.some((earlier) => sameIdentity(earlier, who)))) {
     return { kind: 'refuse', message: `${who} has already approved; a person counts once` };
   }
   if (!inGroup(stage.group, decision.groups)) {
