@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false, decision_keys: TEST_DECISION_KEYS };
-  const workflowBundle = await bundleWorkflows();
+  // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
+  const workflowBundle = { code: (await bundleWorkflows('inline')).code };
   const workers = await Promise.all([
     Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }) }),
     Worker.create({
