@@ -1,6 +1,7 @@
 /**
  * Records the event histories of representative real runs into test/histories/, for the replay
- * test. Run it after a deliberate, compatible change to the workflow: `npm run record-histories`.
+ * test. Run it after a deliberate, compatible change to the workflow: `npm run record-histories`;
+ * with names (`npm run record-histories -- policy-refused`) it records only those, keeping the rest.
  * It starts its own dev server, sandbox and worker, so it never touches a running stack.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -15,18 +16,19 @@ import { approvalDecisionSignal, decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, wa
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess } from '../dev/sandbox-process.js';
 import { signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import { readPolicyFile, runPolicyOf } from '../src/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
-type Scenario = (start: (message: string, queue?: string) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
+type Scenario = (start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
 
-async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string, unsignedFirst = false): Promise<void> {
+async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string, unsignedFirst = false, groups?: string[]): Promise<void> {
   const view = await handle.executeUpdate(waitSettledUpdate);
   const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
-  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved, approver_id })] });
+  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })] });
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -47,6 +49,14 @@ const scenarios: Record<string, Scenario> = {
     return handle;
   },
   'transfer-expired': async (start) => start('Transfer 6000 to Kiran', 'short-timeout'),
+  // Runs planned with policies/bank.json: two approvers from a group, and a refusal over the hard maximum.
+  'policy-two-approvers': async (start) => {
+    const handle = await start('Transfer 10000 to Kiran', 'bank-policy', 'manager@bank.com');
+    await decide(handle, true, 'alice', false, ['approvers']);
+    await decide(handle, true, 'bob', false, ['approvers']);
+    return handle;
+  },
+  'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
 };
 
 async function main(): Promise<void> {
@@ -54,23 +64,31 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false, decision_keys: TEST_DECISION_KEYS };
-  const workflowBundle = await bundleWorkflows();
+  // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
+  const workflowBundle = { code: (await bundleWorkflows('inline')).code };
   const workers = await Promise.all([
     Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }) }),
     Worker.create({
       connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, approval_timeout_ms: 1000 } }),
     }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'bank-policy', workflowBundle,
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/bank.json')) } }),
+    }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const start = (message: string, taskQueue = 'requests') =>
+  const start = (message: string, taskQueue = 'requests', user_id = 'default_user') =>
     client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-      workflowId: `req-${randomUUID()}`, taskQueue, args: [{ user_id: 'default_user', session_id: randomUUID(), message }],
+      workflowId: `req-${randomUUID()}`, taskQueue, args: [{ user_id, session_id: randomUUID(), message }],
     });
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
   try {
     const recording = (async () => {
       mkdirSync(OUT_DIR, { recursive: true });
-      for (const [name, scenario] of Object.entries(scenarios)) {
+      for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name))) {
         const handle = await scenario(start);
         await handle.result();
         // The workflow id is part of what the code computes (approval ids), so replay needs the original.

@@ -2,10 +2,14 @@
  * Configuration from environment variables, validated once at start-up.
  * A bad value stops the process with a message naming the variable.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { RunSettings } from './shared/contracts.js';
 import { parseDuration } from './shared/duration.js';
 import { parseMoneyToCents } from './shared/money.js';
-import type { RunSettings } from './shared/contracts.js';
+import { defaultPolicy } from './shared/policy/evaluate.js';
+import { PolicyDocumentSchema, type PolicyDocument, type RunPolicy } from './shared/policy/schema.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -117,9 +121,14 @@ const EnvSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(120),
   /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
+  POLICY_FILE: z.string().min(1).optional(),
 });
 
-export type Config = z.infer<typeof EnvSchema>;
+export type Config = z.infer<typeof EnvSchema> & {
+  /** The policy each new run is handed: POLICY_FILE's, or the default built from HIL_THRESHOLD and APPROVE_L2. */
+  POLICY: RunPolicy;
+};
 
 /** The settings a run receives from its planning activity, so it keeps the policy it started with. */
 export function runSettingsOf(config: Config): RunSettings {
@@ -131,6 +140,7 @@ export function runSettingsOf(config: Config): RunSettings {
     step_retry_budget_ms: config.STEP_RETRY_BUDGET,
     attention_on_exhausted: config.ATTENTION_ON_EXHAUSTED,
     attention_deadline_ms: config.ATTENTION_DEADLINE,
+    policy: config.POLICY,
   };
 }
 
@@ -142,8 +152,34 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return result.data;
+  const parsedEnv = result.data;
+  const document = parsedEnv.POLICY_FILE === undefined
+    ? defaultPolicy({ hil_threshold_cents: parsedEnv.HIL_THRESHOLD, approve_l2: parsedEnv.APPROVE_L2 })
+    : readPolicyFile(parsedEnv.POLICY_FILE);
+  return { ...parsedEnv, POLICY: runPolicyOf(document) };
 }
+
+/** Reads and validates a policy file; the error names the file and each bad field. */
+export function readPolicyFile(path: string): PolicyDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  POLICY_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const parsed = PolicyDocumentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  POLICY_FILE ${path}: ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The policy with its id and the SHA-256 of its JSON as parsed, which each run records. */
+export function runPolicyOf(document: PolicyDocument): RunPolicy {
+  return { id: document.id, hash: createHash('sha256').update(JSON.stringify(document)).digest('hex'), document };
+}
+
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -75,8 +75,9 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     if (!result.accepted) {
       throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
     }
-    const stepId = result.approval.step_id;
-    await condition(() => run.step(stepId).finished_at !== undefined);
+    const { step_id: stepId, approval_id: approvalId } = result.approval;
+    // A decision that only counted towards a stage answers at once; the step waits for the others.
+    await condition(() => run.step(stepId).finished_at !== undefined || run.approval(approvalId)?.status === 'pending');
     return { approval: result.approval, step: run.step(stepId) };
   }, {
     // A malformed update is rejected before it is accepted, so it leaves nothing in history.
@@ -119,7 +120,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
       throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
     }
     const plan = parsed.data;
-    run.adoptPlan(plan);
+    run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
     run.finish();
     return await resultOnceHandled(run);

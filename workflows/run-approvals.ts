@@ -6,6 +6,8 @@ import type { ApprovalDecision, ApprovalRecord, PlanStep, RequestInput } from '.
 import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
+import { countApproval, judgeQuorumDecision, newQuorum, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
+import type { PolicyStage } from '../src/shared/policy/schema.js';
 import type { RecordEvent } from './run-timeline.js';
 
 export type DecisionResult =
@@ -14,7 +16,21 @@ export type DecisionResult =
 
 export type DecisionVerdict =
   | { kind: 'apply'; status: 'approved' | 'rejected' }
+  /** The approval counted towards its stage and still waits for more. */
+  | { kind: 'progress' }
   | { kind: 'ignore'; type: DecisionErrorType; message: string; expire: boolean };
+
+/** What a policy rule asked for; absent for runs without a policy, which need one decision. */
+export interface ApprovalStages {
+  rule: string;
+  stages: readonly PolicyStage[];
+  requesterMayApprove: boolean;
+}
+
+function quorumOf(approval: Readonly<ApprovalRecord>): Quorum | undefined {
+  if (!approval.stages || approval.current_stage === undefined) return undefined;
+  return { stages: approval.stages, current_stage: approval.current_stage, requester_may_approve: approval.requester_may_approve === true };
+}
 
 export function newApprovalRecord(
   run: { workflowId: string; input: RequestInput },
@@ -22,10 +38,12 @@ export function newApprovalRecord(
   reason: string,
   requestedAt: string,
   timeoutMs: number,
+  staged?: ApprovalStages,
 ): ApprovalRecord {
   const cents = transferAmountCents(step);
   // An edited retry asks again under its own id; the first approval keeps its record.
   const suffix = step.edits ? `_edit${step.edits}` : '';
+  const quorum = staged && newQuorum(staged.stages, staged.requesterMayApprove);
   return {
     approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
     workflow_id: run.workflowId,
@@ -45,6 +63,7 @@ export function newApprovalRecord(
     requested_by: run.input.user_id,
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
+    ...(staged && quorum && { policy_rule: staged.rule, ...quorum, progress: quorumProgress(quorum), decisions: [] }),
   };
 }
 
@@ -66,6 +85,13 @@ export function judgeDecision(
   }
   if (Date.parse(now) >= Date.parse(approval.expires_at)) {
     return ignore(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`, true);
+  }
+  const quorum = quorumOf(approval);
+  if (quorum) {
+    const verdict = judgeQuorumDecision(quorum, approval.requested_by, decision);
+    if (verdict.kind === 'refuse') return ignore(DecisionErrorType.Forbidden, verdict.message);
+    if (verdict.kind === 'reject') return { kind: 'apply', status: 'rejected' };
+    return verdict.complete ? { kind: 'apply', status: 'approved' } : { kind: 'progress' };
   }
   const check = checkDecider(step, approval.requested_by, decision.approver_id, decision.approved);
   if (!check.allowed) return ignore(DecisionErrorType.Forbidden, check.reason);
@@ -119,6 +145,15 @@ export class ApprovalBook {
       return { result: { accepted: false, type: verdict.type, message: verdict.message }, expired };
     }
     const decided = approval!;
+    const counted = this.#countOnStages(decided, decision, now);
+    if (verdict.kind === 'progress') {
+      this.#record('approval_progress', `${decided.step_name}: approved by ${decision.approver_id}, ${decided.progress}`, {
+        step_id: decided.step_id,
+        approval_id: decided.approval_id,
+        metadata: { approver_id: decision.approver_id, progress: decided.progress, ...(decision.reason !== undefined && { reason: decision.reason }), ...provenance },
+      });
+      return { result: { accepted: true, approval: decided }, expired: false };
+    }
     decided.status = verdict.status;
     decided.decided_by = decision.approver_id;
     decided.decided_at = now;
@@ -126,9 +161,32 @@ export class ApprovalBook {
     this.#record(decision.approved ? 'approval_approved' : 'approval_rejected', `${decided.step_name} ${verdict.status} by ${decision.approver_id}`, {
       step_id: decided.step_id,
       approval_id: decided.approval_id,
-      metadata: { decided_by: decision.approver_id, ...(decision.reason !== undefined && { reason: decision.reason }), ...provenance },
+      metadata: {
+        decided_by: decision.approver_id,
+        ...(decision.reason !== undefined && { reason: decision.reason }),
+        ...provenance,
+        ...(counted && { progress: decided.progress }),
+      },
     });
     return { result: { accepted: true, approval: decided }, expired: false };
+  }
+
+  /** Records an accepted decision on a staged approval and counts an approval; false for approvals without stages. */
+  #countOnStages(approval: ApprovalRecord, decision: ApprovalDecision, now: string): boolean {
+    const quorum = quorumOf(approval);
+    if (!quorum || !approval.decisions) return false;
+    approval.decisions.push({
+      by: decision.approver_id,
+      verdict: decision.approved ? 'approve' : 'reject',
+      at: now,
+      ...(decision.reason !== undefined && { reason: decision.reason }),
+    });
+    if (decision.approved) {
+      countApproval(quorum, decision.approver_id);
+      approval.current_stage = quorum.current_stage;
+      approval.progress = quorumProgress(quorum);
+    }
+    return true;
   }
 
   /** Expires a pending approval; false when it was no longer pending. */
@@ -152,6 +210,15 @@ export class ApprovalBook {
   }
 
   copies(): ApprovalRecord[] {
-    return this.#records.map((a) => ({ ...a }));
+    return this.#records.map((a) => structuredCopy(a));
   }
+}
+
+/** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */
+function structuredCopy(approval: ApprovalRecord): ApprovalRecord {
+  return {
+    ...approval,
+    ...(approval.stages && { stages: approval.stages.map((s) => ({ ...s, approved_by: [...s.approved_by] })) }),
+    ...(approval.decisions && { decisions: approval.decisions.map((d) => ({ ...d })) }),
+  };
 }

@@ -21,7 +21,7 @@ import type {
 } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES, FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
-import { ApprovalBook, newApprovalRecord, type DecisionResult } from './run-approvals.js';
+import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';
 import { attentionRecordOf, judgeStepAction, type StepActionVerdict } from './run-attention.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
 
@@ -45,6 +45,7 @@ export class RunState {
   #intent = 'unknown';
   #error: string | undefined;
   #failureKind: FailureKind | undefined;
+  #policy: RunView['policy'];
   readonly #steps: StepView[] = [];
   readonly #approvals = new ApprovalBook((event, message, details) => this.#emit(event, message, details));
   readonly #timeline = new Timeline();
@@ -105,8 +106,10 @@ export class RunState {
     this.#publish(this);
   }
 
-  adoptPlan(plan: Plan): void {
+  /** `policy`: the approval policy's id and hash, for runs that decide their gates with one. */
+  adoptPlan(plan: Plan, policy?: { id: string; hash: string }): void {
     this.#intent = plan.intent;
+    if (policy) this.#policy = { id: policy.id, hash: policy.hash };
     for (const step of plan.steps) this.#steps.push({ ...step, state: 'PENDING', attempts: 0 });
     this.#status = 'EXECUTING';
     this.#emit('plan_created', `Planned ${plan.steps.length} step(s) for intent ${plan.intent}`, {
@@ -126,10 +129,18 @@ export class RunState {
     this.#publish(this);
   }
 
-  /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now. */
-  requestApproval(id: string, reason: string, timeoutMs: number): Readonly<ApprovalRecord> {
+  /** The policy refused a READY step outright: it is rejected with the policy's message and never runs. */
+  refuseStep(id: string, reason: string, rule: string): void {
     const step = this.#step(id);
-    const approval = newApprovalRecord(this, step, reason, this.#now(), timeoutMs);
+    step.error = reason;
+    this.#moveStep(id, 'REJECTED', 'step_refused', `${step.name} refused: ${reason}`, { rule, reason });
+    this.#publish(this);
+  }
+
+  /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now; `staged`: the policy's stages. */
+  requestApproval(id: string, reason: string, timeoutMs: number, staged?: ApprovalStages): Readonly<ApprovalRecord> {
+    const step = this.#step(id);
+    const approval = newApprovalRecord(this, step, reason, this.#now(), timeoutMs, staged);
     this.#moveStep(id, 'BLOCKED', 'step_blocked', `${step.name} is waiting for approval`, { reason });
     this.#approvals.open(approval);
     this.#publish(this);
@@ -349,6 +360,7 @@ export class RunState {
       approvals: this.#approvals.copies(),
       ...(this.#error !== undefined && { error: this.#error }),
       ...(this.#failureKind !== undefined && { failure_kind: this.#failureKind }),
+      ...(this.#policy && { policy: { ...this.#policy } }),
       created_at: this.createdAt,
       updated_at: this.#updatedAt,
     };

@@ -19,6 +19,7 @@ import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
 import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
+import { evaluatePolicy, requestTransferSumCents, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import { idempotencyKeyOf } from './run-attention.js';
 import type { RunState, StepFailure } from './run-state.js';
@@ -33,15 +34,35 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
   }
   run.markReady(step.id);
 
-  const requirement = approvalRequirement(step, settings);
-  if (requirement.required && !(await passGate(run, step, requirement.reason, settings))) return;
+  const gate = gateOf(run, step, settings);
+  if (gate.kind === 'refuse') {
+    run.refuseStep(step.id, gate.reason, gate.rule);
+    return;
+  }
+  if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings))) return;
 
   await execute(run, step, settings);
 }
 
+/**
+ * The run's policy decides; runs started before policies (no `settings.policy`) keep the rule
+ * they started with, one decision per gated step, so their histories replay unchanged.
+ */
+function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVerdict | { kind: 'approve'; reason: string; stages?: undefined } | { kind: 'allow' } {
+  if (!settings.policy) {
+    const requirement = approvalRequirement(step, settings);
+    return requirement.required ? { kind: 'approve', reason: requirement.reason } : { kind: 'allow' };
+  }
+  return evaluatePolicy(settings.policy.document, step, {
+    requestTransferSumCents: requestTransferSumCents(run.steps),
+    requesterGroups: run.input.requester_groups ?? [],
+  });
+}
+
 /** Blocks the step until a person decides or the approval expires; true when approved. */
-async function passGate(run: RunState, step: PlanStep, reason: string, settings: RunSettings): Promise<boolean> {
-  const { approval_id } = run.requestApproval(step.id, reason, settings.approval_timeout_ms);
+async function passGate(run: RunState, step: PlanStep, gate: Extract<ReturnType<typeof gateOf>, { kind: 'approve' }>, settings: RunSettings): Promise<boolean> {
+  const staged = gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove };
+  const { approval_id } = run.requestApproval(step.id, gate.reason, settings.approval_timeout_ms, staged);
   const decided = await condition(() => run.approval(approval_id)?.status !== 'pending', settings.approval_timeout_ms);
   if (!decided) run.expireApproval(approval_id);
   return run.resolveGate(approval_id);
@@ -75,8 +96,15 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings): Pr
       }
       if (!(await awaitOperator(run, step.id, failure, settings))) return;
       const edited = run.step(step.id);
-      const requirement = approvalRequirement(edited, settings);
-      if (edited.edits && requirement.required && !(await passGate(run, edited, requirement.reason, settings))) return;
+      if (edited.edits) {
+        // Edited arguments are a new action: the policy judges them again.
+        const gate = gateOf(run, edited, settings);
+        if (gate.kind === 'refuse') {
+          run.refuseStep(step.id, gate.reason, gate.rule);
+          return;
+        }
+        if (gate.kind === 'approve' && !(await passGate(run, edited, gate, settings))) return;
+      }
       firstAttemptAt = Date.now();
     }
   }

@@ -29,6 +29,9 @@
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
+ * @property {string} [policy_rule] the approval policy's rule that asked for it
+ * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
+ * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string }[]} [decisions]
  *
  * @typedef {object} StepView
  * @property {string} id
@@ -80,7 +83,7 @@
 
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
-  'step_failed', 'step_skipped', 'approval_required', 'approval_approved', 'approval_rejected',
+  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_approved', 'approval_rejected',
   'approval_expired', 'approval_ignored', 'step_needs_attention', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
 export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];

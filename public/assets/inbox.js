@@ -111,6 +111,8 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Requested by', a.requested_by],
         ['Step', a.step_name],
         ['Risk', a.risk_level],
+        ['Approvals', a.progress],
+        ['Approved by', a.decisions?.filter((d) => d.verdict === 'approve').map((d) => d.by).join(', ') || undefined],
         ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
       ]),
       el('p', { class: 'reason' }, a.reason),

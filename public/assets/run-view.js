@@ -197,7 +197,7 @@ export function createRunView({ api, config }) {
           : undefined,
         approval && approval.status !== 'pending'
           ? el('p', { class: 'note' }, `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`)
-          : approval ? el('p', { class: 'note' }, 'Waiting for a decision in the approvals inbox.') : undefined);
+          : approval ? el('p', { class: 'note' }, approval.progress ? `Waiting for approvals in the inbox: ${approval.progress}.` : 'Waiting for a decision in the approvals inbox.') : undefined);
       const old = existing.get(step.id);
       if (old) {
         if (old.outerHTML !== li.outerHTML) old.replaceWith(li);

@@ -20,7 +20,7 @@ export type Role = (typeof ROLES)[number];
 
 export type Identity =
   | { kind: 'anonymous' }
-  | { kind: 'token'; user_id: string; role: Role };
+  | { kind: 'token'; user_id: string; role: Role; groups?: string[] | undefined };
 
 export interface GatewayVariables {
   identity: Identity;
@@ -29,7 +29,8 @@ export interface GatewayVariables {
 /** The user id used when auth is off and the body names none (as in the seed). */
 export const DEFAULT_USER_ID = 'default_user';
 
-const TokenEntrySchema = z.strictObject({ user_id: IdentitySchema, role: z.enum(ROLES) });
+/** `groups`: what approval stages and `requester_groups` rules of the policy check; sent to the run with each decision. */
+const TokenEntrySchema = z.strictObject({ user_id: IdentitySchema, role: z.enum(ROLES), groups: z.array(IdentitySchema).max(50).optional() });
 export const TokenFileSchema = z.record(z.string().min(16, 'tokens must be at least 16 characters'), TokenEntrySchema);
 export type TokenFile = z.infer<typeof TokenFileSchema>;
 
@@ -39,7 +40,7 @@ export type TokenFile = z.infer<typeof TokenFileSchema>;
  * would otherwise depend on which token someone used.
  */
 export class TokenTable {
-  private readonly byHash = new Map<string, { user_id: string; role: Role }>();
+  private readonly byHash = new Map<string, TokenFile[string]>();
 
   constructor(tokens: TokenFile) {
     const spelled = new Map<string, string>();
@@ -54,7 +55,7 @@ export class TokenTable {
     }
   }
 
-  lookup(token: string): { user_id: string; role: Role } | undefined {
+  lookup(token: string): TokenFile[string] | undefined {
     return this.byHash.get(hashToken(token));
   }
 
@@ -177,4 +178,9 @@ export function assertCanRead(identity: Identity, ownerId: string, notFoundMessa
 /** A user's session list: refused whether or not the user exists, so a 403 reveals nothing. */
 export function assertCanListSessionsOf(identity: Identity, userId: string): void {
   if (!canRead(identity, userId)) throw ApiError.forbidden("You may not list another user's sessions");
+}
+
+/** The caller's groups as authenticated; none when auth is off, so only `*` stages accept such a decision. */
+export function groupsOf(identity: Identity): string[] | undefined {
+  return identity.kind === 'token' && identity.groups && identity.groups.length > 0 ? [...identity.groups] : undefined;
 }

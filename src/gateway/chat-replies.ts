@@ -221,6 +221,11 @@ export function decisionResult({ view, approval, approved, deciderId, step }: De
   if (!approved) {
     return { intent, status: 'rejected', message: `${approval.step_name} was rejected by ${deciderId}`, rejected_by: deciderId };
   }
+  if (approval.status === 'pending' && step?.state === 'BLOCKED') {
+    // The approval counted towards a stage of the policy; more people must approve before the step runs.
+    const progress = approval.progress ?? 'more approvals needed';
+    return { intent, status: 'waiting_approval', message: `Approved by ${deciderId}; still waiting: ${progress}`, approved_by: deciderId, progress };
+  }
   if (step?.state === 'SUCCEEDED') return { intent, status: 'success', data: step.result, approved_by: deciderId };
   if (step?.state === 'FAILED') return { intent, status: 'failed', message: step.error ?? `${step.name} failed`, approved_by: deciderId };
   if (step) return { intent, status: step.state.toLowerCase(), message: `${step.name} ended ${step.state}`, approved_by: deciderId };
@@ -231,6 +236,7 @@ export function decisionResult({ view, approval, approved, deciderId, step }: De
 export function decisionMessage(input: DecisionResult): string {
   const verb = input.approved ? 'approved' : 'rejected';
   const step = input.step;
-  const after = !input.approved ? '' : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
+  const waiting = input.approved && input.approval.status === 'pending' && input.approval.progress !== undefined;
+  const after = !input.approved ? '' : waiting ? `; still waiting: ${input.approval.progress}` : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
   return `${input.approval.step_name} ${verb} by ${input.deciderId}${after}`;
 }

@@ -27,6 +27,8 @@ export interface StartRequest {
   user_id: string;
   message: string;
   session_id?: string | undefined;
+  /** The requester's authenticated groups, for policy rules on `requester_groups`. */
+  requester_groups?: string[] | undefined;
   /** The `Idempotency-Key` header: the same key (for the same user) always names the same run. */
   idempotencyKey?: string | undefined;
 }
@@ -127,7 +129,12 @@ export class RunStarter {
       if (existingSession !== undefined) sessionId = existingSession;
     }
 
-    const input: RequestInput = { user_id: request.user_id, session_id: sessionId, message: request.message };
+    const input: RequestInput = {
+      user_id: request.user_id,
+      session_id: sessionId,
+      message: request.message,
+      ...(request.requester_groups && { requester_groups: request.requester_groups }),
+    };
     const closed = existing !== undefined && existing.status.name !== 'RUNNING';
     const sessionRun = { workflow_id: workflowId, message: request.message };
     const [started, recorded] = await Promise.allSettled([

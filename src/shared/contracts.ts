@@ -6,6 +6,7 @@
  * that module only (types from either), so the workflow bundle never builds the view schemas.
  */
 import { z } from 'zod';
+import { RunPolicySchema } from './policy/schema.js';
 import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, TrustedDecisionKeySchema, type ToolName } from './workflow-contracts.js';
 
 export * from './workflow-contracts.js';
@@ -60,6 +61,21 @@ export const ApprovalRecordSchema = z.object({
   decided_by: z.string().optional(),
   decided_at: z.string().optional(),
   decision_reason: z.string().optional(),
+  /** Runs with a policy: the rule that asked for approval, its stages and every decision that counted. */
+  policy_rule: z.string().optional().describe('The policy rule that asked for this approval'),
+  stages: z
+    .array(z.object({ group: z.string(), count: z.number().int(), approved_by: z.array(z.string()) }))
+    .optional()
+    .describe('Approval stages decided in order: each needs `count` distinct approvals from `group` (`*`: anyone)'),
+  /** Index of the stage deciding now; `stages.length` once all are complete. */
+  current_stage: z.number().int().optional().describe('Index of the stage deciding now; the number of stages once all are complete'),
+  requester_may_approve: z.boolean().optional(),
+  /** "1 of 2 from approvers (stage 1 of 2)" */
+  progress: z.string().optional().describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
+  decisions: z
+    .array(z.object({ by: z.string(), verdict: z.enum(['approve', 'reject']), at: z.string(), reason: z.string().optional() }))
+    .optional()
+    .describe('Every decision that counted, in order'),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
@@ -72,7 +88,11 @@ export const TIMELINE_EVENTS = [
   'step_succeeded',
   'step_failed',
   'step_skipped',
+  /** The policy refused the step outright (a rule's `refuse`, or no rule matched). */
+  'step_refused',
   'approval_required',
+  /** An approval counted towards a stage; the approval still waits for more. */
+  'approval_progress',
   'approval_approved',
   'approval_rejected',
   'approval_expired',
@@ -148,6 +168,8 @@ export const RunViewSchema = z.object({
   error: z.string().optional(),
   /** What kind of failure `error` describes, so clients need not parse the text. */
   failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
+  /** The approval policy the run started with (absent in runs started before policies). */
+  policy: z.object({ id: z.string(), hash: z.string() }).optional().describe('The approval policy the run started with: its id and the SHA-256 of its JSON'),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -175,6 +197,8 @@ export const RunSettingsSchema = z.strictObject({
   attention_on_exhausted: z.boolean().optional(),
   /** How long a held step waits for an operator before it fails (ATTENTION_DEADLINE). */
   attention_deadline_ms: z.number().int().positive().optional(),
+  /** The approval policy the run decides its gates with; absent in runs started before POLICY_FILE (they use the fields above). */
+  policy: RunPolicySchema.optional(),
 });
 export type RunSettings = z.infer<typeof RunSettingsSchema>;
 

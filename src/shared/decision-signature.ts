@@ -7,6 +7,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import type { ApprovalDecision, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 const PAYLOAD_VERSION = 'approval-decision-v1';
+const GROUPS_PAYLOAD_VERSION = 'approval-decision-v2';
 
 export type UnsignedDecision = Omit<ApprovalDecision, 'proof'>;
 
@@ -27,8 +28,11 @@ export type ProofRejection = (typeof ProofRejection)[keyof typeof ProofRejection
  * sides produce the same bytes without a text encoder (the workflow sandbox has none).
  */
 export function decisionSigningBytes(decision: UnsignedDecision, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
+  // The decider's groups decide which approval stages they count for, so they are signed too; a
+  // decision without groups signs the same bytes as before they existed.
+  const groups = decision.groups === undefined ? [] : [decision.groups];
   const text = JSON.stringify([
-    PAYLOAD_VERSION,
+    decision.groups === undefined ? PAYLOAD_VERSION : GROUPS_PAYLOAD_VERSION,
     decision.approval_id,
     decision.approved,
     decision.approver_id,
@@ -36,6 +40,7 @@ export function decisionSigningBytes(decision: UnsignedDecision, proof: Omit<Dec
     proof.key_id,
     proof.issued_at,
     proof.nonce,
+    ...groups,
   ]).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);

@@ -121,6 +121,8 @@ export const ApprovalDecisionSchema = z.strictObject({
   reason: z.string().max(1000).optional(),
   /** Without a valid proof the run records the decision as ignored and changes nothing. */
   proof: DecisionProofSchema.optional(),
+  /** The decider's groups as the gateway authenticated them; approval stages check membership against these. */
+  groups: z.array(IdentitySchema).max(50).optional(),
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
@@ -129,6 +131,8 @@ export const RequestInputSchema = z.strictObject({
   session_id: IdentitySchema,
   message: z.string().trim().min(1).max(2000),
   request_id: z.string().max(200).optional(),
+  /** The requester's groups as the gateway authenticated them, for policy rules on `requester_groups`. */
+  requester_groups: z.array(IdentitySchema).max(50).optional(),
 });
 export type RequestInput = z.infer<typeof RequestInputSchema>;
 

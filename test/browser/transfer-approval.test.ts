@@ -49,6 +49,8 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: a transfer approved from the inbox${HA
     await card.waitFor();
     const facts = await card.innerText();
     for (const text of ['$6,000.00 → kiran', 'From', '123', 'Requested by', 'default_user', 'Risk', 'Requested']) expect(facts).toContain(text);
+    // The built-in policy's one stage: one approval from anyone but the requester.
+    expect(facts).toMatch(/Approvals\s+0 of 1 from anyone/);
     expect(facts).toMatch(/just now|\d+ s ago|\d+ min ago/);
     await page.locator('#steps li[data-state="BLOCKED"]').waitFor();
     await screenshot(page, '02-pending-approval');

@@ -179,6 +179,16 @@ describe('approveReply', () => {
     expect(approveReply({ ...base, approved: true, step: undefined }).result).toMatchObject({ status: 'running' });
     expect(decisionMessage({ ...base, approved: true, step: undefined })).toMatch(/approved by m@bank.com; the step is still running/);
   });
+
+  it('answers an approval that counted towards a stage while the step still waits for others', () => {
+    const partial = approval({ progress: '1 of 2 from approvers', stages: [{ group: 'approvers', count: 2, approved_by: ['m@bank.com'] }], current_stage: 0 });
+    const input = { view: run(), approval: partial, approved: true, deciderId: 'm@bank.com', step: transferStep() };
+    expect(approveReply(input)).toMatchObject({
+      status: 'approved',
+      result: { status: 'waiting_approval', message: 'Approved by m@bank.com; still waiting: 1 of 2 from approvers', progress: '1 of 2 from approvers' },
+    });
+    expect(decisionMessage(input)).toBe('Transfer $6,000.00 → kiran approved by m@bank.com; still waiting: 1 of 2 from approvers');
+  });
 });
 
 describe('small mappings', () => {

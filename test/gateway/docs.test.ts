@@ -110,3 +110,10 @@ describe('the web page', () => {
     expect(await res.json()).toEqual({ temporal_ui_url: 'http://ui.example:8233', namespace: 'default', auth: 'off' });
   });
 });
+
+describe('approval policy in /openapi.json', () => {
+  it('documents stages, progress and decisions on approval records and the policy on the run view', async () => {
+    const text = JSON.stringify(await (await app.request('/openapi.json')).json());
+    for (const field of ['"stages"', '"current_stage"', '"progress"', '"decisions"', '"policy_rule"', 'SHA-256 of its JSON']) expect(text).toContain(field);
+  });
+});

@@ -11,6 +11,9 @@ describe('the workflow bundle', () => {
   it('builds the schemas the workflow checks, not the views', () => {
     expect(code).toContain('"./src/shared/workflow-contracts.ts"');
     expect(code).not.toContain('"./src/shared/contracts.ts"');
+    // The policy arrives parsed with the run's settings: the workflow never builds its schemas.
+    expect(code).toContain('"./src/shared/policy/evaluate.ts"');
+    expect(code).not.toContain('"./src/shared/policy/schema.ts"');
   });
 
   it('preloads zod once per worker instead of dropping the preload', () => {

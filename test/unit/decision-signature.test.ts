@@ -35,6 +35,13 @@ describe('checkDecisionProof', () => {
     { name: 'claims the operator key, signed by the gateway', decision: { ...signed, proof: { ...proof, key_id: operator.trusted.key_id } }, expected: 'bad_signature' },
     { name: 'claims the gateway key, signed by a stranger', decision: { ...signDecision(decision, stranger.signer, proof.issued_at, proof.nonce), proof: { ...signDecision(decision, stranger.signer, proof.issued_at, proof.nonce).proof!, key_id: gateway.trusted.key_id } }, expected: 'bad_signature' },
     { name: 'signed by a key the run does not trust', decision: signDecision(decision, stranger.signer, proof.issued_at, proof.nonce), expected: 'unknown_key' },
+    { name: 'groups added to a decision signed without them', decision: { ...signed, groups: ['managers'] }, expected: 'bad_signature' },
+    { name: 'signed with groups', decision: signDecision({ ...decision, groups: ['approvers'] }, gateway.signer, proof.issued_at, proof.nonce), expected: 'gateway' },
+    {
+      name: 'groups changed after signing',
+      decision: { ...signDecision({ ...decision, groups: ['approvers'] }, gateway.signer, proof.issued_at, proof.nonce), groups: ['approvers', 'managers'] },
+      expected: 'bad_signature',
+    },
     { name: 'signature of zeros', decision: { ...signed, proof: { ...proof, signature: '0'.repeat(128) } }, expected: 'bad_signature' },
     { name: 'signature not hex (bypassing the schema)', decision: { ...signed, proof: { ...proof, signature: 'zz'.repeat(64) } }, expected: 'bad_signature' },
     { name: 'signature too short (bypassing the schema)', decision: { ...signed, proof: { ...proof, signature: proof.signature.slice(0, 100) } }, expected: 'bad_signature' },

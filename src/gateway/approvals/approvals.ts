@@ -7,7 +7,7 @@ import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../
 import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
 import { parseApprovalId } from '../../shared/definitions.js';
 import { sameIdentity } from '../../shared/identity.js';
-import { assertCanRead, canSeeAllUsers, type Identity } from '../auth.js';
+import { assertCanRead, canSeeAllUsers, groupsOf, type Identity } from '../auth.js';
 import { ApiError, classifyError } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { Listings } from '../visibility.js';
@@ -116,11 +116,14 @@ export class Approvals {
   async decide({ view, approval }: FoundApproval, identity: Identity, input: DecisionInput): Promise<DecisionResult> {
     const refusal = decisionRefusal(identity, view, approval, input);
     if (refusal) throw refusal;
+    // The run checks approval stages against the groups the gateway vouches for, sent with the decision.
+    const groups = groupsOf(identity);
     const decision: ApprovalDecision = {
       approval_id: approval.approval_id,
       approved: input.approved,
       approver_id: input.deciderId,
       ...(input.reason !== undefined && { reason: input.reason }),
+      ...(groups && { groups }),
     };
     const base = { view, approved: input.approved, deciderId: input.deciderId };
     try {

@@ -1,6 +1,6 @@
 /** Seed 1: chat, the session's approval, the session's status and the user's sessions. */
 import { Hono } from 'hono';
-import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf } from '../auth.js';
+import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf, groupsOf } from '../auth.js';
 import { approveReply, chatReply, runningReply } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
@@ -23,7 +23,7 @@ export function chatRoutes(deps: RouteDeps) {
       const idempotencyKey = idempotencyKeyOf(c);
       const userId = actingUserId(c.get('identity'), body.user_id);
       const started = await deps.starter.start(
-        { user_id: userId, message: body.message, session_id: body.session_id, idempotencyKey },
+        { user_id: userId, requester_groups: groupsOf(c.get('identity')), message: body.message, session_id: body.session_id, idempotencyKey },
         deps.config.CHAT_WAIT_MS,
       );
       const answer = started.view ? chatReply(started.view) : runningReply(started.intent);

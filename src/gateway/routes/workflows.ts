@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';
-import { actingUserId, assertCanRead, type Identity } from '../auth.js';
+import { actingUserId, assertCanRead, groupsOf, type Identity } from '../auth.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { reply } from '../reply.js';
@@ -32,7 +32,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const idempotencyKey = idempotencyKeyOf(c);
       const userId = actingUserId(c.get('identity'), body.user_id);
       const started = await deps.starter.start(
-        { user_id: userId, message: body.intent, session_id: body.session_id, idempotencyKey },
+        { user_id: userId, requester_groups: groupsOf(c.get('identity')), message: body.intent, session_id: body.session_id, idempotencyKey },
         deps.submitWaitMs,
         'planned',
       );

@@ -1,0 +1,56 @@
+/** A bad POLICY_FILE stops the worker at start-up, naming the file and the field; a good one is read as given. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'policy-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writePolicy(name: string, content: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const zeroApprovers = JSON.stringify({ id: 'broken', rules: [{ name: 'r', match: {}, outcome: { stages: [{ group: 'approvers', count: 0 }] } }] });
+
+describe('POLICY_FILE', () => {
+  it('stops the worker entry with exit code 1, the path and the field', () => {
+    const file = writePolicy('zero.json', zeroApprovers);
+    // Nothing listens on this address: the worker must fail on the policy before it connects.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      env: { ...process.env, POLICY_FILE: file, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`POLICY_FILE ${file}: rules.0.outcome.stages.0.count:`);
+  });
+
+  it.each<[string, string, string]>([
+    ['not JSON', '{ "id": ', 'Unexpected end of JSON input'],
+    ['no rules', JSON.stringify({ id: 'empty', rules: [] }), 'rules:'],
+    ['an unknown tool', JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] }), 'rules.0.match.tools.0:'],
+  ])('refuses a file with %s', (_name, content, field) => {
+    const file = writePolicy(`${_name.replace(/\W+/g, '-')}.json`, content);
+    expect(() => parseConfig({ POLICY_FILE: file })).toThrow(ConfigError);
+    expect(() => parseConfig({ POLICY_FILE: file })).toThrow(`POLICY_FILE ${file}: ${field}`);
+  });
+
+  it('refuses a file that does not exist', () => {
+    const missing = path.join(dir, 'missing.json');
+    expect(() => parseConfig({ POLICY_FILE: missing })).toThrow(`POLICY_FILE ${missing}: ENOENT`);
+  });
+
+  it('reads policies/bank.json with its id and a hash that changes with the content', () => {
+    const bank = parseConfig({ POLICY_FILE: 'policies/bank.json' }).POLICY;
+    expect(bank.id).toBe('bank-2026-12');
+    expect(bank.hash).toMatch(/^[0-9a-f]{64}$/);
+    const defaults = parseConfig({}).POLICY;
+    expect(defaults.id).toBe('builtin-default');
+    expect(parseConfig({ HIL_THRESHOLD: '6000' }).POLICY.hash).not.toBe(defaults.hash);
+  });
+});
