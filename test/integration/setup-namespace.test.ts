@@ -1,4 +1,5 @@
 /** scripts/setup-namespace.ts, run as the command it is, twice against a fresh namespace on the dev server. */
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/shared/definitions.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -24,7 +25,8 @@ describe('planAttributes', () => {
   });
 
   it('wants every search attribute the project defines, as the dev server flags register them', () => {
-    expect(WANTED_ATTRIBUTES.map((a) => a.name)).toEqual(['UserId', 'SessionId', 'Intent', 'RunStatus', 'PendingApprovalIds']);
+    expect(WANTED_ATTRIBUTES.map((a) => a.name).sort()).toEqual(SEARCH_ATTRIBUTE_FLAGS.map((flag) => flag.split('=')[0]).sort());
+    expect(WANTED_ATTRIBUTES.map((a) => a.name)).toContain('AttentionStepIds');
   });
 });
 
