@@ -3,24 +3,19 @@
  * yet); without a worker, reads and decisions are a prompt 503, never a hang or a false "approved".
  * Submit waits for the plan only, however long planning takes within the budget.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/gateway/errors.js';
 import { sendDecision } from '../../src/gateway/approvals/send-decision.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 import { loadDecisionSigner, signWith } from '../../src/decision-keys.js';
 import { testSecrets } from '../../dev/stack-secrets.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
 
 const settledStatus = (sessionId: string, wanted: string) =>
   waitFor(async () => {

@@ -3,13 +3,12 @@
  * sandbox. The subject is the workflow's scheduling, so only the plan activity is replaced: it
  * returns a plan the rule-based planner never makes (dependents of an L3 step, and a join).
  */
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../support/temporal.js';
+import { realActivities, startRequestRun, TEST_SETTINGS } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
@@ -25,25 +24,12 @@ const steps: PlanStep[] = [
   groceries('join', ['independent', 'submit_application']),
 ];
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  worker = await startTestWorker({
-    activities: {
-      ...realActivities(sandbox.url),
-      planRequest: async (): Promise<PlanRequestResult> => ({ outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } }, settings: TEST_SETTINGS }),
-    },
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => ({
+  ...realActivities(sandbox.url),
+  planRequest: async (): Promise<PlanRequestResult> => ({ outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } }, settings: TEST_SETTINGS }),
+}));
 
 describe('a step that did not succeed', () => {
   it('skips its dependents, theirs in turn, and a join it is part of; independent steps still run', async () => {

@@ -5,7 +5,7 @@
  * timestamp lies within the workflow task that handled it.
  */
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate, timelineQuery } from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
@@ -19,24 +19,15 @@ import {
   timelineOf,
   waitForStatus,
 } from '../support/reliability.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useSandbox, useStack } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
 
-let sandbox: SandboxProcess;
-let stack: Stack;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess({ latencyMs: SANDBOX_LATENCY_MS });
-  stack = await startStack({ sandbox });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox({ latencyMs: SANDBOX_LATENCY_MS });
+const stack = useStack({ sandbox });
 
 /** Waits until the run's timeline holds `count` events named `name`. */
 function waitForEvents(handle: WorkflowHandle, name: TimelineEvent['event'], count = 1): Promise<TimelineEvent[]> {
