@@ -82,6 +82,15 @@ async function expectTrailAgrees(workflowId: string, expected: { via: 'update' |
   }
 }
 
+/** Approves through the gateway's decision route, as `decision.approver_id` with `decision.reason`; the answer is not awaited. */
+function approveThroughGateway(decision: ApprovalDecision) {
+  return call(stack.baseUrl, 'POST', `/api/approvals/${decision.approval_id}/decision`, {
+    decision: 'approve',
+    decided_by: decision.approver_id,
+    reason: decision.reason,
+  });
+}
+
 describe('timeline and history agree on every decision', () => {
   it('an approved transfer: an ignored self-approval (CLI signal), the approval (gateway), a late duplicate (signal)', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
@@ -95,11 +104,7 @@ describe('timeline and history agree on every decision', () => {
     await waitForEvents(handle, 'approval_ignored');
 
     const approval = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', reason: 'known payee' };
-    const approving = call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: approval.approver_id,
-      reason: approval.reason,
-    });
+    const approving = approveThroughGateway(approval);
     // The transfer now runs for at least the sandbox's latency: a duplicate sent meanwhile reaches the run.
     await waitForEvents(handle, 'approval_approved');
     const duplicate = { approval_id: approvalId, approved: true, approver_id: 'cfo@bank.com' };
@@ -147,11 +152,7 @@ describe('timeline and history agree on every decision', () => {
     const approvalId = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'approval_required')!.approval_id!;
 
     const confirmation = { approval_id: approvalId, approved: true, approver_id: 'audit_user', reason: 'send them' };
-    const confirming = call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: confirmation.approver_id,
-      reason: confirmation.reason,
-    });
+    const confirming = approveThroughGateway(confirmation);
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
     const refused = await handle.startUpdate(decideApprovalUpdate, { args: [signedAsGateway(late)], waitForStage: WorkflowUpdateStage.ACCEPTED });

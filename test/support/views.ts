@@ -27,14 +27,14 @@ export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRe
 /** A run of the seed transfer, COMPLETED with no steps unless `over` says otherwise. */
 export function runView(over: Partial<RunView> = {}): RunView {
   return {
+    status: 'COMPLETED',
+    steps: [],
+    approvals: [],
     workflow_id: 'req-1',
     session_id: 's-1',
     user_id: 'default_user',
     message: 'Transfer 6000 to Kiran',
     intent: 'money_transfer',
-    status: 'COMPLETED',
-    steps: [],
-    approvals: [],
     created_at: '2025-11-19T10:30:44.000Z',
     updated_at: '2025-11-19T10:30:45.000Z',
     ...over,
