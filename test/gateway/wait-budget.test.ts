@@ -44,10 +44,16 @@ describe('wait budgets', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 2500);
   });
 
-  it('answers 503 promptly when no worker can answer, and a decision is never claimed unless the run took it', async () => {
+  /** A chat answered by a running worker, settled as `status`. */
+  async function chatWithWorker(message: string, status: string) {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran' });
-    expect(chat.body.status).toBe('PENDING_APPROVAL');
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message });
+    expect(chat.body.status).toBe(status);
+    return chat;
+  }
+
+  it('answers 503 promptly when no worker can answer, and a decision is never claimed unless the run took it', async () => {
+    const chat = await chatWithWorker('Transfer 6000 to kiran', 'PENDING_APPROVAL');
     const sessionId: string = chat.body.session_id;
     const workflowId: string = chat.body.workflow_id;
     const approvalId: string = chat.body.reply.approval_id;
@@ -81,9 +87,7 @@ describe('wait budgets', () => {
   });
 
   it('reads a finished run from its history when no worker answers queries', async () => {
-    await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 30 to kiran' });
-    expect(chat.body.status).toBe('COMPLETED');
+    const chat = await chatWithWorker('Transfer 30 to kiran', 'COMPLETED');
     const workflowId: string = chat.body.workflow_id;
     await stack.stopWorker();
 
