@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, readSse } from '../support/http.js';
-import { useStack, useTokensFile } from '../support/fixtures.js';
+import { useStackWithTokens } from '../support/fixtures.js';
 
 const TOKENS = {
   owner: 'requester-token-default-user-0001',
@@ -11,13 +11,12 @@ const TOKENS = {
   admin: 'admin-token-0000000000000000001',
 };
 
-const tokensFile = useTokensFile({
+const stack = useStackWithTokens({
   [TOKENS.owner]: { user_id: 'default_user', role: 'requester' },
   [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
   [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
   [TOKENS.admin]: { user_id: 'root', role: 'admin' },
 });
-const stack = useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
 
 const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });
 

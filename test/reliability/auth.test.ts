@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, readSse, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../support/reliability.js';
-import { useStack, useTokensFile } from '../support/fixtures.js';
+import { useStackWithTokens } from '../support/fixtures.js';
 
 const TOKENS = {
   alice: 'requester-token-alice-0000000001',
@@ -23,13 +23,12 @@ type Who = keyof typeof TOKENS;
 /** The routes the brief allows without a token; `/api/config` (the page's settings) is the gateway's addition. */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'GET /', 'GET /docs', 'GET /openapi.json', 'GET /api/config']);
 
-const tokensFile = useTokensFile({
+const stack = useStackWithTokens({
   [TOKENS.alice]: { user_id: 'alice', role: 'requester' },
   [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
   [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
   [TOKENS.admin]: { user_id: 'root@bank.com', role: 'admin' },
 });
-const stack = useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
 const started: string[] = [];
 
 interface Pending {

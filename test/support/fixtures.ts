@@ -70,6 +70,12 @@ export function useStack(options: StackOptions | (() => StackOptions) = {}): Sta
   return useResource('the stack', () => startStack(typeof options === 'function' ? options() : options), (stack) => stack.stop());
 }
 
+/** The whole stack with auth on (GATEWAY_AUTH=token), reading `tokens` from a tokens file as a deployment does. */
+export function useStackWithTokens(tokens: TokenFile): Stack {
+  const tokensFile = useTokensFile(tokens);
+  return useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
+}
+
 /** A gateway tokens file (GATEWAY_TOKENS_FILE) in a temp directory, deleted afterwards. */
 export function useTokensFile(tokens: TokenFile): { path: string } {
   return useResource(
