@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ToolArgsSchemas, type ToolArgs, type ToolCall, type ToolName } from '../src/shared/contracts.js';
 import { FailureType } from '../src/shared/errors.js';
 import { centsToDecimalString } from '../src/shared/money.js';
+import { issueLines } from '../src/shared/zod-issues.js';
 import { SandboxClient, type CallOptions } from './sandbox-client.js';
 
 export interface ToolActivityDeps {
@@ -79,8 +80,8 @@ function invalidArgs(message: string): ApplicationFailure {
 function argsOf<T extends ToolName>(tool: T, call: ToolCall<ToolArgs<T>>): ToolArgs<T> {
   const parsed = ToolArgsSchemas[tool].safeParse(call.args);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalidArgs(`${tool}: invalid args: ${issue ? `${issue.path.join('.') || 'args'}: ${issue.message}` : 'invalid'}`);
+    const [first] = issueLines(parsed.error.issues.slice(0, 1), 'args');
+    throw invalidArgs(`${tool}: invalid args: ${first ?? 'invalid'}`);
   }
   return parsed.data as ToolArgs<T>;
 }

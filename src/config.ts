@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RunSettings } from './shared/contracts.js';
 import { parseDuration } from './shared/duration.js';
 import { parseMoneyToCents } from './shared/money.js';
+import { issueLines } from './shared/zod-issues.js';
 import { defaultPolicy } from './shared/policy/evaluate.js';
 import { PolicyDocumentSchema, type PolicyDocument, type RunPolicy } from './shared/policy/schema.js';
 
@@ -149,8 +150,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const result = EnvSchema.safeParse(set);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+    const lines = issueLines(result.error.issues, 'environment');
+    throw new ConfigError(`invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
   }
   const parsedEnv = result.data;
   const document = parsedEnv.POLICY_FILE === undefined

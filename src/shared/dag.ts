@@ -1,5 +1,6 @@
 /** Plan validation and DAG scheduling: pure functions shared by the workflow and its unit tests. */
 import { FINAL_STEP_STATES, ToolArgsSchemas, type Plan, type PlanStep, type StepState } from './workflow-contracts.js';
+import { issueLines } from './zod-issues.js';
 
 /**
  * Every reason the plan cannot run, in a stable order; empty when it is valid.
@@ -20,7 +21,7 @@ export function validatePlan(plan: Plan): string[] {
     const schema = ToolArgsSchemas[step.tool];
     const parsed = schema.safeParse(step.args);
     if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ');
+      const detail = issueLines(parsed.error.issues, 'args').join('; ');
       problems.push(`step "${step.id}" has invalid args for ${step.tool}: ${detail}`);
     }
   }

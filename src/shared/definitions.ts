@@ -6,7 +6,6 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
 
-export const DEFAULT_TASK_QUEUE = 'requests';
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
 

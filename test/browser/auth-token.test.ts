@@ -4,30 +4,25 @@
  * approver's token decides, and the SSE stream follows the run with a single-use ticket: the token
  * is in no URL and not in localStorage.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenTable } from '../../src/gateway/auth.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { HAS_CHROMIUM, launchBrowser, openPage, screenshot, SKIP_REASON } from './browser.js';
+import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
+import { useStack } from '../support/fixtures.js';
 
 const REQUESTER_TOKEN = 'requester-token-0123456789';
 const APPROVER_TOKEN = 'approver-token-0123456789';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: sign-in with a bearer token${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const tokens = new TokenTable({
-      [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester' },
-      [APPROVER_TOKEN]: { user_id: 'manager@bank.com', role: 'approver' },
-    });
-    [stack, browser] = await Promise.all([startStack({ env: { GATEWAY_AUTH: 'token' }, gateway: { tokens } }), launchBrowser()]);
+  const stack = useStack({
+    env: { GATEWAY_AUTH: 'token' },
+    gateway: {
+      tokens: new TokenTable({
+        [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester' },
+        [APPROVER_TOKEN]: { user_id: 'manager@bank.com', role: 'approver' },
+      }),
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const browser = useBrowser();
 
   it('detects sign-in from a 401, chats with the requester token and approves with the approver token', { timeout: 120_000 }, async () => {
     const { page, errors } = await openPage(browser, stack.baseUrl);

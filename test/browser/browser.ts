@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { useResource } from '../support/fixtures.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
@@ -24,6 +25,11 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+}
+
+/** A browser for the test file (register it inside a `describe.skipIf(!HAS_CHROMIUM)`). */
+export function useBrowser(): Browser {
+  return useResource('the browser', launchBrowser, (browser) => browser.close());
 }
 
 export interface OpenedPage {

@@ -2,22 +2,13 @@
  * The page's example prompts: a chip fills the chat box (nothing is sent until the user sends),
  * and the assistant's answers to a balance question and a cancel are shown in the conversation.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.js';
-import { HAS_CHROMIUM, launchBrowser, openPage, screenshot, SKIP_REASON } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
+import { useStack } from '../support/fixtures.js';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: example prompts${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const stack = useStack();
+  const browser = useBrowser();
 
   it('offers the assistant\'s questions as chips that fill the box, and shows their answers', { timeout: 120_000 }, async () => {
     const { page, errors } = await openPage(browser, stack.baseUrl);

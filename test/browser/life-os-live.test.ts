@@ -4,11 +4,9 @@
  * it is approved from the inbox, then all five are SUCCEEDED. Also checks the narrow layout and
  * the keyboard focus ring.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { HAS_CHROMIUM, launchBrowser, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates, UI_DEADLINE_MS } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { HAS_CHROMIUM, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates, UI_DEADLINE_MS, useBrowser } from './browser.js';
+import { useSandbox, useStack } from '../support/fixtures.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 const STEP_IDS = ['search_jobs', 'tailor_cv', 'submit_application', 'schedule_gym', 'plan_groceries'];
@@ -17,20 +15,10 @@ const STEP_IDS = ['search_jobs', 'tailor_cv', 'submit_application', 'schedule_gy
 const SANDBOX_LATENCY_MS = 1000;
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: a Life-OS run watched live${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let sandbox: SandboxProcess;
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    sandbox = await startSandboxProcess({ latencyMs: SANDBOX_LATENCY_MS });
-    // A short chat budget: the chat answers RUNNING at once and the page follows the run itself.
-    [stack, browser] = await Promise.all([startStack({ sandbox, env: { CHAT_WAIT_MS: '250' } }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await sandbox?.dispose();
-  });
+  const sandbox = useSandbox({ latencyMs: SANDBOX_LATENCY_MS });
+  // A short chat budget: the chat answers RUNNING at once and the page follows the run itself.
+  const stack = useStack({ sandbox, env: { CHAT_WAIT_MS: '250' } });
+  const browser = useBrowser();
 
   it('steps turn green while the page watches; the L3 submit is approved from the inbox', { timeout: 120_000 }, async () => {
     const { page, errors } = await openPage(browser, stack.baseUrl);

@@ -3,23 +3,14 @@
  * the inbox without a reload, the requester is refused by the four-eyes rule in words, a manager
  * approves, the page shows the transfer done, the inbox empties and the money moved exactly once.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
-import { HAS_CHROMIUM, launchBrowser, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates } from './browser.js';
+import { HAS_CHROMIUM, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates, useBrowser } from './browser.js';
+import { useStack } from '../support/fixtures.js';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: a transfer approved from the inbox${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  let stack: Stack;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const stack = useStack();
+  const browser = useBrowser();
 
   it('chat, pending approval in the inbox, four-eyes refusal, manager approval, transfer done', { timeout: 120_000 }, async () => {
     const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');

@@ -3,19 +3,13 @@
  * transfers, the status of a request, what the requester waits for, and cancelling a request;
  * each answered in the chat reply, and only ever about the caller's own runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { call, type Loose } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const chat = async (message: string, user_id = 'default_user', session_id?: string): Promise<Loose> => {
   const res = await call(stack.baseUrl, 'POST', '/chat', { message, user_id, ...(session_id !== undefined && { session_id }) });

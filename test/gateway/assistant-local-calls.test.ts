@@ -3,18 +3,12 @@
  * must not wait on the asking run itself, and the cancel still goes through the target run's own
  * cancellation (its pending approval ends cancelled).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { call, type Loose } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { LOCAL_TOOL_CALLS: 'true' } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ env: { LOCAL_TOOL_CALLS: 'true' } });
 
 const chat = async (message: string, session_id?: string): Promise<Loose> => {
   const res = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: 'default_user', ...(session_id !== undefined && { session_id }) });

@@ -1,11 +1,8 @@
 /** Auth on (GATEWAY_AUTH=token, tokens from a file) against the real stack: who may see and decide what. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { call, readSse } from '../support/http.js';
+import { useStackWithTokens } from '../support/fixtures.js';
 
 const TOKENS = {
   owner: 'requester-token-default-user-0001',
@@ -14,25 +11,11 @@ const TOKENS = {
   admin: 'admin-token-0000000000000000001',
 };
 
-let stack: Stack;
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'gateway-tokens-'));
-  const file = path.join(dir, 'tokens.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      [TOKENS.owner]: { user_id: 'default_user', role: 'requester' },
-      [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
-      [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
-      [TOKENS.admin]: { user_id: 'root', role: 'admin' },
-    }),
-  );
-  stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: file } });
-});
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+const stack = useStackWithTokens({
+  [TOKENS.owner]: { user_id: 'default_user', role: 'requester' },
+  [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
+  [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
+  [TOKENS.admin]: { user_id: 'root', role: 'admin' },
 });
 
 const as = (who: keyof typeof TOKENS) => ({ authorization: `Bearer ${TOKENS[who]}` });

@@ -1,6 +1,7 @@
 /** The pure mappings from a run view to the seed-shaped chat and approval replies. */
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
+import type { RunView, StepView } from '../../src/shared/contracts.js';
+import { transferApproval, runView } from '../support/views.js';
 import { approveReply, chatReply, decisionMessage, hilDecision, replyStatusOf, resultSummary } from '../../src/gateway/chat-replies.js';
 
 const transferStep = (over: Partial<StepView> = {}): StepView => ({
@@ -15,39 +16,10 @@ const transferStep = (over: Partial<StepView> = {}): StepView => ({
   ...over,
 });
 
-const approval = (over: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
-  approval_id: 'req-1.transfer',
-  workflow_id: 'req-1',
-  session_id: 's-1',
-  step_id: 'transfer',
-  step_name: 'Transfer $6,000.00 → kiran',
-  tool: 'bank_transfer',
-  risk_level: 'L2',
-  reason: 'Transfer requires approval (threshold: $5,000.00)',
-  amount: 6000,
-  amount_cents: 600_000,
-  recipient: 'kiran',
-  from_account: '123',
-  status: 'pending',
-  requested_by: 'default_user',
-  requested_at: '2025-11-19T10:30:45.123Z',
-  expires_at: '2025-11-20T10:30:45.123Z',
-  ...over,
-});
+const approval = transferApproval;
 
-const run = (over: Partial<RunView> = {}): RunView => ({
-  workflow_id: 'req-1',
-  session_id: 's-1',
-  user_id: 'default_user',
-  message: 'Transfer 6000 to Kiran',
-  intent: 'money_transfer',
-  status: 'WAITING_APPROVAL',
-  steps: [transferStep()],
-  approvals: [approval()],
-  created_at: '2025-11-19T10:30:44.000Z',
-  updated_at: '2025-11-19T10:30:45.123Z',
-  ...over,
-});
+const run = (over: Partial<RunView> = {}): RunView =>
+  runView({ status: 'WAITING_APPROVAL', steps: [transferStep()], approvals: [approval()], updated_at: '2025-11-19T10:30:45.123Z', ...over });
 
 const transferred = { success: true, message: 'Transferred 6000.00 from 123 to kiran' };
 

@@ -2,20 +2,14 @@
  * 4xx paths against the real stack: bad input leaves nothing behind on the task queue, unknown
  * ids are 404, and requests the run's state does not allow are 409 without reaching the run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { BAD_REQUESTS, send } from './bad-requests.js';
 import { call } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function executionsOnQueue(): Promise<string[]> {
   const ids: string[] = [];

@@ -1,18 +1,12 @@
 /** Seed 1 over real HTTP: chat, the four-eyes approval, balances moved exactly once, idempotent chat. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 import { uniqueId } from '../support/temporal.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 const balances = async () => ({
   from: await getBalanceCents(stack.sandbox.url, '123'),

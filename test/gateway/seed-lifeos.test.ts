@@ -1,18 +1,12 @@
 /** Seed 2 over real HTTP: submit the Life-OS sentence, approvals, decision, and the SSE timeline. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { call, readSse, type SseEvent } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ gateway: { heartbeatMs: 300 } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ gateway: { heartbeatMs: 300 } });
 
 interface Event {
   seq: number;

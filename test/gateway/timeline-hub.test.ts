@@ -4,16 +4,19 @@ import type { TimelineEvent } from '../../src/shared/contracts.js';
 import { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { waitFor } from '../../dev/ports.js';
 
-function fakeTimeline() {
+/** A timeline that holds `initial` events and grows when the test appends. */
+function fakeTimeline(...initial: TimelineEvent['event'][]) {
   const events: TimelineEvent[] = [];
   const calls: { id: string; after: number }[] = [];
   let failNext: Error | undefined;
+  const append = (event: TimelineEvent['event']): void => {
+    events.push({ seq: events.length + 1, event, message: event, timestamp: new Date().toISOString(), metadata: {} });
+  };
+  initial.forEach(append);
   return {
     events,
     calls,
-    append(event: TimelineEvent['event']) {
-      events.push({ seq: events.length + 1, event, message: event, timestamp: new Date().toISOString(), metadata: {} });
-    },
+    append,
     failWith(err: Error) {
       failNext = err;
     },
@@ -31,9 +34,7 @@ function fakeTimeline() {
 
 describe('TimelineHub', () => {
   it('shares one poller among subscribers, each from its own cursor, and ends them at the final event', async () => {
-    const t = fakeTimeline();
-    t.append('plan_created');
-    t.append('step_ready');
+    const t = fakeTimeline('plan_created', 'step_ready');
     const hub = new TimelineHub(t.fetch, { pollMs: 5 });
     const a = await hub.subscribe('wf', 0);
     const b = await hub.subscribe('wf', 1);
@@ -54,8 +55,7 @@ describe('TimelineHub', () => {
   });
 
   it('stops polling when the last subscriber leaves', async () => {
-    const t = fakeTimeline();
-    t.append('plan_created');
+    const t = fakeTimeline('plan_created');
     const hub = new TimelineHub(t.fetch, { pollMs: 5 });
     const a = await hub.subscribe('wf', 0);
     const b = await hub.subscribe('wf', 0);
@@ -69,9 +69,7 @@ describe('TimelineHub', () => {
   });
 
   it('ends at once for a finished timeline and rejects when the first poll fails', async () => {
-    const t = fakeTimeline();
-    t.append('plan_created');
-    t.append('workflow_failed');
+    const t = fakeTimeline('plan_created', 'workflow_failed');
     const hub = new TimelineHub(t.fetch, { pollMs: 5 });
     const late = await hub.subscribe('done', 2);
     expect(await late.next()).toBeNull();
@@ -83,8 +81,7 @@ describe('TimelineHub', () => {
   });
 
   it('keeps polling through a transient failure, and close() ends every stream', async () => {
-    const t = fakeTimeline();
-    t.append('plan_created');
+    const t = fakeTimeline('plan_created');
     const errors: unknown[] = [];
     const hub = new TimelineHub(t.fetch, { pollMs: 5, onPollError: (_id, err) => errors.push(err) });
     const a = await hub.subscribe('wf', 0);

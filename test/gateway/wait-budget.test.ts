@@ -3,24 +3,19 @@
  * yet); without a worker, reads and decisions are a prompt 503, never a hang or a false "approved".
  * Submit waits for the plan only, however long planning takes within the budget.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/gateway/errors.js';
 import { sendDecision } from '../../src/gateway/approvals/send-decision.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { useStack } from '../support/fixtures.js';
 import { loadDecisionSigner, signWith } from '../../src/decision-keys.js';
 import { testSecrets } from '../../dev/stack-secrets.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
 
 const settledStatus = (sessionId: string, wanted: string) =>
   waitFor(async () => {
@@ -49,10 +44,16 @@ describe('wait budgets', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 2500);
   });
 
-  it('answers 503 promptly when no worker can answer, and a decision is never claimed unless the run took it', async () => {
+  /** A chat answered by a running worker, settled as `status`. */
+  async function chatWithWorker(message: string, status: string) {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran' });
-    expect(chat.body.status).toBe('PENDING_APPROVAL');
+    const chat = await call(stack.baseUrl, 'POST', '/chat', { message });
+    expect(chat.body.status).toBe(status);
+    return chat;
+  }
+
+  it('answers 503 promptly when no worker can answer, and a decision is never claimed unless the run took it', async () => {
+    const chat = await chatWithWorker('Transfer 6000 to kiran', 'PENDING_APPROVAL');
     const sessionId: string = chat.body.session_id;
     const workflowId: string = chat.body.workflow_id;
     const approvalId: string = chat.body.reply.approval_id;
@@ -86,9 +87,7 @@ describe('wait budgets', () => {
   });
 
   it('reads a finished run from its history when no worker answers queries', async () => {
-    await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 30 to kiran' });
-    expect(chat.body.status).toBe('COMPLETED');
+    const chat = await chatWithWorker('Transfer 30 to kiran', 'COMPLETED');
     const workflowId: string = chat.body.workflow_id;
     await stack.stopWorker();
 

@@ -4,27 +4,17 @@
  * approval's timer. Stopping the worker makes that order certain: the timer fires on the server,
  * the decision arrives after it, and the next worker sees both in one workflow task.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, DecisionErrorType, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { ledgerEntries } from '../support/sandbox-ledger.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
+import { realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
+import { useClient, useSandbox } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-});
-
-afterAll(async () => {
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
 
 describe('approval expiry', () => {
   it('refuses a decision sent after expires_at that the run sees before its timer, and expires the approval', async () => {

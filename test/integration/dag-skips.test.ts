@@ -3,13 +3,12 @@
  * sandbox. The subject is the workflow's scheduling, so only the plan activity is replaced: it
  * returns a plan the rule-based planner never makes (dependents of an L3 step, and a join).
  */
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, TEST_SETTINGS, type TestWorker } from '../support/temporal.js';
+import { realActivities, startRequestRun, TEST_SETTINGS } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
@@ -25,52 +24,35 @@ const steps: PlanStep[] = [
   groceries('join', ['independent', 'submit_application']),
 ];
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  worker = await startTestWorker({
-    activities: {
-      ...realActivities(sandbox.url),
-      planRequest: async (): Promise<PlanRequestResult> => ({ outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } }, settings: TEST_SETTINGS }),
-    },
-  });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => ({
+  ...realActivities(sandbox.url),
+  planRequest: async (): Promise<PlanRequestResult> => ({ outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } }, settings: TEST_SETTINGS }),
+}));
 
 describe('a step that did not succeed', () => {
   it('skips its dependents, theirs in turn, and a join it is part of; independent steps still run', async () => {
     const handle = await startRequestRun(client, worker.taskQueue, 'a plan with dependents of an L3 step');
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
-    // The join waits for its undecided branch; nothing downstream of the L3 step has moved yet.
-    expect(Object.fromEntries(pending.steps.map((s) => [s.id, s.state]))).toEqual({
-      search_jobs: 'SUCCEEDED',
-      submit_application: 'BLOCKED',
-      after_submit: 'PENDING',
-      after_after_submit: 'PENDING',
-      independent: 'SUCCEEDED',
-      join: 'PENDING',
-    });
+    // Each step's state while the L3 step waits, and after it was rejected. While it waits, the join
+    // waits for its undecided branch and nothing downstream of the L3 step has moved.
+    const states: [string, string, string][] = [
+      ['search_jobs', 'SUCCEEDED', 'SUCCEEDED'],
+      ['submit_application', 'BLOCKED', 'REJECTED'],
+      ['after_submit', 'PENDING', 'SKIPPED'],
+      ['after_after_submit', 'PENDING', 'SKIPPED'],
+      ['independent', 'SUCCEEDED', 'SUCCEEDED'],
+      ['join', 'PENDING', 'SKIPPED'],
+    ];
+    const statesOf = (view: RunView) => Object.fromEntries(view.steps.map((s) => [s.id, s.state]));
+    expect(statesOf(pending)).toEqual(Object.fromEntries(states.map(([id, waiting]) => [id, waiting])));
 
     await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' }));
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
-    expect(Object.fromEntries(final.steps.map((s) => [s.id, s.state]))).toEqual({
-      search_jobs: 'SUCCEEDED',
-      submit_application: 'REJECTED',
-      after_submit: 'SKIPPED',
-      after_after_submit: 'SKIPPED',
-      independent: 'SUCCEEDED',
-      join: 'SKIPPED',
-    });
+    expect(statesOf(final)).toEqual(Object.fromEntries(states.map(([id, , after]) => [id, after])));
     const skips = (await handle.query(timelineQuery, 0)).filter((e) => e.event === 'step_skipped');
     expect(Object.fromEntries(skips.map((e) => [e.step_id, e.metadata.blocked_by]))).toEqual({
       after_submit: ['submit_application'],

@@ -4,34 +4,23 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { describe, expect, it, inject } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
 import { timelineQuery, REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
+import { realActivities, uniqueId } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const run = promisify(execFile);
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => realActivities(sandbox.url));
 
 async function temporalCli(...args: string[]): Promise<string> {
   const { stdout } = await run(process.env.TEMPORAL_BIN ?? 'temporal', [...args, '--address', inject('temporalAddress')]);
   return stdout;
 }
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  worker = await startTestWorker({ activities: realActivities(sandbox.url) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.stop();
-});
 
 describe('engineer tools', () => {
   it('a run is queried with the temporal CLI as through the client; the CLI\'s unsigned signal is ignored, the operator\'s decide applies', async () => {

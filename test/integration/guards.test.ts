@@ -2,29 +2,19 @@
  * The workflow's own guards, for what reaches it without the gateway (CLI signals, hand-started
  * runs) and for a cancel that lands while money is moving.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApprovalDecision, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, REQUEST_WORKFLOW_TYPE, runQuery, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { connectClient, realActivities, startTestWorker, uniqueId, type TestWorker } from '../support/temporal.js';
+import { realActivities, uniqueId } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess({ latencyMs: 400 });
-  client = await connectClient();
-  worker = await startTestWorker({ activities: realActivities(sandbox.url) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox({ latencyMs: 400 });
+const client = useClient();
+const worker = useWorker(() => realActivities(sandbox.url));
 
 function start(args: unknown): Promise<WorkflowHandle> {
   return client.workflow.start(REQUEST_WORKFLOW_TYPE, { workflowId: uniqueId('req'), taskQueue: worker.taskQueue, args: [args] });

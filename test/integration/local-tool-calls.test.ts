@@ -3,30 +3,19 @@
  * activities (money moves once, the timeline is the same), with no activity dispatched by the
  * server, each call recorded as a marker with its summary, and histories that replay.
  */
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it, inject } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RunResult, RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { realActivities, startRequestRun } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  worker = await startTestWorker({ activities: realActivities(sandbox.url, { local_tool_calls: true }) });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => realActivities(sandbox.url, { local_tool_calls: true }));
 
 function startRun(message: string): Promise<WorkflowHandle> {
   return startRequestRun(client, worker.taskQueue, message);

@@ -2,8 +2,8 @@
  * requestWorkflow against the real dev server, the real worker and the real sandbox process:
  * the banking seed's approval gate and the Life-OS DAG.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RunView, TimelineEvent } from '../../src/shared/contracts.js';
 import {
   approvalDecisionSignal,
@@ -13,29 +13,15 @@ import {
   timelineQuery,
   waitSettledUpdate,
 } from '../../src/shared/definitions.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { realActivities, startRequestRun } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-let shortTimeoutWorker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  [worker, shortTimeoutWorker] = await Promise.all([
-    startTestWorker({ activities: realActivities(sandbox.url) }),
-    startTestWorker({ activities: realActivities(sandbox.url, { approval_timeout_ms: 1500 }) }),
-  ]);
-});
-
-afterAll(async () => {
-  await Promise.all([worker?.stop(), shortTimeoutWorker?.stop()]);
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => realActivities(sandbox.url));
+const shortTimeoutWorker = useWorker(() => realActivities(sandbox.url, { approval_timeout_ms: 1500 }));
 
 async function startRun(message: string, opts: { user_id?: string; taskQueue?: string } = {}): Promise<WorkflowHandle> {
   return startRequestRun(client, opts.taskQueue ?? worker.taskQueue, message, opts.user_id);

@@ -2,31 +2,21 @@
  * The workflow's own retry policy, seen in the timeline: outages are retried with backoff until the
  * outside system returns; L3 steps stop after three attempts; business failures are not retried.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
-import { connectClient, realActivities, startRequestRun, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { realActivities, startRequestRun } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
-let worker: TestWorker;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-  client = await connectClient();
-  worker = await startTestWorker({ activities: realActivities(sandbox.url) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await sandbox?.stop();
-});
+const sandbox = useSandbox();
+const client = useClient();
+const worker = useWorker(() => realActivities(sandbox.url));
 
 function start(message: string, taskQueue = worker.taskQueue): Promise<WorkflowHandle> {
   return startRequestRun(client, taskQueue, message);
@@ -54,27 +44,19 @@ describe('retries', () => {
 });
 
 describe('retry policy by risk level (workflow under test, tools faked)', () => {
-  let fakeWorker: TestWorker;
   let submitCalls = 0;
   let groceryCalls = 0;
-
-  beforeAll(async () => {
-    const real = realActivities(sandbox.url);
-    fakeWorker = await startTestWorker({
-      activities: {
-        ...real,
-        jobSubmit: async () => {
-          submitCalls += 1;
-          throw new Error('job board timed out');
-        },
-        groceryPlan: async () => {
-          groceryCalls += 1;
-          throw ApplicationFailure.create({ type: FailureType.InvalidToolArgs, message: 'no such diet', nonRetryable: true });
-        },
-      },
-    });
-  });
-  afterAll(async () => fakeWorker?.stop());
+  const fakeWorker = useWorker(() => ({
+    ...realActivities(sandbox.url),
+    jobSubmit: async () => {
+      submitCalls += 1;
+      throw new Error('job board timed out');
+    },
+    groceryPlan: async () => {
+      groceryCalls += 1;
+      throw ApplicationFailure.create({ type: FailureType.InvalidToolArgs, message: 'no such diet', nonRetryable: true });
+    },
+  }));
 
   it('an L3 step gives up after three attempts; a business failure is not retried; the run FAILS', async () => {
     const handle = await start('Apply to 1 backend job and plan groceries', fakeWorker.taskQueue);

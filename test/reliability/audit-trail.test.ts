@@ -5,7 +5,7 @@
  * timestamp lies within the workflow task that handled it.
  */
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate, timelineQuery } from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
@@ -19,24 +19,15 @@ import {
   timelineOf,
   waitForStatus,
 } from '../support/reliability.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useSandbox, useStack } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
 
-let sandbox: SandboxProcess;
-let stack: Stack;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess({ latencyMs: SANDBOX_LATENCY_MS });
-  stack = await startStack({ sandbox });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox({ latencyMs: SANDBOX_LATENCY_MS });
+const stack = useStack({ sandbox });
 
 /** Waits until the run's timeline holds `count` events named `name`. */
 function waitForEvents(handle: WorkflowHandle, name: TimelineEvent['event'], count = 1): Promise<TimelineEvent[]> {
@@ -91,6 +82,15 @@ async function expectTrailAgrees(workflowId: string, expected: { via: 'update' |
   }
 }
 
+/** Approves through the gateway's decision route, as `decision.approver_id` with `decision.reason`; the answer is not awaited. */
+function approveThroughGateway(decision: ApprovalDecision) {
+  return call(stack.baseUrl, 'POST', `/api/approvals/${decision.approval_id}/decision`, {
+    decision: 'approve',
+    decided_by: decision.approver_id,
+    reason: decision.reason,
+  });
+}
+
 describe('timeline and history agree on every decision', () => {
   it('an approved transfer: an ignored self-approval (CLI signal), the approval (gateway), a late duplicate (signal)', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
@@ -104,11 +104,7 @@ describe('timeline and history agree on every decision', () => {
     await waitForEvents(handle, 'approval_ignored');
 
     const approval = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', reason: 'known payee' };
-    const approving = call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: approval.approver_id,
-      reason: approval.reason,
-    });
+    const approving = approveThroughGateway(approval);
     // The transfer now runs for at least the sandbox's latency: a duplicate sent meanwhile reaches the run.
     await waitForEvents(handle, 'approval_approved');
     const duplicate = { approval_id: approvalId, approved: true, approver_id: 'cfo@bank.com' };
@@ -156,11 +152,7 @@ describe('timeline and history agree on every decision', () => {
     const approvalId = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'approval_required')!.approval_id!;
 
     const confirmation = { approval_id: approvalId, approved: true, approver_id: 'audit_user', reason: 'send them' };
-    const confirming = call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: confirmation.approver_id,
-      reason: confirmation.reason,
-    });
+    const confirming = approveThroughGateway(confirmation);
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
     const refused = await handle.startUpdate(decideApprovalUpdate, { args: [signedAsGateway(late)], waitForStage: WorkflowUpdateStage.ACCEPTED });

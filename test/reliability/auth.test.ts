@@ -5,15 +5,12 @@
  * in a body or query that disagree with the token are refused. Nothing refused reaches a run.
  * (test/gateway/auth-e2e.test.ts covers the basic cases for the seed user; these add the rest.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, readSse, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../support/reliability.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStackWithTokens } from '../support/fixtures.js';
 
 const TOKENS = {
   alice: 'requester-token-alice-0000000001',
@@ -26,8 +23,12 @@ type Who = keyof typeof TOKENS;
 /** The routes the brief allows without a token; `/api/config` (the page's settings) is the gateway's addition. */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'GET /', 'GET /docs', 'GET /openapi.json', 'GET /api/config']);
 
-let stack: Stack;
-let dir: string;
+const stack = useStackWithTokens({
+  [TOKENS.alice]: { user_id: 'alice', role: 'requester' },
+  [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
+  [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
+  [TOKENS.admin]: { user_id: 'root@bank.com', role: 'admin' },
+});
 const started: string[] = [];
 
 interface Pending {
@@ -63,18 +64,6 @@ async function expectUntouched(workflowId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'reliability-tokens-'));
-  const file = path.join(dir, 'tokens.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      [TOKENS.alice]: { user_id: 'alice', role: 'requester' },
-      [TOKENS.bob]: { user_id: 'bob', role: 'requester' },
-      [TOKENS.manager]: { user_id: 'manager@bank.com', role: 'approver' },
-      [TOKENS.admin]: { user_id: 'root@bank.com', role: 'admin' },
-    }),
-  );
-  stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: file } });
   aliceTransfer = await chat('alice', 'Transfer 6000 to Kiran');
   const submitted = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: LIFE_OS_SENTENCE }, as('alice'));
   expect(submitted.status).toBe(200);
@@ -82,10 +71,6 @@ beforeAll(async () => {
   await waitForStatus(stack.baseUrl, submitted.body.workflow_id, ['WAITING_APPROVAL'], 30_000, as('alice'));
   const approvals = await get(stack.baseUrl, `/api/approvals/workflow/${submitted.body.workflow_id}`, as('alice'));
   aliceLife = { workflowId: submitted.body.workflow_id, sessionId: submitted.body.session_id, approvalId: approvals.body.approvals[0].approval_id };
-});
-afterAll(async () => {
-  await stack?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Operation {

@@ -4,7 +4,7 @@
  * refused nine times (409); money moves once; the timeline records an ignored decision exactly
  * when it reached the run (Temporal's history is the witness of what reached it).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionQuery } from '../../src/shared/definitions.js';
 import { call, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
@@ -18,15 +18,10 @@ import {
   waitForStatus,
 } from '../support/reliability.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack } from '../support/stack.js';
+import { useStack } from '../support/fixtures.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 async function balances(): Promise<{ from: number; kiran: number }> {
   const [from, kiran] = await Promise.all([getBalanceCents(stack.sandbox.url, '123'), getBalanceCents(stack.sandbox.url, 'kiran')]);

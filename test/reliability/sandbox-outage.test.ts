@@ -5,28 +5,18 @@
  * back, and the ledger holds exactly one entry for the run's idempotency key.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../support/reliability.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useSandbox, useStack } from '../support/fixtures.js';
 
 /** Long enough to SIGKILL the sandbox between its commit and its answer. */
 const SANDBOX_LATENCY_MS = 500;
 
-let sandbox: SandboxProcess;
-let stack: Stack;
-
-beforeAll(async () => {
-  sandbox = await startSandboxProcess({ latencyMs: SANDBOX_LATENCY_MS });
-  stack = await startStack({ sandbox });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox({ latencyMs: SANDBOX_LATENCY_MS });
+const stack = useStack({ sandbox });
 
 async function balances(): Promise<{ from: number; kiran: number }> {
   const [from, kiran] = await Promise.all([getBalanceCents(sandbox.url, '123'), getBalanceCents(sandbox.url, 'kiran')]);

@@ -25,23 +25,21 @@ import {
   waitForStatus,
 } from '../support/reliability.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startStack, type Stack } from '../support/stack.js';
 import { startDevServer, type DevServer } from '../../dev/temporal-server.js';
+import { useStack } from '../support/fixtures.js';
 
 let dir: string;
 let server: DevServer;
-let stack: Stack;
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'temporal-restart-'));
   server = await startDevServer({ dbFile: join(dir, 'temporal.db') });
-  stack = await startStack({ temporalAddress: server.address });
 });
 afterAll(async () => {
-  await stack?.stop();
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+// Registered after the server's hooks: it starts after the server and stops before it.
+const stack = useStack(() => ({ temporalAddress: server.address }));
 
 describe('Temporal server restart with approvals pending', () => {
   it('keeps both runs, lists them in the inbox, and finishes them on approval; money moves once', async () => {

@@ -4,26 +4,24 @@
  * process also serves its metrics, which then count what the restarted worker did.
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { freePort, waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { getJson } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { connectClient, startRequestRun, uniqueId } from '../support/temporal.js';
-import { sandboxAuthHeaders } from '../../dev/stack-secrets.js';
+import { startRequestRun, uniqueId } from '../support/temporal.js';
+import { useClient, useSandbox } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-let client: Client;
+const sandbox = useSandbox({ latencyMs: 300 });
+const client = useClient();
 let worker: NodeService;
 let metricsPort: number;
 const taskQueue = uniqueId('crash');
 
 beforeAll(async () => {
-  sandbox = await startSandboxProcess({ latencyMs: 300 });
-  client = await connectClient();
   metricsPort = await freePort();
   worker = await startWorkerProcess({
     TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -36,15 +34,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await worker?.stop();
-  await sandbox?.dispose();
 });
 
 function start(message: string): Promise<WorkflowHandle> {
   return startRequestRun(client, taskQueue, message);
-}
-
-async function getJson<T>(path: string): Promise<T> {
-  return (await (await fetch(`${sandbox.url}${path}`, { headers: sandboxAuthHeaders })).json()) as T;
 }
 
 describe('worker crash', () => {
@@ -66,10 +59,12 @@ describe('worker crash', () => {
 
     const gym = final.steps.find((s) => s.id === 'schedule_gym')!;
     const week = (gym.args as { week_start: string }).week_start;
-    const events = await getJson<{ events: { title: string }[] }>(`/api/calendar/events?week_start=${week}`);
-    expect(events.events.filter((e) => e.title === 'Gym')).toHaveLength(3);
-    const applications = await getJson<{ applications: { idempotency_key?: string }[] }>('/api/applications');
-    expect(applications.applications.filter((a) => a.idempotency_key === `${handle.workflowId}:submit_application`)).toHaveLength(2);
+    const events = await getJson<{ events: { title: string }[] }>(sandbox.url, `/api/calendar/events?week_start=${week}`);
+    expect(events.status).toBe(200);
+    expect(events.body.events.filter((e) => e.title === 'Gym')).toHaveLength(3);
+    const applications = await getJson<{ applications: { idempotency_key?: string }[] }>(sandbox.url, '/api/applications');
+    expect(applications.status).toBe(200);
+    expect(applications.body.applications.filter((a) => a.idempotency_key === `${handle.workflowId}:submit_application`)).toHaveLength(2);
   });
 
   it('a transfer waiting for approval survives the worker dying; approval afterwards moves money once', async () => {

@@ -8,19 +8,15 @@ import { createToolActivities } from '../../activities/tools.js';
 import type { ToolArgs, ToolCall, ToolName } from '../../src/shared/contracts.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { freePort } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import { TEST_SETTINGS } from '../support/temporal.js';
 import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
+import { useSandbox } from '../support/fixtures.js';
 import { TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
+const sandbox = useSandbox();
 let tools: ReturnType<typeof createToolActivities>;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
+beforeAll(() => {
   tools = createToolActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 5_000 });
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
 });
 
 const noop = (): void => undefined;

@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { expect, it } from 'vitest';
+import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { ledgerState, newKey, totalCents, getBalanceCents } from '../support/sandbox-ledger.js';
 import { postJson } from '../support/http.js';
+import { useSandbox } from '../support/fixtures.js';
 
-let sandbox: SandboxProcess;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox();
 
 it('never overdraws under 50 concurrent transfers from one account', async () => {
   const before = await ledgerState(sandbox.url);

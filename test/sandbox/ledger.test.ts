@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { describe, expect, it } from 'vitest';
 import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
 import { getJson, postJson } from '../support/http.js';
+import { useSandbox } from '../support/fixtures.js';
 
-let sandbox: SandboxProcess;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox();
 
 describe('seeded accounts', () => {
   it.each([

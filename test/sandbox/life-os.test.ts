@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { describe, expect, it } from 'vitest';
 import { newKey } from '../support/sandbox-ledger.js';
 import { getJson, postJson } from '../support/http.js';
+import { useSandbox } from '../support/fixtures.js';
 
-let sandbox: SandboxProcess;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox();
 
 interface CalendarEvent {
   event_id: string;
@@ -108,6 +102,11 @@ describe('calendar', () => {
     return (await getJson<{ events: CalendarEvent[] }>(sandbox.url, `/api/calendar/events?week_start=${week}`)).body.events;
   }
 
+  /** Books `count` events of `minutes` each in the week, under a new idempotency key. */
+  function book(title: string, count: number, minutes: number) {
+    return postJson(sandbox.url, '/api/calendar/events', { title, count, week_start: week, duration_minutes: minutes }, { key: newKey('book') });
+  }
+
   function expectNoOverlaps(events: CalendarEvent[]): void {
     const sorted = [...events].sort((a, b) => a.start.localeCompare(b.start));
     for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.start >= sorted[i - 1]!.end).toBe(true);
@@ -131,12 +130,7 @@ describe('calendar', () => {
   });
 
   it('schedules around events already booked and stays inside the week', async () => {
-    const res = await postJson(
-      sandbox.url,
-      '/api/calendar/events',
-      { title: 'Run', count: 7, week_start: week, duration_minutes: 90 },
-      { key: newKey('run') },
-    );
+    const res = await book('Run', 7, 90);
     expect(res.status).toBe(200);
     expect(res.body.events).toHaveLength(7);
     const events = await weekEvents();
@@ -149,21 +143,11 @@ describe('calendar', () => {
 
   it('fills a busy week without overlaps and refuses when no room is left', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await postJson(
-        sandbox.url,
-        '/api/calendar/events',
-        { title: `Block ${i}`, count: 7, week_start: week, duration_minutes: 240 },
-        { key: newKey('block') },
-      );
+      const res = await book(`Block ${i}`, 7, 240);
       expect(res.status).toBe(200);
     }
     expectNoOverlaps(await weekEvents());
-    const full = await postJson(
-      sandbox.url,
-      '/api/calendar/events',
-      { title: 'More', count: 7, week_start: week, duration_minutes: 240 },
-      { key: newKey('full') },
-    );
+    const full = await book('More', 7, 240);
     expect(full.status).toBe(422);
     expect(full.body.message).toContain('No free slots');
   });

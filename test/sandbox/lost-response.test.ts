@@ -1,21 +1,16 @@
 import { request } from 'node:http';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createToolActivities } from '../../activities/tools.js';
 import { waitFor } from '../../dev/ports.js';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { startSandboxProcess } from '../../dev/sandbox-process.js';
 import { ledgerState, newKey, type LedgerEntry, getBalanceCents } from '../support/sandbox-ledger.js';
 import { getJson, postJson } from '../support/http.js';
+import { useSandbox } from '../support/fixtures.js';
 import { sandboxAuthHeaders, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
-let sandbox: SandboxProcess;
-beforeAll(async () => {
-  sandbox = await startSandboxProcess();
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
-});
+const sandbox = useSandbox();
 
 /** Sends the request and drops the connection as soon as the body is written: the client never sees the answer. */
 async function sendAndHangUp(url: string, path: string, body: unknown, key: string): Promise<void> {

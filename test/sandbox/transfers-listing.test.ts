@@ -1,20 +1,16 @@
 /** GET /api/accounts/{id}/transfers: an account's transfers as its owner sees them, newest first. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson } from '../support/http.js';
 import { newKey } from '../support/sandbox-ledger.js';
+import { useSandbox } from '../support/fixtures.js';
 
-let sandbox: SandboxProcess;
+const sandbox = useSandbox();
 beforeAll(async () => {
-  sandbox = await startSandboxProcess();
   for (const [to, amount] of [['kiran', 10], ['bob', 20.5], ['kiran', 30]] as const) {
     const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: to, amount }, { key: newKey('list') });
     expect(res.status).toBe(200);
   }
   await postJson(sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: '123', amount: 5 }, { key: newKey('list') });
-}, 30_000);
-afterAll(async () => {
-  await sandbox?.dispose();
 });
 
 describe('GET /api/accounts/{id}/transfers', () => {

@@ -10,7 +10,8 @@ import {
   type TransferLine,
 } from '../../activities/assistant-messages.js';
 import { chatReply } from '../../src/gateway/chat-replies.js';
-import type { ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
+import type { StepView } from '../../src/shared/contracts.js';
+import { runView, transferApproval } from '../support/views.js';
 
 const step = (over: Partial<StepView>): StepView => ({
   id: 'account_balance',
@@ -24,37 +25,8 @@ const step = (over: Partial<StepView>): StepView => ({
   ...over,
 });
 
-const view = (over: Partial<RunView>): RunView => ({
-  workflow_id: 'req-1',
-  session_id: 's-1',
-  user_id: 'default_user',
-  message: 'Transfer 6000 to Kiran',
-  intent: 'money_transfer',
-  status: 'COMPLETED',
-  steps: [],
-  approvals: [],
-  created_at: '2025-11-19T10:30:44.000Z',
-  updated_at: '2025-11-19T10:30:45.000Z',
-  ...over,
-});
-
-const pendingApproval: ApprovalRecord = {
-  approval_id: 'req-1.transfer',
-  workflow_id: 'req-1',
-  session_id: 's-1',
-  step_id: 'transfer',
-  step_name: 'Transfer $6,000.00 → kiran',
-  tool: 'bank_transfer',
-  risk_level: 'L2',
-  reason: 'Transfer requires approval (threshold: $5,000.00)',
-  amount: 6000,
-  amount_cents: 600_000,
-  recipient: 'kiran',
-  status: 'pending',
-  requested_by: 'default_user',
-  requested_at: '2025-11-19T10:30:45.123Z',
-  expires_at: '2025-11-20T10:30:45.123Z',
-};
+const view = runView;
+const pendingApproval = transferApproval();
 
 const line = (over: Partial<TransferLine>): TransferLine => ({
   transfer_id: 't',

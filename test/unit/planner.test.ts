@@ -17,32 +17,12 @@ function transfer(to: string, cents: number, name: string): PlanStep {
   };
 }
 
+/** The three steps of a job application, one row each: search, tailor the CV, submit. */
 function jobSteps(kind: string, count: number, suffix = ''): PlanStep[] {
   return [
-    {
-      id: `search_jobs${suffix}`,
-      name: `Search for ${kind} jobs`,
-      tool: 'job_search',
-      args: { query: `${kind} engineer`, count },
-      risk_level: 'L0',
-      depends_on: [],
-    },
-    {
-      id: `tailor_cv${suffix}`,
-      name: 'Tailor CV to job',
-      tool: 'cv_tailor',
-      args: { count },
-      risk_level: 'L1',
-      depends_on: [`search_jobs${suffix}`],
-    },
-    {
-      id: `submit_application${suffix}`,
-      name: 'Submit job application',
-      tool: 'job_submit',
-      args: { count },
-      risk_level: 'L3',
-      depends_on: [`tailor_cv${suffix}`],
-    },
+    { id: `search_jobs${suffix}`, name: `Search for ${kind} jobs`, tool: 'job_search', args: { query: `${kind} engineer`, count }, risk_level: 'L0', depends_on: [] },
+    { id: `tailor_cv${suffix}`, name: 'Tailor CV to job', tool: 'cv_tailor', args: { count }, risk_level: 'L1', depends_on: [`search_jobs${suffix}`] },
+    { id: `submit_application${suffix}`, name: 'Submit job application', tool: 'job_submit', args: { count }, risk_level: 'L3', depends_on: [`tailor_cv${suffix}`] },
   ];
 }
 

@@ -1,0 +1,91 @@
+/**
+ * What a test file starts once and stops after its last test, as vitest hooks. Each `use…` call
+ * registers a `beforeAll` that starts the thing and an `afterAll` that stops it, and returns a
+ * handle the tests use directly (`sandbox.url`, `client.workflow`, `stack.baseUrl`). Hooks run in
+ * the order they are registered and stop in reverse, so a worker registered after its sandbox
+ * starts after it and stops before it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll } from 'vitest';
+import type { Activities } from '../../activities/index.js';
+import type { TokenFile } from '../../src/gateway/auth.js';
+import { startSandboxProcess, type SandboxProcess, type SandboxProcessOptions } from '../../dev/sandbox-process.js';
+import { startStack, type Stack, type StackOptions } from './stack.js';
+import { connectClient, startTestWorker, type TestWorker } from './temporal.js';
+
+/**
+ * An object that stands for the value `current()` returns once its `beforeAll` has run. Reading
+ * any member earlier throws, naming what was read too soon; methods are bound to the value.
+ */
+function handleFor<T extends object>(what: string, current: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, member) {
+      const value = current();
+      if (value === undefined) throw new Error(`${what} was used before the beforeAll hook that starts it`);
+      const found: unknown = Reflect.get(value, member, value);
+      return typeof found === 'function' ? (found as (...args: unknown[]) => unknown).bind(value) : found;
+    },
+  });
+}
+
+/** Registers a start hook and a stop hook for one value, and returns its handle (the other fixtures are built on it). */
+export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>): T {
+  let value: T | undefined;
+  beforeAll(async () => {
+    value = await start();
+  });
+  afterAll(async () => {
+    if (value !== undefined) await stop(value);
+    value = undefined;
+  });
+  return handleFor(what, () => value);
+}
+
+/** The real sandbox backend as a child process, with a fresh database deleted afterwards. */
+export function useSandbox(options: SandboxProcessOptions = {}): SandboxProcess {
+  return useResource('the sandbox', () => startSandboxProcess(options), (sandbox) => sandbox.dispose());
+}
+
+/** A Temporal client on the suite's dev server. */
+export function useClient(): Client {
+  return useResource('the Temporal client', () => connectClient(), (client) => client.connection.close());
+}
+
+/**
+ * An in-process worker on a task queue of its own. `activities` is called in the hook, so it may
+ * read handles started before it (`() => realActivities(sandbox.url)`).
+ */
+export function useWorker(activities: () => Partial<Activities> | Activities, options: { taskQueue?: string } = {}): TestWorker {
+  return useResource('the worker', () => startTestWorker({ activities: activities(), ...options }), (worker) => worker.stop());
+}
+
+/**
+ * The whole stack (sandbox, worker, gateway over HTTP). `options` may be a function, called in the
+ * hook, when it needs handles started before it (a sandbox, a tokens file).
+ */
+export function useStack(options: StackOptions | (() => StackOptions) = {}): Stack {
+  return useResource('the stack', () => startStack(typeof options === 'function' ? options() : options), (stack) => stack.stop());
+}
+
+/** The whole stack with auth on (GATEWAY_AUTH=token), reading `tokens` from a tokens file as a deployment does. */
+export function useStackWithTokens(tokens: TokenFile): Stack {
+  const tokensFile = useTokensFile(tokens);
+  return useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
+}
+
+/** A gateway tokens file (GATEWAY_TOKENS_FILE) in a temp directory, deleted afterwards. */
+export function useTokensFile(tokens: TokenFile): { path: string } {
+  return useResource(
+    'the tokens file',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gateway-tokens-'));
+      const path = join(dir, 'tokens.json');
+      writeFileSync(path, JSON.stringify(tokens));
+      return { dir, path };
+    },
+    async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+  );
+}
