@@ -16,7 +16,7 @@ const baseline = await Worker.create({
 const dag = await Worker.create({
   connection,
   taskQueue: 'bench-dag',
-  workflowBundle: await bundleWorkflows(),
+  workflowBundle: (await bundleWorkflows()).bundle,
   activities: createDagProbeActivities({
     hil_threshold_cents: 500_000,
     approval_timeout_ms: 3_600_000,

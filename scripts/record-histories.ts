@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false, decision_keys: TEST_DECISION_KEYS };
   // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
-  const workflowBundle = { code: (await bundleWorkflows('inline')).code };
+  const workflowBundle = (await bundleWorkflows('inline')).bundle;
   const workers = await Promise.all([
     Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }) }),
     Worker.create({

@@ -27,7 +27,7 @@ export async function createWorker(config: Config, connection: NativeConnection)
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: path.resolve(config.WORKFLOW_BUNDLE) } : await bundleWorkflows(),
+    workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: path.resolve(config.WORKFLOW_BUNDLE) } : (await bundleWorkflows()).bundle,
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
       sandboxToken,

@@ -31,10 +31,11 @@ const EMPTY_SOURCE_MAP = Buffer.from(JSON.stringify({ version: 3, sources: [], n
 
 export type SourceMapPlacement = 'detached' | 'inline';
 
-export interface BuiltWorkflowBundle extends WorkflowBundle {
-  code: string;
+export interface BuiltWorkflowBundle {
+  /** What the SDK's Worker.create takes; nothing else, since it reads a `sourceMap` field its own way. */
+  bundle: WorkflowBundle & { code: string };
   /** The source map taken out of the code (detached placement), to keep beside the bundle. */
-  sourceMap?: string;
+  detachedSourceMap?: string;
 }
 
 /**
@@ -48,9 +49,9 @@ export interface BuiltWorkflowBundle extends WorkflowBundle {
 export async function bundleWorkflows(placement: SourceMapPlacement = 'detached'): Promise<BuiltWorkflowBundle> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_MODULES, logger: quietLogger });
   const inline = INLINE_SOURCE_MAP.exec(code);
-  if (placement === 'inline' || !inline) return { code };
+  if (placement === 'inline' || !inline) return { bundle: { code } };
   return {
-    code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${EMPTY_SOURCE_MAP}\n`,
-    sourceMap: Buffer.from(inline[1]!, 'base64').toString('utf8'),
+    bundle: { code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${EMPTY_SOURCE_MAP}\n` },
+    detachedSourceMap: Buffer.from(inline[1]!, 'base64').toString('utf8'),
   };
 }

@@ -29,7 +29,7 @@ export async function setup(project: TestProject): Promise<void> {
   server = started;
   bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflows.js');
-  writeFileSync(bundlePath, bundle.code);
+  writeFileSync(bundlePath, bundle.bundle.code);
   const address = external ?? started?.address;
   if (!address) throw new Error('no Temporal server for the suite');
   project.provide('temporalAddress', address);
