@@ -26,8 +26,14 @@ const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };
 
 const INLINE_SOURCE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/;
-/** The SDK refuses a bundle without an inline source map; this one maps nothing. */
-const EMPTY_SOURCE_MAP = Buffer.from(JSON.stringify({ version: 3, sources: [], names: [], mappings: '' })).toString('base64');
+/**
+ * The SDK refuses a bundle without an inline source map, and names the bundle after the map's
+ * `file` when it is handed code without a path: this one keeps the name and maps nothing.
+ */
+function emptySourceMapFor(map: string): string {
+  const { file } = JSON.parse(map) as { file?: string };
+  return Buffer.from(JSON.stringify({ version: 3, file: file ?? 'workflow-bundle.js', sources: [], names: [], mappings: '' })).toString('base64');
+}
 
 export type SourceMapPlacement = 'detached' | 'inline';
 
@@ -50,8 +56,9 @@ export async function bundleWorkflows(placement: SourceMapPlacement = 'detached'
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_MODULES, logger: quietLogger });
   const inline = INLINE_SOURCE_MAP.exec(code);
   if (placement === 'inline' || !inline) return { bundle: { code } };
+  const map = Buffer.from(inline[1]!, 'base64').toString('utf8');
   return {
-    bundle: { code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${EMPTY_SOURCE_MAP}\n` },
-    detachedSourceMap: Buffer.from(inline[1]!, 'base64').toString('utf8'),
+    bundle: { code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptySourceMapFor(map)}\n` },
+    detachedSourceMap: map,
   };
 }

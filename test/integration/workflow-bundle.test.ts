@@ -3,7 +3,9 @@
  * every run's first task and in the memory of every cached run.
  */
 import { readFileSync } from 'node:fs';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { describe, expect, it, inject } from 'vitest';
+import { bundleWorkflows } from '../../src/workflow-bundle.js';
 
 describe('the workflow bundle', () => {
   const code = readFileSync(inject('workflowBundlePath'), 'utf8');
@@ -35,4 +37,15 @@ describe('the workflow bundle', () => {
   it('holds no planner, activity or gateway code', () => {
     expect(code).not.toMatch(/"\.\/(activities|src\/planner|src\/gateway|src\/sandbox)\//);
   });
+
+  it('is accepted by Worker.create as code without a path, as a worker that bundles in-process hands it', async () => {
+    const { bundle } = await bundleWorkflows();
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    try {
+      const worker = await Worker.create({ connection, taskQueue: 'bundle-check', workflowBundle: bundle });
+      await worker.runUntil(async () => expect(worker.getState()).toBe('RUNNING'));
+    } finally {
+      await connection.close();
+    }
+  }, 60_000);
 });
