@@ -53,11 +53,20 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxProcess();
   const gatewayPort = String(await freePort());
   const env = { TEMPORAL_ADDRESS: server.address, TASK_QUEUE: 'requests', SANDBOX_URL: sandbox.url, HIL_THRESHOLD, LOCAL_TOOL_CALLS: String(localToolCalls) };
-  const [worker, gateway, benchWorkers] = await Promise.all([
+  const launched = await Promise.allSettled([
     startWorkerProcess({ ...env, WORKFLOW_BUNDLE: workflowBundle }),
     startGatewayProcess({ ...env, GATEWAY_PORT: gatewayPort, CHAT_WAIT_MS: '30000' }),
     startNodeService({ name: 'bench workers', entry: 'bench/bench-worker.ts', env, isReady: (out) => out.includes('bench workers polling'), readyTimeoutMs: 60_000 }),
   ]);
+  const failed = launched.find((s) => s.status === 'rejected');
+  if (failed) {
+    // Leave nothing running behind a start-up that failed.
+    await Promise.all(launched.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    await sandbox.dispose();
+    await server.stop();
+    throw failed.reason;
+  }
+  const [worker, gateway, benchWorkers] = launched.map((s) => (s as PromiseFulfilledResult<NodeService>).value) as [NodeService, NodeService, NodeService];
   const base = `http://127.0.0.1:${gatewayPort}`;
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const table = new Table();
