@@ -19,18 +19,20 @@ const bool = z
 
 /** `a,b , c` → ['a', 'b', 'c']: lists of files or host names in one variable. */
 const commaList = z.string().transform((v) => v.split(',').map((item) => item.trim()).filter((item) => item !== ''));
-const positiveDuration = (fallback: string) =>
+/** A text read into a positive number (a duration, an amount), or one issue that says what is wanted. */
+const positiveParsed = (fallback: string, parse: (text: string) => number | undefined, wanted: string) =>
   z
     .string()
     .default(fallback)
     .transform((v, ctx) => {
-      const ms = parseDuration(v);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 24h or 2d' });
+      const value = parse(v);
+      if (value === undefined || value <= 0) {
+        ctx.addIssue({ code: 'custom', message: wanted });
         return z.NEVER;
       }
-      return ms;
+      return value;
     });
+const positiveDuration = (fallback: string) => positiveParsed(fallback, parseDuration, 'must be a duration such as 30s, 15m, 24h or 2d');
 
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
@@ -76,17 +78,7 @@ const EnvSchema = z.object({
   OPERATOR_PUBLIC_KEY_FILES: commaList.default([]),
   /** The operator's private key used by `./temporal-dev.sh decide`. */
   OPERATOR_SIGNING_KEY_FILE: z.string().min(1).default('.temporal/operator-key.pem'),
-  HIL_THRESHOLD: z
-    .string()
-    .default('5000')
-    .transform((v, ctx) => {
-      const cents = parseMoneyToCents(v);
-      if (cents === undefined || cents <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a positive amount with at most two decimals' });
-        return z.NEVER;
-      }
-      return cents;
-    }),
+  HIL_THRESHOLD: positiveParsed('5000', parseMoneyToCents, 'must be a positive amount with at most two decimals'),
   APPROVAL_TIMEOUT: z
     .string()
     .default('24h')
