@@ -14,29 +14,24 @@ import type {
   RunStatus,
   RunView,
   StepAction,
-  StepState,
   StepView,
   TimelineEvent,
   TimelineEventName,
 } from '../src/shared/contracts.js';
-import { FINAL_RUN_STATUSES, FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
+import { FINAL_RUN_STATUSES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
 import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';
-import { attentionRecordOf, judgeStepAction, type StepActionVerdict } from './run-attention.js';
+import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
+import { StepBook, type StepFailure } from './run-steps.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
 
 export type { DecisionResult } from './run-approvals.js';
+export type { StepFailure } from './run-steps.js';
 
 /** Called after each change of the run, with the run as it now is. */
 export type PublishHook = (run: RunState) => void;
 
 export type FailureKind = NonNullable<RunView['failure_kind']>;
-
-export interface StepFailure {
-  message: string;
-  retryable: boolean;
-  type?: string;
-}
 
 export class RunState {
   // A run exists once its workflow runs, and that starts with planning; QUEUED is the gateway's
@@ -46,7 +41,7 @@ export class RunState {
   #error: string | undefined;
   #failureKind: FailureKind | undefined;
   #policy: RunView['policy'];
-  readonly #steps: StepView[] = [];
+  readonly #steps: StepBook;
   readonly #approvals = new ApprovalBook((event, message, details) => this.#emit(event, message, details));
   readonly #timeline = new Timeline();
   readonly createdAt: string;
@@ -67,6 +62,10 @@ export class RunState {
     this.#publish = publish;
     this.createdAt = now();
     this.#updatedAt = this.createdAt;
+    this.#steps = new StepBook(now, (event, message, details) => this.#emit(event, message, details), (at) => {
+      if (this.#status === 'EXECUTING' || this.#status === 'WAITING_APPROVAL') this.#status = liveRunStatus(this.#steps.all);
+      this.#updatedAt = at;
+    });
   }
 
   get status(): RunStatus {
@@ -79,14 +78,14 @@ export class RunState {
     return this.#error;
   }
   get steps(): readonly Readonly<StepView>[] {
-    return this.#steps;
+    return this.#steps.all;
   }
   get hasWritesInFlight(): boolean {
     return this.#writesInFlight > 0;
   }
 
   step(id: string): Readonly<StepView> {
-    return this.#step(id);
+    return this.#steps.get(id);
   }
 
   approval(approvalId: string): Readonly<ApprovalRecord> | undefined {
@@ -110,7 +109,7 @@ export class RunState {
   adoptPlan(plan: Plan, policy?: { id: string; hash: string }): void {
     this.#intent = plan.intent;
     if (policy) this.#policy = { id: policy.id, hash: policy.hash };
-    for (const step of plan.steps) this.#steps.push({ ...step, state: 'PENDING', attempts: 0 });
+    this.#steps.adopt(plan);
     this.#status = 'EXECUTING';
     this.#emit('plan_created', `Planned ${plan.steps.length} step(s) for intent ${plan.intent}`, {
       metadata: { intent: plan.intent, steps: plan.steps.map(({ id, tool, risk_level, depends_on }) => ({ id, tool, risk_level, depends_on })) },
@@ -119,29 +118,25 @@ export class RunState {
   }
 
   skipStep(id: string, blockers: readonly string[]): void {
-    const step = this.#step(id);
-    this.#moveStep(id, 'SKIPPED', 'step_skipped', `${step.name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
+    this.#steps.skip(id, blockers);
     this.#publish(this);
   }
 
   markReady(id: string): void {
-    this.#moveStep(id, 'READY', 'step_ready', `${this.#step(id).name} is ready`);
+    this.#steps.markReady(id);
     this.#publish(this);
   }
 
   /** The policy refused a READY step outright: it is rejected with the policy's message and never runs. */
   refuseStep(id: string, reason: string, rule: string): void {
-    const step = this.#step(id);
-    step.error = reason;
-    this.#moveStep(id, 'REJECTED', 'step_refused', `${step.name} refused: ${reason}`, { rule, reason });
+    this.#steps.refuse(id, reason, rule);
     this.#publish(this);
   }
 
   /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now; `staged`: the policy's stages. */
   requestApproval(id: string, reason: string, timeoutMs: number, staged?: ApprovalStages): Readonly<ApprovalRecord> {
-    const step = this.#step(id);
-    const approval = newApprovalRecord(this, step, reason, this.#now(), timeoutMs, staged);
-    this.#moveStep(id, 'BLOCKED', 'step_blocked', `${step.name} is waiting for approval`, { reason });
+    const approval = newApprovalRecord(this, this.#steps.get(id), reason, this.#now(), timeoutMs, staged);
+    this.#steps.block(id, reason);
     this.#approvals.open(approval);
     this.#publish(this);
     return approval;
@@ -152,7 +147,7 @@ export class RunState {
    * at or after the deadline expires the approval and rejects its step. Never throws.
    */
   decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
-    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#step(stepId), this.#now(), provenance);
+    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#steps.get(stepId), this.#now(), provenance);
     if (expired) this.#rejectGatedStep(decision.approval_id);
     this.#publish(this);
     return result;
@@ -188,72 +183,46 @@ export class RunState {
    */
   resolveGate(approvalId: string): boolean {
     const approval = this.#approvals.find(approvalId);
-    const step = approval && this.#step(approval.step_id);
+    const step = approval && this.#steps.get(approval.step_id);
     if (step?.state !== 'BLOCKED' || (approval?.status !== 'approved' && approval?.status !== 'rejected')) return false;
-    if (approval.status === 'approved') this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} is ready (approved by ${approval.decided_by})`);
-    else this.#moveStep(step.id, 'REJECTED', undefined, '');
+    if (approval.status === 'approved') this.#steps.markReady(step.id, `${step.name} is ready (approved by ${approval.decided_by})`);
+    else this.#steps.reject(step.id);
     this.#publish(this);
     return approval.status === 'approved';
   }
 
   /** Starts the next attempt of a step; returns its number (1 for the first). */
   startAttempt(id: string): number {
-    const step = this.#step(id);
-    step.attempts += 1;
-    this.#moveStep(id, 'RUNNING', 'step_running', `${step.name} is running`, { attempt: step.attempts });
+    const attempt = this.#steps.startAttempt(id);
     this.#publish(this);
-    return step.attempts;
+    return attempt;
   }
 
   recordSuccess(id: string, result: unknown): void {
-    const step = this.#step(id);
-    step.result = result;
-    delete step.error;
-    this.#moveStep(id, 'SUCCEEDED', 'step_succeeded', `${step.name} succeeded`, { attempt: step.attempts });
+    this.#steps.recordSuccess(id, result);
     this.#publish(this);
   }
 
   /** The attempt failed and another follows after `delayMs`. */
   recordRetry(id: string, failure: StepFailure, delayMs: number): void {
-    const step = this.#step(id);
-    step.error = failure.message;
-    this.#emit('step_retrying', `${step.name} attempt ${step.attempts} failed (${failure.message}); retrying in ${delayMs} ms`, {
-      step_id: id,
-      metadata: { attempt: step.attempts, delay_ms: delayMs, error: failure.message },
-    });
+    this.#steps.recordRetry(id, failure, delayMs);
     this.#publish(this);
   }
 
   recordFailure(id: string, failure: StepFailure): void {
-    const step = this.#step(id);
-    step.error = failure.message;
-    this.#moveStep(id, 'FAILED', 'step_failed', `${step.name} failed: ${failure.message}`, {
-      attempt: step.attempts,
-      error_type: failure.type,
-      retryable: failure.retryable,
-    });
+    this.#steps.recordFailure(id, failure);
     this.#publish(this);
   }
 
   /** Retries ran out on a system failure: the step waits for an operator until `deadlineMs` from now. */
   holdForAttention(id: string, failure: StepFailure, deadlineMs: number): void {
-    const step = this.#step(id);
-    const since = this.#now();
-    const deadline = new Date(Date.parse(since) + deadlineMs).toISOString();
-    step.error = failure.message;
-    step.attention = { since, deadline, last_error: failure.message, attempts: step.attempts, ...(failure.type !== undefined && { error_type: failure.type }) };
-    this.#moveStep(id, 'NEEDS_ATTENTION', 'step_needs_attention', `${step.name} needs attention after ${step.attempts} attempt(s): ${failure.message}`, {
-      attempt: step.attempts,
-      error: failure.message,
-      error_type: failure.type,
-      deadline,
-    });
+    this.#steps.holdForAttention(id, failure, deadlineMs);
     this.#publish(this);
   }
 
   /** Whether an operator's action may be taken now; changes nothing (the update's validator asks). */
   judgeStepAction(action: StepAction): StepActionVerdict {
-    return judgeStepAction(this.#steps.find((s) => s.id === action.step_id), action, this.#now());
+    return this.#steps.judgeAction(action);
   }
 
   /**
@@ -261,41 +230,22 @@ export class RunState {
    * any), SKIPPED or FAILED, each recorded with who and why. Refused actions change nothing.
    */
   actOnStep(action: StepAction): StepActionVerdict {
-    const verdict = this.judgeStepAction(action);
+    const verdict = this.#steps.judgeAction(action);
     if (!verdict.allowed) return verdict;
-    const step = this.#step(action.step_id);
-    const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }) };
-    const why = action.reason !== undefined ? `: ${action.reason}` : '';
-    delete step.attention;
-    if (action.action === 'skip') {
-      this.#moveStep(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped by ${action.decided_by}${why}`, who);
-    } else if (action.action === 'fail') {
-      this.#moveStep(step.id, 'FAILED', 'step_failed', `${step.name} failed by ${action.decided_by}${why}`, { ...who, error: step.error });
-    } else if (verdict.args) {
-      const previous = step.args;
-      step.args = verdict.args;
-      step.edits = (step.edits ?? 0) + 1;
-      this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} retried with edited args by ${action.decided_by}${why}`, { ...who, previous_args: previous, args: step.args });
-    } else {
-      this.#moveStep(step.id, 'READY', 'step_ready', `${step.name} retried by ${action.decided_by}${why}`, who);
-    }
+    this.#steps.applyAction(action, verdict);
     this.#publish(this);
     return verdict;
   }
 
   /** No operator acted before the deadline: the held step fails. */
   expireAttention(id: string): void {
-    const step = this.#step(id);
-    if (step.state !== 'NEEDS_ATTENTION') return;
-    const deadline = step.attention?.deadline;
-    delete step.attention;
-    this.#moveStep(id, 'FAILED', 'step_failed', `${step.name} failed: no operator acted before ${deadline}`, { reason: 'attention_deadline', deadline, error: step.error });
+    if (!this.#steps.expireAttention(id)) return;
     this.#publish(this);
   }
 
   /** Steps held for an operator, as the attention list shows them. */
   heldSteps(): AttentionRecord[] {
-    return this.#steps.flatMap((s) => attentionRecordOf(this, s) ?? []);
+    return this.#steps.all.flatMap((s) => attentionRecordOf(this, s) ?? []);
   }
 
   writeStarted(): void {
@@ -307,8 +257,8 @@ export class RunState {
 
   /** Every step has reached a final state: the run's status follows from theirs. */
   finish(): void {
-    this.#status = finalRunStatus(this.#steps.map((s) => s.state));
-    const failed = this.#steps.filter((s) => s.state === 'FAILED');
+    this.#status = finalRunStatus(this.#steps.all.map((s) => s.state));
+    const failed = this.#steps.all.filter((s) => s.state === 'FAILED');
     if (failed.length > 0) {
       this.#failureKind = 'step_failed';
       this.#error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
@@ -321,9 +271,7 @@ export class RunState {
   /** Cancels every pending approval and unfinished step; the timeline names the approvals. */
   cancel(): void {
     const cancelled = this.#approvals.cancelPending();
-    for (const step of this.#steps) {
-      if (step.finished_at === undefined) this.#moveStep(step.id, 'CANCELLED', undefined, '');
-    }
+    this.#steps.cancelUnfinished();
     this.#status = 'CANCELLED';
     this.#emit('workflow_cancelled', 'Workflow cancelled', { metadata: { cancelled_approvals: cancelled } });
     this.#publish(this);
@@ -340,7 +288,7 @@ export class RunState {
 
   /** Finished, or waiting for a person (approver or operator) with nothing else moving. */
   isSettled(): boolean {
-    return this.isFinal() || this.#status === 'WAITING_APPROVAL' || awaitsOnlyPeople(this.#steps);
+    return this.isFinal() || this.#status === 'WAITING_APPROVAL' || awaitsOnlyPeople(this.#steps.all);
   }
 
   timelineAfter(seq: number): TimelineEvent[] {
@@ -356,7 +304,7 @@ export class RunState {
       message: this.input.message,
       intent: this.#intent,
       status: this.#status,
-      steps: this.#steps.map((s) => ({ ...s })),
+      steps: this.#steps.copies(),
       approvals: this.#approvals.copies(),
       ...(this.#error !== undefined && { error: this.#error }),
       ...(this.#failureKind !== undefined && { failure_kind: this.#failureKind }),
@@ -370,26 +318,9 @@ export class RunState {
     return { ...this.view(), timeline: this.#timeline.after(0) };
   }
 
-  #step(id: string): StepView {
-    const found = this.#steps.find((s) => s.id === id);
-    if (!found) throw new Error(`no step ${id}`);
-    return found;
-  }
-
   #rejectGatedStep(approvalId: string): void {
     const approval = this.#approvals.find(approvalId);
-    if (approval) this.#moveStep(approval.step_id, 'REJECTED', undefined, '');
-  }
-
-  #moveStep(id: string, state: StepState, event: TimelineEventName | undefined, message: string, metadata?: Record<string, unknown>): void {
-    const step = this.#step(id);
-    step.state = state;
-    const at = this.#now();
-    if (state === 'RUNNING' && step.started_at === undefined) step.started_at = at;
-    if (FINAL_STEP_STATES.includes(state)) step.finished_at = at;
-    if (this.#status === 'EXECUTING' || this.#status === 'WAITING_APPROVAL') this.#status = liveRunStatus(this.#steps);
-    if (event) this.#emit(event, message, { step_id: id, ...(metadata && { metadata }) });
-    else this.#updatedAt = at;
+    if (approval) this.#steps.reject(approval.step_id);
   }
 
   #emit(event: TimelineEventName, message: string, details: EventDetails = {}): void {
