@@ -1,7 +1,8 @@
 /**
  * The run's state and its timeline. Every change of a run goes through a method here, which
  * records it in the timeline and then calls the publish hook once, so the workflow files decide
- * only when a transition happens, never how. No SDK calls (the clock and the publish hook are
+ * only when a transition happens, never how. The steps (StepBook) and approvals (ApprovalBook) are
+ * private halves that only this class calls. No SDK calls (the clock and the publish hook are
  * handed in), so it is deterministic and unit-tested without a Temporal server.
  */
 import type {
@@ -118,19 +119,16 @@ export class RunState {
   }
 
   skipStep(id: string, blockers: readonly string[]): void {
-    this.#steps.skip(id, blockers);
-    this.#publish(this);
+    this.#change(() => this.#steps.skip(id, blockers));
   }
 
   markReady(id: string): void {
-    this.#steps.markReady(id);
-    this.#publish(this);
+    this.#change(() => this.#steps.markReady(id));
   }
 
   /** The policy refused a READY step outright: it is rejected with the policy's message and never runs. */
   refuseStep(id: string, reason: string, rule: string): void {
-    this.#steps.refuse(id, reason, rule);
-    this.#publish(this);
+    this.#change(() => this.#steps.refuse(id, reason, rule));
   }
 
   /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now; `staged`: the policy's stages. */
@@ -193,31 +191,25 @@ export class RunState {
 
   /** Starts the next attempt of a step; returns its number (1 for the first). */
   startAttempt(id: string): number {
-    const attempt = this.#steps.startAttempt(id);
-    this.#publish(this);
-    return attempt;
+    return this.#change(() => this.#steps.startAttempt(id));
   }
 
   recordSuccess(id: string, result: unknown): void {
-    this.#steps.recordSuccess(id, result);
-    this.#publish(this);
+    this.#change(() => this.#steps.recordSuccess(id, result));
   }
 
   /** The attempt failed and another follows after `delayMs`. */
   recordRetry(id: string, failure: StepFailure, delayMs: number): void {
-    this.#steps.recordRetry(id, failure, delayMs);
-    this.#publish(this);
+    this.#change(() => this.#steps.recordRetry(id, failure, delayMs));
   }
 
   recordFailure(id: string, failure: StepFailure): void {
-    this.#steps.recordFailure(id, failure);
-    this.#publish(this);
+    this.#change(() => this.#steps.recordFailure(id, failure));
   }
 
   /** Retries ran out on a system failure: the step waits for an operator until `deadlineMs` from now. */
   holdForAttention(id: string, failure: StepFailure, deadlineMs: number): void {
-    this.#steps.holdForAttention(id, failure, deadlineMs);
-    this.#publish(this);
+    this.#change(() => this.#steps.holdForAttention(id, failure, deadlineMs));
   }
 
   /** Whether an operator's action may be taken now; changes nothing (the update's validator asks). */
@@ -321,6 +313,13 @@ export class RunState {
   #rejectGatedStep(approvalId: string): void {
     const approval = this.#approvals.find(approvalId);
     if (approval) this.#steps.reject(approval.step_id);
+  }
+
+  /** Applies one change of the steps, then publishes the run as it left it. */
+  #change<T>(apply: () => T): T {
+    const outcome = apply();
+    this.#publish(this);
+    return outcome;
   }
 
   #emit(event: TimelineEventName, message: string, details: EventDetails = {}): void {
