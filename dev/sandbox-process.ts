@@ -5,27 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNodeService } from './node-service.js';
+import { startNodeService, type NodeService } from './node-service.js';
 import { freePort } from './ports.js';
 
 const READY_DEADLINE_MS = 15_000;
 
-export interface SandboxProcess {
+/** The sandbox as a NodeService; `restart` keeps its port and database. */
+export interface SandboxProcess extends NodeService {
   url: string;
   port: number;
   dbPath: string;
-  /** SIGTERM, then wait for the process to exit (SIGKILL after 10 s). */
-  stop(): Promise<void>;
-  /** SIGKILL, then wait for the process to exit. */
-  kill(): Promise<void>;
-  /** Stops the process if it runs, then starts it again on the same port and database. */
-  restart(): Promise<void>;
   /** Stops the process and deletes the database when it is a temp file this helper created. */
   dispose(): Promise<void>;
-  /** What the process printed so far (stdout and stderr). */
-  output(): string;
-  /** The running process's id, for measuring it; undefined while it is down. */
-  pid(): number | undefined;
 }
 
 export interface SandboxProcessOptions {

@@ -61,7 +61,8 @@ interface AccountRow {
   balance_cents: number;
 }
 
-interface LedgerRow {
+/** One ledger entry as stored; `GET /api/accounts/{id}/ledger` answers these with `amount` added. */
+export interface LedgerRow {
   id: string;
   idempotency_key: string;
   from_account: string;

@@ -1,4 +1,5 @@
 /** The sandbox ledger as tests read it: balances, entries and idempotency keys. */
+import type { LedgerRow } from '../../src/sandbox/ledger.js';
 import { getJson } from './http.js';
 
 async function getOk<T>(url: string, path: string): Promise<T> {
@@ -12,14 +13,7 @@ export async function getBalanceCents(url: string, id: string): Promise<number> 
   return (await getOk<{ balance_cents: number }>(url, `/api/accounts/${encodeURIComponent(id)}`)).balance_cents;
 }
 
-export interface LedgerEntry {
-  id: string;
-  idempotency_key: string;
-  from_account: string;
-  to_account: string;
-  amount_cents: number;
-  created_at: string;
-}
+export type LedgerEntry = LedgerRow;
 
 /** The ledger entries of account `id`, newest first, read over HTTP. */
 export async function ledgerEntries(url: string, id: string): Promise<LedgerEntry[]> {
