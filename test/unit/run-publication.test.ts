@@ -38,20 +38,13 @@ describe('publisher', () => {
     expect(log.memos).toEqual([[APPROVAL_ID], []]);
   });
 
-  it('writes once for an expiry: the approval and the step change together', () => {
+  it('writes once for an expiry (the approval and the step change together); a run that never holds a step writes no attention attribute or memo', () => {
     const { run, log } = recorded();
     blockTransfer(run);
     run.expireApproval(APPROVAL_ID);
     run.finish();
     expect(log.attributes.map((a) => a.status)).toEqual(['EXECUTING', 'WAITING_APPROVAL', 'EXECUTING', 'REJECTED']);
     expect(log.memos).toEqual([[APPROVAL_ID], []]);
-  });
-
-  it('a run that never holds a step writes no attention attribute or memo, as before the feature', () => {
-    const { run, log } = recorded();
-    blockTransfer(run);
-    run.expireApproval(APPROVAL_ID);
-    run.finish();
     expect(log.attributes.every((a) => a.attentionStepIds === undefined)).toBe(true);
     expect(log.held).toEqual([]);
   });
