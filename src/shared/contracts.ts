@@ -154,11 +154,12 @@ export const StepViewSchema = z.object({
 });
 export type StepView = z.infer<typeof StepViewSchema>;
 
+/** Which run a record belongs to, and whose run it is. */
+const RUN_OWNER_FIELDS = { workflow_id: z.string(), session_id: z.string(), user_id: z.string() };
+
 /** The whole run: the `run` query's answer and the body of `GET /api/workflows/{id}`. */
 export const RunViewSchema = z.object({
-  workflow_id: z.string(),
-  session_id: z.string(),
-  user_id: z.string(),
+  ...RUN_OWNER_FIELDS,
   message: z.string(),
   intent: z.string(),
   status: RunStatusSchema,
@@ -204,9 +205,7 @@ export type RunSettings = z.infer<typeof RunSettingsSchema>;
 
 /** A held step as the attention list shows it: read from each run's memo. */
 export const AttentionRecordSchema = z.object({
-  workflow_id: z.string(),
-  session_id: z.string(),
-  user_id: z.string(),
+  ...RUN_OWNER_FIELDS,
   step_id: z.string(),
   step_name: z.string(),
   tool: ToolNameSchema,
