@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   const after = { from: await balance(FROM), to: await balance(TO) };
   const newEntries = (await ledger(TO)).filter((e) => e.to_account === TO && e.created_at >= startedAt.toISOString());
   const cents = Math.round(amount * 100);
-  const connection = await Connection.connect(temporalConnectionSettings(process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
+  const connection = await Connection.connect(temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
   let runs = 0;

@@ -141,7 +141,7 @@ function cloudTypeName(type: IndexedValueType): string {
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  const connection = await Connection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const connection = await Connection.connect(temporalConnectionSettings(config));
   try {
     const result = await setupNamespace(connection, config.TEMPORAL_NAMESPACE);
     const where = `namespace "${config.TEMPORAL_NAMESPACE}" on ${config.TEMPORAL_ADDRESS}`;

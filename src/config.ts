@@ -32,11 +32,21 @@ const positiveParsed = (fallback: string, parse: (text: string) => number | unde
       }
       return value;
     });
+const LATENCY_WANTED = 'must be an integer number of milliseconds between 0 and 60000';
 const positiveDuration = (fallback: string) => positiveParsed(fallback, parseDuration, 'must be a duration such as 30s, 15m, 24h or 2d');
 
 const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** TLS to the Temporal frontend (the SDK's variable names); implied by an API key, a client certificate or a CA. */
+  TEMPORAL_TLS: bool.default(false),
+  /** Temporal Cloud's API key. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** mTLS: the client certificate and its key (PEM files), used only as a pair. */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  /** The CA that signed the server's certificate, when it is not a public one. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('requests'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(8000),
@@ -70,6 +80,13 @@ const EnvSchema = z.object({
     .optional(),
   /** Host names the sandbox answers to besides 127.0.0.1 and localhost (with or without its port). */
   SANDBOX_ALLOWED_HOSTS: commaList.default([]),
+  /** The sandbox holds every API answer this long after its work is committed (for crash tests). */
+  SANDBOX_LATENCY_MS: z.coerce
+    .number({ error: LATENCY_WANTED })
+    .int({ error: LATENCY_WANTED })
+    .min(0, { error: LATENCY_WANTED })
+    .max(60_000, { error: LATENCY_WANTED })
+    .default(0),
   /** The gateway's Ed25519 private key (PEM): it signs every decision it sends to a run. */
   DECISION_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Public keys (PEM files, comma-separated) whose decisions new runs accept as the gateway's (worker). */
@@ -79,17 +96,7 @@ const EnvSchema = z.object({
   /** The operator's private key used by `./temporal-dev.sh decide`. */
   OPERATOR_SIGNING_KEY_FILE: z.string().min(1).default('.temporal/operator-key.pem'),
   HIL_THRESHOLD: positiveParsed('5000', parseMoneyToCents, 'must be a positive amount with at most two decimals'),
-  APPROVAL_TIMEOUT: z
-    .string()
-    .default('24h')
-    .transform((v, ctx) => {
-      const ms = parseDuration(v);
-      if (ms === undefined || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30s, 15m, 24h or 2d' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  APPROVAL_TIMEOUT: positiveDuration('24h'),
   APPROVE_L2: bool.default(false),
   LOCAL_TOOL_CALLS: bool.default(false),
   /** How long a failing step retries, from its first attempt (L3 steps stop after 3 attempts sooner). */

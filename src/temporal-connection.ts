@@ -1,9 +1,10 @@
 /**
- * Connection options for the client and the worker. TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE come
- * from config; TLS and API keys use the SDK's own variables, so the same code runs against a
- * self-hosted cluster or Temporal Cloud.
+ * Connection options for the client and the worker, from config: TEMPORAL_ADDRESS, and TLS or an
+ * API key under the SDK's own variable names, so the same code runs against a self-hosted cluster
+ * or Temporal Cloud.
  */
 import { readFileSync } from 'node:fs';
+import type { Config } from './config.js';
 
 export interface TemporalConnectionSettings {
   address: string;
@@ -11,12 +12,17 @@ export interface TemporalConnectionSettings {
   apiKey?: string;
 }
 
-export function temporalConnectionSettings(address: string, env: NodeJS.ProcessEnv = process.env): TemporalConnectionSettings {
-  const apiKey = env.TEMPORAL_API_KEY;
-  const certPath = env.TEMPORAL_TLS_CLIENT_CERT_PATH;
-  const keyPath = env.TEMPORAL_TLS_CLIENT_KEY_PATH;
-  const caPath = env.TEMPORAL_TLS_SERVER_CA_CERT_PATH;
-  const tlsWanted = env.TEMPORAL_TLS === 'true' || Boolean(apiKey || certPath || caPath);
+type TlsKey = 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS_CLIENT_CERT_PATH' | 'TEMPORAL_TLS_CLIENT_KEY_PATH' | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH';
+/** The settings a connection needs; tests pass only the address (plain, no TLS). */
+export type TemporalConnectionConfig = Pick<Config, 'TEMPORAL_ADDRESS'> & Partial<Pick<Config, TlsKey>>;
+
+export function temporalConnectionSettings(config: TemporalConnectionConfig): TemporalConnectionSettings {
+  const address = config.TEMPORAL_ADDRESS;
+  const apiKey = config.TEMPORAL_API_KEY;
+  const certPath = config.TEMPORAL_TLS_CLIENT_CERT_PATH;
+  const keyPath = config.TEMPORAL_TLS_CLIENT_KEY_PATH;
+  const caPath = config.TEMPORAL_TLS_SERVER_CA_CERT_PATH;
+  const tlsWanted = config.TEMPORAL_TLS === true || Boolean(apiKey || certPath || caPath);
   if (!tlsWanted) return { address };
   const tls = {
     ...(certPath && keyPath && { clientCertPair: { crt: readFileSync(certPath), key: readFileSync(keyPath) } }),

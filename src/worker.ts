@@ -58,7 +58,7 @@ function installRuntime(config: Config): void {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   installRuntime(config);
-  const connection = await NativeConnection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const connection = await NativeConnection.connect(temporalConnectionSettings(config));
   const worker = await createWorker(config, connection);
   console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
   // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.

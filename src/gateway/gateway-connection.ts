@@ -5,14 +5,14 @@
  * retrying is the client's choice. The worker keeps the SDK's defaults: nobody waits on it.
  */
 import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
-import { temporalConnectionSettings } from '../temporal-connection.js';
+import { temporalConnectionSettings, type TemporalConnectionConfig } from '../temporal-connection.js';
 
 /** Attempts per call; with the SDK's backoff (100, 170, 289, 491 ms) about one second of retrying. */
 export const GATEWAY_GRPC_ATTEMPTS = 5;
 
-export function gatewayConnectionOptions(address: string, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
+export function gatewayConnectionOptions(config: TemporalConnectionConfig): ConnectionOptions {
   return {
-    ...temporalConnectionSettings(address, env),
+    ...temporalConnectionSettings(config),
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: GATEWAY_GRPC_ATTEMPTS }))],
   };
 }

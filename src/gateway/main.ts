@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Lazy: the gateway starts even while Temporal is down, and /readyz says so.
-  const connection = Connection.lazy(gatewayConnectionOptions(config.TEMPORAL_ADDRESS));
+  const connection = Connection.lazy(gatewayConnectionOptions(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const timelines = createTimelineHub(client);
   const logger = config.LOG_FORMAT === 'json' ? jsonLogger('gateway', config.LOG_LEVEL) : undefined;

@@ -1,10 +1,9 @@
 /**
  * Entry point of the sandbox backend: `tsx src/sandbox/main.ts`.
- * Reads SANDBOX_PORT, SANDBOX_DB, SANDBOX_TOKEN, SANDBOX_ALLOWED_HOSTS (and SANDBOX_LATENCY_MS, a simulated delay of every API answer
- * after its work is committed, default 0), listens on 127.0.0.1, stops cleanly on SIGINT/SIGTERM.
+ * Uses SANDBOX_PORT, SANDBOX_DB, SANDBOX_TOKEN, SANDBOX_ALLOWED_HOSTS and SANDBOX_LATENCY_MS from config,
+ * listens on 127.0.0.1, stops cleanly on SIGINT/SIGTERM.
  */
 import { serve } from '@hono/node-server';
-import { z } from 'zod';
 import { loadConfigOrExit, requireSetting } from '../config.js';
 import { createSandboxApp } from './app.js';
 import { openSandboxDb } from './db.js';
@@ -18,15 +17,10 @@ try {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 }
-const latency = z.coerce.number().int().min(0).max(60_000).default(0).safeParse(process.env.SANDBOX_LATENCY_MS);
-if (!latency.success) {
-  console.error('invalid configuration:\n  SANDBOX_LATENCY_MS: must be an integer number of milliseconds between 0 and 60000');
-  process.exit(1);
-}
 const db = openSandboxDb(config.SANDBOX_DB);
 const logger = config.LOG_FORMAT === 'json' ? jsonLogger('sandbox', config.LOG_LEVEL) : undefined;
 const app = withRequestLog(
-  createSandboxApp(db, { latencyMs: latency.data, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS }),
+  createSandboxApp(db, { latencyMs: config.SANDBOX_LATENCY_MS, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS }),
   logger,
 );
 const host = '127.0.0.1';

@@ -121,7 +121,7 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
 
 describe('readiness', () => {
   it('answers /readyz with 503 when Temporal is unreachable, and /healthz with 200', async () => {
-    const connection = Connection.lazy(gatewayConnectionOptions('127.0.0.1:1', {}));
+    const connection = Connection.lazy(gatewayConnectionOptions({ TEMPORAL_ADDRESS: '127.0.0.1:1' }));
     const client = new Client({ connection });
     const unreachable = createGatewayApp({ client, config });
     try {

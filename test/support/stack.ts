@@ -59,7 +59,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   // The gateway's client, connected as src/gateway/main.ts connects it.
-  const client = new Client({ connection: await Connection.connect(gatewayConnectionOptions(address, {})), namespace: 'default' });
+  const client = new Client({ connection: await Connection.connect(gatewayConnectionOptions({ TEMPORAL_ADDRESS: address })), namespace: 'default' });
 
   let worker: TestWorker | undefined;
   const startWorker = async (): Promise<TestWorker> => {

@@ -42,6 +42,10 @@ describe('parseConfig', () => {
     [{ SANDBOX_ALLOWED_HOSTS: 'sandbox.internal:8081, bank.local:8081 ,' }, { SANDBOX_ALLOWED_HOSTS: ['sandbox.internal:8081', 'bank.local:8081'] }],
     [{ DECISION_PUBLIC_KEY_FILES: 'a.pub.pem,b.pub.pem' }, { DECISION_PUBLIC_KEY_FILES: ['a.pub.pem', 'b.pub.pem'] }],
     [{}, { DECISION_PUBLIC_KEY_FILES: [], OPERATOR_PUBLIC_KEY_FILES: [], OPERATOR_SIGNING_KEY_FILE: '.temporal/operator-key.pem' }],
+    [{}, { TEMPORAL_TLS: false, SANDBOX_LATENCY_MS: 0 }],
+    [{ TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'key-1' }, { TEMPORAL_TLS: true, TEMPORAL_API_KEY: 'key-1' }],
+    [{ TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }, { TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }],
+    [{ SANDBOX_LATENCY_MS: '1500' }, { SANDBOX_LATENCY_MS: 1500 }],
   ])('reads %j', (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -62,10 +66,19 @@ describe('parseConfig', () => {
     ['SANDBOX_URL', 'not a url'],
     ['SANDBOX_TOKEN', 'short'],
     ['SANDBOX_TOKEN', `${'a'.repeat(40)} with spaces`],
+    ['TEMPORAL_TLS', 'on'],
+    ['SANDBOX_LATENCY_MS', 'slow'],
+    ['SANDBOX_LATENCY_MS', '60001'],
   ])('rejects %s=%j with a ConfigError naming it', (name, value) => {
     const parse = () => parseConfig({ [name]: value });
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(new RegExp(`\\b${name}: `));
+  });
+
+  it('says what SANDBOX_LATENCY_MS must be, as the sandbox did when it read the variable itself', () => {
+    for (const value of ['slow', '-1', '2.5', '60001']) {
+      expect(() => parseConfig({ SANDBOX_LATENCY_MS: value })).toThrow('SANDBOX_LATENCY_MS: must be an integer number of milliseconds between 0 and 60000');
+    }
   });
 
   it('names every bad variable at once', () => {

@@ -38,7 +38,7 @@ describe('queryWithDeadline', () => {
   });
 
   it("is temporal_unavailable before the deadline on the gateway's connection to a server that is not there", async () => {
-    const connection = Connection.lazy(gatewayConnectionOptions(`127.0.0.1:${await freePort()}`, {}));
+    const connection = Connection.lazy(gatewayConnectionOptions({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` }));
     const unreachable = new Client({ connection });
     try {
       // With the SDK's default retries the call would still be retrying when this deadline passes.

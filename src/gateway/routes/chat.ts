@@ -1,6 +1,6 @@
 /** Seed 1: chat, the session's approval, the session's status and the user's sessions. */
 import { Hono } from 'hono';
-import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf, groupsOf } from '../auth.js';
+import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf } from '../auth.js';
 import { approveReply, chatReply, runningReply } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
@@ -14,18 +14,14 @@ import {
   SessionsResponseSchema,
   SessionStatusResponseSchema,
 } from '../schemas.js';
-import { idempotencyKeyOf, parseJsonBody, parseParams, parseQuery } from '../validation.js';
+import { startRequestOf } from '../start-request.js';
+import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
 
 export function chatRoutes(deps: RouteDeps) {
   return new Hono<GatewayEnv>()
     .post('/chat', async (c) => {
       const body = await parseJsonBody(c, ChatRequestSchema);
-      const idempotencyKey = idempotencyKeyOf(c);
-      const userId = actingUserId(c.get('identity'), body.user_id);
-      const started = await deps.starter.start(
-        { user_id: userId, requester_groups: groupsOf(c.get('identity')), message: body.message, session_id: body.session_id, idempotencyKey },
-        deps.config.CHAT_WAIT_MS,
-      );
+      const started = await deps.starter.start(startRequestOf(c, body.message, body), deps.config.CHAT_WAIT_MS);
       const answer = started.view ? chatReply(started.view) : runningReply(started.intent);
       return reply(c, ChatResponseSchema, { reply: answer.reply, session_id: started.session_id, workflow_id: started.workflow_id, status: answer.status });
     })

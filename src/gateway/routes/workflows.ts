@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';
-import { actingUserId, assertCanRead, groupsOf, type Identity } from '../auth.js';
+import { assertCanRead, type Identity } from '../auth.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import { reply } from '../reply.js';
@@ -16,7 +16,8 @@ import {
   WorkflowIdParamSchema,
 } from '../schemas.js';
 import { isFinalEvent } from '../timeline-hub.js';
-import { idempotencyKeyOf, parseBodyOrQuery, parseParams, parseWith } from '../validation.js';
+import { startRequestOf } from '../start-request.js';
+import { parseBodyOrQuery, parseParams, parseWith } from '../validation.js';
 
 /** The run, or 404 (the same answer as for an unknown id) when the caller may not see it. */
 async function visibleRun(runs: Runs, id: string, identity: Identity): Promise<RunView> {
@@ -29,13 +30,7 @@ export function workflowRoutes(deps: RouteDeps) {
   return new Hono<GatewayEnv>()
     .post('/submit', async (c) => {
       const body = await parseBodyOrQuery(c, SubmitRequestSchema);
-      const idempotencyKey = idempotencyKeyOf(c);
-      const userId = actingUserId(c.get('identity'), body.user_id);
-      const started = await deps.starter.start(
-        { user_id: userId, requester_groups: groupsOf(c.get('identity')), message: body.intent, session_id: body.session_id, idempotencyKey },
-        deps.submitWaitMs,
-        'planned',
-      );
+      const started = await deps.starter.start(startRequestOf(c, body.intent, body), deps.submitWaitMs, 'planned');
       return reply(c, SubmitResponseSchema, {
         workflow_id: started.workflow_id,
         session_id: started.session_id,
