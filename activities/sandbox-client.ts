@@ -9,6 +9,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { FailureType } from '../src/shared/errors.js';
+import { issueLines } from '../src/shared/zod-issues.js';
 
 export interface SandboxClientOptions {
   /** e.g. `http://127.0.0.1:8081` */
@@ -97,7 +98,7 @@ export class SandboxClient {
     if (response.ok) {
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        throw new Error(`sandbox returned an unexpected ${response.status} answer for ${what}: ${parsed.error.issues[0]?.message ?? 'invalid body'}`);
+        throw new Error(`sandbox returned an unexpected ${response.status} answer for ${what}: ${issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'}`);
       }
       return parsed.data;
     }

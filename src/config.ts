@@ -169,7 +169,7 @@ export function readPolicyFile(path: string): PolicyDocument {
   }
   const parsed = PolicyDocumentSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  POLICY_FILE ${path}: ${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+    const lines = issueLines(parsed.error.issues, '(root)').map((line) => `  POLICY_FILE ${path}: ${line}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -36,6 +36,7 @@ import { applyAuthenticatedDecision } from './decision-gate.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
+import { issueLines } from '../src/shared/zod-issues.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
@@ -47,7 +48,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   // Runs can be started by hand (CLI, Web UI): the contract is checked here too, not only at the gateway.
   const parsedInput = RequestInputSchema.safeParse(rawInput);
   if (!parsedInput.success) {
-    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `invalid input: ${describeIssues(parsedInput.error)}`, nonRetryable: true });
+    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `invalid input: ${issueLines(parsedInput.error.issues).join('; ')}`, nonRetryable: true });
   }
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
@@ -60,7 +61,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   setHandler(approvalDecisionSignal, (raw) => {
     const decision = ApprovalDecisionSchema.safeParse(raw);
     if (decision.success) applyAuthenticatedDecision(run, decision.data, trustedKeys);
-    else run.ignoreMalformedDecision(describeIssues(decision.error));
+    else run.ignoreMalformedDecision(issueLines(decision.error.issues).join('; '));
   });
   setHandler(waitSettledUpdate, async () => {
     await condition(() => run.isSettled());
@@ -111,7 +112,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     }
     // A thrown parse error would only fail the workflow task and retry forever: fail the run instead.
     const parsed = PlanSchema.safeParse(planned.outcome.plan);
-    const problems = parsed.success ? validatePlan(parsed.data) : [describeIssues(parsed.error)];
+    const problems = parsed.success ? validatePlan(parsed.data) : [issueLines(parsed.error.issues).join('; ')];
     if (!parsed.success || problems.length > 0) {
       const error = `invalid plan: ${problems.join('; ')}`;
       run.failBeforePlan('invalid_plan', error, { problems });
@@ -162,8 +163,4 @@ function publishToTemporal(input: RequestInput): PublishHook {
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
-}
-
-function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || 'value'}: ${i.message}`).join('; ');
 }

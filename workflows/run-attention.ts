@@ -5,6 +5,7 @@
 import type { AttentionRecord, StepAction, StepView } from '../src/shared/contracts.js';
 import { ToolArgsSchemas } from '../src/shared/workflow-contracts.js';
 import { StepActionErrorType } from '../src/shared/definitions.js';
+import { issueLines } from '../src/shared/zod-issues.js';
 
 export type StepActionVerdict =
   | { allowed: true; args?: Record<string, unknown> }
@@ -23,7 +24,7 @@ export function judgeStepAction(step: Readonly<StepView> | undefined, action: St
   if (action.action !== 'retry_with_edits') return { allowed: true };
   const parsed = ToolArgsSchemas[step.tool].safeParse(action.args);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `args.${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+    const detail = issueLines(parsed.error.issues, '(root)', 'args').join('; ');
     return refuse(StepActionErrorType.InvalidArgs, `Invalid args for ${step.tool}: ${detail}`);
   }
   return { allowed: true, args: parsed.data };

@@ -12,6 +12,7 @@ import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import type { Runs } from './runs.js';
 import { LISTING_LIMIT, visibilityLiteral } from './visibility.js';
+import { issueLines } from '../shared/zod-issues.js';
 
 export function attentionQuery(taskQueue: string, userId?: string): string {
   if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue)) throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
@@ -94,7 +95,7 @@ export class Attention {
     if (action.args !== undefined) {
       const parsed = ToolArgsSchemas[step.tool].safeParse(action.args);
       if (!parsed.success) {
-        throw ApiError.badRequest(parsed.error.issues.map((i) => `body.args.${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; '));
+        throw ApiError.badRequest(issueLines(parsed.error.issues, '(root)', 'body.args').join('; '));
       }
     }
     const abort = new AbortController();

@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { ApprovalRecord } from '../shared/contracts.js';
 import { DecisionErrorType } from '../shared/definitions.js';
+import { issueLines } from '../shared/zod-issues.js';
 
 export const ErrorCode = {
   InvalidRequest: 'invalid_request',
@@ -85,12 +86,7 @@ export function errorBody(code: string, message: string, details: ErrorDetails =
 
 /** "body.amount: Expected number; query.user_id: Required" — every issue with its field path. */
 export function describeZodError(error: z.ZodError, where?: string): string {
-  return error.issues
-    .map((issue) => {
-      const path = [where, ...issue.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
-      return `${path || '(root)'}: ${issue.message}`;
-    })
-    .join('; ');
+  return issueLines(error.issues, '(root)', where).join('; ');
 }
 
 const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: string }> = {

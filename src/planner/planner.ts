@@ -10,6 +10,7 @@ import { parseAssistant } from './assistant.js';
 import { APPLY_TO_FOUND, applySteps, parseGroceries, parseGym, parseJobs } from './life.js';
 import { quote, splitClauses, type Clause } from './text.js';
 import { parseTransfer } from './transfer.js';
+import { issueLines } from '../shared/zod-issues.js';
 
 export type { PlannerContext } from './clause.js';
 
@@ -58,7 +59,7 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const plan = { intent: intentOf(steps), steps };
   // The rules above should only build valid plans; this keeps a mistake in them from reaching a run.
   const parsed = PlanSchema.safeParse(plan);
-  const problems = parsed.success ? validatePlan(parsed.data) : parsed.error.issues.map((i) => i.message);
+  const problems = parsed.success ? validatePlan(parsed.data) : issueLines(parsed.error.issues, 'plan');
   if (problems.length > 0) return notUnderstood(`I could not build a valid plan for that: ${problems.join('; ')}.`);
   return { kind: 'plan', plan };
 }

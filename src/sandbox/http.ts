@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { firstIssueOfEachField, issueLines } from '../shared/zod-issues.js';
 
 /** Every error answer of the sandbox has this shape. */
 export interface ErrorBody {
@@ -65,15 +66,7 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.outp
 
 /** `field: problem`, the first problem of each field, at most three fields. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  const byField = new Map<string, string>();
-  for (const issue of issues) {
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    if (!byField.has(field)) byField.set(field, issue.message);
-  }
-  return [...byField]
-    .slice(0, 3)
-    .map(([field, message]) => `${field}: ${message}`)
-    .join('; ');
+  return issueLines(firstIssueOfEachField(issues).slice(0, 3), 'body').join('; ');
 }
 
 const NOUNS: Record<string, string> = { int: 'an integer', array: 'an array', object: 'an object' };
