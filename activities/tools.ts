@@ -168,5 +168,3 @@ export function createToolActivities(deps: ToolActivityDeps) {
     },
   };
 }
-
-export type ToolActivities = ReturnType<typeof createToolActivities>;

@@ -20,7 +20,6 @@ export const ChatRequestSchema = z.object({
   user_id: optionalId,
   session_id: optionalId,
 });
-export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
 export const ApproveRequestSchema = z.object({
   /** Required when auth is off; with a token it may be left out (the token names the approver). */

@@ -30,7 +30,7 @@ const accountId = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account ids are 1-64 l
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
 const workflowId = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
 
-/** Arguments of each tool, validated both when a plan is checked and at the sandbox edge. */
+/** Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity that calls the sandbox. */
 export const ToolArgsSchemas = {
   bank_transfer: z.strictObject({
     from_account: accountId,
@@ -130,7 +130,6 @@ export const RequestInputSchema = z.strictObject({
   user_id: IdentitySchema,
   session_id: IdentitySchema,
   message: z.string().trim().min(1).max(2000),
-  request_id: z.string().max(200).optional(),
   /** The requester's groups as the gateway authenticated them, for policy rules on `requester_groups`. */
   requester_groups: z.array(IdentitySchema).max(50).optional(),
 });
