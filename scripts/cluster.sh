@@ -151,7 +151,7 @@ cmd_start_cluster() {
   say "  Logs                 .temporal/logs/   Stop with ./temporal-dev.sh stop"
 }
 
-# The proof on a fresh cluster stack (not part of `test`): both seeds' HTTP flows with the suite's
+# The proof on a fresh cluster stack (not part of `test`): the banking and Life-OS HTTP flows with the suite's
 # own gateways and workers on the cluster's Temporal server, then the kill-under-load run against
 # the cluster's two gateways and two workers. The load needs approvals for small amounts, so the
 # cluster starts with HIL_THRESHOLD=5 and a fresh sandbox database.
@@ -161,7 +161,7 @@ cmd_test_cluster() {
   cmd_start_cluster
   trap cmd_stop EXIT
   local status=0
-  TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/gateway/seed-chat.test.ts test/gateway/seed-lifeos.test.ts \
+  TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/gateway/banking-chat.test.ts test/gateway/life-os-flow.test.ts \
     test/integration/setup-namespace.test.ts || status=$?
   node --import tsx scripts/kill-under-load.ts || status=$?
   return $status

@@ -26,7 +26,7 @@ export interface GatewayVariables {
   identity: Identity;
 }
 
-/** The user id used when auth is off and the body names none (as in the seed). */
+/** The user id used when auth is off and the body names none (as in the original banking API). */
 export const DEFAULT_USER_ID = 'default_user';
 
 /** `groups`: what approval stages and `requester_groups` rules of the policy check; sent to the run with each decision. */

@@ -1,5 +1,5 @@
 /**
- * Pure mappings from a run view to the seed-shaped replies of `POST /chat` and
+ * Pure mappings from a run view to the banking assistant's replies of `POST /chat` and
  * `POST /workflow/{session_id}/approve`. No I/O: unit-tested with tables.
  */
 import type { z } from 'zod';
@@ -25,7 +25,7 @@ export function replyStatusOf(status: RunStatus): ReplyStatus {
   return REPLY_STATUS[status];
 }
 
-/** The lower-case word a reply's own `status` carries ("success" as in the seed). */
+/** The lower-case word a reply's own `status` carries ("success" as in the original banking API). */
 const OUTCOME_WORD: Record<ReplyStatus, string> = {
   RUNNING: 'running',
   PENDING_APPROVAL: 'pending_approval',
@@ -64,7 +64,7 @@ export function runningReply(intent: string | undefined): { reply: Reply; status
   };
 }
 
-/** The seed's PENDING_APPROVAL reply; non-money approvals also name their step. */
+/** The banking assistant's PENDING_APPROVAL reply; non-money approvals also name their step. */
 export function pendingReply(view: RunView, approval: ApprovalRecord): Reply {
   const reply: Reply = {
     status: 'PENDING_APPROVAL',
@@ -202,7 +202,7 @@ export function resultSummary(result: unknown): string | undefined {
   return undefined;
 }
 
-/** `POST /workflow/{session_id}/approve`'s reply: the seed's shape, with the executed step's result. */
+/** `POST /workflow/{session_id}/approve`'s reply: the original banking API's shape, with the executed step's result. */
 export function approveReply(decided: DecisionResult): z.input<typeof ApproveResponseSchema> {
   const { view, approval, approved, deciderId } = decided;
   return {
@@ -232,7 +232,7 @@ export function decisionResult({ view, approval, approved, deciderId, step }: De
   return { intent, status: 'running', message: `Approved; ${approval.step_name} is still running`, approved_by: deciderId };
 }
 
-/** The seed-2 decision reply's message: what was decided and what became of the step. */
+/** The Life-OS API's decision reply message: what was decided and what became of the step. */
 export function decisionMessage(input: DecisionResult): string {
   const verb = input.approved ? 'approved' : 'rejected';
   const step = input.step;

@@ -37,13 +37,13 @@ export const ApproveRequestSchema = z.object({
 });
 
 export const SubmitRequestSchema = z.object({
-  /** The request in words, as in the seed's `intent=` parameter. */
+  /** The request in words, as in the Life-OS API's `intent=` parameter. */
   intent: messageText,
   user_id: optionalId,
   session_id: optionalId,
 });
 
-/** The seed sends `decided_by` as a number; both forms are accepted and read as a string. */
+/** The original Life-OS client sends `decided_by` as a number; both forms are accepted and read as a string. */
 export const DecisionRequestSchema = z.object({
   decision: z.enum(['approve', 'reject']),
   decided_by: z
@@ -95,7 +95,7 @@ export const AssistantReplySchema = z
 export const ChatResponseSchema = z.object({
   reply: z
     .union([AssistantReplySchema, z.record(z.string(), z.unknown())])
-    .describe('Seed-shaped reply: PENDING_APPROVAL, a transfer result, not_understood, a per-step summary, or the answer to a question or cancel'),
+    .describe('The banking assistant\'s reply: PENDING_APPROVAL, a transfer result, not_understood, a per-step summary, or the answer to a question or cancel'),
   session_id: z.string(),
   workflow_id: z.string(),
   status: ReplyStatusSchema,

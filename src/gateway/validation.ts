@@ -46,7 +46,7 @@ export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output
   return parseWith(schema, c.req.query(), 'query');
 }
 
-/** A JSON body when one was sent, else the query string (seed 2's submit accepts both). */
+/** A JSON body when one was sent, else the query string (the Life-OS API's submit accepts both). */
 export async function parseBodyOrQuery<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
   assertJsonContentType(c, text === '');

@@ -1,6 +1,6 @@
 /**
  * The sandbox's own SQLite database: opened in WAL mode, schema created on start, demo accounts
- * seeded idempotently. Money is stored as integer cents.
+ * inserted idempotently. Money is stored as integer cents.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 
 export type SandboxDb = Database.Database;
 
-/** Accounts every fresh sandbox starts with (seed scenario: `123` belongs to `default_user`). */
-export const SEED_ACCOUNTS = [
+/** Accounts every fresh sandbox starts with (`123` belongs to `default_user`, as in the original banking scenario). */
+export const STARTING_ACCOUNTS = [
   { id: '123', owner: 'default_user', balance_cents: 5_000_000 },
   { id: 'kiran', owner: 'kiran', balance_cents: 100_000 },
   { id: 'bob', owner: 'bob', balance_cents: 250_000 },
@@ -78,13 +78,13 @@ export function openSandboxDb(path: string): SandboxDb {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
-  seedAccounts(db);
+  insertStartingAccounts(db);
   return db;
 }
 
-function seedAccounts(db: SandboxDb): void {
+function insertStartingAccounts(db: SandboxDb): void {
   const insert = db.prepare('INSERT OR IGNORE INTO accounts (id, owner, balance_cents) VALUES (?, ?, ?)');
   db.transaction(() => {
-    for (const a of SEED_ACCOUNTS) insert.run(a.id, a.owner, a.balance_cents);
+    for (const a of STARTING_ACCOUNTS) insert.run(a.id, a.owner, a.balance_cents);
   })();
 }

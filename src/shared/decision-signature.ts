@@ -49,7 +49,7 @@ export function decisionSigningBytes(decision: UnsignedDecision, proof: Omit<Dec
 
 export interface DecisionSigner {
   key_id: string;
-  /** The 32-byte Ed25519 private key (seed). */
+  /** The 32-byte Ed25519 private key. */
   secret_key: Uint8Array;
 }
 

@@ -17,14 +17,14 @@ export function parseMoneyToCents(input: string | number): number | undefined {
   return Number(whole) * 100 + Number(fraction);
 }
 
-/** 600000 → "6000.00" (the sandbox's and the seed's wire format). */
+/** 600000 → "6000.00" (the sandbox's wire format, from the original banking API). */
 export function centsToDecimalString(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** 600000 → 6000 (a JSON number in dollars, as the seed's replies carry it). */
+/** 600000 → 6000 (a JSON number in dollars, as the original banking API's replies carry it). */
 export function centsToDollars(cents: number): number {
   return Number(centsToDecimalString(cents));
 }

@@ -1,5 +1,5 @@
 /**
- * Seed 2 in a real browser: one sentence becomes five steps that the page watches turn green live
+ * The Life-OS flow in a real browser: one sentence becomes five steps that the page watches turn green live
  * (SSE timeline, run view refreshed on each event, no reloads); the L3 submit waits BLOCKED until
  * it is approved from the inbox, then all five are SUCCEEDED. Also checks the narrow layout and
  * the keyboard focus ring.

@@ -1,6 +1,6 @@
 /**
  * The plan graph and step lanes on real runs, watched live in a real Chromium: the Life-OS sentence
- * (five steps, two dependencies, an L3 submit approved from the inbox) and the seed transfer (one
+ * (five steps, two dependencies, an L3 submit approved from the inbox) and the banking transfer (one
  * step: a card, no graph). The graph must match the run view the API returns, node for node and
  * edge for edge, while it runs; keyboard users reach a step's details from its node. Screenshots
  * of the run panel at 1280 and 390 px go to SHOT_DIR.

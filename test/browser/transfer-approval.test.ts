@@ -1,5 +1,5 @@
 /**
- * Seed 1 in a real browser: "Transfer 6000 to Kiran" pauses for approval, the approval shows up in
+ * The banking assistant in a real browser: "Transfer 6000 to Kiran" pauses for approval, the approval shows up in
  * the inbox without a reload, the requester is refused by the four-eyes rule in words, a manager
  * approves, the page shows the transfer done, the inbox empties and the money moved exactly once.
  */
@@ -27,7 +27,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: a transfer approved from the inbox${HA
     await page.getByLabel('Message').fill('Transfer 6000 to Kiran');
     await page.getByRole('button', { name: 'Send' }).click();
 
-    // The chat answers PENDING_APPROVAL with the seed's details.
+    // The chat answers PENDING_APPROVAL with the original banking reply's details.
     const reply = page.locator('#conversation article[data-status="pending"]');
     await reply.waitFor();
     await expect.poll(() => reply.innerText()).toMatch(/Amount\s+\$6,000\.00/);

@@ -1,4 +1,4 @@
-/** The pure mappings from a run view to the seed-shaped chat and approval replies. */
+/** The pure mappings from a run view to the banking assistant's chat and approval replies. */
 import { describe, expect, it } from 'vitest';
 import type { RunView, StepView } from '../../src/shared/contracts.js';
 import { transferApproval, runView } from '../support/views.js';
@@ -24,7 +24,7 @@ const run = (over: Partial<RunView> = {}): RunView =>
 const transferred = { success: true, message: 'Transferred 6000.00 from 123 to kiran' };
 
 describe('chatReply', () => {
-  it('answers a pending transfer exactly as seed 000 does', () => {
+  it('answers a pending transfer exactly as the original banking API does', () => {
     expect(chatReply(run())).toEqual({
       status: 'PENDING_APPROVAL',
       reply: {
@@ -120,7 +120,7 @@ describe('chatReply', () => {
 });
 
 describe('approveReply', () => {
-  it('answers an executed approval exactly as seed 000 does', () => {
+  it('answers an executed approval exactly as the original banking API does', () => {
     const step = transferStep({ state: 'SUCCEEDED', result: transferred });
     const decided = approval({ status: 'approved', decided_by: 'manager@bank.com' });
     expect(approveReply({ view: run(), approval: decided, approved: true, deciderId: 'manager@bank.com', step })).toEqual({

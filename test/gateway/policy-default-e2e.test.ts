@@ -1,4 +1,4 @@
-/** The built-in default policy over HTTP: the seed's threshold, compared with the sum of the transfers in one request. */
+/** The built-in default policy over HTTP: the banking assistant's threshold, compared with the sum of the transfers in one request. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack.js';
 import { call, postJson, type Loose } from '../support/http.js';

@@ -1,6 +1,6 @@
 /**
  * requestWorkflow against the real dev server, the real worker and the real sandbox process:
- * the banking seed's approval gate and the Life-OS DAG.
+ * the banking assistant's approval gate and the Life-OS DAG.
  */
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';

@@ -5,7 +5,7 @@ import { useSandbox } from '../support/fixtures.js';
 
 const sandbox = useSandbox();
 
-describe('seeded accounts', () => {
+describe('starting accounts', () => {
   it.each([
     ['123', 'default_user', 50_000],
     ['kiran', 'kiran', 1_000],
@@ -32,8 +32,8 @@ describe('seeded accounts', () => {
 });
 
 describe('POST /api/transfer', () => {
-  it('moves money once per key and answers with the seed message', async () => {
-    const key = newKey('seed');
+  it('moves money once per key and answers with the original banking message', async () => {
+    const key = newKey('transfer');
     const fromBefore = await getBalanceCents(sandbox.url, '123');
     const toBefore = await getBalanceCents(sandbox.url, 'kiran');
 

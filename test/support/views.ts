@@ -1,7 +1,7 @@
 /** Run views and approval records for the tests of the pure reply and message builders. */
 import type { ApprovalRecord, RunView } from '../../src/shared/contracts.js';
 
-/** The seed transfer's approval (6,000.00 from 123 to kiran), pending unless `over` says otherwise. */
+/** The banking transfer's approval (6,000.00 from 123 to kiran), pending unless `over` says otherwise. */
 export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
   return {
     approval_id: 'req-1.transfer',
@@ -24,7 +24,7 @@ export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRe
   };
 }
 
-/** A run of the seed transfer, COMPLETED with no steps unless `over` says otherwise. */
+/** A run of the banking transfer, COMPLETED with no steps unless `over` says otherwise. */
 export function runView(over: Partial<RunView> = {}): RunView {
   return {
     status: 'COMPLETED',

@@ -19,8 +19,8 @@ function plan(...steps: PlanStep[]): Plan {
 }
 
 describe('validatePlan', () => {
-  it('accepts the Life-OS seed plan', () => {
-    const seed = plan(
+  it('accepts the Life-OS example plan', () => {
+    const example = plan(
       step('search_jobs', [], { tool: 'job_search', args: { query: 'backend engineer', count: 2 } }),
       step('tailor_cv', ['search_jobs'], { tool: 'cv_tailor', args: { count: 2 }, risk_level: 'L1' }),
       step('submit_application', ['tailor_cv'], { tool: 'job_submit', args: { count: 2 }, risk_level: 'L3' }),
@@ -30,7 +30,7 @@ describe('validatePlan', () => {
       }),
       step('plan_groceries'),
     );
-    expect(validatePlan(seed)).toEqual([]);
+    expect(validatePlan(example)).toEqual([]);
   });
 
   it('accepts an empty plan and independent steps', () => {
@@ -156,7 +156,7 @@ describe('readiness', () => {
   });
 
   it('propagates a rejection down its branch while independent branches go on', () => {
-    // The seed plan: the L3 submission is rejected; gym and groceries are unaffected.
+    // The Life-OS example plan: the L3 submission is rejected; gym and groceries are unaffected.
     const steps = [
       step('search_jobs'),
       step('tailor_cv', ['search_jobs']),
@@ -183,7 +183,7 @@ describe('readiness', () => {
 });
 
 describe('criticalPathLength', () => {
-  const seed = [
+  const example = [
     step('search_jobs'),
     step('tailor_cv', ['search_jobs']),
     step('submit_application', ['tailor_cv']),
@@ -194,9 +194,9 @@ describe('criticalPathLength', () => {
   it.each<[string, PlanStep[], Record<string, number>, number]>([
     ['an empty plan', [], {}, 0],
     ['one step', [step('a')], { a: 5 }, 5],
-    ['the seed plan with unit costs', seed, {}, 3],
-    ['a slow independent step', seed, { schedule_gym: 10 }, 10],
-    ['a weighted chain', seed, { search_jobs: 2, tailor_cv: 3, submit_application: 4 }, 9],
+    ['the example plan with unit costs', example, {}, 3],
+    ['a slow independent step', example, { schedule_gym: 10 }, 10],
+    ['a weighted chain', example, { search_jobs: 2, tailor_cv: 3, submit_application: 4 }, 9],
     ['a diamond follows its longest branch', [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])], { a: 1, b: 5, c: 2, d: 1 }, 7],
   ])('%s', (_name, steps, costs, expected) => {
     expect(criticalPathLength(steps, (id) => costs[id] ?? 1)).toBe(expected);

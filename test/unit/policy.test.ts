@@ -36,7 +36,7 @@ describe('approvalRequirement', () => {
     expect(requirement.reason).not.toBe('');
   });
 
-  it('explains a threshold pause in the words of the seed', () => {
+  it('explains a threshold pause in the words of the original banking API', () => {
     expect(approvalRequirement(transfer(600_000), off)).toEqual({
       required: true,
       reason: 'Transfer requires approval (threshold: $5,000.00)',

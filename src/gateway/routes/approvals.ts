@@ -1,4 +1,4 @@
-/** Seed 2's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
+/** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
 import { decisionMessage } from '../chat-replies.js';

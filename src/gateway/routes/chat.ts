@@ -1,4 +1,4 @@
-/** Seed 1: chat, the session's approval, the session's status and the user's sessions. */
+/** The banking assistant's API: chat, the session's approval, the session's status and the user's sessions. */
 import { Hono } from 'hono';
 import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf } from '../auth.js';
 import { approveReply, chatReply, runningReply } from '../chat-replies.js';

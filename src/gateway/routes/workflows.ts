@@ -1,4 +1,4 @@
-/** Seed 2: submit, the run view, cancel, the timeline, its stream ticket and its Server-Sent Events stream. */
+/** The Life-OS API: submit, the run view, cancel, the timeline, its stream ticket and its Server-Sent Events stream. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';

@@ -98,7 +98,7 @@ function lowRisk(level: RiskLevel): PolicyRule {
 }
 
 /**
- * The built-in policy: the seed's behaviour (a transfer at or over HIL_THRESHOLD or an L3 step
+ * The built-in policy: the banking assistant's original rule (a transfer at or over HIL_THRESHOLD or an L3 step
  * needs one decision from anyone but, for money, the requester; L2 only with APPROVE_L2), with
  * the threshold compared to the request's sum of transfers.
  */

@@ -1,4 +1,4 @@
-/** Seed 1 over real HTTP: chat, the four-eyes approval, balances moved exactly once, idempotent chat. */
+/** The banking assistant over real HTTP: chat, the four-eyes approval, balances moved exactly once, idempotent chat. */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
@@ -13,12 +13,12 @@ const balances = async () => ({
   kiran: await getBalanceCents(stack.sandbox.url, 'kiran'),
 });
 
-describe('seed 1: Transfer 6000 to Kiran', () => {
+describe('banking: Transfer 6000 to Kiran', () => {
   let sessionId: string;
   let approvalId: string;
   let workflowId: string;
 
-  it('pauses for approval and answers with the seed reply', async () => {
+  it('pauses for approval and answers with the original banking reply', async () => {
     expect(await balances()).toEqual({ from: 5_000_000, kiran: 100_000 });
     const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user', session_id: null });
     expect(res.status).toBe(200);
@@ -62,7 +62,7 @@ describe('seed 1: Transfer 6000 to Kiran', () => {
     expect(await balances()).toEqual({ from: 5_000_000, kiran: 100_000 });
   });
 
-  it('executes the transfer once when the manager approves, and answers as the seed does', async () => {
+  it('executes the transfer once when the manager approves, and answers as the original banking API does', async () => {
     const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({

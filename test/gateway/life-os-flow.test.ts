@@ -1,4 +1,4 @@
-/** Seed 2 over real HTTP: submit the Life-OS sentence, approvals, decision, and the SSE timeline. */
+/** The Life-OS API over real HTTP: submit the Life-OS sentence, approvals, decision, and the SSE timeline. */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, readSse, type SseEvent } from '../support/http.js';
@@ -36,7 +36,7 @@ async function waitForEvent(id: string, name: string): Promise<Event[]> {
 
 const names = (events: SseEvent[]) => events.map((e) => e.event);
 
-describe('seed 2: Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries', () => {
+describe('Life-OS: Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries', () => {
   let workflowId: string;
   let approvalId: string;
   let firstStream: Promise<Awaited<ReturnType<typeof readSse>>>;
@@ -87,7 +87,7 @@ describe('seed 2: Apply to 2 backend jobs, schedule gym 3x this week, and plan g
     expect(inbox.find((a: { approval_id: string }) => a.approval_id === approvalId)).toMatchObject({ status: 'pending', workflow_id: workflowId });
   });
 
-  it('approves with the seed body (decided_by as a number) and finishes the run', async () => {
+  it('approves with the original client body (decided_by as a number) and finishes the run', async () => {
     const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 1 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: '1' } });
