@@ -2,7 +2,8 @@
 /**
  * The gateway's HTTP API as the page uses it: one `request` that adds the bearer token, parses
  * JSON and turns the `{ error: { code, message } }` shape into an ApiError with words for people.
- * The types mirror src/shared/contracts.ts.
+ * The types mirror src/shared/contracts.ts; test/gateway/page-contract.test.ts holds them to the
+ * OpenAPI document.
  */
 
 /**
@@ -25,7 +26,7 @@
  * @property {'pending'|'approved'|'rejected'|'expired'|'cancelled'} status
  * @property {string} requested_by
  * @property {string} requested_at
- * @property {string} [expires_at]
+ * @property {string} expires_at
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
@@ -51,7 +52,7 @@
  * @property {string} workflow_id
  * @property {string} session_id
  * @property {string} user_id
- * @property {string} [message]
+ * @property {string} message
  * @property {string} intent
  * @property {RunStatus} status
  * @property {StepView[]} steps
@@ -67,7 +68,7 @@
  * @property {string} timestamp
  * @property {string} [step_id]
  * @property {string} [approval_id]
- * @property {Record<string, unknown>} [metadata]
+ * @property {Record<string, unknown>} metadata
  *
  * @typedef {object} ChatResponse
  * @property {Record<string, any>} reply
@@ -84,7 +85,7 @@
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
   'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_approved', 'approval_rejected',
-  'approval_expired', 'approval_ignored', 'step_needs_attention', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
+  'approval_expired', 'approval_ignored', 'step_needs_attention', 'step_action_taken', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
 export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];
 /** @type {readonly string[]} */
