@@ -48,6 +48,9 @@ const cancel = (workflow_id?: string): Planned => ({
 const ask = (refusal: RegExp): Expected => ({ refusal, question: true });
 const refuse = (refusal: RegExp): Expected => ({ refusal, question: false });
 
+/** Several phrasings that must all give one answer. */
+const sameAnswer = (expected: Expected, messages: string[]): [string, Expected][] => messages.map((message) => [message, expected]);
+
 const PHRASINGS: [string, Expected][] = [
   // Amounts with k, words, currency words and symbols
   ['Can you transfer 6k to Kiran?', send(600_000, 'kiran')],
@@ -179,32 +182,22 @@ const PHRASINGS: [string, Expected][] = [
   ['plan groceries and apply', ask(/^Apply to which jobs\?/)],
   ['apply to them', ask(/^Apply to which jobs\?/)],
   // Balance
-  ['what is my balance?', balance],
-  ["What's my balance", balance],
-  ['what\u2019s my balance?', balance],
-  ['balance', balance],
-  ['my balance please', balance],
-  ['show me my balance', balance],
-  ['show my balance', balance],
-  ['check my balance', balance],
-  ['check my account balance', balance],
-  ['tell me my balance', balance],
-  ['what is my current balance', balance],
-  ['what is the balance of my account?', balance],
-  ['how much money do I have?', balance],
-  ['how much do I have left?', balance],
-  ['how much is in my account?', balance],
-  ['Hey, can you tell me my balance?', balance],
-  ['I want to see my balance', balance],
-  ['could you check my balance please?', balance],
-  ['get my available balance', balance],
+  ...sameAnswer(balance, [
+    'what is my balance?', "What's my balance", 'what\u2019s my balance?',
+    'balance', 'my balance please', 'show me my balance',
+    'show my balance', 'check my balance', 'check my account balance',
+    'tell me my balance', 'what is my current balance', 'what is the balance of my account?',
+    'how much money do I have?', 'how much do I have left?', 'how much is in my account?',
+    'Hey, can you tell me my balance?', 'I want to see my balance', 'could you check my balance please?',
+    'get my available balance',
+  ]),
   // Recent transfers
   ['show my last 5 transfers', history(5)],
   ['show me my last five transfers', history(5)],
-  ['my recent transfers', history(10)],
-  ['recent transfers', history(10)],
-  ['transaction history', history(10)],
-  ['show my transaction history', history(10)],
+  ...sameAnswer(history(10), [
+    'my recent transfers', 'recent transfers', 'transaction history',
+    'show my transaction history',
+  ]),
   ['my last three transactions', history(3)],
   ['list my last 20 payments', history(20)],
   ['what were my last 2 transfers?', history(2)],
@@ -224,36 +217,28 @@ const PHRASINGS: [string, Expected][] = [
   ['show my transfers since 2025-02-30', ask(/^Since when\?/)],
   ['show my last 80 transfers', refuse(/^The number of transfers to show must be at most 50, not 80\.$/)],
   // Status of a request
-  ['status of my last request', status()],
-  ["what's the status of my last request?", status()],
-  ['what is the status of my latest request', status()],
-  ['status of that', status()],
-  ['what happened to my last transfer?', status()],
-  ['how is my last request going?', status()],
-  ['is my last request done?', status()],
-  ['did my last transfer go through?', status()],
+  ...sameAnswer(status(), [
+    'status of my last request', "what's the status of my last request?", 'what is the status of my latest request',
+    'status of that', 'what happened to my last transfer?', 'how is my last request going?',
+    'is my last request done?', 'did my last transfer go through?',
+  ]),
   ['status of req-abc123', status('req-abc123')],
   ['status of request req-ABC123', status('req-ABC123')],
   ['Check on req-0f3a9c', status('req-0f3a9c')],
   ['what happened to run req-42?', status('req-42')],
   ['my request status', status()],
   // Pending approvals as a requester
-  ['what am I waiting for?', pending],
-  ['what am i still waiting on', pending],
-  ['my pending approvals', pending],
-  ['show my pending requests', pending],
-  ['what is pending?', pending],
-  ['anything waiting for approval?', pending],
-  ['which of my requests need approval', pending],
-  ['list my open approvals', pending],
+  ...sameAnswer(pending, [
+    'what am I waiting for?', 'what am i still waiting on', 'my pending approvals',
+    'show my pending requests', 'what is pending?', 'anything waiting for approval?',
+    'which of my requests need approval', 'list my open approvals',
+  ]),
   // Cancel
-  ['cancel my last request', cancel()],
-  ['Cancel my last request, please', cancel()],
-  ['please cancel that', cancel()],
-  ['cancel it', cancel()],
-  ['stop my last transfer', cancel()],
-  ['abort the last request', cancel()],
-  ['can you cancel my latest request?', cancel()],
+  ...sameAnswer(cancel(), [
+    'cancel my last request', 'Cancel my last request, please', 'please cancel that',
+    'cancel it', 'stop my last transfer', 'abort the last request',
+    'can you cancel my latest request?',
+  ]),
   ['cancel req-ABC123', cancel('req-ABC123')],
   ['cancel request req-42', cancel('req-42')],
   ['call off req-7', cancel('req-7')],
