@@ -5,8 +5,9 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { signStepAction, type UnsignedStepAction } from './shared/action-signature.js';
 import { bytesToHex, signDecision, type DecisionSigner, type UnsignedDecision } from './shared/decision-signature.js';
-import type { ApprovalDecision, TrustedDecisionKey } from './shared/workflow-contracts.js';
+import type { ApprovalDecision, StepAction, TrustedDecisionKey } from './shared/workflow-contracts.js';
 
 /** A key's id: the first 8 bytes of the SHA-256 of its raw public key, so ids need no configuration. */
 export function keyIdOf(rawPublicKey: Uint8Array): string {
@@ -53,6 +54,11 @@ export function loadTrustedKeys(files: readonly string[], role: TrustedDecisionK
 /** Signs with a fresh nonce and the current time. */
 export function signWith(signer: DecisionSigner, decision: UnsignedDecision): ApprovalDecision {
   return signDecision(decision, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
+}
+
+/** Signs an operator's action on a held step of run `workflowId`, with a fresh nonce and the current time. */
+export function signActionWith(signer: DecisionSigner, workflowId: string, action: UnsignedStepAction): StepAction {
+  return signStepAction(workflowId, action, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
 }
 
 /**

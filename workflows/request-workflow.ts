@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -27,16 +28,21 @@ import {
   runQuery,
   PENDING_APPROVALS_MEMO,
   SearchAttributes,
+  stepActionSignal,
   timelineQuery,
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
+import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
 import { issueLines } from '../src/shared/zod-issues.js';
+
+/** Patch id: operator actions are taken only when signed (see action-gate.ts). */
+const SIGNED_STEP_ACTIONS = 'signed-step-actions';
 
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
@@ -88,7 +94,8 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   });
 
   setHandler(actOnStepUpdate, async (action) => {
-    const verdict = run.actOnStep(action);
+    // Runs that took unsigned actions before actions were signed replay as they ran.
+    const verdict = patched(SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);
     if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
     // Answer once the run has acted: the step finished, waits for approval, or is held again.
     await condition(() => !['READY', 'RUNNING'].includes(run.step(action.step_id).state));
@@ -100,6 +107,11 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
       const verdict = run.judgeStepAction(action);
       if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
     },
+  });
+  setHandler(stepActionSignal, (raw) => {
+    const action = StepActionSchema.safeParse(raw);
+    if (action.success) applyAuthenticatedAction(run, action.data, trustedKeys);
+    else run.ignoreStepAction(undefined, `Malformed action ignored: ${describeIssues(action.error)}`, { reason: 'malformed' });
   });
 
   try {

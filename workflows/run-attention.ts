@@ -18,6 +18,9 @@ export function judgeStepAction(step: Readonly<StepView> | undefined, action: St
   if (step.state !== 'NEEDS_ATTENTION' || !step.attention) {
     return refuse(StepActionErrorType.NotHeld, `Step ${step.id} is ${step.state}, not NEEDS_ATTENTION`);
   }
+  if (action.held_since !== undefined && action.held_since !== step.attention.since) {
+    return refuse(StepActionErrorType.NotHeld, `The action was for step ${step.id}'s hold since ${action.held_since}; it has been held again since ${step.attention.since}`);
+  }
   if (Date.parse(now) >= Date.parse(step.attention.deadline)) {
     return refuse(StepActionErrorType.NotHeld, `Step ${step.id} was held until ${step.attention.deadline}; it has failed`);
   }

@@ -221,12 +221,18 @@ export class RunState {
    * Applies an operator's action on a held step: READY again (retry, with the edited args if
    * any), SKIPPED or FAILED, each recorded with who and why. Refused actions change nothing.
    */
-  actOnStep(action: StepAction): StepActionVerdict {
+  actOnStep(action: StepAction, provenance: Record<string, unknown> = {}): StepActionVerdict {
     const verdict = this.#steps.judgeAction(action);
     if (!verdict.allowed) return verdict;
-    this.#steps.applyAction(action, verdict);
+    this.#steps.applyAction(action, verdict, provenance);
     this.#publish(this);
     return verdict;
+  }
+
+  /** Records an action the run did not take (unsigned, untrusted, malformed or no longer applicable); changes nothing else. */
+  ignoreStepAction(stepId: string | undefined, message: string, metadata: Record<string, unknown>): void {
+    this.#emit('step_action_ignored', message, { ...(stepId !== undefined && { step_id: stepId }), metadata });
+    this.#publish(this);
   }
 
   /** No operator acted before the deadline: the held step fails. */

@@ -120,9 +120,10 @@ export class StepBook {
   }
 
   /** Applies an action `judgeAction` allowed, with who and why in its event. */
-  applyAction(action: StepAction, verdict: Extract<StepActionVerdict, { allowed: true }>): void {
+  /** `provenance`: who vouches for the action (the signing key and the operator's role), recorded with it. */
+  applyAction(action: StepAction, verdict: Extract<StepActionVerdict, { allowed: true }>, provenance: Record<string, unknown> = {}): void {
     const step = this.get(action.step_id);
-    const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }) };
+    const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }), ...provenance };
     const why = action.reason !== undefined ? `: ${action.reason}` : '';
     delete step.attention;
     if (action.action === 'skip') {

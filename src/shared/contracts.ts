@@ -99,6 +99,8 @@ export const TIMELINE_EVENTS = [
   'approval_ignored',
   'step_needs_attention',
   'step_action_taken',
+  /** An operator's action the run did not take: unsigned, signed by a key it does not trust, malformed, or no longer applicable. */
+  'step_action_ignored',
   'workflow_complete',
   'workflow_failed',
   'workflow_cancelled',

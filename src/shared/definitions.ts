@@ -62,7 +62,16 @@ export const StepActionErrorType = {
   UnknownStep: 'UnknownStep',
   NotHeld: 'StepNotHeld',
   InvalidArgs: 'InvalidStepArgs',
+  /** Not signed, or not signed by a key the run trusts (recorded as `step_action_ignored`). */
+  Unauthenticated: 'StepActionUnauthenticated',
 } as const;
+
+/**
+ * The same action as a signal, for when no worker runs: the gateway falls back to it so the action
+ * is kept in history, and the run judges it when it next runs (an action it cannot take is
+ * recorded as `step_action_ignored`).
+ */
+export const stepActionSignal = defineSignal<[StepAction]>('stepAction');
 export type StepActionErrorType = (typeof StepActionErrorType)[keyof typeof StepActionErrorType];
 
 export interface SessionRun {

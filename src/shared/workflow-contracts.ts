@@ -167,6 +167,13 @@ export const FINAL_STEP_STATES: readonly StepState[] = ['SUCCEEDED', 'FAILED', '
 export const STEP_ACTIONS = ['retry', 'retry_with_edits', 'skip', 'fail'] as const;
 export type StepActionKind = (typeof STEP_ACTIONS)[number];
 
+/**
+ * The role an action's signer vouches for: `admin` (a token's role), `loopback` (auth off, a caller
+ * on the gateway's loopback interface), `operator` (the holder of an operator key, signing outside the gateway).
+ */
+export const OPERATOR_ROLES = ['admin', 'loopback', 'operator'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
 /** An operator's action on a step held in NEEDS_ATTENTION, sent with the `actOnStep` update. */
 export const StepActionSchema = z
   .strictObject({
@@ -176,6 +183,11 @@ export const StepActionSchema = z
     args: z.record(z.string(), z.unknown()).optional(),
     reason: z.string().max(1000).optional(),
     decided_by: IdentitySchema,
+    /** The `attention.since` of the hold the action is for: an action never outlives its hold. */
+    held_since: z.iso.datetime().optional(),
+    role: z.enum(OPERATOR_ROLES).optional(),
+    /** Without a valid proof (see action-signature.ts) the run records the action as ignored and changes nothing. */
+    proof: DecisionProofSchema.optional(),
   })
   .refine((a) => (a.action === 'retry_with_edits') === (a.args !== undefined), {
     message: 'args is required with retry_with_edits and allowed with no other action',

@@ -1,0 +1,24 @@
+/**
+ * The one way an operator's action reaches RunState from outside: its signature is checked against
+ * the keys the run trusts, and only a verified action is taken, attributed to the key's role
+ * (`via`) and the operator's `role`. Whatever is not taken is recorded as `step_action_ignored`.
+ */
+import { checkActionProof } from '../src/shared/action-signature.js';
+import { StepActionErrorType } from '../src/shared/definitions.js';
+import type { StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import type { StepActionVerdict } from './run-attention.js';
+import type { RunState } from './run-state.js';
+
+export function applyAuthenticatedAction(run: RunState, action: StepAction, trustedKeys: readonly TrustedDecisionKey[]): StepActionVerdict {
+  const attempted = { action: action.action, decided_by: action.decided_by, ...(action.proof && { key_id: action.proof.key_id }) };
+  const check = checkActionProof(run.workflowId, action, trustedKeys);
+  if (!check.valid) {
+    run.ignoreStepAction(action.step_id, check.message, { ...attempted, reason: check.reason });
+    return { allowed: false, type: StepActionErrorType.Unauthenticated, message: check.message };
+  }
+  const { key, proof } = check;
+  const verdict = run.actOnStep(action, { role: action.role, via: key.role, key_id: key.key_id, signed_at: proof.issued_at, nonce: proof.nonce });
+  // The update's validator refuses these before they reach here; a signal is judged only now.
+  if (!verdict.allowed) run.ignoreStepAction(action.step_id, `Action ignored: ${verdict.message}`, { ...attempted, reason: verdict.type });
+  return verdict;
+}
