@@ -12,6 +12,7 @@ import { requireSetting, type Config } from '../config.js';
 import { loadDecisionSigner } from '../decision-keys.js';
 import type { DecisionSigner } from '../shared/decision-signature.js';
 import { Approvals } from './approvals/approvals.js';
+import { Attention } from './attention.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
@@ -50,7 +51,7 @@ export interface GatewayDeps {
   submitWaitMs?: number;
   /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
   queryTimeoutMs?: number;
-  /** Signs decisions; read from DECISION_SIGNING_KEY_FILE when not given. */
+  /** Signs decisions and operator actions; read from DECISION_SIGNING_KEY_FILE when not given. */
   decisionSigner?: DecisionSigner;
 }
 
@@ -102,10 +103,12 @@ export function createGatewayApp(deps: GatewayDeps) {
   const runs = new Runs(client, deps.queryTimeoutMs);
   const listings = new Listings(client, config.TASK_QUEUE);
   const tickets = new StreamTickets();
+  const signer = decisionSignerFor(deps);
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, decisionSignerFor(deps)),
+    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer),
+    attention: new Attention(client, runs, config.TASK_QUEUE, signer),
     tickets,
     starter: new RunStarter(runs, config),
     listings,

@@ -37,13 +37,23 @@ export type StepActionRequest = z.infer<typeof StepActionRequestSchema>;
 
 export const StepActionResponseSchema = z.object({
   success: z.literal(true),
+  status: z.literal('applied'),
+  applied: z.literal(true),
   workflow_id: z.string(),
   message: z.string(),
   /** The step once the run acted (or as it was when the wait budget ran out). */
   step: StepViewSchema,
 });
 
+/** 202: no worker took the action in time; it is kept in the run's history and judged when a worker runs. */
+export const StepActionAcceptedSchema = z.object({
+  status: z.literal('accepted'),
+  applied: z.literal(false),
+  workflow_id: z.string(),
+  message: z.string(),
+});
+
 export const ATTENTION_ROUTE_DOCS: RouteDoc[] = [
   { method: 'get', path: '/api/attention', tag: 'attention', summary: 'Steps held in NEEDS_ATTENTION across runs, longest-held first, paged (from visibility: eventually consistent)', query: AttentionQuerySchema, ok: AttentionResponseSchema, errors: [400, 401] },
-  { method: 'post', path: '/api/attention/{workflow_id}/{step_id}', tag: 'attention', summary: "An operator's action on a held step: retry, retry_with_edits, skip or fail; answers once the run acted on it", params: StepActionParamSchema, body: StepActionRequestSchema, ok: StepActionResponseSchema, errors: [400, 401, 403, 404, 409, 413, 503] },
+  { method: 'post', path: '/api/attention/{workflow_id}/{step_id}', tag: 'attention', summary: "An operator's action on a held step: retry, retry_with_edits, skip or fail, signed by the gateway; answers once the run acted on it, or 202 when no worker took it in time (kept in the run's history, judged when a worker runs)", params: StepActionParamSchema, body: StepActionRequestSchema, ok: StepActionResponseSchema, accepted: StepActionAcceptedSchema, errors: [400, 401, 403, 404, 409, 413, 503] },
 ];

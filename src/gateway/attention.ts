@@ -3,14 +3,16 @@
  * approvals inbox) and an operator's action on one (the `actOnStep` update). Every check runs
  * before anything is sent; the run judges again and is the final word.
  */
-import { WorkflowUpdateFailedError, WorkflowUpdateStage, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { AttentionRecordSchema, ToolArgsSchemas, type AttentionRecord, type StepAction, type StepView } from '../shared/contracts.js';
-import { actOnStepUpdate, ATTENTION_MEMO, REQUEST_WORKFLOW_TYPE, StepActionErrorType } from '../shared/definitions.js';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { signActionWith } from '../decision-keys.js';
+import { AttentionRecordSchema, ToolArgsSchemas, type AttentionRecord, type OperatorRole, type StepAction, type StepView } from '../shared/contracts.js';
+import type { DecisionSigner } from '../shared/decision-signature.js';
+import { actOnStepUpdate, ATTENTION_MEMO, REQUEST_WORKFLOW_TYPE, StepActionErrorType, stepActionSignal } from '../shared/definitions.js';
 import type { Identity } from './auth.js';
-import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import type { Runs } from './runs.js';
+import { updateOrSignal } from './update-or-signal.js';
 import { LISTING_LIMIT, visibilityLiteral } from './visibility.js';
 import { issueLines } from '../shared/zod-issues.js';
 
@@ -53,22 +55,31 @@ export function pageOf(records: readonly AttentionRecord[], limit: number, curso
   };
 }
 
-/** Operators are admins; with auth off, anyone on the loopback interface. */
-export function assertOperator(identity: Identity): void {
-  if (identity.kind === 'token' && identity.role !== 'admin') throw ApiError.forbidden('Only an operator (role admin) may act on a held step');
+/** Operators are admins; with auth off, anyone on the loopback interface. Returns the role the signature vouches for. */
+export function assertOperator(identity: Identity): OperatorRole {
+  if (identity.kind !== 'token') return 'loopback';
+  if (identity.role !== 'admin') throw ApiError.forbidden('Only an operator (role admin) may act on a held step');
+  return 'admin';
 }
 
-const REFUSAL_STATUS: Record<string, 404 | 409 | 400> = {
+const REFUSAL_STATUS: Record<string, 404 | 409 | 400 | 500> = {
   [StepActionErrorType.UnknownStep]: 404,
   [StepActionErrorType.NotHeld]: 409,
   [StepActionErrorType.InvalidArgs]: 400,
+  // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
+  [StepActionErrorType.Unauthenticated]: 500,
 };
+
+/** What an action did: taken (with the step once the run acted), or kept for the run to judge when a worker runs. */
+export type ActionOutcome = { applied: true; step: StepView } | { applied: false };
 
 export class Attention {
   constructor(
     private readonly client: Client,
     private readonly runs: Runs,
     private readonly taskQueue: string,
+    /** Signs each action: the run takes only actions signed by a key it trusts. */
+    private readonly signer: DecisionSigner,
   ) {}
 
   async list(owner: string | undefined): Promise<AttentionRecord[]> {
@@ -80,43 +91,57 @@ export class Attention {
     return heldStepsFromMemos(infos.map((info) => info.memo));
   }
 
-  /** The held step, checked as the run will check it; 404 or 409 before anything is sent. */
-  async heldStep(workflowId: string, stepId: string): Promise<{ userId: string; step: StepView }> {
-    const view = await this.runs.getRun(workflowId);
-    const step = view.steps.find((s) => s.id === stepId);
-    if (!step) throw ApiError.notFound(`No step ${stepId} in run ${workflowId}`);
-    if (step.state !== 'NEEDS_ATTENTION') throw ApiError.conflict(`Step ${stepId} is ${step.state}, not NEEDS_ATTENTION`);
-    return { userId: view.user_id, step };
+  /**
+   * The held step as the run last published it, read with describe (strongly consistent, no
+   * worker needed): 404 or 409 before anything is sent.
+   */
+  async heldStep(workflowId: string, stepId: string): Promise<AttentionRecord> {
+    let description;
+    try {
+      description = await this.runs.handle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
+      throw err;
+    }
+    if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (description.status.name !== 'RUNNING') throw ApiError.alreadyFinished(`Run ${workflowId} has finished; step ${stepId} is not held`);
+    const record = heldStepsFromMemos([description.memo]).find((r) => r.step_id === stepId);
+    if (record) return record;
+    // Not held: the run's own view says why (no such step, or its state), when a worker answers.
+    const view = await this.runs.getRun(workflowId).catch(() => undefined);
+    const step = view?.steps.find((s) => s.id === stepId);
+    if (view && !step) throw ApiError.notFound(`No step ${stepId} in run ${workflowId}`);
+    throw ApiError.conflict(`Step ${stepId} is ${step?.state ?? 'not held'}, not NEEDS_ATTENTION`);
   }
 
-  /** Sends the action and waits, within the budget, until the run acted on it. */
-  async act(action: StepAction, workflowId: string, budgetMs: number): Promise<StepView> {
-    const { step } = await this.heldStep(workflowId, action.step_id);
+  /**
+   * Checks, signs and sends the action, and waits within the budget until the run acted on it.
+   * When no worker accepts it in time, the action is kept as a signal for the run to judge.
+   */
+  async act(action: StepAction, workflowId: string, budgetMs: number): Promise<ActionOutcome> {
+    const held = await this.heldStep(workflowId, action.step_id);
     if (action.args !== undefined) {
-      const parsed = ToolArgsSchemas[step.tool].safeParse(action.args);
+      const parsed = ToolArgsSchemas[held.tool].safeParse(action.args);
       if (!parsed.success) {
         throw ApiError.badRequest(issueLines(parsed.error.issues, '(root)', 'body.args').join('; '));
       }
     }
-    const abort = new AbortController();
+    if (Date.now() >= Date.parse(held.attention.deadline)) {
+      throw ApiError.conflict(`Step ${action.step_id} was held until ${held.attention.deadline}; it has failed`);
+    }
+    const signed = signActionWith(this.signer, workflowId, { ...action, held_since: held.attention.since });
+    let delivery;
     try {
-      const outcome = this.client.withAbortSignal(abort.signal, async () => {
-        const handle = await this.client.workflow.getHandle(workflowId).startUpdate(actOnStepUpdate, { args: [action], waitForStage: WorkflowUpdateStage.ACCEPTED });
-        return handle.result();
-      });
-      outcome.catch(() => undefined);
-      const raced = await withinBudget(outcome, budgetMs);
-      if (raced.done) return raced.value.step;
-      abort.abort();
+      delivery = await updateOrSignal(this.client, workflowId, actOnStepUpdate, stepActionSignal, signed, budgetMs);
     } catch (err) {
       throw refusalOf(err) ?? err;
     }
+    if (!delivery.applied) return { applied: false };
+    if (delivery.result) return { applied: true, step: delivery.result.step };
     const view = await this.runs.getRun(workflowId);
     const now = view.steps.find((s) => s.id === action.step_id);
-    if (!now || now.state === 'NEEDS_ATTENTION') {
-      throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not take the action within ${budgetMs} ms (is a worker running?). Check the step before acting again.`);
-    }
-    return now;
+    if (!now) throw ApiError.notFound(`No step ${action.step_id} in run ${workflowId}`);
+    return { applied: true, step: now };
   }
 }
 
@@ -127,5 +152,6 @@ function refusalOf(err: unknown): ApiError | undefined {
   if (status === 404) return ApiError.notFound(failure.message);
   if (status === 409) return ApiError.conflict(failure.message);
   if (status === 400) return ApiError.badRequest(failure.message);
+  if (status === 500) return new ApiError(500, ErrorCode.Internal, failure.message);
   return undefined;
 }

@@ -1,6 +1,7 @@
 /** What every route module receives: the Temporal-facing services, settings and the typed env. */
 import type { Config } from '../config.js';
 import type { Approvals } from './approvals/approvals.js';
+import type { Attention } from './attention.js';
 import type { GatewayVariables } from './auth.js';
 import type { Runs } from './runs.js';
 import type { RunStarter } from './start-run.js';
@@ -16,6 +17,7 @@ export interface RouteDeps {
   config: Config;
   runs: Runs;
   approvals: Approvals;
+  attention: Attention;
   tickets: StreamTickets;
   starter: RunStarter;
   listings: Listings;

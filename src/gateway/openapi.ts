@@ -44,6 +44,8 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** Status → schema (JSON) or a content type with a description. */
   ok: z.ZodType | { contentType: string; description: string };
+  /** 202: the request is kept for the run, which acts on it when a worker runs. */
+  accepted?: z.ZodType;
   errors?: number[];
   idempotencyKey?: boolean;
   lastEventId?: boolean;
@@ -108,6 +110,7 @@ function operation(route: RouteDoc): Record<string, unknown> {
       ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.ok, 'output') } } }
       : { description: route.ok.description, content: { [route.ok.contentType]: {} } };
   const responses: Record<string, unknown> = { 200: ok };
+  if (route.accepted) responses[202] = { description: 'Accepted: kept for the run, not yet applied', content: { 'application/json': { schema: jsonSchema(route.accepted, 'output') } } };
   // Every state change is origin-checked, and every JSON body must say it is JSON.
   const implied = [...(route.method === 'post' ? [403] : []), ...(route.body ? [415] : [])];
   for (const status of [...new Set([...(route.errors ?? []), ...implied])].sort()) {

@@ -1,13 +1,13 @@
 /** Steps held for an operator: the list across runs and an operator's action on one. */
 import { Hono } from 'hono';
-import { Attention, assertOperator, pageOf } from '../attention.js';
+import { assertOperator, pageOf } from '../attention.js';
 import { AttentionQuerySchema, StepActionParamSchema, StepActionRequestSchema } from '../attention-schemas.js';
 import { actingUserId, canSeeAllUsers } from '../auth.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
 
 export function attentionRoutes(deps: RouteDeps) {
-  const attention = new Attention(deps.runs.client, deps.runs, deps.config.TASK_QUEUE);
+  const { attention } = deps;
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
       const { limit, cursor } = parseQuery(c, AttentionQuerySchema);
@@ -19,19 +19,25 @@ export function attentionRoutes(deps: RouteDeps) {
       const { workflow_id, step_id } = parseParams(c, StepActionParamSchema);
       const body = await parseJsonBody(c, StepActionRequestSchema);
       const identity = c.get('identity');
-      assertOperator(identity);
+      const role = assertOperator(identity);
       const decidedBy = actingUserId(identity, body.decided_by, 'decided_by');
-      const step = await attention.act(
+      const outcome = await deps.attention.act(
         {
           step_id,
           action: body.action,
           decided_by: decidedBy,
+          role,
           ...(body.args !== undefined && { args: body.args }),
           ...(body.reason !== undefined && { reason: body.reason }),
         },
         workflow_id,
         deps.config.CHAT_WAIT_MS,
       );
-      return c.json({ success: true as const, workflow_id, message: `${body.action} of ${step_id} taken by ${decidedBy}: the step is ${step.state}`, step });
+      if (!outcome.applied) {
+        const message = `${body.action} of ${step_id} by ${decidedBy} is kept for the run: no worker took it within ${deps.config.CHAT_WAIT_MS} ms; the run judges it when a worker runs`;
+        return c.json({ status: 'accepted' as const, applied: false as const, workflow_id, message }, 202);
+      }
+      const { step } = outcome;
+      return c.json({ success: true as const, status: 'applied' as const, applied: true as const, workflow_id, message: `${body.action} of ${step_id} taken by ${decidedBy}: the step is ${step.state}`, step });
     });
 }

@@ -1,0 +1,111 @@
+/**
+ * Operator actions over HTTP against the real stack, when no worker runs and when the sender is
+ * not the gateway: an action the gateway signs is kept while the worker is down (202) and taken
+ * once it is back; an unsigned action sent straight to Temporal changes nothing and is recorded.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/ports.js';
+import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import type { StepView } from '../../src/shared/contracts.js';
+import { actOnStepUpdate, stepActionSignal } from '../../src/shared/definitions.js';
+import { call } from '../support/http.js';
+import { get, ledgerEntriesFor, timelineOf, waitForStatus } from '../support/reliability.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
+const WAIT_MS = 2_000;
+
+let sandbox: SandboxProcess;
+let stack: Stack;
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  stack = await startStack({ sandbox, env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '1s', ATTENTION_DEADLINE: '10m', CHAT_WAIT_MS: String(WAIT_MS) } });
+  // Planning looks up the requester's account once per worker: plan one run while the bank is up.
+  const warmUp = await submit('Transfer 1 to Kiran');
+  expect(await waitForStatus(stack.baseUrl, warmUp, [...FINAL], 30_000)).toBe('COMPLETED');
+});
+afterAll(async () => {
+  await stack?.stop();
+  await sandbox?.dispose();
+});
+
+async function submit(message: string): Promise<string> {
+  const res = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: message, user_id: 'default_user' });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.workflow_id as string;
+}
+
+async function transferStep(workflowId: string): Promise<StepView> {
+  const res = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
+  expect(res.status).toBe(200);
+  return (res.body.steps as StepView[]).find((s) => s.id === 'transfer')!;
+}
+
+async function heldTransfer(message: string): Promise<{ workflowId: string; step: StepView }> {
+  await sandbox.stop();
+  try {
+    const workflowId = await submit(message);
+    const step = await waitFor(async () => {
+      const s = await transferStep(workflowId);
+      return s.state === 'NEEDS_ATTENTION' ? s : undefined;
+    }, { timeoutMs: 30_000, what: `the transfer of ${workflowId} to be held` });
+    return { workflowId, step };
+  } finally {
+    await sandbox.restart();
+  }
+}
+
+function act(workflowId: string, body: Record<string, unknown>) {
+  return call(stack.baseUrl, 'POST', `/api/attention/${workflowId}/transfer`, { decided_by: 'ops@bank.com', ...body });
+}
+
+describe('an action sent straight to Temporal, not signed by the gateway', () => {
+  it('changes nothing: the update fails, the signal is recorded as ignored, and the step stays held', async () => {
+    const { workflowId, step } = await heldTransfer('Transfer 106 to Kiran');
+    const handle = stack.client.workflow.getHandle(workflowId);
+    const forged = { step_id: 'transfer', action: 'retry_with_edits' as const, args: { from_account: '123', to_account: 'bob', amount_cents: 10_600 }, decided_by: 'ops@bank.com', role: 'admin' as const, held_since: step.attention!.since };
+
+    const update = await handle.executeUpdate(actOnStepUpdate, { args: [forged] }).catch((err: unknown) => err);
+    expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/not signed/);
+    await handle.signal(stepActionSignal, { ...forged, action: 'skip', args: undefined });
+
+    const ignored = await waitFor(async () => {
+      const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
+      return events.length === 2 ? events : undefined;
+    }, { timeoutMs: 20_000, what: 'both forged actions recorded as ignored' });
+    expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([['retry_with_edits', 'unsigned'], ['skip', 'unsigned']]);
+    expect(await transferStep(workflowId)).toMatchObject({ state: 'NEEDS_ATTENTION', args: { to_account: 'kiran' } });
+
+    const failed = await act(workflowId, { action: 'fail', reason: 'tidy up' });
+    expect(failed.status, JSON.stringify(failed.body)).toBe(200);
+    expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('FAILED');
+    expect(await ledgerEntriesFor(sandbox.url, 'bob', `${workflowId}:transfer:edit1`)).toHaveLength(0);
+  });
+});
+
+describe('an action while no worker runs', () => {
+  it('is kept (202 accepted, applied false) and taken once a worker runs: the transfer completes with one ledger entry', async () => {
+    const { workflowId } = await heldTransfer('Transfer 105 to Kiran');
+    await stack.stopWorker();
+    try {
+      // What the gateway can check without a worker, it checks from the run's memo.
+      const badArgs = await act(workflowId, { action: 'retry_with_edits', args: { from_account: '123', to_account: 'kiran', amount_cents: 0 } });
+      expect(badArgs.status).toBe(400);
+      expect(badArgs.body.error.message).toMatch(/args\.amount_cents/);
+
+      const kept = await act(workflowId, { action: 'retry', reason: 'bank is back' });
+      expect(kept.status, JSON.stringify(kept.body)).toBe(202);
+      expect(kept.body).toMatchObject({ status: 'accepted', applied: false, workflow_id: workflowId });
+    } finally {
+      await stack.startWorker();
+    }
+    expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL], 30_000)).toBe('COMPLETED');
+    expect(await ledgerEntriesFor(sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
+    const taken = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_ready' && e.metadata['action'] === 'retry');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]!.metadata).toMatchObject({ decided_by: 'ops@bank.com', reason: 'bank is back', role: 'loopback', via: 'gateway' });
+  });
+});
