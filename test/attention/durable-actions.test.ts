@@ -3,8 +3,11 @@
  * not the gateway: an action the gateway signs is kept while the worker is down (202) and taken
  * once it is back; an unsigned action sent straight to Temporal changes nothing and is recorded.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { StepView } from '../../src/shared/contracts.js';
@@ -13,6 +16,7 @@ import { call } from '../support/http.js';
 import { get, ledgerEntriesFor, timelineOf, waitForStatus } from '../support/reliability.js';
 import { startStack, type Stack } from '../support/stack.js';
 
+const run = promisify(execFile);
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
 const WAIT_MS = 2_000;
 
@@ -83,6 +87,32 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
     expect(failed.status, JSON.stringify(failed.body)).toBe(200);
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('FAILED');
     expect(await ledgerEntriesFor(sandbox.url, 'bob', `${workflowId}:transfer:edit1`)).toHaveLength(0);
+  });
+});
+
+describe("the operator's act command, without the gateway", () => {
+  const actCommand = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/act.ts', ...args], {
+      env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
+    }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
+    );
+
+  it('signs with the operator key: the run takes the action via operator', async () => {
+    const { workflowId } = await heldTransfer('Transfer 107 to Kiran');
+    const skipped = await actCommand([workflowId, 'transfer', 'skip', '--as', 'ops@bank.com', '--reason', 'paid by hand']);
+    expect(skipped).toMatchObject({ code: 0, stdout: expect.stringMatching(/step_skipped/) });
+    expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
+    const event = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'step_skipped');
+    expect(event?.metadata).toMatchObject({ action: 'skip', decided_by: 'ops@bank.com', reason: 'paid by hand', role: 'operator', via: 'operator' });
+    expect(await actCommand([workflowId, 'transfer', 'retry', '--as', 'ops@bank.com'])).toMatchObject({ code: 1, stdout: expect.stringMatching(/not held/) });
+  });
+
+  it('refuses a bad command line before sending anything', async () => {
+    expect(await actCommand(['req-x', 'transfer', 'redo', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/action must be one of/) });
+    expect(await actCommand(['req-x', 'transfer', 'retry_with_edits', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/--args is required/) });
+    expect(await actCommand(['req-x', 'transfer', 'skip'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/--as <person> is required/) });
   });
 });
 

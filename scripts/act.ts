@@ -1,0 +1,139 @@
+/**
+ * The operators' break-glass action on a held step, without the gateway: `./temporal-dev.sh act
+ * <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason …] [--args '<json>']`.
+ * Reads the hold from the run's memo (no worker needed), signs with the operator key
+ * (OPERATOR_SIGNING_KEY_FILE) for that hold, sends the stepAction signal, which Temporal keeps
+ * until a worker runs, and reports what the run did with it. The run records it `via: operator`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../src/config.js';
+import { ensureKeyPairFiles, loadDecisionSigner, signActionWith } from '../src/decision-keys.js';
+import { heldStepsFromMemos } from '../src/gateway/attention.js';
+import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
+import { stepActionSignal, timelineQuery } from '../src/shared/definitions.js';
+import { temporalConnectionSettings } from '../src/temporal-connection.js';
+
+const USAGE = "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
+const OUTCOME_DEADLINE_MS = 15_000;
+const TAKEN: Record<StepActionKind, TimelineEvent['event']> = { retry: 'step_ready', retry_with_edits: 'step_ready', skip: 'step_skipped', fail: 'step_failed' };
+
+export interface ActArgs {
+  workflowId: string;
+  stepId: string;
+  action: StepActionKind;
+  person: string;
+  reason?: string;
+  args?: Record<string, unknown>;
+}
+
+/** The command line, or a message saying what is wrong with it. */
+export function parseActArgs(argv: readonly string[]): ActArgs | string {
+  const positional: string[] = [];
+  const options: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--as' || arg === '--reason' || arg === '--args') {
+      const value = argv[++i];
+      if (value === undefined) return `${arg} needs a value`;
+      options[arg] = value;
+    } else if (arg.startsWith('--')) {
+      return `unknown option ${arg}`;
+    } else {
+      positional.push(arg);
+    }
+  }
+  const [workflowId, stepId, action, ...rest] = positional;
+  if (workflowId === undefined || stepId === undefined || action === undefined || rest.length > 0) return 'expected a workflow id, a step id and an action';
+  if (!IdentitySchema.safeParse(workflowId).success) return `"${workflowId}" is not a workflow id`;
+  if (!/^[a-z][a-z0-9_]{0,63}$/.test(stepId)) return `"${stepId}" is not a step id (lowercase snake_case)`;
+  if (!(STEP_ACTIONS as readonly string[]).includes(action)) return `action must be one of ${STEP_ACTIONS.join(', ')}, not "${action}"`;
+  const person = options['--as'];
+  if (person === undefined) return '--as <person> is required: the action is recorded in that person\'s name';
+  const who = IdentitySchema.safeParse(person);
+  if (!who.success) return `--as: ${who.error.issues[0]?.message ?? 'invalid'}`;
+  const reason = options['--reason'];
+  if (reason !== undefined && reason.length > 1000) return '--reason: at most 1000 characters';
+  let args: Record<string, unknown> | undefined;
+  if (options['--args'] !== undefined) {
+    try {
+      args = JSON.parse(options['--args']) as Record<string, unknown>;
+    } catch (err) {
+      return `--args: not JSON (${err instanceof Error ? err.message : String(err)})`;
+    }
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) return '--args: expected a JSON object';
+  }
+  if ((action === 'retry_with_edits') !== (args !== undefined)) return '--args is required with retry_with_edits and allowed with no other action';
+  return { workflowId, stepId, action: action as StepActionKind, person: who.data, ...(reason !== undefined && { reason }), ...(args !== undefined && { args }) };
+}
+
+async function main(): Promise<number> {
+  const args = parseActArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    console.error(`act: ${args}\n${USAGE}`);
+    return 2;
+  }
+  const config = loadConfigOrExit();
+  ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
+  const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
+  const connection = await Connection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const handle = client.workflow.getHandle(args.workflowId);
+    const description = await handle.describe();
+    const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
+    if (description.status.name !== 'RUNNING' || !held) {
+      console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
+      return 1;
+    }
+    const seenBefore = await withDeadline(handle.query(timelineQuery, 0), 5_000).then((events) => events?.length);
+    const action = signActionWith(signer, args.workflowId, {
+      step_id: args.stepId,
+      action: args.action,
+      decided_by: args.person,
+      role: 'operator',
+      held_since: held.attention.since,
+      ...(args.reason !== undefined && { reason: args.reason }),
+      ...(args.args !== undefined && { args: args.args }),
+    });
+    await handle.signal(stepActionSignal, action);
+    const deadline = Date.now() + OUTCOME_DEADLINE_MS;
+    while (seenBefore !== undefined && Date.now() < deadline) {
+      const events = await withDeadline(handle.query(timelineQuery, seenBefore), 5_000);
+      const outcome = events?.find((e) => e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce)));
+      if (outcome) {
+        console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'step_action_ignored' ? ` (${String(outcome.metadata['reason'])})` : ''}`);
+        return outcome.event === 'step_action_ignored' ? 1 : 0;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    console.error(`act: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
+    return 3;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The promise's value, or undefined once `ms` have passed (a query waits for a worker). */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`act: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
