@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signWith } from '../src/decision-keys.js';
+import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signActionWith, signWith } from '../src/decision-keys.js';
+import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
-import type { ApprovalDecision, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import type { ApprovalDecision, StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-secrets-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -49,4 +50,9 @@ const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
 /** A decision signed as the gateway signs it, for tests that talk to a run through the Temporal client. */
 export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
   return signWith(gatewaySigner, decision);
+}
+
+/** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */
+export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAction): StepAction {
+  return signActionWith(gatewaySigner, workflowId, action);
 }

@@ -12,16 +12,16 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { approvalDecisionSignal, decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, waitSettledUpdate } from '../src/shared/definitions.js';
+import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
 import { startDevServer } from '../dev/temporal-server.js';
-import { startSandboxProcess } from '../dev/sandbox-process.js';
-import { signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
+import { actionSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
-type Scenario = (start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>) => Promise<WorkflowHandle>;
+type Scenario = (start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>, sandbox: SandboxProcess) => Promise<WorkflowHandle>;
 
 async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string, unsignedFirst = false, groups?: string[]): Promise<void> {
   const view = await handle.executeUpdate(waitSettledUpdate);
@@ -29,6 +29,25 @@ async function decide(handle: WorkflowHandle, approved: boolean, approver_id: st
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
   await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })] });
+}
+
+/**
+ * A transfer held in NEEDS_ATTENTION while the bank is down, an unsigned action (ignored), then a
+ * signed retry once the bank is back. Planning reads the requester's account once per worker,
+ * so a first run plans while the bank is up.
+ */
+async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxProcess): Promise<WorkflowHandle> {
+  await (await start('Transfer 1 to Kiran', 'attention')).result();
+  await sandbox.stop();
+  const handle = await start('Transfer 100 to Kiran', 'attention');
+  const view = await handle.executeUpdate(waitSettledUpdate);
+  await sandbox.restart();
+  const since = view.steps.find((s) => s.id === 'transfer')?.attention?.since;
+  if (since === undefined) throw new Error(`the transfer was not held: ${JSON.stringify(view.steps)}`);
+  const retry = { step_id: 'transfer', action: 'retry' as const, decided_by: 'ops@bank.com', role: 'admin' as const, held_since: since, reason: 'bank is back' };
+  await handle.signal(stepActionSignal, retry);
+  await handle.executeUpdate(actOnStepUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
+  return handle;
 }
 
 const scenarios: Record<string, Scenario> = {
@@ -57,6 +76,7 @@ const scenarios: Record<string, Scenario> = {
     return handle;
   },
   'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
+  'attention-retried': heldThenRetried,
 };
 
 async function main(): Promise<void> {
@@ -71,6 +91,13 @@ async function main(): Promise<void> {
     Worker.create({
       connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, approval_timeout_ms: 1000 } }),
+    }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'attention', workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, attention_on_exhausted: true, step_retry_budget_ms: 1000, attention_deadline_ms: 600_000 },
+      }),
     }),
     Worker.create({
       connection: nativeConnection, taskQueue: 'bank-policy', workflowBundle,
@@ -89,7 +116,7 @@ async function main(): Promise<void> {
     const recording = (async () => {
       mkdirSync(OUT_DIR, { recursive: true });
       for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name))) {
-        const handle = await scenario(start);
+        const handle = await scenario(start, sandbox);
         await handle.result();
         // The workflow id is part of what the code computes (approval ids), so replay needs the original.
         const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as unknown;
