@@ -119,8 +119,10 @@ export class StepBook {
     return judgeStepAction(this.find(action.step_id), action, this.#now());
   }
 
-  /** Applies an action `judgeAction` allowed, with who and why in its event. */
-  /** `provenance`: who vouches for the action (the signing key and the operator's role), recorded with it. */
+  /**
+   * Applies an action `judgeAction` allowed, with who and why in its event, and `provenance`: who
+   * vouches for it (the signing key and the operator's role).
+   */
   applyAction(action: StepAction, verdict: Extract<StepActionVerdict, { allowed: true }>, provenance: Record<string, unknown> = {}): void {
     const step = this.get(action.step_id);
     const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }), ...provenance };
