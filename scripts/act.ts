@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   const config = loadConfigOrExit();
   ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
   const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
-  const connection = await Connection.connect(temporalConnectionSettings(config.TEMPORAL_ADDRESS));
+  const connection = await Connection.connect(temporalConnectionSettings(config));
   try {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const handle = client.workflow.getHandle(args.workflowId);

@@ -111,7 +111,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   setHandler(stepActionSignal, (raw) => {
     const action = StepActionSchema.safeParse(raw);
     if (action.success) applyAuthenticatedAction(run, action.data, trustedKeys);
-    else run.ignoreStepAction(undefined, `Malformed action ignored: ${describeIssues(action.error)}`, { reason: 'malformed' });
+    else run.ignoreStepAction(undefined, `Malformed action ignored: ${issueLines(action.error.issues).join('; ')}`, { reason: 'malformed' });
   });
 
   try {
