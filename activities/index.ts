@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { RunSettings } from '../src/shared/contracts.js';
 import { createAssistantActivities } from './assistant.js';
+import { createLimitActivities } from './limits.js';
 import { createPlanActivities } from './plan.js';
 import { createToolActivities } from './tools.js';
 
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanActivities(deps),
     ...createToolActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
+    ...createLimitActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
     ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken, temporal: deps.temporal }),
   };
 }

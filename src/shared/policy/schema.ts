@@ -10,6 +10,7 @@ const name = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,64}$/u, 'must be 1-64 lette
 const cents = z.number().int('must be whole cents').nonnegative();
 
 import { ANYONE } from './groups.js';
+import { windowMsOf } from './window.js';
 
 export { ANYONE } from './groups.js';
 
@@ -30,6 +31,11 @@ export const PolicyMatchSchema = z
     recipients: z.array(name).min(1).optional(),
     /** The requester is in at least one of these groups. */
     requester_groups: z.array(name).min(1).optional(),
+    /**
+     * true: the account the transfer debits has never paid this recipient (read from the ledger when
+     * the step is judged); false: it has.
+     */
+    recipient_never_paid: z.boolean().optional(),
   })
   .refine((m) => m.amount_at_least_cents === undefined || m.amount_below_cents === undefined || m.amount_at_least_cents < m.amount_below_cents, {
     message: 'amount_at_least_cents must be less than amount_below_cents',
@@ -57,9 +63,16 @@ export const PolicyRuleSchema = z.strictObject({
 });
 export type PolicyRule = z.infer<typeof PolicyRuleSchema>;
 
+/** Tiers then compare with this request's transfers plus what the user moved without approval in the window. */
+export const RollingWindowSchema = z.strictObject({
+  duration: z.string().refine((d) => windowMsOf(d) !== undefined, 'must be a duration from 1m to 31d such as "24h"'),
+});
+export type RollingWindow = z.infer<typeof RollingWindowSchema>;
+
 export const PolicyDocumentSchema = z.strictObject({
   id: name,
   description: z.string().max(2000).optional(),
+  rolling_window: RollingWindowSchema.optional(),
   /** Tried in order; a step that no rule matches is refused (deny by default). */
   rules: z.array(PolicyRuleSchema).min(1).max(200),
 });
