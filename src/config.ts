@@ -50,8 +50,20 @@ const EnvSchema = z.object({
   TASK_QUEUE: z.string().min(1).default('requests'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(8000),
-  GATEWAY_AUTH: z.enum(['off', 'token']).default('off'),
+  GATEWAY_AUTH: z.enum(['off', 'token', 'jwt']).default('off'),
   GATEWAY_TOKENS_FILE: z.string().optional(),
+  /** GATEWAY_AUTH=jwt: where the signing keys are, one of a JWKS URL or a PEM public key file. */
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** GATEWAY_AUTH=jwt: the `iss` and `aud` every token must carry. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Signature algorithms accepted from the JWKS (comma-separated); a key file's own algorithm otherwise. */
+  JWT_ALGORITHMS: commaList.pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).min(1)).default(['RS256', 'ES256', 'EdDSA']),
+  /** Claims that carry the user id, the role (requester, approver or admin; requester when absent) and the groups. */
+  JWT_USER_CLAIM: z.string().min(1).default('sub'),
+  JWT_ROLE_CLAIM: z.string().min(1).default('role'),
+  JWT_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /** Origins besides the gateway's own whose pages may change state (comma-separated, e.g. https://ops.example.com). */
   GATEWAY_ALLOWED_ORIGINS: z
     .string()
@@ -123,6 +135,15 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
+}).superRefine((env, ctx) => {
+  if (env.GATEWAY_AUTH !== 'jwt') return;
+  const keySources = [env.JWT_JWKS_URL, env.JWT_PUBLIC_KEY_FILE].filter((v) => v !== undefined).length;
+  if (keySources !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE' });
+  }
+  for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+    if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required with GATEWAY_AUTH=jwt' });
+  }
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -14,6 +14,7 @@ import type { DecisionSigner } from '../shared/decision-signature.js';
 import { Approvals } from './approvals/approvals.js';
 import { Attention } from './attention.js';
 import { authMiddleware, TokenTable } from './auth.js';
+import { createJwtVerifier } from './jwt-auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -64,7 +65,7 @@ export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs =
 }
 
 function tokensFor(deps: GatewayDeps): TokenTable | undefined {
-  if (deps.config.GATEWAY_AUTH === 'off') return undefined;
+  if (deps.config.GATEWAY_AUTH !== 'token') return undefined;
   if (deps.tokens) return deps.tokens;
   if (!deps.config.GATEWAY_TOKENS_FILE) throw new Error('GATEWAY_AUTH=token needs GATEWAY_TOKENS_FILE');
   return TokenTable.fromFile(deps.config.GATEWAY_TOKENS_FILE);
@@ -133,7 +134,7 @@ export function createGatewayApp(deps: GatewayDeps) {
       }),
     )
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
-    .use(authMiddleware({ tokens: tokensFor(deps), tickets }))
+    .use(authMiddleware({ tokens: tokensFor(deps), jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
     .route('/', healthRoutes(client))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))

@@ -2,9 +2,9 @@
  * Identity: who is calling, and what they may see and decide.
  *
  * Auth off (the local default): ids come from the request body and the caller may see everything;
- * the four-eyes rule is still enforced. Auth on (`GATEWAY_AUTH=token`): every protected route needs
- * `Authorization: Bearer <token>`, the user id comes from the token, and a body id that disagrees
- * with it is refused.
+ * the four-eyes rule is still enforced. Auth on (`GATEWAY_AUTH=token`, or `jwt` for JWTs, see
+ * jwt-auth.ts): every protected route needs `Authorization: Bearer <token>`, the user id comes from
+ * the token, and a body id that disagrees with it is refused.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { IdentitySchema } from '../shared/contracts.js';
 import { normalizeIdentity, sameIdentity } from '../shared/identity.js';
 import { ApiError, describeZodError } from './errors.js';
+import type { JwtVerifier } from './jwt-auth.js';
 import type { StreamTickets } from './stream-tickets.js';
 
 export const ROLES = ['requester', 'approver', 'admin'] as const;
@@ -104,8 +105,10 @@ export function isPublicPath(path: string): boolean {
 }
 
 export interface AuthOptions {
-  /** Undefined: auth off. */
+  /** Undefined (and no `jwt`): auth off. */
   tokens: TokenTable | undefined;
+  /** GATEWAY_AUTH=jwt: verifies bearer JWTs instead of looking tokens up. */
+  jwt?: JwtVerifier | undefined;
   tickets: StreamTickets;
 }
 
@@ -126,14 +129,18 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
       c.set('identity', identity);
       return next();
     }
-    if (!options.tokens || isPublicPath(c.req.path)) {
+    if ((!options.tokens && !options.jwt) || isPublicPath(c.req.path)) {
       c.set('identity', { kind: 'anonymous' });
       return next();
     }
     const header = c.req.header('authorization');
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if (!token) throw ApiError.unauthorized('Missing bearer token (Authorization: Bearer <token>)');
-    const entry = options.tokens.lookup(token);
+    if (options.jwt) {
+      c.set('identity', await options.jwt(c));
+      return next();
+    }
+    const entry = options.tokens?.lookup(token);
     if (!entry) throw ApiError.unauthorized('Unknown bearer token');
     c.set('identity', { kind: 'token', ...entry });
     return next();

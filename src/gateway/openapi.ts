@@ -147,7 +147,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token (a token from GATEWAY_TOKENS_FILE) or GATEWAY_AUTH=jwt (a JWT signed by JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE)' } },
     },
     security: [{ bearer: [] }, {}],
   };

@@ -145,5 +145,5 @@ export const HealthResponseSchema = z.object({ status: z.string() });
 export const PageConfigSchema = z.object({
   temporal_ui_url: z.string(),
   namespace: z.string(),
-  auth: z.enum(['off', 'token']),
+  auth: z.enum(['off', 'token', 'jwt']),
 });
