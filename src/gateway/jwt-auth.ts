@@ -134,9 +134,24 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
   };
 }
 
-/** Hono's reason (expired, wrong issuer, bad signature...), without the token itself. */
+/** Hono's JWT errors by class name, in words a caller can act on; never the token itself. */
+const REASONS: Record<string, string> = {
+  JwtTokenIssuer: 'wrong issuer',
+  JwtTokenAudience: 'wrong audience',
+  JwtTokenExpired: 'expired',
+  JwtTokenNotBefore: 'not valid yet',
+  JwtTokenIssuedAt: 'issued in the future',
+  JwtHeaderInvalid: 'unsigned or not a JWT',
+  JwtHeaderRequiresKid: 'no key id (kid) in the header',
+  JwtTokenSignatureMismatched: 'bad signature',
+  JwtAlgorithmNotAllowed: 'signature algorithm not accepted',
+  JwtSymmetricAlgorithmNotAllowed: 'signature algorithm not accepted',
+  JwtAlgorithmMismatch: 'signature algorithm not accepted',
+  JwtTokenInvalid: 'malformed, or signed by a key the issuer does not publish',
+  JwtPayloadRequiresAud: 'no audience',
+};
+
 function reasonOf(err: HTTPException): string {
-  const cause = err.cause;
-  if (cause instanceof Error && cause.name !== 'Error') return cause.name.replace(/^Jwt/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return err.message === 'Unauthorized' ? 'verification failed' : err.message;
+  const name = err.cause instanceof Error ? err.cause.name : '';
+  return REASONS[name] ?? 'verification failed';
 }

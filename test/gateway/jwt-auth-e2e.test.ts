@@ -84,12 +84,12 @@ describe('GATEWAY_AUTH=jwt', () => {
 
   it.each<[string, () => Promise<string>, string]>([
     ['no token', async () => '', 'Missing bearer token'],
-    ['a wrong issuer', () => issuer.sign({ ...PEOPLE.alice, iss: 'https://elsewhere.test' }), 'Invalid bearer token'],
-    ['a wrong audience', () => issuer.sign({ ...PEOPLE.alice, aud: 'another-service' }), 'Invalid bearer token'],
-    ['an expired token', () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'Invalid bearer token'],
-    ['an unsigned token (alg none)', async () => unsignedToken({ ...PEOPLE.alice }), 'Invalid bearer token'],
-    ["a stranger's key under the issuer's kid", async () => signWith(await strangerKey(), { ...PEOPLE.alice, iss: TEST_ISSUER, aud: TEST_AUDIENCE }, '1h', 'test-key-1'), 'Invalid bearer token'],
-    ['an unknown kid', () => issuer.sign({ ...PEOPLE.alice }, { kid: 'rotated-away' }), 'Invalid bearer token'],
+    ['a wrong issuer', () => issuer.sign({ ...PEOPLE.alice, iss: 'https://elsewhere.test' }), 'Invalid bearer token: wrong issuer'],
+    ['a wrong audience', () => issuer.sign({ ...PEOPLE.alice, aud: 'another-service' }), 'Invalid bearer token: wrong audience'],
+    ['an expired token', () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'Invalid bearer token: expired'],
+    ['an unsigned token (alg none)', async () => unsignedToken({ ...PEOPLE.alice }), 'Invalid bearer token: unsigned'],
+    ["a stranger's key under the issuer's kid", async () => signWith(await strangerKey(), { ...PEOPLE.alice, iss: TEST_ISSUER, aud: TEST_AUDIENCE }, '1h', 'test-key-1'), 'Invalid bearer token: bad signature'],
+    ['an unknown kid', () => issuer.sign({ ...PEOPLE.alice }, { kid: 'rotated-away' }), 'signed by a key the issuer does not publish'],
     ['a role the gateway does not know', () => issuer.sign({ ...PEOPLE.alice, app_role: 'root' }), 'claim app_role'],
     ['no user id claim', () => issuer.sign({ app_role: 'approver' }), 'claim email'],
   ])('refuses %s with 401 and starts nothing', async (_name, token, message) => {
