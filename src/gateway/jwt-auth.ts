@@ -28,8 +28,10 @@ type JwtConfig = Pick<
 /** Checks one request's bearer JWT; resolves to the caller's identity or throws a 401 ApiError. */
 export type JwtVerifier = (c: Context) => Promise<Identity & { kind: 'token' }>;
 
-/** How long fetched signing keys are used before the JWKS is asked again (a token with an unknown `kid` asks at once). */
+/** How long fetched signing keys are used before the JWKS is asked again. */
 const JWKS_CACHE_MS = 5 * 60_000;
+/** A token with a `kid` the cache lacks asks again at once (keys rotate), but not more often than this, so tokens with made-up kids cannot flood the issuer. */
+const JWKS_REFETCH_MIN_MS = 10_000;
 
 /** The algorithm a key file's key signs with: the key decides, so a token cannot pick a weaker one. */
 function algorithmOfKey(pem: string, file: string): AsymmetricAlgorithm {
@@ -68,9 +70,9 @@ function keyFileMiddleware(file: string, verification: { iss: string; aud: strin
 function jwksKeys(url: string): (c: Context) => Promise<HonoJsonWebKey[]> {
   let cached: { keys: HonoJsonWebKey[]; at: number } | undefined;
   return async (c) => {
-    const kid = kidOf(c);
-    const fresh = cached && Date.now() - cached.at < JWKS_CACHE_MS && cached.keys.some((k) => k.kid === kid);
-    if (fresh && cached) return cached.keys;
+    const age = cached ? Date.now() - cached.at : Infinity;
+    const known = cached?.keys.some((k) => k.kid === kidOf(c)) === true;
+    if (cached && (age < JWKS_REFETCH_MIN_MS || (known && age < JWKS_CACHE_MS))) return cached.keys;
     const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`JWKS ${url} answered ${response.status}`);
     const body = (await response.json()) as { keys?: unknown };
