@@ -10,6 +10,7 @@ import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { webhookSubscriberOf } from '../../src/webhooks/subscriber.js';
 import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
@@ -67,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startTestWorker({
       taskQueue,
       address,
-      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }),
+      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }, webhookSubscriberOf(config)),
     });
     return worker;
   };
