@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { ApprovalRecordSchema, RunViewSchema } from '../shared/contracts.js';
 import {
   ApprovalIdParamSchema,
-  ApprovalsQuerySchema,
   ApprovalsResponseSchema,
   ApproveRequestSchema,
   ApproveResponseSchema,
@@ -29,6 +28,7 @@ import {
   WorkflowApprovalsResponseSchema,
   WorkflowIdParamSchema,
 } from './schemas.js';
+import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
 
@@ -66,7 +66,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/workflows/{id}/stream-ticket', tag: 'workflows', summary: "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send Authorization, and a bearer token in a URL leaks into logs", params: WorkflowIdParamSchema, ok: StreamTicketResponseSchema, errors: [...IDS, 503] },
   { method: 'get', path: '/api/workflows/{id}/timeline', tag: 'workflows', summary: "The run's whole timeline", params: WorkflowIdParamSchema, ok: TimelineResponseSchema, errors: IDS },
   { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or expired ticket)', params: WorkflowIdParamSchema, query: StreamQuerySchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
-  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
+  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs, one page at a time: filters, sort, opaque cursor and total (from visibility: eventually consistent). A bad parameter is 400 naming it', query: InboxQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
   { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
   { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person)', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
