@@ -132,6 +132,12 @@ const EnvSchema = z.object({
     .optional(),
   /** The SQLite file where the worker records each webhook delivery and the gateway reads them. */
   WEBHOOK_DELIVERIES_DB: z.string().min(1).default('.temporal/webhook-deliveries.db'),
+  /** Signs one-click approval links (worker) and checks them (gateway); no links without it. */
+  APPROVAL_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Who gets links when auth is off (comma-separated ids); with GATEWAY_TOKENS_FILE, its people. */
+  APPROVAL_LINK_DECIDERS: commaList.default([]),
+  /** The gateway's address as people reach it, the base of every link; default http://GATEWAY_HOST:GATEWAY_PORT. */
+  GATEWAY_PUBLIC_URL: z.string().url().optional(),
 }).superRefine((env, ctx) => {
   if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
     const missing = env.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET';

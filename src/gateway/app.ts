@@ -24,6 +24,7 @@ import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metric
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { originGuard } from './origin-guard.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query-deadline.js';
@@ -142,7 +143,8 @@ export function createGatewayApp(deps: GatewayDeps) {
     .route('/api/workflows', workflowRoutes(routeDeps))
     .route('/api/approvals', approvalRoutes(routeDeps))
     .route('/api/attention', attentionRoutes(routeDeps))
-    .route('/api/webhooks', webhookRoutes(routeDeps));
+    .route('/api/webhooks', webhookRoutes(routeDeps))
+    .route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
   return app;

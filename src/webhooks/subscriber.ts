@@ -2,9 +2,11 @@
 import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { Config } from '../config.js';
 import { DeliveryLog } from './delivery-log.js';
+import { linkEnricher } from './link-enricher.js';
 
 /** Undefined when WEBHOOK_URL is unset: runs then schedule no deliveries, and `notify` does nothing. */
-export function webhookSubscriberOf(config: Config, extra: Pick<WebhookSubscriber, 'enrich'> = {}): WebhookSubscriber | undefined {
+export function webhookSubscriberOf(config: Config): WebhookSubscriber | undefined {
   if (config.WEBHOOK_URL === undefined || config.WEBHOOK_SECRET === undefined) return undefined;
-  return { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, log: DeliveryLog.open(config.WEBHOOK_DELIVERIES_DB), ...extra };
+  const enrich = linkEnricher(config);
+  return { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, log: DeliveryLog.open(config.WEBHOOK_DELIVERIES_DB), ...(enrich && { enrich }) };
 }

@@ -82,7 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100, options.gateway?.queryTimeoutMs);
   const app = createGatewayApp({ client, config, timelines, ...options.gateway });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.GATEWAY_PORT }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
 
