@@ -106,5 +106,7 @@ describe('webhooks: bad settings', () => {
     const { parseConfig } = await import('../../src/config.js');
     expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: 'not-a-secret' })).toThrow(/WEBHOOK_SECRET: must be whsec_/);
     expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h' })).toThrow(/WEBHOOK_SECRET: required when/);
+    expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: `whsec_${Buffer.alloc(8).toString('base64')}` })).toThrow(/WEBHOOK_SECRET/);
+    expect(() => parseConfig({ APPROVAL_LINK_SECRET: 'short' })).toThrow(/APPROVAL_LINK_SECRET: must be at least 32 characters/);
   });
 });
