@@ -135,7 +135,26 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
+  /** Where runs deliver their notification events (approval.*, run.*); none unless set. */
+  WEBHOOK_URL: z.string().url().optional(),
+  /** The subscriber's Standard Webhooks secret: `whsec_` and the base64 of 24-64 random bytes. */
+  WEBHOOK_SECRET: z
+    .string()
+    .refine(isWebhookSecret, 'must be whsec_ followed by the base64 of 24 to 64 bytes (Standard Webhooks)')
+    .optional(),
+  /** The SQLite file where the worker records each webhook delivery and the gateway reads them. */
+  WEBHOOK_DELIVERIES_DB: z.string().min(1).default('.temporal/webhook-deliveries.db'),
+  /** Signs one-click approval links (worker) and checks them (gateway); no links without it. */
+  APPROVAL_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Who gets links when auth is off (comma-separated ids); with GATEWAY_TOKENS_FILE, its people. */
+  APPROVAL_LINK_DECIDERS: commaList.default([]),
+  /** The gateway's address as people reach it, the base of every link; default http://GATEWAY_HOST:GATEWAY_PORT. */
+  GATEWAY_PUBLIC_URL: z.string().url().optional(),
 }).superRefine((env, ctx) => {
+  if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
+    const missing = env.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of WEBHOOK_URL and WEBHOOK_SECRET is set' });
+  }
   if (env.GATEWAY_AUTH !== 'jwt') return;
   const keySources = [env.JWT_JWKS_URL, env.JWT_PUBLIC_KEY_FILE].filter((v) => v !== undefined).length;
   if (keySources !== 1) {
@@ -145,6 +164,13 @@ const EnvSchema = z.object({
     if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required with GATEWAY_AUTH=jwt' });
   }
 });
+
+function isWebhookSecret(value: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!match?.[1] || match[1].length % 4 !== 0) return false;
+  const bytes = Buffer.from(match[1], 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
 
 export type Config = z.infer<typeof EnvSchema> & {
   /** The policy each new run is handed: POLICY_FILE's, or the default built from HIL_THRESHOLD and APPROVE_L2. */
@@ -162,6 +188,8 @@ export function runSettingsOf(config: Config): RunSettings {
     attention_on_exhausted: config.ATTENTION_ON_EXHAUSTED,
     attention_deadline_ms: config.ATTENTION_DEADLINE,
     policy: config.POLICY,
+    // Set only when a subscriber is configured, so runs without one keep the settings (and histories) they had.
+    ...(config.WEBHOOK_URL !== undefined && { webhooks: true }),
   };
 }
 

@@ -12,6 +12,7 @@ import { loadTrustedKeys } from './decision-keys.js';
 import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
 import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
+import { webhookSubscriberOf } from './webhooks/subscriber.js';
 import { bundleWorkflows } from './workflow-bundle.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
@@ -34,6 +35,7 @@ export async function createWorker(config: Config, connection: NativeConnection)
       settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
       // The assistant's tools read the user's own runs over the worker's own connection.
       temporal: { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TASK_QUEUE },
+      webhook: webhookSubscriberOf(config),
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: '10s',

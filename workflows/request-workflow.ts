@@ -9,6 +9,7 @@ import {
   condition,
   isCancellation,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -34,8 +35,10 @@ import {
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
+import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
+import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
@@ -50,6 +53,20 @@ const { planRequest } = proxyLocalActivities<Activities>({
   summary: 'Plan the request',
 });
 
+const { notify } = proxyActivities<Activities>({
+  startToCloseTimeout: WEBHOOK_RETRY.attemptTimeoutMs,
+  retry: {
+    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
+    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
+    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
+    maximumAttempts: WEBHOOK_RETRY.maximumAttempts,
+  },
+  summary: 'Deliver a webhook event',
+});
+
+/** Runs planned with `webhooks` announce approvals and their outcome; older code scheduled no deliveries. */
+const WEBHOOK_NOTIFICATIONS_PATCH = 'webhook-notifications';
+
 export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
   // Runs can be started by hand (CLI, Web UI): the contract is checked here too, not only at the gateway.
   const parsedInput = RequestInputSchema.safeParse(rawInput);
@@ -58,7 +75,12 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   }
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
-  const run = new RunState(input, workflowId, () => new Date().toISOString(), publishToTemporal(input));
+  const outbox = new NotificationOutbox();
+  const publish = publishToTemporal(input);
+  const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
+    publish(state);
+    outbox.observe(state);
+  });
 
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
@@ -118,9 +140,10 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
     trustedKeys = settings.decision_keys ?? [];
+    if (settings.webhooks === true && patched(WEBHOOK_NOTIFICATIONS_PATCH)) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
-      return await resultOnceHandled(run);
+      return await resultOnceHandled(run, outbox);
     }
     // A thrown parse error would only fail the workflow task and retry forever: fail the run instead.
     const parsed = PlanSchema.safeParse(planned.outcome.plan);
@@ -129,14 +152,14 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
       const error = `invalid plan: ${problems.join('; ')}`;
       run.failBeforePlan('invalid_plan', error, { problems });
       // Let a waiting `waitSettled` update answer with the FAILED view before the execution fails.
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && outbox.idle);
       throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
     }
     const plan = parsed.data;
     run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
     run.finish();
-    return await resultOnceHandled(run);
+    return await resultOnceHandled(run, outbox);
   } catch (err) {
     if (isCancellation(err) && !run.isFinal()) {
       await CancellationScope.nonCancellable(async () => {
@@ -150,9 +173,9 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   }
 }
 
-/** The run's result, once every update and signal handler has answered. */
-async function resultOnceHandled(run: RunState): Promise<RunResult> {
-  await condition(allHandlersFinished);
+/** The run's result, once every update and signal handler has answered and every webhook delivery ended. */
+async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Promise<RunResult> {
+  await condition(() => allHandlersFinished() && outbox.idle);
   return run.result();
 }
 

@@ -169,10 +169,18 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<ChatResponse>}
      */
     chat: (body) => request('POST', '/chat', body),
-    /** @returns {Promise<ApprovalRecord[]>} */
-    async pendingApprovals() {
-      const body = await request('GET', '/api/approvals?status=pending');
-      return Array.isArray(body?.approvals) ? body.approvals : [];
+    /**
+     * One page of the inbox (GET /api/approvals): `filters` are its query parameters (sort, tool,
+     * min_amount, can_decide, decider, limit, cursor ...); empty values are left out.
+     * @param {Record<string, string>} [filters]
+     * @returns {Promise<{ approvals: ApprovalRecord[], next_cursor?: string, total: number }>}
+     */
+    async pendingApprovals(filters = {}) {
+      const query = new URLSearchParams({ status: 'pending' });
+      for (const [key, value] of Object.entries(filters)) if (value !== '') query.set(key, value);
+      const body = await request('GET', `/api/approvals?${query}`);
+      const approvals = Array.isArray(body?.approvals) ? body.approvals : [];
+      return { approvals, next_cursor: typeof body?.next_cursor === 'string' ? body.next_cursor : undefined, total: typeof body?.total === 'number' ? body.total : approvals.length };
     },
     /** @param {string} approvalId @returns {Promise<ApprovalRecord>} */
     async approval(approvalId) {

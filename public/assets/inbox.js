@@ -12,6 +12,8 @@ import { coalesced } from './coalesce.js';
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
 /** @typedef {import('./identity.js').Identity} Identity */
 
+const PAGE_SIZE = 25;
+
 /**
  * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onDecided: (approval: ApprovalRecord) => void }} options
  */
@@ -29,13 +31,49 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
   const tracked = new Set();
 
+  const filtersForm = /** @type {HTMLFormElement} */ (document.getElementById('inbox-filters'));
+  const moreButton = /** @type {HTMLButtonElement} */ (document.getElementById('inbox-more'));
+  /** Pages shown: the first, plus one per "Show more"; each refresh reloads them all. */
+  let pagesShown = 1;
+  let total = 0;
+
   /** Refreshes now; calls made during a refresh coalesce into one more. */
   const refresh = coalesced(load);
+
+  /** The form's filters as query parameters; `decider` names the approver when auth is off. */
+  function filters() {
+    /** @type {Record<string, string>} */
+    const query = { limit: String(PAGE_SIZE) };
+    for (const [key, value] of new FormData(filtersForm)) if (typeof value === 'string') query[key] = value.trim();
+    if (query['can_decide'] === 'true') query['decider'] = identity.approverId();
+    return query;
+  }
+
+  /** @returns {Promise<{ approvals: ApprovalRecord[], more: boolean, total: number }>} */
+  async function loadPages() {
+    /** @type {ApprovalRecord[]} */
+    const approvals = [];
+    const query = filters();
+    /** @type {string | undefined} */
+    let cursor;
+    let pageTotal = 0;
+    for (let page = 0; page < pagesShown; page++) {
+      const answer = await api.pendingApprovals(cursor === undefined ? query : { ...query, cursor });
+      approvals.push(...answer.approvals);
+      pageTotal = answer.total;
+      cursor = answer.next_cursor;
+      if (cursor === undefined) break;
+    }
+    return { approvals, more: cursor !== undefined, total: pageTotal };
+  }
 
   async function load() {
     let approvals;
     try {
-      approvals = await api.pendingApprovals();
+      const loaded = await loadPages();
+      approvals = loaded.approvals;
+      total = loaded.total;
+      moreButton.hidden = !loaded.more;
     } catch (err) {
       showError(`Could not load approvals: ${messageOf(err)}`);
       return;
@@ -84,7 +122,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }
     empty.hidden = approvals.length > 0;
-    count.textContent = approvals.length > 0 ? `(${approvals.length})` : '';
+    count.textContent = approvals.length === 0 ? '' : total > approvals.length ? `(${approvals.length} of ${total})` : `(${approvals.length})`;
   }
 
   /** @param {ApprovalRecord} a */
@@ -178,6 +216,16 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     errorBox.textContent = text;
     errorBox.dataset.source = text ? source : '';
   }
+
+  filtersForm.addEventListener('change', () => {
+    pagesShown = 1;
+    void refresh();
+  });
+  filtersForm.addEventListener('submit', (event) => event.preventDefault());
+  moreButton.addEventListener('click', () => {
+    pagesShown += 1;
+    void refresh();
+  });
 
   return {
     refresh,

@@ -24,6 +24,8 @@ import { docsRoutes } from './routes/docs.js';
 import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { originGuard } from './origin-guard.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query-deadline.js';
@@ -141,7 +143,9 @@ export function createGatewayApp(deps: GatewayDeps) {
     .route('/', chatRoutes(routeDeps))
     .route('/api/workflows', workflowRoutes(routeDeps))
     .route('/api/approvals', approvalRoutes(routeDeps))
-    .route('/api/attention', attentionRoutes(routeDeps));
+    .route('/api/attention', attentionRoutes(routeDeps))
+    .route('/api/webhooks', webhookRoutes(routeDeps))
+    .route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
   return app;

@@ -61,6 +61,15 @@ export class TokenTable {
   }
 
   static fromFile(path: string): TokenTable {
+    return new TokenTable(TokenTable.fileOf(path));
+  }
+
+  /** The people a tokens file names (one entry per token), for those who act on their behalf. */
+  static entriesOf(path: string): TokenFile[string][] {
+    return Object.values(TokenTable.fileOf(path));
+  }
+
+  private static fileOf(path: string): TokenFile {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -70,10 +79,11 @@ export class TokenTable {
     const parsed = TokenFileSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${describeZodError(parsed.error)}`);
     try {
-      return new TokenTable(parsed.data);
+      new TokenTable(parsed.data);
     } catch (err) {
       throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    return parsed.data;
   }
 }
 
@@ -100,7 +110,9 @@ export function isPublicPath(path: string): boolean {
     path === '/docs' ||
     path.startsWith('/docs/') ||
     path.startsWith('/assets/') ||
-    path === '/favicon.ico'
+    path === '/favicon.ico' ||
+    // One-click approval links: the signed link stands for its person.
+    path.startsWith('/approval-links/')
   );
 }
 
@@ -129,12 +141,14 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
       c.set('identity', identity);
       return next();
     }
-    if ((!options.tokens && !options.jwt) || isPublicPath(c.req.path)) {
-      c.set('identity', { kind: 'anonymous' });
-      return next();
-    }
     const header = c.req.header('authorization');
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if ((!options.tokens && !options.jwt) || isPublicPath(c.req.path)) {
+      // A public page still knows who is signed in (an approval link refuses someone else).
+      const known = token && options.tokens?.lookup(token);
+      c.set('identity', known ? { kind: 'token', ...known } : { kind: 'anonymous' });
+      return next();
+    }
     if (!token) throw ApiError.unauthorized('Missing bearer token (Authorization: Bearer <token>)');
     if (options.jwt) {
       c.set('identity', await options.jwt(c));

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { ApprovalRecordSchema, RunViewSchema } from '../shared/contracts.js';
 import {
   ApprovalIdParamSchema,
-  ApprovalsQuerySchema,
   ApprovalsResponseSchema,
   ApproveRequestSchema,
   ApproveResponseSchema,
@@ -29,7 +28,9 @@ import {
   WorkflowApprovalsResponseSchema,
   WorkflowIdParamSchema,
 } from './schemas.js';
+import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
+import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -65,11 +66,12 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/workflows/{id}/stream-ticket', tag: 'workflows', summary: "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send Authorization, and a bearer token in a URL leaks into logs", params: WorkflowIdParamSchema, ok: StreamTicketResponseSchema, errors: [...IDS, 503] },
   { method: 'get', path: '/api/workflows/{id}/timeline', tag: 'workflows', summary: "The run's whole timeline", params: WorkflowIdParamSchema, ok: TimelineResponseSchema, errors: IDS },
   { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or expired ticket)', params: WorkflowIdParamSchema, query: StreamQuerySchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
-  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
+  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs, one page at a time: filters, sort, opaque cursor and total (from visibility: eventually consistent). A bad parameter is 400 naming it', query: InboxQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
   { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
   { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person)', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
   ...ATTENTION_ROUTE_DOCS,
+  ...WEBHOOK_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },
   { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable', ok: HealthResponseSchema, errors: [503], public: true },
@@ -84,6 +86,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Not allowed for this caller (forbidden), or a state change sent from a page on another origin (forbidden_origin)',
   404: 'Unknown id, or one the caller may not see: the same answer for both (not_found)',
   409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished)',
+  410: 'The approval link has expired (an HTML page)',
   413: 'Body too large (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
   503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',

@@ -57,9 +57,6 @@ export const WorkflowIdParamSchema = z.object({ id: IdentitySchema });
 export const SessionIdParamSchema = z.object({ session_id: IdentitySchema });
 export const ApprovalIdParamSchema = z.object({ id: z.string().min(3).max(300).regex(/^[\p{L}\p{N}@._+:-]+$/u, 'not an approval id') });
 export const SessionsQuerySchema = z.object({ user_id: optionalId });
-export const ApprovalsQuerySchema = z.object({
-  status: z.enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' }).default('pending'),
-});
 /** Documentation only: the stream's optional query parameters (the header wins over last_event_id). */
 export const StreamQuerySchema = z.object({
   last_event_id: z.string().regex(/^\d{1,9}$/).optional().describe('Resume after this seq, for clients that cannot set Last-Event-ID'),
@@ -127,7 +124,11 @@ export const SubmitResponseSchema = z.object({
 });
 
 export const TimelineResponseSchema = z.object({ workflow_id: z.string(), status: RunStatusSchema, events: z.array(TimelineEventSchema) });
-export const ApprovalsResponseSchema = z.object({ approvals: z.array(ApprovalRecordSchema) });
+export const ApprovalsResponseSchema = z.object({
+  approvals: z.array(ApprovalRecordSchema),
+  next_cursor: z.string().optional().describe('Pass as ?cursor= (with the same filters and sort) for the next page; absent on the last page'),
+  total: z.number().int().describe('How many pending approvals match the filters'),
+});
 export const WorkflowApprovalsResponseSchema = z.object({ workflow_id: z.string(), approvals: z.array(ApprovalRecordSchema) });
 export const DecisionResponseSchema = z.object({
   success: z.literal(true),

@@ -202,6 +202,8 @@ export const RunSettingsSchema = z.strictObject({
   attention_deadline_ms: z.number().int().positive().optional(),
   /** The approval policy the run decides its gates with; absent in runs started before POLICY_FILE (they use the fields above). */
   policy: RunPolicySchema.optional(),
+  /** Announce approvals and the outcome to the webhook subscriber (WEBHOOK_URL); absent: schedule no notifications. */
+  webhooks: z.boolean().optional(),
 });
 export type RunSettings = z.infer<typeof RunSettingsSchema>;
 

@@ -1,12 +1,12 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
+import { inboxCallerOf, inboxPage, InboxQuerySchema } from '../approvals/inbox.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
 import {
   ApprovalIdParamSchema,
-  ApprovalsQuerySchema,
   ApprovalsResponseSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
@@ -19,8 +19,10 @@ import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
 export function approvalRoutes({ approvals }: RouteDeps) {
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
-      parseQuery(c, ApprovalsQuerySchema);
-      return reply(c, ApprovalsResponseSchema, { approvals: await approvals.pending(c.get('identity')) });
+      const query = parseQuery(c, InboxQuerySchema);
+      const identity = c.get('identity');
+      const caller = inboxCallerOf(identity, query.decider);
+      return reply(c, ApprovalsResponseSchema, inboxPage(await approvals.pending(identity), query, caller, Date.now()));
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
