@@ -12,7 +12,7 @@ import { withinBudget } from './budget.js';
 /** How long an update may wait for a worker to accept it before the signal is sent instead. */
 export const DEFAULT_ACCEPT_MS = 2000;
 
-export interface DurableDeliveryOptions<Ret, Args extends unknown[]> {
+export interface DurableDeliveryOptions<Ret, Args extends [unknown, ...unknown[]]> {
   client: Client;
   workflowId: string;
   update: UpdateDefinition<Ret, Args>;
@@ -36,7 +36,7 @@ export type Delivery<Ret> =
  * with the SDK's error, as does a signal Temporal refuses (run closed or unknown, server away);
  * neither is then delivered.
  */
-export async function deliverDurably<Ret, Args extends unknown[]>(options: DurableDeliveryOptions<Ret, Args>): Promise<Delivery<Ret>> {
+export async function deliverDurably<Ret, Args extends [unknown, ...unknown[]]>(options: DurableDeliveryOptions<Ret, Args>): Promise<Delivery<Ret>> {
   const { client, workflowId, update, signal, args, budgetMs } = options;
   const acceptMs = Math.min(options.acceptMs ?? DEFAULT_ACCEPT_MS, budgetMs);
   const deadline = Date.now() + budgetMs;
