@@ -6,7 +6,7 @@ import type { ApprovalDecision, ApprovalRecord, PlanStep, RequestInput } from '.
 import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
-import { countApproval, judgeQuorumDecision, newQuorum, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
+import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
 import type { PolicyStage } from '../src/shared/policy/schema.js';
 import type { RecordEvent } from './run-timeline.js';
 
@@ -27,10 +27,7 @@ export interface ApprovalStages {
   requesterMayApprove: boolean;
 }
 
-function quorumOf(approval: Readonly<ApprovalRecord>): Quorum | undefined {
-  if (!approval.stages || approval.current_stage === undefined) return undefined;
-  return { stages: approval.stages, current_stage: approval.current_stage, requester_may_approve: approval.requester_may_approve === true };
-}
+const quorumOf = (approval: Readonly<ApprovalRecord>): Quorum | undefined => quorumOfRecord(approval);
 
 export function newApprovalRecord(
   run: { workflowId: string; input: RequestInput },
@@ -98,9 +95,16 @@ export function judgeDecision(
   return { kind: 'apply', status: decision.approved ? 'approved' : 'rejected' };
 }
 
+/** One signed decision, however many times it arrives (an update and its fallback signal). */
+function deliveryKeyOf(decision: ApprovalDecision): string | undefined {
+  return decision.proof && `${decision.proof.key_id}/${decision.proof.nonce}`;
+}
+
 export class ApprovalBook {
   readonly #records: ApprovalRecord[] = [];
   readonly #record: RecordEvent;
+  /** What each signed decision already did, so a second delivery of it changes and records nothing. */
+  readonly #delivered = new Map<string, DecisionResult>();
 
   constructor(recordEvent: RecordEvent) {
     this.#record = recordEvent;
@@ -132,6 +136,20 @@ export class ApprovalBook {
     stepOf: (id: string) => Pick<PlanStep, 'tool'>,
     now: string,
     provenance: Record<string, unknown> = {},
+  ): { result: DecisionResult; expired: boolean } {
+    const key = deliveryKeyOf(decision);
+    const earlier = key === undefined ? undefined : this.#delivered.get(key);
+    if (earlier) return { result: earlier, expired: false };
+    const outcome = this.#judgeAndApply(decision, stepOf, now, provenance);
+    if (key !== undefined) this.#delivered.set(key, outcome.result);
+    return outcome;
+  }
+
+  #judgeAndApply(
+    decision: ApprovalDecision,
+    stepOf: (id: string) => Pick<PlanStep, 'tool'>,
+    now: string,
+    provenance: Record<string, unknown>,
   ): { result: DecisionResult; expired: boolean } {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);

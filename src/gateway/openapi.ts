@@ -12,6 +12,7 @@ import {
   ApproveResponseSchema,
   ChatRequestSchema,
   ChatResponseSchema,
+  DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
   ErrorBodySchema,
@@ -56,7 +57,7 @@ const IDS = [400, 401, 403, 404];
 
 export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/chat', tag: 'chat', summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)', body: ChatRequestSchema, ok: ChatResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
-  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them)", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them). When no worker takes the decision within 2 s it is checked against the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker returns", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, accepted: DecisionAcceptedSchema, errors: [...IDS, 409, 413, 503] },
   { method: 'get', path: '/workflow/{session_id}/status', tag: 'chat', summary: "The session's latest run with its pending approvals", params: SessionIdParamSchema, ok: SessionStatusResponseSchema, errors: IDS },
   { method: 'get', path: '/sessions', tag: 'chat', summary: "A user's sessions (from visibility: eventually consistent)", query: SessionsQuerySchema, ok: SessionsResponseSchema, errors: [400, 401, 403] },
   { method: 'post', path: '/api/workflows/submit', tag: 'workflows', summary: 'Submit a request (query parameters or JSON body); answers at once', query: SubmitRequestSchema, body: SubmitRequestSchema, ok: SubmitResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
@@ -68,7 +69,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
   { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
-  { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person)', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person). When no worker takes the decision within 2 s it is checked against the approval record in the run\'s memo and kept in the run\'s history: 202 accepted, applied when a worker returns', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, accepted: DecisionAcceptedSchema, errors: [...IDS, 409, 413, 503] },
   ...ATTENTION_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },

@@ -147,3 +147,17 @@ export const PageConfigSchema = z.object({
   namespace: z.string(),
   auth: z.enum(['off', 'token']),
 });
+
+/** 202: no worker took the decision in time; it is kept in the run's history and applied when one returns. */
+export const DecisionAcceptedSchema = z
+  .object({
+    status: z.literal('accepted'),
+    applied: z.literal(false),
+    approval_id: z.string(),
+    workflow_id: z.string(),
+    session_id: z.string(),
+    decision: z.enum(['approve', 'reject']),
+    decided_by: z.string(),
+    message: z.string(),
+  })
+  .describe('The gateway checked the decision against the approval record the run keeps in its memo; the run judges it again when a worker returns and records a refusal in its timeline');

@@ -57,6 +57,29 @@ describe('decisionRefusal', () => {
   });
 });
 
+describe('decisionRefusal on a staged approval (from the memo record, as the workflow judges it)', () => {
+  const staged = (approvedBy: string[] = [], current = 0) =>
+    record({
+      policy_rule: 'large-transfer',
+      stages: [{ group: 'approvers', count: 2, approved_by: approvedBy }, { group: 'managers', count: 1, approved_by: [] }],
+      current_stage: current,
+      requester_may_approve: false,
+    });
+  const approver: Identity = { kind: 'token', user_id: 'bob', role: 'approver', groups: ['approvers'] };
+  it.each<[string, ApprovalRecord, boolean, string, string[] | undefined, number | undefined]>([
+    ['a member of the stage deciding now approves', staged(), true, 'bob', ['approvers'], undefined],
+    ['someone outside the stage deciding now approves', staged(), true, 'dana', ['managers'], 403],
+    ['someone without groups approves', staged(), true, 'dana', undefined, 403],
+    ['a person who already approved approves again', staged(['bob']), true, 'bob', ['approvers'], 403],
+    ['the requester approves their own', staged(), true, 'alice', ['approvers'], 403],
+    ['the requester withdraws their own', staged(), false, 'alice', undefined, undefined],
+    ['the next stage decides once the first is complete', staged(['bob', 'carol'], 1), true, 'dana', ['managers'], undefined],
+    ['the first stage no longer decides once it is complete', staged(['bob', 'carol'], 1), true, 'erin', ['approvers'], 403],
+  ])('%s', (_name, approval, approved, deciderId, groups, status) => {
+    expect(decisionRefusal(approver, aliceRun, approval, { approved, deciderId, groups })?.status).toBe(status);
+  });
+});
+
 describe('onlyPendingApproval', () => {
   const b = record({ approval_id: 'r1.b' });
   const c = record({ approval_id: 'r2.c', workflow_id: 'r2' });

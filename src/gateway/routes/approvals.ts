@@ -1,6 +1,7 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
+import { acceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
@@ -8,6 +9,7 @@ import {
   ApprovalIdParamSchema,
   ApprovalsQuerySchema,
   ApprovalsResponseSchema,
+  DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
   WorkflowApprovalsResponseSchema,
@@ -36,8 +38,9 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await approvals.find(id, identity);
+      const found = await approvals.findForDecision(id, identity);
       const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason });
+      if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
         message: decisionMessage(decided),
