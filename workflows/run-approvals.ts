@@ -4,6 +4,7 @@
  */
 import type { ApprovalDecision, ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
 import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
+import { actionHashOf } from '../src/shared/action-hash.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
 import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
@@ -41,6 +42,7 @@ export function newApprovalRecord(
   // An edited retry asks again under its own id; the first approval keeps its record.
   const suffix = step.edits ? `_edit${step.edits}` : '';
   const quorum = staged && newQuorum(staged.stages, staged.requesterMayApprove);
+  const action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: staged?.rule, stages: staged?.stages });
   return {
     approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
     workflow_id: run.workflowId,
@@ -60,6 +62,7 @@ export function newApprovalRecord(
     requested_by: run.input.user_id,
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
+    action_hash,
     ...(staged && quorum && { policy_rule: staged.rule, ...quorum, progress: quorumProgress(quorum), decisions: [] }),
   };
 }
@@ -79,6 +82,9 @@ export function judgeDecision(
   if (!approval || !step) return ignore(DecisionErrorType.UnknownApproval, `No approval ${decision.approval_id} in this run`);
   if (approval.status !== 'pending') {
     return ignore(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
+  }
+  if (decision.action_hash !== undefined && decision.action_hash !== approval.action_hash) {
+    return ignore(DecisionErrorType.Stale, `Approval ${approval.approval_id} is stale: its action changed since the decider saw it (action_hash differs)`);
   }
   if (Date.parse(now) >= Date.parse(approval.expires_at)) {
     return ignore(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`, true);

@@ -112,6 +112,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Step', a.step_name],
         ['Risk', a.risk_level],
         ['Approvals', a.progress],
+        ['Action', a.action_hash ? el('code', { title: a.action_hash }, a.action_hash.slice(0, 12)) : undefined],
         ['Approved by', a.decisions?.filter((d) => d.verdict === 'approve').map((d) => d.by).join(', ') || undefined],
         ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
       ]),
@@ -156,7 +157,13 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${a.step_name} as ${who}…`;
     onSelectRun(a.workflow_id);
     try {
-      const body = { decision, ...(identity.authOn() ? {} : { decided_by: identity.approverId() }), ...(reason ? { reason } : {}) };
+      // The action hash shown on this card: if the action changed since, the gateway refuses (409 stale_approval).
+      const body = {
+        decision,
+        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
+        ...(reason ? { reason } : {}),
+        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+      };
       const res = await api.decide(a.approval_id, body);
       decided.add(a.approval_id);
       const what = res?.message ?? `${a.step_name} ${decision === 'approve' ? 'approved' : 'rejected'}`;
@@ -165,7 +172,11 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     } catch (err) {
       status.textContent = '';
       showError(`Could not ${decision} ${a.step_name}: ${messageOf(err)}`, 'decision');
-      if (err instanceof ApiError && (err.status === 404 || err.status === 409)) decided.add(a.approval_id);
+      if (err instanceof ApiError && err.code === 'stale_approval') {
+        // Show the approval as it is now: the card is built again from the next listing.
+        cards.delete(a.approval_id);
+        card.remove();
+      } else if (err instanceof ApiError && (err.status === 404 || err.status === 409)) decided.add(a.approval_id);
     } finally {
       card.removeAttribute('aria-busy');
       for (const c of controls) /** @type {HTMLButtonElement | HTMLInputElement} */ (c).disabled = false;

@@ -84,7 +84,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Missing or unknown bearer token or stream ticket (unauthorized)',
   403: 'Not allowed for this caller (forbidden), or a state change sent from a page on another origin (forbidden_origin)',
   404: 'Unknown id, or one the caller may not see: the same answer for both (not_found)',
-  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished)',
+  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished), or a decision on an action that changed since it was seen (stale_approval)',
   413: 'Body too large (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
   503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',

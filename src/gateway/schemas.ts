@@ -14,6 +14,12 @@ import {
 const optionalId = IdentitySchema.nullish().transform((v) => v ?? undefined);
 const messageText = z.string().trim().min(1, 'must not be empty').max(2000);
 const reasonText = z.string().max(1000).nullish().transform((v) => v ?? undefined);
+const actionHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be an approval\'s action_hash: 64 lowercase hex characters')
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .describe('The action_hash of the approval as you saw it: if the action changed since (409 stale_approval), nothing is decided');
 
 export const ChatRequestSchema = z.object({
   message: messageText,
@@ -34,6 +40,7 @@ export const ApproveRequestSchema = z.object({
     .nullish()
     .transform((v) => v ?? undefined)
     .describe('The approval to decide. Always send it: without it the route decides only when exactly one approval is pending in the session (else 409 ambiguous_approval)'),
+  action_hash: actionHash,
 });
 
 export const SubmitRequestSchema = z.object({
@@ -51,6 +58,7 @@ export const DecisionRequestSchema = z.object({
     .nullish()
     .transform((v) => v ?? undefined),
   reason: reasonText,
+  action_hash: actionHash,
 });
 
 export const WorkflowIdParamSchema = z.object({ id: IdentitySchema });

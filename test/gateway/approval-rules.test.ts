@@ -50,6 +50,20 @@ describe('decisionRefusal', () => {
     expect(refusal?.status).toBe(status);
   });
 
+  it.each<[string, string | undefined, number | undefined, string | undefined]>([
+    ['no action hash sent', undefined, undefined, undefined],
+    ['the action hash the approver saw', 'a'.repeat(64), undefined, undefined],
+    ['another action hash', 'b'.repeat(64), 409, 'stale_approval'],
+  ])('binds to the action: %s', (_name, actionHash, status, code) => {
+    const refusal = decisionRefusal(manager, aliceRun, record({ action_hash: 'a'.repeat(64) }), { approved: true, deciderId: 'manager@bank.com', actionHash });
+    expect(refusal?.status).toBe(status);
+    expect(refusal?.code).toBe(code);
+  });
+
+  it('an approval without an action hash (an older run) is stale for any hash sent', () => {
+    expect(decisionRefusal(manager, aliceRun, record(), { approved: true, deciderId: 'manager@bank.com', actionHash: 'a'.repeat(64) })?.code).toBe('stale_approval');
+  });
+
   it('names the rule it applies', () => {
     expect(decisionRefusal(anonymous, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/four-eyes/);
     expect(decisionRefusal(alice, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/withdraw/);

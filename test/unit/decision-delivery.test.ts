@@ -50,6 +50,20 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
     expect(approvalEvents(run)).toEqual(['approval_required', 'approval_progress', 'approval_ignored']);
   });
 
+  it.each([
+    ['the hash it was asked under', true],
+    ['another hash', false],
+  ] as const)('a decision bound to %s is judged accordingly', (_name, matches) => {
+    const run = stagedRun();
+    const current = run.approval(APPROVAL_ID)!.action_hash!;
+    expect(current).toMatch(/^[0-9a-f]{64}$/);
+    const decision = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'], action_hash: matches ? current : 'f'.repeat(64) });
+    const result = applyAuthenticatedDecision(run, decision, TEST_DECISION_KEYS);
+    if (matches) expect(result).toMatchObject({ accepted: true });
+    else expect(result).toMatchObject({ accepted: false, type: DecisionErrorType.Stale });
+    expect(run.approval(APPROVAL_ID)?.progress).toBe(matches ? '1 of 2 from approvers' : '0 of 2 from approvers');
+  });
+
   it('a refused decision delivered twice is recorded once', () => {
     const run = stagedRun();
     const outsider = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'dana', groups: ['managers'] });

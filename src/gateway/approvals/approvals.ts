@@ -28,6 +28,8 @@ export interface DecisionInput {
   approved: boolean;
   deciderId: string;
   reason: string | undefined;
+  /** The approval's action hash as the decider saw it; sent on to the run, which checks it again. */
+  actionHash?: string | undefined;
 }
 
 /** What a decision did: the approval after it, and the gated step once the run acted on it. */
@@ -173,6 +175,7 @@ export class Approvals {
       approver_id: input.deciderId,
       ...(input.reason !== undefined && { reason: input.reason }),
       ...(groups && { groups }),
+      ...(input.actionHash !== undefined && { action_hash: input.actionHash }),
     };
     const base = { view, approved: input.approved, deciderId: input.deciderId };
     try {

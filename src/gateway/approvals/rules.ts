@@ -18,12 +18,20 @@ export interface ProposedDecision {
   deciderId: string;
   /** The decider's groups as the gateway authenticated them (token auth); stages check these. */
   groups?: readonly string[] | undefined;
+  /** The approval's action hash as the decider saw it, when they sent one. */
+  actionHash?: string | undefined;
 }
 
 /** 409 unless the approval still waits for a decision. */
 function pendingRefusal(approval: ApprovalRecord): ApiError | undefined {
   if (approval.status === 'pending') return undefined;
   return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
+}
+
+/** 409 stale_approval when the decider saw another action than the one now waiting (edited, or asked again). */
+function staleRefusal(approval: ApprovalRecord, actionHash: string | undefined): ApiError | undefined {
+  if (actionHash === undefined || actionHash === approval.action_hash) return undefined;
+  return ApiError.staleApproval(`Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before deciding`);
 }
 
 /**
@@ -57,7 +65,7 @@ function deciderRefusal(approval: ApprovalRecord, { approved, deciderId, groups 
 
 /** Why this decision may not be sent, or undefined when it may. */
 export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, decision: ProposedDecision): ApiError | undefined {
-  return pendingRefusal(approval) ?? roleRefusal(identity, run, approval, decision.approved) ?? deciderRefusal(approval, decision);
+  return pendingRefusal(approval) ?? staleRefusal(approval, decision.actionHash) ?? roleRefusal(identity, run, approval, decision.approved) ?? deciderRefusal(approval, decision);
 }
 
 /**

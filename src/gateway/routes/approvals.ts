@@ -39,7 +39,7 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
       const found = await approvals.findForDecision(id, identity);
-      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason });
+      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason, actionHash: body.action_hash });
       if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,

@@ -33,7 +33,7 @@ export function chatRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.approver_id, 'approver_id');
       const found = await deps.approvals.findInSession(session_id, identity, body.approval_id);
-      const decided = await deps.approvals.decide(found, identity, { approved: body.approved, deciderId, reason: body.reason });
+      const decided = await deps.approvals.decide(found, identity, { approved: body.approved, deciderId, reason: body.reason, actionHash: body.action_hash });
       if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, ApproveResponseSchema, approveReply(decided));
     })
