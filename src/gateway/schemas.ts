@@ -169,3 +169,26 @@ export const DecisionAcceptedSchema = z
     message: z.string(),
   })
   .describe('The gateway checked the decision against the approval record the run keeps in its memo; the run judges it again when a worker returns and records a refusal in its timeline');
+
+/** One decision of a bulk request, as `POST /api/approvals/{id}/decision` takes it plus the approval's id. */
+export const BulkDecisionItemSchema = DecisionRequestSchema.extend({ approval_id: ApprovalIdParamSchema.shape.id });
+
+export const BULK_DECISIONS_MAX = 100;
+/** Items are parsed one by one, so one malformed item is answered on its own and spoils nothing else. */
+export const BulkDecisionEnvelopeSchema = z.object({ decisions: z.array(z.unknown()).min(1).max(BULK_DECISIONS_MAX) });
+/** Documentation: the envelope with its items' schema. */
+export const BulkDecisionRequestSchema = z.object({ decisions: z.array(BulkDecisionItemSchema).min(1).max(BULK_DECISIONS_MAX) });
+
+export const BulkDecisionResultSchema = z
+  .object({
+    approval_id: z.string().optional().describe('Absent when the item did not name a valid one'),
+    ok: z.boolean(),
+    status: z.number().int().describe('The status this item would have had on its own: 200 applied, 202 accepted (kept until a worker returns), 4xx/5xx refused'),
+    outcome: z.enum(['applied', 'accepted', 'already_applied']).optional().describe('already_applied: the approval already carries this decision by this person (a retried list)'),
+    approval: ApprovalRecordSchema.optional(),
+    step_state: z.string().optional(),
+    message: z.string().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .describe('One item\'s answer; items are answered in the order sent');
+export const BulkDecisionResponseSchema = z.object({ results: z.array(BulkDecisionResultSchema) });

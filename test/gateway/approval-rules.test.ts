@@ -1,6 +1,6 @@
 /** The gateway's decision rules and the choice of a session's approval: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { decisionRefusal, onlyPendingApproval } from '../../src/gateway/approvals/rules.js';
+import { alreadyDecidedAsAsked, decisionRefusal, onlyPendingApproval } from '../../src/gateway/approvals/rules.js';
 import type { Identity } from '../../src/gateway/auth.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 
@@ -91,6 +91,22 @@ describe('decisionRefusal on a staged approval (from the memo record, as the wor
     ['the first stage no longer decides once it is complete', staged(['bob', 'carol'], 1), true, 'erin', ['approvers'], 403],
   ])('%s', (_name, approval, approved, deciderId, groups, status) => {
     expect(decisionRefusal(approver, aliceRun, approval, { approved, deciderId, groups })?.status).toBe(status);
+  });
+});
+
+describe('alreadyDecidedAsAsked (a retried bulk item)', () => {
+  const vote = (by: string, verdict: 'approve' | 'reject') => ({ by, verdict, at: '2026-12-01T10:05:00.000Z' });
+  it.each<[string, ApprovalRecord, boolean, string, boolean]>([
+    ['approved by the same person', record({ status: 'approved', decided_by: 'manager@bank.com' }), true, 'manager@bank.com', true],
+    ['approved by the same person under another case', record({ status: 'approved', decided_by: 'Manager@bank.com' }), true, 'manager@bank.com', true],
+    ['approved by someone else', record({ status: 'approved', decided_by: 'other@bank.com' }), true, 'manager@bank.com', false],
+    ['rejected by the same person, approval asked', record({ status: 'rejected', decided_by: 'manager@bank.com' }), true, 'manager@bank.com', false],
+    ['rejected by the same person, rejection asked', record({ status: 'rejected', decided_by: 'manager@bank.com' }), false, 'manager@bank.com', true],
+    ['still pending', record(), true, 'manager@bank.com', false],
+    ['pending with their vote counted on a stage', record({ decisions: [vote('bob', 'approve')] }), true, 'bob', true],
+    ['pending with another vote counted', record({ decisions: [vote('carol', 'approve')] }), true, 'bob', false],
+  ])('%s', (_name, approval, approved, deciderId, expected) => {
+    expect(alreadyDecidedAsAsked(approval, { approved, deciderId })).toBe(expected);
   });
 });
 

@@ -69,6 +69,17 @@ export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'
 }
 
 /**
+ * Whether the approval already carries this very decision by this person (a retried request):
+ * decided their way by them, or, on a staged approval, their vote is among those that counted.
+ */
+export function alreadyDecidedAsAsked(approval: ApprovalRecord, { approved, deciderId }: ProposedDecision): boolean {
+  const verdict = approved ? 'approve' : 'reject';
+  if (approval.decisions?.some((d) => d.verdict === verdict && sameIdentity(d.by, deciderId))) return true;
+  const status = approved ? 'approved' : 'rejected';
+  return approval.status === status && approval.decided_by !== undefined && sameIdentity(approval.decided_by, deciderId);
+}
+
+/**
  * Which approval a session-level decision without `approval_id` means: the only one pending in
  * the whole session. Never by position: with more than one pending the caller must name one (409
  * ambiguous_approval lists them), so nothing added to the session after the approver looked can

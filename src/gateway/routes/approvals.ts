@@ -1,6 +1,7 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
+import { decideMany } from '../approvals/bulk-decisions.js';
 import { acceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
@@ -9,6 +10,8 @@ import {
   ApprovalIdParamSchema,
   ApprovalsQuerySchema,
   ApprovalsResponseSchema,
+  BulkDecisionEnvelopeSchema,
+  BulkDecisionResponseSchema,
   DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
@@ -23,6 +26,10 @@ export function approvalRoutes({ approvals }: RouteDeps) {
     .get('/', async (c) => {
       parseQuery(c, ApprovalsQuerySchema);
       return reply(c, ApprovalsResponseSchema, { approvals: await approvals.pending(c.get('identity')) });
+    })
+    .post('/decisions', async (c) => {
+      const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
+      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, c.get('identity'), body.decisions) });
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
