@@ -186,6 +186,12 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /**
+     * Several decisions in one request, each answered on its own in the order sent.
+     * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }[]} decisions
+     * @returns {Promise<{ results: { approval_id?: string, ok: boolean, status: number, outcome?: string, message?: string, error?: { code: string, message: string } }[] }>}
+     */
+    decideMany: (decisions) => request('POST', '/api/approvals/decisions', { decisions }),
     /** Steps held for an operator, across runs. @returns {Promise<any[]>} */
     async heldSteps() {
       const body = await request('GET', '/api/attention?limit=200');

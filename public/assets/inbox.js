@@ -21,6 +21,12 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   const count = /** @type {HTMLElement} */ (document.getElementById('inbox-count'));
   const status = /** @type {HTMLElement} */ (document.getElementById('inbox-status'));
   const errorBox = /** @type {HTMLElement} */ (document.getElementById('inbox-error'));
+  const bulkBar = /** @type {HTMLElement} */ (document.getElementById('bulk-bar'));
+  const bulkCount = /** @type {HTMLElement} */ (document.getElementById('bulk-count'));
+  const bulkApprove = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-approve'));
+  const bulkReject = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-reject'));
+  /** Approval ids ticked for a bulk decision. */
+  const selected = new Set();
 
   /** @type {Map<string, { card: HTMLLIElement, approval: ApprovalRecord }>} */
   const cards = new Map();
@@ -66,8 +72,10 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!keep.has(id)) {
         entry.card.remove();
         cards.delete(id);
+        selected.delete(id);
       }
     }
+    showSelection();
     /** @type {ChildNode | null} */
     let slot = list.firstChild;
     for (const approval of approvals) {
@@ -95,6 +103,12 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     const approve = el('button', { type: 'button', class: 'approve', 'aria-label': `Approve: ${title}` }, 'Approve');
     const reject = el('button', { type: 'button', class: 'reject danger', 'aria-label': `Reject: ${title}` }, 'Reject');
     const view = el('button', { type: 'button', class: 'secondary', 'aria-label': `View run: ${title}` }, 'View run');
+    const pick = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select: ${title}` }));
+    pick.addEventListener('change', () => {
+      if (pick.checked) selected.add(a.approval_id);
+      else selected.delete(a.approval_id);
+      showSelection();
+    });
     const reasonId = `reason-${cssId(a.approval_id)}`;
     const reason = el('input', { id: reasonId, type: 'text', maxlength: '1000', autocomplete: 'off' });
     const confirm = el('button', { type: 'submit', class: 'danger' }, 'Confirm reject');
@@ -103,7 +117,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
     const buttons = el('div', { class: 'row actions' }, approve, reject, view);
     const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
-      el('h3', { id: headingId }, title),
+      el('h3', { id: headingId }, pick, ' ', title),
       details([
         ['Amount', money ? formatUsd(a.amount, a.amount_cents) : undefined],
         ['To', a.recipient],
@@ -183,6 +197,50 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       await refresh();
     }
   }
+
+  function showSelection() {
+    bulkBar.hidden = selected.size === 0;
+    bulkCount.textContent = `${selected.size} selected`;
+  }
+
+  /**
+   * Decides every ticked approval at once; each is answered on its own, and the refusals are listed.
+   * @param {'approve'|'reject'} decision
+   */
+  async function decideSelected(decision) {
+    const chosen = [...selected].flatMap((id) => cards.get(id)?.approval ?? []);
+    if (chosen.length === 0) return;
+    bulkApprove.disabled = true;
+    bulkReject.disabled = true;
+    showError('');
+    status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${chosen.length} approval(s)…`;
+    try {
+      const { results } = await api.decideMany(chosen.map((a) => ({
+        approval_id: a.approval_id,
+        decision,
+        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
+        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+      })));
+      const done = results.filter((r) => r.ok);
+      for (const r of done) if (r.approval_id) decided.add(r.approval_id);
+      selected.clear();
+      const verb = decision === 'approve' ? 'approved' : 'rejected';
+      const kept = done.filter((r) => r.outcome === 'accepted').length;
+      status.textContent = `${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`;
+      const refused = results.flatMap((r, i) => (r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`]));
+      if (refused.length > 0) showError(`Not ${verb}: ${refused.join('; ')}`, 'decision');
+      for (const a of chosen) if (decided.has(a.approval_id)) onDecided(a);
+    } catch (err) {
+      status.textContent = '';
+      showError(`Could not ${decision} the selected approvals: ${messageOf(err)}`, 'decision');
+    } finally {
+      bulkApprove.disabled = false;
+      bulkReject.disabled = false;
+      await refresh();
+    }
+  }
+  bulkApprove.addEventListener('click', () => void decideSelected('approve'));
+  bulkReject.addEventListener('click', () => void decideSelected('reject'));
 
   /** @param {string} text @param {string} [source] */
   function showError(text, source = 'load') {
