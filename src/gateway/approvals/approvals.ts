@@ -5,6 +5,7 @@
  * Routes parse, call one method here and reply.
  */
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../shared/contracts.js';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate, parseApprovalId } from '../../shared/definitions.js';
 import { sameIdentity } from '../../shared/identity.js';
@@ -191,8 +192,9 @@ export class Approvals {
       if (!delivery.applied) return { ...base, approval, step: undefined, applied: false };
       return { ...base, approval: delivery.result?.approval ?? approval, step: delivery.result?.step, applied: true };
     } catch (err) {
-      // A refusal by the workflow, or Temporal being away, is an answer of its own.
-      if (classifyError(err)) throw err;
+      // A refusal by the workflow, or Temporal being away, is an answer of its own. A run that closed
+      // after the memo was read (the decision it was waiting for came by another path) is read again.
+      if (classifyError(err) && !(err instanceof WorkflowNotFoundError)) throw err;
       const after = await this.runs.getRun(view.workflow_id).catch(() => undefined);
       const record = after?.approvals.find((a) => a.approval_id === approval.approval_id);
       if (after && record && tookEffect(record, decision)) {

@@ -54,13 +54,11 @@ function roleRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval
  * transfer).
  */
 function deciderRefusal(approval: ApprovalRecord, { approved, deciderId, groups }: ProposedDecision): ApiError | undefined {
-  const quorum = quorumOfRecord(approval);
-  if (quorum) {
-    const verdict = judgeQuorumDecision(quorum, approval.requested_by, { approver_id: deciderId, approved, groups });
-    return verdict.kind === 'refuse' ? ApiError.forbidden(verdict.message) : undefined;
-  }
   const check = checkDecider({ tool: approval.tool }, approval.requested_by, deciderId, approved);
-  return check.allowed ? undefined : ApiError.forbidden(check.reason);
+  if (!check.allowed) return ApiError.forbidden(check.reason);
+  const quorum = quorumOfRecord(approval);
+  const verdict = quorum && judgeQuorumDecision(quorum, approval.requested_by, { approver_id: deciderId, approved, groups });
+  return verdict?.kind === 'refuse' ? ApiError.forbidden(verdict.message) : undefined;
 }
 
 /** Why this decision may not be sent, or undefined when it may. */
