@@ -47,6 +47,9 @@ import { issueLines } from '../src/shared/zod-issues.js';
 /** Patch id: operator actions are taken only when signed (see action-gate.ts). */
 const SIGNED_STEP_ACTIONS = 'signed-step-actions';
 
+/** Runs from before it rewrote the pending approvals' memo only when the set of them changed. */
+const MEMO_KEEPS_APPROVAL_PROGRESS = 'memo-keeps-approval-progress';
+
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
@@ -196,6 +199,7 @@ function publishToTemporal(input: RequestInput): PublishHook {
         ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
       ]),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
+    rewritesChangedPendingRecords: () => patched(MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }

@@ -19,6 +19,12 @@ export interface PublicationSinks {
   searchAttributes(values: SearchAttributeValues): void;
   /** The inbox reads pending approvals from the memo: one visibility list, no per-run queries. */
   pendingApprovals(records: ApprovalRecord[]): void;
+  /**
+   * Whether the memo may also be rewritten when a pending record changed without the set of
+   * pending approvals changing (a stage's progress): the gateway checks decisions against it when
+   * no worker runs. A `patched()` check in the workflow, since older histories lack those writes.
+   */
+  rewritesChangedPendingRecords?(): boolean;
   /** The attention list reads held steps from the memo, as the inbox reads approvals. */
   heldSteps(records: AttentionRecord[]): void;
 }
@@ -27,6 +33,7 @@ export interface PublicationSinks {
 export function publisher(sinks: PublicationSinks): PublishHook {
   let writtenAttributes = '';
   let writtenPendingIds = '[]';
+  let writtenPendingRecords = '[]';
   let writtenHeld = '[]';
   let everHeld = false;
   return (run: RunState) => {
@@ -42,8 +49,11 @@ export function publisher(sinks: PublicationSinks): PublishHook {
       sinks.searchAttributes({ intent: run.intent, status: run.status, pendingApprovalIds, ...(everHeld && { attentionStepIds }) });
     }
     const pendingIds = JSON.stringify(pendingApprovalIds);
-    if (pendingIds !== writtenPendingIds) {
+    const pendingRecords = JSON.stringify(pending);
+    const idsChanged = pendingIds !== writtenPendingIds;
+    if (idsChanged || (pendingRecords !== writtenPendingRecords && sinks.rewritesChangedPendingRecords?.() === true)) {
       writtenPendingIds = pendingIds;
+      writtenPendingRecords = pendingRecords;
       sinks.pendingApprovals(pending.map((a) => ({ ...a })));
     }
     const heldJson = JSON.stringify(held);

@@ -30,6 +30,7 @@
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
+ * @property {string} [action_hash] what is approved (tool, args, policy decision); sent back with a decision
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
  * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string }[]} [decisions]
@@ -189,10 +190,16 @@ export function createApi({ token, onUnauthorized }) {
     },
     /**
      * @param {string} approvalId
-     * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string }} body
-     * @returns {Promise<{ success: boolean, message: string }>}
+     * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }} body
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /**
+     * Several decisions in one request, each answered on its own in the order sent.
+     * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }[]} decisions
+     * @returns {Promise<{ results: { approval_id?: string, ok: boolean, status: number, outcome?: string, message?: string, error?: { code: string, message: string } }[] }>}
+     */
+    decideMany: (decisions) => request('POST', '/api/approvals/decisions', { decisions }),
     /** Steps held for an operator, across runs. @returns {Promise<any[]>} */
     async heldSteps() {
       const body = await request('GET', '/api/attention?limit=200');

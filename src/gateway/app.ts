@@ -56,6 +56,8 @@ export interface GatewayDeps {
   queryTimeoutMs?: number;
   /** Signs decisions and operator actions; read from DECISION_SIGNING_KEY_FILE when not given. */
   decisionSigner?: DecisionSigner;
+  /** How long a decision waits for a worker to accept it before it is kept as a signal (default 2 s). */
+  decisionAcceptMs?: number;
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
@@ -110,7 +112,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer),
+    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
     tickets,
     starter: new RunStarter(runs, config),

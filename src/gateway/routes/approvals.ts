@@ -1,13 +1,18 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
+import { decideMany } from '../approvals/bulk-decisions.js';
 import { inboxCallerOf, inboxPage, InboxQuerySchema } from '../approvals/inbox.js';
+import { acceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
 import {
   ApprovalIdParamSchema,
   ApprovalsResponseSchema,
+  BulkDecisionEnvelopeSchema,
+  BulkDecisionResponseSchema,
+  DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
   WorkflowApprovalsResponseSchema,
@@ -24,6 +29,10 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const caller = inboxCallerOf(identity, query.decider);
       return reply(c, ApprovalsResponseSchema, inboxPage(await approvals.pending(identity), query, caller, Date.now()));
     })
+    .post('/decisions', async (c) => {
+      const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
+      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, c.get('identity'), body.decisions) });
+    })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       return reply(c, WorkflowApprovalsResponseSchema, { workflow_id: id, approvals: await approvals.ofRun(id, c.get('identity')) });
@@ -38,8 +47,9 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await approvals.find(id, identity);
-      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason });
+      const found = await approvals.findForDecision(id, identity);
+      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason, actionHash: body.action_hash });
+      if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
         message: decisionMessage(decided),

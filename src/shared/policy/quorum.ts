@@ -29,6 +29,12 @@ export type QuorumVerdict =
   | { kind: 'reject' }
   | { kind: 'count'; stage: number; complete: boolean };
 
+/** The quorum an approval record keeps, or undefined for a record without stages (one decision decides). */
+export function quorumOfRecord(record: { stages?: StageProgress[] | undefined; current_stage?: number | undefined; requester_may_approve?: boolean | undefined }): Quorum | undefined {
+  if (!record.stages || record.current_stage === undefined) return undefined;
+  return { stages: record.stages, current_stage: record.current_stage, requester_may_approve: record.requester_may_approve === true };
+}
+
 export function newQuorum(stages: readonly PolicyStage[], requesterMayApprove: boolean): Quorum {
   return { stages: stages.map((s) => ({ ...s, approved_by: [] })), current_stage: 0, requester_may_approve: requesterMayApprove };
 }
