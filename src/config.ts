@@ -123,6 +123,14 @@ const EnvSchema = z.object({
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
+  /**
+   * OpenTelemetry traces (src/telemetry/tracing-settings.ts): off unless OTEL_TRACES_EXPORTER names an
+   * exporter or an OTLP endpoint is set; the SDK reads the other OTEL_* variables (headers, timeouts) itself.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' }).optional(),
+  OTEL_SDK_DISABLED: bool.default(false),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {
