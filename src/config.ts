@@ -119,8 +119,17 @@ const EnvSchema = z.object({
    * with the worker's heap limit (`--max-old-space-size`, set where the worker is launched).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(120),
+  /**
+   * How long a workflow task (or a query or update) waits on the sticky queue of the worker that
+   * caches its run before the server hands it to any worker; the SDK's default is 10 s. Under the
+   * gateway's 5 s query budget, so a run cached on a worker that died answers from another worker.
+   */
+  WORKER_STICKY_TIMEOUT: positiveDuration('2s'),
   /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build; both or neither. */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
+  WORKER_BUILD_ID: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
   /**

@@ -15,6 +15,7 @@ import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { tracingFor } from './telemetry/tracing-settings.js';
 import { bundleWorkflows } from './workflow-bundle.js';
+import { workerDeploymentOf } from './worker-deployment.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
 function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
@@ -51,7 +52,9 @@ export async function createWorker(config: Config, connection: NativeConnection,
       },
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,
     shutdownGraceTime: '10s',
+    workerDeploymentOptions: workerDeploymentOf(config),
     ...tracing?.workerOptions(),
   });
 }
@@ -77,7 +80,9 @@ async function main(): Promise<void> {
   const tracing = await tracingFor('worker', config);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));
   const worker = await createWorker(config, connection, tracing);
-  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  const version = workerDeploymentOf(config)?.version;
+  const versioned = version ? ` as ${version.deploymentName} build ${version.buildId}` : '';
+  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}${versioned}`);
   // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
   await worker.run();
   await connection.close();

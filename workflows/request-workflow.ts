@@ -11,6 +11,7 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -164,3 +165,7 @@ function publishToTemporal(input: RequestInput): PublishHook {
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }
+
+// Under Worker Versioning (WORKER_DEPLOYMENT_NAME) a run stays on the build that started it: it may
+// wait days for an approval, and a later build then never has to replay it.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, requestWorkflow);
