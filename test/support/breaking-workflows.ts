@@ -4,7 +4,7 @@
  * bundles it (WORKFLOW_BUNDLE of its "build B" worker).
  */
 import { setWorkflowOptions, sleep } from '@temporalio/workflow';
-import { requestWorkflow as releasedRequestWorkflow } from '../../workflows/request-workflow.js';
+import { pinnedWhenVersioned, requestWorkflow as releasedRequestWorkflow } from '../../workflows/request-workflow.js';
 
 export { sessionWorkflow } from '../../workflows/session-workflow.js';
 
@@ -12,4 +12,4 @@ export async function requestWorkflow(...args: Parameters<typeof releasedRequest
   await sleep('1 ms');
   return releasedRequestWorkflow(...args);
 }
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, requestWorkflow);
+setWorkflowOptions(pinnedWhenVersioned, requestWorkflow);

@@ -20,7 +20,7 @@ let gatewayUrl: string;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   // A short batch delay so spans arrive within the test's deadline.
-  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', LOG_FORMAT: 'json' };
   const taskQueue = uniqueId('tracing');
   const gatewayPort = await freePort();
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -47,6 +47,14 @@ function ancestryOf(span: ReceivedSpan, byId: Map<string, ReceivedSpan>): Receiv
     current = parent;
   }
   return chain;
+}
+
+function requestLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.msg === 'request');
 }
 
 describe('traces', () => {
@@ -82,6 +90,13 @@ describe('traces', () => {
       'worker RunActivity:bankTransfer',
       'sandbox POST /api/transfer',
     ]);
+    // The request logs name the trace beside the request id and the run.
+    const chatLine = requestLines(gateway.output()).find((l) => l.route === '/chat');
+    expect(chatLine).toMatchObject({ trace_id: trace.root.traceId, workflow_id: chat.body.workflow_id });
+    expect(chatLine?.request_id).toEqual(expect.any(String));
+    const transferLine = requestLines(sandbox.output()).find((l) => l.route === '/api/transfer');
+    expect(transferLine).toMatchObject({ trace_id: trace.root.traceId, workflow_id: chat.body.workflow_id });
+
     // Only the chat's own spans are in its trace: another request starts another trace.
     const health = await fetch(`${gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
