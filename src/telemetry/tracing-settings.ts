@@ -8,7 +8,7 @@ import type { Tracing } from './tracing.js';
 
 export type TracesExporter = 'otlp' | 'console';
 
-type TracingSettings = Pick<Config, 'OTEL_TRACES_EXPORTER' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED'>;
+type TracingSettings = Pick<Config, 'OTEL_TRACES_EXPORTER' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED' | 'OTEL_SERVICE_NAME'>;
 
 /** The exporter to use, or undefined when tracing is off. */
 export function tracesExporterOf(settings: TracingSettings): TracesExporter | undefined {
@@ -21,5 +21,5 @@ export function tracesExporterOf(settings: TracingSettings): TracesExporter | un
 export async function tracingFor(service: string, settings: TracingSettings): Promise<Tracing | undefined> {
   const exporter = tracesExporterOf(settings);
   if (!exporter) return undefined;
-  return (await import('./tracing.js')).startTracing(service, exporter);
+  return (await import('./tracing.js')).startTracing(settings.OTEL_SERVICE_NAME ?? service, exporter);
 }

@@ -36,11 +36,11 @@ export interface Tracing {
 
 /**
  * Registers the tracer provider (with the AsyncLocalStorage context manager and the W3C
- * propagator). OTEL_SERVICE_NAME, when set, names the service instead of `service`; OTLP
- * endpoints, headers and batching come from the exporter's and processor's own OTEL_* settings.
+ * propagator). OTLP endpoints, headers and batching come from the exporter's and processor's own
+ * OTEL_* settings.
  */
 export function startTracing(service: string, exporter: TracesExporter): Tracing {
-  const resource = Resource.default().merge(new Resource({ 'service.name': process.env.OTEL_SERVICE_NAME || service }));
+  const resource = Resource.default().merge(new Resource({ 'service.name': service }));
   const processor: SpanProcessor = new BatchSpanProcessor(exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter());
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
