@@ -131,8 +131,17 @@ const EnvSchema = z.object({
    * with the worker's heap limit (`--max-old-space-size`, set where the worker is launched).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(120),
+  /**
+   * How long a workflow task (or a query or update) waits on the sticky queue of the worker that
+   * caches its run before the server hands it to any worker; the SDK's default is 10 s. Under the
+   * gateway's 5 s query budget, so a run cached on a worker that died answers from another worker.
+   */
+  WORKER_STICKY_TIMEOUT: positiveDuration('2s'),
   /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build; both or neither. */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
+  WORKER_BUILD_ID: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
   /** Where runs deliver their notification events (approval.*, run.*); none unless set. */
@@ -150,6 +159,16 @@ const EnvSchema = z.object({
   APPROVAL_LINK_DECIDERS: commaList.default([]),
   /** The gateway's address as people reach it, the base of every link; default http://GATEWAY_HOST:GATEWAY_PORT. */
   GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * OpenTelemetry traces (src/telemetry/tracing-settings.ts): off unless OTEL_TRACES_EXPORTER names an
+   * exporter or an OTLP endpoint is set; the SDK reads the other OTEL_* variables (headers, timeouts) itself.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' }).optional(),
+  OTEL_SDK_DISABLED: bool.default(false),
+  /** Replaces the service name each process gives its spans (gateway, worker, sandbox). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 }).superRefine((env, ctx) => {
   if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
     const missing = env.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET';

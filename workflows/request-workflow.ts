@@ -13,10 +13,12 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { WorkflowDefinitionOptions } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
 import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
@@ -203,3 +205,14 @@ function publishToTemporal(input: RequestInput): PublishHook {
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }
+
+/**
+ * Under Worker Versioning (WORKER_DEPLOYMENT_NAME) a run stays on the build that started it: it may
+ * wait days for an approval, and a later build then never has to replay it. Read when the run is
+ * set up on a worker; an unversioned worker must not name a behavior (the server refuses its
+ * completions), and it has a build id (the SDK makes one) but no deployment name.
+ */
+export function pinnedWhenVersioned(): WorkflowDefinitionOptions {
+  return workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'PINNED' } : {};
+}
+setWorkflowOptions(pinnedWhenVersioned, requestWorkflow);
