@@ -11,8 +11,8 @@ import type { DecisionSigner } from '../shared/decision-signature.js';
 import { actOnStepUpdate, ATTENTION_MEMO, REQUEST_WORKFLOW_TYPE, StepActionErrorType, stepActionSignal } from '../shared/definitions.js';
 import type { Identity } from './auth.js';
 import { ApiError, ErrorCode } from './errors.js';
+import { deliverDurably } from './durable-delivery.js';
 import type { Runs } from './runs.js';
-import { updateOrSignal } from './update-or-signal.js';
 import { LISTING_LIMIT, visibilityLiteral } from './visibility.js';
 import { issueLines } from '../shared/zod-issues.js';
 
@@ -132,7 +132,7 @@ export class Attention {
     const signed = signActionWith(this.signer, workflowId, { ...action, held_since: held.attention.since });
     let delivery;
     try {
-      delivery = await updateOrSignal(this.client, workflowId, actOnStepUpdate, stepActionSignal, signed, budgetMs);
+      delivery = await deliverDurably({ client: this.client, workflowId, update: actOnStepUpdate, signal: stepActionSignal, args: [signed], budgetMs });
     } catch (err) {
       throw refusalOf(err) ?? err;
     }
