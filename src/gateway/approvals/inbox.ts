@@ -84,7 +84,7 @@ export function isEscalated(approval: ApprovalRecord): boolean {
 
 /** Whether `deciderId` may approve `approval` now: role, four eyes, stage group and no second vote. */
 export function mayApprove(approval: ApprovalRecord, caller: InboxCaller & { deciderId: string }): boolean {
-  if (decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, { approved: true, deciderId: caller.deciderId })) return false;
+  if (decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, { approved: true, deciderId: caller.deciderId, groups: caller.groups })) return false;
   if (!approval.stages || approval.current_stage === undefined) return true;
   const verdict = judgeQuorumDecision(
     { stages: approval.stages, current_stage: approval.current_stage, requester_may_approve: approval.requester_may_approve === true },
