@@ -5,18 +5,13 @@
  * (OPERATOR_SIGNING_KEY_FILE) for that hold, sends the stepAction signal, which Temporal keeps
  * until a worker runs, and reports what the run did with it. The run records it `via: operator`.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { loadConfigOrExit } from '../src/config.js';
-import { ensureKeyPairFiles, loadDecisionSigner, signActionWith } from '../src/decision-keys.js';
+import { signActionWith } from '../src/decision-keys.js';
 import { heldStepsFromMemos } from '../src/gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
-import { stepActionSignal, timelineQuery } from '../src/shared/definitions.js';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { stepActionSignal } from '../src/shared/definitions.js';
+import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
 
 const USAGE = "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
-const OUTCOME_DEADLINE_MS = 15_000;
 const TAKEN: Record<StepActionKind, TimelineEvent['event']> = { retry: 'step_ready', retry_with_edits: 'step_ready', skip: 'step_skipped', fail: 'step_failed' };
 
 export interface ActArgs {
@@ -74,12 +69,7 @@ async function main(): Promise<number> {
     console.error(`act: ${args}\n${USAGE}`);
     return 2;
   }
-  const config = loadConfigOrExit();
-  ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
-  const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
-  const connection = await Connection.connect(temporalConnectionSettings(config));
-  try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return withOperatorSession(async ({ client, signer }) => {
     const handle = client.workflow.getHandle(args.workflowId);
     const description = await handle.describe();
     const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
@@ -87,7 +77,7 @@ async function main(): Promise<number> {
       console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
       return 1;
     }
-    const seenBefore = await withDeadline(handle.query(timelineQuery, 0), 5_000).then((events) => events?.length);
+    const seenBefore = await timelineLength(handle);
     const action = signActionWith(signer, args.workflowId, {
       step_id: args.stepId,
       action: args.action,
@@ -98,42 +88,16 @@ async function main(): Promise<number> {
       ...(args.args !== undefined && { args: args.args }),
     });
     await handle.signal(stepActionSignal, action);
-    const deadline = Date.now() + OUTCOME_DEADLINE_MS;
-    while (seenBefore !== undefined && Date.now() < deadline) {
-      const events = await withDeadline(handle.query(timelineQuery, seenBefore), 5_000);
-      const outcome = events?.find((e) => e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce)));
-      if (outcome) {
-        console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'step_action_ignored' ? ` (${String(outcome.metadata['reason'])})` : ''}`);
-        return outcome.event === 'step_action_ignored' ? 1 : 0;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    const isOutcome = (e: TimelineEvent) =>
+      e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
+    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
+    if (!outcome) {
+      console.error(`act: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
+      return 3;
     }
-    console.error(`act: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
-    return 3;
-  } finally {
-    await connection.close();
-  }
-}
-
-/** The promise's value, or undefined once `ms` have passed (a query waits for a worker). */
-async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
+    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'step_action_ignored' ? ` (${String(outcome.metadata['reason'])})` : ''}`);
+    return outcome.event === 'step_action_ignored' ? 1 : 0;
   });
-  try {
-    return await Promise.race([promise.catch(() => undefined), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`act: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript('act', import.meta.url, main);

@@ -4,17 +4,12 @@
  * when missing), sends the approvalDecision signal, and reports what the run did with it. The run
  * records the decision `via: operator` and still applies its own rules (four eyes, already decided).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { loadConfigOrExit } from '../src/config.js';
-import { ensureKeyPairFiles, loadDecisionSigner, signWith } from '../src/decision-keys.js';
-import { approvalDecisionSignal, parseApprovalId, timelineQuery } from '../src/shared/definitions.js';
+import { signWith } from '../src/decision-keys.js';
+import { approvalDecisionSignal, parseApprovalId } from '../src/shared/definitions.js';
 import { IdentitySchema, type TimelineEvent } from '../src/shared/contracts.js';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
 
 const USAGE = 'usage: ./temporal-dev.sh decide <approval_id> approve|reject --as <person> [--reason <text>]';
-const OUTCOME_DEADLINE_MS = 15_000;
 const OUTCOMES = new Set<TimelineEvent['event']>(['approval_approved', 'approval_rejected', 'approval_ignored']);
 
 export interface DecideArgs {
@@ -61,14 +56,9 @@ async function main(): Promise<number> {
     console.error(`decide: ${args}\n${USAGE}`);
     return 2;
   }
-  const config = loadConfigOrExit();
-  ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
-  const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
-  const connection = await Connection.connect(temporalConnectionSettings(config));
-  try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return withOperatorSession(async ({ client, signer }) => {
     const handle = client.workflow.getHandle(args.workflowId);
-    const seenBefore = (await handle.query(timelineQuery, 0)).length;
+    const seenBefore = await timelineLength(handle);
     const decision = signWith(signer, {
       approval_id: args.approvalId,
       approved: args.approved,
@@ -76,28 +66,14 @@ async function main(): Promise<number> {
       ...(args.reason !== undefined && { reason: args.reason }),
     });
     await handle.signal(approvalDecisionSignal, decision);
-    const deadline = Date.now() + OUTCOME_DEADLINE_MS;
-    while (Date.now() < deadline) {
-      const outcome = (await handle.query(timelineQuery, seenBefore)).find((e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
-      if (outcome) {
-        console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'approval_ignored' ? ` (${String(outcome.metadata.reason)})` : ''}`);
-        return outcome.event === 'approval_ignored' ? 1 : 0;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
+    if (!outcome) {
+      console.error(`decide: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
+      return 3;
     }
-    console.error(`decide: signal sent (key ${signer.key_id}), but the run has not recorded it within ${OUTCOME_DEADLINE_MS / 1000} s; is a worker running?`);
-    return 3;
-  } finally {
-    await connection.close();
-  }
+    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'approval_ignored' ? ` (${String(outcome.metadata.reason)})` : ''}`);
+    return outcome.event === 'approval_ignored' ? 1 : 0;
+  });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(`decide: ${err instanceof Error ? err.message : String(err)}`);
-      process.exit(1);
-    },
-  );
-}
+runAsScript('decide', import.meta.url, main);

@@ -3,20 +3,17 @@
  * not the gateway: an action the gateway signs is kept while the worker is down (202) and taken
  * once it is back; an unsigned action sent straight to Temporal changes nothing and is recorded.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testSecretsEnv } from '../../dev/stack-secrets.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { StepView } from '../../src/shared/contracts.js';
 import { actOnStepUpdate, stepActionSignal } from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
-import { get, ledgerEntriesFor, timelineOf, waitForStatus } from '../support/reliability.js';
+import { runOperatorScript } from '../support/operator-scripts.js';
+import { get, ledgerEntriesFor, submitRequest, timelineOf, waitForStatus } from '../support/reliability.js';
 import { startStack, type Stack } from '../support/stack.js';
 
-const run = promisify(execFile);
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
 const WAIT_MS = 2_000;
 
@@ -35,11 +32,7 @@ afterAll(async () => {
   await sandbox?.dispose();
 });
 
-async function submit(message: string): Promise<string> {
-  const res = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: message, user_id: 'default_user' });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.workflow_id as string;
-}
+const submit = (message: string) => submitRequest(stack.baseUrl, message);
 
 async function transferStep(workflowId: string): Promise<StepView> {
   const res = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
@@ -91,13 +84,7 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
 });
 
 describe("the operator's act command, without the gateway", () => {
-  const actCommand = (args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/act.ts', ...args], {
-      env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
-    }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
-    );
+  const actCommand = (args: string[]) => runOperatorScript('scripts/act.ts', args);
 
   it('signs with the operator key: the run takes the action via operator', async () => {
     const { workflowId } = await heldTransfer('Transfer 107 to Kiran');

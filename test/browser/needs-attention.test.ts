@@ -4,8 +4,7 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call } from '../support/http.js';
-import { ledgerEntriesFor, waitForStatus } from '../support/reliability.js';
+import { ledgerEntriesFor, submitRequest, waitForStatus } from '../support/reliability.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { HAS_CHROMIUM, launchBrowser, openPage, screenshot, SKIP_REASON, UI_DEADLINE_MS } from './browser.js';
 
@@ -24,11 +23,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: a held step retried from the page${HAS
     await stack?.stop();
   });
 
-  async function submit(message: string): Promise<string> {
-    const res = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: message, user_id: 'default_user' });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    return res.body.workflow_id as string;
-  }
+  const submit = (message: string) => submitRequest(stack.baseUrl, message);
 
   it('shows the held step with its error and retries it', { timeout: 120_000 }, async () => {
     // Planning looks the requester's account up once per worker: plan once while the bank is up.

@@ -3,9 +3,8 @@
  * decision sent straight to Temporal (as the Web UI or the CLI would) is recorded and changes
  * nothing; the gateway's and the operator's signed decisions apply and say which path they took.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { promisify } from 'node:util';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keyIdOf } from '../../src/decision-keys.js';
@@ -13,12 +12,12 @@ import { signDecision } from '../../src/shared/decision-signature.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate, DecisionErrorType, runQuery, timelineQuery } from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
+import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
 
-const run = promisify(execFile);
 let stack: Stack;
 
 beforeAll(async () => {
@@ -113,13 +112,7 @@ describe('signed decisions', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 630_000);
   });
 
-  const decide = (args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/decide.ts', ...args], {
-      env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
-    }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
-    );
+  const decide = (args: string[]) => runOperatorScript('scripts/decide.ts', args);
 
   it('the operator break-glass path applies a decision, marked via operator, and keeps four eyes', async () => {
     const { handle, approvalId } = await pendingTransfer(6400);

@@ -201,3 +201,10 @@ export function decisionsInTimeline(events: readonly TimelineEvent[]): { event: 
   }
   return out;
 }
+
+/** Submits a request through the Life-OS route and answers its workflow id (the submit must succeed). */
+export async function submitRequest(baseUrl: string, message: string, userId = 'default_user'): Promise<string> {
+  const res = await call(baseUrl, 'POST', '/api/workflows/submit', { intent: message, user_id: userId });
+  if (res.status !== 200) throw new Error(`submit answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.workflow_id as string;
+}

@@ -1,0 +1,76 @@
+/**
+ * What the operators' break-glass commands (decide, act) share: the operator key and a client on
+ * the configured namespace, the wait for what the run recorded, and running as a script.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { loadConfigOrExit } from '../src/config.js';
+import { ensureKeyPairFiles, loadDecisionSigner } from '../src/decision-keys.js';
+import type { TimelineEvent } from '../src/shared/contracts.js';
+import type { DecisionSigner } from '../src/shared/decision-signature.js';
+import { timelineQuery } from '../src/shared/definitions.js';
+import { temporalConnectionSettings } from '../src/temporal-connection.js';
+
+const OUTCOME_DEADLINE_MS = 15_000;
+const QUERY_DEADLINE_MS = 5_000;
+
+export interface OperatorSession {
+  client: Client;
+  /** Signs with OPERATOR_SIGNING_KEY_FILE, made with mode 600 when missing. */
+  signer: DecisionSigner;
+}
+
+export async function withOperatorSession<T>(use: (session: OperatorSession) => Promise<T>): Promise<T> {
+  const config = loadConfigOrExit();
+  ensureKeyPairFiles(config.OPERATOR_SIGNING_KEY_FILE);
+  const signer = loadDecisionSigner(config.OPERATOR_SIGNING_KEY_FILE);
+  const connection = await Connection.connect(temporalConnectionSettings(config));
+  try {
+    return await use({ client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), signer });
+  } finally {
+    await connection.close();
+  }
+}
+
+/** How many timeline events the run has now, or undefined when no worker answers the query. */
+export async function timelineLength(handle: WorkflowHandle): Promise<number | undefined> {
+  return (await withDeadline(handle.query(timelineQuery, 0), QUERY_DEADLINE_MS))?.length;
+}
+
+/** The first event after `seenBefore` that `isOutcome` accepts, or undefined when none came in time. */
+export async function awaitOutcome(handle: WorkflowHandle, seenBefore: number, isOutcome: (event: TimelineEvent) => boolean): Promise<TimelineEvent | undefined> {
+  const deadline = Date.now() + OUTCOME_DEADLINE_MS;
+  while (Date.now() < deadline) {
+    const events = await withDeadline(handle.query(timelineQuery, seenBefore), QUERY_DEADLINE_MS);
+    const outcome = events?.find(isOutcome);
+    if (outcome) return outcome;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return undefined;
+}
+
+/** Runs `main` when this module is the script node was started with, and exits with its code. */
+export function runAsScript(name: string, moduleUrl: string, main: () => Promise<number>): void {
+  if (!process.argv[1] || fileURLToPath(moduleUrl) !== path.resolve(process.argv[1])) return;
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
+
+/** The promise's value, or undefined once `ms` have passed (a query waits for a worker). */
+async function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
