@@ -73,6 +73,10 @@ async function call(method: string, route: string, body: unknown, headers: Recor
 
 /** Refusals a client retries: the gateway answered 503 (Temporal or the run did not answer in time). */
 const unavailable: { phase: Phase; route: string; code: string }[] = [];
+/** Approvals no worker took in time, kept durably (202 accepted); their runs must still complete and pay once. */
+const acceptedDecisions: Phase[] = [];
+/** Status reads answered from a run's memo because no worker answered its query in time. */
+const staleReads: Phase[] = [];
 
 async function callRetrying503(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof call>>> {
   for (const deadline = Date.now() + 60_000; ;) {
@@ -86,6 +90,7 @@ async function callRetrying503(method: string, route: string, body: unknown, hea
 async function statusOf(sessionId: string, wanted: string[]): Promise<Record<string, unknown>> {
   for (const deadline = Date.now() + 120_000; ;) {
     const status = await callRetrying503('GET', `/workflow/${sessionId}/status`, undefined);
+    if (status.body.stale === true) staleReads.push(phase);
     if (wanted.includes(String(status.body.status))) return status.body;
     if (status.body.status === 'FAILED' || Date.now() > deadline) throw new Error(`run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -107,6 +112,7 @@ async function oneFlow(): Promise<FlowResult> {
   // 409 after a retry: the first attempt reached the run before its gateway died.
   const accepted = decision.status === 200 || decision.status === 202 || (decision.status === 409 && decision.cutOff);
   if (!accepted) throw new Error(`approve answered ${decision.status} ${JSON.stringify(decision.body)}`);
+  if (decision.status === 202) acceptedDecisions.push(phase);
   await statusOf(sessionId, ['COMPLETED']);
   return { workflowId: String(chat.body.workflow_id), sessionId, ms: performance.now() - started, phase: startPhase };
 }
@@ -181,6 +187,8 @@ async function main(): Promise<void> {
     'failed requests other than in flight at the dead gateway': otherFailures.length,
     'requests cut off in flight at the dead gateway': inFlightFailures.length,
     '503 answers (retried by the client)': unavailable.length,
+    'approvals kept durably (202 accepted)': acceptedDecisions.length,
+    'status reads from the memo (stale)': staleReads.length,
     'distinct runs': new Set(results.map((r) => r.workflowId)).size,
     'runs started in Temporal (visibility)': runs,
     'runs completed in Temporal (visibility)': completedRuns,
@@ -195,6 +203,9 @@ async function main(): Promise<void> {
     const http = samples.filter((s) => s.phase === p).map((s) => s.ms);
     const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
     console.log(`${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`);
+  }
+  for (const p of new Set([...acceptedDecisions, ...staleReads])) {
+    console.log(`  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`);
   }
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
   for (const failure of [...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`), ...otherFailures]) console.log(`  ${failure}`);

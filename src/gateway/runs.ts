@@ -6,10 +6,17 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { FINAL_RUN_STATUSES, RunResultSchema, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
-import { runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor, timelineQuery, type SessionView } from '../shared/definitions.js';
+import { REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor, timelineQuery, type SessionView } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
+import { memoRunView } from './memo-run-view.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
+import { visibilityLiteral } from './visibility.js';
+
+/** Of a status read's budget, the part kept back for describe and visibility when the query does not answer. */
+function memoReserveMs(budgetMs: number): number {
+  return Math.min(1500, Math.floor(budgetMs / 3));
+}
 
 export class Runs {
   constructor(
@@ -35,6 +42,60 @@ export class Runs {
       const { timeline: _timeline, ...view } = finished;
       return view;
     }
+  }
+
+  /**
+   * A status read that answers within the budget: the `run` query when a worker answers in time,
+   * else the finished run's result, else an open run's memo view marked `stale`. Decisions keep
+   * using getRun, which never answers from the memo.
+   */
+  async getRunOrMemo(workflowId: string, budgetMs = this.queryTimeoutMs): Promise<RunView> {
+    const deadline = Date.now() + budgetMs;
+    try {
+      return await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () => this.handle(workflowId).query(runQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
+      if (!(err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)) throw err;
+      const remaining = () => Math.max(1, deadline - Date.now());
+      const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
+      if (description.status.name === 'RUNNING') return memoRunView(workflowId, description);
+      if (description.status.name !== 'COMPLETED') throw err;
+      const parsed = RunResultSchema.safeParse(await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()));
+      if (!parsed.success) throw err;
+      const { timeline: _timeline, ...view } = parsed.data;
+      return view;
+    }
+  }
+
+  /**
+   * The session's latest run for a status read, within the budget: when the session's query does
+   * not answer, its latest run as visibility lists it (which may trail a run started a moment ago).
+   */
+  async latestRunOrMemo(sessionId: string, budgetMs = this.queryTimeoutMs): Promise<RunView> {
+    const deadline = Date.now() + budgetMs;
+    let latestId: string | undefined;
+    try {
+      const session = await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () => this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery));
+      latestId = session.runs.at(-1)?.workflow_id;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
+      if (!(err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)) throw err;
+      latestId = await this.latestListedRunOf(sessionId, Math.max(1, deadline - Date.now()));
+    }
+    if (!latestId) throw ApiError.notFound(`Session ${sessionId} has no runs`);
+    return this.getRunOrMemo(latestId, Math.max(memoReserveMs(budgetMs), deadline - Date.now()));
+  }
+
+  private async latestListedRunOf(sessionId: string, budgetMs: number): Promise<string | undefined> {
+    const query = `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND SessionId=${visibilityLiteral(sessionId)}`;
+    return queryWithDeadline(this.client, budgetMs, async () => {
+      let latest: { id: string; start: number } | undefined;
+      for await (const info of this.client.workflow.list({ query })) {
+        const start = info.startTime.getTime();
+        if (!latest || start > latest.start) latest = { id: info.workflowId, start };
+      }
+      return latest?.id;
+    });
   }
 
   async getTimeline(workflowId: string, afterSeq = 0): Promise<TimelineEvent[]> {

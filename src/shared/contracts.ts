@@ -179,6 +179,10 @@ export const RunViewSchema = z.object({
   policy: z.object({ id: z.string(), hash: z.string() }).optional().describe('The approval policy the run started with: its id and the SHA-256 of its JSON'),
   created_at: z.string(),
   updated_at: z.string(),
+  stale: z
+    .literal(true)
+    .optional()
+    .describe("Present when no worker answered the run's query in time: the view is the run's memo and search attributes as its last workflow task left them (status and pending approvals; message and steps empty). It may lag behind the run; read again later"),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 

@@ -63,8 +63,9 @@ describe('gateway metrics', () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 8000 to Kiran', user_id: 'default_user', session_id: null });
     await stack.stopWorker();
     const before = sample(await metrics(), 'gateway_temporal_errors_total', { code: 'run_unresponsive' });
-    const status = await call(stack.baseUrl, 'GET', `/workflow/${chat.body.session_id}/status`);
-    expect(status.status).toBe(503);
+    // A status read would answer from the run's memo; the timeline has no such fallback.
+    const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${chat.body.workflow_id}/timeline`);
+    expect(timeline.status).toBe(503);
     expect(sample(await metrics(), 'gateway_temporal_errors_total', { code: 'run_unresponsive' })).toBe(before + 1);
   });
 });

@@ -49,7 +49,7 @@ describe('wait budgets', () => {
     return chat;
   }
 
-  it('answers reads 503 promptly when no worker can answer, and keeps a decision for later: 202, applied once a worker returns', async () => {
+  it('answers a status read from the memo and a timeline read 503 promptly when no worker can answer, and keeps a decision for later: 202, applied once a worker returns', async () => {
     const chat = await chatWithWorker('Transfer 6000 to kiran', 'PENDING_APPROVAL');
     const sessionId: string = chat.body.session_id;
     const workflowId: string = chat.body.workflow_id;
@@ -59,8 +59,11 @@ describe('wait budgets', () => {
     await stack.stopWorker();
     const started = Date.now();
     const read = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-    expect(read.status).toBe(503);
-    expect(read.body.error.code).toBe('run_unresponsive');
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ status: 'WAITING_APPROVAL', stale: true });
+    const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
+    expect(timeline.status).toBe(503);
+    expect(timeline.body.error.code).toBe('run_unresponsive');
     const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
     expect(decision.status).toBe(202);
     expect(decision.body).toMatchObject({ status: 'accepted', applied: false, approval_id: approvalId, decided_by: 'manager@bank.com' });

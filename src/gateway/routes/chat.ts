@@ -39,7 +39,7 @@ export function chatRoutes(deps: RouteDeps) {
     })
     .get('/workflow/:session_id/status', async (c) => {
       const { session_id } = parseParams(c, SessionIdParamSchema);
-      const view = await deps.runs.latestRunOf(session_id);
+      const view = await deps.runs.latestRunOrMemo(session_id);
       assertCanRead(c.get('identity'), view.user_id, `No session ${session_id}`);
       return reply(c, SessionStatusResponseSchema, { ...view, pending_approvals: view.approvals.filter((a) => a.status === 'pending') });
     })

@@ -26,6 +26,13 @@ async function visibleRun(runs: Runs, id: string, identity: Identity): Promise<R
   return view;
 }
 
+/** For a status read: the run, or its memo view (`stale`) when no worker answers in time. */
+async function visibleRunOrMemo(runs: Runs, id: string, identity: Identity): Promise<RunView> {
+  const view = await runs.getRunOrMemo(id);
+  assertCanRead(identity, view.user_id, `No workflow ${id}`);
+  return view;
+}
+
 export function workflowRoutes(deps: RouteDeps) {
   return new Hono<GatewayEnv>()
     .post('/submit', async (c) => {
@@ -40,7 +47,7 @@ export function workflowRoutes(deps: RouteDeps) {
     })
     .get('/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      return reply(c, RunViewSchema, await visibleRun(deps.runs, id, c.get('identity')));
+      return reply(c, RunViewSchema, await visibleRunOrMemo(deps.runs, id, c.get('identity')));
     })
     .post('/:id/cancel', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
