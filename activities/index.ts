@@ -4,6 +4,7 @@ import type { RunSettings } from '../src/shared/contracts.js';
 import { createAssistantActivities } from './assistant.js';
 import { createPlanActivities } from './plan.js';
 import { createToolActivities } from './tools.js';
+import { notify } from './notify.js';
 
 export interface ActivityDeps {
   sandboxUrl: string;
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createToolActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
     ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken, temporal: deps.temporal }),
+    notify,
   };
 }
 

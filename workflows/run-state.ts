@@ -25,6 +25,8 @@ import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResu
 import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
 import { StepBook, type StepFailure } from './run-steps.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
+import type { DelegationRequest, DelegationVerdict } from './approval-handovers.js';
+import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 
 export type { DecisionResult } from './run-approvals.js';
 export type { StepFailure } from './run-steps.js';
@@ -173,6 +175,20 @@ export class RunState {
     if (!this.#approvals.expire(approvalId, this.#now())) return;
     this.#rejectGatedStep(approvalId);
     this.#publish(this);
+  }
+
+  /** The rule's reminder or escalation fell due; nothing happens to an approval no longer pending. */
+  followUpApproval(approvalId: string, followUp: FollowUp): void {
+    const now = this.#now();
+    const changed = followUp.kind === 'remind' ? this.#approvals.remind(approvalId, now) : this.#approvals.escalate(approvalId, followUp.group, now);
+    if (changed) this.#publish(this);
+  }
+
+  /** Hands a pending approval over (see approval-handovers.ts), or records why not. */
+  delegateApproval(request: DelegationRequest, provenance: Record<string, unknown> = {}): DelegationVerdict {
+    const verdict = this.#approvals.delegate(request, this.#now(), provenance);
+    this.#publish(this);
+    return verdict;
   }
 
   /**
