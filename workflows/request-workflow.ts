@@ -18,13 +18,14 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
-import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { ApprovalDecisionSchema, ApprovalDelegationSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   actOnStepUpdate,
   ATTENTION_MEMO,
   approvalDecisionSignal,
   decideApprovalUpdate,
+  delegateApprovalUpdate,
   runQuery,
   PENDING_APPROVALS_MEMO,
   SearchAttributes,
@@ -36,6 +37,7 @@ import {
 import { FailureType } from '../src/shared/errors.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
+import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
@@ -90,6 +92,16 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     // A malformed update is rejected before it is accepted, so it leaves nothing in history.
     validator: (decision) => {
       ApprovalDecisionSchema.parse(decision);
+    },
+  });
+
+  setHandler(delegateApprovalUpdate, (delegation) => {
+    const verdict = applyAuthenticatedDelegation(run, delegation, trustedKeys);
+    if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+    return Promise.resolve(run.approval(delegation.approval_id)!);
+  }, {
+    validator: (delegation) => {
+      ApprovalDelegationSchema.parse(delegation);
     },
   });
 

@@ -164,6 +164,17 @@ export class RunState {
     this.#publish(this);
   }
 
+  /** Records a delegation without a valid signature: it changes nothing. */
+  ignoreUnauthenticatedDelegation(delegation: { approval_id: string; delegated_by: string }, reason: string, message: string): void {
+    const approval = this.#approvals.find(delegation.approval_id);
+    this.#emit('approval_ignored', message, {
+      ...(approval && { step_id: approval.step_id }),
+      approval_id: delegation.approval_id,
+      metadata: { delegated_by: delegation.delegated_by, reason },
+    });
+    this.#publish(this);
+  }
+
   /** Records a decision whose payload does not match the contract (sent by hand, e.g. with the CLI). */
   ignoreMalformedDecision(problem: string): void {
     this.#emit('approval_ignored', `Malformed decision ignored: ${problem}`, { metadata: { reason: 'malformed' } });

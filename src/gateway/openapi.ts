@@ -30,6 +30,7 @@ import {
   WorkflowIdParamSchema,
 } from './schemas.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
+import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -70,6 +71,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
   { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person)', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
   ...ATTENTION_ROUTE_DOCS,
+  ...DELEGATION_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },
   { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable', ok: HealthResponseSchema, errors: [503], public: true },

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApprovalDecision, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
+import type { ApprovalDecision, ApprovalDelegation, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
@@ -35,6 +35,12 @@ export interface DecisionOutcome {
  * A decision the run ignores fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
 export const decideApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('decideApproval');
+
+/**
+ * Hands a pending approval to a person or group; resolves with the approval as it now is. A
+ * delegation the run refuses fails with an ApplicationFailure whose type is a DecisionErrorType.
+ */
+export const delegateApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDelegation]>('delegateApproval');
 
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',

@@ -15,8 +15,9 @@ import {
 } from '../schemas.js';
 import { ApprovalRecordSchema } from '../../shared/contracts.js';
 import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
+import { DelegationRequestSchema, DelegationResponseSchema } from '../delegation-schemas.js';
 
-export function approvalRoutes({ approvals }: RouteDeps) {
+export function approvalRoutes({ approvals, delegations }: RouteDeps) {
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
       parseQuery(c, ApprovalsQuerySchema);
@@ -36,7 +37,7 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await approvals.find(id, identity);
+      const found = await delegations.applyOutOfOffice(await approvals.find(id, identity), identity, deciderId);
       const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason });
       return reply(c, DecisionResponseSchema, {
         success: true,
@@ -44,5 +45,14 @@ export function approvalRoutes({ approvals }: RouteDeps) {
         approval: decided.approval,
         step_state: decided.step?.state ?? (decided.approved ? 'RUNNING' : 'REJECTED'),
       });
+    })
+    .post('/:id/delegate', async (c) => {
+      const { id } = parseParams(c, ApprovalIdParamSchema);
+      const body = await parseJsonBody(c, DelegationRequestSchema);
+      const identity = c.get('identity');
+      const delegatorId = deciderIdOf(identity, body.delegated_by, 'delegated_by');
+      const [to, toKind] = body.to_person !== undefined ? [body.to_person, 'person' as const] : [body.to_group!, 'group' as const];
+      const approval = await delegations.delegate(await approvals.find(id, identity), identity, { delegatorId, to, toKind, reason: body.reason });
+      return reply(c, DelegationResponseSchema, { success: true, message: `${delegatorId} handed ${approval.step_name} to ${toKind} ${to}`, approval });
     });
 }

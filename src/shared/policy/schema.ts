@@ -82,7 +82,13 @@ export const PolicyRuleSchema = z.strictObject({
 export type PolicyRule = z.infer<typeof PolicyRuleSchema>;
 
 export const OutOfOfficeSchema = z
-  .strictObject({ from: name, to: name, until: z.iso.datetime({ offset: true }) })
+  .strictObject({
+    from: name,
+    to: name,
+    until: z.iso.datetime({ offset: true }),
+    /** The groups handed over; `from`'s groups in the tokens file when absent (JWT identities: name them here). */
+    groups: z.array(name).min(1).max(50).optional(),
+  })
   .refine((entry) => !sameIdentity(entry.from, entry.to), { message: 'from and to must be different people', path: ['to'] });
 export type OutOfOffice = z.infer<typeof OutOfOfficeSchema>;
 
