@@ -172,10 +172,13 @@ async function resultOnceHandled(run: RunState): Promise<RunResult> {
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
  * writes to history only when a value changed (step progress goes to the details, which cost none).
  */
+/** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
+const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
+
 function publishToTemporal(input: RequestInput): PublishHook {
   return publisher({
     details: setCurrentDetails,
-    searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds }) =>
+    searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds, awaitingGroups }) =>
       upsertSearchAttributes([
         { key: SearchAttributes.UserId, value: input.user_id },
         { key: SearchAttributes.SessionId, value: input.session_id },
@@ -183,7 +186,9 @@ function publishToTemporal(input: RequestInput): PublishHook {
         { key: SearchAttributes.RunStatus, value: status },
         { key: SearchAttributes.PendingApprovalIds, value: pendingApprovalIds },
         ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
+        ...(awaitingGroups ? [{ key: SearchAttributes.AwaitingGroups, value: awaitingGroups }] : []),
       ]),
+    awaitsGroups: () => patched(AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });

@@ -104,6 +104,8 @@ export const SearchAttributes = {
   PendingApprovalIds: defineSearchAttributeKey('PendingApprovalIds', SearchAttributeType.KEYWORD_LIST),
   /** Ids of the run's steps held in NEEDS_ATTENTION; set only on runs that ever held one. */
   AttentionStepIds: defineSearchAttributeKey('AttentionStepIds', SearchAttributeType.KEYWORD_LIST),
+  /** Groups that may decide the run's pending approvals now (`*`: anyone); set only on runs with policy stages. */
+  AwaitingGroups: defineSearchAttributeKey('AwaitingGroups', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** Memo key holding the run's pending approval records (ApprovalRecord[]), read by the inbox. */
@@ -117,6 +119,7 @@ export const SEARCH_ATTRIBUTE_FLAGS = [
   'RunStatus=Keyword',
   'PendingApprovalIds=KeywordList',
   'AttentionStepIds=KeywordList',
+  'AwaitingGroups=KeywordList',
 ];
 
 /** Memo key holding the run's held steps (AttentionRecord[]), read by `GET /api/attention`. */
