@@ -4,6 +4,7 @@
  * out-of-office entry of the policy hands an absent approver's part to their stand-in until it ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/ports.js';
 import { call, type Loose } from '../support/http.js';
 import { as, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
 
@@ -99,6 +100,31 @@ describe('delegation', () => {
     expect(after.approvals[0].delegations).toBeUndefined();
     expect(after.approvals[0].who_may_decide).toEqual({ groups: ['approvers'], people: [] });
     expect((await policy.timeline(workflowId)).some((e) => e.event === 'approval_delegated')).toBe(false);
+  });
+});
+
+describe('the inbox', () => {
+  async function inboxItem(who: Person, approvalId: string, mayDecide?: boolean): Promise<Loose> {
+    return waitFor(
+      async () => {
+        const res = await call(policy.stack.baseUrl, 'GET', '/api/approvals', undefined, as(who));
+        const item = res.body.approvals?.find((a: Loose) => a.approval_id === approvalId);
+        return item && (mayDecide === undefined || item.may_decide === mayDecide) ? item : undefined;
+      },
+      { timeoutMs: 20_000, what: `${approvalId} in the inbox of ${who}` },
+    );
+  }
+
+  it('flags what each caller may decide: the group, a stand-in and a recipient may; the requester and outsiders may not', async () => {
+    const { view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
+    const approvalId: string = view.approvals[0].approval_id;
+    expect((await inboxItem('alice', approvalId)).may_decide).toBe(true);
+    expect((await inboxItem('frank', approvalId)).may_decide).toBe(true);
+    expect((await inboxItem('dana', approvalId)).may_decide).toBe(false);
+    expect((await inboxItem('owner', approvalId)).may_decide).toBe(false);
+    expect((await delegate('alice', approvalId, { to_group: 'managers', reason: 'cover' })).status).toBe(200);
+    // The inbox reads the memo through visibility, which catches up with the hand-over shortly.
+    expect((await inboxItem('dana', approvalId, true)).who_may_decide).toEqual({ groups: ['approvers', 'managers'], people: [] });
   });
 });
 

@@ -94,6 +94,14 @@ export class Delegations {
     return found;
   }
 
+  /** The groups of each person `identity` stands in for now, for the inbox's `may_decide`. */
+  standInGroups(identity: Identity, now = new Date()): string[][] {
+    if (identity.kind !== 'token') return [];
+    return this.outOfOffice
+      .filter((entry) => sameIdentity(entry.to, identity.user_id) && Date.parse(entry.until) > now.getTime())
+      .map((entry) => entry.groups ?? this.tokens?.groupsOfUser(entry.from) ?? []);
+  }
+
   async #send(workflowId: string, delegation: UnsignedDelegation): Promise<ApprovalRecord> {
     const signed = signDelegation(delegation, this.signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
     const abort = new AbortController();

@@ -16,12 +16,16 @@ import {
 import { ApprovalRecordSchema } from '../../shared/contracts.js';
 import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
 import { DelegationRequestSchema, DelegationResponseSchema } from '../delegation-schemas.js';
+import { mayDecide } from '../approvals/may-decide.js';
 
 export function approvalRoutes({ approvals, delegations }: RouteDeps) {
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
       parseQuery(c, ApprovalsQuerySchema);
-      return reply(c, ApprovalsResponseSchema, { approvals: await approvals.pending(c.get('identity')) });
+      const identity = c.get('identity');
+      const standIns = delegations.standInGroups(identity);
+      const pending = await approvals.pending(identity);
+      return reply(c, ApprovalsResponseSchema, { approvals: pending.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) })) });
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
