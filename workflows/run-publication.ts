@@ -58,9 +58,9 @@ export function publisher(sinks: PublicationSinks): PublishHook {
       writtenAttributes = attributes;
       sinks.searchAttributes({ intent: run.intent, status: run.status, pendingApprovalIds, ...(everHeld && { attentionStepIds }), ...(awaitingGroups && { awaitingGroups }) });
     }
-    // Runs that publish AwaitingGroups also rewrite the memo when who may decide changes, so the
-    // inbox's may_decide follows escalations and hand-overs; older runs keep writing it as they did.
-    const pendingIds = JSON.stringify(publishesGroups ? pending.map((a) => [a.approval_id, a.who_may_decide, a.escalated_to, a.delegations]) : pendingApprovalIds);
+    // Runs that publish AwaitingGroups also rewrite the memo when progress or who may decide
+    // changes, so the inbox follows them; older runs keep writing it as they did.
+    const pendingIds = JSON.stringify(publishesGroups ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations]) : pendingApprovalIds);
     if (pendingIds !== writtenPendingIds) {
       writtenPendingIds = pendingIds;
       sinks.pendingApprovals(pending.map((a) => ({ ...a })));

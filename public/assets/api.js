@@ -32,7 +32,17 @@
  * @property {string} [decision_reason]
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
- * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string }[]} [decisions]
+ * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string, on_behalf_of?: string }[]} [decisions]
+ * @property {{ group: string, count: number, approved_by: string[] }[]} [stages]
+ * @property {number} [current_stage]
+ * @property {{ groups: string[], people: string[] }} [who_may_decide]
+ * @property {boolean} [may_decide] in the inbox: whether the caller may decide it now
+ * @property {string} [remind_at]
+ * @property {string} [reminded_at]
+ * @property {string} [escalate_at]
+ * @property {string} [escalate_to]
+ * @property {string} [escalated_at]
+ * @property {{ from: string, to: string, to_kind: string, reason: string, at: string }[]} [delegations]
  *
  * @typedef {object} StepView
  * @property {string} id
@@ -183,7 +193,7 @@ export function createApi({ token, onUnauthorized }) {
     /**
      * @param {string} approvalId
      * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string }} body
-     * @returns {Promise<{ success: boolean, message: string }>}
+     * @returns {Promise<{ success: boolean, message: string, approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
     /** Steps held for an operator, across runs. @returns {Promise<any[]>} */
