@@ -255,13 +255,7 @@ export class ApprovalBook {
     const approval = this.#records.find((a) => a.approval_id === request.approval_id);
     const verdict = judgeDelegation(approval, request, now);
     if (!verdict.allowed || !approval) {
-      if (!verdict.allowed) {
-        this.#record('approval_ignored', verdict.message, {
-          ...(approval && { step_id: approval.step_id }),
-          approval_id: request.approval_id,
-          metadata: { delegated_by: request.delegated_by, to: request.to, reason: verdict.type },
-        });
-      }
+      if (!verdict.allowed) this.ignoreDelegation(request, verdict.type, verdict.message);
       return verdict;
     }
     const delegation = delegationOf(request, now);
@@ -273,6 +267,16 @@ export class ApprovalBook {
       metadata: { ...delegation, who_may_decide: approval.who_may_decide, ...provenance },
     });
     return verdict;
+  }
+
+  /** Records a hand-over that changed nothing, and why (`reason`: a DecisionErrorType or a proof rejection). */
+  ignoreDelegation(request: DelegationRequest, reason: string, message: string): void {
+    const approval = this.#records.find((a) => a.approval_id === request.approval_id);
+    this.#record('approval_ignored', message, {
+      ...(approval && { step_id: approval.step_id }),
+      approval_id: request.approval_id,
+      metadata: { delegated_by: request.delegated_by, to: request.to, reason },
+    });
   }
 
   /** Expires a pending approval; false when it was no longer pending. */

@@ -165,13 +165,8 @@ export class RunState {
   }
 
   /** Records a delegation without a valid signature: it changes nothing. */
-  ignoreUnauthenticatedDelegation(delegation: { approval_id: string; delegated_by: string }, reason: string, message: string): void {
-    const approval = this.#approvals.find(delegation.approval_id);
-    this.#emit('approval_ignored', message, {
-      ...(approval && { step_id: approval.step_id }),
-      approval_id: delegation.approval_id,
-      metadata: { delegated_by: delegation.delegated_by, reason },
-    });
+  ignoreUnauthenticatedDelegation(delegation: DelegationRequest, reason: string, message: string): void {
+    this.#approvals.ignoreDelegation(delegation, reason, message);
     this.#publish(this);
   }
 
