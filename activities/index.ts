@@ -2,9 +2,10 @@
 import type { Client } from '@temporalio/client';
 import type { RunSettings } from '../src/shared/contracts.js';
 import { createAssistantActivities } from './assistant.js';
+import { createLimitActivities } from './limits.js';
+import { createNotifyActivities, type WebhookSubscriber } from './notify.js';
 import { createPlanActivities } from './plan.js';
 import { createToolActivities } from './tools.js';
-import { notify } from './notify.js';
 
 export interface ActivityDeps {
   sandboxUrl: string;
@@ -13,14 +14,17 @@ export interface ActivityDeps {
   settings: RunSettings;
   /** For the tools that read the user's own runs (status, pending approvals, cancel); the worker builds it from its connection. */
   temporal?: { client: Client; taskQueue: string };
+  /** Where `notify` delivers events (WEBHOOK_URL); without one `notify` does nothing. */
+  webhook?: WebhookSubscriber;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanActivities(deps),
     ...createToolActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
+    ...createLimitActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
     ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken, temporal: deps.temporal }),
-    notify,
+    ...createNotifyActivities(deps.webhook),
   };
 }
 

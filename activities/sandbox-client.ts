@@ -5,6 +5,7 @@
  * becomes a non-retryable ApplicationFailure with a FailureType; a 5xx, a timeout or a network
  * error becomes a plain Error, which the activity's retry policy retries.
  */
+import { context, propagation } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
@@ -79,6 +80,8 @@ export class SandboxClient {
     const workflowId = callingWorkflowId();
     // Names the run in the sandbox's request log (WORKFLOW_ID_HEADER in src/telemetry/logging.ts).
     if (workflowId) headers['x-workflow-id'] = workflowId;
+    // The activity's span as the sandbox's parent (`traceparent`); nothing is added while tracing is off.
+    propagation.inject(context.active(), headers);
 
     let response: Response;
     let text: string;

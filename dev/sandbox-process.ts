@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { startNodeService, type NodeService } from './node-service.js';
 import { freePort } from './ports.js';
 
-const READY_DEADLINE_MS = 15_000;
+// With the tracing SDK the sandbox took over 30 s to start while other test files ran on two busy cores; the worker's deadline.
+const READY_DEADLINE_MS = 60_000;
 
 /** The sandbox as a NodeService; `restart` keeps its port and database. */
 export interface SandboxProcess extends NodeService {
@@ -26,6 +27,8 @@ export interface SandboxProcessOptions {
   dbPath?: string;
   /** Simulated latency of every `/api/*` answer, after its work is committed (SANDBOX_LATENCY_MS); 0 unless given. */
   latencyMs?: number;
+  /** More environment for the process (OTEL_* settings, say). */
+  env?: Record<string, string>;
 }
 
 export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Promise<SandboxProcess> {
@@ -36,7 +39,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   const service = await startNodeService({
     name: `sandbox at ${url}`,
     entry: 'src/sandbox/main.ts',
-    env: { SANDBOX_PORT: String(port), SANDBOX_DB: dbPath, SANDBOX_LATENCY_MS: String(opts.latencyMs ?? 0) },
+    env: { ...opts.env, SANDBOX_PORT: String(port), SANDBOX_DB: dbPath, SANDBOX_LATENCY_MS: String(opts.latencyMs ?? 0) },
     isReady: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
     readyTimeoutMs: READY_DEADLINE_MS,
   });

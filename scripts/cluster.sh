@@ -104,6 +104,7 @@ cmd_start_cluster() {
   done
   ensure_npm_deps
   ensure_temporal_cli
+  ensure_dev_secrets
   local server sql_tool ui_server pg_bin
   server="$(go_install_cached "server-$TEMPORAL_SERVER_VERSION" "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" server)" || exit 1
   sql_tool="$(go_install_cached "server-$TEMPORAL_SERVER_VERSION" "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" sql)" || exit 1

@@ -122,14 +122,19 @@ const percentile = (values: number[], p: number): number => {
   return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
 };
 
+/** A sandbox read with the service credential the sandbox requires (temporal-dev.sh exports SANDBOX_TOKEN). */
+async function sandboxGet<T>(route: string): Promise<T> {
+  const res = await fetch(`${sandboxUrl}${route}`, { headers: { authorization: `Bearer ${process.env.SANDBOX_TOKEN ?? ''}` } });
+  if (!res.ok) throw new Error(`sandbox answered ${res.status} to GET ${route}${process.env.SANDBOX_TOKEN ? '' : ' (SANDBOX_TOKEN is not set)'}`);
+  return (await res.json()) as T;
+}
+
 async function balance(account: string): Promise<number> {
-  const res = await fetch(`${sandboxUrl}/api/accounts/${account}`);
-  return ((await res.json()) as { balance_cents: number }).balance_cents;
+  return (await sandboxGet<{ balance_cents: number }>(`/api/accounts/${account}`)).balance_cents;
 }
 
 async function ledger(account: string): Promise<{ idempotency_key: string; to_account: string; created_at: string }[]> {
-  const res = await fetch(`${sandboxUrl}/api/accounts/${account}/ledger`);
-  return ((await res.json()) as { entries: { idempotency_key: string; to_account: string; created_at: string }[] }).entries;
+  return (await sandboxGet<{ entries: { idempotency_key: string; to_account: string; created_at: string }[] }>(`/api/accounts/${account}/ledger`)).entries;
 }
 
 async function main(): Promise<void> {

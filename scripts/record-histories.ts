@@ -79,6 +79,16 @@ const scenarios: Record<string, Scenario> = {
   },
   'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
   'attention-retried': heldThenRetried,
+  // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room in the window (daily-limit.json).
+  'policy-first-payment': async (start) => {
+    const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
+    await decide(handle, true, 'alice', false, ['approvers']);
+    return handle;
+  },
+  'policy-window': async (start) => {
+    await (await start('Transfer 3000 to Kiran', 'daily-limit', 'alice')).result();
+    return start('Transfer 1000 to Kiran', 'daily-limit', 'alice');
+  },
   // A reminder and an escalation fire, an approver hands the approval to a person, who approves on their behalf.
   'policy-escalated-delegated': async (start) => {
     const handle = await start('Transfer 1000 to Kiran', 'follow-up-policy', 'manager@bank.com');
@@ -129,6 +139,10 @@ async function main(): Promise<void> {
     Worker.create({
       connection: nativeConnection, taskQueue: 'bank-policy', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/bank.json')) } }),
+    }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'daily-limit', workflowBundle,
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/daily-limit.json')) } }),
     }),
     Worker.create({
       connection: nativeConnection, taskQueue: 'follow-up-policy', workflowBundle,

@@ -50,8 +50,20 @@ const EnvSchema = z.object({
   TASK_QUEUE: z.string().min(1).default('requests'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port.default(8000),
-  GATEWAY_AUTH: z.enum(['off', 'token']).default('off'),
+  GATEWAY_AUTH: z.enum(['off', 'token', 'jwt']).default('off'),
   GATEWAY_TOKENS_FILE: z.string().optional(),
+  /** GATEWAY_AUTH=jwt: where the signing keys are, one of a JWKS URL or a PEM public key file. */
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  /** GATEWAY_AUTH=jwt: the `iss` and `aud` every token must carry. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Signature algorithms accepted from the JWKS (comma-separated); a key file's own algorithm otherwise. */
+  JWT_ALGORITHMS: commaList.pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'])).min(1)).default(['RS256', 'ES256', 'EdDSA']),
+  /** Claims that carry the user id, the role (requester, approver or admin; requester when absent) and the groups. */
+  JWT_USER_CLAIM: z.string().min(1).default('sub'),
+  JWT_ROLE_CLAIM: z.string().min(1).default('role'),
+  JWT_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /** Origins besides the gateway's own whose pages may change state (comma-separated, e.g. https://ops.example.com). */
   GATEWAY_ALLOWED_ORIGINS: z
     .string()
@@ -119,11 +131,65 @@ const EnvSchema = z.object({
    * with the worker's heap limit (`--max-old-space-size`, set where the worker is launched).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(120),
+  /**
+   * How long a workflow task (or a query or update) waits on the sticky queue of the worker that
+   * caches its run before the server hands it to any worker; the SDK's default is 10 s. Under the
+   * gateway's 5 s query budget, so a run cached on a worker that died answers from another worker.
+   */
+  WORKER_STICKY_TIMEOUT: positiveDuration('2s'),
   /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build; both or neither. */
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
+  WORKER_BUILD_ID: z.string().regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -').optional(),
   /** The approval policy (JSON, see policies/bank.json); the built-in default when unset. */
   POLICY_FILE: z.string().min(1).optional(),
+  /** Where runs deliver their notification events (approval.*, run.*); none unless set. */
+  WEBHOOK_URL: z.string().url().optional(),
+  /** The subscriber's Standard Webhooks secret: `whsec_` and the base64 of 24-64 random bytes. */
+  WEBHOOK_SECRET: z
+    .string()
+    .refine(isWebhookSecret, 'must be whsec_ followed by the base64 of 24 to 64 bytes (Standard Webhooks)')
+    .optional(),
+  /** The SQLite file where the worker records each webhook delivery and the gateway reads them. */
+  WEBHOOK_DELIVERIES_DB: z.string().min(1).default('.temporal/webhook-deliveries.db'),
+  /** Signs one-click approval links (worker) and checks them (gateway); no links without it. */
+  APPROVAL_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Who gets links when auth is off (comma-separated ids); with GATEWAY_TOKENS_FILE, its people. */
+  APPROVAL_LINK_DECIDERS: commaList.default([]),
+  /** The gateway's address as people reach it, the base of every link; default http://GATEWAY_HOST:GATEWAY_PORT. */
+  GATEWAY_PUBLIC_URL: z.string().url().optional(),
+  /**
+   * OpenTelemetry traces (src/telemetry/tracing-settings.ts): off unless OTEL_TRACES_EXPORTER names an
+   * exporter or an OTLP endpoint is set; the SDK reads the other OTEL_* variables (headers, timeouts) itself.
+   */
+  OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' }).optional(),
+  OTEL_SDK_DISABLED: bool.default(false),
+  /** Replaces the service name each process gives its spans (gateway, worker, sandbox). */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+}).superRefine((env, ctx) => {
+  if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
+    const missing = env.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of WEBHOOK_URL and WEBHOOK_SECRET is set' });
+  }
+  if (env.GATEWAY_AUTH !== 'jwt') return;
+  const keySources = [env.JWT_JWKS_URL, env.JWT_PUBLIC_KEY_FILE].filter((v) => v !== undefined).length;
+  if (keySources !== 1) {
+    ctx.addIssue({ code: 'custom', path: ['JWT_JWKS_URL'], message: 'GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE' });
+  }
+  for (const key of ['JWT_ISSUER', 'JWT_AUDIENCE'] as const) {
+    if (env[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'required with GATEWAY_AUTH=jwt' });
+  }
 });
+
+function isWebhookSecret(value: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!match?.[1] || match[1].length % 4 !== 0) return false;
+  const bytes = Buffer.from(match[1], 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
 
 export type Config = z.infer<typeof EnvSchema> & {
   /** The policy each new run is handed: POLICY_FILE's, or the default built from HIL_THRESHOLD and APPROVE_L2. */
@@ -141,6 +207,8 @@ export function runSettingsOf(config: Config): RunSettings {
     attention_on_exhausted: config.ATTENTION_ON_EXHAUSTED,
     attention_deadline_ms: config.ATTENTION_DEADLINE,
     policy: config.POLICY,
+    // Set only when a subscriber is configured, so runs without one keep the settings (and histories) they had.
+    ...(config.WEBHOOK_URL !== undefined && { webhooks: true }),
   };
 }
 

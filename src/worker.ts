@@ -5,14 +5,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { loadConfigOrExit, requireSetting, runSettingsOf, type Config } from './config.js';
 import { loadTrustedKeys } from './decision-keys.js';
 import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
 import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
+import { webhookSubscriberOf } from './webhooks/subscriber.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { tracingFor } from './telemetry/tracing-settings.js';
 import { bundleWorkflows } from './workflow-bundle.js';
+import { workerDeploymentOf } from './worker-deployment.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
 function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
@@ -20,23 +24,40 @@ function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
   return [...loadTrustedKeys(gatewayKeys, 'gateway'), ...loadTrustedKeys(config.OPERATOR_PUBLIC_KEY_FILES, 'operator')];
 }
 
-export async function createWorker(config: Config, connection: NativeConnection): Promise<Worker> {
+/**
+ * The workflow code: WORKFLOW_BUNDLE when given, else bundled now. With tracing on it is always
+ * bundled now, since the tracing interceptors must be inside it and a prebuilt bundle lacks them.
+ */
+async function workflowBundleFor(config: Config, tracing: boolean): Promise<WorkerOptions['workflowBundle']> {
+  if (config.WORKFLOW_BUNDLE && !tracing) return { codePath: path.resolve(config.WORKFLOW_BUNDLE) };
+  if (config.WORKFLOW_BUNDLE) console.log('worker: tracing is on, bundling the workflows with its interceptors instead of WORKFLOW_BUNDLE');
+  return (await bundleWorkflows('detached', { tracing })).bundle;
+}
+
+export async function createWorker(config: Config, connection: NativeConnection, tracing?: Tracing): Promise<Worker> {
   const decisionKeys = trustedDecisionKeys(config);
   const sandboxToken = requireSetting(config, 'SANDBOX_TOKEN', 'the credential the activities send to the sandbox');
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: path.resolve(config.WORKFLOW_BUNDLE) } : (await bundleWorkflows()).bundle,
+    workflowBundle: await workflowBundleFor(config, tracing !== undefined),
     activities: createActivities({
       sandboxUrl: config.SANDBOX_URL,
       sandboxToken,
       settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
       // The assistant's tools read the user's own runs over the worker's own connection.
-      temporal: { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TASK_QUEUE },
+      temporal: {
+        client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors() }),
+        taskQueue: config.TASK_QUEUE,
+      },
+      webhook: webhookSubscriberOf(config),
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,
     shutdownGraceTime: '10s',
+    workerDeploymentOptions: workerDeploymentOf(config),
+    ...tracing?.workerOptions(),
   });
 }
 
@@ -58,12 +79,16 @@ function installRuntime(config: Config): void {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   installRuntime(config);
+  const tracing = await tracingFor('worker', config);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));
-  const worker = await createWorker(config, connection);
-  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  const worker = await createWorker(config, connection, tracing);
+  const version = workerDeploymentOf(config)?.version;
+  const versioned = version ? ` as ${version.deploymentName} build ${version.buildId}` : '';
+  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}${versioned}`);
   // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
   await worker.run();
   await connection.close();
+  await tracing?.shutdown();
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -2,6 +2,7 @@
  * How the workflow code is bundled, in one place for the worker, the bundling script, the tests
  * and the benchmark.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
@@ -21,6 +22,9 @@ export const PRELOADED_MODULES = [
   path.join(root, 'src', 'shared', `zod-preload${extension}`),
   path.join(root, 'src', 'shared', `ed25519-preload${extension}`),
 ];
+
+/** OpenTelemetry's workflow interceptors (src/telemetry/tracing.ts), bundled only when tracing is on. */
+const TRACING_INTERCEPTORS = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };
@@ -52,8 +56,13 @@ export interface BuiltWorkflowBundle {
  * 0.8 s on a worker's first workflow task, where the map is decoded. Detached (the default), stack
  * traces name functions but give bundle positions, which the map kept beside the bundle resolves.
  */
-export async function bundleWorkflows(placement: SourceMapPlacement = 'detached'): Promise<BuiltWorkflowBundle> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: PRELOADED_MODULES, logger: quietLogger });
+export async function bundleWorkflows(placement: SourceMapPlacement = 'detached', options: { tracing?: boolean } = {}): Promise<BuiltWorkflowBundle> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    preloadModules: PRELOADED_MODULES,
+    logger: quietLogger,
+    ...(options.tracing && { workflowInterceptorModules: [TRACING_INTERCEPTORS] }),
+  });
   const inline = INLINE_SOURCE_MAP.exec(code);
   if (placement === 'inline' || !inline) return { bundle: { code } };
   const map = Buffer.from(inline[1]!, 'base64').toString('utf8');

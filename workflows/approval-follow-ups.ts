@@ -8,14 +8,21 @@ import type { Activities } from '../activities/index.js';
 import type { ApprovalRecord } from '../src/shared/contracts.js';
 import { NotificationEventType, type NotificationEvent } from '../src/shared/notifications.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
+import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import type { RunState } from './run-state.js';
 
 /** The patch id that marks runs with reminder or escalation timers. */
 export const FOLLOW_UPS_PATCH = 'approval-follow-ups';
 
 const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 5 },
+  startToCloseTimeout: WEBHOOK_RETRY.attemptTimeoutMs,
+  // The retry policy the notify activity expects, so its delivery log knows the last attempt.
+  retry: {
+    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
+    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
+    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
+    maximumAttempts: WEBHOOK_RETRY.maximumAttempts,
+  },
   summary: 'Notify subscribers',
 });
 

@@ -9,13 +9,16 @@ import {
   condition,
   isCancellation,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { WorkflowDefinitionOptions } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
 import { ApprovalDecisionSchema, ApprovalDelegationSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
@@ -35,9 +38,11 @@ import {
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
+import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
+import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
@@ -46,11 +51,28 @@ import { issueLines } from '../src/shared/zod-issues.js';
 /** Patch id: operator actions are taken only when signed (see action-gate.ts). */
 const SIGNED_STEP_ACTIONS = 'signed-step-actions';
 
+/** Runs from before it rewrote the pending approvals' memo only when the set of them changed. */
+const MEMO_KEEPS_APPROVAL_PROGRESS = 'memo-keeps-approval-progress';
+
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Plan the request',
 });
+
+const { notify } = proxyActivities<Activities>({
+  startToCloseTimeout: WEBHOOK_RETRY.attemptTimeoutMs,
+  retry: {
+    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
+    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
+    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
+    maximumAttempts: WEBHOOK_RETRY.maximumAttempts,
+  },
+  summary: 'Deliver a webhook event',
+});
+
+/** Runs planned with `webhooks` announce approvals and their outcome; older code scheduled no deliveries. */
+const WEBHOOK_NOTIFICATIONS_PATCH = 'webhook-notifications';
 
 export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
   // Runs can be started by hand (CLI, Web UI): the contract is checked here too, not only at the gateway.
@@ -60,7 +82,12 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   }
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
-  const run = new RunState(input, workflowId, () => new Date().toISOString(), publishToTemporal(input));
+  const outbox = new NotificationOutbox();
+  const publish = publishToTemporal(input);
+  const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
+    publish(state);
+    outbox.observe(state);
+  });
 
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
@@ -130,9 +157,10 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
     trustedKeys = settings.decision_keys ?? [];
+    if (settings.webhooks === true && patched(WEBHOOK_NOTIFICATIONS_PATCH)) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
-      return await resultOnceHandled(run);
+      return await resultOnceHandled(run, outbox);
     }
     // A thrown parse error would only fail the workflow task and retry forever: fail the run instead.
     const parsed = PlanSchema.safeParse(planned.outcome.plan);
@@ -141,14 +169,14 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
       const error = `invalid plan: ${problems.join('; ')}`;
       run.failBeforePlan('invalid_plan', error, { problems });
       // Let a waiting `waitSettled` update answer with the FAILED view before the execution fails.
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() && outbox.idle);
       throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
     }
     const plan = parsed.data;
     run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
     run.finish();
-    return await resultOnceHandled(run);
+    return await resultOnceHandled(run, outbox);
   } catch (err) {
     if (isCancellation(err) && !run.isFinal()) {
       await CancellationScope.nonCancellable(async () => {
@@ -162,19 +190,19 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   }
 }
 
-/** The run's result, once every update and signal handler has answered. */
-async function resultOnceHandled(run: RunState): Promise<RunResult> {
-  await condition(allHandlersFinished);
+/** The run's result, once every update and signal handler has answered and every webhook delivery ended. */
+async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Promise<RunResult> {
+  await condition(() => allHandlersFinished() && outbox.idle);
   return run.result();
 }
+
+/** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
+const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
 
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
  * writes to history only when a value changed (step progress goes to the details, which cost none).
  */
-/** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
-const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
-
 function publishToTemporal(input: RequestInput): PublishHook {
   return publisher({
     details: setCurrentDetails,
@@ -190,6 +218,18 @@ function publishToTemporal(input: RequestInput): PublishHook {
       ]),
     awaitsGroups: () => patched(AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
+    rewritesChangedPendingRecords: () => patched(MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }
+
+/**
+ * Under Worker Versioning (WORKER_DEPLOYMENT_NAME) a run stays on the build that started it: it may
+ * wait days for an approval, and a later build then never has to replay it. Read when the run is
+ * set up on a worker; an unversioned worker must not name a behavior (the server refuses its
+ * completions), and it has a build id (the SDK makes one) but no deployment name.
+ */
+export function pinnedWhenVersioned(): WorkflowDefinitionOptions {
+  return workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior: 'PINNED' } : {};
+}
+setWorkflowOptions(pinnedWhenVersioned, requestWorkflow);

@@ -4,9 +4,10 @@
  */
 import type { ApprovalDecision, ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
 import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
+import { actionHashOf } from '../src/shared/action-hash.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
-import { countApproval, judgeQuorumDecision, newQuorum, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
+import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
 import type { PolicyStage } from '../src/shared/policy/schema.js';
 import type { ApprovalTiming } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';
@@ -31,18 +32,7 @@ export interface ApprovalStages {
   timing?: ApprovalTiming | undefined;
 }
 
-function quorumOf(approval: Readonly<ApprovalRecord>): Quorum | undefined {
-  if (!approval.stages || approval.current_stage === undefined) return undefined;
-  const countedFor = (approval.decisions ?? []).flatMap((d) => (d.verdict === 'approve' && d.on_behalf_of !== undefined ? [d.on_behalf_of] : []));
-  return {
-    stages: approval.stages,
-    current_stage: approval.current_stage,
-    requester_may_approve: approval.requester_may_approve === true,
-    escalated_to: approval.escalated_to,
-    delegations: approval.delegations,
-    counted_for: countedFor,
-  };
-}
+const quorumOf = (approval: Readonly<ApprovalRecord>): Quorum | undefined => quorumOfRecord(approval);
 
 export function newApprovalRecord(
   run: { workflowId: string; input: RequestInput },
@@ -56,6 +46,7 @@ export function newApprovalRecord(
   // An edited retry asks again under its own id; the first approval keeps its record.
   const suffix = step.edits ? `_edit${step.edits}` : '';
   const quorum = staged && newQuorum(staged.stages, staged.requesterMayApprove);
+  const action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: staged?.rule, stages: staged?.stages });
   const record: ApprovalRecord = {
     approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
     workflow_id: run.workflowId,
@@ -75,6 +66,7 @@ export function newApprovalRecord(
     requested_by: run.input.user_id,
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
+    action_hash,
     ...(staged && quorum && {
       policy_rule: staged.rule,
       stages: quorum.stages,
@@ -105,6 +97,9 @@ export function judgeDecision(
   if (approval.status !== 'pending') {
     return ignore(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
   }
+  if (decision.action_hash !== undefined && decision.action_hash !== approval.action_hash) {
+    return ignore(DecisionErrorType.Stale, `Approval ${approval.approval_id} is stale: its action changed since the decider saw it (action_hash differs)`);
+  }
   if (Date.parse(now) >= Date.parse(approval.expires_at)) {
     return ignore(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`, true);
   }
@@ -120,9 +115,16 @@ export function judgeDecision(
   return { kind: 'apply', status: decision.approved ? 'approved' : 'rejected' };
 }
 
+/** One signed decision, however many times it arrives (an update and its fallback signal). */
+function deliveryKeyOf(decision: ApprovalDecision): string | undefined {
+  return decision.proof && `${decision.proof.key_id}/${decision.proof.nonce}`;
+}
+
 export class ApprovalBook {
   readonly #records: ApprovalRecord[] = [];
   readonly #record: RecordEvent;
+  /** What each signed decision already did, so a second delivery of it changes and records nothing. */
+  readonly #delivered = new Map<string, DecisionResult>();
 
   constructor(recordEvent: RecordEvent) {
     this.#record = recordEvent;
@@ -154,6 +156,20 @@ export class ApprovalBook {
     stepOf: (id: string) => Pick<PlanStep, 'tool'>,
     now: string,
     provenance: Record<string, unknown> = {},
+  ): { result: DecisionResult; expired: boolean } {
+    const key = deliveryKeyOf(decision);
+    const earlier = key === undefined ? undefined : this.#delivered.get(key);
+    if (earlier) return { result: earlier, expired: false };
+    const outcome = this.#judgeAndApply(decision, stepOf, now, provenance);
+    if (key !== undefined) this.#delivered.set(key, outcome.result);
+    return outcome;
+  }
+
+  #judgeAndApply(
+    decision: ApprovalDecision,
+    stepOf: (id: string) => Pick<PlanStep, 'tool'>,
+    now: string,
+    provenance: Record<string, unknown>,
   ): { result: DecisionResult; expired: boolean } {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);

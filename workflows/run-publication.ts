@@ -21,6 +21,12 @@ export interface PublicationSinks {
   searchAttributes(values: SearchAttributeValues): void;
   /** The inbox reads pending approvals from the memo: one visibility list, no per-run queries. */
   pendingApprovals(records: ApprovalRecord[]): void;
+  /**
+   * Whether the memo may also be rewritten when a pending record changed without the set of
+   * pending approvals changing (a stage's progress): the gateway checks decisions against it when
+   * no worker runs. A `patched()` check in the workflow, since older histories lack those writes.
+   */
+  rewritesChangedPendingRecords?(): boolean;
   /** The attention list reads held steps from the memo, as the inbox reads approvals. */
   heldSteps(records: AttentionRecord[]): void;
   /**
@@ -40,6 +46,7 @@ function awaitedGroupsOf(pending: readonly Readonly<ApprovalRecord>[]): string[]
 export function publisher(sinks: PublicationSinks): PublishHook {
   let writtenAttributes = '';
   let writtenPendingIds = '[]';
+  let writtenPendingRecords = '[]';
   let writtenHeld = '[]';
   let everHeld = false;
   let publishesGroups: boolean | undefined;
@@ -61,8 +68,11 @@ export function publisher(sinks: PublicationSinks): PublishHook {
     // Runs that publish AwaitingGroups also rewrite the memo when progress or who may decide
     // changes, so the inbox follows them; older runs keep writing it as they did.
     const pendingIds = JSON.stringify(publishesGroups ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations]) : pendingApprovalIds);
-    if (pendingIds !== writtenPendingIds) {
+    const pendingRecords = JSON.stringify(pending);
+    const idsChanged = pendingIds !== writtenPendingIds;
+    if (idsChanged || (pendingRecords !== writtenPendingRecords && sinks.rewritesChangedPendingRecords?.() === true)) {
       writtenPendingIds = pendingIds;
+      writtenPendingRecords = pendingRecords;
       sinks.pendingApprovals(pending.map((a) => ({ ...a })));
     }
     const heldJson = JSON.stringify(held);

@@ -19,8 +19,9 @@ import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
 import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
-import { evaluatePolicy, requestTransferSumCents, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
+import { evaluatePolicy, requestTransferSumCents, type GateContext, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
+import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
 import { idempotencyKeyOf } from './run-attention.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
 import { startFollowUps } from './approval-follow-ups.js';
@@ -36,14 +37,36 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
   }
   run.markReady(step.id);
 
-  const gate = gateOf(run, step, settings);
-  if (gate.kind === 'refuse') {
-    run.refuseStep(step.id, gate.reason, gate.rule);
-    return;
-  }
-  if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings))) return;
+  const reserved: string[] = [];
+  try {
+    const judged = judge(run, step, settings, reserved);
+    // Awaiting only a real promise keeps old runs' histories free of an extra turn, so they replay.
+    const gate = judged instanceof Promise ? await judged : judged;
+    if (gate.kind === 'refuse') {
+      run.refuseStep(step.id, gate.reason, gate.rule);
+      return;
+    }
+    if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings))) return;
 
-  await execute(run, step, settings);
+    await execute(run, step, settings, reserved);
+  } finally {
+    // The reservation the step's money moved under stays; any other goes back to the window.
+    const unused = run.step(step.id).state === 'SUCCEEDED' ? reserved.slice(0, -1) : reserved;
+    if (unused.length > 0) await settleReservations(unused);
+  }
+}
+
+type Gate = ReturnType<typeof gateOf>;
+
+/** Transfers under a policy that reads the ledger are judged with it; everything else as before, synchronously. */
+function judge(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Gate | Promise<Gate> {
+  const policy = settings.policy?.document;
+  if (!gateReadsLedger(policy, step)) return gateOf(run, step, settings);
+  return judgeWithLedger(run, step, policy, gateContextOf(run), reserved);
+}
+
+function gateContextOf(run: RunState): GateContext {
+  return { requestTransferSumCents: requestTransferSumCents(run.steps), requesterGroups: run.input.requester_groups ?? [] };
 }
 
 /**
@@ -55,10 +78,7 @@ function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVer
     const requirement = approvalRequirement(step, settings);
     return requirement.required ? { kind: 'approve', reason: requirement.reason } : { kind: 'allow' };
   }
-  return evaluatePolicy(settings.policy.document, step, {
-    requestTransferSumCents: requestTransferSumCents(run.steps),
-    requesterGroups: run.input.requester_groups ?? [],
-  });
+  return evaluatePolicy(settings.policy.document, step, gateContextOf(run));
 }
 
 /** Blocks the step until a person decides or the approval expires; true when approved. */
@@ -74,7 +94,7 @@ async function passGate(run: RunState, step: PlanStep, gate: Extract<ReturnType<
   return run.resolveGate(approval_id);
 }
 
-async function execute(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
+async function execute(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Promise<void> {
   const policy = retryPolicyFor(step.risk_level, settings.step_retry_budget_ms);
   let firstAttemptAt = Date.now();
   const inputs = Object.fromEntries(step.depends_on.map((dep) => [dep, run.step(dep).result]));
@@ -104,7 +124,8 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings): Pr
       const edited = run.step(step.id);
       if (edited.edits) {
         // Edited arguments are a new action: the policy judges them again.
-        const gate = gateOf(run, edited, settings);
+        const judged = judge(run, edited, settings, reserved);
+        const gate = judged instanceof Promise ? await judged : judged;
         if (gate.kind === 'refuse') {
           run.refuseStep(step.id, gate.reason, gate.rule);
           return;

@@ -30,6 +30,7 @@
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
+ * @property {string} [action_hash] what is approved (tool, args, policy decision); sent back with a decision
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
  * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string, on_behalf_of?: string }[]} [decisions]
@@ -180,10 +181,18 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<ChatResponse>}
      */
     chat: (body) => request('POST', '/chat', body),
-    /** @returns {Promise<ApprovalRecord[]>} */
-    async pendingApprovals() {
-      const body = await request('GET', '/api/approvals?status=pending');
-      return Array.isArray(body?.approvals) ? body.approvals : [];
+    /**
+     * One page of the inbox (GET /api/approvals): `filters` are its query parameters (sort, tool,
+     * min_amount, can_decide, decider, limit, cursor ...); empty values are left out.
+     * @param {Record<string, string>} [filters]
+     * @returns {Promise<{ approvals: ApprovalRecord[], next_cursor?: string, total: number }>}
+     */
+    async pendingApprovals(filters = {}) {
+      const query = new URLSearchParams({ status: 'pending' });
+      for (const [key, value] of Object.entries(filters)) if (value !== '') query.set(key, value);
+      const body = await request('GET', `/api/approvals?${query}`);
+      const approvals = Array.isArray(body?.approvals) ? body.approvals : [];
+      return { approvals, next_cursor: typeof body?.next_cursor === 'string' ? body.next_cursor : undefined, total: typeof body?.total === 'number' ? body.total : approvals.length };
     },
     /** @param {string} approvalId @returns {Promise<ApprovalRecord>} */
     async approval(approvalId) {
@@ -192,10 +201,16 @@ export function createApi({ token, onUnauthorized }) {
     },
     /**
      * @param {string} approvalId
-     * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string }} body
-     * @returns {Promise<{ success: boolean, message: string, approval?: ApprovalRecord }>}
+     * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }} body
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string, approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /**
+     * Several decisions in one request, each answered on its own in the order sent.
+     * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }[]} decisions
+     * @returns {Promise<{ results: { approval_id?: string, ok: boolean, status: number, outcome?: string, message?: string, error?: { code: string, message: string } }[] }>}
+     */
+    decideMany: (decisions) => request('POST', '/api/approvals/decisions', { decisions }),
     /** Steps held for an operator, across runs. @returns {Promise<any[]>} */
     async heldSteps() {
       const body = await request('GET', '/api/attention?limit=200');

@@ -13,6 +13,8 @@ import { approvalFacts } from './approval-facts.js';
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
 /** @typedef {import('./identity.js').Identity} Identity */
 
+const PAGE_SIZE = 25;
+
 /**
  * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onDecided: (approval: ApprovalRecord) => void }} options
  */
@@ -22,6 +24,12 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   const count = /** @type {HTMLElement} */ (document.getElementById('inbox-count'));
   const status = /** @type {HTMLElement} */ (document.getElementById('inbox-status'));
   const errorBox = /** @type {HTMLElement} */ (document.getElementById('inbox-error'));
+  const bulkBar = /** @type {HTMLElement} */ (document.getElementById('bulk-bar'));
+  const bulkCount = /** @type {HTMLElement} */ (document.getElementById('bulk-count'));
+  const bulkApprove = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-approve'));
+  const bulkReject = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-reject'));
+  /** Approval ids ticked for a bulk decision. */
+  const selected = new Set();
 
   /** @type {Map<string, { card: HTMLLIElement, approval: ApprovalRecord }>} */
   const cards = new Map();
@@ -30,13 +38,49 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
   const tracked = new Set();
 
+  const filtersForm = /** @type {HTMLFormElement} */ (document.getElementById('inbox-filters'));
+  const moreButton = /** @type {HTMLButtonElement} */ (document.getElementById('inbox-more'));
+  /** Pages shown: the first, plus one per "Show more"; each refresh reloads them all. */
+  let pagesShown = 1;
+  let total = 0;
+
   /** Refreshes now; calls made during a refresh coalesce into one more. */
   const refresh = coalesced(load);
+
+  /** The form's filters as query parameters; `decider` names the approver when auth is off. */
+  function filters() {
+    /** @type {Record<string, string>} */
+    const query = { limit: String(PAGE_SIZE) };
+    for (const [key, value] of new FormData(filtersForm)) if (typeof value === 'string') query[key] = value.trim();
+    if (query['can_decide'] === 'true') query['decider'] = identity.approverId();
+    return query;
+  }
+
+  /** @returns {Promise<{ approvals: ApprovalRecord[], more: boolean, total: number }>} */
+  async function loadPages() {
+    /** @type {ApprovalRecord[]} */
+    const approvals = [];
+    const query = filters();
+    /** @type {string | undefined} */
+    let cursor;
+    let pageTotal = 0;
+    for (let page = 0; page < pagesShown; page++) {
+      const answer = await api.pendingApprovals(cursor === undefined ? query : { ...query, cursor });
+      approvals.push(...answer.approvals);
+      pageTotal = answer.total;
+      cursor = answer.next_cursor;
+      if (cursor === undefined) break;
+    }
+    return { approvals, more: cursor !== undefined, total: pageTotal };
+  }
 
   async function load() {
     let approvals;
     try {
-      approvals = await api.pendingApprovals();
+      const loaded = await loadPages();
+      approvals = loaded.approvals;
+      total = loaded.total;
+      moreButton.hidden = !loaded.more;
     } catch (err) {
       showError(`Could not load approvals: ${messageOf(err)}`);
       return;
@@ -67,8 +111,10 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!keep.has(id)) {
         entry.card.remove();
         cards.delete(id);
+        selected.delete(id);
       }
     }
+    showSelection();
     /** @type {ChildNode | null} */
     let slot = list.firstChild;
     for (const approval of approvals) {
@@ -89,7 +135,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }
     empty.hidden = approvals.length > 0;
-    count.textContent = approvals.length > 0 ? `(${approvals.length})` : '';
+    count.textContent = approvals.length === 0 ? '' : total > approvals.length ? `(${approvals.length} of ${total})` : `(${approvals.length})`;
   }
 
   /** @param {ApprovalRecord} a */
@@ -100,6 +146,12 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     const approve = el('button', { type: 'button', class: 'approve', 'aria-label': `Approve: ${title}` }, 'Approve');
     const reject = el('button', { type: 'button', class: 'reject danger', 'aria-label': `Reject: ${title}` }, 'Reject');
     const view = el('button', { type: 'button', class: 'secondary', 'aria-label': `View run: ${title}` }, 'View run');
+    const pick = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select: ${title}` }));
+    pick.addEventListener('change', () => {
+      if (pick.checked) selected.add(a.approval_id);
+      else selected.delete(a.approval_id);
+      showSelection();
+    });
     const reasonId = `reason-${cssId(a.approval_id)}`;
     const reason = el('input', { id: reasonId, type: 'text', maxlength: '1000', autocomplete: 'off' });
     const confirm = el('button', { type: 'submit', class: 'danger' }, 'Confirm reject');
@@ -108,7 +160,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
     const buttons = el('div', { class: 'row actions' }, approve, reject, view);
     const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
-      el('h3', { id: headingId }, title),
+      el('h3', { id: headingId }, pick, ' ', title),
       details([
         ['Amount', money ? formatUsd(a.amount, a.amount_cents) : undefined],
         ['To', a.recipient],
@@ -116,6 +168,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Requested by', a.requested_by],
         ['Step', a.step_name],
         ['Risk', a.risk_level],
+        ['Action', a.action_hash ? el('code', { title: a.action_hash }, a.action_hash.slice(0, 12)) : undefined],
         ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
       ]),
       policyFacts(a),
@@ -160,7 +213,13 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${a.step_name} as ${who}…`;
     onSelectRun(a.workflow_id);
     try {
-      const body = { decision, ...(identity.authOn() ? {} : { decided_by: identity.approverId() }), ...(reason ? { reason } : {}) };
+      // The action hash shown on this card: if the action changed since, the gateway refuses (409 stale_approval).
+      const body = {
+        decision,
+        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
+        ...(reason ? { reason } : {}),
+        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+      };
       const res = await api.decide(a.approval_id, body);
       // An approval that only counted towards a stage stays in the inbox for the others.
       if (res?.approval?.status === 'pending') tracked.add(a.approval_id);
@@ -171,7 +230,11 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     } catch (err) {
       status.textContent = '';
       showError(`Could not ${decision} ${a.step_name}: ${messageOf(err)}`, 'decision');
-      if (err instanceof ApiError && (err.status === 404 || err.status === 409)) decided.add(a.approval_id);
+      if (err instanceof ApiError && err.code === 'stale_approval') {
+        // Show the approval as it is now: the card is built again from the next listing.
+        cards.delete(a.approval_id);
+        card.remove();
+      } else if (err instanceof ApiError && (err.status === 404 || err.status === 409)) decided.add(a.approval_id);
     } finally {
       card.removeAttribute('aria-busy');
       for (const c of controls) /** @type {HTMLButtonElement | HTMLInputElement} */ (c).disabled = false;
@@ -179,11 +242,65 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     }
   }
 
+  function showSelection() {
+    bulkBar.hidden = selected.size === 0;
+    bulkCount.textContent = `${selected.size} selected`;
+  }
+
+  /**
+   * Decides every ticked approval at once; each is answered on its own, and the refusals are listed.
+   * @param {'approve'|'reject'} decision
+   */
+  async function decideSelected(decision) {
+    const chosen = [...selected].flatMap((id) => cards.get(id)?.approval ?? []);
+    if (chosen.length === 0) return;
+    bulkApprove.disabled = true;
+    bulkReject.disabled = true;
+    showError('');
+    status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${chosen.length} approval(s)…`;
+    try {
+      const { results } = await api.decideMany(chosen.map((a) => ({
+        approval_id: a.approval_id,
+        decision,
+        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
+        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+      })));
+      const done = results.filter((r) => r.ok);
+      for (const r of done) if (r.approval_id) decided.add(r.approval_id);
+      selected.clear();
+      const verb = decision === 'approve' ? 'approved' : 'rejected';
+      const kept = done.filter((r) => r.outcome === 'accepted').length;
+      status.textContent = `${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`;
+      const refused = results.flatMap((r, i) => (r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`]));
+      if (refused.length > 0) showError(`Not ${verb}: ${refused.join('; ')}`, 'decision');
+      for (const a of chosen) if (decided.has(a.approval_id)) onDecided(a);
+    } catch (err) {
+      status.textContent = '';
+      showError(`Could not ${decision} the selected approvals: ${messageOf(err)}`, 'decision');
+    } finally {
+      bulkApprove.disabled = false;
+      bulkReject.disabled = false;
+      await refresh();
+    }
+  }
+  bulkApprove.addEventListener('click', () => void decideSelected('approve'));
+  bulkReject.addEventListener('click', () => void decideSelected('reject'));
+
   /** @param {string} text @param {string} [source] */
   function showError(text, source = 'load') {
     errorBox.textContent = text;
     errorBox.dataset.source = text ? source : '';
   }
+
+  filtersForm.addEventListener('change', () => {
+    pagesShown = 1;
+    void refresh();
+  });
+  filtersForm.addEventListener('submit', (event) => event.preventDefault());
+  moreButton.addEventListener('click', () => {
+    pagesShown += 1;
+    void refresh();
+  });
 
   return {
     refresh,

@@ -14,6 +14,7 @@ import type { DecisionSigner } from '../shared/decision-signature.js';
 import { Approvals } from './approvals/approvals.js';
 import { Attention } from './attention.js';
 import { authMiddleware, TokenTable } from './auth.js';
+import { createJwtVerifier } from './jwt-auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
@@ -24,6 +25,8 @@ import { docsRoutes } from './routes/docs.js';
 import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { originGuard } from './origin-guard.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query-deadline.js';
@@ -54,6 +57,8 @@ export interface GatewayDeps {
   queryTimeoutMs?: number;
   /** Signs decisions and operator actions; read from DECISION_SIGNING_KEY_FILE when not given. */
   decisionSigner?: DecisionSigner;
+  /** How long a decision waits for a worker to accept it before it is kept as a signal (default 2 s). */
+  decisionAcceptMs?: number;
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
@@ -65,7 +70,7 @@ export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs =
 }
 
 function tokensFor(deps: GatewayDeps): TokenTable | undefined {
-  if (deps.config.GATEWAY_AUTH === 'off') return undefined;
+  if (deps.config.GATEWAY_AUTH !== 'token') return undefined;
   if (deps.tokens) return deps.tokens;
   if (!deps.config.GATEWAY_TOKENS_FILE) throw new Error('GATEWAY_AUTH=token needs GATEWAY_TOKENS_FILE');
   return TokenTable.fromFile(deps.config.GATEWAY_TOKENS_FILE);
@@ -109,7 +114,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer),
+    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
     delegations: new Delegations(runs, signer, config.CHAT_WAIT_MS, config.POLICY.document.out_of_office ?? [], tokens, config.POLICY.id),
     tickets,
@@ -136,14 +141,16 @@ export function createGatewayApp(deps: GatewayDeps) {
       }),
     )
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
-    .use(authMiddleware({ tokens, tickets }))
+    .use(authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
     .route('/', healthRoutes(client))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))
     .route('/', chatRoutes(routeDeps))
     .route('/api/workflows', workflowRoutes(routeDeps))
     .route('/api/approvals', approvalRoutes(routeDeps))
-    .route('/api/attention', attentionRoutes(routeDeps));
+    .route('/api/attention', attentionRoutes(routeDeps))
+    .route('/api/webhooks', webhookRoutes(routeDeps))
+    .route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
   return app;

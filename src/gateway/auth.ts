@@ -2,9 +2,9 @@
  * Identity: who is calling, and what they may see and decide.
  *
  * Auth off (the local default): ids come from the request body and the caller may see everything;
- * the four-eyes rule is still enforced. Auth on (`GATEWAY_AUTH=token`): every protected route needs
- * `Authorization: Bearer <token>`, the user id comes from the token, and a body id that disagrees
- * with it is refused.
+ * the four-eyes rule is still enforced. Auth on (`GATEWAY_AUTH=token`, or `jwt` for JWTs, see
+ * jwt-auth.ts): every protected route needs `Authorization: Bearer <token>`, the user id comes from
+ * the token, and a body id that disagrees with it is refused.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { IdentitySchema } from '../shared/contracts.js';
 import { normalizeIdentity, sameIdentity } from '../shared/identity.js';
 import { ApiError, describeZodError } from './errors.js';
+import type { JwtVerifier } from './jwt-auth.js';
 import type { StreamTickets } from './stream-tickets.js';
 
 export const ROLES = ['requester', 'approver', 'admin'] as const;
@@ -69,6 +70,15 @@ export class TokenTable {
   }
 
   static fromFile(path: string): TokenTable {
+    return new TokenTable(TokenTable.fileOf(path));
+  }
+
+  /** The people a tokens file names (one entry per token), for those who act on their behalf. */
+  static entriesOf(path: string): TokenFile[string][] {
+    return Object.values(TokenTable.fileOf(path));
+  }
+
+  private static fileOf(path: string): TokenFile {
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -78,10 +88,11 @@ export class TokenTable {
     const parsed = TokenFileSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${describeZodError(parsed.error)}`);
     try {
-      return new TokenTable(parsed.data);
+      new TokenTable(parsed.data);
     } catch (err) {
       throw new Error(`GATEWAY_TOKENS_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`);
     }
+    return parsed.data;
   }
 }
 
@@ -108,13 +119,17 @@ export function isPublicPath(path: string): boolean {
     path === '/docs' ||
     path.startsWith('/docs/') ||
     path.startsWith('/assets/') ||
-    path === '/favicon.ico'
+    path === '/favicon.ico' ||
+    // One-click approval links: the signed link stands for its person.
+    path.startsWith('/approval-links/')
   );
 }
 
 export interface AuthOptions {
-  /** Undefined: auth off. */
+  /** Undefined (and no `jwt`): auth off. */
   tokens: TokenTable | undefined;
+  /** GATEWAY_AUTH=jwt: verifies bearer JWTs instead of looking tokens up. */
+  jwt?: JwtVerifier | undefined;
   tickets: StreamTickets;
 }
 
@@ -135,14 +150,20 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
       c.set('identity', identity);
       return next();
     }
-    if (!options.tokens || isPublicPath(c.req.path)) {
-      c.set('identity', { kind: 'anonymous' });
-      return next();
-    }
     const header = c.req.header('authorization');
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if ((!options.tokens && !options.jwt) || isPublicPath(c.req.path)) {
+      // A public page still knows who is signed in (an approval link refuses someone else).
+      const known = token && options.tokens?.lookup(token);
+      c.set('identity', known ? { kind: 'token', ...known } : { kind: 'anonymous' });
+      return next();
+    }
     if (!token) throw ApiError.unauthorized('Missing bearer token (Authorization: Bearer <token>)');
-    const entry = options.tokens.lookup(token);
+    if (options.jwt) {
+      c.set('identity', await options.jwt(c));
+      return next();
+    }
+    const entry = options.tokens?.lookup(token);
     if (!entry) throw ApiError.unauthorized('Unknown bearer token');
     c.set('identity', { kind: 'token', ...entry });
     return next();

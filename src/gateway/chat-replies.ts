@@ -4,7 +4,10 @@
  */
 import type { z } from 'zod';
 import { isAssistantTool, type ApprovalRecord, type RunStatus, type RunView, type StepView } from '../shared/contracts.js';
-import type { DecisionResult } from './approvals/approvals.js';
+import type { DecisionResult as DeliveredDecision } from './approvals/approvals.js';
+
+/** A decision the run took (replies to one kept for later are in decision-replies.ts). */
+type DecisionResult = Omit<DeliveredDecision, 'applied'>;
 import type { ApproveResponseSchema, ReplyStatus } from './schemas.js';
 
 export type Reply = Record<string, unknown>;

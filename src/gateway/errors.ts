@@ -30,6 +30,8 @@ export const ErrorCode = {
   TooManyTickets: 'too_many_tickets',
   PayloadTooLarge: 'payload_too_large',
   TemporalUnavailable: 'temporal_unavailable',
+  /** A decision sent an `action_hash` that no longer matches the approval: what was approved changed. */
+  StaleApproval: 'stale_approval',
   /** The run did not accept a decision within the wait budget (no worker polling?). */
   RunUnresponsive: 'run_unresponsive',
   Internal: 'internal_error',
@@ -75,6 +77,9 @@ export class ApiError extends Error {
   static ambiguousApproval(message: string, pending: ApprovalRecord[]): ApiError {
     return new ApiError(409, ErrorCode.AmbiguousApproval, message, { pending_approvals: pending });
   }
+  static staleApproval(message: string): ApiError {
+    return new ApiError(409, ErrorCode.StaleApproval, message);
+  }
   static alreadyFinished(message: string): ApiError {
     return new ApiError(409, ErrorCode.AlreadyFinished, message);
   }
@@ -94,6 +99,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
   [DecisionErrorType.AlreadyDecided]: { status: 409, code: ErrorCode.Conflict },
   [DecisionErrorType.Forbidden]: { status: 403, code: ErrorCode.Forbidden },
   [DecisionErrorType.Expired]: { status: 409, code: ErrorCode.Conflict },
+  [DecisionErrorType.Stale]: { status: 409, code: ErrorCode.StaleApproval },
   // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
   [DecisionErrorType.Unauthenticated]: { status: 500, code: ErrorCode.Internal },
 };

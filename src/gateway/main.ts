@@ -11,6 +11,7 @@ import { createGatewayApp, createTimelineHub } from './app.js';
 import { gatewayConnectionOptions } from './gateway-connection.js';
 import { listenRefusal } from './listen-policy.js';
 import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
+import { tracingFor } from '../telemetry/tracing-settings.js';
 
 const FORCED_EXIT_MS = 5000;
 
@@ -22,11 +23,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // Lazy: the gateway starts even while Temporal is down, and /readyz says so.
+  const tracing = await tracingFor('gateway', config);
   const connection = Connection.lazy(gatewayConnectionOptions(config));
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors() });
   const timelines = createTimelineHub(client);
   const logger = config.LOG_FORMAT === 'json' ? jsonLogger('gateway', config.LOG_LEVEL) : undefined;
-  const app = withRequestLog(createGatewayApp({ client, config, timelines }), logger);
+  const app = withRequestLog(createGatewayApp({ client, config, timelines }), logger, tracing?.httpMiddleware());
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
     console.log(`gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`);
@@ -44,7 +46,10 @@ async function main(): Promise<void> {
     timelines.close();
     setTimeout(() => process.exit(0), FORCED_EXIT_MS).unref();
     server.close(() => {
-      void connection.close().finally(() => process.exit(0));
+      void connection
+        .close()
+        .then(() => tracing?.shutdown())
+        .finally(() => process.exit(0));
     });
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   };

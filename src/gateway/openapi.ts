@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { ApprovalRecordSchema, RunViewSchema } from '../shared/contracts.js';
 import {
   ApprovalIdParamSchema,
-  ApprovalsQuerySchema,
   ApprovalsResponseSchema,
   ApproveRequestSchema,
   ApproveResponseSchema,
+  BulkDecisionRequestSchema,
+  BulkDecisionResponseSchema,
   ChatRequestSchema,
   ChatResponseSchema,
+  DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
   ErrorBodySchema,
@@ -29,8 +31,10 @@ import {
   WorkflowApprovalsResponseSchema,
   WorkflowIdParamSchema,
 } from './schemas.js';
+import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
 import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
+import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -57,7 +61,7 @@ const IDS = [400, 401, 403, 404];
 
 export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/chat', tag: 'chat', summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)', body: ChatRequestSchema, ok: ChatResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
-  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them)", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'post', path: '/workflow/{session_id}/approve', tag: 'chat', summary: "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them). When no worker takes the decision within 2 s it is checked against the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker returns", params: SessionIdParamSchema, body: ApproveRequestSchema, ok: ApproveResponseSchema, accepted: DecisionAcceptedSchema, errors: [...IDS, 409, 413, 503] },
   { method: 'get', path: '/workflow/{session_id}/status', tag: 'chat', summary: "The session's latest run with its pending approvals", params: SessionIdParamSchema, ok: SessionStatusResponseSchema, errors: IDS },
   { method: 'get', path: '/sessions', tag: 'chat', summary: "A user's sessions (from visibility: eventually consistent)", query: SessionsQuerySchema, ok: SessionsResponseSchema, errors: [400, 401, 403] },
   { method: 'post', path: '/api/workflows/submit', tag: 'workflows', summary: 'Submit a request (query parameters or JSON body); answers at once', query: SubmitRequestSchema, body: SubmitRequestSchema, ok: SubmitResponseSchema, errors: [400, 401, 403, 409, 413, 503], idempotencyKey: true },
@@ -66,12 +70,14 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/workflows/{id}/stream-ticket', tag: 'workflows', summary: "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send Authorization, and a bearer token in a URL leaks into logs", params: WorkflowIdParamSchema, ok: StreamTicketResponseSchema, errors: [...IDS, 503] },
   { method: 'get', path: '/api/workflows/{id}/timeline', tag: 'workflows', summary: "The run's whole timeline", params: WorkflowIdParamSchema, ok: TimelineResponseSchema, errors: IDS },
   { method: 'get', path: '/api/workflows/{id}/stream', tag: 'workflows', summary: 'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or expired ticket)', params: WorkflowIdParamSchema, query: StreamQuerySchema, ok: { contentType: 'text/event-stream', description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s' }, errors: IDS, lastEventId: true },
-  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs (from visibility: eventually consistent)', query: ApprovalsQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
+  { method: 'get', path: '/api/approvals', tag: 'approvals', summary: 'Pending approvals across runs, one page at a time: filters, sort, opaque cursor and total (from visibility: eventually consistent). A bad parameter is 400 naming it', query: InboxQuerySchema, ok: ApprovalsResponseSchema, errors: [400, 401] },
   { method: 'get', path: '/api/approvals/workflow/{id}', tag: 'approvals', summary: "One run's approvals", params: WorkflowIdParamSchema, ok: WorkflowApprovalsResponseSchema, errors: IDS },
   { method: 'get', path: '/api/approvals/{id}', tag: 'approvals', summary: 'One approval record', params: ApprovalIdParamSchema, ok: ApprovalRecordSchema, errors: IDS },
-  { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person)', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, errors: [...IDS, 409, 413, 503] },
+  { method: 'post', path: '/api/approvals/decisions', tag: 'approvals', summary: 'Decide several approvals at once (at most 100). Each item is found, checked and delivered as POST /api/approvals/{id}/decision would, and answered on its own in results, in the order sent: one bad item spoils nothing else. A retried list changes nothing more (items already carrying that decision by that person answer already_applied)', body: BulkDecisionRequestSchema, ok: BulkDecisionResponseSchema, errors: [400, 401, 413, 503] },
+  { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person). When no worker takes the decision within 2 s it is checked against the approval record in the run\'s memo and kept in the run\'s history: 202 accepted, applied when a worker returns', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, accepted: DecisionAcceptedSchema, errors: [...IDS, 409, 413, 503] },
   ...ATTENTION_ROUTE_DOCS,
   ...DELEGATION_ROUTE_DOCS,
+  ...WEBHOOK_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },
   { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable', ok: HealthResponseSchema, errors: [503], public: true },
@@ -85,7 +91,8 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Missing or unknown bearer token or stream ticket (unauthorized)',
   403: 'Not allowed for this caller (forbidden), or a state change sent from a page on another origin (forbidden_origin)',
   404: 'Unknown id, or one the caller may not see: the same answer for both (not_found)',
-  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished)',
+  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished), or a decision on an action that changed since it was seen (stale_approval)',
+  410: 'The approval link has expired (an HTML page)',
   413: 'Body too large (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
   503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',
@@ -149,7 +156,7 @@ export function openApiDocument(): Record<string, unknown> {
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token (a token from GATEWAY_TOKENS_FILE) or GATEWAY_AUTH=jwt (a JWT signed by JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE)' } },
     },
     security: [{ bearer: [] }, {}],
   };

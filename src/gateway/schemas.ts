@@ -14,6 +14,12 @@ import {
 const optionalId = IdentitySchema.nullish().transform((v) => v ?? undefined);
 const messageText = z.string().trim().min(1, 'must not be empty').max(2000);
 const reasonText = z.string().max(1000).nullish().transform((v) => v ?? undefined);
+const actionHash = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be an approval\'s action_hash: 64 lowercase hex characters')
+  .nullish()
+  .transform((v) => v ?? undefined)
+  .describe('The action_hash of the approval as you saw it: if the action changed since (409 stale_approval), nothing is decided');
 
 export const ChatRequestSchema = z.object({
   message: messageText,
@@ -34,6 +40,7 @@ export const ApproveRequestSchema = z.object({
     .nullish()
     .transform((v) => v ?? undefined)
     .describe('The approval to decide. Always send it: without it the route decides only when exactly one approval is pending in the session (else 409 ambiguous_approval)'),
+  action_hash: actionHash,
 });
 
 export const SubmitRequestSchema = z.object({
@@ -51,15 +58,13 @@ export const DecisionRequestSchema = z.object({
     .nullish()
     .transform((v) => v ?? undefined),
   reason: reasonText,
+  action_hash: actionHash,
 });
 
 export const WorkflowIdParamSchema = z.object({ id: IdentitySchema });
 export const SessionIdParamSchema = z.object({ session_id: IdentitySchema });
 export const ApprovalIdParamSchema = z.object({ id: z.string().min(3).max(300).regex(/^[\p{L}\p{N}@._+:-]+$/u, 'not an approval id') });
 export const SessionsQuerySchema = z.object({ user_id: optionalId });
-export const ApprovalsQuerySchema = z.object({
-  status: z.enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' }).default('pending'),
-});
 /** Documentation only: the stream's optional query parameters (the header wins over last_event_id). */
 export const StreamQuerySchema = z.object({
   last_event_id: z.string().regex(/^\d{1,9}$/).optional().describe('Resume after this seq, for clients that cannot set Last-Event-ID'),
@@ -127,7 +132,11 @@ export const SubmitResponseSchema = z.object({
 });
 
 export const TimelineResponseSchema = z.object({ workflow_id: z.string(), status: RunStatusSchema, events: z.array(TimelineEventSchema) });
-export const ApprovalsResponseSchema = z.object({ approvals: z.array(ApprovalRecordSchema) });
+export const ApprovalsResponseSchema = z.object({
+  approvals: z.array(ApprovalRecordSchema),
+  next_cursor: z.string().optional().describe('Pass as ?cursor= (with the same filters and sort) for the next page; absent on the last page'),
+  total: z.number().int().describe('How many pending approvals match the filters'),
+});
 export const WorkflowApprovalsResponseSchema = z.object({ workflow_id: z.string(), approvals: z.array(ApprovalRecordSchema) });
 export const DecisionResponseSchema = z.object({
   success: z.literal(true),
@@ -145,5 +154,42 @@ export const HealthResponseSchema = z.object({ status: z.string() });
 export const PageConfigSchema = z.object({
   temporal_ui_url: z.string(),
   namespace: z.string(),
-  auth: z.enum(['off', 'token']),
+  auth: z.enum(['off', 'token', 'jwt']),
 });
+
+/** 202: no worker took the decision in time; it is kept in the run's history and applied when one returns. */
+export const DecisionAcceptedSchema = z
+  .object({
+    status: z.literal('accepted'),
+    applied: z.literal(false),
+    approval_id: z.string(),
+    workflow_id: z.string(),
+    session_id: z.string(),
+    decision: z.enum(['approve', 'reject']),
+    decided_by: z.string(),
+    message: z.string(),
+  })
+  .describe('The gateway checked the decision against the approval record the run keeps in its memo; the run judges it again when a worker returns and records a refusal in its timeline');
+
+/** One decision of a bulk request, as `POST /api/approvals/{id}/decision` takes it plus the approval's id. */
+export const BulkDecisionItemSchema = DecisionRequestSchema.extend({ approval_id: ApprovalIdParamSchema.shape.id });
+
+export const BULK_DECISIONS_MAX = 100;
+/** Items are parsed one by one, so one malformed item is answered on its own and spoils nothing else. */
+export const BulkDecisionEnvelopeSchema = z.object({ decisions: z.array(z.unknown()).min(1).max(BULK_DECISIONS_MAX) });
+/** Documentation: the envelope with its items' schema. */
+export const BulkDecisionRequestSchema = z.object({ decisions: z.array(BulkDecisionItemSchema).min(1).max(BULK_DECISIONS_MAX) });
+
+export const BulkDecisionResultSchema = z
+  .object({
+    approval_id: z.string().optional().describe('Absent when the item did not name a valid one'),
+    ok: z.boolean(),
+    status: z.number().int().describe('The status this item would have had on its own: 200 applied, 202 accepted (kept until a worker returns), 4xx/5xx refused'),
+    outcome: z.enum(['applied', 'accepted', 'already_applied']).optional().describe('already_applied: the approval already carries this decision by this person (a retried list)'),
+    approval: ApprovalRecordSchema.optional(),
+    step_state: z.string().optional(),
+    message: z.string().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .describe('One item\'s answer; items are answered in the order sent');
+export const BulkDecisionResponseSchema = z.object({ results: z.array(BulkDecisionResultSchema) });

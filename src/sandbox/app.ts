@@ -8,6 +8,7 @@ import type { SandboxDb } from './db.js';
 import { errorBody, SandboxError } from './http.js';
 import { ledgerRoutes } from './ledger.js';
 import { lifeOsRoutes } from './life-os.js';
+import { limitRoutes } from './limits.js';
 import { hostCheck, requireServiceToken, type ServiceAuthOptions } from './service-auth.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -34,7 +35,8 @@ export function createSandboxApp(db: SandboxDb, options: SandboxAppOptions) {
     .use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(errorBody('body: too large'), 413) }))
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .route('/api', ledgerRoutes(db))
-    .route('/api', lifeOsRoutes(db));
+    .route('/api', lifeOsRoutes(db))
+    .route('/api', limitRoutes(db));
 
   app.notFound((c) => c.json(errorBody(`Not found: ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

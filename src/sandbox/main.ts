@@ -8,6 +8,7 @@ import { loadConfigOrExit, requireSetting } from '../config.js';
 import { createSandboxApp } from './app.js';
 import { openSandboxDb } from './db.js';
 import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
+import { tracingFor } from '../telemetry/tracing-settings.js';
 
 const config = loadConfigOrExit();
 let token: string;
@@ -19,9 +20,11 @@ try {
 }
 const db = openSandboxDb(config.SANDBOX_DB);
 const logger = config.LOG_FORMAT === 'json' ? jsonLogger('sandbox', config.LOG_LEVEL) : undefined;
+const tracing = await tracingFor('sandbox', config);
 const app = withRequestLog(
   createSandboxApp(db, { latencyMs: config.SANDBOX_LATENCY_MS, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS }),
   logger,
+  tracing?.httpMiddleware(),
 );
 const host = '127.0.0.1';
 
@@ -46,7 +49,7 @@ function shutdown(signal: string): void {
   force.unref();
   server.close(() => {
     db.close();
-    process.exit(0);
+    void (tracing?.shutdown() ?? Promise.resolve()).finally(() => process.exit(0));
   });
   if ('closeIdleConnections' in server) server.closeIdleConnections();
 }

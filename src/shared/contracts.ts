@@ -62,6 +62,10 @@ export const ApprovalRecordSchema = z.object({
   decided_by: z.string().optional(),
   decided_at: z.string().optional(),
   decision_reason: z.string().optional(),
+  action_hash: z
+    .string()
+    .optional()
+    .describe('SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed'),
   /** Runs with a policy: the rule that asked for approval, its stages and every decision that counted. */
   policy_rule: z.string().optional().describe('The policy rule that asked for this approval'),
   stages: z
@@ -242,6 +246,8 @@ export const RunSettingsSchema = z.strictObject({
   attention_deadline_ms: z.number().int().positive().optional(),
   /** The approval policy the run decides its gates with; absent in runs started before POLICY_FILE (they use the fields above). */
   policy: RunPolicySchema.optional(),
+  /** Announce approvals and the outcome to the webhook subscriber (WEBHOOK_URL); absent: schedule no notifications. */
+  webhooks: z.boolean().optional(),
 });
 export type RunSettings = z.infer<typeof RunSettingsSchema>;
 

@@ -8,6 +8,7 @@ import type { ApprovalDecision, DecisionProof, TrustedDecisionKey } from './work
 
 const PAYLOAD_VERSION = 'approval-decision-v1';
 const GROUPS_PAYLOAD_VERSION = 'approval-decision-v2';
+const ACTION_PAYLOAD_VERSION = 'approval-decision-v3';
 
 export type UnsignedDecision = Omit<ApprovalDecision, 'proof'>;
 
@@ -30,9 +31,11 @@ export type ProofRejection = (typeof ProofRejection)[keyof typeof ProofRejection
 export function decisionSigningBytes(decision: UnsignedDecision, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
   // The decider's groups decide which approval stages they count for, so they are signed too; a
   // decision without groups signs the same bytes as before they existed.
-  const groups = decision.groups === undefined ? [] : [decision.groups];
+  // So is the action it approves; v3 signs the groups (or null) and the action hash.
+  const bound = decision.action_hash !== undefined;
+  const groups = bound ? [decision.groups ?? null, decision.action_hash] : decision.groups === undefined ? [] : [decision.groups];
   const text = JSON.stringify([
-    decision.groups === undefined ? PAYLOAD_VERSION : GROUPS_PAYLOAD_VERSION,
+    bound ? ACTION_PAYLOAD_VERSION : decision.groups === undefined ? PAYLOAD_VERSION : GROUPS_PAYLOAD_VERSION,
     decision.approval_id,
     decision.approved,
     decision.approver_id,

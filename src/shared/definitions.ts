@@ -50,6 +50,8 @@ export const DecisionErrorType = {
   Expired: 'ApprovalExpired',
   /** Not signed, or not signed by a key the run trusts. */
   Unauthenticated: 'ApprovalUnauthenticated',
+  /** The decision names an `action_hash` other than the approval's: the action changed since the decider saw it. */
+  Stale: 'ApprovalStale',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

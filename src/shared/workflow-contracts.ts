@@ -123,6 +123,8 @@ export const ApprovalDecisionSchema = z.strictObject({
   proof: DecisionProofSchema.optional(),
   /** The decider's groups as the gateway authenticated them; approval stages check membership against these. */
   groups: z.array(IdentitySchema).max(50).optional(),
+  /** The approval's `action_hash` as the decider saw it; a decision on a changed action is refused as stale. */
+  action_hash: lowerHex(32).optional(),
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 

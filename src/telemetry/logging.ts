@@ -1,13 +1,14 @@
 /**
  * Structured logs (LOG_FORMAT=json): one JSON line per HTTP request from the gateway and the
  * sandbox, with a request id (the caller's X-Request-Id when it sends a sane one, else a new one,
- * echoed in the answer) and the workflow id where the request names one; the worker's SDK log
+ * echoed in the answer), the workflow id where the request names one and the trace id when tracing is on; the worker's SDK log
  * entries (which carry workflowId, activityId and the like) as JSON lines too.
  */
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { Hono, type Context, type Env, type MiddlewareHandler, type Schema } from 'hono';
 import { routePath } from 'hono/route';
+import { trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -30,6 +31,11 @@ async function workflowIdOf(c: Context): Promise<string | undefined> {
   return typeof body === 'object' && body !== null && 'workflow_id' in body && typeof body.workflow_id === 'string' ? body.workflow_id : undefined;
 }
 
+/** The trace this request belongs to; none unless tracing is on (the API alone records nothing). */
+function activeTraceId(): string | undefined {
+  return trace.getActiveSpan()?.spanContext().traceId;
+}
+
 export function requestLog(logger: Logger): MiddlewareHandler {
   return async function logRequest(c, next) {
     const incoming = c.req.header('x-request-id');
@@ -44,19 +50,28 @@ export function requestLog(logger: Logger): MiddlewareHandler {
       status: c.res.status,
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
       workflow_id: await workflowIdOf(c),
+      trace_id: activeTraceId(),
     };
     if (c.res.status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');
   };
 }
 
-/** The app behind the request log; routes keep their own types and tests use the bare app. */
-export function withRequestLog<E extends Env, S extends Schema>(app: Hono<E, S>, logger: Logger | undefined): Pick<Hono<E>, 'fetch'> {
-  if (!logger) return app;
-  const logged = new Hono<E>();
-  logged.use(requestLog(logger));
-  logged.route('/', app);
-  return logged;
+/**
+ * The app behind the request log (and, when tracing is on, the HTTP server span around it, so the
+ * log line carries the trace id); routes keep their own types and tests use the bare app.
+ */
+export function withRequestLog<E extends Env, S extends Schema>(
+  app: Hono<E, S>,
+  logger: Logger | undefined,
+  tracing?: MiddlewareHandler,
+): Pick<Hono<E>, 'fetch'> {
+  if (!logger && !tracing) return app;
+  const outer = new Hono<E>();
+  if (tracing) outer.use(tracing);
+  if (logger) outer.use(requestLog(logger));
+  outer.route('/', app);
+  return outer;
 }
 
 const SDK_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;

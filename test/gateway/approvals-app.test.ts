@@ -56,8 +56,21 @@ function scriptedTemporal(script: Script) {
     async describe() {
       const view = script.runs[id];
       if (!view) throw notFound(id);
-      const pending = view.approvals.filter((a) => a.status === 'pending').map((a) => a.approval_id);
-      return { status: { name: ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'].includes(view.status) ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes: { get: () => pending } };
+      const pending = view.approvals.filter((a) => a.status === 'pending');
+      // What the run publishes: search attributes and the memo of pending approval records.
+      const attributes: Record<string, unknown> = {
+        PendingApprovalIds: pending.map((a) => a.approval_id),
+        UserId: view.user_id,
+        SessionId: view.session_id,
+        Intent: view.intent,
+        RunStatus: view.status,
+      };
+      return {
+        type: 'requestWorkflow',
+        status: { name: ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'].includes(view.status) ? 'COMPLETED' : 'RUNNING' },
+        typedSearchAttributes: { get: (key: { name: string }) => attributes[key.name] },
+        memo: { pendingApprovals: pending },
+      };
     },
     async startUpdate(_def: unknown, options: { args: [ApprovalDecision] }) {
       const [decision] = options.args;

@@ -59,7 +59,7 @@ async function expectRefused(who: Person, approvalId: string, why: string): Prom
 
 describe('policies/bank.json over HTTP', () => {
   it('records the policy id and hash on the run, and runs a transfer under the first tier without approval', async () => {
-    const { view } = await chat('owner', 'Transfer 999 to Kiran');
+    const { view } = await chat('owner', 'Transfer 499 to Kiran');
     expect(view.status).toBe('COMPLETED');
     expect(view.policy).toEqual({ id: 'bank-2026-12', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(view.approvals).toEqual([]);
@@ -74,6 +74,17 @@ describe('policies/bank.json over HTTP', () => {
       progress: '0 of 1 from approvers',
       decisions: [],
     });
+  });
+
+  it('asks an approver for a first payment of $500 or more to a recipient the account never paid, and not for the next', async () => {
+    const first = await chat('owner', 'Transfer 600 to Bob');
+    expect(first.view.status).toBe('WAITING_APPROVAL');
+    expect(first.view.approvals[0]).toMatchObject({ policy_rule: 'first-payment', stages: [{ group: 'approvers', count: 1, approved_by: [] }] });
+    const approved = await decide('alice', first.view.approvals[0].approval_id, 'approve');
+    expect(approved.body).toMatchObject({ step_state: 'SUCCEEDED' });
+
+    const again = await chat('owner', 'Transfer 600 to Bob');
+    expect(again.view).toMatchObject({ status: 'COMPLETED', approvals: [] });
   });
 
   it('refuses a transfer over the hard maximum outright, and moves nothing', async () => {

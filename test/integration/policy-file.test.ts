@@ -34,6 +34,8 @@ describe('POLICY_FILE', () => {
     ['not JSON', '{ "id": ', 'Unexpected end of JSON input'],
     ['no rules', JSON.stringify({ id: 'empty', rules: [] }), 'rules:'],
     ['an unknown tool', JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] }), 'rules.0.match.tools.0:'],
+    ['a rolling window too short to mean anything', JSON.stringify({ id: 'p', rolling_window: { duration: '5s' }, rules: [{ name: 'r', match: {}, outcome: { allow: true } }] }), 'rolling_window.duration: must be a duration from 1m to 31d'],
+    ['a never-paid match that is not true or false', JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { recipient_never_paid: 'yes' }, outcome: { allow: true } }] }), 'rules.0.match.recipient_never_paid:'],
   ])('refuses a file with %s', (_name, content, field) => {
     const file = writePolicy(`${_name.replace(/\W+/g, '-')}.json`, content);
     expect(() => parseConfig({ POLICY_FILE: file })).toThrow(ConfigError);
@@ -43,6 +45,10 @@ describe('POLICY_FILE', () => {
   it('refuses a file that does not exist', () => {
     const missing = path.join(dir, 'missing.json');
     expect(() => parseConfig({ POLICY_FILE: missing })).toThrow(`POLICY_FILE ${missing}: ENOENT`);
+  });
+
+  it('reads policies/daily-limit.json with its rolling window', () => {
+    expect(parseConfig({ POLICY_FILE: 'policies/daily-limit.json' }).POLICY.document.rolling_window).toEqual({ duration: '24h' });
   });
 
   it('reads policies/bank.json with its id and a hash that changes with the content', () => {

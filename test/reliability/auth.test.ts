@@ -22,6 +22,8 @@ type Who = keyof typeof TOKENS;
 
 /** The routes the brief allows without a token; `/api/config` (the page's settings) is the gateway's addition. */
 const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'GET /', 'GET /docs', 'GET /openapi.json', 'GET /api/config']);
+/** Public because the signed link is the credential: the route refuses a bad link itself (a page, never 401). */
+const LINK_ROUTES = new Set(['GET /approval-links/{token}', 'POST /approval-links/{token}']);
 
 const stack = useStackWithTokens({
   [TOKENS.alice]: { user_id: 'alice', role: 'requester' },
@@ -128,7 +130,15 @@ describe('auth on: who may call what', () => {
     for (const op of operations) {
       const key = `${op.method} ${op.template}`;
       const isPublic = PUBLIC_ROUTES.has(key);
-      expect(op.documentedPublic, `${key}: the document's security says ${op.documentedPublic ? 'public' : 'protected'}`).toBe(isPublic);
+      expect(op.documentedPublic, `${key}: the document's security says ${op.documentedPublic ? 'public' : 'protected'}`).toBe(isPublic || LINK_ROUTES.has(key));
+      if (LINK_ROUTES.has(key)) {
+        for (const headers of badCredentials) {
+          const res = await statusOf(`${stack.baseUrl}/approval-links/not-a-link`, op.method, headers);
+          expect(res.status, `${key} refuses a bad link by itself`).toBe(404);
+          expect(res.text).toContain('does not accept approval links');
+        }
+        continue;
+      }
       const url = `${stack.baseUrl}${fill(op.template, real)}`;
       const body = bodies[key] === undefined ? undefined : JSON.stringify(bodies[key]);
       for (const headers of badCredentials) {

@@ -10,6 +10,7 @@ import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
+import { webhookSubscriberOf } from '../../src/webhooks/subscriber.js';
 import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
@@ -67,7 +68,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startTestWorker({
       taskQueue,
       address,
-      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }),
+      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }, webhookSubscriberOf(config)),
     });
     return worker;
   };
@@ -81,7 +82,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100, options.gateway?.queryTimeoutMs);
   const app = createGatewayApp({ client, config, timelines, ...options.gateway });
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.GATEWAY_PORT }, () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
 

@@ -4,6 +4,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
+import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
 import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
@@ -72,8 +73,9 @@ export function realActivities(
   sandboxUrl: string,
   settings: Partial<RunSettings> = {},
   temporal?: { client: Client; taskQueue: string },
+  webhook?: WebhookSubscriber,
 ): Activities {
-  return createActivities({ sandboxUrl, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...TEST_SETTINGS, ...settings }, temporal });
+  return createActivities({ sandboxUrl, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...TEST_SETTINGS, ...settings }, temporal, webhook });
 }
 
 export function uniqueId(prefix: string): string {

@@ -39,6 +39,27 @@ describe('publisher', () => {
     expect(log.memos).toEqual([[APPROVAL_ID], []]);
   });
 
+  it.each([
+    ['rewrites the memo when a stage progresses (runs with the patch)', true, [['0 of 2 from approvers'], ['1 of 2 from approvers'], []]],
+    ['keeps the memo as it was when a stage progresses (histories from before the patch)', false, [['0 of 2 from approvers'], []]],
+  ] as const)('%s', (_name, patched, expected) => {
+    const progress: (string | undefined)[][] = [];
+    let now = START;
+    const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
+      details: () => undefined,
+      searchAttributes: () => undefined,
+      pendingApprovals: (records) => progress.push(records.map((r) => r.progress)),
+      heldSteps: () => undefined,
+      rewritesChangedPendingRecords: () => patched,
+    }));
+    run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
+    run.markReady('transfer');
+    run.requestApproval('transfer', 'two approvers', 60_000, { rule: 'two', stages: [{ group: 'approvers', count: 2 }], requesterMayApprove: false });
+    run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
+    run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'carol', groups: ['approvers'] });
+    expect(progress).toEqual(expected);
+  });
+
   it('writes once for an expiry (the approval and the step change together); a run that never holds a step writes no attention attribute or memo', () => {
     const { run, log } = recorded();
     blockTransfer(run);

@@ -1,24 +1,27 @@
 /**
  * Approvals as the gateway sees them: finding one (by id, in a session, in a run, in the inbox),
- * checking a decision (rules.ts), sending it (send-decision.ts) and saying truly what happened.
+ * checking a decision (rules.ts, from the run's memo when no worker answers), delivering it durably
+ * (durable-delivery.ts) and saying truly what happened.
  * Routes parse, call one method here and reply.
  */
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../shared/contracts.js';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
-import { parseApprovalId } from '../../shared/definitions.js';
+import { approvalDecisionSignal, decideApprovalUpdate, parseApprovalId } from '../../shared/definitions.js';
 import { sameIdentity } from '../../shared/identity.js';
 import { assertCanRead, canSeeAllUsers, groupsOf, type Identity } from '../auth.js';
-import { ApiError, classifyError } from '../errors.js';
+import { deliverDurably } from '../durable-delivery.js';
+import { ApiError, classifyError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { Listings } from '../visibility.js';
 import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { signWith } from '../../decision-keys.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
-import { sendDecision } from './send-decision.js';
+import { memoSnapshot, sessionPendingFromMemos, type RunSummary } from './run-memo.js';
 
 /** An approval and the run it belongs to, as the caller may see them. */
 export interface FoundApproval {
-  view: RunView;
+  view: RunSummary;
   approval: ApprovalRecord;
 }
 
@@ -26,17 +29,24 @@ export interface DecisionInput {
   approved: boolean;
   deciderId: string;
   reason: string | undefined;
+  /** The approval's action hash as the decider saw it; sent on to the run, which checks it again. */
+  actionHash?: string | undefined;
 }
 
 /** What a decision did: the approval after it, and the gated step once the run acted on it. */
 export interface DecisionResult {
   /** The run as it was found before deciding. */
-  view: RunView;
+  view: RunSummary;
   approval: ApprovalRecord;
   approved: boolean;
   deciderId: string;
   /** Undefined when the wait budget ran out before the run finished acting on the decision. */
   step: StepView | undefined;
+  /**
+   * False when no worker took the decision in time: it is kept in the run's history (a signal)
+   * and applied when a worker returns; `approval` is then the record as it was found.
+   */
+  applied: boolean;
 }
 
 /** How many of a session's most recent runs are searched for its pending approval. */
@@ -49,6 +59,9 @@ export class Approvals {
     private readonly budgetMs: number,
     /** Signs each decision: the workflow applies only decisions signed by a key it trusts. */
     private readonly signer: DecisionSigner,
+    private readonly taskQueue: string,
+    /** How long a decision waits for a worker to accept it before it is kept as a signal instead. */
+    private readonly acceptMs?: number,
   ) {}
 
   /** The inbox: pending approvals across runs (a requester's own only). */
@@ -81,18 +94,49 @@ export class Approvals {
   }
 
   /**
+   * For a decision: the record from the run's memo when it is pending there (read with describe,
+   * so no worker is needed to check and accept a decision), else as find() reads it, which says
+   * whether it was decided, expired or never existed.
+   */
+  async findForDecision(approvalId: string, identity: Identity): Promise<FoundApproval> {
+    const missing = `No approval ${approvalId}`;
+    const ids = parseApprovalId(approvalId);
+    if (!ids) throw ApiError.notFound(missing);
+    const snapshot = await memoSnapshot(this.runs.client, ids.workflowId);
+    if (!snapshot) throw ApiError.notFound(missing);
+    assertCanRead(identity, snapshot.run.user_id, missing);
+    const pending = snapshot.pending.find((a) => a.approval_id === approvalId);
+    if (pending) return { view: snapshot.run, approval: pending };
+    try {
+      return await this.find(approvalId, identity);
+    } catch (err) {
+      // The memo lists every approval the run waits for; with no worker to say more, this one waits for nothing.
+      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) {
+        throw ApiError.conflict(`Approval ${approvalId} is not waiting for a decision (its run lists it as neither pending nor open)`);
+      }
+      throw err;
+    }
+  }
+
+  /**
    * In a session: the named approval (which must belong to it), else the only approval pending
    * in any of its recent runs (409 ambiguous_approval when more are), else its latest run's
    * latest approval, which decide() then finds already decided.
    */
   async findInSession(sessionId: string, identity: Identity, approvalId: string | undefined): Promise<FoundApproval> {
-    const session = await this.runs.getSession(sessionId);
-    assertCanRead(identity, session.user_id, `No session ${sessionId}`);
     if (approvalId !== undefined) {
-      const found = await this.find(approvalId, identity);
+      const found = await this.findForDecision(approvalId, identity);
       if (found.view.session_id !== sessionId) throw ApiError.notFound(`Session ${sessionId} has no approval ${approvalId}`);
       return found;
     }
+    let session;
+    try {
+      session = await this.runs.getSession(sessionId);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) return this.#findInSessionFromMemos(sessionId, identity);
+      throw err;
+    }
+    assertCanRead(identity, session.user_id, `No session ${sessionId}`);
     const recent = session.runs.slice(-SESSION_SCAN_LIMIT).map((r) => r.workflow_id);
     const waiting = await Promise.all(recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)));
     const views = await Promise.all(waiting.filter((id) => id !== undefined).map((id) => this.runs.getRun(id)));
@@ -107,6 +151,14 @@ export class Approvals {
     return { view: latest, approval: decided };
   }
 
+  /** With no worker to answer the session's query: its only pending approval, as visibility lists them. */
+  async #findInSessionFromMemos(sessionId: string, identity: Identity): Promise<FoundApproval> {
+    const pending = await sessionPendingFromMemos(this.runs.client, this.taskQueue, sessionId, SESSION_SCAN_LIMIT);
+    const only = onlyPendingApproval(sessionId, pending);
+    if (!only) throw ApiError.notFound(`Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`);
+    return this.findForDecision(only.approval_id, identity);
+  }
+
   /**
    * Checks and sends a decision, then answers with what it did. When the run ended while the
    * decision was in flight (a cancel won the race, or lost it), the run is read again: a decision
@@ -114,28 +166,39 @@ export class Approvals {
    * already_finished.
    */
   async decide({ view, approval }: FoundApproval, identity: Identity, input: DecisionInput): Promise<DecisionResult> {
-    const refusal = decisionRefusal(identity, view, approval, input);
-    if (refusal) throw refusal;
     // The run checks approval stages against the groups the gateway vouches for, sent with the decision.
     const groups = groupsOf(identity);
+    const refusal = decisionRefusal(identity, view, approval, { ...input, groups });
+    if (refusal) throw refusal;
     const decision: ApprovalDecision = {
       approval_id: approval.approval_id,
       approved: input.approved,
       approver_id: input.deciderId,
       ...(input.reason !== undefined && { reason: input.reason }),
       ...(groups && { groups }),
+      ...(input.actionHash !== undefined && { action_hash: input.actionHash }),
     };
     const base = { view, approved: input.approved, deciderId: input.deciderId };
     try {
-      const outcome = await sendDecision(this.runs.client, view.workflow_id, signWith(this.signer, decision), this.budgetMs);
-      return { ...base, approval: outcome?.approval ?? approval, step: outcome?.step };
+      const delivery = await deliverDurably({
+        client: this.runs.client,
+        workflowId: view.workflow_id,
+        update: decideApprovalUpdate,
+        signal: approvalDecisionSignal,
+        args: [signWith(this.signer, decision)],
+        budgetMs: this.budgetMs,
+        ...(this.acceptMs !== undefined && { acceptMs: this.acceptMs }),
+      });
+      if (!delivery.applied) return { ...base, approval, step: undefined, applied: false };
+      return { ...base, approval: delivery.result?.approval ?? approval, step: delivery.result?.step, applied: true };
     } catch (err) {
-      // A refusal by the workflow, or Temporal being away, is an answer of its own.
-      if (classifyError(err)) throw err;
+      // A refusal by the workflow, or Temporal being away, is an answer of its own. A run that closed
+      // after the memo was read (the decision it was waiting for came by another path) is read again.
+      if (classifyError(err) && !(err instanceof WorkflowNotFoundError)) throw err;
       const after = await this.runs.getRun(view.workflow_id).catch(() => undefined);
       const record = after?.approvals.find((a) => a.approval_id === approval.approval_id);
       if (after && record && tookEffect(record, decision)) {
-        return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id) };
+        return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id), applied: true };
       }
       if (after && FINAL_RUN_STATUSES.includes(after.status)) {
         throw ApiError.alreadyFinished(`Run ${view.workflow_id} ended ${after.status} before the decision on ${approval.approval_id} took effect`);

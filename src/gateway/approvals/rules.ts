@@ -1,24 +1,37 @@
 /**
  * The gateway's checks on a decision, each rule once: the approval still waits, the caller's role
- * lets them decide it, and four eyes for money. The workflow applies the same pending and
- * four-eyes rules again and is the final judge; these answers come first so a refusal costs no
- * round trip and names the rule. Pure.
+ * lets them decide it, and the decider may decide now (four eyes, the policy stage's group). They
+ * need only the approval record, which the run's memo holds, so they run with no worker too. The
+ * workflow applies the same rules again and is the final judge; these answers come first so a
+ * refusal costs no round trip, names the rule, and a decision no worker takes yet is not accepted
+ * when it could never count. Pure.
  */
 import type { ApprovalRecord, RunView } from '../../shared/contracts.js';
 import { sameIdentity } from '../../shared/identity.js';
 import { checkDecider, isMoneyTransfer } from '../../shared/policy.js';
+import { judgeQuorumDecision, quorumOfRecord } from '../../shared/policy/quorum.js';
 import type { Identity } from '../auth.js';
 import { ApiError } from '../errors.js';
 
 export interface ProposedDecision {
   approved: boolean;
   deciderId: string;
+  /** The decider's groups as the gateway authenticated them (token auth); stages check these. */
+  groups?: readonly string[] | undefined;
+  /** The approval's action hash as the decider saw it, when they sent one. */
+  actionHash?: string | undefined;
 }
 
 /** 409 unless the approval still waits for a decision. */
 function pendingRefusal(approval: ApprovalRecord): ApiError | undefined {
   if (approval.status === 'pending') return undefined;
   return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
+}
+
+/** 409 stale_approval when the decider saw another action than the one now waiting (edited, or asked again). */
+function staleRefusal(approval: ApprovalRecord, actionHash: string | undefined): ApiError | undefined {
+  if (actionHash === undefined || actionHash === approval.action_hash) return undefined;
+  return ApiError.staleApproval(`Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before deciding`);
 }
 
 /**
@@ -35,15 +48,33 @@ function roleRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval
   return undefined;
 }
 
-/** Four eyes for money (shared with the workflow): the requester may not approve their own transfer. */
-function fourEyesRefusal(approval: ApprovalRecord, { approved, deciderId }: ProposedDecision): ApiError | undefined {
+/**
+ * Who may decide now (shared with the workflow): with policy stages, the stage's group, four eyes
+ * and one count per person; without, four eyes for money (the requester may not approve their own
+ * transfer).
+ */
+function deciderRefusal(approval: ApprovalRecord, { approved, deciderId, groups }: ProposedDecision): ApiError | undefined {
   const check = checkDecider({ tool: approval.tool }, approval.requested_by, deciderId, approved);
-  return check.allowed ? undefined : ApiError.forbidden(check.reason);
+  if (!check.allowed) return ApiError.forbidden(check.reason);
+  const quorum = quorumOfRecord(approval);
+  const verdict = quorum && judgeQuorumDecision(quorum, approval.requested_by, { approver_id: deciderId, approved, groups });
+  return verdict?.kind === 'refuse' ? ApiError.forbidden(verdict.message) : undefined;
 }
 
 /** Why this decision may not be sent, or undefined when it may. */
 export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, decision: ProposedDecision): ApiError | undefined {
-  return pendingRefusal(approval) ?? roleRefusal(identity, run, approval, decision.approved) ?? fourEyesRefusal(approval, decision);
+  return pendingRefusal(approval) ?? staleRefusal(approval, decision.actionHash) ?? roleRefusal(identity, run, approval, decision.approved) ?? deciderRefusal(approval, decision);
+}
+
+/**
+ * Whether the approval already carries this very decision by this person (a retried request):
+ * decided their way by them, or, on a staged approval, their vote is among those that counted.
+ */
+export function alreadyDecidedAsAsked(approval: ApprovalRecord, { approved, deciderId }: ProposedDecision): boolean {
+  const verdict = approved ? 'approve' : 'reject';
+  if (approval.decisions?.some((d) => d.verdict === verdict && sameIdentity(d.by, deciderId))) return true;
+  const status = approved ? 'approved' : 'rejected';
+  return approval.status === status && approval.decided_by !== undefined && sameIdentity(approval.decided_by, deciderId);
 }
 
 /**

@@ -1,13 +1,18 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
 import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
+import { decideMany } from '../approvals/bulk-decisions.js';
+import { inboxCallerOf, inboxPage, InboxQuerySchema } from '../approvals/inbox.js';
+import { acceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
 import {
   ApprovalIdParamSchema,
-  ApprovalsQuerySchema,
   ApprovalsResponseSchema,
+  BulkDecisionEnvelopeSchema,
+  BulkDecisionResponseSchema,
+  DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
   WorkflowApprovalsResponseSchema,
@@ -21,11 +26,16 @@ import { mayDecide } from '../approvals/may-decide.js';
 export function approvalRoutes({ approvals, delegations }: RouteDeps) {
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
-      parseQuery(c, ApprovalsQuerySchema);
+      const query = parseQuery(c, InboxQuerySchema);
       const identity = c.get('identity');
+      const caller = inboxCallerOf(identity, query.decider);
       const standIns = delegations.standInGroups(identity);
-      const pending = await approvals.pending(identity);
-      return reply(c, ApprovalsResponseSchema, { approvals: pending.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) })) });
+      const pending = (await approvals.pending(identity)).map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
+      return reply(c, ApprovalsResponseSchema, inboxPage(pending, query, caller, Date.now()));
+    })
+    .post('/decisions', async (c) => {
+      const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
+      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, c.get('identity'), body.decisions) });
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
@@ -41,8 +51,9 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await delegations.applyOutOfOffice(await approvals.find(id, identity), identity, deciderId);
-      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason });
+      const found = await delegations.applyOutOfOffice(await approvals.findForDecision(id, identity), identity, deciderId);
+      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason, actionHash: body.action_hash });
+      if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
         message: decisionMessage(decided),

@@ -1,6 +1,7 @@
 /** The banking assistant's API: chat, the session's approval, the session's status and the user's sessions. */
 import { Hono } from 'hono';
 import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf } from '../auth.js';
+import { acceptedReply } from '../approvals/decision-replies.js';
 import { approveReply, chatReply, runningReply } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
@@ -8,6 +9,7 @@ import {
   ApproveRequestSchema,
   ApproveResponseSchema,
   ChatRequestSchema,
+  DecisionAcceptedSchema,
   ChatResponseSchema,
   SessionIdParamSchema,
   SessionsQuerySchema,
@@ -31,7 +33,8 @@ export function chatRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.approver_id, 'approver_id');
       const found = await deps.approvals.findInSession(session_id, identity, body.approval_id);
-      const decided = await deps.approvals.decide(found, identity, { approved: body.approved, deciderId, reason: body.reason });
+      const decided = await deps.approvals.decide(found, identity, { approved: body.approved, deciderId, reason: body.reason, actionHash: body.action_hash });
+      if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, ApproveResponseSchema, approveReply(decided));
     })
     .get('/workflow/:session_id/status', async (c) => {

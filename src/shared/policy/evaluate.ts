@@ -8,6 +8,7 @@ import { formatUsd } from '../money.js';
 import type { PolicyDocument, PolicyMatch, PolicyRule, PolicyStage } from './schema.js';
 import { ANYONE } from './groups.js';
 import { timingOf, type ApprovalTiming } from './follow-ups.js';
+import { tierAmountCents } from './window.js';
 
 export type GateStep = Pick<PlanStep, 'tool' | 'args' | 'risk_level'>;
 
@@ -15,6 +16,10 @@ export interface GateContext {
   /** Sum of the amounts of all money transfers in the request, in cents. */
   requestTransferSumCents: number;
   requesterGroups: readonly string[];
+  /** Policies with a rolling window: what this user's other runs moved without approval in it, in cents. */
+  movedInWindowCents?: number;
+  /** Rules on `recipient_never_paid`: whether the debited account never paid this step's recipient. */
+  recipientNeverPaid?: boolean;
 }
 
 export type PolicyVerdict =
@@ -45,7 +50,7 @@ function matches(match: PolicyMatch, step: GateStep, context: GateContext): bool
   const hasAmountTier = match.amount_at_least_cents !== undefined || match.amount_below_cents !== undefined;
   if (hasAmountTier) {
     if (amountOf(step) === undefined) return false;
-    const total = context.requestTransferSumCents;
+    const total = tierAmountCents(context.requestTransferSumCents, context.movedInWindowCents ?? 0);
     if (match.amount_at_least_cents !== undefined && total < match.amount_at_least_cents) return false;
     if (match.amount_below_cents !== undefined && total >= match.amount_below_cents) return false;
   }
@@ -54,6 +59,11 @@ function matches(match: PolicyMatch, step: GateStep, context: GateContext): bool
     if (typeof recipient !== 'string' || !match.recipients.includes(recipient)) return false;
   }
   if (match.requester_groups && !match.requester_groups.some((g) => context.requesterGroups.includes(g))) return false;
+  if (match.recipient_never_paid !== undefined) {
+    // Unknown (never looked up, or not a transfer) matches neither way: deny by default falls through.
+    if (!isTransfer(step) || context.recipientNeverPaid === undefined) return false;
+    if (match.recipient_never_paid !== context.recipientNeverPaid) return false;
+  }
   return true;
 }
 
@@ -61,10 +71,20 @@ function reasonOf(rule: PolicyRule, step: GateStep, context: GateContext): strin
   const base = rule.reason ?? `Policy rule ${rule.name}`;
   const amount = amountOf(step);
   const tiered = rule.match.amount_at_least_cents !== undefined || rule.match.amount_below_cents !== undefined;
-  if (tiered && amount !== undefined && amount !== context.requestTransferSumCents) {
-    return `${base}; the transfers in this request total ${formatUsd(context.requestTransferSumCents)}`;
+  if (!tiered || amount === undefined) return base;
+  const parts = [base];
+  if (amount !== context.requestTransferSumCents) parts.push(`the transfers in this request total ${formatUsd(context.requestTransferSumCents)}`);
+  const moved = context.movedInWindowCents ?? 0;
+  if (moved > 0) {
+    const total = tierAmountCents(context.requestTransferSumCents, moved);
+    parts.push(`with ${formatUsd(moved)} already moved without approval in the policy's window, ${formatUsd(total)} in all`);
   }
-  return base;
+  return parts.join('; ');
+}
+
+/** Whether judging a transfer under this policy needs to know if its recipient was paid before. */
+export function usesRecipientHistory(policy: PolicyDocument): boolean {
+  return policy.rules.some((r) => r.match.recipient_never_paid !== undefined);
 }
 
 /** The first rule that matches decides; a step no rule matches is refused (deny by default). */

@@ -32,6 +32,28 @@ export type QuorumVerdict =
   | { kind: 'reject' }
   | { kind: 'count'; stage: number; complete: boolean; on_behalf_of?: string };
 
+/** What a record keeps of its quorum: stages, hand-overs, and approvals given on someone's behalf. */
+export interface QuorumRecord extends Handovers {
+  stages?: StageProgress[] | undefined;
+  current_stage?: number | undefined;
+  requester_may_approve?: boolean | undefined;
+  decisions?: readonly { verdict: string; on_behalf_of?: string | undefined }[] | undefined;
+}
+
+/** The quorum an approval record keeps, or undefined for a record without stages (one decision decides). */
+export function quorumOfRecord(record: QuorumRecord): Quorum | undefined {
+  if (!record.stages || record.current_stage === undefined) return undefined;
+  const countedFor = (record.decisions ?? []).flatMap((d) => (d.verdict === 'approve' && d.on_behalf_of !== undefined ? [d.on_behalf_of] : []));
+  return {
+    stages: record.stages,
+    current_stage: record.current_stage,
+    requester_may_approve: record.requester_may_approve === true,
+    escalated_to: record.escalated_to,
+    delegations: record.delegations,
+    counted_for: countedFor,
+  };
+}
+
 export function newQuorum(stages: readonly PolicyStage[], requesterMayApprove: boolean): Quorum {
   return { stages: stages.map((s) => ({ ...s, approved_by: [] })), current_stage: 0, requester_may_approve: requesterMayApprove };
 }

@@ -14,6 +14,7 @@ const cents = z.number().int('must be whole cents').nonnegative();
 const duration = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, 'must be a duration such as 30s, 15m, 24h or 2d');
 
 import { ANYONE } from './groups.js';
+import { windowMsOf } from './window.js';
 
 export { ANYONE } from './groups.js';
 
@@ -34,6 +35,11 @@ export const PolicyMatchSchema = z
     recipients: z.array(name).min(1).optional(),
     /** The requester is in at least one of these groups. */
     requester_groups: z.array(name).min(1).optional(),
+    /**
+     * true: the account the transfer debits has never paid this recipient (read from the ledger when
+     * the step is judged); false: it has.
+     */
+    recipient_never_paid: z.boolean().optional(),
   })
   .refine((m) => m.amount_at_least_cents === undefined || m.amount_below_cents === undefined || m.amount_at_least_cents < m.amount_below_cents, {
     message: 'amount_at_least_cents must be less than amount_below_cents',
@@ -92,9 +98,16 @@ export const OutOfOfficeSchema = z
   .refine((entry) => !sameIdentity(entry.from, entry.to), { message: 'from and to must be different people', path: ['to'] });
 export type OutOfOffice = z.infer<typeof OutOfOfficeSchema>;
 
+/** Tiers then compare with this request's transfers plus what the user moved without approval in the window. */
+export const RollingWindowSchema = z.strictObject({
+  duration: z.string().refine((d) => windowMsOf(d) !== undefined, 'must be a duration from 1m to 31d such as "24h"'),
+});
+export type RollingWindow = z.infer<typeof RollingWindowSchema>;
+
 export const PolicyDocumentSchema = z.strictObject({
   id: name,
   description: z.string().max(2000).optional(),
+  rolling_window: RollingWindowSchema.optional(),
   /** Tried in order; a step that no rule matches is refused (deny by default). */
   rules: z.array(PolicyRuleSchema).min(1).max(200),
   /** While `from` is away (until `until`), `to` may decide whatever `from` may decide. */

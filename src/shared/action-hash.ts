@@ -1,0 +1,51 @@
+/**
+ * What an approval approves: a SHA-256 over the step's tool, its arguments and the policy decision
+ * that asked for the approval (the rule and its stages). A decision may carry the hash the
+ * approver saw; when the action changed since (edited arguments, a new policy decision) the hash
+ * no longer matches and the decision is refused as stale. Pure and deterministic (@noble/hashes,
+ * no Node crypto, no text encoder), so the workflow bundle, the gateway and tests share it.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from './decision-signature.js';
+
+const ACTION_HASH_VERSION = 'action-v1';
+
+export interface BoundAction {
+  tool: string;
+  args: Record<string, unknown>;
+  /** The policy rule that asked for approval; absent for runs without a policy. */
+  rule?: string | undefined;
+  /** The rule's stages as asked for (group and count), in order. */
+  stages?: readonly { group: string; count: number }[] | undefined;
+}
+
+/** 64 lowercase hex characters. */
+export const ACTION_HASH_PATTERN = /^[0-9a-f]{64}$/;
+
+/** JSON with object keys sorted at every depth, so equal values give equal text whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error(`cannot hash a ${typeof value}`);
+  return text;
+}
+
+/** ASCII bytes of `text`, every character above U+007E escaped as JSON does, so no text encoder is needed. */
+function asciiBytes(text: string): Uint8Array {
+  const escaped = text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const bytes = new Uint8Array(escaped.length);
+  for (let i = 0; i < escaped.length; i++) bytes[i] = escaped.charCodeAt(i);
+  return bytes;
+}
+
+export function actionHashOf(action: BoundAction): string {
+  const stages = action.stages?.map((s) => ({ group: s.group, count: s.count })) ?? null;
+  const text = canonicalJson([ACTION_HASH_VERSION, action.tool, action.args, action.rule ?? null, stages]);
+  return bytesToHex(sha256(asciiBytes(text)));
+}

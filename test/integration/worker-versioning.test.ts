@@ -1,0 +1,108 @@
+/**
+ * Worker Versioning on the real dev server: a transfer waiting for approval on build A is pinned
+ * to A; build B, whose workflow code cannot replay A's runs, becomes the current version; the
+ * approval still completes the run on A, and new runs go to B.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { RunView } from '../../src/shared/contracts.js';
+import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { PRELOADED_MODULES } from '../../src/workflow-bundle.js';
+import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
+import { waitFor } from '../../dev/ports.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { useClient, useSandbox } from '../support/fixtures.js';
+import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { startRequestRun, uniqueId } from '../support/temporal.js';
+
+const BREAKING_WORKFLOWS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/breaking-workflows.ts');
+
+const sandbox = useSandbox();
+const client = useClient();
+const taskQueue = uniqueId('versioning');
+const deploymentName = uniqueId('requests');
+const workers: NodeService[] = [];
+let bundleDir: string;
+let buildBBundle: string;
+
+beforeAll(async () => {
+  bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-build-b-'));
+  buildBBundle = path.join(bundleDir, 'workflows.js');
+  const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  writeFileSync(buildBBundle, code);
+}, 120_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  rmSync(bundleDir, { recursive: true, force: true });
+});
+
+async function startBuild(buildId: string, workflowBundle: string): Promise<void> {
+  workers.push(
+    await startWorkerProcess({
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TASK_QUEUE: taskQueue,
+      SANDBOX_URL: sandbox.url,
+      WORKFLOW_BUNDLE: workflowBundle,
+      WORKER_DEPLOYMENT_NAME: deploymentName,
+      WORKER_BUILD_ID: buildId,
+    }),
+  );
+}
+
+/** What `temporal worker deployment set-current-version` does; the version exists once its worker has polled. */
+async function setCurrentVersion(buildId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName, buildId, identity: 'worker-versioning-test' });
+      return true;
+    },
+    { timeoutMs: 30_000, intervalMs: 250, what: `build ${buildId} to become the current version` },
+  );
+}
+
+async function buildOf(handle: WorkflowHandle): Promise<{ buildId?: string | null; behavior?: unknown }> {
+  const { raw } = await handle.describe();
+  const info = raw.workflowExecutionInfo?.versioningInfo;
+  return { buildId: info?.deploymentVersion?.buildId, behavior: info?.behavior };
+}
+
+describe('worker versioning', () => {
+  it('keeps a waiting run on its build after a breaking build becomes current; new runs go to the new build', async () => {
+    await startBuild('build-a', inject('workflowBundlePath'));
+    await setCurrentVersion('build-a');
+    const kiranBefore = await getBalanceCents(sandbox.url, 'kiran');
+
+    const waiting = await startRequestRun(client, taskQueue, 'Transfer 6000 to Kiran');
+    const pending = await waiting.executeUpdate(waitSettledUpdate);
+    expect(pending.status).toBe('WAITING_APPROVAL');
+    expect((await buildOf(waiting)).buildId).toBe('build-a');
+
+    // Build B really cannot replay the waiting run: its first command differs.
+    const history = await waiting.fetchHistory();
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: buildBBundle } }, history, waiting.workflowId)).rejects.toThrow(DeterminismViolationError);
+
+    await startBuild('build-b', buildBBundle);
+    await setCurrentVersion('build-b');
+
+    const outcome = await waiting.executeUpdate(decideApprovalUpdate, {
+      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
+    });
+    expect(outcome.step.state).toBe('SUCCEEDED');
+    expect(((await waiting.result()) as RunView).status).toBe('COMPLETED');
+    expect(await buildOf(waiting)).toMatchObject({ buildId: 'build-a' });
+    expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
+
+    const fresh = await startRequestRun(client, taskQueue, 'Transfer 60 to Kiran');
+    expect(((await fresh.result()) as RunView).status).toBe('COMPLETED');
+    expect((await buildOf(fresh)).buildId).toBe('build-b');
+    // B's own code ran it: its first command is B's timer.
+    const freshEvents = (await fresh.fetchHistory()).events ?? [];
+    expect(freshEvents.some((e) => e.timerStartedEventAttributes)).toBe(true);
+  });
+});
