@@ -9,7 +9,7 @@ import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
 import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
 import type { PolicyStage } from '../src/shared/policy/schema.js';
-import type { ApprovalTiming } from '../src/shared/policy/follow-ups.js';
+import type { ApprovalTiming, FollowUp } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';
 import { deadlinesOf, delegationOf, judgeDelegation, refreshDeciders, type DelegationRequest, type DelegationVerdict } from './approval-handovers.js';
 
@@ -174,11 +174,7 @@ export class ApprovalBook {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);
     if (verdict.kind === 'ignore') {
-      this.#record('approval_ignored', verdict.message, {
-        ...(approval && { step_id: approval.step_id }),
-        approval_id: decision.approval_id,
-        metadata: { approver_id: decision.approver_id, approved: decision.approved, reason: verdict.type },
-      });
+      this.#ignore(decision.approval_id, verdict.message, { approver_id: decision.approver_id, approved: decision.approved, reason: verdict.type });
       const expired = approval !== undefined && verdict.expire && this.expire(approval.approval_id, now);
       return { result: { accepted: false, type: verdict.type, message: verdict.message }, expired };
     }
@@ -237,10 +233,16 @@ export class ApprovalBook {
     return true;
   }
 
-  /** The rule's reminder fell due with the approval still pending; false when it no longer was. */
-  remind(approvalId: string, now: string): boolean {
+  /** The rule's reminder or escalation fell due; false (and nothing changes) when the approval is no longer pending. */
+  followUp(approvalId: string, followUp: FollowUp, now: string): boolean {
     const approval = this.#records.find((a) => a.approval_id === approvalId);
     if (approval?.status !== 'pending') return false;
+    if (followUp.kind === 'remind') this.#remind(approval, now);
+    else this.#escalate(approval, followUp.group, now);
+    return true;
+  }
+
+  #remind(approval: ApprovalRecord, now: string): void {
     approval.reminded_at = now;
     const waitingOn = approval.who_may_decide ? [...approval.who_may_decide.groups, ...approval.who_may_decide.people].join(', ') : 'an approver';
     this.#record('approval_reminder', `${approval.step_name}: still waiting for ${waitingOn} (${approval.progress ?? 'pending'})`, {
@@ -248,13 +250,10 @@ export class ApprovalBook {
       approval_id: approval.approval_id,
       metadata: { who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
     });
-    return true;
   }
 
-  /** The rule's escalation fell due: members of `group` may decide too; false when no longer pending. */
-  escalate(approvalId: string, group: string, now: string): boolean {
-    const approval = this.#records.find((a) => a.approval_id === approvalId);
-    if (approval?.status !== 'pending') return false;
+  /** Members of `group` may decide too. */
+  #escalate(approval: ApprovalRecord, group: string, now: string): void {
     approval.escalated_to = group;
     approval.escalated_at = now;
     refreshDeciders(approval);
@@ -263,7 +262,6 @@ export class ApprovalBook {
       approval_id: approval.approval_id,
       metadata: { escalated_to: group, who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
     });
-    return true;
   }
 
   /** Hands a pending approval over, or records why not; the verdict says which. */
@@ -287,12 +285,18 @@ export class ApprovalBook {
 
   /** Records a hand-over that changed nothing, and why (`reason`: a DecisionErrorType or a proof rejection). */
   ignoreDelegation(request: DelegationRequest, reason: string, message: string): void {
-    const approval = this.#records.find((a) => a.approval_id === request.approval_id);
-    this.#record('approval_ignored', message, {
-      ...(approval && { step_id: approval.step_id }),
-      approval_id: request.approval_id,
-      metadata: { delegated_by: request.delegated_by, to: request.to, reason },
-    });
+    this.#ignore(request.approval_id, message, { delegated_by: request.delegated_by, to: request.to, reason });
+  }
+
+  /** A decision without a valid signature proves nothing about who made it. */
+  ignoreUnsignedDecision(decision: ApprovalDecision, reason: string, message: string): void {
+    const { approver_id, approved, proof } = decision;
+    this.#ignore(decision.approval_id, message, { approver_id, approved, reason, ...(proof && { key_id: proof.key_id }) });
+  }
+
+  #ignore(approvalId: string, message: string, metadata: Record<string, unknown>): void {
+    const approval = this.#records.find((a) => a.approval_id === approvalId);
+    this.#record('approval_ignored', message, { ...(approval && { step_id: approval.step_id }), approval_id: approvalId, metadata });
   }
 
   /** Expires a pending approval; false when it was no longer pending. */

@@ -155,12 +155,7 @@ export class RunState {
 
   /** Records a decision without a valid signature: it proves nothing about who made it. */
   ignoreUnauthenticatedDecision(decision: ApprovalDecision, reason: string, message: string): void {
-    const approval = this.#approvals.find(decision.approval_id);
-    this.#emit('approval_ignored', message, {
-      ...(approval && { step_id: approval.step_id }),
-      approval_id: decision.approval_id,
-      metadata: { approver_id: decision.approver_id, approved: decision.approved, reason, ...(decision.proof && { key_id: decision.proof.key_id }) },
-    });
+    this.#approvals.ignoreUnsignedDecision(decision, reason, message);
     this.#publish(this);
   }
 
@@ -185,9 +180,7 @@ export class RunState {
 
   /** The rule's reminder or escalation fell due; nothing happens to an approval no longer pending. */
   followUpApproval(approvalId: string, followUp: FollowUp): void {
-    const now = this.#now();
-    const changed = followUp.kind === 'remind' ? this.#approvals.remind(approvalId, now) : this.#approvals.escalate(approvalId, followUp.group, now);
-    if (changed) this.#publish(this);
+    if (this.#approvals.followUp(approvalId, followUp, this.#now())) this.#publish(this);
   }
 
   /** Hands a pending approval over (see approval-handovers.ts), or records why not. */

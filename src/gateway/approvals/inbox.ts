@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { IdentitySchema, ToolNameSchema, type ApprovalRecord } from '../../shared/contracts.js';
 import { parseDuration } from '../../shared/duration.js';
 import { parseMoneyToCents } from '../../shared/money.js';
-import { judgeQuorumDecision, quorumOfRecord } from '../../shared/policy/quorum.js';
 import { actingUserId, groupsOf, type Identity } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { decisionRefusal } from './rules.js';
@@ -78,18 +77,10 @@ export function isEscalated(approval: ApprovalRecord): boolean {
   return approval.escalated_at !== undefined;
 }
 
-/** Whether `deciderId` may approve `approval` now: role, four eyes, stage group and no second vote. */
+/** Whether `deciderId` may approve `approval` now: role, four eyes, stage group (or escalation, hand-over) and no second vote. */
 export function mayApprove(approval: ApprovalRecord, caller: InboxCaller & { deciderId: string }): boolean {
-  if (decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, { approved: true, deciderId: caller.deciderId })) return false;
-  if (!approval.stages || approval.current_stage === undefined) return true;
-  const quorum = quorumOfRecord(approval);
-  if (!quorum) return true;
-  const verdict = judgeQuorumDecision(
-    quorum,
-    approval.requested_by,
-    { approver_id: caller.deciderId, approved: true, groups: caller.groups },
-  );
-  return verdict.kind === 'count';
+  const proposed = { approved: true, deciderId: caller.deciderId, groups: caller.groups };
+  return decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, proposed) === undefined;
 }
 
 function matches(approval: ApprovalRecord, query: InboxQuery, caller: InboxCaller, nowMs: number): boolean {
