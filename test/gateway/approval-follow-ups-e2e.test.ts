@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { temporal } from '@temporalio/proto';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { call } from '../support/http.js';
+import { as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'follow-ups-test',
@@ -88,6 +89,16 @@ describe('reminders, escalation and expiry from the policy', () => {
 
     const escalatedView = await policy.runView(workflowId);
     expect(escalatedView.approvals[0]).toMatchObject({ escalated_to: 'managers', reminded_at: expect.any(String), escalated_at: expect.any(String) });
+
+    // The paged inbox reads the escalation from the record in the memo: a manager finds it with escalated=true and may decide it.
+    const managersInbox = await waitFor(
+      async () => {
+        const res = await call(policy.stack.baseUrl, 'GET', '/api/approvals?escalated=true&can_decide=true', undefined, as('dana'));
+        return res.body.approvals?.find((a: { approval_id: string }) => a.approval_id === approval.approval_id);
+      },
+      { timeoutMs: 20_000, what: 'the escalated approval in the managers inbox' },
+    );
+    expect(managersInbox).toMatchObject({ escalated_to: 'managers', may_decide: true });
 
     const before = await getBalanceCents(policy.stack.sandbox.url, 'kiran');
     const manager = await policy.decide('dana', approval.approval_id, 'approve');
