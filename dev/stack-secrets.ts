@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signActionWith, signWith } from '../src/decision-keys.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
-import type { ApprovalDecision, StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
+import type { ApprovalDecision, ApprovalDelegation, StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-secrets-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -55,4 +56,9 @@ export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
 /** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */
 export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAction): StepAction {
   return signActionWith(gatewaySigner, workflowId, action);
+}
+
+/** A delegation signed as the gateway signs it. */
+export function delegationSignedAsGateway(delegation: UnsignedDelegation): ApprovalDelegation {
+  return signDelegation(delegation, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
 }

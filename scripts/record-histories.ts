@@ -12,10 +12,12 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, REQUEST_WORKFLOW_TYPE, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
+import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, delegateApprovalUpdate, REQUEST_WORKFLOW_TYPE, runQuery, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
-import { actionSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import { actionSignedAsGateway, delegationSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import { waitFor } from '../dev/ports.js';
+import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
@@ -87,6 +89,31 @@ const scenarios: Record<string, Scenario> = {
     await (await start('Transfer 3000 to Kiran', 'daily-limit', 'alice')).result();
     return start('Transfer 1000 to Kiran', 'daily-limit', 'alice');
   },
+  // A reminder and an escalation fire, an approver hands the approval to a person, who approves on their behalf.
+  'policy-escalated-delegated': async (start) => {
+    const handle = await start('Transfer 1000 to Kiran', 'follow-up-policy', 'manager@bank.com');
+    const view = await handle.executeUpdate(waitSettledUpdate);
+    const approval_id = view.approvals[0]!.approval_id;
+    await waitFor(async () => (await handle.query(runQuery)).approvals[0]?.escalated_to, { timeoutMs: 20_000, what: 'the escalation' });
+    await handle.executeUpdate(delegateApprovalUpdate, {
+      args: [delegationSignedAsGateway({ approval_id, delegated_by: 'alice', groups: ['approvers'], to: 'frank', to_kind: 'person', reason: 'frank knows this payee' })],
+    });
+    await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })] });
+    return handle;
+  },
+};
+
+/** Short follow-ups, so the recording waits seconds. */
+const FOLLOW_UP_POLICY: PolicyDocument = {
+  id: 'follow-ups-recording',
+  rules: [
+    {
+      name: 'escalating',
+      match: { tools: ['bank_transfer'] },
+      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '10m' },
+    },
+    { name: 'everything-else', match: {}, outcome: { allow: true } },
+  ],
 };
 
 async function main(): Promise<void> {
@@ -116,6 +143,10 @@ async function main(): Promise<void> {
     Worker.create({
       connection: nativeConnection, taskQueue: 'daily-limit', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/daily-limit.json')) } }),
+    }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'follow-up-policy', workflowBundle,
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(FOLLOW_UP_POLICY) } }),
     }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });

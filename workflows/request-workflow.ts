@@ -21,13 +21,14 @@ import {
 import type { WorkflowDefinitionOptions } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
-import { ApprovalDecisionSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { ApprovalDecisionSchema, ApprovalDelegationSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import {
   actOnStepUpdate,
   ATTENTION_MEMO,
   approvalDecisionSignal,
   decideApprovalUpdate,
+  delegateApprovalUpdate,
   runQuery,
   PENDING_APPROVALS_MEMO,
   SearchAttributes,
@@ -40,6 +41,7 @@ import { FailureType } from '../src/shared/errors.js';
 import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
+import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
@@ -120,6 +122,16 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     },
   });
 
+  setHandler(delegateApprovalUpdate, (delegation) => {
+    const verdict = applyAuthenticatedDelegation(run, delegation, trustedKeys);
+    if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+    return Promise.resolve(run.approval(delegation.approval_id)!);
+  }, {
+    validator: (delegation) => {
+      ApprovalDelegationSchema.parse(delegation);
+    },
+  });
+
   setHandler(actOnStepUpdate, async (action) => {
     // Runs that took unsigned actions before actions were signed replay as they ran.
     const verdict = patched(SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);
@@ -184,6 +196,9 @@ async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Pro
   return run.result();
 }
 
+/** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
+const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
+
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
  * writes to history only when a value changed (step progress goes to the details, which cost none).
@@ -191,7 +206,7 @@ async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Pro
 function publishToTemporal(input: RequestInput): PublishHook {
   return publisher({
     details: setCurrentDetails,
-    searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds }) =>
+    searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds, awaitingGroups }) =>
       upsertSearchAttributes([
         { key: SearchAttributes.UserId, value: input.user_id },
         { key: SearchAttributes.SessionId, value: input.session_id },
@@ -199,7 +214,9 @@ function publishToTemporal(input: RequestInput): PublishHook {
         { key: SearchAttributes.RunStatus, value: status },
         { key: SearchAttributes.PendingApprovalIds, value: pendingApprovalIds },
         ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
+        ...(awaitingGroups ? [{ key: SearchAttributes.AwaitingGroups, value: awaitingGroups }] : []),
       ]),
+    awaitsGroups: () => patched(AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
     rewritesChangedPendingRecords: () => patched(MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),

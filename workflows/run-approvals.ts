@@ -9,16 +9,18 @@ import { centsToDollars } from '../src/shared/money.js';
 import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
 import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
 import type { PolicyStage } from '../src/shared/policy/schema.js';
+import type { ApprovalTiming, FollowUp } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';
+import { deadlinesOf, delegationOf, judgeDelegation, refreshDeciders, type DelegationRequest, type DelegationVerdict } from './approval-handovers.js';
 
 export type DecisionResult =
   | { accepted: true; approval: Readonly<ApprovalRecord> }
   | { accepted: false; type: DecisionErrorType; message: string };
 
 export type DecisionVerdict =
-  | { kind: 'apply'; status: 'approved' | 'rejected' }
+  | { kind: 'apply'; status: 'approved' | 'rejected'; onBehalfOf?: string | undefined }
   /** The approval counted towards its stage and still waits for more. */
-  | { kind: 'progress' }
+  | { kind: 'progress'; onBehalfOf?: string | undefined }
   | { kind: 'ignore'; type: DecisionErrorType; message: string; expire: boolean };
 
 /** What a policy rule asked for; absent for runs without a policy, which need one decision. */
@@ -26,6 +28,8 @@ export interface ApprovalStages {
   rule: string;
   stages: readonly PolicyStage[];
   requesterMayApprove: boolean;
+  /** The rule's reminder, escalation and expiry; absent when it sets none. */
+  timing?: ApprovalTiming | undefined;
 }
 
 const quorumOf = (approval: Readonly<ApprovalRecord>): Quorum | undefined => quorumOfRecord(approval);
@@ -43,7 +47,7 @@ export function newApprovalRecord(
   const suffix = step.edits ? `_edit${step.edits}` : '';
   const quorum = staged && newQuorum(staged.stages, staged.requesterMayApprove);
   const action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: staged?.rule, stages: staged?.stages });
-  return {
+  const record: ApprovalRecord = {
     approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
     workflow_id: run.workflowId,
     session_id: run.input.session_id,
@@ -63,8 +67,18 @@ export function newApprovalRecord(
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
     action_hash,
-    ...(staged && quorum && { policy_rule: staged.rule, ...quorum, progress: quorumProgress(quorum), decisions: [] }),
+    ...(staged && quorum && {
+      policy_rule: staged.rule,
+      stages: quorum.stages,
+      current_stage: quorum.current_stage,
+      requester_may_approve: quorum.requester_may_approve,
+      progress: quorumProgress(quorum),
+      decisions: [],
+    }),
+    ...deadlinesOf(requestedAt, staged?.timing),
   };
+  if (quorum) refreshDeciders(record);
+  return record;
 }
 
 /**
@@ -94,7 +108,7 @@ export function judgeDecision(
     const verdict = judgeQuorumDecision(quorum, approval.requested_by, decision);
     if (verdict.kind === 'refuse') return ignore(DecisionErrorType.Forbidden, verdict.message);
     if (verdict.kind === 'reject') return { kind: 'apply', status: 'rejected' };
-    return verdict.complete ? { kind: 'apply', status: 'approved' } : { kind: 'progress' };
+    return verdict.complete ? { kind: 'apply', status: 'approved', onBehalfOf: verdict.on_behalf_of } : { kind: 'progress', onBehalfOf: verdict.on_behalf_of };
   }
   const check = checkDecider(step, approval.requested_by, decision.approver_id, decision.approved);
   if (!check.allowed) return ignore(DecisionErrorType.Forbidden, check.reason);
@@ -160,21 +174,23 @@ export class ApprovalBook {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);
     if (verdict.kind === 'ignore') {
-      this.#record('approval_ignored', verdict.message, {
-        ...(approval && { step_id: approval.step_id }),
-        approval_id: decision.approval_id,
-        metadata: { approver_id: decision.approver_id, approved: decision.approved, reason: verdict.type },
-      });
+      this.#ignore(decision.approval_id, verdict.message, { approver_id: decision.approver_id, approved: decision.approved, reason: verdict.type });
       const expired = approval !== undefined && verdict.expire && this.expire(approval.approval_id, now);
       return { result: { accepted: false, type: verdict.type, message: verdict.message }, expired };
     }
     const decided = approval!;
-    const counted = this.#countOnStages(decided, decision, now);
+    const counted = this.#countOnStages(decided, decision, now, verdict.onBehalfOf);
     if (verdict.kind === 'progress') {
       this.#record('approval_progress', `${decided.step_name}: approved by ${decision.approver_id}, ${decided.progress}`, {
         step_id: decided.step_id,
         approval_id: decided.approval_id,
-        metadata: { approver_id: decision.approver_id, progress: decided.progress, ...(decision.reason !== undefined && { reason: decision.reason }), ...provenance },
+        metadata: {
+          approver_id: decision.approver_id,
+          progress: decided.progress,
+          ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
+          ...(decision.reason !== undefined && { reason: decision.reason }),
+          ...provenance,
+        },
       });
       return { result: { accepted: true, approval: decided }, expired: false };
     }
@@ -182,11 +198,13 @@ export class ApprovalBook {
     decided.decided_by = decision.approver_id;
     decided.decided_at = now;
     if (decision.reason !== undefined) decided.decision_reason = decision.reason;
+    if (counted) refreshDeciders(decided);
     this.#record(decision.approved ? 'approval_approved' : 'approval_rejected', `${decided.step_name} ${verdict.status} by ${decision.approver_id}`, {
       step_id: decided.step_id,
       approval_id: decided.approval_id,
       metadata: {
         decided_by: decision.approver_id,
+        ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
         ...(decision.reason !== undefined && { reason: decision.reason }),
         ...provenance,
         ...(counted && { progress: decided.progress }),
@@ -196,7 +214,7 @@ export class ApprovalBook {
   }
 
   /** Records an accepted decision on a staged approval and counts an approval; false for approvals without stages. */
-  #countOnStages(approval: ApprovalRecord, decision: ApprovalDecision, now: string): boolean {
+  #countOnStages(approval: ApprovalRecord, decision: ApprovalDecision, now: string, onBehalfOf: string | undefined): boolean {
     const quorum = quorumOf(approval);
     if (!quorum || !approval.decisions) return false;
     approval.decisions.push({
@@ -204,13 +222,81 @@ export class ApprovalBook {
       verdict: decision.approved ? 'approve' : 'reject',
       at: now,
       ...(decision.reason !== undefined && { reason: decision.reason }),
+      ...(onBehalfOf !== undefined && { on_behalf_of: onBehalfOf }),
     });
     if (decision.approved) {
-      countApproval(quorum, decision.approver_id);
+      countApproval(quorum, decision.approver_id, onBehalfOf);
       approval.current_stage = quorum.current_stage;
       approval.progress = quorumProgress(quorum);
+      refreshDeciders(approval);
     }
     return true;
+  }
+
+  /** The rule's reminder or escalation fell due; false (and nothing changes) when the approval is no longer pending. */
+  followUp(approvalId: string, followUp: FollowUp, now: string): boolean {
+    const approval = this.#records.find((a) => a.approval_id === approvalId);
+    if (approval?.status !== 'pending') return false;
+    if (followUp.kind === 'remind') this.#remind(approval, now);
+    else this.#escalate(approval, followUp.group, now);
+    return true;
+  }
+
+  #remind(approval: ApprovalRecord, now: string): void {
+    approval.reminded_at = now;
+    const waitingOn = approval.who_may_decide ? [...approval.who_may_decide.groups, ...approval.who_may_decide.people].join(', ') : 'an approver';
+    this.#record('approval_reminder', `${approval.step_name}: still waiting for ${waitingOn} (${approval.progress ?? 'pending'})`, {
+      step_id: approval.step_id,
+      approval_id: approval.approval_id,
+      metadata: { who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
+    });
+  }
+
+  /** Members of `group` may decide too. */
+  #escalate(approval: ApprovalRecord, group: string, now: string): void {
+    approval.escalated_to = group;
+    approval.escalated_at = now;
+    refreshDeciders(approval);
+    this.#record('approval_escalated', `${approval.step_name}: escalated to ${group}`, {
+      step_id: approval.step_id,
+      approval_id: approval.approval_id,
+      metadata: { escalated_to: group, who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
+    });
+  }
+
+  /** Hands a pending approval over, or records why not; the verdict says which. */
+  delegate(request: DelegationRequest, now: string, provenance: Record<string, unknown> = {}): DelegationVerdict {
+    const approval = this.#records.find((a) => a.approval_id === request.approval_id);
+    const verdict = judgeDelegation(approval, request, now);
+    if (!verdict.allowed || !approval) {
+      if (!verdict.allowed) this.ignoreDelegation(request, verdict.type, verdict.message);
+      return verdict;
+    }
+    const delegation = delegationOf(request, now);
+    approval.delegations = [...(approval.delegations ?? []), delegation];
+    refreshDeciders(approval);
+    this.#record('approval_delegated', `${approval.step_name}: ${request.delegated_by} handed the approval to ${request.to_kind} ${request.to}: ${request.reason}`, {
+      step_id: approval.step_id,
+      approval_id: approval.approval_id,
+      metadata: { ...delegation, who_may_decide: approval.who_may_decide, ...provenance },
+    });
+    return verdict;
+  }
+
+  /** Records a hand-over that changed nothing, and why (`reason`: a DecisionErrorType or a proof rejection). */
+  ignoreDelegation(request: DelegationRequest, reason: string, message: string): void {
+    this.#ignore(request.approval_id, message, { delegated_by: request.delegated_by, to: request.to, reason });
+  }
+
+  /** A decision without a valid signature proves nothing about who made it. */
+  ignoreUnsignedDecision(decision: ApprovalDecision, reason: string, message: string): void {
+    const { approver_id, approved, proof } = decision;
+    this.#ignore(decision.approval_id, message, { approver_id, approved, reason, ...(proof && { key_id: proof.key_id }) });
+  }
+
+  #ignore(approvalId: string, message: string, metadata: Record<string, unknown>): void {
+    const approval = this.#records.find((a) => a.approval_id === approvalId);
+    this.#record('approval_ignored', message, { ...(approval && { step_id: approval.step_id }), approval_id: approvalId, metadata });
   }
 
   /** Expires a pending approval; false when it was no longer pending. */
@@ -219,6 +305,7 @@ export class ApprovalBook {
     if (approval?.status !== 'pending') return false;
     approval.status = 'expired';
     approval.decided_at = now;
+    refreshDeciders(approval);
     this.#record('approval_expired', `${approval.step_name}: no decision before ${approval.expires_at}`, {
       step_id: approval.step_id,
       approval_id: approval.approval_id,
@@ -229,7 +316,10 @@ export class ApprovalBook {
   /** Cancels every pending approval; returns their ids. */
   cancelPending(): string[] {
     const pending = this.#records.filter((a) => a.status === 'pending');
-    for (const approval of pending) approval.status = 'cancelled';
+    for (const approval of pending) {
+      approval.status = 'cancelled';
+      refreshDeciders(approval);
+    }
     return pending.map((a) => a.approval_id);
   }
 
@@ -244,5 +334,7 @@ function structuredCopy(approval: ApprovalRecord): ApprovalRecord {
     ...approval,
     ...(approval.stages && { stages: approval.stages.map((s) => ({ ...s, approved_by: [...s.approved_by] })) }),
     ...(approval.decisions && { decisions: approval.decisions.map((d) => ({ ...d })) }),
+    ...(approval.who_may_decide && { who_may_decide: { groups: [...approval.who_may_decide.groups], people: [...approval.who_may_decide.people] } }),
+    ...(approval.delegations && { delegations: approval.delegations.map((d) => ({ ...d, groups: [...d.groups] })) }),
   };
 }

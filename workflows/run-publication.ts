@@ -12,6 +12,8 @@ export interface SearchAttributeValues {
   pendingApprovalIds: string[];
   /** Held step ids; absent until the run first holds a step, so older runs' histories replay unchanged. */
   attentionStepIds?: string[];
+  /** Groups that may decide pending approvals now; absent unless the run awaits policy stages (see `awaitsGroups`). */
+  awaitingGroups?: string[];
 }
 
 export interface PublicationSinks {
@@ -27,6 +29,17 @@ export interface PublicationSinks {
   rewritesChangedPendingRecords?(): boolean;
   /** The attention list reads held steps from the memo, as the inbox reads approvals. */
   heldSteps(records: AttentionRecord[]): void;
+  /**
+   * Asked once, when the run first waits on a group: whether to publish AwaitingGroups. The
+   * workflow answers with a patch, so histories recorded before the attribute replay unchanged.
+   */
+  awaitsGroups?(): boolean;
+}
+
+function awaitedGroupsOf(pending: readonly Readonly<ApprovalRecord>[]): string[] {
+  const groups = new Set<string>();
+  for (const approval of pending) for (const group of approval.who_may_decide?.groups ?? []) groups.add(group);
+  return [...groups].sort();
 }
 
 /** A publish hook for RunState that remembers what it last wrote. */
@@ -36,6 +49,7 @@ export function publisher(sinks: PublicationSinks): PublishHook {
   let writtenPendingRecords = '[]';
   let writtenHeld = '[]';
   let everHeld = false;
+  let publishesGroups: boolean | undefined;
   return (run: RunState) => {
     sinks.details(`**${run.status}** ${run.steps.map((s) => `${s.name} [${s.state}]`).join(', ')}`);
     const pending = run.pendingApprovals();
@@ -43,12 +57,17 @@ export function publisher(sinks: PublicationSinks): PublishHook {
     const held = run.heldSteps();
     const attentionStepIds = held.map((h) => h.step_id);
     everHeld ||= held.length > 0;
-    const attributes = JSON.stringify([run.intent, run.status, pendingApprovalIds, everHeld ? attentionStepIds : null]);
+    const awaited = awaitedGroupsOf(pending);
+    if (publishesGroups === undefined && awaited.length > 0) publishesGroups = sinks.awaitsGroups?.() ?? false;
+    const awaitingGroups = publishesGroups ? awaited : undefined;
+    const attributes = JSON.stringify([run.intent, run.status, pendingApprovalIds, everHeld ? attentionStepIds : null, awaitingGroups ?? null]);
     if (attributes !== writtenAttributes) {
       writtenAttributes = attributes;
-      sinks.searchAttributes({ intent: run.intent, status: run.status, pendingApprovalIds, ...(everHeld && { attentionStepIds }) });
+      sinks.searchAttributes({ intent: run.intent, status: run.status, pendingApprovalIds, ...(everHeld && { attentionStepIds }), ...(awaitingGroups && { awaitingGroups }) });
     }
-    const pendingIds = JSON.stringify(pendingApprovalIds);
+    // Runs that publish AwaitingGroups also rewrite the memo when progress or who may decide
+    // changes, so the inbox follows them; older runs keep writing it as they did.
+    const pendingIds = JSON.stringify(publishesGroups ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations]) : pendingApprovalIds);
     const pendingRecords = JSON.stringify(pending);
     const idsChanged = pendingIds !== writtenPendingIds;
     if (idsChanged || (pendingRecords !== writtenPendingRecords && sinks.rewritesChangedPendingRecords?.() === true)) {

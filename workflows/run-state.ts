@@ -25,6 +25,8 @@ import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResu
 import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
 import { StepBook, type StepFailure } from './run-steps.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
+import type { DelegationRequest, DelegationVerdict } from './approval-handovers.js';
+import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 
 export type { DecisionResult } from './run-approvals.js';
 export type { StepFailure } from './run-steps.js';
@@ -153,12 +155,13 @@ export class RunState {
 
   /** Records a decision without a valid signature: it proves nothing about who made it. */
   ignoreUnauthenticatedDecision(decision: ApprovalDecision, reason: string, message: string): void {
-    const approval = this.#approvals.find(decision.approval_id);
-    this.#emit('approval_ignored', message, {
-      ...(approval && { step_id: approval.step_id }),
-      approval_id: decision.approval_id,
-      metadata: { approver_id: decision.approver_id, approved: decision.approved, reason, ...(decision.proof && { key_id: decision.proof.key_id }) },
-    });
+    this.#approvals.ignoreUnsignedDecision(decision, reason, message);
+    this.#publish(this);
+  }
+
+  /** Records a delegation without a valid signature: it changes nothing. */
+  ignoreUnauthenticatedDelegation(delegation: DelegationRequest, reason: string, message: string): void {
+    this.#approvals.ignoreDelegation(delegation, reason, message);
     this.#publish(this);
   }
 
@@ -173,6 +176,18 @@ export class RunState {
     if (!this.#approvals.expire(approvalId, this.#now())) return;
     this.#rejectGatedStep(approvalId);
     this.#publish(this);
+  }
+
+  /** The rule's reminder or escalation fell due; nothing happens to an approval no longer pending. */
+  followUpApproval(approvalId: string, followUp: FollowUp): void {
+    if (this.#approvals.followUp(approvalId, followUp, this.#now())) this.#publish(this);
+  }
+
+  /** Hands a pending approval over (see approval-handovers.ts), or records why not. */
+  delegateApproval(request: DelegationRequest, provenance: Record<string, unknown> = {}): DelegationVerdict {
+    const verdict = this.#approvals.delegate(request, this.#now(), provenance);
+    this.#publish(this);
+    return verdict;
   }
 
   /**

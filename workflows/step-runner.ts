@@ -23,6 +23,8 @@ import { evaluatePolicy, requestTransferSumCents, type GateContext, type PolicyV
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
 import { idempotencyKeyOf } from './run-attention.js';
+import { followUpsOf } from '../src/shared/policy/follow-ups.js';
+import { startFollowUps } from './approval-follow-ups.js';
 import type { RunState, StepFailure } from './run-state.js';
 
 export async function runStepWhenReady(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
@@ -81,10 +83,14 @@ function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVer
 
 /** Blocks the step until a person decides or the approval expires; true when approved. */
 async function passGate(run: RunState, step: PlanStep, gate: Extract<ReturnType<typeof gateOf>, { kind: 'approve' }>, settings: RunSettings): Promise<boolean> {
-  const staged = gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove };
-  const { approval_id } = run.requestApproval(step.id, gate.reason, settings.approval_timeout_ms, staged);
-  const decided = await condition(() => run.approval(approval_id)?.status !== 'pending', settings.approval_timeout_ms);
+  const timing = gate.stages ? gate.timing : undefined;
+  const staged = gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove, timing };
+  const timeoutMs = timing?.expire_after_ms ?? settings.approval_timeout_ms;
+  const { approval_id } = run.requestApproval(step.id, gate.reason, timeoutMs, staged);
+  const followUps = startFollowUps(run, approval_id, followUpsOf(timing, timeoutMs));
+  const decided = await condition(() => run.approval(approval_id)?.status !== 'pending', timeoutMs);
   if (!decided) run.expireApproval(approval_id);
+  await followUps;
   return run.resolveGate(approval_id);
 }
 

@@ -33,7 +33,17 @@
  * @property {string} [action_hash] what is approved (tool, args, policy decision); sent back with a decision
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
- * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string }[]} [decisions]
+ * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string, on_behalf_of?: string }[]} [decisions]
+ * @property {{ group: string, count: number, approved_by: string[] }[]} [stages]
+ * @property {number} [current_stage]
+ * @property {{ groups: string[], people: string[] }} [who_may_decide]
+ * @property {boolean} [may_decide] in the inbox: whether the caller may decide it now
+ * @property {string} [remind_at]
+ * @property {string} [reminded_at]
+ * @property {string} [escalate_at]
+ * @property {string} [escalate_to]
+ * @property {string} [escalated_at]
+ * @property {{ from: string, to: string, to_kind: string, reason: string, at: string }[]} [delegations]
  *
  * @typedef {object} StepView
  * @property {string} id
@@ -86,7 +96,8 @@
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
   'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_approved', 'approval_rejected',
-  'approval_expired', 'approval_ignored', 'step_needs_attention', 'step_action_taken', 'step_action_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
+  'approval_expired', 'approval_reminder', 'approval_escalated', 'approval_delegated', 'approval_ignored',
+  'step_needs_attention', 'step_action_taken', 'step_action_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
 export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];
 /** @type {readonly string[]} */
@@ -191,7 +202,7 @@ export function createApi({ token, onUnauthorized }) {
     /**
      * @param {string} approvalId
      * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }} body
-     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string }>}
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string, approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
     /**

@@ -7,6 +7,7 @@
 import { ApiError } from './api.js';
 import { details, el, formatAge, formatTime, formatUsd } from './format.js';
 import { coalesced } from './coalesce.js';
+import { approvalFacts } from './approval-facts.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -121,6 +122,10 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!entry) {
         entry = { card: buildCard(approval), approval };
         cards.set(approval.approval_id, entry);
+      } else if (JSON.stringify(entry.approval) !== JSON.stringify(approval)) {
+        // Progress, escalation or a hand-over: only the policy facts are redrawn, never the controls.
+        entry.card.querySelector('.policy-facts')?.replaceWith(policyFacts(approval));
+        entry.approval = approval;
       }
       // The server's order (oldest first). A card already in place is not touched: moving a node
       // takes the focus out of it, and someone may be typing a rejection reason in it.
@@ -163,11 +168,10 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Requested by', a.requested_by],
         ['Step', a.step_name],
         ['Risk', a.risk_level],
-        ['Approvals', a.progress],
         ['Action', a.action_hash ? el('code', { title: a.action_hash }, a.action_hash.slice(0, 12)) : undefined],
-        ['Approved by', a.decisions?.filter((d) => d.verdict === 'approve').map((d) => d.by).join(', ') || undefined],
         ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
       ]),
+      policyFacts(a),
       el('p', { class: 'reason' }, a.reason),
       buttons,
       rejectForm);
@@ -217,7 +221,9 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ...(a.action_hash ? { action_hash: a.action_hash } : {}),
       };
       const res = await api.decide(a.approval_id, body);
-      decided.add(a.approval_id);
+      // An approval that only counted towards a stage stays in the inbox for the others.
+      if (res?.approval?.status === 'pending') tracked.add(a.approval_id);
+      else decided.add(a.approval_id);
       const what = res?.message ?? `${a.step_name} ${decision === 'approve' ? 'approved' : 'rejected'}`;
       status.textContent = `${formatTime(new Date().toISOString())}: ${what}.`;
       onDecided(a);
@@ -314,4 +320,10 @@ function messageOf(err) {
 /** @param {string} id */
 function cssId(id) {
   return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}
+/** @param {ApprovalRecord} a */
+function policyFacts(a) {
+  const facts = approvalFacts(a);
+  facts.classList.add('policy-facts');
+  return facts;
 }

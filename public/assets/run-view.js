@@ -8,6 +8,7 @@ import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './a
 import { badge, el, formatTime, resultSummary } from './format.js';
 import { coalesced } from './coalesce.js';
 import { createRunPictures } from './run-pictures.js';
+import { approvalFacts } from './approval-facts.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -197,7 +198,8 @@ export function createRunView({ api, config }) {
           : undefined,
         approval && approval.status !== 'pending'
           ? el('p', { class: 'note' }, `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`)
-          : approval ? el('p', { class: 'note' }, approval.progress ? `Waiting for approvals in the inbox: ${approval.progress}.` : 'Waiting for a decision in the approvals inbox.') : undefined);
+          : approval ? el('p', { class: 'note' }, approval.progress ? `Waiting for approvals in the inbox: ${approval.progress}.` : 'Waiting for a decision in the approvals inbox.') : undefined,
+        approval?.stages ? approvalFacts(approval) : undefined);
       const old = existing.get(step.id);
       if (old) {
         if (old.outerHTML !== li.outerHTML) old.replaceWith(li);

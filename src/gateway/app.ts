@@ -18,6 +18,7 @@ import { createJwtVerifier } from './jwt-auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { Delegations } from './approvals/delegations.js';
 import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
@@ -108,12 +109,14 @@ export function createGatewayApp(deps: GatewayDeps) {
   const runs = new Runs(client, deps.queryTimeoutMs);
   const listings = new Listings(client, config.TASK_QUEUE);
   const tickets = new StreamTickets();
+  const tokens = tokensFor(deps);
   const signer = decisionSignerFor(deps);
   const routeDeps: RouteDeps = {
     config,
     runs,
     approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
+    delegations: new Delegations(runs, signer, config.CHAT_WAIT_MS, config.POLICY.document.out_of_office ?? [], tokens, config.POLICY.id),
     tickets,
     starter: new RunStarter(runs, config),
     listings,
@@ -138,7 +141,7 @@ export function createGatewayApp(deps: GatewayDeps) {
       }),
     )
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
-    .use(authMiddleware({ tokens: tokensFor(deps), jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
+    .use(authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
     .route('/', healthRoutes(client))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))

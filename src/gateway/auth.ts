@@ -56,6 +56,15 @@ export class TokenTable {
     }
   }
 
+  /** A person's groups as their token names them (several tokens of one person: all their groups). */
+  groupsOfUser(userId: string): string[] {
+    const groups = new Set<string>();
+    for (const entry of this.byHash.values()) {
+      if (sameIdentity(entry.user_id, userId)) for (const group of entry.groups ?? []) groups.add(group);
+    }
+    return [...groups];
+  }
+
   lookup(token: string): TokenFile[string] | undefined {
     return this.byHash.get(hashToken(token));
   }

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { Approvals } from './approvals/approvals.js';
 import type { Attention } from './attention.js';
+import type { Delegations } from './approvals/delegations.js';
 import type { GatewayVariables } from './auth.js';
 import type { Runs } from './runs.js';
 import type { RunStarter } from './start-run.js';
@@ -18,6 +19,7 @@ export interface RouteDeps {
   runs: Runs;
   approvals: Approvals;
   attention: Attention;
+  delegations: Delegations;
   tickets: StreamTickets;
   starter: RunStarter;
   listings: Listings;

@@ -33,6 +33,7 @@ import {
 } from './schemas.js';
 import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
+import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -75,6 +76,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/approvals/decisions', tag: 'approvals', summary: 'Decide several approvals at once (at most 100). Each item is found, checked and delivered as POST /api/approvals/{id}/decision would, and answered on its own in results, in the order sent: one bad item spoils nothing else. A retried list changes nothing more (items already carrying that decision by that person answer already_applied)', body: BulkDecisionRequestSchema, ok: BulkDecisionResponseSchema, errors: [400, 401, 413, 503] },
   { method: 'post', path: '/api/approvals/{id}/decision', tag: 'approvals', summary: 'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage\'s group, the requester, or a second approval by the same person). When no worker takes the decision within 2 s it is checked against the approval record in the run\'s memo and kept in the run\'s history: 202 accepted, applied when a worker returns', params: ApprovalIdParamSchema, body: DecisionRequestSchema, ok: DecisionResponseSchema, accepted: DecisionAcceptedSchema, errors: [...IDS, 409, 413, 503] },
   ...ATTENTION_ROUTE_DOCS,
+  ...DELEGATION_ROUTE_DOCS,
   ...WEBHOOK_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },

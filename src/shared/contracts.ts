@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { RunPolicySchema } from './policy/schema.js';
+import { DELEGATE_KINDS } from './policy/deciders.js';
 import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, TrustedDecisionKeySchema, type ToolName } from './workflow-contracts.js';
 
 export * from './workflow-contracts.js';
@@ -77,9 +78,42 @@ export const ApprovalRecordSchema = z.object({
   /** "1 of 2 from approvers (stage 1 of 2)" */
   progress: z.string().optional().describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
   decisions: z
-    .array(z.object({ by: z.string(), verdict: z.enum(['approve', 'reject']), at: z.string(), reason: z.string().optional() }))
+    .array(
+      z.object({
+        by: z.string(),
+        verdict: z.enum(['approve', 'reject']),
+        at: z.string(),
+        reason: z.string().optional(),
+        on_behalf_of: z.string().optional().describe('Who handed the approval to `by` (delegation or out-of-office); they count as having approved'),
+      }),
+    )
     .optional()
     .describe('Every decision that counted, in order'),
+  who_may_decide: z
+    .object({ groups: z.array(z.string()), people: z.array(z.string()) })
+    .optional()
+    .describe('Who may decide the stage deciding now: its group, the group it escalated to, and whoever it was handed to'),
+  remind_at: z.string().optional().describe("When the rule's reminder falls due (remind_after)"),
+  reminded_at: z.string().optional(),
+  escalate_at: z.string().optional().describe("When the rule escalates the approval to `escalate_to` (escalate_after)"),
+  escalate_to: z.string().optional(),
+  escalated_at: z.string().optional(),
+  /** Set once escalated: members of this group may decide too. */
+  escalated_to: z.string().optional().describe('Set once escalated: members of this group may decide the stage too'),
+  delegations: z
+    .array(
+      z.object({
+        from: z.string(),
+        to: z.string(),
+        to_kind: z.enum(DELEGATE_KINDS),
+        groups: z.array(z.string()).describe("The delegator's groups: the recipient decides what the delegator could"),
+        reason: z.string(),
+        at: z.string(),
+      }),
+    )
+    .optional()
+    .describe('Every hand-over of this approval, in order'),
+  may_decide: z.boolean().optional().describe('In the inbox: whether the caller may decide this approval now'),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
@@ -100,6 +134,12 @@ export const TIMELINE_EVENTS = [
   'approval_approved',
   'approval_rejected',
   'approval_expired',
+  /** A rule's remind_after passed with the approval still pending. */
+  'approval_reminder',
+  /** A rule's escalate_after passed: the escalation group may decide too. */
+  'approval_escalated',
+  /** An approver handed the approval to a person or group. */
+  'approval_delegated',
   'approval_ignored',
   'step_needs_attention',
   'step_action_taken',

@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApprovalDecision, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
+import type { ApprovalDecision, ApprovalDelegation, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
@@ -35,6 +35,12 @@ export interface DecisionOutcome {
  * A decision the run ignores fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
 export const decideApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('decideApproval');
+
+/**
+ * Hands a pending approval to a person or group; resolves with the approval as it now is. A
+ * delegation the run refuses fails with an ApplicationFailure whose type is a DecisionErrorType.
+ */
+export const delegateApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDelegation]>('delegateApproval');
 
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
@@ -100,6 +106,8 @@ export const SearchAttributes = {
   PendingApprovalIds: defineSearchAttributeKey('PendingApprovalIds', SearchAttributeType.KEYWORD_LIST),
   /** Ids of the run's steps held in NEEDS_ATTENTION; set only on runs that ever held one. */
   AttentionStepIds: defineSearchAttributeKey('AttentionStepIds', SearchAttributeType.KEYWORD_LIST),
+  /** Groups that may decide the run's pending approvals now (`*`: anyone); set only on runs with policy stages. */
+  AwaitingGroups: defineSearchAttributeKey('AwaitingGroups', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** Memo key holding the run's pending approval records (ApprovalRecord[]), read by the inbox. */
@@ -113,6 +121,7 @@ export const SEARCH_ATTRIBUTE_FLAGS = [
   'RunStatus=Keyword',
   'PendingApprovalIds=KeywordList',
   'AttentionStepIds=KeywordList',
+  'AwaitingGroups=KeywordList',
 ];
 
 /** Memo key holding the run's held steps (AttentionRecord[]), read by `GET /api/attention`. */

@@ -128,6 +128,22 @@ export const ApprovalDecisionSchema = z.strictObject({
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
+/**
+ * A hand-over of a pending approval to a person or group, sent with the `delegateApproval` update.
+ * Signed like a decision (see delegation-signature.ts): it changes who may decide.
+ */
+export const ApprovalDelegationSchema = z.strictObject({
+  approval_id: z.string().min(1).max(300),
+  delegated_by: IdentitySchema,
+  /** The delegator's groups as the gateway authenticated them: what the recipient may decide for. */
+  groups: z.array(IdentitySchema).max(50).optional(),
+  to: IdentitySchema,
+  to_kind: z.enum(['person', 'group']),
+  reason: z.string().trim().min(1).max(1000),
+  proof: DecisionProofSchema.optional(),
+});
+export type ApprovalDelegation = z.infer<typeof ApprovalDelegationSchema>;
+
 export const RequestInputSchema = z.strictObject({
   user_id: IdentitySchema,
   session_id: IdentitySchema,

@@ -90,6 +90,19 @@ describe('inboxPage', () => {
     expect(decide(caller('dave', ['tellers']))).toBe(0);
     expect(decide(caller('carol', ['managers']))).toBe(0);
   });
+
+  it('reads escalation from the record: the escalated filter and can_decide for the escalation group', () => {
+    const stage = { stages: [{ group: 'approvers', count: 1, approved_by: [] }], current_stage: 0, requester_may_approve: false };
+    const waiting = transferApproval({ approval_id: 'req-7.transfer', workflow_id: 'req-7', requested_at: hoursAgo(2), ...stage });
+    const escalated = transferApproval({
+      approval_id: 'req-8.transfer', workflow_id: 'req-8', requested_at: hoursAgo(1), ...stage, escalated_to: 'managers', escalated_at: hoursAgo(0.5),
+    });
+    const page = (query: Record<string, string>, caller: InboxCaller = anonymous) => inboxPage([waiting, escalated], InboxQuerySchema.parse(query), caller, NOW).approvals.map((a) => a.approval_id);
+    expect(page({ escalated: 'true' })).toEqual(['req-8.transfer']);
+    expect(page({ escalated: 'false' })).toEqual(['req-7.transfer']);
+    const manager: InboxCaller = { identity: { kind: 'token', user_id: 'dave', role: 'approver', groups: ['managers'] }, deciderId: 'dave', groups: ['managers'] };
+    expect(page({ can_decide: 'true' }, manager)).toEqual(['req-8.transfer']);
+  });
 });
 
 describe('InboxQuerySchema', () => {

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { RunState } from '../../workflows/run-state.js';
 import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
-import { APPROVAL_ID, approve, blockTransfer, INPUT, START, transferPlan } from './run-fixtures.js';
+import { APPROVAL_ID, approve, blockTransfer, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
 
 describe('publisher', () => {
-  function recorded() {
+  function recorded(awaitsGroups?: () => boolean) {
     const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][], held: [] as string[][] };
     let now = START;
     const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
@@ -13,6 +13,7 @@ describe('publisher', () => {
       searchAttributes: (values) => log.attributes.push(values),
       pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
       heldSteps: (records) => log.held.push(records.map((r) => r.step_id)),
+      ...(awaitsGroups && { awaitsGroups }),
     }));
     return { run, log };
   }
@@ -80,5 +81,22 @@ describe('publisher', () => {
     expect(log.attributes.map((a) => a.attentionStepIds)).toEqual([undefined, ['transfer'], []]);
     expect(log.held).toEqual([['transfer'], []]);
   });
-});
 
+  it('publishes the groups awaited now in AwaitingGroups, following escalation, only when the patch says so', () => {
+    const staged = (run: RunState) => {
+      run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
+      run.markReady('transfer');
+      run.requestApproval('transfer', 'r', TIMEOUT_MS, { rule: 'r', stages: [{ group: 'approvers', count: 1 }], requesterMayApprove: false });
+      run.followUpApproval(APPROVAL_ID, { kind: 'escalate', after_ms: 1, group: 'managers' });
+      run.expireApproval(APPROVAL_ID);
+    };
+    let asked = 0;
+    const patched = recorded(() => (asked += 1) > 0);
+    staged(patched.run);
+    expect(asked).toBe(1);
+    expect(patched.log.attributes.map((a) => a.awaitingGroups)).toEqual([undefined, ['approvers'], ['approvers', 'managers'], []]);
+    const replayingOld = recorded(() => false);
+    staged(replayingOld.run);
+    expect(replayingOld.log.attributes.every((a) => a.awaitingGroups === undefined)).toBe(true);
+  });
+});

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { IdentitySchema, ToolNameSchema, type ApprovalRecord } from '../../shared/contracts.js';
 import { parseDuration } from '../../shared/duration.js';
 import { parseMoneyToCents } from '../../shared/money.js';
-import { judgeQuorumDecision } from '../../shared/policy/quorum.js';
 import { actingUserId, groupsOf, type Identity } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { decisionRefusal } from './rules.js';
@@ -73,25 +72,15 @@ export function inboxCallerOf(identity: Identity, decider: string | undefined): 
   return { identity, deciderId: identity.kind === 'token' ? actingUserId(identity, decider, 'decider') : decider, groups: groupsOf(identity) };
 }
 
-/**
- * Hook for the escalation rules of the policy: an approval counts as escalated once its record says
- * so. Until the record carries escalation, no approval is escalated.
- */
+/** An approval is escalated once its rule's escalation fired (the run marks the record with `escalated_at`). */
 export function isEscalated(approval: ApprovalRecord): boolean {
-  const record: Record<string, unknown> = approval;
-  return record['escalated_at'] !== undefined || record['escalated'] === true;
+  return approval.escalated_at !== undefined;
 }
 
-/** Whether `deciderId` may approve `approval` now: role, four eyes, stage group and no second vote. */
+/** Whether `deciderId` may approve `approval` now: role, four eyes, stage group (or escalation, hand-over) and no second vote. */
 export function mayApprove(approval: ApprovalRecord, caller: InboxCaller & { deciderId: string }): boolean {
-  if (decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, { approved: true, deciderId: caller.deciderId, groups: caller.groups })) return false;
-  if (!approval.stages || approval.current_stage === undefined) return true;
-  const verdict = judgeQuorumDecision(
-    { stages: approval.stages, current_stage: approval.current_stage, requester_may_approve: approval.requester_may_approve === true },
-    approval.requested_by,
-    { approver_id: caller.deciderId, approved: true, groups: caller.groups },
-  );
-  return verdict.kind === 'count';
+  const proposed = { approved: true, deciderId: caller.deciderId, groups: caller.groups };
+  return decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, proposed) === undefined;
 }
 
 function matches(approval: ApprovalRecord, query: InboxQuery, caller: InboxCaller, nowMs: number): boolean {

@@ -20,14 +20,18 @@ import {
 } from '../schemas.js';
 import { ApprovalRecordSchema } from '../../shared/contracts.js';
 import { parseJsonBody, parseParams, parseQuery } from '../validation.js';
+import { DelegationRequestSchema, DelegationResponseSchema } from '../delegation-schemas.js';
+import { mayDecide } from '../approvals/may-decide.js';
 
-export function approvalRoutes({ approvals }: RouteDeps) {
+export function approvalRoutes({ approvals, delegations }: RouteDeps) {
   return new Hono<GatewayEnv>()
     .get('/', async (c) => {
       const query = parseQuery(c, InboxQuerySchema);
       const identity = c.get('identity');
       const caller = inboxCallerOf(identity, query.decider);
-      return reply(c, ApprovalsResponseSchema, inboxPage(await approvals.pending(identity), query, caller, Date.now()));
+      const standIns = delegations.standInGroups(identity);
+      const pending = (await approvals.pending(identity)).map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
+      return reply(c, ApprovalsResponseSchema, inboxPage(pending, query, caller, Date.now()));
     })
     .post('/decisions', async (c) => {
       const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
@@ -47,7 +51,7 @@ export function approvalRoutes({ approvals }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await approvals.findForDecision(id, identity);
+      const found = await delegations.applyOutOfOffice(await approvals.findForDecision(id, identity), identity, deciderId);
       const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason, actionHash: body.action_hash });
       if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
@@ -56,5 +60,14 @@ export function approvalRoutes({ approvals }: RouteDeps) {
         approval: decided.approval,
         step_state: decided.step?.state ?? (decided.approved ? 'RUNNING' : 'REJECTED'),
       });
+    })
+    .post('/:id/delegate', async (c) => {
+      const { id } = parseParams(c, ApprovalIdParamSchema);
+      const body = await parseJsonBody(c, DelegationRequestSchema);
+      const identity = c.get('identity');
+      const delegatorId = deciderIdOf(identity, body.delegated_by, 'delegated_by');
+      const [to, toKind] = body.to_person !== undefined ? [body.to_person, 'person' as const] : [body.to_group!, 'group' as const];
+      const approval = await delegations.delegate(await approvals.find(id, identity), identity, { delegatorId, to, toKind, reason: body.reason });
+      return reply(c, DelegationResponseSchema, { success: true, message: `${delegatorId} handed ${approval.step_name} to ${toKind} ${to}`, approval });
     });
 }

@@ -7,6 +7,7 @@ import type { PlanStep, RiskLevel } from '../workflow-contracts.js';
 import { formatUsd } from '../money.js';
 import type { PolicyDocument, PolicyMatch, PolicyRule, PolicyStage } from './schema.js';
 import { ANYONE } from './groups.js';
+import { timingOf, type ApprovalTiming } from './follow-ups.js';
 import { tierAmountCents } from './window.js';
 
 export type GateStep = Pick<PlanStep, 'tool' | 'args' | 'risk_level'>;
@@ -24,7 +25,7 @@ export interface GateContext {
 export type PolicyVerdict =
   | { kind: 'allow'; rule: string; reason: string }
   | { kind: 'refuse'; rule: string; reason: string }
-  | { kind: 'approve'; rule: string; reason: string; stages: PolicyStage[]; requesterMayApprove: boolean };
+  | { kind: 'approve'; rule: string; reason: string; stages: PolicyStage[]; requesterMayApprove: boolean; timing?: ApprovalTiming };
 
 /** The rule name reported when no rule matched. */
 export const NO_MATCHING_RULE = 'no_matching_rule';
@@ -103,7 +104,12 @@ export function evaluatePolicy(policy: PolicyDocument, step: GateStep, context: 
     stages: outcome.stages.map((s) => ({ ...s })),
     // Four eyes for money, whatever a rule says.
     requesterMayApprove: outcome.requester_may_approve === true && !isTransfer(step),
+    ...withTiming(timingOf(outcome)),
   };
+}
+
+function withTiming(timing: ApprovalTiming | undefined): { timing?: ApprovalTiming } {
+  return timing ? { timing } : {};
 }
 
 export interface DefaultPolicySettings {

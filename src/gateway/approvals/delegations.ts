@@ -1,0 +1,119 @@
+/**
+ * Handing approvals over: a person's delegation (`POST /api/approvals/{id}/delegate`) and the
+ * policy's out-of-office entries. Both reach the run as a delegation signed like a decision; the
+ * run judges it again (four eyes, groups, a person counts once) and records it.
+ */
+import { randomBytes } from 'node:crypto';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import type { ApprovalRecord } from '../../shared/contracts.js';
+import { delegateApprovalUpdate } from '../../shared/definitions.js';
+import { signDelegation, type UnsignedDelegation } from '../../shared/delegation-signature.js';
+import type { DecisionSigner } from '../../shared/decision-signature.js';
+import { sameIdentity } from '../../shared/identity.js';
+import { decidesStage, type DelegateKind } from '../../shared/policy/deciders.js';
+import type { OutOfOffice } from '../../shared/policy/schema.js';
+import { groupsOf, type Identity, type TokenTable } from '../auth.js';
+import { withinBudget } from '../budget.js';
+import { ApiError, ErrorCode } from '../errors.js';
+import type { Runs } from '../runs.js';
+import type { FoundApproval } from './approvals.js';
+
+export interface DelegationInput {
+  delegatorId: string;
+  to: string;
+  toKind: DelegateKind;
+  reason: string;
+}
+
+function currentStageGroup(approval: ApprovalRecord): string | undefined {
+  return approval.current_stage === undefined ? undefined : approval.stages?.[approval.current_stage]?.group;
+}
+
+/** Why the gateway will not send this delegation (the run checks the same and more), or undefined. */
+export function delegationRefusal(identity: Identity, approval: ApprovalRecord, input: DelegationInput): ApiError | undefined {
+  if (approval.status !== 'pending') return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
+  if (identity.kind === 'token' && identity.role === 'requester') return ApiError.forbidden('Requesters cannot hand approvals over; an approver can');
+  if (input.toKind === 'person' && sameIdentity(input.to, approval.requested_by)) {
+    return ApiError.forbidden(`${input.to} requested this step and cannot receive its approval (four-eyes rule)`);
+  }
+  if (currentStageGroup(approval) === undefined) return ApiError.conflict(`Approval ${approval.approval_id} has no policy stages to hand over`);
+  return undefined;
+}
+
+export class Delegations {
+  constructor(
+    private readonly runs: Runs,
+    private readonly signer: DecisionSigner,
+    private readonly budgetMs: number,
+    private readonly outOfOffice: readonly OutOfOffice[],
+    private readonly tokens: TokenTable | undefined,
+    private readonly policyId: string,
+  ) {}
+
+  /** Hands `found` over as `identity` asks; answers with the approval as the run now has it. */
+  async delegate({ view, approval }: FoundApproval, identity: Identity, input: DelegationInput): Promise<ApprovalRecord> {
+    const refusal = delegationRefusal(identity, approval, input);
+    if (refusal) throw refusal;
+    const groups = groupsOf(identity);
+    return this.#send(view.workflow_id, {
+      approval_id: approval.approval_id,
+      delegated_by: input.delegatorId,
+      ...(groups && { groups }),
+      to: input.to,
+      to_kind: input.toKind,
+      reason: input.reason,
+    });
+  }
+
+  /**
+   * Before `deciderId` decides: when someone who may decide this stage is away (an out-of-office
+   * entry of the policy names the decider as their stand-in until a time not yet reached) and the
+   * decider may not decide it in their own right, the absent person's hand-over is sent first.
+   */
+  async applyOutOfOffice(found: FoundApproval, identity: Identity, deciderId: string, now = new Date()): Promise<FoundApproval> {
+    const { approval } = found;
+    const group = currentStageGroup(approval);
+    if (group === undefined || approval.status !== 'pending' || sameIdentity(deciderId, approval.requested_by)) return found;
+    const handovers = { escalated_to: approval.escalated_to, delegations: approval.delegations };
+    if (decidesStage(group, groupsOf(identity), handovers)) return found;
+    for (const entry of this.outOfOffice) {
+      if (!sameIdentity(entry.to, deciderId) || Date.parse(entry.until) <= now.getTime()) continue;
+      const groups = entry.groups ?? this.tokens?.groupsOfUser(entry.from) ?? [];
+      if (!decidesStage(group, groups, handovers)) continue;
+      if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId))) return found;
+      const updated = await this.#send(found.view.workflow_id, {
+        approval_id: approval.approval_id,
+        delegated_by: entry.from,
+        groups,
+        to: deciderId,
+        to_kind: 'person',
+        reason: `${entry.from} is out of office until ${entry.until} (policy ${this.policyId})`,
+      });
+      return { view: found.view, approval: updated };
+    }
+    return found;
+  }
+
+  /** The groups of each person `identity` stands in for now, for the inbox's `may_decide`. */
+  standInGroups(identity: Identity, now = new Date()): string[][] {
+    if (identity.kind !== 'token') return [];
+    return this.outOfOffice
+      .filter((entry) => sameIdentity(entry.to, identity.user_id) && Date.parse(entry.until) > now.getTime())
+      .map((entry) => entry.groups ?? this.tokens?.groupsOfUser(entry.from) ?? []);
+  }
+
+  async #send(workflowId: string, delegation: UnsignedDelegation): Promise<ApprovalRecord> {
+    const signed = signDelegation(delegation, this.signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
+    const abort = new AbortController();
+    const handle = this.runs.client.workflow.getHandle(workflowId);
+    const result = this.runs.client.withAbortSignal(abort.signal, async () => {
+      const update = await handle.startUpdate(delegateApprovalUpdate, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      return update.result();
+    });
+    const raced = await withinBudget(result, this.budgetMs);
+    if (raced.done) return raced.value;
+    abort.abort();
+    result.catch(() => undefined);
+    throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); check the approval before trying again.`);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * A stack under a given policy document with token auth and people in groups, and the calls the
+ * policy tests make as one of them. Each test file writes its own policy and tokens to a temp dir.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { waitFor } from '../../dev/ports.js';
+import type { TimelineEvent } from '../../src/shared/contracts.js';
+import { call, type JsonResponse, type Loose } from './http.js';
+import { startStack, type Stack } from './stack.js';
+
+export const PEOPLE = {
+  owner: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
+  alice: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
+  bob: { user_id: 'bob', role: 'approver', groups: ['approvers'] },
+  dana: { user_id: 'dana', role: 'approver', groups: ['managers'] },
+  eve: { user_id: 'eve', role: 'approver', groups: ['auditors'] },
+  frank: { user_id: 'frank', role: 'approver' },
+} as const;
+export type Person = keyof typeof PEOPLE;
+
+const tokenOf = (who: Person) => `policy-stack-token-${who}-00000000`;
+export const as = (who: Person) => ({ authorization: `Bearer ${tokenOf(who)}` });
+
+export interface PolicyStack {
+  stack: Stack;
+  chat(who: Person, message: string): Promise<{ workflowId: string; view: Loose }>;
+  runView(workflowId: string): Promise<Loose>;
+  decide(who: Person, approvalId: string, decision: 'approve' | 'reject'): Promise<JsonResponse>;
+  timeline(workflowId: string): Promise<TimelineEvent[]>;
+  /** Waits until the run's timeline has an event named `name`; returns the whole timeline. */
+  waitForEvent(workflowId: string, name: string, timeoutMs?: number): Promise<TimelineEvent[]>;
+  stop(): Promise<void>;
+}
+
+export async function startPolicyStack(policy: object, env: Record<string, string> = {}): Promise<PolicyStack> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'policy-stack-'));
+  const tokens = path.join(dir, 'tokens.json');
+  const policyFile = path.join(dir, 'policy.json');
+  writeFileSync(tokens, JSON.stringify(Object.fromEntries(Object.entries(PEOPLE).map(([who, entry]) => [tokenOf(who as Person), entry]))));
+  writeFileSync(policyFile, JSON.stringify(policy));
+  const stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokens, POLICY_FILE: policyFile, ...env } });
+  const base = stack.baseUrl;
+  const runView = async (workflowId: string) => (await call(base, 'GET', `/api/workflows/${workflowId}`, undefined, as('alice'))).body;
+  const timeline = async (workflowId: string): Promise<TimelineEvent[]> =>
+    (await call(base, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, as('alice'))).body.events;
+  return {
+    stack,
+    runView,
+    timeline,
+    async chat(who, message) {
+      const res = await call(base, 'POST', '/chat', { message }, as(who));
+      if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const workflowId: string = res.body.workflow_id;
+      return { workflowId, view: await runView(workflowId) };
+    },
+    decide: (who, approvalId, decision) => call(base, 'POST', `/api/approvals/${approvalId}/decision`, { decision }, as(who)),
+    waitForEvent: (workflowId, name, timeoutMs = 20_000) =>
+      waitFor(
+        async () => {
+          const events = await timeline(workflowId);
+          return events.some((e) => e.event === name) ? events : undefined;
+        },
+        { timeoutMs, what: `${name} in the timeline of ${workflowId}` },
+      ),
+    async stop() {
+      await stack.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
