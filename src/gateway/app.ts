@@ -18,6 +18,7 @@ import { createJwtVerifier } from './jwt-auth.js';
 import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
+import { InboxListing } from './approvals/inbox-listing.js';
 import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
@@ -107,12 +108,13 @@ export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const runs = new Runs(client, deps.queryTimeoutMs);
   const listings = new Listings(client, config.TASK_QUEUE);
+  const inboxListing = new InboxListing((userId) => listings.pendingApprovals(userId), { ttlMs: config.INBOX_CACHE_MS });
   const tickets = new StreamTickets();
   const signer = decisionSignerFor(deps);
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
+    approvals: new Approvals(runs, inboxListing, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
     tickets,
     starter: new RunStarter(runs, config),
