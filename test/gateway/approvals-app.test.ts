@@ -250,4 +250,12 @@ describe('the inbox after a decision made here', () => {
     const after = await (await get('/api/approvals')).json();
     expect(after).toMatchObject({ total: 1, approvals: [{ approval_id: 'req-2.transfer' }] });
   });
+
+  it('no longer lists the approvals of a run cancelled here', async () => {
+    const cancelled = runView('req-1', { status: 'CANCELLED', approvals: [approval('req-1', 'transfer', { status: 'cancelled' })] });
+    const { get, post } = appFor({ runs: { 'req-1': runView('req-1'), 'req-2': runView('req-2') }, afterCancel: cancelled });
+    expect((await (await get('/api/approvals')).json()).total).toBe(2);
+    expect((await post('/api/workflows/req-1/cancel', {})).status).toBe(200);
+    expect(await (await get('/api/approvals')).json()).toMatchObject({ total: 1, approvals: [{ approval_id: 'req-2.transfer' }] });
+  });
 });

@@ -70,6 +70,11 @@ export class Approvals {
     return this.inbox.records(canSeeAllUsers(identity) || identity.kind !== 'token' ? undefined : identity.user_id);
   }
 
+  /** A run changed here (a cancel): its approvals no longer pending leave the inbox at once. */
+  noteRunChanged(view: Pick<RunView, 'approvals'>): void {
+    for (const approval of view.approvals) if (approval.status !== 'pending') this.inbox.noteDecision(approval);
+  }
+
   async ofRun(workflowId: string, identity: Identity): Promise<ApprovalRecord[]> {
     const view = await this.runs.getRun(workflowId);
     assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
