@@ -81,6 +81,8 @@ const EnvSchema = z.object({
       return origins;
     }),
   CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** How long one visibility listing serves the approvals inbox (0: every request reads it; concurrent ones share). */
+  INBOX_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),
   SANDBOX_PORT: port.default(8081),

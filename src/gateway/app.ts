@@ -19,6 +19,7 @@ import type { GatewayEnv, RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { Delegations } from './approvals/delegations.js';
+import { InboxListing } from './approvals/inbox-listing.js';
 import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
@@ -108,13 +109,14 @@ export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const runs = new Runs(client, deps.queryTimeoutMs);
   const listings = new Listings(client, config.TASK_QUEUE);
+  const inboxListing = new InboxListing((userId) => listings.pendingApprovals(userId), { ttlMs: config.INBOX_CACHE_MS });
   const tickets = new StreamTickets();
   const tokens = tokensFor(deps);
   const signer = decisionSignerFor(deps);
   const routeDeps: RouteDeps = {
     config,
     runs,
-    approvals: new Approvals(runs, listings, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
+    approvals: new Approvals(runs, inboxListing, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
     delegations: new Delegations(runs, signer, config.CHAT_WAIT_MS, config.POLICY.document.out_of_office ?? [], tokens, config.POLICY.id),
     tickets,

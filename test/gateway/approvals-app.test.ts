@@ -91,8 +91,13 @@ function scriptedTemporal(script: Script) {
       return undefined;
     },
   });
+  // Visibility lags: its listing stays as the runs were when the script began, whatever is decided since.
+  const listed = Object.values(structuredClone(script.runs));
+  async function* list() {
+    for (const view of listed) yield { memo: { pendingApprovals: view.approvals.filter((a) => a.status === 'pending') } };
+  }
   const client = {
-    workflow: { getHandle: handle },
+    workflow: { getHandle: handle, list },
     withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
     withAbortSignal: <T>(_signal: AbortSignal, fn: () => Promise<T>) => fn(),
   } as unknown as Client;
@@ -233,5 +238,24 @@ describe('true answers in races', () => {
     const finished = appFor({ runs: { 'req-1': done } });
     expect((await finished.post('/api/workflows/req-1/cancel', {})).status).toBe(409);
     expect(finished.sent.cancels).toEqual([]);
+  });
+});
+
+describe('the inbox after a decision made here', () => {
+  it('no longer lists the decided approval, though visibility still does', async () => {
+    const { get, post } = appFor({ runs: { 'req-1': runView('req-1'), 'req-2': runView('req-2') } });
+    const before = await (await get('/api/approvals')).json();
+    expect(before.approvals.map((a: ApprovalRecord) => a.approval_id)).toEqual(['req-1.transfer', 'req-2.transfer']);
+    expect((await post('/api/approvals/req-1.transfer/decision', { decision: 'approve', decided_by: 'manager@bank.com' } satisfies Decision)).status).toBe(200);
+    const after = await (await get('/api/approvals')).json();
+    expect(after).toMatchObject({ total: 1, approvals: [{ approval_id: 'req-2.transfer' }] });
+  });
+
+  it('no longer lists the approvals of a run cancelled here', async () => {
+    const cancelled = runView('req-1', { status: 'CANCELLED', approvals: [approval('req-1', 'transfer', { status: 'cancelled' })] });
+    const { get, post } = appFor({ runs: { 'req-1': runView('req-1'), 'req-2': runView('req-2') }, afterCancel: cancelled });
+    expect((await (await get('/api/approvals')).json()).total).toBe(2);
+    expect((await post('/api/workflows/req-1/cancel', {})).status).toBe(200);
+    expect(await (await get('/api/approvals')).json()).toMatchObject({ total: 1, approvals: [{ approval_id: 'req-2.transfer' }] });
   });
 });

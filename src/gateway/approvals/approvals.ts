@@ -13,7 +13,7 @@ import { assertCanRead, canSeeAllUsers, groupsOf, type Identity } from '../auth.
 import { deliverDurably } from '../durable-delivery.js';
 import { ApiError, classifyError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
-import type { Listings } from '../visibility.js';
+import type { InboxListing } from './inbox-listing.js';
 import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { signWith } from '../../decision-keys.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
@@ -55,7 +55,8 @@ const SESSION_SCAN_LIMIT = 50;
 export class Approvals {
   constructor(
     private readonly runs: Runs,
-    private readonly listings: Listings,
+    /** The inbox's shared listing; told of every decision made here so the decider sees it at once. */
+    private readonly inbox: InboxListing,
     private readonly budgetMs: number,
     /** Signs each decision: the workflow applies only decisions signed by a key it trusts. */
     private readonly signer: DecisionSigner,
@@ -66,7 +67,12 @@ export class Approvals {
 
   /** The inbox: pending approvals across runs (a requester's own only). */
   pending(identity: Identity): Promise<ApprovalRecord[]> {
-    return this.listings.pendingApprovals(canSeeAllUsers(identity) || identity.kind !== 'token' ? undefined : identity.user_id);
+    return this.inbox.records(canSeeAllUsers(identity) || identity.kind !== 'token' ? undefined : identity.user_id);
+  }
+
+  /** A run changed here (a cancel): its approvals no longer pending leave the inbox at once. */
+  noteRunChanged(view: Pick<RunView, 'approvals'>): void {
+    for (const approval of view.approvals) if (approval.status !== 'pending') this.inbox.noteDecision(approval);
   }
 
   async ofRun(workflowId: string, identity: Identity): Promise<ApprovalRecord[]> {
@@ -190,7 +196,9 @@ export class Approvals {
         ...(this.acceptMs !== undefined && { acceptMs: this.acceptMs }),
       });
       if (!delivery.applied) return { ...base, approval, step: undefined, applied: false };
-      return { ...base, approval: delivery.result?.approval ?? approval, step: delivery.result?.step, applied: true };
+      const decided = delivery.result?.approval ?? approval;
+      this.inbox.noteDecision(decided);
+      return { ...base, approval: decided, step: delivery.result?.step, applied: true };
     } catch (err) {
       // A refusal by the workflow, or Temporal being away, is an answer of its own. A run that closed
       // after the memo was read (the decision it was waiting for came by another path) is read again.
@@ -198,6 +206,7 @@ export class Approvals {
       const after = await this.runs.getRun(view.workflow_id).catch(() => undefined);
       const record = after?.approvals.find((a) => a.approval_id === approval.approval_id);
       if (after && record && tookEffect(record, decision)) {
+        this.inbox.noteDecision(record);
         return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id), applied: true };
       }
       if (after && FINAL_RUN_STATUSES.includes(after.status)) {

@@ -53,7 +53,9 @@ export function workflowRoutes(deps: RouteDeps) {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const view = await visibleRun(deps.runs, id, c.get('identity'));
       if (FINAL_RUN_STATUSES.includes(view.status)) throw ApiError.alreadyFinished(`Workflow ${id} is already ${view.status}`);
-      return reply(c, RunViewSchema, await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS));
+      const cancelled = await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS);
+      deps.approvals.noteRunChanged(cancelled);
+      return reply(c, RunViewSchema, cancelled);
     })
     .get('/:id/timeline', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
