@@ -4,8 +4,7 @@
  * a payload version of their own: a decision's signature never verifies as an action, nor the
  * reverse. Pure and deterministic, shared by the workflow bundle, the gateway, scripts and tests.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { bytesToHex, hexToBytes, ProofRejection, type DecisionSigner } from './decision-signature.js';
+import { asciiJsonBytes, checkProof, ProofRejection, signProof, withoutProof, type DecisionSigner } from './signed-proof.js';
 import type { DecisionProof, StepAction, TrustedDecisionKey } from './workflow-contracts.js';
 
 const ACTION_PAYLOAD_VERSION = 'step-action-v1';
@@ -30,7 +29,7 @@ export type ActionProofCheck =
  * signer, time and nonce. Args are serialised with sorted keys, so their order does not matter.
  */
 export function actionSigningBytes(workflowId: string, action: UnsignedStepAction, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  const text = JSON.stringify([
+  return asciiJsonBytes([
     ACTION_PAYLOAD_VERSION,
     workflowId,
     action.step_id,
@@ -43,10 +42,7 @@ export function actionSigningBytes(workflowId: string, action: UnsignedStepActio
     proof.key_id,
     proof.issued_at,
     proof.nonce,
-  ]).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+  ]);
 }
 
 /** Plain JSON values with object keys sorted at every depth. */
@@ -62,35 +58,14 @@ function canonical(value: unknown): unknown {
 
 /** Signs an action for the run `workflowId`; `issuedAt` and `nonce` come from the caller so this stays pure. */
 export function signStepAction(workflowId: string, action: UnsignedStepAction, signer: DecisionSigner, issuedAt: string, nonce: string): StepAction {
-  const unsigned = { key_id: signer.key_id, issued_at: issuedAt, nonce };
-  const signature = bytesToHex(ed25519.sign(actionSigningBytes(workflowId, action, unsigned), signer.secret_key));
-  return { ...withoutProof(action), proof: { ...unsigned, signature } };
+  const unsigned = withoutProof(action as StepAction);
+  return { ...unsigned, proof: signProof(signer, issuedAt, nonce, (proof) => actionSigningBytes(workflowId, unsigned, proof)) };
 }
 
 /** Whether `action` carries a valid signature for the run `workflowId` by one of `trustedKeys`; never throws. */
 export function checkActionProof(workflowId: string, action: StepAction, trustedKeys: readonly TrustedDecisionKey[]): ActionProofCheck {
-  const { proof } = action;
-  if (proof === undefined) {
-    return { valid: false, reason: ActionProofRejection.Unsigned, message: 'Action ignored: it is not signed by the gateway or an operator' };
-  }
-  if (action.held_since === undefined || action.role === undefined) {
+  if (action.proof !== undefined && (action.held_since === undefined || action.role === undefined)) {
     return { valid: false, reason: ActionProofRejection.Unbound, message: 'Action ignored: a signed action must name the hold it is for (held_since) and the operator\'s role' };
   }
-  const key = trustedKeys.find((k) => k.key_id === proof.key_id);
-  if (key === undefined) {
-    return { valid: false, reason: ActionProofRejection.UnknownKey, message: `Action ignored: signed with key ${proof.key_id}, which this run does not trust` };
-  }
-  let verified = false;
-  try {
-    verified = ed25519.verify(hexToBytes(proof.signature), actionSigningBytes(workflowId, withoutProof(action), proof), hexToBytes(key.public_key));
-  } catch {
-    verified = false;
-  }
-  if (!verified) return { valid: false, reason: ActionProofRejection.BadSignature, message: 'Action ignored: its signature does not match its content' };
-  return { valid: true, key, proof };
-}
-
-function withoutProof(action: UnsignedStepAction & { proof?: unknown }): UnsignedStepAction {
-  const { proof: _proof, ...rest } = action;
-  return rest;
+  return checkProof('Action', action.proof, (proof) => actionSigningBytes(workflowId, withoutProof(action), proof), trustedKeys);
 }

@@ -1,0 +1,88 @@
+/**
+ * What every signed message to a run shares (decisions, delegations, operator actions): the
+ * Ed25519 proof, its check against the keys a run trusts, and the ASCII JSON bytes a signature
+ * covers. Pure and deterministic (no Node crypto, no clock, no text encoder: the workflow sandbox
+ * has none), so the workflow bundle, the gateway, scripts and tests share one definition. Each
+ * message starts its signed bytes with a payload version of its own, so one kind never verifies
+ * as another.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import type { DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
+
+export interface DecisionSigner {
+  key_id: string;
+  /** The 32-byte Ed25519 private key. */
+  secret_key: Uint8Array;
+}
+
+export type UnsignedProof = Omit<DecisionProof, 'signature'>;
+
+export const ProofRejection = {
+  Unsigned: 'unsigned',
+  UnknownKey: 'unknown_key',
+  BadSignature: 'bad_signature',
+} as const;
+export type ProofRejection = (typeof ProofRejection)[keyof typeof ProofRejection];
+
+export type ProofCheck =
+  | { valid: true; key: TrustedDecisionKey; proof: DecisionProof }
+  | { valid: false; reason: ProofRejection; message: string };
+
+/** JSON of `fields` with every non-ASCII character escaped, as bytes: the same on every side. */
+export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {
+  const text = JSON.stringify(fields).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** A proof over the bytes `bytesFor` makes of it; `issuedAt` and `nonce` come from the caller so this stays pure. */
+export function signProof(signer: DecisionSigner, issuedAt: string, nonce: string, bytesFor: (proof: UnsignedProof) => Uint8Array): DecisionProof {
+  const unsigned = { key_id: signer.key_id, issued_at: issuedAt, nonce };
+  return { ...unsigned, signature: bytesToHex(ed25519.sign(bytesFor(unsigned), signer.secret_key)) };
+}
+
+/**
+ * Whether `proof` is a valid signature by one of `trustedKeys` over the bytes `bytesFor` makes of
+ * it; never throws. `subject` names the message in the refusal ("Decision", "Delegation", ...).
+ */
+export function checkProof(
+  subject: string,
+  proof: DecisionProof | undefined,
+  bytesFor: (proof: DecisionProof) => Uint8Array,
+  trustedKeys: readonly TrustedDecisionKey[],
+): ProofCheck {
+  if (proof === undefined) {
+    return { valid: false, reason: ProofRejection.Unsigned, message: `${subject} ignored: it is not signed by the gateway or an operator` };
+  }
+  const key = trustedKeys.find((k) => k.key_id === proof.key_id);
+  if (key === undefined) {
+    return { valid: false, reason: ProofRejection.UnknownKey, message: `${subject} ignored: signed with key ${proof.key_id}, which this run does not trust` };
+  }
+  let verified = false;
+  try {
+    verified = ed25519.verify(hexToBytes(proof.signature), bytesFor(proof), hexToBytes(key.public_key));
+  } catch {
+    verified = false;
+  }
+  if (!verified) return { valid: false, reason: ProofRejection.BadSignature, message: `${subject} ignored: its signature does not match its content` };
+  return { valid: true, key, proof };
+}
+
+export function withoutProof<T extends { proof?: unknown }>(message: T): Omit<T, 'proof'> {
+  const { proof: _proof, ...rest } = message;
+  return rest;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+export function hexToBytes(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) throw new Error('expected lowercase hex');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
