@@ -4,7 +4,7 @@
  * a payload version of their own: a decision's signature never verifies as an action, nor the
  * reverse. Pure and deterministic, shared by the workflow bundle, the gateway, scripts and tests.
  */
-import { asciiJsonBytes, checkProof, ProofRejection, signProof, withoutProof, type DecisionSigner } from './signed-proof.js';
+import { asciiJsonBytes, checkProof, ProofRejection, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 import type { DecisionProof, StepAction, TrustedDecisionKey } from './workflow-contracts.js';
 
 const ACTION_PAYLOAD_VERSION = 'step-action-v1';
@@ -18,9 +18,7 @@ export const ActionProofRejection = {
 } as const;
 export type ActionProofRejection = (typeof ActionProofRejection)[keyof typeof ActionProofRejection];
 
-export type ActionProofCheck =
-  | { valid: true; key: TrustedDecisionKey; proof: DecisionProof }
-  | { valid: false; reason: ActionProofRejection; message: string };
+export type ActionProofCheck = ProofCheck<ActionProofRejection>;
 
 /**
  * The bytes an action's signature covers: the run (the workflow id is not in the payload, so the

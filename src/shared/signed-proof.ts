@@ -24,9 +24,10 @@ export const ProofRejection = {
 } as const;
 export type ProofRejection = (typeof ProofRejection)[keyof typeof ProofRejection];
 
-export type ProofCheck =
+/** A check's verdict; `Reason` widens for messages with refusals of their own (operator actions). */
+export type ProofCheck<Reason extends string = ProofRejection> =
   | { valid: true; key: TrustedDecisionKey; proof: DecisionProof }
-  | { valid: false; reason: ProofRejection; message: string };
+  | { valid: false; reason: Reason; message: string };
 
 /** JSON of `fields` with every non-ASCII character escaped, as bytes: the same on every side. */
 export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {

@@ -1,16 +1,11 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/decision-keys.js';
-import { checkDecisionProof, decisionSigningBytes, signDecision, type DecisionSigner } from '../../src/shared/decision-signature.js';
+import { newSigningKey } from '../support/signing-keys.js';
+import { checkDecisionProof, decisionSigningBytes, signDecision } from '../../src/shared/decision-signature.js';
 import { ApprovalDecisionSchema, type ApprovalDecision, type TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 
-function newKey(role: TrustedDecisionKey['role']): { signer: DecisionSigner; trusted: TrustedDecisionKey } {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const jwk = privateKey.export({ format: 'jwk' });
-  const publicKey = Buffer.from(jwk.x!, 'base64url');
-  const key_id = keyIdOf(publicKey);
-  return { signer: { key_id, secret_key: Buffer.from(jwk.d!, 'base64url') }, trusted: { key_id, role, public_key: publicKey.toString('hex') } };
-}
+const newKey = newSigningKey;
 
 const gateway = newKey('gateway');
 const operator = newKey('operator');
