@@ -95,7 +95,7 @@
 
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
-  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_approved', 'approval_rejected',
+  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_edited', 'approval_approved', 'approval_rejected',
   'approval_expired', 'approval_reminder', 'approval_escalated', 'approval_delegated', 'approval_ignored',
   'step_needs_attention', 'step_action_taken', 'step_action_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
