@@ -13,7 +13,7 @@ import { sameIdentity } from '../../shared/identity.js';
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth.js';
 import { withinBudget } from '../budget.js';
-import { ApiError } from '../errors.js';
+import { ApiError, ErrorCode } from '../errors.js';
 import type { FoundApproval } from './approvals.js';
 
 export interface EditInput {
@@ -26,7 +26,6 @@ export interface EditInput {
 
 export interface EditResult {
   approval: ApprovalRecord;
-  /** Undefined when the wait budget ran out before the run re-judged the step. */
   step: StepView | undefined;
 }
 
@@ -63,6 +62,9 @@ export async function sendEdit(client: Client, signer: DecisionSigner, budgetMs:
   const signed = signEdit(edit, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
   const handle = client.workflow.getHandle(found.view.workflow_id);
   const outcome = await withinBudget(handle.executeUpdate(editApprovalUpdate, { args: [signed] }), budgetMs);
-  if (!outcome.done) return { approval: found.approval, step: undefined };
+  if (!outcome.done) {
+    // The server keeps an update no worker took yet: the edit may still apply when one returns.
+    throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not take the edit of ${edit.approval_id} in time; it may still apply when a worker returns: read the approval again before retrying`);
+  }
   return { approval: outcome.value.approval, step: outcome.value.step };
 }
