@@ -156,9 +156,7 @@ export class RunState {
 
   /** Applies a change of a waiting approval's action (approval-edits.ts), then publishes. */
   amendApproval<T>(change: (parts: AmendableRun) => T): T {
-    const outcome = change({ approvals: this.#approvals, steps: this.#steps, now: this.#now(), emit: (e, m, d) => this.#emit(e, m, d) });
-    this.#publish(this);
-    return outcome;
+    return this.#change(() => change({ approvals: this.#approvals, steps: this.#steps, now: this.#now(), emit: (e, m, d) => this.#emit(e, m, d) }));
   }
 
   /** Records a decision without a valid signature: it proves nothing about who made it. */
