@@ -29,6 +29,8 @@ import {
   approvalDecisionSignal,
   decideApprovalUpdate,
   delegateApprovalUpdate,
+  DecisionErrorType,
+  editApprovalUpdate,
   runQuery,
   PENDING_APPROVALS_MEMO,
   SearchAttributes,
@@ -42,6 +44,8 @@ import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
+import { applyAuthenticatedEdit, awaitsPolicyAfterEdit } from './approval-edits.js';
+import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
 import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
@@ -50,6 +54,9 @@ import { issueLines } from '../src/shared/zod-issues.js';
 
 /** Patch id: operator actions are taken only when signed (see action-gate.ts). */
 const SIGNED_STEP_ACTIONS = 'signed-step-actions';
+
+/** Patch id: a waiting approval's arguments may be edited (see approval-edits.ts). */
+const APPROVAL_EDITS = 'approval-edits';
 
 /** Runs from before it rewrote the pending approvals' memo only when the set of them changed. */
 const MEMO_KEEPS_APPROVAL_PROGRESS = 'memo-keeps-approval-progress';
@@ -132,6 +139,26 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     },
   });
 
+  setHandler(editApprovalUpdate, async (edit) => {
+    if (!patched(APPROVAL_EDITS)) throw ApplicationFailure.create({ type: DecisionErrorType.Forbidden, message: 'This run predates approval edits', nonRetryable: true });
+    const result = applyAuthenticatedEdit(run, edit, trustedKeys);
+    if (!result.accepted) throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
+    const { step_id: stepId, approval_id: approvalId } = result.approval;
+    // Answer once the policy judged the edited step again and the step waits, ended or was refused.
+    await condition(() => !awaitsPolicyAfterEdit(run, approvalId) && !['READY', 'RUNNING'].includes(run.step(stepId).state));
+    return { approval: { ...run.approval(approvalId)! }, step: run.step(stepId) };
+  }, {
+    // An edit the run cannot take is refused before it is accepted, so it leaves nothing in history.
+    validator: (raw) => {
+      const edit = ApprovalEditSchema.parse(raw);
+      const approval = run.approval(edit.approval_id);
+      const verdict = judgeEdit(approval, edit, new Date().toISOString());
+      if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+      if (awaitsPolicyAfterEdit(run, edit.approval_id)) {
+        throw ApplicationFailure.create({ type: DecisionErrorType.Stale, message: `Approval ${edit.approval_id} was just edited and is being judged again`, nonRetryable: true });
+      }
+    },
+  });
   setHandler(actOnStepUpdate, async (action) => {
     // Runs that took unsigned actions before actions were signed replay as they ran.
     const verdict = patched(SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);

@@ -134,6 +134,11 @@ export class ApprovalBook {
     return this.#records.find((a) => a.approval_id === approvalId);
   }
 
+  /** The record itself, for approval-edits.ts, which amends a pending approval in place. */
+  revisable(approvalId: string): ApprovalRecord | undefined {
+    return this.#records.find((a) => a.approval_id === approvalId);
+  }
+
   pending(): Readonly<ApprovalRecord>[] {
     return this.#records.filter((a) => a.status === 'pending');
   }

@@ -24,6 +24,7 @@ import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/r
 import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';
 import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
 import { StepBook, type StepFailure } from './run-steps.js';
+import type { AmendableRun } from './approval-edits.js';
 import { Timeline, type EventDetails } from './run-timeline.js';
 import type { DelegationRequest, DelegationVerdict } from './approval-handovers.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
@@ -151,6 +152,11 @@ export class RunState {
     if (expired) this.#rejectGatedStep(decision.approval_id);
     this.#publish(this);
     return result;
+  }
+
+  /** Applies a change of a waiting approval's action (approval-edits.ts), then publishes. */
+  amendApproval<T>(change: (parts: AmendableRun) => T): T {
+    return this.#change(() => change({ approvals: this.#approvals, steps: this.#steps, now: this.#now(), emit: (e, m, d) => this.#emit(e, m, d) }));
   }
 
   /** Records a decision without a valid signature: it proves nothing about who made it. */

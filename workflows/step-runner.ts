@@ -25,6 +25,7 @@ import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-l
 import { idempotencyKeyOf } from './run-attention.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
 import { startFollowUps } from './approval-follow-ups.js';
+import { closeEditedApproval, reopenEditedApproval } from './approval-edits.js';
 import type { RunState, StepFailure } from './run-state.js';
 
 export async function runStepWhenReady(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
@@ -46,7 +47,8 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
       run.refuseStep(step.id, gate.reason, gate.rule);
       return;
     }
-    if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings))) return;
+    const rejudge = () => judge(run, run.step(step.id), settings, reserved);
+    if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings, rejudge))) return;
 
     await execute(run, step, settings, reserved);
   } finally {
@@ -81,17 +83,42 @@ function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVer
   return evaluatePolicy(settings.policy.document, step, gateContextOf(run));
 }
 
-/** Blocks the step until a person decides or the approval expires; true when approved. */
-async function passGate(run: RunState, step: PlanStep, gate: Extract<ReturnType<typeof gateOf>, { kind: 'approve' }>, settings: RunSettings): Promise<boolean> {
-  const timing = gate.stages ? gate.timing : undefined;
-  const staged = gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove, timing };
-  const timeoutMs = timing?.expire_after_ms ?? settings.approval_timeout_ms;
+type ApproveGate = Extract<Gate, { kind: 'approve' }>;
+
+const stagedOf = (gate: ApproveGate) =>
+  gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove, timing: gate.timing };
+
+/**
+ * Blocks the step until a person decides or the approval expires; true when approved. An edit
+ * (approval-edits.ts) wakes the gate: the policy judges the edited step again, and the approval
+ * waits again under the new requirement, or the step runs without one, or is refused. Reminders
+ * and escalations keep the schedule of the first request.
+ */
+async function passGate(run: RunState, step: PlanStep, gate: ApproveGate, settings: RunSettings, rejudge: () => Gate | Promise<Gate>): Promise<boolean> {
+  const staged = stagedOf(gate);
+  const timeoutMs = staged?.timing?.expire_after_ms ?? settings.approval_timeout_ms;
   const { approval_id } = run.requestApproval(step.id, gate.reason, timeoutMs, staged);
-  const followUps = startFollowUps(run, approval_id, followUpsOf(timing, timeoutMs));
-  const decided = await condition(() => run.approval(approval_id)?.status !== 'pending', timeoutMs);
-  if (!decided) run.expireApproval(approval_id);
-  await followUps;
-  return run.resolveGate(approval_id);
+  const followUps = startFollowUps(run, approval_id, followUpsOf(staged?.timing, timeoutMs));
+  let waitMs = timeoutMs;
+  for (;;) {
+    const edits = run.approval(approval_id)?.edits;
+    const woken = await condition(() => run.approval(approval_id)?.status !== 'pending' || run.approval(approval_id)?.edits !== edits, waitMs);
+    if (!woken) run.expireApproval(approval_id);
+    if (!woken || run.approval(approval_id)?.status !== 'pending') {
+      await followUps;
+      return run.resolveGate(approval_id);
+    }
+    const judged = rejudge();
+    const next = judged instanceof Promise ? await judged : judged;
+    if (next.kind !== 'approve') {
+      closeEditedApproval(run, approval_id, next);
+      await followUps;
+      return next.kind === 'allow';
+    }
+    const restaged = stagedOf(next);
+    waitMs = restaged?.timing?.expire_after_ms ?? settings.approval_timeout_ms;
+    reopenEditedApproval(run, approval_id, next.reason, waitMs, restaged);
+  }
 }
 
 async function execute(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Promise<void> {
@@ -130,7 +157,7 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
           run.refuseStep(step.id, gate.reason, gate.rule);
           return;
         }
-        if (gate.kind === 'approve' && !(await passGate(run, edited, gate, settings))) return;
+        if (gate.kind === 'approve' && !(await passGate(run, edited, gate, settings, () => judge(run, run.step(step.id), settings, reserved)))) return;
       }
       firstAttemptAt = Date.now();
     }

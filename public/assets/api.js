@@ -30,6 +30,7 @@
  * @property {string} [decided_by]
  * @property {string} [decided_at]
  * @property {string} [decision_reason]
+ * @property {number} [edits] how many times the arguments were edited while it waited
  * @property {string} [action_hash] what is approved (tool, args, policy decision); sent back with a decision
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
@@ -95,7 +96,7 @@
 
 export const TIMELINE_EVENTS = [
   'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
-  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_approved', 'approval_rejected',
+  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_edited', 'approval_approved', 'approval_rejected',
   'approval_expired', 'approval_reminder', 'approval_escalated', 'approval_delegated', 'approval_ignored',
   'step_needs_attention', 'step_action_taken', 'step_action_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
 ];
@@ -205,6 +206,13 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string, approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /**
+     * Replaces a waiting step's arguments; the run asks its policy again.
+     * @param {string} approvalId
+     * @param {{ args: Record<string, unknown>, edited_by?: string, reason?: string, action_hash?: string }} body
+     * @returns {Promise<{ success: boolean, message: string, approval: ApprovalRecord, step_state: string }>}
+     */
+    editApproval: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/edit`, body),
     /**
      * Several decisions in one request, each answered on its own in the order sent.
      * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }[]} decisions

@@ -158,6 +158,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
     const rejectForm = el('form', { class: 'reject-form', hidden: '' },
       el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
+    const editForm = money && a.from_account && a.recipient ? amountEditForm(a) : undefined;
     const buttons = el('div', { class: 'row actions' }, approve, reject, view);
     const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
       el('h3', { id: headingId }, pick, ' ', title),
@@ -174,7 +175,8 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       policyFacts(a),
       el('p', { class: 'reason' }, a.reason),
       buttons,
-      rejectForm);
+      rejectForm,
+      editForm);
 
     approve.addEventListener('click', () => void decide(a, card, 'approve'));
     reject.addEventListener('click', () => {
@@ -196,6 +198,39 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!(e.target instanceof Element) || !e.target.closest('button, input, form, a')) onSelectRun(a.workflow_id);
     });
     return card;
+  }
+
+  /**
+   * Edit before approve, for transfers: a new amount in dollars, sent with the action this card shows.
+   * @param {ApprovalRecord} a
+   */
+  function amountEditForm(a) {
+    const inputId = `edit-amount-${cssId(a.approval_id)}`;
+    const amount = /** @type {HTMLInputElement} */ (el('input', { id: inputId, type: 'number', min: '0.01', step: '0.01', required: '', value: String(a.amount ?? '') }));
+    const form = el('form', { class: 'edit-form row' }, el('label', { for: inputId }, 'Edit amount ($)'), amount, el('button', { type: 'submit', class: 'secondary' }, 'Save edit'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void (async () => {
+        showError('');
+        try {
+          const res = await api.editApproval(a.approval_id, {
+            args: { from_account: a.from_account, to_account: a.recipient, amount_cents: Math.round(Number(amount.value) * 100) },
+            ...(identity.authOn() ? {} : { edited_by: identity.approverId() }),
+            ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+          });
+          status.textContent = `${formatTime(new Date().toISOString())}: ${res.message}.`;
+          onSelectRun(a.workflow_id);
+        } catch (err) {
+          showError(`Could not edit ${a.step_name}: ${messageOf(err)}`, 'decision');
+        } finally {
+          // The edited approval has a new action hash: the card is built again from the next listing.
+          cards.delete(a.approval_id);
+          form.closest('li')?.remove();
+          await refresh();
+        }
+      })();
+    });
+    return form;
   }
 
   /**

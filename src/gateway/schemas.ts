@@ -61,6 +61,16 @@ export const DecisionRequestSchema = z.object({
   action_hash: actionHash,
 });
 
+export const EditRequestSchema = z.object({
+  args: z.record(z.string(), z.unknown()).describe("The tool's complete new arguments, checked against its schema (400 names the field)"),
+  edited_by: z
+    .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
+    .nullish()
+    .transform((v) => v ?? undefined),
+  reason: reasonText,
+  action_hash: actionHash,
+});
+
 export const WorkflowIdParamSchema = z.object({ id: IdentitySchema });
 export const SessionIdParamSchema = z.object({ session_id: IdentitySchema });
 export const ApprovalIdParamSchema = z.object({ id: z.string().min(3).max(300).regex(/^[\p{L}\p{N}@._+:-]+$/u, 'not an approval id') });

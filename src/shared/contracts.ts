@@ -66,6 +66,7 @@ export const ApprovalRecordSchema = z.object({
     .string()
     .optional()
     .describe('SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed'),
+  edits: z.number().int().optional().describe('How many times the arguments were edited while this approval waited; each edit gives a new action_hash'),
   /** Runs with a policy: the rule that asked for approval, its stages and every decision that counted. */
   policy_rule: z.string().optional().describe('The policy rule that asked for this approval'),
   stages: z
@@ -131,6 +132,7 @@ export const TIMELINE_EVENTS = [
   'approval_required',
   /** An approval counted towards a stage; the approval still waits for more. */
   'approval_progress',
+  'approval_edited',
   'approval_approved',
   'approval_rejected',
   'approval_expired',

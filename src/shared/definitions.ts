@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ApprovalDecision, ApprovalDelegation, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
+import type { ApprovalEdit } from './approval-edit.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
@@ -42,6 +43,13 @@ export const decideApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalDecis
  */
 export const delegateApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDelegation]>('delegateApproval');
 
+/**
+ * Amends a pending approval's arguments (signed, see approval-edit.ts); resolves once the run
+ * re-judged the edited step: it waits again (new action_hash), runs, or was refused. A refused
+ * edit fails with an ApplicationFailure whose type is a DecisionErrorType.
+ */
+export const editApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalEdit]>('editApproval');
+
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
   AlreadyDecided: 'ApprovalAlreadyDecided',
@@ -52,6 +60,8 @@ export const DecisionErrorType = {
   Unauthenticated: 'ApprovalUnauthenticated',
   /** The decision names an `action_hash` other than the approval's: the action changed since the decider saw it. */
   Stale: 'ApprovalStale',
+  /** An edit's arguments do not fit the tool's schema (see approval-edit.ts). */
+  InvalidArgs: 'ApprovalEditInvalidArgs',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

@@ -18,6 +18,7 @@ import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { signWith } from '../../decision-keys.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { memoSnapshot, sessionPendingFromMemos, type RunSummary } from './run-memo.js';
+import { sendEdit, type EditInput, type EditResult } from './edits.js';
 
 /** An approval and the run it belongs to, as the caller may see them. */
 export interface FoundApproval {
@@ -163,6 +164,11 @@ export class Approvals {
     const only = onlyPendingApproval(sessionId, pending);
     if (!only) throw ApiError.notFound(`Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`);
     return this.findForDecision(only.approval_id, identity);
+  }
+
+  /** Amends a pending approval's arguments (edits.ts); the run judges the edited step again. */
+  edit(found: FoundApproval, identity: Identity, input: Omit<EditInput, 'groups'>): Promise<EditResult> {
+    return sendEdit(this.runs.client, this.signer, this.budgetMs, identity, found, { ...input, groups: groupsOf(identity) });
   }
 
   /**

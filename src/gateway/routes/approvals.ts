@@ -15,6 +15,7 @@ import {
   DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
+  EditRequestSchema,
   WorkflowApprovalsResponseSchema,
   WorkflowIdParamSchema,
 } from '../schemas.js';
@@ -45,6 +46,20 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const { id } = parseParams(c, ApprovalIdParamSchema);
       const { approval } = await approvals.find(id, c.get('identity'));
       return reply(c, ApprovalRecordSchema, approval);
+    })
+    .post('/:id/edit', async (c) => {
+      const { id } = parseParams(c, ApprovalIdParamSchema);
+      const body = await parseJsonBody(c, EditRequestSchema);
+      const identity = c.get('identity');
+      const editorId = deciderIdOf(identity, body.edited_by, 'edited_by');
+      const found = await approvals.findForDecision(id, identity);
+      const edited = await approvals.edit(found, identity, { args: body.args, editorId, reason: body.reason, actionHash: body.action_hash });
+      return reply(c, DecisionResponseSchema, {
+        success: true,
+        message: `${edited.approval.step_name} edited by ${editorId}; ${edited.approval.status === 'pending' ? 'it waits for approval again' : `approval ${edited.approval.status}`}`,
+        approval: edited.approval,
+        step_state: edited.step?.state ?? 'BLOCKED',
+      });
     })
     .post('/:id/decision', async (c) => {
       const { id } = parseParams(c, ApprovalIdParamSchema);

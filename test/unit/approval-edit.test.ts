@@ -1,0 +1,94 @@
+/** approval-edit.ts: who may edit a waiting approval, with what, and how an edit is signed. Table-driven. */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { describe, expect, it } from 'vitest';
+import { checkEditProof, judgeEdit, signEdit, toolArgsProblems, type UnsignedEdit } from '../../src/shared/approval-edit.js';
+import type { ApprovalRecord } from '../../src/shared/contracts.js';
+import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
+import { DecisionErrorType } from '../../src/shared/definitions.js';
+import type { ApprovalDecision } from '../../src/shared/workflow-contracts.js';
+
+const NOW = '2026-12-01T10:00:30.000Z';
+const HASH = 'a'.repeat(64);
+const args = { from_account: 'checking', to_account: 'kiran', amount_cents: 600_000 };
+
+const pending: ApprovalRecord = {
+  approval_id: 'req-1.transfer',
+  workflow_id: 'req-1',
+  session_id: 's-1',
+  step_id: 'transfer',
+  step_name: 'Transfer',
+  tool: 'bank_transfer',
+  risk_level: 'L3',
+  reason: 'large transfer',
+  status: 'pending',
+  requested_by: 'alice',
+  requested_at: '2026-12-01T10:00:00.000Z',
+  expires_at: '2026-12-01T10:01:00.000Z',
+  action_hash: HASH,
+};
+const staged: ApprovalRecord = {
+  ...pending,
+  policy_rule: 'large-transfer',
+  stages: [{ group: 'approvers', count: 2, approved_by: [] }],
+  current_stage: 0,
+  requester_may_approve: false,
+  decisions: [],
+};
+const votedOnce: ApprovalRecord = {
+  ...staged,
+  stages: [{ group: 'approvers', count: 2, approved_by: ['bob'] }],
+  decisions: [{ by: 'bob', verdict: 'approve', at: NOW }],
+};
+
+const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({ approval_id: pending.approval_id, args: { ...args, amount_cents: 400_000 }, edited_by: 'alice', ...over });
+
+describe('judgeEdit', () => {
+  it.each<[string, ApprovalRecord | undefined, UnsignedEdit, true | DecisionErrorType]>([
+    ['the requester before any decision', pending, edit(), true],
+    ['the requester on a staged approval nobody decided', staged, edit(), true],
+    ['the requester after a decision counted', votedOnce, edit(), DecisionErrorType.Forbidden],
+    ['an approver (four eyes) without stages', pending, edit({ edited_by: 'bob' }), true],
+    ['an approver in the deciding group', votedOnce, edit({ edited_by: 'carol', groups: ['approvers'] }), true],
+    ['someone outside the deciding group', staged, edit({ edited_by: 'mallory', groups: ['staff'] }), DecisionErrorType.Forbidden],
+    ['an unknown approval', undefined, edit(), DecisionErrorType.UnknownApproval],
+    ['an approval already rejected', { ...pending, status: 'rejected' }, edit({ edited_by: 'bob' }), DecisionErrorType.AlreadyDecided],
+    ['an edit of another action than the one waiting', pending, edit({ action_hash: 'b'.repeat(64) }), DecisionErrorType.Stale],
+    ['an edit of the action waiting', pending, edit({ action_hash: HASH }), true],
+    ['an edit at the deadline', { ...pending, expires_at: NOW }, edit(), DecisionErrorType.Expired],
+    ['a negative amount', pending, edit({ args: { ...args, amount_cents: -1 } }), DecisionErrorType.InvalidArgs],
+    ['a field the tool does not take', pending, edit({ args: { ...args, memo: 'x' } }), DecisionErrorType.InvalidArgs],
+    ['a missing field', pending, edit({ args: { from_account: 'checking', amount_cents: 1 } }), DecisionErrorType.InvalidArgs],
+  ])('%s', (_name, approval, proposed, expected) => {
+    const verdict = judgeEdit(approval, proposed, NOW);
+    if (expected === true) expect(verdict).toEqual({ allowed: true, args: proposed.args });
+    else expect(verdict).toMatchObject({ allowed: false, type: expected });
+  });
+
+  it('names the field in a refusal of bad args', () => {
+    expect(toolArgsProblems('bank_transfer', { ...args, amount_cents: 1.5 })).toEqual([expect.stringMatching(/^args\.amount_cents: /)]);
+    expect(toolArgsProblems('bank_transfer', args)).toEqual([]);
+  });
+});
+
+describe('signed edits', () => {
+  const secret = new Uint8Array(32).fill(7);
+  const signer = { key_id: '0123456789abcdef', secret_key: secret };
+  const trusted = [{ key_id: signer.key_id, role: 'gateway' as const, public_key: bytesToHex(ed25519.getPublicKey(secret)) }];
+  const signed = signEdit(edit({ reason: 'lower' }), signer, NOW, 'nonce-nonce-nonce-1');
+
+  it.each<[string, unknown, boolean]>([
+    ['as signed', signed, true],
+    ['with other args', { ...signed, args: { ...args, amount_cents: 1 } }, false],
+    ['by another editor', { ...signed, edited_by: 'bob' }, false],
+    ['with another reason', { ...signed, reason: 'more' }, false],
+    ['unsigned', { ...signed, proof: undefined }, false],
+    ['by an unknown key', { ...signed, proof: { ...signed.proof!, key_id: 'ffffffffffffffff' } }, false],
+  ])('verifies an edit %s: %s', (_name, value, valid) => {
+    expect(checkEditProof(value as typeof signed, trusted).valid).toBe(valid);
+  });
+
+  it('cannot pass as a decision: the payload versions differ', () => {
+    const asDecision: ApprovalDecision = { approval_id: signed.approval_id, approved: true, approver_id: signed.edited_by, reason: 'lower', proof: signed.proof! };
+    expect(checkDecisionProof(asDecision, trusted).valid).toBe(false);
+  });
+});

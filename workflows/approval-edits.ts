@@ -1,0 +1,110 @@
+/**
+ * Edit before approve, in the run: a signed edit amends a waiting step's arguments and its approval
+ * in place (same approval id, new action_hash, earlier decisions cleared), then the step's gate asks
+ * the policy again and this module applies its answer: wait again under the new requirement, run
+ * without approval, or refuse. Between the edit and that answer no decision is taken.
+ */
+import type { ApprovalRecord } from '../src/shared/contracts.js';
+import { actionHashOf } from '../src/shared/action-hash.js';
+import { checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
+import { DecisionErrorType } from '../src/shared/definitions.js';
+import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { newApprovalRecord, type ApprovalBook, type ApprovalStages } from './run-approvals.js';
+import type { DecisionResult, RunState } from './run-state.js';
+import type { StepBook } from './run-steps.js';
+import type { RecordEvent } from './run-timeline.js';
+
+/** What RunState.amendApproval hands to the functions here. */
+export interface AmendableRun {
+  approvals: ApprovalBook;
+  steps: StepBook;
+  now: string;
+  emit: RecordEvent;
+}
+
+/** Edited approvals whose step has not yet been judged again by the policy. */
+const awaitingPolicy = new WeakSet<Readonly<ApprovalRecord>>();
+
+export function awaitsPolicyAfterEdit(run: RunState, approvalId: string): boolean {
+  const record = run.approval(approvalId);
+  return record !== undefined && awaitingPolicy.has(record);
+}
+
+/** Verifies, judges and applies an edit; a refused edit is recorded as `approval_ignored` and changes nothing else. */
+export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[]): DecisionResult {
+  const check = checkEditProof(edit, trustedKeys);
+  return run.amendApproval(({ approvals, steps, now, emit }) => {
+    const approval = approvals.revisable(edit.approval_id);
+    const ignore = (type: DecisionErrorType, message: string): DecisionResult => {
+      emit('approval_ignored', message, {
+        ...(approval && { step_id: approval.step_id }),
+        approval_id: edit.approval_id,
+        metadata: { edited_by: edit.edited_by, reason: type, ...(edit.proof && { key_id: edit.proof.key_id }) },
+      });
+      return { accepted: false, type, message };
+    };
+    if (!check.valid) return ignore(DecisionErrorType.Unauthenticated, check.message);
+    const verdict = judgeEdit(approval && !awaitingPolicy.has(approval) ? approval : undefined, edit, now);
+    if (!verdict.allowed) return ignore(verdict.type, approval && awaitingPolicy.has(approval) ? `Approval ${approval.approval_id} is being judged again after an edit; try again` : verdict.message);
+    const record = approval!;
+    const step = steps.get(record.step_id);
+    const before = step.args;
+    const previousHash = record.action_hash;
+    step.args = verdict.args;
+    record.edits = (record.edits ?? 0) + 1;
+    // Until the policy answers, the approval binds the new arguments under the old requirement.
+    record.action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: record.policy_rule, stages: record.stages });
+    awaitingPolicy.add(record);
+    emit('approval_edited', `${step.name} edited by ${edit.edited_by}${edit.reason !== undefined ? `: ${edit.reason}` : ''}`, {
+      step_id: step.id,
+      approval_id: record.approval_id,
+      metadata: {
+        edited_by: edit.edited_by,
+        before,
+        after: step.args,
+        ...(edit.reason !== undefined && { reason: edit.reason }),
+        previous_action_hash: previousHash,
+        via: check.key.role,
+        key_id: check.key.key_id,
+        nonce: check.proof.nonce,
+      },
+    });
+    return { accepted: true, approval: record };
+  });
+}
+
+/** The policy still asks for approval of the edited step: the approval waits again, from now, with no decisions counted. */
+export function reopenEditedApproval(run: RunState, approvalId: string, reason: string, timeoutMs: number, staged: ApprovalStages | undefined): void {
+  run.amendApproval(({ approvals, steps, now, emit }) => {
+    const record = approvals.revisable(approvalId);
+    if (!record) return;
+    const fresh = newApprovalRecord(run, steps.get(record.step_id), reason, now, timeoutMs, staged);
+    const { requested_at: requestedAt, edits } = record;
+    for (const key of Object.keys(record)) delete (record as unknown as Record<string, unknown>)[key];
+    Object.assign(record, fresh, { approval_id: approvalId, requested_at: requestedAt, ...(edits !== undefined && { edits }) });
+    awaitingPolicy.delete(record);
+    emit('approval_required', `${record.step_name}: ${reason} (edited)`, {
+      step_id: record.step_id,
+      approval_id: record.approval_id,
+      metadata: { reason, requested_by: record.requested_by, expires_at: record.expires_at, action_hash: record.action_hash, edits: record.edits },
+    });
+  });
+}
+
+/** The edited step needs no approval, or is refused: the approval closes and the step runs or is refused. */
+export function closeEditedApproval(run: RunState, approvalId: string, outcome: { kind: 'allow' } | { kind: 'refuse'; reason: string; rule: string }): void {
+  run.amendApproval(({ approvals, steps, now }) => {
+    const record = approvals.revisable(approvalId);
+    if (!record) return;
+    awaitingPolicy.delete(record);
+    record.status = 'cancelled';
+    record.decided_at = now;
+    if (outcome.kind === 'allow') {
+      record.decision_reason = 'The edited action needs no approval under the policy';
+      steps.markReady(record.step_id, `${record.step_name} is ready (the edited action needs no approval)`);
+    } else {
+      record.decision_reason = `The policy refuses the edited action: ${outcome.reason}`;
+      steps.refuse(record.step_id, outcome.reason, outcome.rule);
+    }
+  });
+}
