@@ -5,20 +5,8 @@
  * private halves that only this class calls. No SDK calls (the clock and the publish hook are
  * handed in), so it is deterministic and unit-tested without a Temporal server.
  */
-import type {
-  ApprovalDecision,
-  ApprovalRecord,
-  AttentionRecord,
-  Plan,
-  RequestInput,
-  RunResult,
-  RunStatus,
-  RunView,
-  StepAction,
-  StepView,
-  TimelineEvent,
-  TimelineEventName,
-} from '../src/shared/contracts.js';
+import type { ApprovalDecision, ApprovalRecord, AttentionRecord, Plan, RequestInput, RunResult, RunStatus } from '../src/shared/contracts.js';
+import type { RunView, StepAction, StepView, TimelineEvent, TimelineEventName } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
 import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';

@@ -4,10 +4,9 @@
  * its signature can never be replayed as a decision's (or a decision's as an edit's). Pure and
  * deterministic, shared by the gateway (checks first, no round trip) and the workflow (final judge).
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import { canonicalJson } from './action-hash.js';
-import { bytesToHex, hexToBytes, type DecisionSigner } from './decision-signature.js';
+import { asciiBytes, checkProof, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 import { DecisionErrorType } from './definitions.js';
 import { sameIdentity } from './identity.js';
 import { checkDecider } from './policy.js';
@@ -78,7 +77,7 @@ export function judgeEdit(approval: Readonly<ApprovalRecord> | undefined, edit: 
 
 /** The exact bytes an edit's signature covers (ASCII JSON, so the workflow needs no text encoder). */
 export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  const text = canonicalJson([
+  return asciiBytes(canonicalJson([
     EDIT_PAYLOAD_VERSION,
     edit.approval_id,
     edit.args,
@@ -89,30 +88,15 @@ export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 
     proof.key_id,
     proof.issued_at,
     proof.nonce,
-  ]).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+  ]));
 }
 
 export function signEdit(edit: UnsignedEdit, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalEdit {
-  const { proof: _proof, ...unsignedEdit } = edit as ApprovalEdit;
-  const unsigned = { key_id: signer.key_id, issued_at: issuedAt, nonce };
-  const signature = bytesToHex(ed25519.sign(editSigningBytes(unsignedEdit, unsigned), signer.secret_key));
-  return { ...unsignedEdit, proof: { ...unsigned, signature } };
+  const unsigned = withoutProof(edit as ApprovalEdit);
+  return { ...unsigned, proof: signProof(signer, issuedAt, nonce, (proof) => editSigningBytes(unsigned, proof)) };
 }
 
 /** The trusted key that signed `edit`, or why none did; never throws. */
-export function checkEditProof(edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[]): { valid: true; key: TrustedDecisionKey; proof: DecisionProof } | { valid: false; message: string } {
-  const { proof, ...unsignedEdit } = edit;
-  if (proof === undefined) return { valid: false, message: 'Edit ignored: it is not signed by the gateway or an operator' };
-  const key = trustedKeys.find((k) => k.key_id === proof.key_id);
-  if (key === undefined) return { valid: false, message: `Edit ignored: signed with key ${proof.key_id}, which this run does not trust` };
-  let verified = false;
-  try {
-    verified = ed25519.verify(hexToBytes(proof.signature), editSigningBytes(unsignedEdit, proof), hexToBytes(key.public_key));
-  } catch {
-    verified = false;
-  }
-  return verified ? { valid: true, key, proof } : { valid: false, message: 'Edit ignored: its signature does not match its content' };
+export function checkEditProof(edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[]): ProofCheck {
+  return checkProof('Edit', edit.proof, (proof) => editSigningBytes(withoutProof(edit), proof), trustedKeys);
 }
