@@ -3,28 +3,17 @@
  * on the run and announced through the `notify` activity. Runs whose rule sets neither get no timer
  * and no patch marker, so their histories (and every recorded before this existed) replay unchanged.
  */
-import { condition, log, patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { condition, log, patched } from '@temporalio/workflow';
 import type { ApprovalRecord } from '../src/shared/contracts.js';
 import { NotificationEventType, type NotificationEvent } from '../src/shared/notifications.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
-import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
+import { notifyActivity } from './notify-activity.js';
 import type { RunState } from './run-state.js';
 
 /** The patch id that marks runs with reminder or escalation timers. */
 export const FOLLOW_UPS_PATCH = 'approval-follow-ups';
 
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: WEBHOOK_RETRY.attemptTimeoutMs,
-  // The retry policy the notify activity expects, so its delivery log knows the last attempt.
-  retry: {
-    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
-    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
-    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
-    maximumAttempts: WEBHOOK_RETRY.maximumAttempts,
-  },
-  summary: 'Notify subscribers',
-});
+const notify = notifyActivity('Notify subscribers');
 
 /** Starts the follow-ups of a new approval; resolves once they are done or the approval is no longer pending. */
 export function startFollowUps(run: RunState, approvalId: string, followUps: readonly FollowUp[]): Promise<void> {

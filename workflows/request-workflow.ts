@@ -9,7 +9,6 @@ import {
   condition,
   isCancellation,
   patched,
-  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -40,12 +39,12 @@ import {
   waitSettledUpdate,
 } from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
-import { WEBHOOK_RETRY } from '../src/shared/webhook-retry.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, awaitsPolicyAfterEdit } from './approval-edits.js';
 import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
+import { notifyActivity } from './notify-activity.js';
 import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
@@ -67,16 +66,7 @@ const { planRequest } = proxyLocalActivities<Activities>({
   summary: 'Plan the request',
 });
 
-const { notify } = proxyActivities<Activities>({
-  startToCloseTimeout: WEBHOOK_RETRY.attemptTimeoutMs,
-  retry: {
-    initialInterval: WEBHOOK_RETRY.initialIntervalMs,
-    backoffCoefficient: WEBHOOK_RETRY.backoffCoefficient,
-    maximumInterval: WEBHOOK_RETRY.maximumIntervalMs,
-    maximumAttempts: WEBHOOK_RETRY.maximumAttempts,
-  },
-  summary: 'Deliver a webhook event',
-});
+const notify = notifyActivity('Deliver a webhook event');
 
 /** Runs planned with `webhooks` announce approvals and their outcome; older code scheduled no deliveries. */
 const WEBHOOK_NOTIFICATIONS_PATCH = 'webhook-notifications';
