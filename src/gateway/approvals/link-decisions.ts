@@ -65,7 +65,13 @@ export class LinkDecisions {
 
   async decide(link: OpenedLink, reason: string | undefined): Promise<DecisionResult> {
     try {
-      return await this.approvals.decide(link.found, link.identity, { approved: link.claims.d === 'approve', deciderId: link.claims.p, reason });
+      return await this.approvals.decide(link.found, link.identity, {
+        approved: link.claims.d === 'approve',
+        deciderId: link.claims.p,
+        reason,
+        // The run checks the hash too: an edit between opening the link and deciding makes it stale.
+        ...(link.claims.h !== null && { actionHash: link.claims.h }),
+      });
     } catch (err) {
       throw refusalOf(err);
     }
