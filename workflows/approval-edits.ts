@@ -5,14 +5,16 @@
  * without approval, or refuse. Between the edit and that answer no decision is taken.
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
-import { actionHashOf } from '../src/shared/action-hash.js';
-import { checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
+import { actionHashOf, canonicalJson } from '../src/shared/action-hash.js';
+import { ApprovalEditSchema, checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/definitions.js';
 import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { newApprovalRecord, type ApprovalBook, type ApprovalStages } from './run-approvals.js';
 import type { DecisionResult, RunState } from './run-state.js';
 import type { StepBook } from './run-steps.js';
 import type { RecordEvent } from './run-timeline.js';
+import { issueLines } from '../src/shared/zod-issues.js';
+import type { ProofCheck } from '../src/shared/signed-proof.js';
 
 /** What RunState.amendApproval hands to the functions here. */
 export interface AmendableRun {
@@ -30,9 +32,55 @@ export function awaitsPolicyAfterEdit(run: RunState, approvalId: string): boolea
   return record !== undefined && awaitingPolicy.has(record);
 }
 
-/** Verifies, judges and applies an edit; a refused edit is recorded as `approval_ignored` and changes nothing else. */
-export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[]): DecisionResult {
+/**
+ * What each signed edit already did, by signer and nonce: the gateway may deliver one edit as an
+ * update it gave up on and again as a signal, and derives the nonce from the edit itself, so a
+ * retried request is the same edit too. Keyed by run, as the WeakSet above is by record.
+ */
+const deliveredEdits = new WeakMap<RunState, Map<string, DecisionResult>>();
+
+function deliveryKeyOf(edit: ApprovalEdit): string | undefined {
+  return edit.proof && `${edit.proof.key_id}/${edit.proof.nonce}`;
+}
+
+/** Whether this signed edit reached the run before (the update's validator lets it through to answer as the first did). */
+export function editDeliveredBefore(run: RunState, edit: ApprovalEdit): boolean {
+  const key = deliveryKeyOf(edit);
+  return key !== undefined && (deliveredEdits.get(run)?.has(key) ?? false);
+}
+
+/** The edit signal's payload, as it came (a hand-sent signal may not match the contract). */
+export function receiveEditSignal(run: RunState, raw: unknown, trustedKeys: readonly TrustedDecisionKey[]): void {
+  const edit = ApprovalEditSchema.safeParse(raw);
+  if (edit.success) {
+    applyAuthenticatedEdit(run, edit.data, trustedKeys);
+    return;
+  }
+  run.amendApproval(({ emit }) => emit('approval_ignored', `Malformed edit ignored: ${issueLines(edit.error.issues).join('; ')}`, { metadata: { reason: 'malformed' } }));
+}
+
+/**
+ * Verifies, judges and applies an edit; a refused edit is recorded as `approval_ignored` and
+ * changes nothing else. A second delivery of the same signed edit answers as the first did and
+ * records nothing, unless the first came while an earlier edit was being judged (try again).
+ * An edit to the arguments the step already has changes nothing (`unchangedIsNoOp`: runs that
+ * took edits before this rule replay without it).
+ */
+export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[], unchangedIsNoOp = true): DecisionResult {
   const check = checkEditProof(edit, trustedKeys);
+  const key = check.valid ? deliveryKeyOf(edit) : undefined;
+  const delivered = deliveredEdits.get(run) ?? new Map<string, DecisionResult>();
+  deliveredEdits.set(run, delivered);
+  const earlier = key === undefined ? undefined : delivered.get(key);
+  if (earlier) return earlier;
+  const pending = run.approval(edit.approval_id);
+  const transient = pending !== undefined && awaitingPolicy.has(pending);
+  const result = judgeAndApply(run, edit, check, unchangedIsNoOp);
+  if (key !== undefined && !transient) delivered.set(key, result);
+  return result;
+}
+
+function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, unchangedIsNoOp: boolean): DecisionResult {
   return run.amendApproval(({ approvals, steps, now, emit }) => {
     const approval = approvals.revisable(edit.approval_id);
     const ignore = (type: DecisionErrorType, message: string): DecisionResult => {
@@ -48,6 +96,8 @@ export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, truste
     if (!verdict.allowed) return ignore(verdict.type, approval && awaitingPolicy.has(approval) ? `Approval ${approval.approval_id} is being judged again after an edit; try again` : verdict.message);
     const record = approval!;
     const step = steps.get(record.step_id);
+    // A retried request that reached the run as a new edit asks for what is already there.
+    if (unchangedIsNoOp && canonicalJson(verdict.args) === canonicalJson(step.args)) return { accepted: true, approval: record };
     const before = step.args;
     const previousHash = record.action_hash;
     step.args = verdict.args;

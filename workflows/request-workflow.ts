@@ -29,6 +29,7 @@ import {
   decideApprovalUpdate,
   delegateApprovalUpdate,
   DecisionErrorType,
+  editApprovalSignal,
   editApprovalUpdate,
   runQuery,
   PENDING_APPROVALS_MEMO,
@@ -42,7 +43,7 @@ import { FailureType } from '../src/shared/errors.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
-import { applyAuthenticatedEdit, awaitsPolicyAfterEdit } from './approval-edits.js';
+import { applyAuthenticatedEdit, awaitsPolicyAfterEdit, editDeliveredBefore, receiveEditSignal } from './approval-edits.js';
 import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
 import { notifyActivity } from './notify-activity.js';
 import { NotificationOutbox } from './run-notifications.js';
@@ -56,6 +57,9 @@ const SIGNED_STEP_ACTIONS = 'signed-step-actions';
 
 /** Patch id: a waiting approval's arguments may be edited (see approval-edits.ts). */
 const APPROVAL_EDITS = 'approval-edits';
+
+/** Patch id: an edit may come as a signal (no worker took the update), and an edit to the arguments a step already has changes nothing; older code did neither. */
+const APPROVAL_EDIT_SIGNAL = 'approval-edit-signal';
 
 /** Runs from before it rewrote the pending approvals' memo only when the set of them changed. */
 const MEMO_KEEPS_APPROVAL_PROGRESS = 'memo-keeps-approval-progress';
@@ -131,7 +135,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
 
   setHandler(editApprovalUpdate, async (edit) => {
     if (!patched(APPROVAL_EDITS)) throw ApplicationFailure.create({ type: DecisionErrorType.Forbidden, message: 'This run predates approval edits', nonRetryable: true });
-    const result = applyAuthenticatedEdit(run, edit, trustedKeys);
+    const result = applyAuthenticatedEdit(run, edit, trustedKeys, patched(APPROVAL_EDIT_SIGNAL));
     if (!result.accepted) throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
     const { step_id: stepId, approval_id: approvalId } = result.approval;
     // Answer once the policy judged the edited step again and the step waits, ended or was refused.
@@ -141,6 +145,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     // An edit the run cannot take is refused before it is accepted, so it leaves nothing in history.
     validator: (raw) => {
       const edit = ApprovalEditSchema.parse(raw);
+      if (editDeliveredBefore(run, edit)) return;
       const approval = run.approval(edit.approval_id);
       const verdict = judgeEdit(approval, edit, new Date().toISOString());
       if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
@@ -148,6 +153,9 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
         throw ApplicationFailure.create({ type: DecisionErrorType.Stale, message: `Approval ${edit.approval_id} was just edited and is being judged again`, nonRetryable: true });
       }
     },
+  });
+  setHandler(editApprovalSignal, (raw) => {
+    if (patched(APPROVAL_EDIT_SIGNAL)) receiveEditSignal(run, raw, trustedKeys);
   });
   setHandler(actOnStepUpdate, async (action) => {
     // Runs that took unsigned actions before actions were signed replay as they ran.

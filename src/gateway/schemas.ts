@@ -181,6 +181,20 @@ export const DecisionAcceptedSchema = z
   })
   .describe('The gateway checked the decision against the approval record the run keeps in its memo; the run judges it again when a worker returns and records a refusal in its timeline');
 
+/** 202: the edit is kept for the run (no worker took it, or the policy's answer did not come in time). */
+export const EditAcceptedSchema = z
+  .object({
+    status: z.literal('accepted'),
+    applied: z.literal(false),
+    taken_by_worker: z.boolean().describe('false: no worker answered, the edit waits in the run\'s history as a signal; true: a worker took it and the policy is judging the edited step'),
+    approval_id: z.string(),
+    workflow_id: z.string(),
+    session_id: z.string(),
+    edited_by: z.string(),
+    message: z.string(),
+  })
+  .describe('The gateway checked the edit against the approval record the run keeps in its memo; the run judges it again when it takes it, applies one edit once however often it was sent, and records a refusal in its timeline');
+
 /** One decision of a bulk request, as `POST /api/approvals/{id}/decision` takes it plus the approval's id. */
 export const BulkDecisionItemSchema = DecisionRequestSchema.extend({ approval_id: ApprovalIdParamSchema.shape.id });
 

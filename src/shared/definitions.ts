@@ -50,6 +50,13 @@ export const delegateApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDele
  */
 export const editApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalEdit]>('editApproval');
 
+/**
+ * The same signed edit as a signal, for when no worker runs: the gateway falls back to it so the
+ * edit is kept in history, and the run judges it when it next runs (a refusal is recorded as
+ * `approval_ignored`). An edit delivered both ways (an update given up on, then this) applies once.
+ */
+export const editApprovalSignal = defineSignal<[ApprovalEdit]>('approvalEdit');
+
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
   AlreadyDecided: 'ApprovalAlreadyDecided',

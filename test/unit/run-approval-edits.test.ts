@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { signEdit, type UnsignedEdit } from '../../src/shared/approval-edit.js';
 import { bytesToHex, signDecision } from '../../src/shared/decision-signature.js';
 import { DecisionErrorType } from '../../src/shared/definitions.js';
-import { applyAuthenticatedEdit, awaitsPolicyAfterEdit, closeEditedApproval, reopenEditedApproval } from '../../workflows/approval-edits.js';
+import { applyAuthenticatedEdit, awaitsPolicyAfterEdit, closeEditedApproval, editDeliveredBefore, receiveEditSignal, reopenEditedApproval } from '../../workflows/approval-edits.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
 import { RunState } from '../../workflows/run-state.js';
 import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
@@ -66,5 +66,45 @@ describe('an edit of a staged approval', () => {
     reopenEditedApproval(run, APPROVAL_ID, 'two approvers', TIMEOUT_MS, { rule: 'large-transfer', stages: STAGES, requesterMayApprove: false });
     expect(run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'dan', groups: ['approvers'], action_hash: oldHash })).toMatchObject({ accepted: false, type: DecisionErrorType.Stale });
     expect(run.approval(APPROVAL_ID)!.decisions).toEqual([]);
+  });
+
+  it('applies one signed edit once, however often it arrives (the update given up on, then its signal)', () => {
+    const run = stagedRun();
+    const edit = signed({ approval_id: APPROVAL_ID, args: lowered, edited_by: 'carol', groups: ['approvers'] });
+    expect(editDeliveredBefore(run, edit)).toBe(false);
+    const first = applyAuthenticatedEdit(run, edit, TRUSTED);
+    expect(first.accepted).toBe(true);
+    expect(editDeliveredBefore(run, edit)).toBe(true);
+    reopenEditedApproval(run, APPROVAL_ID, 'two approvers', TIMEOUT_MS, { rule: 'large-transfer', stages: STAGES, requesterMayApprove: false });
+    receiveEditSignal(run, edit, TRUSTED);
+    expect(applyAuthenticatedEdit(run, edit, TRUSTED)).toBe(first);
+    const events = run.result().timeline.map((e) => e.event);
+    expect(events.filter((e) => e === 'approval_edited')).toHaveLength(1);
+    expect(events).not.toContain('approval_ignored');
+    expect(run.approval(APPROVAL_ID)!.edits).toBe(1);
+  });
+
+  it('takes a new edit to the arguments the step already has as done, unless the run predates that rule', () => {
+    const same = { from_account: '123', to_account: 'kiran', amount_cents: 600_000 };
+    const run = stagedRun();
+    run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
+    expect(applyAuthenticatedEdit(run, signed({ approval_id: APPROVAL_ID, args: same, edited_by: 'carol', groups: ['approvers'] }), TRUSTED).accepted).toBe(true);
+    expect(awaitsPolicyAfterEdit(run, APPROVAL_ID)).toBe(false);
+    expect(run.approval(APPROVAL_ID)!.decisions).toHaveLength(1);
+    expect(run.result().timeline.map((e) => e.event)).not.toContain('approval_edited');
+
+    const older = stagedRun();
+    expect(applyAuthenticatedEdit(older, signed({ approval_id: APPROVAL_ID, args: same, edited_by: 'carol', groups: ['approvers'] }), TRUSTED, false).accepted).toBe(true);
+    expect(awaitsPolicyAfterEdit(older, APPROVAL_ID)).toBe(true);
+  });
+
+  it('records a malformed or unsigned edit signal as ignored and changes nothing', () => {
+    const run = stagedRun();
+    receiveEditSignal(run, { approval_id: APPROVAL_ID, args: 'not an object' }, TRUSTED);
+    const { proof: _proof, ...unsigned } = signed({ approval_id: APPROVAL_ID, args: lowered, edited_by: 'carol', groups: ['approvers'] });
+    receiveEditSignal(run, unsigned, TRUSTED);
+    const ignored = run.result().timeline.filter((e) => e.event === 'approval_ignored');
+    expect(ignored.map((e) => e.metadata?.['reason'])).toEqual(['malformed', DecisionErrorType.Unauthenticated]);
+    expect(run.step('transfer').args).toMatchObject({ amount_cents: 600_000 });
   });
 });

@@ -166,9 +166,10 @@ export class Approvals {
     return this.findForDecision(only.approval_id, identity);
   }
 
-  /** Amends a pending approval's arguments (edits.ts); the run judges the edited step again. */
+  /** Amends a pending approval's arguments (edits.ts), durably like a decision; the run judges the edited step again. */
   edit(found: FoundApproval, identity: Identity, input: Omit<EditInput, 'groups'>): Promise<EditResult> {
-    return sendEdit(this.runs.client, this.signer, this.budgetMs, identity, found, { ...input, groups: groupsOf(identity) });
+    const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs, acceptMs: this.acceptMs };
+    return sendEdit(delivery, identity, found, { ...input, groups: groupsOf(identity) });
   }
 
   /**

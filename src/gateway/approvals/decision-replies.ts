@@ -1,7 +1,7 @@
-/** The answer to a decision no worker took yet: accepted, kept in the run's history, not applied. */
+/** The answers to a decision or an edit no worker took yet: accepted, kept in the run's history, not applied. */
 import type { z } from 'zod';
-import type { DecisionAcceptedSchema } from '../schemas.js';
-import type { DecisionResult } from './approvals.js';
+import type { DecisionAcceptedSchema, EditAcceptedSchema } from '../schemas.js';
+import type { DecisionResult, FoundApproval } from './approvals.js';
 
 export function acceptedReply({ view, approval, approved, deciderId }: DecisionResult): z.input<typeof DecisionAcceptedSchema> {
   const verb = approved ? 'approval' : 'rejection';
@@ -14,5 +14,19 @@ export function acceptedReply({ view, approval, approved, deciderId }: DecisionR
     decision: approved ? 'approve' : 'reject',
     decided_by: deciderId,
     message: `${approval.step_name}: ${verb} by ${deciderId} accepted; no worker is running, so the run applies it as soon as processing resumes`,
+  };
+}
+
+export function editAcceptedReply({ view, approval }: FoundApproval, editorId: string, takenByWorker: boolean): z.input<typeof EditAcceptedSchema> {
+  const when = takenByWorker ? 'the run took it and is judging the edited step again' : 'no worker is running, so the run applies it as soon as processing resumes';
+  return {
+    status: 'accepted',
+    applied: false,
+    taken_by_worker: takenByWorker,
+    approval_id: approval.approval_id,
+    workflow_id: view.workflow_id,
+    session_id: view.session_id,
+    edited_by: editorId,
+    message: `${approval.step_name}: edit by ${editorId} accepted; ${when}. Read the approval again for its new action_hash before deciding`,
   };
 }

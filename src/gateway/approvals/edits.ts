@@ -1,19 +1,23 @@
 /**
  * Edit before approve, at the gateway: the same rules the run applies (approval-edit.ts), checked
- * first from the record the caller saw, so a refusal names its reason without a round trip; then
- * the signed edit goes to the run as the `editApproval` update, and the answer is the approval and
- * step once the policy judged the edited step again. The run is the final judge.
+ * first from the record the caller saw (the run's memo, so no worker is needed), so a refusal names
+ * its reason without a round trip; then the signed edit goes to the run durably (durable-delivery.ts):
+ * the `editApproval` update while a worker answers, the `approvalEdit` signal when none does. The
+ * edit's nonce is derived from the edit and the action it was judged against, so a retried request
+ * and both deliveries of one are the same signed edit, which the run applies once. The run is the
+ * final judge and records what it refuses.
  */
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ApprovalRecord, StepView } from '../../shared/contracts.js';
+import { canonicalJson } from '../../shared/action-hash.js';
 import { judgeEdit, signEdit, type UnsignedEdit } from '../../shared/approval-edit.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
-import { DecisionErrorType, editApprovalUpdate } from '../../shared/definitions.js';
+import { DecisionErrorType, editApprovalSignal, editApprovalUpdate } from '../../shared/definitions.js';
 import { sameIdentity } from '../../shared/identity.js';
-import { randomBytes } from 'node:crypto';
 import type { Identity } from '../auth.js';
-import { withinBudget } from '../budget.js';
-import { ApiError, ErrorCode } from '../errors.js';
+import { deliverDurably } from '../durable-delivery.js';
+import { ApiError } from '../errors.js';
 import type { FoundApproval } from './approvals.js';
 
 export interface EditInput {
@@ -24,9 +28,20 @@ export interface EditInput {
   actionHash: string | undefined;
 }
 
-export interface EditResult {
-  approval: ApprovalRecord;
-  step: StepView | undefined;
+export type EditResult =
+  /** The run took the edit and judged the step again: the approval and step as they now are. */
+  | { applied: true; approval: ApprovalRecord; step: StepView | undefined }
+  /**
+   * Kept for the run: `takenByWorker` false when no worker answered (the signal waits in the run's
+   * history), true when a worker took the update but the policy's answer did not come in time.
+   */
+  | { applied: false; takenByWorker: boolean; approval: ApprovalRecord };
+
+export interface EditDelivery {
+  client: Client;
+  signer: DecisionSigner;
+  budgetMs: number;
+  acceptMs: number | undefined;
 }
 
 const REFUSALS: Record<DecisionErrorType, (message: string) => ApiError> = {
@@ -48,7 +63,16 @@ export function editRefusal(identity: Identity, found: FoundApproval, edit: Unsi
   return verdict.allowed ? undefined : REFUSALS[verdict.type](verdict.message);
 }
 
-export async function sendEdit(client: Client, signer: DecisionSigner, budgetMs: number, identity: Identity, found: FoundApproval, input: EditInput): Promise<EditResult> {
+/**
+ * A nonce that is the same for the same edit of the same action: a retried request (a client that
+ * timed out while no worker ran) is then one signed edit to the run, which applies it once.
+ */
+export function editNonce(edit: UnsignedEdit, judgedHash: string | undefined): string {
+  const text = canonicalJson(['edit-nonce-v1', edit.approval_id, judgedHash ?? null, edit.args, edit.edited_by, edit.reason ?? null, edit.groups ?? null]);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 32);
+}
+
+export async function sendEdit(delivery: EditDelivery, identity: Identity, found: FoundApproval, input: EditInput): Promise<EditResult> {
   const edit: UnsignedEdit = {
     approval_id: found.approval.approval_id,
     args: input.args,
@@ -57,14 +81,20 @@ export async function sendEdit(client: Client, signer: DecisionSigner, budgetMs:
     ...(input.groups && { groups: [...input.groups] }),
     ...(input.actionHash !== undefined && { action_hash: input.actionHash }),
   };
-  const refusal = editRefusal(identity, found, edit, new Date().toISOString());
+  const now = new Date().toISOString();
+  const refusal = editRefusal(identity, found, edit, now);
   if (refusal) throw refusal;
-  const signed = signEdit(edit, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
-  const handle = client.workflow.getHandle(found.view.workflow_id);
-  const outcome = await withinBudget(handle.executeUpdate(editApprovalUpdate, { args: [signed] }), budgetMs);
-  if (!outcome.done) {
-    // The server keeps an update no worker took yet: the edit may still apply when one returns.
-    throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not take the edit of ${edit.approval_id} in time; it may still apply when a worker returns: read the approval again before retrying`);
-  }
-  return { approval: outcome.value.approval, step: outcome.value.step };
+  const signed = signEdit(edit, delivery.signer, now, editNonce(edit, found.approval.action_hash));
+  const outcome = await deliverDurably({
+    client: delivery.client,
+    workflowId: found.view.workflow_id,
+    update: editApprovalUpdate,
+    signal: editApprovalSignal,
+    args: [signed],
+    budgetMs: delivery.budgetMs,
+    ...(delivery.acceptMs !== undefined && { acceptMs: delivery.acceptMs }),
+  });
+  if (!outcome.applied) return { applied: false, takenByWorker: false, approval: found.approval };
+  if (!outcome.result) return { applied: false, takenByWorker: true, approval: found.approval };
+  return { applied: true, approval: outcome.result.approval, step: outcome.result.step };
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { deciderIdOf } from '../auth.js';
 import { decideMany } from '../approvals/bulk-decisions.js';
 import { inboxCallerOf, inboxPage, InboxQuerySchema } from '../approvals/inbox.js';
-import { acceptedReply } from '../approvals/decision-replies.js';
+import { acceptedReply, editAcceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { reply } from '../reply.js';
@@ -15,6 +15,7 @@ import {
   DecisionAcceptedSchema,
   DecisionRequestSchema,
   DecisionResponseSchema,
+  EditAcceptedSchema,
   EditRequestSchema,
   WorkflowApprovalsResponseSchema,
   WorkflowIdParamSchema,
@@ -54,6 +55,7 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const editorId = deciderIdOf(identity, body.edited_by, 'edited_by');
       const found = await approvals.findForDecision(id, identity);
       const edited = await approvals.edit(found, identity, { args: body.args, editorId, reason: body.reason, actionHash: body.action_hash });
+      if (!edited.applied) return reply(c, EditAcceptedSchema, editAcceptedReply(found, editorId, edited.takenByWorker), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
         message: `${edited.approval.step_name} edited by ${editorId}; ${edited.approval.status === 'pending' ? 'it waits for approval again' : `approval ${edited.approval.status}`}`,
