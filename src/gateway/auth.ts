@@ -8,13 +8,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { IdentitySchema } from '../shared/contracts.js';
 import { normalizeIdentity, sameIdentity } from '../shared/identity.js';
 import { ApiError, describeZodError } from './errors.js';
 import type { JwtVerifier } from './jwt-auth.js';
 import type { StreamTickets } from './stream-tickets.js';
+import { LINK_PATH_PREFIX } from '../webhooks/approval-links.js';
 
 export const ROLES = ['requester', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -121,7 +122,7 @@ export function isPublicPath(path: string): boolean {
     path.startsWith('/assets/') ||
     path === '/favicon.ico' ||
     // One-click approval links: the signed link stands for its person.
-    path.startsWith('/approval-links/')
+    path.startsWith(LINK_PATH_PREFIX)
   );
 }
 
@@ -154,8 +155,7 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
     const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     if ((!options.tokens && !options.jwt) || isPublicPath(c.req.path)) {
       // A public page still knows who is signed in (an approval link refuses someone else).
-      const known = token && options.tokens?.lookup(token);
-      c.set('identity', known ? { kind: 'token', ...known } : { kind: 'anonymous' });
+      c.set('identity', (token && (await signedInOnPublicPath(options, token, c))) || { kind: 'anonymous' });
       return next();
     }
     if (!token) throw ApiError.unauthorized('Missing bearer token (Authorization: Bearer <token>)');
@@ -168,6 +168,17 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
     c.set('identity', { kind: 'token', ...entry });
     return next();
   };
+}
+
+/**
+ * Who a bearer token on a public path names, if anyone; an unknown or invalid one names no one
+ * (the path is public). A JWT is verified only on approval links, the one public page that asks.
+ */
+async function signedInOnPublicPath(options: AuthOptions, token: string, c: Context): Promise<Identity | undefined> {
+  const known = options.tokens?.lookup(token);
+  if (known) return { kind: 'token', ...known };
+  if (!options.jwt || !c.req.path.startsWith(LINK_PATH_PREFIX)) return undefined;
+  return options.jwt(c).catch(() => undefined);
 }
 
 /**

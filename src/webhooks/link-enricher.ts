@@ -1,13 +1,15 @@
 /**
  * Adds one-click links to approval.requested before delivery: for each person who may approve the
- * approval now (role, four eyes, the stage's group), an approve and a reject link. People come
- * from the gateway's tokens file (with their roles and groups) or, with auth off, from
- * APPROVAL_LINK_DECIDERS.
+ * approval now (role, four eyes, the stage's group, or standing in for someone out of office), an
+ * approve and a reject link. People come from the gateway's tokens file (with their roles and
+ * groups) or, otherwise, from APPROVAL_LINK_DECIDERS (ids only: no role, no groups).
  */
 import type { Config } from '../config.js';
 import { mayApprove } from '../gateway/approvals/inbox.js';
 import { TokenTable, type Identity, type TokenFile } from '../gateway/auth.js';
-import { ApprovalRecordSchema } from '../shared/contracts.js';
+import { ApprovalRecordSchema, type ApprovalRecord } from '../shared/contracts.js';
+import { normalizeIdentity } from '../shared/identity.js';
+import { standInsFor, type StandIn } from '../gateway/approvals/stand-ins.js';
 import { NotificationEventType, type NotificationEvent } from '../shared/notifications.js';
 import { linksFor, type LinkDecider } from './approval-links.js';
 
@@ -28,19 +30,26 @@ function identityOf(decider: LinkDecider): Identity {
   return decider.role ? { kind: 'token', user_id: decider.user_id, role: decider.role, groups: decider.groups } : { kind: 'anonymous' };
 }
 
+/** In their own right, or as the stand-in of someone away (the decision then hands that part over first, as any decision does). */
+function mayApproveNow(approval: ApprovalRecord, decider: LinkDecider, standIns: StandIn[]): boolean {
+  if (mayApprove(approval, { identity: identityOf(decider), deciderId: decider.user_id, groups: decider.groups })) return true;
+  return standIns.some(({ groups }) => mayApprove(approval, { identity: identityOf({ ...decider, groups }), deciderId: decider.user_id, groups }));
+}
+
 /** Undefined without APPROVAL_LINK_SECRET: events go out without links. */
 export function linkEnricher(config: Config): ((event: NotificationEvent) => NotificationEvent) | undefined {
   const secret = config.APPROVAL_LINK_SECRET;
   if (secret === undefined) return undefined;
   const deciders = decidersOf(config);
   const baseUrl = gatewayPublicUrl(config);
+  const groupsById = new Map(deciders.map((d) => [normalizeIdentity(d.user_id), d.groups]));
+  const outOfOffice = config.POLICY.document.out_of_office ?? [];
+  const standIns = (userId: string) => standInsFor(outOfOffice, userId, (id) => groupsById.get(normalizeIdentity(id)), Date.now());
   return (event) => {
     if (event.type !== NotificationEventType.ApprovalRequested) return event;
     const approval = ApprovalRecordSchema.safeParse(event.data['approval']);
     if (!approval.success) return event;
-    const links = deciders
-      .filter((d) => mayApprove(approval.data, { identity: identityOf(d), deciderId: d.user_id, groups: d.groups }))
-      .map((d) => linksFor(secret, baseUrl, approval.data, d));
+    const links = deciders.filter((d) => mayApproveNow(approval.data, d, standIns(d.user_id))).map((d) => linksFor(secret, baseUrl, approval.data, d));
     return { ...event, data: { ...event.data, links } };
   };
 }

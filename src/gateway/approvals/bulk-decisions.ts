@@ -1,6 +1,6 @@
 /**
  * `POST /api/approvals/decisions`: many decisions in one request, each found, checked and
- * delivered exactly as on its own, and answered on its own in the order sent. A retried list
+ * delivered exactly as on its own (out-of-office stand-ins included), and answered on its own in the order sent. A retried list
  * changes nothing more: an item whose approval already carries that person's same decision is
  * answered `already_applied` without sending anything.
  */
@@ -10,6 +10,7 @@ import { decisionMessage } from '../chat-replies.js';
 import { classifyError, describeZodError } from '../errors.js';
 import { BulkDecisionItemSchema, type BulkDecisionResultSchema } from '../schemas.js';
 import type { Approvals } from './approvals.js';
+import type { Delegations } from './delegations.js';
 import { acceptedReply } from './decision-replies.js';
 import { alreadyDecidedAsAsked } from './rules.js';
 
@@ -18,7 +19,7 @@ export type BulkDecisionResult = z.input<typeof BulkDecisionResultSchema>;
 /** How many items are in flight at once: each may wait for its run to act (a transfer to execute). */
 const PARALLEL_ITEMS = 4;
 
-async function decideOne(approvals: Approvals, identity: Identity, raw: unknown, index: number): Promise<BulkDecisionResult> {
+async function decideOne(approvals: Approvals, delegations: Delegations, identity: Identity, raw: unknown, index: number): Promise<BulkDecisionResult> {
   const parsed = BulkDecisionItemSchema.safeParse(raw);
   if (!parsed.success) {
     const named = (raw as { approval_id?: unknown } | null)?.approval_id;
@@ -38,7 +39,8 @@ async function decideOne(approvals: Approvals, identity: Identity, raw: unknown,
     if (alreadyDecidedAsAsked(found.approval, input)) {
       return { ...base, ok: true, status: 200, outcome: 'already_applied', approval: found.approval, message: `${found.approval.step_name} already carries this decision by ${deciderId}` };
     }
-    const decided = await approvals.decide(found, identity, input);
+    // As on its own: an absent approver's part is handed to their stand-in first.
+    const decided = await approvals.decide(await delegations.applyOutOfOffice(found, identity, deciderId), identity, input);
     if (!decided.applied) return { ...base, ok: true, status: 202, outcome: 'accepted', approval: decided.approval, message: acceptedReply(decided).message };
     return {
       ...base,
@@ -56,13 +58,13 @@ async function decideOne(approvals: Approvals, identity: Identity, raw: unknown,
   }
 }
 
-export async function decideMany(approvals: Approvals, identity: Identity, items: readonly unknown[]): Promise<BulkDecisionResult[]> {
+export async function decideMany(approvals: Approvals, delegations: Delegations, identity: Identity, items: readonly unknown[]): Promise<BulkDecisionResult[]> {
   const results: BulkDecisionResult[] = new Array<BulkDecisionResult>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await decideOne(approvals, identity, items[index], index);
+      results[index] = await decideOne(approvals, delegations, identity, items[index], index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_ITEMS, items.length) }, lane));

@@ -17,6 +17,7 @@ import { withinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { FoundApproval } from './approvals.js';
+import { standInsFor } from './stand-ins.js';
 
 export interface DelegationInput {
   delegatorId: string;
@@ -76,9 +77,7 @@ export class Delegations {
     if (group === undefined || approval.status !== 'pending' || sameIdentity(deciderId, approval.requested_by)) return found;
     const handovers = { escalated_to: approval.escalated_to, delegations: approval.delegations };
     if (decidesStage(group, groupsOf(identity), handovers)) return found;
-    for (const entry of this.outOfOffice) {
-      if (!sameIdentity(entry.to, deciderId) || Date.parse(entry.until) <= now.getTime()) continue;
-      const groups = entry.groups ?? this.tokens?.groupsOfUser(entry.from) ?? [];
+    for (const { entry, groups } of standInsFor(this.outOfOffice, deciderId, (id) => this.tokens?.groupsOfUser(id), now.getTime())) {
       if (!decidesStage(group, groups, handovers)) continue;
       if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId))) return found;
       const updated = await this.#send(found.view.workflow_id, {
@@ -97,9 +96,7 @@ export class Delegations {
   /** The groups of each person `identity` stands in for now, for the inbox's `may_decide`. */
   standInGroups(identity: Identity, now = new Date()): string[][] {
     if (identity.kind !== 'token') return [];
-    return this.outOfOffice
-      .filter((entry) => sameIdentity(entry.to, identity.user_id) && Date.parse(entry.until) > now.getTime())
-      .map((entry) => entry.groups ?? this.tokens?.groupsOfUser(entry.from) ?? []);
+    return standInsFor(this.outOfOffice, identity.user_id, (id) => this.tokens?.groupsOfUser(id), now.getTime()).map((s) => s.groups);
   }
 
   async #send(workflowId: string, delegation: UnsignedDelegation): Promise<ApprovalRecord> {

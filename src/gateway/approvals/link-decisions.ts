@@ -1,7 +1,8 @@
 /**
  * Deciding through a one-click link: the link is checked (signature, expiry, the person signed in,
  * the action it was made for, not used yet) before anything is shown or sent, and the decision
- * then takes the ordinary path (role, four eyes, the policy's stages, and the run as final judge).
+ * then takes the ordinary path (out-of-office stand-ins, role, four eyes, the policy's stages, and
+ * the run as final judge).
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sameIdentity } from '../../shared/identity.js';
@@ -9,6 +10,7 @@ import { actionHashOf, verifyLink, type LinkClaims } from '../../webhooks/approv
 import type { Identity } from '../auth.js';
 import { ApiError, classifyError } from '../errors.js';
 import type { Approvals, DecisionResult, FoundApproval } from './approvals.js';
+import type { Delegations } from './delegations.js';
 
 /** Why a link did nothing, as a page says it. */
 export class LinkRefusal extends Error {
@@ -31,6 +33,7 @@ export interface OpenedLink {
 export class LinkDecisions {
   constructor(
     private readonly approvals: Approvals,
+    private readonly delegations: Delegations,
     private readonly secret: string | undefined,
   ) {}
 
@@ -65,7 +68,9 @@ export class LinkDecisions {
 
   async decide(link: OpenedLink, reason: string | undefined): Promise<DecisionResult> {
     try {
-      return await this.approvals.decide(link.found, link.identity, {
+      // As any decision: when the link's person stands in for someone away, that part is handed over first.
+      const found = await this.delegations.applyOutOfOffice(link.found, link.identity, link.claims.p);
+      return await this.approvals.decide(found, link.identity, {
         approved: link.claims.d === 'approve',
         deciderId: link.claims.p,
         reason,

@@ -11,7 +11,7 @@ function refusalPage(c: Context, err: unknown): Response {
 }
 
 export function approvalLinkRoutes(deps: RouteDeps) {
-  const links = new LinkDecisions(deps.approvals, deps.config.APPROVAL_LINK_SECRET);
+  const links = new LinkDecisions(deps.approvals, deps.delegations, deps.config.APPROVAL_LINK_SECRET);
   return new Hono<GatewayEnv>()
     .use(async (c, next) => {
       await next();

@@ -37,7 +37,7 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
     })
     .post('/decisions', async (c) => {
       const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
-      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, c.get('identity'), body.decisions) });
+      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, delegations, c.get('identity'), body.decisions) });
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
