@@ -33,6 +33,7 @@ export function confirmationPage(approval: ApprovalRecord, person: string, verdi
   return page(`${verb} ${approval.step_name}`, `
 <h1 id="link-title">${verb} this request?</h1>
 <p>You are deciding as <strong id="link-person">${escapeHtml(person)}</strong>. Nothing has been decided yet.</p>
+<p id="link-bearer">Whoever holds this link decides as ${escapeHtml(person)}: do not forward it.</p>
 ${describe(approval)}
 <form method="post">
 <p><label for="reason">Reason (optional)</label><br><textarea id="reason" name="reason" rows="2" cols="40" maxlength="1000"></textarea></p>
