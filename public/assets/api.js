@@ -207,10 +207,10 @@ export function createApi({ token, onUnauthorized }) {
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
     /**
-     * Replaces a waiting step's arguments; the run asks its policy again.
+     * Replaces a waiting step's arguments; the run asks its policy again (202 without a worker: no approval yet).
      * @param {string} approvalId
      * @param {{ args: Record<string, unknown>, edited_by?: string, reason?: string, action_hash?: string }} body
-     * @returns {Promise<{ success: boolean, message: string, approval: ApprovalRecord, step_state: string }>}
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', message: string, approval?: ApprovalRecord, step_state?: string }>}
      */
     editApproval: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/edit`, body),
     /**

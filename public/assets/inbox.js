@@ -8,6 +8,8 @@ import { ApiError } from './api.js';
 import { details, el, formatAge, formatTime, formatUsd } from './format.js';
 import { coalesced } from './coalesce.js';
 import { approvalFacts } from './approval-facts.js';
+import { amountEditForm } from './approval-edit-form.js';
+import { createBulkBar } from './bulk-bar.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -24,17 +26,14 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   const count = /** @type {HTMLElement} */ (document.getElementById('inbox-count'));
   const status = /** @type {HTMLElement} */ (document.getElementById('inbox-status'));
   const errorBox = /** @type {HTMLElement} */ (document.getElementById('inbox-error'));
-  const bulkBar = /** @type {HTMLElement} */ (document.getElementById('bulk-bar'));
-  const bulkCount = /** @type {HTMLElement} */ (document.getElementById('bulk-count'));
-  const bulkApprove = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-approve'));
-  const bulkReject = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-reject'));
-  /** Approval ids ticked for a bulk decision. */
-  const selected = new Set();
 
   /** @type {Map<string, { card: HTMLLIElement, approval: ApprovalRecord }>} */
   const cards = new Map();
   /** Decided here: hidden even while the eventually consistent listing still shows them. */
   const decided = new Set();
+  /** Edited here: the run's answer, shown until the eventually consistent listing has the edit too. */
+  /** @type {Map<string, ApprovalRecord>} */
+  const edited = new Map();
   /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
   const tracked = new Set();
 
@@ -46,6 +45,20 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
 
   /** Refreshes now; calls made during a refresh coalesce into one more. */
   const refresh = coalesced(load);
+  const bulk = createBulkBar({
+    api,
+    identity,
+    approvalOf: (id) => cards.get(id)?.approval,
+    onStatus: (text) => {
+      status.textContent = text;
+    },
+    onError: (text) => showError(text, 'decision'),
+    onDecided: (a) => {
+      decided.add(a.approval_id);
+      onDecided(a);
+    },
+    onSettled: () => refresh(),
+  });
 
   /** The form's filters as query parameters; `decider` names the approver when auth is off. */
   function filters() {
@@ -99,6 +112,11 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         if (err instanceof ApiError && err.status === 404) tracked.delete(id);
       }
     }
+    for (const [id, record] of edited) {
+      const listed = byId.get(id);
+      if (!listed || (listed.edits ?? 0) >= (record.edits ?? 0)) edited.delete(id);
+      else byId.set(id, record);
+    }
     if (errorBox.dataset.source === 'load') showError('');
     render([...byId.values()].filter((a) => a.status === 'pending' && !decided.has(a.approval_id)));
   }
@@ -111,10 +129,12 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!keep.has(id)) {
         entry.card.remove();
         cards.delete(id);
-        selected.delete(id);
+        bulk.drop(id);
       }
     }
-    showSelection();
+    /** How many of the shown approvals each run has: the steps of one plan are decided one by one. */
+    const perRun = new Map();
+    for (const a of approvals) perRun.set(a.workflow_id, (perRun.get(a.workflow_id) ?? 0) + 1);
     /** @type {ChildNode | null} */
     let slot = list.firstChild;
     for (const approval of approvals) {
@@ -131,6 +151,10 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       // takes the focus out of it, and someone may be typing a rejection reason in it.
       if (entry.card === slot) slot = slot.nextSibling;
       else list.insertBefore(entry.card, slot);
+      const planNote = /** @type {HTMLElement} */ (entry.card.querySelector('.plan-note'));
+      const siblings = perRun.get(approval.workflow_id) ?? 1;
+      planNote.hidden = siblings < 2;
+      planNote.textContent = siblings < 2 ? '' : `One of ${siblings} steps of this request waiting; each is decided on its own.`;
       const age = entry.card.querySelector('time');
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }
@@ -147,18 +171,31 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     const reject = el('button', { type: 'button', class: 'reject danger', 'aria-label': `Reject: ${title}` }, 'Reject');
     const view = el('button', { type: 'button', class: 'secondary', 'aria-label': `View run: ${title}` }, 'View run');
     const pick = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select: ${title}` }));
-    pick.addEventListener('change', () => {
-      if (pick.checked) selected.add(a.approval_id);
-      else selected.delete(a.approval_id);
-      showSelection();
-    });
+    pick.addEventListener('change', () => bulk.pick(a.approval_id, pick.checked));
     const reasonId = `reason-${cssId(a.approval_id)}`;
     const reason = el('input', { id: reasonId, type: 'text', maxlength: '1000', autocomplete: 'off' });
     const confirm = el('button', { type: 'submit', class: 'danger' }, 'Confirm reject');
     const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
     const rejectForm = el('form', { class: 'reject-form', hidden: '' },
       el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
-    const editForm = money && a.from_account && a.recipient ? amountEditForm(a) : undefined;
+    const editForm = money && a.from_account && a.recipient ? amountEditForm(a, {
+      api,
+      identity,
+      onEdited: (message, approval) => {
+        if (approval?.status === 'pending') edited.set(a.approval_id, approval);
+        else if (approval) decided.add(a.approval_id);
+        showError('');
+        status.textContent = `${formatTime(new Date().toISOString())}: ${message}.`;
+        onSelectRun(a.workflow_id);
+      },
+      onRefused: (message) => showError(message, 'decision'),
+      // The edited approval has a new action hash: the card is built again from the next listing.
+      onSettled: async () => {
+        cards.delete(a.approval_id);
+        card.remove();
+        await refresh();
+      },
+    }) : undefined;
     const buttons = el('div', { class: 'row actions' }, approve, reject, view);
     const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
       el('h3', { id: headingId }, pick, ' ', title),
@@ -173,6 +210,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
       ]),
       policyFacts(a),
+      el('p', { class: 'note plan-note', hidden: '' }),
       el('p', { class: 'reason' }, a.reason),
       buttons,
       rejectForm,
@@ -198,39 +236,6 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       if (!(e.target instanceof Element) || !e.target.closest('button, input, form, a')) onSelectRun(a.workflow_id);
     });
     return card;
-  }
-
-  /**
-   * Edit before approve, for transfers: a new amount in dollars, sent with the action this card shows.
-   * @param {ApprovalRecord} a
-   */
-  function amountEditForm(a) {
-    const inputId = `edit-amount-${cssId(a.approval_id)}`;
-    const amount = /** @type {HTMLInputElement} */ (el('input', { id: inputId, type: 'number', min: '0.01', step: '0.01', required: '', value: String(a.amount ?? '') }));
-    const form = el('form', { class: 'edit-form row' }, el('label', { for: inputId }, 'Edit amount ($)'), amount, el('button', { type: 'submit', class: 'secondary' }, 'Save edit'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      void (async () => {
-        showError('');
-        try {
-          const res = await api.editApproval(a.approval_id, {
-            args: { from_account: a.from_account, to_account: a.recipient, amount_cents: Math.round(Number(amount.value) * 100) },
-            ...(identity.authOn() ? {} : { edited_by: identity.approverId() }),
-            ...(a.action_hash ? { action_hash: a.action_hash } : {}),
-          });
-          status.textContent = `${formatTime(new Date().toISOString())}: ${res.message}.`;
-          onSelectRun(a.workflow_id);
-        } catch (err) {
-          showError(`Could not edit ${a.step_name}: ${messageOf(err)}`, 'decision');
-        } finally {
-          // The edited approval has a new action hash: the card is built again from the next listing.
-          cards.delete(a.approval_id);
-          form.closest('li')?.remove();
-          await refresh();
-        }
-      })();
-    });
-    return form;
   }
 
   /**
@@ -276,50 +281,6 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       await refresh();
     }
   }
-
-  function showSelection() {
-    bulkBar.hidden = selected.size === 0;
-    bulkCount.textContent = `${selected.size} selected`;
-  }
-
-  /**
-   * Decides every ticked approval at once; each is answered on its own, and the refusals are listed.
-   * @param {'approve'|'reject'} decision
-   */
-  async function decideSelected(decision) {
-    const chosen = [...selected].flatMap((id) => cards.get(id)?.approval ?? []);
-    if (chosen.length === 0) return;
-    bulkApprove.disabled = true;
-    bulkReject.disabled = true;
-    showError('');
-    status.textContent = `${decision === 'approve' ? 'Approving' : 'Rejecting'} ${chosen.length} approval(s)…`;
-    try {
-      const { results } = await api.decideMany(chosen.map((a) => ({
-        approval_id: a.approval_id,
-        decision,
-        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
-        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
-      })));
-      const done = results.filter((r) => r.ok);
-      for (const r of done) if (r.approval_id) decided.add(r.approval_id);
-      selected.clear();
-      const verb = decision === 'approve' ? 'approved' : 'rejected';
-      const kept = done.filter((r) => r.outcome === 'accepted').length;
-      status.textContent = `${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`;
-      const refused = results.flatMap((r, i) => (r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`]));
-      if (refused.length > 0) showError(`Not ${verb}: ${refused.join('; ')}`, 'decision');
-      for (const a of chosen) if (decided.has(a.approval_id)) onDecided(a);
-    } catch (err) {
-      status.textContent = '';
-      showError(`Could not ${decision} the selected approvals: ${messageOf(err)}`, 'decision');
-    } finally {
-      bulkApprove.disabled = false;
-      bulkReject.disabled = false;
-      await refresh();
-    }
-  }
-  bulkApprove.addEventListener('click', () => void decideSelected('approve'));
-  bulkReject.addEventListener('click', () => void decideSelected('reject'));
 
   /** @param {string} text @param {string} [source] */
   function showError(text, source = 'load') {

@@ -9,6 +9,7 @@ import { badge, el, formatTime, resultSummary } from './format.js';
 import { coalesced } from './coalesce.js';
 import { createRunPictures } from './run-pictures.js';
 import { approvalFacts } from './approval-facts.js';
+import { editChange } from './edit-change.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -148,7 +149,8 @@ export function createRunView({ api, config }) {
     timeline.append(el('li', { class: `event tone-${tone}`, 'data-event': event.event, 'data-seq': String(event.seq), 'data-step-id': event.step_id },
       el('time', { datetime: event.timestamp }, formatTime(event.timestamp)),
       el('span', { class: 'event-name' }, event.event.replaceAll('_', ' ')),
-      el('span', { class: 'event-message' }, event.message)));
+      el('span', { class: 'event-message' }, event.message),
+      editChange(event)));
     if (atBottom) timeline.scrollTop = timeline.scrollHeight;
   }
 
