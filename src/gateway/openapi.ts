@@ -37,6 +37,7 @@ import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
 import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
+import { webhookEventDocs } from './webhook-events-doc.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
 
@@ -157,6 +158,7 @@ export function openApiDocument(): Record<string, unknown> {
       description: 'Chat and workflow API of the approval-gated workflow engine on Temporal. Errors are `{ "error": { "code", "message" } }`.',
     },
     paths,
+    webhooks: webhookEventDocs((schema) => jsonSchema(schema, 'output')),
     components: {
       schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the gateway runs with GATEWAY_AUTH=token (a token from GATEWAY_TOKENS_FILE) or GATEWAY_AUTH=jwt (a JWT signed by JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE)' } },

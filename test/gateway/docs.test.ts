@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import type { Loose } from '../support/http.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
+import { NOTIFICATION_EVENT_TYPES } from '../../src/shared/notifications.js';
 
 const unusedClient = new Proxy({} as Client, {
   get(_t, prop) {
@@ -37,6 +38,17 @@ describe('/openapi.json', () => {
     }
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
     expect(documented.sort()).toEqual(served.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('documents every webhook event a subscriber receives, with its body and signature headers', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as Loose;
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...NOTIFICATION_EVENT_TYPES].sort());
+    for (const type of NOTIFICATION_EVENT_TYPES) {
+      const post = doc.webhooks[type].post;
+      expect(post.requestBody.content['application/json'].schema.properties.type.const, type).toBe(type);
+      expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    }
+    expect(doc.webhooks['approval.requested'].post.requestBody.content['application/json'].schema.properties.data.properties).toHaveProperty('links');
   });
 
   it('describes bodies and parameters from the zod schemas', async () => {
