@@ -12,6 +12,7 @@ import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signActionWith
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
+import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
 import type { ApprovalDecision, ApprovalDelegation, StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-secrets-'));
@@ -61,4 +62,9 @@ export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAc
 /** A delegation signed as the gateway signs it. */
 export function delegationSignedAsGateway(delegation: UnsignedDelegation): ApprovalDelegation {
   return signDelegation(delegation, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
+}
+
+/** An edit signed as the gateway signs it; `nonce` fixed when a test sends the same edit twice. */
+export function editSignedAsGateway(edit: UnsignedEdit, nonce = randomBytes(18).toString('base64url')): ApprovalEdit {
+  return signEdit(edit, gatewaySigner, new Date().toISOString(), nonce);
 }

@@ -12,10 +12,10 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, delegateApprovalUpdate, REQUEST_WORKFLOW_TYPE, runQuery, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
+import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, delegateApprovalUpdate, editApprovalSignal, editApprovalUpdate, REQUEST_WORKFLOW_TYPE, runQuery, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
-import { actionSignedAsGateway, delegationSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import { actionSignedAsGateway, delegationSignedAsGateway, editSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
 import { waitFor } from '../dev/ports.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
@@ -52,6 +52,27 @@ async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxP
   return handle;
 }
 
+/**
+ * An edit kept as a signal (no worker took the update) and delivered twice, then once more as an
+ * update: it applies once; a decision on the replaced action is refused; the new action is approved.
+ */
+async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHandle> {
+  const handle = await start('Transfer 6000 to Kiran');
+  const view = await handle.executeUpdate(waitSettledUpdate);
+  const { approval_id, action_hash: oldHash } = view.approvals[0]!;
+  const edit = editSignedAsGateway({ approval_id, args: { from_account: '123', to_account: 'kiran', amount_cents: 550_000 }, edited_by: 'default_user', reason: 'a little less' });
+  await handle.signal(editApprovalSignal, edit);
+  await handle.signal(editApprovalSignal, edit);
+  const edited = await waitFor(async () => {
+    const approval = (await handle.query(runQuery)).approvals[0];
+    return approval?.edits === 1 && approval.status === 'pending' ? approval : undefined;
+  }, { timeoutMs: 20_000, what: 'the edit to apply' });
+  await handle.executeUpdate(editApprovalUpdate, { args: [edit] });
+  await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id, approved: true, approver_id: 'manager@bank.com', ...(oldHash && { action_hash: oldHash }) }));
+  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: true, approver_id: 'manager@bank.com', ...(edited.action_hash && { action_hash: edited.action_hash }) })] });
+  return handle;
+}
+
 const scenarios: Record<string, Scenario> = {
   'transfer-auto': async (start) => start('Transfer 2000 to Kiran'),
   'transfer-approved': async (start) => {
@@ -79,6 +100,7 @@ const scenarios: Record<string, Scenario> = {
   },
   'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
   'attention-retried': heldThenRetried,
+  'transfer-edited-durably': editedDurably,
   // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room in the window (daily-limit.json).
   'policy-first-payment': async (start) => {
     const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
