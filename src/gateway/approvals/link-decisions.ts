@@ -52,7 +52,8 @@ export class LinkDecisions {
     const identity: Identity = claims.r ? { kind: 'token', user_id: claims.p, role: claims.r, groups: claims.g } : { kind: 'anonymous' };
     let found: FoundApproval;
     try {
-      found = await this.approvals.find(claims.a, identity);
+      // From the run's memo while the approval waits, so a link works while no worker runs.
+      found = await this.approvals.findForDecision(claims.a, identity);
     } catch (err) {
       throw refusalOf(err);
     }

@@ -4,6 +4,7 @@ import { decisionMessage } from '../chat-replies.js';
 import type { GatewayEnv, RouteDeps } from '../context.js';
 import { confirmationPage, outcomePage } from '../approval-link-page.js';
 import { LinkDecisions, LinkRefusal } from '../approvals/link-decisions.js';
+import { acceptedReply } from '../approvals/decision-replies.js';
 
 function refusalPage(c: Context, err: unknown): Response {
   if (!(err instanceof LinkRefusal)) throw err;
@@ -33,6 +34,7 @@ export function approvalLinkRoutes(deps: RouteDeps) {
         const form = await c.req.parseBody();
         const reason = typeof form['reason'] === 'string' && form['reason'].trim() !== '' ? form['reason'].trim().slice(0, 1000) : undefined;
         const decided = await links.decide(link, reason);
+        if (!decided.applied) return c.html(outcomePage('Accepted', acceptedReply(decided).message), 202);
         return c.html(outcomePage(link.claims.d === 'approve' ? 'Approved' : 'Rejected', decisionMessage(decided)));
       } catch (err) {
         return refusalPage(c, err);
