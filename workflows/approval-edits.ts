@@ -6,6 +6,7 @@
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
 import { actionHashOf, canonicalJson } from '../src/shared/action-hash.js';
+import { transferStepName } from '../src/shared/money.js';
 import { ApprovalEditSchema, checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/definitions.js';
 import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
@@ -63,10 +64,11 @@ export function receiveEditSignal(run: RunState, raw: unknown, trustedKeys: read
  * Verifies, judges and applies an edit; a refused edit is recorded as `approval_ignored` and
  * changes nothing else. A second delivery of the same signed edit answers as the first did and
  * records nothing, unless the first came while an earlier edit was being judged (try again).
- * An edit to the arguments the step already has changes nothing (`unchangedIsNoOp`: runs that
- * took edits before this rule replay without it).
+ * An edit to the arguments the step already has changes nothing, and a transfer's name as the
+ * planner made it follows its new amount and recipient (`currentRules`: runs that took edits
+ * before these rules replay without them).
  */
-export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[], unchangedIsNoOp = true): DecisionResult {
+export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[], currentRules = true): DecisionResult {
   const check = checkEditProof(edit, trustedKeys);
   const key = check.valid ? deliveryKeyOf(edit) : undefined;
   const delivered = deliveredEdits.get(run) ?? new Map<string, DecisionResult>();
@@ -75,12 +77,20 @@ export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, truste
   if (earlier) return earlier;
   const pending = run.approval(edit.approval_id);
   const transient = pending !== undefined && awaitingPolicy.has(pending);
-  const result = judgeAndApply(run, edit, check, unchangedIsNoOp);
+  const result = judgeAndApply(run, edit, check, currentRules);
   if (key !== undefined && !transient) delivered.set(key, result);
   return result;
 }
 
-function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, unchangedIsNoOp: boolean): DecisionResult {
+/** A transfer named as the planner names it is renamed after its new amount and recipient; any other name stays. */
+function nameAfterEdit(tool: string, name: string, before: Record<string, unknown>, after: Record<string, unknown>): string {
+  const { amount_cents: oldCents, to_account: oldTo } = before;
+  const { amount_cents: cents, to_account: to } = after;
+  if (tool !== 'bank_transfer' || typeof oldCents !== 'number' || typeof oldTo !== 'string' || typeof cents !== 'number' || typeof to !== 'string') return name;
+  return name === transferStepName(oldCents, oldTo) ? transferStepName(cents, to) : name;
+}
+
+function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, currentRules: boolean): DecisionResult {
   return run.amendApproval(({ approvals, steps, now, emit }) => {
     const approval = approvals.revisable(edit.approval_id);
     const ignore = (type: DecisionErrorType, message: string): DecisionResult => {
@@ -97,15 +107,17 @@ function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, unc
     const record = approval!;
     const step = steps.get(record.step_id);
     // A retried request that reached the run as a new edit asks for what is already there.
-    if (unchangedIsNoOp && canonicalJson(verdict.args) === canonicalJson(step.args)) return { accepted: true, approval: record };
+    if (currentRules && canonicalJson(verdict.args) === canonicalJson(step.args)) return { accepted: true, approval: record };
     const before = step.args;
     const previousHash = record.action_hash;
+    const editedName = step.name;
     step.args = verdict.args;
+    if (currentRules) step.name = nameAfterEdit(step.tool, editedName, before, step.args);
     record.edits = (record.edits ?? 0) + 1;
     // Until the policy answers, the approval binds the new arguments under the old requirement.
     record.action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: record.policy_rule, stages: record.stages });
     awaitingPolicy.add(record);
-    emit('approval_edited', `${step.name} edited by ${edit.edited_by}${edit.reason !== undefined ? `: ${edit.reason}` : ''}`, {
+    emit('approval_edited', `${editedName} edited by ${edit.edited_by}${edit.reason !== undefined ? `: ${edit.reason}` : ''}`, {
       step_id: step.id,
       approval_id: record.approval_id,
       metadata: {

@@ -58,7 +58,7 @@ const SIGNED_STEP_ACTIONS = 'signed-step-actions';
 /** Patch id: a waiting approval's arguments may be edited (see approval-edits.ts). */
 const APPROVAL_EDITS = 'approval-edits';
 
-/** Patch id: an edit may come as a signal (no worker took the update), and an edit to the arguments a step already has changes nothing; older code did neither. */
+/** Patch id: an edit may come as a signal (no worker took the update); an edit to the arguments a step already has changes nothing; an edited transfer's name follows its amount. Older code did none of these. */
 const APPROVAL_EDIT_SIGNAL = 'approval-edit-signal';
 
 /** Runs from before it rewrote the pending approvals' memo only when the set of them changed. */

@@ -1,5 +1,5 @@
 /** The money-transfer clause: "Transfer 6000 to Kiran", "pay kiran 300", "give Bob $10", "send 1.5k to bob". */
-import { formatUsd } from '../shared/money.js';
+import { transferStepName } from '../shared/money.js';
 import { looksLikeAmount, readAmount } from './amount.js';
 import type { ClauseResult, PlannerContext } from './clause.js';
 import { quote } from './text.js';
@@ -59,7 +59,7 @@ export function parseTransfer(clause: string, ctx: PlannerContext): ClauseResult
     steps: [
       {
         id: 'transfer',
-        name: `Transfer ${formatUsd(amount.cents)} → ${recipient}`,
+        name: transferStepName(amount.cents, recipient),
         tool: 'bank_transfer',
         args: { from_account: from, to_account: recipient, amount_cents: amount.cents },
         risk_level: 'L2',

@@ -35,3 +35,8 @@ export function formatUsd(cents: number): string {
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${cents < 0 ? '-' : ''}$${grouped}.${fraction}`;
 }
+
+/** A transfer step's name as the planner gives it: "Transfer $6,000.00 → kiran". */
+export function transferStepName(amountCents: number, recipient: string): string {
+  return `Transfer ${formatUsd(amountCents)} → ${recipient}`;
+}

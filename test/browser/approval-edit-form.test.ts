@@ -63,7 +63,7 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: the edit form and per-step decisions${
     await askedAgain.waitFor();
     expect(await askedAgain.innerText()).toContain('Transfers of $1,000.00 or more need an approver');
     // The card is built anew: the edited amount, its new rule and requirement.
-    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/\$6,000\.00 → kiran[\s\S]*Rule\s+small-transfer[\s\S]*0 of 1 from approvers/);
+    await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/\$6,000\.00 → kiran[\s\S]*Step\s+Transfer \$6,000\.00 → kiran[\s\S]*Rule\s+small-transfer[\s\S]*0 of 1 from approvers/);
     await screenshot(page, 'approval-edit-form');
 
     await card.getByRole('button', { name: /^Approve/ }).click();

@@ -107,4 +107,20 @@ describe('an edit of a staged approval', () => {
     expect(ignored.map((e) => e.metadata?.['reason'])).toEqual(['malformed', DecisionErrorType.Unauthenticated]);
     expect(run.step('transfer').args).toMatchObject({ amount_cents: 600_000 });
   });
+
+  it("renames a transfer named as the planner names it after its new amount, and keeps any other name", () => {
+    const named = (name: string) => {
+      let now = START;
+      const run = new RunState(INPUT, 'req-1', () => new Date((now += 1000)).toISOString(), () => undefined);
+      run.adoptPlan({ ...transferPlan, steps: [{ ...transferPlan.steps[0]!, name }] });
+      run.markReady('transfer');
+      run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
+      applyAuthenticatedEdit(run, signed({ approval_id: APPROVAL_ID, args: lowered, edited_by: 'alice' }), TRUSTED);
+      return run;
+    };
+    const planned = named('Transfer $6,000.00 → kiran');
+    expect(planned.step('transfer').name).toBe('Transfer $4,000.00 → kiran');
+    expect(planned.result().timeline.find((e) => e.event === 'approval_edited')?.message).toBe('Transfer $6,000.00 → kiran edited by alice');
+    expect(named('Pay the rent').step('transfer').name).toBe('Pay the rent');
+  });
 });
