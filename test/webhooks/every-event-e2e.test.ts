@@ -1,0 +1,82 @@
+/**
+ * Every webhook event reaches a real local listener, signed: one transfer is reminded of,
+ * escalated and expires (its run is REJECTED: run.failed), another is approved (run.completed).
+ * Each delivery's Standard Webhooks signature is verified with the test's own secret.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../dev/ports.js';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEvent } from '../../src/shared/notifications.js';
+import { startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { startWebhookListener, type WebhookListener } from './listener.js';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+const POLICY = {
+  id: 'every-event',
+  rules: [
+    {
+      name: 'followed-up',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 300_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '4s' },
+    },
+    { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
+    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+  ],
+};
+
+let listener: WebhookListener;
+let dataDir: string;
+let policy: PolicyStack;
+beforeAll(async () => {
+  listener = await startWebhookListener();
+  dataDir = mkdtempSync(join(tmpdir(), 'every-event-'));
+  policy = await startPolicyStack(POLICY, { WEBHOOK_URL: listener.url, WEBHOOK_SECRET: SECRET, WEBHOOK_DELIVERIES_DB: join(dataDir, 'deliveries.db') });
+});
+afterAll(async () => {
+  await policy?.stop();
+  await listener?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Every delivery so far, each verified with the test's secret (a bad signature throws). */
+function verifiedEvents(): NotificationEvent[] {
+  return listener.received.map((webhook) => {
+    const headers = {
+      'webhook-id': String(webhook.headers['webhook-id']),
+      'webhook-timestamp': String(webhook.headers['webhook-timestamp']),
+      'webhook-signature': String(webhook.headers['webhook-signature']),
+    };
+    return new Webhook(SECRET).verify(webhook.body, headers) as NotificationEvent;
+  });
+}
+
+describe('webhooks: every event', () => {
+  it('delivers each of the seven event types to a real listener, each signed', async () => {
+    const expiring = await policy.chat('owner', 'Transfer 3000 to Kiran');
+    const approved = await policy.chat('owner', 'Transfer 1000 to Kiran');
+    expect((await policy.decide('alice', approved.view.approvals[0].approval_id, 'approve')).status).toBe(200);
+
+    const typesOf = (workflowId: string) => verifiedEvents().filter((e) => e.workflow_id === workflowId).map((e) => e.type);
+    const expiringTypes = await waitFor(() => {
+      const types = typesOf(expiring.workflowId);
+      return types.includes('run.failed') ? types : undefined;
+    }, { timeoutMs: 30_000, what: 'run.failed of the expiring transfer' });
+    expect(expiringTypes).toEqual(['approval.requested', 'approval.reminder', 'approval.escalated', 'approval.expired', 'run.failed']);
+    const approvedTypes = await waitFor(() => {
+      const types = typesOf(approved.workflowId);
+      return types.includes('run.completed') ? types : undefined;
+    }, { timeoutMs: 30_000, what: 'run.completed of the approved transfer' });
+    expect(approvedTypes).toEqual(['approval.requested', 'approval.decided', 'run.completed']);
+    expect(new Set([...expiringTypes, ...approvedTypes])).toEqual(new Set(NOTIFICATION_EVENT_TYPES));
+
+    const failed = verifiedEvents().find((e) => e.workflow_id === expiring.workflowId && e.type === 'run.failed')!;
+    expect(failed.data).toMatchObject({ status: 'REJECTED', user_id: 'default_user' });
+    const escalated = verifiedEvents().find((e) => e.workflow_id === expiring.workflowId && e.type === 'approval.escalated')!;
+    expect(escalated.data).toMatchObject({ escalated_to: 'managers', requested_by: 'default_user' });
+  });
+});
