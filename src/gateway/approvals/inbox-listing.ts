@@ -91,6 +91,11 @@ export class InboxListing {
     this.#timer = undefined;
   }
 
+  /** Reads visibility now (or joins the read under way) and keeps what it read. */
+  renew(): Promise<Listing> {
+    return this.#renew();
+  }
+
   /** Kept warm and its first read not ended yet (a failed one ends it too: the inbox then reads on demand). */
   get warming(): boolean {
     return this.#warm && !this.#firstReadEnded;
