@@ -4,8 +4,11 @@
  * listing read before the change: what the caller sees of their own decision, hand-over and edit
  * comes from the gateway laying it over that listing, and no page pays for a visibility read.
  */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
+import { createGatewayApp } from '../../src/gateway/app.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { call, type Loose } from '../support/http.js';
 import { as, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
@@ -74,5 +77,30 @@ describe('the inbox after changes made through this gateway', () => {
 
     // Every page above was served from the listing read before the changes.
     expect(policy.stack.inbox.reads).toBe(readsBefore);
+  });
+
+  it('still lists an approval decided on another gateway until its next read, and acting on it answers 409 and changes nothing', async () => {
+    const { workflowId, view } = await policy.chat('owner', 'Transfer 2500 to Kiran');
+    const approvalId: string = view.approvals[0].approval_id;
+    await waitFor(async () => (await policy.stack.inbox.renew()).records.some((r) => r.approval_id === approvalId), { timeoutMs: 20_000, what: 'the approval in a listing' });
+
+    const other = createGatewayApp({ client: policy.stack.client, config: policy.stack.config });
+    const server = serve({ fetch: other.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const elsewhere = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, as('bob'));
+      expect(elsewhere.status).toBe(200);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    // This gateway's listing was read before: it still lists the approval, and says when it read it.
+    const stale = await inbox('alice');
+    expect(idsOf(stale)).toContain(approvalId);
+    expect(Date.parse(stale.listed_at)).toBeLessThan(Date.now());
+    const late = await policy.decide('alice', approvalId, 'reject');
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain('already approved');
+    expect((await policy.runView(workflowId)).approvals[0]).toMatchObject({ status: 'approved', decided_by: 'bob' });
   });
 });
