@@ -21,6 +21,7 @@ import { approvalRoutes } from './routes/approvals.js';
 import { Delegations } from './approvals/delegations.js';
 import { InboxListing } from './approvals/inbox-listing.js';
 import { PendingApprovalsReader } from './approvals/inbox-read.js';
+import { primeInboxPage } from './approvals/inbox.js';
 import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
@@ -69,7 +70,7 @@ export interface GatewayDeps {
 export function createInboxListing(client: Client, config: Config, onReadError?: (err: unknown) => void): InboxListing {
   const reader = new PendingApprovalsReader(client, config.TASK_QUEUE);
   const maxAgeMs = config.INBOX_CACHE_MS === 0 ? 0 : config.INBOX_MAX_AGE_MS;
-  return new InboxListing(() => reader.read(), { refreshMs: config.INBOX_CACHE_MS, maxAgeMs, ...(onReadError && { onReadError }) });
+  return new InboxListing(() => reader.read(), { refreshMs: config.INBOX_CACHE_MS, maxAgeMs, onFirstListing: primeInboxPage, ...(onReadError && { onReadError }) });
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {

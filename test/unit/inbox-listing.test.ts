@@ -131,12 +131,18 @@ describe('InboxListing', () => {
   describe('kept warm', () => {
     it('reads at start and again refreshMs after each read, and pages never read', async () => {
       const visibility = fakeVisibility(() => [pending(1)]);
-      const listing = new InboxListing(visibility.read, { refreshMs: 5, maxAgeMs: 60_000 });
+      const primed: { ids: string[]; warming: boolean }[] = [];
+      const listing: InboxListing = new InboxListing(visibility.read, {
+        refreshMs: 5,
+        maxAgeMs: 60_000,
+        onFirstListing: (records) => primed.push({ ids: records.map((r) => r.approval_id), warming: listing.warming }),
+      });
       const started = listing.start();
       expect(listing.warming).toBe(true);
       visibility.reads[0]!.resolve();
       await started;
       expect(listing.warming).toBe(false);
+      expect(primed).toEqual([{ ids: ['req-1.transfer'], warming: true }]);
       await vi.waitFor(() => expect(visibility.reads).toHaveLength(2));
       // Past refreshMs with the next read under way: the page is served the kept listing.
       expect(ids(await listing.records(undefined))).toEqual(['req-1.transfer']);

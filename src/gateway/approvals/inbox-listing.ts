@@ -23,6 +23,8 @@ export interface InboxListingOptions {
   now?: () => number;
   /** Told of a failed background read; the last listing is served until it is `maxAgeMs` old. */
   onReadError?: (err: unknown) => void;
+  /** Given the first listing a warm start read, before the listing stops `warming`. */
+  onFirstListing?: (records: readonly ApprovalRecord[]) => void;
 }
 
 export interface Listing {
@@ -40,6 +42,7 @@ export class InboxListing {
   readonly #overlayMs: number;
   readonly #now: () => number;
   readonly #onReadError: (err: unknown) => void;
+  readonly #onFirstListing: (records: readonly ApprovalRecord[]) => void;
   #current: Listing | undefined;
   #reading: Promise<Listing> | undefined;
   #reads = 0;
@@ -57,6 +60,7 @@ export class InboxListing {
     this.#overlayMs = options.overlayMs ?? options.maxAgeMs + VISIBILITY_LAG_MS;
     this.#now = options.now ?? Date.now;
     this.#onReadError = options.onReadError ?? (() => undefined);
+    this.#onFirstListing = options.onFirstListing ?? (() => undefined);
   }
 
   /** The pending approvals (of `userId`'s runs only, when given) as this gateway knows them, and when they were listed. */
@@ -79,7 +83,11 @@ export class InboxListing {
     if (this.#warm) return this.#firstRead ?? Promise.resolve();
     this.#warm = true;
     this.#firstRead = this.#backgroundRead().finally(() => {
-      this.#firstReadEnded = true;
+      try {
+        if (this.#current) this.#onFirstListing(this.#current.records);
+      } finally {
+        this.#firstReadEnded = true;
+      }
     });
     return this.#firstRead;
   }
