@@ -1,6 +1,6 @@
 /**
  * One read of the inbox's listing from visibility, made cheap for a gateway that repeats it every
- * second: the raw list in pages of PAGE_SIZE (the SDK's list decodes every memo and search attribute into objects the
+ * second: the raw list (the SDK's list decodes every memo and search attribute into objects the
  * inbox never looks at), only the pending-approvals memo decoded, and a run whose memo is byte for
  * byte what the last read saw keeps its records from then instead of being parsed again.
  */
