@@ -21,7 +21,7 @@ export interface InboxListingOptions {
   /** How long a change made here is laid over listings; visibility's lag, generously, past `maxAgeMs`. */
   overlayMs?: number;
   now?: () => number;
-  /** Told of a failed background read; the last listing is served until it is `maxAgeMs` old. */
+  /** Told of the first failed background read after a good one (once an outage, not every read); the last listing is served until it is `maxAgeMs` old. */
   onReadError?: (err: unknown) => void;
   /** Given the first listing a warm start read, before the listing stops `warming`. */
   onFirstListing?: (records: readonly ApprovalRecord[]) => void;
@@ -50,6 +50,7 @@ export class InboxListing {
   #warm = false;
   #firstRead: Promise<void> | undefined;
   #firstReadEnded = false;
+  #failing = false;
 
   constructor(
     private readonly read: ReadListing,
@@ -122,8 +123,10 @@ export class InboxListing {
   async #backgroundRead(): Promise<void> {
     try {
       await this.#renew();
+      this.#failing = false;
     } catch (err) {
-      this.#onReadError(err);
+      if (!this.#failing) this.#onReadError(err);
+      this.#failing = true;
     }
     if (!this.#warm) return;
     this.#timer = setTimeout(() => void this.#backgroundRead(), this.#refreshMs);
