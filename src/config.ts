@@ -81,8 +81,10 @@ const EnvSchema = z.object({
       return origins;
     }),
   CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-  /** How long one visibility listing serves the approvals inbox (0: every request reads it; concurrent ones share). */
+  /** Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent ones share). */
   INBOX_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** The oldest inbox listing served, from when its read began; older, a request waits for a new read. */
+  INBOX_MAX_AGE_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
   TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
   SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),
   SANDBOX_PORT: port.default(8081),
@@ -172,6 +174,9 @@ const EnvSchema = z.object({
   /** Replaces the service name each process gives its spans (gateway, worker, sandbox). */
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
 }).superRefine((env, ctx) => {
+  if (env.INBOX_CACHE_MS > 0 && env.INBOX_MAX_AGE_MS <= env.INBOX_CACHE_MS) {
+    ctx.addIssue({ code: 'custom', path: ['INBOX_MAX_AGE_MS'], message: 'must be above INBOX_CACHE_MS: a listing is renewed every INBOX_CACHE_MS and may be served until INBOX_MAX_AGE_MS old' });
+  }
   if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {
     const missing = env.WEBHOOK_URL === undefined ? 'WEBHOOK_URL' : 'WEBHOOK_SECRET';
     ctx.addIssue({ code: 'custom', path: [missing], message: 'required when the other of WEBHOOK_URL and WEBHOOK_SECRET is set' });

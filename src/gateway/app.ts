@@ -20,6 +20,8 @@ import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { Delegations } from './approvals/delegations.js';
 import { InboxListing } from './approvals/inbox-listing.js';
+import { PendingApprovalsReader } from './approvals/inbox-read.js';
+import { primeInboxPage } from './approvals/inbox.js';
 import { attentionRoutes } from './routes/attention.js';
 import { chatRoutes } from './routes/chat.js';
 import { docsRoutes } from './routes/docs.js';
@@ -60,6 +62,15 @@ export interface GatewayDeps {
   decisionSigner?: DecisionSigner;
   /** How long a decision waits for a worker to accept it before it is kept as a signal (default 2 s). */
   decisionAcceptMs?: number;
+  /** The inbox's listing; pass one kept warm (`start()`) so no page waits for visibility. Read on demand when not given. */
+  inbox?: InboxListing;
+}
+
+/** The inbox's shared listing, as INBOX_CACHE_MS and INBOX_MAX_AGE_MS say; `start()` keeps it warm. */
+export function createInboxListing(client: Client, config: Config, onReadError?: (err: unknown) => void): InboxListing {
+  const reader = new PendingApprovalsReader(client, config.TASK_QUEUE);
+  const maxAgeMs = config.INBOX_CACHE_MS === 0 ? 0 : config.INBOX_MAX_AGE_MS;
+  return new InboxListing(() => reader.read(), { refreshMs: config.INBOX_CACHE_MS, maxAgeMs, onFirstListing: primeInboxPage, ...(onReadError && { onReadError }) });
 }
 
 export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
@@ -109,7 +120,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const { client, config } = deps;
   const runs = new Runs(client, deps.queryTimeoutMs);
   const listings = new Listings(client, config.TASK_QUEUE);
-  const inboxListing = new InboxListing((userId) => listings.pendingApprovals(userId), { ttlMs: config.INBOX_CACHE_MS });
+  const inboxListing = deps.inbox ?? createInboxListing(client, config);
   const tickets = new StreamTickets();
   const tokens = tokensFor(deps);
   const signer = decisionSignerFor(deps);
@@ -144,7 +155,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     )
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
     .use(authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
-    .route('/', healthRoutes(client))
+    .route('/', healthRoutes(client, deps.inbox))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))
     .route('/', chatRoutes(routeDeps))

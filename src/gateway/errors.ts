@@ -30,6 +30,8 @@ export const ErrorCode = {
   TooManyTickets: 'too_many_tickets',
   PayloadTooLarge: 'payload_too_large',
   TemporalUnavailable: 'temporal_unavailable',
+  /** Readiness only: the gateway is still reading the approvals inbox for the first time. */
+  Starting: 'starting',
   /** A decision sent an `action_hash` that no longer matches the approval: what was approved changed. */
   StaleApproval: 'stale_approval',
   /** The run did not accept a decision within the wait budget (no worker polling?). */

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config.js';
-import { createGatewayApp, createTimelineHub } from './app.js';
+import { createGatewayApp, createInboxListing, createTimelineHub } from './app.js';
 import { gatewayConnectionOptions } from './gateway-connection.js';
 import { listenRefusal } from './listen-policy.js';
 import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors() });
   const timelines = createTimelineHub(client);
   const logger = config.LOG_FORMAT === 'json' ? jsonLogger('gateway', config.LOG_LEVEL) : undefined;
-  const app = withRequestLog(createGatewayApp({ client, config, timelines }), logger, tracing?.httpMiddleware());
+  // Read before /readyz says ready and renewed in the background, so no inbox page waits for visibility.
+  const inbox = createInboxListing(client, config, (err) => console.error(`gateway: reading the approvals inbox failed: ${err instanceof Error ? err.message : String(err)}`));
+  if (config.INBOX_CACHE_MS > 0) void inbox.start();
+  const app = withRequestLog(createGatewayApp({ client, config, timelines, inbox }), logger, tracing?.httpMiddleware());
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
     console.log(`gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`);
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`gateway: ${signal}, shutting down`);
     timelines.close();
+    inbox.close();
     setTimeout(() => process.exit(0), FORCED_EXIT_MS).unref();
     server.close(() => {
       void connection

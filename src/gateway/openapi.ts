@@ -84,7 +84,7 @@ export const ROUTES: RouteDoc[] = [
   ...WEBHOOK_ROUTE_DOCS,
   { method: 'get', path: '/api/config', tag: 'web', summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required", ok: PageConfigSchema, public: true },
   { method: 'get', path: '/healthz', tag: 'health', summary: 'The process is up', ok: HealthResponseSchema, public: true },
-  { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable', ok: HealthResponseSchema, errors: [503], public: true },
+  { method: 'get', path: '/readyz', tag: 'health', summary: 'Temporal is reachable and the inbox listed once', ok: HealthResponseSchema, errors: [503], public: true },
   { method: 'get', path: '/openapi.json', tag: 'docs', summary: 'This document', ok: { contentType: 'application/json', description: 'OpenAPI 3.1' }, public: true },
   { method: 'get', path: '/docs', tag: 'docs', summary: 'Swagger UI', ok: { contentType: 'text/html', description: 'Swagger UI page' }, public: true },
   { method: 'get', path: '/', tag: 'web', summary: 'The web page', ok: { contentType: 'text/html', description: 'The chat, inbox and timeline page' }, public: true },

@@ -146,6 +146,7 @@ export const ApprovalsResponseSchema = z.object({
   approvals: z.array(ApprovalRecordSchema),
   next_cursor: z.string().optional().describe('Pass as ?cursor= (with the same filters and sort) for the next page; absent on the last page'),
   total: z.number().int().describe('How many pending approvals match the filters'),
+  listed_at: z.string().optional().describe('When the visibility read behind this page began; changes made through this gateway since then are already applied'),
 });
 export const WorkflowApprovalsResponseSchema = z.object({ workflow_id: z.string(), approvals: z.array(ApprovalRecordSchema) });
 export const DecisionResponseSchema = z.object({

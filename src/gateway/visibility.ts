@@ -127,10 +127,4 @@ export class Listings {
     const infos = await take(this.client.workflow.list({ query: sessionsQuery(this.taskQueue, userId) }), LISTING_LIMIT);
     return groupSessions(infos.map(runListingOf));
   }
-
-  /** The inbox: one visibility list, the records from each run's memo, no per-run queries. */
-  async pendingApprovals(userId?: string): Promise<ApprovalRecord[]> {
-    const infos = await take(this.client.workflow.list({ query: pendingApprovalsQuery(this.taskQueue, userId) }), LISTING_LIMIT);
-    return inboxFromMemos(infos.map((info) => info.memo));
-  }
 }

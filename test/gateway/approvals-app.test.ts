@@ -5,7 +5,8 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { CancelledFailure, defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { parseConfig } from '../../src/config.js';
@@ -93,10 +94,18 @@ function scriptedTemporal(script: Script) {
   });
   // Visibility lags: its listing stays as the runs were when the script began, whatever is decided since.
   const listed = Object.values(structuredClone(script.runs));
+  const pendingOf = (view: RunView) => view.approvals.filter((a) => a.status === 'pending');
   async function* list() {
-    for (const view of listed) yield { memo: { pendingApprovals: view.approvals.filter((a) => a.status === 'pending') } };
+    for (const view of listed) yield { memo: { pendingApprovals: pendingOf(view) } };
   }
+  // The inbox reads the raw list, as the server answers it.
+  const listWorkflowExecutions = async () => ({
+    executions: listed.map((view) => ({ execution: { workflowId: view.workflow_id }, memo: { fields: { pendingApprovals: defaultPayloadConverter.toPayload(pendingOf(view)) } } })),
+    nextPageToken: new Uint8Array(),
+  });
   const client = {
+    options: { namespace: 'default', loadedDataConverter: loadDataConverter() },
+    workflowService: { listWorkflowExecutions },
     workflow: { getHandle: handle, list },
     withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
     withAbortSignal: <T>(_signal: AbortSignal, fn: () => Promise<T>) => fn(),

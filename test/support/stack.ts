@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig, runSettingsOf, type Config } from '../../src/config.js';
-import { createGatewayApp, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
+import { createGatewayApp, createInboxListing, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
+import type { InboxListing } from '../../src/gateway/approvals/inbox-listing.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
 import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
@@ -37,6 +38,8 @@ export interface Stack {
   taskQueue: string;
   config: Config;
   timelines: TimelineHub;
+  /** The inbox's listing, kept warm as src/gateway/main.ts keeps it. */
+  inbox: InboxListing;
   worker(): TestWorker | undefined;
   startWorker(): Promise<TestWorker>;
   stopWorker(): Promise<void>;
@@ -80,7 +83,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!options.noWorker) await startWorker();
 
   const timelines = createTimelineHub(client, options.gateway?.pollMs ?? 100, options.gateway?.queryTimeoutMs);
-  const app = createGatewayApp({ client, config, timelines, ...options.gateway });
+  const inbox = createInboxListing(client, config);
+  if (config.INBOX_CACHE_MS > 0) await inbox.start();
+  const app = createGatewayApp({ client, config, timelines, inbox, ...options.gateway });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.GATEWAY_PORT }, () => resolve(s));
   });
@@ -93,11 +98,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     config,
     timelines,
+    inbox,
     worker: () => worker,
     startWorker,
     stopWorker,
     async stop() {
       timelines.close();
+      inbox.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeAllConnections' in server) server.closeAllConnections();

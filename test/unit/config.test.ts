@@ -46,6 +46,9 @@ describe('parseConfig', () => {
     [{ TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'key-1' }, { TEMPORAL_TLS: true, TEMPORAL_API_KEY: 'key-1' }],
     [{ TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }, { TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }],
     [{ SANDBOX_LATENCY_MS: '1500' }, { SANDBOX_LATENCY_MS: 1500 }],
+    [{}, { INBOX_CACHE_MS: 1000, INBOX_MAX_AGE_MS: 10_000 }],
+    [{ INBOX_CACHE_MS: '0', INBOX_MAX_AGE_MS: '1' }, { INBOX_CACHE_MS: 0, INBOX_MAX_AGE_MS: 1 }],
+    [{ INBOX_CACHE_MS: '5000', INBOX_MAX_AGE_MS: '5001' }, { INBOX_CACHE_MS: 5000, INBOX_MAX_AGE_MS: 5001 }],
   ])('reads %j', (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -69,6 +72,8 @@ describe('parseConfig', () => {
     ['TEMPORAL_TLS', 'on'],
     ['SANDBOX_LATENCY_MS', 'slow'],
     ['SANDBOX_LATENCY_MS', '60001'],
+    ['INBOX_MAX_AGE_MS', '0'],
+    ['INBOX_MAX_AGE_MS', '1000'],
   ])('rejects %s=%j with a ConfigError naming it', (name, value) => {
     const parse = () => parseConfig({ [name]: value });
     expect(parse).toThrow(ConfigError);

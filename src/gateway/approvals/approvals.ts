@@ -56,7 +56,7 @@ const SESSION_SCAN_LIMIT = 50;
 export class Approvals {
   constructor(
     private readonly runs: Runs,
-    /** The inbox's shared listing; told of every decision made here so the decider sees it at once. */
+    /** The inbox's shared listing; told of every change made here so whoever made it sees it at once. */
     private readonly inbox: InboxListing,
     private readonly budgetMs: number,
     /** Signs each decision: the workflow applies only decisions signed by a key it trusts. */
@@ -66,14 +66,19 @@ export class Approvals {
     private readonly acceptMs?: number,
   ) {}
 
-  /** The inbox: pending approvals across runs (a requester's own only). */
-  pending(identity: Identity): Promise<ApprovalRecord[]> {
+  /** The inbox: pending approvals across runs (a requester's own only), and when they were listed. */
+  pending(identity: Identity): Promise<{ records: ApprovalRecord[]; listedAt: number }> {
     return this.inbox.records(canSeeAllUsers(identity) || identity.kind !== 'token' ? undefined : identity.user_id);
   }
 
   /** A run changed here (a cancel): its approvals no longer pending leave the inbox at once. */
   noteRunChanged(view: Pick<RunView, 'approvals'>): void {
-    for (const approval of view.approvals) if (approval.status !== 'pending') this.inbox.noteDecision(approval);
+    for (const approval of view.approvals) if (approval.status !== 'pending') this.inbox.noteChange(approval);
+  }
+
+  /** An approval handed over here: the inbox shows the hand-over at once. */
+  noteHandedOver(approval: ApprovalRecord): void {
+    this.inbox.noteChange(approval);
   }
 
   async ofRun(workflowId: string, identity: Identity): Promise<ApprovalRecord[]> {
@@ -166,10 +171,15 @@ export class Approvals {
     return this.findForDecision(only.approval_id, identity);
   }
 
-  /** Amends a pending approval's arguments (edits.ts), durably like a decision; the run judges the edited step again. */
-  edit(found: FoundApproval, identity: Identity, input: Omit<EditInput, 'groups'>): Promise<EditResult> {
+  /**
+   * Amends a pending approval's arguments (edits.ts), durably like a decision; the run judges the
+   * edited step again. Only an edit the run applied changes this gateway's listing.
+   */
+  async edit(found: FoundApproval, identity: Identity, input: Omit<EditInput, 'groups'>): Promise<EditResult> {
     const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs, acceptMs: this.acceptMs };
-    return sendEdit(delivery, identity, found, { ...input, groups: groupsOf(identity) });
+    const edited = await sendEdit(delivery, identity, found, { ...input, groups: groupsOf(identity) });
+    if (edited.applied) this.inbox.noteChange(edited.approval);
+    return edited;
   }
 
   /**
@@ -204,7 +214,7 @@ export class Approvals {
       });
       if (!delivery.applied) return { ...base, approval, step: undefined, applied: false };
       const decided = delivery.result?.approval ?? approval;
-      this.inbox.noteDecision(decided);
+      this.inbox.noteChange(decided);
       return { ...base, approval: decided, step: delivery.result?.step, applied: true };
     } catch (err) {
       // A refusal by the workflow, or Temporal being away, is an answer of its own. A run that closed
@@ -213,7 +223,7 @@ export class Approvals {
       const after = await this.runs.getRun(view.workflow_id).catch(() => undefined);
       const record = after?.approvals.find((a) => a.approval_id === approval.approval_id);
       if (after && record && tookEffect(record, decision)) {
-        this.inbox.noteDecision(record);
+        this.inbox.noteChange(record);
         return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id), applied: true };
       }
       if (after && FINAL_RUN_STATUSES.includes(after.status)) {

@@ -32,8 +32,9 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const identity = c.get('identity');
       const caller = inboxCallerOf(identity, query.decider);
       const standIns = delegations.standInGroups(identity);
-      const pending = (await approvals.pending(identity)).map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
-      return reply(c, ApprovalsResponseSchema, inboxPage(pending, query, caller, Date.now()));
+      const { records, listedAt } = await approvals.pending(identity);
+      const pending = records.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
+      return reply(c, ApprovalsResponseSchema, { ...inboxPage(pending, query, caller, Date.now()), listed_at: new Date(listedAt).toISOString() });
     })
     .post('/decisions', async (c) => {
       const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
@@ -85,6 +86,7 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const delegatorId = deciderIdOf(identity, body.delegated_by, 'delegated_by');
       const [to, toKind] = body.to_person !== undefined ? [body.to_person, 'person' as const] : [body.to_group!, 'group' as const];
       const approval = await delegations.delegate(await approvals.find(id, identity), identity, { delegatorId, to, toKind, reason: body.reason });
+      approvals.noteHandedOver(approval);
       return reply(c, DelegationResponseSchema, { success: true, message: `${delegatorId} handed ${approval.step_name} to ${toKind} ${to}`, approval });
     });
 }
