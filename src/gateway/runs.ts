@@ -3,7 +3,7 @@
  * lookups only (workflow ids, queries, describe); starting runs is in start-run.ts, decisions in
  * approvals/ and listings in visibility.ts.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { QueryNotRegisteredError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { FINAL_RUN_STATUSES, RunResultSchema, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor, timelineQuery, type SessionView } from '../shared/definitions.js';
@@ -16,6 +16,15 @@ import { visibilityLiteral } from './visibility.js';
 /** Of a status read's budget, the part kept back for describe and visibility when the query does not answer. */
 function memoReserveMs(budgetMs: number): number {
   return Math.min(1500, Math.floor(budgetMs / 3));
+}
+
+/**
+ * A query that produced no answer from the run: none within the deadline (no worker, or one far
+ * behind), or one the worker failed. The SDK reports every failed query, a replay that hit
+ * nondeterminism included, as QueryNotRegisteredError (the server answers INVALID_ARGUMENT).
+ */
+function queryGotNoAnswer(err: unknown): boolean {
+  return (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) || err instanceof QueryNotRegisteredError;
 }
 
 export class Runs {
@@ -46,8 +55,8 @@ export class Runs {
 
   /**
    * A status read that answers within the budget: the `run` query when a worker answers in time,
-   * else the finished run's result, else an open run's memo view marked `stale`. Decisions keep
-   * using getRun, which never answers from the memo.
+   * else what Temporal keeps without a worker (see answerWithoutQuery). Decisions keep using
+   * getRun, which never answers from the memo.
    */
   async getRunOrMemo(workflowId: string, budgetMs = this.queryTimeoutMs): Promise<RunView> {
     const deadline = Date.now() + budgetMs;
@@ -55,16 +64,31 @@ export class Runs {
       return await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () => this.handle(workflowId).query(runQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
-      if (!(err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)) throw err;
-      const remaining = () => Math.max(1, deadline - Date.now());
-      const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
-      if (description.status.name === 'RUNNING') return memoRunView(workflowId, description);
-      if (description.status.name !== 'COMPLETED') throw err;
-      const parsed = RunResultSchema.safeParse(await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()));
-      if (!parsed.success) throw err;
-      const { timeline: _timeline, ...view } = parsed.data;
-      return view;
+      if (!queryGotNoAnswer(err)) throw err;
+      return this.answerWithoutQuery(workflowId, err, () => Math.max(1, deadline - Date.now()));
     }
+  }
+
+  /**
+   * A run whose query got no answer, read from describe (no worker needed): a completed run's
+   * result, else the memo view marked `stale`. A workflow that is not a request run keeps the
+   * query's 404.
+   */
+  private async answerWithoutQuery(workflowId: string, queryError: unknown, remaining: () => number): Promise<RunView> {
+    const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
+    if (description.type !== REQUEST_WORKFLOW_TYPE) throw queryError instanceof QueryNotRegisteredError ? ApiError.notFound('No such request workflow') : queryError;
+    if (description.status.name === 'COMPLETED') {
+      const parsed = RunResultSchema.safeParse(await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()));
+      if (parsed.success) {
+        const { timeline: _timeline, ...view } = parsed.data;
+        return view;
+      }
+    }
+    const view = memoRunView(workflowId, description);
+    // Closed without a result (terminated, timed out, cancelled): the memo's status is from before that.
+    if (description.status.name === 'CANCELLED') return { ...view, status: 'CANCELLED' };
+    if (description.status.name !== 'RUNNING' && description.status.name !== 'COMPLETED') return { ...view, status: 'FAILED' };
+    return view;
   }
 
   /**
@@ -79,7 +103,7 @@ export class Runs {
       latestId = session.runs.at(-1)?.workflow_id;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
-      if (!(err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)) throw err;
+      if (!queryGotNoAnswer(err)) throw err;
       latestId = await this.latestListedRunOf(sessionId, Math.max(1, deadline - Date.now()));
     }
     if (!latestId) throw ApiError.notFound(`Session ${sessionId} has no runs`);
