@@ -156,14 +156,22 @@ cmd_start_cluster() {
 # own gateways and workers on the cluster's Temporal server, then the kill-under-load run against
 # the cluster's two gateways and two workers. The load needs approvals for small amounts, so the
 # cluster starts with HIL_THRESHOLD=5 and a fresh sandbox database.
+# Every process logs JSON lines (one per HTTP request from the gateways, with the X-Request-Id the
+# kill script sends); the logs of each run are kept in .temporal/test-cluster/<time>/ after `stop`.
 cmd_test_cluster() {
-  export HIL_THRESHOLD=5 SANDBOX_DB="$STATE_DIR/test-cluster-sandbox.db"
+  export HIL_THRESHOLD=5 SANDBOX_DB="$STATE_DIR/test-cluster-sandbox.db" LOG_FORMAT=json
   rm -f "$SANDBOX_DB" "$SANDBOX_DB-wal" "$SANDBOX_DB-shm"
+  TEST_CLUSTER_LOGS="$STATE_DIR/test-cluster/$(date -u +%Y%m%dT%H%M%SZ)"
   cmd_start_cluster
-  trap cmd_stop EXIT
+  trap keep_test_cluster_logs EXIT
   local status=0
   TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/gateway/banking-chat.test.ts test/gateway/life-os-flow.test.ts \
     test/integration/setup-namespace.test.ts || status=$?
-  node --import tsx scripts/kill-under-load.ts || status=$?
+  node --import tsx scripts/kill-under-load.ts 2>&1 | tee "$LOG_DIR/kill-under-load.log" || status=$?
   return $status
+}
+
+keep_test_cluster_logs() {
+  cmd_stop
+  mkdir -p "$TEST_CLUSTER_LOGS" && cp "$LOG_DIR"/*.log "$TEST_CLUSTER_LOGS/" && say "logs kept in ${TEST_CLUSTER_LOGS#"$ROOT"/}"
 }

@@ -23,13 +23,15 @@ const pidDir = path.resolve(process.env.LOAD_PID_DIR ?? '.temporal/pids');
 const flows = Number(process.env.LOAD_FLOWS ?? 4);
 const phaseMs = Number(process.env.LOAD_PHASE_SECONDS ?? 15) * 1000;
 const amount = Number(process.env.LOAD_AMOUNT ?? 6);
+/** The latency blip of a kill: the calls started this long after it. */
+const BLIP_WINDOW_MS = 5000;
 const FROM = '123';
 const TO = 'kiran';
 const REQUESTER = 'default_user';
 const APPROVER = 'manager@bank.com';
 
 type Phase = 'steady' | 'worker killed' | 'gateway killed';
-interface Sample { phase: Phase; route: string; ms: number; status: number }
+interface Sample { phase: Phase; route: string; ms: number; status: number; at: number }
 interface FlowResult { workflowId: string; sessionId: string; ms: number; phase: Phase }
 
 let phase: Phase = 'steady';
@@ -38,28 +40,34 @@ const inFlightFailures: { gateway: string; route: string; error: string }[] = []
 const otherFailures: string[] = [];
 const down = new Set<string>();
 let next = 0;
+/** When each kill happened (performance.now()), for the latency of the calls right after it. */
+const killedAt: Partial<Record<Phase, number>> = {};
+/** Status reads answered without a run status (not 503): the body says why; each is a failed request. */
+const statuslessAnswers: { phase: Phase; sessionId: string; gateway: string; requestId: string; status: number; body: string }[] = [];
 
 const errorCode = (err: unknown): string | undefined =>
   err instanceof Error && err.cause && typeof err.cause === 'object' && 'code' in err.cause ? String(err.cause.code) : undefined;
 
 /** One HTTP call through the script's load balancer: refused connections move on; a cut-off call is counted and retried. */
-async function call(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean }> {
+async function call(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean; gateway: string; requestId: string }> {
   let cutOff = false;
   for (let attempt = 0; attempt < 2 * gateways.length; attempt++) {
     const live = gateways.filter((g) => !down.has(g));
     const gateway = live[next++ % live.length];
     if (!gateway) throw new Error('no gateway left');
     const started = performance.now();
+    // The gateways' JSON request log (LOG_FORMAT=json) carries this id, so an answer printed here can be found there.
+    const requestId = randomUUID();
     try {
       const res = await fetch(gateway + route, {
         method,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
         ...(body !== undefined && { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(60_000),
       });
       const json = (await res.json()) as Record<string, unknown>;
-      samples.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), ms: performance.now() - started, status: res.status });
-      return { status: res.status, body: json, cutOff };
+      samples.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), ms: performance.now() - started, status: res.status, at: started });
+      return { status: res.status, body: json, cutOff, gateway, requestId };
     } catch (err) {
       down.add(gateway);
       if (errorCode(err) !== 'ECONNREFUSED') {
@@ -91,6 +99,10 @@ async function statusOf(sessionId: string, wanted: string[]): Promise<Record<str
   for (const deadline = Date.now() + 120_000; ;) {
     const status = await callRetrying503('GET', `/workflow/${sessionId}/status`, undefined);
     if (status.body.stale === true) staleReads.push(phase);
+    if (status.body.status === undefined && status.status !== 503) {
+      const { gateway, requestId } = status;
+      statuslessAnswers.push({ phase, sessionId, gateway, requestId, status: status.status, body: JSON.stringify(status.body) });
+    }
     if (wanted.includes(String(status.body.status))) return status.body;
     if (status.body.status === 'FAILED' || Date.now() > deadline) throw new Error(`run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -160,9 +172,11 @@ async function main(): Promise<void> {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await pause(phaseMs);
   phase = 'worker killed';
+  killedAt[phase] = performance.now();
   kill('worker-2');
   await pause(phaseMs);
   phase = 'gateway killed';
+  killedAt[phase] = performance.now();
   kill('gateway-2');
   await pause(phaseMs);
   stopping = true;
@@ -174,12 +188,14 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }));
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  // SQL visibility trails the runs by a moment: wait (with a deadline) until it lists them all.
   let runs = 0;
+  let completedRuns = 0;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await pause(500)) {
     runs = (await client.workflow.count(query)).count;
-    if (runs >= results.length) break;
+    completedRuns = (await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`)).count;
+    if (runs >= results.length && completedRuns >= results.length) break;
   }
-  const completedRuns = (await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`)).count;
   await connection.close();
 
   const checks = {
@@ -187,6 +203,7 @@ async function main(): Promise<void> {
     'failed requests other than in flight at the dead gateway': otherFailures.length,
     'requests cut off in flight at the dead gateway': inFlightFailures.length,
     '503 answers (retried by the client)': unavailable.length,
+    'status reads answered without a status (not 503)': statuslessAnswers.length,
     'approvals kept durably (202 accepted)': acceptedDecisions.length,
     'status reads from the memo (stale)': staleReads.length,
     'distinct runs': new Set(results.map((r) => r.workflowId)).size,
@@ -204,13 +221,20 @@ async function main(): Promise<void> {
     const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
     console.log(`${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`);
   }
+  for (const p of ['worker killed', 'gateway killed'] as const) {
+    const at = killedAt[p] ?? 0;
+    const blip = samples.filter((s) => s.at >= at && s.at < at + BLIP_WINDOW_MS).map((s) => s.ms);
+    console.log(`${p.padEnd(15)} calls started in the ${BLIP_WINDOW_MS / 1000} s after the kill: ${String(blip.length).padStart(4)}  p50 ${percentile(blip, 50)} ms  p99 ${percentile(blip, 99)} ms  max ${percentile(blip, 100)} ms`);
+  }
   for (const p of new Set([...acceptedDecisions, ...staleReads])) {
     console.log(`  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`);
   }
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
+  for (const a of statuslessAnswers.slice(0, 20)) console.log(`  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`);
+  if (statuslessAnswers.length > 20) console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);
   for (const failure of [...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`), ...otherFailures]) console.log(`  ${failure}`);
 
-  const ok = otherFailures.length === 0 && unavailable.length === 0
+  const ok = otherFailures.length === 0 && unavailable.length === 0 && statuslessAnswers.length === 0
     && inFlightFailures.every((f) => f.gateway === gateways[1])
     && checks['distinct runs'] === results.length
     && runs === results.length && completedRuns === results.length
