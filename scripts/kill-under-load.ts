@@ -2,7 +2,8 @@
  * Kill-under-load proof for `./temporal-dev.sh start --cluster`: keeps a steady load of chats that
  * need approval and their approvals on both gateways, SIGKILLs the second worker and then the
  * second gateway, and checks afterwards that no request failed other than those in flight at the
- * dead gateway, that every run completed once, and that the ledger moved each amount exactly once.
+ * dead gateway (a status read answered without a status counts as failed), that every run completed
+ * once, that the ledger moved each amount exactly once, and that every run's history replays.
  *
  *   HIL_THRESHOLD=5 ./temporal-dev.sh start --cluster && node --import tsx scripts/kill-under-load.ts
  *
@@ -15,11 +16,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { temporalConnectionSettings } from '../src/temporal-connection.js';
 
 const gateways = (process.env.LOAD_GATEWAYS ?? 'http://127.0.0.1:8000,http://127.0.0.1:8001').split(',');
 const sandboxUrl = process.env.SANDBOX_URL ?? 'http://127.0.0.1:8081';
 const pidDir = path.resolve(process.env.LOAD_PID_DIR ?? '.temporal/pids');
+const workflowBundle = path.resolve(process.env.LOAD_WORKFLOW_BUNDLE ?? '.temporal/workflow-bundle.js');
 const flows = Number(process.env.LOAD_FLOWS ?? 4);
 const phaseMs = Number(process.env.LOAD_PHASE_SECONDS ?? 15) * 1000;
 const amount = Number(process.env.LOAD_AMOUNT ?? 6);
@@ -196,6 +199,15 @@ async function main(): Promise<void> {
     completedRuns = (await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`)).count;
     if (runs >= results.length && completedRuns >= results.length) break;
   }
+  // A run the killed worker left with a history its own code cannot replay fails every later query
+  // and replay (a worker restart strands it): replay every run and session with the workers' bundle.
+  const unreplayable: string[] = [];
+  let replayed = 0;
+  const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: workflowBundle } }, client.workflow.list({ query: sessionsAndRuns }).intoHistories())) {
+    replayed++;
+    if (result.error) unreplayable.push(`${result.workflowId}: ${result.error.message.slice(0, 300)}`);
+  }
   await connection.close();
 
   const checks = {
@@ -209,6 +221,8 @@ async function main(): Promise<void> {
     'distinct runs': new Set(results.map((r) => r.workflowId)).size,
     'runs started in Temporal (visibility)': runs,
     'runs completed in Temporal (visibility)': completedRuns,
+    'runs and sessions replayed': replayed,
+    'histories that fail to replay': unreplayable.length,
     'ledger entries to kiran': newEntries.length,
     'distinct ledger idempotency keys': new Set(newEntries.map((e) => e.idempotency_key)).size,
     'kiran received (cents)': after.to - before.to,
@@ -229,6 +243,7 @@ async function main(): Promise<void> {
   for (const p of new Set([...acceptedDecisions, ...staleReads])) {
     console.log(`  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`);
   }
+  for (const failure of unreplayable) console.log(`  replay failed: ${failure}`);
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
   for (const a of statuslessAnswers.slice(0, 20)) console.log(`  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`);
   if (statuslessAnswers.length > 20) console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);
@@ -237,7 +252,7 @@ async function main(): Promise<void> {
   const ok = otherFailures.length === 0 && unavailable.length === 0 && statuslessAnswers.length === 0
     && inFlightFailures.every((f) => f.gateway === gateways[1])
     && checks['distinct runs'] === results.length
-    && runs === results.length && completedRuns === results.length
+    && runs === results.length && completedRuns === results.length && unreplayable.length === 0
     && newEntries.length === results.length && checks['distinct ledger idempotency keys'] === results.length
     && checks['kiran received (cents)'] === checks['expected (cents)'] && checks['account 123 paid (cents)'] === checks['expected (cents)'];
   console.log(ok ? 'PASS' : 'FAIL');
