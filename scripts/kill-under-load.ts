@@ -16,6 +16,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { HistoryAndWorkflowId } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { temporalConnectionSettings } from '../src/temporal-connection.js';
 
@@ -203,8 +205,17 @@ async function main(): Promise<void> {
   // and replay (a worker restart strands it): replay every run and session with the workers' bundle.
   const unreplayable: string[] = [];
   let replayed = 0;
+  let lostTasks = 0;
   const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: workflowBundle } }, client.workflow.list({ query: sessionsAndRuns }).intoHistories())) {
+  const histories = client.workflow.list({ query: sessionsAndRuns }).intoHistories();
+  async function* countingLostTasks(): AsyncIterable<HistoryAndWorkflowId> {
+    for await (const entry of histories) {
+      const { events } = entry.history as temporal.api.history.v1.IHistory;
+      if (events?.some((e) => e.workflowTaskTimedOutEventAttributes)) lostTasks++;
+      yield entry;
+    }
+  }
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: workflowBundle } }, countingLostTasks())) {
     replayed++;
     if (result.error) unreplayable.push(`${result.workflowId}: ${result.error.message.slice(0, 300)}`);
   }
@@ -222,6 +233,7 @@ async function main(): Promise<void> {
     'runs started in Temporal (visibility)': runs,
     'runs completed in Temporal (visibility)': completedRuns,
     'runs and sessions replayed': replayed,
+    'of which lost a workflow task (timed out on the killed worker)': lostTasks,
     'histories that fail to replay': unreplayable.length,
     'ledger entries to kiran': newEntries.length,
     'distinct ledger idempotency keys': new Set(newEntries.map((e) => e.idempotency_key)).size,
