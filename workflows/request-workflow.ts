@@ -84,7 +84,8 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
   const outbox = new NotificationOutbox();
-  const publish = publishToTemporal(input, patched(AWAITING_GROUPS_AT_START_PATCH));
+  const decidedAtStart = patched(PATCHES_DECIDED_AT_START);
+  const publish = publishToTemporal(input, decidedAtStart);
   const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
     publish(state);
     outbox.observe(state);
@@ -182,7 +183,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
     trustedKeys = settings.decision_keys ?? [];
-    if (settings.webhooks === true && patched(WEBHOOK_NOTIFICATIONS_PATCH)) outbox.enable((event) => notify(event));
+    if (settings.webhooks === true && (decidedAtStart || patched(WEBHOOK_NOTIFICATIONS_PATCH))) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
       return await resultOnceHandled(run, outbox);
@@ -224,18 +225,19 @@ async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Pro
 /** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
 const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
 /**
- * Runs that decide AwaitingGroups when they start, before planning. Decided after the plan's local
- * activity, the patch could not be replayed when the run's first workflow task had been lost with
- * its worker: the SDK then records the plan's marker one task before the patch's, and a replay
- * resolves the plan before it learns of the patch (test/gateway/lost-first-task-replay.test.ts).
+ * Runs that take the AwaitingGroups and webhook patches as decided when they start, before planning.
+ * Decided after the plan's local activity, a patch could not be replayed when the run's first
+ * workflow task had been lost with its worker: the SDK then records the plan's marker one task
+ * before the patch's, and a replay resolves the plan before it learns of the patch
+ * (test/gateway/lost-first-task-replay.test.ts).
  */
-const AWAITING_GROUPS_AT_START_PATCH = 'awaiting-groups-decided-at-start';
+const PATCHES_DECIDED_AT_START = 'patches-decided-at-start';
 
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
  * writes to history only when a value changed (step progress goes to the details, which cost none).
  */
-function publishToTemporal(input: RequestInput, awaitsGroupsFromStart: boolean): PublishHook {
+function publishToTemporal(input: RequestInput, decidedAtStart: boolean): PublishHook {
   return publisher({
     details: setCurrentDetails,
     searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds, awaitingGroups }) =>
@@ -248,7 +250,7 @@ function publishToTemporal(input: RequestInput, awaitsGroupsFromStart: boolean):
         ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
         ...(awaitingGroups ? [{ key: SearchAttributes.AwaitingGroups, value: awaitingGroups }] : []),
       ]),
-    awaitsGroups: () => awaitsGroupsFromStart || patched(AWAITING_GROUPS_PATCH),
+    awaitsGroups: () => decidedAtStart || patched(AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
     rewritesChangedPendingRecords: () => patched(MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),

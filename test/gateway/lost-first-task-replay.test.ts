@@ -52,11 +52,11 @@ describe('a run whose first workflow task was lost', () => {
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toBe(true);
     // Where the SDK puts the plan's marker after a lost task is a race, so whether this history has the
-    // shape that broke replay is luck; what makes any shape replay is the groups decision recorded
+    // shape that broke replay is luck; what makes any shape replay is the patch decision recorded
     // before the plan, in the first completed task.
     const markers = (history.events ?? []).flatMap((e) => (e.markerRecordedEventAttributes?.markerName ? [markerLabel(e.markerRecordedEventAttributes)] : []));
-    expect(markers.indexOf('patch awaiting-groups-decided-at-start')).toBeGreaterThanOrEqual(0);
-    expect(markers.indexOf('patch awaiting-groups-decided-at-start')).toBeLessThan(markers.indexOf('core_local_activity'));
+    expect(markers.indexOf('patch patches-decided-at-start')).toBeGreaterThanOrEqual(0);
+    expect(markers.indexOf('patch patches-decided-at-start')).toBeLessThan(markers.indexOf('core_local_activity'));
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
   });
 });
