@@ -27,7 +27,7 @@ const tailored = new Promise<void>((resolve) => {
  */
 async function afterTheCvWasTailored(): Promise<void> {
   await Promise.race([tailored, delay(3_000)]);
-  await delay(300);
+  await delay(1_000);
 }
 
 function delay(ms: number): Promise<void> {
