@@ -18,6 +18,13 @@ export interface SandboxProcess extends NodeService {
   dbPath: string;
   /** Stops the process and deletes the database when it is a temp file this helper created. */
   dispose(): Promise<void>;
+  /**
+   * Freezes the process (SIGSTOP): calls reach it and wait, unanswered, until `resume`. For tests
+   * that must see a call in flight however slowly they look (a loaded machine).
+   */
+  pause(): void;
+  /** Lets a paused process run again (SIGCONT); nothing happens to one that runs. */
+  resume(): void;
 }
 
 export interface SandboxProcessOptions {
@@ -43,14 +50,32 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
     isReady: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
     readyTimeoutMs: READY_DEADLINE_MS,
   });
+  const send = (signal: NodeJS.Signals) => {
+    const pid = service.pid();
+    if (pid === undefined) throw new Error(`the sandbox at ${url} is not running`);
+    process.kill(pid, signal);
+  };
+  // A paused process would only die of the SIGKILL that follows an unanswered SIGTERM.
+  const resumeIfRunning = () => {
+    if (service.pid() !== undefined) send('SIGCONT');
+  };
   return {
     url,
     port,
     dbPath,
-    stop: service.stop,
+    async stop() {
+      resumeIfRunning();
+      await service.stop();
+    },
     kill: service.kill,
-    restart: service.restart,
+    async restart() {
+      resumeIfRunning();
+      await service.restart();
+    },
+    pause: () => send('SIGSTOP'),
+    resume: resumeIfRunning,
     async dispose() {
+      resumeIfRunning();
       await service.stop();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },

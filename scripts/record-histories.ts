@@ -90,6 +90,12 @@ const scenarios: Record<string, Scenario> = {
     await decide(handle, true, 'default_user');
     return handle;
   },
+  // Tools as local activities: the independent reads run together and hand their outcomes over together.
+  'life-os-local-calls': async (start) => {
+    const handle = await start(LIFE_OS, 'local-calls');
+    await decide(handle, true, 'default_user');
+    return handle;
+  },
   'transfer-expired': async (start) => start('Transfer 6000 to Kiran', 'short-timeout'),
   // Runs planned with policies/bank.json: two approvers from a group, and a refusal over the hard maximum.
   'policy-two-approvers': async (start) => {
@@ -150,6 +156,10 @@ async function main(): Promise<void> {
     Worker.create({
       connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
       activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, approval_timeout_ms: 1000 } }),
+    }),
+    Worker.create({
+      connection: nativeConnection, taskQueue: 'local-calls', workflowBundle,
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, local_tool_calls: true } }),
     }),
     Worker.create({
       connection: nativeConnection, taskQueue: 'attention', workflowBundle,

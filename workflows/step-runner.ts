@@ -26,6 +26,7 @@ import { idempotencyKeyOf } from './run-attention.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
 import { startFollowUps } from './approval-follow-ups.js';
 import { closeEditedApproval, reopenEditedApproval } from './approval-edits.js';
+import { batchedLocalCalls } from './local-call-batch.js';
 import type { RunState, StepFailure } from './run-state.js';
 
 export async function runStepWhenReady(run: RunState, step: PlanStep, settings: RunSettings): Promise<void> {
@@ -184,10 +185,10 @@ const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_subm
  */
 async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
   const sessionId = run.input.session_id;
-  if (!WRITING_TOOLS.has(step.tool)) return callTool(step, call, attempt, settings, sessionId);
+  if (!WRITING_TOOLS.has(step.tool)) return callTool(run, step, call, attempt, settings, sessionId);
   run.writeStarted();
   try {
-    return await CancellationScope.nonCancellable(() => callTool(step, call, attempt, settings, sessionId));
+    return await CancellationScope.nonCancellable(() => callTool(run, step, call, attempt, settings, sessionId));
   } finally {
     run.writeFinished();
   }
@@ -200,8 +201,9 @@ async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 
  * through the server from one step to the next, or from a decision to the transfer it approves,
  * but queries wait until the call returns. A local call cut short by a crash runs again; writes
  * carry the step's idempotency key, so the sandbox answers it with the first call's result.
+ * Local calls that run together hand their results over together (local-call-batch.ts).
  */
-function toolsFor(step: PlanStep, attempt: number, settings: RunSettings): Activities {
+function toolsFor(run: RunState, step: PlanStep, attempt: number, settings: RunSettings): Activities {
   const options = {
     // Longer than the sandbox client's 10 s request timeout.
     startToCloseTimeout: '15s',
@@ -209,14 +211,14 @@ function toolsFor(step: PlanStep, attempt: number, settings: RunSettings): Activ
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
   } as const;
-  if (settings.local_tool_calls) return proxyLocalActivities<Activities>(options);
+  if (settings.local_tool_calls) return batchedLocalCalls(run, proxyLocalActivities<Activities>(options));
   // Longer than the sandbox client's 10 s request timeout: activities heartbeat once per call.
   return proxyActivities<Activities>({ ...options, heartbeatTimeout: '12s' });
 }
 
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
-function callTool(step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings, sessionId: string): Promise<unknown> {
-  const tools = toolsFor(step, attempt, settings);
+function callTool(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings, sessionId: string): Promise<unknown> {
+  const tools = toolsFor(run, step, attempt, settings);
   switch (step.tool) {
     case 'bank_transfer':
       return tools.bankTransfer({ ...call, args: ToolArgsSchemas.bank_transfer.parse(step.args) });

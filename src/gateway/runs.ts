@@ -177,6 +177,23 @@ export class Runs {
     }
   }
 
+  /**
+   * Who a request run belongs to, read with describe: no worker needed, so the many clients of
+   * one run's stream cost it no query each. 404 for an unknown id or a workflow that is not a request.
+   */
+  async ownerOf(workflowId: string): Promise<string> {
+    let description: Awaited<ReturnType<WorkflowHandle['describe']>>;
+    try {
+      description = await this.query(() => this.handle(workflowId).describe());
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
+      throw err;
+    }
+    if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
+    // Set at start by the gateway; a run started by hand has it once it first published.
+    return description.typedSearchAttributes.get(SearchAttributes.UserId) ?? (await this.getRun(workflowId)).user_id;
+  }
+
   /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
   async sessionOwner(sessionId: string): Promise<string | undefined> {
     try {

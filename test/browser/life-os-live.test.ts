@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { HAS_CHROMIUM, openPage, pageId, recordStepStates, screenshot, SKIP_REASON, stepStates, UI_DEADLINE_MS, useBrowser } from './browser.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
+import { call } from '../support/http.js';
+import { waitFor } from '../../dev/ports.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 const STEP_IDS = ['search_jobs', 'tailor_cv', 'submit_application', 'schedule_gym', 'plan_groceries'];
@@ -21,19 +23,32 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: a Life-OS run watched live${HAS_CHROMI
   const browser = useBrowser();
 
   it('steps turn green while the page watches; the L3 submit is approved from the inbox', { timeout: 120_000 }, async () => {
+    // The planner looks the requester's account up at the bank once per worker: done here, so
+    // that the bank can hold the run's tool calls below without holding up its planning.
+    const warmUp = await call(stack.baseUrl, 'POST', '/chat', { message: 'what is my balance?', user_id: 'default_user' });
+    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${warmUp.body.workflow_id}`)).body.status === 'COMPLETED' || undefined, {
+      what: 'the balance run to complete',
+    });
+
     const { page, errors } = await openPage(browser, stack.baseUrl);
     await recordStepStates(page);
     const id = await pageId(page);
-
-    await page.getByLabel('Message').fill(SENTENCE);
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('#conversation article.msg-bot[data-workflow-id]').waitFor();
-
     const step = (stepId: string, state?: string) =>
       page.locator(`#steps li[data-step-id="${stepId}"]${state ? `[data-state="${state}"]` : ''}`);
-    for (const stepId of STEP_IDS) await step(stepId).waitFor();
-    await page.locator('#steps li[data-state="RUNNING"]').first().waitFor();
-    await screenshot(page, '05-life-os-running');
+
+    // The bank holds its answers until the page has shown every step and one running, however
+    // slow the machine: the page must see each step before it turns green.
+    sandbox.pause();
+    try {
+      await page.getByLabel('Message').fill(SENTENCE);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('#conversation article.msg-bot[data-workflow-id]').waitFor();
+      for (const stepId of STEP_IDS) await step(stepId).waitFor();
+      await page.locator('#steps li[data-state="RUNNING"]').first().waitFor();
+      await screenshot(page, '05-life-os-running');
+    } finally {
+      sandbox.resume();
+    }
 
     // Everything that needs no approval finishes; the L3 submit waits, amber, with its label.
     for (const stepId of ['search_jobs', 'tailor_cv', 'schedule_gym', 'plan_groceries']) await step(stepId, 'SUCCEEDED').waitFor();
@@ -49,9 +64,15 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: a Life-OS run watched live${HAS_CHROMI
     await screenshot(page, '06-life-os-blocked');
 
     // Clicking the card selects its run (already selected here), then approve it as the manager.
-    await card.getByRole('button', { name: /^Approve/ }).click();
-    await card.waitFor({ state: 'detached' });
-    await step('submit_application', 'RUNNING').waitFor();
+    // Held by the bank again until the page has shown the approved submit running.
+    sandbox.pause();
+    try {
+      await card.getByRole('button', { name: /^Approve/ }).click();
+      await card.waitFor({ state: 'detached' });
+      await step('submit_application', 'RUNNING').waitFor();
+    } finally {
+      sandbox.resume();
+    }
     for (const stepId of STEP_IDS) await step(stepId, 'SUCCEEDED').waitFor({ timeout: UI_DEADLINE_MS });
     await page.locator('#run-body[data-status="COMPLETED"]').waitFor();
     await page.locator('#timeline li[data-event="workflow_complete"]').waitFor();

@@ -118,8 +118,15 @@ describe.skipIf(!HAS_CHROMIUM)(`run pictures on live runs${HAS_CHROMIUM ? '' : `
     expect(await page.locator('#plan-focus').textContent()).toBe('Submit job application: its card and its timeline events are highlighted.');
     await runPanelShot(page, '23-life-os-graph-blocked-1280');
 
-    // Approved from the inbox: the submit runs and every node turns green on the same page.
-    await page.locator('#approvals > li[data-approval-id$=".submit_application"]').getByRole('button', { name: /^Approve/ }).click();
+    // Approved from the inbox: the submit runs and every node turns green on the same page. The
+    // bank holds its answer until the page has shown the submit running, however slow the machine.
+    sandbox.pause();
+    try {
+      await page.locator('#approvals > li[data-approval-id$=".submit_application"]').getByRole('button', { name: /^Approve/ }).click();
+      await page.locator('.graph-node[data-step-id="submit_application"][data-state="RUNNING"]').waitFor();
+    } finally {
+      sandbox.resume();
+    }
     for (const id of order) await page.locator(`.graph-node[data-step-id="${id}"][data-state="SUCCEEDED"]`).waitFor();
     await page.locator('#run-body[data-status="COMPLETED"]').waitFor();
     const seen = await page.evaluate(() => (window as unknown as { __nodeStates: Record<string, string[]> }).__nodeStates);

@@ -14,7 +14,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 describe('replay of recorded histories', () => {
   it('has the representative runs recorded', () => {
-    expect(files).toEqual(['attention-retried.json', 'attention-unsigned-before-signing.json', 'life-os-approved.json', 'policy-escalated-delegated.json', 'policy-first-payment.json', 'policy-refused.json', 'policy-two-approvers.json', 'policy-window.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-edited-durably.json', 'transfer-expired.json', 'transfer-rejected.json']);
+    expect(files).toEqual(['attention-retried.json', 'attention-unsigned-before-signing.json', 'life-os-approved.json', 'life-os-local-calls.json', 'policy-escalated-delegated.json', 'policy-first-payment.json', 'policy-refused.json', 'policy-two-approvers.json', 'policy-window.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-edited-durably.json', 'transfer-expired.json', 'transfer-rejected.json']);
   });
 
   it('replays every history without nondeterminism', async () => {

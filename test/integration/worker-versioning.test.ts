@@ -73,7 +73,9 @@ async function buildOf(handle: WorkflowHandle): Promise<{ buildId?: string | nul
 }
 
 describe('worker versioning', () => {
-  it('keeps a waiting run on its build after a breaking build becomes current; new runs go to the new build', async () => {
+  // Two worker processes start here, each within its own ready deadline: more than the default
+  // 60 s on a loaded machine (it timed out in a fresh-clone CI run while passing alone in 48 s).
+  it('keeps a waiting run on its build after a breaking build becomes current; new runs go to the new build', { timeout: 180_000 }, async () => {
     await startBuild('build-a', inject('workflowBundlePath'));
     await setCurrentVersion('build-a');
     const kiranBefore = await getBalanceCents(sandbox.url, 'kiran');

@@ -26,6 +26,11 @@ async function visibleRun(runs: Runs, id: string, identity: Identity): Promise<R
   return view;
 }
 
+/** For a stream and its ticket: only the run's owner is checked, and that needs no worker. */
+async function assertCanFollow(runs: Runs, id: string, identity: Identity): Promise<void> {
+  assertCanRead(identity, await runs.ownerOf(id), `No workflow ${id}`);
+}
+
 /** For a status read: the run, or its memo view (`stale`) when no worker answers in time. */
 async function visibleRunOrMemo(runs: Runs, id: string, identity: Identity): Promise<RunView> {
   const view = await runs.getRunOrMemo(id);
@@ -65,7 +70,7 @@ export function workflowRoutes(deps: RouteDeps) {
     .post('/:id/stream-ticket', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const identity = c.get('identity');
-      await visibleRun(deps.runs, id, identity);
+      await assertCanFollow(deps.runs, id, identity);
       const issued = deps.tickets.issue(id, identity);
       if (!issued) throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
       return reply(c, StreamTicketResponseSchema, issued);
@@ -74,7 +79,7 @@ export function workflowRoutes(deps: RouteDeps) {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const lastEventId = c.req.header('last-event-id') ?? c.req.query('last_event_id');
       const afterSeq = lastEventId === undefined ? 0 : parseWith(LastEventIdSchema, lastEventId, 'header.Last-Event-ID');
-      await visibleRun(deps.runs, id, c.get('identity'));
+      await assertCanFollow(deps.runs, id, c.get('identity'));
       const subscription = await deps.timelines.subscribe(id, afterSeq);
       return streamSSE(c, async (stream) => {
         const gone = new Promise<null>((resolve) => {

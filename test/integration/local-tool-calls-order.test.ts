@@ -1,0 +1,69 @@
+/**
+ * Local tool calls that end one by one while running, but replay together: on replay the SDK
+ * resolves every local call whose marker is in the same workflow task at once, so a run must
+ * write the same commands whichever calls ended in the same activation.
+ */
+import { describe, expect, it, inject } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import type { RunView } from '../../src/shared/contracts.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { realActivities, startRequestRun } from '../support/temporal.js';
+import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
+
+const sandbox = useSandbox();
+const client = useClient();
+
+let cvTailored: () => void = () => undefined;
+const tailored = new Promise<void>((resolve) => {
+  cvTailored = resolve;
+});
+
+/**
+ * The grocery plan ends last: once the CV was tailored (at most 3 s, since a run that hands
+ * outcomes over together tailors only after it), and then a while later, so that the run has
+ * requested the submit's approval by then and the plan's outcome wakes it in an activation of its own.
+ */
+async function afterTheCvWasTailored(): Promise<void> {
+  await Promise.race([tailored, delay(3_000)]);
+  await delay(1_000);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const worker = useWorker(() => {
+  const real = realActivities(sandbox.url, { local_tool_calls: true });
+  return {
+    ...real,
+    cvTailor: async (call) => {
+      const result = await real.cvTailor(call);
+      cvTailored();
+      return result;
+    },
+    groceryPlan: async (call) => {
+      await afterTheCvWasTailored();
+      return real.groceryPlan(call);
+    },
+  } satisfies typeof real;
+});
+
+async function replays(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId);
+}
+
+describe('local tool calls that end in separate activations', () => {
+  it('a Life-OS run whose last read ends after the approval was requested replays', async () => {
+    const handle = await startRequestRun(client, worker.taskQueue, 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries');
+    const settled: RunView = await handle.executeUpdate(waitSettledUpdate);
+    expect(settled.status).toBe('WAITING_APPROVAL');
+    await replays(handle);
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [signedAsGateway({ approval_id: settled.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+    });
+    expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
+    await replays(handle);
+  });
+});
