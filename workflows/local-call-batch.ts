@@ -11,8 +11,9 @@
  * outcomes over only when no local call is left running puts that moment at the same place in
  * both.
  */
-import { patched } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { RequestInput } from '../src/shared/workflow-contracts.js';
+import { patchedFor } from './start-patches.js';
 
 /** Patch id: runs from before the batch handed each local call's outcome over as soon as it ended. */
 export const LOCAL_CALLS_HANDED_OVER_TOGETHER = 'local-calls-handed-over-together';
@@ -54,8 +55,8 @@ const batches = new WeakMap<object, LocalCallBatch>();
  * The run's local tool calls, each going through the run's batch; runs that made local calls
  * before the batch existed keep calling them directly, so their histories replay as they ran.
  */
-export function batchedLocalCalls(run: object, tools: Activities): Activities {
-  if (!patched(LOCAL_CALLS_HANDED_OVER_TOGETHER)) return tools;
+export function batchedLocalCalls(run: { readonly input: RequestInput }, tools: Activities): Activities {
+  if (!patchedFor(run, LOCAL_CALLS_HANDED_OVER_TOGETHER)) return tools;
   let batch = batches.get(run);
   if (!batch) {
     batch = new LocalCallBatch();

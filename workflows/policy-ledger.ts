@@ -5,14 +5,15 @@
  * verdict is judged again with the new figure. So concurrent runs of one user are serialised by the
  * ledger, and none can pass a tier that the others' transfers already reached.
  */
-import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { PlanStep } from '../src/shared/workflow-contracts.js';
+import type { PlanStep, RequestInput } from '../src/shared/workflow-contracts.js';
 import { evaluatePolicy, isTransfer, usesRecipientHistory, type GateContext, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
 import { idempotencyKeyOf } from './run-attention.js';
 import type { RunState } from './run-state.js';
+import { patchedFor } from './start-patches.js';
 
 /** Marks histories whose gate may read the ledger; runs recorded before it never call these activities. */
 export const POLICY_LEDGER_PATCH = 'policy-ledger-reads';
@@ -29,10 +30,10 @@ const reservations = proxyActivities<Activities>({
 });
 
 /** Whether judging this step needs the ledger; asks the patch only then, so other runs record nothing new. */
-export function gateReadsLedger(policy: PolicyDocument | undefined, step: Pick<PlanStep, 'tool'>): policy is PolicyDocument {
+export function gateReadsLedger(run: { readonly input: RequestInput }, policy: PolicyDocument | undefined, step: Pick<PlanStep, 'tool'>): policy is PolicyDocument {
   if (!policy || !isTransfer(step)) return false;
   if (policy.rolling_window === undefined && !usesRecipientHistory(policy)) return false;
-  return patched(POLICY_LEDGER_PATCH);
+  return patchedFor(run, POLICY_LEDGER_PATCH);
 }
 
 interface TransferArgs {

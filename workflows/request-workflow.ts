@@ -22,6 +22,7 @@ import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
 import { ApprovalDecisionSchema, ApprovalDelegationSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
+import { decidePatchesAtStart, patchedFor } from './start-patches.js';
 import {
   actOnStepUpdate,
   ATTENTION_MEMO,
@@ -84,7 +85,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
   const outbox = new NotificationOutbox();
-  const decidedAtStart = patched(PATCHES_DECIDED_AT_START);
+  const decidedAtStart = decidePatchesAtStart(input);
   const publish = publishToTemporal(input, decidedAtStart);
   const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
     publish(state);
@@ -135,8 +136,8 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   });
 
   setHandler(editApprovalUpdate, async (edit) => {
-    if (!patched(APPROVAL_EDITS)) throw ApplicationFailure.create({ type: DecisionErrorType.Forbidden, message: 'This run predates approval edits', nonRetryable: true });
-    const result = applyAuthenticatedEdit(run, edit, trustedKeys, patched(APPROVAL_EDIT_SIGNAL));
+    if (!patchedFor(run, APPROVAL_EDITS)) throw ApplicationFailure.create({ type: DecisionErrorType.Forbidden, message: 'This run predates approval edits', nonRetryable: true });
+    const result = applyAuthenticatedEdit(run, edit, trustedKeys, patchedFor(run, APPROVAL_EDIT_SIGNAL));
     if (!result.accepted) throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
     const { step_id: stepId, approval_id: approvalId } = result.approval;
     // Answer once the policy judged the edited step again and the step waits, ended or was refused.
@@ -156,11 +157,11 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     },
   });
   setHandler(editApprovalSignal, (raw) => {
-    if (patched(APPROVAL_EDIT_SIGNAL)) receiveEditSignal(run, raw, trustedKeys);
+    if (patchedFor(run, APPROVAL_EDIT_SIGNAL)) receiveEditSignal(run, raw, trustedKeys);
   });
   setHandler(actOnStepUpdate, async (action) => {
     // Runs that took unsigned actions before actions were signed replay as they ran.
-    const verdict = patched(SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);
+    const verdict = patchedFor(run, SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);
     if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
     // Answer once the run has acted: the step finished, waits for approval, or is held again.
     await condition(() => !['READY', 'RUNNING'].includes(run.step(action.step_id).state));
@@ -183,7 +184,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
     const settings: RunSettings = planned.settings;
     trustedKeys = settings.decision_keys ?? [];
-    if (settings.webhooks === true && (decidedAtStart || patched(WEBHOOK_NOTIFICATIONS_PATCH))) outbox.enable((event) => notify(event));
+    if (settings.webhooks === true && patchedFor(run, WEBHOOK_NOTIFICATIONS_PATCH)) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
       return await resultOnceHandled(run, outbox);
@@ -224,14 +225,6 @@ async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Pro
 
 /** Marks runs that publish AwaitingGroups; runs recorded before it replay without the attribute. */
 const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
-/**
- * Runs that take the AwaitingGroups and webhook patches as decided when they start, before planning.
- * Decided after the plan's local activity, a patch could not be replayed when the run's first
- * workflow task had been lost with its worker: the SDK then records the plan's marker one task
- * before the patch's, and a replay resolves the plan before it learns of the patch
- * (test/gateway/lost-first-task-replay.test.ts).
- */
-const PATCHES_DECIDED_AT_START = 'patches-decided-at-start';
 
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
@@ -252,7 +245,7 @@ function publishToTemporal(input: RequestInput, decidedAtStart: boolean): Publis
       ]),
     awaitsGroups: () => decidedAtStart || patched(AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
-    rewritesChangedPendingRecords: () => patched(MEMO_KEEPS_APPROVAL_PROGRESS),
+    rewritesChangedPendingRecords: () => decidedAtStart || patched(MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }

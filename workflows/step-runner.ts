@@ -64,7 +64,7 @@ type Gate = ReturnType<typeof gateOf>;
 /** Transfers under a policy that reads the ledger are judged with it; everything else as before, synchronously. */
 function judge(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Gate | Promise<Gate> {
   const policy = settings.policy?.document;
-  if (!gateReadsLedger(policy, step)) return gateOf(run, step, settings);
+  if (!gateReadsLedger(run, policy, step)) return gateOf(run, step, settings);
   return judgeWithLedger(run, step, policy, gateContextOf(run), reserved);
 }
 
