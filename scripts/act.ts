@@ -10,7 +10,7 @@ import { heldStepsFromMemos } from '../src/gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/definitions.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
-import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
+import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
 
 const USAGE = "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
 const TAKEN: Record<StepActionKind, TimelineEvent['event']> = { retry: 'step_ready', retry_with_edits: 'step_ready', skip: 'step_skipped', fail: 'step_failed' };
@@ -49,41 +49,30 @@ export function parseActArgs(argv: readonly string[]): ActArgs | string {
   return { workflowId, stepId, action: action as StepActionKind, ...actor, ...(args !== undefined && { args }) };
 }
 
-async function main(): Promise<number> {
-  const args = parseActArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    console.error(`act: ${args}\n${USAGE}`);
-    return 2;
+/** Signs and sends the action for the step as it is held now; 1 when the step is not held. */
+async function sendAction(args: ActArgs, { client, signer }: OperatorSession): Promise<number> {
+  const handle = client.workflow.getHandle(args.workflowId);
+  const description = await handle.describe();
+  const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
+  if (description.status.name !== 'RUNNING' || !held) {
+    console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
+    return 1;
   }
-  return withOperatorSession(async ({ client, signer }) => {
-    const handle = client.workflow.getHandle(args.workflowId);
-    const description = await handle.describe();
-    const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
-    if (description.status.name !== 'RUNNING' || !held) {
-      console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
-      return 1;
-    }
-    const seenBefore = await timelineLength(handle);
-    const action = signActionWith(signer, args.workflowId, {
-      step_id: args.stepId,
-      action: args.action,
-      decided_by: args.person,
-      role: 'operator',
-      held_since: held.attention.since,
-      ...(args.reason !== undefined && { reason: args.reason }),
-      ...(args.args !== undefined && { args: args.args }),
-    });
-    await handle.signal(stepActionSignal, action);
-    const isOutcome = (e: TimelineEvent) =>
-      e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
-    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
-    if (!outcome) {
-      console.error(`act: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
-      return 3;
-    }
-    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'step_action_ignored' ? ` (${String(outcome.metadata['reason'])})` : ''}`);
-    return outcome.event === 'step_action_ignored' ? 1 : 0;
+  const seenBefore = await timelineLength(handle);
+  const action = signActionWith(signer, args.workflowId, {
+    step_id: args.stepId,
+    action: args.action,
+    decided_by: args.person,
+    role: 'operator',
+    held_since: held.attention.since,
+    ...(args.reason !== undefined && { reason: args.reason }),
+    ...(args.args !== undefined && { args: args.args }),
   });
+  await handle.signal(stepActionSignal, action);
+  const isOutcome = (e: TimelineEvent) =>
+    e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
+  const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
+  return reportOutcome('act', signer, outcome, 'step_action_ignored');
 }
 
-runAsScript('act', import.meta.url, main);
+runOperatorCommand({ name: 'act', usage: USAGE, moduleUrl: import.meta.url, parse: parseActArgs, send: sendAction });

@@ -8,7 +8,7 @@ import { signWith } from '../src/decision-keys.js';
 import { approvalDecisionSignal, parseApprovalId } from '../src/shared/definitions.js';
 import type { TimelineEvent } from '../src/shared/contracts.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
-import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
+import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
 
 const USAGE = 'usage: ./temporal-dev.sh decide <approval_id> approve|reject --as <person> [--reason <text>]';
 const OUTCOMES = new Set<TimelineEvent['event']>(['approval_approved', 'approval_rejected', 'approval_ignored']);
@@ -35,30 +35,19 @@ export function parseDecideArgs(argv: readonly string[]): DecideArgs | string {
   return { approvalId, workflowId: parsedId.workflowId, approved: verdict === 'approve', ...actor };
 }
 
-async function main(): Promise<number> {
-  const args = parseDecideArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    console.error(`decide: ${args}\n${USAGE}`);
-    return 2;
-  }
-  return withOperatorSession(async ({ client, signer }) => {
-    const handle = client.workflow.getHandle(args.workflowId);
-    const seenBefore = await timelineLength(handle);
-    const decision = signWith(signer, {
-      approval_id: args.approvalId,
-      approved: args.approved,
-      approver_id: args.person,
-      ...(args.reason !== undefined && { reason: args.reason }),
-    });
-    await handle.signal(approvalDecisionSignal, decision);
-    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
-    if (!outcome) {
-      console.error(`decide: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
-      return 3;
-    }
-    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'approval_ignored' ? ` (${String(outcome.metadata.reason)})` : ''}`);
-    return outcome.event === 'approval_ignored' ? 1 : 0;
+/** Signs and sends the decision. */
+async function sendDecision(args: DecideArgs, { client, signer }: OperatorSession): Promise<number> {
+  const handle = client.workflow.getHandle(args.workflowId);
+  const seenBefore = await timelineLength(handle);
+  const decision = signWith(signer, {
+    approval_id: args.approvalId,
+    approved: args.approved,
+    approver_id: args.person,
+    ...(args.reason !== undefined && { reason: args.reason }),
   });
+  await handle.signal(approvalDecisionSignal, decision);
+  const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
+  return reportOutcome('decide', signer, outcome, 'approval_ignored');
 }
 
-runAsScript('decide', import.meta.url, main);
+runOperatorCommand({ name: 'decide', usage: USAGE, moduleUrl: import.meta.url, parse: parseDecideArgs, send: sendDecision });
