@@ -9,7 +9,8 @@ import type { ApprovalDecision, ApprovalRecord, AttentionRecord, Plan, RequestIn
 import type { RunView, StepAction, StepView, TimelineEvent, TimelineEventName } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
-import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';
+import { ApprovalBook, type DecisionResult } from './run-approvals.js';
+import { newApprovalRecord, type ApprovalStages } from './approval-records.js';
 import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
 import { StepBook, type StepFailure } from './run-steps.js';
 import type { AmendableRun } from './approval-edits.js';
