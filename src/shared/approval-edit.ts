@@ -5,8 +5,8 @@
  * deterministic, shared by the gateway (checks first, no round trip) and the workflow (final judge).
  */
 import { z } from 'zod';
-import { canonicalJson } from './action-hash.js';
-import { asciiBytes, checkProof, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import { asciiBytes, canonicalJson } from './canonical-json.js';
+import { checkProof, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 import { DecisionErrorType } from './definitions.js';
 import { sameIdentity } from './identity.js';
 import { checkDecider } from './policy.js';
