@@ -7,7 +7,7 @@
  * as another.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { asciiBytes } from './canonical-json.js';
+import { asciiBytes, canonicalJson } from './canonical-json.js';
 import type { DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 export interface DecisionSigner {
@@ -33,6 +33,14 @@ export type ProofCheck<Reason extends string = ProofRejection> =
 /** JSON of `fields` with every non-ASCII character escaped, as bytes: the same on every side. */
 export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {
   return asciiBytes(JSON.stringify(fields));
+}
+
+/**
+ * The bytes a message's signature covers: its payload version and fields, then the signer, time
+ * and nonce, as canonical ASCII JSON (object members sorted, so arguments sign alike in any order).
+ */
+export function signedFieldsBytes(payloadVersion: string, fields: readonly unknown[], proof: UnsignedProof): Uint8Array {
+  return asciiBytes(canonicalJson([payloadVersion, ...fields, proof.key_id, proof.issued_at, proof.nonce]));
 }
 
 /** A proof over the bytes `bytesFor` makes of it; `issuedAt` and `nonce` come from the caller so this stays pure. */
