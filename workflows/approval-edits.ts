@@ -5,7 +5,8 @@
  * without approval, or refuse. Between the edit and that answer no decision is taken.
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
-import { actionHashOf, canonicalJson } from '../src/shared/action-hash.js';
+import { actionHashOf } from '../src/shared/action-hash.js';
+import { canonicalJson } from '../src/shared/canonical-json.js';
 import { transferStepName } from '../src/shared/money.js';
 import { ApprovalEditSchema, checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/definitions.js';
