@@ -9,7 +9,8 @@ import { signActionWith } from '../src/decision-keys.js';
 import { heldStepsFromMemos } from '../src/gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/definitions.js';
-import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
+import { actorOf, splitCommandLine } from './operator-args.js';
+import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
 
 const USAGE = "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
 const TAKEN: Record<StepActionKind, TimelineEvent['event']> = { retry: 'step_ready', retry_with_edits: 'step_ready', skip: 'step_skipped', fail: 'step_failed' };
@@ -25,79 +26,53 @@ export interface ActArgs {
 
 /** The command line, or a message saying what is wrong with it. */
 export function parseActArgs(argv: readonly string[]): ActArgs | string {
-  const positional: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--as' || arg === '--reason' || arg === '--args') {
-      const value = argv[++i];
-      if (value === undefined) return `${arg} needs a value`;
-      options[arg] = value;
-    } else if (arg.startsWith('--')) {
-      return `unknown option ${arg}`;
-    } else {
-      positional.push(arg);
-    }
-  }
-  const [workflowId, stepId, action, ...rest] = positional;
+  const line = splitCommandLine(argv, ['--as', '--reason', '--args']);
+  if (typeof line === 'string') return line;
+  const [workflowId, stepId, action, ...rest] = line.positional;
   if (workflowId === undefined || stepId === undefined || action === undefined || rest.length > 0) return 'expected a workflow id, a step id and an action';
   if (!IdentitySchema.safeParse(workflowId).success) return `"${workflowId}" is not a workflow id`;
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(stepId)) return `"${stepId}" is not a step id (lowercase snake_case)`;
   if (!(STEP_ACTIONS as readonly string[]).includes(action)) return `action must be one of ${STEP_ACTIONS.join(', ')}, not "${action}"`;
-  const person = options['--as'];
-  if (person === undefined) return '--as <person> is required: the action is recorded in that person\'s name';
-  const who = IdentitySchema.safeParse(person);
-  if (!who.success) return `--as: ${who.error.issues[0]?.message ?? 'invalid'}`;
-  const reason = options['--reason'];
-  if (reason !== undefined && reason.length > 1000) return '--reason: at most 1000 characters';
+  const actor = actorOf(line.options, 'the action');
+  if (typeof actor === 'string') return actor;
   let args: Record<string, unknown> | undefined;
-  if (options['--args'] !== undefined) {
+  const argsJson = line.options['--args'];
+  if (argsJson !== undefined) {
     try {
-      args = JSON.parse(options['--args']) as Record<string, unknown>;
+      args = JSON.parse(argsJson) as Record<string, unknown>;
     } catch (err) {
       return `--args: not JSON (${err instanceof Error ? err.message : String(err)})`;
     }
     if (args === null || typeof args !== 'object' || Array.isArray(args)) return '--args: expected a JSON object';
   }
   if ((action === 'retry_with_edits') !== (args !== undefined)) return '--args is required with retry_with_edits and allowed with no other action';
-  return { workflowId, stepId, action: action as StepActionKind, person: who.data, ...(reason !== undefined && { reason }), ...(args !== undefined && { args }) };
+  return { workflowId, stepId, action: action as StepActionKind, ...actor, ...(args !== undefined && { args }) };
 }
 
-async function main(): Promise<number> {
-  const args = parseActArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    console.error(`act: ${args}\n${USAGE}`);
-    return 2;
+/** Signs and sends the action for the step as it is held now; 1 when the step is not held. */
+async function sendAction(args: ActArgs, { client, signer }: OperatorSession): Promise<number> {
+  const handle = client.workflow.getHandle(args.workflowId);
+  const description = await handle.describe();
+  const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
+  if (description.status.name !== 'RUNNING' || !held) {
+    console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
+    return 1;
   }
-  return withOperatorSession(async ({ client, signer }) => {
-    const handle = client.workflow.getHandle(args.workflowId);
-    const description = await handle.describe();
-    const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
-    if (description.status.name !== 'RUNNING' || !held) {
-      console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
-      return 1;
-    }
-    const seenBefore = await timelineLength(handle);
-    const action = signActionWith(signer, args.workflowId, {
-      step_id: args.stepId,
-      action: args.action,
-      decided_by: args.person,
-      role: 'operator',
-      held_since: held.attention.since,
-      ...(args.reason !== undefined && { reason: args.reason }),
-      ...(args.args !== undefined && { args: args.args }),
-    });
-    await handle.signal(stepActionSignal, action);
-    const isOutcome = (e: TimelineEvent) =>
-      e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
-    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
-    if (!outcome) {
-      console.error(`act: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
-      return 3;
-    }
-    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'step_action_ignored' ? ` (${String(outcome.metadata['reason'])})` : ''}`);
-    return outcome.event === 'step_action_ignored' ? 1 : 0;
+  const seenBefore = await timelineLength(handle);
+  const action = signActionWith(signer, args.workflowId, {
+    step_id: args.stepId,
+    action: args.action,
+    decided_by: args.person,
+    role: 'operator',
+    held_since: held.attention.since,
+    ...(args.reason !== undefined && { reason: args.reason }),
+    ...(args.args !== undefined && { args: args.args }),
   });
+  await handle.signal(stepActionSignal, action);
+  const isOutcome = (e: TimelineEvent) =>
+    e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
+  const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
+  return reportOutcome('act', signer, outcome, 'step_action_ignored');
 }
 
-runAsScript('act', import.meta.url, main);
+runOperatorCommand({ name: 'act', usage: USAGE, moduleUrl: import.meta.url, parse: parseActArgs, send: sendAction });

@@ -6,8 +6,9 @@
  */
 import { signWith } from '../src/decision-keys.js';
 import { approvalDecisionSignal, parseApprovalId } from '../src/shared/definitions.js';
-import { IdentitySchema, type TimelineEvent } from '../src/shared/contracts.js';
-import { awaitOutcome, runAsScript, timelineLength, withOperatorSession } from './operator-session.js';
+import type { TimelineEvent } from '../src/shared/contracts.js';
+import { actorOf, splitCommandLine } from './operator-args.js';
+import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
 
 const USAGE = 'usage: ./temporal-dev.sh decide <approval_id> approve|reject --as <person> [--reason <text>]';
 const OUTCOMES = new Set<TimelineEvent['event']>(['approval_approved', 'approval_rejected', 'approval_ignored']);
@@ -22,58 +23,31 @@ export interface DecideArgs {
 
 /** The command line, or a message saying what is wrong with it. */
 export function parseDecideArgs(argv: readonly string[]): DecideArgs | string {
-  const positional: string[] = [];
-  let person: string | undefined;
-  let reason: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--as' || arg === '--reason') {
-      const value = argv[++i];
-      if (value === undefined) return `${arg} needs a value`;
-      if (arg === '--as') person = value;
-      else reason = value;
-    } else if (arg.startsWith('--')) {
-      return `unknown option ${arg}`;
-    } else {
-      positional.push(arg);
-    }
-  }
-  const [approvalId, verdict, ...rest] = positional;
+  const line = splitCommandLine(argv, ['--as', '--reason']);
+  if (typeof line === 'string') return line;
+  const [approvalId, verdict, ...rest] = line.positional;
   if (approvalId === undefined || verdict === undefined || rest.length > 0) return 'expected an approval id and approve or reject';
   const parsedId = parseApprovalId(approvalId);
   if (!parsedId) return `approval id "${approvalId}" does not name a run and step (<workflow_id>.<step_id>)`;
   if (verdict !== 'approve' && verdict !== 'reject') return `verdict must be approve or reject, not "${verdict}"`;
-  if (person === undefined) return '--as <person> is required: the decision is recorded in that person\'s name';
-  const who = IdentitySchema.safeParse(person);
-  if (!who.success) return `--as: ${who.error.issues[0]?.message ?? 'invalid'}`;
-  if (reason !== undefined && reason.length > 1000) return '--reason: at most 1000 characters';
-  return { approvalId, workflowId: parsedId.workflowId, approved: verdict === 'approve', person: who.data, ...(reason !== undefined && { reason }) };
+  const actor = actorOf(line.options, 'the decision');
+  if (typeof actor === 'string') return actor;
+  return { approvalId, workflowId: parsedId.workflowId, approved: verdict === 'approve', ...actor };
 }
 
-async function main(): Promise<number> {
-  const args = parseDecideArgs(process.argv.slice(2));
-  if (typeof args === 'string') {
-    console.error(`decide: ${args}\n${USAGE}`);
-    return 2;
-  }
-  return withOperatorSession(async ({ client, signer }) => {
-    const handle = client.workflow.getHandle(args.workflowId);
-    const seenBefore = await timelineLength(handle);
-    const decision = signWith(signer, {
-      approval_id: args.approvalId,
-      approved: args.approved,
-      approver_id: args.person,
-      ...(args.reason !== undefined && { reason: args.reason }),
-    });
-    await handle.signal(approvalDecisionSignal, decision);
-    const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
-    if (!outcome) {
-      console.error(`decide: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
-      return 3;
-    }
-    console.log(`${outcome.event}: ${outcome.message}${outcome.event === 'approval_ignored' ? ` (${String(outcome.metadata.reason)})` : ''}`);
-    return outcome.event === 'approval_ignored' ? 1 : 0;
+/** Signs and sends the decision. */
+async function sendDecision(args: DecideArgs, { client, signer }: OperatorSession): Promise<number> {
+  const handle = client.workflow.getHandle(args.workflowId);
+  const seenBefore = await timelineLength(handle);
+  const decision = signWith(signer, {
+    approval_id: args.approvalId,
+    approved: args.approved,
+    approver_id: args.person,
+    ...(args.reason !== undefined && { reason: args.reason }),
   });
+  await handle.signal(approvalDecisionSignal, decision);
+  const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
+  return reportOutcome('decide', signer, outcome, 'approval_ignored');
 }
 
-runAsScript('decide', import.meta.url, main);
+runOperatorCommand({ name: 'decide', usage: USAGE, moduleUrl: import.meta.url, parse: parseDecideArgs, send: sendDecision });

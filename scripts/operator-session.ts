@@ -1,6 +1,6 @@
 /**
  * What the operators' break-glass commands (decide, act) share: the operator key and a client on
- * the configured namespace, the wait for what the run recorded, and running as a script.
+ * the configured namespace, the wait for what the run recorded and its report, and running as a script.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,16 +50,49 @@ export async function awaitOutcome(handle: WorkflowHandle, seenBefore: number, i
   return undefined;
 }
 
-/** Runs `main` when this module is the script node was started with, and exits with its code. */
-export function runAsScript(name: string, moduleUrl: string, main: () => Promise<number>): void {
-  if (!process.argv[1] || fileURLToPath(moduleUrl) !== path.resolve(process.argv[1])) return;
+export interface OperatorCommand<Args> {
+  name: string;
+  usage: string;
+  /** The command's module (`import.meta.url`): it runs only when node was started with it. */
+  moduleUrl: string;
+  /** The command line, or a message saying what is wrong with it. */
+  parse: (argv: readonly string[]) => Args | string;
+  /** Sends what the command line asks for; resolves with the exit code. */
+  send: (args: Args, session: OperatorSession) => Promise<number>;
+}
+
+/** Runs the command when node was started with its module: exit 2 with the usage for a wrong command line. */
+export function runOperatorCommand<Args extends object>(command: OperatorCommand<Args>): void {
+  if (!process.argv[1] || fileURLToPath(command.moduleUrl) !== path.resolve(process.argv[1])) return;
+  const main = async (): Promise<number> => {
+    const args = command.parse(process.argv.slice(2));
+    if (typeof args === 'string') {
+      console.error(`${command.name}: ${args}\n${command.usage}`);
+      return 2;
+    }
+    return withOperatorSession((session) => command.send(args, session));
+  };
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {
-      console.error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`${command.name}: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     },
   );
+}
+
+/**
+ * Prints what the run recorded and returns the exit code: 0 when it acted, 1 when it recorded
+ * `ignoredEvent` (with its reason), 3 when it has recorded nothing yet (the signal stays in history).
+ */
+export function reportOutcome(name: string, signer: DecisionSigner, outcome: TimelineEvent | undefined, ignoredEvent: TimelineEvent['event']): number {
+  if (!outcome) {
+    console.error(`${name}: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
+    return 3;
+  }
+  const ignored = outcome.event === ignoredEvent;
+  console.log(`${outcome.event}: ${outcome.message}${ignored ? ` (${String(outcome.metadata['reason'])})` : ''}`);
+  return ignored ? 1 : 0;
 }
 
 /** The promise's value, or undefined once `ms` have passed (a query waits for a worker). */

@@ -5,12 +5,14 @@
  * without approval, or refuse. Between the edit and that answer no decision is taken.
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
-import { actionHashOf, canonicalJson } from '../src/shared/action-hash.js';
+import { actionHashOf } from '../src/shared/action-hash.js';
+import { canonicalJson } from '../src/shared/canonical-json.js';
 import { transferStepName } from '../src/shared/money.js';
 import { ApprovalEditSchema, checkEditProof, judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/definitions.js';
 import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
-import { newApprovalRecord, type ApprovalBook, type ApprovalStages } from './run-approvals.js';
+import type { ApprovalBook } from './run-approvals.js';
+import { newApprovalRecord, type ApprovalStages } from './approval-records.js';
 import type { DecisionResult, RunState } from './run-state.js';
 import type { StepBook } from './run-steps.js';
 import type { RecordEvent } from './run-timeline.js';

@@ -1,119 +1,20 @@
 /**
- * The approval half of a run: its approval records, and whether a decision may change one.
- * Only RunState holds an ApprovalBook and calls it, publishing after each change.
+ * The approval half of a run: its approval records and every change of them (decisions as
+ * approval-judgement.ts judges them, follow-ups, hand-overs, expiry, cancellation). Only RunState
+ * holds an ApprovalBook and calls it, publishing after each change.
  */
-import type { ApprovalDecision, ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
-import { approvalIdFor, DecisionErrorType } from '../src/shared/definitions.js';
-import { actionHashOf } from '../src/shared/action-hash.js';
-import { centsToDollars } from '../src/shared/money.js';
-import { checkDecider, transferAmountCents } from '../src/shared/policy.js';
-import { countApproval, judgeQuorumDecision, newQuorum, quorumOfRecord, quorumProgress, type Quorum } from '../src/shared/policy/quorum.js';
-import type { PolicyStage } from '../src/shared/policy/schema.js';
-import type { ApprovalTiming, FollowUp } from '../src/shared/policy/follow-ups.js';
+import type { ApprovalDecision, ApprovalRecord, PlanStep } from '../src/shared/contracts.js';
+import type { DecisionErrorType } from '../src/shared/definitions.js';
+import { countApproval, quorumOfRecord, quorumProgress } from '../src/shared/policy/quorum.js';
+import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';
-import { deadlinesOf, delegationOf, judgeDelegation, refreshDeciders, type DelegationRequest, type DelegationVerdict } from './approval-handovers.js';
+import { delegationOf, judgeDelegation, refreshDeciders, type DelegationRequest, type DelegationVerdict } from './approval-handovers.js';
+import { judgeDecision } from './approval-judgement.js';
+import { approvalCopy } from './approval-records.js';
 
 export type DecisionResult =
   | { accepted: true; approval: Readonly<ApprovalRecord> }
   | { accepted: false; type: DecisionErrorType; message: string };
-
-export type DecisionVerdict =
-  | { kind: 'apply'; status: 'approved' | 'rejected'; onBehalfOf?: string | undefined }
-  /** The approval counted towards its stage and still waits for more. */
-  | { kind: 'progress'; onBehalfOf?: string | undefined }
-  | { kind: 'ignore'; type: DecisionErrorType; message: string; expire: boolean };
-
-/** What a policy rule asked for; absent for runs without a policy, which need one decision. */
-export interface ApprovalStages {
-  rule: string;
-  stages: readonly PolicyStage[];
-  requesterMayApprove: boolean;
-  /** The rule's reminder, escalation and expiry; absent when it sets none. */
-  timing?: ApprovalTiming | undefined;
-}
-
-const quorumOf = (approval: Readonly<ApprovalRecord>): Quorum | undefined => quorumOfRecord(approval);
-
-export function newApprovalRecord(
-  run: { workflowId: string; input: RequestInput },
-  step: PlanStep & { edits?: number },
-  reason: string,
-  requestedAt: string,
-  timeoutMs: number,
-  staged?: ApprovalStages,
-): ApprovalRecord {
-  const cents = transferAmountCents(step);
-  // An edited retry asks again under its own id; the first approval keeps its record.
-  const suffix = step.edits ? `_edit${step.edits}` : '';
-  const quorum = staged && newQuorum(staged.stages, staged.requesterMayApprove);
-  const action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: staged?.rule, stages: staged?.stages });
-  const record: ApprovalRecord = {
-    approval_id: `${approvalIdFor(run.workflowId, step.id)}${suffix}`,
-    workflow_id: run.workflowId,
-    session_id: run.input.session_id,
-    step_id: step.id,
-    step_name: step.name,
-    tool: step.tool,
-    risk_level: step.risk_level,
-    reason,
-    ...(cents !== undefined && {
-      amount: centsToDollars(cents),
-      amount_cents: cents,
-      recipient: String(step.args['to_account']),
-      from_account: String(step.args['from_account']),
-    }),
-    status: 'pending',
-    requested_by: run.input.user_id,
-    requested_at: requestedAt,
-    expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
-    action_hash,
-    ...(staged && quorum && {
-      policy_rule: staged.rule,
-      stages: quorum.stages,
-      current_stage: quorum.current_stage,
-      requester_may_approve: quorum.requester_may_approve,
-      progress: quorumProgress(quorum),
-      decisions: [],
-    }),
-    ...deadlinesOf(requestedAt, staged?.timing),
-  };
-  if (quorum) refreshDeciders(record);
-  return record;
-}
-
-/**
- * Whether `decision` may decide `approval` at workflow time `now`. The approval's timer fires
- * after `expires_at`, not at it, so the deadline is checked here: a decision at or after it is
- * refused and the approval expires, whichever of the two the run sees first.
- */
-export function judgeDecision(
-  approval: Readonly<ApprovalRecord> | undefined,
-  step: Pick<PlanStep, 'tool'> | undefined,
-  decision: ApprovalDecision,
-  now: string,
-): DecisionVerdict {
-  const ignore = (type: DecisionErrorType, message: string, expire = false): DecisionVerdict => ({ kind: 'ignore', type, message, expire });
-  if (!approval || !step) return ignore(DecisionErrorType.UnknownApproval, `No approval ${decision.approval_id} in this run`);
-  if (approval.status !== 'pending') {
-    return ignore(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
-  }
-  if (decision.action_hash !== undefined && decision.action_hash !== approval.action_hash) {
-    return ignore(DecisionErrorType.Stale, `Approval ${approval.approval_id} is stale: its action changed since the decider saw it (action_hash differs)`);
-  }
-  if (Date.parse(now) >= Date.parse(approval.expires_at)) {
-    return ignore(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`, true);
-  }
-  const quorum = quorumOf(approval);
-  if (quorum) {
-    const verdict = judgeQuorumDecision(quorum, approval.requested_by, decision);
-    if (verdict.kind === 'refuse') return ignore(DecisionErrorType.Forbidden, verdict.message);
-    if (verdict.kind === 'reject') return { kind: 'apply', status: 'rejected' };
-    return verdict.complete ? { kind: 'apply', status: 'approved', onBehalfOf: verdict.on_behalf_of } : { kind: 'progress', onBehalfOf: verdict.on_behalf_of };
-  }
-  const check = checkDecider(step, approval.requested_by, decision.approver_id, decision.approved);
-  if (!check.allowed) return ignore(DecisionErrorType.Forbidden, check.reason);
-  return { kind: 'apply', status: decision.approved ? 'approved' : 'rejected' };
-}
 
 /** One signed decision, however many times it arrives (an update and its fallback signal). */
 function deliveryKeyOf(decision: ApprovalDecision): string | undefined {
@@ -220,7 +121,7 @@ export class ApprovalBook {
 
   /** Records an accepted decision on a staged approval and counts an approval; false for approvals without stages. */
   #countOnStages(approval: ApprovalRecord, decision: ApprovalDecision, now: string, onBehalfOf: string | undefined): boolean {
-    const quorum = quorumOf(approval);
+    const quorum = quorumOfRecord(approval);
     if (!quorum || !approval.decisions) return false;
     approval.decisions.push({
       by: decision.approver_id,
@@ -329,17 +230,6 @@ export class ApprovalBook {
   }
 
   copies(): ApprovalRecord[] {
-    return this.#records.map((a) => structuredCopy(a));
+    return this.#records.map((a) => approvalCopy(a));
   }
-}
-
-/** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */
-function structuredCopy(approval: ApprovalRecord): ApprovalRecord {
-  return {
-    ...approval,
-    ...(approval.stages && { stages: approval.stages.map((s) => ({ ...s, approved_by: [...s.approved_by] })) }),
-    ...(approval.decisions && { decisions: approval.decisions.map((d) => ({ ...d })) }),
-    ...(approval.who_may_decide && { who_may_decide: { groups: [...approval.who_may_decide.groups], people: [...approval.who_may_decide.people] } }),
-    ...(approval.delegations && { delegations: approval.delegations.map((d) => ({ ...d, groups: [...d.groups] })) }),
-  };
 }

@@ -9,7 +9,9 @@ import type { ApprovalDecision, ApprovalRecord, AttentionRecord, Plan, RequestIn
 import type { RunView, StepAction, StepView, TimelineEvent, TimelineEventName } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
-import { ApprovalBook, newApprovalRecord, type ApprovalStages, type DecisionResult } from './run-approvals.js';
+import { ApprovalBook, type DecisionResult } from './run-approvals.js';
+import type { ApprovalStages } from './approval-records.js';
+import { openGate, rejectGatedStep, resolveGate, type GatedRun } from './approval-gates.js';
 import { attentionRecordOf, type StepActionVerdict } from './run-attention.js';
 import { StepBook, type StepFailure } from './run-steps.js';
 import type { AmendableRun } from './approval-edits.js';
@@ -124,11 +126,7 @@ export class RunState {
 
   /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now; `staged`: the policy's stages. */
   requestApproval(id: string, reason: string, timeoutMs: number, staged?: ApprovalStages): Readonly<ApprovalRecord> {
-    const approval = newApprovalRecord(this, this.#steps.get(id), reason, this.#now(), timeoutMs, staged);
-    this.#steps.block(id, reason);
-    this.#approvals.open(approval);
-    this.#publish(this);
-    return approval;
+    return this.#change(() => openGate(this.#gated(), this, id, { reason, now: this.#now(), timeoutMs, staged }));
   }
 
   /**
@@ -137,7 +135,7 @@ export class RunState {
    */
   decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
     const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#steps.get(stepId), this.#now(), provenance);
-    if (expired) this.#rejectGatedStep(decision.approval_id);
+    if (expired) rejectGatedStep(this.#gated(), decision.approval_id);
     this.#publish(this);
     return result;
   }
@@ -168,7 +166,7 @@ export class RunState {
   /** No decision in time: the approval expires and its step is rejected, as one change. */
   expireApproval(approvalId: string): void {
     if (!this.#approvals.expire(approvalId, this.#now())) return;
-    this.#rejectGatedStep(approvalId);
+    rejectGatedStep(this.#gated(), approvalId);
     this.#publish(this);
   }
 
@@ -184,18 +182,11 @@ export class RunState {
     return verdict;
   }
 
-  /**
-   * Moves a gated step on once its approval is no longer pending: READY again when approved
-   * (true), REJECTED when rejected. An expired approval has already rejected its step.
-   */
+  /** Moves a gated step on once its approval is decided (approval-gates.ts); true when it may run. */
   resolveGate(approvalId: string): boolean {
-    const approval = this.#approvals.find(approvalId);
-    const step = approval && this.#steps.get(approval.step_id);
-    if (step?.state !== 'BLOCKED' || (approval?.status !== 'approved' && approval?.status !== 'rejected')) return false;
-    if (approval.status === 'approved') this.#steps.markReady(step.id, `${step.name} is ready (approved by ${approval.decided_by})`);
-    else this.#steps.reject(step.id);
-    this.#publish(this);
-    return approval.status === 'approved';
+    const outcome = resolveGate(this.#gated(), approvalId);
+    if (outcome !== undefined) this.#publish(this);
+    return outcome === 'approved';
   }
 
   /** Starts the next attempt of a step; returns its number (1 for the first). */
@@ -325,9 +316,8 @@ export class RunState {
     return { ...this.view(), timeline: this.#timeline.after(0) };
   }
 
-  #rejectGatedStep(approvalId: string): void {
-    const approval = this.#approvals.find(approvalId);
-    if (approval) this.#steps.reject(approval.step_id);
+  #gated(): GatedRun {
+    return { approvals: this.#approvals, steps: this.#steps };
   }
 
   /** Applies one change of the steps, then publishes the run as it left it. */

@@ -10,6 +10,7 @@ import { createChat } from './chat.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
 import { createRunView } from './run-view.js';
+import { pageElement } from './page-element.js';
 
 const TICK_MS = 2000;
 
@@ -42,7 +43,7 @@ const inbox = createInbox({
   },
 });
 const attention = createAttention({
-  mount: /** @type {HTMLElement} */ (document.getElementById('attention-mount')),
+  mount: pageElement('attention-mount', HTMLElement),
   api,
   identity,
   onSelectRun: (workflowId) => runView.select(workflowId),

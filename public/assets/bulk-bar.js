@@ -5,6 +5,7 @@
  */
 
 import { formatTime } from './format.js';
+import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -23,10 +24,10 @@ import { formatTime } from './format.js';
 
 /** @param {BulkBarOptions} options */
 export function createBulkBar({ api, identity, approvalOf, onStatus, onError, onDecided, onSettled }) {
-  const bar = /** @type {HTMLElement} */ (document.getElementById('bulk-bar'));
-  const count = /** @type {HTMLElement} */ (document.getElementById('bulk-count'));
-  const approve = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-approve'));
-  const reject = /** @type {HTMLButtonElement} */ (document.getElementById('bulk-reject'));
+  const bar = pageElement('bulk-bar', HTMLElement);
+  const count = pageElement('bulk-count', HTMLElement);
+  const approve = pageElement('bulk-approve', HTMLButtonElement);
+  const reject = pageElement('bulk-reject', HTMLButtonElement);
   /** Approval ids ticked for a bulk decision. */
   const selected = new Set();
 

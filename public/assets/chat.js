@@ -5,6 +5,7 @@
  */
 import { ApiError, FINAL_RUN_STATUSES } from './api.js';
 import { details, el, formatUsd, resultSummary, STATE_LABELS } from './format.js';
+import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -25,13 +26,13 @@ const KIND_LABELS = {
  * @param {{ api: Api, identity: Identity, onRun: (workflowId: string) => void, onPending: (approvalId: string) => void }} options
  */
 export function createChat({ api, identity, onRun, onPending }) {
-  const log = /** @type {HTMLElement} */ (document.getElementById('conversation'));
-  const form = /** @type {HTMLFormElement} */ (document.getElementById('chat-form'));
-  const input = /** @type {HTMLInputElement} */ (document.getElementById('message'));
-  const send = /** @type {HTMLButtonElement} */ (document.getElementById('send'));
-  const sessionLabel = /** @type {HTMLElement} */ (document.getElementById('session-id'));
-  const errorBox = /** @type {HTMLElement} */ (document.getElementById('chat-error'));
-  const newSession = /** @type {HTMLButtonElement} */ (document.getElementById('new-session'));
+  const log = pageElement('conversation', HTMLElement);
+  const form = pageElement('chat-form', HTMLFormElement);
+  const input = pageElement('message', HTMLInputElement);
+  const send = pageElement('send', HTMLButtonElement);
+  const sessionLabel = pageElement('session-id', HTMLElement);
+  const errorBox = pageElement('chat-error', HTMLElement);
+  const newSession = pageElement('new-session', HTMLButtonElement);
 
   /** Runs this chat started that had not settled when answered: workflow id → how it was answered. */
   const following = new Map();

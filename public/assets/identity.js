@@ -5,6 +5,7 @@
  * The token is kept in sessionStorage, never localStorage: it survives a reload of this tab but
  * not the tab itself, and no other tab or later visit can read it.
  */
+import { pageElement } from './page-element.js';
 
 const KEYS = { user: 'awe.user_id', approver: 'awe.approver_id', token: 'awe.token', auth: 'awe.auth' };
 export const DEFAULT_USER_ID = 'default_user';
@@ -49,11 +50,11 @@ function saveToken(value) {
  * @param {{ onChange: (what: 'user'|'approver'|'token'|'auth') => void }} options
  */
 export function createIdentity({ onChange }) {
-  const form = /** @type {HTMLFormElement} */ (document.getElementById('identity'));
-  const userInput = /** @type {HTMLInputElement} */ (document.getElementById('user-id'));
-  const approverInput = /** @type {HTMLInputElement} */ (document.getElementById('approver-id'));
-  const tokenInput = /** @type {HTMLInputElement} */ (document.getElementById('token'));
-  const note = /** @type {HTMLElement} */ (document.getElementById('identity-note'));
+  const form = pageElement('identity', HTMLFormElement);
+  const userInput = pageElement('user-id', HTMLInputElement);
+  const approverInput = pageElement('approver-id', HTMLInputElement);
+  const tokenInput = pageElement('token', HTMLInputElement);
+  const note = pageElement('identity-note', HTMLElement);
 
   userInput.value = load(KEYS.user) ?? DEFAULT_USER_ID;
   approverInput.value = load(KEYS.approver) ?? DEFAULT_APPROVER_ID;

@@ -10,6 +10,7 @@ import { coalesced } from './coalesce.js';
 import { approvalFacts } from './approval-facts.js';
 import { amountEditForm } from './approval-edit-form.js';
 import { createBulkBar } from './bulk-bar.js';
+import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -21,11 +22,11 @@ const PAGE_SIZE = 25;
  * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onDecided: (approval: ApprovalRecord) => void }} options
  */
 export function createInbox({ api, identity, onSelectRun, onDecided }) {
-  const list = /** @type {HTMLUListElement} */ (document.getElementById('approvals'));
-  const empty = /** @type {HTMLElement} */ (document.getElementById('inbox-empty'));
-  const count = /** @type {HTMLElement} */ (document.getElementById('inbox-count'));
-  const status = /** @type {HTMLElement} */ (document.getElementById('inbox-status'));
-  const errorBox = /** @type {HTMLElement} */ (document.getElementById('inbox-error'));
+  const list = pageElement('approvals', HTMLUListElement);
+  const empty = pageElement('inbox-empty', HTMLElement);
+  const count = pageElement('inbox-count', HTMLElement);
+  const status = pageElement('inbox-status', HTMLElement);
+  const errorBox = pageElement('inbox-error', HTMLElement);
 
   /** @type {Map<string, { card: HTMLLIElement, approval: ApprovalRecord }>} */
   const cards = new Map();
@@ -37,8 +38,8 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   /** Known pending (from a chat reply) before the listing catches up: looked up directly. */
   const tracked = new Set();
 
-  const filtersForm = /** @type {HTMLFormElement} */ (document.getElementById('inbox-filters'));
-  const moreButton = /** @type {HTMLButtonElement} */ (document.getElementById('inbox-more'));
+  const filtersForm = pageElement('inbox-filters', HTMLFormElement);
+  const moreButton = pageElement('inbox-more', HTMLButtonElement);
   /** Pages shown: the first, plus one per "Show more"; each refresh reloads them all. */
   let pagesShown = 1;
   let total = 0;

@@ -10,6 +10,7 @@ import { coalesced } from './coalesce.js';
 import { createRunPictures } from './run-pictures.js';
 import { approvalFacts } from './approval-facts.js';
 import { editChange } from './edit-change.js';
+import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -23,15 +24,15 @@ const DECIDED = { approved: 'Approved', rejected: 'Rejected', expired: 'Expired:
  * @param {{ api: Api, config: () => PageConfig }} options
  */
 export function createRunView({ api, config }) {
-  const empty = /** @type {HTMLElement} */ (document.getElementById('run-empty'));
-  const body = /** @type {HTMLElement} */ (document.getElementById('run-body'));
-  const summary = /** @type {HTMLElement} */ (document.getElementById('run-summary'));
-  const errorBox = /** @type {HTMLElement} */ (document.getElementById('run-error'));
-  const steps = /** @type {HTMLOListElement} */ (document.getElementById('steps'));
-  const timeline = /** @type {HTMLOListElement} */ (document.getElementById('timeline'));
-  const streamState = /** @type {HTMLElement} */ (document.getElementById('stream-state'));
-  const link = /** @type {HTMLAnchorElement} */ (document.getElementById('temporal-link'));
-  const pictures = createRunPictures({ mount: /** @type {HTMLElement} */ (document.getElementById('run-pictures')), steps, timeline });
+  const empty = pageElement('run-empty', HTMLElement);
+  const body = pageElement('run-body', HTMLElement);
+  const summary = pageElement('run-summary', HTMLElement);
+  const errorBox = pageElement('run-error', HTMLElement);
+  const steps = pageElement('steps', HTMLOListElement);
+  const timeline = pageElement('timeline', HTMLOListElement);
+  const streamState = pageElement('stream-state', HTMLElement);
+  const link = pageElement('temporal-link', HTMLAnchorElement);
+  const pictures = createRunPictures({ mount: pageElement('run-pictures', HTMLElement), steps, timeline });
   /** @type {TimelineEvent[]} */
   let events = [];
 

@@ -20,6 +20,11 @@ const actionHash = z
   .nullish()
   .transform((v) => v ?? undefined)
   .describe('The action_hash of the approval as you saw it: if the action changed since (409 stale_approval), nothing is decided');
+/** The original Life-OS client sends the person who decides as a number; both forms are accepted and read as a string. */
+const personIdOrNumber = z
+  .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
+  .nullish()
+  .transform((v) => v ?? undefined);
 
 export const ChatRequestSchema = z.object({
   message: messageText,
@@ -50,23 +55,16 @@ export const SubmitRequestSchema = z.object({
   session_id: optionalId,
 });
 
-/** The original Life-OS client sends `decided_by` as a number; both forms are accepted and read as a string. */
 export const DecisionRequestSchema = z.object({
   decision: z.enum(['approve', 'reject']),
-  decided_by: z
-    .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
-    .nullish()
-    .transform((v) => v ?? undefined),
+  decided_by: personIdOrNumber,
   reason: reasonText,
   action_hash: actionHash,
 });
 
 export const EditRequestSchema = z.object({
   args: z.record(z.string(), z.unknown()).describe("The tool's complete new arguments, checked against its schema (400 names the field)"),
-  edited_by: z
-    .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
-    .nullish()
-    .transform((v) => v ?? undefined),
+  edited_by: personIdOrNumber,
   reason: reasonText,
   action_hash: actionHash,
 });

@@ -1,7 +1,8 @@
 /**
- * Static data and pure functions behind the Life-OS endpoints: the job board's listings, job
- * search scoring, CV tailoring and grocery planning. No I/O.
+ * Pure functions behind the Life-OS endpoints: job search scoring, CV tailoring and grocery
+ * planning, over the job board's listings and the grocery staples in catalog.json (data, typed here).
  */
+import catalog from './catalog.json' with { type: 'json' };
 
 export interface Job {
   id: string;
@@ -12,24 +13,7 @@ export interface Job {
   description: string;
 }
 
-export const JOBS: readonly Job[] = [
-  job('job-101', 'Backend Engineer (Node.js)', 'Acme Payments', 'Remote', ['backend', 'node', 'typescript', 'postgres'], 'Build payment APIs and ledgers in TypeScript.'),
-  job('job-102', 'Senior Backend Engineer (Go)', 'Northwind Logistics', 'Berlin', ['backend', 'go', 'kubernetes', 'grpc'], 'Scale routing services that move parcels across Europe.'),
-  job('job-103', 'Frontend Engineer (React)', 'Pixel & Co', 'Remote', ['frontend', 'react', 'typescript', 'css'], 'Craft accessible product interfaces used by millions.'),
-  job('job-104', 'Data Engineer', 'Riverbank Analytics', 'London', ['data', 'python', 'spark', 'sql'], 'Own batch and streaming pipelines for risk analytics.'),
-  job('job-105', 'Backend Developer (Java/Spring)', 'Globex Bank', 'Remote', ['backend', 'java', 'spring', 'sql'], 'Maintain core banking services and their APIs.'),
-  job('job-106', 'Full-Stack Engineer', 'Tiny Robots', 'Lisbon', ['fullstack', 'frontend', 'react', 'node'], 'Ship features end to end, from database to browser; backend-leaning.'),
-  job('job-107', 'Data Scientist', 'Helix Health', 'Boston', ['data', 'python', 'ml', 'statistics'], 'Model patient outcomes and run experiments.'),
-  job('job-108', 'Platform Engineer', 'CloudNine', 'Remote', ['infrastructure', 'kubernetes', 'terraform', 'backend'], 'Run the platform every product team deploys on.'),
-  job('job-109', 'Frontend Developer (Vue)', 'Shopwise', 'Amsterdam', ['frontend', 'vue', 'javascript'], 'Build the storefront and checkout experience.'),
-  job('job-110', 'Backend Engineer (Python)', 'Lumen AI', 'Remote', ['backend', 'python', 'django', 'postgres'], 'Serve machine-learning features through reliable APIs.'),
-  job('job-111', 'Analytics Engineer', 'Metricly', 'Remote', ['data', 'sql', 'dbt'], 'Turn raw events into trustworthy metrics.'),
-  job('job-112', 'Mobile Engineer (React Native)', 'GoFit', 'Remote', ['mobile', 'react-native', 'frontend'], 'Build the fitness app our members open every morning.'),
-];
-
-function job(id: string, title: string, company: string, location: string, tags: string[], description: string): Job {
-  return { id, title, company, location, tags, description };
-}
+export const JOBS: readonly Job[] = catalog.jobs;
 
 export function findJob(id: string): Job | undefined {
   return JOBS.find((j) => j.id === id);
@@ -92,20 +76,7 @@ interface GroceryStaple {
   pack: number;
 }
 
-const STAPLES: readonly GroceryStaple[] = [
-  { name: 'Oats', category: 'pantry', unit: 'kg', perPersonDay: 60, pack: 500 },
-  { name: 'Rice', category: 'pantry', unit: 'kg', perPersonDay: 90, pack: 1000 },
-  { name: 'Lentils', category: 'pantry', unit: 'kg', perPersonDay: 50, pack: 500 },
-  { name: 'Olive oil', category: 'pantry', unit: 'l', perPersonDay: 20, pack: 500 },
-  { name: 'Bread', category: 'bakery', unit: 'loaf', perPersonDay: 250, pack: 1000 },
-  { name: 'Eggs', category: 'dairy', unit: 'pcs', perPersonDay: 1500, pack: 6000 },
-  { name: 'Milk', category: 'dairy', unit: 'l', perPersonDay: 300, pack: 1000 },
-  { name: 'Yogurt', category: 'dairy', unit: 'pcs', perPersonDay: 1000, pack: 4000 },
-  { name: 'Chicken breast', category: 'protein', unit: 'kg', perPersonDay: 150, pack: 500 },
-  { name: 'Mixed vegetables', category: 'produce', unit: 'kg', perPersonDay: 400, pack: 1000 },
-  { name: 'Fruit', category: 'produce', unit: 'pcs', perPersonDay: 2000, pack: 1000 },
-  { name: 'Salad greens', category: 'produce', unit: 'bag', perPersonDay: 250, pack: 1000 },
-];
+const STAPLES: readonly GroceryStaple[] = catalog.staples;
 
 export interface GroceryItem {
   name: string;

@@ -2,9 +2,8 @@
  * The sandbox's own SQLite database: opened in WAL mode, schema created on start, demo accounts
  * inserted idempotently. Money is stored as integer cents.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../sqlite-file.js';
 
 export type SandboxDb = Database.Database;
 
@@ -72,12 +71,7 @@ CREATE INDEX IF NOT EXISTS calendar_start ON calendar_events(start_at);
 
 /** Opens (creating if needed) the database at `path`, or in memory for `:memory:`. */
 export function openSandboxDb(path: string): SandboxDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
+  const db = openSqliteFile(path, SCHEMA, ['foreign_keys = ON']);
   insertStartingAccounts(db);
   return db;
 }

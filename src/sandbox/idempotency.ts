@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { canonicalJson } from '../shared/canonical-json.js';
 import type { SandboxDb } from './db.js';
 import { errorBody } from './http.js';
 
@@ -62,17 +63,6 @@ export function createIdempotentWrite(db: SandboxDb): IdempotentWrite {
 /** SHA-256 of the request in a canonical JSON form (object keys sorted). */
 export function requestHash(request: unknown): string {
   return createHash('sha256').update(canonicalJson(request)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 /** Sends an idempotent outcome; a replay is marked with `Idempotent-Replayed: true`. */

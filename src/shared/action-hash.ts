@@ -6,6 +6,7 @@
  * no Node crypto, no text encoder), so the workflow bundle, the gateway and tests share it.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { asciiBytes, canonicalJson } from './canonical-json.js';
 import { bytesToHex } from './decision-signature.js';
 
 const ACTION_HASH_VERSION = 'action-v1';
@@ -21,28 +22,6 @@ export interface BoundAction {
 
 /** 64 lowercase hex characters. */
 export const ACTION_HASH_PATTERN = /^[0-9a-f]{64}$/;
-
-/** JSON with object keys sorted at every depth, so equal values give equal text whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new Error(`cannot hash a ${typeof value}`);
-  return text;
-}
-
-/** ASCII bytes of `text`, every character above U+007E escaped as JSON does, so no text encoder is needed. */
-function asciiBytes(text: string): Uint8Array {
-  const escaped = text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const bytes = new Uint8Array(escaped.length);
-  for (let i = 0; i < escaped.length; i++) bytes[i] = escaped.charCodeAt(i);
-  return bytes;
-}
 
 export function actionHashOf(action: BoundAction): string {
   const stages = action.stages?.map((s) => ({ group: s.group, count: s.count })) ?? null;

@@ -5,8 +5,7 @@
  * deterministic, shared by the gateway (checks first, no round trip) and the workflow (final judge).
  */
 import { z } from 'zod';
-import { canonicalJson } from './action-hash.js';
-import { asciiBytes, checkProof, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import { checkProof, signedFieldsBytes, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 import { DecisionErrorType } from './definitions.js';
 import { sameIdentity } from './identity.js';
 import { checkDecider } from './policy.js';
@@ -77,18 +76,8 @@ export function judgeEdit(approval: Readonly<ApprovalRecord> | undefined, edit: 
 
 /** The exact bytes an edit's signature covers (ASCII JSON, so the workflow needs no text encoder). */
 export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  return asciiBytes(canonicalJson([
-    EDIT_PAYLOAD_VERSION,
-    edit.approval_id,
-    edit.args,
-    edit.edited_by,
-    edit.reason ?? null,
-    edit.groups ?? null,
-    edit.action_hash ?? null,
-    proof.key_id,
-    proof.issued_at,
-    proof.nonce,
-  ]));
+  const { approval_id, args, edited_by, reason, groups, action_hash } = edit;
+  return signedFieldsBytes(EDIT_PAYLOAD_VERSION, [approval_id, args, edited_by, reason ?? null, groups ?? null, action_hash ?? null], proof);
 }
 
 export function signEdit(edit: UnsignedEdit, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalEdit {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { RunPolicySchema } from './policy/schema.js';
-import { DELEGATE_KINDS } from './policy/deciders.js';
+import { DELEGATE_KINDS, type Delegation } from './policy/deciders.js';
 import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, TrustedDecisionKeySchema, type ToolName } from './workflow-contracts.js';
 
 export * from './workflow-contracts.js';
@@ -40,6 +40,25 @@ export const StepStateSchema = z.enum(STEP_STATES);
 
 export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
+
+/** One decision on a staged approval that counted. */
+const StageDecisionSchema = z.object({
+  by: z.string(),
+  verdict: z.enum(['approve', 'reject']),
+  at: z.string(),
+  reason: z.string().optional(),
+  on_behalf_of: z.string().optional().describe('Who handed the approval to `by` (delegation or out-of-office); they count as having approved'),
+});
+
+/** One hand-over of an approval, as the policy's deciders read it (Delegation). */
+const HandoverSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  to_kind: z.enum(DELEGATE_KINDS),
+  groups: z.array(z.string()).describe("The delegator's groups: the recipient decides what the delegator could"),
+  reason: z.string(),
+  at: z.string(),
+}) satisfies z.ZodType<Delegation>;
 
 export const ApprovalRecordSchema = z.object({
   approval_id: z.string(),
@@ -78,18 +97,7 @@ export const ApprovalRecordSchema = z.object({
   requester_may_approve: z.boolean().optional(),
   /** "1 of 2 from approvers (stage 1 of 2)" */
   progress: z.string().optional().describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
-  decisions: z
-    .array(
-      z.object({
-        by: z.string(),
-        verdict: z.enum(['approve', 'reject']),
-        at: z.string(),
-        reason: z.string().optional(),
-        on_behalf_of: z.string().optional().describe('Who handed the approval to `by` (delegation or out-of-office); they count as having approved'),
-      }),
-    )
-    .optional()
-    .describe('Every decision that counted, in order'),
+  decisions: z.array(StageDecisionSchema).optional().describe('Every decision that counted, in order'),
   who_may_decide: z
     .object({ groups: z.array(z.string()), people: z.array(z.string()) })
     .optional()
@@ -101,19 +109,7 @@ export const ApprovalRecordSchema = z.object({
   escalated_at: z.string().optional(),
   /** Set once escalated: members of this group may decide too. */
   escalated_to: z.string().optional().describe('Set once escalated: members of this group may decide the stage too'),
-  delegations: z
-    .array(
-      z.object({
-        from: z.string(),
-        to: z.string(),
-        to_kind: z.enum(DELEGATE_KINDS),
-        groups: z.array(z.string()).describe("The delegator's groups: the recipient decides what the delegator could"),
-        reason: z.string(),
-        at: z.string(),
-      }),
-    )
-    .optional()
-    .describe('Every hand-over of this approval, in order'),
+  delegations: z.array(HandoverSchema).optional().describe('Every hand-over of this approval, in order'),
   may_decide: z.boolean().optional().describe('In the inbox: whether the caller may decide this approval now'),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;

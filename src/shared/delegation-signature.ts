@@ -3,7 +3,7 @@
  * when it is signed by a key it trusts, exactly as it does decisions (decision-signature.ts), with
  * its own payload tag so a signed decision can never be replayed as a delegation or the reverse.
  */
-import { asciiJsonBytes, checkProof, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import { checkProof, signedFieldsBytes, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 import type { ApprovalDelegation, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 const PAYLOAD_VERSION = 'approval-delegation-v1';
@@ -12,18 +12,8 @@ export type UnsignedDelegation = Omit<ApprovalDelegation, 'proof'>;
 
 /** Every field of the delegation, then the signer, time and nonce; ASCII-only JSON, as for decisions. */
 export function delegationSigningBytes(delegation: UnsignedDelegation, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  return asciiJsonBytes([
-    PAYLOAD_VERSION,
-    delegation.approval_id,
-    delegation.delegated_by,
-    delegation.groups ?? [],
-    delegation.to,
-    delegation.to_kind,
-    delegation.reason,
-    proof.key_id,
-    proof.issued_at,
-    proof.nonce,
-  ]);
+  const { approval_id, delegated_by, groups, to, to_kind, reason } = delegation;
+  return signedFieldsBytes(PAYLOAD_VERSION, [approval_id, delegated_by, groups ?? [], to, to_kind, reason], proof);
 }
 
 export function signDelegation(delegation: UnsignedDelegation, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalDelegation {

@@ -7,6 +7,7 @@
  * as another.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { asciiBytes, canonicalJson } from './canonical-json.js';
 import type { DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 export interface DecisionSigner {
@@ -34,12 +35,12 @@ export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {
   return asciiBytes(JSON.stringify(fields));
 }
 
-/** The bytes of `json` with every non-ASCII character escaped, so no text encoder is needed. */
-export function asciiBytes(json: string): Uint8Array {
-  const text = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
+/**
+ * The bytes a message's signature covers: its payload version and fields, then the signer, time
+ * and nonce, as canonical ASCII JSON (object members sorted, so arguments sign alike in any order).
+ */
+export function signedFieldsBytes(payloadVersion: string, fields: readonly unknown[], proof: UnsignedProof): Uint8Array {
+  return asciiBytes(canonicalJson([payloadVersion, ...fields, proof.key_id, proof.issued_at, proof.nonce]));
 }
 
 /** A proof over the bytes `bytesFor` makes of it; `issuedAt` and `nonce` come from the caller so this stays pure. */

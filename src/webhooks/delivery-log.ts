@@ -3,11 +3,10 @@
  * writes one row per event (updated on each attempt), the gateway reads it for
  * `GET /api/webhooks/deliveries`. WAL lets the gateway read while a worker writes.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { NOTIFICATION_EVENT_TYPES } from '../shared/notifications.js';
+import { openSqliteFile, withoutNulls } from '../sqlite-file.js';
 
 export const DeliveryStatus = { Pending: 'pending', Retrying: 'retrying', Delivered: 'delivered', Failed: 'failed' } as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
@@ -60,20 +59,6 @@ export interface AttemptOutcome {
   at: string;
 }
 
-interface Row {
-  event_id: string;
-  url: string;
-  type: string;
-  workflow_id: string;
-  status: string;
-  attempts: number;
-  last_response_status: number | null;
-  last_error: string | null;
-  first_attempt_at: string;
-  last_attempt_at: string;
-  delivered_at: string | null;
-}
-
 export class DeliveryLog {
   readonly #db: Database.Database;
 
@@ -82,13 +67,7 @@ export class DeliveryLog {
   }
 
   static open(path: string): DeliveryLog {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    return new DeliveryLog(db);
+    return new DeliveryLog(openSqliteFile(path, SCHEMA, ['synchronous = NORMAL']));
   }
 
   /** Records one attempt; a retry of the same event to the same URL updates its row, never adds one. */
@@ -123,22 +102,8 @@ export class DeliveryLog {
   list(options: { limit: number; workflowId?: string | undefined }): Delivery[] {
     const rows = (options.workflowId === undefined
       ? this.#db.prepare('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?').all(options.limit)
-      : this.#db.prepare('SELECT * FROM webhook_deliveries WHERE workflow_id = ? ORDER BY seq DESC LIMIT ?').all(options.workflowId, options.limit)) as Row[];
-    return rows.map((row) =>
-      DeliverySchema.parse({
-        event_id: row.event_id,
-        type: row.type,
-        workflow_id: row.workflow_id,
-        url: row.url,
-        status: row.status,
-        attempts: row.attempts,
-        ...(row.last_response_status !== null && { last_response_status: row.last_response_status }),
-        ...(row.last_error !== null && { last_error: row.last_error }),
-        first_attempt_at: row.first_attempt_at,
-        last_attempt_at: row.last_attempt_at,
-        ...(row.delivered_at !== null && { delivered_at: row.delivered_at }),
-      }),
-    );
+      : this.#db.prepare('SELECT * FROM webhook_deliveries WHERE workflow_id = ? ORDER BY seq DESC LIMIT ?').all(options.workflowId, options.limit)) as Record<string, unknown>[];
+    return rows.map((row) => DeliverySchema.parse(withoutNulls(row)));
   }
 
   close(): void {

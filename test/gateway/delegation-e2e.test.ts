@@ -36,8 +36,7 @@ function delegate(who: Person, approvalId: string, body: Record<string, unknown>
 
 describe('delegation', () => {
   it('hands an approval to a person, who then counts for the delegator; the delegator cannot count again', async () => {
-    const { workflowId, view } = await policy.chat('owner', 'Transfer 10000 to Kiran');
-    const approvalId: string = view.approvals[0].approval_id;
+    const { workflowId, approvalId } = await policy.chatForApproval('owner', 'Transfer 10000 to Kiran');
 
     const eveEarly = await policy.decide('eve', approvalId, 'approve');
     expect(eveEarly.status).toBe(403);
@@ -66,8 +65,7 @@ describe('delegation', () => {
   });
 
   it('hands an approval to a group, whose members may then decide', async () => {
-    const { view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
-    const approvalId: string = view.approvals[0].approval_id;
+    const { approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
     const handed = await delegate('bob', approvalId, { to_group: 'auditors', reason: 'audit sample' });
     expect(handed.status).toBe(200);
     expect(handed.body.approval.who_may_decide).toEqual({ groups: ['approvers', 'auditors'], people: [] });
@@ -76,8 +74,7 @@ describe('delegation', () => {
   });
 
   it('refuses a hand-over to the requester, by someone who may not decide, or without a reason, and changes nothing', async () => {
-    const { workflowId, view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
-    const approvalId: string = view.approvals[0].approval_id;
+    const { workflowId, approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
 
     const toRequester = await delegate('alice', approvalId, { to_person: 'default_user', reason: 'let them do it' });
     expect(toRequester.status).toBe(403);
@@ -116,8 +113,7 @@ describe('the inbox', () => {
   }
 
   it('flags what each caller may decide: the group, a stand-in and a recipient may; the requester and outsiders may not', async () => {
-    const { view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
-    const approvalId: string = view.approvals[0].approval_id;
+    const { approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
     expect((await inboxItem('alice', approvalId)).may_decide).toBe(true);
     expect((await inboxItem('frank', approvalId)).may_decide).toBe(true);
     expect((await inboxItem('dana', approvalId)).may_decide).toBe(false);
@@ -130,8 +126,7 @@ describe('the inbox', () => {
 
 describe('out of office', () => {
   it("lets the stand-in decide the absent approver's part while the entry lasts, recorded as a hand-over", async () => {
-    const { workflowId, view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
-    const approvalId: string = view.approvals[0].approval_id;
+    const { workflowId, approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
     const frank = await policy.decide('frank', approvalId, 'approve');
     expect(frank.status).toBe(200);
     expect(frank.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { decisions: [{ by: 'frank', on_behalf_of: 'bob' }] } });
@@ -140,8 +135,8 @@ describe('out of office', () => {
   });
 
   it('hands nothing over once the entry has ended', async () => {
-    const { view } = await policy.chat('owner', 'Transfer 1000 to Kiran');
-    const eve = await policy.decide('eve', view.approvals[0].approval_id, 'approve');
+    const { approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
+    const eve = await policy.decide('eve', approvalId, 'approve');
     expect(eve.status).toBe(403);
     expect(eve.body.error.message).toContain('eve is not in group approvers');
   });

@@ -26,6 +26,8 @@ export const as = (who: Person) => ({ authorization: `Bearer ${tokenOf(who)}` })
 export interface PolicyStack {
   stack: Stack;
   chat(who: Person, message: string): Promise<{ workflowId: string; view: Loose }>;
+  /** Chats a request that must wait for approval; fails naming the run's status when it does not. */
+  chatForApproval(who: Person, message: string): Promise<{ workflowId: string; approvalId: string }>;
   runView(workflowId: string): Promise<Loose>;
   decide(who: Person, approvalId: string, decision: 'approve' | 'reject'): Promise<JsonResponse>;
   timeline(workflowId: string): Promise<TimelineEvent[]>;
@@ -45,15 +47,22 @@ export async function startPolicyStack(policy: object, env: Record<string, strin
   const runView = async (workflowId: string) => (await call(base, 'GET', `/api/workflows/${workflowId}`, undefined, as('alice'))).body;
   const timeline = async (workflowId: string): Promise<TimelineEvent[]> =>
     (await call(base, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, as('alice'))).body.events;
+  const chat = async (who: Person, message: string) => {
+    const res = await call(base, 'POST', '/chat', { message }, as(who));
+    if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const workflowId: string = res.body.workflow_id;
+    return { workflowId, view: await runView(workflowId) };
+  };
   return {
     stack,
     runView,
     timeline,
-    async chat(who, message) {
-      const res = await call(base, 'POST', '/chat', { message }, as(who));
-      if (res.status !== 200) throw new Error(`chat answered ${res.status}: ${JSON.stringify(res.body)}`);
-      const workflowId: string = res.body.workflow_id;
-      return { workflowId, view: await runView(workflowId) };
+    chat,
+    async chatForApproval(who, message) {
+      const { workflowId, view } = await chat(who, message);
+      const approvalId: unknown = view.approvals?.[0]?.approval_id;
+      if (typeof approvalId !== 'string') throw new Error(`"${message}" asked for no approval (run ${workflowId} is ${String(view.status)})`);
+      return { workflowId, approvalId };
     },
     decide: (who, approvalId, decision) => call(base, 'POST', `/api/approvals/${approvalId}/decision`, { decision }, as(who)),
     waitForEvent: (workflowId, name, timeoutMs = 20_000) =>

@@ -1,6 +1,7 @@
-/** action-hash.ts: what changes an approval's action hash, and what does not. Table-driven. */
+/** action-hash.ts (and canonical-json.ts under it): what changes an approval's action hash, and what does not. Table-driven. */
 import { describe, expect, it } from 'vitest';
-import { ACTION_HASH_PATTERN, actionHashOf, canonicalJson, type BoundAction } from '../../src/shared/action-hash.js';
+import { ACTION_HASH_PATTERN, actionHashOf, type BoundAction } from '../../src/shared/action-hash.js';
+import { canonicalJson } from '../../src/shared/canonical-json.js';
 
 const transfer: BoundAction = {
   tool: 'bank_transfer',

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ApprovalRecord, StepView } from '../../shared/contracts.js';
-import { canonicalJson } from '../../shared/action-hash.js';
+import { canonicalJson } from '../../shared/canonical-json.js';
 import { judgeEdit, signEdit, type UnsignedEdit } from '../../shared/approval-edit.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { DecisionErrorType, editApprovalSignal, editApprovalUpdate } from '../../shared/definitions.js';
