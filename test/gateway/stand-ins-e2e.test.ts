@@ -13,20 +13,16 @@ import { waitFor } from '../../dev/ports.js';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import type { ApprovalLinks } from '../../src/webhooks/approval-links.js';
 import { call, type Loose } from '../support/http.js';
-import { as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, as, BOB_AWAY_ALICE_BACK, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 import { startWebhookListener, type WebhookListener } from '../webhooks/listener.js';
 
 const POLICY = {
   id: 'stand-ins-test',
   rules: [
     { name: 'one-approver', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
-  out_of_office: [
-    { from: 'bob', to: 'frank', until: '2099-01-01T00:00:00Z' },
-    { from: 'alice', to: 'eve', until: '2020-01-01T00:00:00Z' },
-  ],
+  out_of_office: BOB_AWAY_ALICE_BACK,
 };
 
 let listener: WebhookListener;

@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEvent } from '../../src/shared/notifications.js';
-import { startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 import { startWebhookListener, type WebhookListener } from './listener.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -24,8 +24,7 @@ const POLICY = {
       outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '4s' },
     },
     { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
 };
 
