@@ -13,6 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import type { TokenFile } from '../../src/gateway/auth.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxProcessOptions } from '../../dev/sandbox-process.js';
+import { jwtGatewayEnv, startJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 import { connectClient, startTestWorker, type TestWorker } from './temporal.js';
 
@@ -74,6 +75,16 @@ export function useStack(options: StackOptions | (() => StackOptions) = {}): Sta
 export function useStackWithTokens(tokens: TokenFile): Stack {
   const tokensFile = useTokensFile(tokens);
   return useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
+}
+
+/**
+ * The whole stack with GATEWAY_AUTH=jwt, trusting a test issuer started before it (and stopped
+ * after it); `env` adds the settings a test needs on top of `jwtGatewayEnv`.
+ */
+export function useJwtStack(env: Record<string, string> = {}): { issuer: JwtIssuer; stack: Stack } {
+  const issuer = useResource('the JWT issuer', () => startJwtIssuer(), (started) => started.close());
+  const stack = useStack(() => ({ env: { ...jwtGatewayEnv(issuer), ...env } }));
+  return { issuer, stack };
 }
 
 /** A gateway tokens file (GATEWAY_TOKENS_FILE) in a temp directory, deleted afterwards. */
