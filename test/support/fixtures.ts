@@ -7,11 +7,11 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../activities/index.js';
-import type { TokenFile } from '../../src/gateway/auth.js';
+import { TokenTable, type TokenFile } from '../../src/gateway/auth.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxProcessOptions } from '../../dev/sandbox-process.js';
 import { jwtGatewayEnv, startJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
@@ -75,6 +75,17 @@ export function useStack(options: StackOptions | (() => StackOptions) = {}): Sta
 export function useStackWithTokens(tokens: TokenFile): Stack {
   const tokensFile = useTokensFile(tokens);
   return useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
+}
+
+/**
+ * The whole stack under policies/bank.json (its stages and quorum) with token auth, the gateway
+ * holding `tokens` in memory: for tests of what the policy asks of the people in `tokens`.
+ */
+export function useBankPolicyStack(tokens: TokenFile): Stack {
+  return useStack({
+    env: { GATEWAY_AUTH: 'token', POLICY_FILE: resolve('policies/bank.json') },
+    gateway: { tokens: new TokenTable(tokens) },
+  });
 }
 
 /**
