@@ -7,11 +7,14 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import { TokenTable, type TokenFile } from '../../src/gateway/auth.js';
+import { PRELOADED_MODULES } from '../../src/workflow-bundle.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxProcessOptions } from '../../dev/sandbox-process.js';
 import { jwtGatewayEnv, startJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
@@ -33,11 +36,11 @@ function handleFor<T extends object>(what: string, current: () => T | undefined)
 }
 
 /** Registers a start hook and a stop hook for one value, and returns its handle (the other fixtures are built on it). */
-export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>): T {
+export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>, startTimeoutMs?: number): T {
   let value: T | undefined;
   beforeAll(async () => {
     value = await start();
-  });
+  }, startTimeoutMs);
   afterAll(async () => {
     if (value !== undefined) await stop(value);
     value = undefined;
@@ -109,5 +112,27 @@ export function useTokensFile(tokens: TokenFile): { path: string } {
       return { dir, path };
     },
     async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
+const BREAKING_WORKFLOWS = join(dirname(fileURLToPath(import.meta.url)), 'breaking-workflows.ts');
+
+/**
+ * breaking-workflows.ts bundled to a file in a temp directory, deleted afterwards: workflow code
+ * that cannot replay a history the real code wrote, for a worker (`workflowBundle.codePath`) or a replay.
+ */
+export function useBreakingWorkflowsBundle(): { codePath: string } {
+  return useResource(
+    'the breaking workflows bundle',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wf-breaking-'));
+      const codePath = join(dir, 'workflows.js');
+      const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+      const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: quiet });
+      writeFileSync(codePath, code);
+      return { dir, codePath };
+    },
+    async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+    120_000,
   );
 }
