@@ -6,10 +6,8 @@
  * two cards marked as steps of one request; one is approved from the selection and the other
  * rejected on its own.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TokenTable } from '../../src/gateway/auth.js';
-import { useStack } from '../support/fixtures.js';
+import { useBankPolicyStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
@@ -18,14 +16,9 @@ const REQUESTER_TOKEN = 'edit-form-requester-token-0123456789';
 const ALICE_TOKEN = 'edit-form-alice-token-0123456789';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: the edit form and per-step decisions${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  const stack = useStack({
-    env: { GATEWAY_AUTH: 'token', POLICY_FILE: path.resolve('policies/bank.json') },
-    gateway: {
-      tokens: new TokenTable({
-        [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
-        [ALICE_TOKEN]: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
-      }),
-    },
+  const stack = useBankPolicyStack({
+    [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
+    [ALICE_TOKEN]: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
   });
   const browser = useBrowser();
   const asAlice = { authorization: `Bearer ${ALICE_TOKEN}` };

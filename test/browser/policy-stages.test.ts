@@ -4,25 +4,18 @@
  * view, and keeps the card (with its progress) until the last stage completes.
  */
 import { describe, expect, it } from 'vitest';
-import path from 'node:path';
-import { TokenTable } from '../../src/gateway/auth.js';
 import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
-import { useStack } from '../support/fixtures.js';
+import { useBankPolicyStack } from '../support/fixtures.js';
 
 const REQUESTER_TOKEN = 'policy-requester-token-0123456789';
 const ALICE_TOKEN = 'policy-alice-token-0123456789';
 const BOB_TOKEN = 'policy-bob-token-0123456789';
 
 describe.skipIf(!HAS_CHROMIUM)(`web page: approval stages under a policy${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  const stack = useStack({
-    env: { GATEWAY_AUTH: 'token', POLICY_FILE: path.resolve('policies/bank.json') },
-    gateway: {
-      tokens: new TokenTable({
-        [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
-        [ALICE_TOKEN]: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
-        [BOB_TOKEN]: { user_id: 'bob', role: 'approver', groups: ['approvers'] },
-      }),
-    },
+  const stack = useBankPolicyStack({
+    [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
+    [ALICE_TOKEN]: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
+    [BOB_TOKEN]: { user_id: 'bob', role: 'approver', groups: ['approvers'] },
   });
   const browser = useBrowser();
 

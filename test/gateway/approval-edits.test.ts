@@ -8,33 +8,13 @@ import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
-interface TimelineEvent {
-  event: string;
-  metadata?: Record<string, unknown>;
-}
-
-async function pendingTransfer(message: string) {
-  await stack.startWorker();
-  const chat = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: 'default_user' });
-  expect(chat.body.status).toBe('PENDING_APPROVAL');
-  const approvalId: string = chat.body.reply.approval_id;
-  const workflowId: string = chat.body.workflow_id;
-  const record = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
-  const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-  const step = run.body.steps.find((s: { id: string }) => s.id === record.body.step_id);
-  return { workflowId, approvalId, actionHash: record.body.action_hash as string, args: step.args as Record<string, unknown> };
-}
-
-async function timeline(workflowId: string): Promise<TimelineEvent[]> {
-  return (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`)).body.events;
-}
-
 describe('edit before approve', () => {
   it('lets the requester lower a $6,000 transfer to $4,000 before any decision: no approval needed, the ledger moves $4,000 once', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer('Transfer 6000 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
       args: { ...args, amount_cents: 400_000 },
@@ -50,7 +30,7 @@ describe('edit before approve', () => {
     }, { timeoutMs: 30_000, what: 'the edited run to complete' });
     expect(done.steps[0].args.amount_cents).toBe(400_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 400_000);
-    const events = await timeline(workflowId);
+    const events = await runTimeline(stack, workflowId);
     const edit = events.find((e) => e.event === 'approval_edited');
     expect(edit?.metadata).toMatchObject({ edited_by: 'default_user', before: { amount_cents: 600_000 }, after: { amount_cents: 400_000 }, reason: 'lower it under the limit' });
     expect(events.filter((e) => e.event === 'approval_approved')).toEqual([]);
@@ -61,7 +41,7 @@ describe('edit before approve', () => {
   });
 
   it('makes a decision on the old action stale after an approver edits; the new hash approves the edited amount', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer('Transfer 6000 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 550_000 }, edited_by: 'manager@bank.com' });
     expect(edited.status).toBe(200);
@@ -86,7 +66,7 @@ describe('edit before approve', () => {
   });
 
   it('refuses the requester editing after a decision, and bad args with 400 naming the field; nothing changes', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer('Transfer 6000 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: -5 }, edited_by: 'default_user' });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('args.amount_cents');
@@ -95,7 +75,7 @@ describe('edit before approve', () => {
     expect(extra.body.error.message).toContain('memo');
     const record = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
     expect(record.body.action_hash).toBe(actionHash);
-    expect((await timeline(workflowId)).filter((e) => e.event === 'approval_edited')).toEqual([]);
+    expect((await runTimeline(stack, workflowId)).filter((e) => e.event === 'approval_edited')).toEqual([]);
 
     const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'manager@bank.com', action_hash: actionHash });
     expect(rejected.status).toBe(200);

@@ -8,7 +8,7 @@ import type { temporal } from '@temporalio/proto';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
-import { as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'follow-ups-test',
@@ -24,8 +24,7 @@ const POLICY = {
       outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '2s', escalate_after: '4s', escalate_to: 'managers', expire_after: '10m' },
     },
     { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 50_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
 };
 

@@ -6,20 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, type Loose } from '../support/http.js';
-import { as, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, as, BOB_AWAY_ALICE_BACK, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'delegation-test',
   rules: [
     { name: 'two-approvers', match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 }, outcome: { stages: [{ group: 'approvers', count: 2 }] } },
     { name: 'one-approver', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
-  out_of_office: [
-    { from: 'bob', to: 'frank', until: '2099-01-01T00:00:00Z' },
-    { from: 'alice', to: 'eve', until: '2020-01-01T00:00:00Z' },
-  ],
+  out_of_office: BOB_AWAY_ALICE_BACK,
 };
 
 let policy: PolicyStack;

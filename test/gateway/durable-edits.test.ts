@@ -9,26 +9,9 @@ import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
-
-interface TimelineEvent {
-  event: string;
-  approval_id?: string;
-  metadata?: Record<string, unknown>;
-}
-
-async function pendingTransfer(message: string) {
-  await stack.startWorker();
-  const chat = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: 'default_user' });
-  expect(chat.body.status).toBe('PENDING_APPROVAL');
-  const approvalId: string = chat.body.reply.approval_id;
-  const workflowId: string = chat.body.workflow_id;
-  const record = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
-  const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-  const step = run.body.steps.find((s: { id: string }) => s.id === record.body.step_id);
-  return { workflowId, approvalId, actionHash: record.body.action_hash as string, args: step.args as Record<string, unknown> };
-}
 
 async function finished(workflowId: string) {
   return waitFor(async () => {
@@ -37,13 +20,9 @@ async function finished(workflowId: string) {
   }, { timeoutMs: 30_000, what: `run ${workflowId} to finish` });
 }
 
-async function timeline(workflowId: string): Promise<TimelineEvent[]> {
-  return (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`)).body.events;
-}
-
 describe('durable edits', () => {
   it('an edit sent (twice) while no worker runs is accepted (202) and applied once when a worker returns; the edited amount moves once', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer('Transfer 6000 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     await stack.stopWorker();
 
@@ -61,7 +40,7 @@ describe('durable edits', () => {
     expect(done.status).toBe('COMPLETED');
     expect(done.steps[0].args.amount_cents).toBe(400_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 400_000);
-    const events = await timeline(workflowId);
+    const events = await runTimeline(stack, workflowId);
     const edits = events.filter((e) => e.event === 'approval_edited');
     expect(edits).toHaveLength(1);
     expect(edits[0]?.metadata).toMatchObject({ edited_by: 'default_user', before: { amount_cents: 600_000 }, after: { amount_cents: 400_000 } });
@@ -69,7 +48,7 @@ describe('durable edits', () => {
   });
 
   it('refuses at once, with no worker, an edit it can judge invalid; the run refuses and records a decision on the action the edit replaced', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer('Transfer 6000 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     await stack.stopWorker();
 
@@ -99,7 +78,7 @@ describe('durable edits', () => {
     }, { timeoutMs: 30_000, what: 'the edited approval to wait again' });
     expect(waiting.amount_cents).toBe(550_000);
     expect(waiting.action_hash).not.toBe(actionHash);
-    const events = await timeline(workflowId);
+    const events = await runTimeline(stack, workflowId);
     const ignored = events.filter((e) => e.event === 'approval_ignored');
     // The decision may arrive twice (its abandoned update and its signal); each arrival is refused as stale.
     expect(ignored.length).toBeGreaterThanOrEqual(1);

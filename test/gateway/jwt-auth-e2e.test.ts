@@ -4,31 +4,14 @@
  * quorum of policies/bank.json; a bad token of any kind is 401 and changes nothing.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useJwtStack } from '../support/fixtures.js';
 import { call, readSse } from '../support/http.js';
-import { signWith, startJwtIssuer, strangerKey, TEST_AUDIENCE, TEST_ISSUER, unsignedToken, type JwtIssuer } from '../support/jwt-issuer.js';
+import { signWith, strangerKey, TEST_AUDIENCE, TEST_ISSUER, unsignedToken } from '../support/jwt-issuer.js';
 
-let issuer: JwtIssuer;
-let stack: Stack;
-beforeAll(async () => {
-  issuer = await startJwtIssuer();
-  stack = await startStack({
-    env: {
-      GATEWAY_AUTH: 'jwt',
-      JWT_JWKS_URL: issuer.jwksUrl,
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      JWT_USER_CLAIM: 'email',
-      JWT_ROLE_CLAIM: 'app_role',
-      JWT_GROUPS_CLAIM: 'teams',
-      POLICY_FILE: path.resolve('policies/bank.json'),
-    },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await issuer?.close();
+const { issuer, stack } = useJwtStack({
+  JWT_GROUPS_CLAIM: 'teams',
+  POLICY_FILE: path.resolve('policies/bank.json'),
 });
 
 const PEOPLE = {

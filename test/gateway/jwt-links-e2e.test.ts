@@ -6,35 +6,18 @@
  * refused with a clear page and changes nothing, as with token auth.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { linksFor } from '../../src/webhooks/approval-links.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { useJwtStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
-import { signWith, startJwtIssuer, strangerKey, TEST_AUDIENCE, TEST_ISSUER, type JwtIssuer } from '../support/jwt-issuer.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { signWith, strangerKey, TEST_AUDIENCE, TEST_ISSUER } from '../support/jwt-issuer.js';
 
 const LINK_SECRET = randomBytes(32).toString('base64url');
 
-let issuer: JwtIssuer;
-let stack: Stack;
-beforeAll(async () => {
-  issuer = await startJwtIssuer();
-  stack = await startStack({
-    env: {
-      GATEWAY_AUTH: 'jwt',
-      JWT_JWKS_URL: issuer.jwksUrl,
-      JWT_ISSUER: TEST_ISSUER,
-      JWT_AUDIENCE: TEST_AUDIENCE,
-      JWT_USER_CLAIM: 'email',
-      JWT_ROLE_CLAIM: 'app_role',
-      APPROVAL_LINK_SECRET: LINK_SECRET,
-      APPROVAL_LINK_DECIDERS: 'manager@bank.com,auditor@bank.com',
-    },
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-  await issuer?.close();
+const { issuer, stack } = useJwtStack({
+  APPROVAL_LINK_SECRET: LINK_SECRET,
+  APPROVAL_LINK_DECIDERS: 'manager@bank.com,auditor@bank.com',
 });
 
 async function bearer(email: string, role: string): Promise<Record<string, string>> {

@@ -5,52 +5,40 @@
  * and approval.requested, received by a real listener, carries links for the stand-in too.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import type { ApprovalLinks } from '../../src/webhooks/approval-links.js';
 import { call, type Loose } from '../support/http.js';
-import { as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
-import { startWebhookListener, type WebhookListener } from '../webhooks/listener.js';
+import { ALLOW_THE_REST, as, BOB_AWAY_ALICE_BACK, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { startWebhookSubscriber, type WebhookSubscriber } from '../support/webhook-subscriber.js';
 
 const POLICY = {
   id: 'stand-ins-test',
   rules: [
     { name: 'one-approver', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
-  out_of_office: [
-    { from: 'bob', to: 'frank', until: '2099-01-01T00:00:00Z' },
-    { from: 'alice', to: 'eve', until: '2020-01-01T00:00:00Z' },
-  ],
+  out_of_office: BOB_AWAY_ALICE_BACK,
 };
 
-let listener: WebhookListener;
-let dataDir: string;
+let subscriber: WebhookSubscriber;
 let policy: PolicyStack;
 beforeAll(async () => {
-  listener = await startWebhookListener();
-  dataDir = mkdtempSync(join(tmpdir(), 'stand-ins-'));
+  subscriber = await startWebhookSubscriber();
   policy = await startPolicyStack(POLICY, {
-    WEBHOOK_URL: listener.url,
-    WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-    WEBHOOK_DELIVERIES_DB: join(dataDir, 'deliveries.db'),
+    ...subscriber.env,
     APPROVAL_LINK_SECRET: randomBytes(32).toString('base64url'),
   });
 });
 afterAll(async () => {
   await policy?.stop();
-  await listener?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await subscriber?.close();
 });
 
 async function linksOf(workflowId: string): Promise<ApprovalLinks[]> {
   const requested = await waitFor(() => {
-    const events = listener.received.map((w) => JSON.parse(w.body) as NotificationEvent);
+    const events = subscriber.listener.received.map((w) => JSON.parse(w.body) as NotificationEvent);
     return events.find((e) => e.workflow_id === workflowId && e.type === 'approval.requested');
   }, { timeoutMs: 20_000, what: `approval.requested of ${workflowId}` });
   return requested.data['links'] as ApprovalLinks[];

@@ -5,33 +5,18 @@
  * answered 404 "No such request workflow" for a run that had completed. Here the worker that
  * cannot replay is a later build (test/support/breaking-workflows.ts) on the same task queue.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { PRELOADED_MODULES } from '../../src/workflow-bundle.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sessionWorkflowIdFor } from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
-import { useStack } from '../support/fixtures.js';
+import { useBreakingWorkflowsBundle, useStack } from '../support/fixtures.js';
 import { realActivities, startTestWorker, type TestWorker } from '../support/temporal.js';
 
-const BREAKING_WORKFLOWS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/breaking-workflows.ts');
 const stack = useStack({ gateway: { queryTimeoutMs: 3000 } });
-let bundleDir: string;
-let breakingBundle: string;
+const breakingBundle = useBreakingWorkflowsBundle();
 let breakingWorker: TestWorker | undefined;
 
-beforeAll(async () => {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-unreplayable-'));
-  breakingBundle = path.join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-  writeFileSync(breakingBundle, code);
-}, 120_000);
 afterAll(async () => {
   await breakingWorker?.stop();
-  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 describe('status reads when the worker fails to replay the run', () => {
@@ -46,7 +31,7 @@ describe('status reads when the worker fails to replay the run', () => {
     breakingWorker = await startTestWorker({
       taskQueue: stack.taskQueue,
       activities: realActivities(stack.sandbox.url),
-      workerOptions: { workflowBundle: { codePath: breakingBundle } },
+      workerOptions: { workflowBundle: { codePath: breakingBundle.codePath } },
     });
 
     const done = await call(stack.baseUrl, 'GET', `/workflow/${completed.body.session_id as string}/status`);

@@ -3,43 +3,28 @@
  * to A; build B, whose workflow code cannot replay A's runs, becomes the current version; the
  * approval still completes the run on A, and new runs go to B.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, describe, expect, it, inject } from 'vitest';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
 import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
-import { PRELOADED_MODULES } from '../../src/workflow-bundle.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { waitFor } from '../../dev/ports.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
-import { useClient, useSandbox } from '../support/fixtures.js';
+import { useBreakingWorkflowsBundle, useClient, useSandbox } from '../support/fixtures.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startRequestRun, uniqueId } from '../support/temporal.js';
-
-const BREAKING_WORKFLOWS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/breaking-workflows.ts');
 
 const sandbox = useSandbox();
 const client = useClient();
 const taskQueue = uniqueId('versioning');
 const deploymentName = uniqueId('requests');
 const workers: NodeService[] = [];
-let bundleDir: string;
-let buildBBundle: string;
+const buildB = useBreakingWorkflowsBundle();
 
-beforeAll(async () => {
-  bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-build-b-'));
-  buildBBundle = path.join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-  writeFileSync(buildBBundle, code);
-}, 120_000);
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
-  rmSync(bundleDir, { recursive: true, force: true });
 });
 
 async function startBuild(buildId: string, workflowBundle: string): Promise<void> {
@@ -87,9 +72,9 @@ describe('worker versioning', () => {
 
     // Build B really cannot replay the waiting run: its first command differs.
     const history = await waiting.fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: buildBBundle } }, history, waiting.workflowId)).rejects.toThrow(DeterminismViolationError);
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: buildB.codePath } }, history, waiting.workflowId)).rejects.toThrow(DeterminismViolationError);
 
-    await startBuild('build-b', buildBBundle);
+    await startBuild('build-b', buildB.codePath);
     await setCurrentVersion('build-b');
 
     const outcome = await waiting.executeUpdate(decideApprovalUpdate, {

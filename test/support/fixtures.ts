@@ -7,12 +7,16 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import type { Activities } from '../../activities/index.js';
-import type { TokenFile } from '../../src/gateway/auth.js';
+import { TokenTable, type TokenFile } from '../../src/gateway/auth.js';
+import { PRELOADED_MODULES } from '../../src/workflow-bundle.js';
 import { startSandboxProcess, type SandboxProcess, type SandboxProcessOptions } from '../../dev/sandbox-process.js';
+import { jwtGatewayEnv, startJwtIssuer, type JwtIssuer } from './jwt-issuer.js';
 import { startStack, type Stack, type StackOptions } from './stack.js';
 import { connectClient, startTestWorker, type TestWorker } from './temporal.js';
 
@@ -32,11 +36,11 @@ function handleFor<T extends object>(what: string, current: () => T | undefined)
 }
 
 /** Registers a start hook and a stop hook for one value, and returns its handle (the other fixtures are built on it). */
-export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>): T {
+export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>, startTimeoutMs?: number): T {
   let value: T | undefined;
   beforeAll(async () => {
     value = await start();
-  });
+  }, startTimeoutMs);
   afterAll(async () => {
     if (value !== undefined) await stop(value);
     value = undefined;
@@ -76,6 +80,27 @@ export function useStackWithTokens(tokens: TokenFile): Stack {
   return useStack(() => ({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokensFile.path } }));
 }
 
+/**
+ * The whole stack under policies/bank.json (its stages and quorum) with token auth, the gateway
+ * holding `tokens` in memory: for tests of what the policy asks of the people in `tokens`.
+ */
+export function useBankPolicyStack(tokens: TokenFile): Stack {
+  return useStack({
+    env: { GATEWAY_AUTH: 'token', POLICY_FILE: resolve('policies/bank.json') },
+    gateway: { tokens: new TokenTable(tokens) },
+  });
+}
+
+/**
+ * The whole stack with GATEWAY_AUTH=jwt, trusting a test issuer started before it (and stopped
+ * after it); `env` adds the settings a test needs on top of `jwtGatewayEnv`.
+ */
+export function useJwtStack(env: Record<string, string> = {}): { issuer: JwtIssuer; stack: Stack } {
+  const issuer = useResource('the JWT issuer', () => startJwtIssuer(), (started) => started.close());
+  const stack = useStack(() => ({ env: { ...jwtGatewayEnv(issuer), ...env } }));
+  return { issuer, stack };
+}
+
 /** A gateway tokens file (GATEWAY_TOKENS_FILE) in a temp directory, deleted afterwards. */
 export function useTokensFile(tokens: TokenFile): { path: string } {
   return useResource(
@@ -87,5 +112,27 @@ export function useTokensFile(tokens: TokenFile): { path: string } {
       return { dir, path };
     },
     async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
+const BREAKING_WORKFLOWS = join(dirname(fileURLToPath(import.meta.url)), 'breaking-workflows.ts');
+
+/**
+ * breaking-workflows.ts bundled to a file in a temp directory, deleted afterwards: workflow code
+ * that cannot replay a history the real code wrote, for a worker (`workflowBundle.codePath`) or a replay.
+ */
+export function useBreakingWorkflowsBundle(): { codePath: string } {
+  return useResource(
+    'the breaking workflows bundle',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wf-breaking-'));
+      const codePath = join(dir, 'workflows.js');
+      const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
+      const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: quiet });
+      writeFileSync(codePath, code);
+      return { dir, codePath };
+    },
+    async ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+    120_000,
   );
 }

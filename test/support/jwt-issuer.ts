@@ -37,6 +37,21 @@ export async function startJwtIssuer(kid = 'test-key-1'): Promise<JwtIssuer> {
   };
 }
 
+/**
+ * The gateway settings that trust `issuer` (GATEWAY_AUTH=jwt): identity from `email`, role from
+ * `app_role`. Tests add the rest (a groups claim, a policy, link secrets) on top.
+ */
+export function jwtGatewayEnv(issuer: JwtIssuer): Record<string, string> {
+  return {
+    GATEWAY_AUTH: 'jwt',
+    JWT_JWKS_URL: issuer.jwksUrl,
+    JWT_ISSUER: TEST_ISSUER,
+    JWT_AUDIENCE: TEST_AUDIENCE,
+    JWT_USER_CLAIM: 'email',
+    JWT_ROLE_CLAIM: 'app_role',
+  };
+}
+
 /** Signs with a key of the caller's choosing (a stranger's key, to prove a token it signs is refused). */
 export async function signWith(key: CryptoKey, claims: JWTPayload, expiresIn: string | number, kid: string): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).sign(key);

@@ -20,6 +20,24 @@ export const PEOPLE = {
 } as const;
 export type Person = keyof typeof PEOPLE;
 
+/**
+ * The rules most test policies end with, after their own thresholds: a transfer below them and
+ * any other tool go ahead without approval, so only the amounts a test is about wait.
+ */
+export const ALLOW_THE_REST = [
+  { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
+  { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+];
+
+/**
+ * Out-of-office entries for the stand-in tests: bob is away (frank stands in) until long after any
+ * test runs; alice's absence ended long ago, so eve stands in for nobody unless handed a part.
+ */
+export const BOB_AWAY_ALICE_BACK = [
+  { from: 'bob', to: 'frank', until: '2099-01-01T00:00:00Z' },
+  { from: 'alice', to: 'eve', until: '2020-01-01T00:00:00Z' },
+];
+
 const tokenOf = (who: Person) => `policy-stack-token-${who}-00000000`;
 export const as = (who: Person) => ({ authorization: `Bearer ${tokenOf(who)}` });
 

@@ -3,18 +3,13 @@
  * escalated and expires (its run is REJECTED: run.failed), another is approved (run.completed).
  * Each delivery's Standard Webhooks signature is verified with the test's own secret.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEvent } from '../../src/shared/notifications.js';
-import { startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
-import { startWebhookListener, type WebhookListener } from './listener.js';
+import { ALLOW_THE_REST, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { startWebhookSubscriber, type WebhookSubscriber } from '../support/webhook-subscriber.js';
 
-const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const POLICY = {
   id: 'every-event',
   rules: [
@@ -24,34 +19,30 @@ const POLICY = {
       outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '4s' },
     },
     { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
-    { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
-    { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
+    ...ALLOW_THE_REST,
   ],
 };
 
-let listener: WebhookListener;
-let dataDir: string;
+let subscriber: WebhookSubscriber;
 let policy: PolicyStack;
 beforeAll(async () => {
-  listener = await startWebhookListener();
-  dataDir = mkdtempSync(join(tmpdir(), 'every-event-'));
-  policy = await startPolicyStack(POLICY, { WEBHOOK_URL: listener.url, WEBHOOK_SECRET: SECRET, WEBHOOK_DELIVERIES_DB: join(dataDir, 'deliveries.db') });
+  subscriber = await startWebhookSubscriber();
+  policy = await startPolicyStack(POLICY, subscriber.env);
 });
 afterAll(async () => {
   await policy?.stop();
-  await listener?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await subscriber?.close();
 });
 
 /** Every delivery so far, each verified with the test's secret (a bad signature throws). */
 function verifiedEvents(): NotificationEvent[] {
-  return listener.received.map((webhook) => {
+  return subscriber.listener.received.map((webhook) => {
     const headers = {
       'webhook-id': String(webhook.headers['webhook-id']),
       'webhook-timestamp': String(webhook.headers['webhook-timestamp']),
       'webhook-signature': String(webhook.headers['webhook-signature']),
     };
-    return new Webhook(SECRET).verify(webhook.body, headers) as NotificationEvent;
+    return new Webhook(subscriber.secret).verify(webhook.body, headers) as NotificationEvent;
   });
 }
 
