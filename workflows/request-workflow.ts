@@ -8,7 +8,6 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
-  patched,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
@@ -85,8 +84,8 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
   const outbox = new NotificationOutbox();
-  const decidedAtStart = decidePatchesAtStart(input);
-  const publish = publishToTemporal(input, decidedAtStart);
+  decidePatchesAtStart(input);
+  const publish = publishToTemporal(input);
   const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
     publish(state);
     outbox.observe(state);
@@ -230,7 +229,8 @@ const AWAITING_GROUPS_PATCH = 'awaiting-groups-attribute';
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
  * writes to history only when a value changed (step progress goes to the details, which cost none).
  */
-function publishToTemporal(input: RequestInput, decidedAtStart: boolean): PublishHook {
+function publishToTemporal(input: RequestInput): PublishHook {
+  const run = { input };
   return publisher({
     details: setCurrentDetails,
     searchAttributes: ({ intent, status, pendingApprovalIds, attentionStepIds, awaitingGroups }) =>
@@ -243,9 +243,9 @@ function publishToTemporal(input: RequestInput, decidedAtStart: boolean): Publis
         ...(attentionStepIds ? [{ key: SearchAttributes.AttentionStepIds, value: attentionStepIds }] : []),
         ...(awaitingGroups ? [{ key: SearchAttributes.AwaitingGroups, value: awaitingGroups }] : []),
       ]),
-    awaitsGroups: () => decidedAtStart || patched(AWAITING_GROUPS_PATCH),
+    awaitsGroups: () => patchedFor(run, AWAITING_GROUPS_PATCH),
     pendingApprovals: (records) => upsertMemo({ [PENDING_APPROVALS_MEMO]: records }),
-    rewritesChangedPendingRecords: () => decidedAtStart || patched(MEMO_KEEPS_APPROVAL_PROGRESS),
+    rewritesChangedPendingRecords: () => patchedFor(run, MEMO_KEEPS_APPROVAL_PROGRESS),
     heldSteps: (records) => upsertMemo({ [ATTENTION_MEMO]: records }),
   });
 }

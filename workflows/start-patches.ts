@@ -17,10 +17,8 @@ const PATCHES_DECIDED_AT_START = 'patches-decided-at-start';
 const decidedAtStart = new WeakMap<RequestInput, boolean>();
 
 /** Asked first thing in the run, before anything else records a command. */
-export function decidePatchesAtStart(input: RequestInput): boolean {
-  const decided = patched(PATCHES_DECIDED_AT_START);
-  decidedAtStart.set(input, decided);
-  return decided;
+export function decidePatchesAtStart(input: RequestInput): void {
+  decidedAtStart.set(input, patched(PATCHES_DECIDED_AT_START));
 }
 
 /** Whether the run has the feature behind `patchId`: decided at its start, or by the feature's own patch. */
