@@ -33,8 +33,10 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const caller = inboxCallerOf(identity, query.decider);
       const standIns = delegations.standInGroups(identity);
       const { records, listedAt } = await approvals.pending(identity);
-      const pending = records.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
-      return reply(c, ApprovalsResponseSchema, { ...inboxPage(pending, query, caller, Date.now()), listed_at: new Date(listedAt).toISOString() });
+      const page = inboxPage(records, query, caller, Date.now());
+      // Only the page's records are returned, so only they are judged for the flag.
+      const flagged = page.approvals.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
+      return reply(c, ApprovalsResponseSchema, { ...page, approvals: flagged, listed_at: new Date(listedAt).toISOString() });
     })
     .post('/decisions', async (c) => {
       const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
