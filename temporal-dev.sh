@@ -199,7 +199,7 @@ cmd_test() {
   local report="$STATE_DIR/vitest-report.json" status=0
   rm -f "$report"
   npm run --silent typecheck || status=$?
-  [ $status = 0 ] && { npx eslint . || status=$?; }
+  [ $status = 0 ] && { npm run --silent lint || status=$?; }
   if [ $status = 0 ]; then
     npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
   fi
