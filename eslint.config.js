@@ -6,7 +6,10 @@ import globals from 'globals';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // Tests may use anything; nothing else may depend on test code (process helpers live in dev/).
-const noTestImports = { regex: '(^|/)test/', message: 'Only tests import from test/; shared process helpers live in dev/' };
+const noTestImports = {
+  regex: '(^|/)test/',
+  message: 'Only tests import from test/; shared process helpers live in dev/',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.temporal/', 'coverage/', 'public/vendor/'] },
@@ -41,7 +44,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })), patterns: [noTestImports] },
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })),
+          patterns: [noTestImports],
+        },
       ],
     },
   },

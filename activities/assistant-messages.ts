@@ -88,7 +88,9 @@ export function statusMessage(request: RequestSummary, named: boolean): string {
 
 export function pendingMessage(approvals: readonly ApprovalRecord[]): string {
   if (approvals.length === 0) return 'Nothing of yours is waiting for approval.';
-  const lines = approvals.map((a) => `${a.step_name} (${a.workflow_id}, since ${a.requested_at.slice(0, 16).replace('T', ' ')} UTC)`);
+  const lines = approvals.map(
+    (a) => `${a.step_name} (${a.workflow_id}, since ${a.requested_at.slice(0, 16).replace('T', ' ')} UTC)`,
+  );
   const noun = approvals.length === 1 ? '1 step is' : `${approvals.length} steps are`;
   return `${noun} waiting for approval: ${lines.join('; ')}.`;
 }

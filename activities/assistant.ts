@@ -18,7 +18,14 @@ import {
   type ToolArgs,
   type ToolCall,
 } from '../src/shared/contracts.js';
-import { PENDING_APPROVALS_MEMO, REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor } from '../src/shared/definitions.js';
+import {
+  PENDING_APPROVALS_MEMO,
+  REQUEST_WORKFLOW_TYPE,
+  runQuery,
+  SearchAttributes,
+  sessionQuery,
+  sessionWorkflowIdFor,
+} from '../src/shared/definitions.js';
 import { FailureType } from '../src/shared/errors.js';
 import {
   balanceMessage,
@@ -74,10 +81,18 @@ function literal(value: string): string {
 }
 
 export function createAssistantActivities(deps: AssistantActivityDeps) {
-  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: deps.requestTimeoutMs });
+  const sandbox = new SandboxClient({
+    baseUrl: deps.sandboxUrl,
+    token: deps.sandboxToken,
+    timeoutMs: deps.requestTimeoutMs,
+  });
 
   function temporal(): { client: Client; taskQueue: string } {
-    if (!deps.temporal) throw fail(FailureType.BusinessRuleViolation, 'This worker was started without a Temporal client, so it cannot read requests.');
+    if (!deps.temporal)
+      throw fail(
+        FailureType.BusinessRuleViolation,
+        'This worker was started without a Temporal client, so it cannot read requests.',
+      );
     return deps.temporal;
   }
 
@@ -91,7 +106,9 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
   async function ownRun(workflowId: string, userId: string): Promise<RunView | undefined> {
     const { client } = temporal();
     try {
-      const view = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => client.workflow.getHandle(workflowId).query(runQuery));
+      const view = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+        client.workflow.getHandle(workflowId).query(runQuery),
+      );
       return view.user_id === userId ? view : undefined;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -128,30 +145,52 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
     return undefined;
   }
 
-  async function findRequest(call: AssistantCall<{ workflow_id?: string }>): Promise<{ view: RunView; named: boolean }> {
+  async function findRequest(
+    call: AssistantCall<{ workflow_id?: string }>,
+  ): Promise<{ view: RunView; named: boolean }> {
     const selfId = Context.current().info.workflowExecution?.workflowId;
     const named = call.args.workflow_id;
     const view = named === undefined ? await lastRequest(call, selfId) : await ownRun(named, call.user_id);
     if (!view) {
-      throw fail(FailureType.RequestNotFound, named === undefined ? 'You have no earlier request.' : `You have no request ${named}.`);
+      throw fail(
+        FailureType.RequestNotFound,
+        named === undefined ? 'You have no earlier request.' : `You have no request ${named}.`,
+      );
     }
     return { view, named: named !== undefined };
   }
 
   return {
     async accountBalance(call: AssistantCall<ToolArgs<'account_balance'>>) {
-      const account = await sandbox.get(`/api/accounts/${encodeURIComponent(call.args.account_id)}`, AccountSchema, { signal: signal() });
-      return { account_id: account.id, balance_cents: account.balance_cents, message: balanceMessage(account.balance_cents) };
+      const account = await sandbox.get(`/api/accounts/${encodeURIComponent(call.args.account_id)}`, AccountSchema, {
+        signal: signal(),
+      });
+      return {
+        account_id: account.id,
+        balance_cents: account.balance_cents,
+        message: balanceMessage(account.balance_cents),
+      };
     },
 
     async transferHistory(call: AssistantCall<ToolArgs<'transfer_history'>>) {
       const { account_id, limit, since } = call.args;
       const query = new URLSearchParams({ limit: String(limit), ...(since !== undefined && { since }) });
-      const found = await sandbox.get(`/api/accounts/${encodeURIComponent(account_id)}/transfers?${query}`, TransfersSchema, { signal: signal() });
-      return { account_id, ...(since !== undefined && { since }), transfers: found.transfers, message: historyMessage(found.transfers, since) };
+      const found = await sandbox.get(
+        `/api/accounts/${encodeURIComponent(account_id)}/transfers?${query}`,
+        TransfersSchema,
+        { signal: signal() },
+      );
+      return {
+        account_id,
+        ...(since !== undefined && { since }),
+        transfers: found.transfers,
+        message: historyMessage(found.transfers, since),
+      };
     },
 
-    async requestStatus(call: AssistantCall<ToolArgs<'request_status'>>): Promise<{ request: RequestSummary; message: string }> {
+    async requestStatus(
+      call: AssistantCall<ToolArgs<'request_status'>>,
+    ): Promise<{ request: RequestSummary; message: string }> {
       signal();
       const { view, named } = await findRequest(call);
       const request = summarise(view);
@@ -159,7 +198,9 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
     },
 
     /** The caller's pending approvals as a requester (eventually consistent, like the inbox). */
-    async pendingApprovals(call: AssistantCall<ToolArgs<'pending_approvals'>>): Promise<{ approvals: ApprovalRecord[]; message: string }> {
+    async pendingApprovals(
+      call: AssistantCall<ToolArgs<'pending_approvals'>>,
+    ): Promise<{ approvals: ApprovalRecord[]; message: string }> {
       signal();
       const { client, taskQueue } = temporal();
       const query =
@@ -168,7 +209,8 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
       const approvals: ApprovalRecord[] = [];
       for await (const info of client.workflow.list({ query })) {
         const records = info.memo?.[PENDING_APPROVALS_MEMO];
-        if (!Array.isArray(records) || info.typedSearchAttributes.get(SearchAttributes.UserId) !== call.user_id) continue;
+        if (!Array.isArray(records) || info.typedSearchAttributes.get(SearchAttributes.UserId) !== call.user_id)
+          continue;
         for (const record of records) {
           const parsed = ApprovalRecordSchema.safeParse(record);
           if (parsed.success && parsed.data.status === 'pending') approvals.push(parsed.data);
@@ -183,13 +225,17 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
      * Which run "cancel ..." means, checked: the caller's own, not the cancelling run, not
      * finished. The workflow then cancels it, as the cancel route does.
      */
-    async findCancellableRequest(call: AssistantCall<ToolArgs<'cancel_request'>>): Promise<{ request: RequestSummary; message: string }> {
+    async findCancellableRequest(
+      call: AssistantCall<ToolArgs<'cancel_request'>>,
+    ): Promise<{ request: RequestSummary; message: string }> {
       signal();
       const selfId = Context.current().info.workflowExecution?.workflowId;
-      if (call.args.workflow_id === selfId) throw fail(FailureType.NotCancellable, 'That is this request itself; name another request to cancel.');
+      if (call.args.workflow_id === selfId)
+        throw fail(FailureType.NotCancellable, 'That is this request itself; name another request to cancel.');
       const { view, named } = await findRequest(call);
       const request = summarise(view);
-      if (FINAL_RUN_STATUSES.includes(view.status)) throw fail(FailureType.NotCancellable, notCancellableMessage(request, named));
+      if (FINAL_RUN_STATUSES.includes(view.status))
+        throw fail(FailureType.NotCancellable, notCancellableMessage(request, named));
       return { request, message: cancelMessage(request) };
     },
   };

@@ -23,7 +23,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createToolActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
     ...createLimitActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken }),
-    ...createAssistantActivities({ sandboxUrl: deps.sandboxUrl, sandboxToken: deps.sandboxToken, temporal: deps.temporal }),
+    ...createAssistantActivities({
+      sandboxUrl: deps.sandboxUrl,
+      sandboxToken: deps.sandboxToken,
+      temporal: deps.temporal,
+    }),
     ...createNotifyActivities(deps.webhook),
   };
 }

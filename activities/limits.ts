@@ -36,7 +36,11 @@ export function createLimitActivities(deps: LimitActivityDeps) {
   return {
     /** Cents the user's other runs moved (or reserved to move) without approval in the window. */
     async windowUsage(input: WindowUsageInput): Promise<z.infer<typeof UsageSchema>> {
-      return sandbox.post('/api/limits/usage', { user_id: input.user_id, window_ms: input.window_ms, exclude_run_id: input.run_id }, UsageSchema);
+      return sandbox.post(
+        '/api/limits/usage',
+        { user_id: input.user_id, window_ms: input.window_ms, exclude_run_id: input.run_id },
+        UsageSchema,
+      );
     },
 
     /** Reserves `amount_cents` if the window still holds `expected_moved_cents`; else says what it holds now. */

@@ -39,7 +39,11 @@ export function createNotifyActivities(subscriber: WebhookSubscriber | undefined
           workflow_id: event.workflow_id,
           url: subscriber.url,
           attempt,
-          status: outcome.delivered ? DeliveryStatus.Delivered : attempt >= WEBHOOK_RETRY.maximumAttempts ? DeliveryStatus.Failed : DeliveryStatus.Retrying,
+          status: outcome.delivered
+            ? DeliveryStatus.Delivered
+            : attempt >= WEBHOOK_RETRY.maximumAttempts
+              ? DeliveryStatus.Failed
+              : DeliveryStatus.Retrying,
           ...(outcome.response_status !== undefined && { response_status: outcome.response_status }),
           ...(outcome.error !== undefined && { error: outcome.error }),
           at: sentAt.toISOString(),
@@ -56,7 +60,10 @@ export function createNotifyActivities(subscriber: WebhookSubscriber | undefined
           },
           body,
           redirect: 'manual',
-          signal: AbortSignal.any([AbortSignal.timeout(subscriber.requestTimeoutMs ?? 10_000), Context.current().cancellationSignal]),
+          signal: AbortSignal.any([
+            AbortSignal.timeout(subscriber.requestTimeoutMs ?? 10_000),
+            Context.current().cancellationSignal,
+          ]),
         });
         await response.body?.cancel();
       } catch (err) {

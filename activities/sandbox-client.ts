@@ -57,7 +57,12 @@ export class SandboxClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  async post<S extends z.ZodType>(path: string, body: unknown, schema: S, options: CallOptions = {}): Promise<z.output<S>> {
+  async post<S extends z.ZodType>(
+    path: string,
+    body: unknown,
+    schema: S,
+    options: CallOptions = {},
+  ): Promise<z.output<S>> {
     return this.request({ ...options, method: 'POST', path, body }, schema);
   }
 
@@ -101,7 +106,9 @@ export class SandboxClient {
     if (response.ok) {
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
-        throw new Error(`sandbox returned an unexpected ${response.status} answer for ${what}: ${issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'}`);
+        throw new Error(
+          `sandbox returned an unexpected ${response.status} answer for ${what}: ${issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'}`,
+        );
       }
       return parsed.data;
     }
@@ -117,7 +124,12 @@ export class SandboxClient {
     });
   }
 
-  private transportError(err: unknown, what: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): unknown {
+  private transportError(
+    err: unknown,
+    what: string,
+    callerSignal: AbortSignal | undefined,
+    timeout: AbortSignal,
+  ): unknown {
     if (callerSignal?.aborted) return callerSignal.reason ?? err;
     if (timeout.aborted) return new Error(`sandbox did not answer within ${this.timeoutMs} ms: ${what}`);
     return new Error(`sandbox unreachable at ${this.baseUrl}: ${causeOf(err)} (${what})`, { cause: err });
@@ -134,7 +146,13 @@ function parseJson(text: string): unknown {
 }
 
 function describe(body: unknown, text: string, status: number): string {
-  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' && body.message !== '') {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    'message' in body &&
+    typeof body.message === 'string' &&
+    body.message !== ''
+  ) {
     return body.message;
   }
   return text.trim().slice(0, 200) || `HTTP ${status}`;

@@ -22,7 +22,11 @@ export interface ToolActivityDeps {
   requestTimeoutMs?: number;
 }
 
-export const BankTransferResultSchema = z.object({ success: z.boolean(), message: z.string(), transfer_id: z.string() });
+export const BankTransferResultSchema = z.object({
+  success: z.boolean(),
+  message: z.string(),
+  transfer_id: z.string(),
+});
 export type BankTransferResult = z.infer<typeof BankTransferResultSchema>;
 
 const JobSchema = z.object({
@@ -37,7 +41,13 @@ const JobSchema = z.object({
 export const JobSearchResultSchema = z.object({ query: z.string(), total: z.number(), jobs: z.array(JobSchema) });
 export type JobSearchResult = z.infer<typeof JobSearchResultSchema>;
 
-const CvSchema = z.object({ cv_id: z.string(), job_id: z.string(), title: z.string(), company: z.string(), text: z.string() });
+const CvSchema = z.object({
+  cv_id: z.string(),
+  job_id: z.string(),
+  title: z.string(),
+  company: z.string(),
+  text: z.string(),
+});
 export const CvTailorResultSchema = z.object({ cvs: z.array(CvSchema) });
 export type CvTailorResult = z.infer<typeof CvTailorResultSchema>;
 
@@ -45,7 +55,14 @@ export const JobSubmitResultSchema = z.object({
   success: z.boolean(),
   message: z.string(),
   applications: z.array(
-    z.object({ application_id: z.string(), idempotency_key: z.string(), job_id: z.string(), cv_id: z.string().nullable(), status: z.string(), created_at: z.string() }),
+    z.object({
+      application_id: z.string(),
+      idempotency_key: z.string(),
+      job_id: z.string(),
+      cv_id: z.string().nullable(),
+      status: z.string(),
+      created_at: z.string(),
+    }),
   ),
 });
 export type JobSubmitResult = z.infer<typeof JobSubmitResultSchema>;
@@ -54,7 +71,13 @@ export const CalendarCreateResultSchema = z.object({
   success: z.boolean(),
   message: z.string(),
   events: z.array(
-    z.object({ event_id: z.string(), title: z.string(), start: z.string(), end: z.string(), duration_minutes: z.number() }),
+    z.object({
+      event_id: z.string(),
+      title: z.string(),
+      start: z.string(),
+      end: z.string(),
+      duration_minutes: z.number(),
+    }),
   ),
 });
 export type CalendarCreateResult = z.infer<typeof CalendarCreateResultSchema>;
@@ -106,13 +129,21 @@ function activityCall(extra: CallOptions = {}): CallOptions {
 
 /** Builds the tool activities over a sandbox at `deps.sandboxUrl`. */
 export function createToolActivities(deps: ToolActivityDeps) {
-  const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: deps.requestTimeoutMs });
+  const sandbox = new SandboxClient({
+    baseUrl: deps.sandboxUrl,
+    token: deps.sandboxToken,
+    timeoutMs: deps.requestTimeoutMs,
+  });
 
   return {
     /** Moves `amount_cents` from `from_account` to `to_account`, once per idempotency key. */
     async bankTransfer(call: ToolCall<ToolArgs<'bank_transfer'>>): Promise<BankTransferResult> {
       const args = argsOf('bank_transfer', call);
-      const body = { fromAccount: args.from_account, toAccount: args.to_account, amount: centsToDecimalString(args.amount_cents) };
+      const body = {
+        fromAccount: args.from_account,
+        toAccount: args.to_account,
+        amount: centsToDecimalString(args.amount_cents),
+      };
       return sandbox.post(
         '/api/transfer',
         body,
@@ -127,7 +158,12 @@ export function createToolActivities(deps: ToolActivityDeps) {
     /** The `count` best job listings for `query` (read-only). */
     async jobSearch(call: ToolCall<ToolArgs<'job_search'>>): Promise<JobSearchResult> {
       const args = argsOf('job_search', call);
-      return sandbox.post('/api/jobs/search', { query: args.query, count: args.count }, JobSearchResultSchema, activityCall());
+      return sandbox.post(
+        '/api/jobs/search',
+        { query: args.query, count: args.count },
+        JobSearchResultSchema,
+        activityCall(),
+      );
     },
 
     /** A tailored CV for each of the first `count` jobs found by the job_search step it depends on. */
@@ -137,7 +173,12 @@ export function createToolActivities(deps: ToolActivityDeps) {
       if (ids.length === 0) {
         throw invalidArgs('cv_tailor needs the result of a job_search step among its inputs, and none was found');
       }
-      return sandbox.post('/api/cv/tailor', { job_ids: ids.slice(0, args.count) }, CvTailorResultSchema, activityCall());
+      return sandbox.post(
+        '/api/cv/tailor',
+        { job_ids: ids.slice(0, args.count) },
+        CvTailorResultSchema,
+        activityCall(),
+      );
     },
 
     /** Applies to the first `count` jobs with the CVs tailored by the cv_tailor step it depends on. */
@@ -152,19 +193,34 @@ export function createToolActivities(deps: ToolActivityDeps) {
         throw invalidArgs('job_submit needs the result of a cv_tailor step among its inputs, and none was found');
       }
       const body = { job_ids: cvs.map((cv) => cv.job_id), cv_ids: cvs.map((cv) => cv.cv_id) };
-      return sandbox.post('/api/applications', body, JobSubmitResultSchema, activityCall({ idempotencyKey: call.idempotency_key }));
+      return sandbox.post(
+        '/api/applications',
+        body,
+        JobSubmitResultSchema,
+        activityCall({ idempotencyKey: call.idempotency_key }),
+      );
     },
 
     /** Books `count` conflict-free events of `duration_minutes` in the week starting `week_start`. */
     async calendarCreate(call: ToolCall<ToolArgs<'calendar_create'>>): Promise<CalendarCreateResult> {
       const args = argsOf('calendar_create', call);
-      return sandbox.post('/api/calendar/events', args, CalendarCreateResultSchema, activityCall({ idempotencyKey: call.idempotency_key }));
+      return sandbox.post(
+        '/api/calendar/events',
+        args,
+        CalendarCreateResultSchema,
+        activityCall({ idempotencyKey: call.idempotency_key }),
+      );
     },
 
     /** A grocery list for `people` over `days`. */
     async groceryPlan(call: ToolCall<ToolArgs<'grocery_plan'>>): Promise<GroceryPlanResult> {
       const args = argsOf('grocery_plan', call);
-      return sandbox.post('/api/groceries/plan', args, GroceryPlanResultSchema, activityCall({ idempotencyKey: call.idempotency_key }));
+      return sandbox.post(
+        '/api/groceries/plan',
+        args,
+        GroceryPlanResultSchema,
+        activityCall({ idempotencyKey: call.idempotency_key }),
+      );
     },
   };
 }

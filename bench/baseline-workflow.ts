@@ -8,14 +8,31 @@ import type { BaselineActivities } from './bench-activities.js';
 
 const { lookupAccount, postTransfer } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '15s' });
 
-export async function baselineTransferWorkflow(input: { user_id: string; to_account: string; amount_cents: number; key: string }): Promise<unknown> {
+export async function baselineTransferWorkflow(input: {
+  user_id: string;
+  to_account: string;
+  amount_cents: number;
+  key: string;
+}): Promise<unknown> {
   const from = await lookupAccount(input.user_id);
-  return postTransfer({ from_account: from, to_account: input.to_account, amount_cents: input.amount_cents, key: input.key });
+  return postTransfer({
+    from_account: from,
+    to_account: input.to_account,
+    amount_cents: input.amount_cents,
+    key: input.key,
+  });
 }
 
-export async function baselineDagWorkflow(input: { shape: 'wide' | 'chain'; count: number; ms: number; local: boolean }): Promise<void> {
+export async function baselineDagWorkflow(input: {
+  shape: 'wide' | 'chain';
+  count: number;
+  ms: number;
+  local: boolean;
+}): Promise<void> {
   const options = { startToCloseTimeout: '15s' } as const;
-  const { nap } = input.local ? proxyLocalActivities<BaselineActivities>(options) : proxyActivities<BaselineActivities>(options);
+  const { nap } = input.local
+    ? proxyLocalActivities<BaselineActivities>(options)
+    : proxyActivities<BaselineActivities>(options);
   if (input.shape === 'wide') {
     await Promise.all(Array.from({ length: input.count }, () => nap(input.ms)));
     return;

@@ -10,15 +10,26 @@ export function createBaselineActivities(sandboxUrl: string, sandboxToken: strin
   const authorization = `Bearer ${sandboxToken}`;
   return {
     async lookupAccount(userId: string): Promise<string> {
-      const response = await fetch(`${sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`, { headers: { authorization } });
+      const response = await fetch(`${sandboxUrl}/api/accounts?owner=${encodeURIComponent(userId)}`, {
+        headers: { authorization },
+      });
       const body = (await response.json()) as { accounts: { id: string }[] };
       return body.accounts[0]!.id;
     },
-    async postTransfer(input: { from_account: string; to_account: string; amount_cents: number; key: string }): Promise<unknown> {
+    async postTransfer(input: {
+      from_account: string;
+      to_account: string;
+      amount_cents: number;
+      key: string;
+    }): Promise<unknown> {
       const response = await fetch(`${sandboxUrl}/api/transfer`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': input.key, authorization },
-        body: JSON.stringify({ fromAccount: input.from_account, toAccount: input.to_account, amount: centsToDecimalString(input.amount_cents) }),
+        body: JSON.stringify({
+          fromAccount: input.from_account,
+          toAccount: input.to_account,
+          amount: centsToDecimalString(input.amount_cents),
+        }),
       });
       return response.json();
     },

@@ -34,7 +34,10 @@ export async function cpuPerRequest<T extends { requests: number }>(
   const result = await phase();
   const after = read();
   const cpu_ms_per_request = Object.fromEntries(
-    Object.keys(after).map((name) => [name, Math.round(((after[name]! - before[name]!) / Math.max(1, result.requests)) * 100) / 100]),
+    Object.keys(after).map((name) => [
+      name,
+      Math.round(((after[name]! - before[name]!) / Math.max(1, result.requests)) * 100) / 100,
+    ]),
   );
   return { ...result, cpu_ms_per_request };
 }

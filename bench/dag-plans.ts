@@ -13,7 +13,9 @@ function probeStep(id: string, depends_on: string[]): PlanStep {
 
 export function dagPlan(shape: DagShape, count: number, ms: number): Plan {
   const id = (i: number): string => `${shape}_${ms}ms_${i}`;
-  const steps = Array.from({ length: count }, (_, i) => probeStep(id(i), shape === 'chain' && i > 0 ? [id(i - 1)] : []));
+  const steps = Array.from({ length: count }, (_, i) =>
+    probeStep(id(i), shape === 'chain' && i > 0 ? [id(i - 1)] : []),
+  );
   return { intent: 'bench_dag', steps };
 }
 

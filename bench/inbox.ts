@@ -48,18 +48,26 @@ async function firstPage(base: string): Promise<number> {
 async function fillWaiting(base: string, count: number): Promise<void> {
   let next = 0;
   const failures: string[] = [];
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < count) {
-      next += 1;
-      const response = await fetch(`${base}/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Transfer 200 to kiran', user_id: 'alice' }) });
-      const answer = (await response.json()) as { status?: string };
-      if (answer.status === 'PENDING_APPROVAL') continue;
-      failures.push(JSON.stringify(answer));
-      if (failures.length > 50) throw new Error(`expected pending approvals; ${failures.length} chats failed, the last: ${failures.at(-1)}`);
-      next -= 1;
-    }
-  }));
-  if (failures.length > 0) console.log(`${failures.length} chats failed while filling and were sent again; the first: ${failures[0]}`);
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < count) {
+        next += 1;
+        const response = await fetch(`${base}/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'Transfer 200 to kiran', user_id: 'alice' }),
+        });
+        const answer = (await response.json()) as { status?: string };
+        if (answer.status === 'PENDING_APPROVAL') continue;
+        failures.push(JSON.stringify(answer));
+        if (failures.length > 50)
+          throw new Error(`expected pending approvals; ${failures.length} chats failed, the last: ${failures.at(-1)}`);
+        next -= 1;
+      }
+    }),
+  );
+  if (failures.length > 0)
+    console.log(`${failures.length} chats failed while filling and were sent again; the first: ${failures[0]}`);
 }
 
 async function sequential(samples: number, work: () => Promise<unknown>): Promise<number[]> {
@@ -81,7 +89,9 @@ async function idleCpu(pids: Record<string, number | undefined>): Promise<string
   const start = performance.now();
   await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
   const seconds = (performance.now() - start) / 1000;
-  return Object.entries(pids).map(([name, pid]) => `${name} ${((cpuMs(pid) - before[name]!) / seconds).toFixed(0)} ms/s`).join(', ');
+  return Object.entries(pids)
+    .map(([name, pid]) => `${name} ${((cpuMs(pid) - before[name]!) / seconds).toFixed(0)} ms/s`)
+    .join(', ');
 }
 
 async function main(): Promise<void> {
@@ -104,7 +114,11 @@ async function main(): Promise<void> {
     const cold = await startGateway({ INBOX_CACHE_MS: '0', CHAT_WAIT_MS: '30000' });
     const filling = Date.now();
     await fillWaiting(cold.base, WAITING);
-    await waitFor(async () => (await firstPage(cold.base)) >= WAITING, { timeoutMs: 120_000, intervalMs: 500, what: 'the inbox to list every waiting run' });
+    await waitFor(async () => (await firstPage(cold.base)) >= WAITING, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: 'the inbox to list every waiting run',
+    });
     console.log(`${WAITING} runs waiting after ${Math.round((Date.now() - filling) / 1000)} s`);
 
     const client = new Client({ connection: await Connection.connect({ address: server.address }) });
@@ -112,7 +126,12 @@ async function main(): Promise<void> {
     const rawList = async (pageSize: number) => {
       let token: Uint8Array | undefined;
       do {
-        const page = await client.workflowService.listWorkflowExecutions({ namespace: 'default', query, pageSize, ...(token && { nextPageToken: token }) });
+        const page = await client.workflowService.listWorkflowExecutions({
+          namespace: 'default',
+          query,
+          pageSize,
+          ...(token && { nextPageToken: token }),
+        });
         token = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
       } while (token);
     };
@@ -124,25 +143,40 @@ async function main(): Promise<void> {
     const pageQuery = InboxQuerySchema.parse({ limit: '50' });
     const caller = { identity: { kind: 'anonymous' as const }, deciderId: undefined, groups: undefined };
 
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(', ');
+    const load = os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ');
     const table = new Table();
     // Interleaved, one sample of each per round, so a change in the machine's load falls on all alike.
     const breakdown: [string, () => Promise<unknown>][] = [
       [`visibility list of ${WAITING}, raw, pages of 1000 (ms)`, () => rawList(1000)],
       [`visibility list of ${WAITING}, raw, pages of 200 (ms)`, () => rawList(200)],
-      ['visibility list, first 50 only (ms)', () => client.workflowService.listWorkflowExecutions({ namespace: 'default', query, pageSize: 50 })],
+      [
+        'visibility list, first 50 only (ms)',
+        () => client.workflowService.listWorkflowExecutions({ namespace: 'default', query, pageSize: 50 }),
+      ],
       ['visibility count (ms)', () => client.workflowService.countWorkflowExecutions({ namespace: 'default', query })],
       [`SDK list of ${WAITING}, every memo and attribute decoded (ms)`, sdkList],
-      ["gateway's reader, first read: every memo parsed (ms)", () => new PendingApprovalsReader(client, TASK_QUEUE).read()],
+      [
+        "gateway's reader, first read: every memo parsed (ms)",
+        () => new PendingApprovalsReader(client, TASK_QUEUE).read(),
+      ],
       ["gateway's reader, renewal: memos unchanged (ms)", () => reader.read()],
-      [`filter, sort and page ${records.length} records (ms)`, async () => inboxPage(records, pageQuery, caller, Date.now())],
+      [
+        `filter, sort and page ${records.length} records (ms)`,
+        async () => inboxPage(records, pageQuery, caller, Date.now()),
+      ],
     ];
     const times = breakdown.map((): number[] => []);
     for (let i = 0; i < SAMPLES; i++) {
       for (const [index, [, work]] of breakdown.entries()) times[index]!.push(await timed(work));
     }
     breakdown.forEach(([label], index) => table.row(label, summarize(times[index]!)));
-    table.row('first page, cold (INBOX_CACHE_MS=0: each page reads) (ms)', summarize(await sequential(SAMPLES, () => firstPage(cold.base))));
+    table.row(
+      'first page, cold (INBOX_CACHE_MS=0: each page reads) (ms)',
+      summarize(await sequential(SAMPLES, () => firstPage(cold.base))),
+    );
 
     const readyTimes: number[] = [];
     const firstPages: number[] = [];
@@ -154,14 +188,20 @@ async function main(): Promise<void> {
     }
     table.row('fresh gateway (defaults): start until /readyz is 200 (ms)', summarize(readyTimes));
     table.row('fresh gateway: the first page right after ready (ms)', summarize(firstPages));
-    table.row('warm gateway: pages while it renews in the background (ms)', summarize(await sequential(SAMPLES, () => firstPage(warm!.base))));
+    table.row(
+      'warm gateway: pages while it renews in the background (ms)',
+      summarize(await sequential(SAMPLES, () => firstPage(warm!.base))),
+    );
 
     const withWarm = await idleCpu({ 'warm gateway': warm!.gateway.pid(), 'dev server': server.pid() });
     await warm!.gateway.stop();
     const withoutWarm = await idleCpu({ 'dev server': server.pid() });
     await client.connection.close();
 
-    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average before measuring ${load}, after ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average before measuring ${load}, after ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`;
     const report = [
       `Inbox, ${WAITING} runs waiting, ${SAMPLES} samples (${FRESH} fresh gateways), ${machine}, ${new Date().toISOString()}`,
       '',

@@ -13,8 +13,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const results = JSON.parse(readFileSync(input, 'utf8')) as Partial<BenchResults>;
-  if (typeof results.meta?.date !== 'string' || !Array.isArray(results.chat?.ours) || !Array.isArray(results.dag) || results.load === undefined) {
-    console.error(`bench:report: ${input} is not the results of a bench run (meta.date, chat, dag and load are required)`);
+  if (
+    typeof results.meta?.date !== 'string' ||
+    !Array.isArray(results.chat?.ours) ||
+    !Array.isArray(results.dag) ||
+    results.load === undefined
+  ) {
+    console.error(
+      `bench:report: ${input} is not the results of a bench run (meta.date, chat, dag and load are required)`,
+    );
     return 2;
   }
   const page = input.replace(/\.json$/, '.html');

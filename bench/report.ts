@@ -40,9 +40,16 @@ function chatChart(results: BenchResults): TopLevelSpec {
     { series: OURS, ms: summarize(results.chat.ours).median },
     { series: BASELINE, ms: summarize(results.chat.baseline).median },
   ];
-  const colour = { field: 'series', type: 'nominal', title: null, scale: SERIES_COLOURS, legend: { orient: 'top', labelLimit: 300 } } as const;
+  const colour = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    scale: SERIES_COLOURS,
+    legend: { orient: 'top', labelLimit: 300 },
+  } as const;
   return {
-    width: 560, height: 200,
+    width: 560,
+    height: 200,
     layer: [
       {
         data: { values },
@@ -70,10 +77,13 @@ function dagChart(results: BenchResults): TopLevelSpec {
     ...d.ours.map((ms) => ({ row: row(d.label, OURS), series: OURS, ms })),
     ...d.baseline.map((ms) => ({ row: row(d.label, BASELINE), series: BASELINE, ms })),
   ]);
-  const critical = results.dag.flatMap((d) => [OURS, BASELINE].map((series) => ({ row: row(d.label, series), ms: d.critical_path_ms })));
+  const critical = results.dag.flatMap((d) =>
+    [OURS, BASELINE].map((series) => ({ row: row(d.label, series), ms: d.critical_path_ms })),
+  );
   const y = { field: 'row', type: 'nominal', title: null, sort: null, axis: { labelLimit: 300 } } as const;
   return {
-    width: 560, height: { step: 30 },
+    width: 560,
+    height: { step: 30 },
     layer: [
       {
         data: { values: critical },
@@ -84,7 +94,12 @@ function dagChart(results: BenchResults): TopLevelSpec {
         data: { values: samples },
         mark: { type: 'point', filled: true, size: 60, opacity: 0.8 },
         encoding: {
-          x: { field: 'ms', type: 'quantitative', title: 'wall time of one DAG run (ms); red: its critical path', scale: { zero: true } },
+          x: {
+            field: 'ms',
+            type: 'quantitative',
+            title: 'wall time of one DAG run (ms); red: its critical path',
+            scale: { zero: true },
+          },
           y,
           color: { field: 'series', type: 'nominal', title: null, scale: SERIES_COLOURS, legend: null },
         },
@@ -95,18 +110,35 @@ function dagChart(results: BenchResults): TopLevelSpec {
 
 function loadChart(results: BenchResults): TopLevelSpec {
   const load = results.load;
-  const x = { field: 'second', type: 'ordinal', title: `second of the load phase (${load.rate_per_s}/s arriving)`, axis: { labelAngle: 0 } } as const;
+  const x = {
+    field: 'second',
+    type: 'ordinal',
+    title: `second of the load phase (${load.rate_per_s}/s arriving)`,
+    axis: { labelAngle: 0 },
+  } as const;
   return {
-    width: 560, height: 200,
+    width: 560,
+    height: 200,
     data: { values: load.per_second },
     layer: [
       {
         mark: { type: 'bar', color: '#8c959f', opacity: 0.6 },
-        encoding: { x, y: { field: 'completed', type: 'quantitative', title: 'chats completed in that second', axis: { titleColor: '#57606a' } } },
+        encoding: {
+          x,
+          y: {
+            field: 'completed',
+            type: 'quantitative',
+            title: 'chats completed in that second',
+            axis: { titleColor: '#57606a' },
+          },
+        },
       },
       {
         mark: { type: 'line', color: '#0969da', point: true },
-        encoding: { x, y: { field: 'p50_ms', type: 'quantitative', title: 'median latency (ms)', axis: { titleColor: '#0969da' } } },
+        encoding: {
+          x,
+          y: { field: 'p50_ms', type: 'quantitative', title: 'median latency (ms)', axis: { titleColor: '#0969da' } },
+        },
       },
     ],
     resolve: { scale: { y: 'independent' } },
@@ -118,17 +150,20 @@ export async function renderCharts(results: BenchResults): Promise<Chart[]> {
   const ratio = summarize(results.chat.ours).median / summarize(results.chat.baseline).median;
   return [
     {
-      id: 'chat-latency', title: 'Chat-to-settled: ours against the bare workflow',
+      id: 'chat-latency',
+      title: 'Chat-to-settled: ours against the bare workflow',
       caption: `Distribution of ${results.chat.ours.length} and ${results.chat.baseline.length} samples; dashed lines are the medians (ours/baseline ${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'}).`,
       svg: await toSvg(chatChart(results)),
     },
     {
-      id: 'dag-wall-time', title: 'DAG wall time against its critical path',
+      id: 'dag-wall-time',
+      title: 'DAG wall time against its critical path',
       caption: 'Each dot is one run; the closer to the red tick, the less the engine added to the critical path.',
       svg: await toSvg(dagChart(results)),
     },
     {
-      id: 'load-phase', title: 'Throughput over the load phase',
+      id: 'load-phase',
+      title: 'Throughput over the load phase',
       caption: `${results.load.completed} of ${results.load.started} chats completed over ${results.load.seconds} s at ${results.load.rate_per_s}/s (open loop), ${results.load.errors.length} ${results.load.errors.length === 1 ? 'error' : 'errors'}.`,
       svg: await toSvg(loadChart(results)),
     },
@@ -145,11 +180,15 @@ export async function renderReport(results: BenchResults): Promise<string> {
   const { meta } = results;
   const machine = `${meta.cpus} x ${meta.cpu_model}, ${meta.mem_gib} GiB, Node ${meta.node}`;
   const mode = `${meta.quick ? 'quick' : 'full'} run, tools as ${meta.local_tool_calls ? 'local activities' : 'activities'}`;
-  const figures = charts.map((c) => `<figure id="${c.id}">
+  const figures = charts
+    .map(
+      (c) => `<figure id="${c.id}">
 <h2>${escapeHtml(c.title)}</h2>
 ${c.svg}
 <figcaption>${escapeHtml(c.caption)}</figcaption>
-</figure>`).join('\n');
+</figure>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -52,11 +52,23 @@ async function main(): Promise<void> {
   const server = await startDevServer({ dbFile: path.join(bundleDir, 'temporal.db') });
   const sandbox = await startSandboxProcess();
   const gatewayPort = String(await freePort());
-  const env = { TEMPORAL_ADDRESS: server.address, TASK_QUEUE: 'requests', SANDBOX_URL: sandbox.url, HIL_THRESHOLD, LOCAL_TOOL_CALLS: String(localToolCalls) };
+  const env = {
+    TEMPORAL_ADDRESS: server.address,
+    TASK_QUEUE: 'requests',
+    SANDBOX_URL: sandbox.url,
+    HIL_THRESHOLD,
+    LOCAL_TOOL_CALLS: String(localToolCalls),
+  };
   const launched = await Promise.allSettled([
     startWorkerProcess({ ...env, WORKFLOW_BUNDLE: workflowBundle }),
     startGatewayProcess({ ...env, GATEWAY_PORT: gatewayPort, CHAT_WAIT_MS: '30000' }),
-    startNodeService({ name: 'bench workers', entry: 'bench/bench-worker.ts', env, isReady: (out) => out.includes('bench workers polling'), readyTimeoutMs: 60_000 }),
+    startNodeService({
+      name: 'bench workers',
+      entry: 'bench/bench-worker.ts',
+      env,
+      isReady: (out) => out.includes('bench workers polling'),
+      readyTimeoutMs: 60_000,
+    }),
   ]);
   const failed = launched.find((s) => s.status === 'rejected');
   if (failed) {
@@ -66,13 +78,21 @@ async function main(): Promise<void> {
     await server.stop();
     throw failed.reason;
   }
-  const [worker, gateway, benchWorkers] = launched.map((s) => (s as PromiseFulfilledResult<NodeService>).value) as [NodeService, NodeService, NodeService];
+  const [worker, gateway, benchWorkers] = launched.map((s) => (s as PromiseFulfilledResult<NodeService>).value) as [
+    NodeService,
+    NodeService,
+    NodeService,
+  ];
   const base = `http://127.0.0.1:${gatewayPort}`;
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const table = new Table();
 
   const post = async (path: string, body: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const json = (await response.json()) as Record<string, unknown>;
     if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
     return json;
@@ -115,7 +135,11 @@ async function main(): Promise<void> {
       const session = String(pending['session_id']);
       const approvalId = String((pending['reply'] as Record<string, unknown> | undefined)?.['approval_id']);
       const sentAt = Date.now();
-      const decided = await post(`/workflow/${session}/approve`, { approver_id: 'manager@bank.com', approved: true, approval_id: approvalId });
+      const decided = await post(`/workflow/${session}/approve`, {
+        approver_id: 'manager@bank.com',
+        approved: true,
+        approval_id: approvalId,
+      });
       if (decided['status'] !== 'approved') throw new Error(`approval failed: ${JSON.stringify(decided)}`);
       approvalRuns.push({ workflowId: String(pending['workflow_id']), sentAt, answeredAt: Date.now() });
     }
@@ -124,66 +148,105 @@ async function main(): Promise<void> {
     const throughput = async (once: () => Promise<unknown>): Promise<{ requests: number }> => {
       const deadline = Date.now() + SIZES.throughputSeconds * 1000;
       let requests = 0;
-      await Promise.all(Array.from({ length: SIZES.clients }, async () => {
-        while (Date.now() < deadline) {
-          await once();
-          requests += 1;
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: SIZES.clients }, async () => {
+          while (Date.now() < deadline) {
+            await once();
+            requests += 1;
+          }
+        }),
+      );
       return { requests };
     };
     const shared = { server: () => server.pid(), sandbox: () => sandbox.pid() };
-    const oursPhase = await cpuPerRequest({ ...shared, worker: () => worker.pid(), gateway: () => gateway.pid() }, () => throughput(chatTransfer));
-    const barePhase = await cpuPerRequest({ ...shared, 'bench workers': () => benchWorkers.pid() }, () => throughput(baselineTransfer));
+    const oursPhase = await cpuPerRequest({ ...shared, worker: () => worker.pid(), gateway: () => gateway.pid() }, () =>
+      throughput(chatTransfer),
+    );
+    const barePhase = await cpuPerRequest({ ...shared, 'bench workers': () => benchWorkers.pid() }, () =>
+      throughput(baselineTransfer),
+    );
     const oursTps = oursPhase.requests / SIZES.throughputSeconds;
     const bareTps = barePhase.requests / SIZES.throughputSeconds;
-    table.throughput(`throughput, ${SIZES.clients} clients x ${SIZES.throughputSeconds} s (transfers/s)`, oursTps, bareTps);
-    table.cpu('CPU ms per transfer in the throughput phase', oursPhase.cpu_ms_per_request, barePhase.cpu_ms_per_request);
+    table.throughput(
+      `throughput, ${SIZES.clients} clients x ${SIZES.throughputSeconds} s (transfers/s)`,
+      oursTps,
+      bareTps,
+    );
+    table.cpu(
+      'CPU ms per transfer in the throughput phase',
+      oursPhase.cpu_ms_per_request,
+      barePhase.cpu_ms_per_request,
+    );
 
-    const load = await runLoadPhase(chatTransfer, { ratePerSecond: Math.max(1, Math.round(oursTps * LOAD_SHARE * 10) / 10), seconds: SIZES.loadSeconds });
+    const load = await runLoadPhase(chatTransfer, {
+      ratePerSecond: Math.max(1, Math.round(oursTps * LOAD_SHARE * 10) / 10),
+      seconds: SIZES.loadSeconds,
+    });
     table.load(`sustained load, ${load.rate_per_s}/s (${LOAD_SHARE * 100} % of ours) x ${load.seconds} s`, load);
 
     const dags: DagMeasure[] = [];
-    const shapes: [string, DagShape, number, number][] = [['DAG 50 wide x 200 ms', 'wide', 50, 200], ['DAG 20 deep x 20 ms', 'chain', 20, 20]];
+    const shapes: [string, DagShape, number, number][] = [
+      ['DAG 50 wide x 200 ms', 'wide', 50, 200],
+      ['DAG 20 deep x 20 ms', 'chain', 20, 20],
+    ];
     for (const [label, shape, count, ms] of shapes) {
       const critical = criticalPathLength(dagPlan(shape, count, ms).steps, probeSleepMs);
       const walls: number[] = [];
       const bareWalls: number[] = [];
       for (let i = 0; i < SIZES.dagRepeats; i++) {
-        walls.push(await timed(async () => {
-          const view = (await client.workflow.execute(REQUEST_WORKFLOW_TYPE, {
-            taskQueue: 'bench-dag',
-            workflowId: `dag-${randomUUID()}`,
-            args: [{ user_id: 'bench', session_id: 'bench', message: dagMessage(shape, count, ms) }],
-          })) as RunView;
-          if (view.status !== 'COMPLETED') throw new Error(`DAG run ${view.status}: ${view.error}`);
-        }));
-        bareWalls.push(await timed(() => client.workflow.execute('baselineDagWorkflow', {
-          taskQueue: 'bench-baseline',
-          workflowId: `baseline-dag-${randomUUID()}`,
-          args: [{ shape, count, ms, local: localToolCalls }],
-        })));
+        walls.push(
+          await timed(async () => {
+            const view = (await client.workflow.execute(REQUEST_WORKFLOW_TYPE, {
+              taskQueue: 'bench-dag',
+              workflowId: `dag-${randomUUID()}`,
+              args: [{ user_id: 'bench', session_id: 'bench', message: dagMessage(shape, count, ms) }],
+            })) as RunView;
+            if (view.status !== 'COMPLETED') throw new Error(`DAG run ${view.status}: ${view.error}`);
+          }),
+        );
+        bareWalls.push(
+          await timed(() =>
+            client.workflow.execute('baselineDagWorkflow', {
+              taskQueue: 'bench-baseline',
+              workflowId: `baseline-dag-${randomUUID()}`,
+              args: [{ shape, count, ms, local: localToolCalls }],
+            }),
+          ),
+        );
       }
       table.dag(`${label}: wall vs critical path ${critical} ms`, summarize(walls), summarize(bareWalls), critical);
       dags.push({ label, shape, count, step_ms: ms, critical_path_ms: critical, ours: walls, baseline: bareWalls });
     }
 
     await fillWaiting(post, SIZES.waiting);
-    await waitFor(async () => (await inboxSize(base)) >= SIZES.waiting, { timeoutMs: 120_000, intervalMs: 500, what: 'the inbox to list every waiting run' });
+    await waitFor(async () => (await inboxSize(base)) >= SIZES.waiting, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: 'the inbox to list every waiting run',
+    });
     const inbox: number[] = [];
     // Served from the listing the gateway keeps warm; bench/inbox.ts measures a fresh gateway's first page and cold pages.
     for (let i = 0; i < 10; i++) inbox.push(await timed(() => inboxSize(base)));
-    table.row(`inbox first page (50, with total) with ${SIZES.waiting} runs waiting, back to back, listing kept warm (ms)`, summarize(inbox));
+    table.row(
+      `inbox first page (50, with total) with ${SIZES.waiting} runs waiting, back to back, listing kept warm (ms)`,
+      summarize(inbox),
+    );
     const memory = { waiting: SIZES.waiting, worker_mb: rssMb(worker), gateway_mb: rssMb(gateway) };
     table.memory(`RSS with ${SIZES.waiting} runs waiting (MB)`, memory.worker_mb, memory.gateway_mb);
 
     const sample = (runs: TimedRun[]): TimedRun[] => runs.slice(-20);
     const segments = [
-      { label: 'chat, low-value transfer', ours: await breakdown(client, sample(oursRuns)), baseline: await breakdown(client, sample(bareRuns)) },
+      {
+        label: 'chat, low-value transfer',
+        ours: await breakdown(client, sample(oursRuns)),
+        baseline: await breakdown(client, sample(bareRuns)),
+      },
       { label: 'approval to executed', ours: await breakdown(client, sample(approvalRuns)), baseline: [] },
     ];
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-    console.log(`\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${machine}, ${new Date().toISOString()}`);
+    console.log(
+      `\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${machine}, ${new Date().toISOString()}`,
+    );
     console.log(table.render());
     for (const { label, ours, baseline } of segments) console.log(`\n${label}:\n${Table.segments(ours, baseline)}`);
 
@@ -214,7 +277,14 @@ async function main(): Promise<void> {
       memory,
       breakdown: segments,
     };
-    const out = outIndex > 0 ? process.argv[outIndex + 1]! : path.join('bench', 'results', `${results.meta.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}${localToolCalls ? '-local' : ''}.json`);
+    const out =
+      outIndex > 0
+        ? process.argv[outIndex + 1]!
+        : path.join(
+            'bench',
+            'results',
+            `${results.meta.date.replace(/[:.]/g, '-')}${quick ? '-quick' : ''}${localToolCalls ? '-local' : ''}.json`,
+          );
     mkdirSync(path.dirname(out), { recursive: true });
     writeFileSync(out, `${JSON.stringify(results, null, 1)}\n`);
     const report = out.replace(/\.json$/, '') + '.html';
@@ -229,15 +299,21 @@ async function main(): Promise<void> {
   }
 }
 
-async function fillWaiting(post: (path: string, body: unknown) => Promise<Record<string, unknown>>, count: number): Promise<void> {
+async function fillWaiting(
+  post: (path: string, body: unknown) => Promise<Record<string, unknown>>,
+  count: number,
+): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < count) {
-      next += 1;
-      const answer = await post('/chat', { message: 'Transfer 200 to kiran', user_id: 'alice' });
-      if (answer['status'] !== 'PENDING_APPROVAL') throw new Error(`expected a pending approval: ${JSON.stringify(answer)}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < count) {
+        next += 1;
+        const answer = await post('/chat', { message: 'Transfer 200 to kiran', user_id: 'alice' });
+        if (answer['status'] !== 'PENDING_APPROVAL')
+          throw new Error(`expected a pending approval: ${JSON.stringify(answer)}`);
+      }
+    }),
+  );
 }
 
 /** The inbox's first page (the default 50, oldest first); its `total` counts every waiting approval. */

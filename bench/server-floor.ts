@@ -46,7 +46,12 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
     ...(variant.sqlite !== 'memory' && { dbFile: path.join(dir, 'temporal.db'), sqlite: variant.sqlite }),
   });
   const connection = await NativeConnection.connect({ address: server.address });
-  const worker = await Worker.create({ connection, taskQueue: 'floor', workflowBundle, activities: createBaselineActivities('http://127.0.0.1:1', 'no-sandbox-here') });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: 'floor',
+    workflowBundle,
+    activities: createBaselineActivities('http://127.0.0.1:1', 'no-sandbox-here'),
+  });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const running = worker.run();
   try {
@@ -57,13 +62,15 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
     const twoSteps: number[] = [];
     for (let i = 0; i < RUNS; i++) twoSteps.push(await timed(() => run('baselineTwoStepWorkflow')));
     const lateness: number[] = [];
-    for (let i = 0; i < 10; i++) lateness.push((await timed(() => run('baselineTimerWorkflow', [TIMER_MS]))) - TIMER_MS);
+    for (let i = 0; i < 10; i++)
+      lateness.push((await timed(() => run('baselineTimerWorkflow', [TIMER_MS]))) - TIMER_MS);
     const visibility: number[] = [];
     for (let i = 0; i < 10; i++) {
       const workflowId = `floor-${randomUUID()}`;
       const started = performance.now();
       await client.workflow.start('baselineTimerWorkflow', { taskQueue: 'floor', workflowId, args: [1] });
-      while ((await client.workflow.count(`WorkflowId = '${workflowId}'`)).count === 0) await new Promise((r) => setTimeout(r, 2));
+      while ((await client.workflow.count(`WorkflowId = '${workflowId}'`)).count === 0)
+        await new Promise((r) => setTimeout(r, 2));
       visibility.push(performance.now() - started);
     }
     return [variant.label, fmt(summarize(twoSteps)), fmt(summarize(lateness)), fmt(summarize(visibility))];
@@ -77,9 +84,19 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
   }
 }
 
-const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve('bench/baseline-workflow.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+const { code } = await bundleWorkflowCode({
+  workflowsPath: path.resolve('bench/baseline-workflow.ts'),
+  logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+});
 const rows: string[][] = [];
 for (const variant of VARIANTS) rows.push(await measure(variant, { code }));
-const header = ['dev server setting', 'two empty activities: median / p95 ms', `${TIMER_MS} ms timer, late by: median / p95 ms`, 'new run listed after: median / p95 ms'];
-console.log(`\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`);
+const header = [
+  'dev server setting',
+  'two empty activities: median / p95 ms',
+  `${TIMER_MS} ms timer, late by: median / p95 ms`,
+  'new run listed after: median / p95 ms',
+];
+console.log(
+  `\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+);
 console.log([header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n'));

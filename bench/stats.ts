@@ -83,7 +83,9 @@ export class Table {
   cpu(label: string, ours: Record<string, number>, baseline: Record<string, number>): void {
     const line = (cpu: Record<string, number>): string => {
       const total = Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
-      return `${fmt(total)} (${Object.entries(cpu).map(([name, ms]) => `${name} ${fmt(ms)}`).join(', ')})`;
+      return `${fmt(total)} (${Object.entries(cpu)
+        .map(([name, ms]) => `${name} ${fmt(ms)}`)
+        .join(', ')})`;
     };
     const total = (cpu: Record<string, number>): number => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
     this.rows.push([label, line(ours), line(baseline), fmt(total(ours) / total(baseline), 2)]);

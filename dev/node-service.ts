@@ -95,12 +95,15 @@ export async function startNodeService(opts: NodeServiceOptions): Promise<NodeSe
 }
 
 /** The real gateway (`src/gateway/main.ts`), ready once `/readyz` answers 200. */
-export function startGatewayProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; GATEWAY_PORT: string } & Record<string, string>): Promise<NodeService> {
+export function startGatewayProcess(
+  env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; GATEWAY_PORT: string } & Record<string, string>,
+): Promise<NodeService> {
   return startNodeService({
     name: 'gateway',
     entry: 'src/gateway/main.ts',
     env: { GATEWAY_HOST: '127.0.0.1', ...env },
-    isReady: async () => (await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/readyz`, { signal: AbortSignal.timeout(1000) })).ok,
+    isReady: async () =>
+      (await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/readyz`, { signal: AbortSignal.timeout(1000) })).ok,
   });
 }
 
@@ -108,7 +111,9 @@ export function startGatewayProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE:
 export const WORKER_MAX_HEAP_MB = 320;
 
 /** The real worker (`src/worker.ts`) on a task queue, ready once it polls. */
-export function startWorkerProcess(env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; SANDBOX_URL: string } & Record<string, string>): Promise<NodeService> {
+export function startWorkerProcess(
+  env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; SANDBOX_URL: string } & Record<string, string>,
+): Promise<NodeService> {
   return startNodeService({
     name: 'worker',
     entry: 'src/worker.ts',

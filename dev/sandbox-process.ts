@@ -46,7 +46,12 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   const service = await startNodeService({
     name: `sandbox at ${url}`,
     entry: 'src/sandbox/main.ts',
-    env: { ...opts.env, SANDBOX_PORT: String(port), SANDBOX_DB: dbPath, SANDBOX_LATENCY_MS: String(opts.latencyMs ?? 0) },
+    env: {
+      ...opts.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_DB: dbPath,
+      SANDBOX_LATENCY_MS: String(opts.latencyMs ?? 0),
+    },
     isReady: async () => (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })).ok,
     readyTimeoutMs: READY_DEADLINE_MS,
   });

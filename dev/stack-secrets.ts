@@ -8,12 +8,23 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKeyPairFiles, loadDecisionSigner, loadTrustedKeys, signActionWith, signWith } from '../src/decision-keys.js';
+import {
+  ensureKeyPairFiles,
+  loadDecisionSigner,
+  loadTrustedKeys,
+  signActionWith,
+  signWith,
+} from '../src/decision-keys.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
 import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
-import type { ApprovalDecision, ApprovalDelegation, StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import type {
+  ApprovalDecision,
+  ApprovalDelegation,
+  StepAction,
+  TrustedDecisionKey,
+} from '../src/shared/workflow-contracts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'test-secrets-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

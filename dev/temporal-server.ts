@@ -31,24 +31,35 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     const args = devServerArgs({ port, uiPort, headless: true, ...opts });
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    proc.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
     const exited = new Promise<never>((_, reject) => {
-      proc.once('error', (err) => reject(new Error(`cannot run ${binary}: ${err.message} (run the suite with ./temporal-dev.sh test, or set TEMPORAL_BIN)`)));
+      proc.once('error', (err) =>
+        reject(
+          new Error(
+            `cannot run ${binary}: ${err.message} (run the suite with ./temporal-dev.sh test, or set TEMPORAL_BIN)`,
+          ),
+        ),
+      );
       proc.once('exit', (code) => reject(new Error(`temporal dev server exited with ${code}: ${stderr}`)));
     });
     exited.catch(() => undefined);
     child = proc;
     await Promise.race([
       exited,
-      waitFor(async () => {
-        const connection = await Connection.connect({ address, connectTimeout: 1000 });
-        try {
-          await connection.workflowService.getSystemInfo({});
-          return true;
-        } finally {
-          await connection.close();
-        }
-      }, { timeoutMs: 60_000, intervalMs: 100, what: `temporal dev server on ${address}` }),
+      waitFor(
+        async () => {
+          const connection = await Connection.connect({ address, connectTimeout: 1000 });
+          try {
+            await connection.workflowService.getSystemInfo({});
+            return true;
+          } finally {
+            await connection.close();
+          }
+        },
+        { timeoutMs: 60_000, intervalMs: 100, what: `temporal dev server on ${address}` },
+      ),
     ]);
   };
 
@@ -64,5 +75,15 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   };
 
   await launch();
-  return { address, uiPort, dbFile: opts.dbFile, stop, restart: async () => { await stop(); await launch(); }, pid: () => child?.pid };
+  return {
+    address,
+    uiPort,
+    dbFile: opts.dbFile,
+    stop,
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+    pid: () => child?.pid,
+  };
 }

@@ -10,10 +10,22 @@ import { heldStepsFromMemos } from '../src/gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/definitions.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
-import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
+import {
+  awaitOutcome,
+  reportOutcome,
+  runOperatorCommand,
+  timelineLength,
+  type OperatorSession,
+} from './operator-session.js';
 
-const USAGE = "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
-const TAKEN: Record<StepActionKind, TimelineEvent['event']> = { retry: 'step_ready', retry_with_edits: 'step_ready', skip: 'step_skipped', fail: 'step_failed' };
+const USAGE =
+  "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
+const TAKEN: Record<StepActionKind, TimelineEvent['event']> = {
+  retry: 'step_ready',
+  retry_with_edits: 'step_ready',
+  skip: 'step_skipped',
+  fail: 'step_failed',
+};
 
 export interface ActArgs {
   workflowId: string;
@@ -29,10 +41,12 @@ export function parseActArgs(argv: readonly string[]): ActArgs | string {
   const line = splitCommandLine(argv, ['--as', '--reason', '--args']);
   if (typeof line === 'string') return line;
   const [workflowId, stepId, action, ...rest] = line.positional;
-  if (workflowId === undefined || stepId === undefined || action === undefined || rest.length > 0) return 'expected a workflow id, a step id and an action';
+  if (workflowId === undefined || stepId === undefined || action === undefined || rest.length > 0)
+    return 'expected a workflow id, a step id and an action';
   if (!IdentitySchema.safeParse(workflowId).success) return `"${workflowId}" is not a workflow id`;
   if (!/^[a-z][a-z0-9_]{0,63}$/.test(stepId)) return `"${stepId}" is not a step id (lowercase snake_case)`;
-  if (!(STEP_ACTIONS as readonly string[]).includes(action)) return `action must be one of ${STEP_ACTIONS.join(', ')}, not "${action}"`;
+  if (!(STEP_ACTIONS as readonly string[]).includes(action))
+    return `action must be one of ${STEP_ACTIONS.join(', ')}, not "${action}"`;
   const actor = actorOf(line.options, 'the action');
   if (typeof actor === 'string') return actor;
   let args: Record<string, unknown> | undefined;
@@ -45,7 +59,8 @@ export function parseActArgs(argv: readonly string[]): ActArgs | string {
     }
     if (args === null || typeof args !== 'object' || Array.isArray(args)) return '--args: expected a JSON object';
   }
-  if ((action === 'retry_with_edits') !== (args !== undefined)) return '--args is required with retry_with_edits and allowed with no other action';
+  if ((action === 'retry_with_edits') !== (args !== undefined))
+    return '--args is required with retry_with_edits and allowed with no other action';
   return { workflowId, stepId, action: action as StepActionKind, ...actor, ...(args !== undefined && { args }) };
 }
 
@@ -55,7 +70,9 @@ async function sendAction(args: ActArgs, { client, signer }: OperatorSession): P
   const description = await handle.describe();
   const held = heldStepsFromMemos([description.memo]).find((r) => r.step_id === args.stepId);
   if (description.status.name !== 'RUNNING' || !held) {
-    console.error(`act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`);
+    console.error(
+      `act: step ${args.stepId} of ${args.workflowId} is not held (run ${description.status.name}); nothing sent`,
+    );
     return 1;
   }
   const seenBefore = await timelineLength(handle);
@@ -70,7 +87,9 @@ async function sendAction(args: ActArgs, { client, signer }: OperatorSession): P
   });
   await handle.signal(stepActionSignal, action);
   const isOutcome = (e: TimelineEvent) =>
-    e.step_id === args.stepId && (e.event === 'step_action_ignored' || (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
+    e.step_id === args.stepId &&
+    (e.event === 'step_action_ignored' ||
+      (e.event === TAKEN[args.action] && e.metadata['nonce'] === action.proof?.nonce));
   const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, isOutcome);
   return reportOutcome('act', signer, outcome, 'step_action_ignored');
 }

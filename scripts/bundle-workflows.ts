@@ -14,7 +14,10 @@ if (!output) {
   process.exit(2);
 }
 const inline = process.argv.includes('--inline-source-map');
-const { bundle: { code }, detachedSourceMap: sourceMap } = await bundleWorkflows(inline ? 'inline' : 'detached');
+const {
+  bundle: { code },
+  detachedSourceMap: sourceMap,
+} = await bundleWorkflows(inline ? 'inline' : 'detached');
 mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
 writeFileSync(output, code);
 if (sourceMap) writeFileSync(`${output}.map`, sourceMap);

@@ -130,7 +130,8 @@ export function writeClusterConfig(settings: ClusterSettings): void {
 
 function portArgument(value: string | undefined, name: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`${name} must be a port number, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`${name} must be a port number, got ${JSON.stringify(value)}`);
   return port;
 }
 

@@ -8,7 +8,13 @@ import { signWith } from '../src/decision-keys.js';
 import { approvalDecisionSignal, parseApprovalId } from '../src/shared/definitions.js';
 import type { TimelineEvent } from '../src/shared/contracts.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
-import { awaitOutcome, reportOutcome, runOperatorCommand, timelineLength, type OperatorSession } from './operator-session.js';
+import {
+  awaitOutcome,
+  reportOutcome,
+  runOperatorCommand,
+  timelineLength,
+  type OperatorSession,
+} from './operator-session.js';
 
 const USAGE = 'usage: ./temporal-dev.sh decide <approval_id> approve|reject --as <person> [--reason <text>]';
 const OUTCOMES = new Set<TimelineEvent['event']>(['approval_approved', 'approval_rejected', 'approval_ignored']);
@@ -26,7 +32,8 @@ export function parseDecideArgs(argv: readonly string[]): DecideArgs | string {
   const line = splitCommandLine(argv, ['--as', '--reason']);
   if (typeof line === 'string') return line;
   const [approvalId, verdict, ...rest] = line.positional;
-  if (approvalId === undefined || verdict === undefined || rest.length > 0) return 'expected an approval id and approve or reject';
+  if (approvalId === undefined || verdict === undefined || rest.length > 0)
+    return 'expected an approval id and approve or reject';
   const parsedId = parseApprovalId(approvalId);
   if (!parsedId) return `approval id "${approvalId}" does not name a run and step (<workflow_id>.<step_id>)`;
   if (verdict !== 'approve' && verdict !== 'reject') return `verdict must be approve or reject, not "${verdict}"`;
@@ -46,8 +53,17 @@ async function sendDecision(args: DecideArgs, { client, signer }: OperatorSessio
     ...(args.reason !== undefined && { reason: args.reason }),
   });
   await handle.signal(approvalDecisionSignal, decision);
-  const outcome = seenBefore === undefined ? undefined : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
+  const outcome =
+    seenBefore === undefined
+      ? undefined
+      : await awaitOutcome(handle, seenBefore, (e) => OUTCOMES.has(e.event) && e.approval_id === args.approvalId);
   return reportOutcome('decide', signer, outcome, 'approval_ignored');
 }
 
-runOperatorCommand({ name: 'decide', usage: USAGE, moduleUrl: import.meta.url, parse: parseDecideArgs, send: sendDecision });
+runOperatorCommand({
+  name: 'decide',
+  usage: USAGE,
+  moduleUrl: import.meta.url,
+  parse: parseDecideArgs,
+  send: sendDecision,
+});

@@ -36,8 +36,19 @@ const REQUESTER = 'default_user';
 const APPROVER = 'manager@bank.com';
 
 type Phase = 'steady' | 'worker killed' | 'gateway killed';
-interface Sample { phase: Phase; route: string; ms: number; status: number; at: number }
-interface FlowResult { workflowId: string; sessionId: string; ms: number; phase: Phase }
+interface Sample {
+  phase: Phase;
+  route: string;
+  ms: number;
+  status: number;
+  at: number;
+}
+interface FlowResult {
+  workflowId: string;
+  sessionId: string;
+  ms: number;
+  phase: Phase;
+}
 
 let phase: Phase = 'steady';
 const samples: Sample[] = [];
@@ -48,13 +59,27 @@ let next = 0;
 /** When each kill happened (performance.now()), for the latency of the calls right after it. */
 const killedAt: Partial<Record<Phase, number>> = {};
 /** Status reads answered without a run status (not 503): the body says why; each is a failed request. */
-const statuslessAnswers: { phase: Phase; sessionId: string; gateway: string; requestId: string; status: number; body: string }[] = [];
+const statuslessAnswers: {
+  phase: Phase;
+  sessionId: string;
+  gateway: string;
+  requestId: string;
+  status: number;
+  body: string;
+}[] = [];
 
 const errorCode = (err: unknown): string | undefined =>
-  err instanceof Error && err.cause && typeof err.cause === 'object' && 'code' in err.cause ? String(err.cause.code) : undefined;
+  err instanceof Error && err.cause && typeof err.cause === 'object' && 'code' in err.cause
+    ? String(err.cause.code)
+    : undefined;
 
 /** One HTTP call through the script's load balancer: refused connections move on; a cut-off call is counted and retried. */
-async function call(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean; gateway: string; requestId: string }> {
+async function call(
+  method: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean; gateway: string; requestId: string }> {
   let cutOff = false;
   for (let attempt = 0; attempt < 2 * gateways.length; attempt++) {
     const live = gateways.filter((g) => !down.has(g));
@@ -71,7 +96,13 @@ async function call(method: string, route: string, body: unknown, headers: Recor
         signal: AbortSignal.timeout(60_000),
       });
       const json = (await res.json()) as Record<string, unknown>;
-      samples.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), ms: performance.now() - started, status: res.status, at: started });
+      samples.push({
+        phase,
+        route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'),
+        ms: performance.now() - started,
+        status: res.status,
+        at: started,
+      });
       return { status: res.status, body: json, cutOff, gateway, requestId };
     } catch (err) {
       down.add(gateway);
@@ -91,11 +122,20 @@ const acceptedDecisions: Phase[] = [];
 /** Status reads answered from a run's memo because no worker answered its query in time. */
 const staleReads: Phase[] = [];
 
-async function callRetrying503(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof call>>> {
+async function callRetrying503(
+  method: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Awaited<ReturnType<typeof call>>> {
   for (const deadline = Date.now() + 60_000; ;) {
     const res = await call(method, route, body, headers);
     if (res.status !== 503 || Date.now() > deadline) return res;
-    unavailable.push({ phase, route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'), code: String((res.body.error as { code?: string } | undefined)?.code) });
+    unavailable.push({
+      phase,
+      route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'),
+      code: String((res.body.error as { code?: string } | undefined)?.code),
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -106,10 +146,20 @@ async function statusOf(sessionId: string, wanted: string[]): Promise<Record<str
     if (status.body.stale === true) staleReads.push(phase);
     if (status.body.status === undefined && status.status !== 503) {
       const { gateway, requestId } = status;
-      statuslessAnswers.push({ phase, sessionId, gateway, requestId, status: status.status, body: JSON.stringify(status.body) });
+      statuslessAnswers.push({
+        phase,
+        sessionId,
+        gateway,
+        requestId,
+        status: status.status,
+        body: JSON.stringify(status.body),
+      });
     }
     if (wanted.includes(String(status.body.status))) return status.body;
-    if (status.body.status === 'FAILED' || Date.now() > deadline) throw new Error(`run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`);
+    if (status.body.status === 'FAILED' || Date.now() > deadline)
+      throw new Error(
+        `run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -117,15 +167,28 @@ async function statusOf(sessionId: string, wanted: string[]): Promise<Record<str
 async function oneFlow(): Promise<FlowResult> {
   const started = performance.now();
   const startPhase = phase;
-  const chat = await callRetrying503('POST', '/chat', { message: `Transfer ${amount} to Kiran`, user_id: REQUESTER, session_id: null }, { 'Idempotency-Key': randomUUID() });
+  const chat = await callRetrying503(
+    'POST',
+    '/chat',
+    { message: `Transfer ${amount} to Kiran`, user_id: REQUESTER, session_id: null },
+    { 'Idempotency-Key': randomUUID() },
+  );
   if (chat.status !== 200) throw new Error(`chat answered ${chat.status} ${JSON.stringify(chat.body)}`);
   const sessionId = String(chat.body.session_id);
   // RUNNING: the run did not settle within the gateway's wait budget; a client follows it until it asks for approval.
   const waiting = chat.body.status === 'RUNNING' ? await statusOf(sessionId, ['WAITING_APPROVAL']) : chat.body;
-  const pending = (waiting.pending_approvals as { approval_id: string }[] | undefined)?.[0]?.approval_id
-    ?? (waiting.reply as { approval_id?: string } | undefined)?.approval_id;
-  if (!pending) throw new Error(`no approval asked: ${JSON.stringify(waiting)} (start the cluster with HIL_THRESHOLD below ${amount})`);
-  const decision = await callRetrying503('POST', `/workflow/${sessionId}/approve`, { approver_id: APPROVER, approved: true, approval_id: pending });
+  const pending =
+    (waiting.pending_approvals as { approval_id: string }[] | undefined)?.[0]?.approval_id ??
+    (waiting.reply as { approval_id?: string } | undefined)?.approval_id;
+  if (!pending)
+    throw new Error(
+      `no approval asked: ${JSON.stringify(waiting)} (start the cluster with HIL_THRESHOLD below ${amount})`,
+    );
+  const decision = await callRetrying503('POST', `/workflow/${sessionId}/approve`, {
+    approver_id: APPROVER,
+    approved: true,
+    approval_id: pending,
+  });
   // 409 after a retry: the first attempt reached the run before its gateway died.
   const accepted = decision.status === 200 || decision.status === 202 || (decision.status === 409 && decision.cutOff);
   if (!accepted) throw new Error(`approve answered ${decision.status} ${JSON.stringify(decision.body)}`);
@@ -142,13 +205,20 @@ function kill(name: string): void {
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) : 0;
+  return sorted.length
+    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
+    : 0;
 };
 
 /** A sandbox read with the service credential the sandbox requires (temporal-dev.sh exports SANDBOX_TOKEN). */
 async function sandboxGet<T>(route: string): Promise<T> {
-  const res = await fetch(`${sandboxUrl}${route}`, { headers: { authorization: `Bearer ${process.env.SANDBOX_TOKEN ?? ''}` } });
-  if (!res.ok) throw new Error(`sandbox answered ${res.status} to GET ${route}${process.env.SANDBOX_TOKEN ? '' : ' (SANDBOX_TOKEN is not set)'}`);
+  const res = await fetch(`${sandboxUrl}${route}`, {
+    headers: { authorization: `Bearer ${process.env.SANDBOX_TOKEN ?? ''}` },
+  });
+  if (!res.ok)
+    throw new Error(
+      `sandbox answered ${res.status} to GET ${route}${process.env.SANDBOX_TOKEN ? '' : ' (SANDBOX_TOKEN is not set)'}`,
+    );
   return (await res.json()) as T;
 }
 
@@ -157,7 +227,11 @@ async function balance(account: string): Promise<number> {
 }
 
 async function ledger(account: string): Promise<{ idempotency_key: string; to_account: string; created_at: string }[]> {
-  return (await sandboxGet<{ entries: { idempotency_key: string; to_account: string; created_at: string }[] }>(`/api/accounts/${account}/ledger`)).entries;
+  return (
+    await sandboxGet<{ entries: { idempotency_key: string; to_account: string; created_at: string }[] }>(
+      `/api/accounts/${account}/ledger`,
+    )
+  ).entries;
 }
 
 async function main(): Promise<void> {
@@ -190,7 +264,9 @@ async function main(): Promise<void> {
   const after = { from: await balance(FROM), to: await balance(TO) };
   const newEntries = (await ledger(TO)).filter((e) => e.to_account === TO && e.created_at >= startedAt.toISOString());
   const cents = Math.round(amount * 100);
-  const connection = await Connection.connect(temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }));
+  const connection = await Connection.connect(
+    temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
+  );
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
   // SQL visibility trails the runs by a moment: wait (with a deadline) until it lists them all.
@@ -215,7 +291,10 @@ async function main(): Promise<void> {
       yield entry;
     }
   }
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: workflowBundle } }, countingLostTasks())) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: workflowBundle } },
+    countingLostTasks(),
+  )) {
     replayed++;
     if (result.error) unreplayable.push(`${result.workflowId}: ${result.error.message.slice(0, 300)}`);
   }
@@ -245,28 +324,49 @@ async function main(): Promise<void> {
   for (const p of ['steady', 'worker killed', 'gateway killed'] as const) {
     const http = samples.filter((s) => s.phase === p).map((s) => s.ms);
     const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
-    console.log(`${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`);
+    console.log(
+      `${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`,
+    );
   }
   for (const p of ['worker killed', 'gateway killed'] as const) {
     const at = killedAt[p] ?? 0;
     const blip = samples.filter((s) => s.at >= at && s.at < at + BLIP_WINDOW_MS).map((s) => s.ms);
-    console.log(`${p.padEnd(15)} calls started in the ${BLIP_WINDOW_MS / 1000} s after the kill: ${String(blip.length).padStart(4)}  p50 ${percentile(blip, 50)} ms  p99 ${percentile(blip, 99)} ms  max ${percentile(blip, 100)} ms`);
+    console.log(
+      `${p.padEnd(15)} calls started in the ${BLIP_WINDOW_MS / 1000} s after the kill: ${String(blip.length).padStart(4)}  p50 ${percentile(blip, 50)} ms  p99 ${percentile(blip, 99)} ms  max ${percentile(blip, 100)} ms`,
+    );
   }
   for (const p of new Set([...acceptedDecisions, ...staleReads])) {
-    console.log(`  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`);
+    console.log(
+      `  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`,
+    );
   }
   for (const failure of unreplayable) console.log(`  replay failed: ${failure}`);
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
-  for (const a of statuslessAnswers.slice(0, 20)) console.log(`  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`);
-  if (statuslessAnswers.length > 20) console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);
-  for (const failure of [...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`), ...otherFailures]) console.log(`  ${failure}`);
+  for (const a of statuslessAnswers.slice(0, 20))
+    console.log(
+      `  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`,
+    );
+  if (statuslessAnswers.length > 20)
+    console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);
+  for (const failure of [
+    ...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`),
+    ...otherFailures,
+  ])
+    console.log(`  ${failure}`);
 
-  const ok = otherFailures.length === 0 && unavailable.length === 0 && statuslessAnswers.length === 0
-    && inFlightFailures.every((f) => f.gateway === gateways[1])
-    && checks['distinct runs'] === results.length
-    && runs === results.length && completedRuns === results.length && unreplayable.length === 0
-    && newEntries.length === results.length && checks['distinct ledger idempotency keys'] === results.length
-    && checks['kiran received (cents)'] === checks['expected (cents)'] && checks['account 123 paid (cents)'] === checks['expected (cents)'];
+  const ok =
+    otherFailures.length === 0 &&
+    unavailable.length === 0 &&
+    statuslessAnswers.length === 0 &&
+    inFlightFailures.every((f) => f.gateway === gateways[1]) &&
+    checks['distinct runs'] === results.length &&
+    runs === results.length &&
+    completedRuns === results.length &&
+    unreplayable.length === 0 &&
+    newEntries.length === results.length &&
+    checks['distinct ledger idempotency keys'] === results.length &&
+    checks['kiran received (cents)'] === checks['expected (cents)'] &&
+    checks['account 123 paid (cents)'] === checks['expected (cents)'];
   console.log(ok ? 'PASS' : 'FAIL');
   process.exit(ok ? 0 : 1);
 }

@@ -17,7 +17,10 @@ export interface Actor {
 }
 
 /** Positional words and option values, or a message naming an unknown option or a missing value. */
-export function splitCommandLine<Option extends `--${string}`>(argv: readonly string[], valueOptions: readonly Option[]): SplitCommandLine<Option> | string {
+export function splitCommandLine<Option extends `--${string}`>(
+  argv: readonly string[],
+  valueOptions: readonly Option[],
+): SplitCommandLine<Option> | string {
   const positional: string[] = [];
   const options: Partial<Record<Option, string>> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +45,7 @@ export function actorOf(options: { '--as'?: string; '--reason'?: string }, recor
   const who = IdentitySchema.safeParse(person);
   if (!who.success) return `--as: ${who.error.issues[0]?.message ?? 'invalid'}`;
   const reason = options['--reason'];
-  if (reason !== undefined && reason.length > MAX_REASON_CHARS) return `--reason: at most ${MAX_REASON_CHARS} characters`;
+  if (reason !== undefined && reason.length > MAX_REASON_CHARS)
+    return `--reason: at most ${MAX_REASON_CHARS} characters`;
   return { person: who.data, ...(reason !== undefined && { reason }) };
 }

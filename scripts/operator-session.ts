@@ -39,7 +39,11 @@ export async function timelineLength(handle: WorkflowHandle): Promise<number | u
 }
 
 /** The first event after `seenBefore` that `isOutcome` accepts, or undefined when none came in time. */
-export async function awaitOutcome(handle: WorkflowHandle, seenBefore: number, isOutcome: (event: TimelineEvent) => boolean): Promise<TimelineEvent | undefined> {
+export async function awaitOutcome(
+  handle: WorkflowHandle,
+  seenBefore: number,
+  isOutcome: (event: TimelineEvent) => boolean,
+): Promise<TimelineEvent | undefined> {
   const deadline = Date.now() + OUTCOME_DEADLINE_MS;
   while (Date.now() < deadline) {
     const events = await withDeadline(handle.query(timelineQuery, seenBefore), QUERY_DEADLINE_MS);
@@ -85,9 +89,16 @@ export function runOperatorCommand<Args extends object>(command: OperatorCommand
  * Prints what the run recorded and returns the exit code: 0 when it acted, 1 when it recorded
  * `ignoredEvent` (with its reason), 3 when it has recorded nothing yet (the signal stays in history).
  */
-export function reportOutcome(name: string, signer: DecisionSigner, outcome: TimelineEvent | undefined, ignoredEvent: TimelineEvent['event']): number {
+export function reportOutcome(
+  name: string,
+  signer: DecisionSigner,
+  outcome: TimelineEvent | undefined,
+  ignoredEvent: TimelineEvent['event'],
+): number {
   if (!outcome) {
-    console.error(`${name}: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`);
+    console.error(
+      `${name}: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`,
+    );
     return 3;
   }
   const ignored = outcome.event === ignoredEvent;

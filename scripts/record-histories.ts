@@ -12,10 +12,28 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { actOnStepUpdate, approvalDecisionSignal, decideApprovalUpdate, delegateApprovalUpdate, editApprovalSignal, editApprovalUpdate, REQUEST_WORKFLOW_TYPE, runQuery, stepActionSignal, waitSettledUpdate } from '../src/shared/definitions.js';
+import {
+  actOnStepUpdate,
+  approvalDecisionSignal,
+  decideApprovalUpdate,
+  delegateApprovalUpdate,
+  editApprovalSignal,
+  editApprovalUpdate,
+  REQUEST_WORKFLOW_TYPE,
+  runQuery,
+  stepActionSignal,
+  waitSettledUpdate,
+} from '../src/shared/definitions.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
-import { actionSignedAsGateway, delegationSignedAsGateway, editSignedAsGateway, signedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../dev/stack-secrets.js';
+import {
+  actionSignedAsGateway,
+  delegationSignedAsGateway,
+  editSignedAsGateway,
+  signedAsGateway,
+  TEST_DECISION_KEYS,
+  TEST_SANDBOX_TOKEN,
+} from '../dev/stack-secrets.js';
 import { waitFor } from '../dev/ports.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
@@ -23,14 +41,25 @@ import { readPolicyFile, runPolicyOf } from '../src/config.js';
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
-type Scenario = (start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>, sandbox: SandboxProcess) => Promise<WorkflowHandle>;
+type Scenario = (
+  start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>,
+  sandbox: SandboxProcess,
+) => Promise<WorkflowHandle>;
 
-async function decide(handle: WorkflowHandle, approved: boolean, approver_id: string, unsignedFirst = false, groups?: string[]): Promise<void> {
+async function decide(
+  handle: WorkflowHandle,
+  approved: boolean,
+  approver_id: string,
+  unsignedFirst = false,
+  groups?: string[],
+): Promise<void> {
   const view = await handle.executeUpdate(waitSettledUpdate);
   const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
-  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })] });
+  await handle.executeUpdate(decideApprovalUpdate, {
+    args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })],
+  });
 }
 
 /**
@@ -46,7 +75,14 @@ async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxP
   await sandbox.restart();
   const since = view.steps.find((s) => s.id === 'transfer')?.attention?.since;
   if (since === undefined) throw new Error(`the transfer was not held: ${JSON.stringify(view.steps)}`);
-  const retry = { step_id: 'transfer', action: 'retry' as const, decided_by: 'ops@bank.com', role: 'admin' as const, held_since: since, reason: 'bank is back' };
+  const retry = {
+    step_id: 'transfer',
+    action: 'retry' as const,
+    decided_by: 'ops@bank.com',
+    role: 'admin' as const,
+    held_since: since,
+    reason: 'bank is back',
+  };
   await handle.signal(stepActionSignal, retry);
   await handle.executeUpdate(actOnStepUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
   return handle;
@@ -60,16 +96,41 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
   const handle = await start('Transfer 6000 to Kiran');
   const view = await handle.executeUpdate(waitSettledUpdate);
   const { approval_id, action_hash: oldHash } = view.approvals[0]!;
-  const edit = editSignedAsGateway({ approval_id, args: { from_account: '123', to_account: 'kiran', amount_cents: 550_000 }, edited_by: 'default_user', reason: 'a little less' });
+  const edit = editSignedAsGateway({
+    approval_id,
+    args: { from_account: '123', to_account: 'kiran', amount_cents: 550_000 },
+    edited_by: 'default_user',
+    reason: 'a little less',
+  });
   await handle.signal(editApprovalSignal, edit);
   await handle.signal(editApprovalSignal, edit);
-  const edited = await waitFor(async () => {
-    const approval = (await handle.query(runQuery)).approvals[0];
-    return approval?.edits === 1 && approval.status === 'pending' ? approval : undefined;
-  }, { timeoutMs: 20_000, what: 'the edit to apply' });
+  const edited = await waitFor(
+    async () => {
+      const approval = (await handle.query(runQuery)).approvals[0];
+      return approval?.edits === 1 && approval.status === 'pending' ? approval : undefined;
+    },
+    { timeoutMs: 20_000, what: 'the edit to apply' },
+  );
   await handle.executeUpdate(editApprovalUpdate, { args: [edit] });
-  await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id, approved: true, approver_id: 'manager@bank.com', ...(oldHash && { action_hash: oldHash }) }));
-  await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: true, approver_id: 'manager@bank.com', ...(edited.action_hash && { action_hash: edited.action_hash }) })] });
+  await handle.signal(
+    approvalDecisionSignal,
+    signedAsGateway({
+      approval_id,
+      approved: true,
+      approver_id: 'manager@bank.com',
+      ...(oldHash && { action_hash: oldHash }),
+    }),
+  );
+  await handle.executeUpdate(decideApprovalUpdate, {
+    args: [
+      signedAsGateway({
+        approval_id,
+        approved: true,
+        approver_id: 'manager@bank.com',
+        ...(edited.action_hash && { action_hash: edited.action_hash }),
+      }),
+    ],
+  });
   return handle;
 }
 
@@ -122,11 +183,25 @@ const scenarios: Record<string, Scenario> = {
     const handle = await start('Transfer 1000 to Kiran', 'follow-up-policy', 'manager@bank.com');
     const view = await handle.executeUpdate(waitSettledUpdate);
     const approval_id = view.approvals[0]!.approval_id;
-    await waitFor(async () => (await handle.query(runQuery)).approvals[0]?.escalated_to, { timeoutMs: 20_000, what: 'the escalation' });
-    await handle.executeUpdate(delegateApprovalUpdate, {
-      args: [delegationSignedAsGateway({ approval_id, delegated_by: 'alice', groups: ['approvers'], to: 'frank', to_kind: 'person', reason: 'frank knows this payee' })],
+    await waitFor(async () => (await handle.query(runQuery)).approvals[0]?.escalated_to, {
+      timeoutMs: 20_000,
+      what: 'the escalation',
     });
-    await handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })] });
+    await handle.executeUpdate(delegateApprovalUpdate, {
+      args: [
+        delegationSignedAsGateway({
+          approval_id,
+          delegated_by: 'alice',
+          groups: ['approvers'],
+          to: 'frank',
+          to_kind: 'person',
+          reason: 'frank knows this payee',
+        }),
+      ],
+    });
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })],
+    });
     return handle;
   },
 };
@@ -138,7 +213,13 @@ const FOLLOW_UP_POLICY: PolicyDocument = {
     {
       name: 'escalating',
       match: { tools: ['bank_transfer'] },
-      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '10m' },
+      outcome: {
+        stages: [{ group: 'approvers', count: 1 }],
+        remind_after: '1s',
+        escalate_after: '2s',
+        escalate_to: 'managers',
+        expire_after: '10m',
+      },
     },
     { name: 'everything-else', match: {}, outcome: { allow: true } },
   ],
@@ -148,51 +229,104 @@ async function main(): Promise<void> {
   const server = await startDevServer();
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const settings = { hil_threshold_cents: 500_000, approval_timeout_ms: 86_400_000, approve_l2: false, decision_keys: TEST_DECISION_KEYS };
+  const settings = {
+    hil_threshold_cents: 500_000,
+    approval_timeout_ms: 86_400_000,
+    approve_l2: false,
+    decision_keys: TEST_DECISION_KEYS,
+  };
   // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
   const workflowBundle = (await bundleWorkflows('inline')).bundle;
   const workers = await Promise.all([
-    Worker.create({ connection: nativeConnection, taskQueue: 'requests', workflowBundle, activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }) }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'short-timeout', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, approval_timeout_ms: 1000 } }),
+      connection: nativeConnection,
+      taskQueue: 'requests',
+      workflowBundle,
+      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings }),
     }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'local-calls', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, local_tool_calls: true } }),
-    }),
-    Worker.create({
-      connection: nativeConnection, taskQueue: 'attention', workflowBundle,
+      connection: nativeConnection,
+      taskQueue: 'short-timeout',
+      workflowBundle,
       activities: createActivities({
-        sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN,
-        settings: { ...settings, attention_on_exhausted: true, step_retry_budget_ms: 1000, attention_deadline_ms: 600_000 },
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, approval_timeout_ms: 1000 },
       }),
     }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'bank-policy', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/bank.json')) } }),
+      connection: nativeConnection,
+      taskQueue: 'local-calls',
+      workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, local_tool_calls: true },
+      }),
     }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'daily-limit', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/daily-limit.json')) } }),
+      connection: nativeConnection,
+      taskQueue: 'attention',
+      workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: {
+          ...settings,
+          attention_on_exhausted: true,
+          step_retry_budget_ms: 1000,
+          attention_deadline_ms: 600_000,
+        },
+      }),
     }),
     Worker.create({
-      connection: nativeConnection, taskQueue: 'follow-up-policy', workflowBundle,
-      activities: createActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...settings, policy: runPolicyOf(FOLLOW_UP_POLICY) } }),
+      connection: nativeConnection,
+      taskQueue: 'bank-policy',
+      workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/bank.json')) },
+      }),
+    }),
+    Worker.create({
+      connection: nativeConnection,
+      taskQueue: 'daily-limit',
+      workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, policy: runPolicyOf(readPolicyFile('policies/daily-limit.json')) },
+      }),
+    }),
+    Worker.create({
+      connection: nativeConnection,
+      taskQueue: 'follow-up-policy',
+      workflowBundle,
+      activities: createActivities({
+        sandboxUrl: sandbox.url,
+        sandboxToken: TEST_SANDBOX_TOKEN,
+        settings: { ...settings, policy: runPolicyOf(FOLLOW_UP_POLICY) },
+      }),
     }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   const start = (message: string, taskQueue = 'requests', user_id = 'default_user') =>
     client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-      workflowId: `req-${randomUUID()}`, taskQueue, args: [{ user_id, session_id: randomUUID(), message }],
+      workflowId: `req-${randomUUID()}`,
+      taskQueue,
+      args: [{ user_id, session_id: randomUUID(), message }],
     });
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in scenarios));
-  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`no scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
   try {
     const recording = (async () => {
       mkdirSync(OUT_DIR, { recursive: true });
-      for (const [name, scenario] of Object.entries(scenarios).filter(([name]) => only.length === 0 || only.includes(name))) {
+      for (const [name, scenario] of Object.entries(scenarios).filter(
+        ([name]) => only.length === 0 || only.includes(name),
+      )) {
         const handle = await scenario(start, sandbox);
         await handle.result();
         // The workflow id is part of what the code computes (approval ids), so replay needs the original.

@@ -20,7 +20,13 @@ import { temporalConnectionSettings } from '../src/temporal-connection.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 /** The gRPC status codes this script tells apart. */
-const GrpcStatus = { NOT_FOUND: 5, ALREADY_EXISTS: 6, PERMISSION_DENIED: 7, UNIMPLEMENTED: 12, UNAVAILABLE: 14 } as const;
+const GrpcStatus = {
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
+  UNIMPLEMENTED: 12,
+  UNAVAILABLE: 14,
+} as const;
 type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
 /** How long a cluster keeps closed runs: long enough to audit a month of decisions. */
@@ -47,7 +53,8 @@ export function planAttributes(wanted: WantedAttribute[], existing: Record<strin
   for (const attribute of wanted) {
     const current = existing[attribute.name];
     if (current === undefined) plan.missing.push(attribute);
-    else if (current !== attribute.type) plan.conflicting.push({ name: attribute.name, wanted: attribute.type, existing: current });
+    else if (current !== attribute.type)
+      plan.conflicting.push({ name: attribute.name, wanted: attribute.type, existing: current });
   }
   return plan;
 }
@@ -77,12 +84,17 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
     });
   } catch (err) {
     if (grpcCode(err) === GrpcStatus.ALREADY_EXISTS) return false;
-    throw new Error(`namespace "${namespace}" does not exist and this cluster refused to create it (on Temporal Cloud, create it with tcld or the Cloud UI): ${String(err)}`);
+    throw new Error(
+      `namespace "${namespace}" does not exist and this cluster refused to create it (on Temporal Cloud, create it with tcld or the Cloud UI): ${String(err)}`,
+    );
   }
   return true;
 }
 
-async function existingAttributes(connection: Connection, namespace: string): Promise<Record<string, IndexedValueType>> {
+async function existingAttributes(
+  connection: Connection,
+  namespace: string,
+): Promise<Record<string, IndexedValueType>> {
   const response = await connection.operatorService.listSearchAttributes({ namespace });
   return { ...response.systemAttributes, ...response.customAttributes } as Record<string, IndexedValueType>;
 }
@@ -110,7 +122,9 @@ export async function setupNamespace(connection: Connection, namespace: string):
   const existing = await untilNamespaceKnown(() => existingAttributes(connection, namespace));
   const plan = planAttributes(WANTED_ATTRIBUTES, existing);
   if (plan.conflicting.length > 0) {
-    const lines = plan.conflicting.map((c) => `  ${c.name}: wanted ${typeName(c.wanted)}, the cluster has ${typeName(c.existing)}`);
+    const lines = plan.conflicting.map(
+      (c) => `  ${c.name}: wanted ${typeName(c.wanted)}, the cluster has ${typeName(c.existing)}`,
+    );
     throw new Error(`search attributes registered with another type (not changed):\n${lines.join('\n')}`);
   }
   if (plan.missing.length > 0) {
@@ -120,8 +134,13 @@ export async function setupNamespace(connection: Connection, namespace: string):
     } catch (err) {
       const code = grpcCode(err);
       if (code === GrpcStatus.PERMISSION_DENIED || code === GrpcStatus.UNIMPLEMENTED) {
-        const commands = plan.missing.map((a) => `  tcld namespace search-attributes add --namespace ${namespace} --search-attribute "${a.name}=${cloudTypeName(a.type)}"`);
-        throw new Error(`this cluster does not let clients add search attributes (Temporal Cloud); add them with tcld or the Cloud UI:\n${commands.join('\n')}`);
+        const commands = plan.missing.map(
+          (a) =>
+            `  tcld namespace search-attributes add --namespace ${namespace} --search-attribute "${a.name}=${cloudTypeName(a.type)}"`,
+        );
+        throw new Error(
+          `this cluster does not let clients add search attributes (Temporal Cloud); add them with tcld or the Cloud UI:\n${commands.join('\n')}`,
+        );
       }
       throw err;
     }
@@ -136,7 +155,11 @@ export async function setupNamespace(connection: Connection, namespace: string):
 
 /** tcld spells the types as the Go SDK does (Keyword, KeywordList). */
 function cloudTypeName(type: IndexedValueType): string {
-  return typeName(type).toLowerCase().split('_').map((part) => part[0]?.toUpperCase() + part.slice(1)).join('');
+  return typeName(type)
+    .toLowerCase()
+    .split('_')
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,14 @@
  * Ed25519 key files for signed decisions (PEM, as `openssl genpkey -algorithm ed25519` writes them):
  * the gateway's and the operator's signing keys, and the public keys the worker hands its runs.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { signStepAction, type UnsignedStepAction } from './shared/action-signature.js';
@@ -15,7 +22,8 @@ export function keyIdOf(rawPublicKey: Uint8Array): string {
 }
 
 function rawKeys(key: KeyObject, file: string): { publicKey: Uint8Array; secretKey?: Uint8Array } {
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: expected an Ed25519 key, found ${key.asymmetricKeyType ?? 'a symmetric key'}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new Error(`${file}: expected an Ed25519 key, found ${key.asymmetricKeyType ?? 'a symmetric key'}`);
   const jwk = key.export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new Error(`${file}: the key has no public part`);
   return {
@@ -30,7 +38,9 @@ export function loadDecisionSigner(file: string): DecisionSigner {
   try {
     key = createPrivateKey(readFileSync(file));
   } catch (err) {
-    throw new Error(`${file}: cannot read an Ed25519 private key (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(
+      `${file}: cannot read an Ed25519 private key (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const { publicKey, secretKey } = rawKeys(key, file);
   if (secretKey === undefined) throw new Error(`${file}: not a private key`);
@@ -44,7 +54,9 @@ export function loadTrustedKeys(files: readonly string[], role: TrustedDecisionK
     try {
       key = createPublicKey(readFileSync(file));
     } catch (err) {
-      throw new Error(`${file}: cannot read an Ed25519 public key (${err instanceof Error ? err.message : String(err)})`);
+      throw new Error(
+        `${file}: cannot read an Ed25519 public key (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     const { publicKey } = rawKeys(key, file);
     return { key_id: keyIdOf(publicKey), role, public_key: bytesToHex(publicKey) };
@@ -73,7 +85,9 @@ export function ensureKeyPairFiles(privateFile: string): string {
     writeFileSync(privateFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
     writeFileSync(publicFile, publicKey.export({ format: 'pem', type: 'spki' }), { mode: 0o600 });
   } else if (!existsSync(publicFile)) {
-    writeFileSync(publicFile, createPublicKey(readFileSync(privateFile)).export({ format: 'pem', type: 'spki' }), { mode: 0o600 });
+    writeFileSync(publicFile, createPublicKey(readFileSync(privateFile)).export({ format: 'pem', type: 'spki' }), {
+      mode: 0o600,
+    });
   }
   return publicFile;
 }

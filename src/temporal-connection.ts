@@ -12,7 +12,12 @@ export interface TemporalConnectionSettings {
   apiKey?: string;
 }
 
-type TlsKey = 'TEMPORAL_TLS' | 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS_CLIENT_CERT_PATH' | 'TEMPORAL_TLS_CLIENT_KEY_PATH' | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH';
+type TlsKey =
+  | 'TEMPORAL_TLS'
+  | 'TEMPORAL_API_KEY'
+  | 'TEMPORAL_TLS_CLIENT_CERT_PATH'
+  | 'TEMPORAL_TLS_CLIENT_KEY_PATH'
+  | 'TEMPORAL_TLS_SERVER_CA_CERT_PATH';
 /** The settings a connection needs; tests pass only the address (plain, no TLS). */
 export type TemporalConnectionConfig = Pick<Config, 'TEMPORAL_ADDRESS'> & Partial<Pick<Config, TlsKey>>;
 

@@ -7,12 +7,16 @@
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { ConfigError, type Config } from './config.js';
 
-export function workerDeploymentOf(config: Pick<Config, 'WORKER_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>): WorkerDeploymentOptions | undefined {
+export function workerDeploymentOf(
+  config: Pick<Config, 'WORKER_DEPLOYMENT_NAME' | 'WORKER_BUILD_ID'>,
+): WorkerDeploymentOptions | undefined {
   const { WORKER_DEPLOYMENT_NAME: deploymentName, WORKER_BUILD_ID: buildId } = config;
   if (deploymentName === undefined && buildId === undefined) return undefined;
   if (deploymentName === undefined || buildId === undefined) {
     const missing = deploymentName === undefined ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID';
-    throw new ConfigError(`invalid configuration:\n  ${missing}: required with ${missing === 'WORKER_BUILD_ID' ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID'} (a versioned worker needs both)`);
+    throw new ConfigError(
+      `invalid configuration:\n  ${missing}: required with ${missing === 'WORKER_BUILD_ID' ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID'} (a versioned worker needs both)`,
+    );
   }
   return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };
 }

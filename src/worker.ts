@@ -20,7 +20,11 @@ import { workerDeploymentOf } from './worker-deployment.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
 function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
-  const gatewayKeys = requireSetting(config, 'DECISION_PUBLIC_KEY_FILES', 'the public keys of the gateways whose decisions runs accept');
+  const gatewayKeys = requireSetting(
+    config,
+    'DECISION_PUBLIC_KEY_FILES',
+    'the public keys of the gateways whose decisions runs accept',
+  );
   return [...loadTrustedKeys(gatewayKeys, 'gateway'), ...loadTrustedKeys(config.OPERATOR_PUBLIC_KEY_FILES, 'operator')];
 }
 
@@ -30,7 +34,8 @@ function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
  */
 async function workflowBundleFor(config: Config, tracing: boolean): Promise<WorkerOptions['workflowBundle']> {
   if (config.WORKFLOW_BUNDLE && !tracing) return { codePath: path.resolve(config.WORKFLOW_BUNDLE) };
-  if (config.WORKFLOW_BUNDLE) console.log('worker: tracing is on, bundling the workflows with its interceptors instead of WORKFLOW_BUNDLE');
+  if (config.WORKFLOW_BUNDLE)
+    console.log('worker: tracing is on, bundling the workflows with its interceptors instead of WORKFLOW_BUNDLE');
   return (await bundleWorkflows('detached', { tracing })).bundle;
 }
 
@@ -48,7 +53,11 @@ export async function createWorker(config: Config, connection: NativeConnection,
       settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
       // The assistant's tools read the user's own runs over the worker's own connection.
       temporal: {
-        client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors() }),
+        client: new Client({
+          connection,
+          namespace: config.TEMPORAL_NAMESPACE,
+          interceptors: tracing?.clientInterceptors(),
+        }),
         taskQueue: config.TASK_QUEUE,
       },
       webhook: webhookSubscriberOf(config),

@@ -24,7 +24,9 @@ export const PRELOADED_MODULES = [
 ];
 
 /** OpenTelemetry's workflow interceptors (src/telemetry/tracing.ts), bundled only when tracing is on. */
-const TRACING_INTERCEPTORS = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
+const TRACING_INTERCEPTORS = createRequire(import.meta.url).resolve(
+  '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
 
 const quiet = (): void => undefined;
 const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error };
@@ -36,7 +38,9 @@ const INLINE_SOURCE_MAP = /\n\/\/# sourceMappingURL=data:application\/json;chars
  */
 function emptySourceMapFor(map: string): string {
   const { file } = JSON.parse(map) as { file?: string };
-  return Buffer.from(JSON.stringify({ version: 3, file: file ?? 'workflow-bundle.js', sources: [], names: [], mappings: '' })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ version: 3, file: file ?? 'workflow-bundle.js', sources: [], names: [], mappings: '' }),
+  ).toString('base64');
 }
 
 export type SourceMapPlacement = 'detached' | 'inline';
@@ -56,7 +60,10 @@ export interface BuiltWorkflowBundle {
  * 0.8 s on a worker's first workflow task, where the map is decoded. Detached (the default), stack
  * traces name functions but give bundle positions, which the map kept beside the bundle resolves.
  */
-export async function bundleWorkflows(placement: SourceMapPlacement = 'detached', options: { tracing?: boolean } = {}): Promise<BuiltWorkflowBundle> {
+export async function bundleWorkflows(
+  placement: SourceMapPlacement = 'detached',
+  options: { tracing?: boolean } = {},
+): Promise<BuiltWorkflowBundle> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     preloadModules: PRELOADED_MODULES,
@@ -67,7 +74,9 @@ export async function bundleWorkflows(placement: SourceMapPlacement = 'detached'
   if (placement === 'inline' || !inline) return { bundle: { code } };
   const map = Buffer.from(inline[1]!, 'base64').toString('utf8');
   return {
-    bundle: { code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptySourceMapFor(map)}\n` },
+    bundle: {
+      code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptySourceMapFor(map)}\n`,
+    },
     detachedSourceMap: map,
   };
 }

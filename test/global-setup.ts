@@ -22,10 +22,7 @@ let bundleDir: string | undefined;
 export async function setup(project: TestProject): Promise<void> {
   // TEST_TEMPORAL_ADDRESS points the suite at a running cluster (./temporal-dev.sh test-cluster) instead.
   const external = process.env.TEST_TEMPORAL_ADDRESS;
-  const [started, bundle] = await Promise.all([
-    external ? undefined : startDevServer(),
-    bundleWorkflows(),
-  ]);
+  const [started, bundle] = await Promise.all([external ? undefined : startDevServer(), bundleWorkflows()]);
   server = started;
   bundleDir = mkdtempSync(path.join(tmpdir(), 'wf-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflows.js');

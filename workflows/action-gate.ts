@@ -9,16 +9,31 @@ import type { StepAction, TrustedDecisionKey } from '../src/shared/workflow-cont
 import type { StepActionVerdict } from './run-attention.js';
 import type { RunState } from './run-state.js';
 
-export function applyAuthenticatedAction(run: RunState, action: StepAction, trustedKeys: readonly TrustedDecisionKey[]): StepActionVerdict {
-  const attempted = { action: action.action, decided_by: action.decided_by, ...(action.proof && { key_id: action.proof.key_id }) };
+export function applyAuthenticatedAction(
+  run: RunState,
+  action: StepAction,
+  trustedKeys: readonly TrustedDecisionKey[],
+): StepActionVerdict {
+  const attempted = {
+    action: action.action,
+    decided_by: action.decided_by,
+    ...(action.proof && { key_id: action.proof.key_id }),
+  };
   const check = checkActionProof(run.workflowId, action, trustedKeys);
   if (!check.valid) {
     run.ignoreStepAction(action.step_id, check.message, { ...attempted, reason: check.reason });
     return { allowed: false, type: StepActionErrorType.Unauthenticated, message: check.message };
   }
   const { key, proof } = check;
-  const verdict = run.actOnStep(action, { role: action.role, via: key.role, key_id: key.key_id, signed_at: proof.issued_at, nonce: proof.nonce });
+  const verdict = run.actOnStep(action, {
+    role: action.role,
+    via: key.role,
+    key_id: key.key_id,
+    signed_at: proof.issued_at,
+    nonce: proof.nonce,
+  });
   // The update's validator refuses these before they reach here; a signal is judged only now.
-  if (!verdict.allowed) run.ignoreStepAction(action.step_id, `Action ignored: ${verdict.message}`, { ...attempted, reason: verdict.type });
+  if (!verdict.allowed)
+    run.ignoreStepAction(action.step_id, `Action ignored: ${verdict.message}`, { ...attempted, reason: verdict.type });
   return verdict;
 }

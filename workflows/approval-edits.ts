@@ -59,7 +59,11 @@ export function receiveEditSignal(run: RunState, raw: unknown, trustedKeys: read
     applyAuthenticatedEdit(run, edit.data, trustedKeys);
     return;
   }
-  run.amendApproval(({ emit }) => emit('approval_ignored', `Malformed edit ignored: ${issueLines(edit.error.issues).join('; ')}`, { metadata: { reason: 'malformed' } }));
+  run.amendApproval(({ emit }) =>
+    emit('approval_ignored', `Malformed edit ignored: ${issueLines(edit.error.issues).join('; ')}`, {
+      metadata: { reason: 'malformed' },
+    }),
+  );
 }
 
 /**
@@ -70,7 +74,12 @@ export function receiveEditSignal(run: RunState, raw: unknown, trustedKeys: read
  * planner made it follows its new amount and recipient (`currentRules`: runs that took edits
  * before these rules replay without them).
  */
-export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[], currentRules = true): DecisionResult {
+export function applyAuthenticatedEdit(
+  run: RunState,
+  edit: ApprovalEdit,
+  trustedKeys: readonly TrustedDecisionKey[],
+  currentRules = true,
+): DecisionResult {
   const check = checkEditProof(edit, trustedKeys);
   const key = check.valid ? deliveryKeyOf(edit) : undefined;
   const delivered = deliveredEdits.get(run) ?? new Map<string, DecisionResult>();
@@ -85,10 +94,22 @@ export function applyAuthenticatedEdit(run: RunState, edit: ApprovalEdit, truste
 }
 
 /** A transfer named as the planner names it is renamed after its new amount and recipient; any other name stays. */
-function nameAfterEdit(tool: string, name: string, before: Record<string, unknown>, after: Record<string, unknown>): string {
+function nameAfterEdit(
+  tool: string,
+  name: string,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): string {
   const { amount_cents: oldCents, to_account: oldTo } = before;
   const { amount_cents: cents, to_account: to } = after;
-  if (tool !== 'bank_transfer' || typeof oldCents !== 'number' || typeof oldTo !== 'string' || typeof cents !== 'number' || typeof to !== 'string') return name;
+  if (
+    tool !== 'bank_transfer' ||
+    typeof oldCents !== 'number' ||
+    typeof oldTo !== 'string' ||
+    typeof cents !== 'number' ||
+    typeof to !== 'string'
+  )
+    return name;
   return name === transferStepName(oldCents, oldTo) ? transferStepName(cents, to) : name;
 }
 
@@ -105,11 +126,18 @@ function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, cur
     };
     if (!check.valid) return ignore(DecisionErrorType.Unauthenticated, check.message);
     const verdict = judgeEdit(approval && !awaitingPolicy.has(approval) ? approval : undefined, edit, now);
-    if (!verdict.allowed) return ignore(verdict.type, approval && awaitingPolicy.has(approval) ? `Approval ${approval.approval_id} is being judged again after an edit; try again` : verdict.message);
+    if (!verdict.allowed)
+      return ignore(
+        verdict.type,
+        approval && awaitingPolicy.has(approval)
+          ? `Approval ${approval.approval_id} is being judged again after an edit; try again`
+          : verdict.message,
+      );
     const record = approval!;
     const step = steps.get(record.step_id);
     // A retried request that reached the run as a new edit asks for what is already there.
-    if (currentRules && canonicalJson(verdict.args) === canonicalJson(step.args)) return { accepted: true, approval: record };
+    if (currentRules && canonicalJson(verdict.args) === canonicalJson(step.args))
+      return { accepted: true, approval: record };
     const before = step.args;
     const previousHash = record.action_hash;
     const editedName = step.name;
@@ -117,46 +145,75 @@ function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, cur
     if (currentRules) step.name = nameAfterEdit(step.tool, editedName, before, step.args);
     record.edits = (record.edits ?? 0) + 1;
     // Until the policy answers, the approval binds the new arguments under the old requirement.
-    record.action_hash = actionHashOf({ tool: step.tool, args: step.args, rule: record.policy_rule, stages: record.stages });
-    awaitingPolicy.add(record);
-    emit('approval_edited', `${editedName} edited by ${edit.edited_by}${edit.reason !== undefined ? `: ${edit.reason}` : ''}`, {
-      step_id: step.id,
-      approval_id: record.approval_id,
-      metadata: {
-        edited_by: edit.edited_by,
-        before,
-        after: step.args,
-        ...(edit.reason !== undefined && { reason: edit.reason }),
-        previous_action_hash: previousHash,
-        via: check.key.role,
-        key_id: check.key.key_id,
-        nonce: check.proof.nonce,
-      },
+    record.action_hash = actionHashOf({
+      tool: step.tool,
+      args: step.args,
+      rule: record.policy_rule,
+      stages: record.stages,
     });
+    awaitingPolicy.add(record);
+    emit(
+      'approval_edited',
+      `${editedName} edited by ${edit.edited_by}${edit.reason !== undefined ? `: ${edit.reason}` : ''}`,
+      {
+        step_id: step.id,
+        approval_id: record.approval_id,
+        metadata: {
+          edited_by: edit.edited_by,
+          before,
+          after: step.args,
+          ...(edit.reason !== undefined && { reason: edit.reason }),
+          previous_action_hash: previousHash,
+          via: check.key.role,
+          key_id: check.key.key_id,
+          nonce: check.proof.nonce,
+        },
+      },
+    );
     return { accepted: true, approval: record };
   });
 }
 
 /** The policy still asks for approval of the edited step: the approval waits again, from now, with no decisions counted. */
-export function reopenEditedApproval(run: RunState, approvalId: string, reason: string, timeoutMs: number, staged: ApprovalStages | undefined): void {
+export function reopenEditedApproval(
+  run: RunState,
+  approvalId: string,
+  reason: string,
+  timeoutMs: number,
+  staged: ApprovalStages | undefined,
+): void {
   run.amendApproval(({ approvals, steps, now, emit }) => {
     const record = approvals.revisable(approvalId);
     if (!record) return;
     const fresh = newApprovalRecord(run, steps.get(record.step_id), reason, now, timeoutMs, staged);
     const { requested_at: requestedAt, edits } = record;
     for (const key of Object.keys(record)) delete (record as unknown as Record<string, unknown>)[key];
-    Object.assign(record, fresh, { approval_id: approvalId, requested_at: requestedAt, ...(edits !== undefined && { edits }) });
+    Object.assign(record, fresh, {
+      approval_id: approvalId,
+      requested_at: requestedAt,
+      ...(edits !== undefined && { edits }),
+    });
     awaitingPolicy.delete(record);
     emit('approval_required', `${record.step_name}: ${reason} (edited)`, {
       step_id: record.step_id,
       approval_id: record.approval_id,
-      metadata: { reason, requested_by: record.requested_by, expires_at: record.expires_at, action_hash: record.action_hash, edits: record.edits },
+      metadata: {
+        reason,
+        requested_by: record.requested_by,
+        expires_at: record.expires_at,
+        action_hash: record.action_hash,
+        edits: record.edits,
+      },
     });
   });
 }
 
 /** The edited step needs no approval, or is refused: the approval closes and the step runs or is refused. */
-export function closeEditedApproval(run: RunState, approvalId: string, outcome: { kind: 'allow' } | { kind: 'refuse'; reason: string; rule: string }): void {
+export function closeEditedApproval(
+  run: RunState,
+  approvalId: string,
+  outcome: { kind: 'allow' } | { kind: 'refuse'; reason: string; rule: string },
+): void {
   run.amendApproval(({ approvals, steps, now }) => {
     const record = approvals.revisable(approvalId);
     if (!record) return;

@@ -36,7 +36,8 @@ async function runFollowUps(run: RunState, approvalId: string, followUps: readon
 }
 
 async function announce(workflowId: string, approval: Readonly<ApprovalRecord>, followUp: FollowUp): Promise<void> {
-  const type = followUp.kind === 'remind' ? NotificationEventType.ApprovalReminder : NotificationEventType.ApprovalEscalated;
+  const type =
+    followUp.kind === 'remind' ? NotificationEventType.ApprovalReminder : NotificationEventType.ApprovalEscalated;
   const event: NotificationEvent = {
     event_id: `${approval.approval_id}:${followUp.kind}`,
     type,
@@ -56,6 +57,9 @@ async function announce(workflowId: string, approval: Readonly<ApprovalRecord>, 
   try {
     await notify(event);
   } catch (err) {
-    log.warn('notification not delivered', { event_id: event.event_id, error: err instanceof Error ? err.message : String(err) });
+    log.warn('notification not delivered', {
+      event_id: event.event_id,
+      error: err instanceof Error ? err.message : String(err),
+    });
   }
 }

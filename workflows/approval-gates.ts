@@ -19,7 +19,14 @@ export function openGate(
   stepId: string,
   request: { reason: string; now: string; timeoutMs: number; staged?: ApprovalStages | undefined },
 ): Readonly<ApprovalRecord> {
-  const approval = newApprovalRecord(run, steps.get(stepId), request.reason, request.now, request.timeoutMs, request.staged);
+  const approval = newApprovalRecord(
+    run,
+    steps.get(stepId),
+    request.reason,
+    request.now,
+    request.timeoutMs,
+    request.staged,
+  );
   steps.block(stepId, request.reason);
   approvals.open(approval);
   return approval;
@@ -33,8 +40,10 @@ export function openGate(
 export function resolveGate({ approvals, steps }: GatedRun, approvalId: string): 'approved' | 'rejected' | undefined {
   const approval = approvals.find(approvalId);
   const step = approval && steps.get(approval.step_id);
-  if (step?.state !== 'BLOCKED' || (approval?.status !== 'approved' && approval?.status !== 'rejected')) return undefined;
-  if (approval.status === 'approved') steps.markReady(step.id, `${step.name} is ready (approved by ${approval.decided_by})`);
+  if (step?.state !== 'BLOCKED' || (approval?.status !== 'approved' && approval?.status !== 'rejected'))
+    return undefined;
+  if (approval.status === 'approved')
+    steps.markReady(step.id, `${step.name} is ready (approved by ${approval.decided_by})`);
   else steps.reject(step.id);
   return approval.status;
 }

@@ -25,23 +25,38 @@ export function judgeDecision(
   decision: ApprovalDecision,
   now: string,
 ): DecisionVerdict {
-  const ignore = (type: DecisionErrorType, message: string, expire = false): DecisionVerdict => ({ kind: 'ignore', type, message, expire });
-  if (!approval || !step) return ignore(DecisionErrorType.UnknownApproval, `No approval ${decision.approval_id} in this run`);
+  const ignore = (type: DecisionErrorType, message: string, expire = false): DecisionVerdict => ({
+    kind: 'ignore',
+    type,
+    message,
+    expire,
+  });
+  if (!approval || !step)
+    return ignore(DecisionErrorType.UnknownApproval, `No approval ${decision.approval_id} in this run`);
   if (approval.status !== 'pending') {
     return ignore(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
   }
   if (decision.action_hash !== undefined && decision.action_hash !== approval.action_hash) {
-    return ignore(DecisionErrorType.Stale, `Approval ${approval.approval_id} is stale: its action changed since the decider saw it (action_hash differs)`);
+    return ignore(
+      DecisionErrorType.Stale,
+      `Approval ${approval.approval_id} is stale: its action changed since the decider saw it (action_hash differs)`,
+    );
   }
   if (Date.parse(now) >= Date.parse(approval.expires_at)) {
-    return ignore(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`, true);
+    return ignore(
+      DecisionErrorType.Expired,
+      `Approval ${approval.approval_id} expired at ${approval.expires_at}`,
+      true,
+    );
   }
   const quorum = quorumOfRecord(approval);
   if (quorum) {
     const verdict = judgeQuorumDecision(quorum, approval.requested_by, decision);
     if (verdict.kind === 'refuse') return ignore(DecisionErrorType.Forbidden, verdict.message);
     if (verdict.kind === 'reject') return { kind: 'apply', status: 'rejected' };
-    return verdict.complete ? { kind: 'apply', status: 'approved', onBehalfOf: verdict.on_behalf_of } : { kind: 'progress', onBehalfOf: verdict.on_behalf_of };
+    return verdict.complete
+      ? { kind: 'apply', status: 'approved', onBehalfOf: verdict.on_behalf_of }
+      : { kind: 'progress', onBehalfOf: verdict.on_behalf_of };
   }
   const check = checkDecider(step, approval.requested_by, decision.approver_id, decision.approved);
   if (!check.allowed) return ignore(DecisionErrorType.Forbidden, check.reason);

@@ -54,14 +54,15 @@ export function newApprovalRecord(
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
     action_hash,
-    ...(staged && quorum && {
-      policy_rule: staged.rule,
-      stages: quorum.stages,
-      current_stage: quorum.current_stage,
-      requester_may_approve: quorum.requester_may_approve,
-      progress: quorumProgress(quorum),
-      decisions: [],
-    }),
+    ...(staged &&
+      quorum && {
+        policy_rule: staged.rule,
+        stages: quorum.stages,
+        current_stage: quorum.current_stage,
+        requester_may_approve: quorum.requester_may_approve,
+        progress: quorumProgress(quorum),
+        decisions: [],
+      }),
     ...deadlinesOf(requestedAt, staged?.timing),
   };
   if (quorum) refreshDeciders(record);
@@ -74,7 +75,9 @@ export function approvalCopy(approval: ApprovalRecord): ApprovalRecord {
     ...approval,
     ...(approval.stages && { stages: approval.stages.map((s) => ({ ...s, approved_by: [...s.approved_by] })) }),
     ...(approval.decisions && { decisions: approval.decisions.map((d) => ({ ...d })) }),
-    ...(approval.who_may_decide && { who_may_decide: { groups: [...approval.who_may_decide.groups], people: [...approval.who_may_decide.people] } }),
+    ...(approval.who_may_decide && {
+      who_may_decide: { groups: [...approval.who_may_decide.groups], people: [...approval.who_may_decide.people] },
+    }),
     ...(approval.delegations && { delegations: approval.delegations.map((d) => ({ ...d, groups: [...d.groups] })) }),
   };
 }

@@ -8,7 +8,11 @@ import type { ApprovalDecision, TrustedDecisionKey } from '../src/shared/workflo
 import type { DecisionResult, RunState } from './run-state.js';
 import { awaitsPolicyAfterEdit } from './approval-edits.js';
 
-export function applyAuthenticatedDecision(run: RunState, decision: ApprovalDecision, trustedKeys: readonly TrustedDecisionKey[]): DecisionResult {
+export function applyAuthenticatedDecision(
+  run: RunState,
+  decision: ApprovalDecision,
+  trustedKeys: readonly TrustedDecisionKey[],
+): DecisionResult {
   const check = checkDecisionProof(decision, trustedKeys);
   if (!check.valid) {
     run.ignoreUnauthenticatedDecision(decision, check.reason, check.message);

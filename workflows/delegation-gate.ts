@@ -8,12 +8,21 @@ import type { ApprovalDelegation, TrustedDecisionKey } from '../src/shared/workf
 import type { DelegationVerdict } from './approval-handovers.js';
 import type { RunState } from './run-state.js';
 
-export function applyAuthenticatedDelegation(run: RunState, delegation: ApprovalDelegation, trustedKeys: readonly TrustedDecisionKey[]): DelegationVerdict {
+export function applyAuthenticatedDelegation(
+  run: RunState,
+  delegation: ApprovalDelegation,
+  trustedKeys: readonly TrustedDecisionKey[],
+): DelegationVerdict {
   const check = checkDelegationProof(delegation, trustedKeys);
   const { proof: _proof, ...request } = delegation;
   if (!check.valid) {
     run.ignoreUnauthenticatedDelegation(request, check.reason, check.message);
     return { allowed: false, type: DecisionErrorType.Unauthenticated, message: check.message };
   }
-  return run.delegateApproval(request, { via: check.key.role, key_id: check.key.key_id, signed_at: check.proof.issued_at, nonce: check.proof.nonce });
+  return run.delegateApproval(request, {
+    via: check.key.role,
+    key_id: check.key.key_id,
+    signed_at: check.proof.issued_at,
+    nonce: check.proof.nonce,
+  });
 }

@@ -8,7 +8,13 @@
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { PlanStep, RequestInput } from '../src/shared/workflow-contracts.js';
-import { evaluatePolicy, isTransfer, usesRecipientHistory, type GateContext, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
+import {
+  evaluatePolicy,
+  isTransfer,
+  usesRecipientHistory,
+  type GateContext,
+  type PolicyVerdict,
+} from '../src/shared/policy/evaluate.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
 import { idempotencyKeyOf } from './run-attention.js';
@@ -30,7 +36,11 @@ const reservations = proxyActivities<Activities>({
 });
 
 /** Whether judging this step needs the ledger; asks the patch only then, so other runs record nothing new. */
-export function gateReadsLedger(run: { readonly input: RequestInput }, policy: PolicyDocument | undefined, step: Pick<PlanStep, 'tool'>): policy is PolicyDocument {
+export function gateReadsLedger(
+  run: { readonly input: RequestInput },
+  policy: PolicyDocument | undefined,
+  step: Pick<PlanStep, 'tool'>,
+): policy is PolicyDocument {
   if (!policy || !isTransfer(step)) return false;
   if (policy.rolling_window === undefined && !usesRecipientHistory(policy)) return false;
   return patchedFor(run, POLICY_LEDGER_PATCH);
@@ -55,11 +65,20 @@ function transferArgsOf(step: PlanStep): TransferArgs {
  * Judges a transfer with what the ledger knows. Each reservation made is appended to `reserved`;
  * the caller hands them to `settleReservations` once the step has finished.
  */
-export async function judgeWithLedger(run: RunState, step: PlanStep, policy: PolicyDocument, base: GateContext, reserved: string[]): Promise<PolicyVerdict> {
+export async function judgeWithLedger(
+  run: RunState,
+  step: PlanStep,
+  policy: PolicyDocument,
+  base: GateContext,
+  reserved: string[],
+): Promise<PolicyVerdict> {
   const args = transferArgsOf(step);
   const context: GateContext = { ...base };
   if (usesRecipientHistory(policy)) {
-    context.recipientNeverPaid = !(await ledger.recipientPaidBefore({ from_account: args.from_account, to_account: args.to_account }));
+    context.recipientNeverPaid = !(await ledger.recipientPaidBefore({
+      from_account: args.from_account,
+      to_account: args.to_account,
+    }));
   }
   const windowMs = policy.rolling_window && windowMsOf(policy.rolling_window.duration);
   if (windowMs === undefined) return evaluatePolicy(policy, step, context);

@@ -19,7 +19,15 @@ import {
 import type { WorkflowDefinitionOptions } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { RunResult, RunSettings } from '../src/shared/contracts.js';
-import { ApprovalDecisionSchema, ApprovalDelegationSchema, PlanSchema, RequestInputSchema, StepActionSchema, type RequestInput, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import {
+  ApprovalDecisionSchema,
+  ApprovalDelegationSchema,
+  PlanSchema,
+  RequestInputSchema,
+  StepActionSchema,
+  type RequestInput,
+  type TrustedDecisionKey,
+} from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
 import { decidePatchesAtStart, patchedFor } from './start-patches.js';
 import {
@@ -43,7 +51,12 @@ import { FailureType } from '../src/shared/errors.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
-import { applyAuthenticatedEdit, awaitsPolicyAfterEdit, editDeliveredBefore, receiveEditSignal } from './approval-edits.js';
+import {
+  applyAuthenticatedEdit,
+  awaitsPolicyAfterEdit,
+  editDeliveredBefore,
+  receiveEditSignal,
+} from './approval-edits.js';
 import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
 import { notifyActivity } from './notify-activity.js';
 import { NotificationOutbox } from './run-notifications.js';
@@ -79,17 +92,26 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   // Runs can be started by hand (CLI, Web UI): the contract is checked here too, not only at the gateway.
   const parsedInput = RequestInputSchema.safeParse(rawInput);
   if (!parsedInput.success) {
-    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: `invalid input: ${issueLines(parsedInput.error.issues).join('; ')}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      message: `invalid input: ${issueLines(parsedInput.error.issues).join('; ')}`,
+      nonRetryable: true,
+    });
   }
   const input = parsedInput.data;
   const { workflowId } = workflowInfo();
   const outbox = new NotificationOutbox();
   decidePatchesAtStart(input);
   const publish = publishToTemporal(input);
-  const run = new RunState(input, workflowId, () => new Date().toISOString(), (state) => {
-    publish(state);
-    outbox.observe(state);
-  });
+  const run = new RunState(
+    input,
+    workflowId,
+    () => new Date().toISOString(),
+    (state) => {
+      publish(state);
+      outbox.observe(state);
+    },
+  );
 
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
@@ -108,82 +130,126 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     await condition(() => run.hasPlanned());
     return run.view();
   });
-  setHandler(decideApprovalUpdate, async (decision) => {
-    const result = applyAuthenticatedDecision(run, decision, trustedKeys);
-    if (!result.accepted) {
-      throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
-    }
-    const { step_id: stepId, approval_id: approvalId } = result.approval;
-    // A decision that only counted towards a stage answers at once; the step waits for the others.
-    await condition(() => run.step(stepId).finished_at !== undefined || run.approval(approvalId)?.status === 'pending');
-    return { approval: result.approval, step: run.step(stepId) };
-  }, {
-    // A malformed update is rejected before it is accepted, so it leaves nothing in history.
-    validator: (decision) => {
-      ApprovalDecisionSchema.parse(decision);
-    },
-  });
-
-  setHandler(delegateApprovalUpdate, (delegation) => {
-    const verdict = applyAuthenticatedDelegation(run, delegation, trustedKeys);
-    if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
-    return Promise.resolve(run.approval(delegation.approval_id)!);
-  }, {
-    validator: (delegation) => {
-      ApprovalDelegationSchema.parse(delegation);
-    },
-  });
-
-  setHandler(editApprovalUpdate, async (edit) => {
-    if (!patchedFor(run, APPROVAL_EDITS)) throw ApplicationFailure.create({ type: DecisionErrorType.Forbidden, message: 'This run predates approval edits', nonRetryable: true });
-    const result = applyAuthenticatedEdit(run, edit, trustedKeys, patchedFor(run, APPROVAL_EDIT_SIGNAL));
-    if (!result.accepted) throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
-    const { step_id: stepId, approval_id: approvalId } = result.approval;
-    // Answer once the policy judged the edited step again and the step waits, ended or was refused.
-    await condition(() => !awaitsPolicyAfterEdit(run, approvalId) && !['READY', 'RUNNING'].includes(run.step(stepId).state));
-    return { approval: { ...run.approval(approvalId)! }, step: run.step(stepId) };
-  }, {
-    // An edit the run cannot take is refused before it is accepted, so it leaves nothing in history.
-    validator: (raw) => {
-      const edit = ApprovalEditSchema.parse(raw);
-      if (editDeliveredBefore(run, edit)) return;
-      const approval = run.approval(edit.approval_id);
-      const verdict = judgeEdit(approval, edit, new Date().toISOString());
-      if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
-      if (awaitsPolicyAfterEdit(run, edit.approval_id)) {
-        throw ApplicationFailure.create({ type: DecisionErrorType.Stale, message: `Approval ${edit.approval_id} was just edited and is being judged again`, nonRetryable: true });
+  setHandler(
+    decideApprovalUpdate,
+    async (decision) => {
+      const result = applyAuthenticatedDecision(run, decision, trustedKeys);
+      if (!result.accepted) {
+        throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
       }
+      const { step_id: stepId, approval_id: approvalId } = result.approval;
+      // A decision that only counted towards a stage answers at once; the step waits for the others.
+      await condition(
+        () => run.step(stepId).finished_at !== undefined || run.approval(approvalId)?.status === 'pending',
+      );
+      return { approval: result.approval, step: run.step(stepId) };
     },
-  });
+    {
+      // A malformed update is rejected before it is accepted, so it leaves nothing in history.
+      validator: (decision) => {
+        ApprovalDecisionSchema.parse(decision);
+      },
+    },
+  );
+
+  setHandler(
+    delegateApprovalUpdate,
+    (delegation) => {
+      const verdict = applyAuthenticatedDelegation(run, delegation, trustedKeys);
+      if (!verdict.allowed)
+        throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+      return Promise.resolve(run.approval(delegation.approval_id)!);
+    },
+    {
+      validator: (delegation) => {
+        ApprovalDelegationSchema.parse(delegation);
+      },
+    },
+  );
+
+  setHandler(
+    editApprovalUpdate,
+    async (edit) => {
+      if (!patchedFor(run, APPROVAL_EDITS))
+        throw ApplicationFailure.create({
+          type: DecisionErrorType.Forbidden,
+          message: 'This run predates approval edits',
+          nonRetryable: true,
+        });
+      const result = applyAuthenticatedEdit(run, edit, trustedKeys, patchedFor(run, APPROVAL_EDIT_SIGNAL));
+      if (!result.accepted)
+        throw ApplicationFailure.create({ type: result.type, message: result.message, nonRetryable: true });
+      const { step_id: stepId, approval_id: approvalId } = result.approval;
+      // Answer once the policy judged the edited step again and the step waits, ended or was refused.
+      await condition(
+        () => !awaitsPolicyAfterEdit(run, approvalId) && !['READY', 'RUNNING'].includes(run.step(stepId).state),
+      );
+      return { approval: { ...run.approval(approvalId)! }, step: run.step(stepId) };
+    },
+    {
+      // An edit the run cannot take is refused before it is accepted, so it leaves nothing in history.
+      validator: (raw) => {
+        const edit = ApprovalEditSchema.parse(raw);
+        if (editDeliveredBefore(run, edit)) return;
+        const approval = run.approval(edit.approval_id);
+        const verdict = judgeEdit(approval, edit, new Date().toISOString());
+        if (!verdict.allowed)
+          throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+        if (awaitsPolicyAfterEdit(run, edit.approval_id)) {
+          throw ApplicationFailure.create({
+            type: DecisionErrorType.Stale,
+            message: `Approval ${edit.approval_id} was just edited and is being judged again`,
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
   setHandler(editApprovalSignal, (raw) => {
     if (patchedFor(run, APPROVAL_EDIT_SIGNAL)) receiveEditSignal(run, raw, trustedKeys);
   });
-  setHandler(actOnStepUpdate, async (action) => {
-    // Runs that took unsigned actions before actions were signed replay as they ran.
-    const verdict = patchedFor(run, SIGNED_STEP_ACTIONS) ? applyAuthenticatedAction(run, action, trustedKeys) : run.actOnStep(action);
-    if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
-    // Answer once the run has acted: the step finished, waits for approval, or is held again.
-    await condition(() => !['READY', 'RUNNING'].includes(run.step(action.step_id).state));
-    return { step: run.step(action.step_id) };
-  }, {
-    // An action the run cannot take is refused before it is accepted, so it leaves nothing in history.
-    validator: (raw) => {
-      const action = StepActionSchema.parse(raw);
-      const verdict = run.judgeStepAction(action);
-      if (!verdict.allowed) throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+  setHandler(
+    actOnStepUpdate,
+    async (action) => {
+      // Runs that took unsigned actions before actions were signed replay as they ran.
+      const verdict = patchedFor(run, SIGNED_STEP_ACTIONS)
+        ? applyAuthenticatedAction(run, action, trustedKeys)
+        : run.actOnStep(action);
+      if (!verdict.allowed)
+        throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+      // Answer once the run has acted: the step finished, waits for approval, or is held again.
+      await condition(() => !['READY', 'RUNNING'].includes(run.step(action.step_id).state));
+      return { step: run.step(action.step_id) };
     },
-  });
+    {
+      // An action the run cannot take is refused before it is accepted, so it leaves nothing in history.
+      validator: (raw) => {
+        const action = StepActionSchema.parse(raw);
+        const verdict = run.judgeStepAction(action);
+        if (!verdict.allowed)
+          throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
+      },
+    },
+  );
   setHandler(stepActionSignal, (raw) => {
     const action = StepActionSchema.safeParse(raw);
     if (action.success) applyAuthenticatedAction(run, action.data, trustedKeys);
-    else run.ignoreStepAction(undefined, `Malformed action ignored: ${issueLines(action.error.issues).join('; ')}`, { reason: 'malformed' });
+    else
+      run.ignoreStepAction(undefined, `Malformed action ignored: ${issueLines(action.error.issues).join('; ')}`, {
+        reason: 'malformed',
+      });
   });
 
   try {
-    const planned = await planRequest({ message: input.message, user_id: input.user_id, today: run.createdAt.slice(0, 10) });
+    const planned = await planRequest({
+      message: input.message,
+      user_id: input.user_id,
+      today: run.createdAt.slice(0, 10),
+    });
     const settings: RunSettings = planned.settings;
     trustedKeys = settings.decision_keys ?? [];
-    if (settings.webhooks === true && patchedFor(run, WEBHOOK_NOTIFICATIONS_PATCH)) outbox.enable((event) => notify(event));
+    if (settings.webhooks === true && patchedFor(run, WEBHOOK_NOTIFICATIONS_PATCH))
+      outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
       return await resultOnceHandled(run, outbox);

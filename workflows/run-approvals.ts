@@ -8,7 +8,13 @@ import type { DecisionErrorType } from '../src/shared/definitions.js';
 import { countApproval, quorumOfRecord, quorumProgress } from '../src/shared/policy/quorum.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';
-import { delegationOf, judgeDelegation, refreshDeciders, type DelegationRequest, type DelegationVerdict } from './approval-handovers.js';
+import {
+  delegationOf,
+  judgeDelegation,
+  refreshDeciders,
+  type DelegationRequest,
+  type DelegationVerdict,
+} from './approval-handovers.js';
 import { judgeDecision } from './approval-judgement.js';
 import { approvalCopy } from './approval-records.js';
 
@@ -80,24 +86,32 @@ export class ApprovalBook {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
     const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);
     if (verdict.kind === 'ignore') {
-      this.#ignore(decision.approval_id, verdict.message, { approver_id: decision.approver_id, approved: decision.approved, reason: verdict.type });
+      this.#ignore(decision.approval_id, verdict.message, {
+        approver_id: decision.approver_id,
+        approved: decision.approved,
+        reason: verdict.type,
+      });
       const expired = approval !== undefined && verdict.expire && this.expire(approval.approval_id, now);
       return { result: { accepted: false, type: verdict.type, message: verdict.message }, expired };
     }
     const decided = approval!;
     const counted = this.#countOnStages(decided, decision, now, verdict.onBehalfOf);
     if (verdict.kind === 'progress') {
-      this.#record('approval_progress', `${decided.step_name}: approved by ${decision.approver_id}, ${decided.progress}`, {
-        step_id: decided.step_id,
-        approval_id: decided.approval_id,
-        metadata: {
-          approver_id: decision.approver_id,
-          progress: decided.progress,
-          ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
-          ...(decision.reason !== undefined && { reason: decision.reason }),
-          ...provenance,
+      this.#record(
+        'approval_progress',
+        `${decided.step_name}: approved by ${decision.approver_id}, ${decided.progress}`,
+        {
+          step_id: decided.step_id,
+          approval_id: decided.approval_id,
+          metadata: {
+            approver_id: decision.approver_id,
+            progress: decided.progress,
+            ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
+            ...(decision.reason !== undefined && { reason: decision.reason }),
+            ...provenance,
+          },
         },
-      });
+      );
       return { result: { accepted: true, approval: decided }, expired: false };
     }
     decided.status = verdict.status;
@@ -105,22 +119,31 @@ export class ApprovalBook {
     decided.decided_at = now;
     if (decision.reason !== undefined) decided.decision_reason = decision.reason;
     if (counted) refreshDeciders(decided);
-    this.#record(decision.approved ? 'approval_approved' : 'approval_rejected', `${decided.step_name} ${verdict.status} by ${decision.approver_id}`, {
-      step_id: decided.step_id,
-      approval_id: decided.approval_id,
-      metadata: {
-        decided_by: decision.approver_id,
-        ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
-        ...(decision.reason !== undefined && { reason: decision.reason }),
-        ...provenance,
-        ...(counted && { progress: decided.progress }),
+    this.#record(
+      decision.approved ? 'approval_approved' : 'approval_rejected',
+      `${decided.step_name} ${verdict.status} by ${decision.approver_id}`,
+      {
+        step_id: decided.step_id,
+        approval_id: decided.approval_id,
+        metadata: {
+          decided_by: decision.approver_id,
+          ...(verdict.onBehalfOf !== undefined && { on_behalf_of: verdict.onBehalfOf }),
+          ...(decision.reason !== undefined && { reason: decision.reason }),
+          ...provenance,
+          ...(counted && { progress: decided.progress }),
+        },
       },
-    });
+    );
     return { result: { accepted: true, approval: decided }, expired: false };
   }
 
   /** Records an accepted decision on a staged approval and counts an approval; false for approvals without stages. */
-  #countOnStages(approval: ApprovalRecord, decision: ApprovalDecision, now: string, onBehalfOf: string | undefined): boolean {
+  #countOnStages(
+    approval: ApprovalRecord,
+    decision: ApprovalDecision,
+    now: string,
+    onBehalfOf: string | undefined,
+  ): boolean {
     const quorum = quorumOfRecord(approval);
     if (!quorum || !approval.decisions) return false;
     approval.decisions.push({
@@ -150,12 +173,18 @@ export class ApprovalBook {
 
   #remind(approval: ApprovalRecord, now: string): void {
     approval.reminded_at = now;
-    const waitingOn = approval.who_may_decide ? [...approval.who_may_decide.groups, ...approval.who_may_decide.people].join(', ') : 'an approver';
-    this.#record('approval_reminder', `${approval.step_name}: still waiting for ${waitingOn} (${approval.progress ?? 'pending'})`, {
-      step_id: approval.step_id,
-      approval_id: approval.approval_id,
-      metadata: { who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
-    });
+    const waitingOn = approval.who_may_decide
+      ? [...approval.who_may_decide.groups, ...approval.who_may_decide.people].join(', ')
+      : 'an approver';
+    this.#record(
+      'approval_reminder',
+      `${approval.step_name}: still waiting for ${waitingOn} (${approval.progress ?? 'pending'})`,
+      {
+        step_id: approval.step_id,
+        approval_id: approval.approval_id,
+        metadata: { who_may_decide: approval.who_may_decide, expires_at: approval.expires_at },
+      },
+    );
   }
 
   /** Members of `group` may decide too. */
@@ -181,11 +210,15 @@ export class ApprovalBook {
     const delegation = delegationOf(request, now);
     approval.delegations = [...(approval.delegations ?? []), delegation];
     refreshDeciders(approval);
-    this.#record('approval_delegated', `${approval.step_name}: ${request.delegated_by} handed the approval to ${request.to_kind} ${request.to}: ${request.reason}`, {
-      step_id: approval.step_id,
-      approval_id: approval.approval_id,
-      metadata: { ...delegation, who_may_decide: approval.who_may_decide, ...provenance },
-    });
+    this.#record(
+      'approval_delegated',
+      `${approval.step_name}: ${request.delegated_by} handed the approval to ${request.to_kind} ${request.to}: ${request.reason}`,
+      {
+        step_id: approval.step_id,
+        approval_id: approval.approval_id,
+        metadata: { ...delegation, who_may_decide: approval.who_may_decide, ...provenance },
+      },
+    );
     return verdict;
   }
 
@@ -197,12 +230,21 @@ export class ApprovalBook {
   /** A decision without a valid signature proves nothing about who made it. */
   ignoreUnsignedDecision(decision: ApprovalDecision, reason: string, message: string): void {
     const { approver_id, approved, proof } = decision;
-    this.#ignore(decision.approval_id, message, { approver_id, approved, reason, ...(proof && { key_id: proof.key_id }) });
+    this.#ignore(decision.approval_id, message, {
+      approver_id,
+      approved,
+      reason,
+      ...(proof && { key_id: proof.key_id }),
+    });
   }
 
   #ignore(approvalId: string, message: string, metadata: Record<string, unknown>): void {
     const approval = this.#records.find((a) => a.approval_id === approvalId);
-    this.#record('approval_ignored', message, { ...(approval && { step_id: approval.step_id }), approval_id: approvalId, metadata });
+    this.#record('approval_ignored', message, {
+      ...(approval && { step_id: approval.step_id }),
+      approval_id: approvalId,
+      metadata,
+    });
   }
 
   /** Expires a pending approval; false when it was no longer pending. */

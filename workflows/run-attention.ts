@@ -8,21 +8,30 @@ import { StepActionErrorType } from '../src/shared/definitions.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 
 export type StepActionVerdict =
-  | { allowed: true; args?: Record<string, unknown> }
-  | { allowed: false; type: StepActionErrorType; message: string };
+  { allowed: true; args?: Record<string, unknown> } | { allowed: false; type: StepActionErrorType; message: string };
 
 /** Whether `action` may be taken on `step` at workflow time `now`; edited args must fit the tool's schema. */
-export function judgeStepAction(step: Readonly<StepView> | undefined, action: StepAction, now: string): StepActionVerdict {
+export function judgeStepAction(
+  step: Readonly<StepView> | undefined,
+  action: StepAction,
+  now: string,
+): StepActionVerdict {
   const refuse = (type: StepActionErrorType, message: string): StepActionVerdict => ({ allowed: false, type, message });
   if (!step) return refuse(StepActionErrorType.UnknownStep, `No step ${action.step_id} in this run`);
   if (step.state !== 'NEEDS_ATTENTION' || !step.attention) {
     return refuse(StepActionErrorType.NotHeld, `Step ${step.id} is ${step.state}, not NEEDS_ATTENTION`);
   }
   if (action.held_since !== undefined && action.held_since !== step.attention.since) {
-    return refuse(StepActionErrorType.NotHeld, `The action was for step ${step.id}'s hold since ${action.held_since}; it has been held again since ${step.attention.since}`);
+    return refuse(
+      StepActionErrorType.NotHeld,
+      `The action was for step ${step.id}'s hold since ${action.held_since}; it has been held again since ${step.attention.since}`,
+    );
   }
   if (Date.parse(now) >= Date.parse(step.attention.deadline)) {
-    return refuse(StepActionErrorType.NotHeld, `Step ${step.id} was held until ${step.attention.deadline}; it has failed`);
+    return refuse(
+      StepActionErrorType.NotHeld,
+      `Step ${step.id} was held until ${step.attention.deadline}; it has failed`,
+    );
   }
   if (action.action !== 'retry_with_edits') return { allowed: true };
   const parsed = ToolArgsSchemas[step.tool].safeParse(action.args);
@@ -33,7 +42,10 @@ export function judgeStepAction(step: Readonly<StepView> | undefined, action: St
   return { allowed: true, args: parsed.data };
 }
 
-export function attentionRecordOf(run: { workflowId: string; input: { session_id: string; user_id: string } }, step: Readonly<StepView>): AttentionRecord | undefined {
+export function attentionRecordOf(
+  run: { workflowId: string; input: { session_id: string; user_id: string } },
+  step: Readonly<StepView>,
+): AttentionRecord | undefined {
   if (step.state !== 'NEEDS_ATTENTION' || !step.attention) return undefined;
   return {
     workflow_id: run.workflowId,

@@ -27,15 +27,25 @@ export function notificationsOf(run: RunSnapshot, events: readonly TimelineEvent
   for (const event of events) {
     const type = EVENT_TYPE_OF[event.event];
     if (type === undefined) continue;
-    const data = type === NotificationEventType.RunCompleted || type === NotificationEventType.RunFailed ? runData(run) : approvalData(run, event);
+    const data =
+      type === NotificationEventType.RunCompleted || type === NotificationEventType.RunFailed
+        ? runData(run)
+        : approvalData(run, event);
     if (data === undefined) continue;
-    notifications.push({ event_id: `${run.workflowId}:${event.seq}`, type, workflow_id: run.workflowId, occurred_at: event.timestamp, data });
+    notifications.push({
+      event_id: `${run.workflowId}:${event.seq}`,
+      type,
+      workflow_id: run.workflowId,
+      occurred_at: event.timestamp,
+      data,
+    });
   }
   return notifications;
 }
 
 function approvalData(run: RunSnapshot, event: TimelineEvent): Record<string, unknown> | undefined {
-  const approval: Readonly<ApprovalRecord> | undefined = event.approval_id === undefined ? undefined : run.approval(event.approval_id);
+  const approval: Readonly<ApprovalRecord> | undefined =
+    event.approval_id === undefined ? undefined : run.approval(event.approval_id);
   return approval && { approval: { ...approval } };
 }
 

@@ -60,14 +60,30 @@ export function publisher(sinks: PublicationSinks): PublishHook {
     const awaited = awaitedGroupsOf(pending);
     if (publishesGroups === undefined && awaited.length > 0) publishesGroups = sinks.awaitsGroups?.() ?? false;
     const awaitingGroups = publishesGroups ? awaited : undefined;
-    const attributes = JSON.stringify([run.intent, run.status, pendingApprovalIds, everHeld ? attentionStepIds : null, awaitingGroups ?? null]);
+    const attributes = JSON.stringify([
+      run.intent,
+      run.status,
+      pendingApprovalIds,
+      everHeld ? attentionStepIds : null,
+      awaitingGroups ?? null,
+    ]);
     if (attributes !== writtenAttributes) {
       writtenAttributes = attributes;
-      sinks.searchAttributes({ intent: run.intent, status: run.status, pendingApprovalIds, ...(everHeld && { attentionStepIds }), ...(awaitingGroups && { awaitingGroups }) });
+      sinks.searchAttributes({
+        intent: run.intent,
+        status: run.status,
+        pendingApprovalIds,
+        ...(everHeld && { attentionStepIds }),
+        ...(awaitingGroups && { awaitingGroups }),
+      });
     }
     // Runs that publish AwaitingGroups also rewrite the memo when progress or who may decide
     // changes, so the inbox follows them; older runs keep writing it as they did.
-    const pendingIds = JSON.stringify(publishesGroups ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations]) : pendingApprovalIds);
+    const pendingIds = JSON.stringify(
+      publishesGroups
+        ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations])
+        : pendingApprovalIds,
+    );
     const pendingRecords = JSON.stringify(pending);
     const idsChanged = pendingIds !== writtenPendingIds;
     if (idsChanged || (pendingRecords !== writtenPendingRecords && sinks.rewritesChangedPendingRecords?.() === true)) {

@@ -5,7 +5,15 @@
  * private halves that only this class calls. No SDK calls (the clock and the publish hook are
  * handed in), so it is deterministic and unit-tested without a Temporal server.
  */
-import type { ApprovalDecision, ApprovalRecord, AttentionRecord, Plan, RequestInput, RunResult, RunStatus } from '../src/shared/contracts.js';
+import type {
+  ApprovalDecision,
+  ApprovalRecord,
+  AttentionRecord,
+  Plan,
+  RequestInput,
+  RunResult,
+  RunStatus,
+} from '../src/shared/contracts.js';
 import type { RunView, StepAction, StepView, TimelineEvent, TimelineEventName } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, finalRunStatus, liveRunStatus } from '../src/shared/run-status.js';
@@ -56,10 +64,15 @@ export class RunState {
     this.#publish = publish;
     this.createdAt = now();
     this.#updatedAt = this.createdAt;
-    this.#steps = new StepBook(now, (event, message, details) => this.#emit(event, message, details), (at) => {
-      if (this.#status === 'EXECUTING' || this.#status === 'WAITING_APPROVAL') this.#status = liveRunStatus(this.#steps.all);
-      this.#updatedAt = at;
-    });
+    this.#steps = new StepBook(
+      now,
+      (event, message, details) => this.#emit(event, message, details),
+      (at) => {
+        if (this.#status === 'EXECUTING' || this.#status === 'WAITING_APPROVAL')
+          this.#status = liveRunStatus(this.#steps.all);
+        this.#updatedAt = at;
+      },
+    );
   }
 
   get status(): RunStatus {
@@ -91,7 +104,11 @@ export class RunState {
   }
 
   /** The planner gave up, or its plan did not validate: the run ends here without steps. */
-  failBeforePlan(kind: Extract<FailureKind, 'not_understood' | 'invalid_plan'>, error: string, metadata: Record<string, unknown> = {}): void {
+  failBeforePlan(
+    kind: Extract<FailureKind, 'not_understood' | 'invalid_plan'>,
+    error: string,
+    metadata: Record<string, unknown> = {},
+  ): void {
     this.#error = error;
     this.#failureKind = kind;
     this.#status = 'FAILED';
@@ -106,7 +123,10 @@ export class RunState {
     this.#steps.adopt(plan);
     this.#status = 'EXECUTING';
     this.#emit('plan_created', `Planned ${plan.steps.length} step(s) for intent ${plan.intent}`, {
-      metadata: { intent: plan.intent, steps: plan.steps.map(({ id, tool, risk_level, depends_on }) => ({ id, tool, risk_level, depends_on })) },
+      metadata: {
+        intent: plan.intent,
+        steps: plan.steps.map(({ id, tool, risk_level, depends_on }) => ({ id, tool, risk_level, depends_on })),
+      },
     });
     this.#publish(this);
   }
@@ -134,7 +154,12 @@ export class RunState {
    * at or after the deadline expires the approval and rejects its step. Never throws.
    */
   decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
-    const { result, expired } = this.#approvals.decide(decision, (stepId) => this.#steps.get(stepId), this.#now(), provenance);
+    const { result, expired } = this.#approvals.decide(
+      decision,
+      (stepId) => this.#steps.get(stepId),
+      this.#now(),
+      provenance,
+    );
     if (expired) rejectGatedStep(this.#gated(), decision.approval_id);
     this.#publish(this);
     return result;
@@ -142,7 +167,14 @@ export class RunState {
 
   /** Applies a change of a waiting approval's action (approval-edits.ts), then publishes. */
   amendApproval<T>(change: (parts: AmendableRun) => T): T {
-    return this.#change(() => change({ approvals: this.#approvals, steps: this.#steps, now: this.#now(), emit: (e, m, d) => this.#emit(e, m, d) }));
+    return this.#change(() =>
+      change({
+        approvals: this.#approvals,
+        steps: this.#steps,
+        now: this.#now(),
+        emit: (e, m, d) => this.#emit(e, m, d),
+      }),
+    );
   }
 
   /** Records a decision without a valid signature: it proves nothing about who made it. */
@@ -262,7 +294,10 @@ export class RunState {
       this.#error = failed.map((s) => `${s.id}: ${s.error ?? 'failed'}`).join('; ');
     }
     if (this.#status === 'COMPLETED') this.#emit('workflow_complete', 'Workflow completed');
-    else this.#emit('workflow_failed', `Workflow ${this.#status.toLowerCase()}`, { metadata: { status: this.#status, failed_steps: failed.map((s) => s.id) } });
+    else
+      this.#emit('workflow_failed', `Workflow ${this.#status.toLowerCase()}`, {
+        metadata: { status: this.#status, failed_steps: failed.map((s) => s.id) },
+      });
     this.#publish(this);
   }
 

@@ -46,7 +46,9 @@ export class StepBook {
   }
 
   skip(id: string, blockers: readonly string[]): void {
-    this.#move(id, 'SKIPPED', 'step_skipped', `${this.get(id).name} skipped: ${blockers.join(', ')} did not succeed`, { blocked_by: blockers });
+    this.#move(id, 'SKIPPED', 'step_skipped', `${this.get(id).name} skipped: ${blockers.join(', ')} did not succeed`, {
+      blocked_by: blockers,
+    });
   }
 
   markReady(id: string, message = `${this.get(id).name} is ready`): void {
@@ -85,10 +87,14 @@ export class StepBook {
   recordRetry(id: string, failure: StepFailure, delayMs: number): void {
     const step = this.get(id);
     step.error = failure.message;
-    this.#record('step_retrying', `${step.name} attempt ${step.attempts} failed (${failure.message}); retrying in ${delayMs} ms`, {
-      step_id: id,
-      metadata: { attempt: step.attempts, delay_ms: delayMs, error: failure.message },
-    });
+    this.#record(
+      'step_retrying',
+      `${step.name} attempt ${step.attempts} failed (${failure.message}); retrying in ${delayMs} ms`,
+      {
+        step_id: id,
+        metadata: { attempt: step.attempts, delay_ms: delayMs, error: failure.message },
+      },
+    );
   }
 
   recordFailure(id: string, failure: StepFailure): void {
@@ -106,13 +112,25 @@ export class StepBook {
     const since = this.#now();
     const deadline = new Date(Date.parse(since) + deadlineMs).toISOString();
     step.error = failure.message;
-    step.attention = { since, deadline, last_error: failure.message, attempts: step.attempts, ...(failure.type !== undefined && { error_type: failure.type }) };
-    this.#move(id, 'NEEDS_ATTENTION', 'step_needs_attention', `${step.name} needs attention after ${step.attempts} attempt(s): ${failure.message}`, {
-      attempt: step.attempts,
-      error: failure.message,
-      error_type: failure.type,
+    step.attention = {
+      since,
       deadline,
-    });
+      last_error: failure.message,
+      attempts: step.attempts,
+      ...(failure.type !== undefined && { error_type: failure.type }),
+    };
+    this.#move(
+      id,
+      'NEEDS_ATTENTION',
+      'step_needs_attention',
+      `${step.name} needs attention after ${step.attempts} attempt(s): ${failure.message}`,
+      {
+        attempt: step.attempts,
+        error: failure.message,
+        error_type: failure.type,
+        deadline,
+      },
+    );
   }
 
   judgeAction(action: StepAction): StepActionVerdict {
@@ -123,20 +141,38 @@ export class StepBook {
    * Applies an action `judgeAction` allowed, with who and why in its event, and `provenance`: who
    * vouches for it (the signing key and the operator's role).
    */
-  applyAction(action: StepAction, verdict: Extract<StepActionVerdict, { allowed: true }>, provenance: Record<string, unknown> = {}): void {
+  applyAction(
+    action: StepAction,
+    verdict: Extract<StepActionVerdict, { allowed: true }>,
+    provenance: Record<string, unknown> = {},
+  ): void {
     const step = this.get(action.step_id);
-    const who = { action: action.action, decided_by: action.decided_by, ...(action.reason !== undefined && { reason: action.reason }), ...provenance };
+    const who = {
+      action: action.action,
+      decided_by: action.decided_by,
+      ...(action.reason !== undefined && { reason: action.reason }),
+      ...provenance,
+    };
     const why = action.reason !== undefined ? `: ${action.reason}` : '';
     delete step.attention;
     if (action.action === 'skip') {
       this.#move(step.id, 'SKIPPED', 'step_skipped', `${step.name} skipped by ${action.decided_by}${why}`, who);
     } else if (action.action === 'fail') {
-      this.#move(step.id, 'FAILED', 'step_failed', `${step.name} failed by ${action.decided_by}${why}`, { ...who, error: step.error });
+      this.#move(step.id, 'FAILED', 'step_failed', `${step.name} failed by ${action.decided_by}${why}`, {
+        ...who,
+        error: step.error,
+      });
     } else if (verdict.args) {
       const previous = step.args;
       step.args = verdict.args;
       step.edits = (step.edits ?? 0) + 1;
-      this.#move(step.id, 'READY', 'step_ready', `${step.name} retried with edited args by ${action.decided_by}${why}`, { ...who, previous_args: previous, args: step.args });
+      this.#move(
+        step.id,
+        'READY',
+        'step_ready',
+        `${step.name} retried with edited args by ${action.decided_by}${why}`,
+        { ...who, previous_args: previous, args: step.args },
+      );
     } else {
       this.#move(step.id, 'READY', 'step_ready', `${step.name} retried by ${action.decided_by}${why}`, who);
     }
@@ -148,7 +184,11 @@ export class StepBook {
     if (step.state !== 'NEEDS_ATTENTION') return false;
     const deadline = step.attention?.deadline;
     delete step.attention;
-    this.#move(id, 'FAILED', 'step_failed', `${step.name} failed: no operator acted before ${deadline}`, { reason: 'attention_deadline', deadline, error: step.error });
+    this.#move(id, 'FAILED', 'step_failed', `${step.name} failed: no operator acted before ${deadline}`, {
+      reason: 'attention_deadline',
+      deadline,
+      error: step.error,
+    });
     return true;
   }
 
@@ -162,7 +202,13 @@ export class StepBook {
     return this.#steps.map((s) => ({ ...s }));
   }
 
-  #move(id: string, state: StepState, event: TimelineEventName | undefined, message: string, metadata?: Record<string, unknown>): void {
+  #move(
+    id: string,
+    state: StepState,
+    event: TimelineEventName | undefined,
+    message: string,
+    metadata?: Record<string, unknown>,
+  ): void {
     const step = this.get(id);
     step.state = state;
     const at = this.#now();

@@ -19,7 +19,12 @@ import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
 import { readiness } from '../src/shared/dag.js';
 import { approvalRequirement } from '../src/shared/policy.js';
-import { evaluatePolicy, requestTransferSumCents, type GateContext, type PolicyVerdict } from '../src/shared/policy/evaluate.js';
+import {
+  evaluatePolicy,
+  requestTransferSumCents,
+  type GateContext,
+  type PolicyVerdict,
+} from '../src/shared/policy/evaluate.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
 import { idempotencyKeyOf } from './run-attention.js';
@@ -69,14 +74,21 @@ function judge(run: RunState, step: PlanStep, settings: RunSettings, reserved: s
 }
 
 function gateContextOf(run: RunState): GateContext {
-  return { requestTransferSumCents: requestTransferSumCents(run.steps), requesterGroups: run.input.requester_groups ?? [] };
+  return {
+    requestTransferSumCents: requestTransferSumCents(run.steps),
+    requesterGroups: run.input.requester_groups ?? [],
+  };
 }
 
 /**
  * The run's policy decides; runs started before policies (no `settings.policy`) keep the rule
  * they started with, one decision per gated step, so their histories replay unchanged.
  */
-function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVerdict | { kind: 'approve'; reason: string; stages?: undefined } | { kind: 'allow' } {
+function gateOf(
+  run: RunState,
+  step: PlanStep,
+  settings: RunSettings,
+): PolicyVerdict | { kind: 'approve'; reason: string; stages?: undefined } | { kind: 'allow' } {
   if (!settings.policy) {
     const requirement = approvalRequirement(step, settings);
     return requirement.required ? { kind: 'approve', reason: requirement.reason } : { kind: 'allow' };
@@ -87,7 +99,12 @@ function gateOf(run: RunState, step: PlanStep, settings: RunSettings): PolicyVer
 type ApproveGate = Extract<Gate, { kind: 'approve' }>;
 
 const stagedOf = (gate: ApproveGate) =>
-  gate.stages && { rule: gate.rule, stages: gate.stages, requesterMayApprove: gate.requesterMayApprove, timing: gate.timing };
+  gate.stages && {
+    rule: gate.rule,
+    stages: gate.stages,
+    requesterMayApprove: gate.requesterMayApprove,
+    timing: gate.timing,
+  };
 
 /**
  * Blocks the step until a person decides or the approval expires; true when approved. An edit
@@ -95,7 +112,13 @@ const stagedOf = (gate: ApproveGate) =>
  * waits again under the new requirement, or the step runs without one, or is refused. Reminders
  * and escalations keep the schedule of the first request.
  */
-async function passGate(run: RunState, step: PlanStep, gate: ApproveGate, settings: RunSettings, rejudge: () => Gate | Promise<Gate>): Promise<boolean> {
+async function passGate(
+  run: RunState,
+  step: PlanStep,
+  gate: ApproveGate,
+  settings: RunSettings,
+  rejudge: () => Gate | Promise<Gate>,
+): Promise<boolean> {
   const staged = stagedOf(gate);
   const timeoutMs = staged?.timing?.expire_after_ms ?? settings.approval_timeout_ms;
   const { approval_id } = run.requestApproval(step.id, gate.reason, timeoutMs, staged);
@@ -103,7 +126,10 @@ async function passGate(run: RunState, step: PlanStep, gate: ApproveGate, settin
   let waitMs = timeoutMs;
   for (;;) {
     const edits = run.approval(approval_id)?.edits;
-    const woken = await condition(() => run.approval(approval_id)?.status !== 'pending' || run.approval(approval_id)?.edits !== edits, waitMs);
+    const woken = await condition(
+      () => run.approval(approval_id)?.status !== 'pending' || run.approval(approval_id)?.edits !== edits,
+      waitMs,
+    );
     if (!woken) run.expireApproval(approval_id);
     if (!woken || run.approval(approval_id)?.status !== 'pending') {
       await followUps;
@@ -130,7 +156,11 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
     const attempt = run.startAttempt(step.id);
     // The step as it is now: an operator may have edited its args since the last attempt.
     const current = run.step(step.id);
-    const call: Omit<ToolCall, 'args'> = { idempotency_key: idempotencyKeyOf(run.workflowId, current), user_id: run.input.user_id, inputs };
+    const call: Omit<ToolCall, 'args'> = {
+      idempotency_key: idempotencyKeyOf(run.workflowId, current),
+      user_id: run.input.user_id,
+      inputs,
+    };
     try {
       run.recordSuccess(step.id, await callToolOnce(run, current, call, attempt, settings));
       return;
@@ -158,7 +188,11 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
           run.refuseStep(step.id, gate.reason, gate.rule);
           return;
         }
-        if (gate.kind === 'approve' && !(await passGate(run, edited, gate, settings, () => judge(run, run.step(step.id), settings, reserved)))) return;
+        if (
+          gate.kind === 'approve' &&
+          !(await passGate(run, edited, gate, settings, () => judge(run, run.step(step.id), settings, reserved)))
+        )
+          return;
       }
       firstAttemptAt = Date.now();
     }
@@ -168,7 +202,12 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
 const DEFAULT_ATTENTION_DEADLINE_MS = 24 * 60 * 60_000;
 
 /** Holds the step until an operator acts or the deadline passes; true when it is to run again. */
-async function awaitOperator(run: RunState, stepId: string, failure: StepFailure, settings: RunSettings): Promise<boolean> {
+async function awaitOperator(
+  run: RunState,
+  stepId: string,
+  failure: StepFailure,
+  settings: RunSettings,
+): Promise<boolean> {
   const deadlineMs = settings.attention_deadline_ms ?? DEFAULT_ATTENTION_DEADLINE_MS;
   run.holdForAttention(stepId, failure, deadlineMs);
   const acted = await condition(() => run.step(stepId).state !== 'NEEDS_ATTENTION', deadlineMs);
@@ -183,7 +222,13 @@ const WRITING_TOOLS: ReadonlySet<ToolName> = new Set(['bank_transfer', 'job_subm
  * One attempt. A cancellation would abandon a write that may still commit (money moved, step
  * shown CANCELLED), so writes run in a non-cancellable scope and the run waits for them.
  */
-async function callToolOnce(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings): Promise<unknown> {
+async function callToolOnce(
+  run: RunState,
+  step: PlanStep,
+  call: Omit<ToolCall, 'args'>,
+  attempt: number,
+  settings: RunSettings,
+): Promise<unknown> {
   const sessionId = run.input.session_id;
   if (!WRITING_TOOLS.has(step.tool)) return callTool(run, step, call, attempt, settings, sessionId);
   run.writeStarted();
@@ -217,7 +262,14 @@ function toolsFor(run: RunState, step: PlanStep, attempt: number, settings: RunS
 }
 
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */
-function callTool(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, attempt: number, settings: RunSettings, sessionId: string): Promise<unknown> {
+function callTool(
+  run: RunState,
+  step: PlanStep,
+  call: Omit<ToolCall, 'args'>,
+  attempt: number,
+  settings: RunSettings,
+  sessionId: string,
+): Promise<unknown> {
   const tools = toolsFor(run, step, attempt, settings);
   switch (step.tool) {
     case 'bank_transfer':
@@ -237,11 +289,19 @@ function callTool(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, a
     case 'transfer_history':
       return tools.transferHistory({ ...call, args: ToolArgsSchemas.transfer_history.parse(step.args) });
     case 'request_status':
-      return tools.requestStatus({ ...call, session_id: sessionId, args: ToolArgsSchemas.request_status.parse(step.args) });
+      return tools.requestStatus({
+        ...call,
+        session_id: sessionId,
+        args: ToolArgsSchemas.request_status.parse(step.args),
+      });
     case 'pending_approvals':
       return tools.pendingApprovals({ ...call, args: ToolArgsSchemas.pending_approvals.parse(step.args) });
     case 'cancel_request':
-      return cancelRequest(tools, { ...call, session_id: sessionId, args: ToolArgsSchemas.cancel_request.parse(step.args) });
+      return cancelRequest(tools, {
+        ...call,
+        session_id: sessionId,
+        args: ToolArgsSchemas.cancel_request.parse(step.args),
+      });
   }
 }
 
@@ -249,7 +309,10 @@ function callTool(run: RunState, step: PlanStep, call: Omit<ToolCall, 'args'>, a
  * An activity finds and checks the run (the caller's own, not this one, not finished); the
  * workflow then cancels it as the cancel route does, so its writes in flight finish and are recorded.
  */
-async function cancelRequest(tools: Activities, call: Parameters<Activities['findCancellableRequest']>[0]): Promise<unknown> {
+async function cancelRequest(
+  tools: Activities,
+  call: Parameters<Activities['findCancellableRequest']>[0],
+): Promise<unknown> {
   const target = await tools.findCancellableRequest(call);
   await getExternalWorkflowHandle(target.request.workflow_id).cancel();
   return { ...target, cancel_requested: true };

@@ -95,10 +95,31 @@
  */
 
 export const TIMELINE_EVENTS = [
-  'plan_created', 'step_ready', 'step_running', 'step_retrying', 'step_blocked', 'step_succeeded',
-  'step_failed', 'step_skipped', 'step_refused', 'approval_required', 'approval_progress', 'approval_edited', 'approval_approved', 'approval_rejected',
-  'approval_expired', 'approval_reminder', 'approval_escalated', 'approval_delegated', 'approval_ignored',
-  'step_needs_attention', 'step_action_taken', 'step_action_ignored', 'workflow_complete', 'workflow_failed', 'workflow_cancelled',
+  'plan_created',
+  'step_ready',
+  'step_running',
+  'step_retrying',
+  'step_blocked',
+  'step_succeeded',
+  'step_failed',
+  'step_skipped',
+  'step_refused',
+  'approval_required',
+  'approval_progress',
+  'approval_edited',
+  'approval_approved',
+  'approval_rejected',
+  'approval_expired',
+  'approval_reminder',
+  'approval_escalated',
+  'approval_delegated',
+  'approval_ignored',
+  'step_needs_attention',
+  'step_action_taken',
+  'step_action_ignored',
+  'workflow_complete',
+  'workflow_failed',
+  'workflow_cancelled',
 ];
 export const FINAL_EVENTS = ['workflow_complete', 'workflow_failed', 'workflow_cancelled'];
 /** @type {readonly string[]} */
@@ -150,9 +171,14 @@ export function createApi({ token, onUnauthorized }) {
       json = undefined;
     }
     if (!res.ok) {
-      const err = json && typeof json.error === 'object' && json.error
-        ? new ApiError(res.status, String(json.error.code), String(json.error.message))
-        : new ApiError(res.status, 'http_' + res.status, `The gateway answered ${res.status} ${res.statusText}`.trim());
+      const err =
+        json && typeof json.error === 'object' && json.error
+          ? new ApiError(res.status, String(json.error.code), String(json.error.message))
+          : new ApiError(
+              res.status,
+              'http_' + res.status,
+              `The gateway answered ${res.status} ${res.statusText}`.trim(),
+            );
       if (res.status === 401) onUnauthorized(err);
       throw err;
     }
@@ -169,9 +195,19 @@ export function createApi({ token, onUnauthorized }) {
         const body = await request('GET', '/api/config');
         const auth = body?.auth;
         return {
-          temporalUiUrl: typeof body?.temporal_ui_url === 'string' ? body.temporal_ui_url.replace(/\/+$/, '') : fallback.temporalUiUrl,
+          temporalUiUrl:
+            typeof body?.temporal_ui_url === 'string'
+              ? body.temporal_ui_url.replace(/\/+$/, '')
+              : fallback.temporalUiUrl,
           namespace: typeof body?.namespace === 'string' ? body.namespace : fallback.namespace,
-          auth: typeof auth === 'boolean' ? auth : typeof auth === 'string' ? auth !== 'off' && auth !== 'none' : typeof auth?.enabled === 'boolean' ? auth.enabled : undefined,
+          auth:
+            typeof auth === 'boolean'
+              ? auth
+              : typeof auth === 'string'
+                ? auth !== 'off' && auth !== 'none'
+                : typeof auth?.enabled === 'boolean'
+                  ? auth.enabled
+                  : undefined,
         };
       } catch {
         return fallback;
@@ -193,7 +229,11 @@ export function createApi({ token, onUnauthorized }) {
       for (const [key, value] of Object.entries(filters)) if (value !== '') query.set(key, value);
       const body = await request('GET', `/api/approvals?${query}`);
       const approvals = Array.isArray(body?.approvals) ? body.approvals : [];
-      return { approvals, next_cursor: typeof body?.next_cursor === 'string' ? body.next_cursor : undefined, total: typeof body?.total === 'number' ? body.total : approvals.length };
+      return {
+        approvals,
+        next_cursor: typeof body?.next_cursor === 'string' ? body.next_cursor : undefined,
+        total: typeof body?.total === 'number' ? body.total : approvals.length,
+      };
     },
     /** @param {string} approvalId @returns {Promise<ApprovalRecord>} */
     async approval(approvalId) {

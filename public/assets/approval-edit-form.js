@@ -31,7 +31,9 @@ function cssId(id) {
  */
 export function amountEditForm(a, { api, identity, onEdited, onRefused, onSettled }) {
   const inputId = `edit-amount-${cssId(a.approval_id)}`;
-  const amount = /** @type {HTMLInputElement} */ (el('input', { id: inputId, type: 'number', min: '0.01', step: '0.01', required: '', value: String(a.amount ?? '') }));
+  const amount = /** @type {HTMLInputElement} */ (
+    el('input', { id: inputId, type: 'number', min: '0.01', step: '0.01', required: '', value: String(a.amount ?? '') })
+  );
   const save = /** @type {HTMLButtonElement} */ (el('button', { type: 'submit', class: 'secondary' }, 'Save edit'));
   const form = el('form', { class: 'edit-form row' }, el('label', { for: inputId }, 'Edit amount ($)'), amount, save);
   form.addEventListener('submit', (e) => {
@@ -40,13 +42,19 @@ export function amountEditForm(a, { api, identity, onEdited, onRefused, onSettle
     void (async () => {
       try {
         const res = await api.editApproval(a.approval_id, {
-          args: { from_account: a.from_account, to_account: a.recipient, amount_cents: Math.round(Number(amount.value) * 100) },
+          args: {
+            from_account: a.from_account,
+            to_account: a.recipient,
+            amount_cents: Math.round(Number(amount.value) * 100),
+          },
           ...(identity.authOn() ? {} : { edited_by: identity.approverId() }),
           ...(a.action_hash ? { action_hash: a.action_hash } : {}),
         });
         onEdited(res.message, res.approval);
       } catch (err) {
-        onRefused(`Could not edit ${a.step_name}: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`);
+        onRefused(
+          `Could not edit ${a.step_name}: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`,
+        );
       } finally {
         await onSettled();
       }

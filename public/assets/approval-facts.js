@@ -15,7 +15,12 @@ function groupWords(group) {
 /** @param {ApprovalRecord} a @returns {string | undefined} */
 export function stagesText(a) {
   if (!a.stages) return undefined;
-  return a.stages.map((s, i) => `${i === a.current_stage ? '▸ ' : ''}${s.count} from ${groupWords(s.group)}${s.approved_by.length > 0 ? ` (${s.approved_by.join(', ')})` : ''}`).join(' → ');
+  return a.stages
+    .map(
+      (s, i) =>
+        `${i === a.current_stage ? '▸ ' : ''}${s.count} from ${groupWords(s.group)}${s.approved_by.length > 0 ? ` (${s.approved_by.join(', ')})` : ''}`,
+    )
+    .join(' → ');
 }
 
 /** @param {ApprovalRecord} a @returns {string | undefined} */
@@ -47,7 +52,13 @@ export function approvalFacts(a) {
     ['You may decide', a.may_decide === undefined ? undefined : a.may_decide ? 'yes' : 'no'],
     ['Handed over', a.delegations?.map((d) => `${d.from} → ${d.to}: ${d.reason}`).join('; ') || undefined],
     ['Reminder', at(a.reminded_at ?? a.remind_at, a.reminded_at ? ' (sent)' : '')],
-    ['Escalates', at(a.escalated_at ?? a.escalate_at, a.escalate_to ? ` to ${a.escalate_to}${a.escalated_at ? ' (done)' : ''}` : '')],
+    [
+      'Escalates',
+      at(
+        a.escalated_at ?? a.escalate_at,
+        a.escalate_to ? ` to ${a.escalate_to}${a.escalated_at ? ' (done)' : ''}` : '',
+      ),
+    ],
     ['Expires', at(a.expires_at)],
   ]);
 }

@@ -75,24 +75,36 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
     const args = el('textarea', { id: `${id}-args`, rows: '3', spellcheck: 'false' });
     args.value = JSON.stringify(s.args);
     const edits = el('div', { class: 'edits', hidden: '' }, el('label', { for: args.id }, 'Arguments (JSON)'), args);
-    const button = (/** @type {string} */ label, /** @type {string} */ cls) => el('button', { type: 'button', class: cls, 'aria-label': `${label}: ${s.step_name}` }, label);
+    const button = (/** @type {string} */ label, /** @type {string} */ cls) =>
+      el('button', { type: 'button', class: cls, 'aria-label': `${label}: ${s.step_name}` }, label);
     const retry = button('Retry', '');
     const retryEdited = button('Retry with edits', 'secondary');
     const skip = button('Skip', 'secondary');
     const fail = button('Fail', 'danger');
-    const card = el('li', { class: 'card', 'data-workflow-id': s.workflow_id, 'data-step-id': s.step_id, 'aria-labelledby': id },
+    const card = el(
+      'li',
+      { class: 'card', 'data-workflow-id': s.workflow_id, 'data-step-id': s.step_id, 'aria-labelledby': id },
       el('h3', { id }, s.step_name),
       details([
         ['Last error', s.attention.last_error],
         ['Attempts', String(s.attention.attempts)],
-        ['Held', el('time', { datetime: s.attention.since, title: new Date(s.attention.since).toLocaleString() }, formatAge(s.attention.since))],
+        [
+          'Held',
+          el(
+            'time',
+            { datetime: s.attention.since, title: new Date(s.attention.since).toLocaleString() },
+            formatAge(s.attention.since),
+          ),
+        ],
         ['Fails at', new Date(s.attention.deadline).toLocaleString()],
         ['Requested by', s.user_id],
         ['Run', s.workflow_id],
       ]),
-      el('label', { for: reason.id }, 'Reason'), reason,
+      el('label', { for: reason.id }, 'Reason'),
+      reason,
       edits,
-      el('div', { class: 'row actions' }, retry, retryEdited, skip, fail));
+      el('div', { class: 'row actions' }, retry, retryEdited, skip, fail),
+    );
 
     retry.addEventListener('click', () => void act(s, card, { action: 'retry' }));
     skip.addEventListener('click', () => void act(s, card, { action: 'skip' }));
@@ -113,7 +125,8 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
       void act(s, card, { action: 'retry_with_edits', args: parsed });
     });
     card.addEventListener('click', (e) => {
-      if (!(e.target instanceof Element) || !e.target.closest('button, input, textarea, label')) onSelectRun(s.workflow_id);
+      if (!(e.target instanceof Element) || !e.target.closest('button, input, textarea, label'))
+        onSelectRun(s.workflow_id);
     });
     return card;
   }

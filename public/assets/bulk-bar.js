@@ -45,18 +45,24 @@ export function createBulkBar({ api, identity, approvalOf, onStatus, onError, on
     onError('');
     onStatus(`${decision === 'approve' ? 'Approving' : 'Rejecting'} ${chosen.length} approval(s)…`);
     try {
-      const { results } = await api.decideMany(chosen.map((a) => ({
-        approval_id: a.approval_id,
-        decision,
-        ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
-        ...(a.action_hash ? { action_hash: a.action_hash } : {}),
-      })));
+      const { results } = await api.decideMany(
+        chosen.map((a) => ({
+          approval_id: a.approval_id,
+          decision,
+          ...(identity.authOn() ? {} : { decided_by: identity.approverId() }),
+          ...(a.action_hash ? { action_hash: a.action_hash } : {}),
+        })),
+      );
       selected.clear();
       const done = results.filter((r) => r.ok);
       const verb = decision === 'approve' ? 'approved' : 'rejected';
       const kept = done.filter((r) => r.outcome === 'accepted').length;
-      onStatus(`${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`);
-      const refused = results.flatMap((r, i) => (r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`]));
+      onStatus(
+        `${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`,
+      );
+      const refused = results.flatMap((r, i) =>
+        r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`],
+      );
       if (refused.length > 0) onError(`Not ${verb}: ${refused.join('; ')}`);
       for (const [i, r] of results.entries()) if (r.ok && chosen[i]) onDecided(chosen[i]);
     } catch (err) {

@@ -83,10 +83,19 @@ export function createChat({ api, identity, onRun, onPending }) {
     append(el('article', { class: 'msg msg-user' }, el('p', { class: 'who' }, who), el('p', {}, message)));
     input.value = '';
     send.disabled = true;
-    const waiting = el('article', { class: 'msg msg-bot', 'aria-busy': 'true' }, el('p', { class: 'who' }, 'Assistant'), el('p', {}, 'Working on it…'));
+    const waiting = el(
+      'article',
+      { class: 'msg msg-bot', 'aria-busy': 'true' },
+      el('p', { class: 'who' }, 'Assistant'),
+      el('p', {}, 'Working on it…'),
+    );
     append(waiting);
     try {
-      const body = { message, ...(identity.authOn() ? {} : { user_id: identity.userId() }), ...(sessionId ? { session_id: sessionId } : {}) };
+      const body = {
+        message,
+        ...(identity.authOn() ? {} : { user_id: identity.userId() }),
+        ...(sessionId ? { session_id: sessionId } : {}),
+      };
       const res = await api.chat(body);
       sessionId = res.session_id;
       localStorage.setItem(sessionKey(), sessionId);
@@ -99,7 +108,14 @@ export function createChat({ api, identity, onRun, onPending }) {
       waiting.remove();
       const text = err instanceof ApiError ? err.message : String(err);
       errorBox.textContent = `Your message was not sent: ${text}`;
-      append(el('article', { class: 'msg msg-bot', 'data-status': 'error' }, el('p', { class: 'who' }, 'Assistant'), el('p', { class: 'error-text' }, `Not sent: ${text}`)));
+      append(
+        el(
+          'article',
+          { class: 'msg msg-bot', 'data-status': 'error' },
+          el('p', { class: 'who' }, 'Assistant'),
+          el('p', { class: 'error-text' }, `Not sent: ${text}`),
+        ),
+      );
       if (err instanceof ApiError && err.status === 403 && /session/i.test(err.message)) {
         sessionId = undefined;
         localStorage.removeItem(sessionKey());
@@ -136,7 +152,13 @@ export function createChat({ api, identity, onRun, onPending }) {
       sessionId = localStorage.getItem(key) ?? undefined;
       showSession();
       if (!log.querySelector('.empty')) {
-        append(el('p', { class: 'divider' }, identity.authOn() ? 'Now chatting with another token' : `Now chatting as ${identity.userId()}`));
+        append(
+          el(
+            'p',
+            { class: 'divider' },
+            identity.authOn() ? 'Now chatting with another token' : `Now chatting as ${identity.userId()}`,
+          ),
+        );
       }
     },
   };
@@ -154,16 +176,20 @@ export function renderReply(reply, status, workflowId) {
   const body = [];
   if (kind === 'pending') {
     body.push(el('p', {}, String(reply.message ?? 'This request needs approval.')));
-    body.push(details([
-      ['Amount', formatUsd(reply.amount)],
-      ['Recipient', reply.recipient],
-      ['Step', reply.amount === undefined ? reply.step_name : undefined],
-      ['Approval ID', el('code', {}, String(reply.approval_id ?? ''))],
-    ]));
+    body.push(
+      details([
+        ['Amount', formatUsd(reply.amount)],
+        ['Recipient', reply.recipient],
+        ['Step', reply.amount === undefined ? reply.step_name : undefined],
+        ['Approval ID', el('code', {}, String(reply.approval_id ?? ''))],
+      ]),
+    );
   } else if (reply.data && typeof reply.data === 'object') {
     body.push(el('p', {}, String(reply.data.message ?? 'Done.')));
-    if (reply.hil_decision?.auto) body.push(el('p', { class: 'note' }, 'Below the approval threshold: no approval was needed.'));
-    else if (reply.hil_decision?.approver_id) body.push(el('p', { class: 'note' }, `Approved by ${reply.hil_decision.approver_id}.`));
+    if (reply.hil_decision?.auto)
+      body.push(el('p', { class: 'note' }, 'Below the approval threshold: no approval was needed.'));
+    else if (reply.hil_decision?.approver_id)
+      body.push(el('p', { class: 'note' }, `Approved by ${reply.hil_decision.approver_id}.`));
   } else {
     body.push(el('p', {}, String(reply.message ?? reply.error ?? STATE_LABELS[status] ?? status)));
   }
@@ -182,18 +208,40 @@ export function renderOutcome(run) {
   const body = [];
   let kind = 'success';
   if (run.status === 'COMPLETED') {
-    const what = only ? resultSummary(only.result) ?? `${only.name} succeeded.` : `All ${run.steps.length} steps succeeded.`;
-    body.push(el('p', {}, decided?.decided_by ? `Approved by ${decided.decided_by} and done: ${what}` : `Done: ${what}`));
+    const what = only
+      ? (resultSummary(only.result) ?? `${only.name} succeeded.`)
+      : `All ${run.steps.length} steps succeeded.`;
+    body.push(
+      el('p', {}, decided?.decided_by ? `Approved by ${decided.decided_by} and done: ${what}` : `Done: ${what}`),
+    );
   } else if (run.status === 'REJECTED') {
     kind = 'rejected';
     const rejected = run.approvals.filter((a) => a.status === 'rejected' || a.status === 'expired');
-    body.push(el('p', {}, rejected.map((a) => a.status === 'expired'
-      ? `${a.step_name} was not approved in time.`
-      : `${a.step_name} was rejected by ${a.decided_by ?? 'an approver'}${a.decision_reason ? `: ${a.decision_reason}` : '.'}`).join(' ') || 'The request was not approved.'));
+    body.push(
+      el(
+        'p',
+        {},
+        rejected
+          .map((a) =>
+            a.status === 'expired'
+              ? `${a.step_name} was not approved in time.`
+              : `${a.step_name} was rejected by ${a.decided_by ?? 'an approver'}${a.decision_reason ? `: ${a.decision_reason}` : '.'}`,
+          )
+          .join(' ') || 'The request was not approved.',
+      ),
+    );
   } else if (run.status === 'FAILED') {
     kind = 'failed';
     const failed = run.steps.filter((s) => s.state === 'FAILED');
-    body.push(el('p', {}, failed.length > 0 ? failed.map((s) => `${s.name} failed: ${s.error ?? 'unknown error'}`).join('; ') : run.error ?? 'The request failed.'));
+    body.push(
+      el(
+        'p',
+        {},
+        failed.length > 0
+          ? failed.map((s) => `${s.name} failed: ${s.error ?? 'unknown error'}`).join('; ')
+          : (run.error ?? 'The request failed.'),
+      ),
+    );
   } else {
     kind = 'cancelled';
     body.push(el('p', {}, 'The request was cancelled.'));
@@ -213,13 +261,27 @@ function replyKind(reply, status) {
 
 /** @param {string} kind @param {(Node | string | undefined)[]} body @param {string} workflowId */
 function message(kind, body, workflowId) {
-  return el('article', { class: `msg msg-bot kind-${kind}`, 'data-status': kind, 'data-workflow-id': workflowId },
+  return el(
+    'article',
+    { class: `msg msg-bot kind-${kind}`, 'data-status': kind, 'data-workflow-id': workflowId },
     el('p', { class: 'who' }, 'Assistant ', el('span', { class: 'kind' }, KIND_LABELS[kind] ?? kind)),
-    ...body);
+    ...body,
+  );
 }
 
 /** @param {Array<{ name: string, state: string, summary?: string, error?: string }>} steps */
 function stepList(steps) {
-  return el('ul', { class: 'mini-steps' }, ...steps.map((s) =>
-    el('li', {}, `${s.name}: ${STATE_LABELS[s.state] ?? s.state}`, s.summary ? ` (${s.summary})` : '', s.error && s.state !== 'SUCCEEDED' ? ` (${s.error})` : '')));
+  return el(
+    'ul',
+    { class: 'mini-steps' },
+    ...steps.map((s) =>
+      el(
+        'li',
+        {},
+        `${s.name}: ${STATE_LABELS[s.state] ?? s.state}`,
+        s.summary ? ` (${s.summary})` : '',
+        s.error && s.state !== 'SUCCEEDED' ? ` (${s.error})` : '',
+      ),
+    ),
+  );
 }

@@ -27,7 +27,12 @@ export function editChange(event) {
   const before = event.metadata?.['before'];
   const after = event.metadata?.['after'];
   if (event.event !== 'approval_edited' || !isRecord(before) || !isRecord(after)) return undefined;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-  return el('ul', { class: 'event-change', 'aria-label': 'Changed arguments' },
-    ...keys.map((k) => el('li', {}, `${LABELS[k] ?? k}: ${shown(k, before)} → ${shown(k, after)}`)));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
+  return el(
+    'ul',
+    { class: 'event-change', 'aria-label': 'Changed arguments' },
+    ...keys.map((k) => el('li', {}, `${LABELS[k] ?? k}: ${shown(k, before)} → ${shown(k, after)}`)),
+  );
 }

@@ -1,7 +1,12 @@
 // @ts-check
 /** Pure formatting for the page: money, ages, state labels and colours, and a tiny DOM builder. */
 
-const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const USD = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 /**
  * "$6,000.00", from integer cents when known, else from a dollar amount.
@@ -35,7 +40,9 @@ export function formatAge(iso, now = Date.now()) {
 /** @param {string} iso */
 export function formatTime(iso) {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 /** Text shown next to each colour, so the state is never told by colour alone. */
@@ -61,11 +68,21 @@ export const STATE_LABELS = {
 
 /** @type {Record<string, string>} */
 const STATE_TONES = {
-  SUCCEEDED: 'ok', COMPLETED: 'ok',
-  RUNNING: 'busy', EXECUTING: 'busy', PLANNING: 'busy', READY: 'busy',
-  BLOCKED: 'wait', WAITING_APPROVAL: 'wait', NEEDS_ATTENTION: 'wait',
-  FAILED: 'bad', REJECTED: 'bad',
-  SKIPPED: 'off', CANCELLED: 'off', PENDING: 'idle', QUEUED: 'idle',
+  SUCCEEDED: 'ok',
+  COMPLETED: 'ok',
+  RUNNING: 'busy',
+  EXECUTING: 'busy',
+  PLANNING: 'busy',
+  READY: 'busy',
+  BLOCKED: 'wait',
+  WAITING_APPROVAL: 'wait',
+  NEEDS_ATTENTION: 'wait',
+  FAILED: 'bad',
+  REJECTED: 'bad',
+  SKIPPED: 'off',
+  CANCELLED: 'off',
+  PENDING: 'idle',
+  QUEUED: 'idle',
 };
 
 /**
@@ -73,7 +90,11 @@ const STATE_TONES = {
  * @param {string} state
  */
 export function badge(state) {
-  return el('span', { class: `badge tone-${STATE_TONES[state] ?? 'idle'}`, 'data-state': state }, STATE_LABELS[state] ?? state);
+  return el(
+    'span',
+    { class: `badge tone-${STATE_TONES[state] ?? 'idle'}`, 'data-state': state },
+    STATE_LABELS[state] ?? state,
+  );
 }
 
 /**
@@ -112,6 +133,7 @@ export function resultSummary(result) {
   if (typeof result !== 'object' || result === null) return undefined;
   const record = /** @type {Record<string, unknown>} */ (result);
   if (typeof record.message === 'string') return record.message;
-  for (const [key, value] of Object.entries(record)) if (Array.isArray(value)) return `${value.length} ${key.replaceAll('_', ' ')}`;
+  for (const [key, value] of Object.entries(record))
+    if (Array.isArray(value)) return `${value.length} ${key.replaceAll('_', ' ')}`;
   return undefined;
 }

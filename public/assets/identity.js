@@ -81,10 +81,13 @@ export function createIdentity({ onChange }) {
 
   function render() {
     for (const field of form.querySelectorAll('[data-mode]')) {
-      /** @type {HTMLElement} */ (field).hidden = /** @type {HTMLElement} */ (field).dataset.mode !== (authOn ? 'token' : 'off');
+      /** @type {HTMLElement} */ (field).hidden =
+        /** @type {HTMLElement} */ (field).dataset.mode !== (authOn ? 'token' : 'off');
     }
     note.textContent = authOn
-      ? tokenInput.value.trim() ? 'Sign-in is on: you act as the user the token names.' : 'Sign-in is on: paste your token.'
+      ? tokenInput.value.trim()
+        ? 'Sign-in is on: you act as the user the token names.'
+        : 'Sign-in is on: paste your token.'
       : 'Sign-in is off: chat acts as the user id, decisions as the approver id.';
   }
   render();
@@ -95,7 +98,8 @@ export function createIdentity({ onChange }) {
     token: () => (authOn ? tokenInput.value.trim() : ''),
     authOn: () => authOn,
     /** A stable key for "who is chatting", used to keep one session per identity. */
-    chatKey: () => (authOn ? `token:${fingerprint(tokenInput.value.trim())}` : `user:${userInput.value.trim() || DEFAULT_USER_ID}`),
+    chatKey: () =>
+      authOn ? `token:${fingerprint(tokenInput.value.trim())}` : `user:${userInput.value.trim() || DEFAULT_USER_ID}`,
     /** @param {boolean} on @param {string} [why] */
     setAuth(on, why) {
       const changed = on !== authOn;

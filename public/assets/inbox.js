@@ -155,12 +155,18 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       const planNote = /** @type {HTMLElement} */ (entry.card.querySelector('.plan-note'));
       const siblings = perRun.get(approval.workflow_id) ?? 1;
       planNote.hidden = siblings < 2;
-      planNote.textContent = siblings < 2 ? '' : `One of ${siblings} steps of this request waiting; each is decided on its own.`;
+      planNote.textContent =
+        siblings < 2 ? '' : `One of ${siblings} steps of this request waiting; each is decided on its own.`;
       const age = entry.card.querySelector('time');
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }
     empty.hidden = approvals.length > 0;
-    count.textContent = approvals.length === 0 ? '' : total > approvals.length ? `(${approvals.length} of ${total})` : `(${approvals.length})`;
+    count.textContent =
+      approvals.length === 0
+        ? ''
+        : total > approvals.length
+          ? `(${approvals.length} of ${total})`
+          : `(${approvals.length})`;
   }
 
   /** @param {ApprovalRecord} a */
@@ -171,34 +177,51 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
     const approve = el('button', { type: 'button', class: 'approve', 'aria-label': `Approve: ${title}` }, 'Approve');
     const reject = el('button', { type: 'button', class: 'reject danger', 'aria-label': `Reject: ${title}` }, 'Reject');
     const view = el('button', { type: 'button', class: 'secondary', 'aria-label': `View run: ${title}` }, 'View run');
-    const pick = /** @type {HTMLInputElement} */ (el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select: ${title}` }));
+    const pick = /** @type {HTMLInputElement} */ (
+      el('input', { type: 'checkbox', class: 'pick', 'aria-label': `Select: ${title}` })
+    );
     pick.addEventListener('change', () => bulk.pick(a.approval_id, pick.checked));
     const reasonId = `reason-${cssId(a.approval_id)}`;
     const reason = el('input', { id: reasonId, type: 'text', maxlength: '1000', autocomplete: 'off' });
     const confirm = el('button', { type: 'submit', class: 'danger' }, 'Confirm reject');
     const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
-    const rejectForm = el('form', { class: 'reject-form', hidden: '' },
-      el('label', { for: reasonId }, 'Reason for rejecting'), reason, el('div', { class: 'row' }, confirm, cancel));
-    const editForm = money && a.from_account && a.recipient ? amountEditForm(a, {
-      api,
-      identity,
-      onEdited: (message, approval) => {
-        if (approval?.status === 'pending') edited.set(a.approval_id, approval);
-        else if (approval) decided.add(a.approval_id);
-        showError('');
-        status.textContent = `${formatTime(new Date().toISOString())}: ${message}.`;
-        onSelectRun(a.workflow_id);
-      },
-      onRefused: (message) => showError(message, 'decision'),
-      // The edited approval has a new action hash: the card is built again from the next listing.
-      onSettled: async () => {
-        cards.delete(a.approval_id);
-        card.remove();
-        await refresh();
-      },
-    }) : undefined;
+    const rejectForm = el(
+      'form',
+      { class: 'reject-form', hidden: '' },
+      el('label', { for: reasonId }, 'Reason for rejecting'),
+      reason,
+      el('div', { class: 'row' }, confirm, cancel),
+    );
+    const editForm =
+      money && a.from_account && a.recipient
+        ? amountEditForm(a, {
+            api,
+            identity,
+            onEdited: (message, approval) => {
+              if (approval?.status === 'pending') edited.set(a.approval_id, approval);
+              else if (approval) decided.add(a.approval_id);
+              showError('');
+              status.textContent = `${formatTime(new Date().toISOString())}: ${message}.`;
+              onSelectRun(a.workflow_id);
+            },
+            onRefused: (message) => showError(message, 'decision'),
+            // The edited approval has a new action hash: the card is built again from the next listing.
+            onSettled: async () => {
+              cards.delete(a.approval_id);
+              card.remove();
+              await refresh();
+            },
+          })
+        : undefined;
     const buttons = el('div', { class: 'row actions' }, approve, reject, view);
-    const card = el('li', { class: 'card', 'data-approval-id': a.approval_id, 'data-workflow-id': a.workflow_id, 'aria-labelledby': headingId },
+    const card = el(
+      'li',
+      {
+        class: 'card',
+        'data-approval-id': a.approval_id,
+        'data-workflow-id': a.workflow_id,
+        'aria-labelledby': headingId,
+      },
       el('h3', { id: headingId }, pick, ' ', title),
       details([
         ['Amount', money ? formatUsd(a.amount, a.amount_cents) : undefined],
@@ -208,14 +231,22 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         ['Step', a.step_name],
         ['Risk', a.risk_level],
         ['Action', a.action_hash ? el('code', { title: a.action_hash }, a.action_hash.slice(0, 12)) : undefined],
-        ['Requested', el('time', { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() }, formatAge(a.requested_at))],
+        [
+          'Requested',
+          el(
+            'time',
+            { datetime: a.requested_at, title: new Date(a.requested_at).toLocaleString() },
+            formatAge(a.requested_at),
+          ),
+        ],
       ]),
       policyFacts(a),
       el('p', { class: 'note plan-note', hidden: '' }),
       el('p', { class: 'reason' }, a.reason),
       buttons,
       rejectForm,
-      editForm);
+      editForm,
+    );
 
     approve.addEventListener('click', () => void decide(a, card, 'approve'));
     reject.addEventListener('click', () => {

@@ -102,37 +102,88 @@ export function createPlanGraph({ host, onActivate }) {
     const height = Math.ceil(size.height ?? NODE_HEIGHT);
     const edgeCount = graph.edgeCount();
     const root = svg('svg', {
-      class: 'plan-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group',
+      class: 'plan-svg',
+      width,
+      height,
+      viewBox: `0 0 ${width} ${height}`,
+      role: 'group',
       'aria-label': `Plan: ${run.steps.length} steps, ${edgeCount} ${edgeCount === 1 ? 'dependency' : 'dependencies'}`,
     });
-    root.append(svg('defs', {},
-      svg('marker', { id: 'plan-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-        svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow' })),
-      svg('marker', { id: 'plan-arrow-stopped', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-        svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow stopped' }))));
-    edges = graph.edges().map((e) => /** @type {SVGPathElement} */ (svg('path', {
-      class: 'graph-edge', 'data-from': e.v, 'data-to': e.w, 'aria-hidden': 'true',
-      d: splinePath(graph.edge(e).points ?? []), 'marker-end': 'url(#plan-arrow)',
-    })));
+    root.append(
+      svg(
+        'defs',
+        {},
+        svg(
+          'marker',
+          {
+            id: 'plan-arrow',
+            viewBox: '0 0 10 10',
+            refX: 9,
+            refY: 5,
+            markerWidth: 7,
+            markerHeight: 7,
+            orient: 'auto-start-reverse',
+          },
+          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow' }),
+        ),
+        svg(
+          'marker',
+          {
+            id: 'plan-arrow-stopped',
+            viewBox: '0 0 10 10',
+            refX: 9,
+            refY: 5,
+            markerWidth: 7,
+            markerHeight: 7,
+            orient: 'auto-start-reverse',
+          },
+          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow stopped' }),
+        ),
+      ),
+    );
+    edges = graph.edges().map(
+      (e) =>
+        /** @type {SVGPathElement} */ (
+          svg('path', {
+            class: 'graph-edge',
+            'data-from': e.v,
+            'data-to': e.w,
+            'aria-hidden': 'true',
+            d: splinePath(graph.edge(e).points ?? []),
+            'marker-end': 'url(#plan-arrow)',
+          })
+        ),
+    );
     root.append(svg('g', { class: 'graph-edges' }, ...edges));
     nodes = new Map();
     const layer = svg('g', { class: 'graph-nodes' });
     for (const step of run.steps) {
       const box = graph.node(step.id);
-      const node = /** @type {SVGGElement} */ (svg('g', {
-        class: 'graph-node', role: 'button', tabindex: -1, 'data-step-id': step.id,
-        transform: `translate(${(box.x - NODE_WIDTH / 2).toFixed(1)},${(box.y - NODE_HEIGHT / 2).toFixed(1)})`,
-      },
-      svg('title', {}, step.name),
-      svg('rect', { class: 'node-box', width: NODE_WIDTH, height: NODE_HEIGHT, rx: 7 }),
-      svg('rect', { class: 'node-stripe', width: 6, height: NODE_HEIGHT, rx: 3 }),
-      svg('text', { class: 'node-name', x: 14, y: 20 }),
-      svg('text', { class: 'node-meta', x: 14, y: 38 }),
-      svg('text', { class: 'node-state', x: 14, y: 57 }),
-      svg('text', { class: 'node-detail', x: 14, y: 75 }),
-      svg('g', { class: 'node-badge', transform: `translate(${NODE_WIDTH - 74},-9)` },
-        svg('rect', { width: 64, height: 18, rx: 9 }),
-        svg('text', { x: 32, y: 13, 'text-anchor': 'middle' }, 'Approval'))));
+      const node = /** @type {SVGGElement} */ (
+        svg(
+          'g',
+          {
+            class: 'graph-node',
+            role: 'button',
+            tabindex: -1,
+            'data-step-id': step.id,
+            transform: `translate(${(box.x - NODE_WIDTH / 2).toFixed(1)},${(box.y - NODE_HEIGHT / 2).toFixed(1)})`,
+          },
+          svg('title', {}, step.name),
+          svg('rect', { class: 'node-box', width: NODE_WIDTH, height: NODE_HEIGHT, rx: 7 }),
+          svg('rect', { class: 'node-stripe', width: 6, height: NODE_HEIGHT, rx: 3 }),
+          svg('text', { class: 'node-name', x: 14, y: 20 }),
+          svg('text', { class: 'node-meta', x: 14, y: 38 }),
+          svg('text', { class: 'node-state', x: 14, y: 57 }),
+          svg('text', { class: 'node-detail', x: 14, y: 75 }),
+          svg(
+            'g',
+            { class: 'node-badge', transform: `translate(${NODE_WIDTH - 74},-9)` },
+            svg('rect', { width: 64, height: 18, rx: 9 }),
+            svg('text', { x: 32, y: 13, 'text-anchor': 'middle' }, 'Approval'),
+          ),
+        )
+      );
       node.addEventListener('click', () => activate(step.id));
       node.addEventListener('focus', () => moveTabStop(step.id));
       nodes.set(step.id, node);
@@ -144,7 +195,10 @@ export function createPlanGraph({ host, onActivate }) {
     for (const step of run.steps) {
       const node = nodes.get(step.id);
       fitText(/** @type {SVGTextElement} */ (node?.querySelector('.node-name')), step.name);
-      fitText(/** @type {SVGTextElement} */ (node?.querySelector('.node-meta')), `${step.tool} · risk ${step.risk_level}`);
+      fitText(
+        /** @type {SVGTextElement} */ (node?.querySelector('.node-meta')),
+        `${step.tool} · risk ${step.risk_level}`,
+      );
     }
     moveTabStop(current && nodes.has(current) ? current : run.steps[0]?.id);
   }
@@ -174,7 +228,14 @@ export function createPlanGraph({ host, onActivate }) {
     const order = [...nodes.keys()];
     const at = order.indexOf(id);
     /** @type {Record<string, number>} */
-    const moves = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: order.length - 1 };
+    const moves = {
+      ArrowRight: at + 1,
+      ArrowDown: at + 1,
+      ArrowLeft: at - 1,
+      ArrowUp: at - 1,
+      Home: 0,
+      End: order.length - 1,
+    };
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       activate(id);
@@ -217,10 +278,16 @@ export function createPlanGraph({ host, onActivate }) {
       const blockers = (stopped.get(step.id) ?? []).map((id) => names.get(id) ?? id);
       const state = STATE_LABELS[step.state] ?? step.state;
       const waiting = step.state === 'BLOCKED' && approval !== undefined;
-      const detail = blockers.length > 0 ? `stopped by ${blockers.join(', ')}`
-        : waiting ? 'in the approvals inbox'
-          : step.state === 'FAILED' || step.state === 'REJECTED' ? step.error ?? ''
-            : step.attempts > 1 ? `attempt ${step.attempts}` : '';
+      const detail =
+        blockers.length > 0
+          ? `stopped by ${blockers.join(', ')}`
+          : waiting
+            ? 'in the approvals inbox'
+            : step.state === 'FAILED' || step.state === 'REJECTED'
+              ? (step.error ?? '')
+              : step.attempts > 1
+                ? `attempt ${step.attempts}`
+                : '';
       node.setAttribute('data-state', step.state);
       node.classList.toggle('needs-approval', waiting);
       const label = `${step.name}, ${step.tool}, risk ${step.risk_level}: ${state}${detail ? `, ${detail}` : ''}`;

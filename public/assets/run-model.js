@@ -46,12 +46,19 @@ export function skippedBy(run, events) {
   for (const event of events) {
     if (event.event !== 'step_skipped' || !event.step_id) continue;
     const blockers = event.metadata?.blocked_by;
-    if (Array.isArray(blockers)) stoppedBy.set(event.step_id, blockers.filter((b) => typeof b === 'string'));
+    if (Array.isArray(blockers))
+      stoppedBy.set(
+        event.step_id,
+        blockers.filter((b) => typeof b === 'string'),
+      );
   }
   const stateOf = new Map(run.steps.map((s) => [s.id, s.state]));
   for (const step of run.steps) {
     if (step.state !== 'SKIPPED' || stoppedBy.has(step.id)) continue;
-    stoppedBy.set(step.id, step.depends_on.filter((d) => UNSUCCESSFUL.includes(stateOf.get(d) ?? 'PENDING')));
+    stoppedBy.set(
+      step.id,
+      step.depends_on.filter((d) => UNSUCCESSFUL.includes(stateOf.get(d) ?? 'PENDING')),
+    );
   }
   return stoppedBy;
 }
@@ -81,12 +88,21 @@ export function lanesOf(run, events, now) {
     list.push(event);
     byStep.set(event.step_id, list);
   }
-  const lanes = run.steps.map((step) => laneOf(step, byStep.get(step.id) ?? [], run.approvals.filter((a) => a.step_id === step.id), now));
+  const lanes = run.steps.map((step) =>
+    laneOf(
+      step,
+      byStep.get(step.id) ?? [],
+      run.approvals.filter((a) => a.step_id === step.id),
+      now,
+    ),
+  );
   const finishes = lanes.map((l) => l.finishedAt).filter((t) => t !== undefined);
   const settled = run.steps.every((s) => s.finished_at !== undefined);
   const end = settled && finishes.length > 0 ? Math.max(...finishes) : Math.max(now, ...finishes);
   // A step still going counts until now, so a wait for approval shows on the path while it lasts.
-  const spanOf = new Map(lanes.map((l) => [l.stepId, l.readyAt !== undefined ? Math.max(0, (l.finishedAt ?? now) - l.readyAt) : 0]));
+  const spanOf = new Map(
+    lanes.map((l) => [l.stepId, l.readyAt !== undefined ? Math.max(0, (l.finishedAt ?? now) - l.readyAt) : 0]),
+  );
   const { path, length } = criticalPath(run.steps, (id) => spanOf.get(id) ?? 0);
   return { start, end: Math.max(end, start), lanes, criticalPath: path, criticalMs: length };
 }
@@ -109,7 +125,12 @@ function laneOf(step, events, approvals, now) {
     if (from === undefined) continue;
     const decided = ms(approval.decided_at);
     const to = decided ?? finishedAt ?? now;
-    waits.push({ kind: 'approval', from, to: Math.max(from, to), open: decided === undefined && finishedAt === undefined });
+    waits.push({
+      kind: 'approval',
+      from,
+      to: Math.max(from, to),
+      open: decided === undefined && finishedAt === undefined,
+    });
   }
   waits.sort((a, b) => a.from - b.from);
   const readyEvent = events.find((e) => e.event === 'step_ready');
@@ -126,10 +147,16 @@ function laneOf(step, events, approvals, now) {
       segments.push(wait);
       from = Math.max(from, wait.to);
     }
-    if (until > from || (open && waits.every((w) => !w.open))) segments.push({ kind: 'queued', from, to: Math.max(from, until), open: open && waits.every((w) => !w.open) });
+    if (until > from || (open && waits.every((w) => !w.open)))
+      segments.push({ kind: 'queued', from, to: Math.max(from, until), open: open && waits.every((w) => !w.open) });
   }
   if (startedAt !== undefined) {
-    segments.push({ kind: 'running', from: startedAt, to: Math.max(finishedAt ?? now, startedAt), open: finishedAt === undefined });
+    segments.push({
+      kind: 'running',
+      from: startedAt,
+      to: Math.max(finishedAt ?? now, startedAt),
+      open: finishedAt === undefined,
+    });
   }
   return { stepId: step.id, readyAt, finishedAt, segments };
 }

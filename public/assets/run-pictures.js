@@ -18,25 +18,45 @@ export function createRunPictures({ mount, steps, timeline }) {
   const graphHost = el('div', { id: 'plan-graph', class: 'plan-graph' });
   const focusNote = el('p', { id: 'plan-focus', class: 'note', role: 'status', 'aria-live': 'polite' });
   const graphHint = el('span', { class: 'note' }, 'Choose a step to see its details and timeline events.');
-  const graphFigure = el('figure', { class: 'picture', 'aria-labelledby': 'plan-graph-heading' },
+  const graphFigure = el(
+    'figure',
+    { class: 'picture', 'aria-labelledby': 'plan-graph-heading' },
     el('figcaption', {}, el('h3', { id: 'plan-graph-heading' }, 'Plan'), graphHint),
-    graphHost, focusNote);
+    graphHost,
+    focusNote,
+  );
   // On a phone (or for a wide plan) the graph scrolls inside its box: say so, since it may not show.
   const sayWhetherItScrolls = () => {
-    const wider = graphHost.scrollWidth > graphHost.clientWidth + 1 || graphHost.scrollHeight > graphHost.clientHeight + 1;
+    const wider =
+      graphHost.scrollWidth > graphHost.clientWidth + 1 || graphHost.scrollHeight > graphHost.clientHeight + 1;
     graphHint.textContent = `Choose a step to see its details and timeline events.${wider ? ' Scroll the plan to see all of it.' : ''}`;
   };
   new ResizeObserver(sayWhetherItScrolls).observe(graphHost);
   const lanesHost = el('div', { id: 'step-lanes', class: 'step-lanes' });
   const lanesCaption = el('p', { id: 'lanes-caption', class: 'note' });
-  const lanesFigure = el('figure', { class: 'picture', 'aria-labelledby': 'lanes-heading' },
-    el('figcaption', {}, el('h3', { id: 'lanes-heading' }, 'Step lanes'),
-      el('span', { class: 'legend', 'aria-hidden': 'true' },
-        el('span', { class: 'key key-queued' }), 'ready ',
-        el('span', { class: 'key key-approval' }), 'waiting for approval ',
-        el('span', { class: 'key key-running' }), 'running ',
-        el('span', { class: 'key key-critical' }), 'critical path')),
-    lanesHost, lanesCaption);
+  const lanesFigure = el(
+    'figure',
+    { class: 'picture', 'aria-labelledby': 'lanes-heading' },
+    el(
+      'figcaption',
+      {},
+      el('h3', { id: 'lanes-heading' }, 'Step lanes'),
+      el(
+        'span',
+        { class: 'legend', 'aria-hidden': 'true' },
+        el('span', { class: 'key key-queued' }),
+        'ready ',
+        el('span', { class: 'key key-approval' }),
+        'waiting for approval ',
+        el('span', { class: 'key key-running' }),
+        'running ',
+        el('span', { class: 'key key-critical' }),
+        'critical path',
+      ),
+    ),
+    lanesHost,
+    lanesCaption,
+  );
   mount.replaceChildren(graphFigure, lanesFigure);
 
   /** @type {string | undefined} */

@@ -18,7 +18,12 @@ import { pageElement } from './page-element.js';
 /** @typedef {import('./api.js').PageConfig} PageConfig */
 
 /** @type {Record<string, string>} */
-const DECIDED = { approved: 'Approved', rejected: 'Rejected', expired: 'Expired: no decision in time', cancelled: 'Approval cancelled' };
+const DECIDED = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Expired: no decision in time',
+  cancelled: 'Approval cancelled',
+};
 
 /**
  * @param {{ api: Api, config: () => PageConfig }} options
@@ -85,17 +90,20 @@ export function createRunView({ api, config }) {
   function openStream(workflowId) {
     clearTimeout(reopenTimer);
     streamState.textContent = '(connecting)';
-    api.stream(workflowId, lastSeq).then((es) => {
-      if (selected !== workflowId || finished) {
-        es.close();
-        return;
-      }
-      source?.close();
-      source = es;
-      follow(es, workflowId);
-    }, () => {
-      if (selected === workflowId) reopenLater(workflowId);
-    });
+    api.stream(workflowId, lastSeq).then(
+      (es) => {
+        if (selected !== workflowId || finished) {
+          es.close();
+          return;
+        }
+        source?.close();
+        source = es;
+        follow(es, workflowId);
+      },
+      () => {
+        if (selected === workflowId) reopenLater(workflowId);
+      },
+    );
   }
 
   /** @param {string} workflowId */
@@ -146,12 +154,30 @@ export function createRunView({ api, config }) {
     lastSeq = event.seq;
     events.push(event);
     const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
-    const tone = /failed|rejected|expired|cancelled/.test(event.event) ? 'bad' : /blocked|required|ignored|retrying/.test(event.event) ? 'wait' : /succeeded|complete|approved/.test(event.event) ? 'ok' : event.event === 'step_running' ? 'busy' : 'idle';
-    timeline.append(el('li', { class: `event tone-${tone}`, 'data-event': event.event, 'data-seq': String(event.seq), 'data-step-id': event.step_id },
-      el('time', { datetime: event.timestamp }, formatTime(event.timestamp)),
-      el('span', { class: 'event-name' }, event.event.replaceAll('_', ' ')),
-      el('span', { class: 'event-message' }, event.message),
-      editChange(event)));
+    const tone = /failed|rejected|expired|cancelled/.test(event.event)
+      ? 'bad'
+      : /blocked|required|ignored|retrying/.test(event.event)
+        ? 'wait'
+        : /succeeded|complete|approved/.test(event.event)
+          ? 'ok'
+          : event.event === 'step_running'
+            ? 'busy'
+            : 'idle';
+    timeline.append(
+      el(
+        'li',
+        {
+          class: `event tone-${tone}`,
+          'data-event': event.event,
+          'data-seq': String(event.seq),
+          'data-step-id': event.step_id,
+        },
+        el('time', { datetime: event.timestamp }, formatTime(event.timestamp)),
+        el('span', { class: 'event-name' }, event.event.replaceAll('_', ' ')),
+        el('span', { class: 'event-message' }, event.message),
+        editChange(event),
+      ),
+    );
     if (atBottom) timeline.scrollTop = timeline.scrollHeight;
   }
 
@@ -178,31 +204,66 @@ export function createRunView({ api, config }) {
   function render(run) {
     body.dataset.status = run.status;
     const counts = `${run.steps.filter((s) => s.state === 'SUCCEEDED').length} of ${run.steps.length} steps succeeded`;
-    const line = el('p', {},
-      el('span', { class: 'run-id' }, el('code', {}, run.workflow_id)), ' ',
-      badge(run.status), ' ',
+    const line = el(
+      'p',
+      {},
+      el('span', { class: 'run-id' }, el('code', {}, run.workflow_id)),
+      ' ',
+      badge(run.status),
+      ' ',
       el('span', {}, `${run.intent}: ${counts}.`),
-      run.error ? el('span', { class: 'error-text' }, ` ${run.error}`) : '');
+      run.error ? el('span', { class: 'error-text' }, ` ${run.error}`) : '',
+    );
     // A live region: only touched when what it says changed, so screen readers hear each change once.
     if (summary.innerHTML !== line.innerHTML) summary.replaceChildren(...line.childNodes);
     /** @type {Map<string, HTMLLIElement>} */
-    const existing = new Map([...steps.children].map((li) => [/** @type {HTMLElement} */ (li).dataset.stepId ?? '', /** @type {HTMLLIElement} */ (li)]));
+    const existing = new Map(
+      [...steps.children].map((li) => [
+        /** @type {HTMLElement} */ (li).dataset.stepId ?? '',
+        /** @type {HTMLLIElement} */ (li),
+      ]),
+    );
     for (const step of run.steps) {
       const approval = run.approvals.find((a) => a.step_id === step.id);
       const outcome = step.state === 'SUCCEEDED' ? resultSummary(step.result) : step.error;
-      const li = el('li', { class: 'step', 'data-step-id': step.id, 'data-state': step.state },
+      const li = el(
+        'li',
+        { class: 'step', 'data-step-id': step.id, 'data-state': step.state },
         el('div', { class: 'step-head' }, el('span', { class: 'step-name' }, step.name), ' ', badge(step.state)),
-        el('p', { class: 'note' }, `${step.tool} · risk ${step.risk_level}`,
+        el(
+          'p',
+          { class: 'note' },
+          `${step.tool} · risk ${step.risk_level}`,
           step.depends_on.length > 0 ? ` · after ${step.depends_on.join(', ')}` : '',
-          step.attempts > 1 ? ` · ${step.attempts} attempts` : ''),
-        outcome ? el('p', { class: step.state === 'SUCCEEDED' ? 'outcome' : 'outcome error-text' }, outcome) : undefined,
+          step.attempts > 1 ? ` · ${step.attempts} attempts` : '',
+        ),
+        outcome
+          ? el('p', { class: step.state === 'SUCCEEDED' ? 'outcome' : 'outcome error-text' }, outcome)
+          : undefined,
         step.attention
-          ? el('p', { class: 'note' }, `Held for an operator since ${new Date(step.attention.since).toLocaleString()}; fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`)
+          ? el(
+              'p',
+              { class: 'note' },
+              `Held for an operator since ${new Date(step.attention.since).toLocaleString()}; fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`,
+            )
           : undefined,
         approval && approval.status !== 'pending'
-          ? el('p', { class: 'note' }, `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`)
-          : approval ? el('p', { class: 'note' }, approval.progress ? `Waiting for approvals in the inbox: ${approval.progress}.` : 'Waiting for a decision in the approvals inbox.') : undefined,
-        approval?.stages ? approvalFacts(approval) : undefined);
+          ? el(
+              'p',
+              { class: 'note' },
+              `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`,
+            )
+          : approval
+            ? el(
+                'p',
+                { class: 'note' },
+                approval.progress
+                  ? `Waiting for approvals in the inbox: ${approval.progress}.`
+                  : 'Waiting for a decision in the approvals inbox.',
+              )
+            : undefined,
+        approval?.stages ? approvalFacts(approval) : undefined,
+      );
       const old = existing.get(step.id);
       if (old) {
         if (old.outerHTML !== li.outerHTML) old.replaceWith(li);

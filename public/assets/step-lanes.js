@@ -97,8 +97,10 @@ export function createStepLanes({ host, caption }) {
     const step = tickStep(span, Math.max(2, Math.floor(plotWidth / 70)));
     for (let t = 0; t <= span; t += step) {
       const at = x(model.start + t);
-      axis.append(svg('line', { x1: at, x2: at, y1: AXIS_HEIGHT - 4, y2: height }),
-        svg('text', { x: at, y: AXIS_HEIGHT - 7, 'text-anchor': t === 0 ? 'start' : 'middle' }, formatSpan(t)));
+      axis.append(
+        svg('line', { x1: at, x2: at, y1: AXIS_HEIGHT - 4, y2: height }),
+        svg('text', { x: at, y: AXIS_HEIGHT - 7, 'text-anchor': t === 0 ? 'start' : 'middle' }, formatSpan(t)),
+      );
     }
     const lanes = svg('g', { class: 'lanes', role: 'list' });
     model.lanes.forEach((lane, index) => {
@@ -106,34 +108,92 @@ export function createStepLanes({ host, caption }) {
       if (!stepView) return;
       const top = AXIS_HEIGHT + index * LANE_HEIGHT;
       const onPath = critical.has(lane.stepId);
-      const words = lane.segments.map((s) => `${SEGMENT_WORDS[s.kind]} ${formatSpan(s.to - s.from)}${s.open ? ' so far' : ''}`);
+      const words = lane.segments.map(
+        (s) => `${SEGMENT_WORDS[s.kind]} ${formatSpan(s.to - s.from)}${s.open ? ' so far' : ''}`,
+      );
       const label = `${stepView.name}: ${STATE_LABELS[stepView.state] ?? stepView.state}${words.length ? `; ${words.join(', ')}` : ''}${onPath ? '; on the critical path' : ''}`;
-      const row = svg('g', { class: `lane${onPath ? ' critical' : ''}`, role: 'listitem', 'aria-label': label, 'data-step-id': lane.stepId, 'data-state': stepView.state },
+      const row = svg(
+        'g',
+        {
+          class: `lane${onPath ? ' critical' : ''}`,
+          role: 'listitem',
+          'aria-label': label,
+          'data-step-id': lane.stepId,
+          'data-state': stepView.state,
+        },
         svg('title', {}, label),
-        svg('text', { class: 'lane-name', x: 0, y: top + LANE_HEIGHT / 2 + 4 }, clipTo(stepView.name, labelWidth)));
+        svg('text', { class: 'lane-name', x: 0, y: top + LANE_HEIGHT / 2 + 4 }, clipTo(stepView.name, labelWidth)),
+      );
       for (const segment of lane.segments) {
         const from = x(segment.from);
         const w = Math.max(2, x(segment.to) - from);
         if (segment.kind === 'queued') {
-          row.append(svg('rect', { class: 'seg seg-queued', x: from, y: top + LANE_HEIGHT / 2 - 1.5, width: w, height: 3, 'data-kind': 'queued' }));
+          row.append(
+            svg('rect', {
+              class: 'seg seg-queued',
+              x: from,
+              y: top + LANE_HEIGHT / 2 - 1.5,
+              width: w,
+              height: 3,
+              'data-kind': 'queued',
+            }),
+          );
         } else {
-          row.append(svg('rect', {
-            class: `seg seg-${segment.kind}${segment.open ? ' open' : ''}`, x: from, y: top + 4, width: w, height: LANE_HEIGHT - 8, rx: 3,
-            'data-kind': segment.kind, ...(segment.kind === 'approval' && { fill: 'url(#lane-hatch)' }),
-          }));
+          row.append(
+            svg('rect', {
+              class: `seg seg-${segment.kind}${segment.open ? ' open' : ''}`,
+              x: from,
+              y: top + 4,
+              width: w,
+              height: LANE_HEIGHT - 8,
+              rx: 3,
+              'data-kind': segment.kind,
+              ...(segment.kind === 'approval' && { fill: 'url(#lane-hatch)' }),
+            }),
+          );
         }
       }
       if (stepView.state === 'SKIPPED' && lane.finishedAt !== undefined) {
         const skipAt = x(lane.finishedAt);
         const fitsAfter = skipAt + 60 < width;
-        row.append(svg('text', { class: 'lane-skip', x: fitsAfter ? skipAt + 3 : skipAt - 3, y: top + LANE_HEIGHT / 2 + 4, 'text-anchor': fitsAfter ? 'start' : 'end' }, 'skipped'));
+        row.append(
+          svg(
+            'text',
+            {
+              class: 'lane-skip',
+              x: fitsAfter ? skipAt + 3 : skipAt - 3,
+              y: top + LANE_HEIGHT / 2 + 4,
+              'text-anchor': fitsAfter ? 'start' : 'end',
+            },
+            'skipped',
+          ),
+        );
       }
       lanes.append(row);
     });
-    const chart = svg('svg', { class: 'lanes-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': 'Step lanes' },
-      svg('defs', {}, svg('pattern', { id: 'lane-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
-        svg('rect', { width: 6, height: 6, class: 'hatch-bg' }), svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }))),
-      axis, lanes);
+    const chart = svg(
+      'svg',
+      {
+        class: 'lanes-svg',
+        width,
+        height,
+        viewBox: `0 0 ${width} ${height}`,
+        role: 'group',
+        'aria-label': 'Step lanes',
+      },
+      svg(
+        'defs',
+        {},
+        svg(
+          'pattern',
+          { id: 'lane-hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+          svg('rect', { width: 6, height: 6, class: 'hatch-bg' }),
+          svg('line', { x1: 0, y1: 0, x2: 0, y2: 6, class: 'hatch-line' }),
+        ),
+      ),
+      axis,
+      lanes,
+    );
     host.replaceChildren(chart);
     const path = model.criticalPath.map((id) => names.get(id)?.name ?? id).join(' → ');
     const wall = formatSpan(model.end - model.start);

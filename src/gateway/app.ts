@@ -70,14 +70,24 @@ export interface GatewayDeps {
 export function createInboxListing(client: Client, config: Config, onReadError?: (err: unknown) => void): InboxListing {
   const reader = new PendingApprovalsReader(client, config.TASK_QUEUE);
   const maxAgeMs = config.INBOX_CACHE_MS === 0 ? 0 : config.INBOX_MAX_AGE_MS;
-  return new InboxListing(() => reader.read(), { refreshMs: config.INBOX_CACHE_MS, maxAgeMs, onFirstListing: primeInboxPage, ...(onReadError && { onReadError }) });
+  return new InboxListing(() => reader.read(), {
+    refreshMs: config.INBOX_CACHE_MS,
+    maxAgeMs,
+    onFirstListing: primeInboxPage,
+    ...(onReadError && { onReadError }),
+  });
 }
 
-export function createTimelineHub(client: Client, pollMs = 250, queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS): TimelineHub {
+export function createTimelineHub(
+  client: Client,
+  pollMs = 250,
+  queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
+): TimelineHub {
   const runs = new Runs(client, queryTimeoutMs);
   return new TimelineHub((id, after) => runs.getTimeline(id, after), {
     pollMs,
-    onPollError: (id, err) => console.warn(`gateway: timeline poll of ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
+    onPollError: (id, err) =>
+      console.warn(`gateway: timeline poll of ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
   });
 }
 
@@ -113,7 +123,12 @@ function pageSecurityHeaders() {
 }
 
 function decisionSignerFor(deps: GatewayDeps): DecisionSigner {
-  return deps.decisionSigner ?? loadDecisionSigner(requireSetting(deps.config, 'DECISION_SIGNING_KEY_FILE', 'the key that signs decisions for the worker'));
+  return (
+    deps.decisionSigner ??
+    loadDecisionSigner(
+      requireSetting(deps.config, 'DECISION_SIGNING_KEY_FILE', 'the key that signs decisions for the worker'),
+    )
+  );
 }
 
 export function createGatewayApp(deps: GatewayDeps) {
@@ -129,7 +144,14 @@ export function createGatewayApp(deps: GatewayDeps) {
     runs,
     approvals: new Approvals(runs, inboxListing, config.CHAT_WAIT_MS, signer, config.TASK_QUEUE, deps.decisionAcceptMs),
     attention: new Attention(client, runs, config.TASK_QUEUE, signer),
-    delegations: new Delegations(runs, signer, config.CHAT_WAIT_MS, config.POLICY.document.out_of_office ?? [], tokens, config.POLICY.id),
+    delegations: new Delegations(
+      runs,
+      signer,
+      config.CHAT_WAIT_MS,
+      config.POLICY.document.out_of_office ?? [],
+      tokens,
+      config.POLICY.id,
+    ),
     tickets,
     starter: new RunStarter(runs, config),
     listings,
@@ -149,12 +171,17 @@ export function createGatewayApp(deps: GatewayDeps) {
         // The rest of the body is never read: close the connection, or a client reusing it gets no answer.
         onError: (c) => {
           c.header('Connection', 'close');
-          return c.json(errorBody(ErrorCode.PayloadTooLarge, `Request body is larger than ${BODY_LIMIT_BYTES} bytes`), 413);
+          return c.json(
+            errorBody(ErrorCode.PayloadTooLarge, `Request body is larger than ${BODY_LIMIT_BYTES} bytes`),
+            413,
+          );
         },
       }),
     )
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
-    .use(authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }))
+    .use(
+      authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }),
+    )
     .route('/', healthRoutes(client, deps.inbox))
     .route('/', docsRoutes())
     .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))

@@ -2,7 +2,10 @@
 import type { ApprovalRecord } from '../shared/contracts.js';
 
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return text.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 function page(title: string, body: string): string {
@@ -24,13 +27,18 @@ function describe(approval: ApprovalRecord): string {
     ['Why approval is needed', approval.reason],
     ['Decide before', approval.expires_at],
   ];
-  return `<dl>${rows.filter(([, v]) => v !== undefined).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`).join('')}</dl>`;
+  return `<dl>${rows
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v!)}</dd>`)
+    .join('')}</dl>`;
 }
 
 /** Shows the action; only the form's POST decides (mail scanners fetch links with GET). */
 export function confirmationPage(approval: ApprovalRecord, person: string, verdict: 'approve' | 'reject'): string {
   const verb = verdict === 'approve' ? 'Approve' : 'Reject';
-  return page(`${verb} ${approval.step_name}`, `
+  return page(
+    `${verb} ${approval.step_name}`,
+    `
 <h1 id="link-title">${verb} this request?</h1>
 <p>You are deciding as <strong id="link-person">${escapeHtml(person)}</strong>. Nothing has been decided yet.</p>
 <p id="link-bearer">Whoever holds this link decides as ${escapeHtml(person)}: do not forward it.</p>
@@ -38,7 +46,8 @@ ${describe(approval)}
 <form method="post">
 <p><label for="reason">Reason (optional)</label><br><textarea id="reason" name="reason" rows="2" cols="40" maxlength="1000"></textarea></p>
 <button id="link-confirm" type="submit">${verb}</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function outcomePage(title: string, message: string): string {

@@ -6,9 +6,22 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { signActionWith } from '../decision-keys.js';
-import { AttentionRecordSchema, ToolArgsSchemas, type AttentionRecord, type OperatorRole, type StepAction, type StepView } from '../shared/contracts.js';
+import {
+  AttentionRecordSchema,
+  ToolArgsSchemas,
+  type AttentionRecord,
+  type OperatorRole,
+  type StepAction,
+  type StepView,
+} from '../shared/contracts.js';
 import type { DecisionSigner } from '../shared/decision-signature.js';
-import { actOnStepUpdate, ATTENTION_MEMO, REQUEST_WORKFLOW_TYPE, StepActionErrorType, stepActionSignal } from '../shared/definitions.js';
+import {
+  actOnStepUpdate,
+  ATTENTION_MEMO,
+  REQUEST_WORKFLOW_TYPE,
+  StepActionErrorType,
+  stepActionSignal,
+} from '../shared/definitions.js';
 import type { Identity } from './auth.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { deliverDurably } from './durable-delivery.js';
@@ -17,7 +30,8 @@ import { LISTING_LIMIT, visibilityLiteral } from './visibility.js';
 import { issueLines } from '../shared/zod-issues.js';
 
 export function attentionQuery(taskQueue: string, userId?: string): string {
-  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue)) throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
+  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
+    throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   const owner = userId === undefined ? '' : ` AND UserId=${visibilityLiteral(userId)}`;
   return `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND ExecutionStatus='Running' AND AttentionStepIds IS NOT NULL${owner}`;
 }
@@ -104,7 +118,8 @@ export class Attention {
       throw err;
     }
     if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
-    if (description.status.name !== 'RUNNING') throw ApiError.alreadyFinished(`Run ${workflowId} has finished; step ${stepId} is not held`);
+    if (description.status.name !== 'RUNNING')
+      throw ApiError.alreadyFinished(`Run ${workflowId} has finished; step ${stepId} is not held`);
     const record = heldStepsFromMemos([description.memo]).find((r) => r.step_id === stepId);
     if (record) return record;
     // Not held: the run's own view says why (no such step, or its state), when a worker answers.
@@ -132,7 +147,14 @@ export class Attention {
     const signed = signActionWith(this.signer, workflowId, { ...action, held_since: held.attention.since });
     let delivery;
     try {
-      delivery = await deliverDurably({ client: this.client, workflowId, update: actOnStepUpdate, signal: stepActionSignal, args: [signed], budgetMs });
+      delivery = await deliverDurably({
+        client: this.client,
+        workflowId,
+        update: actOnStepUpdate,
+        signal: stepActionSignal,
+        args: [signed],
+        budgetMs,
+      });
     } catch (err) {
       throw refusalOf(err) ?? err;
     }

@@ -21,8 +21,7 @@ export const ROLES = ['requester', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Identity =
-  | { kind: 'anonymous' }
-  | { kind: 'token'; user_id: string; role: Role; groups?: string[] | undefined };
+  { kind: 'anonymous' } | { kind: 'token'; user_id: string; role: Role; groups?: string[] | undefined };
 
 export interface GatewayVariables {
   identity: Identity;
@@ -32,7 +31,11 @@ export interface GatewayVariables {
 export const DEFAULT_USER_ID = 'default_user';
 
 /** `groups`: what approval stages and `requester_groups` rules of the policy check; sent to the run with each decision. */
-const TokenEntrySchema = z.strictObject({ user_id: IdentitySchema, role: z.enum(ROLES), groups: z.array(IdentitySchema).max(50).optional() });
+const TokenEntrySchema = z.strictObject({
+  user_id: IdentitySchema,
+  role: z.enum(ROLES),
+  groups: z.array(IdentitySchema).max(50).optional(),
+});
 export const TokenFileSchema = z.record(z.string().min(16, 'tokens must be at least 16 characters'), TokenEntrySchema);
 export type TokenFile = z.infer<typeof TokenFileSchema>;
 
@@ -50,7 +53,9 @@ export class TokenTable {
       const key = normalizeIdentity(entry.user_id);
       const earlier = spelled.get(key);
       if (earlier !== undefined && earlier !== entry.user_id) {
-        throw new Error(`user ids ${JSON.stringify(earlier)} and ${JSON.stringify(entry.user_id)} name the same person once normalised; spell each person's id one way`);
+        throw new Error(
+          `user ids ${JSON.stringify(earlier)} and ${JSON.stringify(entry.user_id)} name the same person once normalised; spell each person's id one way`,
+        );
       }
       spelled.set(key, entry.user_id);
       this.byHash.set(hashToken(token), entry);
@@ -147,7 +152,10 @@ export function authMiddleware(options: AuthOptions): MiddlewareHandler<{ Variab
     const ticket = stream ? c.req.query('ticket') : undefined;
     if (stream && ticket !== undefined) {
       const identity = options.tickets.redeem(ticket, safeDecode(stream[1]!));
-      if (!identity) throw ApiError.unauthorized('Unknown, used or expired stream ticket; ask POST /api/workflows/{id}/stream-ticket for a new one');
+      if (!identity)
+        throw ApiError.unauthorized(
+          'Unknown, used or expired stream ticket; ask POST /api/workflows/{id}/stream-ticket for a new one',
+        );
       c.set('identity', identity);
       return next();
     }

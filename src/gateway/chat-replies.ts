@@ -3,7 +3,13 @@
  * `POST /workflow/{session_id}/approve`. No I/O: unit-tested with tables.
  */
 import type { z } from 'zod';
-import { isAssistantTool, type ApprovalRecord, type RunStatus, type RunView, type StepView } from '../shared/contracts.js';
+import {
+  isAssistantTool,
+  type ApprovalRecord,
+  type RunStatus,
+  type RunView,
+  type StepView,
+} from '../shared/contracts.js';
 import type { DecisionResult as DeliveredDecision } from './approvals/approvals.js';
 
 /** A decision the run took (replies to one kept for later are in decision-replies.ts). */
@@ -80,7 +86,13 @@ export function pendingReply(view: RunView, approval: ApprovalRecord): Reply {
     reply.recipient = approval.recipient;
     return reply;
   }
-  return { ...reply, intent: view.intent, step_id: approval.step_id, step_name: approval.step_name, steps: view.steps.map(stepLine) };
+  return {
+    ...reply,
+    intent: view.intent,
+    step_id: approval.step_id,
+    step_name: approval.step_name,
+    steps: view.steps.map(stepLine),
+  };
 }
 
 function onlyTransferStep(view: RunView): StepView | undefined {
@@ -100,7 +112,13 @@ function onlyAssistantStep(view: RunView): StepView | undefined {
  */
 export function assistantReply(view: RunView, step: StepView): Reply {
   const base = { intent: view.intent };
-  if (step.state === 'SUCCEEDED') return { ...base, status: 'success', data: step.result, message: resultSummary(step.result) ?? `${step.name} done` };
+  if (step.state === 'SUCCEEDED')
+    return {
+      ...base,
+      status: 'success',
+      data: step.result,
+      message: resultSummary(step.result) ?? `${step.name} done`,
+    };
   if (step.state === 'FAILED') return { ...base, status: 'failed', message: step.error ?? `${step.name} failed` };
   return { ...base, status: OUTCOME_WORD[replyStatusOf(view.status)], message: summaryMessage(view) };
 }
@@ -112,7 +130,11 @@ export function hilDecision(approval: ApprovalRecord | undefined): Reply {
     case 'approved':
       return { approved: true, approver_id: approval.decided_by };
     case 'rejected':
-      return { approved: false, approver_id: approval.decided_by, ...(approval.decision_reason !== undefined && { reason: approval.decision_reason }) };
+      return {
+        approved: false,
+        approver_id: approval.decided_by,
+        ...(approval.decision_reason !== undefined && { reason: approval.decision_reason }),
+      };
     case 'expired':
       return { approved: false, expired: true };
     default:
@@ -127,9 +149,19 @@ function transferReply(view: RunView, step: StepView): Reply {
     case 'SUCCEEDED':
       return { ...base, status: 'success', data: step.result, hil_decision: hilDecision(approval) };
     case 'FAILED':
-      return { ...base, status: 'failed', message: step.error ?? 'The transfer failed', hil_decision: hilDecision(approval) };
+      return {
+        ...base,
+        status: 'failed',
+        message: step.error ?? 'The transfer failed',
+        hil_decision: hilDecision(approval),
+      };
     case 'REJECTED':
-      return { ...base, status: 'rejected', message: rejectionMessage(step, approval), hil_decision: hilDecision(approval) };
+      return {
+        ...base,
+        status: 'rejected',
+        message: rejectionMessage(step, approval),
+        hil_decision: hilDecision(approval),
+      };
     default:
       return { ...base, status: OUTCOME_WORD[replyStatusOf(view.status)], message: summaryMessage(view) };
   }
@@ -150,7 +182,12 @@ export function summaryReply(view: RunView): Reply {
     message: summaryMessage(view),
     steps: view.steps.map(stepLine),
     ...(pending.length > 0 && {
-      pending_approvals: pending.map((a) => ({ approval_id: a.approval_id, step_id: a.step_id, step_name: a.step_name, reason: a.reason })),
+      pending_approvals: pending.map((a) => ({
+        approval_id: a.approval_id,
+        step_id: a.step_id,
+        step_name: a.step_name,
+        reason: a.reason,
+      })),
     }),
     ...(view.error !== undefined && { error: view.error }),
   };
@@ -168,14 +205,19 @@ function summaryMessage(view: RunView): string {
     case 'COMPLETED':
       return `Done: all ${total} step(s) succeeded.`;
     case 'FAILED':
-      if (failed.length > 0) return `${done} of ${total} step(s) succeeded; ${failed.map((s) => `${s.name} failed: ${s.error ?? 'unknown error'}`).join('; ')}.`;
+      if (failed.length > 0)
+        return `${done} of ${total} step(s) succeeded; ${failed.map((s) => `${s.name} failed: ${s.error ?? 'unknown error'}`).join('; ')}.`;
       return view.error ?? 'The request failed.';
     case 'REJECTED':
-      return `${done} of ${total} step(s) succeeded; ${view.steps.filter((s) => s.state === 'REJECTED').map((s) => s.name).join(', ')} not approved.`;
+      return `${done} of ${total} step(s) succeeded; ${view.steps
+        .filter((s) => s.state === 'REJECTED')
+        .map((s) => s.name)
+        .join(', ')} not approved.`;
     case 'CANCELLED':
       return `Cancelled after ${done} of ${total} step(s).`;
     default:
-      if (blocked.length > 0) return `${done} of ${total} step(s) done; waiting for approval: ${blocked.map((s) => s.name).join(', ')}.`;
+      if (blocked.length > 0)
+        return `${done} of ${total} step(s) done; waiting for approval: ${blocked.map((s) => s.name).join(', ')}.`;
       return `${done} of ${total} step(s) done so far.`;
   }
 }
@@ -222,17 +264,40 @@ export function approveReply(decided: DecisionResult): z.input<typeof ApproveRes
 export function decisionResult({ view, approval, approved, deciderId, step }: DecisionResult): Reply {
   const intent = view.intent;
   if (!approved) {
-    return { intent, status: 'rejected', message: `${approval.step_name} was rejected by ${deciderId}`, rejected_by: deciderId };
+    return {
+      intent,
+      status: 'rejected',
+      message: `${approval.step_name} was rejected by ${deciderId}`,
+      rejected_by: deciderId,
+    };
   }
   if (approval.status === 'pending' && step?.state === 'BLOCKED') {
     // The approval counted towards a stage of the policy; more people must approve before the step runs.
     const progress = approval.progress ?? 'more approvals needed';
-    return { intent, status: 'waiting_approval', message: `Approved by ${deciderId}; still waiting: ${progress}`, approved_by: deciderId, progress };
+    return {
+      intent,
+      status: 'waiting_approval',
+      message: `Approved by ${deciderId}; still waiting: ${progress}`,
+      approved_by: deciderId,
+      progress,
+    };
   }
   if (step?.state === 'SUCCEEDED') return { intent, status: 'success', data: step.result, approved_by: deciderId };
-  if (step?.state === 'FAILED') return { intent, status: 'failed', message: step.error ?? `${step.name} failed`, approved_by: deciderId };
-  if (step) return { intent, status: step.state.toLowerCase(), message: `${step.name} ended ${step.state}`, approved_by: deciderId };
-  return { intent, status: 'running', message: `Approved; ${approval.step_name} is still running`, approved_by: deciderId };
+  if (step?.state === 'FAILED')
+    return { intent, status: 'failed', message: step.error ?? `${step.name} failed`, approved_by: deciderId };
+  if (step)
+    return {
+      intent,
+      status: step.state.toLowerCase(),
+      message: `${step.name} ended ${step.state}`,
+      approved_by: deciderId,
+    };
+  return {
+    intent,
+    status: 'running',
+    message: `Approved; ${approval.step_name} is still running`,
+    approved_by: deciderId,
+  };
 }
 
 /** The Life-OS API's decision reply message: what was decided and what became of the step. */
@@ -240,6 +305,12 @@ export function decisionMessage(input: DecisionResult): string {
   const verb = input.approved ? 'approved' : 'rejected';
   const step = input.step;
   const waiting = input.approved && input.approval.status === 'pending' && input.approval.progress !== undefined;
-  const after = !input.approved ? '' : waiting ? `; still waiting: ${input.approval.progress}` : step ? `; the step ${step.state.toLowerCase()}` : '; the step is still running';
+  const after = !input.approved
+    ? ''
+    : waiting
+      ? `; still waiting: ${input.approval.progress}`
+      : step
+        ? `; the step ${step.state.toLowerCase()}`
+        : '; the step is still running';
   return `${input.approval.step_name} ${verb} by ${input.deciderId}${after}`;
 }

@@ -36,7 +36,9 @@ export type Delivery<Ret> =
  * with the SDK's error, as does a signal Temporal refuses (run closed or unknown, server away);
  * neither is then delivered.
  */
-export async function deliverDurably<Ret, Args extends [unknown, ...unknown[]]>(options: DurableDeliveryOptions<Ret, Args>): Promise<Delivery<Ret>> {
+export async function deliverDurably<Ret, Args extends [unknown, ...unknown[]]>(
+  options: DurableDeliveryOptions<Ret, Args>,
+): Promise<Delivery<Ret>> {
   const { client, workflowId, update, signal, args, budgetMs } = options;
   const acceptMs = Math.min(options.acceptMs ?? DEFAULT_ACCEPT_MS, budgetMs);
   const deadline = Date.now() + budgetMs;

@@ -113,7 +113,8 @@ export function classifyError(err: unknown): ApiError | undefined {
   if (err instanceof z.ZodError) return ApiError.badRequest(describeZodError(err));
   if (err instanceof WorkflowNotFoundError) return ApiError.notFound(`No workflow ${err.workflowId}`);
   if (err instanceof QueryNotRegisteredError) return ApiError.notFound('No such request workflow');
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return ApiError.conflict('A workflow with this id already exists');
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return ApiError.conflict('A workflow with this id already exists');
   if (err instanceof WorkflowUpdateFailedError || err instanceof ApplicationFailure) {
     const failure = err instanceof ApplicationFailure ? err : err.cause;
     if (failure instanceof ApplicationFailure && failure.type != null) {
@@ -126,7 +127,11 @@ export function classifyError(err: unknown): ApiError | undefined {
     return new ApiError(503, ErrorCode.TemporalUnavailable, 'Temporal is unreachable; try again shortly');
   }
   if (isWithoutWorker(err)) {
-    return new ApiError(503, ErrorCode.RunUnresponsive, 'No worker is polling the task queue, so the run cannot answer; try again shortly');
+    return new ApiError(
+      503,
+      ErrorCode.RunUnresponsive,
+      'No worker is polling the task queue, so the run cannot answer; try again shortly',
+    );
   }
   return undefined;
 }
@@ -168,7 +173,11 @@ function httpExceptionOf(err: Error): ApiError | undefined {
   const status = (err as { status?: unknown }).status;
   if (err.name !== 'HTTPException' || typeof status !== 'number' || status < 400 || status > 599) return undefined;
   if (status >= 500) return undefined;
-  return new ApiError(status as ContentfulStatusCode, status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest, err.message || 'Bad request');
+  return new ApiError(
+    status as ContentfulStatusCode,
+    status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest,
+    err.message || 'Bad request',
+  );
 }
 
 export function notFoundHandler(c: Context): Response {

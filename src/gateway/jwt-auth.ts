@@ -22,7 +22,14 @@ import { ROLES, type Identity, type Role } from './auth.js';
 
 type JwtConfig = Pick<
   Config,
-  'JWT_JWKS_URL' | 'JWT_PUBLIC_KEY_FILE' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'JWT_ALGORITHMS' | 'JWT_USER_CLAIM' | 'JWT_ROLE_CLAIM' | 'JWT_GROUPS_CLAIM'
+  | 'JWT_JWKS_URL'
+  | 'JWT_PUBLIC_KEY_FILE'
+  | 'JWT_ISSUER'
+  | 'JWT_AUDIENCE'
+  | 'JWT_ALGORITHMS'
+  | 'JWT_USER_CLAIM'
+  | 'JWT_ROLE_CLAIM'
+  | 'JWT_GROUPS_CLAIM'
 >;
 
 /** Checks one request's bearer JWT; resolves to the caller's identity or throws a 401 ApiError. */
@@ -46,10 +53,14 @@ function algorithmOfKey(pem: string, file: string): AsymmetricAlgorithm {
       if (curve === 'prime256v1') return 'ES256';
       if (curve === 'secp384r1') return 'ES384';
       if (curve === 'secp521r1') return 'ES512';
-      throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: unsupported EC curve ${curve ?? 'unknown'}`);
+      throw new ConfigError(
+        `invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: unsupported EC curve ${curve ?? 'unknown'}`,
+      );
     }
     default:
-      throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (RSA, EC or Ed25519)`);
+      throw new ConfigError(
+        `invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (RSA, EC or Ed25519)`,
+      );
   }
 }
 
@@ -61,7 +72,9 @@ function keyFileMiddleware(file: string, verification: { iss: string; aud: strin
     alg = algorithmOfKey(pem, file);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ConfigError(
+      `invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return jwt({ secret: pem, alg, verification });
 }
@@ -99,11 +112,15 @@ function claimError(claim: string, why: string): ApiError {
 }
 
 /** The identity a verified token's claims name; a claim that is missing or malformed is a 401 naming it. */
-export function identityOfClaims(payload: JWTPayload, config: Pick<JwtConfig, 'JWT_USER_CLAIM' | 'JWT_ROLE_CLAIM' | 'JWT_GROUPS_CLAIM'>): Identity & { kind: 'token' } {
+export function identityOfClaims(
+  payload: JWTPayload,
+  config: Pick<JwtConfig, 'JWT_USER_CLAIM' | 'JWT_ROLE_CLAIM' | 'JWT_GROUPS_CLAIM'>,
+): Identity & { kind: 'token' } {
   const user = IdentitySchema.safeParse(payload[config.JWT_USER_CLAIM]);
   if (!user.success) throw claimError(config.JWT_USER_CLAIM, 'must be a user id');
   const rawRole = payload[config.JWT_ROLE_CLAIM] ?? 'requester';
-  if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole)) throw claimError(config.JWT_ROLE_CLAIM, `must be one of ${ROLES.join(', ')}`);
+  if (typeof rawRole !== 'string' || !(ROLES as readonly string[]).includes(rawRole))
+    throw claimError(config.JWT_ROLE_CLAIM, `must be one of ${ROLES.join(', ')}`);
   const rawGroups = payload[config.JWT_GROUPS_CLAIM] ?? [];
   const groups = IdentitySchema.array().max(50).safeParse(rawGroups);
   if (!groups.success) throw claimError(config.JWT_GROUPS_CLAIM, 'must be a list of at most 50 group names');
@@ -112,12 +129,17 @@ export function identityOfClaims(payload: JWTPayload, config: Pick<JwtConfig, 'J
 
 /** Builds the verifier at start-up; a key file that cannot be read or used stops the gateway here. */
 export function createJwtVerifier(config: JwtConfig): JwtVerifier {
-  if (!config.JWT_ISSUER || !config.JWT_AUDIENCE) throw new ConfigError('invalid configuration:\n  JWT_ISSUER, JWT_AUDIENCE: required with GATEWAY_AUTH=jwt');
+  if (!config.JWT_ISSUER || !config.JWT_AUDIENCE)
+    throw new ConfigError('invalid configuration:\n  JWT_ISSUER, JWT_AUDIENCE: required with GATEWAY_AUTH=jwt');
   const verification = { iss: config.JWT_ISSUER, aud: config.JWT_AUDIENCE };
   let middleware: MiddlewareHandler;
   if (config.JWT_PUBLIC_KEY_FILE) middleware = keyFileMiddleware(config.JWT_PUBLIC_KEY_FILE, verification);
-  else if (config.JWT_JWKS_URL) middleware = jwk({ keys: jwksKeys(config.JWT_JWKS_URL), alg: config.JWT_ALGORITHMS, verification });
-  else throw new ConfigError('invalid configuration:\n  JWT_JWKS_URL: GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE');
+  else if (config.JWT_JWKS_URL)
+    middleware = jwk({ keys: jwksKeys(config.JWT_JWKS_URL), alg: config.JWT_ALGORITHMS, verification });
+  else
+    throw new ConfigError(
+      'invalid configuration:\n  JWT_JWKS_URL: GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE',
+    );
 
   return async (c) => {
     let payload: JWTPayload | undefined;

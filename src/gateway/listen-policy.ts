@@ -8,7 +8,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Why the gateway must not start with this configuration, or undefined when it may. */
-export function listenRefusal(config: Pick<Config, 'GATEWAY_AUTH' | 'GATEWAY_HOST' | 'GATEWAY_TOKENS_FILE'>): string | undefined {
+export function listenRefusal(
+  config: Pick<Config, 'GATEWAY_AUTH' | 'GATEWAY_HOST' | 'GATEWAY_TOKENS_FILE'>,
+): string | undefined {
   if (config.GATEWAY_AUTH === 'off' && !isLoopbackHost(config.GATEWAY_HOST)) {
     return (
       `refusing to listen on ${config.GATEWAY_HOST} with GATEWAY_AUTH=off: without auth anyone could act as any user. ` +

@@ -25,16 +25,24 @@ async function main(): Promise<void> {
   // Lazy: the gateway starts even while Temporal is down, and /readyz says so.
   const tracing = await tracingFor('gateway', config);
   const connection = Connection.lazy(gatewayConnectionOptions(config));
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: tracing?.clientInterceptors() });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracing?.clientInterceptors(),
+  });
   const timelines = createTimelineHub(client);
   const logger = config.LOG_FORMAT === 'json' ? jsonLogger('gateway', config.LOG_LEVEL) : undefined;
   // Read before /readyz says ready and renewed in the background, so no inbox page waits for visibility.
-  const inbox = createInboxListing(client, config, (err) => console.error(`gateway: reading the approvals inbox failed: ${err instanceof Error ? err.message : String(err)}`));
+  const inbox = createInboxListing(client, config, (err) =>
+    console.error(`gateway: reading the approvals inbox failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
   if (config.INBOX_CACHE_MS > 0) void inbox.start();
   const app = withRequestLog(createGatewayApp({ client, config, timelines, inbox }), logger, tracing?.httpMiddleware());
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
-    console.log(`gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`);
+    console.log(
+      `gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`,
+    );
   });
   server.on('error', (err) => {
     console.error(`gateway: cannot listen on ${config.GATEWAY_HOST}:${config.GATEWAY_PORT}: ${err.message}`);

@@ -15,7 +15,10 @@ function runStatusOf(value: string | undefined): RunStatus {
 }
 
 /** The view of an open run from its describe; message and steps are not kept there, so they are empty. */
-export function memoRunView(workflowId: string, description: Pick<WorkflowExecutionDescription, 'typedSearchAttributes' | 'memo' | 'startTime'>): RunView {
+export function memoRunView(
+  workflowId: string,
+  description: Pick<WorkflowExecutionDescription, 'typedSearchAttributes' | 'memo' | 'startTime'>,
+): RunView {
   const attributes = description.typedSearchAttributes;
   const created = description.startTime.toISOString();
   return {

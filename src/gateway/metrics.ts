@@ -66,12 +66,17 @@ export function createGatewayMetrics(timelines: TimelineHub): GatewayMetrics {
 export function metricsRoutes(metrics: GatewayMetrics | undefined): Hono {
   const app = new Hono();
   if (!metrics) return app;
-  return app.get('/metrics', async (c) => c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
+  return app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }),
+  );
 }
 
 /** The middleware to install: the metrics' when on, a pass-through when off. */
 export function metricsMiddleware(metrics: GatewayMetrics | undefined): MiddlewareHandler {
-  return metrics?.middleware ?? (async function noMetrics(_c, next) {
-    await next();
-  });
+  return (
+    metrics?.middleware ??
+    async function noMetrics(_c, next) {
+      await next();
+    }
+  );
 }

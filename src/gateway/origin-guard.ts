@@ -39,14 +39,17 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
   return async function checkOrigin(c, next) {
     const url = new URL(c.req.url);
     if (options.checkHost && !isLoopbackHost(url.hostname) && !allowedHosts.has(url.host)) {
-      throw forbidden(`Host ${url.host} is not this gateway's (with auth off it answers only to localhost, 127.0.0.1 or ::1)`);
+      throw forbidden(
+        `Host ${url.host} is not this gateway's (with auth off it answers only to localhost, 127.0.0.1 or ::1)`,
+      );
     }
     if (SAFE_METHODS.has(c.req.method)) return next();
     const own = url.origin;
     const mayAct = (origin: string | undefined) => origin !== undefined && (origin === own || allowed.has(origin));
     const origin = c.req.header('origin');
     if (origin !== undefined) {
-      if (!mayAct(origin === 'null' ? undefined : originOf(origin))) throw forbidden(`Requests from ${origin} may not change state here (allow it with GATEWAY_ALLOWED_ORIGINS)`);
+      if (!mayAct(origin === 'null' ? undefined : originOf(origin)))
+        throw forbidden(`Requests from ${origin} may not change state here (allow it with GATEWAY_ALLOWED_ORIGINS)`);
       return next();
     }
     const site = c.req.header('sec-fetch-site');
@@ -55,7 +58,8 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
       return next();
     }
     const referer = c.req.header('referer');
-    if (referer !== undefined && !mayAct(originOf(referer))) throw forbidden('Requests from another page may not change state here');
+    if (referer !== undefined && !mayAct(originOf(referer)))
+      throw forbidden('Requests from another page may not change state here');
     return next();
   };
 }

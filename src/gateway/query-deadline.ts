@@ -22,7 +22,11 @@ export async function queryWithDeadline<T>(client: Client, timeoutMs: number, ru
     // A deadline that passes while the SDK waits to retry the call surfaces as CANCELLED, not DEADLINE_EXCEEDED.
     const pastDeadline = Date.now() >= deadline && (isGrpcCancelledError(err) || isGrpcCancelledError(causeOf(err)));
     if (pastDeadline || isGrpcDeadlineError(err) || isGrpcDeadlineError(causeOf(err))) {
-      throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not answer within ${timeoutMs} ms (is a worker polling its task queue?)`);
+      throw new ApiError(
+        503,
+        ErrorCode.RunUnresponsive,
+        `The run did not answer within ${timeoutMs} ms (is a worker polling its task queue?)`,
+      );
     }
     throw err;
   }

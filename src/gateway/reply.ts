@@ -7,6 +7,11 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
-export function reply<S extends z.ZodType>(c: Context, _schema: S, value: z.input<S>, status: ContentfulStatusCode = 200): Response {
+export function reply<S extends z.ZodType>(
+  c: Context,
+  _schema: S,
+  value: z.input<S>,
+  status: ContentfulStatusCode = 200,
+): Response {
   return c.json(value as Record<string, unknown>, status);
 }

@@ -5,8 +5,22 @@
  */
 import { QueryNotRegisteredError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { FINAL_RUN_STATUSES, RunResultSchema, type RunResult, type RunView, type TimelineEvent } from '../shared/contracts.js';
-import { REQUEST_WORKFLOW_TYPE, runQuery, SearchAttributes, sessionQuery, sessionWorkflowIdFor, timelineQuery, type SessionView } from '../shared/definitions.js';
+import {
+  FINAL_RUN_STATUSES,
+  RunResultSchema,
+  type RunResult,
+  type RunView,
+  type TimelineEvent,
+} from '../shared/contracts.js';
+import {
+  REQUEST_WORKFLOW_TYPE,
+  runQuery,
+  SearchAttributes,
+  sessionQuery,
+  sessionWorkflowIdFor,
+  timelineQuery,
+  type SessionView,
+} from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { memoRunView } from './memo-run-view.js';
@@ -61,7 +75,9 @@ export class Runs {
   async getRunOrMemo(workflowId: string, budgetMs = this.queryTimeoutMs): Promise<RunView> {
     const deadline = Date.now() + budgetMs;
     try {
-      return await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () => this.handle(workflowId).query(runQuery));
+      return await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () =>
+        this.handle(workflowId).query(runQuery),
+      );
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
       if (!queryGotNoAnswer(err)) throw err;
@@ -76,9 +92,12 @@ export class Runs {
    */
   private async answerWithoutQuery(workflowId: string, queryError: unknown, remaining: () => number): Promise<RunView> {
     const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
-    if (description.type !== REQUEST_WORKFLOW_TYPE) throw queryError instanceof QueryNotRegisteredError ? ApiError.notFound('No such request workflow') : queryError;
+    if (description.type !== REQUEST_WORKFLOW_TYPE)
+      throw queryError instanceof QueryNotRegisteredError ? ApiError.notFound('No such request workflow') : queryError;
     if (description.status.name === 'COMPLETED') {
-      const parsed = RunResultSchema.safeParse(await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()));
+      const parsed = RunResultSchema.safeParse(
+        await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()),
+      );
       if (parsed.success) {
         const { timeline: _timeline, ...view } = parsed.data;
         return view;
@@ -87,7 +106,8 @@ export class Runs {
     const view = memoRunView(workflowId, description);
     // Closed without a result (terminated, timed out, cancelled): the memo's status is from before that.
     if (description.status.name === 'CANCELLED') return { ...view, status: 'CANCELLED' };
-    if (description.status.name !== 'RUNNING' && description.status.name !== 'COMPLETED') return { ...view, status: 'FAILED' };
+    if (description.status.name !== 'RUNNING' && description.status.name !== 'COMPLETED')
+      return { ...view, status: 'FAILED' };
     return view;
   }
 
@@ -99,7 +119,9 @@ export class Runs {
     const deadline = Date.now() + budgetMs;
     let latestId: string | undefined;
     try {
-      const session = await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () => this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery));
+      const session = await queryWithDeadline(this.client, budgetMs - memoReserveMs(budgetMs), () =>
+        this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery),
+      );
       latestId = session.runs.at(-1)?.workflow_id;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
@@ -216,7 +238,8 @@ export class Runs {
       await handle.cancel();
     } catch (err) {
       // The run closed between the caller's status check and this request.
-      if (err instanceof WorkflowNotFoundError) throw ApiError.alreadyFinished(`Run ${workflowId} has already finished`);
+      if (err instanceof WorkflowNotFoundError)
+        throw ApiError.alreadyFinished(`Run ${workflowId} has already finished`);
       throw err;
     }
     const abort = new AbortController();
@@ -225,7 +248,9 @@ export class Runs {
     if (!raced.done) abort.abort();
     const view = await this.getRun(workflowId);
     if (FINAL_RUN_STATUSES.includes(view.status) && !cancelTookEffect(view)) {
-      throw ApiError.alreadyFinished(`Run ${workflowId} ended ${view.status} with every step finished; nothing was cancelled`);
+      throw ApiError.alreadyFinished(
+        `Run ${workflowId} ended ${view.status} with every step finished; nothing was cancelled`,
+      );
     }
     return view;
   }
@@ -234,5 +259,9 @@ export class Runs {
 /** A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it had no steps yet). */
 export function cancelTookEffect(view: Pick<RunView, 'status' | 'steps' | 'approvals'>): boolean {
   if (view.status !== 'CANCELLED') return false;
-  return view.steps.length === 0 || view.steps.some((s) => s.state === 'CANCELLED') || view.approvals.some((a) => a.status === 'cancelled');
+  return (
+    view.steps.length === 0 ||
+    view.steps.some((s) => s.state === 'CANCELLED') ||
+    view.approvals.some((a) => a.status === 'cancelled')
+  );
 }

@@ -9,8 +9,18 @@ import { idempotencyKeyOf } from './validation.js';
  * The run to start for `message`: for the authenticated user (or the body's `user_id` when auth is
  * off) with their groups, in `session_id` if given, under the `Idempotency-Key` header if sent.
  */
-export function startRequestOf(c: Context<GatewayEnv>, message: string, asked: { user_id?: string | undefined; session_id?: string | undefined }): StartRequest {
+export function startRequestOf(
+  c: Context<GatewayEnv>,
+  message: string,
+  asked: { user_id?: string | undefined; session_id?: string | undefined },
+): StartRequest {
   const idempotencyKey = idempotencyKeyOf(c);
   const identity = c.get('identity');
-  return { user_id: actingUserId(identity, asked.user_id), requester_groups: groupsOf(identity), message, session_id: asked.session_id, idempotencyKey };
+  return {
+    user_id: actingUserId(identity, asked.user_id),
+    requester_groups: groupsOf(identity),
+    message,
+    session_id: asked.session_id,
+    idempotencyKey,
+  };
 }

@@ -108,13 +108,15 @@ export class RunStarter {
    * waits for the run to settle (or only to plan) for at most `budgetMs`.
    */
   async start(request: StartRequest, budgetMs: number, until: StartWait = 'settled'): Promise<StartResult> {
-    const digest = request.idempotencyKey !== undefined ? idempotencyDigest(request.user_id, request.idempotencyKey) : undefined;
+    const digest =
+      request.idempotencyKey !== undefined ? idempotencyDigest(request.user_id, request.idempotencyKey) : undefined;
     const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
     let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
 
     if (request.session_id !== undefined) {
       const owner = await this.runs.sessionOwner(request.session_id);
-      if (owner !== undefined && !sameIdentity(owner, request.user_id)) throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
+      if (owner !== undefined && !sameIdentity(owner, request.user_id))
+        throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {
@@ -138,7 +140,9 @@ export class RunStarter {
     const closed = existing !== undefined && existing.status.name !== 'RUNNING';
     const sessionRun = { workflow_id: workflowId, message: request.message };
     const [started, recorded] = await Promise.allSettled([
-      closed ? this.runs.getRun(workflowId).then((view) => ({ view })) : this.startAndWait(workflowId, input, budgetMs, until),
+      closed
+        ? this.runs.getRun(workflowId).then((view) => ({ view }))
+        : this.startAndWait(workflowId, input, budgetMs, until),
       this.recordInSession(sessionId, request.user_id, sessionRun),
     ]);
     if (started.status === 'rejected') throw started.reason;
@@ -153,7 +157,12 @@ export class RunStarter {
     return { workflow_id: workflowId, session_id: sessionId, ...outcome };
   }
 
-  private async recordInSessionEventually(sessionId: string, userId: string, run: { workflow_id: string; message: string }, firstError: unknown): Promise<void> {
+  private async recordInSessionEventually(
+    sessionId: string,
+    userId: string,
+    run: { workflow_id: string; message: string },
+    firstError: unknown,
+  ): Promise<void> {
     let lastError = firstError;
     for (let attempt = 1; attempt <= SESSION_RECORD_ATTEMPTS; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
@@ -167,7 +176,11 @@ export class RunStarter {
     console.error(`gateway: could not record run ${run.workflow_id} in session ${sessionId}:`, lastError);
   }
 
-  private async recordInSession(sessionId: string, userId: string, run: { workflow_id: string; message: string }): Promise<void> {
+  private async recordInSession(
+    sessionId: string,
+    userId: string,
+    run: { workflow_id: string; message: string },
+  ): Promise<void> {
     await this.client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
       workflowId: sessionWorkflowIdFor(sessionId),
       taskQueue: this.config.TASK_QUEUE,
@@ -182,7 +195,12 @@ export class RunStarter {
     });
   }
 
-  private async startAndWait(workflowId: string, input: RequestInput, budgetMs: number, until: StartWait): Promise<Progress> {
+  private async startAndWait(
+    workflowId: string,
+    input: RequestInput,
+    budgetMs: number,
+    until: StartWait,
+  ): Promise<Progress> {
     const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.TASK_QUEUE,

@@ -35,7 +35,10 @@ export function resolveInside(root: string, relative: string): string | undefine
 }
 
 /** The file's bytes and content type, or undefined when it does not exist (or is not a file). */
-export async function loadFile(root: string, relative: string): Promise<{ body: Uint8Array; type: string } | undefined> {
+export async function loadFile(
+  root: string,
+  relative: string,
+): Promise<{ body: Uint8Array; type: string } | undefined> {
   const full = resolveInside(root, relative);
   if (!full) return undefined;
   try {

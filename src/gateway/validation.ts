@@ -19,18 +19,27 @@ export function assertJsonContentType(c: Context, bodyIsEmpty: boolean): void {
   if (header === undefined && bodyIsEmpty) return;
   const mediaType = header?.split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'application/json') return;
-  throw new ApiError(415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json (got ${header === undefined ? 'none' : JSON.stringify(header.slice(0, 100))})`);
+  throw new ApiError(
+    415,
+    ErrorCode.UnsupportedMediaType,
+    `Content-Type must be application/json (got ${header === undefined ? 'none' : JSON.stringify(header.slice(0, 100))})`,
+  );
 }
 
 /** The body as JSON: malformed or empty JSON is a 400 of its own, before any field is looked at. */
 export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   assertJsonContentType(c, text === '');
-  if (text.trim() === '') throw new ApiError(400, ErrorCode.InvalidJson, 'Request body is empty; expected a JSON object');
+  if (text.trim() === '')
+    throw new ApiError(400, ErrorCode.InvalidJson, 'Request body is empty; expected a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new ApiError(400, ErrorCode.InvalidJson, `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ApiError(
+      400,
+      ErrorCode.InvalidJson,
+      `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -55,7 +64,11 @@ export async function parseBodyOrQuery<S extends z.ZodType>(c: Context, schema: 
     return parseWith(schema, JSON.parse(text) as unknown, 'body');
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError(400, ErrorCode.InvalidJson, `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ApiError(
+      400,
+      ErrorCode.InvalidJson,
+      `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 
@@ -65,6 +78,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export function idempotencyKeyOf(c: Context): string | undefined {
   const key = c.req.header('idempotency-key');
   if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw ApiError.badRequest('header.Idempotency-Key: must be 1-200 printable ASCII characters without spaces');
+  if (!IDEMPOTENCY_KEY.test(key))
+    throw ApiError.badRequest('header.Idempotency-Key: must be 1-200 printable ASCII characters without spaces');
   return key;
 }

@@ -19,7 +19,8 @@ export function visibilityLiteral(value: string): string {
 }
 
 function taskQueueLiteral(taskQueue: string): string {
-  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue)) throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
+  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
+    throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   return `'${taskQueue}'`;
 }
 
@@ -93,7 +94,9 @@ export function inboxFromMemos(memos: readonly (Record<string, unknown> | undefi
       if (parsed.success && parsed.data.status === 'pending') approvals.push(parsed.data);
     }
   }
-  return approvals.sort((a, b) => a.requested_at.localeCompare(b.requested_at) || a.approval_id.localeCompare(b.approval_id));
+  return approvals.sort(
+    (a, b) => a.requested_at.localeCompare(b.requested_at) || a.approval_id.localeCompare(b.approval_id),
+  );
 }
 
 export function runListingOf(info: WorkflowExecutionInfo): RunListing {
@@ -124,7 +127,10 @@ export class Listings {
   ) {}
 
   async sessionsOf(userId: string): Promise<SessionSummary[]> {
-    const infos = await take(this.client.workflow.list({ query: sessionsQuery(this.taskQueue, userId) }), LISTING_LIMIT);
+    const infos = await take(
+      this.client.workflow.list({ query: sessionsQuery(this.taskQueue, userId) }),
+      LISTING_LIMIT,
+    );
     return groupSessions(infos.map(runListingOf));
   }
 }

@@ -9,7 +9,9 @@ import { NotificationEventType } from '../shared/notifications.js';
 
 const LinksSchema = z
   .array(z.object({ person: z.string(), approve_url: z.string(), reject_url: z.string(), expires_at: z.string() }))
-  .describe('With APPROVAL_LINK_SECRET: for each person who may approve now (a stand-in for someone out of office too), signed single-use links bound to the approval, its action_hash and that person');
+  .describe(
+    'With APPROVAL_LINK_SECRET: for each person who may approve now (a stand-in for someone out of office too), signed single-use links bound to the approval, its action_hash and that person',
+  );
 
 const ApprovalDataSchema = z.object({ approval: ApprovalRecordSchema });
 
@@ -36,11 +38,23 @@ const RunDataSchema = z.object({
 });
 
 const EVENTS: [NotificationEventType, string, z.ZodType][] = [
-  [NotificationEventType.ApprovalRequested, 'A step waits for approval (also after an edit asks again)', ApprovalDataSchema.extend({ links: LinksSchema.optional() })],
+  [
+    NotificationEventType.ApprovalRequested,
+    'A step waits for approval (also after an edit asks again)',
+    ApprovalDataSchema.extend({ links: LinksSchema.optional() }),
+  ],
   [NotificationEventType.ApprovalReminder, "An approval still waits at the policy's reminder time", FollowUpDataSchema],
-  [NotificationEventType.ApprovalEscalated, "An approval still waits at the policy's escalation time and was escalated to a group", FollowUpDataSchema],
+  [
+    NotificationEventType.ApprovalEscalated,
+    "An approval still waits at the policy's escalation time and was escalated to a group",
+    FollowUpDataSchema,
+  ],
   [NotificationEventType.ApprovalDecided, 'An approval was approved or rejected', ApprovalDataSchema],
-  [NotificationEventType.ApprovalExpired, 'No decision came in time: the approval expired and its step is rejected', ApprovalDataSchema],
+  [
+    NotificationEventType.ApprovalExpired,
+    'No decision came in time: the approval expired and its step is rejected',
+    ApprovalDataSchema,
+  ],
   [NotificationEventType.RunCompleted, 'A run completed: every step succeeded', RunDataSchema],
   [NotificationEventType.RunFailed, 'A run failed', RunDataSchema],
 ];
@@ -48,24 +62,37 @@ const EVENTS: [NotificationEventType, string, z.ZodType][] = [
 const SIGNATURE_HEADERS = [
   { name: 'webhook-id', description: 'The event_id: the same on every retry, so a subscriber can drop duplicates' },
   { name: 'webhook-timestamp', description: 'Unix seconds when this attempt was sent' },
-  { name: 'webhook-signature', description: 'v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>"> under WEBHOOK_SECRET (whsec_ + base64 key), as the Standard Webhooks specification says' },
+  {
+    name: 'webhook-signature',
+    description:
+      'v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>"> under WEBHOOK_SECRET (whsec_ + base64 key), as the Standard Webhooks specification says',
+  },
 ].map((h) => ({ ...h, in: 'header', required: true, schema: { type: 'string' } }));
 
 /** `webhooks` of the OpenAPI 3.1 document: one POST to WEBHOOK_URL per event type. */
 export function webhookEventDocs(jsonSchema: (schema: z.ZodType) => Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     EVENTS.map(([type, summary, data]) => {
-      const body = z.object({ event_id: z.string(), type: z.literal(type), workflow_id: z.string(), occurred_at: z.string(), data });
-      return [type, {
-        post: {
-          tags: ['webhooks'],
-          summary: `${type}: ${summary}. Retried with backoff until the subscriber answers 2xx; each attempt is listed at GET /api/webhooks/deliveries`,
-          operationId: `webhook${type.replace(/(^|\.)(\w)/g, (_m, _dot: string, ch: string) => ch.toUpperCase())}`,
-          parameters: SIGNATURE_HEADERS,
-          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } },
-          responses: { '2XX': { description: 'Delivered' } },
+      const body = z.object({
+        event_id: z.string(),
+        type: z.literal(type),
+        workflow_id: z.string(),
+        occurred_at: z.string(),
+        data,
+      });
+      return [
+        type,
+        {
+          post: {
+            tags: ['webhooks'],
+            summary: `${type}: ${summary}. Retried with backoff until the subscriber answers 2xx; each attempt is listed at GET /api/webhooks/deliveries`,
+            operationId: `webhook${type.replace(/(^|\.)(\w)/g, (_m, _dot: string, ch: string) => ch.toUpperCase())}`,
+            parameters: SIGNATURE_HEADERS,
+            requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } },
+            responses: { '2XX': { description: 'Delivered' } },
+          },
         },
-      }];
+      ];
     }),
   );
 }

@@ -11,12 +11,49 @@ export type AmountReading = { ok: true; cents: number } | { ok: false; problem: 
 const FORMAT_HINT = 'write it like 6000, 1.5k, 1,250.50 or $5,000.00';
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
-const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
-const SCALES: Record<string, number> = { hundred: 100, thousand: 1000, grand: 1000, k: 1000, million: 1_000_000, mil: 1_000_000, m: 1_000_000 };
-const NUMBER_WORD = new RegExp(`^(?:${[...Object.keys(UNITS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`);
+const TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
+const SCALES: Record<string, number> = {
+  hundred: 100,
+  thousand: 1000,
+  grand: 1000,
+  k: 1000,
+  million: 1_000_000,
+  mil: 1_000_000,
+  m: 1_000_000,
+};
+const NUMBER_WORD = new RegExp(
+  `^(?:${[...Object.keys(UNITS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`,
+);
 
 /** Currency words and symbols that mean US dollars; they carry no amount. */
 const DOLLAR_WORDS = /^(?:\$|usd|us\$|dollars?|bucks?|us)$/;
@@ -35,12 +72,19 @@ export function looksLikeAmount(text: string): boolean {
 export function readAmount(phrase: string): AmountReading {
   const shown = quote(phrase.trim());
   const text = phrase.trim().toLowerCase();
-  if (FOREIGN.test(text)) return { ok: false, problem: `I can only send US dollars; ${shown} is another currency. How much is it in dollars?` };
+  if (FOREIGN.test(text))
+    return {
+      ok: false,
+      problem: `I can only send US dollars; ${shown} is another currency. How much is it in dollars?`,
+    };
   if (/^(?:\$\s*)?[-(−]|^-\s*\$/.test(text)) return { ok: false, problem: `The amount ${shown} must be positive.` };
   const chunks = amountChunks(text);
   if (chunks === undefined || chunks.length === 0) {
     if (!looksLikeAmount(text)) return { ok: false, problem: `The amount ${shown} is not a number; ${FORMAT_HINT}.` };
-    return { ok: false, problem: `I could not read the amount ${shown}; how much should I send? Please ${FORMAT_HINT}.` };
+    return {
+      ok: false,
+      problem: `I could not read the amount ${shown}; how much should I send? Please ${FORMAT_HINT}.`,
+    };
   }
   const readings = chunks.map(readChunk);
   const problem = readings.find((r) => !r.ok);
@@ -48,7 +92,10 @@ export function readAmount(phrase: string): AmountReading {
   const amounts = [...new Set(readings.map((r) => (r.ok ? r.cents : 0)))];
   if (amounts.length > 1) {
     const options = amounts.map(formatUsd);
-    return { ok: false, problem: `${shown} names more than one amount: did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?` };
+    return {
+      ok: false,
+      problem: `${shown} names more than one amount: did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?`,
+    };
   }
   return checked(amounts[0]!, shown);
 }
@@ -74,7 +121,12 @@ function amountChunks(text: string): string[] | undefined {
     if (/\d/.test(token)) {
       flushWords();
       chunks.push(token);
-    } else if (['hundred', 'thousand', 'grand', 'million'].includes(token) && chunks.length > 0 && words.length === 0 && /^[\d.,]+$/.test(chunks.at(-1)!)) {
+    } else if (
+      ['hundred', 'thousand', 'grand', 'million'].includes(token) &&
+      chunks.length > 0 &&
+      words.length === 0 &&
+      /^[\d.,]+$/.test(chunks.at(-1)!)
+    ) {
       chunks.push(`${chunks.pop()!} ${token}`);
     } else if (token === 'and' && words.length > 0) {
       words.push(token);
@@ -92,20 +144,32 @@ function readChunk(chunk: string): AmountReading {
   const shown = quote(chunk);
   if (/\d/.test(chunk)) return readDigits(chunk, shown);
   const value = readWords(chunk.split(' '));
-  if (value === undefined) return { ok: false, problem: `I could not read ${shown} as one amount; how much should I send? Please ${FORMAT_HINT}.` };
+  if (value === undefined)
+    return {
+      ok: false,
+      problem: `I could not read ${shown} as one amount; how much should I send? Please ${FORMAT_HINT}.`,
+    };
   return { ok: true, cents: value * 100 };
 }
 
 /** "6000", "1,250.50", "6k", "1.5k", "5 grand", "2 thousand": digits with an optional multiplier. */
 function readDigits(chunk: string, shown: string): AmountReading {
   const match = /^([\d.,]+)\s*(k|m|grand|thousand|hundred|million)?$/.exec(chunk);
-  if (!match) return { ok: false, problem: `I could not read the amount ${shown}; how much should I send? Please ${FORMAT_HINT}.` };
+  if (!match)
+    return {
+      ok: false,
+      problem: `I could not read the amount ${shown}; how much should I send? Please ${FORMAT_HINT}.`,
+    };
   const [, number, scaleWord] = match as unknown as [string, string, string | undefined];
   const ambiguity = separatorAmbiguity(number, shown, scaleWord !== undefined);
   if (ambiguity) return ambiguity;
   if (scaleWord === undefined) return plainDigits(number, shown);
   const scaled = scaleDecimal(number, SCALES[scaleWord]!);
-  if (scaled === undefined) return { ok: false, problem: `The amount ${shown} is not a whole number of cents; how much exactly should I send?` };
+  if (scaled === undefined)
+    return {
+      ok: false,
+      problem: `The amount ${shown} is not a whole number of cents; how much exactly should I send?`,
+    };
   return { ok: true, cents: scaled };
 }
 
@@ -121,7 +185,10 @@ function plainDigits(number: string, shown: string): AmountReading {
  * dollar and a fraction, or 1,234?), "1.2.3", "1,2345". Each gets a question, never a guess.
  */
 function separatorAmbiguity(number: string, shown: string, scaled: boolean): AmountReading | undefined {
-  const ask = (a: string, b: string) => ({ ok: false as const, problem: `The amount ${shown} is ambiguous: did you mean ${a} or ${b}?` });
+  const ask = (a: string, b: string) => ({
+    ok: false as const,
+    problem: `The amount ${shown} is ambiguous: did you mean ${a} or ${b}?`,
+  });
   const decimalComma = /^(\d{1,3}),(\d{1,2})$/.exec(number);
   if (decimalComma) {
     const [, whole, part] = decimalComma as unknown as [string, string, string];
@@ -130,11 +197,25 @@ function separatorAmbiguity(number: string, shown: string, scaled: boolean): Amo
   const thousandsDot = scaled ? null : /^(\d{1,3})\.(\d{3})$/.exec(number);
   if (thousandsDot) {
     const [, whole, part] = thousandsDot as unknown as [string, string, string];
-    return { ok: false, problem: `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? Amounts are dollars and cents.` };
+    return {
+      ok: false,
+      problem: `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? Amounts are dollars and cents.`,
+    };
   }
-  if (!scaled && /^[\d,]*\.\d{3,}$/.test(number)) return { ok: false, problem: `The amount ${shown} has more than two decimals; amounts are dollars and cents. How much exactly should I send?` };
-  if ((number.match(/\./g) ?? []).length > 1 || /[.,]{2}|^[.,]|[.,]$/.test(number) || /,\d{4,}|,\d{1,2}(?=,)/.test(number)) {
-    return { ok: false, problem: `I cannot tell which amount ${shown} means; how much should I send? Please ${FORMAT_HINT}.` };
+  if (!scaled && /^[\d,]*\.\d{3,}$/.test(number))
+    return {
+      ok: false,
+      problem: `The amount ${shown} has more than two decimals; amounts are dollars and cents. How much exactly should I send?`,
+    };
+  if (
+    (number.match(/\./g) ?? []).length > 1 ||
+    /[.,]{2}|^[.,]|[.,]$/.test(number) ||
+    /,\d{4,}|,\d{1,2}(?=,)/.test(number)
+  ) {
+    return {
+      ok: false,
+      problem: `I cannot tell which amount ${shown} means; how much should I send? Please ${FORMAT_HINT}.`,
+    };
   }
   return undefined;
 }
@@ -164,7 +245,8 @@ function readWords(words: readonly string[]): number | undefined {
       if (last !== 'hundred' && last !== 'scale') return undefined;
       last = 'and';
     } else if (word in UNITS) {
-      if (last === 'unit' || (last === 'tens' && UNITS[word]! >= 10) || (last === 'tens' && UNITS[word] === 0)) return undefined;
+      if (last === 'unit' || (last === 'tens' && UNITS[word]! >= 10) || (last === 'tens' && UNITS[word] === 0))
+        return undefined;
       group += UNITS[word]!;
       last = 'unit';
     } else if (word in TENS) {

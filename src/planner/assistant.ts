@@ -7,21 +7,26 @@ import type { AssistantTool, PlanStep } from '../shared/contracts.js';
 import type { ClauseResult, PlannerContext } from './clause.js';
 import { COUNT, countProblem, mondayOf, readCount } from './text.js';
 
-const SHOW = '(?:(?:show|list|get|give|tell|see|display|view|check|fetch|read|what(?:\'s| is| are| were)?)(?:\\s+me)?\\s+)?';
+const SHOW =
+  "(?:(?:show|list|get|give|tell|see|display|view|check|fetch|read|what(?:'s| is| are| were)?)(?:\\s+me)?\\s+)?";
 const MY = '(?:(?:my|our|the)\\s+)?';
 
 const BALANCE = [
-  new RegExp(`^${SHOW}${MY}(?:(?:current|account|bank|available|checking)\\s+)*balances?(?:\\s+(?:of|in|on|for)\\s+my\\s+account)?$`),
+  new RegExp(
+    `^${SHOW}${MY}(?:(?:current|account|bank|available|checking)\\s+)*balances?(?:\\s+(?:of|in|on|for)\\s+my\\s+account)?$`,
+  ),
   /^how much(?: money)? (?:do i have|have i got|is (?:in|on) my account|is left|do i have left|is in the account)$/,
   /^(?:what(?:'s| is) )?in my account$/,
 ];
 
-const TRANSFER_NOUN = '(?:transfers?|transactions?|payments?|(?:transfer|transaction|payment|account)\\s+history|history|statement)';
+const TRANSFER_NOUN =
+  '(?:transfers?|transactions?|payments?|(?:transfer|transaction|payment|account)\\s+history|history|statement)';
 const HISTORY = new RegExp(
   `^${SHOW}${MY}(?:(last|latest|recent|most recent|past|previous)\\s+)?(?:${COUNT}\\s+)?(?:(?:recent|bank|money|outgoing)\\s+)?${TRANSFER_NOUN}` +
     '(?:\\s+(?:since|from|after)\\s+(\\S+(?:\\s+(?:week|month))?)|\\s+((?:this|last) (?:week|month)|today|yesterday))?$',
 );
-const SENT = /^(?:what|who) (?:did i|have i) (?:send|sent|transfer|transferred|pay|paid)(?: (?:recently|lately))?(?:\s+(?:since|from|after)\s+(\S+(?:\s+(?:week|month))?)|\s+((?:this|last) (?:week|month)|today|yesterday))?$/;
+const SENT =
+  /^(?:what|who) (?:did i|have i) (?:send|sent|transfer|transferred|pay|paid)(?: (?:recently|lately))?(?:\s+(?:since|from|after)\s+(\S+(?:\s+(?:week|month))?)|\s+((?:this|last) (?:week|month)|today|yesterday))?$/;
 const MAX_HISTORY = 50;
 const DEFAULT_HISTORY = 10;
 
@@ -31,13 +36,13 @@ const LAST_REQUEST = `(?:${MY}(?:last|latest|previous|most recent|recent)\\s+(?:
 const NAMED_REQUEST = `(?:(?:request|run|workflow)\\s+(?:id\\s+)?)?#?${RUN_ID}`;
 const STATUS = [
   new RegExp(`^${SHOW}(?:the\\s+)?(?:status|state|progress)\\s+(?:of|on|for)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})$`),
-  new RegExp(`^(?:what happened (?:to|with)|how is|how's|where is|where's|check on|any news on|any update on)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})(?:\\s+going)?$`),
+  new RegExp(
+    `^(?:what happened (?:to|with)|how is|how's|where is|where's|check on|any news on|any update on)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})(?:\\s+going)?$`,
+  ),
   new RegExp(`^(?:is|did)\\s+${LAST_REQUEST}\\s+(?:done|finished|complete|completed|through|go through|approved)$`),
   new RegExp(`^${MY}(?:last\\s+)?request\\s+status$`),
 ];
-const CANCEL = [
-  new RegExp(`^(?:cancel|stop|abort|call off|withdraw|revoke)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})$`),
-];
+const CANCEL = [new RegExp(`^(?:cancel|stop|abort|call off|withdraw|revoke)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})$`)];
 const PENDING = [
   /^what (?:am i|are we) (?:still )?waiting (?:for|on)$/,
   new RegExp(`^${SHOW}${MY}(?:pending|open|outstanding|waiting)\\s+(?:approvals?|requests?|transfers?)$`),
@@ -46,7 +51,8 @@ const PENDING = [
 ];
 
 export function parseAssistant(clause: string, ctx: PlannerContext, original = clause): ClauseResult | undefined {
-  if (BALANCE.some((re) => re.test(clause))) return withAccount(ctx, (account) => step('account_balance', 'Read my balance', { account_id: account }));
+  if (BALANCE.some((re) => re.test(clause)))
+    return withAccount(ctx, (account) => step('account_balance', 'Read my balance', { account_id: account }));
   const listed = HISTORY.exec(clause);
   if (listed) return historyStep(listed, 'list', ctx);
   const sent = SENT.exec(clause);
@@ -59,7 +65,8 @@ export function parseAssistant(clause: string, ctx: PlannerContext, original = c
     const match = re.exec(clause);
     if (match) return runStep('cancel_request', 'Cancel', match, original);
   }
-  if (PENDING.some((re) => re.test(clause))) return { kind: 'steps', steps: [step('pending_approvals', 'List my requests waiting for approval', {})] };
+  if (PENDING.some((re) => re.test(clause)))
+    return { kind: 'steps', steps: [step('pending_approvals', 'List my requests waiting for approval', {})] };
   return undefined;
 }
 
@@ -71,7 +78,10 @@ function historyStep(match: RegExpExecArray, form: 'list' | 'sent', ctx: Planner
   const since = sinceWord ?? period;
   const from = since === undefined ? undefined : sinceDate(since, ctx.today);
   if (since !== undefined && from === undefined) {
-    return { kind: 'error', message: `Since when? I read dates like 2025-11-01, "yesterday", "this week" or "last month", not "${since}".` };
+    return {
+      kind: 'error',
+      message: `Since when? I read dates like 2025-11-01, "yesterday", "this week" or "last month", not "${since}".`,
+    };
   }
   return withAccount(ctx, (account) =>
     step('transfer_history', from ? `List my transfers since ${from}` : `List my last ${limit} transfers`, {
@@ -108,7 +118,12 @@ export function sinceDate(word: string, today: string): string | undefined {
 }
 
 /** The named run keeps the case it was written in (workflow ids are case-sensitive). */
-function runStep(tool: 'request_status' | 'cancel_request', verb: string, match: RegExpExecArray, original: string): ClauseResult {
+function runStep(
+  tool: 'request_status' | 'cancel_request',
+  verb: string,
+  match: RegExpExecArray,
+  original: string,
+): ClauseResult {
   const named = match.slice(1).find((group) => group !== undefined);
   if (named === undefined) return { kind: 'steps', steps: [step(tool, `${verb} my last request`, {})] };
   const escaped = named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -54,7 +54,8 @@ export function parseJobs(clause: string): ClauseResult | undefined {
 }
 
 /** "... and apply" after a search: apply to what that search finds. */
-export const APPLY_TO_FOUND = /^apply(?:\s+(?:to|for)\s+(?:them|those|these|it|both|all|all of them|each|each of them|them all|those jobs|the jobs|those roles|the roles))?$/;
+export const APPLY_TO_FOUND =
+  /^apply(?:\s+(?:to|for)\s+(?:them|those|these|it|both|all|all of them|each|each of them|them all|those jobs|the jobs|those roles|the roles))?$/;
 
 /** Tailor a CV for, then apply to, the first `count` jobs the `searchId` step finds. */
 export function applySteps(searchId: string, count: number): PlanStep[] {
@@ -87,7 +88,10 @@ export function parseGym(clause: string, ctx: PlannerContext): ClauseResult | un
   if (problem) return { kind: 'error', message: problem };
   const weekStart = mondayOf(ctx.today, week === 'next' ? 1 : 0);
   if (weekStart === undefined) {
-    return { kind: 'error', message: `Cannot schedule gym sessions: today's date "${ctx.today}" is not a valid YYYY-MM-DD date.` };
+    return {
+      kind: 'error',
+      message: `Cannot schedule gym sessions: today's date "${ctx.today}" is not a valid YYYY-MM-DD date.`,
+    };
   }
   return {
     kind: 'steps',

@@ -3,7 +3,13 @@
  * the same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
  * workflow bundle never carries it.
  */
-import { ASSISTANT_TOOL_INTENTS, isAssistantTool, PlanSchema, type PlanStep, type PlannerOutcome } from '../shared/contracts.js';
+import {
+  ASSISTANT_TOOL_INTENTS,
+  isAssistantTool,
+  PlanSchema,
+  type PlanStep,
+  type PlannerOutcome,
+} from '../shared/contracts.js';
 import { validatePlan } from '../shared/dag.js';
 import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
 import { parseAssistant } from './assistant.js';
@@ -20,13 +26,7 @@ export const PLANNER_CAPABILITIES =
 
 const MAX_STEPS = 100;
 
-const CLAUSE_PARSERS: readonly ClauseParser[] = [
-  parseAssistant,
-  parseTransfer,
-  parseJobs,
-  parseGym,
-  parseGroceries,
-];
+const CLAUSE_PARSERS: readonly ClauseParser[] = [parseAssistant, parseTransfer, parseJobs, parseGym, parseGroceries];
 
 /**
  * Turns a chat message into a plan, or says plainly why it cannot.
@@ -47,12 +47,15 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   let previous: readonly PlanStep[] = [];
   for (const clause of clauses) {
     const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : parseClause(clause, ctx);
-    if (result === undefined) return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
+    if (result === undefined)
+      return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
     if (result.kind === 'error') return notUnderstood(result.message);
     previous = withUniqueIds(result.steps, uses);
     steps.push(...previous);
     if (steps.length > MAX_STEPS) {
-      return notUnderstood(`That is more than ${MAX_STEPS} steps for one request; please split it into smaller requests.`);
+      return notUnderstood(
+        `That is more than ${MAX_STEPS} steps for one request; please split it into smaller requests.`,
+      );
     }
   }
 
@@ -77,7 +80,11 @@ function applyToFound(previous: readonly PlanStep[]): ClauseResult {
   const [search] = previous;
   const count = search?.args['count'];
   if (previous.length !== 1 || search?.tool !== 'job_search' || typeof count !== 'number') {
-    return { kind: 'error', message: 'Apply to which jobs? Say which ones, like "apply to 2 backend jobs", or search first: "find two data engineering roles and apply".' };
+    return {
+      kind: 'error',
+      message:
+        'Apply to which jobs? Say which ones, like "apply to 2 backend jobs", or search first: "find two data engineering roles and apply".',
+    };
   }
   return { kind: 'steps', steps: applySteps(search.id, count) };
 }

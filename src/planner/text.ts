@@ -21,7 +21,8 @@ const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?$/;
 
 // "two hundred and fifty" is one amount, not two clauses.
-const NUMBER_AND = /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
+const NUMBER_AND =
+  /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
 
 export function splitClauses(message: string): Clause[] {
   const clauses: Clause[] = [];

@@ -51,7 +51,10 @@ export function parseTransfer(clause: string, ctx: PlannerContext): ClauseResult
     };
   }
   if (SELF.has(recipient) || recipient === from) {
-    return { kind: 'error', message: `You cannot transfer money to your own account (${from}); name another recipient.` };
+    return {
+      kind: 'error',
+      message: `You cannot transfer money to your own account (${from}); name another recipient.`,
+    };
   }
 
   return {

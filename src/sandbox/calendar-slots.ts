@@ -48,7 +48,12 @@ function firstFreeSlot(dayStart: number, durationMs: number, busy: readonly Inte
  * `count` non-overlapping slots of `durationMinutes` within the week, one per day, none
  * overlapping `busy`; undefined when the week has no room.
  */
-export function findSlots(weekStartMs: number, count: number, durationMinutes: number, busy: readonly Interval[]): Interval[] | undefined {
+export function findSlots(
+  weekStartMs: number,
+  count: number,
+  durationMinutes: number,
+  busy: readonly Interval[],
+): Interval[] | undefined {
   const taken = [...busy];
   const usedDays = new Set<number>();
   const slots: Interval[] = [];

@@ -31,7 +31,12 @@ interface RecordRow {
 }
 
 /** Runs `write` at most once per (scope, key); see the module comment. */
-export type IdempotentWrite = (scope: string, key: string, request: unknown, write: () => StoredResponse) => IdempotentOutcome;
+export type IdempotentWrite = (
+  scope: string,
+  key: string,
+  request: unknown,
+  write: () => StoredResponse,
+) => IdempotentOutcome;
 
 /** Prepares the statements once and returns the idempotent-write function for `db`. */
 export function createIdempotentWrite(db: SandboxDb): IdempotentWrite {
@@ -41,22 +46,28 @@ export function createIdempotentWrite(db: SandboxDb): IdempotentWrite {
   const insert = db.prepare(
     'INSERT INTO idempotency_records (scope, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const run = db.transaction((scope: string, key: string, hash: string, write: () => StoredResponse): IdempotentOutcome => {
-    const existing = select.get(scope, key);
-    if (existing) {
-      if (existing.request_hash !== hash) {
+  const run = db.transaction(
+    (scope: string, key: string, hash: string, write: () => StoredResponse): IdempotentOutcome => {
+      const existing = select.get(scope, key);
+      if (existing) {
+        if (existing.request_hash !== hash) {
+          return {
+            status: 409,
+            body: errorBody(`Idempotency-Key ${key} was already used with a different request`),
+            replayed: false,
+          };
+        }
         return {
-          status: 409,
-          body: errorBody(`Idempotency-Key ${key} was already used with a different request`),
-          replayed: false,
+          status: existing.status as ContentfulStatusCode,
+          body: JSON.parse(existing.body) as unknown,
+          replayed: true,
         };
       }
-      return { status: existing.status as ContentfulStatusCode, body: JSON.parse(existing.body) as unknown, replayed: true };
-    }
-    const response = write();
-    insert.run(scope, key, hash, response.status, JSON.stringify(response.body), new Date().toISOString());
-    return { ...response, replayed: false };
-  });
+      const response = write();
+      insert.run(scope, key, hash, response.status, JSON.stringify(response.body), new Date().toISOString());
+      return { ...response, replayed: false };
+    },
+  );
   return (scope, key, request, write) => run.immediate(scope, key, requestHash(request), write);
 }
 

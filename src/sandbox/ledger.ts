@@ -52,7 +52,10 @@ const TransferBodySchema = z
 
 const TransfersQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10),
-  since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').optional(),
+  since: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+    .optional(),
 });
 
 interface AccountRow {
@@ -101,7 +104,9 @@ export function ledgerRoutes(db: SandboxDb) {
     'INSERT INTO ledger_entries (id, idempotency_key, from_account, to_account, amount_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const listAccounts = db.prepare<[], AccountRow>('SELECT id, owner, balance_cents FROM accounts ORDER BY id');
-  const listByOwner = db.prepare<[string], AccountRow>('SELECT id, owner, balance_cents FROM accounts WHERE owner = ? ORDER BY id');
+  const listByOwner = db.prepare<[string], AccountRow>(
+    'SELECT id, owner, balance_cents FROM accounts WHERE owner = ? ORDER BY id',
+  );
   const listEntries = db.prepare<[string, string], LedgerRow>(
     `SELECT id, idempotency_key, from_account, to_account, amount_cents, created_at FROM ledger_entries
      WHERE from_account = ? OR to_account = ? ORDER BY seq DESC LIMIT 500`,

@@ -18,7 +18,10 @@ const jobIds = z
   .max(20)
   .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a job id');
 
-const SearchSchema = z.object({ query: z.string().trim().min(1).max(200), count: z.number().int().min(1).max(20).default(5) });
+const SearchSchema = z.object({
+  query: z.string().trim().min(1).max(200),
+  count: z.number().int().min(1).max(20).default(5),
+});
 const TailorSchema = z.object({ job_ids: jobIds });
 const ApplySchema = z
   .object({ job_ids: jobIds, cv_ids: z.array(z.string().min(1).max(80)).max(20).optional() })
@@ -56,7 +59,14 @@ interface EventRow {
 }
 
 function applicationView(a: ApplicationRow) {
-  return { application_id: a.id, idempotency_key: a.idempotency_key, job_id: a.job_id, cv_id: a.cv_id, status: a.status, created_at: a.created_at };
+  return {
+    application_id: a.id,
+    idempotency_key: a.idempotency_key,
+    job_id: a.job_id,
+    cv_id: a.cv_id,
+    status: a.status,
+    created_at: a.created_at,
+  };
 }
 
 function eventView(e: EventRow) {
@@ -83,7 +93,14 @@ export function lifeOsRoutes(db: SandboxDb) {
     if (unknown) return { status: 404, body: errorBody(`Unknown job: ${unknown}`) };
     const now = new Date().toISOString();
     const applications = ids.map((job_id, i) => {
-      const row: ApplicationRow = { id: randomUUID(), idempotency_key: key, job_id, cv_id: cvIds?.[i] ?? null, status: 'submitted', created_at: now };
+      const row: ApplicationRow = {
+        id: randomUUID(),
+        idempotency_key: key,
+        job_id,
+        cv_id: cvIds?.[i] ?? null,
+        status: 'submitted',
+        created_at: now,
+      };
       insertApplication.run(row.id, key, row.job_id, row.cv_id, row.status, row.created_at);
       return applicationView(row);
     });
@@ -100,15 +117,33 @@ export function lifeOsRoutes(db: SandboxDb) {
     const from = mondayStart(body.week_start)!;
     const slots = findSlots(from, body.count, body.duration_minutes, busyIntervals(from, weekEnd(from)));
     if (!slots) {
-      return { status: 422, body: errorBody(`No free slots in the week of ${body.week_start} for ${body.count} events of ${body.duration_minutes} minutes`) };
+      return {
+        status: 422,
+        body: errorBody(
+          `No free slots in the week of ${body.week_start} for ${body.count} events of ${body.duration_minutes} minutes`,
+        ),
+      };
     }
     const now = new Date().toISOString();
     const events = slots.map((s) => {
-      const row: EventRow = { id: randomUUID(), title: body.title, start_at: new Date(s.start).toISOString(), end_at: new Date(s.end).toISOString(), duration_minutes: body.duration_minutes };
+      const row: EventRow = {
+        id: randomUUID(),
+        title: body.title,
+        start_at: new Date(s.start).toISOString(),
+        end_at: new Date(s.end).toISOString(),
+        duration_minutes: body.duration_minutes,
+      };
       insertEvent.run(row.id, key, row.title, row.start_at, row.end_at, row.duration_minutes, now);
       return eventView(row);
     });
-    return { status: 200, body: { success: true, message: `Scheduled ${events.length} × ${body.title} in the week of ${body.week_start}`, events } };
+    return {
+      status: 200,
+      body: {
+        success: true,
+        message: `Scheduled ${events.length} × ${body.title} in the week of ${body.week_start}`,
+        events,
+      },
+    };
   }
 
   return new Hono()
@@ -133,7 +168,10 @@ export function lifeOsRoutes(db: SandboxDb) {
     .post('/calendar/events', async (c) => {
       const body = parseWith(CalendarSchema, await readJson(c));
       const key = requireIdempotencyKey(c);
-      return sendOutcome(c, idempotentWrite('calendar', key, body, () => schedule(key, body)));
+      return sendOutcome(
+        c,
+        idempotentWrite('calendar', key, body, () => schedule(key, body)),
+      );
     })
     .get('/calendar/events', (c) => {
       const query = parseWith(z.object({ week_start: weekStart }), { week_start: c.req.query('week_start') });
@@ -146,7 +184,12 @@ export function lifeOsRoutes(db: SandboxDb) {
       const key = optionalIdempotencyKey(c);
       const plan = (): StoredResponse => ({
         status: 200,
-        body: { plan_id: randomUUID(), days: body.days, people: body.people, items: planGroceries(body.days, body.people) },
+        body: {
+          plan_id: randomUUID(),
+          days: body.days,
+          people: body.people,
+          items: planGroceries(body.days, body.people),
+        },
       });
       if (key === undefined) {
         const { status, body: planBody } = plan();

@@ -71,9 +71,13 @@ export function limitRoutes(db: SandboxDb, now: () => number = Date.now) {
     'INSERT INTO window_reservations (reservation_key, user_id, run_id, transfer_key, amount_cents, reserved_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const forget = db.prepare('DELETE FROM window_reservations WHERE reservation_key = ?');
-  const release = db.prepare('UPDATE window_reservations SET released_at_ms = ? WHERE reservation_key = ? AND released_at_ms IS NULL');
+  const release = db.prepare(
+    'UPDATE window_reservations SET released_at_ms = ? WHERE reservation_key = ? AND released_at_ms IS NULL',
+  );
   const transferByKey = db.prepare<[string], { id: string }>('SELECT id FROM ledger_entries WHERE idempotency_key = ?');
-  const paidBefore = db.prepare<[string, string], { id: string }>('SELECT id FROM ledger_entries WHERE from_account = ? AND to_account = ? LIMIT 1');
+  const paidBefore = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM ledger_entries WHERE from_account = ? AND to_account = ? LIMIT 1',
+  );
 
   const movedBy = (userId: string, window: number, excludeRunId?: string): number => {
     const at = now();
@@ -108,7 +112,9 @@ export function limitRoutes(db: SandboxDb, now: () => number = Date.now) {
       return c.json({ moved_cents: movedBy(body.user_id, body.window_ms, body.exclude_run_id) });
     })
     .post('/limits/reservations', async (c) => c.json(reserve(parseWith(ReserveBodySchema, await readJson(c)))))
-    .post('/limits/reservations/release', async (c) => c.json(settle(parseWith(ReleaseBodySchema, await readJson(c)).reservation_key)))
+    .post('/limits/reservations/release', async (c) =>
+      c.json(settle(parseWith(ReleaseBodySchema, await readJson(c)).reservation_key)),
+    )
     .get('/limits/users/:user_id', (c) => {
       const query = parseWith(ListQuerySchema, c.req.query());
       const userId = c.req.param('user_id');

@@ -22,7 +22,12 @@ const db = openSandboxDb(config.SANDBOX_DB);
 const logger = config.LOG_FORMAT === 'json' ? jsonLogger('sandbox', config.LOG_LEVEL) : undefined;
 const tracing = await tracingFor('sandbox', config);
 const app = withRequestLog(
-  createSandboxApp(db, { latencyMs: config.SANDBOX_LATENCY_MS, token, port: config.SANDBOX_PORT, allowedHosts: config.SANDBOX_ALLOWED_HOSTS }),
+  createSandboxApp(db, {
+    latencyMs: config.SANDBOX_LATENCY_MS,
+    token,
+    port: config.SANDBOX_PORT,
+    allowedHosts: config.SANDBOX_ALLOWED_HOSTS,
+  }),
   logger,
   tracing?.httpMiddleware(),
 );

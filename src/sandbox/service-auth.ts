@@ -17,11 +17,18 @@ export interface ServiceAuthOptions {
 
 /** 421 for a request addressed to a name this service does not have (or to none). */
 export function hostCheck(options: ServiceAuthOptions): MiddlewareHandler {
-  const allowed = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()));
+  const allowed = new Set(
+    [`127.0.0.1:${options.port}`, `localhost:${options.port}`, ...(options.allowedHosts ?? [])].map((h) =>
+      h.toLowerCase(),
+    ),
+  );
   return async function checkHost(c, next) {
     const host = c.req.header('host')?.toLowerCase();
     if (host === undefined || !allowed.has(host)) {
-      return c.json(errorBody(`Host: ${host === undefined ? 'missing' : `"${host}" is not a name of this service`}`), 421);
+      return c.json(
+        errorBody(`Host: ${host === undefined ? 'missing' : `"${host}" is not a name of this service`}`),
+        421,
+      );
     }
     await next();
   };

@@ -4,7 +4,15 @@
  * a payload version of their own: a decision's signature never verifies as an action, nor the
  * reverse. Pure and deterministic, shared by the workflow bundle, the gateway, scripts and tests.
  */
-import { asciiJsonBytes, checkProof, ProofRejection, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import {
+  asciiJsonBytes,
+  checkProof,
+  ProofRejection,
+  signProof,
+  withoutProof,
+  type DecisionSigner,
+  type ProofCheck,
+} from './signed-proof.js';
 import type { DecisionProof, StepAction, TrustedDecisionKey } from './workflow-contracts.js';
 
 const ACTION_PAYLOAD_VERSION = 'step-action-v1';
@@ -26,7 +34,11 @@ export type ActionProofCheck = ProofCheck<ActionProofRejection>;
  * hold it is for, what is done (kind and edited args), who does it in which role and why, and the
  * signer, time and nonce. Args are serialised with sorted keys, so their order does not matter.
  */
-export function actionSigningBytes(workflowId: string, action: UnsignedStepAction, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
+export function actionSigningBytes(
+  workflowId: string,
+  action: UnsignedStepAction,
+  proof: Omit<DecisionProof, 'signature'>,
+): Uint8Array {
   return asciiJsonBytes([
     ACTION_PAYLOAD_VERSION,
     workflowId,
@@ -55,15 +67,37 @@ function canonical(value: unknown): unknown {
 }
 
 /** Signs an action for the run `workflowId`; `issuedAt` and `nonce` come from the caller so this stays pure. */
-export function signStepAction(workflowId: string, action: UnsignedStepAction, signer: DecisionSigner, issuedAt: string, nonce: string): StepAction {
+export function signStepAction(
+  workflowId: string,
+  action: UnsignedStepAction,
+  signer: DecisionSigner,
+  issuedAt: string,
+  nonce: string,
+): StepAction {
   const unsigned = withoutProof(action as StepAction);
-  return { ...unsigned, proof: signProof(signer, issuedAt, nonce, (proof) => actionSigningBytes(workflowId, unsigned, proof)) };
+  return {
+    ...unsigned,
+    proof: signProof(signer, issuedAt, nonce, (proof) => actionSigningBytes(workflowId, unsigned, proof)),
+  };
 }
 
 /** Whether `action` carries a valid signature for the run `workflowId` by one of `trustedKeys`; never throws. */
-export function checkActionProof(workflowId: string, action: StepAction, trustedKeys: readonly TrustedDecisionKey[]): ActionProofCheck {
+export function checkActionProof(
+  workflowId: string,
+  action: StepAction,
+  trustedKeys: readonly TrustedDecisionKey[],
+): ActionProofCheck {
   if (action.proof !== undefined && (action.held_since === undefined || action.role === undefined)) {
-    return { valid: false, reason: ActionProofRejection.Unbound, message: 'Action ignored: a signed action must name the hold it is for (held_since) and the operator\'s role' };
+    return {
+      valid: false,
+      reason: ActionProofRejection.Unbound,
+      message: "Action ignored: a signed action must name the hold it is for (held_since) and the operator's role",
+    };
   }
-  return checkProof('Action', action.proof, (proof) => actionSigningBytes(workflowId, withoutProof(action), proof), trustedKeys);
+  return checkProof(
+    'Action',
+    action.proof,
+    (proof) => actionSigningBytes(workflowId, withoutProof(action), proof),
+    trustedKeys,
+  );
 }

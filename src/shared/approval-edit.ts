@@ -5,12 +5,25 @@
  * deterministic, shared by the gateway (checks first, no round trip) and the workflow (final judge).
  */
 import { z } from 'zod';
-import { checkProof, signedFieldsBytes, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import {
+  checkProof,
+  signedFieldsBytes,
+  signProof,
+  withoutProof,
+  type DecisionSigner,
+  type ProofCheck,
+} from './signed-proof.js';
 import { DecisionErrorType } from './definitions.js';
 import { sameIdentity } from './identity.js';
 import { checkDecider } from './policy.js';
 import { judgeQuorumDecision, quorumOfRecord } from './policy/quorum.js';
-import { DecisionProofSchema, IdentitySchema, ToolArgsSchemas, type DecisionProof, type TrustedDecisionKey } from './workflow-contracts.js';
+import {
+  DecisionProofSchema,
+  IdentitySchema,
+  ToolArgsSchemas,
+  type DecisionProof,
+  type TrustedDecisionKey,
+} from './workflow-contracts.js';
 import type { ApprovalRecord } from './contracts.js';
 import { issueLines } from './zod-issues.js';
 
@@ -25,15 +38,17 @@ export const ApprovalEditSchema = z.strictObject({
   /** The editor's groups as the gateway authenticated them; an approver's eligibility is checked against these. */
   groups: z.array(IdentitySchema).max(50).optional(),
   /** The approval's `action_hash` as the editor saw it; an edit of a changed action is refused as stale. */
-  action_hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes as lowercase hex').optional(),
+  action_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 32 bytes as lowercase hex')
+    .optional(),
   proof: DecisionProofSchema.optional(),
 });
 export type ApprovalEdit = z.infer<typeof ApprovalEditSchema>;
 export type UnsignedEdit = Omit<ApprovalEdit, 'proof'>;
 
 export type EditVerdict =
-  | { allowed: true; args: Record<string, unknown> }
-  | { allowed: false; type: DecisionErrorType; message: string };
+  { allowed: true; args: Record<string, unknown> } | { allowed: false; type: DecisionErrorType; message: string };
 
 /** `field: why` for each problem of `args` as arguments of `tool`; empty when they fit. */
 export function toolArgsProblems(tool: keyof typeof ToolArgsSchemas, args: unknown): string[] {
@@ -46,27 +61,48 @@ export function toolArgsProblems(tool: keyof typeof ToolArgsSchemas, args: unkno
  * they sent a hash), the new arguments fit the tool, and the editor may edit: the requester only
  * before anyone decided, anyone else only if they could approve it now.
  */
-export function judgeEdit(approval: Readonly<ApprovalRecord> | undefined, edit: UnsignedEdit, now: string): EditVerdict {
+export function judgeEdit(
+  approval: Readonly<ApprovalRecord> | undefined,
+  edit: UnsignedEdit,
+  now: string,
+): EditVerdict {
   const refuse = (type: DecisionErrorType, message: string): EditVerdict => ({ allowed: false, type, message });
   if (!approval) return refuse(DecisionErrorType.UnknownApproval, `No approval ${edit.approval_id} in this run`);
-  if (approval.status !== 'pending') return refuse(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}; it can no longer be edited`);
+  if (approval.status !== 'pending')
+    return refuse(
+      DecisionErrorType.AlreadyDecided,
+      `Approval ${approval.approval_id} is already ${approval.status}; it can no longer be edited`,
+    );
   if (edit.action_hash !== undefined && edit.action_hash !== approval.action_hash) {
-    return refuse(DecisionErrorType.Stale, `Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before editing`);
+    return refuse(
+      DecisionErrorType.Stale,
+      `Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before editing`,
+    );
   }
-  if (Date.parse(now) >= Date.parse(approval.expires_at)) return refuse(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`);
+  if (Date.parse(now) >= Date.parse(approval.expires_at))
+    return refuse(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`);
   const problems = toolArgsProblems(approval.tool, edit.args);
-  if (problems.length > 0) return refuse(DecisionErrorType.InvalidArgs, `Invalid args for ${approval.tool}: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    return refuse(DecisionErrorType.InvalidArgs, `Invalid args for ${approval.tool}: ${problems.join('; ')}`);
   const who = edit.edited_by;
   if (sameIdentity(who, approval.requested_by)) {
     if ((approval.decisions?.length ?? 0) > 0) {
-      return refuse(DecisionErrorType.Forbidden, `${who} requested this step and may edit it only before any decision (${approval.decisions!.length} made)`);
+      return refuse(
+        DecisionErrorType.Forbidden,
+        `${who} requested this step and may edit it only before any decision (${approval.decisions!.length} made)`,
+      );
     }
     return { allowed: true, args: edit.args };
   }
   const quorum = quorumOfRecord(approval);
   if (quorum) {
-    const verdict = judgeQuorumDecision(quorum, approval.requested_by, { approver_id: who, approved: true, groups: edit.groups });
-    if (verdict.kind === 'refuse') return refuse(DecisionErrorType.Forbidden, `${who} may not edit: ${verdict.message}`);
+    const verdict = judgeQuorumDecision(quorum, approval.requested_by, {
+      approver_id: who,
+      approved: true,
+      groups: edit.groups,
+    });
+    if (verdict.kind === 'refuse')
+      return refuse(DecisionErrorType.Forbidden, `${who} may not edit: ${verdict.message}`);
   } else {
     const check = checkDecider({ tool: approval.tool }, approval.requested_by, who, true);
     if (!check.allowed) return refuse(DecisionErrorType.Forbidden, `${who} may not edit: ${check.reason}`);
@@ -77,7 +113,11 @@ export function judgeEdit(approval: Readonly<ApprovalRecord> | undefined, edit: 
 /** The exact bytes an edit's signature covers (ASCII JSON, so the workflow needs no text encoder). */
 export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
   const { approval_id, args, edited_by, reason, groups, action_hash } = edit;
-  return signedFieldsBytes(EDIT_PAYLOAD_VERSION, [approval_id, args, edited_by, reason ?? null, groups ?? null, action_hash ?? null], proof);
+  return signedFieldsBytes(
+    EDIT_PAYLOAD_VERSION,
+    [approval_id, args, edited_by, reason ?? null, groups ?? null, action_hash ?? null],
+    proof,
+  );
 }
 
 export function signEdit(edit: UnsignedEdit, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalEdit {

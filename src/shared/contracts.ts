@@ -8,7 +8,15 @@
 import { z } from 'zod';
 import { RunPolicySchema } from './policy/schema.js';
 import { DELEGATE_KINDS, type Delegation } from './policy/deciders.js';
-import { PlanSchema, RiskLevelSchema, RUN_STATUSES, STEP_STATES, ToolNameSchema, TrustedDecisionKeySchema, type ToolName } from './workflow-contracts.js';
+import {
+  PlanSchema,
+  RiskLevelSchema,
+  RUN_STATUSES,
+  STEP_STATES,
+  ToolNameSchema,
+  TrustedDecisionKeySchema,
+  type ToolName,
+} from './workflow-contracts.js';
 
 export * from './workflow-contracts.js';
 
@@ -47,7 +55,10 @@ const StageDecisionSchema = z.object({
   verdict: z.enum(['approve', 'reject']),
   at: z.string(),
   reason: z.string().optional(),
-  on_behalf_of: z.string().optional().describe('Who handed the approval to `by` (delegation or out-of-office); they count as having approved'),
+  on_behalf_of: z
+    .string()
+    .optional()
+    .describe('Who handed the approval to `by` (delegation or out-of-office); they count as having approved'),
 });
 
 /** One hand-over of an approval, as the policy's deciders read it (Delegation). */
@@ -84,8 +95,14 @@ export const ApprovalRecordSchema = z.object({
   action_hash: z
     .string()
     .optional()
-    .describe('SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed'),
-  edits: z.number().int().optional().describe('How many times the arguments were edited while this approval waited; each edit gives a new action_hash'),
+    .describe(
+      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed',
+    ),
+  edits: z
+    .number()
+    .int()
+    .optional()
+    .describe('How many times the arguments were edited while this approval waited; each edit gives a new action_hash'),
   /** Runs with a policy: the rule that asked for approval, its stages and every decision that counted. */
   policy_rule: z.string().optional().describe('The policy rule that asked for this approval'),
   stages: z
@@ -93,18 +110,27 @@ export const ApprovalRecordSchema = z.object({
     .optional()
     .describe('Approval stages decided in order: each needs `count` distinct approvals from `group` (`*`: anyone)'),
   /** Index of the stage deciding now; `stages.length` once all are complete. */
-  current_stage: z.number().int().optional().describe('Index of the stage deciding now; the number of stages once all are complete'),
+  current_stage: z
+    .number()
+    .int()
+    .optional()
+    .describe('Index of the stage deciding now; the number of stages once all are complete'),
   requester_may_approve: z.boolean().optional(),
   /** "1 of 2 from approvers (stage 1 of 2)" */
-  progress: z.string().optional().describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
+  progress: z
+    .string()
+    .optional()
+    .describe('Progress of the stage deciding now, e.g. "1 of 2 from approvers (stage 1 of 2)", or "complete"'),
   decisions: z.array(StageDecisionSchema).optional().describe('Every decision that counted, in order'),
   who_may_decide: z
     .object({ groups: z.array(z.string()), people: z.array(z.string()) })
     .optional()
-    .describe('Who may decide the stage deciding now: its group, the group it escalated to, and whoever it was handed to'),
+    .describe(
+      'Who may decide the stage deciding now: its group, the group it escalated to, and whoever it was handed to',
+    ),
   remind_at: z.string().optional().describe("When the rule's reminder falls due (remind_after)"),
   reminded_at: z.string().optional(),
-  escalate_at: z.string().optional().describe("When the rule escalates the approval to `escalate_to` (escalate_after)"),
+  escalate_at: z.string().optional().describe('When the rule escalates the approval to `escalate_to` (escalate_after)'),
   escalate_to: z.string().optional(),
   escalated_at: z.string().optional(),
   /** Set once escalated: members of this group may decide too. */
@@ -214,13 +240,18 @@ export const RunViewSchema = z.object({
   /** What kind of failure `error` describes, so clients need not parse the text. */
   failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
   /** The approval policy the run started with (absent in runs started before policies). */
-  policy: z.object({ id: z.string(), hash: z.string() }).optional().describe('The approval policy the run started with: its id and the SHA-256 of its JSON'),
+  policy: z
+    .object({ id: z.string(), hash: z.string() })
+    .optional()
+    .describe('The approval policy the run started with: its id and the SHA-256 of its JSON'),
   created_at: z.string(),
   updated_at: z.string(),
   stale: z
     .literal(true)
     .optional()
-    .describe("Present when no worker answered the run's query in time: the view is the run's memo and search attributes as its last workflow task left them (status and pending approvals; message and steps empty). It may lag behind the run; read again later"),
+    .describe(
+      "Present when no worker answered the run's query in time: the view is the run's memo and search attributes as its last workflow task left them (status and pending approvals; message and steps empty). It may lag behind the run; read again later",
+    ),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 

@@ -4,7 +4,15 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { ApprovalDecision, ApprovalDelegation, ApprovalRecord, RunView, StepAction, StepView, TimelineEvent } from './contracts.js';
+import type {
+  ApprovalDecision,
+  ApprovalDelegation,
+  ApprovalRecord,
+  RunView,
+  StepAction,
+  StepView,
+  TimelineEvent,
+} from './contracts.js';
 import type { ApprovalEdit } from './approval-edit.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';

@@ -3,7 +3,14 @@
  * when it is signed by a key it trusts, exactly as it does decisions (decision-signature.ts), with
  * its own payload tag so a signed decision can never be replayed as a delegation or the reverse.
  */
-import { checkProof, signedFieldsBytes, signProof, withoutProof, type DecisionSigner, type ProofCheck } from './signed-proof.js';
+import {
+  checkProof,
+  signedFieldsBytes,
+  signProof,
+  withoutProof,
+  type DecisionSigner,
+  type ProofCheck,
+} from './signed-proof.js';
 import type { ApprovalDelegation, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 const PAYLOAD_VERSION = 'approval-delegation-v1';
@@ -11,17 +18,33 @@ const PAYLOAD_VERSION = 'approval-delegation-v1';
 export type UnsignedDelegation = Omit<ApprovalDelegation, 'proof'>;
 
 /** Every field of the delegation, then the signer, time and nonce; ASCII-only JSON, as for decisions. */
-export function delegationSigningBytes(delegation: UnsignedDelegation, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
+export function delegationSigningBytes(
+  delegation: UnsignedDelegation,
+  proof: Omit<DecisionProof, 'signature'>,
+): Uint8Array {
   const { approval_id, delegated_by, groups, to, to_kind, reason } = delegation;
   return signedFieldsBytes(PAYLOAD_VERSION, [approval_id, delegated_by, groups ?? [], to, to_kind, reason], proof);
 }
 
-export function signDelegation(delegation: UnsignedDelegation, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalDelegation {
+export function signDelegation(
+  delegation: UnsignedDelegation,
+  signer: DecisionSigner,
+  issuedAt: string,
+  nonce: string,
+): ApprovalDelegation {
   const unsigned = withoutProof(delegation as ApprovalDelegation);
   return { ...unsigned, proof: signProof(signer, issuedAt, nonce, (proof) => delegationSigningBytes(unsigned, proof)) };
 }
 
 /** Whether `delegation` carries a valid signature by one of `trustedKeys`; never throws. */
-export function checkDelegationProof(delegation: ApprovalDelegation, trustedKeys: readonly TrustedDecisionKey[]): ProofCheck {
-  return checkProof('Delegation', delegation.proof, (proof) => delegationSigningBytes(withoutProof(delegation), proof), trustedKeys);
+export function checkDelegationProof(
+  delegation: ApprovalDelegation,
+  trustedKeys: readonly TrustedDecisionKey[],
+): ProofCheck {
+  return checkProof(
+    'Delegation',
+    delegation.proof,
+    (proof) => delegationSigningBytes(withoutProof(delegation), proof),
+    trustedKeys,
+  );
 }

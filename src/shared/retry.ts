@@ -22,7 +22,11 @@ export function retryPolicyFor(risk: RiskLevel, budgetMs = DEFAULT_RETRY_BUDGET_
 }
 
 /** Milliseconds to wait before the next attempt, or undefined when the step has to give up. */
-export function nextRetryDelayMs(policy: StepRetryPolicy, attemptsSoFar: number, elapsedMs: number): number | undefined {
+export function nextRetryDelayMs(
+  policy: StepRetryPolicy,
+  attemptsSoFar: number,
+  elapsedMs: number,
+): number | undefined {
   if (policy.maximumAttempts !== undefined && attemptsSoFar >= policy.maximumAttempts) return undefined;
   const delay = Math.min(
     policy.initialIntervalMs * policy.backoffCoefficient ** (attemptsSoFar - 1),

@@ -31,6 +31,7 @@ type LiveStep = { id: string; state: StepState; depends_on: readonly string[] };
 /** A step runs or is about to: READY, RUNNING, or PENDING with all its dependencies final. */
 function anyMoving(steps: readonly LiveStep[]): boolean {
   const stateOf = new Map(steps.map((s) => [s.id, s.state]));
-  const aboutToMove = (s: LiveStep) => s.state === 'PENDING' && readiness(s.depends_on, (id) => stateOf.get(id)).kind !== 'waiting';
+  const aboutToMove = (s: LiveStep) =>
+    s.state === 'PENDING' && readiness(s.depends_on, (id) => stateOf.get(id)).kind !== 'waiting';
   return steps.some((s) => s.state === 'READY' || s.state === 'RUNNING' || aboutToMove(s));
 }

@@ -27,8 +27,7 @@ export type ProofRejection = (typeof ProofRejection)[keyof typeof ProofRejection
 
 /** A check's verdict; `Reason` widens for messages with refusals of their own (operator actions). */
 export type ProofCheck<Reason extends string = ProofRejection> =
-  | { valid: true; key: TrustedDecisionKey; proof: DecisionProof }
-  | { valid: false; reason: Reason; message: string };
+  { valid: true; key: TrustedDecisionKey; proof: DecisionProof } | { valid: false; reason: Reason; message: string };
 
 /** JSON of `fields` with every non-ASCII character escaped, as bytes: the same on every side. */
 export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {
@@ -39,12 +38,21 @@ export function asciiJsonBytes(fields: readonly unknown[]): Uint8Array {
  * The bytes a message's signature covers: its payload version and fields, then the signer, time
  * and nonce, as canonical ASCII JSON (object members sorted, so arguments sign alike in any order).
  */
-export function signedFieldsBytes(payloadVersion: string, fields: readonly unknown[], proof: UnsignedProof): Uint8Array {
+export function signedFieldsBytes(
+  payloadVersion: string,
+  fields: readonly unknown[],
+  proof: UnsignedProof,
+): Uint8Array {
   return asciiBytes(canonicalJson([payloadVersion, ...fields, proof.key_id, proof.issued_at, proof.nonce]));
 }
 
 /** A proof over the bytes `bytesFor` makes of it; `issuedAt` and `nonce` come from the caller so this stays pure. */
-export function signProof(signer: DecisionSigner, issuedAt: string, nonce: string, bytesFor: (proof: UnsignedProof) => Uint8Array): DecisionProof {
+export function signProof(
+  signer: DecisionSigner,
+  issuedAt: string,
+  nonce: string,
+  bytesFor: (proof: UnsignedProof) => Uint8Array,
+): DecisionProof {
   const unsigned = { key_id: signer.key_id, issued_at: issuedAt, nonce };
   return { ...unsigned, signature: bytesToHex(ed25519.sign(bytesFor(unsigned), signer.secret_key)) };
 }
@@ -60,11 +68,19 @@ export function checkProof(
   trustedKeys: readonly TrustedDecisionKey[],
 ): ProofCheck {
   if (proof === undefined) {
-    return { valid: false, reason: ProofRejection.Unsigned, message: `${subject} ignored: it is not signed by the gateway or an operator` };
+    return {
+      valid: false,
+      reason: ProofRejection.Unsigned,
+      message: `${subject} ignored: it is not signed by the gateway or an operator`,
+    };
   }
   const key = trustedKeys.find((k) => k.key_id === proof.key_id);
   if (key === undefined) {
-    return { valid: false, reason: ProofRejection.UnknownKey, message: `${subject} ignored: signed with key ${proof.key_id}, which this run does not trust` };
+    return {
+      valid: false,
+      reason: ProofRejection.UnknownKey,
+      message: `${subject} ignored: signed with key ${proof.key_id}, which this run does not trust`,
+    };
   }
   let verified = false;
   try {
@@ -72,7 +88,12 @@ export function checkProof(
   } catch {
     verified = false;
   }
-  if (!verified) return { valid: false, reason: ProofRejection.BadSignature, message: `${subject} ignored: its signature does not match its content` };
+  if (!verified)
+    return {
+      valid: false,
+      reason: ProofRejection.BadSignature,
+      message: `${subject} ignored: its signature does not match its content`,
+    };
   return { valid: true, key, proof };
 }
 

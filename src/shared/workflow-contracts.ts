@@ -28,7 +28,9 @@ export type ToolName = z.infer<typeof ToolNameSchema>;
 
 const accountId = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'account ids are 1-64 lowercase letters, digits, _ or -');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD');
-const workflowId = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
+const workflowId = z
+  .string()
+  .regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
 
 /** Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity that calls the sandbox. */
 export const ToolArgsSchemas = {
@@ -93,7 +95,8 @@ export const IdentitySchema = z
   .max(128)
   .regex(/^[\p{L}\p{N}@._+:-]+$/u, 'may contain letters, digits and @ . _ + : - only');
 
-const lowerHex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes as lowercase hex`);
+const lowerHex = (bytes: number) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes as lowercase hex`);
 const keyId = lowerHex(8);
 
 /** Who vouches for a decision: an Ed25519 signature by a key the run trusts (see decision-signature.ts). */

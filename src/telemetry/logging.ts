@@ -22,13 +22,19 @@ export function jsonLogger(service: string, level: string, destination?: Destina
 
 /** The workflow id a request is about: a path parameter, the caller's header, or the JSON answer's `workflow_id`. */
 async function workflowIdOf(c: Context): Promise<string | undefined> {
-  const fromPath = c.req.param('workflow_id') ?? (routePath(c, -1).startsWith('/api/workflows/:id') ? c.req.param('id') : undefined);
+  const fromPath =
+    c.req.param('workflow_id') ?? (routePath(c, -1).startsWith('/api/workflows/:id') ? c.req.param('id') : undefined);
   if (fromPath) return fromPath;
   const fromHeader = c.req.header(WORKFLOW_ID_HEADER);
   if (fromHeader && REQUEST_ID.test(fromHeader)) return fromHeader;
   if (!c.res.headers.get('content-type')?.startsWith('application/json')) return undefined;
-  const body: unknown = await c.res.clone().json().catch(() => undefined);
-  return typeof body === 'object' && body !== null && 'workflow_id' in body && typeof body.workflow_id === 'string' ? body.workflow_id : undefined;
+  const body: unknown = await c.res
+    .clone()
+    .json()
+    .catch(() => undefined);
+  return typeof body === 'object' && body !== null && 'workflow_id' in body && typeof body.workflow_id === 'string'
+    ? body.workflow_id
+    : undefined;
 }
 
 /** The trace this request belongs to; none unless tracing is on (the API alone records nothing). */

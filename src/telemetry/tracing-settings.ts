@@ -8,7 +8,14 @@ import type { Tracing } from './tracing.js';
 
 export type TracesExporter = 'otlp' | 'console';
 
-type TracingSettings = Pick<Config, 'OTEL_TRACES_EXPORTER' | 'OTEL_EXPORTER_OTLP_ENDPOINT' | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' | 'OTEL_SDK_DISABLED' | 'OTEL_SERVICE_NAME'>;
+type TracingSettings = Pick<
+  Config,
+  | 'OTEL_TRACES_EXPORTER'
+  | 'OTEL_EXPORTER_OTLP_ENDPOINT'
+  | 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'
+  | 'OTEL_SDK_DISABLED'
+  | 'OTEL_SERVICE_NAME'
+>;
 
 /** The exporter to use, or undefined when tracing is off. */
 export function tracesExporterOf(settings: TracingSettings): TracesExporter | undefined {

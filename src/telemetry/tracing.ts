@@ -10,7 +10,12 @@
 import { httpInstrumentationMiddleware } from '@hono/otel';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  NodeTracerProvider,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-node';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
@@ -41,15 +46,26 @@ export interface Tracing {
  */
 export function startTracing(service: string, exporter: TracesExporter): Tracing {
   const resource = Resource.default().merge(new Resource({ 'service.name': service }));
-  const processor: SpanProcessor = new BatchSpanProcessor(exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter());
+  const processor: SpanProcessor = new BatchSpanProcessor(
+    exporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter(),
+  );
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
   return {
-    httpMiddleware: () => httpInstrumentationMiddleware({ serviceName: service, spanNameFactory: (c) => `${c.req.method} ${routePath(c, -1)}` }),
+    httpMiddleware: () =>
+      httpInstrumentationMiddleware({
+        serviceName: service,
+        spanNameFactory: (c) => `${c.req.method} ${routePath(c, -1)}`,
+      }),
     clientInterceptors: () => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] }),
     workerOptions: () => ({
       interceptors: {
-        activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+        activity: [
+          (ctx) => ({
+            inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+            outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+          }),
+        ],
       },
       sinks: { exporter: makeWorkflowExporter(processor, resource) },
     }),

@@ -79,7 +79,12 @@ export interface ApprovalLinks {
 }
 
 /** Approve and reject links for one person; they expire with the approval. */
-export function linksFor(secret: string, baseUrl: string, approval: ApprovalRecord, decider: LinkDecider): ApprovalLinks {
+export function linksFor(
+  secret: string,
+  baseUrl: string,
+  approval: ApprovalRecord,
+  decider: LinkDecider,
+): ApprovalLinks {
   const base = {
     a: approval.approval_id,
     h: actionHashOf(approval),
@@ -88,6 +93,12 @@ export function linksFor(secret: string, baseUrl: string, approval: ApprovalReco
     ...(decider.role && { r: decider.role }),
     ...(decider.groups && decider.groups.length > 0 && { g: decider.groups }),
   };
-  const url = (d: 'approve' | 'reject') => `${baseUrl.replace(/\/$/, '')}${LINK_PATH_PREFIX}${signLink(secret, { ...base, d })}`;
-  return { person: decider.user_id, approve_url: url('approve'), reject_url: url('reject'), expires_at: approval.expires_at };
+  const url = (d: 'approve' | 'reject') =>
+    `${baseUrl.replace(/\/$/, '')}${LINK_PATH_PREFIX}${signLink(secret, { ...base, d })}`;
+  return {
+    person: decider.user_id,
+    approve_url: url('approve'),
+    reject_url: url('reject'),
+    expires_at: approval.expires_at,
+  };
 }

@@ -8,7 +8,12 @@ import { z } from 'zod';
 import { NOTIFICATION_EVENT_TYPES } from '../shared/notifications.js';
 import { openSqliteFile, withoutNulls } from '../sqlite-file.js';
 
-export const DeliveryStatus = { Pending: 'pending', Retrying: 'retrying', Delivered: 'delivered', Failed: 'failed' } as const;
+export const DeliveryStatus = {
+  Pending: 'pending',
+  Retrying: 'retrying',
+  Delivered: 'delivered',
+  Failed: 'failed',
+} as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
 
 export const DeliverySchema = z.object({
@@ -100,9 +105,13 @@ export class DeliveryLog {
 
   /** Newest first; `workflowId` narrows to one run's events. */
   list(options: { limit: number; workflowId?: string | undefined }): Delivery[] {
-    const rows = (options.workflowId === undefined
-      ? this.#db.prepare('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?').all(options.limit)
-      : this.#db.prepare('SELECT * FROM webhook_deliveries WHERE workflow_id = ? ORDER BY seq DESC LIMIT ?').all(options.workflowId, options.limit)) as Record<string, unknown>[];
+    const rows = (
+      options.workflowId === undefined
+        ? this.#db.prepare('SELECT * FROM webhook_deliveries ORDER BY seq DESC LIMIT ?').all(options.limit)
+        : this.#db
+            .prepare('SELECT * FROM webhook_deliveries WHERE workflow_id = ? ORDER BY seq DESC LIMIT ?')
+            .all(options.workflowId, options.limit)
+    ) as Record<string, unknown>[];
     return rows.map((row) => DeliverySchema.parse(withoutNulls(row)));
   }
 

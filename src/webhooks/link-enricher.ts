@@ -20,20 +20,27 @@ export function gatewayPublicUrl(config: Config): string {
 function decidersOf(config: Config): LinkDecider[] {
   if (config.GATEWAY_AUTH === 'token' && config.GATEWAY_TOKENS_FILE) {
     const entries: TokenFile[string][] = TokenTable.entriesOf(config.GATEWAY_TOKENS_FILE);
-    const byId = new Map(entries.map((e) => [e.user_id, { user_id: e.user_id, role: e.role, ...(e.groups && { groups: e.groups }) }]));
+    const byId = new Map(
+      entries.map((e) => [e.user_id, { user_id: e.user_id, role: e.role, ...(e.groups && { groups: e.groups }) }]),
+    );
     return [...byId.values()];
   }
   return config.APPROVAL_LINK_DECIDERS.map((user_id) => ({ user_id }));
 }
 
 function identityOf(decider: LinkDecider): Identity {
-  return decider.role ? { kind: 'token', user_id: decider.user_id, role: decider.role, groups: decider.groups } : { kind: 'anonymous' };
+  return decider.role
+    ? { kind: 'token', user_id: decider.user_id, role: decider.role, groups: decider.groups }
+    : { kind: 'anonymous' };
 }
 
 /** In their own right, or as the stand-in of someone away (the decision then hands that part over first, as any decision does). */
 function mayApproveNow(approval: ApprovalRecord, decider: LinkDecider, standIns: StandIn[]): boolean {
-  if (mayApprove(approval, { identity: identityOf(decider), deciderId: decider.user_id, groups: decider.groups })) return true;
-  return standIns.some(({ groups }) => mayApprove(approval, { identity: identityOf({ ...decider, groups }), deciderId: decider.user_id, groups }));
+  if (mayApprove(approval, { identity: identityOf(decider), deciderId: decider.user_id, groups: decider.groups }))
+    return true;
+  return standIns.some(({ groups }) =>
+    mayApprove(approval, { identity: identityOf({ ...decider, groups }), deciderId: decider.user_id, groups }),
+  );
 }
 
 /** Undefined without APPROVAL_LINK_SECRET: events go out without links. */
@@ -44,12 +51,15 @@ export function linkEnricher(config: Config): ((event: NotificationEvent) => Not
   const baseUrl = gatewayPublicUrl(config);
   const groupsById = new Map(deciders.map((d) => [normalizeIdentity(d.user_id), d.groups]));
   const outOfOffice = config.POLICY.document.out_of_office ?? [];
-  const standIns = (userId: string) => standInsFor(outOfOffice, userId, (id) => groupsById.get(normalizeIdentity(id)), Date.now());
+  const standIns = (userId: string) =>
+    standInsFor(outOfOffice, userId, (id) => groupsById.get(normalizeIdentity(id)), Date.now());
   return (event) => {
     if (event.type !== NotificationEventType.ApprovalRequested) return event;
     const approval = ApprovalRecordSchema.safeParse(event.data['approval']);
     if (!approval.success) return event;
-    const links = deciders.filter((d) => mayApproveNow(approval.data, d, standIns(d.user_id))).map((d) => linksFor(secret, baseUrl, approval.data, d));
+    const links = deciders
+      .filter((d) => mayApproveNow(approval.data, d, standIns(d.user_id)))
+      .map((d) => linksFor(secret, baseUrl, approval.data, d));
     return { ...event, data: { ...event.data, links } };
   };
 }

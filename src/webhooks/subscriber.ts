@@ -8,5 +8,10 @@ import { linkEnricher } from './link-enricher.js';
 export function webhookSubscriberOf(config: Config): WebhookSubscriber | undefined {
   if (config.WEBHOOK_URL === undefined || config.WEBHOOK_SECRET === undefined) return undefined;
   const enrich = linkEnricher(config);
-  return { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, log: DeliveryLog.open(config.WEBHOOK_DELIVERIES_DB), ...(enrich && { enrich }) };
+  return {
+    url: config.WEBHOOK_URL,
+    secret: config.WEBHOOK_SECRET,
+    log: DeliveryLog.open(config.WEBHOOK_DELIVERIES_DB),
+    ...(enrich && { enrich }),
+  };
 }

@@ -22,7 +22,15 @@ let stack: Stack;
 
 beforeAll(async () => {
   sandbox = await startSandboxProcess();
-  stack = await startStack({ sandbox, env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '1s', ATTENTION_DEADLINE: '10m', CHAT_WAIT_MS: String(WAIT_MS) } });
+  stack = await startStack({
+    sandbox,
+    env: {
+      ATTENTION_ON_EXHAUSTED: 'true',
+      STEP_RETRY_BUDGET: '1s',
+      ATTENTION_DEADLINE: '10m',
+      CHAT_WAIT_MS: String(WAIT_MS),
+    },
+  });
   // Planning looks up the requester's account once per worker: plan one run while the bank is up.
   const warmUp = await submit('Transfer 1 to Kiran');
   expect(await waitForStatus(stack.baseUrl, warmUp, [...FINAL], 30_000)).toBe('COMPLETED');
@@ -44,10 +52,13 @@ async function heldTransfer(message: string): Promise<{ workflowId: string; step
   await sandbox.stop();
   try {
     const workflowId = await submit(message);
-    const step = await waitFor(async () => {
-      const s = await transferStep(workflowId);
-      return s.state === 'NEEDS_ATTENTION' ? s : undefined;
-    }, { timeoutMs: 30_000, what: `the transfer of ${workflowId} to be held` });
+    const step = await waitFor(
+      async () => {
+        const s = await transferStep(workflowId);
+        return s.state === 'NEEDS_ATTENTION' ? s : undefined;
+      },
+      { timeoutMs: 30_000, what: `the transfer of ${workflowId} to be held` },
+    );
     return { workflowId, step };
   } finally {
     await sandbox.restart();
@@ -62,18 +73,31 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
   it('changes nothing: the update fails, the signal is recorded as ignored, and the step stays held', async () => {
     const { workflowId, step } = await heldTransfer('Transfer 106 to Kiran');
     const handle = stack.client.workflow.getHandle(workflowId);
-    const forged = { step_id: 'transfer', action: 'retry_with_edits' as const, args: { from_account: '123', to_account: 'bob', amount_cents: 10_600 }, decided_by: 'ops@bank.com', role: 'admin' as const, held_since: step.attention!.since };
+    const forged = {
+      step_id: 'transfer',
+      action: 'retry_with_edits' as const,
+      args: { from_account: '123', to_account: 'bob', amount_cents: 10_600 },
+      decided_by: 'ops@bank.com',
+      role: 'admin' as const,
+      held_since: step.attention!.since,
+    };
 
     const update = await handle.executeUpdate(actOnStepUpdate, { args: [forged] }).catch((err: unknown) => err);
     expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/not signed/);
     await handle.signal(stepActionSignal, { ...forged, action: 'skip', args: undefined });
 
-    const ignored = await waitFor(async () => {
-      const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
-      return events.length === 2 ? events : undefined;
-    }, { timeoutMs: 20_000, what: 'both forged actions recorded as ignored' });
-    expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([['retry_with_edits', 'unsigned'], ['skip', 'unsigned']]);
+    const ignored = await waitFor(
+      async () => {
+        const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
+        return events.length === 2 ? events : undefined;
+      },
+      { timeoutMs: 20_000, what: 'both forged actions recorded as ignored' },
+    );
+    expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([
+      ['retry_with_edits', 'unsigned'],
+      ['skip', 'unsigned'],
+    ]);
     expect(await transferStep(workflowId)).toMatchObject({ state: 'NEEDS_ATTENTION', args: { to_account: 'kiran' } });
 
     const failed = await act(workflowId, { action: 'fail', reason: 'tidy up' });
@@ -88,18 +112,44 @@ describe("the operator's act command, without the gateway", () => {
 
   it('signs with the operator key: the run takes the action via operator', async () => {
     const { workflowId } = await heldTransfer('Transfer 107 to Kiran');
-    const skipped = await actCommand([workflowId, 'transfer', 'skip', '--as', 'ops@bank.com', '--reason', 'paid by hand']);
+    const skipped = await actCommand([
+      workflowId,
+      'transfer',
+      'skip',
+      '--as',
+      'ops@bank.com',
+      '--reason',
+      'paid by hand',
+    ]);
     expect(skipped).toMatchObject({ code: 0, stdout: expect.stringMatching(/step_skipped/) });
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
     const event = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'step_skipped');
-    expect(event?.metadata).toMatchObject({ action: 'skip', decided_by: 'ops@bank.com', reason: 'paid by hand', role: 'operator', via: 'operator' });
-    expect(await actCommand([workflowId, 'transfer', 'retry', '--as', 'ops@bank.com'])).toMatchObject({ code: 1, stdout: expect.stringMatching(/not held/) });
+    expect(event?.metadata).toMatchObject({
+      action: 'skip',
+      decided_by: 'ops@bank.com',
+      reason: 'paid by hand',
+      role: 'operator',
+      via: 'operator',
+    });
+    expect(await actCommand([workflowId, 'transfer', 'retry', '--as', 'ops@bank.com'])).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/not held/),
+    });
   });
 
   it('refuses a bad command line before sending anything', async () => {
-    expect(await actCommand(['req-x', 'transfer', 'redo', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/action must be one of/) });
-    expect(await actCommand(['req-x', 'transfer', 'retry_with_edits', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/--args is required/) });
-    expect(await actCommand(['req-x', 'transfer', 'skip'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/--as <person> is required/) });
+    expect(await actCommand(['req-x', 'transfer', 'redo', '--as', 'ops'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/action must be one of/),
+    });
+    expect(await actCommand(['req-x', 'transfer', 'retry_with_edits', '--as', 'ops'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/--args is required/),
+    });
+    expect(await actCommand(['req-x', 'transfer', 'skip'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/--as <person> is required/),
+    });
   });
 });
 
@@ -109,7 +159,10 @@ describe('an action while no worker runs', () => {
     await stack.stopWorker();
     try {
       // What the gateway can check without a worker, it checks from the run's memo.
-      const badArgs = await act(workflowId, { action: 'retry_with_edits', args: { from_account: '123', to_account: 'kiran', amount_cents: 0 } });
+      const badArgs = await act(workflowId, {
+        action: 'retry_with_edits',
+        args: { from_account: '123', to_account: 'kiran', amount_cents: 0 },
+      });
       expect(badArgs.status).toBe(400);
       expect(badArgs.body.error.message).toMatch(/args\.amount_cents/);
 
@@ -121,8 +174,15 @@ describe('an action while no worker runs', () => {
     }
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL], 30_000)).toBe('COMPLETED');
     expect(await ledgerEntriesFor(sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
-    const taken = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_ready' && e.metadata['action'] === 'retry');
+    const taken = (await timelineOf(stack.baseUrl, workflowId)).filter(
+      (e) => e.event === 'step_ready' && e.metadata['action'] === 'retry',
+    );
     expect(taken).toHaveLength(1);
-    expect(taken[0]!.metadata).toMatchObject({ decided_by: 'ops@bank.com', reason: 'bank is back', role: 'loopback', via: 'gateway' });
+    expect(taken[0]!.metadata).toMatchObject({
+      decided_by: 'ops@bank.com',
+      reason: 'bank is back',
+      role: 'loopback',
+      via: 'gateway',
+    });
   });
 });

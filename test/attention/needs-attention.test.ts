@@ -21,7 +21,10 @@ let stack: Stack;
 
 beforeAll(async () => {
   sandbox = await startSandboxProcess({ latencyMs: SANDBOX_LATENCY_MS });
-  stack = await startStack({ sandbox, env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '2s', ATTENTION_DEADLINE: '10m' } });
+  stack = await startStack({
+    sandbox,
+    env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '2s', ATTENTION_DEADLINE: '10m' },
+  });
   // Planning looks up the requester's account once per worker; a first run while the bank is up
   // lets later runs plan while it is down.
   const warmUp = await submit('Transfer 1 to Kiran');
@@ -45,10 +48,13 @@ async function transferStep(workflowId: string, base = stack.baseUrl): Promise<S
 }
 
 function waitUntilHeld(workflowId: string, base = stack.baseUrl): Promise<StepView> {
-  return waitFor(async () => {
-    const step = await transferStep(workflowId, base);
-    return step.state === 'NEEDS_ATTENTION' ? step : undefined;
-  }, { timeoutMs: 30_000, what: `the transfer of ${workflowId} to be held` });
+  return waitFor(
+    async () => {
+      const step = await transferStep(workflowId, base);
+      return step.state === 'NEEDS_ATTENTION' ? step : undefined;
+    },
+    { timeoutMs: 30_000, what: `the transfer of ${workflowId} to be held` },
+  );
 }
 
 function act(workflowId: string, body: Record<string, unknown>, base = stack.baseUrl) {
@@ -58,7 +64,10 @@ function act(workflowId: string, body: Record<string, unknown>, base = stack.bas
 function committedEntries(key: string): number {
   const db = new Database(sandbox.dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger_entries WHERE idempotency_key = ?').get(key)?.n ?? 0;
+    return (
+      db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger_entries WHERE idempotency_key = ?').get(key)
+        ?.n ?? 0
+    );
   } finally {
     db.close();
   }
@@ -70,14 +79,27 @@ describe('a transfer whose bank stays down past its retry budget', () => {
     const workflowId = await submit('Transfer 100 to Kiran');
     const held = await waitUntilHeld(workflowId);
     expect(held.attempts).toBeGreaterThan(1);
-    expect(held.attention).toMatchObject({ last_error: expect.any(String), attempts: held.attempts, since: expect.any(String), deadline: expect.any(String) });
+    expect(held.attention).toMatchObject({
+      last_error: expect.any(String),
+      attempts: held.attempts,
+      since: expect.any(String),
+      deadline: expect.any(String),
+    });
     expect((await get(stack.baseUrl, `/api/workflows/${workflowId}`)).body.status).toBe('EXECUTING');
 
-    const listed = await waitFor(async () => {
-      const res = await get(stack.baseUrl, '/api/attention');
-      return res.body.attention?.find((r: { workflow_id: string }) => r.workflow_id === workflowId);
-    }, { timeoutMs: 20_000, what: 'the held step in GET /api/attention' });
-    expect(listed).toMatchObject({ step_id: 'transfer', tool: 'bank_transfer', user_id: 'default_user', attention: { last_error: held.attention!.last_error } });
+    const listed = await waitFor(
+      async () => {
+        const res = await get(stack.baseUrl, '/api/attention');
+        return res.body.attention?.find((r: { workflow_id: string }) => r.workflow_id === workflowId);
+      },
+      { timeoutMs: 20_000, what: 'the held step in GET /api/attention' },
+    );
+    expect(listed).toMatchObject({
+      step_id: 'transfer',
+      tool: 'bank_transfer',
+      user_id: 'default_user',
+      attention: { last_error: held.attention!.last_error },
+    });
 
     await sandbox.restart();
     const retried = await act(workflowId, { action: 'retry', reason: 'bank is back' });
@@ -87,14 +109,23 @@ describe('a transfer whose bank stays down past its retry budget', () => {
     expect(await ledgerEntriesFor(sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
 
     const events = await timelineOf(stack.baseUrl, workflowId);
-    expect(events.find((e) => e.event === 'step_needs_attention')).toMatchObject({ step_id: 'transfer', metadata: { error: expect.any(String) } });
-    expect(events.find((e) => e.event === 'step_ready' && e.metadata['action'] === 'retry')).toMatchObject({ metadata: { decided_by: 'ops@bank.com', reason: 'bank is back' } });
+    expect(events.find((e) => e.event === 'step_needs_attention')).toMatchObject({
+      step_id: 'transfer',
+      metadata: { error: expect.any(String) },
+    });
+    expect(events.find((e) => e.event === 'step_ready' && e.metadata['action'] === 'retry')).toMatchObject({
+      metadata: { decided_by: 'ops@bank.com', reason: 'bank is back' },
+    });
   });
 
   it('a write that landed before its answer was lost is retried without a second ledger entry', async () => {
     const workflowId = await submit('Transfer 150 to Kiran');
     const key = `${workflowId}:transfer`;
-    await waitFor(() => committedEntries(key) === 1 || undefined, { timeoutMs: 20_000, intervalMs: 10, what: 'the transfer to be committed' });
+    await waitFor(() => committedEntries(key) === 1 || undefined, {
+      timeoutMs: 20_000,
+      intervalMs: 10,
+      what: 'the transfer to be committed',
+    });
     await sandbox.kill();
     await waitUntilHeld(workflowId);
     await sandbox.restart();
@@ -107,26 +138,44 @@ describe('a transfer whose bank stays down past its retry budget', () => {
 
   it('skip completes the run with the step SKIPPED; fail fails it; an edited retry over the threshold waits for approval', async () => {
     await sandbox.stop();
-    const [skipped, failed, edited] = [await submit('Transfer 101 to Kiran'), await submit('Transfer 102 to Kiran'), await submit('Transfer 103 to Kiran')];
+    const [skipped, failed, edited] = [
+      await submit('Transfer 101 to Kiran'),
+      await submit('Transfer 102 to Kiran'),
+      await submit('Transfer 103 to Kiran'),
+    ];
     await Promise.all([skipped, failed, edited].map((id) => waitUntilHeld(id)));
 
-    const page = await waitFor(async () => {
-      const res = await get(stack.baseUrl, '/api/attention?limit=2');
-      return res.body.total >= 3 ? res.body : undefined;
-    }, { timeoutMs: 20_000, what: 'three held steps listed' });
+    const page = await waitFor(
+      async () => {
+        const res = await get(stack.baseUrl, '/api/attention?limit=2');
+        return res.body.total >= 3 ? res.body : undefined;
+      },
+      { timeoutMs: 20_000, what: 'three held steps listed' },
+    );
     expect(page.attention).toHaveLength(2);
     const next = await get(stack.baseUrl, `/api/attention?limit=2&cursor=${page.next_cursor}`);
-    expect(next.body.attention.map((r: { workflow_id: string }) => r.workflow_id)).not.toContain(page.attention[0].workflow_id);
+    expect(next.body.attention.map((r: { workflow_id: string }) => r.workflow_id)).not.toContain(
+      page.attention[0].workflow_id,
+    );
 
-    const badArgs = await act(edited, { action: 'retry_with_edits', args: { from_account: '123', to_account: 'kiran', amount_cents: -5 } });
+    const badArgs = await act(edited, {
+      action: 'retry_with_edits',
+      args: { from_account: '123', to_account: 'kiran', amount_cents: -5 },
+    });
     expect(badArgs.status).toBe(400);
     expect(badArgs.body.error.message).toMatch(/args\.amount_cents/);
 
-    expect((await act(skipped, { action: 'skip', reason: 'paid by hand' })).body.step).toMatchObject({ state: 'SKIPPED' });
+    expect((await act(skipped, { action: 'skip', reason: 'paid by hand' })).body.step).toMatchObject({
+      state: 'SKIPPED',
+    });
     expect(await waitForStatus(stack.baseUrl, skipped, [...FINAL])).toBe('COMPLETED');
-    expect((await timelineOf(stack.baseUrl, skipped)).find((e) => e.event === 'step_skipped')).toMatchObject({ metadata: { action: 'skip', decided_by: 'ops@bank.com', reason: 'paid by hand' } });
+    expect((await timelineOf(stack.baseUrl, skipped)).find((e) => e.event === 'step_skipped')).toMatchObject({
+      metadata: { action: 'skip', decided_by: 'ops@bank.com', reason: 'paid by hand' },
+    });
 
-    expect((await act(failed, { action: 'fail', reason: 'customer withdrew' })).body.step).toMatchObject({ state: 'FAILED' });
+    expect((await act(failed, { action: 'fail', reason: 'customer withdrew' })).body.step).toMatchObject({
+      state: 'FAILED',
+    });
     expect(await waitForStatus(stack.baseUrl, failed, [...FINAL])).toBe('FAILED');
     expect((await act(failed, { action: 'retry' })).status).toBe(409);
 
@@ -136,7 +185,10 @@ describe('a transfer whose bank stays down past its retry budget', () => {
     expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
     expect(blocked.body.step).toMatchObject({ state: 'BLOCKED', args, edits: 1 });
     const approvalId = `${edited}.transfer_edit1`;
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(decision.status, JSON.stringify(decision.body)).toBe(200);
     expect(await waitForStatus(stack.baseUrl, edited, [...FINAL])).toBe('COMPLETED');
     const entries = await ledgerEntriesFor(sandbox.url, 'kiran', `${edited}:transfer:edit1`);
@@ -148,7 +200,10 @@ describe('a transfer whose bank stays down past its retry budget', () => {
 describe('a held step no operator acts on', () => {
   let shortStack: Stack;
   beforeAll(async () => {
-    shortStack = await startStack({ sandbox, env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '1s', ATTENTION_DEADLINE: '2s' } });
+    shortStack = await startStack({
+      sandbox,
+      env: { ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '1s', ATTENTION_DEADLINE: '2s' },
+    });
   });
   afterAll(async () => {
     await shortStack?.stop();

@@ -21,8 +21,16 @@ const LINK_SECRET = randomBytes(32).toString('base64url');
 
 describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
   const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
-  const dataDir = useResource('a data directory', async () => ({ path: mkdtempSync(join(tmpdir(), 'links-')) }), async (d) => rmSync(d.path, { recursive: true, force: true }));
-  const port = useResource('a port', async () => ({ value: await freePort() }), async () => {});
+  const dataDir = useResource(
+    'a data directory',
+    async () => ({ path: mkdtempSync(join(tmpdir(), 'links-')) }),
+    async (d) => rmSync(d.path, { recursive: true, force: true }),
+  );
+  const port = useResource(
+    'a port',
+    async () => ({ value: await freePort() }),
+    async () => {},
+  );
   const stack = useStack(() => ({
     env: {
       WEBHOOK_URL: listener.url,
@@ -40,17 +48,26 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
   let workflowId: string;
   let links: ApprovalLinks[];
 
-  const approvalStatus = async () => (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status as string;
+  const approvalStatus = async () =>
+    (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status as string;
 
   it('sends approve and reject links to each person who may approve, never to the requester', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(res.body.status).toBe('PENDING_APPROVAL');
     approvalId = res.body.reply.approval_id;
     workflowId = res.body.workflow_id;
-    const requested = await waitFor(() => {
-      const found = listener.received.map((w) => JSON.parse(w.body) as NotificationEvent).find((e) => e.workflow_id === workflowId && e.type === 'approval.requested');
-      return found;
-    }, { what: 'approval.requested' });
+    const requested = await waitFor(
+      () => {
+        const found = listener.received
+          .map((w) => JSON.parse(w.body) as NotificationEvent)
+          .find((e) => e.workflow_id === workflowId && e.type === 'approval.requested');
+        return found;
+      },
+      { what: 'approval.requested' },
+    );
     links = requested.data['links'] as ApprovalLinks[];
     expect(links.map((l) => l.person)).toEqual(['manager@bank.com', 'auditor@bank.com']);
     for (const link of links) expect(link.approve_url.startsWith(`${stack.baseUrl}/approval-links/`)).toBe(true);
@@ -70,18 +87,34 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
   });
 
   it.each([
-    ['tampered', (url: string) => url.replace(/\/approval-links\/(.)/, (_m, c: string) => `/approval-links/${c === 'A' ? 'B' : 'A'}`), 400, 'This link is not valid'],
-    ['expired', (url: string) => {
-      const token = url.split('/approval-links/')[1]!;
-      const claims = verifyLink(LINK_SECRET, token, 0);
-      if (!claims.ok) throw new Error('the sent link did not verify');
-      return `${stack.baseUrl}/approval-links/${signLink(LINK_SECRET, { ...claims.claims, e: Math.floor(Date.now() / 1000) - 1 })}`;
-    }, 410, 'This link has expired'],
-    ['signed with another key', (url: string) => {
-      const claims = verifyLink(LINK_SECRET, url.split('/approval-links/')[1]!, 0);
-      if (!claims.ok) throw new Error('the sent link did not verify');
-      return `${stack.baseUrl}/approval-links/${signLink('another-secret-of-at-least-32-chars!', claims.claims)}`;
-    }, 400, 'This link is not valid'],
+    [
+      'tampered',
+      (url: string) =>
+        url.replace(/\/approval-links\/(.)/, (_m, c: string) => `/approval-links/${c === 'A' ? 'B' : 'A'}`),
+      400,
+      'This link is not valid',
+    ],
+    [
+      'expired',
+      (url: string) => {
+        const token = url.split('/approval-links/')[1]!;
+        const claims = verifyLink(LINK_SECRET, token, 0);
+        if (!claims.ok) throw new Error('the sent link did not verify');
+        return `${stack.baseUrl}/approval-links/${signLink(LINK_SECRET, { ...claims.claims, e: Math.floor(Date.now() / 1000) - 1 })}`;
+      },
+      410,
+      'This link has expired',
+    ],
+    [
+      'signed with another key',
+      (url: string) => {
+        const claims = verifyLink(LINK_SECRET, url.split('/approval-links/')[1]!, 0);
+        if (!claims.ok) throw new Error('the sent link did not verify');
+        return `${stack.baseUrl}/approval-links/${signLink('another-secret-of-at-least-32-chars!', claims.claims)}`;
+      },
+      400,
+      'This link is not valid',
+    ],
   ])('a %s link answers a clear page, and its POST changes nothing', async (_name, alter, status, title) => {
     const url = alter(links[0]!.approve_url);
     const page = await browser.newPage();
@@ -89,7 +122,11 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
     expect(response!.status()).toBe(status);
     expect(await page.locator('#link-title').innerText()).toBe(title);
     await page.close();
-    const posted = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const posted = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(posted.status).toBe(status);
     expect(await approvalStatus()).toBe('pending');
   });
@@ -105,7 +142,11 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
     await screenshot(page, 'approval-link-approved');
     await stack.client.workflow.getHandle(workflowId).result();
     const approval = (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body;
-    expect(approval).toMatchObject({ status: 'approved', decided_by: 'manager@bank.com', decision_reason: 'checked by phone' });
+    expect(approval).toMatchObject({
+      status: 'approved',
+      decided_by: 'manager@bank.com',
+      decision_reason: 'checked by phone',
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
 
     // Back and submit again: the same link, replayed.
@@ -113,10 +154,18 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
     const replay = await page.goto(links[0]!.approve_url);
     expect(replay!.status()).toBe(409);
     expect(await page.locator('#link-title').innerText()).toBe('This link was already used');
-    const posted = await fetch(links[0]!.reject_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const posted = await fetch(links[0]!.reject_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(posted.status).toBe(409);
     expect(await posted.text()).toContain('This link was already used');
-    const others = await fetch(links[1]!.reject_url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const others = await fetch(links[1]!.reject_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(others.status).toBe(409);
     expect(await others.text()).toContain('Already decided');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);

@@ -21,8 +21,14 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
-      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
 }
@@ -38,14 +44,19 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, baseUrl: string, viewport = { width: 1280, height: 900 }): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport, baseURL: baseUrl });
   const page = await context.newPage();
   page.setDefaultTimeout(UI_DEADLINE_MS);
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
+      errors.push(`console: ${msg.text()}`);
   });
   await page.goto('/');
   await page.locator('body[data-ready="true"]').waitFor();
@@ -79,7 +90,8 @@ export async function recordStepStates(page: Page): Promise<void> {
     const steps = document.getElementById('steps')!;
     for (const li of steps.querySelectorAll('[data-step-id]')) note(li);
     new MutationObserver((records) => {
-      for (const r of records) for (const n of r.addedNodes) if (n instanceof Element && n.matches('[data-step-id]')) note(n);
+      for (const r of records)
+        for (const n of r.addedNodes) if (n instanceof Element && n.matches('[data-step-id]')) note(n);
     }).observe(steps, { childList: true });
   });
 }

@@ -54,7 +54,10 @@ describe.skipIf(!HAS_CHROMIUM)(`a page on another origin${HAS_CHROMIUM ? '' : ` 
     const approveSent = tab.waitForRequest((req) => req.url().endsWith(`/api/approvals/${approvalId}/decision`));
     await tab.evaluate(() => (window as unknown as { approve: () => Promise<string> }).approve());
     await approveSent;
-    const [answer] = await Promise.all([tab.waitForResponse((res) => res.url() === `${stack.baseUrl}/chat`), tab.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit())]);
+    const [answer] = await Promise.all([
+      tab.waitForResponse((res) => res.url() === `${stack.baseUrl}/chat`),
+      tab.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit()),
+    ]);
     expect(answer.status()).toBe(403);
     await context.close();
 

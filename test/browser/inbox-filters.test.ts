@@ -11,14 +11,23 @@ describe.skipIf(!HAS_CHROMIUM)(`web page: inbox filters${HAS_CHROMIUM ? '' : ` (
 
   it('sorts and filters the inbox, and shows only what the approver may approve', { timeout: 120_000 }, async () => {
     const ids: Record<string, string> = {};
-    for (const [user, message, amount] of [['default_user', 'Transfer 6000 to Kiran', '6000'], ['default_user', 'Transfer 9000 to Kiran', '9000'], ['alice', 'Transfer 7000 to bob', '7000']] as const) {
+    for (const [user, message, amount] of [
+      ['default_user', 'Transfer 6000 to Kiran', '6000'],
+      ['default_user', 'Transfer 9000 to Kiran', '9000'],
+      ['alice', 'Transfer 7000 to bob', '7000'],
+    ] as const) {
       const res = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: user });
       expect(res.body.status).toBe('PENDING_APPROVAL');
       ids[amount] = res.body.reply.approval_id;
     }
-    await waitFor(async () => (await call(stack.baseUrl, 'GET', '/api/approvals')).body.total === 3, { what: 'three approvals listed' });
+    await waitFor(async () => (await call(stack.baseUrl, 'GET', '/api/approvals')).body.total === 3, {
+      what: 'three approvals listed',
+    });
     const { page, errors } = await openPage(browser, stack.baseUrl);
-    const cardIds = () => page.locator('#approvals > li').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset['approvalId']));
+    const cardIds = () =>
+      page
+        .locator('#approvals > li')
+        .evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset['approvalId']));
 
     await expect.poll(cardIds).toEqual([ids['6000'], ids['9000'], ids['7000']]);
     expect(await page.locator('#inbox-count').innerText()).toBe('(3)');

@@ -31,39 +31,76 @@ describe('action-bound approvals', () => {
     expect(actionHash).toMatch(/^[0-9a-f]{64}$/);
     const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
     expect(run.body.approvals[0].action_hash).toBe(actionHash);
-    const inbox = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', '/api/approvals');
-      return res.body.approvals.find((a: { approval_id: string }) => a.approval_id === approvalId);
-    }, { timeoutMs: 15_000, what: 'the approval in the inbox' });
+    const inbox = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', '/api/approvals');
+        return res.body.approvals.find((a: { approval_id: string }) => a.approval_id === approvalId);
+      },
+      { timeoutMs: 15_000, what: 'the approval in the inbox' },
+    );
     expect(inbox.action_hash).toBe(actionHash);
     const doc = await call(stack.baseUrl, 'GET', '/openapi.json');
-    const decisionBody = doc.body.paths['/api/approvals/{id}/decision'].post.requestBody.content['application/json'].schema;
+    const decisionBody =
+      doc.body.paths['/api/approvals/{id}/decision'].post.requestBody.content['application/json'].schema;
     expect(decisionBody.properties.action_hash).toBeDefined();
     expect(doc.body.paths['/api/approvals/{id}/decision'].post.responses['202']).toBeDefined();
   });
 
   it('refuses a decision on another action with 409 stale_approval, at the gateway and in the run, and nothing changes', async () => {
     const { workflowId, approvalId, actionHash } = await pendingTransfer('Transfer 6200 to kiran');
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: STALE });
+    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: STALE,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
-    const seed = await call(stack.baseUrl, 'POST', `/workflow/${(await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.session_id}/approve`, {
-      approver_id: 'manager@bank.com', approved: true, approval_id: approvalId, action_hash: STALE,
-    });
+    const seed = await call(
+      stack.baseUrl,
+      'POST',
+      `/workflow/${(await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.session_id}/approve`,
+      {
+        approver_id: 'manager@bank.com',
+        approved: true,
+        approval_id: approvalId,
+        action_hash: STALE,
+      },
+    );
     expect(seed.status).toBe(409);
     expect(seed.body.error.code).toBe('stale_approval');
 
     // Past the gateway: the run judges the hash itself and records the refusal.
-    const direct = await stack.client.workflow.getHandle(workflowId)
-      .executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', action_hash: STALE })] })
-      .then(() => 'applied', (err: unknown) => err);
+    const direct = await stack.client.workflow
+      .getHandle(workflowId)
+      .executeUpdate(decideApprovalUpdate, {
+        args: [
+          signedAsGateway({
+            approval_id: approvalId,
+            approved: true,
+            approver_id: 'manager@bank.com',
+            action_hash: STALE,
+          }),
+        ],
+      })
+      .then(
+        () => 'applied',
+        (err: unknown) => err,
+      );
     expect(direct).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(((direct as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(DecisionErrorType.Stale);
     const after = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
-    expect(after.body.events.filter((e: { event: string }) => e.event === 'approval_ignored').map((e: { metadata: { reason: string } }) => e.metadata.reason)).toEqual([DecisionErrorType.Stale]);
+    expect(
+      after.body.events
+        .filter((e: { event: string }) => e.event === 'approval_ignored')
+        .map((e: { metadata: { reason: string } }) => e.metadata.reason),
+    ).toEqual([DecisionErrorType.Stale]);
     expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status).toBe('pending');
 
-    const bound = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'manager@bank.com', action_hash: actionHash });
+    const bound = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'reject',
+      decided_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(bound.status).toBe(200);
     expect(bound.body.approval.status).toBe('rejected');
   });
@@ -72,16 +109,28 @@ describe('action-bound approvals', () => {
     const { workflowId, approvalId, actionHash } = await pendingTransfer('Transfer 6300 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     await stack.stopWorker();
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: STALE });
+    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: STALE,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
-    const kept = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: actionHash });
+    const kept = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(kept.status).toBe(202);
     await stack.startWorker();
-    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined, {
-      timeoutMs: 30_000,
-      what: 'the run to complete',
-    });
+    await waitFor(
+      async () =>
+        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'the run to complete',
+      },
+    );
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 630_000);
   });
 });

@@ -24,18 +24,29 @@ describe('edit before approve', () => {
     });
     expect(edited.status).toBe(200);
     expect(edited.body.approval.status).toBe('cancelled');
-    const done = await waitFor(async () => {
-      const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-      return run.body.status === 'COMPLETED' ? run.body : undefined;
-    }, { timeoutMs: 30_000, what: 'the edited run to complete' });
+    const done = await waitFor(
+      async () => {
+        const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+        return run.body.status === 'COMPLETED' ? run.body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the edited run to complete' },
+    );
     expect(done.steps[0].args.amount_cents).toBe(400_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 400_000);
     const events = await runTimeline(stack, workflowId);
     const edit = events.find((e) => e.event === 'approval_edited');
-    expect(edit?.metadata).toMatchObject({ edited_by: 'default_user', before: { amount_cents: 600_000 }, after: { amount_cents: 400_000 }, reason: 'lower it under the limit' });
+    expect(edit?.metadata).toMatchObject({
+      edited_by: 'default_user',
+      before: { amount_cents: 600_000 },
+      after: { amount_cents: 400_000 },
+      reason: 'lower it under the limit',
+    });
     expect(events.filter((e) => e.event === 'approval_approved')).toEqual([]);
     // Applying the same edit again changes nothing: the approval no longer waits.
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 400_000 }, edited_by: 'default_user' });
+    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: 400_000 },
+      edited_by: 'default_user',
+    });
     expect(again.status).toBe(409);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 400_000);
   });
@@ -43,7 +54,10 @@ describe('edit before approve', () => {
   it('makes a decision on the old action stale after an approver edits; the new hash approves the edited amount', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 550_000 }, edited_by: 'manager@bank.com' });
+    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: 550_000 },
+      edited_by: 'manager@bank.com',
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.approval.status).toBe('pending');
     expect(edited.body.approval.amount_cents).toBe(550_000);
@@ -51,36 +65,63 @@ describe('edit before approve', () => {
     const newHash: string = edited.body.approval.action_hash;
     expect(newHash).not.toBe(actionHash);
 
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: actionHash });
+    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
-    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: newHash });
-    expect(approved.status).toBe(200);
-    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined, {
-      timeoutMs: 30_000,
-      what: 'the run to complete',
+    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: newHash,
     });
+    expect(approved.status).toBe(200);
+    await waitFor(
+      async () =>
+        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
+      {
+        timeoutMs: 30_000,
+        what: 'the run to complete',
+      },
+    );
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 550_000);
   });
 
   it('refuses the requester editing after a decision, and bad args with 400 naming the field; nothing changes', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
-    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: -5 }, edited_by: 'default_user' });
+    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: -5 },
+      edited_by: 'default_user',
+    });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('args.amount_cents');
-    const extra = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, memo: 'x' }, edited_by: 'default_user' });
+    const extra = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, memo: 'x' },
+      edited_by: 'default_user',
+    });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toContain('memo');
     const record = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
     expect(record.body.action_hash).toBe(actionHash);
     expect((await runTimeline(stack, workflowId)).filter((e) => e.event === 'approval_edited')).toEqual([]);
 
-    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'manager@bank.com', action_hash: actionHash });
+    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'reject',
+      decided_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(rejected.status).toBe(200);
-    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 100_000 }, edited_by: 'default_user' });
+    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: 100_000 },
+      edited_by: 'default_user',
+    });
     expect(late.status).toBe(409);
-    expect((await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.steps[0].args.amount_cents).toBe(600_000);
+    expect((await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.steps[0].args.amount_cents).toBe(
+      600_000,
+    );
   });
 });

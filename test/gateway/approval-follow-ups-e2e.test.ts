@@ -21,9 +21,19 @@ const POLICY = {
     {
       name: 'escalating',
       match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '2s', escalate_after: '4s', escalate_to: 'managers', expire_after: '10m' },
+      outcome: {
+        stages: [{ group: 'approvers', count: 1 }],
+        remind_after: '2s',
+        escalate_after: '4s',
+        escalate_to: 'managers',
+        expire_after: '10m',
+      },
     },
-    { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 50_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+    {
+      name: 'plain',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 50_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }] },
+    },
     ...ALLOW_THE_REST,
   ],
 };
@@ -45,11 +55,15 @@ const followUpPatches = (events: HistoryEvent[]) =>
   events.filter((e) => {
     const marker = e.markerRecordedEventAttributes;
     if (marker?.markerName !== 'core_patch') return false;
-    const texts = Object.values(marker.details ?? {}).flatMap((p) => (p.payloads ?? []).map((payload) => Buffer.from(payload.data ?? []).toString()));
+    const texts = Object.values(marker.details ?? {}).flatMap((p) =>
+      (p.payloads ?? []).map((payload) => Buffer.from(payload.data ?? []).toString()),
+    );
     return texts.some((text) => text.includes('approval-follow-ups'));
   });
 const notifyCalls = (events: HistoryEvent[]) =>
-  events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify').map((e) => e.activityTaskScheduledEventAttributes!);
+  events
+    .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify')
+    .map((e) => e.activityTaskScheduledEventAttributes!);
 
 describe('reminders, escalation and expiry from the policy', () => {
   it('reminds, then escalates to managers, who may then decide; each is in the timeline, the record and the notifier', async () => {
@@ -74,11 +88,16 @@ describe('reminders, escalation and expiry from the policy', () => {
     const escalated = events.find((e) => e.event === 'approval_escalated')!;
     expect(Date.parse(reminder.timestamp)).toBeGreaterThanOrEqual(Date.parse(approval.remind_at));
     expect(Date.parse(escalated.timestamp)).toBeGreaterThanOrEqual(Date.parse(approval.escalate_at));
-    expect(escalated.metadata).toMatchObject({ escalated_to: 'managers', who_may_decide: { groups: ['approvers', 'managers'], people: [] } });
+    expect(escalated.metadata).toMatchObject({
+      escalated_to: 'managers',
+      who_may_decide: { groups: ['approvers', 'managers'], people: [] },
+    });
 
     const waitingOnManagers = await waitFor(
       async () => {
-        const listed = policy.stack.client.workflow.list({ query: `WorkflowId='${workflowId}' AND AwaitingGroups='managers'` });
+        const listed = policy.stack.client.workflow.list({
+          query: `WorkflowId='${workflowId}' AND AwaitingGroups='managers'`,
+        });
         for await (const info of listed) return info.searchAttributes;
         return undefined;
       },
@@ -87,12 +106,22 @@ describe('reminders, escalation and expiry from the policy', () => {
     expect(waitingOnManagers['AwaitingGroups']).toEqual(['approvers', 'managers']);
 
     const escalatedView = await policy.runView(workflowId);
-    expect(escalatedView.approvals[0]).toMatchObject({ escalated_to: 'managers', reminded_at: expect.any(String), escalated_at: expect.any(String) });
+    expect(escalatedView.approvals[0]).toMatchObject({
+      escalated_to: 'managers',
+      reminded_at: expect.any(String),
+      escalated_at: expect.any(String),
+    });
 
     // The paged inbox reads the escalation from the record in the memo: a manager finds it with escalated=true and may decide it.
     const managersInbox = await waitFor(
       async () => {
-        const res = await call(policy.stack.baseUrl, 'GET', '/api/approvals?escalated=true&can_decide=true', undefined, as('dana'));
+        const res = await call(
+          policy.stack.baseUrl,
+          'GET',
+          '/api/approvals?escalated=true&can_decide=true',
+          undefined,
+          as('dana'),
+        );
         return res.body.approvals?.find((a: { approval_id: string }) => a.approval_id === approval.approval_id);
       },
       { timeoutMs: 20_000, what: 'the escalated approval in the managers inbox' },
@@ -102,7 +131,10 @@ describe('reminders, escalation and expiry from the policy', () => {
     const before = await getBalanceCents(policy.stack.sandbox.url, 'kiran');
     const manager = await policy.decide('dana', approval.approval_id, 'approve');
     expect(manager.status).toBe(200);
-    expect(manager.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: 'dana' } });
+    expect(manager.body).toMatchObject({
+      step_state: 'SUCCEEDED',
+      approval: { status: 'approved', decided_by: 'dana' },
+    });
     expect(await getBalanceCents(policy.stack.sandbox.url, 'kiran')).toBe(before + 100_000);
 
     const history = await historyOf(workflowId);
@@ -119,7 +151,11 @@ describe('reminders, escalation and expiry from the policy', () => {
     expect(view.approvals[0]).toMatchObject({ policy_rule: 'expiring', status: 'pending' });
     expect(Date.parse(view.approvals[0].expires_at) - Date.parse(view.approvals[0].requested_at)).toBe(3_000);
     const events = await policy.waitForEvent(workflowId, 'approval_expired');
-    expect(events.map((e) => e.event).filter((e) => e.startsWith('approval_'))).toEqual(['approval_required', 'approval_reminder', 'approval_expired']);
+    expect(events.map((e) => e.event).filter((e) => e.startsWith('approval_'))).toEqual([
+      'approval_required',
+      'approval_reminder',
+      'approval_expired',
+    ]);
     const final = await policy.runView(workflowId);
     expect(final.status).toBe('REJECTED');
     expect(final.approvals[0]).toMatchObject({ status: 'expired' });

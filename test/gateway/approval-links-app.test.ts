@@ -14,26 +14,50 @@ const tokens = new TokenTable({
   [TOKENS.bob]: { user_id: 'bob', role: 'approver' },
 });
 // Every case here is refused before a run is read; a client that throws on use proves it.
-const noTemporal = new Proxy({}, { get: () => { throw new Error('Temporal was used'); } }) as Client;
+const noTemporal = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('Temporal was used');
+    },
+  },
+) as Client;
 const future = Math.floor(Date.now() / 1000) + 3600;
-const token = signLink(SECRET, { a: 'req-1.transfer', h: null, p: 'manager@bank.com', d: 'approve', e: future, r: 'approver' });
+const token = signLink(SECRET, {
+  a: 'req-1.transfer',
+  h: null,
+  p: 'manager@bank.com',
+  d: 'approve',
+  e: future,
+  r: 'approver',
+});
 
 function appWith(env: Record<string, string>) {
-  return createGatewayApp({ client: noTemporal, config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token', ...env }), tokens });
+  return createGatewayApp({
+    client: noTemporal,
+    config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token', ...env }),
+    tokens,
+  });
 }
 
 describe('/approval-links/{token}', () => {
   const app = appWith({ APPROVAL_LINK_SECRET: SECRET });
 
-  it.each(['GET', 'POST'])('%s by someone signed in as another person: the link cannot be handed over', async (method) => {
-    const res = await app.request(`/approval-links/${token}`, { method, headers: { authorization: `Bearer ${TOKENS.bob}` } });
-    expect(res.status).toBe(403);
-    expect(res.headers.get('content-type')).toMatch(/text\/html/);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    const page = await res.text();
-    expect(page).toContain('This link is for someone else');
-    expect(page).toContain('sent to manager@bank.com');
-  });
+  it.each(['GET', 'POST'])(
+    '%s by someone signed in as another person: the link cannot be handed over',
+    async (method) => {
+      const res = await app.request(`/approval-links/${token}`, {
+        method,
+        headers: { authorization: `Bearer ${TOKENS.bob}` },
+      });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const page = await res.text();
+      expect(page).toContain('This link is for someone else');
+      expect(page).toContain('sent to manager@bank.com');
+    },
+  );
 
   it('needs no bearer token (the link stands for its person), but answers a clear page when links are off', async () => {
     const res = await appWith({}).request(`/approval-links/${token}`);

@@ -55,19 +55,38 @@ describe('decisionRefusal', () => {
     ['the action hash the approver saw', 'a'.repeat(64), undefined, undefined],
     ['another action hash', 'b'.repeat(64), 409, 'stale_approval'],
   ])('binds to the action: %s', (_name, actionHash, status, code) => {
-    const refusal = decisionRefusal(manager, aliceRun, record({ action_hash: 'a'.repeat(64) }), { approved: true, deciderId: 'manager@bank.com', actionHash });
+    const refusal = decisionRefusal(manager, aliceRun, record({ action_hash: 'a'.repeat(64) }), {
+      approved: true,
+      deciderId: 'manager@bank.com',
+      actionHash,
+    });
     expect(refusal?.status).toBe(status);
     expect(refusal?.code).toBe(code);
   });
 
   it('an approval without an action hash (an older run) is stale for any hash sent', () => {
-    expect(decisionRefusal(manager, aliceRun, record(), { approved: true, deciderId: 'manager@bank.com', actionHash: 'a'.repeat(64) })?.code).toBe('stale_approval');
+    expect(
+      decisionRefusal(manager, aliceRun, record(), {
+        approved: true,
+        deciderId: 'manager@bank.com',
+        actionHash: 'a'.repeat(64),
+      })?.code,
+    ).toBe('stale_approval');
   });
 
   it('names the rule it applies', () => {
-    expect(decisionRefusal(anonymous, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/four-eyes/);
-    expect(decisionRefusal(alice, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/withdraw/);
-    expect(decisionRefusal(manager, aliceRun, record({ status: 'rejected' }), { approved: true, deciderId: 'manager@bank.com' })?.message).toMatch(/already rejected/);
+    expect(decisionRefusal(anonymous, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
+      /four-eyes/,
+    );
+    expect(decisionRefusal(alice, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
+      /withdraw/,
+    );
+    expect(
+      decisionRefusal(manager, aliceRun, record({ status: 'rejected' }), {
+        approved: true,
+        deciderId: 'manager@bank.com',
+      })?.message,
+    ).toMatch(/already rejected/);
   });
 });
 
@@ -75,7 +94,10 @@ describe('decisionRefusal on a staged approval (from the memo record, as the wor
   const staged = (approvedBy: string[] = [], current = 0) =>
     record({
       policy_rule: 'large-transfer',
-      stages: [{ group: 'approvers', count: 2, approved_by: approvedBy }, { group: 'managers', count: 1, approved_by: [] }],
+      stages: [
+        { group: 'approvers', count: 2, approved_by: approvedBy },
+        { group: 'managers', count: 1, approved_by: [] },
+      ],
       current_stage: current,
       requester_may_approve: false,
     });
@@ -87,8 +109,22 @@ describe('decisionRefusal on a staged approval (from the memo record, as the wor
     ['a person who already approved approves again', staged(['bob']), true, 'bob', ['approvers'], 403],
     ['the requester approves their own', staged(), true, 'alice', ['approvers'], 403],
     ['the requester withdraws their own', staged(), false, 'alice', undefined, undefined],
-    ['the next stage decides once the first is complete', staged(['bob', 'carol'], 1), true, 'dana', ['managers'], undefined],
-    ['the first stage no longer decides once it is complete', staged(['bob', 'carol'], 1), true, 'erin', ['approvers'], 403],
+    [
+      'the next stage decides once the first is complete',
+      staged(['bob', 'carol'], 1),
+      true,
+      'dana',
+      ['managers'],
+      undefined,
+    ],
+    [
+      'the first stage no longer decides once it is complete',
+      staged(['bob', 'carol'], 1),
+      true,
+      'erin',
+      ['approvers'],
+      403,
+    ],
   ])('%s', (_name, approval, approved, deciderId, groups, status) => {
     expect(decisionRefusal(approver, aliceRun, approval, { approved, deciderId, groups })?.status).toBe(status);
   });
@@ -97,11 +133,41 @@ describe('decisionRefusal on a staged approval (from the memo record, as the wor
 describe('alreadyDecidedAsAsked (a retried bulk item)', () => {
   const vote = (by: string, verdict: 'approve' | 'reject') => ({ by, verdict, at: '2026-12-01T10:05:00.000Z' });
   it.each<[string, ApprovalRecord, boolean, string, boolean]>([
-    ['approved by the same person', record({ status: 'approved', decided_by: 'manager@bank.com' }), true, 'manager@bank.com', true],
-    ['approved by the same person under another case', record({ status: 'approved', decided_by: 'Manager@bank.com' }), true, 'manager@bank.com', true],
-    ['approved by someone else', record({ status: 'approved', decided_by: 'other@bank.com' }), true, 'manager@bank.com', false],
-    ['rejected by the same person, approval asked', record({ status: 'rejected', decided_by: 'manager@bank.com' }), true, 'manager@bank.com', false],
-    ['rejected by the same person, rejection asked', record({ status: 'rejected', decided_by: 'manager@bank.com' }), false, 'manager@bank.com', true],
+    [
+      'approved by the same person',
+      record({ status: 'approved', decided_by: 'manager@bank.com' }),
+      true,
+      'manager@bank.com',
+      true,
+    ],
+    [
+      'approved by the same person under another case',
+      record({ status: 'approved', decided_by: 'Manager@bank.com' }),
+      true,
+      'manager@bank.com',
+      true,
+    ],
+    [
+      'approved by someone else',
+      record({ status: 'approved', decided_by: 'other@bank.com' }),
+      true,
+      'manager@bank.com',
+      false,
+    ],
+    [
+      'rejected by the same person, approval asked',
+      record({ status: 'rejected', decided_by: 'manager@bank.com' }),
+      true,
+      'manager@bank.com',
+      false,
+    ],
+    [
+      'rejected by the same person, rejection asked',
+      record({ status: 'rejected', decided_by: 'manager@bank.com' }),
+      false,
+      'manager@bank.com',
+      true,
+    ],
     ['still pending', record(), true, 'manager@bank.com', false],
     ['pending with their vote counted on a stage', record({ decisions: [vote('bob', 'approve')] }), true, 'bob', true],
     ['pending with another vote counted', record({ decisions: [vote('carol', 'approve')] }), true, 'bob', false],

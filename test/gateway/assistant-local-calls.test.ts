@@ -11,7 +11,11 @@ import { useStack } from '../support/fixtures.js';
 const stack = useStack({ env: { LOCAL_TOOL_CALLS: 'true' } });
 
 const chat = async (message: string, session_id?: string): Promise<Loose> => {
-  const res = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: 'default_user', ...(session_id !== undefined && { session_id }) });
+  const res = await call(stack.baseUrl, 'POST', '/chat', {
+    message,
+    user_id: 'default_user',
+    ...(session_id !== undefined && { session_id }),
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
@@ -25,10 +29,13 @@ describe('the assistant with tool calls as local activities', () => {
     expect(status.reply.data.request).toMatchObject({ workflow_id: pending.workflow_id, status: 'WAITING_APPROVAL' });
     const cancel = await chat('cancel it', pending.session_id);
     expect(cancel.reply).toMatchObject({ intent: 'cancel_request', status: 'success' });
-    const run = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', `/api/workflows/${pending.workflow_id}`);
-      return res.body.status === 'CANCELLED' && res.body;
-    }, { what: 'the transfer run to be cancelled' });
+    const run = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', `/api/workflows/${pending.workflow_id}`);
+        return res.body.status === 'CANCELLED' && res.body;
+      },
+      { what: 'the transfer run to be cancelled' },
+    );
     expect(run.approvals[0].status).toBe('cancelled');
   });
 });

@@ -29,7 +29,12 @@ describe('attention listing', () => {
   });
 
   it('reads records from memos, longest-held first, skipping malformed ones', () => {
-    const memos = [{ attentionSteps: [held('b', '2026-12-01T10:00:02Z'), { nonsense: true }] }, undefined, { attentionSteps: [held('a', '2026-12-01T10:00:01Z')] }, { attentionSteps: 'x' }];
+    const memos = [
+      { attentionSteps: [held('b', '2026-12-01T10:00:02Z'), { nonsense: true }] },
+      undefined,
+      { attentionSteps: [held('a', '2026-12-01T10:00:01Z')] },
+      { attentionSteps: 'x' },
+    ];
     expect(heldStepsFromMemos(memos).map((r) => r.workflow_id)).toEqual(['a', 'b']);
   });
 
@@ -47,15 +52,25 @@ describe('attention listing', () => {
 
 describe('attention settings', () => {
   it('are off with a 10 minute retry budget and a 24 hour deadline by default, and reach the run settings', () => {
-    expect(runSettingsOf(parseConfig({}))).toMatchObject({ attention_on_exhausted: false, step_retry_budget_ms: 600_000, attention_deadline_ms: 86_400_000 });
-    expect(runSettingsOf(parseConfig({ ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '2s', ATTENTION_DEADLINE: '5s' }))).toMatchObject({
+    expect(runSettingsOf(parseConfig({}))).toMatchObject({
+      attention_on_exhausted: false,
+      step_retry_budget_ms: 600_000,
+      attention_deadline_ms: 86_400_000,
+    });
+    expect(
+      runSettingsOf(parseConfig({ ATTENTION_ON_EXHAUSTED: 'true', STEP_RETRY_BUDGET: '2s', ATTENTION_DEADLINE: '5s' })),
+    ).toMatchObject({
       attention_on_exhausted: true,
       step_retry_budget_ms: 2000,
       attention_deadline_ms: 5000,
     });
   });
 
-  it.each([['STEP_RETRY_BUDGET', '0s'], ['ATTENTION_DEADLINE', 'soon'], ['ATTENTION_ON_EXHAUSTED', 'maybe']])('refuses %s=%s, naming it', (name, value) => {
+  it.each([
+    ['STEP_RETRY_BUDGET', '0s'],
+    ['ATTENTION_DEADLINE', 'soon'],
+    ['ATTENTION_ON_EXHAUSTED', 'maybe'],
+  ])('refuses %s=%s, naming it', (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(name);
   });

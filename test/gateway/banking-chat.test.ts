@@ -20,7 +20,11 @@ describe('banking: Transfer 6000 to Kiran', () => {
 
   it('pauses for approval and answers with the original banking reply', async () => {
     expect(await balances()).toEqual({ from: 5_000_000, kiran: 100_000 });
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user', session_id: null });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+      session_id: null,
+    });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('PENDING_APPROVAL');
     const { reply } = res.body;
@@ -31,7 +35,14 @@ describe('banking: Transfer 6000 to Kiran', () => {
       recipient: 'kiran',
     });
     expect(reply.message).toMatch(/^Transfer requires approval \(threshold: \$5,?000(\.00)?\)$/);
-    expect(Object.keys(reply).sort()).toEqual(['amount', 'approval_id', 'message', 'recipient', 'session_id', 'status']);
+    expect(Object.keys(reply).sort()).toEqual([
+      'amount',
+      'approval_id',
+      'message',
+      'recipient',
+      'session_id',
+      'status',
+    ]);
     expect(res.body.session_id).toMatch(/^[0-9a-f-]{36}$/);
     sessionId = res.body.session_id;
     approvalId = reply.approval_id;
@@ -42,14 +53,29 @@ describe('banking: Transfer 6000 to Kiran', () => {
   it('shows the pending approval in the session status at once', async () => {
     const res = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ workflow_id: workflowId, session_id: sessionId, user_id: 'default_user', status: 'WAITING_APPROVAL', intent: 'money_transfer' });
+    expect(res.body).toMatchObject({
+      workflow_id: workflowId,
+      session_id: sessionId,
+      user_id: 'default_user',
+      status: 'WAITING_APPROVAL',
+      intent: 'money_transfer',
+    });
     expect(res.body.pending_approvals).toHaveLength(1);
-    expect(res.body.pending_approvals[0]).toMatchObject({ approval_id: approvalId, status: 'pending', amount: 6000, recipient: 'kiran', requested_by: 'default_user' });
+    expect(res.body.pending_approvals[0]).toMatchObject({
+      approval_id: approvalId,
+      status: 'pending',
+      amount: 6000,
+      recipient: 'kiran',
+      requested_by: 'default_user',
+    });
     expect(res.body.steps[0]).toMatchObject({ id: 'transfer', state: 'BLOCKED' });
   });
 
   it('refuses the requester approving their own transfer (403) and changes nothing', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'default_user', approved: true });
+    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'default_user',
+      approved: true,
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('forbidden');
     expect(res.body.error.message).toMatch(/four-eyes/);
@@ -63,7 +89,10 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('executes the transfer once when the manager approves, and answers as the original banking API does', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'approved',
@@ -84,16 +113,25 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('answers a second approval with 409 and moves no more money', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'other@bank.com' });
+    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'other@bank.com',
+    });
     expect(decision.status).toBe(409);
     expect(await balances()).toEqual({ from: 4_400_000, kiran: 700_000 });
   });
 
   it('runs a transfer under the threshold at once with an automatic decision', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 2000 to Kiran', user_id: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 2000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('COMPLETED');
     expect(res.body.reply).toEqual({
@@ -125,14 +163,22 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('keeps a session to its user: another user chatting into it gets 403', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 10 to Kiran', user_id: 'mallory', session_id: sessionId });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 10 to Kiran',
+      user_id: 'mallory',
+      session_id: sessionId,
+    });
     expect(res.status).toBe(403);
     const session = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
     expect(session.body.workflow_id).toBe(workflowId);
   });
 
   it('continues a session: a second chat in it becomes its latest run', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 1 to Kiran', user_id: 'default_user', session_id: sessionId });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 1 to Kiran',
+      user_id: 'default_user',
+      session_id: sessionId,
+    });
     expect(res.status).toBe(200);
     expect(res.body.session_id).toBe(sessionId);
     const status = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
@@ -149,8 +195,14 @@ describe('decisions', () => {
     const before = await balances();
     const sessionId: string = chat.body.session_id;
     const [a, b] = await Promise.all([
-      call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true }),
-      call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, { decision: 'approve', decided_by: 'cfo@bank.com' }),
+      call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+        approver_id: 'manager@bank.com',
+        approved: true,
+      }),
+      call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
+        decision: 'approve',
+        decided_by: 'cfo@bank.com',
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await balances()).toEqual({ from: before.from - 500_000, kiran: before.kiran + 500_000 });
@@ -218,12 +270,30 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys of different users apart and refuses a key reused for another message (409)', async () => {
     const headers = { 'Idempotency-Key': uniqueId('shared-key') };
-    const mine = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 5 to Kiran', user_id: 'default_user' }, headers);
-    const theirs = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries', user_id: 'someone_else' }, headers);
+    const mine = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      { message: 'Transfer 5 to Kiran', user_id: 'default_user' },
+      headers,
+    );
+    const theirs = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      { message: 'plan groceries', user_id: 'someone_else' },
+      headers,
+    );
     expect(mine.status).toBe(200);
     expect(theirs.status).toBe(200);
     expect(mine.body.workflow_id).not.toBe(theirs.body.workflow_id);
-    const reused = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6 to Kiran', user_id: 'default_user' }, headers);
+    const reused = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      { message: 'Transfer 6 to Kiran', user_id: 'default_user' },
+      headers,
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.error.message).toMatch(/Idempotency-Key/);
   });

@@ -18,7 +18,8 @@ async function pendingTransfer(message: string): Promise<{ workflowId: string; a
   return { workflowId: chat.body.workflow_id, approvalId: chat.body.reply.approval_id };
 }
 
-const statusOf = async (workflowId: string): Promise<string> => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status;
+const statusOf = async (workflowId: string): Promise<string> =>
+  (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status;
 
 describe('bulk decisions', () => {
   it('answers every item on its own, in order, and a retried list changes nothing more', async () => {
@@ -36,9 +37,20 @@ describe('bulk decisions', () => {
     const first = await call(stack.baseUrl, 'POST', '/api/approvals/decisions', { decisions });
     expect(first.status).toBe(200);
     expect(first.body.results.map((r: { status: number }) => r.status)).toEqual([200, 200, 403, 400, 404]);
-    expect(first.body.results.map((r: { approval_id?: string }) => r.approval_id)).toEqual(decisions.map((d) => d.approval_id));
-    expect(first.body.results[0]).toMatchObject({ ok: true, outcome: 'applied', step_state: 'SUCCEEDED', approval: { status: 'approved' } });
-    expect(first.body.results[1]).toMatchObject({ ok: true, outcome: 'applied', approval: { status: 'rejected', decision_reason: 'not today' } });
+    expect(first.body.results.map((r: { approval_id?: string }) => r.approval_id)).toEqual(
+      decisions.map((d) => d.approval_id),
+    );
+    expect(first.body.results[0]).toMatchObject({
+      ok: true,
+      outcome: 'applied',
+      step_state: 'SUCCEEDED',
+      approval: { status: 'approved' },
+    });
+    expect(first.body.results[1]).toMatchObject({
+      ok: true,
+      outcome: 'applied',
+      approval: { status: 'rejected', decision_reason: 'not today' },
+    });
     expect(first.body.results[2]).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(first.body.results[3].error.message).toMatch(/decisions\.3\.decision/);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 510_000);
@@ -53,7 +65,11 @@ describe('bulk decisions', () => {
     ]);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 510_000);
     expect(await statusOf(c.workflowId)).toBe('WAITING_APPROVAL');
-    expect((await call(stack.baseUrl, 'GET', `/api/workflows/${a.workflowId}/timeline`)).body.events.map((e: { event: string }) => e.event)).not.toContain('approval_ignored');
+    expect(
+      (await call(stack.baseUrl, 'GET', `/api/workflows/${a.workflowId}/timeline`)).body.events.map(
+        (e: { event: string }) => e.event,
+      ),
+    ).not.toContain('approval_ignored');
   });
 
   it('keeps the items for later while no worker runs (202 each), and they are applied once one returns', async () => {
@@ -67,9 +83,15 @@ describe('bulk decisions', () => {
         { approval_id: b.approvalId, decision: 'approve', decided_by: 'default_user' },
       ],
     });
-    expect(res.body.results.map((r: { status: number; outcome?: string }) => [r.status, r.outcome])).toEqual([[202, 'accepted'], [403, undefined]]);
+    expect(res.body.results.map((r: { status: number; outcome?: string }) => [r.status, r.outcome])).toEqual([
+      [202, 'accepted'],
+      [403, undefined],
+    ]);
     await stack.startWorker();
-    await waitFor(async () => (await statusOf(a.workflowId)) === 'COMPLETED' || undefined, { timeoutMs: 30_000, what: 'the approved run to complete' });
+    await waitFor(async () => (await statusOf(a.workflowId)) === 'COMPLETED' || undefined, {
+      timeoutMs: 30_000,
+      what: 'the approved run to complete',
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 540_000);
     expect(await statusOf(b.workflowId)).toBe('WAITING_APPROVAL');
   });

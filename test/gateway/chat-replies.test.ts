@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RunView, StepView } from '../../src/shared/contracts.js';
 import { transferApproval, runView } from '../support/views.js';
-import { approveReply, chatReply, decisionMessage, hilDecision, replyStatusOf, resultSummary } from '../../src/gateway/chat-replies.js';
+import {
+  approveReply,
+  chatReply,
+  decisionMessage,
+  hilDecision,
+  replyStatusOf,
+  resultSummary,
+} from '../../src/gateway/chat-replies.js';
 
 const transferStep = (over: Partial<StepView> = {}): StepView => ({
   id: 'transfer',
@@ -19,7 +26,13 @@ const transferStep = (over: Partial<StepView> = {}): StepView => ({
 const approval = transferApproval;
 
 const run = (over: Partial<RunView> = {}): RunView =>
-  runView({ status: 'WAITING_APPROVAL', steps: [transferStep()], approvals: [approval()], updated_at: '2025-11-19T10:30:45.123Z', ...over });
+  runView({
+    status: 'WAITING_APPROVAL',
+    steps: [transferStep()],
+    approvals: [approval()],
+    updated_at: '2025-11-19T10:30:45.123Z',
+    ...over,
+  });
 
 const transferred = { success: true, message: 'Transferred 6000.00 from 123 to kiran' };
 
@@ -39,10 +52,19 @@ describe('chatReply', () => {
   });
 
   it('answers a transfer under the threshold with an automatic decision', () => {
-    const view = run({ status: 'COMPLETED', steps: [transferStep({ state: 'SUCCEEDED', result: transferred })], approvals: [] });
+    const view = run({
+      status: 'COMPLETED',
+      steps: [transferStep({ state: 'SUCCEEDED', result: transferred })],
+      approvals: [],
+    });
     expect(chatReply(view)).toEqual({
       status: 'COMPLETED',
-      reply: { intent: 'money_transfer', status: 'success', data: transferred, hil_decision: { approved: true, auto: true } },
+      reply: {
+        intent: 'money_transfer',
+        status: 'success',
+        data: transferred,
+        hil_decision: { approved: true, auto: true },
+      },
     });
   });
 
@@ -56,8 +78,20 @@ describe('chatReply', () => {
   });
 
   it.each([
-    ['FAILED', transferStep({ state: 'FAILED', error: 'Insufficient funds in 123' }), [], 'failed', /Insufficient funds/],
-    ['REJECTED', transferStep({ state: 'REJECTED' }), [approval({ status: 'rejected', decided_by: 'm@bank.com' })], 'rejected', /rejected by m@bank.com/],
+    [
+      'FAILED',
+      transferStep({ state: 'FAILED', error: 'Insufficient funds in 123' }),
+      [],
+      'failed',
+      /Insufficient funds/,
+    ],
+    [
+      'REJECTED',
+      transferStep({ state: 'REJECTED' }),
+      [approval({ status: 'rejected', decided_by: 'm@bank.com' })],
+      'rejected',
+      /rejected by m@bank.com/,
+    ],
     ['REJECTED', transferStep({ state: 'REJECTED' }), [approval({ status: 'expired' })], 'rejected', /expired/],
   ] as const)('answers a %s transfer with its reason', (status, step, approvals, word, message) => {
     const { reply, status: top } = chatReply(run({ status, steps: [step], approvals: [...approvals] }));
@@ -67,18 +101,50 @@ describe('chatReply', () => {
   });
 
   it('says plainly when the planner did not understand', () => {
-    const view = run({ status: 'FAILED', intent: 'unknown', steps: [], approvals: [], error: 'I did not understand: "sing". I can …', failure_kind: 'not_understood' });
-    expect(chatReply(view)).toEqual({ status: 'FAILED', reply: { status: 'not_understood', message: 'I did not understand: "sing". I can …' } });
+    const view = run({
+      status: 'FAILED',
+      intent: 'unknown',
+      steps: [],
+      approvals: [],
+      error: 'I did not understand: "sing". I can …',
+      failure_kind: 'not_understood',
+    });
+    expect(chatReply(view)).toEqual({
+      status: 'FAILED',
+      reply: { status: 'not_understood', message: 'I did not understand: "sing". I can …' },
+    });
   });
 
   it('answers a run still moving with RUNNING and a per-step summary', () => {
     const view = run({ status: 'PLANNING', intent: 'unknown', steps: [], approvals: [] });
-    expect(chatReply(view)).toEqual({ status: 'RUNNING', reply: { intent: 'unknown', status: 'running', message: 'Planning your request…', steps: [] } });
+    expect(chatReply(view)).toEqual({
+      status: 'RUNNING',
+      reply: { intent: 'unknown', status: 'running', message: 'Planning your request…', steps: [] },
+    });
   });
 
   const lifeSteps: StepView[] = [
-    { id: 'search_jobs', name: 'Search for backend jobs', tool: 'job_search', args: {}, risk_level: 'L0', depends_on: [], state: 'SUCCEEDED', attempts: 1, result: { query: 'q', total: 2, jobs: [{}, {}] } },
-    { id: 'submit_application', name: 'Submit job application', tool: 'job_submit', args: {}, risk_level: 'L3', depends_on: ['search_jobs'], state: 'BLOCKED', attempts: 0 },
+    {
+      id: 'search_jobs',
+      name: 'Search for backend jobs',
+      tool: 'job_search',
+      args: {},
+      risk_level: 'L0',
+      depends_on: [],
+      state: 'SUCCEEDED',
+      attempts: 1,
+      result: { query: 'q', total: 2, jobs: [{}, {}] },
+    },
+    {
+      id: 'submit_application',
+      name: 'Submit job application',
+      tool: 'job_submit',
+      args: {},
+      risk_level: 'L3',
+      depends_on: ['search_jobs'],
+      state: 'BLOCKED',
+      attempts: 0,
+    },
   ];
   const lifeApproval = approval({
     approval_id: 'req-1.submit_application',
@@ -105,17 +171,44 @@ describe('chatReply', () => {
     });
     expect(reply).not.toHaveProperty('amount');
     expect(reply.steps).toEqual([
-      { id: 'search_jobs', name: 'Search for backend jobs', tool: 'job_search', risk_level: 'L0', state: 'SUCCEEDED', summary: '2 jobs' },
-      { id: 'submit_application', name: 'Submit job application', tool: 'job_submit', risk_level: 'L3', state: 'BLOCKED' },
+      {
+        id: 'search_jobs',
+        name: 'Search for backend jobs',
+        tool: 'job_search',
+        risk_level: 'L0',
+        state: 'SUCCEEDED',
+        summary: '2 jobs',
+      },
+      {
+        id: 'submit_application',
+        name: 'Submit job application',
+        tool: 'job_submit',
+        risk_level: 'L3',
+        state: 'BLOCKED',
+      },
     ]);
   });
 
   it('answers a finished Life-OS run with intent, status and a per-step summary', () => {
-    const done = lifeSteps.map((s) => ({ ...s, state: 'SUCCEEDED' as const, result: s.result ?? { success: true, message: 'Submitted 2 applications', applications: [] } }));
-    const { reply, status } = chatReply(run({ intent: 'life_os', status: 'COMPLETED', steps: done, approvals: [{ ...lifeApproval, status: 'approved', decided_by: '1' }] }));
+    const done = lifeSteps.map((s) => ({
+      ...s,
+      state: 'SUCCEEDED' as const,
+      result: s.result ?? { success: true, message: 'Submitted 2 applications', applications: [] },
+    }));
+    const { reply, status } = chatReply(
+      run({
+        intent: 'life_os',
+        status: 'COMPLETED',
+        steps: done,
+        approvals: [{ ...lifeApproval, status: 'approved', decided_by: '1' }],
+      }),
+    );
     expect(status).toBe('COMPLETED');
     expect(reply).toMatchObject({ intent: 'life_os', status: 'success', message: 'Done: all 2 step(s) succeeded.' });
-    expect((reply.steps as { summary: string }[]).map((s) => s.summary)).toEqual(['2 jobs', 'Submitted 2 applications']);
+    expect((reply.steps as { summary: string }[]).map((s) => s.summary)).toEqual([
+      '2 jobs',
+      'Submitted 2 applications',
+    ]);
   });
 });
 
@@ -123,7 +216,9 @@ describe('approveReply', () => {
   it('answers an executed approval exactly as the original banking API does', () => {
     const step = transferStep({ state: 'SUCCEEDED', result: transferred });
     const decided = approval({ status: 'approved', decided_by: 'manager@bank.com' });
-    expect(approveReply({ view: run(), approval: decided, approved: true, deciderId: 'manager@bank.com', step })).toEqual({
+    expect(
+      approveReply({ view: run(), approval: decided, approved: true, deciderId: 'manager@bank.com', step }),
+    ).toEqual({
       status: 'approved',
       session_id: 's-1',
       workflow_id: 'req-1',
@@ -149,25 +244,39 @@ describe('approveReply', () => {
       approved_by: 'm@bank.com',
     });
     expect(approveReply({ ...base, approved: true, step: undefined }).result).toMatchObject({ status: 'running' });
-    expect(decisionMessage({ ...base, approved: true, step: undefined })).toMatch(/approved by m@bank.com; the step is still running/);
+    expect(decisionMessage({ ...base, approved: true, step: undefined })).toMatch(
+      /approved by m@bank.com; the step is still running/,
+    );
   });
 
   it('answers an approval that counted towards a stage while the step still waits for others', () => {
-    const partial = approval({ progress: '1 of 2 from approvers', stages: [{ group: 'approvers', count: 2, approved_by: ['m@bank.com'] }], current_stage: 0 });
+    const partial = approval({
+      progress: '1 of 2 from approvers',
+      stages: [{ group: 'approvers', count: 2, approved_by: ['m@bank.com'] }],
+      current_stage: 0,
+    });
     const input = { view: run(), approval: partial, approved: true, deciderId: 'm@bank.com', step: transferStep() };
     expect(approveReply(input)).toMatchObject({
       status: 'approved',
-      result: { status: 'waiting_approval', message: 'Approved by m@bank.com; still waiting: 1 of 2 from approvers', progress: '1 of 2 from approvers' },
+      result: {
+        status: 'waiting_approval',
+        message: 'Approved by m@bank.com; still waiting: 1 of 2 from approvers',
+        progress: '1 of 2 from approvers',
+      },
     });
-    expect(decisionMessage(input)).toBe('Transfer $6,000.00 → kiran approved by m@bank.com; still waiting: 1 of 2 from approvers');
+    expect(decisionMessage(input)).toBe(
+      'Transfer $6,000.00 → kiran approved by m@bank.com; still waiting: 1 of 2 from approvers',
+    );
   });
 });
 
 describe('small mappings', () => {
   it('maps run statuses to reply statuses', () => {
-    expect(['QUEUED', 'PLANNING', 'EXECUTING', 'WAITING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'].map((s) => replyStatusOf(s as RunView['status']))).toEqual([
-      'RUNNING', 'RUNNING', 'RUNNING', 'PENDING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED',
-    ]);
+    expect(
+      ['QUEUED', 'PLANNING', 'EXECUTING', 'WAITING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'].map((s) =>
+        replyStatusOf(s as RunView['status']),
+      ),
+    ).toEqual(['RUNNING', 'RUNNING', 'RUNNING', 'PENDING_APPROVAL', 'COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED']);
   });
 
   it('summarises results and gate decisions', () => {
@@ -177,6 +286,10 @@ describe('small mappings', () => {
     expect(resultSummary(null)).toBeUndefined();
     expect(hilDecision(undefined)).toEqual({ approved: true, auto: true });
     expect(hilDecision(approval({ status: 'expired' }))).toEqual({ approved: false, expired: true });
-    expect(hilDecision(approval({ status: 'rejected', decided_by: 'x', decision_reason: 'no' }))).toEqual({ approved: false, approver_id: 'x', reason: 'no' });
+    expect(hilDecision(approval({ status: 'rejected', decided_by: 'x', decision_reason: 'no' }))).toEqual({
+      approved: false,
+      approver_id: 'x',
+      reason: 'no',
+    });
   });
 });

@@ -6,13 +6,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, type Loose } from '../support/http.js';
-import { ALLOW_THE_REST, as, BOB_AWAY_ALICE_BACK, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
+import {
+  ALLOW_THE_REST,
+  as,
+  BOB_AWAY_ALICE_BACK,
+  startPolicyStack,
+  type Person,
+  type PolicyStack,
+} from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'delegation-test',
   rules: [
-    { name: 'two-approvers', match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 }, outcome: { stages: [{ group: 'approvers', count: 2 }] } },
-    { name: 'one-approver', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+    {
+      name: 'two-approvers',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
+      outcome: { stages: [{ group: 'approvers', count: 2 }] },
+    },
+    {
+      name: 'one-approver',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }] },
+    },
     ...ALLOW_THE_REST,
   ],
   out_of_office: BOB_AWAY_ALICE_BACK,
@@ -41,16 +56,24 @@ describe('delegation', () => {
     expect(handed.status).toBe(200);
     expect(handed.body.approval).toMatchObject({
       status: 'pending',
-      delegations: [{ from: 'alice', to: 'eve', to_kind: 'person', groups: ['approvers'], reason: 'eve knows this supplier' }],
+      delegations: [
+        { from: 'alice', to: 'eve', to_kind: 'person', groups: ['approvers'], reason: 'eve knows this supplier' },
+      ],
       who_may_decide: { groups: ['approvers'], people: ['eve'] },
     });
     const events = await policy.timeline(workflowId);
     const delegated = events.find((e) => e.event === 'approval_delegated');
-    expect(delegated).toMatchObject({ approval_id: approvalId, metadata: { from: 'alice', to: 'eve', reason: 'eve knows this supplier', via: 'gateway' } });
+    expect(delegated).toMatchObject({
+      approval_id: approvalId,
+      metadata: { from: 'alice', to: 'eve', reason: 'eve knows this supplier', via: 'gateway' },
+    });
 
     const eve = await policy.decide('eve', approvalId, 'approve');
     expect(eve.status).toBe(200);
-    expect(eve.body.approval).toMatchObject({ progress: '1 of 2 from approvers', decisions: [{ by: 'eve', verdict: 'approve', on_behalf_of: 'alice' }] });
+    expect(eve.body.approval).toMatchObject({
+      progress: '1 of 2 from approvers',
+      decisions: [{ by: 'eve', verdict: 'approve', on_behalf_of: 'alice' }],
+    });
 
     const aliceToo = await policy.decide('alice', approvalId, 'approve');
     expect(aliceToo.status).toBe(403);
@@ -66,7 +89,10 @@ describe('delegation', () => {
     expect(handed.status).toBe(200);
     expect(handed.body.approval.who_may_decide).toEqual({ groups: ['approvers', 'auditors'], people: [] });
     const eve = await policy.decide('eve', approvalId, 'approve');
-    expect(eve.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { decisions: [{ by: 'eve', on_behalf_of: 'bob' }] } });
+    expect(eve.body).toMatchObject({
+      step_state: 'SUCCEEDED',
+      approval: { decisions: [{ by: 'eve', on_behalf_of: 'bob' }] },
+    });
   });
 
   it('refuses a hand-over to the requester, by someone who may not decide, or without a reason, and changes nothing', async () => {
@@ -116,7 +142,10 @@ describe('the inbox', () => {
     expect((await inboxItem('owner', approvalId)).may_decide).toBe(false);
     expect((await delegate('alice', approvalId, { to_group: 'managers', reason: 'cover' })).status).toBe(200);
     // The inbox reads the memo through visibility, which catches up with the hand-over shortly.
-    expect((await inboxItem('dana', approvalId, true)).who_may_decide).toEqual({ groups: ['approvers', 'managers'], people: [] });
+    expect((await inboxItem('dana', approvalId, true)).who_may_decide).toEqual({
+      groups: ['approvers', 'managers'],
+      people: [],
+    });
   });
 });
 
@@ -125,9 +154,16 @@ describe('out of office', () => {
     const { workflowId, approvalId } = await policy.chatForApproval('owner', 'Transfer 1000 to Kiran');
     const frank = await policy.decide('frank', approvalId, 'approve');
     expect(frank.status).toBe(200);
-    expect(frank.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { decisions: [{ by: 'frank', on_behalf_of: 'bob' }] } });
+    expect(frank.body).toMatchObject({
+      step_state: 'SUCCEEDED',
+      approval: { decisions: [{ by: 'frank', on_behalf_of: 'bob' }] },
+    });
     const delegated = (await policy.timeline(workflowId)).find((e) => e.event === 'approval_delegated');
-    expect(delegated?.metadata).toMatchObject({ from: 'bob', to: 'frank', reason: expect.stringContaining('out of office until 2099-01-01T00:00:00Z') });
+    expect(delegated?.metadata).toMatchObject({
+      from: 'bob',
+      to: 'frank',
+      reason: expect.stringContaining('out of office until 2099-01-01T00:00:00Z'),
+    });
   });
 
   it('hands nothing over once the entry has ended', async () => {

@@ -26,7 +26,10 @@ describe('/openapi.json', () => {
     const res = await app.request('/openapi.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const served = app.routes
       .filter((r) => r.method !== 'ALL')
@@ -46,9 +49,15 @@ describe('/openapi.json', () => {
     for (const type of NOTIFICATION_EVENT_TYPES) {
       const post = doc.webhooks[type].post;
       expect(post.requestBody.content['application/json'].schema.properties.type.const, type).toBe(type);
-      expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      expect(post.parameters.map((p: { name: string }) => p.name)).toEqual([
+        'webhook-id',
+        'webhook-timestamp',
+        'webhook-signature',
+      ]);
     }
-    expect(doc.webhooks['approval.requested'].post.requestBody.content['application/json'].schema.properties.data.properties).toHaveProperty('links');
+    expect(
+      doc.webhooks['approval.requested'].post.requestBody.content['application/json'].schema.properties.data.properties,
+    ).toHaveProperty('links');
   });
 
   it('describes bodies and parameters from the zod schemas', async () => {
@@ -60,9 +69,18 @@ describe('/openapi.json', () => {
     expect(chat.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
     expect(chat.responses['400'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     const decision = doc.paths['/api/approvals/{id}/decision'].post;
-    expect(decision.requestBody.content['application/json'].schema.properties.decision.enum).toEqual(['approve', 'reject']);
-    expect(doc.paths['/api/workflows/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
-    expect(doc.paths['/api/workflows/{id}/stream'].get.parameters.map((p: { name: string }) => p.name)).toContain('Last-Event-ID');
+    expect(decision.requestBody.content['application/json'].schema.properties.decision.enum).toEqual([
+      'approve',
+      'reject',
+    ]);
+    expect(doc.paths['/api/workflows/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      required: true,
+    });
+    expect(doc.paths['/api/workflows/{id}/stream'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'Last-Event-ID',
+    );
     expect(doc.components.schemas.Error.properties.error.required).toEqual(['code', 'message']);
   });
 });
@@ -90,7 +108,10 @@ describe('the web page', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gateway-public-'));
     try {
       mkdirSync(path.join(dir, 'assets'));
-      writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>page</title><script src="/assets/app.js"></script>');
+      writeFileSync(
+        path.join(dir, 'index.html'),
+        '<!doctype html><title>page</title><script src="/assets/app.js"></script>',
+      );
       writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
       writeFileSync(path.join(dir, 'secret.txt'), 'secret');
       const web = createGatewayApp({ client: unusedClient, config, publicDir: dir });
@@ -100,7 +121,11 @@ describe('the web page', () => {
       const asset = await web.request('/assets/app.js');
       expect(asset.status).toBe(200);
       expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
-      for (const p of ['/assets/%2e%2e/secret.txt', '/assets/..%2fsecret.txt', '/assets/%2e%2e%2f%2e%2e%2fetc%2fpasswd']) {
+      for (const p of [
+        '/assets/%2e%2e/secret.txt',
+        '/assets/..%2fsecret.txt',
+        '/assets/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      ]) {
         expect((await web.request(p)).status, p).toBe(404);
       }
     } finally {
@@ -109,14 +134,21 @@ describe('the web page', () => {
   });
 
   it('answers / with a placeholder page when public/index.html is missing', async () => {
-    const empty = createGatewayApp({ client: unusedClient, config, publicDir: path.join(tmpdir(), 'no-such-public-dir') });
+    const empty = createGatewayApp({
+      client: unusedClient,
+      config,
+      publicDir: path.join(tmpdir(), 'no-such-public-dir'),
+    });
     const res = await empty.request('/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('/docs');
   });
 
   it('tells the page where the Temporal Web UI is and whether tokens are needed', async () => {
-    const tokens = createGatewayApp({ client: unusedClient, config: parseConfig({ ...testSecretsEnv(), TEMPORAL_UI_URL: 'http://ui.example:8233' }) });
+    const tokens = createGatewayApp({
+      client: unusedClient,
+      config: parseConfig({ ...testSecretsEnv(), TEMPORAL_UI_URL: 'http://ui.example:8233' }),
+    });
     const res = await tokens.request('/api/config');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ temporal_ui_url: 'http://ui.example:8233', namespace: 'default', auth: 'off' });
@@ -126,6 +158,14 @@ describe('the web page', () => {
 describe('approval policy in /openapi.json', () => {
   it('documents stages, progress and decisions on approval records and the policy on the run view', async () => {
     const text = JSON.stringify(await (await app.request('/openapi.json')).json());
-    for (const field of ['"stages"', '"current_stage"', '"progress"', '"decisions"', '"policy_rule"', 'SHA-256 of its JSON']) expect(text).toContain(field);
+    for (const field of [
+      '"stages"',
+      '"current_stage"',
+      '"progress"',
+      '"decisions"',
+      '"policy_rule"',
+      'SHA-256 of its JSON',
+    ])
+      expect(text).toContain(field);
   });
 });

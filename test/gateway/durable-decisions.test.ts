@@ -15,14 +15,21 @@ async function pendingTransfer(message: string) {
   await stack.startWorker();
   const chat = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: 'default_user' });
   expect(chat.body.status).toBe('PENDING_APPROVAL');
-  return { sessionId: chat.body.session_id as string, workflowId: chat.body.workflow_id as string, approvalId: chat.body.reply.approval_id as string };
+  return {
+    sessionId: chat.body.session_id as string,
+    workflowId: chat.body.workflow_id as string,
+    approvalId: chat.body.reply.approval_id as string,
+  };
 }
 
 async function settled(workflowId: string) {
-  return waitFor(async () => {
-    const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
-    return res.status === 200 && ['COMPLETED', 'REJECTED', 'FAILED'].includes(res.body.status) ? res.body : undefined;
-  }, { timeoutMs: 30_000, what: `run ${workflowId} to finish` });
+  return waitFor(
+    async () => {
+      const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
+      return res.status === 200 && ['COMPLETED', 'REJECTED', 'FAILED'].includes(res.body.status) ? res.body : undefined;
+    },
+    { timeoutMs: 30_000, what: `run ${workflowId} to finish` },
+  );
 }
 
 describe('durable decisions', () => {
@@ -32,9 +39,19 @@ describe('durable decisions', () => {
     await stack.stopWorker();
 
     // The seed route without approval_id: the session cannot be queried, so its pending approval is found from the runs' memos.
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ status: 'accepted', applied: false, workflow_id: workflowId, session_id: sessionId, decision: 'approve', decided_by: 'manager@bank.com' });
+    expect(res.body).toMatchObject({
+      status: 'accepted',
+      applied: false,
+      workflow_id: workflowId,
+      session_id: sessionId,
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
     await stack.startWorker();
@@ -52,28 +69,42 @@ describe('durable decisions', () => {
     await stack.stopWorker();
 
     const started = Date.now();
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'default_user',
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/four-eyes/);
     // Refused from the memo, with no query or update waited for (1.5 s and 1 s here); loose for a loaded machine.
     expect(Date.now() - started).toBeLessThan(5000);
-    const decided = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'manager@bank.com' });
+    const decided = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'reject',
+      decided_by: 'manager@bank.com',
+    });
     expect(decided.status).toBe(202);
 
     await stack.startWorker();
     const final = await settled(workflowId);
     expect(final.status).toBe('REJECTED');
-    const approvalEvents = final.events.filter((e: { approval_id?: string }) => e.approval_id === approvalId).map((e: { event: string }) => e.event);
+    const approvalEvents = final.events
+      .filter((e: { approval_id?: string }) => e.approval_id === approvalId)
+      .map((e: { event: string }) => e.event);
     expect(approvalEvents).toEqual(['approval_required', 'approval_rejected']);
   });
 
   it('a decision on an approval that is no longer pending is refused from the memo while no worker runs', async () => {
     const { workflowId, approvalId } = await pendingTransfer('Transfer 5500 to kiran');
-    const first = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'manager@bank.com' });
+    const first = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'reject',
+      decided_by: 'manager@bank.com',
+    });
     expect(first.status).toBe(200);
     await settled(workflowId);
     await stack.stopWorker();
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(again.status).toBe(409);
   });
 });

@@ -14,10 +14,13 @@ import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
 async function finished(workflowId: string) {
-  return waitFor(async () => {
-    const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-    return res.status === 200 && ['COMPLETED', 'REJECTED', 'FAILED'].includes(res.body.status) ? res.body : undefined;
-  }, { timeoutMs: 30_000, what: `run ${workflowId} to finish` });
+  return waitFor(
+    async () => {
+      const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+      return res.status === 200 && ['COMPLETED', 'REJECTED', 'FAILED'].includes(res.body.status) ? res.body : undefined;
+    },
+    { timeoutMs: 30_000, what: `run ${workflowId} to finish` },
+  );
 }
 
 describe('durable edits', () => {
@@ -26,10 +29,22 @@ describe('durable edits', () => {
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     await stack.stopWorker();
 
-    const edit = { args: { ...args, amount_cents: 400_000 }, edited_by: 'default_user', reason: 'under the limit', action_hash: actionHash };
+    const edit = {
+      args: { ...args, amount_cents: 400_000 },
+      edited_by: 'default_user',
+      reason: 'under the limit',
+      action_hash: actionHash,
+    };
     const first = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, edit);
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ status: 'accepted', applied: false, taken_by_worker: false, approval_id: approvalId, workflow_id: workflowId, edited_by: 'default_user' });
+    expect(first.body).toMatchObject({
+      status: 'accepted',
+      applied: false,
+      taken_by_worker: false,
+      approval_id: approvalId,
+      workflow_id: workflowId,
+      edited_by: 'default_user',
+    });
     // A client that gave up waiting sends the same edit again: it is the same signed edit to the run.
     const retried = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, edit);
     expect(retried.status).toBe(202);
@@ -43,7 +58,11 @@ describe('durable edits', () => {
     const events = await runTimeline(stack, workflowId);
     const edits = events.filter((e) => e.event === 'approval_edited');
     expect(edits).toHaveLength(1);
-    expect(edits[0]?.metadata).toMatchObject({ edited_by: 'default_user', before: { amount_cents: 600_000 }, after: { amount_cents: 400_000 } });
+    expect(edits[0]?.metadata).toMatchObject({
+      edited_by: 'default_user',
+      before: { amount_cents: 600_000 },
+      after: { amount_cents: 400_000 },
+    });
     expect(events.map((e) => e.event)).not.toContain('approval_ignored');
   });
 
@@ -53,29 +72,50 @@ describe('durable edits', () => {
     await stack.stopWorker();
 
     const started = Date.now();
-    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: -5 }, edited_by: 'manager@bank.com' });
+    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: -5 },
+      edited_by: 'manager@bank.com',
+    });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('args.amount_cents');
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 550_000 }, edited_by: 'manager@bank.com', action_hash: 'f'.repeat(64) });
+    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: 550_000 },
+      edited_by: 'manager@bank.com',
+      action_hash: 'f'.repeat(64),
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
-    const unknown = await call(stack.baseUrl, 'POST', `/api/approvals/${workflowId}.nothing/edit`, { args, edited_by: 'manager@bank.com' });
+    const unknown = await call(stack.baseUrl, 'POST', `/api/approvals/${workflowId}.nothing/edit`, {
+      args,
+      edited_by: 'manager@bank.com',
+    });
     // With no worker to say more, an approval the memo does not list as pending waits for nothing.
     expect(unknown.status).toBe(409);
     // Judged from the memo, with no query or update waited for (1.5 s and 1 s here); loose for a loaded machine.
     expect(Date.now() - started).toBeLessThan(6000);
 
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, { args: { ...args, amount_cents: 550_000 }, edited_by: 'manager@bank.com', action_hash: actionHash });
+    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+      args: { ...args, amount_cents: 550_000 },
+      edited_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(edited.status).toBe(202);
     // Sent after the edit, on the action the approver saw before it: only the run can tell it is stale now.
-    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: actionHash });
+    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: actionHash,
+    });
     expect(late.status).toBe(202);
 
     await stack.startWorker();
-    const waiting = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
-      return res.status === 200 && res.body.edits === 1 && res.body.status === 'pending' ? res.body : undefined;
-    }, { timeoutMs: 30_000, what: 'the edited approval to wait again' });
+    const waiting = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
+        return res.status === 200 && res.body.edits === 1 && res.body.status === 'pending' ? res.body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the edited approval to wait again' },
+    );
     expect(waiting.amount_cents).toBe(550_000);
     expect(waiting.action_hash).not.toBe(actionHash);
     const events = await runTimeline(stack, workflowId);
@@ -86,7 +126,11 @@ describe('durable edits', () => {
     expect(events.filter((e) => e.event === 'approval_approved')).toEqual([]);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
-    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com', action_hash: waiting.action_hash });
+    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+      action_hash: waiting.action_hash,
+    });
     expect(approved.status).toBe(200);
     expect((await finished(workflowId)).status).toBe('COMPLETED');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 550_000);

@@ -23,7 +23,10 @@ function postForm(url: string): Promise<Response> {
 describe('approval links while no worker runs', () => {
   it('show the action, accept the decision (202) and the run applies it once a worker returns; the money moves once', async () => {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     const approval = (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body;
@@ -42,8 +45,13 @@ describe('approval links while no worker runs', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
     await stack.startWorker();
-    expect(await stack.client.workflow.getHandle(chat.body.workflow_id).result()).toMatchObject({ status: 'COMPLETED' });
-    expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body).toMatchObject({ status: 'approved', decided_by: 'manager@bank.com' });
+    expect(await stack.client.workflow.getHandle(chat.body.workflow_id).result()).toMatchObject({
+      status: 'COMPLETED',
+    });
+    expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body).toMatchObject({
+      status: 'approved',
+      decided_by: 'manager@bank.com',
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 600_000);
     const replayed = await postForm(link.approve_url);
     expect(replayed.status).toBe(409);

@@ -13,7 +13,8 @@ const stack = useStack();
 
 async function executionsOnQueue(): Promise<string[]> {
   const ids: string[] = [];
-  for await (const info of stack.client.workflow.list({ query: `TaskQueue='${stack.taskQueue}'` })) ids.push(info.workflowId);
+  for await (const info of stack.client.workflow.list({ query: `TaskQueue='${stack.taskQueue}'` }))
+    ids.push(info.workflowId);
   return ids.sort();
 }
 
@@ -29,10 +30,13 @@ describe('bad input leaves nothing behind', () => {
     const sentinel = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries' });
     expect(sentinel.status).toBe(200);
     const expected = [sentinel.body.workflow_id, `session-${sentinel.body.session_id}`].sort();
-    const seen = await waitFor(async () => {
-      const ids = await executionsOnQueue();
-      return ids.length >= 2 ? ids : undefined;
-    }, { timeoutMs: 20_000, what: 'the sentinel in visibility' });
+    const seen = await waitFor(
+      async () => {
+        const ids = await executionsOnQueue();
+        return ids.length >= 2 ? ids : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the sentinel in visibility' },
+    );
     expect(seen).toEqual(expected);
   });
 });
@@ -53,9 +57,15 @@ describe('unknown ids', () => {
   });
 
   it('answers 404 for decisions on unknown sessions, runs and approvals', async () => {
-    const approve = await call(stack.baseUrl, 'POST', '/workflow/no-such-session/approve', { approver_id: 'm@bank.com', approved: true });
+    const approve = await call(stack.baseUrl, 'POST', '/workflow/no-such-session/approve', {
+      approver_id: 'm@bank.com',
+      approved: true,
+    });
     expect(approve.status).toBe(404);
-    const decision = await call(stack.baseUrl, 'POST', '/api/approvals/req-unknown.transfer/decision', { decision: 'approve', decided_by: 'm@bank.com' });
+    const decision = await call(stack.baseUrl, 'POST', '/api/approvals/req-unknown.transfer/decision', {
+      decision: 'approve',
+      decided_by: 'm@bank.com',
+    });
     expect(decision.status).toBe(404);
   });
 
@@ -66,7 +76,10 @@ describe('unknown ids', () => {
     expect(session.status).toBe(404);
     const step = await call(stack.baseUrl, 'GET', `/api/approvals/${chat.body.workflow_id}.no_such_step`);
     expect(step.status).toBe(404);
-    const none = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, { approver_id: 'm@bank.com', approved: true });
+    const none = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
+      approver_id: 'm@bank.com',
+      approved: true,
+    });
     expect(none.status).toBe(404);
     expect(none.body.error.message).toMatch(/no approval/);
   });
@@ -78,17 +91,29 @@ describe('state conflicts', () => {
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     const workflowId: string = chat.body.workflow_id;
-    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'reject', decided_by: 'm@bank.com' });
+    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'reject',
+      decided_by: 'm@bank.com',
+    });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ success: true, approval: { status: 'rejected' } });
 
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'x@bank.com' });
+    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'x@bank.com',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already rejected/);
-    const viaSession = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, { approver_id: 'x@bank.com', approved: true });
+    const viaSession = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
+      approver_id: 'x@bank.com',
+      approved: true,
+    });
     expect(viaSession.status).toBe(409);
 
-    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'REJECTED' || undefined);
+    await waitFor(
+      async () =>
+        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'REJECTED' || undefined,
+    );
     const cancel = await call(stack.baseUrl, 'POST', `/api/workflows/${workflowId}/cancel`);
     expect(cancel.status).toBe(409);
     expect(cancel.body.error.message).toMatch(/already REJECTED/);
@@ -99,15 +124,20 @@ describe('state conflicts', () => {
     expect(events).not.toContain('workflow_cancelled');
   });
 
-  it('answers 409 for an approval decided behind the gateway (a signed signal, as the operator\'s decide sends)', async () => {
+  it("answers 409 for an approval decided behind the gateway (a signed signal, as the operator's decide sends)", async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 9000 to kiran' });
     const approvalId: string = chat.body.reply.approval_id;
     // Decide behind the gateway's back, as `./temporal-dev.sh decide` would.
-    await stack.client.workflow.getHandle(chat.body.workflow_id).signal(
-      'approvalDecision',
-      signedAsGateway({ approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
-    );
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'm@bank.com' });
+    await stack.client.workflow
+      .getHandle(chat.body.workflow_id)
+      .signal(
+        'approvalDecision',
+        signedAsGateway({ approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
+      );
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'm@bank.com',
+    });
     expect(res.status).toBe(409);
   });
 });

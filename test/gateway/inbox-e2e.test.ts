@@ -8,14 +8,21 @@ const stack = useStack();
 
 describe('GET /api/approvals: pages, filters, sort and total', () => {
   it('pages through every waiting approval with the cursor and filters them', async () => {
-    for (const [user, message] of [['default_user', 'Transfer 6000 to Kiran'], ['default_user', 'Transfer 9000 to Kiran'], ['alice', 'Transfer 7000 to bob']] as const) {
+    for (const [user, message] of [
+      ['default_user', 'Transfer 6000 to Kiran'],
+      ['default_user', 'Transfer 9000 to Kiran'],
+      ['alice', 'Transfer 7000 to bob'],
+    ] as const) {
       const res = await call(stack.baseUrl, 'POST', '/chat', { message, user_id: user });
       expect(res.body.status).toBe('PENDING_APPROVAL');
     }
-    const first = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', '/api/approvals?limit=2');
-      return res.body.total === 3 && res.body;
-    }, { what: 'three waiting approvals in the inbox' });
+    const first = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', '/api/approvals?limit=2');
+        return res.body.total === 3 && res.body;
+      },
+      { what: 'three waiting approvals in the inbox' },
+    );
     expect(first.approvals).toHaveLength(2);
     const second = await call(stack.baseUrl, 'GET', `/api/approvals?limit=2&cursor=${first.next_cursor}`);
     expect(second.status).toBe(200);

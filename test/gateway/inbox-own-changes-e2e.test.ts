@@ -16,8 +16,16 @@ import { as, startPolicyStack, type Person, type PolicyStack } from '../support/
 const POLICY = {
   id: 'inbox-own-changes-test',
   rules: [
-    { name: 'two-approvers', match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 }, outcome: { stages: [{ group: 'approvers', count: 2 }] } },
-    { name: 'one-approver', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+    {
+      name: 'two-approvers',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
+      outcome: { stages: [{ group: 'approvers', count: 2 }] },
+    },
+    {
+      name: 'one-approver',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }] },
+    },
     { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
   ],
 };
@@ -45,7 +53,10 @@ describe('the inbox after changes made through this gateway', () => {
     const edited = await policy.chat('owner', 'Transfer 5000 to Kiran');
     const approvalIdOf = (run: { view: Loose }): string => run.view.approvals[0].approval_id;
     const [decidedId, handedId, editedId] = [approvalIdOf(decided), approvalIdOf(handed), approvalIdOf(edited)];
-    await waitFor(async () => (await policy.stack.inbox.renew()).records.length === 3, { timeoutMs: 20_000, what: 'the three approvals in a listing' });
+    await waitFor(async () => (await policy.stack.inbox.renew()).records.length === 3, {
+      timeoutMs: 20_000,
+      what: 'the three approvals in a listing',
+    });
     const readsBefore = policy.stack.inbox.reads;
     expect(idsOf(await inbox('alice'))).toEqual([decidedId, handedId, editedId]);
 
@@ -56,17 +67,37 @@ describe('the inbox after changes made through this gateway', () => {
     expect(afterDecision.total).toBe(2);
 
     expect(idsOf(await inbox('eve', '?can_decide=true'))).toEqual([]);
-    const handOver = await call(policy.stack.baseUrl, 'POST', `/api/approvals/${handedId}/delegate`, { to_person: 'eve', reason: 'eve knows this supplier' }, as('alice'));
+    const handOver = await call(
+      policy.stack.baseUrl,
+      'POST',
+      `/api/approvals/${handedId}/delegate`,
+      { to_person: 'eve', reason: 'eve knows this supplier' },
+      as('alice'),
+    );
     expect(handOver.status).toBe(200);
     const evesPage = await inbox('eve', '?can_decide=true');
-    expect(evesPage).toMatchObject({ total: 1, approvals: [{ approval_id: handedId, may_decide: true, delegations: [{ from: 'alice', to: 'eve' }] }] });
+    expect(evesPage).toMatchObject({
+      total: 1,
+      approvals: [{ approval_id: handedId, may_decide: true, delegations: [{ from: 'alice', to: 'eve' }] }],
+    });
 
     const run = await policy.runView(edited.workflowId);
     const args = run.steps.find((s: { id: string }) => s.id === edited.view.approvals[0].step_id).args;
-    const edit = await call(policy.stack.baseUrl, 'POST', `/api/approvals/${editedId}/edit`, { args: { ...args, amount_cents: 300_000 }, reason: 'a smaller first payment' }, as('owner'));
+    const edit = await call(
+      policy.stack.baseUrl,
+      'POST',
+      `/api/approvals/${editedId}/edit`,
+      { args: { ...args, amount_cents: 300_000 }, reason: 'a smaller first payment' },
+      as('owner'),
+    );
     expect(edit.status).toBe(200);
     const ownersPage = await inbox('owner', '?max_amount=3500');
-    expect(ownersPage).toMatchObject({ total: 1, approvals: [{ approval_id: editedId, amount_cents: 300_000, edits: 1, action_hash: edit.body.approval.action_hash }] });
+    expect(ownersPage).toMatchObject({
+      total: 1,
+      approvals: [
+        { approval_id: editedId, amount_cents: 300_000, edits: 1, action_hash: edit.body.approval.action_hash },
+      ],
+    });
     expect(idsOf(await inbox('owner', '?min_amount=4000'))).toEqual([handedId]);
 
     const first = await inbox('alice', '?limit=1&sort=amount');
@@ -82,14 +113,23 @@ describe('the inbox after changes made through this gateway', () => {
   it('still lists an approval decided on another gateway until its next read, and acting on it answers 409 and changes nothing', async () => {
     const { workflowId, view } = await policy.chat('owner', 'Transfer 2500 to Kiran');
     const approvalId: string = view.approvals[0].approval_id;
-    await waitFor(async () => (await policy.stack.inbox.renew()).records.some((r) => r.approval_id === approvalId), { timeoutMs: 20_000, what: 'the approval in a listing' });
+    await waitFor(async () => (await policy.stack.inbox.renew()).records.some((r) => r.approval_id === approvalId), {
+      timeoutMs: 20_000,
+      what: 'the approval in a listing',
+    });
 
     const other = createGatewayApp({ client: policy.stack.client, config: policy.stack.config });
     const server = serve({ fetch: other.fetch, hostname: '127.0.0.1', port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     const decidedElsewhereAt = Date.now();
     try {
-      const elsewhere = await call(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, as('bob'));
+      const elsewhere = await call(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        'POST',
+        `/api/approvals/${approvalId}/decision`,
+        { decision: 'approve' },
+        as('bob'),
+      );
       expect(elsewhere.status).toBe(200);
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -19,7 +19,10 @@ describe('the inbox kept warm', () => {
     const empty = await call(stack.baseUrl, 'GET', '/api/approvals');
     expect(empty.body.total).toBe(0);
 
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     // No page is asked for while waiting: only the gateway's own reads can bring the approval in.
@@ -37,7 +40,10 @@ describe('the inbox kept warm', () => {
 
   it('does not say it is ready while its first listing is still being read', async () => {
     let answerRead: (() => void) | undefined;
-    const inbox = new InboxListing(() => new Promise((resolve) => (answerRead = () => resolve([]))), { refreshMs: 60_000, maxAgeMs: 120_000 });
+    const inbox = new InboxListing(() => new Promise((resolve) => (answerRead = () => resolve([]))), {
+      refreshMs: 60_000,
+      maxAgeMs: 120_000,
+    });
     const started = inbox.start();
     const app = createGatewayApp({ client: stack.client, config: stack.config, inbox });
     const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

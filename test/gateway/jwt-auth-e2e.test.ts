@@ -33,24 +33,59 @@ describe('GATEWAY_AUTH=jwt', () => {
     const view = (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, await as('alice'))).body;
     expect(view).toMatchObject({ user_id: 'default_user', status: 'WAITING_APPROVAL' });
     const approvalId: string = view.approvals[0].approval_id;
-    expect(view.approvals[0]).toMatchObject({ policy_rule: 'medium-transfer', stages: [{ group: 'approvers', count: 2 }] });
+    expect(view.approvals[0]).toMatchObject({
+      policy_rule: 'medium-transfer',
+      stages: [{ group: 'approvers', count: 2 }],
+    });
 
     // A body id that names someone else than the token is refused.
-    const impostor = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'bob' }, await as('alice'));
+    const impostor = await call(
+      stack.baseUrl,
+      'POST',
+      `/api/approvals/${approvalId}/decision`,
+      { decision: 'approve', decided_by: 'bob' },
+      await as('alice'),
+    );
     expect(impostor.status).toBe(403);
 
-    const outsider = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, await as('eve'));
+    const outsider = await call(
+      stack.baseUrl,
+      'POST',
+      `/api/approvals/${approvalId}/decision`,
+      { decision: 'approve' },
+      await as('eve'),
+    );
     expect(outsider.status).toBe(403);
     expect(outsider.body.error.message).toContain('eve is not in group approvers');
 
-    const ticket = await call(stack.baseUrl, 'POST', `/api/workflows/${workflowId}/stream-ticket`, undefined, await as('owner'));
+    const ticket = await call(
+      stack.baseUrl,
+      'POST',
+      `/api/workflows/${workflowId}/stream-ticket`,
+      undefined,
+      await as('owner'),
+    );
     expect(ticket.status).toBe(200);
-    const stream = readSse(`${stack.baseUrl}/api/workflows/${workflowId}/stream?ticket=${ticket.body.ticket}`, { timeoutMs: 30_000 });
+    const stream = readSse(`${stack.baseUrl}/api/workflows/${workflowId}/stream?ticket=${ticket.body.ticket}`, {
+      timeoutMs: 30_000,
+    });
 
-    const first = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, await as('alice'));
+    const first = await call(
+      stack.baseUrl,
+      'POST',
+      `/api/approvals/${approvalId}/decision`,
+      { decision: 'approve' },
+      await as('alice'),
+    );
     expect(first.status).toBe(200);
     expect(first.body.approval.progress).toBe('1 of 2 from approvers');
-    const second = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve' }, await as('bob'));
+    const second = await call(
+      stack.baseUrl,
+      'POST',
+      `/api/approvals/${approvalId}/decision`,
+      { decision: 'approve' },
+      await as('bob'),
+    );
     expect(second.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: 'bob' } });
 
     const read = await stream;
@@ -67,12 +102,33 @@ describe('GATEWAY_AUTH=jwt', () => {
 
   it.each<[string, () => Promise<string>, string]>([
     ['no token', async () => '', 'Missing bearer token'],
-    ['a wrong issuer', () => issuer.sign({ ...PEOPLE.alice, iss: 'https://elsewhere.test' }), 'Invalid bearer token: wrong issuer'],
-    ['a wrong audience', () => issuer.sign({ ...PEOPLE.alice, aud: 'another-service' }), 'Invalid bearer token: wrong audience'],
-    ['an expired token', () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), 'Invalid bearer token: expired'],
+    [
+      'a wrong issuer',
+      () => issuer.sign({ ...PEOPLE.alice, iss: 'https://elsewhere.test' }),
+      'Invalid bearer token: wrong issuer',
+    ],
+    [
+      'a wrong audience',
+      () => issuer.sign({ ...PEOPLE.alice, aud: 'another-service' }),
+      'Invalid bearer token: wrong audience',
+    ],
+    [
+      'an expired token',
+      () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+      'Invalid bearer token: expired',
+    ],
     ['an unsigned token (alg none)', async () => unsignedToken({ ...PEOPLE.alice }), 'Invalid bearer token: unsigned'],
-    ["a stranger's key under the issuer's kid", async () => signWith(await strangerKey(), { ...PEOPLE.alice, iss: TEST_ISSUER, aud: TEST_AUDIENCE }, '1h', 'test-key-1'), 'Invalid bearer token: bad signature'],
-    ['an unknown kid', () => issuer.sign({ ...PEOPLE.alice }, { kid: 'rotated-away' }), 'signed by a key the issuer does not publish'],
+    [
+      "a stranger's key under the issuer's kid",
+      async () =>
+        signWith(await strangerKey(), { ...PEOPLE.alice, iss: TEST_ISSUER, aud: TEST_AUDIENCE }, '1h', 'test-key-1'),
+      'Invalid bearer token: bad signature',
+    ],
+    [
+      'an unknown kid',
+      () => issuer.sign({ ...PEOPLE.alice }, { kid: 'rotated-away' }),
+      'signed by a key the issuer does not publish',
+    ],
     ['a role the gateway does not know', () => issuer.sign({ ...PEOPLE.alice, app_role: 'root' }), 'claim app_role'],
     ['no user id claim', () => issuer.sign({ app_role: 'approver' }), 'claim email'],
   ])('refuses %s with 401 and starts nothing', async (_name, token, message) => {

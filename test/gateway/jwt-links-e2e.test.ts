@@ -25,7 +25,11 @@ async function bearer(email: string, role: string): Promise<Record<string, strin
 }
 
 function postForm(url: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: '' });
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: '',
+  });
 }
 
 describe('approval links under GATEWAY_AUTH=jwt', () => {
@@ -36,7 +40,8 @@ describe('approval links under GATEWAY_AUTH=jwt', () => {
     const approvalId: string = chat.body.reply.approval_id;
     const approval = (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`, undefined, owner)).body;
     const link = linksFor(LINK_SECRET, stack.baseUrl, approval, { user_id: 'manager@bank.com' });
-    const statusNow = async () => (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`, undefined, owner)).body.status as string;
+    const statusNow = async () =>
+      (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`, undefined, owner)).body.status as string;
     const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
 
     const auditor = await bearer('auditor@bank.com', 'approver');
@@ -51,17 +56,29 @@ describe('approval links under GATEWAY_AUTH=jwt', () => {
 
     // The link's own person, signed in, and anyone with a token that proves nobody (signed by a key the issuer does not publish), see the confirmation.
     expect((await fetch(link.approve_url, { headers: await bearer('manager@bank.com', 'approver') })).status).toBe(200);
-    const forged = await signWith(await strangerKey(), { iss: TEST_ISSUER, aud: TEST_AUDIENCE, email: 'auditor@bank.com', app_role: 'approver' }, '1h', 'test-key-1');
+    const forged = await signWith(
+      await strangerKey(),
+      { iss: TEST_ISSUER, aud: TEST_AUDIENCE, email: 'auditor@bank.com', app_role: 'approver' },
+      '1h',
+      'test-key-1',
+    );
     const shownWithForged = await fetch(link.approve_url, { headers: { authorization: `Bearer ${forged}` } });
     expect(shownWithForged.status).toBe(200);
-    expect(await shownWithForged.text()).toContain('Whoever holds this link decides as manager@bank.com: do not forward it.');
+    expect(await shownWithForged.text()).toContain(
+      'Whoever holds this link decides as manager@bank.com: do not forward it.',
+    );
     expect(await statusNow()).toBe('pending');
 
     const decided = await postForm(link.approve_url);
     expect(decided.status).toBe(200);
     expect(await decided.text()).toContain('Approved');
-    expect(await stack.client.workflow.getHandle(chat.body.workflow_id).result()).toMatchObject({ status: 'COMPLETED' });
-    expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`, undefined, owner)).body).toMatchObject({ status: 'approved', decided_by: 'manager@bank.com' });
+    expect(await stack.client.workflow.getHandle(chat.body.workflow_id).result()).toMatchObject({
+      status: 'COMPLETED',
+    });
+    expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`, undefined, owner)).body).toMatchObject({
+      status: 'approved',
+      decided_by: 'manager@bank.com',
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
   });
 });

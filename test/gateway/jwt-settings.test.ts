@@ -27,16 +27,41 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const jwtEnv = (extra: Record<string, string>) => ({ GATEWAY_AUTH: 'jwt', JWT_ISSUER: TEST_ISSUER, JWT_AUDIENCE: TEST_AUDIENCE, ...extra });
+const jwtEnv = (extra: Record<string, string>) => ({
+  GATEWAY_AUTH: 'jwt',
+  JWT_ISSUER: TEST_ISSUER,
+  JWT_AUDIENCE: TEST_AUDIENCE,
+  ...extra,
+});
 
 describe('JWT settings at start-up', () => {
   it.each<[string, Record<string, string>, string]>([
-    ['no key source', { GATEWAY_AUTH: 'jwt', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' }, 'JWT_JWKS_URL: GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE'],
-    ['both key sources', jwtEnv({ JWT_JWKS_URL: 'https://idp.test/jwks', JWT_PUBLIC_KEY_FILE: '/k.pem' }), 'needs exactly one of'],
-    ['no issuer', { GATEWAY_AUTH: 'jwt', JWT_AUDIENCE: 'a', JWT_JWKS_URL: 'https://idp.test/jwks' }, 'JWT_ISSUER: required with GATEWAY_AUTH=jwt'],
-    ['no audience', { GATEWAY_AUTH: 'jwt', JWT_ISSUER: 'i', JWT_JWKS_URL: 'https://idp.test/jwks' }, 'JWT_AUDIENCE: required with GATEWAY_AUTH=jwt'],
+    [
+      'no key source',
+      { GATEWAY_AUTH: 'jwt', JWT_ISSUER: 'i', JWT_AUDIENCE: 'a' },
+      'JWT_JWKS_URL: GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE',
+    ],
+    [
+      'both key sources',
+      jwtEnv({ JWT_JWKS_URL: 'https://idp.test/jwks', JWT_PUBLIC_KEY_FILE: '/k.pem' }),
+      'needs exactly one of',
+    ],
+    [
+      'no issuer',
+      { GATEWAY_AUTH: 'jwt', JWT_AUDIENCE: 'a', JWT_JWKS_URL: 'https://idp.test/jwks' },
+      'JWT_ISSUER: required with GATEWAY_AUTH=jwt',
+    ],
+    [
+      'no audience',
+      { GATEWAY_AUTH: 'jwt', JWT_ISSUER: 'i', JWT_JWKS_URL: 'https://idp.test/jwks' },
+      'JWT_AUDIENCE: required with GATEWAY_AUTH=jwt',
+    ],
     ['a JWKS URL that is not one', jwtEnv({ JWT_JWKS_URL: 'not a url' }), 'JWT_JWKS_URL'],
-    ['a symmetric algorithm', jwtEnv({ JWT_JWKS_URL: 'https://idp.test/jwks', JWT_ALGORITHMS: 'HS256' }), 'JWT_ALGORITHMS'],
+    [
+      'a symmetric algorithm',
+      jwtEnv({ JWT_JWKS_URL: 'https://idp.test/jwks', JWT_ALGORITHMS: 'HS256' }),
+      'JWT_ALGORITHMS',
+    ],
   ])('refuses %s, naming the setting', (_name, env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(message);
@@ -44,10 +69,14 @@ describe('JWT settings at start-up', () => {
 
   it('refuses a key file that cannot be read or is not a public key, naming it', () => {
     const missing = path.join(dir, 'missing.pem');
-    expect(() => createJwtVerifier(parseConfig(jwtEnv({ JWT_PUBLIC_KEY_FILE: missing })))).toThrow(`JWT_PUBLIC_KEY_FILE ${missing}: ENOENT`);
+    expect(() => createJwtVerifier(parseConfig(jwtEnv({ JWT_PUBLIC_KEY_FILE: missing })))).toThrow(
+      `JWT_PUBLIC_KEY_FILE ${missing}: ENOENT`,
+    );
     const garbage = path.join(dir, 'garbage.pem');
     writeFileSync(garbage, 'not a key');
-    expect(() => createJwtVerifier(parseConfig(jwtEnv({ JWT_PUBLIC_KEY_FILE: garbage })))).toThrow(`JWT_PUBLIC_KEY_FILE ${garbage}:`);
+    expect(() => createJwtVerifier(parseConfig(jwtEnv({ JWT_PUBLIC_KEY_FILE: garbage })))).toThrow(
+      `JWT_PUBLIC_KEY_FILE ${garbage}:`,
+    );
   });
 });
 
@@ -65,7 +94,12 @@ describe('a public key file', () => {
     const token = await issuer.sign({ sub: 'carol', role: 'approver', groups: ['approvers', 'managers'] });
     const res = await appWithKeyFile().request('/api/whoami', { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ kind: 'token', user_id: 'carol', role: 'approver', groups: ['approvers', 'managers'] });
+    expect(await res.json()).toEqual({
+      kind: 'token',
+      user_id: 'carol',
+      role: 'approver',
+      groups: ['approvers', 'managers'],
+    });
   });
 
   it('makes a token without a role claim a requester with no groups (least privilege)', async () => {
@@ -82,6 +116,8 @@ describe('a public key file', () => {
     const token = await issuer.sign(claims);
     const res = await appWithKeyFile().request('/api/whoami', { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^(Invalid bearer token|Bearer token claim groups)/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /^(Invalid bearer token|Bearer token claim groups)/,
+    );
   });
 });

@@ -15,8 +15,14 @@ interface Event {
   approval_id?: string;
 }
 
-async function submit(userId = '1'): Promise<{ workflow_id: string; status: string; intent: string; session_id: string }> {
-  const res = await call(stack.baseUrl, 'POST', `/api/workflows/submit?user_id=${userId}&intent=${encodeURIComponent(SENTENCE)}`);
+async function submit(
+  userId = '1',
+): Promise<{ workflow_id: string; status: string; intent: string; session_id: string }> {
+  const res = await call(
+    stack.baseUrl,
+    'POST',
+    `/api/workflows/submit?user_id=${userId}&intent=${encodeURIComponent(SENTENCE)}`,
+  );
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -28,10 +34,13 @@ async function timelineOf(id: string): Promise<Event[]> {
 }
 
 async function waitForEvent(id: string, name: string): Promise<Event[]> {
-  return waitFor(async () => {
-    const events = await timelineOf(id);
-    return events.some((e) => e.event === name) ? events : undefined;
-  }, { timeoutMs: 20_000, what: `${name} in ${id}` });
+  return waitFor(
+    async () => {
+      const events = await timelineOf(id);
+      return events.some((e) => e.event === name) ? events : undefined;
+    },
+    { timeoutMs: 20_000, what: `${name} in ${id}` },
+  );
 }
 
 const names = (events: SseEvent[]) => events.map((e) => e.event);
@@ -62,7 +71,12 @@ describe('Life-OS: Apply to 2 backend jobs, schedule gym 3x this week, and plan 
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
 
     const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-    expect(run.body).toMatchObject({ workflow_id: workflowId, user_id: '1', intent: 'life_os', status: 'WAITING_APPROVAL' });
+    expect(run.body).toMatchObject({
+      workflow_id: workflowId,
+      user_id: '1',
+      intent: 'life_os',
+      status: 'WAITING_APPROVAL',
+    });
     expect(run.body.steps).toHaveLength(5);
   });
 
@@ -72,25 +86,46 @@ describe('Life-OS: Apply to 2 backend jobs, schedule gym 3x this week, and plan 
     expect(list.body.workflow_id).toBe(workflowId);
     expect(list.body.approvals).toHaveLength(1);
     const approval = list.body.approvals[0];
-    expect(approval).toMatchObject({ step_id: 'submit_application', step_name: 'Submit job application', risk_level: 'L3', status: 'pending', requested_by: '1' });
+    expect(approval).toMatchObject({
+      step_id: 'submit_application',
+      step_name: 'Submit job application',
+      risk_level: 'L3',
+      status: 'pending',
+      requested_by: '1',
+    });
     approvalId = approval.approval_id;
 
     const one = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
     expect(one.status).toBe(200);
     expect(one.body).toEqual(approval);
 
-    const inbox = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', '/api/approvals?status=pending');
-      expect(res.status).toBe(200);
-      return res.body.approvals.some((a: { approval_id: string }) => a.approval_id === approvalId) ? res.body.approvals : undefined;
-    }, { timeoutMs: 20_000, what: 'the approval in the inbox' });
-    expect(inbox.find((a: { approval_id: string }) => a.approval_id === approvalId)).toMatchObject({ status: 'pending', workflow_id: workflowId });
+    const inbox = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', '/api/approvals?status=pending');
+        expect(res.status).toBe(200);
+        return res.body.approvals.some((a: { approval_id: string }) => a.approval_id === approvalId)
+          ? res.body.approvals
+          : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the approval in the inbox' },
+    );
+    expect(inbox.find((a: { approval_id: string }) => a.approval_id === approvalId)).toMatchObject({
+      status: 'pending',
+      workflow_id: workflowId,
+    });
   });
 
   it('approves with the original client body (decided_by as a number) and finishes the run', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 1 });
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 1,
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ success: true, step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: '1' } });
+    expect(res.body).toMatchObject({
+      success: true,
+      step_state: 'SUCCEEDED',
+      approval: { status: 'approved', decided_by: '1' },
+    });
     expect(res.body.message).toMatch(/Submit job application approved by 1/);
     const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
     expect(['EXECUTING', 'COMPLETED']).toContain(run.body.status);
@@ -117,10 +152,18 @@ describe('Life-OS: Apply to 2 backend jobs, schedule gym 3x this week, and plan 
       headers: { 'Last-Event-ID': String(approved.seq - 1) },
     });
     expect(read.closedByServer).toBe(true);
-    expect(names(read.events)).toEqual(['approval_approved', 'step_ready', 'step_running', 'step_succeeded', 'workflow_complete']);
+    expect(names(read.events)).toEqual([
+      'approval_approved',
+      'step_ready',
+      'step_running',
+      'step_succeeded',
+      'workflow_complete',
+    ]);
     expect(Number(read.events[0]!.id)).toBe(approved.seq);
 
-    const nothingLeft = await readSse(`${stack.baseUrl}/api/workflows/${workflowId}/stream`, { headers: { 'Last-Event-ID': String(all.at(-1)!.seq) } });
+    const nothingLeft = await readSse(`${stack.baseUrl}/api/workflows/${workflowId}/stream`, {
+      headers: { 'Last-Event-ID': String(all.at(-1)!.seq) },
+    });
     expect(nothingLeft.closedByServer).toBe(true);
     expect(nothingLeft.events).toEqual([]);
     await waitFor(() => stack.timelines.activePollers() === 0 || undefined, { what: 'no pollers left' });
@@ -134,7 +177,10 @@ describe('SSE streams', () => {
     const url = `${stack.baseUrl}/api/workflows/${id}/stream`;
     // Both clients stay connected (the run waits for a person) until they have seen a heartbeat.
     const [a, b] = await Promise.all([
-      readSse(url, { stopWhen: (events, comments) => comments.includes('ping') && events.some((e) => e.event === 'approval_required') }),
+      readSse(url, {
+        stopWhen: (events, comments) =>
+          comments.includes('ping') && events.some((e) => e.event === 'approval_required'),
+      }),
       readSse(url, {
         stopWhen: (events, comments) => {
           if (events.length > 0) expect(stack.timelines.activePollers()).toBe(1);
@@ -144,7 +190,9 @@ describe('SSE streams', () => {
     ]);
     expect(a.closedByServer).toBe(false);
     expect(names(a.events)).toEqual(names(b.events));
-    await waitFor(() => stack.timelines.activePollers() === 0 || undefined, { what: 'the poller to stop after the clients left' });
+    await waitFor(() => stack.timelines.activePollers() === 0 || undefined, {
+      what: 'the poller to stop after the clients left',
+    });
 
     const cancel = await call(stack.baseUrl, 'POST', `/api/workflows/${id}/cancel`);
     expect(cancel.status).toBe(200);
@@ -157,7 +205,9 @@ describe('SSE streams', () => {
   });
 
   it('refuses a Last-Event-ID that is not a seq (400) and an unknown workflow (404)', async () => {
-    const bad = await call(stack.baseUrl, 'GET', '/api/workflows/req-anything/stream', undefined, { 'Last-Event-ID': '12abc' });
+    const bad = await call(stack.baseUrl, 'GET', '/api/workflows/req-anything/stream', undefined, {
+      'Last-Event-ID': '12abc',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/Last-Event-ID/);
     const unknown = await call(stack.baseUrl, 'GET', '/api/workflows/req-does-not-exist/stream');

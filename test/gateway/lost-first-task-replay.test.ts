@@ -29,32 +29,51 @@ describe('a run whose first workflow task was lost', () => {
     const lostTask = (async () => {
       for (let polls = 0; polls < 3; polls++) {
         const task = await stack.client.withDeadline(Date.now() + 30_000, () =>
-          stack.client.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: stack.taskQueue }, identity: 'killed-worker' }),
+          stack.client.workflowService.pollWorkflowTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: stack.taskQueue },
+            identity: 'killed-worker',
+          }),
         );
         if (task.workflowExecution?.workflowId?.startsWith('req-')) return task;
       }
       return undefined;
     })();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.status).toBe(200);
     const workflowId = chat.body.workflow_id as string;
     expect((await lostTask)?.workflowExecution?.workflowId).toBe(workflowId);
     await stack.startWorker();
 
-    const waiting = await waitFor(async () => {
-      const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
-      return res.body.status === 'WAITING_APPROVAL' ? res.body : undefined;
-    }, { timeoutMs: 40_000, what: 'the run to wait for approval' });
-    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id as string}/approve`, { approver_id: 'manager@bank.com', approved: true, approval_id: waiting.approvals[0].approval_id });
+    const waiting = await waitFor(
+      async () => {
+        const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
+        return res.body.status === 'WAITING_APPROVAL' ? res.body : undefined;
+      },
+      { timeoutMs: 40_000, what: 'the run to wait for approval' },
+    );
+    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id as string}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+      approval_id: waiting.approvals[0].approval_id,
+    });
     expect(approve.status).toBe(200);
-    await waitFor(async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED', { timeoutMs: 20_000, what: 'the run to complete' });
+    await waitFor(
+      async () => (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED',
+      { timeoutMs: 20_000, what: 'the run to complete' },
+    );
 
     const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toBe(true);
     // Where the SDK puts the plan's marker after a lost task is a race, so whether this history has the
     // shape that broke replay is luck; what makes any shape replay is the patch decision recorded
     // before the plan, in the first completed task.
-    const markers = (history.events ?? []).flatMap((e) => (e.markerRecordedEventAttributes?.markerName ? [markerLabel(e.markerRecordedEventAttributes)] : []));
+    const markers = (history.events ?? []).flatMap((e) =>
+      e.markerRecordedEventAttributes?.markerName ? [markerLabel(e.markerRecordedEventAttributes)] : [],
+    );
     expect(markers.indexOf('patch patches-decided-at-start')).toBeGreaterThanOrEqual(0);
     expect(markers.indexOf('patch patches-decided-at-start')).toBeLessThan(markers.indexOf('core_local_activity'));
     await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);

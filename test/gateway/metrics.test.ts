@@ -37,22 +37,39 @@ describe('gateway metrics', () => {
 
   it('count requests by route pattern and status, and decisions', async () => {
     const before = await metrics();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user', session_id: null });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+      session_id: null,
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
-    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     expect(approve.status).toBe(200);
     const after = await metrics();
     const chats = { method: 'POST', route: '/chat', status: '200' };
-    expect(sample(after, 'gateway_http_request_duration_seconds_count', chats)).toBe(sample(before, 'gateway_http_request_duration_seconds_count', chats) + 1);
+    expect(sample(after, 'gateway_http_request_duration_seconds_count', chats)).toBe(
+      sample(before, 'gateway_http_request_duration_seconds_count', chats) + 1,
+    );
     const decided = { route: '/workflow/:session_id/approve', status: '200' };
-    expect(sample(after, 'gateway_decisions_total', decided)).toBe(sample(before, 'gateway_decisions_total', decided) + 1);
+    expect(sample(after, 'gateway_decisions_total', decided)).toBe(
+      sample(before, 'gateway_decisions_total', decided) + 1,
+    );
     expect(after).not.toContain(chat.body.session_id);
   });
 
   it('show the SSE clients following a timeline', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 7000 to Kiran', user_id: 'default_user', session_id: null });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 7000 to Kiran',
+      user_id: 'default_user',
+      session_id: null,
+    });
     const abort = new AbortController();
-    const stream = await fetch(`${stack.baseUrl}/api/workflows/${chat.body.workflow_id}/stream`, { signal: abort.signal });
+    const stream = await fetch(`${stack.baseUrl}/api/workflows/${chat.body.workflow_id}/stream`, {
+      signal: abort.signal,
+    });
     expect(stream.status).toBe(200);
     await waitFor(async () => /^gateway_sse_clients 1$/m.test(await metrics()), { what: 'one SSE client' });
     abort.abort();
@@ -60,7 +77,11 @@ describe('gateway metrics', () => {
   });
 
   it('count requests that a run did not answer in time', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 8000 to Kiran', user_id: 'default_user', session_id: null });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 8000 to Kiran',
+      user_id: 'default_user',
+      session_id: null,
+    });
     await stack.stopWorker();
     const before = sample(await metrics(), 'gateway_temporal_errors_total', { code: 'run_unresponsive' });
     // A status read would answer from the run's memo; the timeline has no such fallback.

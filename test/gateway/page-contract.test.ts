@@ -55,7 +55,12 @@ function pageList(name: string): string[] {
   return literals(match[1]!);
 }
 
-const document = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> }>> };
+const document = openApiDocument() as {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> }>
+  >;
+};
 function answer(route: string, method: string): JsonSchema {
   return document.paths[route]![method]!.responses['200']!.content['application/json']!.schema;
 }
@@ -71,7 +76,8 @@ function sameKind(pageType: string, schema: JsonSchema): boolean {
   if (pageType === 'number') return schema.type === 'number' || schema.type === 'integer';
   if (pageType === 'boolean') return schema.type === 'boolean';
   if (pageType.endsWith('[]')) return schema.type === 'array';
-  if (pageType.startsWith("'")) return schema.enum !== undefined && [...literals(pageType)].sort().join() === [...schema.enum].sort().join();
+  if (pageType.startsWith("'"))
+    return schema.enum !== undefined && [...literals(pageType)].sort().join() === [...schema.enum].sort().join();
   return true;
 }
 
@@ -90,8 +96,10 @@ describe("the page's types match the OpenAPI document", () => {
     for (const [field, declared] of Object.entries(fields)) {
       const property = schema.properties?.[field];
       if (!property) mismatches.push(`${field}: not in the document`);
-      else if (declared.optional === required.has(field)) mismatches.push(`${field}: ${required.has(field) ? 'required' : 'optional'} in the document`);
-      else if (!sameKind(declared.type, property)) mismatches.push(`${field}: {${declared.type}} does not match ${JSON.stringify(property).slice(0, 120)}`);
+      else if (declared.optional === required.has(field))
+        mismatches.push(`${field}: ${required.has(field) ? 'required' : 'optional'} in the document`);
+      else if (!sameKind(declared.type, property))
+        mismatches.push(`${field}: {${declared.type}} does not match ${JSON.stringify(property).slice(0, 120)}`);
     }
     expect(mismatches).toEqual([]);
   });
@@ -104,7 +112,7 @@ describe("the page's types match the OpenAPI document", () => {
     expect([...page()].sort()).toEqual([...(served() ?? [])].sort());
   });
 
-  it("FINAL_RUN_STATUSES are run statuses the document knows", () => {
+  it('FINAL_RUN_STATUSES are run statuses the document knows', () => {
     const statuses = new Set(runView.properties!['status']!.enum);
     for (const status of pageList('FINAL_RUN_STATUSES')) expect(statuses.has(status), status).toBe(true);
   });

@@ -30,7 +30,10 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'policy-e2e-'));
   const tokens = path.join(dir, 'tokens.json');
-  writeFileSync(tokens, JSON.stringify(Object.fromEntries(Object.entries(PEOPLE).map(([who, entry]) => [tokenOf(who as Person), entry]))));
+  writeFileSync(
+    tokens,
+    JSON.stringify(Object.fromEntries(Object.entries(PEOPLE).map(([who, entry]) => [tokenOf(who as Person), entry]))),
+  );
   stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokens, POLICY_FILE: BANK_POLICY } });
 });
 afterAll(async () => {
@@ -79,7 +82,10 @@ describe('policies/bank.json over HTTP', () => {
   it('asks an approver for a first payment of $500 or more to a recipient the account never paid, and not for the next', async () => {
     const first = await chat('owner', 'Transfer 600 to Bob');
     expect(first.view.status).toBe('WAITING_APPROVAL');
-    expect(first.view.approvals[0]).toMatchObject({ policy_rule: 'first-payment', stages: [{ group: 'approvers', count: 1, approved_by: [] }] });
+    expect(first.view.approvals[0]).toMatchObject({
+      policy_rule: 'first-payment',
+      stages: [{ group: 'approvers', count: 1, approved_by: [] }],
+    });
     const approved = await decide('alice', first.view.approvals[0].approval_id, 'approve');
     expect(approved.body).toMatchObject({ step_state: 'SUCCEEDED' });
 
@@ -92,7 +98,10 @@ describe('policies/bank.json over HTTP', () => {
     const { workflowId } = await chat('treasury', 'Transfer 100000 to Kiran');
     const view = await runView(workflowId);
     expect(view.status).toBe('REJECTED');
-    expect(view.steps[0]).toMatchObject({ state: 'REJECTED', error: expect.stringContaining('$100,000.00 or more in one request are refused') });
+    expect(view.steps[0]).toMatchObject({
+      state: 'REJECTED',
+      error: expect.stringContaining('$100,000.00 or more in one request are refused'),
+    });
     const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, as('alice'));
     expect(timeline.body.events.map((e: Loose) => e.event)).toContain('step_refused');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
@@ -103,7 +112,10 @@ describe('policies/bank.json over HTTP', () => {
     expect(view.steps).toHaveLength(2);
     expect(view.approvals).toHaveLength(2);
     for (const approval of view.approvals) {
-      expect(approval).toMatchObject({ policy_rule: 'small-transfer', reason: expect.stringContaining('total $1,200.00') });
+      expect(approval).toMatchObject({
+        policy_rule: 'small-transfer',
+        reason: expect.stringContaining('total $1,200.00'),
+      });
     }
   });
 
@@ -124,24 +136,37 @@ describe('policies/bank.json over HTTP', () => {
     const second = await decide('bob', approvalId, 'approve');
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { status: 'approved' } });
-    expect(second.body.approval.decisions.map((d: Loose) => [d.by, d.verdict])).toEqual([['alice', 'approve'], ['bob', 'approve']]);
+    expect(second.body.approval.decisions.map((d: Loose) => [d.by, d.verdict])).toEqual([
+      ['alice', 'approve'],
+      ['bob', 'approve'],
+    ]);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 1_000_000);
   });
 
   it('decides stages in order at $50,000: two approvers, then a manager; nobody counts twice across stages', async () => {
     const { view } = await chat('treasury', 'Transfer 50000 to Kiran');
     const approvalId: string = view.approvals[0].approval_id;
-    expect(view.approvals[0].stages.map((s: Loose) => [s.group, s.count])).toEqual([['approvers', 2], ['managers', 1]]);
+    expect(view.approvals[0].stages.map((s: Loose) => [s.group, s.count])).toEqual([
+      ['approvers', 2],
+      ['managers', 1],
+    ]);
 
     expect((await decide('dana', approvalId, 'approve')).status).toBe(403);
     expect((await decide('alice', approvalId, 'approve')).status).toBe(200);
     const secondApprover = await decide('carol', approvalId, 'approve');
-    expect(secondApprover.body.approval).toMatchObject({ status: 'pending', current_stage: 1, progress: '0 of 1 from managers (stage 2 of 2)' });
+    expect(secondApprover.body.approval).toMatchObject({
+      status: 'pending',
+      current_stage: 1,
+      progress: '0 of 1 from managers (stage 2 of 2)',
+    });
 
     await expectRefused('carol', approvalId, 'counts once');
 
     const manager = await decide('dana', approvalId, 'approve');
-    expect(manager.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: 'dana' } });
+    expect(manager.body).toMatchObject({
+      step_state: 'SUCCEEDED',
+      approval: { status: 'approved', decided_by: 'dana' },
+    });
     expect((await runView(view.workflow_id)).status).toBe('COMPLETED');
   });
 

@@ -41,7 +41,9 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
     const user = 'default_user';
     const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
     const starts = await Promise.all(
-      Array.from({ length: 10 }, () => postJson(stack.baseUrl, '/chat', { message: 'Transfer 1000 to Kiran', user_id: user })),
+      Array.from({ length: 10 }, () =>
+        postJson(stack.baseUrl, '/chat', { message: 'Transfer 1000 to Kiran', user_id: user }),
+      ),
     );
     expect(starts.map((s) => s.status)).toEqual(Array(10).fill(200));
     const views = await Promise.all(starts.map((s) => settledView(s.body.workflow_id)));
@@ -52,14 +54,22 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
     expect(waiting).toHaveLength(6);
     for (const view of completed) expect(view.approvals).toEqual([]);
     for (const view of waiting) {
-      expect(view.approvals[0]).toMatchObject({ policy_rule: 'transfer-over-daily-limit', status: 'pending', amount_cents: 100_000 });
+      expect(view.approvals[0]).toMatchObject({
+        policy_rule: 'transfer-over-daily-limit',
+        status: 'pending',
+        amount_cents: 100_000,
+      });
       expect(view.approvals[0].reason).toContain('$4,000.00 already moved without approval');
     }
 
     const ids = new Set(views.map((v) => v.workflow_id as string));
-    const moved = (await ledgerEntries(stack.sandbox.url, '123')).filter((e) => ids.has(e.idempotency_key.split(':')[0] ?? ''));
+    const moved = (await ledgerEntries(stack.sandbox.url, '123')).filter((e) =>
+      ids.has(e.idempotency_key.split(':')[0] ?? ''),
+    );
     expect(moved).toHaveLength(4);
-    expect(new Set(moved.map((e) => e.idempotency_key.split(':')[0]))).toEqual(new Set(completed.map((v) => v.workflow_id)));
+    expect(new Set(moved.map((e) => e.idempotency_key.split(':')[0]))).toEqual(
+      new Set(completed.map((v) => v.workflow_id)),
+    );
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 400_000);
     const window = await windowOf(user);
     expect(window.moved_cents).toBe(400_000);
@@ -67,7 +77,10 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
 
     // An approved transfer moved with approval: it does not fill the window.
     const approvalId: string = waiting[0].approvals[0].approval_id;
-    const approved = await postJson(stack.baseUrl, `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const approved = await postJson(stack.baseUrl, `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(approved.body).toMatchObject({ success: true, step_state: 'SUCCEEDED' });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 500_000);
     expect((await windowOf(user)).moved_cents).toBe(400_000);
@@ -92,7 +105,10 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
     const user = 'alice';
     const first = await postJson(stack.baseUrl, '/chat', { message: 'Transfer 3000 to Kiran', user_id: user });
     expect((await settledView(first.body.workflow_id)).status).toBe('COMPLETED');
-    const second = await postJson(stack.baseUrl, '/chat', { message: 'Transfer 1500 to Kiran and transfer 600 to Bob', user_id: user });
+    const second = await postJson(stack.baseUrl, '/chat', {
+      message: 'Transfer 1500 to Kiran and transfer 600 to Bob',
+      user_id: user,
+    });
     const view = await settledView(second.body.workflow_id);
     expect(view.status).toBe('WAITING_APPROVAL');
     expect(view.approvals).toHaveLength(2);

@@ -29,15 +29,37 @@ const MANAGER = 'manager@bank.com';
 describe('a page on another origin (auth off)', () => {
   it('cannot create or approve a transfer with form-style POSTs', async () => {
     const sessionId = `forged-${Date.now()}`;
-    const form = { 'content-type': 'text/plain;charset=UTF-8', origin: 'http://evil.example:8080', 'sec-fetch-site': 'cross-site' };
-    const chat = await call(stack.baseUrl, 'POST', '/chat', JSON.stringify({ message: 'Transfer 6000 to kiran', session_id: sessionId }), form);
+    const form = {
+      'content-type': 'text/plain;charset=UTF-8',
+      origin: 'http://evil.example:8080',
+      'sec-fetch-site': 'cross-site',
+    };
+    const chat = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      JSON.stringify({ message: 'Transfer 6000 to kiran', session_id: sessionId }),
+      form,
+    );
     expect(chat.status).toBe(403);
     expect(chat.body.error.code).toBe('forbidden_origin');
     // Without Origin (a browser that hides it), the body type alone is refused.
-    const plain = await call(stack.baseUrl, 'POST', '/chat', JSON.stringify({ message: 'Transfer 6000 to kiran', session_id: sessionId }), { 'content-type': 'text/plain' });
+    const plain = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      JSON.stringify({ message: 'Transfer 6000 to kiran', session_id: sessionId }),
+      { 'content-type': 'text/plain' },
+    );
     expect(plain.status).toBe(415);
     expect(plain.body.error.code).toBe('unsupported_media_type');
-    const approve = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, JSON.stringify({ approver_id: MANAGER, approved: true }), form);
+    const approve = await call(
+      stack.baseUrl,
+      'POST',
+      `/workflow/${sessionId}/approve`,
+      JSON.stringify({ approver_id: MANAGER, approved: true }),
+      form,
+    );
     expect(approve.status).toBe(403);
     expect((await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`)).status).toBe(404);
   });
@@ -50,7 +72,9 @@ describe('a page on another origin (auth off)', () => {
 
   it('puts the secure headers on real answers', async () => {
     const res = await fetch(`${stack.baseUrl}/`);
-    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'.*frame-ancestors 'none'|frame-ancestors 'none'.*script-src 'self'/);
+    expect(res.headers.get('content-security-policy')).toMatch(
+      /script-src 'self'.*frame-ancestors 'none'|frame-ancestors 'none'.*script-src 'self'/,
+    );
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
@@ -62,11 +86,17 @@ describe('no deciding by position', () => {
     const first = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 5000 to kiran' });
     expect(first.body.status).toBe('PENDING_APPROVAL');
     const sessionId: string = first.body.session_id;
-    const second = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 40000 to kiran', session_id: sessionId });
+    const second = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 40000 to kiran',
+      session_id: sessionId,
+    });
     expect(second.body.status).toBe('PENDING_APPROVAL');
     const before = await getBalanceCents(sandbox.url, 'kiran');
 
-    const blind = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: MANAGER, approved: true });
+    const blind = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: MANAGER,
+      approved: true,
+    });
     expect(blind.status).toBe(409);
     expect(blind.body.error.code).toBe('ambiguous_approval');
     expect(blind.body.error.pending_approvals.map((a: { approval_id: string }) => a.approval_id).sort()).toEqual(
@@ -74,12 +104,19 @@ describe('no deciding by position', () => {
     );
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before);
 
-    const named = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: MANAGER, approved: true, approval_id: first.body.reply.approval_id });
+    const named = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: MANAGER,
+      approved: true,
+      approval_id: first.body.reply.approval_id,
+    });
     expect(named.status).toBe(200);
     expect(named.body.result.status).toBe('success');
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before + 500_000);
     // One left pending: now the session's only one, so an unnamed decision is unambiguous.
-    const rest = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: MANAGER, approved: false });
+    const rest = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: MANAGER,
+      approved: false,
+    });
     expect(rest.status).toBe(200);
     expect(rest.body.approval_id).toBe(second.body.reply.approval_id);
   });
@@ -90,7 +127,10 @@ describe('one person, one id', () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: MANAGER });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@BANK.com' });
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@BANK.com',
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/four-eyes/);
     expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status).toBe('pending');
@@ -103,11 +143,20 @@ describe('true answers when approve races cancel', () => {
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const before = await getBalanceCents(sandbox.url, 'kiran');
-    const approving = call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, { decision: 'approve', decided_by: MANAGER });
-    await waitFor(async () => ((await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.steps?.[0]?.state === 'RUNNING' ? true : undefined), {
-      timeoutMs: 10_000,
-      what: 'the approved transfer to run',
+    const approving = call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
+      decision: 'approve',
+      decided_by: MANAGER,
     });
+    await waitFor(
+      async () =>
+        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.steps?.[0]?.state === 'RUNNING'
+          ? true
+          : undefined,
+      {
+        timeoutMs: 10_000,
+        what: 'the approved transfer to run',
+      },
+    );
     const cancel = await call(stack.baseUrl, 'POST', `/api/workflows/${workflowId}/cancel`);
     const approved = await approving;
     expect(approved.status).toBe(200);

@@ -12,7 +12,10 @@ const stack = useStack({ gateway: { queryTimeoutMs: QUERY_BUDGET_MS, decisionAcc
 describe('status reads without a worker', () => {
   it('GET /api/workflows/{id} and the session status answer 200 from the memo within the budget, marked stale', async () => {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId = chat.body.workflow_id as string;
     const sessionId = chat.body.session_id as string;
@@ -25,8 +28,17 @@ describe('status reads without a worker', () => {
     const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
     const took = Date.now() - started;
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ workflow_id: workflowId, session_id: sessionId, user_id: 'default_user', status: 'WAITING_APPROVAL', stale: true, steps: [] });
-    expect(res.body.approvals).toEqual([expect.objectContaining({ approval_id: chat.body.reply.approval_id, status: 'pending' })]);
+    expect(res.body).toMatchObject({
+      workflow_id: workflowId,
+      session_id: sessionId,
+      user_id: 'default_user',
+      status: 'WAITING_APPROVAL',
+      stale: true,
+      steps: [],
+    });
+    expect(res.body.approvals).toEqual([
+      expect.objectContaining({ approval_id: chat.body.reply.approval_id, status: 'pending' }),
+    ]);
     // The budget plus slack for HTTP on a loaded machine: the query gives up early enough to read describe.
     expect(took).toBeLessThan(QUERY_BUDGET_MS + 1000);
 

@@ -21,9 +21,15 @@ afterAll(async () => {
 
 describe('status reads when the worker fails to replay the run', () => {
   it('answer a completed run from its result and a waiting run from its memo, never 404', async () => {
-    const completed = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 20 to Kiran', user_id: 'default_user' });
+    const completed = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 20 to Kiran',
+      user_id: 'default_user',
+    });
     expect(completed.body.status).toBe('COMPLETED');
-    const waiting = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: 'default_user' });
+    const waiting = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to kiran',
+      user_id: 'default_user',
+    });
     expect(waiting.body.status).toBe('PENDING_APPROVAL');
 
     // A fresh worker with no cached runs: every query replays the history and fails on nondeterminism.
@@ -36,7 +42,11 @@ describe('status reads when the worker fails to replay the run', () => {
 
     const done = await call(stack.baseUrl, 'GET', `/workflow/${completed.body.session_id as string}/status`);
     expect(done.status, JSON.stringify(done.body)).toBe(200);
-    expect(done.body).toMatchObject({ workflow_id: completed.body.workflow_id, status: 'COMPLETED', pending_approvals: [] });
+    expect(done.body).toMatchObject({
+      workflow_id: completed.body.workflow_id,
+      status: 'COMPLETED',
+      pending_approvals: [],
+    });
     expect(done.body.stale).toBeUndefined();
     expect(done.body.steps).toEqual([expect.objectContaining({ state: 'SUCCEEDED' })]);
 
@@ -45,10 +55,16 @@ describe('status reads when the worker fails to replay the run', () => {
     expect(held.body).toMatchObject({ workflow_id: waiting.body.workflow_id, status: 'WAITING_APPROVAL', stale: true });
     const heldBySession = await call(stack.baseUrl, 'GET', `/workflow/${waiting.body.session_id as string}/status`);
     expect(heldBySession.status, JSON.stringify(heldBySession.body)).toBe(200);
-    expect(heldBySession.body.pending_approvals).toEqual([expect.objectContaining({ approval_id: waiting.body.reply.approval_id })]);
+    expect(heldBySession.body.pending_approvals).toEqual([
+      expect.objectContaining({ approval_id: waiting.body.reply.approval_id }),
+    ]);
 
     // A workflow that is not a request run is still not found as one.
-    const session = await call(stack.baseUrl, 'GET', `/api/workflows/${sessionWorkflowIdFor(completed.body.session_id as string)}`);
+    const session = await call(
+      stack.baseUrl,
+      'GET',
+      `/api/workflows/${sessionWorkflowIdFor(completed.body.session_id as string)}`,
+    );
     expect(session.status).toBe(404);
   });
 });

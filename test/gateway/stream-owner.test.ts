@@ -12,7 +12,10 @@ const stack = useStack({ gateway: { queryTimeoutMs: 1500 } });
 
 describe('stream tickets while no worker answers', () => {
   it('are issued for an open run without asking its worker; unknown ids and sessions are 404', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId = chat.body.workflow_id as string;
     await stack.stopWorker();
@@ -22,6 +25,14 @@ describe('stream tickets while no worker answers', () => {
     expect(ticket.body.ticket).toEqual(expect.any(String));
 
     expect((await call(stack.baseUrl, 'POST', '/api/workflows/req-unknown/stream-ticket')).status).toBe(404);
-    expect((await call(stack.baseUrl, 'POST', `/api/workflows/${sessionWorkflowIdFor(chat.body.session_id as string)}/stream-ticket`)).status).toBe(404);
+    expect(
+      (
+        await call(
+          stack.baseUrl,
+          'POST',
+          `/api/workflows/${sessionWorkflowIdFor(chat.body.session_id as string)}/stream-ticket`,
+        )
+      ).status,
+    ).toBe(404);
   });
 });

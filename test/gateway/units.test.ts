@@ -13,12 +13,22 @@ import { ApiError, classifyError, describeZodError } from '../../src/gateway/err
 import { isLoopbackHost, listenRefusal } from '../../src/gateway/listen-policy.js';
 import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/start-run.js';
 import { resolveInside } from '../../src/gateway/static-files.js';
-import { groupSessions, inboxFromMemos, pendingApprovalsQuery, sessionsQuery, visibilityLiteral, type RunListing } from '../../src/gateway/visibility.js';
+import {
+  groupSessions,
+  inboxFromMemos,
+  pendingApprovalsQuery,
+  sessionsQuery,
+  visibilityLiteral,
+  type RunListing,
+} from '../../src/gateway/visibility.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/definitions.js';
 
 describe('classifyError', () => {
   const updateFailure = (type: string) =>
-    new WorkflowUpdateFailedError('update failed', ApplicationFailure.create({ type, message: `because ${type}`, nonRetryable: true }));
+    new WorkflowUpdateFailedError(
+      'update failed',
+      ApplicationFailure.create({ type, message: `because ${type}`, nonRetryable: true }),
+    );
 
   it.each([
     [DecisionErrorType.UnknownApproval, 404],
@@ -33,8 +43,14 @@ describe('classifyError', () => {
 
   it('maps Temporal lookups, starts and connection failures', () => {
     expect(classifyError(new WorkflowNotFoundError('gone', 'req-1', undefined))?.status).toBe(404);
-    expect(classifyError(new WorkflowExecutionAlreadyStartedError('exists', 'req-1', 'requestWorkflow'))?.status).toBe(409);
-    const grpc = Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), { code: grpcStatus.UNAVAILABLE, details: 'x', metadata: {} });
+    expect(classifyError(new WorkflowExecutionAlreadyStartedError('exists', 'req-1', 'requestWorkflow'))?.status).toBe(
+      409,
+    );
+    const grpc = Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), {
+      code: grpcStatus.UNAVAILABLE,
+      details: 'x',
+      metadata: {},
+    });
     expect(classifyError(new ServiceError('Failed to query workflow', { cause: grpc }))?.status).toBe(503);
     expect(classifyError(z.object({ a: z.string() }).safeParse({}).error)?.status).toBe(400);
     const noWorker = Object.assign(new Error('9 FAILED_PRECONDITION'), {
@@ -42,8 +58,15 @@ describe('classifyError', () => {
       details: 'no poller seen for task queue recently, worker may be down',
       metadata: {},
     });
-    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toMatchObject({ status: 503, code: 'run_unresponsive' });
-    const otherPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), { code: grpcStatus.FAILED_PRECONDITION, details: 'something else', metadata: {} });
+    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toMatchObject({
+      status: 503,
+      code: 'run_unresponsive',
+    });
+    const otherPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), {
+      code: grpcStatus.FAILED_PRECONDITION,
+      details: 'something else',
+      metadata: {},
+    });
     expect(classifyError(new ServiceError('x', { cause: otherPrecondition }))).toBeUndefined();
   });
 
@@ -99,7 +122,9 @@ describe('identity', () => {
   it("answers another user's run exactly like a missing one (404, the caller's message)", () => {
     expect(() => assertCanRead(alice, 'alice', 'No workflow r')).not.toThrow();
     expect(() => assertCanRead(alice, 'Alice', 'No workflow r')).not.toThrow();
-    expect(() => assertCanRead(alice, 'bob', 'No workflow r')).toThrow(expect.objectContaining({ status: 404, code: 'not_found', message: 'No workflow r' }));
+    expect(() => assertCanRead(alice, 'bob', 'No workflow r')).toThrow(
+      expect.objectContaining({ status: 404, code: 'not_found', message: 'No workflow r' }),
+    );
     expect(() => assertCanRead(manager, 'bob', 'No workflow r')).not.toThrow();
   });
 
@@ -126,7 +151,10 @@ describe('identity', () => {
       const rotated = path.join(dir, 'rotated.json');
       writeFileSync(
         rotated,
-        JSON.stringify({ 'a-long-enough-token-1234': { user_id: 'bob', role: 'requester' }, 'a-long-enough-token-5678': { user_id: 'bob', role: 'requester' } }),
+        JSON.stringify({
+          'a-long-enough-token-1234': { user_id: 'bob', role: 'requester' },
+          'a-long-enough-token-5678': { user_id: 'bob', role: 'requester' },
+        }),
       );
       expect(TokenTable.fromFile(rotated).lookup('a-long-enough-token-5678')?.user_id).toBe('bob');
     } finally {
@@ -138,8 +166,11 @@ describe('identity', () => {
 describe('visibility', () => {
   it('quotes plain ids and refuses anything that could break out of a query', () => {
     expect(visibilityLiteral('manager@bank.com')).toBe("'manager@bank.com'");
-    for (const bad of ["a' OR UserId!='", 'a b', '', 'x\\y', 'x"y']) expect(() => visibilityLiteral(bad)).toThrow(ApiError);
-    expect(sessionsQuery('requests', 'default_user')).toBe("WorkflowType='requestWorkflow' AND TaskQueue='requests' AND UserId='default_user'");
+    for (const bad of ["a' OR UserId!='", 'a b', '', 'x\\y', 'x"y'])
+      expect(() => visibilityLiteral(bad)).toThrow(ApiError);
+    expect(sessionsQuery('requests', 'default_user')).toBe(
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND UserId='default_user'",
+    );
     expect(pendingApprovalsQuery('requests')).toBe(
       "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL",
     );
@@ -149,23 +180,82 @@ describe('visibility', () => {
   it('groups runs into sessions: first run creates, newest run gives the status', () => {
     const at = (s: number) => new Date(Date.UTC(2025, 10, 19, 10, 0, s));
     const runs: RunListing[] = [
-      { workflow_id: 'r1', session_id: 's1', user_id: 'u', run_status: 'COMPLETED', execution_status: 'COMPLETED', started_at: at(1), closed_at: at(5) },
-      { workflow_id: 'r2', session_id: 's1', user_id: 'u', run_status: 'WAITING_APPROVAL', execution_status: 'RUNNING', started_at: at(10), closed_at: undefined },
-      { workflow_id: 'r3', session_id: 's2', user_id: 'u', run_status: undefined, execution_status: 'RUNNING', started_at: at(20), closed_at: undefined },
-      { workflow_id: 'r4', session_id: undefined, user_id: 'u', run_status: 'COMPLETED', execution_status: 'COMPLETED', started_at: at(30), closed_at: at(31) },
+      {
+        workflow_id: 'r1',
+        session_id: 's1',
+        user_id: 'u',
+        run_status: 'COMPLETED',
+        execution_status: 'COMPLETED',
+        started_at: at(1),
+        closed_at: at(5),
+      },
+      {
+        workflow_id: 'r2',
+        session_id: 's1',
+        user_id: 'u',
+        run_status: 'WAITING_APPROVAL',
+        execution_status: 'RUNNING',
+        started_at: at(10),
+        closed_at: undefined,
+      },
+      {
+        workflow_id: 'r3',
+        session_id: 's2',
+        user_id: 'u',
+        run_status: undefined,
+        execution_status: 'RUNNING',
+        started_at: at(20),
+        closed_at: undefined,
+      },
+      {
+        workflow_id: 'r4',
+        session_id: undefined,
+        user_id: 'u',
+        run_status: 'COMPLETED',
+        execution_status: 'COMPLETED',
+        started_at: at(30),
+        closed_at: at(31),
+      },
     ];
     expect(groupSessions(runs)).toEqual([
-      { session_id: 's2', user_id: 'u', status: 'QUEUED', created_at: at(20).toISOString(), updated_at: at(20).toISOString() },
-      { session_id: 's1', user_id: 'u', status: 'WAITING_APPROVAL', created_at: at(1).toISOString(), updated_at: at(10).toISOString() },
+      {
+        session_id: 's2',
+        user_id: 'u',
+        status: 'QUEUED',
+        created_at: at(20).toISOString(),
+        updated_at: at(20).toISOString(),
+      },
+      {
+        session_id: 's1',
+        user_id: 'u',
+        status: 'WAITING_APPROVAL',
+        created_at: at(1).toISOString(),
+        updated_at: at(10).toISOString(),
+      },
     ]);
   });
 
   it('builds the inbox from memos, skipping malformed or decided records', () => {
     const record = {
-      approval_id: 'req-2.transfer', workflow_id: 'req-2', session_id: 's', step_id: 'transfer', step_name: 'T', tool: 'bank_transfer',
-      risk_level: 'L2', reason: 'r', status: 'pending', requested_by: 'u', requested_at: '2025-11-19T10:00:02Z', expires_at: '2025-11-20T10:00:02Z',
+      approval_id: 'req-2.transfer',
+      workflow_id: 'req-2',
+      session_id: 's',
+      step_id: 'transfer',
+      step_name: 'T',
+      tool: 'bank_transfer',
+      risk_level: 'L2',
+      reason: 'r',
+      status: 'pending',
+      requested_by: 'u',
+      requested_at: '2025-11-19T10:00:02Z',
+      expires_at: '2025-11-20T10:00:02Z',
     };
-    const older = { ...record, approval_id: 'req-1.transfer', workflow_id: 'req-1', requested_at: '2025-11-19T10:00:01Z' };
+    const older = {
+      ...record,
+      approval_id: 'req-1.transfer',
+      workflow_id: 'req-1',
+      requested_at: '2025-11-19T10:00:01Z',
+    };
     const inbox = inboxFromMemos([
       { [PENDING_APPROVALS_MEMO]: [record, { nonsense: true }] },
       undefined,
@@ -181,7 +271,9 @@ describe('runs helpers', () => {
     expect(idempotencyDigest('u', 'k')).toMatch(/^[0-9a-f]{32}$/);
     expect(idempotencyDigest('u', 'k')).toBe(idempotencyDigest('u', 'k'));
     expect(idempotencyDigest('u', 'k')).not.toBe(idempotencyDigest('v', 'k'));
-    expect(uuidFromDigest(idempotencyDigest('u', 'k'))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidFromDigest(idempotencyDigest('u', 'k'))).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(summaryOf('  Transfer\n6000   to Kiran ')).toBe('Transfer 6000 to Kiran');
     const long = summaryOf('x'.repeat(500));
     expect(long).toHaveLength(200);

@@ -53,9 +53,16 @@ describe('invalid requests (auth off)', () => {
         else controller.close();
       },
     });
-    const res = await app.request('/chat', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const res = await app.request('/chat', {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
-    expect(await res.json()).toEqual({ error: { code: 'payload_too_large', message: expect.stringContaining('65536') } });
+    expect(await res.json()).toEqual({
+      error: { code: 'payload_too_large', message: expect.stringContaining('65536') },
+    });
   });
 
   it('never leaks a stack trace: an unexpected failure is a generic 500', async () => {
@@ -77,7 +84,11 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
     'token-of-alice-0000000001': { user_id: 'alice', role: 'requester' },
     'token-of-the-manager-0001': { user_id: 'manager@bank.com', role: 'approver' },
   });
-  const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }), tokens });
+  const authed = createGatewayApp({
+    client: forbiddenClient(),
+    config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }),
+    tokens,
+  });
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
   it('answers 401 without a token, with an unknown token, and with a malformed header', async () => {
@@ -93,7 +104,11 @@ describe('auth on (GATEWAY_AUTH=token)', () => {
   });
 
   it('answers 403 when a body id disagrees with the token', async () => {
-    const chat = await authed.request('/chat', { method: 'POST', body: JSON.stringify({ message: 'hi', user_id: 'bob' }), headers: bearer('token-of-alice-0000000001') });
+    const chat = await authed.request('/chat', {
+      method: 'POST',
+      body: JSON.stringify({ message: 'hi', user_id: 'bob' }),
+      headers: bearer('token-of-alice-0000000001'),
+    });
     expect(chat.status).toBe(403);
     expect(((await chat.json()) as { error: { message: string } }).error.message).toMatch(/bob.*alice/);
     const approve = await authed.request('/workflow/s1/approve', {

@@ -6,8 +6,19 @@ import type { GatewayEnv } from '../../src/gateway/context.js';
 import { ApiError } from '../../src/gateway/errors.js';
 
 const app = new Hono<GatewayEnv>()
-  .route('/', webRoutes(new URL('../../public', import.meta.url).pathname, { TEMPORAL_UI_URL: 'http://localhost:8233', TEMPORAL_NAMESPACE: 'default', GATEWAY_AUTH: 'off' }))
-  .onError((err, c) => (err instanceof ApiError ? c.json({ error: { code: err.code, message: err.message } }, err.status) : c.json({ error: String(err) }, 500)));
+  .route(
+    '/',
+    webRoutes(new URL('../../public', import.meta.url).pathname, {
+      TEMPORAL_UI_URL: 'http://localhost:8233',
+      TEMPORAL_NAMESPACE: 'default',
+      GATEWAY_AUTH: 'off',
+    }),
+  )
+  .onError((err, c) =>
+    err instanceof ApiError
+      ? c.json({ error: { code: err.code, message: err.message } }, err.status)
+      : c.json({ error: String(err) }, 500),
+  );
 
 describe('GET /assets/vendor/:file', () => {
   it('serves dagre as an ES module', async () => {
@@ -17,8 +28,11 @@ describe('GET /assets/vendor/:file', () => {
     expect(await res.text()).toMatch(/export\s*\{[^}]*\blayout\b/);
   });
 
-  it.each(['elk.js', 'package.json', '..%2Fpackage.json', '..%2F..%2Fpackage.json', 'constructor', '__proto__'])('refuses %s', async (name) => {
-    const res = await app.request(`/assets/vendor/${name}`);
-    expect(res.status).toBe(404);
-  });
+  it.each(['elk.js', 'package.json', '..%2Fpackage.json', '..%2F..%2Fpackage.json', 'constructor', '__proto__'])(
+    'refuses %s',
+    async (name) => {
+      const res = await app.request(`/assets/vendor/${name}`);
+      expect(res.status).toBe(404);
+    },
+  );
 });

@@ -15,10 +15,13 @@ import { useStack } from '../support/fixtures.js';
 const stack = useStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
 
 const settledStatus = (sessionId: string, wanted: string) =>
-  waitFor(async () => {
-    const res = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
-    return res.body.status === wanted ? res.body : undefined;
-  }, { timeoutMs: 30_000, what: `session ${sessionId} to be ${wanted}` });
+  waitFor(
+    async () => {
+      const res = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
+      return res.body.status === wanted ? res.body : undefined;
+    },
+    { timeoutMs: 30_000, what: `session ${sessionId} to be ${wanted}` },
+  );
 
 describe('wait budgets', () => {
   it('answers RUNNING after the budget when the run cannot settle, and the run goes on once a worker polls', async () => {
@@ -51,7 +54,11 @@ describe('wait budgets', () => {
     expect(chat.status).toBe(200);
     const settled = await settledStatus(chat.body.session_id, status);
     expect(settled.workflow_id).toBe(chat.body.workflow_id);
-    return { sessionId: chat.body.session_id as string, workflowId: chat.body.workflow_id as string, pending: settled.pending_approvals as { approval_id: string }[] };
+    return {
+      sessionId: chat.body.session_id as string,
+      workflowId: chat.body.workflow_id as string,
+      pending: settled.pending_approvals as { approval_id: string }[],
+    };
   }
 
   it('answers a status read from the memo and a timeline read 503 promptly when no worker can answer, and keeps a decision for later: 202, applied once a worker returns', async () => {
@@ -67,9 +74,17 @@ describe('wait budgets', () => {
     const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
     expect(timeline.status).toBe(503);
     expect(timeline.body.error.code).toBe('run_unresponsive');
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(decision.status).toBe(202);
-    expect(decision.body).toMatchObject({ status: 'accepted', applied: false, approval_id: approvalId, decided_by: 'manager@bank.com' });
+    expect(decision.body).toMatchObject({
+      status: 'accepted',
+      applied: false,
+      approval_id: approvalId,
+      decided_by: 'manager@bank.com',
+    });
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
@@ -84,7 +99,11 @@ describe('wait budgets', () => {
 
     const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
     expect(run.status).toBe(200);
-    expect(run.body).toMatchObject({ workflow_id: workflowId, status: 'COMPLETED', steps: [{ id: 'transfer', state: 'SUCCEEDED' }] });
+    expect(run.body).toMatchObject({
+      workflow_id: workflowId,
+      status: 'COMPLETED',
+      steps: [{ id: 'transfer', state: 'SUCCEEDED' }],
+    });
     expect(run.body.timeline).toBeUndefined();
     const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
     expect(timeline.status).toBe(200);
@@ -100,7 +119,9 @@ describe('submit', () => {
     const slow = await startStack({ sandbox: slowSandbox, env: { CHAT_WAIT_MS: '10000' } });
     try {
       const started = Date.now();
-      const res = await call(slow.baseUrl, 'POST', '/api/workflows/submit', { intent: 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries' });
+      const res = await call(slow.baseUrl, 'POST', '/api/workflows/submit', {
+        intent: 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries',
+      });
       const answeredAfterMs = Date.now() - started;
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ intent: 'life_os', status: 'EXECUTING' });

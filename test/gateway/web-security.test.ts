@@ -25,7 +25,10 @@ afterEach(() => {
   touched.length = 0;
 });
 
-const offApp = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_ALLOWED_ORIGINS: 'https://ops.example.com' }) });
+const offApp = createGatewayApp({
+  client: forbiddenClient(),
+  config: parseConfig({ ...testSecretsEnv(), GATEWAY_ALLOWED_ORIGINS: 'https://ops.example.com' }),
+});
 const chatBody = JSON.stringify({ message: 'Transfer 6000 to alice', user_id: 'default_user', session_id: 'forged' });
 const post = (headers: Record<string, string>, url = 'http://127.0.0.1:8000/chat') =>
   offApp.request(url, { method: 'POST', body: chatBody, headers: { 'content-type': 'application/json', ...headers } });
@@ -46,7 +49,13 @@ describe('state changes only from the gateway origin (auth off)', () => {
   });
 
   it('refuses every state-changing route the same way', async () => {
-    for (const path of ['/workflow/s1/approve', '/api/approvals/req-1.transfer/decision', '/api/workflows/submit', '/api/workflows/req-1/cancel', '/api/workflows/req-1/stream-ticket']) {
+    for (const path of [
+      '/workflow/s1/approve',
+      '/api/approvals/req-1.transfer/decision',
+      '/api/workflows/submit',
+      '/api/workflows/req-1/cancel',
+      '/api/workflows/req-1/stream-ticket',
+    ]) {
       const res = await post({ origin: 'https://evil.example' }, `http://127.0.0.1:8000${path}`);
       expect(res.status, path).toBe(403);
     }
@@ -61,7 +70,11 @@ describe('state changes only from the gateway origin (auth off)', () => {
   it('lets its own page, an allowed origin and non-browser clients through to validation', async () => {
     // An invalid body proves the request passed the guard without starting anything.
     const invalid = (headers: Record<string, string>) =>
-      offApp.request('http://127.0.0.1:8000/chat', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...headers } });
+      offApp.request('http://127.0.0.1:8000/chat', {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', ...headers },
+      });
     const variants: Record<string, string>[] = [
       { origin: 'http://127.0.0.1:8000' },
       { origin: 'https://ops.example.com' },
@@ -76,14 +89,27 @@ describe('state changes only from the gateway origin (auth off)', () => {
   });
 
   it('refuses a bad GATEWAY_ALLOWED_ORIGINS at start-up, naming the entry', () => {
-    expect(() => parseConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://ok.example, ops.example.com' })).toThrow(/GATEWAY_ALLOWED_ORIGINS.*ops\.example\.com/);
-    expect(() => parseConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://ok.example/path' })).toThrow(/GATEWAY_ALLOWED_ORIGINS/);
+    expect(() => parseConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://ok.example, ops.example.com' })).toThrow(
+      /GATEWAY_ALLOWED_ORIGINS.*ops\.example\.com/,
+    );
+    expect(() => parseConfig({ GATEWAY_ALLOWED_ORIGINS: 'https://ok.example/path' })).toThrow(
+      /GATEWAY_ALLOWED_ORIGINS/,
+    );
   });
 });
 
 describe('secure headers', () => {
   it('sends CSP without inline script, no framing, nosniff and a referrer policy on the page, the docs, the API and errors', async () => {
-    for (const path of ['/', '/docs', '/docs/init.js', '/openapi.json', '/api/config', '/healthz', '/assets/app.js', '/api/nothing']) {
+    for (const path of [
+      '/',
+      '/docs',
+      '/docs/init.js',
+      '/openapi.json',
+      '/api/config',
+      '/healthz',
+      '/assets/app.js',
+      '/api/nothing',
+    ]) {
       const res = await offApp.request(`http://127.0.0.1:8000${path}`);
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp, path).toMatch(/script-src 'self'(;|$)/);
@@ -124,7 +150,11 @@ describe('SSE tickets', () => {
 
   it('replace the bearer token in the URL: ?access_token= no longer opens a stream', async () => {
     const tokens = new TokenTable({ 'token-of-alice-000000001': { user_id: 'alice', role: 'requester' } });
-    const authed = createGatewayApp({ client: forbiddenClient(), config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }), tokens });
+    const authed = createGatewayApp({
+      client: forbiddenClient(),
+      config: parseConfig({ ...testSecretsEnv(), GATEWAY_AUTH: 'token' }),
+      tokens,
+    });
     for (const query of ['access_token=token-of-alice-000000001', 'ticket=not-a-ticket', 'ticket=']) {
       const res = await authed.request(`/api/workflows/req-1/stream?${query}`);
       expect(res.status, query).toBe(401);

@@ -6,7 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, DecisionErrorType, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import {
+  approvalDecisionSignal,
+  DecisionErrorType,
+  timelineQuery,
+  waitSettledUpdate,
+} from '../../src/shared/definitions.js';
 import { waitFor } from '../../dev/ports.js';
 import { ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
@@ -27,10 +32,14 @@ describe('approval expiry', () => {
     expect(approval.status).toBe('pending');
     await first.stop();
 
-    const timerFired = async () => (await handle.fetchHistory()).events?.some((e) => e.timerFiredEventAttributes != null);
+    const timerFired = async () =>
+      (await handle.fetchHistory()).events?.some((e) => e.timerFiredEventAttributes != null);
     await waitFor(timerFired, { timeoutMs: 20_000, what: 'the approval timer to fire' });
     const ledgerBefore = (await ledgerEntries(sandbox.url, 'kiran')).length;
-    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' }));
+    await handle.signal(
+      approvalDecisionSignal,
+      signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' }),
+    );
 
     const second = await startTestWorker({ activities, taskQueue });
     try {

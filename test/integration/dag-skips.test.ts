@@ -12,12 +12,33 @@ import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
-  return { id, name: `Plan groceries (${id})`, tool: 'grocery_plan', args: { days: 7, people: 2 }, risk_level: 'L0', depends_on };
+  return {
+    id,
+    name: `Plan groceries (${id})`,
+    tool: 'grocery_plan',
+    args: { days: 7, people: 2 },
+    risk_level: 'L0',
+    depends_on,
+  };
 }
 
 const steps: PlanStep[] = [
-  { id: 'search_jobs', name: 'Search jobs', tool: 'job_search', args: { query: 'backend', count: 2 }, risk_level: 'L0', depends_on: [] },
-  { id: 'submit_application', name: 'Submit', tool: 'job_submit', args: { count: 2 }, risk_level: 'L3', depends_on: ['search_jobs'] },
+  {
+    id: 'search_jobs',
+    name: 'Search jobs',
+    tool: 'job_search',
+    args: { query: 'backend', count: 2 },
+    risk_level: 'L0',
+    depends_on: [],
+  },
+  {
+    id: 'submit_application',
+    name: 'Submit',
+    tool: 'job_submit',
+    args: { count: 2 },
+    risk_level: 'L3',
+    depends_on: ['search_jobs'],
+  },
   groceries('after_submit', ['submit_application']),
   groceries('after_after_submit', ['after_submit']),
   groceries('independent', []),
@@ -28,7 +49,10 @@ const sandbox = useSandbox();
 const client = useClient();
 const worker = useWorker(() => ({
   ...realActivities(sandbox.url),
-  planRequest: async (): Promise<PlanRequestResult> => ({ outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } }, settings: TEST_SETTINGS }),
+  planRequest: async (): Promise<PlanRequestResult> => ({
+    outcome: { kind: 'plan', plan: { intent: 'skip_probe', steps } },
+    settings: TEST_SETTINGS,
+  }),
 }));
 
 describe('a step that did not succeed', () => {
@@ -49,7 +73,10 @@ describe('a step that did not succeed', () => {
     const statesOf = (view: RunView) => Object.fromEntries(view.steps.map((s) => [s.id, s.state]));
     expect(statesOf(pending)).toEqual(Object.fromEntries(states.map(([id, waiting]) => [id, waiting])));
 
-    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' }));
+    await handle.signal(
+      approvalDecisionSignal,
+      signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' }),
+    );
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
     expect(statesOf(final)).toEqual(Object.fromEntries(states.map(([id, , after]) => [id, after])));

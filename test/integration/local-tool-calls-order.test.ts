@@ -51,17 +51,31 @@ const worker = useWorker(() => {
 });
 
 async function replays(handle: WorkflowHandle): Promise<void> {
-  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    await handle.fetchHistory(),
+    handle.workflowId,
+  );
 }
 
 describe('local tool calls that end in separate activations', () => {
   it('a Life-OS run whose last read ends after the approval was requested replays', async () => {
-    const handle = await startRequestRun(client, worker.taskQueue, 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries');
+    const handle = await startRequestRun(
+      client,
+      worker.taskQueue,
+      'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries',
+    );
     const settled: RunView = await handle.executeUpdate(waitSettledUpdate);
     expect(settled.status).toBe('WAITING_APPROVAL');
     await replays(handle);
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: settled.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+      args: [
+        signedAsGateway({
+          approval_id: settled.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'default_user',
+        }),
+      ],
     });
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
     await replays(handle);

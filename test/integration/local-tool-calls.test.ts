@@ -33,7 +33,11 @@ async function toolCalls(handle: WorkflowHandle): Promise<{ activities: number; 
 }
 
 async function replays(handle: WorkflowHandle): Promise<void> {
-  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, await handle.fetchHistory(), handle.workflowId);
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    await handle.fetchHistory(),
+    handle.workflowId,
+  );
 }
 
 describe('tools as local activities', () => {
@@ -43,7 +47,10 @@ describe('tools as local activities', () => {
     expect(final.status).toBe('COMPLETED');
     expect(final.steps[0]).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
     expect(await ledgerEntries(sandbox.url, 'kiran')).toHaveLength(1);
-    expect(await toolCalls(handle)).toEqual({ activities: 0, localSummaries: ['Plan the request', 'Transfer $2,000.00 → kiran'] });
+    expect(await toolCalls(handle)).toEqual({
+      activities: 0,
+      localSummaries: ['Plan the request', 'Transfer $2,000.00 → kiran'],
+    });
     await replays(handle);
   });
 
@@ -54,7 +61,13 @@ describe('tools as local activities', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'manager@bank.com',
+        }),
+      ],
     });
     expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
@@ -70,14 +83,28 @@ describe('tools as local activities', () => {
     expect(pending.status).toBe('WAITING_APPROVAL');
     expect(pending.steps.find((s) => s.tool === 'job_submit')?.state).toBe('BLOCKED');
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'default_user',
+        }),
+      ],
     });
     const final = (await handle.result()) as RunResult;
     expect(final.status).toBe('COMPLETED');
     expect(final.steps.every((s) => s.state === 'SUCCEEDED')).toBe(true);
     const firstSuccess = final.timeline.findIndex((e) => e.event === 'step_succeeded');
-    const startedTogether = final.timeline.slice(0, firstSuccess).filter((e) => e.event === 'step_running').map((e) => e.step_id);
-    expect(startedTogether.sort()).toEqual(final.steps.filter((s) => s.depends_on.length === 0).map((s) => s.id).sort());
+    const startedTogether = final.timeline
+      .slice(0, firstSuccess)
+      .filter((e) => e.event === 'step_running')
+      .map((e) => e.step_id);
+    expect(startedTogether.sort()).toEqual(
+      final.steps
+        .filter((s) => s.depends_on.length === 0)
+        .map((s) => s.id)
+        .sort(),
+    );
     // The planner and every step, each a local activity with its summary.
     expect((await toolCalls(handle)).localSummaries).toHaveLength(final.steps.length + 1);
     await replays(handle);

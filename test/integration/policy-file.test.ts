@@ -15,7 +15,10 @@ function writePolicy(name: string, content: string): string {
   return file;
 }
 
-const zeroApprovers = JSON.stringify({ id: 'broken', rules: [{ name: 'r', match: {}, outcome: { stages: [{ group: 'approvers', count: 0 }] } }] });
+const zeroApprovers = JSON.stringify({
+  id: 'broken',
+  rules: [{ name: 'r', match: {}, outcome: { stages: [{ group: 'approvers', count: 0 }] } }],
+});
 
 describe('POLICY_FILE', () => {
   it('stops the worker entry with exit code 1, the path and the field', () => {
@@ -33,9 +36,28 @@ describe('POLICY_FILE', () => {
   it.each<[string, string, string]>([
     ['not JSON', '{ "id": ', 'Unexpected end of JSON input'],
     ['no rules', JSON.stringify({ id: 'empty', rules: [] }), 'rules:'],
-    ['an unknown tool', JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] }), 'rules.0.match.tools.0:'],
-    ['a rolling window too short to mean anything', JSON.stringify({ id: 'p', rolling_window: { duration: '5s' }, rules: [{ name: 'r', match: {}, outcome: { allow: true } }] }), 'rolling_window.duration: must be a duration from 1m to 31d'],
-    ['a never-paid match that is not true or false', JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { recipient_never_paid: 'yes' }, outcome: { allow: true } }] }), 'rules.0.match.recipient_never_paid:'],
+    [
+      'an unknown tool',
+      JSON.stringify({ id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] }),
+      'rules.0.match.tools.0:',
+    ],
+    [
+      'a rolling window too short to mean anything',
+      JSON.stringify({
+        id: 'p',
+        rolling_window: { duration: '5s' },
+        rules: [{ name: 'r', match: {}, outcome: { allow: true } }],
+      }),
+      'rolling_window.duration: must be a duration from 1m to 31d',
+    ],
+    [
+      'a never-paid match that is not true or false',
+      JSON.stringify({
+        id: 'p',
+        rules: [{ name: 'r', match: { recipient_never_paid: 'yes' }, outcome: { allow: true } }],
+      }),
+      'rules.0.match.recipient_never_paid:',
+    ],
   ])('refuses a file with %s', (_name, content, field) => {
     const file = writePolicy(`${_name.replace(/\W+/g, '-')}.json`, content);
     expect(() => parseConfig({ POLICY_FILE: file })).toThrow(ConfigError);
@@ -48,7 +70,9 @@ describe('POLICY_FILE', () => {
   });
 
   it('reads policies/daily-limit.json with its rolling window', () => {
-    expect(parseConfig({ POLICY_FILE: 'policies/daily-limit.json' }).POLICY.document.rolling_window).toEqual({ duration: '24h' });
+    expect(parseConfig({ POLICY_FILE: 'policies/daily-limit.json' }).POLICY.document.rolling_window).toEqual({
+      duration: '24h',
+    });
   });
 
   it('reads policies/bank.json with its id and a hash that changes with the content', () => {

@@ -10,20 +10,43 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 
 const dir = path.resolve('test/histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('replay of recorded histories', () => {
   it('has the representative runs recorded', () => {
-    expect(files).toEqual(['attention-retried.json', 'attention-unsigned-before-signing.json', 'life-os-approved.json', 'life-os-local-calls.json', 'policy-escalated-delegated.json', 'policy-first-payment.json', 'policy-refused.json', 'policy-two-approvers.json', 'policy-window.json', 'transfer-approved.json', 'transfer-auto.json', 'transfer-edited-durably.json', 'transfer-expired.json', 'transfer-rejected.json']);
+    expect(files).toEqual([
+      'attention-retried.json',
+      'attention-unsigned-before-signing.json',
+      'life-os-approved.json',
+      'life-os-local-calls.json',
+      'policy-escalated-delegated.json',
+      'policy-first-payment.json',
+      'policy-refused.json',
+      'policy-two-approvers.json',
+      'policy-window.json',
+      'transfer-approved.json',
+      'transfer-auto.json',
+      'transfer-edited-durably.json',
+      'transfer-expired.json',
+      'transfer-rejected.json',
+    ]);
   });
 
   it('replays every history without nondeterminism', async () => {
     const histories = files.map((file) => {
-      const recorded = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
+      const recorded = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as {
+        workflowId: string;
+        history: unknown;
+      };
       return { workflowId: recorded.workflowId, history: historyFromJSON(recorded.history) };
     });
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      histories,
+    )) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);

@@ -47,19 +47,34 @@ describe('money transfer', () => {
     expect(pending.status).toBe('WAITING_APPROVAL');
     expect(pending.steps[0]).toMatchObject({ id: 'transfer', state: 'BLOCKED', tool: 'bank_transfer' });
     const approval = pending.approvals[0]!;
-    expect(approval).toMatchObject({ status: 'pending', amount: 6000, recipient: 'kiran', requested_by: 'default_user', from_account: '123' });
+    expect(approval).toMatchObject({
+      status: 'pending',
+      amount: 6000,
+      recipient: 'kiran',
+      requested_by: 'default_user',
+      from_account: '123',
+    });
 
     const selfApproval = await handle
-      .executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' })] })
+      .executeUpdate(decideApprovalUpdate, {
+        args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' })],
+      })
       .catch((err: unknown) => err);
     expect(selfApproval).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((selfApproval as WorkflowUpdateFailedError).cause).toMatchObject({ type: DecisionErrorType.Forbidden, message: expect.stringMatching(/four-eyes/) });
+    expect((selfApproval as WorkflowUpdateFailedError).cause).toMatchObject({
+      type: DecisionErrorType.Forbidden,
+      message: expect.stringMatching(/four-eyes/),
+    });
     expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
 
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
       args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' })],
     });
-    expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1, result: { success: true, message: 'Transferred 6000.00 from 123 to kiran' } });
+    expect(outcome.step).toMatchObject({
+      state: 'SUCCEEDED',
+      attempts: 1,
+      result: { success: true, message: 'Transferred 6000.00 from 123 to kiran' },
+    });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('COMPLETED');
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
@@ -99,7 +114,9 @@ describe('money transfer', () => {
     const { approvals } = await settled(handle);
     const approval_id = approvals[0]!.approval_id;
     const decide = (approver_id: string) =>
-      handle.executeUpdate(decideApprovalUpdate, { args: [signedAsGateway({ approval_id, approved: false, approver_id, reason: 'not today' })] });
+      handle.executeUpdate(decideApprovalUpdate, {
+        args: [signedAsGateway({ approval_id, approved: false, approver_id, reason: 'not today' })],
+      });
     const results = await Promise.allSettled([decide('manager@bank.com'), decide('ops')]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
@@ -141,7 +158,10 @@ describe('money transfer', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]!.steps[0]).toMatchObject({ state: 'FAILED', attempts: 1 });
     expect(failed[0]!.steps[0]!.error).toMatch(/Insufficient funds/i);
-    expect(failed[0]).toMatchObject({ failure_kind: 'step_failed', error: expect.stringMatching(/^transfer: Insufficient funds/i) });
+    expect(failed[0]).toMatchObject({
+      failure_kind: 'step_failed',
+      error: expect.stringMatching(/^transfer: Insufficient funds/i),
+    });
   });
 
   it('a message it does not understand runs nothing and says so', async () => {
@@ -179,7 +199,13 @@ describe('Life-OS request', () => {
 
     // A non-money L3 step may be confirmed by the requester themselves.
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'default_user',
+        }),
+      ],
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     const final = (await handle.result()) as RunView;
@@ -196,10 +222,18 @@ describe('Life-OS request', () => {
   it('a rejected submit skips nothing else: independent branches complete and the run is REJECTED', async () => {
     const handle = await startRun(sentence);
     const pending = await settled(handle);
-    await handle.signal(approvalDecisionSignal, signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'default_user' }));
+    await handle.signal(
+      approvalDecisionSignal,
+      signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'default_user' }),
+    );
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
-    expect(final.steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.id)).toEqual(['search_jobs', 'tailor_cv', 'schedule_gym', 'plan_groceries']);
+    expect(final.steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.id)).toEqual([
+      'search_jobs',
+      'tailor_cv',
+      'schedule_gym',
+      'plan_groceries',
+    ]);
   });
 
   it('cancelling a waiting run cancels its approval and blocked step', async () => {
@@ -212,6 +246,9 @@ describe('Life-OS request', () => {
     expect(view.approvals[0]!.status).toBe('cancelled');
     expect(view.steps.find((s) => s.id === 'submit_application')!.state).toBe('CANCELLED');
     const last = (await handle.query(timelineQuery, 0)).at(-1)!;
-    expect(last).toMatchObject({ event: 'workflow_cancelled', metadata: { cancelled_approvals: [view.approvals[0]!.approval_id] } });
+    expect(last).toMatchObject({
+      event: 'workflow_cancelled',
+      metadata: { cancelled_approvals: [view.approvals[0]!.approval_id] },
+    });
   });
 });

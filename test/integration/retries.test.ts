@@ -54,7 +54,11 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
     },
     groceryPlan: async () => {
       groceryCalls += 1;
-      throw ApplicationFailure.create({ type: FailureType.InvalidToolArgs, message: 'no such diet', nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: FailureType.InvalidToolArgs,
+        message: 'no such diet',
+        nonRetryable: true,
+      });
     },
   }));
 
@@ -62,7 +66,13 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
     const handle = await start('Apply to 1 backend job and plan groceries', fakeWorker.taskQueue);
     const pending = await handle.executeUpdate(waitSettledUpdate);
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'default_user',
+        }),
+      ],
     });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('FAILED');

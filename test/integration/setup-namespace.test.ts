@@ -9,10 +9,17 @@ import { planAttributes, WANTED_ATTRIBUTES } from '../../scripts/setup-namespace
 import { uniqueId } from '../support/temporal.js';
 
 const run = promisify(execFile);
-const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_KEYWORD_LIST: KEYWORD_LIST, INDEXED_VALUE_TYPE_INT: INT } = proto.temporal.api.enums.v1.IndexedValueType;
+const {
+  INDEXED_VALUE_TYPE_KEYWORD: KEYWORD,
+  INDEXED_VALUE_TYPE_KEYWORD_LIST: KEYWORD_LIST,
+  INDEXED_VALUE_TYPE_INT: INT,
+} = proto.temporal.api.enums.v1.IndexedValueType;
 
 describe('planAttributes', () => {
-  const wanted = [{ name: 'UserId', type: KEYWORD }, { name: 'PendingApprovalIds', type: KEYWORD_LIST }];
+  const wanted = [
+    { name: 'UserId', type: KEYWORD },
+    { name: 'PendingApprovalIds', type: KEYWORD_LIST },
+  ];
   it.each([
     ['nothing registered', {}, ['UserId', 'PendingApprovalIds'], []],
     ['one registered', { UserId: KEYWORD }, ['PendingApprovalIds'], []],
@@ -25,7 +32,9 @@ describe('planAttributes', () => {
   });
 
   it('wants every search attribute the project defines, as the dev server flags register them', () => {
-    expect(WANTED_ATTRIBUTES.map((a) => a.name).sort()).toEqual(SEARCH_ATTRIBUTE_FLAGS.map((flag) => flag.split('=')[0]).sort());
+    expect(WANTED_ATTRIBUTES.map((a) => a.name).sort()).toEqual(
+      SEARCH_ATTRIBUTE_FLAGS.map((flag) => flag.split('=')[0]).sort(),
+    );
     expect(WANTED_ATTRIBUTES.map((a) => a.name)).toContain('AttentionStepIds');
   });
 });
@@ -57,7 +66,11 @@ describe('./temporal-dev.sh setup-namespace (scripts/setup-namespace.ts)', () =>
     expect(first).toContain('registered search attributes');
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     expect(customAttributes).toMatchObject({
-      UserId: KEYWORD, SessionId: KEYWORD, Intent: KEYWORD, RunStatus: KEYWORD, PendingApprovalIds: KEYWORD_LIST,
+      UserId: KEYWORD,
+      SessionId: KEYWORD,
+      Intent: KEYWORD,
+      RunStatus: KEYWORD,
+      PendingApprovalIds: KEYWORD_LIST,
     });
 
     const second = await setup();

@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keyIdOf } from '../../src/decision-keys.js';
 import { signDecision } from '../../src/shared/decision-signature.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, decideApprovalUpdate, DecisionErrorType, runQuery, timelineQuery } from '../../src/shared/definitions.js';
+import {
+  approvalDecisionSignal,
+  decideApprovalUpdate,
+  DecisionErrorType,
+  runQuery,
+  timelineQuery,
+} from '../../src/shared/definitions.js';
 import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
@@ -28,14 +34,20 @@ afterAll(async () => {
 });
 
 async function pendingTransfer(amount: number): Promise<{ handle: WorkflowHandle; approvalId: string }> {
-  const chat = await call(stack.baseUrl, 'POST', '/chat', { message: `Transfer ${amount} to Kiran`, user_id: 'default_user' });
+  const chat = await call(stack.baseUrl, 'POST', '/chat', {
+    message: `Transfer ${amount} to Kiran`,
+    user_id: 'default_user',
+  });
   expect(chat.body.status).toBe('PENDING_APPROVAL');
   return { handle: stack.client.workflow.getHandle(chat.body.workflow_id), approvalId: chat.body.reply.approval_id };
 }
 
 async function nextDecisionEvent(handle: WorkflowHandle, afterSeq: number): Promise<TimelineEvent> {
   return waitFor(
-    async () => (await handle.query(timelineQuery, afterSeq)).find((e) => ['approval_ignored', 'approval_approved', 'approval_rejected'].includes(e.event)),
+    async () =>
+      (await handle.query(timelineQuery, afterSeq)).find((e) =>
+        ['approval_ignored', 'approval_approved', 'approval_rejected'].includes(e.event),
+      ),
     { what: 'the run to record the decision' },
   );
 }
@@ -54,9 +66,17 @@ describe('decisions sent straight to Temporal', () => {
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const { handle, approvalId } = await pendingTransfer(6000);
     const seq = await lastSeq(handle);
-    await handle.signal(approvalDecisionSignal, { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' });
+    await handle.signal(approvalDecisionSignal, {
+      approval_id: approvalId,
+      approved: true,
+      approver_id: 'manager@bank.com',
+    });
     const event = await nextDecisionEvent(handle, seq);
-    expect(event).toMatchObject({ event: 'approval_ignored', approval_id: approvalId, metadata: { reason: 'unsigned', approver_id: 'manager@bank.com' } });
+    expect(event).toMatchObject({
+      event: 'approval_ignored',
+      approval_id: approvalId,
+      metadata: { reason: 'unsigned', approver_id: 'manager@bank.com' },
+    });
     const view = await handle.query(runQuery);
     expect(view.approvals[0]).toMatchObject({ status: 'pending' });
     expect(view.status).toBe('WAITING_APPROVAL');
@@ -72,7 +92,12 @@ describe('decisions sent straight to Temporal', () => {
     const { handle, approvalId } = await pendingTransfer(6100);
     const decision = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
     const gatewaySigned = signedAsGateway(decision);
-    const stranger = signDecision(decision, strangerSigner(), gatewaySigned.proof!.issued_at, gatewaySigned.proof!.nonce);
+    const stranger = signDecision(
+      decision,
+      strangerSigner(),
+      gatewaySigned.proof!.issued_at,
+      gatewaySigned.proof!.nonce,
+    );
     const forged =
       how === 'a stranger key claiming the gateway key id'
         ? { ...stranger, proof: { ...stranger.proof!, key_id: gatewaySigned.proof!.key_id } }
@@ -89,7 +114,9 @@ describe('decisions sent straight to Temporal', () => {
   it('an unsigned decideApproval update is refused as ApprovalUnauthenticated and recorded', async () => {
     const { handle, approvalId } = await pendingTransfer(6200);
     const refused = await handle
-      .executeUpdate(decideApprovalUpdate, { args: [{ approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' }] })
+      .executeUpdate(decideApprovalUpdate, {
+        args: [{ approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' }],
+      })
       .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: DecisionErrorType.Unauthenticated });
@@ -104,11 +131,18 @@ describe('signed decisions', () => {
   it('the gateway signs what it checked: the approval applies, marked via gateway, and the money moves once', async () => {
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const { handle, approvalId } = await pendingTransfer(6300);
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(res.status).toBe(200);
     await handle.result();
     const approved = (await handle.query(timelineQuery, 0)).find((e) => e.event === 'approval_approved')!;
-    expect(approved.metadata).toMatchObject({ decided_by: 'manager@bank.com', via: 'gateway', key_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(approved.metadata).toMatchObject({
+      decided_by: 'manager@bank.com',
+      via: 'gateway',
+      key_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 630_000);
   });
 
@@ -123,22 +157,42 @@ describe('signed decisions', () => {
     const rejection = await decide([approvalId, 'reject', '--as', 'ops@bank.com', '--reason', 'called the customer']);
     expect(rejection).toMatchObject({ code: 0, stdout: expect.stringMatching(/approval_rejected/) });
     const view = await handle.query(runQuery);
-    expect(view.approvals[0]).toMatchObject({ status: 'rejected', decided_by: 'ops@bank.com', decision_reason: 'called the customer' });
+    expect(view.approvals[0]).toMatchObject({
+      status: 'rejected',
+      decided_by: 'ops@bank.com',
+      decision_reason: 'called the customer',
+    });
     const rejected = (await handle.query(timelineQuery, 0)).find((e) => e.event === 'approval_rejected')!;
     expect(rejected.metadata).toMatchObject({ via: 'operator', reason: 'called the customer' });
   });
 
   it('the decide command refuses a bad command line before sending anything', async () => {
-    expect(await decide(['not-an-approval', 'approve', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/does not name a run/) });
-    expect(await decide(['req-x.transfer', 'maybe', '--as', 'ops'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/approve or reject/) });
-    expect(await decide(['req-x.transfer', 'approve'])).toMatchObject({ code: 2, stdout: expect.stringMatching(/--as <person> is required/) });
+    expect(await decide(['not-an-approval', 'approve', '--as', 'ops'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/does not name a run/),
+    });
+    expect(await decide(['req-x.transfer', 'maybe', '--as', 'ops'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/approve or reject/),
+    });
+    expect(await decide(['req-x.transfer', 'approve'])).toMatchObject({
+      code: 2,
+      stdout: expect.stringMatching(/--as <person> is required/),
+    });
   });
 });
 
 describe('start-up without keys', () => {
   const startWithout = (entry: string, unset: string) =>
     spawnSync(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress'), GATEWAY_PORT: '0', TASK_QUEUE: 'never-polled', [unset]: '' },
+      env: {
+        ...process.env,
+        ...testSecretsEnv(),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        GATEWAY_PORT: '0',
+        TASK_QUEUE: 'never-polled',
+        [unset]: '',
+      },
       encoding: 'utf8',
       timeout: 60_000,
     });

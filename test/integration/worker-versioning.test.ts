@@ -44,7 +44,12 @@ async function startBuild(buildId: string, workflowBundle: string): Promise<void
 async function setCurrentVersion(buildId: string): Promise<void> {
   await waitFor(
     async () => {
-      await client.workflowService.setWorkerDeploymentCurrentVersion({ namespace: 'default', deploymentName, buildId, identity: 'worker-versioning-test' });
+      await client.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace: 'default',
+        deploymentName,
+        buildId,
+        identity: 'worker-versioning-test',
+      });
       return true;
     },
     { timeoutMs: 30_000, intervalMs: 250, what: `build ${buildId} to become the current version` },
@@ -60,36 +65,48 @@ async function buildOf(handle: WorkflowHandle): Promise<{ buildId?: string | nul
 describe('worker versioning', () => {
   // Two worker processes start here, each within its own ready deadline: more than the default
   // 60 s on a loaded machine (it timed out in a fresh-clone CI run while passing alone in 48 s).
-  it('keeps a waiting run on its build after a breaking build becomes current; new runs go to the new build', { timeout: 180_000 }, async () => {
-    await startBuild('build-a', inject('workflowBundlePath'));
-    await setCurrentVersion('build-a');
-    const kiranBefore = await getBalanceCents(sandbox.url, 'kiran');
+  it(
+    'keeps a waiting run on its build after a breaking build becomes current; new runs go to the new build',
+    { timeout: 180_000 },
+    async () => {
+      await startBuild('build-a', inject('workflowBundlePath'));
+      await setCurrentVersion('build-a');
+      const kiranBefore = await getBalanceCents(sandbox.url, 'kiran');
 
-    const waiting = await startRequestRun(client, taskQueue, 'Transfer 6000 to Kiran');
-    const pending = await waiting.executeUpdate(waitSettledUpdate);
-    expect(pending.status).toBe('WAITING_APPROVAL');
-    expect((await buildOf(waiting)).buildId).toBe('build-a');
+      const waiting = await startRequestRun(client, taskQueue, 'Transfer 6000 to Kiran');
+      const pending = await waiting.executeUpdate(waitSettledUpdate);
+      expect(pending.status).toBe('WAITING_APPROVAL');
+      expect((await buildOf(waiting)).buildId).toBe('build-a');
 
-    // Build B really cannot replay the waiting run: its first command differs.
-    const history = await waiting.fetchHistory();
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: buildB.codePath } }, history, waiting.workflowId)).rejects.toThrow(DeterminismViolationError);
+      // Build B really cannot replay the waiting run: its first command differs.
+      const history = await waiting.fetchHistory();
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: buildB.codePath } }, history, waiting.workflowId),
+      ).rejects.toThrow(DeterminismViolationError);
 
-    await startBuild('build-b', buildB.codePath);
-    await setCurrentVersion('build-b');
+      await startBuild('build-b', buildB.codePath);
+      await setCurrentVersion('build-b');
 
-    const outcome = await waiting.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
-    });
-    expect(outcome.step.state).toBe('SUCCEEDED');
-    expect(((await waiting.result()) as RunView).status).toBe('COMPLETED');
-    expect(await buildOf(waiting)).toMatchObject({ buildId: 'build-a' });
-    expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
+      const outcome = await waiting.executeUpdate(decideApprovalUpdate, {
+        args: [
+          signedAsGateway({
+            approval_id: pending.approvals[0]!.approval_id,
+            approved: true,
+            approver_id: 'manager@bank.com',
+          }),
+        ],
+      });
+      expect(outcome.step.state).toBe('SUCCEEDED');
+      expect(((await waiting.result()) as RunView).status).toBe('COMPLETED');
+      expect(await buildOf(waiting)).toMatchObject({ buildId: 'build-a' });
+      expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
 
-    const fresh = await startRequestRun(client, taskQueue, 'Transfer 60 to Kiran');
-    expect(((await fresh.result()) as RunView).status).toBe('COMPLETED');
-    expect((await buildOf(fresh)).buildId).toBe('build-b');
-    // B's own code ran it: its first command is B's timer.
-    const freshEvents = (await fresh.fetchHistory()).events ?? [];
-    expect(freshEvents.some((e) => e.timerStartedEventAttributes)).toBe(true);
-  });
+      const fresh = await startRequestRun(client, taskQueue, 'Transfer 60 to Kiran');
+      expect(((await fresh.result()) as RunView).status).toBe('COMPLETED');
+      expect((await buildOf(fresh)).buildId).toBe('build-b');
+      // B's own code ran it: its first command is B's timer.
+      const freshEvents = (await fresh.fetchHistory()).events ?? [];
+      expect(freshEvents.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    },
+  );
 });

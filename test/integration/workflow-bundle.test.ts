@@ -24,7 +24,9 @@ describe('the workflow bundle', () => {
   });
 
   it('keeps its source map beside it, not inline where every workflow task would map stacks through it', () => {
-    const inline = /\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/.exec(code)?.[1];
+    const inline = /\/\/# sourceMappingURL=data:application\/json;charset=utf-8;base64,([A-Za-z0-9+/=]+)\s*$/.exec(
+      code,
+    )?.[1];
     const map = JSON.parse(Buffer.from(inline ?? '', 'base64').toString('utf8')) as { mappings: string };
     expect(map.mappings).toBe('');
   });

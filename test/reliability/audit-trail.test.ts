@@ -46,14 +46,19 @@ const who = ({ approval_id, approved, approver_id }: ApprovalDecision) => ({ app
  * The agreement the audit relies on: the same decisions in the same order on both sides, the
  * applied ones also in the approval record, and each timeline timestamp inside its workflow task.
  */
-async function expectTrailAgrees(workflowId: string, expected: { via: 'update' | 'signal'; decision: ApprovalDecision; outcome: string }[]) {
+async function expectTrailAgrees(
+  workflowId: string,
+  expected: { via: 'update' | 'signal'; decision: ApprovalDecision; outcome: string }[],
+) {
   const handle = stack.client.workflow.getHandle(workflowId);
   const events = await timelineOf(stack.baseUrl, workflowId);
   expect(seqsAreContiguous(events)).toBe(true);
   const history = await decisionsInHistory(handle);
   const timeline = decisionsInTimeline(events);
 
-  expect(history.map((h) => ({ via: h.via, decision: who(h.decision) }))).toEqual(expected.map((e) => ({ via: e.via, decision: who(e.decision) })));
+  expect(history.map((h) => ({ via: h.via, decision: who(h.decision) }))).toEqual(
+    expected.map((e) => ({ via: e.via, decision: who(e.decision) })),
+  );
   expect(timeline.map((t) => ({ decision: who(t.decision), outcome: t.event.event }))).toEqual(
     expected.map((e) => ({ decision: who(e.decision), outcome: e.outcome })),
   );
@@ -93,7 +98,10 @@ function approveThroughGateway(decision: ApprovalDecision) {
 
 describe('timeline and history agree on every decision', () => {
   it('an approved transfer: an ignored self-approval (CLI signal), the approval (gateway), a late duplicate (signal)', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const approvalId: string = chat.body.reply.approval_id;
@@ -103,7 +111,12 @@ describe('timeline and history agree on every decision', () => {
     await handle.signal(approvalDecisionSignal, signedAsGateway(selfApproval));
     await waitForEvents(handle, 'approval_ignored');
 
-    const approval = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', reason: 'known payee' };
+    const approval = {
+      approval_id: approvalId,
+      approved: true,
+      approver_id: 'manager@bank.com',
+      reason: 'known payee',
+    };
     const approving = approveThroughGateway(approval);
     // The transfer now runs for at least the sandbox's latency: a duplicate sent meanwhile reaches the run.
     await waitForEvents(handle, 'approval_approved');
@@ -120,7 +133,10 @@ describe('timeline and history agree on every decision', () => {
   });
 
   it('a rejected transfer: a decision on an unknown approval (signal), the rejection with a reason (gateway)', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 7000 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 7000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const handle = stack.client.workflow.getHandle(workflowId);
@@ -128,7 +144,12 @@ describe('timeline and history agree on every decision', () => {
     const unknown = { approval_id: `${workflowId}.no_such_step`, approved: true, approver_id: 'manager@bank.com' };
     await handle.signal(approvalDecisionSignal, signedAsGateway(unknown));
     await waitForEvents(handle, 'approval_ignored');
-    const rejection = { approval_id: chat.body.reply.approval_id as string, approved: false, approver_id: 'manager@bank.com', reason: 'over budget' };
+    const rejection = {
+      approval_id: chat.body.reply.approval_id as string,
+      approved: false,
+      approver_id: 'manager@bank.com',
+      reason: 'over budget',
+    };
     const res = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
       approver_id: rejection.approver_id,
       approved: false,
@@ -144,18 +165,26 @@ describe('timeline and history agree on every decision', () => {
   });
 
   it('a Life-OS run: the requester confirms (gateway), a late rejection by direct update is refused and recorded', async () => {
-    const submitted = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: LIFE_OS_SENTENCE, user_id: 'audit_user' });
+    const submitted = await call(stack.baseUrl, 'POST', '/api/workflows/submit', {
+      intent: LIFE_OS_SENTENCE,
+      user_id: 'audit_user',
+    });
     expect(submitted.status).toBe(200);
     const workflowId: string = submitted.body.workflow_id;
     const handle = stack.client.workflow.getHandle(workflowId);
     expect(await waitForStatus(stack.baseUrl, workflowId, ['WAITING_APPROVAL'], 30_000)).toBe('WAITING_APPROVAL');
-    const approvalId = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'approval_required')!.approval_id!;
+    const approvalId = (await timelineOf(stack.baseUrl, workflowId)).find(
+      (e) => e.event === 'approval_required',
+    )!.approval_id!;
 
     const confirmation = { approval_id: approvalId, approved: true, approver_id: 'audit_user', reason: 'send them' };
     const confirming = approveThroughGateway(confirmation);
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
-    const refused = await handle.startUpdate(decideApprovalUpdate, { args: [signedAsGateway(late)], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    const refused = await handle.startUpdate(decideApprovalUpdate, {
+      args: [signedAsGateway(late)],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
     await expect(refused.result()).rejects.toMatchObject({ cause: { type: 'ApprovalAlreadyDecided' } });
     expect((await confirming).status).toBe(200);
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');

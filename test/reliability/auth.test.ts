@@ -9,7 +9,14 @@ import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, readSse, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
-import { decisionsInHistory, expectExactlyOnQueue, get, LIFE_OS_SENTENCE, STACK_TRACE_LINE, waitForStatus } from '../support/reliability.js';
+import {
+  decisionsInHistory,
+  expectExactlyOnQueue,
+  get,
+  LIFE_OS_SENTENCE,
+  STACK_TRACE_LINE,
+  waitForStatus,
+} from '../support/reliability.js';
 import { useStackWithTokens } from '../support/fixtures.js';
 
 const TOKENS = {
@@ -21,7 +28,14 @@ const TOKENS = {
 type Who = keyof typeof TOKENS;
 
 /** The routes the brief allows without a token; `/api/config` (the page's settings) is the gateway's addition. */
-const PUBLIC_ROUTES = new Set(['GET /healthz', 'GET /readyz', 'GET /', 'GET /docs', 'GET /openapi.json', 'GET /api/config']);
+const PUBLIC_ROUTES = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'GET /',
+  'GET /docs',
+  'GET /openapi.json',
+  'GET /api/config',
+]);
 /** Public because the signed link is the credential: the route refuses a bad link itself (a page, never 401). */
 const LINK_ROUTES = new Set(['GET /approval-links/{token}', 'POST /approval-links/{token}']);
 
@@ -67,12 +81,22 @@ async function expectUntouched(workflowId: string): Promise<void> {
 
 beforeAll(async () => {
   aliceTransfer = await chat('alice', 'Transfer 6000 to Kiran');
-  const submitted = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: LIFE_OS_SENTENCE }, as('alice'));
+  const submitted = await call(
+    stack.baseUrl,
+    'POST',
+    '/api/workflows/submit',
+    { intent: LIFE_OS_SENTENCE },
+    as('alice'),
+  );
   expect(submitted.status).toBe(200);
   started.push(submitted.body.workflow_id, `session-${submitted.body.session_id}`);
   await waitForStatus(stack.baseUrl, submitted.body.workflow_id, ['WAITING_APPROVAL'], 30_000, as('alice'));
   const approvals = await get(stack.baseUrl, `/api/approvals/workflow/${submitted.body.workflow_id}`, as('alice'));
-  aliceLife = { workflowId: submitted.body.workflow_id, sessionId: submitted.body.session_id, approvalId: approvals.body.approvals[0].approval_id };
+  aliceLife = {
+    workflowId: submitted.body.workflow_id,
+    sessionId: submitted.body.session_id,
+    approvalId: approvals.body.approvals[0].approval_id,
+  };
 });
 
 interface Operation {
@@ -82,7 +106,11 @@ interface Operation {
 }
 
 async function documentedOperations(): Promise<Operation[]> {
-  const doc = await call<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(stack.baseUrl, 'GET', '/openapi.json');
+  const doc = await call<{ paths: Record<string, Record<string, { security?: unknown[] }>> }>(
+    stack.baseUrl,
+    'GET',
+    '/openapi.json',
+  );
   expect(doc.status).toBe(200);
   return Object.entries(doc.body.paths).flatMap(([template, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
@@ -99,9 +127,19 @@ function fill(template: string, ids: { id: string; approvalId: string; sessionId
 }
 
 /** A GET answered with headers only: SSE streams would otherwise stay open. */
-async function statusOf(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+async function statusOf(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const abort = new AbortController();
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...headers }, body, signal: abort.signal });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    signal: abort.signal,
+  });
   const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? '' : await res.text();
   abort.abort();
   return { status: res.status, text };
@@ -111,7 +149,11 @@ describe('auth on: who may call what', () => {
   it('answers every documented route but the public ones with 401 when the token is missing, unknown or malformed', async () => {
     const operations = await documentedOperations();
     expect(operations.length).toBeGreaterThanOrEqual(18);
-    const real = { id: aliceTransfer.workflowId, approvalId: aliceTransfer.approvalId, sessionId: aliceTransfer.sessionId };
+    const real = {
+      id: aliceTransfer.workflowId,
+      approvalId: aliceTransfer.approvalId,
+      sessionId: aliceTransfer.sessionId,
+    };
     const bodies: Record<string, unknown> = {
       'POST /chat': { message: 'Transfer 1 to Kiran' },
       'POST /workflow/{session_id}/approve': { approved: true, approver_id: 'manager@bank.com' },
@@ -130,7 +172,10 @@ describe('auth on: who may call what', () => {
     for (const op of operations) {
       const key = `${op.method} ${op.template}`;
       const isPublic = PUBLIC_ROUTES.has(key);
-      expect(op.documentedPublic, `${key}: the document's security says ${op.documentedPublic ? 'public' : 'protected'}`).toBe(isPublic || LINK_ROUTES.has(key));
+      expect(
+        op.documentedPublic,
+        `${key}: the document's security says ${op.documentedPublic ? 'public' : 'protected'}`,
+      ).toBe(isPublic || LINK_ROUTES.has(key));
       if (LINK_ROUTES.has(key)) {
         for (const headers of badCredentials) {
           const res = await statusOf(`${stack.baseUrl}/approval-links/not-a-link`, op.method, headers);
@@ -153,11 +198,23 @@ describe('auth on: who may call what', () => {
       if (!isPublic && op.method === 'GET' && !key.endsWith('/stream')) {
         // ?access_token= is for EventSource only; any other route ignores it.
         const sep = url.includes('?') ? '&' : '?';
-        expect((await statusOf(`${url}${sep}access_token=${TOKENS.admin}`, 'GET', {})).status, `${key}?access_token`).toBe(401);
+        expect(
+          (await statusOf(`${url}${sep}access_token=${TOKENS.admin}`, 'GET', {})).status,
+          `${key}?access_token`,
+        ).toBe(401);
       }
       // With a token the route is there (never 401, never 5xx); unknown ids keep it free of side effects.
-      const none = { id: 'req-00000000-0000-0000-0000-000000000000', approvalId: 'req-00000000-0000-0000-0000-000000000000.transfer', sessionId: 'no-such-session' };
-      const authed = await statusOf(`${stack.baseUrl}${fill(op.template, none)}`, op.method, as('admin'), op.method === 'POST' ? '{}' : undefined);
+      const none = {
+        id: 'req-00000000-0000-0000-0000-000000000000',
+        approvalId: 'req-00000000-0000-0000-0000-000000000000.transfer',
+        sessionId: 'no-such-session',
+      };
+      const authed = await statusOf(
+        `${stack.baseUrl}${fill(op.template, none)}`,
+        op.method,
+        as('admin'),
+        op.method === 'POST' ? '{}' : undefined,
+      );
       expect(authed.status, `${key} with the admin's token`).not.toBe(401);
       expect(authed.status, `${key} with the admin's token`).toBeLessThan(500);
     }
@@ -165,7 +222,14 @@ describe('auth on: who may call what', () => {
   });
 
   it('does not let a path trick reach a protected route through a public prefix', async () => {
-    for (const raw of ['/docs/../api/approvals', '/assets/..%2F..%2Fapi%2Fapprovals', '/docs/%2e%2e/api/approvals', '/healthz/../sessions', '//api/approvals', '/API/approvals']) {
+    for (const raw of [
+      '/docs/../api/approvals',
+      '/assets/..%2F..%2Fapi%2Fapprovals',
+      '/docs/%2e%2e/api/approvals',
+      '/healthz/../sessions',
+      '//api/approvals',
+      '/API/approvals',
+    ]) {
       const res = await rawGet(raw);
       expect([401, 404], `${raw}: ${res.status} ${res.body.slice(0, 200)}`).toContain(res.status);
       expect(res.body).not.toMatch(/"approvals"|"sessions"/);
@@ -182,11 +246,24 @@ describe('auth on: who may call what', () => {
         `/workflow/${run.sessionId}/status`,
       ];
       for (const p of reads) expectError(await get(stack.baseUrl, p, as('bob')), 404, 'not_found', `bob GET ${p}`);
-      expectError(await get(stack.baseUrl, '/sessions?user_id=alice', as('bob')), 403, 'forbidden', "bob lists alice's sessions");
-      const stream = await readSse(`${stack.baseUrl}/api/workflows/${run.workflowId}/stream`, { headers: as('bob'), timeoutMs: 5000 });
+      expectError(
+        await get(stack.baseUrl, '/sessions?user_id=alice', as('bob')),
+        403,
+        'forbidden',
+        "bob lists alice's sessions",
+      );
+      const stream = await readSse(`${stack.baseUrl}/api/workflows/${run.workflowId}/stream`, {
+        headers: as('bob'),
+        timeoutMs: 5000,
+      });
       expect(stream.status).toBe(404);
       expect(stream.events).toEqual([]);
-      expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/stream-ticket`, undefined, as('bob')), 404, 'not_found', 'bob asks for a ticket');
+      expectError(
+        await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/stream-ticket`, undefined, as('bob')),
+        404,
+        'not_found',
+        'bob asks for a ticket',
+      );
       for (const approved of [true, false]) {
         expectError(
           await call(stack.baseUrl, 'POST', `/workflow/${run.sessionId}/approve`, { approved }, as('bob')),
@@ -195,13 +272,24 @@ describe('auth on: who may call what', () => {
           `bob decides ${run.approvalId} through the session`,
         );
         expectError(
-          await call(stack.baseUrl, 'POST', `/api/approvals/${run.approvalId}/decision`, { decision: approved ? 'approve' : 'reject' }, as('bob')),
+          await call(
+            stack.baseUrl,
+            'POST',
+            `/api/approvals/${run.approvalId}/decision`,
+            { decision: approved ? 'approve' : 'reject' },
+            as('bob'),
+          ),
           404,
           'not_found',
           `bob decides ${run.approvalId}`,
         );
       }
-      expectError(await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/cancel`, undefined, as('bob')), 404, 'not_found', 'bob cancels');
+      expectError(
+        await call(stack.baseUrl, 'POST', `/api/workflows/${run.workflowId}/cancel`, undefined, as('bob')),
+        404,
+        'not_found',
+        'bob cancels',
+      );
       expect((await get(stack.baseUrl, `/api/workflows/${run.workflowId}`, as('alice'))).status).toBe(200);
       await expectUntouched(run.workflowId);
     }
@@ -225,18 +313,45 @@ describe('auth on: who may call what', () => {
     const own = await chat('manager', 'Transfer 6000 to Kiran');
     for (const res of [
       await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('manager')),
-      await call(stack.baseUrl, 'POST', `/api/approvals/${own.approvalId}/decision`, { decision: 'approve' }, as('manager')),
-      await call(stack.baseUrl, 'POST', `/api/approvals/${own.approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' }, as('manager')),
+      await call(
+        stack.baseUrl,
+        'POST',
+        `/api/approvals/${own.approvalId}/decision`,
+        { decision: 'approve' },
+        as('manager'),
+      ),
+      await call(
+        stack.baseUrl,
+        'POST',
+        `/api/approvals/${own.approvalId}/decision`,
+        { decision: 'approve', decided_by: 'manager@bank.com' },
+        as('manager'),
+      ),
     ]) {
       expectError(res, 403, 'forbidden', 'manager approves own transfer');
       expect(res.body.error.message).toMatch(/four-eyes/);
     }
-    expectError(await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('bob')), 404, 'not_found', 'bob approves');
+    expectError(
+      await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('bob')),
+      404,
+      'not_found',
+      'bob approves',
+    );
     await expectUntouched(own.workflowId);
 
-    const admin = await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('admin'));
+    const admin = await call(
+      stack.baseUrl,
+      'POST',
+      `/workflow/${own.sessionId}/approve`,
+      { approved: true },
+      as('admin'),
+    );
     expect(admin.status, JSON.stringify(admin.body)).toBe(200);
-    expect(admin.body).toMatchObject({ status: 'approved', approved_by: 'root@bank.com', result: { status: 'success' } });
+    expect(admin.body).toMatchObject({
+      status: 'approved',
+      approved_by: 'root@bank.com',
+      result: { status: 'success' },
+    });
   });
 
   it('refuses ids in a body or query that disagree with the token (403) and starts nothing', async () => {
@@ -245,20 +360,46 @@ describe('auth on: who may call what', () => {
       ['alice', 'POST', '/api/workflows/submit', { intent: 'plan groceries', user_id: 'bob' }],
       ['alice', 'POST', `/api/workflows/submit?user_id=bob&intent=${encodeURIComponent('plan groceries')}`, undefined],
       ['alice', 'GET', '/sessions?user_id=bob', undefined],
-      ['manager', 'POST', `/workflow/${aliceTransfer.sessionId}/approve`, { approved: true, approver_id: 'root@bank.com' }],
-      ['manager', 'POST', `/api/approvals/${aliceTransfer.approvalId}/decision`, { decision: 'approve', decided_by: 'root@bank.com' }],
-      ['manager', 'POST', `/api/approvals/${aliceTransfer.approvalId}/decision`, { decision: 'approve', decided_by: 1 }],
+      [
+        'manager',
+        'POST',
+        `/workflow/${aliceTransfer.sessionId}/approve`,
+        { approved: true, approver_id: 'root@bank.com' },
+      ],
+      [
+        'manager',
+        'POST',
+        `/api/approvals/${aliceTransfer.approvalId}/decision`,
+        { decision: 'approve', decided_by: 'root@bank.com' },
+      ],
+      [
+        'manager',
+        'POST',
+        `/api/approvals/${aliceTransfer.approvalId}/decision`,
+        { decision: 'approve', decided_by: 1 },
+      ],
       ['admin', 'POST', `/api/approvals/${aliceLife.approvalId}/decision`, { decision: 'reject', decided_by: 'alice' }],
       ['bob', 'POST', '/chat', { message: 'plan groceries', session_id: aliceTransfer.sessionId }],
     ];
     for (const [who, method, p, body] of refusals) {
-      expectError(await call(stack.baseUrl, method, p, body, as(who)), 403, 'forbidden', `${who} ${method} ${p} ${JSON.stringify(body)}`);
+      expectError(
+        await call(stack.baseUrl, method, p, body, as(who)),
+        403,
+        'forbidden',
+        `${who} ${method} ${p} ${JSON.stringify(body)}`,
+      );
     }
     await expectUntouched(aliceTransfer.workflowId);
     await expectUntouched(aliceLife.workflowId);
 
     // An id that agrees with the token is fine: this run is the sentinel that visibility must show.
-    const agreeing = await call(stack.baseUrl, 'POST', '/chat', { message: 'plan groceries', user_id: 'alice' }, as('alice'));
+    const agreeing = await call(
+      stack.baseUrl,
+      'POST',
+      '/chat',
+      { message: 'plan groceries', user_id: 'alice' },
+      as('alice'),
+    );
     expect(agreeing.status).toBe(200);
     started.push(agreeing.body.workflow_id, `session-${agreeing.body.session_id}`);
     await expectExactlyOnQueue(stack.client, stack.taskQueue, started);

@@ -24,7 +24,10 @@ import { useStack } from '../support/fixtures.js';
 const stack = useStack();
 
 async function balances(): Promise<{ from: number; kiran: number }> {
-  const [from, kiran] = await Promise.all([getBalanceCents(stack.sandbox.url, '123'), getBalanceCents(stack.sandbox.url, 'kiran')]);
+  const [from, kiran] = await Promise.all([
+    getBalanceCents(stack.sandbox.url, '123'),
+    getBalanceCents(stack.sandbox.url, 'kiran'),
+  ]);
   return { from, kiran };
 }
 
@@ -33,7 +36,9 @@ describe('the same request and the same decision, concurrently', () => {
     const before = await balances();
     const headers = { 'Idempotency-Key': 'duplicates-transfer-6000' };
     const body = { message: 'Transfer 6000 to Kiran', user_id: 'default_user' };
-    const chats = await Promise.all(Array.from({ length: 20 }, () => call(stack.baseUrl, 'POST', '/chat', body, headers)));
+    const chats = await Promise.all(
+      Array.from({ length: 20 }, () => call(stack.baseUrl, 'POST', '/chat', body, headers)),
+    );
     for (const res of chats) {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body.status).toBe('PENDING_APPROVAL');
@@ -63,18 +68,34 @@ describe('the same request and the same decision, concurrently', () => {
     const decisions = await Promise.all(
       Array.from({ length: 10 }, (_, i): Promise<JsonResponse> =>
         i % 2 === 0
-          ? call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' })
-          : call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true }),
+          ? call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+              decision: 'approve',
+              decided_by: 'manager@bank.com',
+            })
+          : call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+              approver_id: 'manager@bank.com',
+              approved: true,
+            }),
       ),
     );
     const statuses = decisions.map((d) => d.status);
-    expect(statuses.filter((s) => s === 200), JSON.stringify(statuses)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409), JSON.stringify(statuses)).toHaveLength(9);
+    expect(
+      statuses.filter((s) => s === 200),
+      JSON.stringify(statuses),
+    ).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 409),
+      JSON.stringify(statuses),
+    ).toHaveLength(9);
     for (const refused of decisions.filter((d) => d.status === 409)) {
-      expect(refused.body).toEqual({ error: { code: 'conflict', message: `Approval ${approvalId} is already approved` } });
+      expect(refused.body).toEqual({
+        error: { code: 'conflict', message: `Approval ${approvalId} is already approved` },
+      });
     }
 
-    expect(await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe('COMPLETED');
+    expect(await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe(
+      'COMPLETED',
+    );
     expect(await ledgerEntriesFor(stack.sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
     expect(await balances()).toEqual({ from: before.from - 600_000, kiran: before.kiran + 600_000 });
 
@@ -86,19 +107,30 @@ describe('the same request and the same decision, concurrently', () => {
     expect(reached.length).toBeGreaterThanOrEqual(1);
     expect(reached.length).toBeLessThanOrEqual(10);
     for (const r of reached) {
-      expect(r.decision).toEqual({ approval_id: approvalId, approved: true, approver_id: 'manager@bank.com', proof: expect.objectContaining({ key_id: expect.any(String) }) });
+      expect(r.decision).toEqual({
+        approval_id: approvalId,
+        approved: true,
+        approver_id: 'manager@bank.com',
+        proof: expect.objectContaining({ key_id: expect.any(String) }),
+      });
     }
     expect(events.filter((e) => e.event === 'approval_approved')).toHaveLength(1);
     const ignored = events.filter((e) => e.event === 'approval_ignored');
     expect(ignored).toHaveLength(reached.length - 1);
     for (const e of ignored) {
-      expect(e).toMatchObject({ approval_id: approvalId, metadata: { approver_id: 'manager@bank.com', approved: true, reason: 'ApprovalAlreadyDecided' } });
+      expect(e).toMatchObject({
+        approval_id: approvalId,
+        metadata: { approver_id: 'manager@bank.com', approved: true, reason: 'ApprovalAlreadyDecided' },
+      });
     }
     expect(events.filter((e) => e.event === 'step_succeeded')).toHaveLength(1);
 
-    await waitFor(async () => (await stack.client.workflow.count(`WorkflowId='${workflowId}'`)).count === 1 || undefined, {
-      what: 'the run in visibility',
-    });
+    await waitFor(
+      async () => (await stack.client.workflow.count(`WorkflowId='${workflowId}'`)).count === 1 || undefined,
+      {
+        what: 'the run in visibility',
+      },
+    );
     await expectExactlyOnQueue(stack.client, stack.taskQueue, [workflowId, `session-${sessionId}`]);
   });
 
@@ -114,7 +146,11 @@ describe('the same request and the same decision, concurrently', () => {
       expect(first.body.status).toBe('RUNNING');
       const retried = await call(idle.baseUrl, 'POST', '/chat', body, headers);
       expect(retried.status, JSON.stringify(retried.body)).toBe(200);
-      expect(retried.body).toMatchObject({ workflow_id: first.body.workflow_id, session_id: first.body.session_id, status: 'RUNNING' });
+      expect(retried.body).toMatchObject({
+        workflow_id: first.body.workflow_id,
+        session_id: first.body.session_id,
+        status: 'RUNNING',
+      });
     } finally {
       await idle.stop();
     }

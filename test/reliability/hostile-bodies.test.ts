@@ -31,8 +31,15 @@ describe('malformed, deep and huge bodies', () => {
         expect(res.body.error.code).toBe('invalid_json');
       }
       // Bytes that are not UTF-8, and a body whose content type is not JSON (what a foreign page's form sends).
-      expectWellFormed(await send('POST', path, new Uint8Array([0xff, 0xfe, 0x7b, 0x22, 0xc3])), `${name} invalid UTF-8`);
-      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      expectWellFormed(
+        await send('POST', path, new Uint8Array([0xff, 0xfe, 0x7b, 0x22, 0xc3])),
+        `${name} invalid UTF-8`,
+      );
+      for (const contentType of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+      ]) {
         const res = await send('POST', path, 'message=Transfer+6000+to+Kiran', { 'content-type': contentType });
         expectWellFormed(res, `${name} as ${contentType}`);
         expect(res.status).toBe(415);
@@ -48,8 +55,16 @@ describe('malformed, deep and huge bodies', () => {
     const bodies: Record<string, string[]> = {
       chat: [deepArray, deepObject, `{"message":${deepArray}}`, `{"message":"hi","user_id":${deepObject}}`],
       submit: [deepObject, `{"intent":${deepObject}}`, `{"intent":"plan groceries","session_id":${deepArray}}`],
-      approve: [deepArray, `{"approved":${deepArray},"approver_id":"m@bank.com"}`, `{"approved":true,"approver_id":"m@bank.com","reason":${deepObject}}`],
-      decision: [deepObject, `{"decision":"approve","decided_by":${deepArray}}`, `{"decision":"approve","decided_by":"m@bank.com","reason":${deepObject}}`],
+      approve: [
+        deepArray,
+        `{"approved":${deepArray},"approver_id":"m@bank.com"}`,
+        `{"approved":true,"approver_id":"m@bank.com","reason":${deepObject}}`,
+      ],
+      decision: [
+        deepObject,
+        `{"decision":"approve","decided_by":${deepArray}}`,
+        `{"decision":"approve","decided_by":"m@bank.com","reason":${deepObject}}`,
+      ],
     };
     for (const [name, path] of Object.entries(routes())) {
       for (const body of bodies[name]!) {
@@ -84,7 +99,10 @@ describe('malformed, deep and huge bodies', () => {
         const next = await send('POST', '/chat', '{"message":""}');
         expect(next.status, `request ${i + 1} after the 413`).toBe(400);
       }
-      const chunks = [new TextEncoder().encode(`{"message":"`), ...Array.from({ length: 16 }, () => new TextEncoder().encode('y'.repeat(64 * 1024)))];
+      const chunks = [
+        new TextEncoder().encode(`{"message":"`),
+        ...Array.from({ length: 16 }, () => new TextEncoder().encode('y'.repeat(64 * 1024))),
+      ];
       const stream = new ReadableStream<Uint8Array>({
         pull(controller) {
           const chunk = chunks.shift();

@@ -11,7 +11,26 @@ import { expectWellFormed, useHostileStack } from './hostile-support.js';
 const { stack, routes, expectLeftAlone } = useHostileStack();
 
 describe('control and unicode characters in ids', () => {
-  const hostileIds = ['\u0000', '\u202e', '\u202euser', '😀', '../../etc/passwd', '..', '.', '%', '%00', ' ', '\r\nX-Injected: 1', "'", '"', '<script>', 'a/b', 'a'.repeat(400), 'req-x\u0000.transfer', `${'\u0301'.repeat(5)}`];
+  const hostileIds = [
+    '\u0000',
+    '\u202e',
+    '\u202euser',
+    '😀',
+    '../../etc/passwd',
+    '..',
+    '.',
+    '%',
+    '%00',
+    ' ',
+    '\r\nX-Injected: 1',
+    "'",
+    '"',
+    '<script>',
+    'a/b',
+    'a'.repeat(400),
+    'req-x\u0000.transfer',
+    `${'\u0301'.repeat(5)}`,
+  ];
   /** Allowed by the id rules (letters of any script), so they reach Temporal and must come back 404. */
   const unicodeIds = ['ünïcødé', '用户名', 'مستخدم', 'Ωmega.transfer'];
 
@@ -28,14 +47,21 @@ describe('control and unicode characters in ids', () => {
       ['POST', '/workflow/:id/approve'],
     ];
     const bodyFor = (path: string) =>
-      path.endsWith('/decision') ? { decision: 'approve', decided_by: 'm@bank.com' } : path.endsWith('/approve') ? { approved: true, approver_id: 'm@bank.com' } : undefined;
+      path.endsWith('/decision')
+        ? { decision: 'approve', decided_by: 'm@bank.com' }
+        : path.endsWith('/approve')
+          ? { approved: true, approver_id: 'm@bank.com' }
+          : undefined;
     for (const [method, template] of templates) {
       for (const id of [...hostileIds, ...unicodeIds]) {
         const path = template.replace(':id', encodeURIComponent(id));
         const res = await call(stack.baseUrl, method, path, bodyFor(template));
         expectWellFormed(res, `${method} ${template} with ${JSON.stringify(id)}`);
-        expect([400, 404], `${method} ${template} with ${JSON.stringify(id)}: ${JSON.stringify(res.body)}`).toContain(res.status);
-        if (unicodeIds.includes(id)) expect(res.status, `${method} ${template} with ${id}: ${JSON.stringify(res.body)}`).toBe(404);
+        expect([400, 404], `${method} ${template} with ${JSON.stringify(id)}: ${JSON.stringify(res.body)}`).toContain(
+          res.status,
+        );
+        if (unicodeIds.includes(id))
+          expect(res.status, `${method} ${template} with ${id}: ${JSON.stringify(res.body)}`).toBe(404);
       }
     }
     await expectLeftAlone();
@@ -64,7 +90,11 @@ describe('control and unicode characters in ids', () => {
       expect(listed.status).toBe(200);
       expect(listed.body).toEqual({ sessions: [] });
     }
-    for (const query of ['status=pending&status=approved', 'status[]=pending', `status=${encodeURIComponent("pending' OR 1=1")}`]) {
+    for (const query of [
+      'status=pending&status=approved',
+      'status[]=pending',
+      `status=${encodeURIComponent("pending' OR 1=1")}`,
+    ]) {
       expectWellFormed(await call(stack.baseUrl, 'GET', `/api/approvals?${query}`), `approvals?${query}`);
     }
     await expectLeftAlone();
@@ -78,7 +108,8 @@ describe('control and unicode characters in ids', () => {
     expect(res.status, what).toBeLessThan(500);
     expect(res.body, what).not.toMatch(/root:|"name": "approval-workflow-engine"/);
     expect(res.body, what).not.toMatch(STACK_TRACE_LINE);
-    if (res.body !== '') expect(JSON.parse(res.body), what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+    if (res.body !== '')
+      expect(JSON.parse(res.body), what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
   }
   const host = (): string => `Host: ${new URL(stack.baseUrl).host}`;
 

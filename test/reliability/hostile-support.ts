@@ -7,7 +7,13 @@ import { expect } from 'vitest';
 import type { JsonResponse } from '../support/http.js';
 import { call } from '../support/http.js';
 import { useResource, useStack } from '../support/fixtures.js';
-import { decisionsInHistory, expectExactlyOnQueue, STACK_TRACE_LINE, timelineOf, waitForStatus } from '../support/reliability.js';
+import {
+  decisionsInHistory,
+  expectExactlyOnQueue,
+  STACK_TRACE_LINE,
+  timelineOf,
+  waitForStatus,
+} from '../support/reliability.js';
 
 export interface PendingTransfer {
   workflowId: string;
@@ -20,7 +26,8 @@ export function expectWellFormed(res: { status: number; body: unknown; text?: st
   expect(res.status, what).toBeGreaterThanOrEqual(200);
   expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
   expect(typeof res.body === 'string' ? res.body : JSON.stringify(res.body), what).not.toMatch(STACK_TRACE_LINE);
-  if (res.status >= 400) expect(res.body, what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  if (res.status >= 400)
+    expect(res.body, what).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
 }
 
 /** The stack for one hostile-input file (vitest hooks), with what its tests need to attack it. */
@@ -30,11 +37,15 @@ export function useHostileStack() {
   const started: string[] = [];
 
   function recordStarted(res: JsonResponse): void {
-    if (res.status === 200 && typeof res.body?.workflow_id === 'string') started.push(res.body.workflow_id, `session-${res.body.session_id}`);
+    if (res.status === 200 && typeof res.body?.workflow_id === 'string')
+      started.push(res.body.workflow_id, `session-${res.body.session_id}`);
   }
 
   async function pendingTransfer(): Promise<PendingTransfer> {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(res.body.status).toBe('PENDING_APPROVAL');
     recordStarted(res);
     return { workflowId: res.body.workflow_id, sessionId: res.body.session_id, approvalId: res.body.reply.approval_id };
@@ -43,7 +54,12 @@ export function useHostileStack() {
   const untouched = useResource('the untouched transfer', pendingTransfer, async () => undefined);
 
   /** Sends a body exactly as given (string, bytes or a stream) and reads the answer as JSON when it is JSON. */
-  async function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<JsonResponse & { text: string }> {
+  async function send(
+    method: string,
+    path: string,
+    body?: BodyInit,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ): Promise<JsonResponse & { text: string }> {
     const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
     if (body instanceof ReadableStream) init.duplex = 'half';
     const res = await fetch(`${stack.baseUrl}${path}`, init);

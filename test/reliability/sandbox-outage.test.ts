@@ -8,7 +8,14 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { call, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
-import { get, ledgerEntriesFor, seqsAreContiguous, timelineOf, waitForEvent, waitForStatus } from '../support/reliability.js';
+import {
+  get,
+  ledgerEntriesFor,
+  seqsAreContiguous,
+  timelineOf,
+  waitForEvent,
+  waitForStatus,
+} from '../support/reliability.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
 
@@ -27,7 +34,9 @@ async function balances(): Promise<{ from: number; kiran: number }> {
 function committedEntries(key: string): number {
   const db = new Database(sandbox.dbPath, { readonly: true, fileMustExist: true });
   try {
-    const row = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger_entries WHERE idempotency_key = ?').get(key);
+    const row = db
+      .prepare<[string], { n: number }>('SELECT count(*) AS n FROM ledger_entries WHERE idempotency_key = ?')
+      .get(key);
     return row?.n ?? 0;
   } finally {
     db.close();
@@ -35,7 +44,10 @@ function committedEntries(key: string): number {
 }
 
 async function pendingTransfer(amount: number): Promise<{ workflowId: string; sessionId: string }> {
-  const chat = await call(stack.baseUrl, 'POST', '/chat', { message: `Transfer ${amount} to Kiran`, user_id: 'default_user' });
+  const chat = await call(stack.baseUrl, 'POST', '/chat', {
+    message: `Transfer ${amount} to Kiran`,
+    user_id: 'default_user',
+  });
   expect(chat.status).toBe(200);
   expect(chat.body.status).toBe('PENDING_APPROVAL');
   return { workflowId: chat.body.workflow_id, sessionId: chat.body.session_id };
@@ -58,8 +70,14 @@ function expectApprovedReply(approved: JsonResponse, cents: number): void {
   expect(approved.body.result).toMatchObject({ status: 'success', data: transferred(cents) });
 }
 
-async function expectFinishedOnce(workflowId: string, before: { from: number; kiran: number }, cents: number): Promise<void> {
-  expect(await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'], 30_000)).toBe('COMPLETED');
+async function expectFinishedOnce(
+  workflowId: string,
+  before: { from: number; kiran: number },
+  cents: number,
+): Promise<void> {
+  expect(await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'], 30_000)).toBe(
+    'COMPLETED',
+  );
   const run = await get(stack.baseUrl, `/api/workflows/${workflowId}`);
   expect(run.body.steps[0]).toMatchObject({ id: 'transfer', state: 'SUCCEEDED', result: transferred(cents) });
   expect(run.body.steps[0].attempts).toBeGreaterThan(1);
@@ -70,7 +88,11 @@ async function expectFinishedOnce(workflowId: string, before: { from: number; ki
   expect(seqsAreContiguous(events)).toBe(true);
   const retrying = events.filter((e) => e.event === 'step_retrying');
   expect(retrying.length).toBeGreaterThan(0);
-  for (const e of retrying) expect(e).toMatchObject({ step_id: 'transfer', metadata: { error: expect.any(String), delay_ms: expect.any(Number) } });
+  for (const e of retrying)
+    expect(e).toMatchObject({
+      step_id: 'transfer',
+      metadata: { error: expect.any(String), delay_ms: expect.any(Number) },
+    });
   const names = events.map((e) => e.event);
   expect(names.filter((n) => n === 'step_succeeded')).toHaveLength(1);
   expect(names.at(-1)).toBe('workflow_complete');
@@ -82,8 +104,15 @@ describe('sandbox outage during an approved transfer', () => {
     const key = `${workflowId}:transfer`;
     const before = await balances();
 
-    const approving = call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
-    await waitFor(() => committedEntries(key) === 1 || undefined, { timeoutMs: 20_000, intervalMs: 10, what: 'the transfer to be committed' });
+    const approving = call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
+    await waitFor(() => committedEntries(key) === 1 || undefined, {
+      timeoutMs: 20_000,
+      intervalMs: 10,
+      what: 'the transfer to be committed',
+    });
     await sandbox.kill();
     await waitForEvent(stack.baseUrl, workflowId, 'step_retrying');
     await sandbox.restart();
@@ -97,9 +126,14 @@ describe('sandbox outage during an approved transfer', () => {
     const before = await balances();
     await sandbox.stop();
 
-    const approving = call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const approving = call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     const events = await waitForEvent(stack.baseUrl, workflowId, 'step_retrying');
-    expect(events.find((e) => e.event === 'approval_approved')).toMatchObject({ metadata: { decided_by: 'manager@bank.com' } });
+    expect(events.find((e) => e.event === 'approval_approved')).toMatchObject({
+      metadata: { decided_by: 'manager@bank.com' },
+    });
     expect(committedEntries(`${workflowId}:transfer`)).toBe(0);
     await sandbox.restart();
 

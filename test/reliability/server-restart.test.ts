@@ -46,13 +46,19 @@ describe('Temporal server restart with approvals pending', () => {
     const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
     const fromBefore = await getBalanceCents(stack.sandbox.url, '123');
 
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const chat = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(chat.status).toBe(200);
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const transferId: string = chat.body.workflow_id;
     const transferApproval: string = chat.body.reply.approval_id;
 
-    const submit = await call(stack.baseUrl, 'POST', '/api/workflows/submit', { intent: LIFE_OS_SENTENCE, user_id: 'planner_user' });
+    const submit = await call(stack.baseUrl, 'POST', '/api/workflows/submit', {
+      intent: LIFE_OS_SENTENCE,
+      user_id: 'planner_user',
+    });
     expect(submit.status).toBe(200);
     const lifeId: string = submit.body.workflow_id;
     // Settled: the other branches are done and only the L3 submission waits for a person.
@@ -83,12 +89,21 @@ describe('Temporal server restart with approvals pending', () => {
       },
       { timeoutMs: 30_000, what: 'both approvals in the inbox after the restart' },
     );
-    expect(inbox.find((a) => a.approval_id === transferApproval)).toMatchObject({ status: 'pending', amount: 6000, recipient: 'kiran' });
-    expect(inbox.find((a) => a.approval_id === lifeApproval)).toMatchObject({ status: 'pending', step_id: 'submit_application' });
+    expect(inbox.find((a) => a.approval_id === transferApproval)).toMatchObject({
+      status: 'pending',
+      amount: 6000,
+      recipient: 'kiran',
+    });
+    expect(inbox.find((a) => a.approval_id === lifeApproval)).toMatchObject({
+      status: 'pending',
+      step_id: 'submit_application',
+    });
     // Queries are answered by the worker: once they are, it polls the restarted server again.
     await waitFor(
       async () => {
-        const views = await Promise.all([transferId, lifeId].map((id) => call(stack.baseUrl, 'GET', `/api/workflows/${id}`)));
+        const views = await Promise.all(
+          [transferId, lifeId].map((id) => call(stack.baseUrl, 'GET', `/api/workflows/${id}`)),
+        );
         return views.every((v) => v.status === 200 && v.body.status === 'WAITING_APPROVAL') || undefined;
       },
       { timeoutMs: 60_000, what: 'the same worker to answer queries after the restart' },
@@ -96,15 +111,25 @@ describe('Temporal server restart with approvals pending', () => {
     expect(stack.worker()).toBe(worker);
     expect(worker.worker.getState()).toBe('RUNNING');
 
-    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, { approver_id: 'manager@bank.com', approved: true });
+    const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
+      approver_id: 'manager@bank.com',
+      approved: true,
+    });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
     expect(approve.body).toMatchObject({ status: 'approved', result: { status: 'success' } });
-    const confirm = await call(stack.baseUrl, 'POST', `/api/approvals/${lifeApproval}/decision`, { decision: 'approve', decided_by: 'planner_user' });
+    const confirm = await call(stack.baseUrl, 'POST', `/api/approvals/${lifeApproval}/decision`, {
+      decision: 'approve',
+      decided_by: 'planner_user',
+    });
     expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
     expect(confirm.body).toMatchObject({ success: true, step_state: 'SUCCEEDED' });
 
-    expect(await waitForStatus(stack.baseUrl, transferId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe('COMPLETED');
-    expect(await waitForStatus(stack.baseUrl, lifeId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe('COMPLETED');
+    expect(await waitForStatus(stack.baseUrl, transferId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe(
+      'COMPLETED',
+    );
+    expect(await waitForStatus(stack.baseUrl, lifeId, ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'])).toBe(
+      'COMPLETED',
+    );
 
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
     expect(await getBalanceCents(stack.sandbox.url, '123')).toBe(fromBefore - 600_000);
@@ -159,9 +184,13 @@ describe('Temporal failing halfway through a chat', () => {
               return next(input);
             },
             async signalWithStart() {
-              await waitFor(async () => runId !== undefined && (await stack.client.workflow.getHandle(runId).describe()) !== undefined, {
-                what: 'the run to start',
-              });
+              await waitFor(
+                async () =>
+                  runId !== undefined && (await stack.client.workflow.getHandle(runId).describe()) !== undefined,
+                {
+                  what: 'the run to start',
+                },
+              );
               throw unavailable('injected after the run started');
             },
           },
@@ -177,14 +206,20 @@ describe('Temporal failing halfway through a chat', () => {
       const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
       const res = await call(baseUrl, 'POST', '/chat', { message: 'Transfer 10 to Kiran', user_id: 'default_user' });
       expect(runId).toBeDefined();
-      const started = await stack.client.workflow.getHandle(runId!).describe().then(
-        () => true,
-        (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
-      );
+      const started = await stack.client.workflow
+        .getHandle(runId!)
+        .describe()
+        .then(
+          () => true,
+          (err: unknown) => (err instanceof WorkflowNotFoundError ? false : Promise.reject(err)),
+        );
       if (res.status !== 200) {
         // An error tells the client nothing happened, so it retries: the run must not exist.
         expect(res.status).toBe(503);
-        expect(started, `the gateway answered ${res.status} but run ${runId} started; a retried chat moves the money twice`).toBe(false);
+        expect(
+          started,
+          `the gateway answered ${res.status} but run ${runId} started; a retried chat moves the money twice`,
+        ).toBe(false);
         expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore);
       } else {
         expect(res.body.workflow_id).toBe(runId);

@@ -46,59 +46,76 @@ function heapAfterGc(gc: () => void): number {
 describe('200 SSE clients on one run', () => {
   const CLIENTS = 200;
 
-  it('all get every event; when they leave the hub has no poller left and memory comes back', { timeout: 240_000 }, async () => {
-    const gc = collectGarbage();
-    const heapBefore = heapAfterGc(gc);
+  it(
+    'all get every event; when they leave the hub has no poller left and memory comes back',
+    { timeout: 240_000 },
+    async () => {
+      const gc = collectGarbage();
+      const heapBefore = heapAfterGc(gc);
 
-    // Clients that stay to the end: every one reads the whole timeline, then the server closes.
-    const run = await pendingTransfer();
-    const url = `${stack.baseUrl}/api/workflows/${run.workflowId}/stream`;
-    const waiting = new Set<number>();
-    const reads: Promise<SseRead>[] = Array.from({ length: CLIENTS }, (_, i) =>
-      follow(url, {
-        timeoutMs: 60_000,
-        stopWhen: (events) => {
-          if (events.some((e) => e.event === 'approval_required')) waiting.add(i);
-          return false;
-        },
-      }),
-    );
-    await waitFor(() => waiting.size === CLIENTS || undefined, { timeoutMs: CONNECT_DEADLINE_MS + 15_000, what: `${CLIENTS} clients to see approval_required` });
-    expect(stack.timelines.activePollers()).toBe(1);
-    const approved = await call(stack.baseUrl, 'POST', `/workflow/${run.sessionId}/approve`, { approver_id: 'manager@bank.com', approved: true });
-    expect(approved.status).toBe(200);
-    const finished = await Promise.all(reads);
-    const timeline = await timelineOf(stack.baseUrl, run.workflowId);
-    expect(timeline.at(-1)!.event).toBe('workflow_complete');
-    for (const read of finished) {
-      expect(read.status).toBe(200);
-      expect(read.closedByServer).toBe(true);
-      expect(read.events.map((e) => Number(e.id))).toEqual(timeline.map((e) => e.seq));
-      expect(read.events.map((e) => JSON.parse(e.data) as unknown)).toEqual(timeline);
-    }
-    await waitFor(() => stack.timelines.activePollers() === 0 || undefined, { what: 'no poller after the run ended' });
+      // Clients that stay to the end: every one reads the whole timeline, then the server closes.
+      const run = await pendingTransfer();
+      const url = `${stack.baseUrl}/api/workflows/${run.workflowId}/stream`;
+      const waiting = new Set<number>();
+      const reads: Promise<SseRead>[] = Array.from({ length: CLIENTS }, (_, i) =>
+        follow(url, {
+          timeoutMs: 60_000,
+          stopWhen: (events) => {
+            if (events.some((e) => e.event === 'approval_required')) waiting.add(i);
+            return false;
+          },
+        }),
+      );
+      await waitFor(() => waiting.size === CLIENTS || undefined, {
+        timeoutMs: CONNECT_DEADLINE_MS + 15_000,
+        what: `${CLIENTS} clients to see approval_required`,
+      });
+      expect(stack.timelines.activePollers()).toBe(1);
+      const approved = await call(stack.baseUrl, 'POST', `/workflow/${run.sessionId}/approve`, {
+        approver_id: 'manager@bank.com',
+        approved: true,
+      });
+      expect(approved.status).toBe(200);
+      const finished = await Promise.all(reads);
+      const timeline = await timelineOf(stack.baseUrl, run.workflowId);
+      expect(timeline.at(-1)!.event).toBe('workflow_complete');
+      for (const read of finished) {
+        expect(read.status).toBe(200);
+        expect(read.closedByServer).toBe(true);
+        expect(read.events.map((e) => Number(e.id))).toEqual(timeline.map((e) => e.seq));
+        expect(read.events.map((e) => JSON.parse(e.data) as unknown)).toEqual(timeline);
+      }
+      await waitFor(() => stack.timelines.activePollers() === 0 || undefined, {
+        what: 'no poller after the run ended',
+      });
 
-    // Clients that leave while the run still waits: the poller stops once the last one is gone.
-    const idle = await pendingTransfer();
-    let leave = false;
-    const seen = new Set<number>();
-    const leaving = Array.from({ length: CLIENTS }, (_, i) =>
-      follow(`${stack.baseUrl}/api/workflows/${idle.workflowId}/stream`, {
-        timeoutMs: 60_000,
-        stopWhen: (events) => {
-          if (events.some((e) => e.event === 'approval_required')) seen.add(i);
-          return leave && seen.has(i);
-        },
-      }),
-    );
-    await waitFor(() => seen.size === CLIENTS || undefined, { timeoutMs: CONNECT_DEADLINE_MS + 15_000, what: `${CLIENTS} clients on the waiting run` });
-    expect(stack.timelines.activePollers()).toBe(1);
-    leave = true; // each client disconnects at its next heartbeat
-    for (const read of await Promise.all(leaving)) expect(read.closedByServer).toBe(false);
-    await waitFor(() => stack.timelines.activePollers() === 0 || undefined, { what: 'no poller after every client left' });
+      // Clients that leave while the run still waits: the poller stops once the last one is gone.
+      const idle = await pendingTransfer();
+      let leave = false;
+      const seen = new Set<number>();
+      const leaving = Array.from({ length: CLIENTS }, (_, i) =>
+        follow(`${stack.baseUrl}/api/workflows/${idle.workflowId}/stream`, {
+          timeoutMs: 60_000,
+          stopWhen: (events) => {
+            if (events.some((e) => e.event === 'approval_required')) seen.add(i);
+            return leave && seen.has(i);
+          },
+        }),
+      );
+      await waitFor(() => seen.size === CLIENTS || undefined, {
+        timeoutMs: CONNECT_DEADLINE_MS + 15_000,
+        what: `${CLIENTS} clients on the waiting run`,
+      });
+      expect(stack.timelines.activePollers()).toBe(1);
+      leave = true; // each client disconnects at its next heartbeat
+      for (const read of await Promise.all(leaving)) expect(read.closedByServer).toBe(false);
+      await waitFor(() => stack.timelines.activePollers() === 0 || undefined, {
+        what: 'no poller after every client left',
+      });
 
-    const grown = heapAfterGc(gc) - heapBefore;
-    expect(grown, `heap grew by ${(grown / 1e6).toFixed(1)} MB`).toBeLessThan(16 * 1024 * 1024);
-    expect((await call(stack.baseUrl, 'GET', '/healthz')).status).toBe(200);
-  });
+      const grown = heapAfterGc(gc) - heapBefore;
+      expect(grown, `heap grew by ${(grown / 1e6).toFixed(1)} MB`).toBeLessThan(16 * 1024 * 1024);
+      expect((await call(stack.baseUrl, 'GET', '/healthz')).status).toBe(200);
+    },
+  );
 });

@@ -14,11 +14,12 @@ const stateDir = mkdtempSync(path.join(tmpdir(), 'start-up-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 describe('./temporal-dev.sh start', () => {
-  it('exits non-zero with the failing process\'s message and stops the rest', async () => {
+  it("exits non-zero with the failing process's message and stops the rest", async () => {
     // The dev server picks some of its ports itself; another test's process may take one first.
     // That start fails for a reason this test is not about, so it starts again on new ports.
     let started = await startWithBadSetting();
-    for (let attempt = 2; attempt <= 3 && /address already in use/.test(started.stderr); attempt++) started = await startWithBadSetting();
+    for (let attempt = 2; attempt <= 3 && /address already in use/.test(started.stderr); attempt++)
+      started = await startWithBadSetting();
 
     expect(started.status).toBe(1);
     expect(started.stdout).not.toContain('Stack is up');
@@ -30,7 +31,12 @@ describe('./temporal-dev.sh start', () => {
 });
 
 async function startWithBadSetting() {
-  const ports = { TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), GATEWAY_PORT: await freePort(), SANDBOX_PORT: await freePort() };
+  const ports = {
+    TEMPORAL_PORT: await freePort(),
+    TEMPORAL_UI_PORT: await freePort(),
+    GATEWAY_PORT: await freePort(),
+    SANDBOX_PORT: await freePort(),
+  };
   const env = {
     ...process.env,
     ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),

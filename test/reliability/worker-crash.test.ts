@@ -43,28 +43,45 @@ function start(message: string): Promise<WorkflowHandle> {
 describe('worker crash', () => {
   it('a DAG whose activities are in flight when the worker dies completes on a new worker, each write once', async () => {
     const handle = await start('Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries');
-    await waitFor(async () => (await handle.query(timelineQuery, 0)).filter((e) => e.event === 'step_running').length >= 3, {
-      what: 'three steps running',
-    });
+    await waitFor(
+      async () => (await handle.query(timelineQuery, 0)).filter((e) => e.event === 'step_running').length >= 3,
+      {
+        what: 'three steps running',
+      },
+    );
     await worker.kill();
     await worker.restart();
 
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'default_user' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'default_user',
+        }),
+      ],
     });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('COMPLETED');
 
     const gym = final.steps.find((s) => s.id === 'schedule_gym')!;
     const week = (gym.args as { week_start: string }).week_start;
-    const events = await getJson<{ events: { title: string }[] }>(sandbox.url, `/api/calendar/events?week_start=${week}`);
+    const events = await getJson<{ events: { title: string }[] }>(
+      sandbox.url,
+      `/api/calendar/events?week_start=${week}`,
+    );
     expect(events.status).toBe(200);
     expect(events.body.events.filter((e) => e.title === 'Gym')).toHaveLength(3);
-    const applications = await getJson<{ applications: { idempotency_key?: string }[] }>(sandbox.url, '/api/applications');
+    const applications = await getJson<{ applications: { idempotency_key?: string }[] }>(
+      sandbox.url,
+      '/api/applications',
+    );
     expect(applications.status).toBe(200);
-    expect(applications.body.applications.filter((a) => a.idempotency_key === `${handle.workflowId}:submit_application`)).toHaveLength(2);
+    expect(
+      applications.body.applications.filter((a) => a.idempotency_key === `${handle.workflowId}:submit_application`),
+    ).toHaveLength(2);
   });
 
   it('a transfer waiting for approval survives the worker dying; approval afterwards moves money once', async () => {
@@ -74,7 +91,13 @@ describe('worker crash', () => {
     await worker.kill();
     await worker.restart();
     const outcome = await handle.executeUpdate(decideApprovalUpdate, {
-      args: [signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: true, approver_id: 'manager@bank.com' })],
+      args: [
+        signedAsGateway({
+          approval_id: pending.approvals[0]!.approval_id,
+          approved: true,
+          approver_id: 'manager@bank.com',
+        }),
+      ],
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
@@ -87,7 +110,9 @@ describe('worker crash', () => {
     const lines = (await res.text()).split('\n');
     /** The value of a series of this task queue whose labels include all of `labels`. */
     const sample = (name: string, labels: string[]): number | undefined => {
-      const line = lines.find((l) => l.startsWith(`${name}{`) && [`task_queue="${taskQueue}"`, ...labels].every((label) => l.includes(label)));
+      const line = lines.find(
+        (l) => l.startsWith(`${name}{`) && [`task_queue="${taskQueue}"`, ...labels].every((label) => l.includes(label)),
+      );
       return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
     };
     // The process that runs now was started in the test before: it finished the transfer and nothing else.

@@ -32,7 +32,11 @@ async function run<A, R>(env: MockActivityEnvironment, fn: (arg: A) => Promise<R
   return env.run<[A], R, (arg: A) => Promise<R>>(fn, arg);
 }
 
-function call<T extends ToolName>(_tool: T, args: ToolArgs<T>, inputs: Record<string, unknown> = {}): ToolCall<ToolArgs<T>> {
+function call<T extends ToolName>(
+  _tool: T,
+  args: ToolArgs<T>,
+  inputs: Record<string, unknown> = {},
+): ToolCall<ToolArgs<T>> {
   return { idempotency_key: newKey('wf:step'), user_id: 'default_user', args, inputs };
 }
 
@@ -59,8 +63,16 @@ describe('bankTransfer', () => {
     let heartbeats = 0;
     env.on('heartbeat', () => (heartbeats += 1));
     const before = await getBalanceCents(sandbox.url, 'kiran');
-    const result = await run(env, tools.bankTransfer, call('bank_transfer', { from_account: '123', to_account: 'kiran', amount_cents: 600_000 }));
-    expect(result).toEqual({ success: true, message: 'Transferred 6000.00 from 123 to kiran', transfer_id: expect.any(String) });
+    const result = await run(
+      env,
+      tools.bankTransfer,
+      call('bank_transfer', { from_account: '123', to_account: 'kiran', amount_cents: 600_000 }),
+    );
+    expect(result).toEqual({
+      success: true,
+      message: 'Transferred 6000.00 from 123 to kiran',
+      transfer_id: expect.any(String),
+    });
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(before + 600_000);
     expect(heartbeats).toBeGreaterThan(0);
   });
@@ -76,14 +88,22 @@ describe('bankTransfer', () => {
 
   it('fails non-retryably with InsufficientFunds', async () => {
     const err = await failureOf(
-      run(mockEnv(), tools.bankTransfer, call('bank_transfer', { from_account: 'kiran', to_account: 'bob', amount_cents: 99_900_000 })),
+      run(
+        mockEnv(),
+        tools.bankTransfer,
+        call('bank_transfer', { from_account: 'kiran', to_account: 'bob', amount_cents: 99_900_000 }),
+      ),
     );
     expectBusinessFailure(err, FailureType.InsufficientFunds, /^Insufficient funds/);
   });
 
   it('fails non-retryably with UnknownAccount', async () => {
     const err = await failureOf(
-      run(mockEnv(), tools.bankTransfer, call('bank_transfer', { from_account: '123', to_account: 'nobody', amount_cents: 100 })),
+      run(
+        mockEnv(),
+        tools.bankTransfer,
+        call('bank_transfer', { from_account: '123', to_account: 'nobody', amount_cents: 100 }),
+      ),
     );
     expectBusinessFailure(err, FailureType.UnknownAccount, 'Unknown account: nobody');
   });
@@ -97,11 +117,19 @@ describe('bankTransfer', () => {
 
   it('fails non-retryably with InvalidToolArgs on args the sandbox or the schema refuses', async () => {
     const same = await failureOf(
-      run(mockEnv(), tools.bankTransfer, call('bank_transfer', { from_account: '123', to_account: '123', amount_cents: 100 })),
+      run(
+        mockEnv(),
+        tools.bankTransfer,
+        call('bank_transfer', { from_account: '123', to_account: '123', amount_cents: 100 }),
+      ),
     );
     expectBusinessFailure(same, FailureType.InvalidToolArgs, 'toAccount: must differ from fromAccount');
     const negative = await failureOf(
-      run(mockEnv(), tools.bankTransfer, call('bank_transfer', { from_account: '123', to_account: 'bob', amount_cents: -1 })),
+      run(
+        mockEnv(),
+        tools.bankTransfer,
+        call('bank_transfer', { from_account: '123', to_account: 'bob', amount_cents: -1 }),
+      ),
     );
     expectBusinessFailure(negative, FailureType.InvalidToolArgs, /amount_cents/);
   });
@@ -141,14 +169,22 @@ describe('transport', () => {
   });
 
   it('times out retryably when the sandbox never answers', async () => {
-    const slow = createToolActivities({ sandboxUrl: silentUrl, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 200 });
+    const slow = createToolActivities({
+      sandboxUrl: silentUrl,
+      sandboxToken: TEST_SANDBOX_TOKEN,
+      requestTimeoutMs: 200,
+    });
     const err = await failureOf(run(mockEnv(), slow.jobSearch, call('job_search', { query: 'backend', count: 1 })));
     expect(err).not.toBeInstanceOf(ApplicationFailure);
     expect((err as Error).message).toMatch(/did not answer within 200 ms/);
   });
 
   it('stops the call when the activity is cancelled', async () => {
-    const slow = createToolActivities({ sandboxUrl: silentUrl, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 30_000 });
+    const slow = createToolActivities({
+      sandboxUrl: silentUrl,
+      sandboxToken: TEST_SANDBOX_TOKEN,
+      requestTimeoutMs: 30_000,
+    });
     const env = mockEnv();
     const pending = failureOf(run(env, slow.jobSearch, call('job_search', { query: 'backend', count: 1 })));
     env.cancel();
@@ -175,7 +211,9 @@ describe('Life-OS tools', () => {
     const env = mockEnv();
     const tailor = await failureOf(run(env, tools.cvTailor, call('cv_tailor', { count: 2 })));
     expectBusinessFailure(tailor, FailureType.InvalidToolArgs, /needs the result of a job_search step/);
-    const submit = await failureOf(run(env, tools.jobSubmit, call('job_submit', { count: 2 }, { search: { jobs: [] } })));
+    const submit = await failureOf(
+      run(env, tools.jobSubmit, call('job_submit', { count: 2 }, { search: { jobs: [] } })),
+    );
     expectBusinessFailure(submit, FailureType.InvalidToolArgs, /needs the result of a cv_tailor step/);
   });
 
@@ -193,7 +231,11 @@ describe('Life-OS tools', () => {
 
   it('maps a refused calendar request to a non-retryable failure', async () => {
     const err = await failureOf(
-      run(mockEnv(), tools.calendarCreate, call('calendar_create', { title: 'Gym', count: 3, week_start: '2031-03-04', duration_minutes: 60 })),
+      run(
+        mockEnv(),
+        tools.calendarCreate,
+        call('calendar_create', { title: 'Gym', count: 3, week_start: '2031-03-04', duration_minutes: 60 }),
+      ),
     );
     expectBusinessFailure(err, FailureType.InvalidToolArgs, 'week_start: must be a Monday (YYYY-MM-DD)');
   });
@@ -201,17 +243,31 @@ describe('Life-OS tools', () => {
 
 describe('planRequest', () => {
   it('finds an account opened after a transfer was refused for lack of one', async () => {
-    const { planRequest } = createPlanActivities({ sandboxUrl: sandbox.url, sandboxToken: TEST_SANDBOX_TOKEN, settings: TEST_SETTINGS });
+    const { planRequest } = createPlanActivities({
+      sandboxUrl: sandbox.url,
+      sandboxToken: TEST_SANDBOX_TOKEN,
+      settings: TEST_SETTINGS,
+    });
     const input = { message: 'Transfer 10 to Kiran', user_id: 'newcomer', today: '2031-03-03' };
-    expect((await planRequest(input)).outcome).toMatchObject({ kind: 'not_understood', message: expect.stringContaining('No account found for user newcomer') });
+    expect((await planRequest(input)).outcome).toMatchObject({
+      kind: 'not_understood',
+      message: expect.stringContaining('No account found for user newcomer'),
+    });
 
     const db = new Database(sandbox.dbPath);
     try {
-      db.prepare('INSERT INTO accounts (id, owner, balance_cents) VALUES (?, ?, ?)').run('newcomer_acct', 'newcomer', 100_000);
+      db.prepare('INSERT INTO accounts (id, owner, balance_cents) VALUES (?, ?, ?)').run(
+        'newcomer_acct',
+        'newcomer',
+        100_000,
+      );
     } finally {
       db.close();
     }
     const planned = (await planRequest(input)).outcome;
-    expect(planned).toMatchObject({ kind: 'plan', plan: { steps: [{ tool: 'bank_transfer', args: { from_account: 'newcomer_acct', to_account: 'kiran' } }] } });
+    expect(planned).toMatchObject({
+      kind: 'plan',
+      plan: { steps: [{ tool: 'bank_transfer', args: { from_account: 'newcomer_acct', to_account: 'kiran' } }] },
+    });
   });
 });

@@ -12,7 +12,12 @@ it('never overdraws under 50 concurrent transfers from one account', async () =>
 
   const results = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
-      postJson(sandbox.url, '/api/transfer', { fromAccount: 'bob', toAccount: i % 2 ? 'alice' : 'kiran', amount: '100.00' }, { key: newKey('race') }),
+      postJson(
+        sandbox.url,
+        '/api/transfer',
+        { fromAccount: 'bob', toAccount: i % 2 ? 'alice' : 'kiran', amount: '100.00' },
+        { key: newKey('race') },
+      ),
     ),
   );
 
@@ -30,7 +35,9 @@ it('moves money once when the same key is sent 20 times concurrently', async () 
   const key = newKey('dup');
   const before = await getBalanceCents(sandbox.url, 'ops');
   const results = await Promise.all(
-    Array.from({ length: 20 }, () => postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'bob', amount: 7 }, { key })),
+    Array.from({ length: 20 }, () =>
+      postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'bob', amount: 7 }, { key }),
+    ),
   );
   expect(new Set(results.map((r) => r.status))).toEqual(new Set([200]));
   expect(new Set(results.map((r) => r.body.transfer_id)).size).toBe(1);
@@ -48,7 +55,12 @@ it('never overdraws when two sandbox processes share one database', async () => 
     const expectedSuccesses = Math.floor(balance / amount);
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
-        postJson(i % 2 ? second.url : sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: 'ops', amount: (amount / 100).toFixed(2) }, { key: newKey('pair') }),
+        postJson(
+          i % 2 ? second.url : sandbox.url,
+          '/api/transfer',
+          { fromAccount: 'alice', toAccount: 'ops', amount: (amount / 100).toFixed(2) },
+          { key: newKey('pair') },
+        ),
       ),
     );
     const statuses = results.map((r) => r.status);

@@ -37,7 +37,12 @@ describe('POST /api/transfer', () => {
     const fromBefore = await getBalanceCents(sandbox.url, '123');
     const toBefore = await getBalanceCents(sandbox.url, 'kiran');
 
-    const first = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: 'kiran', amount: 6000.0 }, { key });
+    const first = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: '123', toAccount: 'kiran', amount: 6000.0 },
+      { key },
+    );
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ success: true, message: 'Transferred 6000.00 from 123 to kiran' });
     expect(typeof first.body.transfer_id).toBe('string');
@@ -55,7 +60,12 @@ describe('POST /api/transfer', () => {
 
     const before = await ledgerState(sandbox.url);
     // The same request, amount written as a decimal string: the same normalised body.
-    const again = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: 'kiran', amount: '6000.00' }, { key });
+    const again = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: '123', toAccount: 'kiran', amount: '6000.00' },
+      { key },
+    );
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -64,7 +74,12 @@ describe('POST /api/transfer', () => {
 
   it('answers 409 for the same key with a different body and changes nothing', async () => {
     const key = newKey('conflict');
-    const first = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: 'bob', amount: 10 }, { key });
+    const first = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'alice', toAccount: 'bob', amount: 10 },
+      { key },
+    );
     expect(first.status).toBe(200);
     const before = await ledgerState(sandbox.url);
     for (const body of [
@@ -83,7 +98,12 @@ describe('POST /api/transfer', () => {
   it('accepts cents-exact decimal strings without float drift', async () => {
     const key = newKey('decimal');
     const before = await getBalanceCents(sandbox.url, 'bob');
-    const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: 'bob', amount: '0.29' }, { key });
+    const res = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'alice', toAccount: 'bob', amount: '0.29' },
+      { key },
+    );
     expect(res.body.message).toBe('Transferred 0.29 from alice to bob');
     expect(await getBalanceCents(sandbox.url, 'bob')).toBe(before + 29);
   });
@@ -114,7 +134,12 @@ describe('POST /api/transfer', () => {
     expect(res.body.message).toContain(message);
     expect(await ledgerState(sandbox.url)).toEqual(before);
     // The key was not consumed: a valid request under it still goes through.
-    const retry = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'alice', amount: 1 }, { key });
+    const retry = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'ops', toAccount: 'alice', amount: 1 },
+      { key },
+    );
     expect(retry.status).toBe(200);
   });
 
@@ -136,12 +161,27 @@ describe('POST /api/transfer', () => {
   it('answers 404 for unknown accounts, stores that answer under the key, and moves nothing', async () => {
     const before = await ledgerState(sandbox.url);
     const key = newKey('unknown');
-    const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: 'nobody', amount: 1 }, { key });
+    const res = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: '123', toAccount: 'nobody', amount: 1 },
+      { key },
+    );
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ success: false, message: 'Unknown account: nobody' });
-    const from = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ghost', toAccount: '123', amount: 1 }, { key: newKey() });
+    const from = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'ghost', toAccount: '123', amount: 1 },
+      { key: newKey() },
+    );
     expect(from.body.message).toBe('Unknown account: ghost');
-    const again = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: 'nobody', amount: 1 }, { key });
+    const again = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: '123', toAccount: 'nobody', amount: 1 },
+      { key },
+    );
     expect(again.status).toBe(404);
     expect(again.body).toEqual(res.body);
     expect(await ledgerState(sandbox.url)).toEqual(before);
@@ -152,21 +192,44 @@ describe('POST /api/transfer', () => {
     const key = newKey('nsf');
     const balance = before.balances.kiran!;
     const amount = (balance + 1) / 100;
-    const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'kiran', toAccount: 'bob', amount }, { key });
+    const res = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'kiran', toAccount: 'bob', amount },
+      { key },
+    );
     expect(res.status).toBe(422);
     expect(res.body.success).toBe(false);
     expect(res.body.message).toMatch(/^Insufficient funds: /);
     expect(await ledgerState(sandbox.url)).toEqual(before);
-    const again = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'kiran', toAccount: 'bob', amount }, { key });
+    const again = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'kiran', toAccount: 'bob', amount },
+      { key },
+    );
     expect(again.status).toBe(422);
     expect(again.body).toEqual(res.body);
   });
 
   it('lists ledger entries newest first', async () => {
-    const a = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'kiran', amount: 1 }, { key: newKey() });
-    const b = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'kiran', amount: 2 }, { key: newKey() });
+    const a = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'ops', toAccount: 'kiran', amount: 1 },
+      { key: newKey() },
+    );
+    const b = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'ops', toAccount: 'kiran', amount: 2 },
+      { key: newKey() },
+    );
     const ledger = await getJson(sandbox.url, '/api/accounts/ops/ledger');
-    expect(ledger.body.entries.slice(0, 2).map((e: { id: string }) => e.id)).toEqual([b.body.transfer_id, a.body.transfer_id]);
+    expect(ledger.body.entries.slice(0, 2).map((e: { id: string }) => e.id)).toEqual([
+      b.body.transfer_id,
+      a.body.transfer_id,
+    ]);
     expect((await getJson(sandbox.url, '/api/accounts/nobody/ledger')).status).toBe(404);
   });
 });

@@ -74,7 +74,9 @@ describe('applications', () => {
     expect(again.body).toEqual(first.body);
     const all = await getJson(sandbox.url, '/api/applications');
     const ids = first.body.applications.map((a: { application_id: string }) => a.application_id);
-    expect(all.body.applications.filter((a: { application_id: string }) => ids.includes(a.application_id))).toHaveLength(2);
+    expect(
+      all.body.applications.filter((a: { application_id: string }) => ids.includes(a.application_id)),
+    ).toHaveLength(2);
     expect(all.body.applications).toHaveLength(2);
 
     const conflict = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-103'] }, { key });
@@ -85,11 +87,26 @@ describe('applications', () => {
     const before = (await getJson(sandbox.url, '/api/applications')).body.applications.length;
     const noKey = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-101'] });
     expect(noKey.status).toBe(400);
-    const mismatch = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-101'], cv_ids: [] }, { key: newKey() });
+    const mismatch = await postJson(
+      sandbox.url,
+      '/api/applications',
+      { job_ids: ['job-101'], cv_ids: [] },
+      { key: newKey() },
+    );
     expect(mismatch.body.message).toBe('cv_ids: must have one entry per job id');
-    const repeated = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-101', 'job-101'] }, { key: newKey() });
+    const repeated = await postJson(
+      sandbox.url,
+      '/api/applications',
+      { job_ids: ['job-101', 'job-101'] },
+      { key: newKey() },
+    );
     expect(repeated.body.message).toBe('job_ids: must not repeat a job id');
-    const unknown = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-101', 'job-404'] }, { key: newKey() });
+    const unknown = await postJson(
+      sandbox.url,
+      '/api/applications',
+      { job_ids: ['job-101', 'job-404'] },
+      { key: newKey() },
+    );
     expect(unknown.status).toBe(404);
     expect((await getJson(sandbox.url, '/api/applications')).body.applications).toHaveLength(before);
   });
@@ -99,12 +116,18 @@ describe('calendar', () => {
   const week = '2030-01-07';
 
   async function weekEvents(): Promise<CalendarEvent[]> {
-    return (await getJson<{ events: CalendarEvent[] }>(sandbox.url, `/api/calendar/events?week_start=${week}`)).body.events;
+    return (await getJson<{ events: CalendarEvent[] }>(sandbox.url, `/api/calendar/events?week_start=${week}`)).body
+      .events;
   }
 
   /** Books `count` events of `minutes` each in the week, under a new idempotency key. */
   function book(title: string, count: number, minutes: number) {
-    return postJson(sandbox.url, '/api/calendar/events', { title, count, week_start: week, duration_minutes: minutes }, { key: newKey('book') });
+    return postJson(
+      sandbox.url,
+      '/api/calendar/events',
+      { title, count, week_start: week, duration_minutes: minutes },
+      { key: newKey('book') },
+    );
   }
 
   function expectNoOverlaps(events: CalendarEvent[]): void {

@@ -26,7 +26,9 @@ describe('window reservations', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(answers.filter((a) => a.body.reserved)).toHaveLength(1);
     for (const lost of answers.filter((a) => !a.body.reserved)) expect(lost.body.moved_cents).toBe(100_000);
-    expect((await getJson(sandbox.url, `/api/limits/users/${user}?window_ms=${DAY_MS}`)).body.moved_cents).toBe(100_000);
+    expect((await getJson(sandbox.url, `/api/limits/users/${user}?window_ms=${DAY_MS}`)).body.moved_cents).toBe(
+      100_000,
+    );
   });
 
   it('answers a repeated reservation as the first, and does not count a run against itself', async () => {
@@ -34,9 +36,17 @@ describe('window reservations', () => {
     const key = newKey('same');
     expect((await reserve(user, 'run-a', 50_000, 0, key)).body).toEqual({ reserved: true, moved_cents: 0 });
     expect((await reserve(user, 'run-a', 50_000, 0, key)).body).toEqual({ reserved: true, moved_cents: 0 });
-    const usage = await postJson(sandbox.url, '/api/limits/usage', { user_id: user, window_ms: DAY_MS, exclude_run_id: 'run-a' });
+    const usage = await postJson(sandbox.url, '/api/limits/usage', {
+      user_id: user,
+      window_ms: DAY_MS,
+      exclude_run_id: 'run-a',
+    });
     expect(usage.body.moved_cents).toBe(0);
-    const other = await postJson(sandbox.url, '/api/limits/usage', { user_id: user, window_ms: DAY_MS, exclude_run_id: 'run-b' });
+    const other = await postJson(sandbox.url, '/api/limits/usage', {
+      user_id: user,
+      window_ms: DAY_MS,
+      exclude_run_id: 'run-b',
+    });
     expect(other.body.moved_cents).toBe(50_000);
   });
 
@@ -46,17 +56,35 @@ describe('window reservations', () => {
     await reserve(user, 'run-a', 10_000, 0, unused);
     const moved = newKey('moved');
     await reserve(user, 'run-b', 20_000, 10_000, moved);
-    const transfer = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'bob', amount: '200.00' }, { key: `${moved}:transfer` });
+    const transfer = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'ops', toAccount: 'bob', amount: '200.00' },
+      { key: `${moved}:transfer` },
+    );
     expect(transfer.status).toBe(200);
 
-    expect((await postJson(sandbox.url, '/api/limits/reservations/release', { reservation_key: unused })).body).toEqual({ found: true, released: true });
-    expect((await postJson(sandbox.url, '/api/limits/reservations/release', { reservation_key: moved })).body).toEqual({ found: true, released: false });
+    expect((await postJson(sandbox.url, '/api/limits/reservations/release', { reservation_key: unused })).body).toEqual(
+      { found: true, released: true },
+    );
+    expect((await postJson(sandbox.url, '/api/limits/reservations/release', { reservation_key: moved })).body).toEqual({
+      found: true,
+      released: false,
+    });
     expect((await getJson(sandbox.url, `/api/limits/users/${user}?window_ms=${DAY_MS}`)).body.moved_cents).toBe(20_000);
   });
 
   it('refuses a bad body naming the field, and records nothing', async () => {
     const user = newKey('user');
-    const bad = await postJson(sandbox.url, '/api/limits/reservations', { user_id: user, run_id: 'r', reservation_key: 'k', transfer_key: 't', amount_cents: -5, window_ms: DAY_MS, expected_moved_cents: 0 });
+    const bad = await postJson(sandbox.url, '/api/limits/reservations', {
+      user_id: user,
+      run_id: 'r',
+      reservation_key: 'k',
+      transfer_key: 't',
+      amount_cents: -5,
+      window_ms: DAY_MS,
+      expected_moved_cents: 0,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('amount_cents');
     const tooShort = await postJson(sandbox.url, '/api/limits/usage', { user_id: user, window_ms: 10 });
@@ -68,7 +96,14 @@ describe('window reservations', () => {
   it('says whether an account has paid a recipient before', async () => {
     const before = await getJson(sandbox.url, '/api/limits/paid-before?from_account=alice&to_account=ops');
     expect(before.body.paid_before).toBe(false);
-    await postJson(sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: 'ops', amount: '1.00' }, { key: newKey('pay') });
-    expect((await getJson(sandbox.url, '/api/limits/paid-before?from_account=alice&to_account=ops')).body.paid_before).toBe(true);
+    await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: 'alice', toAccount: 'ops', amount: '1.00' },
+      { key: newKey('pay') },
+    );
+    expect(
+      (await getJson(sandbox.url, '/api/limits/paid-before?from_account=alice&to_account=ops')).body.paid_before,
+    ).toBe(true);
   });
 });

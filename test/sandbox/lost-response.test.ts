@@ -18,7 +18,12 @@ async function sendAndHangUp(url: string, path: string, body: unknown, key: stri
   await new Promise<void>((resolve) => {
     const req = request(`${url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'idempotency-key': key, ...sandboxAuthHeaders },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        'idempotency-key': key,
+        ...sandboxAuthHeaders,
+      },
     });
     req.on('error', () => resolve());
     req.on('response', (res) => {
@@ -59,10 +64,13 @@ it('answers a retry after a lost response with the stored answer and moves money
   const before = await getBalanceCents(sandbox.url, '123');
 
   await sendAndHangUp(sandbox.url, '/api/transfer', body, key);
-  const [entry] = await waitFor(async () => {
-    const found = await entriesWithKey(key);
-    return found.length > 0 ? found : undefined;
-  }, { timeoutMs: 10_000, what: 'the lost transfer to reach the ledger' });
+  const [entry] = await waitFor(
+    async () => {
+      const found = await entriesWithKey(key);
+      return found.length > 0 ? found : undefined;
+    },
+    { timeoutMs: 10_000, what: 'the lost transfer to reach the ledger' },
+  );
 
   const retry = await postJson(sandbox.url, '/api/transfer', body, { key });
   expect(retry.status).toBe(200);
@@ -74,7 +82,12 @@ it('answers a retry after a lost response with the stored answer and moves money
 
 it('keeps committed transfers across a SIGKILL', async () => {
   const key = newKey('durable');
-  const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: 'ops', toAccount: 'alice', amount: 1 }, { key });
+  const res = await postJson(
+    sandbox.url,
+    '/api/transfer',
+    { fromAccount: 'ops', toAccount: 'alice', amount: 1 },
+    { key },
+  );
   expect(res.status).toBe(200);
   const before = await ledgerState(sandbox.url);
   await sandbox.kill();
@@ -87,16 +100,34 @@ it('an activity that times out after the sandbox committed gets the stored answe
   const slow = await startSandboxProcess({ latencyMs: 400 });
   try {
     const noop = (): void => undefined;
-    const env = () => new MockActivityEnvironment(undefined, { logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
-    const impatient = createToolActivities({ sandboxUrl: slow.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 100 });
-    const patient = createToolActivities({ sandboxUrl: slow.url, sandboxToken: TEST_SANDBOX_TOKEN, requestTimeoutMs: 5_000 });
-    const call = { idempotency_key: newKey('wf:transfer'), user_id: 'default_user', args: { from_account: 'bob', to_account: 'kiran', amount_cents: 9_999 }, inputs: {} };
+    const env = () =>
+      new MockActivityEnvironment(undefined, {
+        logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+      });
+    const impatient = createToolActivities({
+      sandboxUrl: slow.url,
+      sandboxToken: TEST_SANDBOX_TOKEN,
+      requestTimeoutMs: 100,
+    });
+    const patient = createToolActivities({
+      sandboxUrl: slow.url,
+      sandboxToken: TEST_SANDBOX_TOKEN,
+      requestTimeoutMs: 5_000,
+    });
+    const call = {
+      idempotency_key: newKey('wf:transfer'),
+      user_id: 'default_user',
+      args: { from_account: 'bob', to_account: 'kiran', amount_cents: 9_999 },
+      inputs: {},
+    };
     const before = await getBalanceCents(slow.url, 'bob');
 
-    const timedOut = await env().run(impatient.bankTransfer, call).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const timedOut = await env()
+      .run(impatient.bankTransfer, call)
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     expect(timedOut).toBeInstanceOf(Error);
     expect(timedOut).not.toBeInstanceOf(ApplicationFailure);
     expect((timedOut as Error).message).toMatch(/did not answer within 100 ms/);
@@ -105,13 +136,20 @@ it('an activity that times out after the sandbox committed gets the stored answe
       (await getJson<{ entries: LedgerEntry[] }>(slow.url, '/api/accounts/bob/ledger')).body.entries.filter(
         (e) => e.idempotency_key === call.idempotency_key,
       );
-    const [committed] = await waitFor(async () => {
-      const found = await entriesOfCall();
-      return found.length > 0 ? found : undefined;
-    }, { timeoutMs: 10_000, what: 'the timed-out transfer to commit' });
+    const [committed] = await waitFor(
+      async () => {
+        const found = await entriesOfCall();
+        return found.length > 0 ? found : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the timed-out transfer to commit' },
+    );
 
     const retried = await env().run(patient.bankTransfer, call);
-    expect(retried).toEqual({ success: true, message: 'Transferred 99.99 from bob to kiran', transfer_id: committed!.id });
+    expect(retried).toEqual({
+      success: true,
+      message: 'Transferred 99.99 from bob to kiran',
+      transfer_id: committed!.id,
+    });
     expect(await entriesOfCall()).toHaveLength(1);
     expect(await getBalanceCents(slow.url, 'bob')).toBe(before - 9_999);
   } finally {

@@ -57,7 +57,7 @@ describe('sandbox service token', () => {
     expect(res.status).toBe(200);
   });
 
-  it('the planner\'s account lookup carries the token: served with it, refused without retries with a wrong one', async () => {
+  it("the planner's account lookup carries the token: served with it, refused without retries with a wrong one", async () => {
     const plan = (sandboxToken: string) =>
       createPlanActivities({ sandboxUrl: sandbox.url, sandboxToken, settings: TEST_SETTINGS }).planRequest({
         message: 'Transfer 10 to Kiran',
@@ -82,7 +82,11 @@ describe('sandbox service token', () => {
 
 describe('sandbox Host check', () => {
   const request = (host: string | undefined, path: string) =>
-    rawRequest(sandbox.url, [`GET ${path} HTTP/1.1`, ...(host === undefined ? [] : [`Host: ${host}`]), `Authorization: Bearer ${TEST_SANDBOX_TOKEN}`]);
+    rawRequest(sandbox.url, [
+      `GET ${path} HTTP/1.1`,
+      ...(host === undefined ? [] : [`Host: ${host}`]),
+      `Authorization: Bearer ${TEST_SANDBOX_TOKEN}`,
+    ]);
 
   it.each([
     ['a foreign name (DNS rebinding)', 'attacker.example:' + '8081'],
@@ -96,7 +100,10 @@ describe('sandbox Host check', () => {
   });
 
   it('refuses a request without Host', async () => {
-    const res = await rawRequest(sandbox.url, ['GET /api/accounts HTTP/1.0', `Authorization: Bearer ${TEST_SANDBOX_TOKEN}`]);
+    const res = await rawRequest(sandbox.url, [
+      'GET /api/accounts HTTP/1.0',
+      `Authorization: Bearer ${TEST_SANDBOX_TOKEN}`,
+    ]);
     expect([400, 421]).toContain(res.status);
   });
 

@@ -6,11 +6,25 @@ import { useSandbox } from '../support/fixtures.js';
 
 const sandbox = useSandbox();
 beforeAll(async () => {
-  for (const [to, amount] of [['kiran', 10], ['bob', 20.5], ['kiran', 30]] as const) {
-    const res = await postJson(sandbox.url, '/api/transfer', { fromAccount: '123', toAccount: to, amount }, { key: newKey('list') });
+  for (const [to, amount] of [
+    ['kiran', 10],
+    ['bob', 20.5],
+    ['kiran', 30],
+  ] as const) {
+    const res = await postJson(
+      sandbox.url,
+      '/api/transfer',
+      { fromAccount: '123', toAccount: to, amount },
+      { key: newKey('list') },
+    );
     expect(res.status).toBe(200);
   }
-  await postJson(sandbox.url, '/api/transfer', { fromAccount: 'alice', toAccount: '123', amount: 5 }, { key: newKey('list') });
+  await postJson(
+    sandbox.url,
+    '/api/transfer',
+    { fromAccount: 'alice', toAccount: '123', amount: 5 },
+    { key: newKey('list') },
+  );
 });
 
 describe('GET /api/accounts/{id}/transfers', () => {
@@ -18,13 +32,23 @@ describe('GET /api/accounts/{id}/transfers', () => {
     const res = await getJson(sandbox.url, '/api/accounts/123/transfers');
     expect(res.status).toBe(200);
     expect(res.body.account_id).toBe('123');
-    expect(res.body.transfers.map((t: { direction: string; counterparty: string; amount_cents: number }) => [t.direction, t.counterparty, t.amount_cents])).toEqual([
+    expect(
+      res.body.transfers.map((t: { direction: string; counterparty: string; amount_cents: number }) => [
+        t.direction,
+        t.counterparty,
+        t.amount_cents,
+      ]),
+    ).toEqual([
       ['in', 'alice', 500],
       ['out', 'kiran', 3_000],
       ['out', 'bob', 2_050],
       ['out', 'kiran', 1_000],
     ]);
-    expect(res.body.transfers[0]).toMatchObject({ amount: 5, transfer_id: expect.any(String), created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) });
+    expect(res.body.transfers[0]).toMatchObject({
+      amount: 5,
+      transfer_id: expect.any(String),
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
   });
 
   it('honours limit and since', async () => {

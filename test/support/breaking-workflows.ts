@@ -8,7 +8,9 @@ import { pinnedWhenVersioned, requestWorkflow as releasedRequestWorkflow } from 
 
 export { sessionWorkflow } from '../../workflows/session-workflow.js';
 
-export async function requestWorkflow(...args: Parameters<typeof releasedRequestWorkflow>): ReturnType<typeof releasedRequestWorkflow> {
+export async function requestWorkflow(
+  ...args: Parameters<typeof releasedRequestWorkflow>
+): ReturnType<typeof releasedRequestWorkflow> {
   await sleep('1 ms');
   return releasedRequestWorkflow(...args);
 }

@@ -36,7 +36,12 @@ function handleFor<T extends object>(what: string, current: () => T | undefined)
 }
 
 /** Registers a start hook and a stop hook for one value, and returns its handle (the other fixtures are built on it). */
-export function useResource<T extends object>(what: string, start: () => Promise<T>, stop: (value: T) => Promise<void>, startTimeoutMs?: number): T {
+export function useResource<T extends object>(
+  what: string,
+  start: () => Promise<T>,
+  stop: (value: T) => Promise<void>,
+  startTimeoutMs?: number,
+): T {
   let value: T | undefined;
   beforeAll(async () => {
     value = await start();
@@ -50,20 +55,35 @@ export function useResource<T extends object>(what: string, start: () => Promise
 
 /** The real sandbox backend as a child process, with a fresh database deleted afterwards. */
 export function useSandbox(options: SandboxProcessOptions = {}): SandboxProcess {
-  return useResource('the sandbox', () => startSandboxProcess(options), (sandbox) => sandbox.dispose());
+  return useResource(
+    'the sandbox',
+    () => startSandboxProcess(options),
+    (sandbox) => sandbox.dispose(),
+  );
 }
 
 /** A Temporal client on the suite's dev server. */
 export function useClient(): Client {
-  return useResource('the Temporal client', () => connectClient(), (client) => client.connection.close());
+  return useResource(
+    'the Temporal client',
+    () => connectClient(),
+    (client) => client.connection.close(),
+  );
 }
 
 /**
  * An in-process worker on a task queue of its own. `activities` is called in the hook, so it may
  * read handles started before it (`() => realActivities(sandbox.url)`).
  */
-export function useWorker(activities: () => Partial<Activities> | Activities, options: { taskQueue?: string } = {}): TestWorker {
-  return useResource('the worker', () => startTestWorker({ activities: activities(), ...options }), (worker) => worker.stop());
+export function useWorker(
+  activities: () => Partial<Activities> | Activities,
+  options: { taskQueue?: string } = {},
+): TestWorker {
+  return useResource(
+    'the worker',
+    () => startTestWorker({ activities: activities(), ...options }),
+    (worker) => worker.stop(),
+  );
 }
 
 /**
@@ -71,7 +91,11 @@ export function useWorker(activities: () => Partial<Activities> | Activities, op
  * hook, when it needs handles started before it (a sandbox, a tokens file).
  */
 export function useStack(options: StackOptions | (() => StackOptions) = {}): Stack {
-  return useResource('the stack', () => startStack(typeof options === 'function' ? options() : options), (stack) => stack.stop());
+  return useResource(
+    'the stack',
+    () => startStack(typeof options === 'function' ? options() : options),
+    (stack) => stack.stop(),
+  );
 }
 
 /** The whole stack with auth on (GATEWAY_AUTH=token), reading `tokens` from a tokens file as a deployment does. */
@@ -96,7 +120,11 @@ export function useBankPolicyStack(tokens: TokenFile): Stack {
  * after it); `env` adds the settings a test needs on top of `jwtGatewayEnv`.
  */
 export function useJwtStack(env: Record<string, string> = {}): { issuer: JwtIssuer; stack: Stack } {
-  const issuer = useResource('the JWT issuer', () => startJwtIssuer(), (started) => started.close());
+  const issuer = useResource(
+    'the JWT issuer',
+    () => startJwtIssuer(),
+    (started) => started.close(),
+  );
   const stack = useStack(() => ({ env: { ...jwtGatewayEnv(issuer), ...env } }));
   return { issuer, stack };
 }
@@ -128,7 +156,11 @@ export function useBreakingWorkflowsBundle(): { codePath: string } {
       const dir = mkdtempSync(join(tmpdir(), 'wf-breaking-'));
       const codePath = join(dir, 'workflows.js');
       const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error };
-      const { code } = await bundleWorkflowCode({ workflowsPath: BREAKING_WORKFLOWS, preloadModules: PRELOADED_MODULES, logger: quiet });
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: BREAKING_WORKFLOWS,
+        preloadModules: PRELOADED_MODULES,
+        logger: quiet,
+      });
       writeFileSync(codePath, code);
       return { dir, codePath };
     },

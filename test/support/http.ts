@@ -35,8 +35,16 @@ export async function call<T = Loose>(
 }
 
 /** A POST of `body` (a string goes as it is) to the sandbox, with an Idempotency-Key when `key` is given. */
-export function postJson<T = Loose>(baseUrl: string, path: string, body: unknown, opts: { key?: string } = {}): Promise<JsonResponse<T>> {
-  return call<T>(baseUrl, 'POST', path, body, { ...sandboxAuthHeaders, ...(opts.key !== undefined && { 'idempotency-key': opts.key }) });
+export function postJson<T = Loose>(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  opts: { key?: string } = {},
+): Promise<JsonResponse<T>> {
+  return call<T>(baseUrl, 'POST', path, body, {
+    ...sandboxAuthHeaders,
+    ...(opts.key !== undefined && { 'idempotency-key': opts.key }),
+  });
 }
 
 /** A GET from the sandbox, with its service token. */
@@ -64,7 +72,11 @@ export interface SseRead {
  */
 export async function readSse(
   url: string,
-  opts: { headers?: Record<string, string>; stopWhen?: (events: SseEvent[], comments: string[]) => boolean; timeoutMs?: number } = {},
+  opts: {
+    headers?: Record<string, string>;
+    stopWhen?: (events: SseEvent[], comments: string[]) => boolean;
+    timeoutMs?: number;
+  } = {},
 ): Promise<SseRead> {
   const abort = new AbortController();
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -118,7 +130,9 @@ export async function readSse(
     }
   } catch (err) {
     if (abort.signal.aborted) {
-      throw new Error(`SSE ${url}: no end within ${timeoutMs} ms; saw ${events.map((e) => `${e.id}:${e.event}`).join(', ')}`);
+      throw new Error(
+        `SSE ${url}: no end within ${timeoutMs} ms; saw ${events.map((e) => `${e.id}:${e.event}`).join(', ')}`,
+      );
     }
     throw err;
   } finally {

@@ -32,7 +32,13 @@ export async function startJwtIssuer(kid = 'test-key-1'): Promise<JwtIssuer> {
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     publicKeyPem: await exportSPKI(publicKey),
-    sign: (claims, options = {}) => signWith(privateKey, { iss: TEST_ISSUER, aud: TEST_AUDIENCE, ...claims }, options.expiresIn ?? '1h', options.kid ?? kid),
+    sign: (claims, options = {}) =>
+      signWith(
+        privateKey,
+        { iss: TEST_ISSUER, aud: TEST_AUDIENCE, ...claims },
+        options.expiresIn ?? '1h',
+        options.kid ?? kid,
+      ),
     close: () => new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
@@ -53,8 +59,17 @@ export function jwtGatewayEnv(issuer: JwtIssuer): Record<string, string> {
 }
 
 /** Signs with a key of the caller's choosing (a stranger's key, to prove a token it signs is refused). */
-export async function signWith(key: CryptoKey, claims: JWTPayload, expiresIn: string | number, kid: string): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).sign(key);
+export async function signWith(
+  key: CryptoKey,
+  claims: JWTPayload,
+  expiresIn: string | number,
+  kid: string,
+): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key);
 }
 
 export async function strangerKey(): Promise<CryptoKey> {

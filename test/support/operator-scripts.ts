@@ -12,7 +12,10 @@ export interface ScriptOutcome {
   stdout: string;
 }
 
-export function runOperatorScript(script: 'scripts/decide.ts' | 'scripts/act.ts', args: string[]): Promise<ScriptOutcome> {
+export function runOperatorScript(
+  script: 'scripts/decide.ts' | 'scripts/act.ts',
+  args: string[],
+): Promise<ScriptOutcome> {
   return run(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
   }).then(

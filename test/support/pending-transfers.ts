@@ -24,7 +24,12 @@ export async function pendingTransfer(stack: Stack, message: string): Promise<Pe
   const record = await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`);
   const run = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`);
   const step = run.body.steps.find((s: { id: string }) => s.id === record.body.step_id);
-  return { workflowId, approvalId, actionHash: record.body.action_hash as string, args: step.args as Record<string, unknown> };
+  return {
+    workflowId,
+    approvalId,
+    actionHash: record.body.action_hash as string,
+    args: step.args as Record<string, unknown>,
+  };
 }
 
 export async function runTimeline(stack: Stack, workflowId: string): Promise<TimelineEvent[]> {

@@ -58,11 +58,17 @@ export async function startPolicyStack(policy: object, env: Record<string, strin
   const dir = mkdtempSync(path.join(tmpdir(), 'policy-stack-'));
   const tokens = path.join(dir, 'tokens.json');
   const policyFile = path.join(dir, 'policy.json');
-  writeFileSync(tokens, JSON.stringify(Object.fromEntries(Object.entries(PEOPLE).map(([who, entry]) => [tokenOf(who as Person), entry]))));
+  writeFileSync(
+    tokens,
+    JSON.stringify(Object.fromEntries(Object.entries(PEOPLE).map(([who, entry]) => [tokenOf(who as Person), entry]))),
+  );
   writeFileSync(policyFile, JSON.stringify(policy));
-  const stack = await startStack({ env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokens, POLICY_FILE: policyFile, ...env } });
+  const stack = await startStack({
+    env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokens, POLICY_FILE: policyFile, ...env },
+  });
   const base = stack.baseUrl;
-  const runView = async (workflowId: string) => (await call(base, 'GET', `/api/workflows/${workflowId}`, undefined, as('alice'))).body;
+  const runView = async (workflowId: string) =>
+    (await call(base, 'GET', `/api/workflows/${workflowId}`, undefined, as('alice'))).body;
   const timeline = async (workflowId: string): Promise<TimelineEvent[]> =>
     (await call(base, 'GET', `/api/workflows/${workflowId}/timeline`, undefined, as('alice'))).body.events;
   const chat = async (who: Person, message: string) => {
@@ -79,10 +85,12 @@ export async function startPolicyStack(policy: object, env: Record<string, strin
     async chatForApproval(who, message) {
       const { workflowId, view } = await chat(who, message);
       const approvalId: unknown = view.approvals?.[0]?.approval_id;
-      if (typeof approvalId !== 'string') throw new Error(`"${message}" asked for no approval (run ${workflowId} is ${String(view.status)})`);
+      if (typeof approvalId !== 'string')
+        throw new Error(`"${message}" asked for no approval (run ${workflowId} is ${String(view.status)})`);
       return { workflowId, approvalId };
     },
-    decide: (who, approvalId, decision) => call(base, 'POST', `/api/approvals/${approvalId}/decision`, { decision }, as(who)),
+    decide: (who, approvalId, decision) =>
+      call(base, 'POST', `/api/approvals/${approvalId}/decision`, { decision }, as(who)),
     waitForEvent: (workflowId, name, timeoutMs = 20_000) =>
       waitFor(
         async () => {

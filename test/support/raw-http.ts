@@ -17,7 +17,11 @@ export interface RawResponse {
  * `encoding` says otherwise, `latin1` for arbitrary bytes) plus an optional body, and reads until
  * the server closes the connection, a chunked body ends, or the deadline passes.
  */
-export function rawRequest(baseUrl: string, lines: string[], opts: { body?: string | Buffer; timeoutMs?: number; encoding?: BufferEncoding } = {}): Promise<RawResponse> {
+export function rawRequest(
+  baseUrl: string,
+  lines: string[],
+  opts: { body?: string | Buffer; timeoutMs?: number; encoding?: BufferEncoding } = {},
+): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
@@ -25,13 +29,21 @@ export function rawRequest(baseUrl: string, lines: string[], opts: { body?: stri
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no end of the response within ${timeoutMs} ms: ${Buffer.concat(chunks).toString('latin1').slice(0, 300)}`));
+      reject(
+        new Error(
+          `no end of the response within ${timeoutMs} ms: ${Buffer.concat(chunks).toString('latin1').slice(0, 300)}`,
+        ),
+      );
     }, timeoutMs);
     socket.on('data', (d: Buffer) => {
       chunks.push(d);
       // A chunked body is complete at its last chunk, even if the server keeps the connection open.
       const text = Buffer.concat(chunks).toString('latin1');
-      if (/\r\ntransfer-encoding: chunked\r\n/i.test(text.slice(0, text.indexOf('\r\n\r\n') + 2)) && text.endsWith('\r\n0\r\n\r\n')) socket.destroy();
+      if (
+        /\r\ntransfer-encoding: chunked\r\n/i.test(text.slice(0, text.indexOf('\r\n\r\n') + 2)) &&
+        text.endsWith('\r\n0\r\n\r\n')
+      )
+        socket.destroy();
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {

@@ -4,7 +4,12 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { ApprovalDecisionSchema, type ApprovalDecision, type RunStatus, type TimelineEvent } from '../../src/shared/contracts.js';
+import {
+  ApprovalDecisionSchema,
+  type ApprovalDecision,
+  type RunStatus,
+  type TimelineEvent,
+} from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
 import { call, type JsonResponse, type Loose } from './http.js';
 import { waitFor } from '../../dev/ports.js';
@@ -22,7 +27,12 @@ export async function ledgerEntriesFor(sandboxUrl: string, account: string, key:
  * miss the gateway's deadline while the worker is busy on a loaded machine). Any other answer is
  * returned as it is.
  */
-export async function get<T = Loose>(baseUrl: string, path: string, headers: Record<string, string> = {}, timeoutMs = 20_000): Promise<JsonResponse<T>> {
+export async function get<T = Loose>(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<JsonResponse<T>> {
   let last: JsonResponse<T> | undefined;
   await waitFor(
     async () => {
@@ -35,14 +45,24 @@ export async function get<T = Loose>(baseUrl: string, path: string, headers: Rec
 }
 
 /** The run's timeline through the gateway. */
-export async function timelineOf(baseUrl: string, workflowId: string, headers: Record<string, string> = {}): Promise<TimelineEvent[]> {
+export async function timelineOf(
+  baseUrl: string,
+  workflowId: string,
+  headers: Record<string, string> = {},
+): Promise<TimelineEvent[]> {
   const res = await get<{ events: TimelineEvent[] }>(baseUrl, `/api/workflows/${workflowId}/timeline`, headers);
-  if (res.status !== 200) throw new Error(`timeline of ${workflowId} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`timeline of ${workflowId} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.events;
 }
 
 /** Waits until the run's timeline has an event named `name`; returns the whole timeline. */
-export function waitForEvent(baseUrl: string, workflowId: string, name: string, timeoutMs = 20_000): Promise<TimelineEvent[]> {
+export function waitForEvent(
+  baseUrl: string,
+  workflowId: string,
+  name: string,
+  timeoutMs = 20_000,
+): Promise<TimelineEvent[]> {
   return waitFor(
     async () => {
       const events = await timelineOf(baseUrl, workflowId);
@@ -86,7 +106,12 @@ export async function workflowIdsOnQueue(client: Client, taskQueue: string): Pro
  * fails (naming the difference) when it settles on something else. Visibility lags, so callers
  * end with a run they started themselves: once it shows, everything started before it shows too.
  */
-export async function expectExactlyOnQueue(client: Client, taskQueue: string, expected: readonly string[], timeoutMs = 20_000): Promise<void> {
+export async function expectExactlyOnQueue(
+  client: Client,
+  taskQueue: string,
+  expected: readonly string[],
+  timeoutMs = 20_000,
+): Promise<void> {
   const want = [...new Set(expected)].sort();
   let last: string[] = [];
   try {
@@ -122,7 +147,9 @@ export interface RecordedDecision {
   taskCompletedMs: number;
 }
 
-function timestampMs(ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined): number {
+function timestampMs(
+  ts: { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined,
+): number {
   if (!ts) throw new Error('history event without a time');
   return Number(String(ts.seconds ?? 0)) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
 }
@@ -181,7 +208,9 @@ export async function decisionsInHistory(handle: WorkflowHandle): Promise<Record
 }
 
 /** The decisions a timeline records (applied or ignored), in timeline order. */
-export function decisionsInTimeline(events: readonly TimelineEvent[]): { event: TimelineEvent; decision: ApprovalDecision }[] {
+export function decisionsInTimeline(
+  events: readonly TimelineEvent[],
+): { event: TimelineEvent; decision: ApprovalDecision }[] {
   const out: { event: TimelineEvent; decision: ApprovalDecision }[] = [];
   for (const event of events) {
     const m = event.metadata as { decided_by?: string; approver_id?: string; approved?: boolean; reason?: string };
@@ -196,7 +225,10 @@ export function decisionsInTimeline(events: readonly TimelineEvent[]): { event: 
         },
       });
     } else if (event.event === 'approval_ignored') {
-      out.push({ event, decision: { approval_id: event.approval_id!, approved: m.approved!, approver_id: m.approver_id! } });
+      out.push({
+        event,
+        decision: { approval_id: event.approval_id!, approved: m.approved!, approver_id: m.approver_id! },
+      });
     }
   }
   return out;

@@ -63,7 +63,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   });
   // The gateway's client, connected as src/gateway/main.ts connects it.
-  const client = new Client({ connection: await Connection.connect(gatewayConnectionOptions({ TEMPORAL_ADDRESS: address })), namespace: 'default' });
+  const client = new Client({
+    connection: await Connection.connect(gatewayConnectionOptions({ TEMPORAL_ADDRESS: address })),
+    namespace: 'default',
+  });
 
   let worker: TestWorker | undefined;
   const startWorker = async (): Promise<TestWorker> => {
@@ -71,7 +74,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     worker = await startTestWorker({
       taskQueue,
       address,
-      activities: realActivities(sandbox.url, runSettingsOf(config), { client, taskQueue }, webhookSubscriberOf(config)),
+      activities: realActivities(
+        sandbox.url,
+        runSettingsOf(config),
+        { client, taskQueue },
+        webhookSubscriberOf(config),
+      ),
     });
     return worker;
   };

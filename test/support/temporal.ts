@@ -75,7 +75,13 @@ export function realActivities(
   temporal?: { client: Client; taskQueue: string },
   webhook?: WebhookSubscriber,
 ): Activities {
-  return createActivities({ sandboxUrl, sandboxToken: TEST_SANDBOX_TOKEN, settings: { ...TEST_SETTINGS, ...settings }, temporal, webhook });
+  return createActivities({
+    sandboxUrl,
+    sandboxToken: TEST_SANDBOX_TOKEN,
+    settings: { ...TEST_SETTINGS, ...settings },
+    temporal,
+    webhook,
+  });
 }
 
 export function uniqueId(prefix: string): string {

@@ -26,8 +26,19 @@ beforeAll(async () => {
   gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   sandbox = await startSandboxProcess({ env: otel });
   [worker, gateway] = await Promise.all([
-    startWorkerProcess({ ...otel, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, SANDBOX_URL: sandbox.url }),
-    startGatewayProcess({ ...otel, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, GATEWAY_PORT: String(gatewayPort), CHAT_WAIT_MS: '30000' }),
+    startWorkerProcess({
+      ...otel,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TASK_QUEUE: taskQueue,
+      SANDBOX_URL: sandbox.url,
+    }),
+    startGatewayProcess({
+      ...otel,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TASK_QUEUE: taskQueue,
+      GATEWAY_PORT: String(gatewayPort),
+      CHAT_WAIT_MS: '30000',
+    }),
   ]);
 }, 180_000);
 afterAll(async () => {
@@ -59,12 +70,18 @@ function requestLines(output: string): Record<string, unknown>[] {
 
 describe('traces', () => {
   it('connect one chat from the gateway through the workflow and its activity to the sandbox', async () => {
-    const chat = await call(gatewayUrl, 'POST', '/chat', { message: 'Transfer 60 to Kiran', user_id: 'default_user', session_id: null });
+    const chat = await call(gatewayUrl, 'POST', '/chat', {
+      message: 'Transfer 60 to Kiran',
+      user_id: 'default_user',
+      session_id: null,
+    });
     expect(chat.status).toBe(200);
     expect(chat.body.status).toBe('COMPLETED');
 
-    const isChatSpan = (s: ReceivedSpan) => s.service === 'gateway' && s.kind === SpanKind.SERVER && s.name === 'POST /chat';
-    const isTransferSpan = (s: ReceivedSpan) => s.service === 'sandbox' && s.kind === SpanKind.SERVER && s.name === 'POST /api/transfer';
+    const isChatSpan = (s: ReceivedSpan) =>
+      s.service === 'gateway' && s.kind === SpanKind.SERVER && s.name === 'POST /chat';
+    const isTransferSpan = (s: ReceivedSpan) =>
+      s.service === 'sandbox' && s.kind === SpanKind.SERVER && s.name === 'POST /api/transfer';
     // Workflow spans are exported when the run's last task completes; wait until the whole tree is in.
     const trace = await waitFor(
       () => {
@@ -73,7 +90,11 @@ describe('traces', () => {
         const spans = receiver.spans().filter((s) => s.traceId === root.traceId);
         const byId = new Map(spans.map((s) => [s.spanId, s]));
         const connected = spans.every((s) => ancestryOf(s, byId).at(-1) === root);
-        return connected && spans.some(isTransferSpan) && spans.some((s) => s.name.startsWith('RunWorkflow:requestWorkflow')) ? { root, spans, byId } : undefined;
+        return connected &&
+          spans.some(isTransferSpan) &&
+          spans.some((s) => s.name.startsWith('RunWorkflow:requestWorkflow'))
+          ? { root, spans, byId }
+          : undefined;
       },
       { timeoutMs: 30_000, what: 'the chat trace to reach the sandbox, connected' },
     );
@@ -81,7 +102,9 @@ describe('traces', () => {
     expect(trace.root.parentSpanId).toBe('');
     expect(new Set(trace.spans.map((s) => s.service))).toEqual(new Set(['gateway', 'worker', 'sandbox']));
     const transfer = trace.spans.find(isTransferSpan)!;
-    const path = ancestryOf(transfer, trace.byId).map((s) => `${s.service} ${s.name}`).reverse();
+    const path = ancestryOf(transfer, trace.byId)
+      .map((s) => `${s.service} ${s.name}`)
+      .reverse();
     expect(path).toEqual([
       'gateway POST /chat',
       'gateway UpdateWithStartWorkflow:waitSettled',
@@ -100,7 +123,11 @@ describe('traces', () => {
     // Only the chat's own spans are in its trace: another request starts another trace.
     const health = await fetch(`${gatewayUrl}/healthz`);
     expect(health.status).toBe(200);
-    await waitFor(() => receiver.spans().some((s) => s.name === 'GET /healthz' && s.service === 'gateway'), { what: 'the health check span' });
-    expect(receiver.spans().find((s) => s.name === 'GET /healthz' && s.service === 'gateway')!.traceId).not.toBe(trace.root.traceId);
+    await waitFor(() => receiver.spans().some((s) => s.name === 'GET /healthz' && s.service === 'gateway'), {
+      what: 'the health check span',
+    });
+    expect(receiver.spans().find((s) => s.name === 'GET /healthz' && s.service === 'gateway')!.traceId).not.toBe(
+      trace.root.traceId,
+    );
   });
 });

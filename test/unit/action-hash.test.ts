@@ -12,7 +12,11 @@ const transfer: BoundAction = {
 
 describe('canonicalJson', () => {
   it.each<[string, unknown, string]>([
-    ['sorts keys at every depth', { b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } }, '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}'],
+    [
+      'sorts keys at every depth',
+      { b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } },
+      '{"a":{"c":null,"d":[2,{"y":2,"z":1}]},"b":1}',
+    ],
     ['drops undefined members', { a: undefined, b: 1 }, '{"b":1}'],
     ['keeps array order', [3, 1, 2], '[3,1,2]'],
     ['escapes strings as JSON does', { note: 'a "quote"\n' }, '{"note":"a \\"quote\\"\\n"}'],
@@ -26,7 +30,9 @@ describe('actionHashOf', () => {
 
   it('is 64 lowercase hex characters, and the same for the same action whatever the key order', () => {
     expect(base).toMatch(ACTION_HASH_PATTERN);
-    expect(actionHashOf({ ...transfer, args: { amount_cents: 600_000, to_account: 'kiran', from_account: '123' } })).toBe(base);
+    expect(
+      actionHashOf({ ...transfer, args: { amount_cents: 600_000, to_account: 'kiran', from_account: '123' } }),
+    ).toBe(base);
   });
 
   it.each<[string, BoundAction]>([
@@ -37,7 +43,16 @@ describe('actionHashOf', () => {
     ['no rule (a run without a policy)', { ...transfer, rule: undefined, stages: undefined }],
     ['more approvers', { ...transfer, stages: [{ group: 'approvers', count: 3 }] }],
     ['another group', { ...transfer, stages: [{ group: 'managers', count: 2 }] }],
-    ['an added stage', { ...transfer, stages: [{ group: 'approvers', count: 2 }, { group: 'managers', count: 1 }] }],
+    [
+      'an added stage',
+      {
+        ...transfer,
+        stages: [
+          { group: 'approvers', count: 2 },
+          { group: 'managers', count: 1 },
+        ],
+      },
+    ],
     ['a number written as a string', { ...transfer, args: { ...transfer.args, amount_cents: '600000' } }],
     ['non-ASCII text', { tool: 'calendar_create', args: { title: 'Gym é' } }],
   ])('changes with %s', (_name, action) => {
@@ -50,6 +65,8 @@ describe('actionHashOf', () => {
   });
 
   it('tells apart non-ASCII text that differs', () => {
-    expect(actionHashOf({ tool: 'calendar_create', args: { title: 'Gym é' } })).not.toBe(actionHashOf({ tool: 'calendar_create', args: { title: 'Gym è' } }));
+    expect(actionHashOf({ tool: 'calendar_create', args: { title: 'Gym é' } })).not.toBe(
+      actionHashOf({ tool: 'calendar_create', args: { title: 'Gym è' } }),
+    );
   });
 });

@@ -26,31 +26,103 @@ const signed = signStepAction(RUN, edit, gateway.signer, AT, NONCE);
 const proof = signed.proof!;
 
 describe('checkActionProof', () => {
-  const decisionProof = signDecision({ approval_id: `${RUN}.transfer`, approved: true, approver_id: 'ops@bank.com' }, gateway.signer, AT, NONCE).proof!;
+  const decisionProof = signDecision(
+    { approval_id: `${RUN}.transfer`, approved: true, approver_id: 'ops@bank.com' },
+    gateway.signer,
+    AT,
+    NONCE,
+  ).proof!;
   const cases: { name: string; action: StepAction; run?: string; expected: string }[] = [
     { name: 'signed by the gateway', action: signed, expected: 'gateway' },
-    { name: 'signed by an operator', action: signStepAction(RUN, edit, operator.signer, AT, NONCE), expected: 'operator' },
+    {
+      name: 'signed by an operator',
+      action: signStepAction(RUN, edit, operator.signer, AT, NONCE),
+      expected: 'operator',
+    },
     { name: 'no proof (as the Web UI or CLI sends it)', action: edit, expected: 'unsigned' },
     { name: 'sent to another run', action: signed, run: 'req-2', expected: 'bad_signature' },
     { name: 'another step', action: { ...signed, step_id: 'pay' }, expected: 'bad_signature' },
-    { name: 'args tampered (recipient changed)', action: { ...signed, args: { ...edit.args, to_account: 'mallory' } }, expected: 'bad_signature' },
-    { name: 'args tampered (amount changed)', action: { ...signed, args: { ...edit.args, amount_cents: 9_999 } }, expected: 'bad_signature' },
-    { name: 'args in another key order', action: { ...signed, args: { amount_cents: 10_000, to_account: 'kiran', from_account: '123' } }, expected: 'gateway' },
-    { name: 'kind changed (retry_with_edits to skip)', action: { ...signed, action: 'skip', args: undefined }, expected: 'bad_signature' },
-    { name: 'kind changed (skip to fail)', action: { ...signStepAction(RUN, { ...edit, action: 'skip', args: undefined }, gateway.signer, AT, NONCE), action: 'fail' }, expected: 'bad_signature' },
+    {
+      name: 'args tampered (recipient changed)',
+      action: { ...signed, args: { ...edit.args, to_account: 'mallory' } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'args tampered (amount changed)',
+      action: { ...signed, args: { ...edit.args, amount_cents: 9_999 } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'args in another key order',
+      action: { ...signed, args: { amount_cents: 10_000, to_account: 'kiran', from_account: '123' } },
+      expected: 'gateway',
+    },
+    {
+      name: 'kind changed (retry_with_edits to skip)',
+      action: { ...signed, action: 'skip', args: undefined },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'kind changed (skip to fail)',
+      action: {
+        ...signStepAction(RUN, { ...edit, action: 'skip', args: undefined }, gateway.signer, AT, NONCE),
+        action: 'fail',
+      },
+      expected: 'bad_signature',
+    },
     { name: 'operator changed', action: { ...signed, decided_by: 'intern@bank.com' }, expected: 'bad_signature' },
     { name: 'role changed', action: { ...signed, role: 'operator' }, expected: 'bad_signature' },
     { name: 'reason changed', action: { ...signed, reason: 'why not' }, expected: 'bad_signature' },
-    { name: 'moved to a later hold', action: { ...signed, held_since: '2026-12-01T20:05:00.000Z' }, expected: 'bad_signature' },
-    { name: 'time changed', action: { ...signed, proof: { ...proof, issued_at: '2026-12-01T20:00:01.000Z' } }, expected: 'bad_signature' },
-    { name: 'nonce changed', action: { ...signed, proof: { ...proof, nonce: 'nonce-0123456789abcdeF' } }, expected: 'bad_signature' },
-    { name: 'signed by a key the run does not trust', action: signStepAction(RUN, edit, stranger.signer, AT, NONCE), expected: 'unknown_key' },
-    { name: 'claims the operator key, signed by the gateway', action: { ...signed, proof: { ...proof, key_id: operator.trusted.key_id } }, expected: 'bad_signature' },
-    { name: 'a decision signature passed off as an action', action: { ...edit, proof: decisionProof }, expected: 'bad_signature' },
-    { name: 'signed without the hold it is for', action: signStepAction(RUN, { ...edit, held_since: undefined }, gateway.signer, AT, NONCE), expected: 'unbound' },
-    { name: 'signed without a role', action: signStepAction(RUN, { ...edit, role: undefined }, gateway.signer, AT, NONCE), expected: 'unbound' },
-    { name: 'signature of zeros', action: { ...signed, proof: { ...proof, signature: '0'.repeat(128) } }, expected: 'bad_signature' },
-    { name: 'signature not hex (bypassing the schema)', action: { ...signed, proof: { ...proof, signature: 'zz'.repeat(64) } }, expected: 'bad_signature' },
+    {
+      name: 'moved to a later hold',
+      action: { ...signed, held_since: '2026-12-01T20:05:00.000Z' },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'time changed',
+      action: { ...signed, proof: { ...proof, issued_at: '2026-12-01T20:00:01.000Z' } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'nonce changed',
+      action: { ...signed, proof: { ...proof, nonce: 'nonce-0123456789abcdeF' } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'signed by a key the run does not trust',
+      action: signStepAction(RUN, edit, stranger.signer, AT, NONCE),
+      expected: 'unknown_key',
+    },
+    {
+      name: 'claims the operator key, signed by the gateway',
+      action: { ...signed, proof: { ...proof, key_id: operator.trusted.key_id } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'a decision signature passed off as an action',
+      action: { ...edit, proof: decisionProof },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'signed without the hold it is for',
+      action: signStepAction(RUN, { ...edit, held_since: undefined }, gateway.signer, AT, NONCE),
+      expected: 'unbound',
+    },
+    {
+      name: 'signed without a role',
+      action: signStepAction(RUN, { ...edit, role: undefined }, gateway.signer, AT, NONCE),
+      expected: 'unbound',
+    },
+    {
+      name: 'signature of zeros',
+      action: { ...signed, proof: { ...proof, signature: '0'.repeat(128) } },
+      expected: 'bad_signature',
+    },
+    {
+      name: 'signature not hex (bypassing the schema)',
+      action: { ...signed, proof: { ...proof, signature: 'zz'.repeat(64) } },
+      expected: 'bad_signature',
+    },
   ];
   it.each(cases)('$name → $expected', ({ action, run, expected }) => {
     const check = checkActionProof(run ?? RUN, action, trusted);
@@ -67,7 +139,13 @@ describe('checkActionProof', () => {
   });
 
   it('covers non-ASCII text exactly', () => {
-    const accented = signStepAction(RUN, { ...edit, decided_by: 'zoë@bank.com', reason: 'payé ✓' }, gateway.signer, AT, NONCE);
+    const accented = signStepAction(
+      RUN,
+      { ...edit, decided_by: 'zoë@bank.com', reason: 'payé ✓' },
+      gateway.signer,
+      AT,
+      NONCE,
+    );
     expect(checkActionProof(RUN, accented, trusted).valid).toBe(true);
     expect(checkActionProof(RUN, { ...accented, decided_by: 'zoe@bank.com' }, trusted).valid).toBe(false);
   });

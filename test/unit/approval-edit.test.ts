@@ -1,7 +1,13 @@
 /** approval-edit.ts: who may edit a waiting approval, with what, and how an edit is signed. Table-driven. */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import { checkEditProof, judgeEdit, signEdit, toolArgsProblems, type UnsignedEdit } from '../../src/shared/approval-edit.js';
+import {
+  checkEditProof,
+  judgeEdit,
+  signEdit,
+  toolArgsProblems,
+  type UnsignedEdit,
+} from '../../src/shared/approval-edit.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
 import { DecisionErrorType } from '../../src/shared/definitions.js';
@@ -40,7 +46,12 @@ const votedOnce: ApprovalRecord = {
   decisions: [{ by: 'bob', verdict: 'approve', at: NOW }],
 };
 
-const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({ approval_id: pending.approval_id, args: { ...args, amount_cents: 400_000 }, edited_by: 'alice', ...over });
+const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({
+  approval_id: pending.approval_id,
+  args: { ...args, amount_cents: 400_000 },
+  edited_by: 'alice',
+  ...over,
+});
 
 describe('judgeEdit', () => {
   it.each<[string, ApprovalRecord | undefined, UnsignedEdit, true | DecisionErrorType]>([
@@ -49,15 +60,35 @@ describe('judgeEdit', () => {
     ['the requester after a decision counted', votedOnce, edit(), DecisionErrorType.Forbidden],
     ['an approver (four eyes) without stages', pending, edit({ edited_by: 'bob' }), true],
     ['an approver in the deciding group', votedOnce, edit({ edited_by: 'carol', groups: ['approvers'] }), true],
-    ['someone outside the deciding group', staged, edit({ edited_by: 'mallory', groups: ['staff'] }), DecisionErrorType.Forbidden],
+    [
+      'someone outside the deciding group',
+      staged,
+      edit({ edited_by: 'mallory', groups: ['staff'] }),
+      DecisionErrorType.Forbidden,
+    ],
     ['an unknown approval', undefined, edit(), DecisionErrorType.UnknownApproval],
-    ['an approval already rejected', { ...pending, status: 'rejected' }, edit({ edited_by: 'bob' }), DecisionErrorType.AlreadyDecided],
-    ['an edit of another action than the one waiting', pending, edit({ action_hash: 'b'.repeat(64) }), DecisionErrorType.Stale],
+    [
+      'an approval already rejected',
+      { ...pending, status: 'rejected' },
+      edit({ edited_by: 'bob' }),
+      DecisionErrorType.AlreadyDecided,
+    ],
+    [
+      'an edit of another action than the one waiting',
+      pending,
+      edit({ action_hash: 'b'.repeat(64) }),
+      DecisionErrorType.Stale,
+    ],
     ['an edit of the action waiting', pending, edit({ action_hash: HASH }), true],
     ['an edit at the deadline', { ...pending, expires_at: NOW }, edit(), DecisionErrorType.Expired],
     ['a negative amount', pending, edit({ args: { ...args, amount_cents: -1 } }), DecisionErrorType.InvalidArgs],
     ['a field the tool does not take', pending, edit({ args: { ...args, memo: 'x' } }), DecisionErrorType.InvalidArgs],
-    ['a missing field', pending, edit({ args: { from_account: 'checking', amount_cents: 1 } }), DecisionErrorType.InvalidArgs],
+    [
+      'a missing field',
+      pending,
+      edit({ args: { from_account: 'checking', amount_cents: 1 } }),
+      DecisionErrorType.InvalidArgs,
+    ],
   ])('%s', (_name, approval, proposed, expected) => {
     const verdict = judgeEdit(approval, proposed, NOW);
     if (expected === true) expect(verdict).toEqual({ allowed: true, args: proposed.args });
@@ -65,7 +96,9 @@ describe('judgeEdit', () => {
   });
 
   it('names the field in a refusal of bad args', () => {
-    expect(toolArgsProblems('bank_transfer', { ...args, amount_cents: 1.5 })).toEqual([expect.stringMatching(/^args\.amount_cents: /)]);
+    expect(toolArgsProblems('bank_transfer', { ...args, amount_cents: 1.5 })).toEqual([
+      expect.stringMatching(/^args\.amount_cents: /),
+    ]);
     expect(toolArgsProblems('bank_transfer', args)).toEqual([]);
   });
 });
@@ -73,7 +106,9 @@ describe('judgeEdit', () => {
 describe('signed edits', () => {
   const secret = new Uint8Array(32).fill(7);
   const signer = { key_id: '0123456789abcdef', secret_key: secret };
-  const trusted = [{ key_id: signer.key_id, role: 'gateway' as const, public_key: bytesToHex(ed25519.getPublicKey(secret)) }];
+  const trusted = [
+    { key_id: signer.key_id, role: 'gateway' as const, public_key: bytesToHex(ed25519.getPublicKey(secret)) },
+  ];
   const signed = signEdit(edit({ reason: 'lower' }), signer, NOW, 'nonce-nonce-nonce-1');
 
   it.each<[string, unknown, boolean]>([
@@ -88,7 +123,13 @@ describe('signed edits', () => {
   });
 
   it('cannot pass as a decision: the payload versions differ', () => {
-    const asDecision: ApprovalDecision = { approval_id: signed.approval_id, approved: true, approver_id: signed.edited_by, reason: 'lower', proof: signed.proof! };
+    const asDecision: ApprovalDecision = {
+      approval_id: signed.approval_id,
+      approved: true,
+      approver_id: signed.edited_by,
+      reason: 'lower',
+      proof: signed.proof!,
+    };
     expect(checkDecisionProof(asDecision, trusted).valid).toBe(false);
   });
 });

@@ -9,25 +9,54 @@ import { eligibilityFor, whoMayDecide, type Delegation } from '../../src/shared/
 import type { ApprovalDelegation } from '../../src/shared/workflow-contracts.js';
 import { judgeDelegation, type DelegationRequest } from '../../workflows/approval-handovers.js';
 
-const toFrank: Delegation = { from: 'alice', to: 'frank', to_kind: 'person', groups: ['approvers'], reason: 'r', at: '2026-12-01T00:00:00Z' };
+const toFrank: Delegation = {
+  from: 'alice',
+  to: 'frank',
+  to_kind: 'person',
+  groups: ['approvers'],
+  reason: 'r',
+  at: '2026-12-01T00:00:00Z',
+};
 const toAuditors: Delegation = { ...toFrank, to: 'auditors', to_kind: 'group' };
 
 describe('eligibility for a stage of approvers', () => {
   it.each<[string, { id: string; groups?: string[] }, Parameters<typeof eligibilityFor>[2], string]>([
     ['a member', { id: 'bob', groups: ['approvers'] }, {}, 'own right'],
     ['an outsider', { id: 'dana', groups: ['managers'] }, {}, 'no'],
-    ['a member of the escalation group', { id: 'dana', groups: ['managers'] }, { escalated_to: 'managers' }, 'own right'],
+    [
+      'a member of the escalation group',
+      { id: 'dana', groups: ['managers'] },
+      { escalated_to: 'managers' },
+      'own right',
+    ],
     ['the person it was handed to', { id: 'FRANK' }, { delegations: [toFrank] }, 'for alice'],
-    ['a member of the group it was handed to', { id: 'eve', groups: ['auditors'] }, { delegations: [toAuditors] }, 'for alice'],
-    ['a hand-over by someone outside the stage gives nothing', { id: 'frank' }, { delegations: [{ ...toFrank, groups: ['staff'] }] }, 'no'],
+    [
+      'a member of the group it was handed to',
+      { id: 'eve', groups: ['auditors'] },
+      { delegations: [toAuditors] },
+      'for alice',
+    ],
+    [
+      'a hand-over by someone outside the stage gives nothing',
+      { id: 'frank' },
+      { delegations: [{ ...toFrank, groups: ['staff'] }] },
+      'no',
+    ],
   ])('%s', (_name, decider, handovers, expected) => {
     const eligibility = eligibilityFor('approvers', decider, handovers);
-    const said = !eligibility.eligible ? 'no' : eligibility.on_behalf_of ? `for ${eligibility.on_behalf_of}` : 'own right';
+    const said = !eligibility.eligible
+      ? 'no'
+      : eligibility.on_behalf_of
+        ? `for ${eligibility.on_behalf_of}`
+        : 'own right';
     expect(said).toBe(expected);
   });
 
   it('lists who may decide now', () => {
-    expect(whoMayDecide('approvers', { escalated_to: 'managers', delegations: [toFrank, toAuditors] })).toEqual({ groups: ['approvers', 'managers', 'auditors'], people: ['frank'] });
+    expect(whoMayDecide('approvers', { escalated_to: 'managers', delegations: [toFrank, toAuditors] })).toEqual({
+      groups: ['approvers', 'managers', 'auditors'],
+      people: ['frank'],
+    });
   });
 });
 
@@ -49,14 +78,26 @@ const pending: ApprovalRecord = {
   current_stage: 0,
   decisions: [{ by: 'bob', verdict: 'approve', at: NOW }],
 };
-const request: DelegationRequest = { approval_id: pending.approval_id, delegated_by: 'alice', groups: ['approvers'], to: 'frank', to_kind: 'person', reason: 'away' };
+const request: DelegationRequest = {
+  approval_id: pending.approval_id,
+  delegated_by: 'alice',
+  groups: ['approvers'],
+  to: 'frank',
+  to_kind: 'person',
+  reason: 'away',
+};
 
 describe('judgeDelegation', () => {
   it.each<[string, Partial<DelegationRequest>, Partial<ApprovalRecord>, string | undefined]>([
     ['an approver to a person', {}, {}, undefined],
     ['to the requester', { to: 'Default_User' }, {}, 'four-eyes'],
     ['by the requester', { delegated_by: 'default_user' }, {}, 'cannot hand its approval over'],
-    ['by someone outside the stage', { delegated_by: 'dana', groups: ['managers'] }, {}, 'dana is not in group approvers'],
+    [
+      'by someone outside the stage',
+      { delegated_by: 'dana', groups: ['managers'] },
+      {},
+      'dana is not in group approvers',
+    ],
     ['by someone who already approved', { delegated_by: 'bob' }, {}, 'bob has already approved'],
     ['to someone who already approved', { to: 'bob' }, {}, 'bob has already approved'],
     ['to oneself', { to: 'alice' }, {}, 'the person handing it over'],
@@ -94,7 +135,12 @@ describe('signed delegations', () => {
   });
 
   it('a signed decision cannot pass for a delegation', () => {
-    const decision = signDecision({ approval_id: request.approval_id, approved: true, approver_id: 'alice' }, signer, NOW, 'nonce-0123456789abcdef');
+    const decision = signDecision(
+      { approval_id: request.approval_id, approved: true, approver_id: 'alice' },
+      signer,
+      NOW,
+      'nonce-0123456789abcdef',
+    );
     expect(check({ ...request, proof: decision.proof! })).toBe('bad_signature');
   });
 });

@@ -49,7 +49,10 @@ describe('assistant sentences', () => {
       'Your 2 transfers since 2025-11-17: $20.00 from bob on 2025-11-19; $1,500.00 to kiran on 2025-11-19.',
     ],
     [pendingMessage([]), 'Nothing of yours is waiting for approval.'],
-    [pendingMessage([pendingApproval]), '1 step is waiting for approval: Transfer $6,000.00 → kiran (req-1, since 2025-11-19 10:30 UTC).'],
+    [
+      pendingMessage([pendingApproval]),
+      '1 step is waiting for approval: Transfer $6,000.00 → kiran (req-1, since 2025-11-19 10:30 UTC).',
+    ],
     [
       statusMessage(summarise(view({ status: 'WAITING_APPROVAL', approvals: [pendingApproval] })), false),
       'Your last request "Transfer 6000 to Kiran" (req-1) is waiting for approval: Transfer $6,000.00 → kiran.',
@@ -78,7 +81,13 @@ describe('chatReply for questions and cancels', () => {
   });
 
   it('answers a failed question with why, and no data', () => {
-    const failed = step({ id: 'cancel_request', tool: 'cancel_request', name: 'Cancel my last request', state: 'FAILED', error: 'You have no earlier request.' });
+    const failed = step({
+      id: 'cancel_request',
+      tool: 'cancel_request',
+      name: 'Cancel my last request',
+      state: 'FAILED',
+      error: 'You have no earlier request.',
+    });
     expect(chatReply(view({ intent: 'cancel_request', status: 'FAILED', steps: [failed] }))).toEqual({
       status: 'FAILED',
       reply: { intent: 'cancel_request', status: 'failed', message: 'You have no earlier request.' },

@@ -37,18 +37,43 @@ describe('parseConfig', () => {
     [{ APPROVE_L2: 'true' }, { APPROVE_L2: true }],
     [{ APPROVE_L2: 'yes' }, { APPROVE_L2: true }],
     [{ APPROVE_L2: '0' }, { APPROVE_L2: false }],
-    [{ TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' }, { TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' }],
+    [
+      { TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' },
+      { TASK_QUEUE: 'other', TEMPORAL_ADDRESS: 'cloud.example:7233' },
+    ],
     [{ SANDBOX_TOKEN: 'a'.repeat(32) }, { SANDBOX_TOKEN: 'a'.repeat(32) }],
-    [{ SANDBOX_ALLOWED_HOSTS: 'sandbox.internal:8081, bank.local:8081 ,' }, { SANDBOX_ALLOWED_HOSTS: ['sandbox.internal:8081', 'bank.local:8081'] }],
+    [
+      { SANDBOX_ALLOWED_HOSTS: 'sandbox.internal:8081, bank.local:8081 ,' },
+      { SANDBOX_ALLOWED_HOSTS: ['sandbox.internal:8081', 'bank.local:8081'] },
+    ],
     [{ DECISION_PUBLIC_KEY_FILES: 'a.pub.pem,b.pub.pem' }, { DECISION_PUBLIC_KEY_FILES: ['a.pub.pem', 'b.pub.pem'] }],
-    [{}, { DECISION_PUBLIC_KEY_FILES: [], OPERATOR_PUBLIC_KEY_FILES: [], OPERATOR_SIGNING_KEY_FILE: '.temporal/operator-key.pem' }],
+    [
+      {},
+      {
+        DECISION_PUBLIC_KEY_FILES: [],
+        OPERATOR_PUBLIC_KEY_FILES: [],
+        OPERATOR_SIGNING_KEY_FILE: '.temporal/operator-key.pem',
+      },
+    ],
     [{}, { TEMPORAL_TLS: false, SANDBOX_LATENCY_MS: 0 }],
-    [{ TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'key-1' }, { TEMPORAL_TLS: true, TEMPORAL_API_KEY: 'key-1' }],
-    [{ TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }, { TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' }],
+    [
+      { TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'key-1' },
+      { TEMPORAL_TLS: true, TEMPORAL_API_KEY: 'key-1' },
+    ],
+    [
+      { TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' },
+      { TEMPORAL_TLS_CLIENT_CERT_PATH: 'c.pem', TEMPORAL_TLS_CLIENT_KEY_PATH: 'k.pem' },
+    ],
     [{ SANDBOX_LATENCY_MS: '1500' }, { SANDBOX_LATENCY_MS: 1500 }],
     [{}, { INBOX_CACHE_MS: 1000, INBOX_MAX_AGE_MS: 10_000 }],
-    [{ INBOX_CACHE_MS: '0', INBOX_MAX_AGE_MS: '1' }, { INBOX_CACHE_MS: 0, INBOX_MAX_AGE_MS: 1 }],
-    [{ INBOX_CACHE_MS: '5000', INBOX_MAX_AGE_MS: '5001' }, { INBOX_CACHE_MS: 5000, INBOX_MAX_AGE_MS: 5001 }],
+    [
+      { INBOX_CACHE_MS: '0', INBOX_MAX_AGE_MS: '1' },
+      { INBOX_CACHE_MS: 0, INBOX_MAX_AGE_MS: 1 },
+    ],
+    [
+      { INBOX_CACHE_MS: '5000', INBOX_MAX_AGE_MS: '5001' },
+      { INBOX_CACHE_MS: 5000, INBOX_MAX_AGE_MS: 5001 },
+    ],
   ])('reads %j', (env, expected) => {
     expect(parseConfig(env)).toMatchObject(expected);
   });
@@ -82,7 +107,9 @@ describe('parseConfig', () => {
 
   it('says what SANDBOX_LATENCY_MS must be, as the sandbox did when it read the variable itself', () => {
     for (const value of ['slow', '-1', '2.5', '60001']) {
-      expect(() => parseConfig({ SANDBOX_LATENCY_MS: value })).toThrow('SANDBOX_LATENCY_MS: must be an integer number of milliseconds between 0 and 60000');
+      expect(() => parseConfig({ SANDBOX_LATENCY_MS: value })).toThrow(
+        'SANDBOX_LATENCY_MS: must be an integer number of milliseconds between 0 and 60000',
+      );
     }
   });
 
@@ -99,7 +126,9 @@ describe('parseConfig', () => {
 
   it('requireSetting names a missing setting and why the process needs it', () => {
     const config = parseConfig({});
-    expect(() => requireSetting(config, 'SANDBOX_TOKEN', 'the sandbox credential')).toThrow(/SANDBOX_TOKEN: required \(the sandbox credential\)/);
+    expect(() => requireSetting(config, 'SANDBOX_TOKEN', 'the sandbox credential')).toThrow(
+      /SANDBOX_TOKEN: required \(the sandbox credential\)/,
+    );
     expect(() => requireSetting(config, 'DECISION_PUBLIC_KEY_FILES', 'trusted keys')).toThrow(ConfigError);
     expect(requireSetting(parseConfig({ SANDBOX_TOKEN: 'b'.repeat(40) }), 'SANDBOX_TOKEN', '')).toBe('b'.repeat(40));
   });

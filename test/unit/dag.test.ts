@@ -91,12 +91,18 @@ describe('validatePlan', () => {
     ],
     [
       'too many gym sessions',
-      step('g', [], { tool: 'calendar_create', args: { title: 'Gym', count: 8, week_start: '2025-11-17', duration_minutes: 60 } }),
+      step('g', [], {
+        tool: 'calendar_create',
+        args: { title: 'Gym', count: 8, week_start: '2025-11-17', duration_minutes: 60 },
+      }),
       /^step "g" has invalid args for calendar_create: count: /,
     ],
     [
       'a week start that is not a date',
-      step('g', [], { tool: 'calendar_create', args: { title: 'Gym', count: 3, week_start: 'monday', duration_minutes: 60 } }),
+      step('g', [], {
+        tool: 'calendar_create',
+        args: { title: 'Gym', count: 3, week_start: 'monday', duration_minutes: 60 },
+      }),
       /week_start: expected a date as YYYY-MM-DD/,
     ],
   ])('reports bad args: %s', (_name, bad, problem) => {
@@ -123,7 +129,7 @@ const readinessIn = (states: States, dependsOn: string[]) => readiness(dependsOn
 /** Moves every PENDING step whose dependencies are settled, as each step's coroutine in the workflow does. */
 function settle(steps: PlanStep[], states: States): States {
   const current = { ...states };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const s of steps) {
       if (current[s.id] !== 'PENDING') continue;
@@ -148,8 +154,18 @@ describe('readiness', () => {
     ['blocked by REJECTED', ['a'], { a: 'REJECTED' }, { kind: 'blocked', blockers: ['a'] }],
     ['blocked by SKIPPED', ['a'], { a: 'SKIPPED' }, { kind: 'blocked', blockers: ['a'] }],
     ['blocked by CANCELLED', ['a'], { a: 'CANCELLED' }, { kind: 'blocked', blockers: ['a'] }],
-    ['a join waits for every branch, even after one failed', ['b', 'c'], { b: 'FAILED', c: 'RUNNING' }, { kind: 'waiting' }],
-    ['a join names every branch that did not succeed', ['b', 'c', 'd'], { b: 'FAILED', c: 'SUCCEEDED', d: 'REJECTED' }, { kind: 'blocked', blockers: ['b', 'd'] }],
+    [
+      'a join waits for every branch, even after one failed',
+      ['b', 'c'],
+      { b: 'FAILED', c: 'RUNNING' },
+      { kind: 'waiting' },
+    ],
+    [
+      'a join names every branch that did not succeed',
+      ['b', 'c', 'd'],
+      { b: 'FAILED', c: 'SUCCEEDED', d: 'REJECTED' },
+      { kind: 'blocked', blockers: ['b', 'd'] },
+    ],
     ['a join is ready when all branches succeeded', ['b', 'c'], { b: 'SUCCEEDED', c: 'SUCCEEDED' }, { kind: 'ready' }],
   ])('%s', (_name, dependsOn, states, expected) => {
     expect(readinessIn(states, dependsOn)).toEqual(expected);
@@ -197,7 +213,12 @@ describe('criticalPathLength', () => {
     ['the example plan with unit costs', example, {}, 3],
     ['a slow independent step', example, { schedule_gym: 10 }, 10],
     ['a weighted chain', example, { search_jobs: 2, tailor_cv: 3, submit_application: 4 }, 9],
-    ['a diamond follows its longest branch', [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])], { a: 1, b: 5, c: 2, d: 1 }, 7],
+    [
+      'a diamond follows its longest branch',
+      [step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c'])],
+      { a: 1, b: 5, c: 2, d: 1 },
+      7,
+    ],
   ])('%s', (_name, steps, costs, expected) => {
     expect(criticalPathLength(steps, (id) => costs[id] ?? 1)).toBe(expected);
   });

@@ -12,13 +12,26 @@ import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtu
 
 function stagedRun(): RunState {
   let now = START;
-  const run = new RunState(INPUT, 'req-1', () => new Date((now += 1000)).toISOString(), () => undefined);
+  const run = new RunState(
+    INPUT,
+    'req-1',
+    () => new Date((now += 1000)).toISOString(),
+    () => undefined,
+  );
   run.adoptPlan(transferPlan, { id: 'bank-test', hash: 'a'.repeat(64) });
   run.markReady('transfer');
-  run.requestApproval('transfer', 'two approvers', TIMEOUT_MS, { rule: 'two', stages: [{ group: 'approvers', count: 2 }], requesterMayApprove: false });
+  run.requestApproval('transfer', 'two approvers', TIMEOUT_MS, {
+    rule: 'two',
+    stages: [{ group: 'approvers', count: 2 }],
+    requesterMayApprove: false,
+  });
   return run;
 }
-const approvalEvents = (run: RunState) => run.timelineAfter(0).map((e) => e.event).filter((e) => e.startsWith('approval_'));
+const approvalEvents = (run: RunState) =>
+  run
+    .timelineAfter(0)
+    .map((e) => e.event)
+    .filter((e) => e.startsWith('approval_'));
 
 describe('applyAuthenticatedDecision, delivered more than once', () => {
   it.each([
@@ -26,7 +39,12 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
     ['a rejection', false, 'approval_rejected', 'rejected'],
   ] as const)('%s delivered by update and again by signal counts once', (_name, approved, event, status) => {
     let now = START;
-    const run = new RunState(INPUT, 'req-1', () => new Date((now += 1000)).toISOString(), () => undefined);
+    const run = new RunState(
+      INPUT,
+      'req-1',
+      () => new Date((now += 1000)).toISOString(),
+      () => undefined,
+    );
     run.adoptPlan(transferPlan);
     run.markReady('transfer');
     run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
@@ -41,12 +59,25 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
 
   it('a staged approval counts a repeated delivery once, and the same person signing again is refused', () => {
     const run = stagedRun();
-    const bob = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
+    const bob = signedAsGateway({
+      approval_id: APPROVAL_ID,
+      approved: true,
+      approver_id: 'bob',
+      groups: ['approvers'],
+    });
     expect(applyAuthenticatedDecision(run, bob, TEST_DECISION_KEYS)).toMatchObject({ accepted: true });
     expect(applyAuthenticatedDecision(run, bob, TEST_DECISION_KEYS)).toMatchObject({ accepted: true });
     expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'pending', progress: '1 of 2 from approvers' });
-    const bobAgain = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
-    expect(applyAuthenticatedDecision(run, bobAgain, TEST_DECISION_KEYS)).toMatchObject({ accepted: false, type: DecisionErrorType.Forbidden });
+    const bobAgain = signedAsGateway({
+      approval_id: APPROVAL_ID,
+      approved: true,
+      approver_id: 'bob',
+      groups: ['approvers'],
+    });
+    expect(applyAuthenticatedDecision(run, bobAgain, TEST_DECISION_KEYS)).toMatchObject({
+      accepted: false,
+      type: DecisionErrorType.Forbidden,
+    });
     expect(approvalEvents(run)).toEqual(['approval_required', 'approval_progress', 'approval_ignored']);
   });
 
@@ -57,7 +88,13 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
     const run = stagedRun();
     const current = run.approval(APPROVAL_ID)!.action_hash!;
     expect(current).toMatch(/^[0-9a-f]{64}$/);
-    const decision = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'], action_hash: matches ? current : 'f'.repeat(64) });
+    const decision = signedAsGateway({
+      approval_id: APPROVAL_ID,
+      approved: true,
+      approver_id: 'bob',
+      groups: ['approvers'],
+      action_hash: matches ? current : 'f'.repeat(64),
+    });
     const result = applyAuthenticatedDecision(run, decision, TEST_DECISION_KEYS);
     if (matches) expect(result).toMatchObject({ accepted: true });
     else expect(result).toMatchObject({ accepted: false, type: DecisionErrorType.Stale });
@@ -66,7 +103,12 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
 
   it('a refused decision delivered twice is recorded once', () => {
     const run = stagedRun();
-    const outsider = signedAsGateway({ approval_id: APPROVAL_ID, approved: true, approver_id: 'dana', groups: ['managers'] });
+    const outsider = signedAsGateway({
+      approval_id: APPROVAL_ID,
+      approved: true,
+      approver_id: 'dana',
+      groups: ['managers'],
+    });
     expect(applyAuthenticatedDecision(run, outsider, TEST_DECISION_KEYS)).toMatchObject({ accepted: false });
     expect(applyAuthenticatedDecision(run, outsider, TEST_DECISION_KEYS)).toMatchObject({ accepted: false });
     expect(approvalEvents(run)).toEqual(['approval_required', 'approval_ignored']);

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { editNonce } from '../../src/gateway/approvals/edits.js';
 
-const EDIT = { approval_id: 'req-1.transfer', args: { from_account: '123', to_account: 'kiran', amount_cents: 400_000 }, edited_by: 'alice', reason: 'lower' };
+const EDIT = {
+  approval_id: 'req-1.transfer',
+  args: { from_account: '123', to_account: 'kiran', amount_cents: 400_000 },
+  edited_by: 'alice',
+  reason: 'lower',
+};
 const HASH = 'a'.repeat(64);
 
 describe('editNonce', () => {

@@ -5,7 +5,11 @@ import { FailureType } from '../../src/shared/errors.js';
 
 describe('failure types', () => {
   it('no type names two things: a step failure, a refused decision and a refused operator action never share one', () => {
-    const all = [...Object.values(FailureType), ...Object.values(DecisionErrorType), ...Object.values(StepActionErrorType)];
+    const all = [
+      ...Object.values(FailureType),
+      ...Object.values(DecisionErrorType),
+      ...Object.values(StepActionErrorType),
+    ];
     expect(new Set(all).size).toBe(all.length);
   });
 });

@@ -4,7 +4,8 @@ import { InboxListing, type InboxListingOptions } from '../../src/gateway/approv
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { transferApproval } from '../support/views.js';
 
-const pending = (n: number, over: Partial<ApprovalRecord> = {}) => transferApproval({ approval_id: `req-${n}.transfer`, workflow_id: `req-${n}`, ...over });
+const pending = (n: number, over: Partial<ApprovalRecord> = {}) =>
+  transferApproval({ approval_id: `req-${n}.transfer`, workflow_id: `req-${n}`, ...over });
 
 /** A visibility stand-in: counts reads, answers each one when the test says so. */
 function fakeVisibility(records: () => ApprovalRecord[]) {
@@ -80,7 +81,11 @@ describe('InboxListing', () => {
   });
 
   it("narrows one listing to a requester's own runs", async () => {
-    const { listing, loaded } = setup(() => [pending(1, { requested_by: 'alice' }), pending(2, { requested_by: 'bob' }), pending(3, { requested_by: 'alice' })]);
+    const { listing, loaded } = setup(() => [
+      pending(1, { requested_by: 'alice' }),
+      pending(2, { requested_by: 'bob' }),
+      pending(3, { requested_by: 'alice' }),
+    ]);
     await loaded();
     expect(ids(await listing.records('alice'))).toEqual(['req-1.transfer', 'req-3.transfer']);
     expect(ids(await listing.records('carol'))).toEqual([]);
@@ -113,7 +118,9 @@ describe('InboxListing', () => {
     time.advance(1000);
     await listing.records(undefined);
     visibility.reads[1]!.resolve();
-    await vi.waitFor(async () => expect((await listing.records(undefined)).records.map((r) => r.progress)).toEqual(['2 of 2']));
+    await vi.waitFor(async () =>
+      expect((await listing.records(undefined)).records.map((r) => r.progress)).toEqual(['2 of 2']),
+    );
   });
 
   it('forgets a change made here once visibility has had overlayMs to catch up', async () => {
@@ -158,7 +165,11 @@ describe('InboxListing', () => {
     it('keeps serving the last listing when background reads fail, tells of the outage once, and reads on', async () => {
       const failures: unknown[] = [];
       const visibility = fakeVisibility(() => [pending(1)]);
-      const listing = new InboxListing(visibility.read, { refreshMs: 5, maxAgeMs: 60_000, onReadError: (err) => failures.push(err) });
+      const listing = new InboxListing(visibility.read, {
+        refreshMs: 5,
+        maxAgeMs: 60_000,
+        onReadError: (err) => failures.push(err),
+      });
       const started = listing.start();
       visibility.reads[0]!.resolve();
       await started;

@@ -21,15 +21,23 @@ function approval(n: number, over: Partial<ApprovalRecord> = {}): ApprovalRecord
 const RECORDS: ApprovalRecord[] = [
   approval(1, { amount: 6000, amount_cents: 600_000 }),
   approval(2, { amount: 9000, amount_cents: 900_000, requested_by: 'alice' }),
-  approval(3, { tool: 'job_submit', risk_level: 'L3', amount: undefined, amount_cents: undefined, recipient: undefined }),
+  approval(3, {
+    tool: 'job_submit',
+    risk_level: 'L3',
+    amount: undefined,
+    amount_cents: undefined,
+    recipient: undefined,
+  }),
   approval(4, { amount: 5000, amount_cents: 500_000, expires_at: new Date(NOW + 30 * 60_000).toISOString() }),
   approval(5, { amount: 7500.5, amount_cents: 750_050 }),
   approval(6, { status: 'approved' }),
 ];
 
 const anonymous: InboxCaller = { identity: { kind: 'anonymous' }, deciderId: undefined, groups: undefined };
-const page = (query: Record<string, string>, caller: InboxCaller = anonymous) => inboxPage(RECORDS, InboxQuerySchema.parse(query), caller, NOW);
-const ids = (query: Record<string, string>, caller?: InboxCaller) => page(query, caller).approvals.map((a) => a.workflow_id);
+const page = (query: Record<string, string>, caller: InboxCaller = anonymous) =>
+  inboxPage(RECORDS, InboxQuerySchema.parse(query), caller, NOW);
+const ids = (query: Record<string, string>, caller?: InboxCaller) =>
+  page(query, caller).approvals.map((a) => a.workflow_id);
 
 describe('inboxPage', () => {
   it.each([
@@ -75,32 +83,64 @@ describe('inboxPage', () => {
     const self = { ...anonymous, deciderId: 'default_user' };
     expect(ids({ can_decide: 'true' }, self)).toEqual(['req-3', 'req-2']);
     expect(ids({ can_decide: 'false' }, self)).toEqual(['req-5', 'req-4', 'req-1']);
-    const requester: InboxCaller = { identity: { kind: 'token', user_id: 'bob', role: 'requester' }, deciderId: 'bob', groups: undefined };
+    const requester: InboxCaller = {
+      identity: { kind: 'token', user_id: 'bob', role: 'requester' },
+      deciderId: 'bob',
+      groups: undefined,
+    };
     expect(ids({ can_decide: 'true' }, requester)).toEqual([]);
   });
 
   it('with can_decide, follows the stage of the policy: the group deciding now, and no second vote', () => {
     const staged = transferApproval({
-      approval_id: 'req-9.transfer', workflow_id: 'req-9', requested_at: hoursAgo(1),
-      stages: [{ group: 'managers', count: 2, approved_by: ['carol'] }], current_stage: 0, requester_may_approve: false,
+      approval_id: 'req-9.transfer',
+      workflow_id: 'req-9',
+      requested_at: hoursAgo(1),
+      stages: [{ group: 'managers', count: 2, approved_by: ['carol'] }],
+      current_stage: 0,
+      requester_may_approve: false,
     });
-    const caller = (id: string, groups?: string[]): InboxCaller => ({ identity: { kind: 'token', user_id: id, role: 'approver', groups }, deciderId: id, groups });
-    const decide = (c: InboxCaller) => inboxPage([staged], InboxQuerySchema.parse({ can_decide: 'true' }), c, NOW).total;
+    const caller = (id: string, groups?: string[]): InboxCaller => ({
+      identity: { kind: 'token', user_id: id, role: 'approver', groups },
+      deciderId: id,
+      groups,
+    });
+    const decide = (c: InboxCaller) =>
+      inboxPage([staged], InboxQuerySchema.parse({ can_decide: 'true' }), c, NOW).total;
     expect(decide(caller('dave', ['managers']))).toBe(1);
     expect(decide(caller('dave', ['tellers']))).toBe(0);
     expect(decide(caller('carol', ['managers']))).toBe(0);
   });
 
   it('reads escalation from the record: the escalated filter and can_decide for the escalation group', () => {
-    const stage = { stages: [{ group: 'approvers', count: 1, approved_by: [] }], current_stage: 0, requester_may_approve: false };
-    const waiting = transferApproval({ approval_id: 'req-7.transfer', workflow_id: 'req-7', requested_at: hoursAgo(2), ...stage });
-    const escalated = transferApproval({
-      approval_id: 'req-8.transfer', workflow_id: 'req-8', requested_at: hoursAgo(1), ...stage, escalated_to: 'managers', escalated_at: hoursAgo(0.5),
+    const stage = {
+      stages: [{ group: 'approvers', count: 1, approved_by: [] }],
+      current_stage: 0,
+      requester_may_approve: false,
+    };
+    const waiting = transferApproval({
+      approval_id: 'req-7.transfer',
+      workflow_id: 'req-7',
+      requested_at: hoursAgo(2),
+      ...stage,
     });
-    const page = (query: Record<string, string>, caller: InboxCaller = anonymous) => inboxPage([waiting, escalated], InboxQuerySchema.parse(query), caller, NOW).approvals.map((a) => a.approval_id);
+    const escalated = transferApproval({
+      approval_id: 'req-8.transfer',
+      workflow_id: 'req-8',
+      requested_at: hoursAgo(1),
+      ...stage,
+      escalated_to: 'managers',
+      escalated_at: hoursAgo(0.5),
+    });
+    const page = (query: Record<string, string>, caller: InboxCaller = anonymous) =>
+      inboxPage([waiting, escalated], InboxQuerySchema.parse(query), caller, NOW).approvals.map((a) => a.approval_id);
     expect(page({ escalated: 'true' })).toEqual(['req-8.transfer']);
     expect(page({ escalated: 'false' })).toEqual(['req-7.transfer']);
-    const manager: InboxCaller = { identity: { kind: 'token', user_id: 'dave', role: 'approver', groups: ['managers'] }, deciderId: 'dave', groups: ['managers'] };
+    const manager: InboxCaller = {
+      identity: { kind: 'token', user_id: 'dave', role: 'approver', groups: ['managers'] },
+      deciderId: 'dave',
+      groups: ['managers'],
+    };
     expect(page({ can_decide: 'true' }, manager)).toEqual(['req-8.transfer']);
   });
 });

@@ -27,7 +27,11 @@ const applyTo = (query: string, count: number): Planned => ({
   tools: ['job_search', 'cv_tailor', 'job_submit'],
   args: { job_search: { query, count }, cv_tailor: { count }, job_submit: { count } },
 });
-const balance: Planned = { intent: 'balance', tools: ['account_balance'], args: { account_balance: { account_id: '123' } } };
+const balance: Planned = {
+  intent: 'balance',
+  tools: ['account_balance'],
+  args: { account_balance: { account_id: '123' } },
+};
 const history = (limit: number, since?: string): Planned => ({
   intent: 'transfer_history',
   tools: ['transfer_history'],
@@ -49,7 +53,8 @@ const ask = (refusal: RegExp): Expected => ({ refusal, question: true });
 const refuse = (refusal: RegExp): Expected => ({ refusal, question: false });
 
 /** Several phrasings that must all give one answer. */
-const sameAnswer = (expected: Expected, messages: string[]): [string, Expected][] => messages.map((message) => [message, expected]);
+const sameAnswer = (expected: Expected, messages: string[]): [string, Expected][] =>
+  messages.map((message) => [message, expected]);
 
 const PHRASINGS: [string, Expected][] = [
   // Amounts with k, words, currency words and symbols
@@ -79,7 +84,10 @@ const PHRASINGS: [string, Expected][] = [
   ['Transfer Six Thousand to Kiran', send(600_000, 'kiran')],
   ['send two hundred and fifty dollars to alice', send(25_000, 'alice')],
   ['send two hundred fifty to alice', send(25_000, 'alice')],
-  ['send two hundred and fifty to alice and plan groceries', { intent: 'life_os', tools: ['bank_transfer', 'grocery_plan'], args: { bank_transfer: { amount_cents: 25_000 } } }],
+  [
+    'send two hundred and fifty to alice and plan groceries',
+    { intent: 'life_os', tools: ['bank_transfer', 'grocery_plan'], args: { bank_transfer: { amount_cents: 25_000 } } },
+  ],
   ['send twenty-five dollars to bob', send(2_500, 'bob')],
   ['send twenty five dollars to bob', send(2_500, 'bob')],
   ['send a thousand to bob', send(100_000, 'bob')],
@@ -129,7 +137,7 @@ const PHRASINGS: [string, Expected][] = [
   ['ok so send 5 to bob', send(500, 'bob')],
   ['go ahead and send 5 to bob', send(500, 'bob')],
   ['just send 5 to bob please', send(500, 'bob')],
-  ['could you kindly transfer $75 to kiran\'s account', send(7_500, 'kiran')],
+  ["could you kindly transfer $75 to kiran's account", send(7_500, 'kiran')],
   ['I want you to send 75 to kiran', send(7_500, 'kiran')],
   ["i'd like you to send 75 to kiran asap", send(7_500, 'kiran')],
   ['can you pay kiran 6k?', send(600_000, 'kiran')],
@@ -142,7 +150,12 @@ const PHRASINGS: [string, Expected][] = [
   ['send 1,25,000 to bob', ask(/^I cannot tell which amount "1,25,000" means/)],
   ['send ,5 to bob', ask(/^I cannot tell which amount ",5" means/)],
   ['transfer 6.000 to kiran', ask(/^The amount "6\.000" has more than two decimals: did you mean \$6,000\.00\?/)],
-  ['send 1.2345 to bob', ask(/^The amount "1\.2345" has more than two decimals; amounts are dollars and cents\. How much exactly should I send\?$/)],
+  [
+    'send 1.2345 to bob',
+    ask(
+      /^The amount "1\.2345" has more than two decimals; amounts are dollars and cents\. How much exactly should I send\?$/,
+    ),
+  ],
   ['send 100 or 200 to bob', ask(/^"100 or 200" names more than one amount: did you mean \$100\.00 or \$200\.00\?$/)],
   ['send $100 or $150 to bob', ask(/did you mean \$100\.00 or \$150\.00\?$/)],
   ['transfer 6000 to kiran 5000', ask(/names more than one amount: did you mean \$6,000\.00 or \$5,000\.00\?$/)],
@@ -151,10 +164,16 @@ const PHRASINGS: [string, Expected][] = [
   ['send five six to bob', ask(/^I could not read "five six" as one amount; how much should I send\?/)],
   ['send twenty thirty to bob', ask(/^I could not read "twenty thirty" as one amount/)],
   ['send 1.23456k to bob', send(123_456, 'bob')],
-  ['send 1.234567k to bob', ask(/^The amount "1\.234567k" is not a whole number of cents; how much exactly should I send\?$/)],
+  [
+    'send 1.234567k to bob',
+    ask(/^The amount "1\.234567k" is not a whole number of cents; how much exactly should I send\?$/),
+  ],
   ['send 6kk to bob', ask(/^I could not read the amount "6kk"; how much should I send\?/)],
   ['send some money to bob', refuse(/^The amount "some money" is not a number/)],
-  ['send 50 euros to bob', ask(/^I can only send US dollars; "50 euros" is another currency\. How much is it in dollars\?$/)],
+  [
+    'send 50 euros to bob',
+    ask(/^I can only send US dollars; "50 euros" is another currency\. How much is it in dollars\?$/),
+  ],
   ['send \u20ac50 to bob', ask(/^I can only send US dollars/)],
   ['send \u00a350 to bob', ask(/^I can only send US dollars/)],
   ['send 50 gbp to bob', ask(/^I can only send US dollars/)],
@@ -176,26 +195,44 @@ const PHRASINGS: [string, Expected][] = [
   ['find two data roles and apply to those', applyTo('data engineer', 2)],
   [
     'find two data roles and apply, then plan groceries',
-    { intent: 'life_os', tools: ['job_search', 'cv_tailor', 'job_submit', 'grocery_plan'], args: { job_search: { count: 2 } } },
+    {
+      intent: 'life_os',
+      tools: ['job_search', 'cv_tailor', 'job_submit', 'grocery_plan'],
+      args: { job_search: { count: 2 } },
+    },
   ],
   ['apply', ask(/^Apply to which jobs\?/)],
   ['plan groceries and apply', ask(/^Apply to which jobs\?/)],
   ['apply to them', ask(/^Apply to which jobs\?/)],
   // Balance
   ...sameAnswer(balance, [
-    'what is my balance?', "What's my balance", 'what\u2019s my balance?',
-    'balance', 'my balance please', 'show me my balance',
-    'show my balance', 'check my balance', 'check my account balance',
-    'tell me my balance', 'what is my current balance', 'what is the balance of my account?',
-    'how much money do I have?', 'how much do I have left?', 'how much is in my account?',
-    'Hey, can you tell me my balance?', 'I want to see my balance', 'could you check my balance please?',
+    'what is my balance?',
+    "What's my balance",
+    'what\u2019s my balance?',
+    'balance',
+    'my balance please',
+    'show me my balance',
+    'show my balance',
+    'check my balance',
+    'check my account balance',
+    'tell me my balance',
+    'what is my current balance',
+    'what is the balance of my account?',
+    'how much money do I have?',
+    'how much do I have left?',
+    'how much is in my account?',
+    'Hey, can you tell me my balance?',
+    'I want to see my balance',
+    'could you check my balance please?',
     'get my available balance',
   ]),
   // Recent transfers
   ['show my last 5 transfers', history(5)],
   ['show me my last five transfers', history(5)],
   ...sameAnswer(history(10), [
-    'my recent transfers', 'recent transfers', 'transaction history',
+    'my recent transfers',
+    'recent transfers',
+    'transaction history',
     'show my transaction history',
   ]),
   ['my last three transactions', history(3)],
@@ -218,9 +255,14 @@ const PHRASINGS: [string, Expected][] = [
   ['show my last 80 transfers', refuse(/^The number of transfers to show must be at most 50, not 80\.$/)],
   // Status of a request
   ...sameAnswer(status(), [
-    'status of my last request', "what's the status of my last request?", 'what is the status of my latest request',
-    'status of that', 'what happened to my last transfer?', 'how is my last request going?',
-    'is my last request done?', 'did my last transfer go through?',
+    'status of my last request',
+    "what's the status of my last request?",
+    'what is the status of my latest request',
+    'status of that',
+    'what happened to my last transfer?',
+    'how is my last request going?',
+    'is my last request done?',
+    'did my last transfer go through?',
   ]),
   ['status of req-abc123', status('req-abc123')],
   ['status of request req-ABC123', status('req-ABC123')],
@@ -229,21 +271,33 @@ const PHRASINGS: [string, Expected][] = [
   ['my request status', status()],
   // Pending approvals as a requester
   ...sameAnswer(pending, [
-    'what am I waiting for?', 'what am i still waiting on', 'my pending approvals',
-    'show my pending requests', 'what is pending?', 'anything waiting for approval?',
-    'which of my requests need approval', 'list my open approvals',
+    'what am I waiting for?',
+    'what am i still waiting on',
+    'my pending approvals',
+    'show my pending requests',
+    'what is pending?',
+    'anything waiting for approval?',
+    'which of my requests need approval',
+    'list my open approvals',
   ]),
   // Cancel
   ...sameAnswer(cancel(), [
-    'cancel my last request', 'Cancel my last request, please', 'please cancel that',
-    'cancel it', 'stop my last transfer', 'abort the last request',
+    'cancel my last request',
+    'Cancel my last request, please',
+    'please cancel that',
+    'cancel it',
+    'stop my last transfer',
+    'abort the last request',
     'can you cancel my latest request?',
   ]),
   ['cancel req-ABC123', cancel('req-ABC123')],
   ['cancel request req-42', cancel('req-42')],
   ['call off req-7', cancel('req-7')],
   // Questions mixed with other requests are Life-OS runs
-  ['what is my balance and show my last 3 transfers', { intent: 'life_os', tools: ['account_balance', 'transfer_history'] }],
+  [
+    'what is my balance and show my last 3 transfers',
+    { intent: 'life_os', tools: ['account_balance', 'transfer_history'] },
+  ],
   ['send 5 to bob and then show my balance', { intent: 'life_os', tools: ['bank_transfer', 'account_balance'] }],
   // Things it still refuses, saying what it can do
   ['what is the weather?', refuse(/^I did not understand: "what is the weather"\. I can transfer money/)],
@@ -260,7 +314,8 @@ function check(message: string, expected: Expected, context: PlannerContext = ct
     if (expected.question) expect(outcome.message).toMatch(/\?/);
     return;
   }
-  if (outcome.kind !== 'plan') throw new Error(`expected a plan for ${JSON.stringify(message)}, got: ${outcome.message}`);
+  if (outcome.kind !== 'plan')
+    throw new Error(`expected a plan for ${JSON.stringify(message)}, got: ${outcome.message}`);
   expect(outcome.plan.intent).toBe(expected.intent);
   expect(outcome.plan.steps.map((s) => s.tool)).toEqual(expected.tools);
   for (const [tool, args] of Object.entries(expected.args ?? {})) {
@@ -287,7 +342,8 @@ describe('planMessage: everyday phrasings', () => {
       if ('refusal' in expected || outcome.kind !== 'plan' || outcome.plan.steps.length !== 1) continue;
       const [step] = outcome.plan.steps;
       if (step!.tool === 'cancel_request') expect(step!.risk_level).toBe('L1');
-      else if (['account_balance', 'transfer_history', 'request_status', 'pending_approvals'].includes(step!.tool)) expect(step!.risk_level).toBe('L0');
+      else if (['account_balance', 'transfer_history', 'request_status', 'pending_approvals'].includes(step!.tool))
+        expect(step!.risk_level).toBe('L0');
     }
   });
 

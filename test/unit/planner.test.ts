@@ -20,9 +20,30 @@ function transfer(to: string, cents: number, name: string): PlanStep {
 /** The three steps of a job application, one row each: search, tailor the CV, submit. */
 function jobSteps(kind: string, count: number, suffix = ''): PlanStep[] {
   return [
-    { id: `search_jobs${suffix}`, name: `Search for ${kind} jobs`, tool: 'job_search', args: { query: `${kind} engineer`, count }, risk_level: 'L0', depends_on: [] },
-    { id: `tailor_cv${suffix}`, name: 'Tailor CV to job', tool: 'cv_tailor', args: { count }, risk_level: 'L1', depends_on: [`search_jobs${suffix}`] },
-    { id: `submit_application${suffix}`, name: 'Submit job application', tool: 'job_submit', args: { count }, risk_level: 'L3', depends_on: [`tailor_cv${suffix}`] },
+    {
+      id: `search_jobs${suffix}`,
+      name: `Search for ${kind} jobs`,
+      tool: 'job_search',
+      args: { query: `${kind} engineer`, count },
+      risk_level: 'L0',
+      depends_on: [],
+    },
+    {
+      id: `tailor_cv${suffix}`,
+      name: 'Tailor CV to job',
+      tool: 'cv_tailor',
+      args: { count },
+      risk_level: 'L1',
+      depends_on: [`search_jobs${suffix}`],
+    },
+    {
+      id: `submit_application${suffix}`,
+      name: 'Submit job application',
+      tool: 'job_submit',
+      args: { count },
+      risk_level: 'L3',
+      depends_on: [`tailor_cv${suffix}`],
+    },
   ];
 }
 
@@ -69,7 +90,10 @@ const transfers: [string, PlanStep][] = [
   ['  TRANSFER   6000   TO   KIRAN!!  ', transfer('kiran', 600_000, 'Transfer $6,000.00 → kiran')],
   ["send 15 usd to kiran's account", transfer('kiran', 1_500, 'Transfer $15.00 → kiran')],
   ['pay to acct bob_2 12.05', transfer('bob_2', 1_205, 'Transfer $12.05 → bob_2')],
-  ['Hi, could you transfer 1000000 to kiran-x, thanks', transfer('kiran-x', 100_000_000, 'Transfer $1,000,000.00 → kiran-x')],
+  [
+    'Hi, could you transfer 1000000 to kiran-x, thanks',
+    transfer('kiran-x', 100_000_000, 'Transfer $1,000,000.00 → kiran-x'),
+  ],
   ['send 5 bucks to account #456', transfer('456', 500, 'Transfer $5.00 → 456')],
 ];
 
@@ -123,7 +147,11 @@ const notUnderstood: [string, PlannerContext, RegExp][] = [
   ['send $-5 to bob', ctx, /^The amount "\$-5" must be positive/],
   ['transfer 1.234 to bob', ctx, /^The amount "1\.234" has more than two decimals/],
   ['send 1,25 to bob', ctx, /^The amount "1,25" is ambiguous: did you mean \$1\.25 or \$125\.00\?$/],
-  ['send 1000000.01 to bob', ctx, /^The amount "1000000\.01" is more than the largest transfer allowed \(\$1,000,000\.00\)/],
+  [
+    'send 1000000.01 to bob',
+    ctx,
+    /^The amount "1000000\.01" is more than the largest transfer allowed \(\$1,000,000\.00\)/,
+  ],
   ['send 99999999999999999 to bob', ctx, /is more than the largest transfer allowed/],
   ['send 5 to bob smith', ctx, /^"bob smith" is not an account I can send money to/],
   ['Transfer 6000 to Kiran', { user_id: 'nobody', today: '2025-11-19' }, /^No account found for user nobody; /],

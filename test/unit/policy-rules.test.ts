@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { RiskLevel, ToolName } from '../../src/shared/contracts.js';
 import { approvalRequirement } from '../../src/shared/policy.js';
-import { defaultPolicy, evaluatePolicy, requestTransferSumCents, type GateStep } from '../../src/shared/policy/evaluate.js';
+import {
+  defaultPolicy,
+  evaluatePolicy,
+  requestTransferSumCents,
+  type GateStep,
+} from '../../src/shared/policy/evaluate.js';
 import { PolicyDocumentSchema } from '../../src/shared/policy/schema.js';
 
 function transfer(cents: number, risk_level: RiskLevel = 'L2', to_account = 'kiran'): GateStep {
@@ -11,9 +16,14 @@ function transfer(cents: number, risk_level: RiskLevel = 'L2', to_account = 'kir
 function other(tool: ToolName, risk_level: RiskLevel): GateStep {
   return { tool, args: { count: 1 }, risk_level };
 }
-const alone = (step: GateStep, requesterGroups: string[] = []) => ({ requestTransferSumCents: requestTransferSumCents([step]), requesterGroups });
+const alone = (step: GateStep, requesterGroups: string[] = []) => ({
+  requestTransferSumCents: requestTransferSumCents([step]),
+  requesterGroups,
+});
 
-const bank = PolicyDocumentSchema.parse(JSON.parse(readFileSync(new URL('../../policies/bank.json', import.meta.url), 'utf8')));
+const bank = PolicyDocumentSchema.parse(
+  JSON.parse(readFileSync(new URL('../../policies/bank.json', import.meta.url), 'utf8')),
+);
 
 describe('the built-in default policy reproduces approvalRequirement for a step alone', () => {
   const steps: [string, GateStep][] = [
@@ -54,7 +64,10 @@ describe('the sum of all transfers in one request', () => {
     const steps = amounts.map((a) => transfer(a));
     const sum = requestTransferSumCents([...steps, other('job_search', 'L0')]);
     for (const step of steps) {
-      const verdict = evaluatePolicy(defaultPolicy(settings), step, { requestTransferSumCents: sum, requesterGroups: [] });
+      const verdict = evaluatePolicy(defaultPolicy(settings), step, {
+        requestTransferSumCents: sum,
+        requesterGroups: [],
+      });
       expect(verdict.kind).toBe(required ? 'approve' : 'allow');
       if (required && amounts.length > 1) expect(verdict.reason).toContain('the transfers in this request total');
     }
@@ -67,7 +80,16 @@ describe('policies/bank.json', () => {
     ['1,000.00 needs an approver', 100_000, 'approve', 'small-transfer', [{ group: 'approvers', count: 1 }]],
     ['9,999.99 needs an approver', 999_999, 'approve', 'small-transfer', [{ group: 'approvers', count: 1 }]],
     ['10,000.00 needs two approvers', 1_000_000, 'approve', 'medium-transfer', [{ group: 'approvers', count: 2 }]],
-    ['50,000.00 needs two approvers then a manager', 5_000_000, 'approve', 'large-transfer', [{ group: 'approvers', count: 2 }, { group: 'managers', count: 1 }]],
+    [
+      '50,000.00 needs two approvers then a manager',
+      5_000_000,
+      'approve',
+      'large-transfer',
+      [
+        { group: 'approvers', count: 2 },
+        { group: 'managers', count: 1 },
+      ],
+    ],
     ['100,000.00 is refused', 10_000_000, 'refuse', 'hard-maximum', undefined],
   ])('%s', (_name, cents, kind, rule, stages) => {
     const step = transfer(cents);
@@ -90,15 +112,33 @@ describe('matching', () => {
     id: 'matching',
     rules: [
       { name: 'trusted-payee', match: { tools: ['bank_transfer'], recipients: ['kiran'] }, outcome: { allow: true } },
-      { name: 'treasury', match: { tools: ['bank_transfer'], requester_groups: ['treasury'], amount_below_cents: 1_000_000 }, outcome: { allow: true } },
-      { name: 'transfers', match: { tools: ['bank_transfer'] }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+      {
+        name: 'treasury',
+        match: { tools: ['bank_transfer'], requester_groups: ['treasury'], amount_below_cents: 1_000_000 },
+        outcome: { allow: true },
+      },
+      {
+        name: 'transfers',
+        match: { tools: ['bank_transfer'] },
+        outcome: { stages: [{ group: 'approvers', count: 1 }] },
+      },
       { name: 'reads', match: { risk_levels: ['L0'] }, outcome: { allow: true } },
     ],
   });
   it.each<[string, GateStep, string[], string]>([
     ['a listed recipient', transfer(900_000, 'L2', 'kiran'), [], 'trusted-payee'],
-    ['another recipient, requester in treasury, under the tier', transfer(900_000, 'L2', 'bob'), ['treasury'], 'treasury'],
-    ['another recipient, requester in treasury, at the tier', transfer(1_000_000, 'L2', 'bob'), ['treasury'], 'transfers'],
+    [
+      'another recipient, requester in treasury, under the tier',
+      transfer(900_000, 'L2', 'bob'),
+      ['treasury'],
+      'treasury',
+    ],
+    [
+      'another recipient, requester in treasury, at the tier',
+      transfer(1_000_000, 'L2', 'bob'),
+      ['treasury'],
+      'transfers',
+    ],
     ['another recipient, requester in no group', transfer(100, 'L2', 'bob'), [], 'transfers'],
     ['an L0 read', other('account_balance', 'L0'), [], 'reads'],
     ['nothing matches: refused', other('job_submit', 'L3'), [], 'no_matching_rule'],
@@ -119,11 +159,34 @@ describe('matching', () => {
 describe('PolicyDocumentSchema', () => {
   it.each<[string, unknown, string]>([
     ['no rules', { id: 'p', rules: [] }, 'rules'],
-    ['a count of zero', { id: 'p', rules: [{ name: 'r', match: {}, outcome: { stages: [{ group: 'a', count: 0 }] } }] }, 'rules.0.outcome.stages.0.count'],
-    ['cents with a fraction', { id: 'p', rules: [{ name: 'r', match: { amount_at_least_cents: 1.5 }, outcome: { allow: true } }] }, 'rules.0.match.amount_at_least_cents'],
-    ['an unknown tool', { id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] }, 'rules.0.match.tools.0'],
-    ['an empty tier', { id: 'p', rules: [{ name: 'r', match: { amount_at_least_cents: 5, amount_below_cents: 5 }, outcome: { allow: true } }] }, 'rules.0.match.amount_below_cents'],
-    ['an unknown field', { id: 'p', rules: [{ name: 'r', match: { amount: 5 }, outcome: { allow: true } }] }, 'rules.0.match'],
+    [
+      'a count of zero',
+      { id: 'p', rules: [{ name: 'r', match: {}, outcome: { stages: [{ group: 'a', count: 0 }] } }] },
+      'rules.0.outcome.stages.0.count',
+    ],
+    [
+      'cents with a fraction',
+      { id: 'p', rules: [{ name: 'r', match: { amount_at_least_cents: 1.5 }, outcome: { allow: true } }] },
+      'rules.0.match.amount_at_least_cents',
+    ],
+    [
+      'an unknown tool',
+      { id: 'p', rules: [{ name: 'r', match: { tools: ['wire'] }, outcome: { allow: true } }] },
+      'rules.0.match.tools.0',
+    ],
+    [
+      'an empty tier',
+      {
+        id: 'p',
+        rules: [{ name: 'r', match: { amount_at_least_cents: 5, amount_below_cents: 5 }, outcome: { allow: true } }],
+      },
+      'rules.0.match.amount_below_cents',
+    ],
+    [
+      'an unknown field',
+      { id: 'p', rules: [{ name: 'r', match: { amount: 5 }, outcome: { allow: true } }] },
+      'rules.0.match',
+    ],
   ])('rejects %s', (_name, document, path) => {
     const result = PolicyDocumentSchema.safeParse(document);
     expect(result.success).toBe(false);

@@ -2,13 +2,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicy, usesRecipientHistory, type GateStep } from '../../src/shared/policy/evaluate.js';
 import { PolicyDocumentSchema } from '../../src/shared/policy/schema.js';
-import { countsInWindow, movedInWindowCents, tierAmountCents, windowMsOf, type WindowReservation } from '../../src/shared/policy/window.js';
+import {
+  countsInWindow,
+  movedInWindowCents,
+  tierAmountCents,
+  windowMsOf,
+  type WindowReservation,
+} from '../../src/shared/policy/window.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
-const loadPolicy = (file: string) => PolicyDocumentSchema.parse(JSON.parse(readFileSync(new URL(`../../policies/${file}`, import.meta.url), 'utf8')));
+const loadPolicy = (file: string) =>
+  PolicyDocumentSchema.parse(JSON.parse(readFileSync(new URL(`../../policies/${file}`, import.meta.url), 'utf8')));
 const dailyLimit = loadPolicy('daily-limit.json');
 const bank = loadPolicy('bank.json');
 
@@ -54,7 +61,11 @@ describe('cents moved without approval in the window', () => {
     ['four transfers of 1,000.00', [0, 1, 2, 3].map((i) => reservation(100_000, i * HOUR)), 400_000],
     ['yesterday has left the window', [reservation(300_000, 25 * HOUR), reservation(100_000, HOUR)], 100_000],
     ['released amounts are given back', [reservation(300_000, HOUR, 'r1', true), reservation(100_000, HOUR)], 100_000],
-    ['the asking run is not counted twice', [reservation(200_000, HOUR, 'this-run'), reservation(100_000, HOUR)], 100_000],
+    [
+      'the asking run is not counted twice',
+      [reservation(200_000, HOUR, 'this-run'), reservation(100_000, HOUR)],
+      100_000,
+    ],
   ])('%s', (_name, reservations, cents) => expect(movedInWindowCents(reservations, NOW, DAY, 'this-run')).toBe(cents));
 
   it.each<[number, number, number]>([
@@ -67,7 +78,11 @@ describe('cents moved without approval in the window', () => {
 });
 
 describe('policies/daily-limit.json: the tier is ">= $5,000.00 needs approval", on this request plus the window', () => {
-  const alone = (step: GateStep, moved: number) => ({ requestTransferSumCents: step.args['amount_cents'] as number, requesterGroups: [], movedInWindowCents: moved });
+  const alone = (step: GateStep, moved: number) => ({
+    requestTransferSumCents: step.args['amount_cents'] as number,
+    requesterGroups: [],
+    movedInWindowCents: moved,
+  });
   it.each<[string, number, number, string]>([
     ['the first 1,000.00 runs', 100_000, 0, 'allow'],
     ['the fourth 1,000.00 (3,000.00 moved) runs', 100_000, 300_000, 'allow'],
@@ -83,7 +98,11 @@ describe('policies/daily-limit.json: the tier is ">= $5,000.00 needs approval", 
 });
 
 describe('the recipient-never-paid match', () => {
-  const context = (recipientNeverPaid: boolean | undefined) => ({ requestTransferSumCents: 60_000, requesterGroups: [], recipientNeverPaid });
+  const context = (recipientNeverPaid: boolean | undefined) => ({
+    requestTransferSumCents: 60_000,
+    requesterGroups: [],
+    recipientNeverPaid,
+  });
   it('is asked for only by a policy that uses it', () => {
     expect(usesRecipientHistory(bank)).toBe(true);
     expect(usesRecipientHistory(dailyLimit)).toBe(false);
@@ -96,11 +115,18 @@ describe('the recipient-never-paid match', () => {
     expect(evaluatePolicy(bank, transfer(60_000), context(neverPaid)).rule).toBe(rule);
   });
   it('leaves larger tiers to the tiers before it, and small first payments alone', () => {
-    expect(evaluatePolicy(bank, transfer(100_000), { ...context(true), requestTransferSumCents: 100_000 }).rule).toBe('small-transfer');
-    expect(evaluatePolicy(bank, transfer(49_999), { ...context(true), requestTransferSumCents: 49_999 }).rule).toBe('petty-transfer');
+    expect(evaluatePolicy(bank, transfer(100_000), { ...context(true), requestTransferSumCents: 100_000 }).rule).toBe(
+      'small-transfer',
+    );
+    expect(evaluatePolicy(bank, transfer(49_999), { ...context(true), requestTransferSumCents: 49_999 }).rule).toBe(
+      'petty-transfer',
+    );
   });
   it('never matches a step that is not a transfer', () => {
-    const policy = PolicyDocumentSchema.parse({ id: 'p', rules: [{ name: 'new', match: { recipient_never_paid: true }, outcome: { allow: true } }] });
+    const policy = PolicyDocumentSchema.parse({
+      id: 'p',
+      rules: [{ name: 'new', match: { recipient_never_paid: true }, outcome: { allow: true } }],
+    });
     const verdict = evaluatePolicy(policy, { tool: 'job_search', args: {}, risk_level: 'L0' }, context(true));
     expect(verdict).toMatchObject({ kind: 'refuse', rule: 'no_matching_rule' });
   });

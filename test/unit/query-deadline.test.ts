@@ -25,7 +25,10 @@ describe('queryWithDeadline', () => {
   it.each([
     ['DEADLINE_EXCEEDED', grpcError(4, 'Deadline exceeded')],
     ['CANCELLED after the deadline (the SDK was waiting to retry)', grpcError(1, 'Call cancelled')],
-    ['a ServiceError wrapping CANCELLED', Object.assign(new Error('Failed to query Workflow'), { cause: grpcError(1, 'Call cancelled') })],
+    [
+      'a ServiceError wrapping CANCELLED',
+      Object.assign(new Error('Failed to query Workflow'), { cause: grpcError(1, 'Call cancelled') }),
+    ],
   ])('%s is 503 run_unresponsive', async (_, err) => {
     const outcome = await queryWithDeadline(client, 20, failingAfter(30, err)).catch((e: unknown) => e);
     expect(outcome).toBeInstanceOf(ApiError);
@@ -42,7 +45,9 @@ describe('queryWithDeadline', () => {
     const unreachable = new Client({ connection });
     try {
       // With the SDK's default retries the call would still be retrying when this deadline passes.
-      const outcome = await queryWithDeadline(unreachable, 8000, () => unreachable.workflow.getHandle('no-such-run').query('run')).catch((e: unknown) => e);
+      const outcome = await queryWithDeadline(unreachable, 8000, () =>
+        unreachable.workflow.getHandle('no-such-run').query('run'),
+      ).catch((e: unknown) => e);
       expect(classifyError(outcome)).toMatchObject({ status: 503, code: ErrorCode.TemporalUnavailable });
     } finally {
       await connection.close();

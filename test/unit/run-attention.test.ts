@@ -12,7 +12,12 @@ const DEADLINE_MS = 60_000;
 
 function heldTransfer() {
   let now = START;
-  const run = new RunState(INPUT, 'req-1', () => new Date(now).toISOString(), () => undefined);
+  const run = new RunState(
+    INPUT,
+    'req-1',
+    () => new Date(now).toISOString(),
+    () => undefined,
+  );
   run.adoptPlan(transferPlan);
   run.markReady('transfer');
   run.startAttempt('transfer');
@@ -20,7 +25,11 @@ function heldTransfer() {
   return { run, advance: (ms: number) => (now += ms) };
 }
 
-const action = (a: Partial<StepAction> & Pick<StepAction, 'action'>): StepAction => ({ step_id: 'transfer', decided_by: 'ops', ...a });
+const action = (a: Partial<StepAction> & Pick<StepAction, 'action'>): StepAction => ({
+  step_id: 'transfer',
+  decided_by: 'ops',
+  ...a,
+});
 
 describe('holding a step', () => {
   it('shows why, since when and until when, and keeps the run EXECUTING but settled', () => {
@@ -28,17 +37,31 @@ describe('holding a step', () => {
     expect(run.step('transfer')).toMatchObject({
       state: 'NEEDS_ATTENTION',
       error: 'connect ECONNREFUSED',
-      attention: { since: '2026-12-01T10:00:00.000Z', deadline: '2026-12-01T10:01:00.000Z', last_error: 'connect ECONNREFUSED', attempts: 1 },
+      attention: {
+        since: '2026-12-01T10:00:00.000Z',
+        deadline: '2026-12-01T10:01:00.000Z',
+        last_error: 'connect ECONNREFUSED',
+        attempts: 1,
+      },
     });
     expect(run.status).toBe('EXECUTING');
     expect(run.isSettled()).toBe(true);
-    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'step_needs_attention', step_id: 'transfer', metadata: { attempt: 1 } });
-    expect(run.heldSteps()).toEqual([expect.objectContaining({ workflow_id: 'req-1', step_id: 'transfer', user_id: 'alice' })]);
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({
+      event: 'step_needs_attention',
+      step_id: 'transfer',
+      metadata: { attempt: 1 },
+    });
+    expect(run.heldSteps()).toEqual([
+      expect.objectContaining({ workflow_id: 'req-1', step_id: 'transfer', user_id: 'alice' }),
+    ]);
   });
 
   it('is not final: dependents wait, and a run with another step moving is not settled', () => {
     expect(readiness(['a'], () => 'NEEDS_ATTENTION')).toEqual({ kind: 'waiting' });
-    const steps = [{ id: 'a', state: 'NEEDS_ATTENTION', depends_on: [] }, { id: 'b', state: 'RUNNING', depends_on: [] }] as const;
+    const steps = [
+      { id: 'a', state: 'NEEDS_ATTENTION', depends_on: [] },
+      { id: 'b', state: 'RUNNING', depends_on: [] },
+    ] as const;
     expect(awaitsOnlyPeople(steps)).toBe(false);
     expect(liveRunStatus(steps)).toBe('EXECUTING');
     expect(awaitsOnlyPeople([steps[0], { id: 'c', state: 'PENDING', depends_on: ['a'] }])).toBe(true);
@@ -56,7 +79,11 @@ describe('operator actions', () => {
     expect(run.step('transfer').state).toBe(state);
     expect(run.step('transfer').attention).toBeUndefined();
     expect(run.heldSteps()).toEqual([]);
-    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event, step_id: 'transfer', metadata: { action: act.action, decided_by: 'ops' } });
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({
+      event,
+      step_id: 'transfer',
+      metadata: { action: act.action, decided_by: 'ops' },
+    });
   });
 
   it('retry with edits replaces the args, counts the edit and gives the writes a new idempotency key', () => {
@@ -69,8 +96,20 @@ describe('operator actions', () => {
   });
 
   it.each([
-    ['args the tool refuses', heldTransfer, action({ action: 'retry_with_edits', args: { amount_cents: -1 } }), StepActionErrorType.InvalidArgs, /args\.amount_cents/],
-    ['an unknown step', heldTransfer, action({ action: 'retry', step_id: 'nope' }), StepActionErrorType.UnknownStep, /No step nope/],
+    [
+      'args the tool refuses',
+      heldTransfer,
+      action({ action: 'retry_with_edits', args: { amount_cents: -1 } }),
+      StepActionErrorType.InvalidArgs,
+      /args\.amount_cents/,
+    ],
+    [
+      'an unknown step',
+      heldTransfer,
+      action({ action: 'retry', step_id: 'nope' }),
+      StepActionErrorType.UnknownStep,
+      /No step nope/,
+    ],
   ] as const)('refuses %s and changes nothing', (_what, setup, act, type, message) => {
     const { run } = setup();
     const before = run.view();
@@ -82,17 +121,31 @@ describe('operator actions', () => {
   it('refuses a step that is not held, and any action at or after the deadline', () => {
     const { run, advance } = heldTransfer();
     advance(DEADLINE_MS);
-    expect(run.actOnStep(action({ action: 'retry' }))).toMatchObject({ allowed: false, type: StepActionErrorType.NotHeld });
+    expect(run.actOnStep(action({ action: 'retry' }))).toMatchObject({
+      allowed: false,
+      type: StepActionErrorType.NotHeld,
+    });
     run.expireAttention('transfer');
     expect(run.step('transfer').state).toBe('FAILED');
-    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'step_failed', metadata: { reason: 'attention_deadline' } });
-    expect(run.actOnStep(action({ action: 'skip' }))).toMatchObject({ allowed: false, type: StepActionErrorType.NotHeld });
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({
+      event: 'step_failed',
+      metadata: { reason: 'attention_deadline' },
+    });
+    expect(run.actOnStep(action({ action: 'skip' }))).toMatchObject({
+      allowed: false,
+      type: StepActionErrorType.NotHeld,
+    });
     run.finish();
     expect(run.status).toBe('FAILED');
   });
 
   it('a skipped held step skips its dependents by the usual rule and the run completes', () => {
-    const run = new RunState(INPUT, 'req-2', () => new Date(START).toISOString(), () => undefined);
+    const run = new RunState(
+      INPUT,
+      'req-2',
+      () => new Date(START).toISOString(),
+      () => undefined,
+    );
     run.adoptPlan(chainPlan);
     run.markReady('search');
     run.startAttempt('search');

@@ -19,8 +19,22 @@ export const transferPlan: Plan = { intent: 'money_transfer', steps: [transferSt
 export const chainPlan: Plan = {
   intent: 'life_os',
   steps: [
-    { id: 'search', name: 'Search jobs', tool: 'job_search', args: { query: 'backend', count: 2 }, risk_level: 'L0', depends_on: [] },
-    { id: 'tailor', name: 'Tailor CV', tool: 'cv_tailor', args: { count: 2 }, risk_level: 'L1', depends_on: ['search'] },
+    {
+      id: 'search',
+      name: 'Search jobs',
+      tool: 'job_search',
+      args: { query: 'backend', count: 2 },
+      risk_level: 'L0',
+      depends_on: [],
+    },
+    {
+      id: 'tailor',
+      name: 'Tailor CV',
+      tool: 'cv_tailor',
+      args: { count: 2 },
+      risk_level: 'L1',
+      depends_on: ['search'],
+    },
   ],
 };
 

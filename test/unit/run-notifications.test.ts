@@ -16,7 +16,12 @@ function observed(enabled = true) {
     });
   }
   let now = START;
-  const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), (state) => outbox.observe(state));
+  const run = new RunState(
+    INPUT,
+    'req-1',
+    () => new Date((now += 10)).toISOString(),
+    (state) => outbox.observe(state),
+  );
   return { run, sent, outbox, settle };
 }
 
@@ -35,9 +40,18 @@ describe('NotificationOutbox', () => {
     }
     run.finish();
     expect(sent.map((e) => e.type)).toEqual(types);
-    expect(sent[0]).toMatchObject({ workflow_id: 'req-1', data: { approval: { approval_id: APPROVAL_ID, status: 'pending', amount_cents: 600_000 } } });
-    expect(sent[1]).toMatchObject({ data: { approval: { status: approved ? 'approved' : 'rejected', decided_by: 'manager@bank.com' } } });
-    expect(sent[2]!.data).toMatchObject({ status: approved ? 'COMPLETED' : 'REJECTED', user_id: 'alice', intent: 'money_transfer' });
+    expect(sent[0]).toMatchObject({
+      workflow_id: 'req-1',
+      data: { approval: { approval_id: APPROVAL_ID, status: 'pending', amount_cents: 600_000 } },
+    });
+    expect(sent[1]).toMatchObject({
+      data: { approval: { status: approved ? 'approved' : 'rejected', decided_by: 'manager@bank.com' } },
+    });
+    expect(sent[2]!.data).toMatchObject({
+      status: approved ? 'COMPLETED' : 'REJECTED',
+      user_id: 'alice',
+      intent: 'money_transfer',
+    });
   });
 
   it('derives event ids from the run and the timeline, so a replay sends the same ids', () => {

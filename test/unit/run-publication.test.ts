@@ -6,15 +6,25 @@ import { APPROVAL_ID, approve, blockTransfer, INPUT, START, TIMEOUT_MS, transfer
 
 describe('publisher', () => {
   function recorded(awaitsGroups?: () => boolean) {
-    const log = { details: [] as string[], attributes: [] as SearchAttributeValues[], memos: [] as string[][], held: [] as string[][] };
+    const log = {
+      details: [] as string[],
+      attributes: [] as SearchAttributeValues[],
+      memos: [] as string[][],
+      held: [] as string[][],
+    };
     let now = START;
-    const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
-      details: (text) => log.details.push(text),
-      searchAttributes: (values) => log.attributes.push(values),
-      pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
-      heldSteps: (records) => log.held.push(records.map((r) => r.step_id)),
-      ...(awaitsGroups && { awaitsGroups }),
-    }));
+    const run = new RunState(
+      INPUT,
+      'req-1',
+      () => new Date((now += 10)).toISOString(),
+      publisher({
+        details: (text) => log.details.push(text),
+        searchAttributes: (values) => log.attributes.push(values),
+        pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
+        heldSteps: (records) => log.held.push(records.map((r) => r.step_id)),
+        ...(awaitsGroups && { awaitsGroups }),
+      }),
+    );
     return { run, log };
   }
 
@@ -40,21 +50,38 @@ describe('publisher', () => {
   });
 
   it.each([
-    ['rewrites the memo when a stage progresses (runs with the patch)', true, [['0 of 2 from approvers'], ['1 of 2 from approvers'], []]],
-    ['keeps the memo as it was when a stage progresses (histories from before the patch)', false, [['0 of 2 from approvers'], []]],
+    [
+      'rewrites the memo when a stage progresses (runs with the patch)',
+      true,
+      [['0 of 2 from approvers'], ['1 of 2 from approvers'], []],
+    ],
+    [
+      'keeps the memo as it was when a stage progresses (histories from before the patch)',
+      false,
+      [['0 of 2 from approvers'], []],
+    ],
   ] as const)('%s', (_name, patched, expected) => {
     const progress: (string | undefined)[][] = [];
     let now = START;
-    const run = new RunState(INPUT, 'req-1', () => new Date((now += 10)).toISOString(), publisher({
-      details: () => undefined,
-      searchAttributes: () => undefined,
-      pendingApprovals: (records) => progress.push(records.map((r) => r.progress)),
-      heldSteps: () => undefined,
-      rewritesChangedPendingRecords: () => patched,
-    }));
+    const run = new RunState(
+      INPUT,
+      'req-1',
+      () => new Date((now += 10)).toISOString(),
+      publisher({
+        details: () => undefined,
+        searchAttributes: () => undefined,
+        pendingApprovals: (records) => progress.push(records.map((r) => r.progress)),
+        heldSteps: () => undefined,
+        rewritesChangedPendingRecords: () => patched,
+      }),
+    );
     run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
     run.markReady('transfer');
-    run.requestApproval('transfer', 'two approvers', 60_000, { rule: 'two', stages: [{ group: 'approvers', count: 2 }], requesterMayApprove: false });
+    run.requestApproval('transfer', 'two approvers', 60_000, {
+      rule: 'two',
+      stages: [{ group: 'approvers', count: 2 }],
+      requesterMayApprove: false,
+    });
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'carol', groups: ['approvers'] });
     expect(progress).toEqual(expected);
@@ -86,7 +113,11 @@ describe('publisher', () => {
     const staged = (run: RunState) => {
       run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
       run.markReady('transfer');
-      run.requestApproval('transfer', 'r', TIMEOUT_MS, { rule: 'r', stages: [{ group: 'approvers', count: 1 }], requesterMayApprove: false });
+      run.requestApproval('transfer', 'r', TIMEOUT_MS, {
+        rule: 'r',
+        stages: [{ group: 'approvers', count: 1 }],
+        requesterMayApprove: false,
+      });
       run.followUpApproval(APPROVAL_ID, { kind: 'escalate', after_ms: 1, group: 'managers' });
       run.expireApproval(APPROVAL_ID);
     };
@@ -94,7 +125,12 @@ describe('publisher', () => {
     const patched = recorded(() => (asked += 1) > 0);
     staged(patched.run);
     expect(asked).toBe(1);
-    expect(patched.log.attributes.map((a) => a.awaitingGroups)).toEqual([undefined, ['approvers'], ['approvers', 'managers'], []]);
+    expect(patched.log.attributes.map((a) => a.awaitingGroups)).toEqual([
+      undefined,
+      ['approvers'],
+      ['approvers', 'managers'],
+      [],
+    ]);
     const replayingOld = recorded(() => false);
     staged(replayingOld.run);
     expect(replayingOld.log.attributes.every((a) => a.awaitingGroups === undefined)).toBe(true);

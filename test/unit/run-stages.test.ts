@@ -9,17 +9,30 @@ const POLICY = { id: 'bank-test', hash: 'a'.repeat(64) };
 
 function stagedRun(): RunState {
   let now = START;
-  const run = new RunState(INPUT, 'req-1', () => new Date((now += 1000)).toISOString(), () => undefined);
+  const run = new RunState(
+    INPUT,
+    'req-1',
+    () => new Date((now += 1000)).toISOString(),
+    () => undefined,
+  );
   run.adoptPlan(transferPlan, POLICY);
   run.markReady('transfer');
   run.requestApproval('transfer', 'Transfers of $5,000.00 or more need two approvers, then a manager', TIMEOUT_MS, {
     rule: 'large-transfer',
-    stages: [{ group: 'approvers', count: 2 }, { group: 'managers', count: 1 }],
+    stages: [
+      { group: 'approvers', count: 2 },
+      { group: 'managers', count: 1 },
+    ],
     requesterMayApprove: false,
   });
   return run;
 }
-const by = (approver_id: string, groups: string[], approved = true): ApprovalDecision => ({ approval_id: APPROVAL_ID, approved, approver_id, groups });
+const by = (approver_id: string, groups: string[], approved = true): ApprovalDecision => ({
+  approval_id: APPROVAL_ID,
+  approved,
+  approver_id,
+  groups,
+});
 
 describe('a staged approval in RunState', () => {
   it('records the policy on the run view and the rule and stages on the approval', () => {
@@ -27,7 +40,10 @@ describe('a staged approval in RunState', () => {
     expect(view.policy).toEqual(POLICY);
     expect(view.approvals[0]).toMatchObject({
       policy_rule: 'large-transfer',
-      stages: [{ group: 'approvers', count: 2, approved_by: [] }, { group: 'managers', count: 1, approved_by: [] }],
+      stages: [
+        { group: 'approvers', count: 2, approved_by: [] },
+        { group: 'managers', count: 1, approved_by: [] },
+      ],
       current_stage: 0,
       progress: '0 of 2 from approvers (stage 1 of 2)',
       decisions: [],
@@ -39,7 +55,11 @@ describe('a staged approval in RunState', () => {
     expect(run.decide(by('bob', ['approvers'])).accepted).toBe(true);
     expect(run.decide(by('carol', ['approvers', 'managers'])).accepted).toBe(true);
     expect(run.step('transfer').state).toBe('BLOCKED');
-    expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'pending', current_stage: 1, progress: '0 of 1 from managers (stage 2 of 2)' });
+    expect(run.approval(APPROVAL_ID)).toMatchObject({
+      status: 'pending',
+      current_stage: 1,
+      progress: '0 of 1 from managers (stage 2 of 2)',
+    });
 
     const twice = run.decide(by('carol', ['approvers', 'managers']));
     expect(twice).toMatchObject({ accepted: false, type: DecisionErrorType.Forbidden });
@@ -48,14 +68,17 @@ describe('a staged approval in RunState', () => {
     expect(run.resolveGate(APPROVAL_ID)).toBe(true);
     const approval = run.view().approvals[0]!;
     expect(approval).toMatchObject({ status: 'approved', decided_by: 'dana', progress: 'complete' });
-    expect(approval.decisions?.map((d) => [d.by, d.verdict])).toEqual([['bob', 'approve'], ['carol', 'approve'], ['dana', 'approve']]);
-    expect(run.timelineAfter(0).map((e) => e.event).filter((e) => e.startsWith('approval_'))).toEqual([
-      'approval_required',
-      'approval_progress',
-      'approval_progress',
-      'approval_ignored',
-      'approval_approved',
+    expect(approval.decisions?.map((d) => [d.by, d.verdict])).toEqual([
+      ['bob', 'approve'],
+      ['carol', 'approve'],
+      ['dana', 'approve'],
     ]);
+    expect(
+      run
+        .timelineAfter(0)
+        .map((e) => e.event)
+        .filter((e) => e.startsWith('approval_')),
+    ).toEqual(['approval_required', 'approval_progress', 'approval_progress', 'approval_ignored', 'approval_approved']);
   });
 
   it('rejects on one rejection after approvals', () => {
@@ -76,12 +99,20 @@ describe('a staged approval in RunState', () => {
 
   it('refuses a step outright with the policy message', () => {
     let now = START;
-    const run = new RunState(INPUT, 'req-1', () => new Date((now += 1000)).toISOString(), () => undefined);
+    const run = new RunState(
+      INPUT,
+      'req-1',
+      () => new Date((now += 1000)).toISOString(),
+      () => undefined,
+    );
     run.adoptPlan(transferPlan, POLICY);
     run.markReady('transfer');
     run.refuseStep('transfer', 'Too much', 'hard-maximum');
     expect(run.step('transfer')).toMatchObject({ state: 'REJECTED', error: 'Too much' });
-    expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'step_refused', metadata: { rule: 'hard-maximum', reason: 'Too much' } });
+    expect(run.timelineAfter(0).at(-1)).toMatchObject({
+      event: 'step_refused',
+      metadata: { rule: 'hard-maximum', reason: 'Too much' },
+    });
     run.finish();
     expect(run.status).toBe('REJECTED');
   });

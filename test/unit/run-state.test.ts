@@ -7,15 +7,29 @@ import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
 import { DecisionErrorType } from '../../src/shared/definitions.js';
 import { RunState } from '../../workflows/run-state.js';
-import { APPROVAL_ID, approve, blockTransfer, chainPlan, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
+import {
+  APPROVAL_ID,
+  approve,
+  blockTransfer,
+  chainPlan,
+  INPUT,
+  START,
+  TIMEOUT_MS,
+  transferPlan,
+} from './run-fixtures.js';
 
 /** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
 function newRun() {
   let now = START;
   const seen: { status: string; events: number }[] = [];
-  const run = new RunState(INPUT, 'req-1', () => new Date(now).toISOString(), (published) => {
-    seen.push({ status: published.status, events: published.timelineAfter(0).length });
-  });
+  const run = new RunState(
+    INPUT,
+    'req-1',
+    () => new Date(now).toISOString(),
+    (published) => {
+      seen.push({ status: published.status, events: published.timelineAfter(0).length });
+    },
+  );
   return { run, seen, advance: (ms: number) => (now += ms) };
 }
 
@@ -52,7 +66,15 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'FAILED', failure_kind: 'step_failed', error: 'transfer: Insufficient funds' },
-      ['plan_created', 'step_ready:transfer', 'step_running:transfer', 'step_retrying:transfer', 'step_running:transfer', 'step_failed:transfer', 'workflow_failed'],
+      [
+        'plan_created',
+        'step_ready:transfer',
+        'step_running:transfer',
+        'step_retrying:transfer',
+        'step_running:transfer',
+        'step_failed:transfer',
+        'workflow_failed',
+      ],
       7,
     ],
     [
@@ -66,7 +88,14 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'FAILED', error: 'search: bad query' },
-      ['plan_created', 'step_ready:search', 'step_running:search', 'step_failed:search', 'step_skipped:tailor', 'workflow_failed'],
+      [
+        'plan_created',
+        'step_ready:search',
+        'step_running:search',
+        'step_failed:search',
+        'step_skipped:tailor',
+        'workflow_failed',
+      ],
       6,
     ],
     [
@@ -80,7 +109,17 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'COMPLETED' },
-      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_approved:transfer', 'step_ready:transfer', 'step_running:transfer', 'step_succeeded:transfer', 'workflow_complete'],
+      [
+        'plan_created',
+        'step_ready:transfer',
+        'step_blocked:transfer',
+        'approval_required:transfer',
+        'approval_approved:transfer',
+        'step_ready:transfer',
+        'step_running:transfer',
+        'step_succeeded:transfer',
+        'workflow_complete',
+      ],
       8,
     ],
     [
@@ -92,7 +131,14 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'REJECTED' },
-      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_rejected:transfer', 'workflow_failed'],
+      [
+        'plan_created',
+        'step_ready:transfer',
+        'step_blocked:transfer',
+        'approval_required:transfer',
+        'approval_rejected:transfer',
+        'workflow_failed',
+      ],
       6,
     ],
     [
@@ -104,7 +150,14 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'REJECTED' },
-      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'approval_expired:transfer', 'workflow_failed'],
+      [
+        'plan_created',
+        'step_ready:transfer',
+        'step_blocked:transfer',
+        'approval_required:transfer',
+        'approval_expired:transfer',
+        'workflow_failed',
+      ],
       5,
     ],
     [
@@ -121,7 +174,13 @@ describe('RunState transitions', () => {
         run.cancel();
       },
       { status: 'CANCELLED' },
-      ['plan_created', 'step_ready:transfer', 'step_blocked:transfer', 'approval_required:transfer', 'workflow_cancelled'],
+      [
+        'plan_created',
+        'step_ready:transfer',
+        'step_blocked:transfer',
+        'approval_required:transfer',
+        'workflow_cancelled',
+      ],
       4,
     ],
   ])('%s', (_what, script, view, events, publishes) => {
@@ -145,9 +204,16 @@ describe('RunState transitions', () => {
     expect(timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(timeline.map((e) => e.timestamp)).toEqual([0, 1_000, 2_000].map((ms) => new Date(START + ms).toISOString()));
     expect(run.timelineAfter(2).map((e) => e.seq)).toEqual([3]);
-    expect(timeline[0]!.metadata).toEqual({ intent: 'money_transfer', steps: [{ id: 'transfer', tool: 'bank_transfer', risk_level: 'L2', depends_on: [] }] });
+    expect(timeline[0]!.metadata).toEqual({
+      intent: 'money_transfer',
+      steps: [{ id: 'transfer', tool: 'bank_transfer', risk_level: 'L2', depends_on: [] }],
+    });
     expect(timeline[2]!.metadata).toEqual({ attempt: 1 });
-    expect(run.step('transfer')).toMatchObject({ state: 'RUNNING', attempts: 1, started_at: new Date(START + 2_000).toISOString() });
+    expect(run.step('transfer')).toMatchObject({
+      state: 'RUNNING',
+      attempts: 1,
+      started_at: new Date(START + 2_000).toISOString(),
+    });
   });
 
   it('records attempts, retries and results on the step', () => {
@@ -195,15 +261,72 @@ describe('RunState transitions', () => {
 
 describe('RunState.decide', () => {
   const atDeadline = TIMEOUT_MS;
-  it.each<[string, ApprovalDecision, number, { type?: DecisionErrorType; status: string; step: string; events: string[] }]>([
-    ['a second person approves in time', approve('manager@bank.com'), 1_000, { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] }],
-    ['the requester withdraws (rejects) their own transfer', approve('alice', false), 1_000, { status: 'rejected', step: 'BLOCKED', events: ['approval_rejected'] }],
-    ['the requester approves their own transfer', approve('alice'), 1_000, { type: DecisionErrorType.Forbidden, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] }],
-    ['an approval that does not exist', approve('manager@bank.com', true, 'req-1.nope'), 1_000, { type: DecisionErrorType.UnknownApproval, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] }],
-    ['1 ms before expires_at', approve('manager@bank.com'), atDeadline - 1, { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] }],
-    ['exactly at expires_at', approve('manager@bank.com'), atDeadline, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
-    ['100 ms after expires_at, before the timer fired', approve('manager@bank.com'), atDeadline + 100, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
-    ['a forbidden decider after expires_at', approve('alice'), atDeadline + 100, { type: DecisionErrorType.Expired, status: 'expired', step: 'REJECTED', events: ['approval_ignored', 'approval_expired'] }],
+  it.each<
+    [string, ApprovalDecision, number, { type?: DecisionErrorType; status: string; step: string; events: string[] }]
+  >([
+    [
+      'a second person approves in time',
+      approve('manager@bank.com'),
+      1_000,
+      { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] },
+    ],
+    [
+      'the requester withdraws (rejects) their own transfer',
+      approve('alice', false),
+      1_000,
+      { status: 'rejected', step: 'BLOCKED', events: ['approval_rejected'] },
+    ],
+    [
+      'the requester approves their own transfer',
+      approve('alice'),
+      1_000,
+      { type: DecisionErrorType.Forbidden, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] },
+    ],
+    [
+      'an approval that does not exist',
+      approve('manager@bank.com', true, 'req-1.nope'),
+      1_000,
+      { type: DecisionErrorType.UnknownApproval, status: 'pending', step: 'BLOCKED', events: ['approval_ignored'] },
+    ],
+    [
+      '1 ms before expires_at',
+      approve('manager@bank.com'),
+      atDeadline - 1,
+      { status: 'approved', step: 'BLOCKED', events: ['approval_approved'] },
+    ],
+    [
+      'exactly at expires_at',
+      approve('manager@bank.com'),
+      atDeadline,
+      {
+        type: DecisionErrorType.Expired,
+        status: 'expired',
+        step: 'REJECTED',
+        events: ['approval_ignored', 'approval_expired'],
+      },
+    ],
+    [
+      '100 ms after expires_at, before the timer fired',
+      approve('manager@bank.com'),
+      atDeadline + 100,
+      {
+        type: DecisionErrorType.Expired,
+        status: 'expired',
+        step: 'REJECTED',
+        events: ['approval_ignored', 'approval_expired'],
+      },
+    ],
+    [
+      'a forbidden decider after expires_at',
+      approve('alice'),
+      atDeadline + 100,
+      {
+        type: DecisionErrorType.Expired,
+        status: 'expired',
+        step: 'REJECTED',
+        events: ['approval_ignored', 'approval_expired'],
+      },
+    ],
   ])('%s', (_what, decision, afterMs, expected) => {
     const { run, seen, advance } = newRun();
     blockTransfer(run);
@@ -216,7 +339,8 @@ describe('RunState.decide', () => {
     expect(run.step('transfer').state).toBe(expected.step);
     const added = run.timelineAfter(before.events);
     expect(added.map((e) => e.event)).toEqual(expected.events);
-    if (expected.type !== undefined) expect(added[0]!.metadata).toMatchObject({ reason: expected.type, approver_id: decision.approver_id });
+    if (expected.type !== undefined)
+      expect(added[0]!.metadata).toMatchObject({ reason: expected.type, approver_id: decision.approver_id });
     // One decision is one change: one publish, whatever it did.
     expect(seen.length - before.publishes).toBe(1);
   });
@@ -226,7 +350,11 @@ describe('RunState.decide', () => {
     blockTransfer(run);
     run.decide(approve('manager@bank.com', false));
     const second = run.decide(approve('ops'));
-    expect(second).toMatchObject({ accepted: false, type: DecisionErrorType.AlreadyDecided, message: `Approval ${APPROVAL_ID} is already rejected` });
+    expect(second).toMatchObject({
+      accepted: false,
+      type: DecisionErrorType.AlreadyDecided,
+      message: `Approval ${APPROVAL_ID} is already rejected`,
+    });
     expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'rejected', decided_by: 'manager@bank.com' });
   });
 
@@ -253,7 +381,10 @@ describe('RunState.decide', () => {
 });
 
 describe('the run modules', () => {
-  it.each(['run-state.ts', 'run-approvals.ts', 'run-timeline.ts', 'run-publication.ts'])('%s makes no SDK calls', (file) => {
-    expect(readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8')).not.toMatch(/@temporalio\//);
-  });
+  it.each(['run-state.ts', 'run-approvals.ts', 'run-timeline.ts', 'run-publication.ts'])(
+    '%s makes no SDK calls',
+    (file) => {
+      expect(readFileSync(new URL(`../../workflows/${file}`, import.meta.url), 'utf8')).not.toMatch(/@temporalio\//);
+    },
+  );
 });

@@ -9,8 +9,16 @@ describe('liveRunStatus', () => {
     ['a blocked step and nothing else to do', [step('t', 'BLOCKED'), step('a', 'SUCCEEDED')], 'WAITING_APPROVAL'],
     ['a blocked step while another runs', [step('t', 'BLOCKED'), step('a', 'RUNNING')], 'EXECUTING'],
     ['a blocked step while another is ready', [step('t', 'BLOCKED'), step('a', 'READY')], 'EXECUTING'],
-    ['a blocked step while a dependent of a finished step is about to start', [step('t', 'BLOCKED'), step('a', 'SUCCEEDED'), step('b', 'PENDING', ['a'])], 'EXECUTING'],
-    ['a blocked step and a step that waits on it', [step('t', 'BLOCKED'), step('b', 'PENDING', ['t'])], 'WAITING_APPROVAL'],
+    [
+      'a blocked step while a dependent of a finished step is about to start',
+      [step('t', 'BLOCKED'), step('a', 'SUCCEEDED'), step('b', 'PENDING', ['a'])],
+      'EXECUTING',
+    ],
+    [
+      'a blocked step and a step that waits on it',
+      [step('t', 'BLOCKED'), step('b', 'PENDING', ['t'])],
+      'WAITING_APPROVAL',
+    ],
     ['nothing blocked', [step('a', 'RUNNING')], 'EXECUTING'],
   ] as const)('%s → %s', (_what, steps, expected) => {
     expect(liveRunStatus(steps)).toBe(expected);

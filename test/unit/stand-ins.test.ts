@@ -10,14 +10,23 @@ const ENTRIES: OutOfOffice[] = [
   { from: 'carol', to: 'Frank', until: '2027-01-01T00:00:00Z', groups: ['managers'] },
   { from: 'dave', to: 'eve', until: '2027-01-01T00:00:00Z' },
 ];
-const groupsOfUser = (id: string) => ({ bob: ['approvers'], alice: ['approvers'] } as Record<string, string[]>)[id];
+const groupsOfUser = (id: string) => (({ bob: ['approvers'], alice: ['approvers'] }) as Record<string, string[]>)[id];
 
 describe('standInsFor', () => {
   it.each<[string, string, { from: string; groups: string[] }[]]>([
-    ['a stand-in for two, one entry ended at this very moment', 'frank', [{ from: 'bob', groups: ['approvers'] }, { from: 'carol', groups: ['managers'] }]],
+    [
+      'a stand-in for two, one entry ended at this very moment',
+      'frank',
+      [
+        { from: 'bob', groups: ['approvers'] },
+        { from: 'carol', groups: ['managers'] },
+      ],
+    ],
     ['someone whose absent person has no known groups', 'eve', [{ from: 'dave', groups: [] }]],
     ['someone who stands in for nobody', 'bob', []],
   ])('%s', (_name, person, expected) => {
-    expect(standInsFor(ENTRIES, person, groupsOfUser, NOW).map((s) => ({ from: s.entry.from, groups: s.groups }))).toEqual(expected);
+    expect(
+      standInsFor(ENTRIES, person, groupsOfUser, NOW).map((s) => ({ from: s.entry.from, groups: s.groups })),
+    ).toEqual(expected);
   });
 });

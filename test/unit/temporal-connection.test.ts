@@ -22,7 +22,11 @@ describe('temporalConnectionSettings', () => {
     ['plain without any TLS setting', {}, { address: 'localhost:7233' }],
     ['TLS when TEMPORAL_TLS is set', { TEMPORAL_TLS: 'true' }, { address: 'localhost:7233', tls: {} }],
     ['TLS and the key with an API key', { TEMPORAL_API_KEY: 'k' }, { address: 'localhost:7233', tls: {}, apiKey: 'k' }],
-    ['the CA it names', { TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca }, { address: 'localhost:7233', tls: { serverRootCACertificate: Buffer.from('CA') } }],
+    [
+      'the CA it names',
+      { TEMPORAL_TLS_SERVER_CA_CERT_PATH: ca },
+      { address: 'localhost:7233', tls: { serverRootCACertificate: Buffer.from('CA') } },
+    ],
     [
       'a client certificate with its key',
       { TEMPORAL_TLS_CLIENT_CERT_PATH: cert, TEMPORAL_TLS_CLIENT_KEY_PATH: key },

@@ -8,7 +8,9 @@ describe('workerDeploymentOf', () => {
   });
 
   it('joins the named deployment as the given build, sessions following the current version', () => {
-    expect(workerDeploymentOf(parseConfig({ WORKER_DEPLOYMENT_NAME: 'requests', WORKER_BUILD_ID: '2026-12-01.3' }))).toEqual({
+    expect(
+      workerDeploymentOf(parseConfig({ WORKER_DEPLOYMENT_NAME: 'requests', WORKER_BUILD_ID: '2026-12-01.3' })),
+    ).toEqual({
       version: { deploymentName: 'requests', buildId: '2026-12-01.3' },
       useWorkerVersioning: true,
       defaultVersioningBehavior: 'AUTO_UPGRADE',
@@ -24,7 +26,9 @@ describe('workerDeploymentOf', () => {
   });
 
   it('refuses a build id with spaces, naming the variable', () => {
-    expect(() => parseConfig({ WORKER_DEPLOYMENT_NAME: 'requests', WORKER_BUILD_ID: 'build one' })).toThrow(/WORKER_BUILD_ID/);
+    expect(() => parseConfig({ WORKER_DEPLOYMENT_NAME: 'requests', WORKER_BUILD_ID: 'build one' })).toThrow(
+      /WORKER_BUILD_ID/,
+    );
   });
 
   it('waits 2 s on a sticky queue by default', () => {

@@ -15,14 +15,30 @@ describe('issueLines', () => {
     ['a path as dotted names', [issue(['steps', 0, 'args'], 'bad')], undefined, undefined, ['steps.0.args: bad']],
     ['the value itself when there is no path', [issue([], 'bad')], undefined, undefined, ['value: bad']],
     ['a given name for the value itself', [issue([], 'bad')], '(root)', undefined, ['(root): bad']],
-    ['the prefix before every path', [issue(['a', 'b'], 'x'), issue(['c'], 'y')], '(root)', 'body', ['body.a.b: x', 'body.c: y']],
-    ['the prefix alone for the value itself', [issue([], 'Unrecognized key: "extra"')], '(root)', 'body.args', ['body.args: Unrecognized key: "extra"']],
+    [
+      'the prefix before every path',
+      [issue(['a', 'b'], 'x'), issue(['c'], 'y')],
+      '(root)',
+      'body',
+      ['body.a.b: x', 'body.c: y'],
+    ],
+    [
+      'the prefix alone for the value itself',
+      [issue([], 'Unrecognized key: "extra"')],
+      '(root)',
+      'body.args',
+      ['body.args: Unrecognized key: "extra"'],
+    ],
   ])('names %s', (_, issues, whole, prefix, expected) => {
     expect(issueLines(issues, whole, prefix)).toEqual(expected);
   });
 
   it('keeps the first issue of each field, in order', () => {
-    expect(firstIssueOfEachField([issue(['a'], '1'), issue(['b'], '2'), issue(['a'], '3'), issue([], '4')]).map((i) => i.message)).toEqual(['1', '2', '4']);
+    expect(
+      firstIssueOfEachField([issue(['a'], '1'), issue(['b'], '2'), issue(['a'], '3'), issue([], '4')]).map(
+        (i) => i.message,
+      ),
+    ).toEqual(['1', '2', '4']);
   });
 });
 
@@ -42,10 +58,27 @@ describe('the formatters built on it say what they said before', () => {
 
 describe('an operator edit with a field the tool does not take', () => {
   it('names the args themselves, not "args.(root)"', () => {
-    const step = { ...transferPlan.steps[0]!, state: 'NEEDS_ATTENTION' as const, attempts: 1, attention: { since: '2026-01-01T00:00:00.000Z', deadline: '2026-01-02T00:00:00.000Z', last_error: 'down', attempts: 1 } };
+    const step = {
+      ...transferPlan.steps[0]!,
+      state: 'NEEDS_ATTENTION' as const,
+      attempts: 1,
+      attention: {
+        since: '2026-01-01T00:00:00.000Z',
+        deadline: '2026-01-02T00:00:00.000Z',
+        last_error: 'down',
+        attempts: 1,
+      },
+    };
     const args = { ...step.args, memo: 'extra' };
     expect(ToolArgsSchemas.bank_transfer.safeParse(args).success).toBe(false);
-    const verdict = judgeStepAction(step, { step_id: step.id, action: 'retry_with_edits', decided_by: 'ops', args }, '2026-01-01T01:00:00.000Z');
-    expect(verdict).toMatchObject({ allowed: false, message: expect.stringMatching(/^Invalid args for bank_transfer: args: Unrecognized key/) });
+    const verdict = judgeStepAction(
+      step,
+      { step_id: step.id, action: 'retry_with_edits', decided_by: 'ops', args },
+      '2026-01-01T01:00:00.000Z',
+    );
+    expect(verdict).toMatchObject({
+      allowed: false,
+      message: expect.stringMatching(/^Invalid args for bank_transfer: args: Unrecognized key/),
+    });
   });
 });

@@ -16,9 +16,19 @@ const POLICY = {
     {
       name: 'followed-up',
       match: { tools: ['bank_transfer'], amount_at_least_cents: 300_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', escalate_after: '2s', escalate_to: 'managers', expire_after: '4s' },
+      outcome: {
+        stages: [{ group: 'approvers', count: 1 }],
+        remind_after: '1s',
+        escalate_after: '2s',
+        escalate_to: 'managers',
+        expire_after: '4s',
+      },
     },
-    { name: 'plain', match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 }, outcome: { stages: [{ group: 'approvers', count: 1 }] } },
+    {
+      name: 'plain',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }] },
+    },
     ...ALLOW_THE_REST,
   ],
 };
@@ -52,22 +62,39 @@ describe('webhooks: every event', () => {
     const approved = await policy.chat('owner', 'Transfer 1000 to Kiran');
     expect((await policy.decide('alice', approved.view.approvals[0].approval_id, 'approve')).status).toBe(200);
 
-    const typesOf = (workflowId: string) => verifiedEvents().filter((e) => e.workflow_id === workflowId).map((e) => e.type);
-    const expiringTypes = await waitFor(() => {
-      const types = typesOf(expiring.workflowId);
-      return types.includes('run.failed') ? types : undefined;
-    }, { timeoutMs: 30_000, what: 'run.failed of the expiring transfer' });
-    expect(expiringTypes).toEqual(['approval.requested', 'approval.reminder', 'approval.escalated', 'approval.expired', 'run.failed']);
-    const approvedTypes = await waitFor(() => {
-      const types = typesOf(approved.workflowId);
-      return types.includes('run.completed') ? types : undefined;
-    }, { timeoutMs: 30_000, what: 'run.completed of the approved transfer' });
+    const typesOf = (workflowId: string) =>
+      verifiedEvents()
+        .filter((e) => e.workflow_id === workflowId)
+        .map((e) => e.type);
+    const expiringTypes = await waitFor(
+      () => {
+        const types = typesOf(expiring.workflowId);
+        return types.includes('run.failed') ? types : undefined;
+      },
+      { timeoutMs: 30_000, what: 'run.failed of the expiring transfer' },
+    );
+    expect(expiringTypes).toEqual([
+      'approval.requested',
+      'approval.reminder',
+      'approval.escalated',
+      'approval.expired',
+      'run.failed',
+    ]);
+    const approvedTypes = await waitFor(
+      () => {
+        const types = typesOf(approved.workflowId);
+        return types.includes('run.completed') ? types : undefined;
+      },
+      { timeoutMs: 30_000, what: 'run.completed of the approved transfer' },
+    );
     expect(approvedTypes).toEqual(['approval.requested', 'approval.decided', 'run.completed']);
     expect(new Set([...expiringTypes, ...approvedTypes])).toEqual(new Set(NOTIFICATION_EVENT_TYPES));
 
     const failed = verifiedEvents().find((e) => e.workflow_id === expiring.workflowId && e.type === 'run.failed')!;
     expect(failed.data).toMatchObject({ status: 'REJECTED', user_id: 'default_user' });
-    const escalated = verifiedEvents().find((e) => e.workflow_id === expiring.workflowId && e.type === 'approval.escalated')!;
+    const escalated = verifiedEvents().find(
+      (e) => e.workflow_id === expiring.workflowId && e.type === 'approval.escalated',
+    )!;
     expect(escalated.data).toMatchObject({ escalated_to: 'managers', requested_by: 'default_user' });
   });
 });

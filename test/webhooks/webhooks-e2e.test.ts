@@ -17,9 +17,17 @@ import { startWebhookListener, type ReceivedWebhook } from './listener.js';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
-const dataDir = useResource('a data directory', async () => ({ path: mkdtempSync(join(tmpdir(), 'webhooks-')) }), async (d) => rmSync(d.path, { recursive: true, force: true }));
+const dataDir = useResource(
+  'a data directory',
+  async () => ({ path: mkdtempSync(join(tmpdir(), 'webhooks-')) }),
+  async (d) => rmSync(d.path, { recursive: true, force: true }),
+);
 const stack = useStack(() => ({
-  env: { WEBHOOK_URL: listener.url, WEBHOOK_SECRET: secret, WEBHOOK_DELIVERIES_DB: join(dataDir.path, 'deliveries.db') },
+  env: {
+    WEBHOOK_URL: listener.url,
+    WEBHOOK_SECRET: secret,
+    WEBHOOK_DELIVERIES_DB: join(dataDir.path, 'deliveries.db'),
+  },
 }));
 
 /** Verifies the signature with the test's own secret and returns the event. */
@@ -33,13 +41,26 @@ function verified(webhook: ReceivedWebhook): NotificationEvent {
 }
 
 function delivered(workflowId: string): NotificationEvent[] {
-  return listener.received.filter((w) => w.answered < 300).map(verified).filter((e) => e.workflow_id === workflowId);
+  return listener.received
+    .filter((w) => w.answered < 300)
+    .map(verified)
+    .filter((e) => e.workflow_id === workflowId);
 }
 
 async function deliveriesOf(workflowId: string) {
-  const res = await call(stack.baseUrl, 'GET', `/api/webhooks/deliveries?workflow_id=${encodeURIComponent(workflowId)}`);
+  const res = await call(
+    stack.baseUrl,
+    'GET',
+    `/api/webhooks/deliveries?workflow_id=${encodeURIComponent(workflowId)}`,
+  );
   expect(res.status).toBe(200);
-  return res.body.deliveries as { event_id: string; type: string; status: string; attempts: number; last_response_status?: number }[];
+  return res.body.deliveries as {
+    event_id: string;
+    type: string;
+    status: string;
+    attempts: number;
+    last_response_status?: number;
+  }[];
 }
 
 describe('webhooks: a transfer that needs approval', () => {
@@ -47,13 +68,26 @@ describe('webhooks: a transfer that needs approval', () => {
   let approvalId: string;
 
   it('announces approval.requested with the approval record, signed with the subscriber secret', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to Kiran', user_id: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 6000 to Kiran',
+      user_id: 'default_user',
+    });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('PENDING_APPROVAL');
     workflowId = res.body.workflow_id;
     approvalId = res.body.reply.approval_id;
-    const [requested] = await waitFor(() => { const events = delivered(workflowId); return events.length > 0 && events; }, { what: 'approval.requested' });
-    expect(requested).toMatchObject({ type: 'approval.requested', workflow_id: workflowId, data: { approval: { approval_id: approvalId, status: 'pending', amount: 6000, recipient: 'kiran' } } });
+    const [requested] = await waitFor(
+      () => {
+        const events = delivered(workflowId);
+        return events.length > 0 && events;
+      },
+      { what: 'approval.requested' },
+    );
+    expect(requested).toMatchObject({
+      type: 'approval.requested',
+      workflow_id: workflowId,
+      data: { approval: { approval_id: approvalId, status: 'pending', amount: 6000, recipient: 'kiran' } },
+    });
     expect(requested!.event_id).toMatch(new RegExp(`^${workflowId}:\\d+$`));
   });
 
@@ -68,14 +102,21 @@ describe('webhooks: a transfer that needs approval', () => {
   });
 
   it('announces approval.decided and run.completed once the manager approves, before the run closes', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, { decision: 'approve', decided_by: 'manager@bank.com' });
+    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+      decision: 'approve',
+      decided_by: 'manager@bank.com',
+    });
     expect(res.status).toBe(200);
     await stack.client.workflow.getHandle(workflowId).result();
     // The run returned only after its outcome was delivered.
     const events = delivered(workflowId);
     expect(events.map((e) => e.type)).toEqual(['approval.requested', 'approval.decided', 'run.completed']);
-    expect(events[1]).toMatchObject({ data: { approval: { approval_id: approvalId, status: 'approved', decided_by: 'manager@bank.com' } } });
-    expect(events[2]).toMatchObject({ data: { status: 'COMPLETED', user_id: 'default_user', intent: 'money_transfer' } });
+    expect(events[1]).toMatchObject({
+      data: { approval: { approval_id: approvalId, status: 'approved', decided_by: 'manager@bank.com' } },
+    });
+    expect(events[2]).toMatchObject({
+      data: { status: 'COMPLETED', user_id: 'default_user', intent: 'money_transfer' },
+    });
     expect(new Set(events.map((e) => e.event_id)).size).toBe(3);
   });
 
@@ -92,7 +133,10 @@ describe('webhooks: a transfer that needs approval', () => {
 describe('webhooks: a subscriber that fails', () => {
   it('retries with backoff until it answers: delivered at attempt 3 after two 503s', async () => {
     listener.failNext(2);
-    const res = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 10 to Kiran', user_id: 'default_user' });
+    const res = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 10 to Kiran',
+      user_id: 'default_user',
+    });
     expect(res.status).toBe(200);
     const workflowId: string = res.body.workflow_id;
     await stack.client.workflow.getHandle(workflowId).result();
@@ -100,16 +144,27 @@ describe('webhooks: a subscriber that fails', () => {
     expect(attempts.map((w) => w.answered)).toEqual([503, 503, 204]);
     // Every attempt carries the same id and body: the subscriber can drop duplicates.
     expect(new Set(attempts.map((w) => w.headers['webhook-id'])).size).toBe(1);
-    expect(await deliveriesOf(workflowId)).toEqual([expect.objectContaining({ type: 'run.completed', status: 'delivered', attempts: 3, last_response_status: 204 })]);
+    expect(await deliveriesOf(workflowId)).toEqual([
+      expect.objectContaining({ type: 'run.completed', status: 'delivered', attempts: 3, last_response_status: 204 }),
+    ]);
   });
 });
 
 describe('webhooks: bad settings', () => {
   it('refuses a secret that is not whsec_ base64, naming the setting', async () => {
     const { parseConfig } = await import('../../src/config.js');
-    expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: 'not-a-secret' })).toThrow(/WEBHOOK_SECRET: must be whsec_/);
+    expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: 'not-a-secret' })).toThrow(
+      /WEBHOOK_SECRET: must be whsec_/,
+    );
     expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h' })).toThrow(/WEBHOOK_SECRET: required when/);
-    expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: `whsec_${Buffer.alloc(8).toString('base64')}` })).toThrow(/WEBHOOK_SECRET/);
-    expect(() => parseConfig({ APPROVAL_LINK_SECRET: 'short' })).toThrow(/APPROVAL_LINK_SECRET: must be at least 32 characters/);
+    expect(() =>
+      parseConfig({
+        WEBHOOK_URL: 'http://127.0.0.1:9/h',
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(8).toString('base64')}`,
+      }),
+    ).toThrow(/WEBHOOK_SECRET/);
+    expect(() => parseConfig({ APPROVAL_LINK_SECRET: 'short' })).toThrow(
+      /APPROVAL_LINK_SECRET: must be at least 32 characters/,
+    );
   });
 });

@@ -124,7 +124,9 @@ export class Approvals {
     } catch (err) {
       // The memo lists every approval the run waits for; with no worker to say more, this one waits for nothing.
       if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) {
-        throw ApiError.conflict(`Approval ${approvalId} is not waiting for a decision (its run lists it as neither pending nor open)`);
+        throw ApiError.conflict(
+          `Approval ${approvalId} is not waiting for a decision (its run lists it as neither pending nor open)`,
+        );
       }
       throw err;
     }
@@ -138,19 +140,23 @@ export class Approvals {
   async findInSession(sessionId: string, identity: Identity, approvalId: string | undefined): Promise<FoundApproval> {
     if (approvalId !== undefined) {
       const found = await this.findForDecision(approvalId, identity);
-      if (found.view.session_id !== sessionId) throw ApiError.notFound(`Session ${sessionId} has no approval ${approvalId}`);
+      if (found.view.session_id !== sessionId)
+        throw ApiError.notFound(`Session ${sessionId} has no approval ${approvalId}`);
       return found;
     }
     let session;
     try {
       session = await this.runs.getSession(sessionId);
     } catch (err) {
-      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) return this.#findInSessionFromMemos(sessionId, identity);
+      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)
+        return this.#findInSessionFromMemos(sessionId, identity);
       throw err;
     }
     assertCanRead(identity, session.user_id, `No session ${sessionId}`);
     const recent = session.runs.slice(-SESSION_SCAN_LIMIT).map((r) => r.workflow_id);
-    const waiting = await Promise.all(recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)));
+    const waiting = await Promise.all(
+      recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)),
+    );
     const views = await Promise.all(waiting.filter((id) => id !== undefined).map((id) => this.runs.getRun(id)));
     const pending = views.flatMap((v) => v.approvals.filter((a) => a.status === 'pending'));
     const only = onlyPendingApproval(sessionId, pending);
@@ -167,7 +173,10 @@ export class Approvals {
   async #findInSessionFromMemos(sessionId: string, identity: Identity): Promise<FoundApproval> {
     const pending = await sessionPendingFromMemos(this.runs.client, this.taskQueue, sessionId, SESSION_SCAN_LIMIT);
     const only = onlyPendingApproval(sessionId, pending);
-    if (!only) throw ApiError.notFound(`Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`);
+    if (!only)
+      throw ApiError.notFound(
+        `Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`,
+      );
     return this.findForDecision(only.approval_id, identity);
   }
 
@@ -176,7 +185,12 @@ export class Approvals {
    * edited step again. Only an edit the run applied changes this gateway's listing.
    */
   async edit(found: FoundApproval, identity: Identity, input: Omit<EditInput, 'groups'>): Promise<EditResult> {
-    const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs, acceptMs: this.acceptMs };
+    const delivery = {
+      client: this.runs.client,
+      signer: this.signer,
+      budgetMs: this.budgetMs,
+      acceptMs: this.acceptMs,
+    };
     const edited = await sendEdit(delivery, identity, found, { ...input, groups: groupsOf(identity) });
     if (edited.applied) this.inbox.noteChange(edited.approval);
     return edited;
@@ -227,7 +241,9 @@ export class Approvals {
         return { ...base, approval: record, step: after.steps.find((s) => s.id === record.step_id), applied: true };
       }
       if (after && FINAL_RUN_STATUSES.includes(after.status)) {
-        throw ApiError.alreadyFinished(`Run ${view.workflow_id} ended ${after.status} before the decision on ${approval.approval_id} took effect`);
+        throw ApiError.alreadyFinished(
+          `Run ${view.workflow_id} ended ${after.status} before the decision on ${approval.approval_id} took effect`,
+        );
       }
       throw err;
     }
@@ -236,5 +252,7 @@ export class Approvals {
 
 function tookEffect(record: ApprovalRecord, decision: ApprovalDecision): boolean {
   const status = decision.approved ? 'approved' : 'rejected';
-  return record.status === status && record.decided_by !== undefined && sameIdentity(record.decided_by, decision.approver_id);
+  return (
+    record.status === status && record.decided_by !== undefined && sameIdentity(record.decided_by, decision.approver_id)
+  );
 }

@@ -19,7 +19,13 @@ export type BulkDecisionResult = z.input<typeof BulkDecisionResultSchema>;
 /** How many items are in flight at once: each may wait for its run to act (a transfer to execute). */
 const PARALLEL_ITEMS = 4;
 
-async function decideOne(approvals: Approvals, delegations: Delegations, identity: Identity, raw: unknown, index: number): Promise<BulkDecisionResult> {
+async function decideOne(
+  approvals: Approvals,
+  delegations: Delegations,
+  identity: Identity,
+  raw: unknown,
+  index: number,
+): Promise<BulkDecisionResult> {
   const parsed = BulkDecisionItemSchema.safeParse(raw);
   if (!parsed.success) {
     const named = (raw as { approval_id?: unknown } | null)?.approval_id;
@@ -34,14 +40,38 @@ async function decideOne(approvals: Approvals, delegations: Delegations, identit
   const base = { approval_id: item.approval_id };
   try {
     const deciderId = deciderIdOf(identity, item.decided_by, `decisions.${index}.decided_by`);
-    const input = { approved: item.decision === 'approve', deciderId, reason: item.reason, actionHash: item.action_hash };
+    const input = {
+      approved: item.decision === 'approve',
+      deciderId,
+      reason: item.reason,
+      actionHash: item.action_hash,
+    };
     const found = await approvals.findForDecision(item.approval_id, identity);
     if (alreadyDecidedAsAsked(found.approval, input)) {
-      return { ...base, ok: true, status: 200, outcome: 'already_applied', approval: found.approval, message: `${found.approval.step_name} already carries this decision by ${deciderId}` };
+      return {
+        ...base,
+        ok: true,
+        status: 200,
+        outcome: 'already_applied',
+        approval: found.approval,
+        message: `${found.approval.step_name} already carries this decision by ${deciderId}`,
+      };
     }
     // As on its own: an absent approver's part is handed to their stand-in first.
-    const decided = await approvals.decide(await delegations.applyOutOfOffice(found, identity, deciderId), identity, input);
-    if (!decided.applied) return { ...base, ok: true, status: 202, outcome: 'accepted', approval: decided.approval, message: acceptedReply(decided).message };
+    const decided = await approvals.decide(
+      await delegations.applyOutOfOffice(found, identity, deciderId),
+      identity,
+      input,
+    );
+    if (!decided.applied)
+      return {
+        ...base,
+        ok: true,
+        status: 202,
+        outcome: 'accepted',
+        approval: decided.approval,
+        message: acceptedReply(decided).message,
+      };
     return {
       ...base,
       ok: true,
@@ -54,11 +84,21 @@ async function decideOne(approvals: Approvals, delegations: Delegations, identit
   } catch (err) {
     const known = classifyError(err);
     if (!known) console.error(`gateway: bulk decision on ${item.approval_id} failed:`, err);
-    return { ...base, ok: false, status: known?.status ?? 500, error: { code: known?.code ?? 'internal_error', message: known?.message ?? 'Internal server error' } };
+    return {
+      ...base,
+      ok: false,
+      status: known?.status ?? 500,
+      error: { code: known?.code ?? 'internal_error', message: known?.message ?? 'Internal server error' },
+    };
   }
 }
 
-export async function decideMany(approvals: Approvals, delegations: Delegations, identity: Identity, items: readonly unknown[]): Promise<BulkDecisionResult[]> {
+export async function decideMany(
+  approvals: Approvals,
+  delegations: Delegations,
+  identity: Identity,
+  items: readonly unknown[],
+): Promise<BulkDecisionResult[]> {
   const results: BulkDecisionResult[] = new Array<BulkDecisionResult>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {

@@ -3,7 +3,12 @@ import type { z } from 'zod';
 import type { DecisionAcceptedSchema, EditAcceptedSchema } from '../schemas.js';
 import type { DecisionResult, FoundApproval } from './approvals.js';
 
-export function acceptedReply({ view, approval, approved, deciderId }: DecisionResult): z.input<typeof DecisionAcceptedSchema> {
+export function acceptedReply({
+  view,
+  approval,
+  approved,
+  deciderId,
+}: DecisionResult): z.input<typeof DecisionAcceptedSchema> {
   const verb = approved ? 'approval' : 'rejection';
   return {
     status: 'accepted',
@@ -17,8 +22,14 @@ export function acceptedReply({ view, approval, approved, deciderId }: DecisionR
   };
 }
 
-export function editAcceptedReply({ view, approval }: FoundApproval, editorId: string, takenByWorker: boolean): z.input<typeof EditAcceptedSchema> {
-  const when = takenByWorker ? 'the run took it and is judging the edited step again' : 'no worker is running, so the run applies it as soon as processing resumes';
+export function editAcceptedReply(
+  { view, approval }: FoundApproval,
+  editorId: string,
+  takenByWorker: boolean,
+): z.input<typeof EditAcceptedSchema> {
+  const when = takenByWorker
+    ? 'the run took it and is judging the edited step again'
+    : 'no worker is running, so the run applies it as soon as processing resumes';
   return {
     status: 'accepted',
     applied: false,

@@ -31,13 +31,20 @@ function currentStageGroup(approval: ApprovalRecord): string | undefined {
 }
 
 /** Why the gateway will not send this delegation (the run checks the same and more), or undefined. */
-export function delegationRefusal(identity: Identity, approval: ApprovalRecord, input: DelegationInput): ApiError | undefined {
-  if (approval.status !== 'pending') return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
-  if (identity.kind === 'token' && identity.role === 'requester') return ApiError.forbidden('Requesters cannot hand approvals over; an approver can');
+export function delegationRefusal(
+  identity: Identity,
+  approval: ApprovalRecord,
+  input: DelegationInput,
+): ApiError | undefined {
+  if (approval.status !== 'pending')
+    return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
+  if (identity.kind === 'token' && identity.role === 'requester')
+    return ApiError.forbidden('Requesters cannot hand approvals over; an approver can');
   if (input.toKind === 'person' && sameIdentity(input.to, approval.requested_by)) {
     return ApiError.forbidden(`${input.to} requested this step and cannot receive its approval (four-eyes rule)`);
   }
-  if (currentStageGroup(approval) === undefined) return ApiError.conflict(`Approval ${approval.approval_id} has no policy stages to hand over`);
+  if (currentStageGroup(approval) === undefined)
+    return ApiError.conflict(`Approval ${approval.approval_id} has no policy stages to hand over`);
   return undefined;
 }
 
@@ -52,7 +59,11 @@ export class Delegations {
   ) {}
 
   /** Hands `found` over as `identity` asks; answers with the approval as the run now has it. */
-  async delegate({ view, approval }: FoundApproval, identity: Identity, input: DelegationInput): Promise<ApprovalRecord> {
+  async delegate(
+    { view, approval }: FoundApproval,
+    identity: Identity,
+    input: DelegationInput,
+  ): Promise<ApprovalRecord> {
     const refusal = delegationRefusal(identity, approval, input);
     if (refusal) throw refusal;
     const groups = groupsOf(identity);
@@ -71,15 +82,27 @@ export class Delegations {
    * entry of the policy names the decider as their stand-in until a time not yet reached) and the
    * decider may not decide it in their own right, the absent person's hand-over is sent first.
    */
-  async applyOutOfOffice(found: FoundApproval, identity: Identity, deciderId: string, now = new Date()): Promise<FoundApproval> {
+  async applyOutOfOffice(
+    found: FoundApproval,
+    identity: Identity,
+    deciderId: string,
+    now = new Date(),
+  ): Promise<FoundApproval> {
     const { approval } = found;
     const group = currentStageGroup(approval);
-    if (group === undefined || approval.status !== 'pending' || sameIdentity(deciderId, approval.requested_by)) return found;
+    if (group === undefined || approval.status !== 'pending' || sameIdentity(deciderId, approval.requested_by))
+      return found;
     const handovers = { escalated_to: approval.escalated_to, delegations: approval.delegations };
     if (decidesStage(group, groupsOf(identity), handovers)) return found;
-    for (const { entry, groups } of standInsFor(this.outOfOffice, deciderId, (id) => this.tokens?.groupsOfUser(id), now.getTime())) {
+    for (const { entry, groups } of standInsFor(
+      this.outOfOffice,
+      deciderId,
+      (id) => this.tokens?.groupsOfUser(id),
+      now.getTime(),
+    )) {
       if (!decidesStage(group, groups, handovers)) continue;
-      if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId))) return found;
+      if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId)))
+        return found;
       const updated = await this.#send(found.view.workflow_id, {
         approval_id: approval.approval_id,
         delegated_by: entry.from,
@@ -96,21 +119,35 @@ export class Delegations {
   /** The groups of each person `identity` stands in for now, for the inbox's `may_decide`. */
   standInGroups(identity: Identity, now = new Date()): string[][] {
     if (identity.kind !== 'token') return [];
-    return standInsFor(this.outOfOffice, identity.user_id, (id) => this.tokens?.groupsOfUser(id), now.getTime()).map((s) => s.groups);
+    return standInsFor(this.outOfOffice, identity.user_id, (id) => this.tokens?.groupsOfUser(id), now.getTime()).map(
+      (s) => s.groups,
+    );
   }
 
   async #send(workflowId: string, delegation: UnsignedDelegation): Promise<ApprovalRecord> {
-    const signed = signDelegation(delegation, this.signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
+    const signed = signDelegation(
+      delegation,
+      this.signer,
+      new Date().toISOString(),
+      randomBytes(18).toString('base64url'),
+    );
     const abort = new AbortController();
     const handle = this.runs.client.workflow.getHandle(workflowId);
     const result = this.runs.client.withAbortSignal(abort.signal, async () => {
-      const update = await handle.startUpdate(delegateApprovalUpdate, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const update = await handle.startUpdate(delegateApprovalUpdate, {
+        args: [signed],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
       return update.result();
     });
     const raced = await withinBudget(result, this.budgetMs);
     if (raced.done) return raced.value;
     abort.abort();
     result.catch(() => undefined);
-    throw new ApiError(503, ErrorCode.RunUnresponsive, `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); check the approval before trying again.`);
+    throw new ApiError(
+      503,
+      ErrorCode.RunUnresponsive,
+      `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); check the approval before trying again.`,
+    );
   }
 }

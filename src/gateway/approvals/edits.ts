@@ -55,8 +55,17 @@ const REFUSALS: Record<DecisionErrorType, (message: string) => ApiError> = {
 };
 
 /** Why this edit may not be sent, or undefined when it may. Requesters (token auth) edit only their own runs. */
-export function editRefusal(identity: Identity, found: FoundApproval, edit: UnsignedEdit, now: string): ApiError | undefined {
-  if (identity.kind === 'token' && identity.role === 'requester' && !sameIdentity(found.view.user_id, identity.user_id)) {
+export function editRefusal(
+  identity: Identity,
+  found: FoundApproval,
+  edit: UnsignedEdit,
+  now: string,
+): ApiError | undefined {
+  if (
+    identity.kind === 'token' &&
+    identity.role === 'requester' &&
+    !sameIdentity(found.view.user_id, identity.user_id)
+  ) {
     return ApiError.forbidden('Requesters may only edit steps of their own runs');
   }
   const verdict = judgeEdit(found.approval, edit, now);
@@ -68,11 +77,24 @@ export function editRefusal(identity: Identity, found: FoundApproval, edit: Unsi
  * timed out while no worker ran) is then one signed edit to the run, which applies it once.
  */
 export function editNonce(edit: UnsignedEdit, judgedHash: string | undefined): string {
-  const text = canonicalJson(['edit-nonce-v1', edit.approval_id, judgedHash ?? null, edit.args, edit.edited_by, edit.reason ?? null, edit.groups ?? null]);
+  const text = canonicalJson([
+    'edit-nonce-v1',
+    edit.approval_id,
+    judgedHash ?? null,
+    edit.args,
+    edit.edited_by,
+    edit.reason ?? null,
+    edit.groups ?? null,
+  ]);
   return createHash('sha256').update(text).digest('base64url').slice(0, 32);
 }
 
-export async function sendEdit(delivery: EditDelivery, identity: Identity, found: FoundApproval, input: EditInput): Promise<EditResult> {
+export async function sendEdit(
+  delivery: EditDelivery,
+  identity: Identity,
+  found: FoundApproval,
+  input: EditInput,
+): Promise<EditResult> {
   const edit: UnsignedEdit = {
     approval_id: found.approval.approval_id,
     args: input.args,

@@ -68,7 +68,10 @@ export class InboxListing {
   async records(userId: string | undefined): Promise<{ records: ApprovalRecord[]; listedAt: number }> {
     const listing = await this.#servable();
     const records = withOwnChanges(listing.records, this.#ownRecords());
-    return { records: userId === undefined ? records : records.filter((r) => r.requested_by === userId), listedAt: listing.readAt };
+    return {
+      records: userId === undefined ? records : records.filter((r) => r.requested_by === userId),
+      listedAt: listing.readAt,
+    };
   }
 
   /** A change made through this gateway (decision, hand-over, edit, cancel): the record as the run answered it. */

@@ -29,13 +29,17 @@ export function listedIsAhead(own: ApprovalRecord, listed: ApprovalRecord): bool
  * gone, one still pending shows as changed here unless visibility already shows it further along.
  * An approval changed here but not listed stays unlisted: the listing is the set of runs waiting.
  */
-export function withOwnChanges(listed: readonly ApprovalRecord[], own: ReadonlyMap<string, ApprovalRecord>): ApprovalRecord[] {
+export function withOwnChanges(
+  listed: readonly ApprovalRecord[],
+  own: ReadonlyMap<string, ApprovalRecord>,
+): ApprovalRecord[] {
   if (own.size === 0) return [...listed];
   const records: ApprovalRecord[] = [];
   for (const listedRecord of listed) {
     const ownRecord = own.get(listedRecord.approval_id);
     if (!ownRecord) records.push(listedRecord);
-    else if (ownRecord.status === 'pending') records.push(listedIsAhead(ownRecord, listedRecord) ? listedRecord : ownRecord);
+    else if (ownRecord.status === 'pending')
+      records.push(listedIsAhead(ownRecord, listedRecord) ? listedRecord : ownRecord);
   }
   return records;
 }

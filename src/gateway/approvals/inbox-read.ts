@@ -67,5 +67,7 @@ export class PendingApprovalsReader {
 }
 
 function sortedOldestFirst(records: ApprovalRecord[]): ApprovalRecord[] {
-  return records.sort((a, b) => a.requested_at.localeCompare(b.requested_at) || a.approval_id.localeCompare(b.approval_id));
+  return records.sort(
+    (a, b) => a.requested_at.localeCompare(b.requested_at) || a.approval_id.localeCompare(b.approval_id),
+  );
 }

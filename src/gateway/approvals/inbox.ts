@@ -18,7 +18,10 @@ const money = (field: string) =>
   z.string().transform((v, ctx) => {
     const cents = parseMoneyToCents(v);
     if (cents === undefined || cents < 0) {
-      ctx.addIssue({ code: 'custom', message: `${field} must be an amount in dollars with at most two decimals, e.g. 5000 or 1250.50` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} must be an amount in dollars with at most two decimals, e.g. 5000 or 1250.50`,
+      });
       return z.NEVER;
     }
     return cents;
@@ -35,12 +38,21 @@ const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).tra
 
 export const InboxQuerySchema = z
   .strictObject({
-    status: z.enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' }).default('pending'),
+    status: z
+      .enum(['pending'], { message: 'only status=pending is supported (decided approvals are in each run)' })
+      .default('pending'),
     limit: z.coerce.number().int().min(1).max(200).default(50).describe('Approvals per page (1-200, default 50)'),
     cursor: z.string().min(1).max(600).optional().describe('`next_cursor` of the previous page, with the same sort'),
-    sort: z.enum(INBOX_SORTS).default('oldest').describe('oldest (default) or newest request first, nearest deadline first, or largest amount first'),
-    can_decide: flag.optional().describe('true: only approvals the caller (or `decider` when auth is off) may approve now'),
-    decider: IdentitySchema.optional().describe('With auth off: whose decisions can_decide means; with auth on it is the token\'s user'),
+    sort: z
+      .enum(INBOX_SORTS)
+      .default('oldest')
+      .describe('oldest (default) or newest request first, nearest deadline first, or largest amount first'),
+    can_decide: flag
+      .optional()
+      .describe('true: only approvals the caller (or `decider` when auth is off) may approve now'),
+    decider: IdentitySchema.optional().describe(
+      "With auth off: whose decisions can_decide means; with auth on it is the token's user",
+    ),
     tool: ToolNameSchema.optional(),
     requester: IdentitySchema.optional().describe('Only approvals requested by this user'),
     min_amount: money('min_amount').optional().describe('Only transfers of at least this many dollars'),
@@ -49,8 +61,14 @@ export const InboxQuerySchema = z
     max_age: age.optional().describe('Only approvals requested at most this long ago'),
     escalated: flag.optional().describe('true: only escalated approvals; false: only those not escalated'),
   })
-  .refine((q) => q.min_amount === undefined || q.max_amount === undefined || q.min_amount <= q.max_amount, { message: 'must not be above max_amount', path: ['min_amount'] })
-  .refine((q) => q.min_age === undefined || q.max_age === undefined || q.min_age <= q.max_age, { message: 'must not be above max_age', path: ['min_age'] });
+  .refine((q) => q.min_amount === undefined || q.max_amount === undefined || q.min_amount <= q.max_amount, {
+    message: 'must not be above max_amount',
+    path: ['min_amount'],
+  })
+  .refine((q) => q.min_age === undefined || q.max_age === undefined || q.min_age <= q.max_age, {
+    message: 'must not be above max_age',
+    path: ['min_age'],
+  });
 export type InboxQuery = z.output<typeof InboxQuerySchema>;
 
 export interface InboxPage {
@@ -69,7 +87,11 @@ export interface InboxCaller {
 
 /** With auth on the decider is the token's user (another `decider` is 403); with auth off, whom the query names. */
 export function inboxCallerOf(identity: Identity, decider: string | undefined): InboxCaller {
-  return { identity, deciderId: identity.kind === 'token' ? actingUserId(identity, decider, 'decider') : decider, groups: groupsOf(identity) };
+  return {
+    identity,
+    deciderId: identity.kind === 'token' ? actingUserId(identity, decider, 'decider') : decider,
+    groups: groupsOf(identity),
+  };
 }
 
 /** An approval is escalated once its rule's escalation fired (the run marks the record with `escalated_at`). */
@@ -87,13 +109,18 @@ function matches(approval: ApprovalRecord, query: InboxQuery, caller: InboxCalle
   if (query.tool !== undefined && approval.tool !== query.tool) return false;
   if (query.requester !== undefined && approval.requested_by !== query.requester) return false;
   if (query.min_amount !== undefined && (approval.amount_cents ?? -1) < query.min_amount) return false;
-  if (query.max_amount !== undefined && (approval.amount_cents === undefined || approval.amount_cents > query.max_amount)) return false;
+  if (
+    query.max_amount !== undefined &&
+    (approval.amount_cents === undefined || approval.amount_cents > query.max_amount)
+  )
+    return false;
   const ageMs = nowMs - Date.parse(approval.requested_at);
   if (query.min_age !== undefined && ageMs < query.min_age) return false;
   if (query.max_age !== undefined && ageMs > query.max_age) return false;
   if (query.escalated !== undefined && isEscalated(approval) !== query.escalated) return false;
   if (query.can_decide !== undefined) {
-    if (caller.deciderId === undefined) throw ApiError.badRequest('query.decider: required with can_decide when auth is off');
+    if (caller.deciderId === undefined)
+      throw ApiError.badRequest('query.decider: required with can_decide when auth is off');
     if (mayApprove(approval, { ...caller, deciderId: caller.deciderId }) !== query.can_decide) return false;
   }
   return true;
@@ -127,10 +154,16 @@ function decodeCursor(cursor: string, sort: InboxSort): string {
   } catch {
     decoded = undefined;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[1] !== 'string' || !INBOX_SORTS.includes(decoded[0] as InboxSort)) {
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[1] !== 'string' ||
+    !INBOX_SORTS.includes(decoded[0] as InboxSort)
+  ) {
     throw ApiError.badRequest('query.cursor: not a cursor from this listing');
   }
-  if (decoded[0] !== sort) throw ApiError.badRequest(`query.cursor: made for sort=${String(decoded[0])}, not sort=${sort}`);
+  if (decoded[0] !== sort)
+    throw ApiError.badRequest(`query.cursor: made for sort=${String(decoded[0])}, not sort=${sort}`);
   return decoded[1];
 }
 
@@ -138,7 +171,12 @@ function decodeCursor(cursor: string, sort: InboxSort): string {
  * One page of the matching approvals after `cursor`. The cursor is the last record's sort key, so
  * an approval decided between two pages neither repeats nor hides another one.
  */
-export function inboxPage(records: readonly ApprovalRecord[], query: InboxQuery, caller: InboxCaller, nowMs: number): InboxPage {
+export function inboxPage(
+  records: readonly ApprovalRecord[],
+  query: InboxQuery,
+  caller: InboxCaller,
+  nowMs: number,
+): InboxPage {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort);
   const keyed = records
     .filter((a) => a.status === 'pending' && matches(a, query, caller, nowMs))
@@ -161,5 +199,6 @@ export function inboxPage(records: readonly ApprovalRecord[], query: InboxQuery,
  */
 export function primeInboxPage(records: readonly ApprovalRecord[]): void {
   const caller: InboxCaller = { identity: { kind: 'anonymous' }, deciderId: undefined, groups: undefined };
-  for (const sort of INBOX_SORTS) JSON.stringify(inboxPage(records, InboxQuerySchema.parse({ sort }), caller, Date.now()));
+  for (const sort of INBOX_SORTS)
+    JSON.stringify(inboxPage(records, InboxQuerySchema.parse({ sort }), caller, Date.now()));
 }

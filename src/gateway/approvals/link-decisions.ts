@@ -38,18 +38,37 @@ export class LinkDecisions {
   ) {}
 
   async open(token: string, caller: Identity, nowMs: number): Promise<OpenedLink> {
-    if (this.secret === undefined) throw new LinkRefusal(404, 'Links are off', 'This gateway does not accept approval links (APPROVAL_LINK_SECRET is not set).');
+    if (this.secret === undefined)
+      throw new LinkRefusal(
+        404,
+        'Links are off',
+        'This gateway does not accept approval links (APPROVAL_LINK_SECRET is not set).',
+      );
     const check = verifyLink(this.secret, token, nowMs);
     if (!check.ok) {
       throw check.reason === 'expired'
-        ? new LinkRefusal(410, 'This link has expired', 'The approval link is past its deadline. Open the approvals inbox to see whether the request still waits.')
-        : new LinkRefusal(400, 'This link is not valid', 'The link was changed or cut short. Use the link exactly as it was sent, or open the approvals inbox.');
+        ? new LinkRefusal(
+            410,
+            'This link has expired',
+            'The approval link is past its deadline. Open the approvals inbox to see whether the request still waits.',
+          )
+        : new LinkRefusal(
+            400,
+            'This link is not valid',
+            'The link was changed or cut short. Use the link exactly as it was sent, or open the approvals inbox.',
+          );
     }
     const { claims } = check;
     if (caller.kind === 'token' && !sameIdentity(caller.user_id, claims.p)) {
-      throw new LinkRefusal(403, 'This link is for someone else', `This link was sent to ${claims.p}; you are signed in as ${caller.user_id}. Links cannot be handed over.`);
+      throw new LinkRefusal(
+        403,
+        'This link is for someone else',
+        `This link was sent to ${claims.p}; you are signed in as ${caller.user_id}. Links cannot be handed over.`,
+      );
     }
-    const identity: Identity = claims.r ? { kind: 'token', user_id: claims.p, role: claims.r, groups: claims.g } : { kind: 'anonymous' };
+    const identity: Identity = claims.r
+      ? { kind: 'token', user_id: claims.p, role: claims.r, groups: claims.g }
+      : { kind: 'anonymous' };
     let found: FoundApproval;
     try {
       // From the run's memo while the approval waits, so a link works while no worker runs.
@@ -59,11 +78,23 @@ export class LinkDecisions {
     }
     const { approval } = found;
     if (actionHashOf(approval) !== claims.h) {
-      throw new LinkRefusal(409, 'The request has changed', 'The action was changed after this link was sent, so the link no longer applies. Open the approvals inbox to see the request as it is now.');
+      throw new LinkRefusal(
+        409,
+        'The request has changed',
+        'The action was changed after this link was sent, so the link no longer applies. Open the approvals inbox to see the request as it is now.',
+      );
     }
-    const decidedByPerson = (approval.decided_by !== undefined && sameIdentity(approval.decided_by, claims.p)) || (approval.decisions ?? []).some((d) => sameIdentity(d.by, claims.p));
-    if (decidedByPerson) throw new LinkRefusal(409, 'This link was already used', `${claims.p} has already decided this request; nothing was changed.`);
-    if (approval.status !== 'pending') throw new LinkRefusal(409, 'Already decided', `This request is already ${approval.status}; nothing was changed.`);
+    const decidedByPerson =
+      (approval.decided_by !== undefined && sameIdentity(approval.decided_by, claims.p)) ||
+      (approval.decisions ?? []).some((d) => sameIdentity(d.by, claims.p));
+    if (decidedByPerson)
+      throw new LinkRefusal(
+        409,
+        'This link was already used',
+        `${claims.p} has already decided this request; nothing was changed.`,
+      );
+    if (approval.status !== 'pending')
+      throw new LinkRefusal(409, 'Already decided', `This request is already ${approval.status}; nothing was changed.`);
     return { claims, identity, found };
   }
 
@@ -87,6 +118,13 @@ export class LinkDecisions {
 function refusalOf(err: unknown): LinkRefusal | unknown {
   const known = err instanceof ApiError ? err : classifyError(err);
   if (!known) return err;
-  const title = known.status === 404 ? 'No such request' : known.status === 403 ? 'Not allowed' : known.status === 503 ? 'Try again shortly' : 'Nothing was changed';
+  const title =
+    known.status === 404
+      ? 'No such request'
+      : known.status === 403
+        ? 'Not allowed'
+        : known.status === 503
+          ? 'Try again shortly'
+          : 'Nothing was changed';
   return new LinkRefusal(known.status, title, known.message);
 }

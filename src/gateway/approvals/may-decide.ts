@@ -14,7 +14,11 @@ import type { Identity } from '../auth.js';
 export type StandInGroups = readonly (readonly string[])[];
 
 function hasApproved(approval: ApprovalRecord, person: string): boolean {
-  return (approval.decisions ?? []).some((d) => d.verdict === 'approve' && (sameIdentity(d.by, person) || (d.on_behalf_of !== undefined && sameIdentity(d.on_behalf_of, person))));
+  return (approval.decisions ?? []).some(
+    (d) =>
+      d.verdict === 'approve' &&
+      (sameIdentity(d.by, person) || (d.on_behalf_of !== undefined && sameIdentity(d.on_behalf_of, person))),
+  );
 }
 
 export function mayDecide(approval: ApprovalRecord, identity: Identity, standIns: StandInGroups = []): boolean {
@@ -25,11 +29,16 @@ export function mayDecide(approval: ApprovalRecord, identity: Identity, standIns
   const isRequester = sameIdentity(who, approval.requested_by);
   if (identity.role === 'requester' && !isRequester) return false;
   const stage = approval.current_stage === undefined ? undefined : approval.stages?.[approval.current_stage];
-  if (!stage) return checkDecider({ tool: approval.tool }, approval.requested_by, who, true).allowed && (!isRequester || approval.risk_level === 'L3');
+  if (!stage)
+    return (
+      checkDecider({ tool: approval.tool }, approval.requested_by, who, true).allowed &&
+      (!isRequester || approval.risk_level === 'L3')
+    );
   if (isRequester && approval.requester_may_approve !== true) return false;
   if (hasApproved(approval, who)) return false;
   const handovers = { escalated_to: approval.escalated_to, delegations: approval.delegations };
   const eligibility = eligibilityFor(stage.group, { id: who, groups: identity.groups }, handovers);
-  if (eligibility.eligible) return eligibility.on_behalf_of === undefined || !hasApproved(approval, eligibility.on_behalf_of);
+  if (eligibility.eligible)
+    return eligibility.on_behalf_of === undefined || !hasApproved(approval, eligibility.on_behalf_of);
   return standIns.some((groups) => eligibilityFor(stage.group, { id: who, groups }, handovers).eligible);
 }

@@ -31,7 +31,9 @@ function pendingRefusal(approval: ApprovalRecord): ApiError | undefined {
 /** 409 stale_approval when the decider saw another action than the one now waiting (edited, or asked again). */
 function staleRefusal(approval: ApprovalRecord, actionHash: string | undefined): ApiError | undefined {
   if (actionHash === undefined || actionHash === approval.action_hash) return undefined;
-  return ApiError.staleApproval(`Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before deciding`);
+  return ApiError.staleApproval(
+    `Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before deciding`,
+  );
 }
 
 /**
@@ -39,12 +41,22 @@ function staleRefusal(approval: ApprovalRecord, actionHash: string | undefined):
  * only in their own runs: they may withdraw (reject) any of their pending requests, and confirm
  * only a non-money L3 step. Auth off has no roles: the body names the decider.
  */
-function roleRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, approved: boolean): ApiError | undefined {
+function roleRefusal(
+  identity: Identity,
+  run: Pick<RunView, 'user_id'>,
+  approval: ApprovalRecord,
+  approved: boolean,
+): ApiError | undefined {
   if (identity.kind === 'anonymous' || identity.role !== 'requester') return undefined;
-  if (!sameIdentity(run.user_id, identity.user_id)) return ApiError.forbidden('Requesters may only decide steps of their own runs');
+  if (!sameIdentity(run.user_id, identity.user_id))
+    return ApiError.forbidden('Requesters may only decide steps of their own runs');
   if (!approved) return undefined;
-  if (isMoneyTransfer(approval)) return ApiError.forbidden('Money transfers must be approved by an approver (you may still withdraw your request by rejecting it)');
-  if (approval.risk_level !== 'L3') return ApiError.forbidden(`Only an approver may approve a ${approval.risk_level} step`);
+  if (isMoneyTransfer(approval))
+    return ApiError.forbidden(
+      'Money transfers must be approved by an approver (you may still withdraw your request by rejecting it)',
+    );
+  if (approval.risk_level !== 'L3')
+    return ApiError.forbidden(`Only an approver may approve a ${approval.risk_level} step`);
   return undefined;
 }
 
@@ -53,17 +65,31 @@ function roleRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval
  * and one count per person; without, four eyes for money (the requester may not approve their own
  * transfer).
  */
-function deciderRefusal(approval: ApprovalRecord, { approved, deciderId, groups }: ProposedDecision): ApiError | undefined {
+function deciderRefusal(
+  approval: ApprovalRecord,
+  { approved, deciderId, groups }: ProposedDecision,
+): ApiError | undefined {
   const check = checkDecider({ tool: approval.tool }, approval.requested_by, deciderId, approved);
   if (!check.allowed) return ApiError.forbidden(check.reason);
   const quorum = quorumOfRecord(approval);
-  const verdict = quorum && judgeQuorumDecision(quorum, approval.requested_by, { approver_id: deciderId, approved, groups });
+  const verdict =
+    quorum && judgeQuorumDecision(quorum, approval.requested_by, { approver_id: deciderId, approved, groups });
   return verdict?.kind === 'refuse' ? ApiError.forbidden(verdict.message) : undefined;
 }
 
 /** Why this decision may not be sent, or undefined when it may. */
-export function decisionRefusal(identity: Identity, run: Pick<RunView, 'user_id'>, approval: ApprovalRecord, decision: ProposedDecision): ApiError | undefined {
-  return pendingRefusal(approval) ?? staleRefusal(approval, decision.actionHash) ?? roleRefusal(identity, run, approval, decision.approved) ?? deciderRefusal(approval, decision);
+export function decisionRefusal(
+  identity: Identity,
+  run: Pick<RunView, 'user_id'>,
+  approval: ApprovalRecord,
+  decision: ProposedDecision,
+): ApiError | undefined {
+  return (
+    pendingRefusal(approval) ??
+    staleRefusal(approval, decision.actionHash) ??
+    roleRefusal(identity, run, approval, decision.approved) ??
+    deciderRefusal(approval, decision)
+  );
 }
 
 /**
@@ -74,7 +100,9 @@ export function alreadyDecidedAsAsked(approval: ApprovalRecord, { approved, deci
   const verdict = approved ? 'approve' : 'reject';
   if (approval.decisions?.some((d) => d.verdict === verdict && sameIdentity(d.by, deciderId))) return true;
   const status = approved ? 'approved' : 'rejected';
-  return approval.status === status && approval.decided_by !== undefined && sameIdentity(approval.decided_by, deciderId);
+  return (
+    approval.status === status && approval.decided_by !== undefined && sameIdentity(approval.decided_by, deciderId)
+  );
 }
 
 /**
@@ -86,5 +114,8 @@ export function alreadyDecidedAsAsked(approval: ApprovalRecord, { approved, deci
 export function onlyPendingApproval(sessionId: string, pending: ApprovalRecord[]): ApprovalRecord | undefined {
   const [only, ...others] = pending;
   if (!only || others.length === 0) return only;
-  throw ApiError.ambiguousApproval(`Session ${sessionId} has ${pending.length} pending approvals; name one with approval_id`, pending);
+  throw ApiError.ambiguousApproval(
+    `Session ${sessionId} has ${pending.length} pending approvals; name one with approval_id`,
+    pending,
+  );
 }

@@ -52,7 +52,8 @@ export async function memoSnapshot(client: Client, workflowId: string): Promise<
 
 /** The visibility query for a session's runs that wait for a decision. */
 export function sessionPendingQuery(taskQueue: string, sessionId: string): string {
-  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue)) throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
+  if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
+    throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   return (
     `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND SessionId=${visibilityLiteral(sessionId)}` +
     ` AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL`
@@ -64,7 +65,12 @@ export function sessionPendingQuery(taskQueue: string, sessionId: string): strin
  * cannot be queried (no worker). Eventually consistent: an approval requested moments ago may be
  * missing, which the caller reports as nothing to decide rather than guessing.
  */
-export async function sessionPendingFromMemos(client: Client, taskQueue: string, sessionId: string, limit = 50): Promise<ApprovalRecord[]> {
+export async function sessionPendingFromMemos(
+  client: Client,
+  taskQueue: string,
+  sessionId: string,
+  limit = 50,
+): Promise<ApprovalRecord[]> {
   const memos: (Record<string, unknown> | undefined)[] = [];
   for await (const info of client.workflow.list({ query: sessionPendingQuery(taskQueue, sessionId) })) {
     memos.push(info.memo);

@@ -14,7 +14,12 @@ export interface StandIn {
 }
 
 /** The entries in which `personId` stands in for someone at `nowMs` (an entry ends at its `until`). */
-export function standInsFor(outOfOffice: readonly OutOfOffice[], personId: string, groupsOfUser: (userId: string) => string[] | undefined, nowMs: number): StandIn[] {
+export function standInsFor(
+  outOfOffice: readonly OutOfOffice[],
+  personId: string,
+  groupsOfUser: (userId: string) => string[] | undefined,
+  nowMs: number,
+): StandIn[] {
   return outOfOffice
     .filter((entry) => sameIdentity(entry.to, personId) && Date.parse(entry.until) > nowMs)
     .map((entry) => ({ entry, groups: entry.groups ?? groupsOfUser(entry.from) ?? [] }));

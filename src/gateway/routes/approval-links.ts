@@ -32,7 +32,10 @@ export function approvalLinkRoutes(deps: RouteDeps) {
       try {
         const link = await links.open(c.req.param('token'), c.get('identity'), Date.now());
         const form = await c.req.parseBody();
-        const reason = typeof form['reason'] === 'string' && form['reason'].trim() !== '' ? form['reason'].trim().slice(0, 1000) : undefined;
+        const reason =
+          typeof form['reason'] === 'string' && form['reason'].trim() !== ''
+            ? form['reason'].trim().slice(0, 1000)
+            : undefined;
         const decided = await links.decide(link, reason);
         if (!decided.applied) return c.html(outcomePage('Accepted', acceptedReply(decided).message), 202);
         return c.html(outcomePage(link.claims.d === 'approve' ? 'Approved' : 'Rejected', decisionMessage(decided)));

@@ -36,15 +36,24 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const page = inboxPage(records, query, caller, Date.now());
       // Only the page's records are returned, so only they are judged for the flag.
       const flagged = page.approvals.map((a) => ({ ...a, may_decide: mayDecide(a, identity, standIns) }));
-      return reply(c, ApprovalsResponseSchema, { ...page, approvals: flagged, listed_at: new Date(listedAt).toISOString() });
+      return reply(c, ApprovalsResponseSchema, {
+        ...page,
+        approvals: flagged,
+        listed_at: new Date(listedAt).toISOString(),
+      });
     })
     .post('/decisions', async (c) => {
       const body = await parseJsonBody(c, BulkDecisionEnvelopeSchema);
-      return reply(c, BulkDecisionResponseSchema, { results: await decideMany(approvals, delegations, c.get('identity'), body.decisions) });
+      return reply(c, BulkDecisionResponseSchema, {
+        results: await decideMany(approvals, delegations, c.get('identity'), body.decisions),
+      });
     })
     .get('/workflow/:id', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      return reply(c, WorkflowApprovalsResponseSchema, { workflow_id: id, approvals: await approvals.ofRun(id, c.get('identity')) });
+      return reply(c, WorkflowApprovalsResponseSchema, {
+        workflow_id: id,
+        approvals: await approvals.ofRun(id, c.get('identity')),
+      });
     })
     .get('/:id', async (c) => {
       const { id } = parseParams(c, ApprovalIdParamSchema);
@@ -57,8 +66,14 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const identity = c.get('identity');
       const editorId = deciderIdOf(identity, body.edited_by, 'edited_by');
       const found = await approvals.findForDecision(id, identity);
-      const edited = await approvals.edit(found, identity, { args: body.args, editorId, reason: body.reason, actionHash: body.action_hash });
-      if (!edited.applied) return reply(c, EditAcceptedSchema, editAcceptedReply(found, editorId, edited.takenByWorker), 202);
+      const edited = await approvals.edit(found, identity, {
+        args: body.args,
+        editorId,
+        reason: body.reason,
+        actionHash: body.action_hash,
+      });
+      if (!edited.applied)
+        return reply(c, EditAcceptedSchema, editAcceptedReply(found, editorId, edited.takenByWorker), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
         message: `${edited.approval.step_name} edited by ${editorId}; ${edited.approval.status === 'pending' ? 'it waits for approval again' : `approval ${edited.approval.status}`}`,
@@ -71,8 +86,17 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const body = await parseJsonBody(c, DecisionRequestSchema);
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-      const found = await delegations.applyOutOfOffice(await approvals.findForDecision(id, identity), identity, deciderId);
-      const decided = await approvals.decide(found, identity, { approved: body.decision === 'approve', deciderId, reason: body.reason, actionHash: body.action_hash });
+      const found = await delegations.applyOutOfOffice(
+        await approvals.findForDecision(id, identity),
+        identity,
+        deciderId,
+      );
+      const decided = await approvals.decide(found, identity, {
+        approved: body.decision === 'approve',
+        deciderId,
+        reason: body.reason,
+        actionHash: body.action_hash,
+      });
       if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, DecisionResponseSchema, {
         success: true,
@@ -86,9 +110,19 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
       const body = await parseJsonBody(c, DelegationRequestSchema);
       const identity = c.get('identity');
       const delegatorId = deciderIdOf(identity, body.delegated_by, 'delegated_by');
-      const [to, toKind] = body.to_person !== undefined ? [body.to_person, 'person' as const] : [body.to_group!, 'group' as const];
-      const approval = await delegations.delegate(await approvals.find(id, identity), identity, { delegatorId, to, toKind, reason: body.reason });
+      const [to, toKind] =
+        body.to_person !== undefined ? [body.to_person, 'person' as const] : [body.to_group!, 'group' as const];
+      const approval = await delegations.delegate(await approvals.find(id, identity), identity, {
+        delegatorId,
+        to,
+        toKind,
+        reason: body.reason,
+      });
       approvals.noteHandedOver(approval);
-      return reply(c, DelegationResponseSchema, { success: true, message: `${delegatorId} handed ${approval.step_name} to ${toKind} ${to}`, approval });
+      return reply(c, DelegationResponseSchema, {
+        success: true,
+        message: `${delegatorId} handed ${approval.step_name} to ${toKind} ${to}`,
+        approval,
+      });
     });
 }

@@ -38,6 +38,13 @@ export function attentionRoutes(deps: RouteDeps) {
         return c.json({ status: 'accepted' as const, applied: false as const, workflow_id, message }, 202);
       }
       const { step } = outcome;
-      return c.json({ success: true as const, status: 'applied' as const, applied: true as const, workflow_id, message: `${body.action} of ${step_id} taken by ${decidedBy}: the step is ${step.state}`, step });
+      return c.json({
+        success: true as const,
+        status: 'applied' as const,
+        applied: true as const,
+        workflow_id,
+        message: `${body.action} of ${step_id} taken by ${decidedBy}: the step is ${step.state}`,
+        step,
+      });
     });
 }

@@ -25,7 +25,12 @@ export function chatRoutes(deps: RouteDeps) {
       const body = await parseJsonBody(c, ChatRequestSchema);
       const started = await deps.starter.start(startRequestOf(c, body.message, body), deps.config.CHAT_WAIT_MS);
       const answer = started.view ? chatReply(started.view) : runningReply(started.intent);
-      return reply(c, ChatResponseSchema, { reply: answer.reply, session_id: started.session_id, workflow_id: started.workflow_id, status: answer.status });
+      return reply(c, ChatResponseSchema, {
+        reply: answer.reply,
+        session_id: started.session_id,
+        workflow_id: started.workflow_id,
+        status: answer.status,
+      });
     })
     .post('/workflow/:session_id/approve', async (c) => {
       const { session_id } = parseParams(c, SessionIdParamSchema);
@@ -33,7 +38,12 @@ export function chatRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       const deciderId = deciderIdOf(identity, body.approver_id, 'approver_id');
       const found = await deps.approvals.findInSession(session_id, identity, body.approval_id);
-      const decided = await deps.approvals.decide(found, identity, { approved: body.approved, deciderId, reason: body.reason, actionHash: body.action_hash });
+      const decided = await deps.approvals.decide(found, identity, {
+        approved: body.approved,
+        deciderId,
+        reason: body.reason,
+        actionHash: body.action_hash,
+      });
       if (!decided.applied) return reply(c, DecisionAcceptedSchema, acceptedReply(decided), 202);
       return reply(c, ApproveResponseSchema, approveReply(decided));
     })
@@ -41,7 +51,10 @@ export function chatRoutes(deps: RouteDeps) {
       const { session_id } = parseParams(c, SessionIdParamSchema);
       const view = await deps.runs.latestRunOrMemo(session_id);
       assertCanRead(c.get('identity'), view.user_id, `No session ${session_id}`);
-      return reply(c, SessionStatusResponseSchema, { ...view, pending_approvals: view.approvals.filter((a) => a.status === 'pending') });
+      return reply(c, SessionStatusResponseSchema, {
+        ...view,
+        pending_approvals: view.approvals.filter((a) => a.status === 'pending'),
+      });
     })
     .get('/sessions', async (c) => {
       const query = parseQuery(c, SessionsQuerySchema);

@@ -7,7 +7,13 @@ import { ApiError } from '../errors.js';
 import { openApiDocument } from '../openapi.js';
 import { loadFile } from '../static-files.js';
 
-const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+const SWAGGER_FILES = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+  'favicon-16x16.png',
+]);
 
 export function swaggerUiDir(): string {
   return path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -48,6 +54,9 @@ export function docsRoutes() {
       const name = c.req.param('file');
       const file = SWAGGER_FILES.has(name) ? await loadFile(dir, name) : undefined;
       if (!file) throw ApiError.notFound(`No documentation file ${name}`);
-      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=86400' });
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': file.type,
+        'Cache-Control': 'public, max-age=86400',
+      });
     });
 }

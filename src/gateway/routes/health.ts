@@ -16,7 +16,8 @@ export function healthRoutes(client: Client, inbox?: InboxListing) {
     .get('/readyz', async (c) => {
       try {
         await client.withDeadline(Date.now() + READINESS_DEADLINE_MS, () => client.workflowService.getSystemInfo({}));
-        if (inbox?.warming) return c.json(errorBody(ErrorCode.Starting, 'Reading the approvals inbox for the first time'), 503);
+        if (inbox?.warming)
+          return c.json(errorBody(ErrorCode.Starting, 'Reading the approvals inbox for the first time'), 503);
         return c.json({ status: 'ready' });
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);

@@ -16,10 +16,17 @@ const PLACEHOLDER = `<!doctype html>
 <p>The web page is not installed (public/index.html is missing). The API is up: see <a href="/docs">/docs</a>.</p>
 </body></html>`;
 
-export function webRoutes(publicDir: string, config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE' | 'GATEWAY_AUTH'>) {
+export function webRoutes(
+  publicDir: string,
+  config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE' | 'GATEWAY_AUTH'>,
+) {
   return new Hono<GatewayEnv>()
     .get('/api/config', (c) =>
-      c.json({ temporal_ui_url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE, auth: config.GATEWAY_AUTH }),
+      c.json({
+        temporal_ui_url: config.TEMPORAL_UI_URL,
+        namespace: config.TEMPORAL_NAMESPACE,
+        auth: config.GATEWAY_AUTH,
+      }),
     )
     .get('/', async (c) => {
       const page = await loadFile(publicDir, 'index.html');
@@ -30,12 +37,18 @@ export function webRoutes(publicDir: string, config: Pick<Config, 'TEMPORAL_UI_U
       const name = c.req.param('file');
       const file = await loadVendorFile(name);
       if (!file) throw ApiError.notFound(`No library ${name}`);
-      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=86400' });
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': file.type,
+        'Cache-Control': 'public, max-age=86400',
+      });
     })
     .get('/assets/*', async (c) => {
       const relative = c.req.path.slice('/assets/'.length);
       const file = await loadFile(path.join(publicDir, 'assets'), relative);
       if (!file) throw ApiError.notFound(`No asset ${relative}`);
-      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
+      return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': file.type,
+        'Cache-Control': 'no-cache',
+      });
     });
 }

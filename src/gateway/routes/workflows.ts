@@ -57,14 +57,18 @@ export function workflowRoutes(deps: RouteDeps) {
     .post('/:id/cancel', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const view = await visibleRun(deps.runs, id, c.get('identity'));
-      if (FINAL_RUN_STATUSES.includes(view.status)) throw ApiError.alreadyFinished(`Workflow ${id} is already ${view.status}`);
+      if (FINAL_RUN_STATUSES.includes(view.status))
+        throw ApiError.alreadyFinished(`Workflow ${id} is already ${view.status}`);
       const cancelled = await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS);
       deps.approvals.noteRunChanged(cancelled);
       return reply(c, RunViewSchema, cancelled);
     })
     .get('/:id/timeline', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
-      const [view, events] = await Promise.all([visibleRun(deps.runs, id, c.get('identity')), deps.runs.getTimeline(id, 0)]);
+      const [view, events] = await Promise.all([
+        visibleRun(deps.runs, id, c.get('identity')),
+        deps.runs.getTimeline(id, 0),
+      ]);
       return reply(c, TimelineResponseSchema, { workflow_id: id, status: view.status, events });
     })
     .post('/:id/stream-ticket', async (c) => {
@@ -72,13 +76,15 @@ export function workflowRoutes(deps: RouteDeps) {
       const identity = c.get('identity');
       await assertCanFollow(deps.runs, id, identity);
       const issued = deps.tickets.issue(id, identity);
-      if (!issued) throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
+      if (!issued)
+        throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
       return reply(c, StreamTicketResponseSchema, issued);
     })
     .get('/:id/stream', async (c) => {
       const { id } = parseParams(c, WorkflowIdParamSchema);
       const lastEventId = c.req.header('last-event-id') ?? c.req.query('last_event_id');
-      const afterSeq = lastEventId === undefined ? 0 : parseWith(LastEventIdSchema, lastEventId, 'header.Last-Event-ID');
+      const afterSeq =
+        lastEventId === undefined ? 0 : parseWith(LastEventIdSchema, lastEventId, 'header.Last-Event-ID');
       await assertCanFollow(deps.runs, id, c.get('identity'));
       const subscription = await deps.timelines.subscribe(id, afterSeq);
       return streamSSE(c, async (stream) => {

@@ -43,20 +43,25 @@ export function decidesStage(group: string, groups: readonly string[] | undefine
 }
 
 function receives(delegation: Delegation, decider: Decider): boolean {
-  return delegation.to_kind === 'person' ? sameIdentity(delegation.to, decider.id) : (decider.groups ?? []).includes(delegation.to);
+  return delegation.to_kind === 'person'
+    ? sameIdentity(delegation.to, decider.id)
+    : (decider.groups ?? []).includes(delegation.to);
 }
 
 /** How `decider` may decide the stage of `group`: in their own right, or on behalf of whoever handed it to them. */
 export function eligibilityFor(group: string, decider: Decider, handovers: Handovers): Eligibility {
   if (decidesStage(group, decider.groups, handovers)) return { eligible: true };
-  const delegation = (handovers.delegations ?? []).find((d) => receives(d, decider) && decidesStage(group, d.groups, handovers));
+  const delegation = (handovers.delegations ?? []).find(
+    (d) => receives(d, decider) && decidesStage(group, d.groups, handovers),
+  );
   return delegation ? { eligible: true, on_behalf_of: delegation.from } : { eligible: false };
 }
 
 /** Who may decide the stage of `group` now, for the run view, the inbox and the AwaitingGroups search attribute. */
 export function whoMayDecide(group: string, handovers: Handovers): { groups: string[]; people: string[] } {
   const groups = [group];
-  if (handovers.escalated_to !== undefined && !groups.includes(handovers.escalated_to)) groups.push(handovers.escalated_to);
+  if (handovers.escalated_to !== undefined && !groups.includes(handovers.escalated_to))
+    groups.push(handovers.escalated_to);
   const people: string[] = [];
   for (const d of handovers.delegations ?? []) {
     if (!decidesStage(group, d.groups, handovers)) continue;

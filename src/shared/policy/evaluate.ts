@@ -25,7 +25,14 @@ export interface GateContext {
 export type PolicyVerdict =
   | { kind: 'allow'; rule: string; reason: string }
   | { kind: 'refuse'; rule: string; reason: string }
-  | { kind: 'approve'; rule: string; reason: string; stages: PolicyStage[]; requesterMayApprove: boolean; timing?: ApprovalTiming };
+  | {
+      kind: 'approve';
+      rule: string;
+      reason: string;
+      stages: PolicyStage[];
+      requesterMayApprove: boolean;
+      timing?: ApprovalTiming;
+    };
 
 /** The rule name reported when no rule matched. */
 export const NO_MATCHING_RULE = 'no_matching_rule';
@@ -73,11 +80,14 @@ function reasonOf(rule: PolicyRule, step: GateStep, context: GateContext): strin
   const tiered = rule.match.amount_at_least_cents !== undefined || rule.match.amount_below_cents !== undefined;
   if (!tiered || amount === undefined) return base;
   const parts = [base];
-  if (amount !== context.requestTransferSumCents) parts.push(`the transfers in this request total ${formatUsd(context.requestTransferSumCents)}`);
+  if (amount !== context.requestTransferSumCents)
+    parts.push(`the transfers in this request total ${formatUsd(context.requestTransferSumCents)}`);
   const moved = context.movedInWindowCents ?? 0;
   if (moved > 0) {
     const total = tierAmountCents(context.requestTransferSumCents, moved);
-    parts.push(`with ${formatUsd(moved)} already moved without approval in the policy's window, ${formatUsd(total)} in all`);
+    parts.push(
+      `with ${formatUsd(moved)} already moved without approval in the policy's window, ${formatUsd(total)} in all`,
+    );
   }
   return parts.join('; ');
 }
@@ -91,7 +101,11 @@ export function usesRecipientHistory(policy: PolicyDocument): boolean {
 export function evaluatePolicy(policy: PolicyDocument, step: GateStep, context: GateContext): PolicyVerdict {
   const rule = policy.rules.find((r) => matches(r.match, step, context));
   if (!rule) {
-    return { kind: 'refuse', rule: NO_MATCHING_RULE, reason: `No rule of policy ${policy.id} allows a ${step.tool} step at ${step.risk_level}` };
+    return {
+      kind: 'refuse',
+      rule: NO_MATCHING_RULE,
+      reason: `No rule of policy ${policy.id} allows a ${step.tool} step at ${step.risk_level}`,
+    };
   }
   const reason = reasonOf(rule, step, context);
   const outcome = rule.outcome;
@@ -120,7 +134,12 @@ export interface DefaultPolicySettings {
 const anyoneOnce: PolicyStage[] = [{ group: ANYONE, count: 1 }];
 
 function lowRisk(level: RiskLevel): PolicyRule {
-  return { name: `low-risk-${level}`, match: { risk_levels: [level] }, outcome: { allow: true }, reason: `Low-risk step (${level}) runs without approval` };
+  return {
+    name: `low-risk-${level}`,
+    match: { risk_levels: [level] },
+    outcome: { allow: true },
+    reason: `Low-risk step (${level}) runs without approval`,
+  };
 }
 
 /**
@@ -136,7 +155,12 @@ export function defaultPolicy(settings: DefaultPolicySettings): PolicyDocument {
         outcome: { stages: anyoneOnce, requester_may_approve: true },
         reason: 'Medium-risk step (L2) requires approval (APPROVE_L2 is on)',
       }
-    : { name: 'medium-risk', match: { risk_levels: ['L2'] }, outcome: { allow: true }, reason: 'Medium-risk step (L2) runs without approval (APPROVE_L2 is off)' };
+    : {
+        name: 'medium-risk',
+        match: { risk_levels: ['L2'] },
+        outcome: { allow: true },
+        reason: 'Medium-risk step (L2) runs without approval (APPROVE_L2 is off)',
+      };
   return {
     id: 'builtin-default',
     description: 'HIL_THRESHOLD on the sum of transfers in one request, L3 always, L2 with APPROVE_L2',

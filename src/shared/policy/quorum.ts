@@ -43,7 +43,9 @@ export interface QuorumRecord extends Handovers {
 /** The quorum an approval record keeps, or undefined for a record without stages (one decision decides). */
 export function quorumOfRecord(record: QuorumRecord): Quorum | undefined {
   if (!record.stages || record.current_stage === undefined) return undefined;
-  const countedFor = (record.decisions ?? []).flatMap((d) => (d.verdict === 'approve' && d.on_behalf_of !== undefined ? [d.on_behalf_of] : []));
+  const countedFor = (record.decisions ?? []).flatMap((d) =>
+    d.verdict === 'approve' && d.on_behalf_of !== undefined ? [d.on_behalf_of] : [],
+  );
   return {
     stages: record.stages,
     current_stage: record.current_stage,
@@ -55,14 +57,22 @@ export function quorumOfRecord(record: QuorumRecord): Quorum | undefined {
 }
 
 export function newQuorum(stages: readonly PolicyStage[], requesterMayApprove: boolean): Quorum {
-  return { stages: stages.map((s) => ({ ...s, approved_by: [] })), current_stage: 0, requester_may_approve: requesterMayApprove };
+  return {
+    stages: stages.map((s) => ({ ...s, approved_by: [] })),
+    current_stage: 0,
+    requester_may_approve: requesterMayApprove,
+  };
 }
 
 function groupWords(group: string): string {
   return group === ANYONE ? 'anyone' : group;
 }
 
-export function judgeQuorumDecision(quorum: Readonly<Quorum>, requestedBy: string, decision: QuorumDecision): QuorumVerdict {
+export function judgeQuorumDecision(
+  quorum: Readonly<Quorum>,
+  requestedBy: string,
+  decision: QuorumDecision,
+): QuorumVerdict {
   const stage = quorum.stages[quorum.current_stage];
   if (!stage) return { kind: 'refuse', message: 'Every stage of this approval is already complete' };
   const who = decision.approver_id;
@@ -77,19 +87,31 @@ export function judgeQuorumDecision(quorum: Readonly<Quorum>, requestedBy: strin
     return { kind: 'refuse', message: `${who} requested this step and cannot approve it (four-eyes rule)` };
   }
   const hasCounted = (person: string) =>
-    quorum.stages.some((s) => s.approved_by.some((earlier) => sameIdentity(earlier, person))) || (quorum.counted_for ?? []).some((earlier) => sameIdentity(earlier, person));
+    quorum.stages.some((s) => s.approved_by.some((earlier) => sameIdentity(earlier, person))) ||
+    (quorum.counted_for ?? []).some((earlier) => sameIdentity(earlier, person));
   if (hasCounted(who)) {
     return { kind: 'refuse', message: `${who} has already approved; a person counts once` };
   }
   if (!eligibility.eligible) {
-    return { kind: 'refuse', message: `${who} is not in group ${stage.group}, which decides now (stage ${quorum.current_stage + 1} of ${quorum.stages.length})` };
+    return {
+      kind: 'refuse',
+      message: `${who} is not in group ${stage.group}, which decides now (stage ${quorum.current_stage + 1} of ${quorum.stages.length})`,
+    };
   }
   if (eligibility.on_behalf_of !== undefined && hasCounted(eligibility.on_behalf_of)) {
-    return { kind: 'refuse', message: `${eligibility.on_behalf_of} handed this approval to ${who} but has already approved; a person counts once` };
+    return {
+      kind: 'refuse',
+      message: `${eligibility.on_behalf_of} handed this approval to ${who} but has already approved; a person counts once`,
+    };
   }
   const filled = stage.approved_by.length + 1 >= stage.count;
   const complete = filled && quorum.current_stage + 1 === quorum.stages.length;
-  return { kind: 'count', stage: quorum.current_stage, complete, ...(eligibility.on_behalf_of !== undefined && { on_behalf_of: eligibility.on_behalf_of }) };
+  return {
+    kind: 'count',
+    stage: quorum.current_stage,
+    complete,
+    ...(eligibility.on_behalf_of !== undefined && { on_behalf_of: eligibility.on_behalf_of }),
+  };
 }
 
 /** Applies a `count` verdict in place. */

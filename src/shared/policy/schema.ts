@@ -11,7 +11,9 @@ import { sameIdentity } from '../identity.js';
 const name = z.string().regex(/^[\p{L}\p{N}@._+:-]{1,64}$/u, 'must be 1-64 letters, digits or @ . _ + : -');
 const cents = z.number().int('must be whole cents').nonnegative();
 /** Written like the duration settings (APPROVAL_TIMEOUT): 30s, 15m, 24h, 2d. */
-const duration = z.string().refine((text) => (parseDuration(text) ?? 0) > 0, 'must be a duration such as 30s, 15m, 24h or 2d');
+const duration = z
+  .string()
+  .refine((text) => (parseDuration(text) ?? 0) > 0, 'must be a duration such as 30s, 15m, 24h or 2d');
 
 import { ANYONE } from './groups.js';
 import { windowMsOf } from './window.js';
@@ -41,10 +43,16 @@ export const PolicyMatchSchema = z
      */
     recipient_never_paid: z.boolean().optional(),
   })
-  .refine((m) => m.amount_at_least_cents === undefined || m.amount_below_cents === undefined || m.amount_at_least_cents < m.amount_below_cents, {
-    message: 'amount_at_least_cents must be less than amount_below_cents',
-    path: ['amount_below_cents'],
-  });
+  .refine(
+    (m) =>
+      m.amount_at_least_cents === undefined ||
+      m.amount_below_cents === undefined ||
+      m.amount_at_least_cents < m.amount_below_cents,
+    {
+      message: 'amount_at_least_cents must be less than amount_below_cents',
+      path: ['amount_below_cents'],
+    },
+  );
 export type PolicyMatch = z.infer<typeof PolicyMatchSchema>;
 
 export const PolicyOutcomeSchema = z.union([
@@ -65,9 +73,15 @@ export const PolicyOutcomeSchema = z.union([
     })
     .superRefine((outcome, ctx) => {
       if ((outcome.escalate_after === undefined) !== (outcome.escalate_to === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [outcome.escalate_after === undefined ? 'escalate_after' : 'escalate_to'], message: 'escalate_after and escalate_to go together' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [outcome.escalate_after === undefined ? 'escalate_after' : 'escalate_to'],
+          message: 'escalate_after and escalate_to go together',
+        });
       }
-      const ordered = (['remind_after', 'escalate_after', 'expire_after'] as const).filter((field) => outcome[field] !== undefined);
+      const ordered = (['remind_after', 'escalate_after', 'expire_after'] as const).filter(
+        (field) => outcome[field] !== undefined,
+      );
       for (let i = 1; i < ordered.length; i++) {
         const [earlier, later] = [ordered[i - 1]!, ordered[i]!];
         if (parseDuration(outcome[earlier]!)! >= parseDuration(outcome[later]!)!) {
@@ -95,7 +109,10 @@ export const OutOfOfficeSchema = z
     /** The groups handed over; `from`'s groups in the tokens file when absent (JWT identities: name them here). */
     groups: z.array(name).min(1).max(50).optional(),
   })
-  .refine((entry) => !sameIdentity(entry.from, entry.to), { message: 'from and to must be different people', path: ['to'] });
+  .refine((entry) => !sameIdentity(entry.from, entry.to), {
+    message: 'from and to must be different people',
+    path: ['to'],
+  });
 export type OutOfOffice = z.infer<typeof OutOfOfficeSchema>;
 
 /** Tiers then compare with this request's transfers plus what the user moved without approval in the window. */

@@ -35,7 +35,12 @@ export function countsInWindow(reservation: WindowReservation, nowMs: number, wi
  * Cents moved without approval in the window by runs other than `excludeRunId`: a run's own
  * transfers are already in its request sum, so counting them here would count them twice.
  */
-export function movedInWindowCents(reservations: readonly WindowReservation[], nowMs: number, windowMs: number, excludeRunId?: string): number {
+export function movedInWindowCents(
+  reservations: readonly WindowReservation[],
+  nowMs: number,
+  windowMs: number,
+  excludeRunId?: string,
+): number {
   return reservations
     .filter((r) => r.run_id !== excludeRunId && countsInWindow(r, nowMs, windowMs))
     .reduce((sum, r) => sum + r.amount_cents, 0);
