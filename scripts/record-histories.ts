@@ -36,6 +36,8 @@ import {
 } from '../dev/stack-secrets.js';
 import { waitFor } from '../dev/ports.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
+import { defaultPolicy } from '../src/shared/policy/evaluate.js';
+import type { RunSettings } from '../src/shared/contracts.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
@@ -229,11 +231,13 @@ async function main(): Promise<void> {
   const server = await startDevServer();
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const settings = {
+  const settings: RunSettings = {
     hil_threshold_cents: 500_000,
     approval_timeout_ms: 86_400_000,
     approve_l2: false,
+    local_tool_calls: false,
     decision_keys: TEST_DECISION_KEYS,
+    policy: runPolicyOf(defaultPolicy({ hil_threshold_cents: 500_000, approve_l2: false })),
   };
   // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
   const workflowBundle = (await bundleWorkflows('inline')).bundle;

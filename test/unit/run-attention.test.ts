@@ -6,7 +6,7 @@ import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js'
 import { readiness } from '../../src/shared/dag.js';
 import { idempotencyKeyOf } from '../../workflows/run-attention.js';
 import { RunState } from '../../workflows/run-state.js';
-import { chainPlan, INPUT, START, transferPlan } from './run-fixtures.js';
+import { chainPlan, INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const DEADLINE_MS = 60_000;
 
@@ -18,7 +18,7 @@ function heldTransfer() {
     () => new Date(now).toISOString(),
     () => undefined,
   );
-  run.adoptPlan(transferPlan);
+  run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   run.startAttempt('transfer');
   run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, DEADLINE_MS);
@@ -146,7 +146,7 @@ describe('operator actions', () => {
       () => new Date(START).toISOString(),
       () => undefined,
     );
-    run.adoptPlan(chainPlan);
+    run.adoptPlan(chainPlan, RUN_POLICY);
     run.markReady('search');
     run.startAttempt('search');
     run.holdForAttention('search', { message: 'timeout', retryable: true }, DEADLINE_MS);
