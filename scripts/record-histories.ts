@@ -1,6 +1,6 @@
 /**
  * Records the event histories of representative real runs into test/histories/, for the replay
- * test. Run it after a deliberate, compatible change to the workflow: `npm run record-histories`;
+ * test. Run it after a deliberate change to the workflow: `npm run record-histories`;
  * with names (`npm run record-histories -- policy-refused`) it records only those, keeping the rest.
  * It starts its own dev server, sandbox and worker, so it never touches a running stack.
  */
@@ -170,7 +170,8 @@ const scenarios: Record<string, Scenario> = {
   'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
   'attention-retried': heldThenRetried,
   'transfer-edited-durably': editedDurably,
-  // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room in the window (daily-limit.json).
+  // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room
+  // in the window (daily-limit.json).
   'policy-first-payment': async (start) => {
     const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
     await decide(handle, true, 'alice', false, ['approvers']);

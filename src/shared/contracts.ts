@@ -96,7 +96,7 @@ export const ApprovalRecordSchema = z.object({
     .string()
     .optional()
     .describe(
-      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed',
+      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed)',
     ),
   edits: z
     .number()
@@ -239,7 +239,7 @@ export const RunViewSchema = z.object({
   error: z.string().optional(),
   /** What kind of failure `error` describes, so clients need not parse the text. */
   failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
-  /** The approval policy the run started with (absent in runs started before policies). */
+  /** The approval policy the run started with (absent while planning, and when the run ended without a plan). */
   policy: z
     .object({ id: z.string(), hash: z.string() })
     .optional()
