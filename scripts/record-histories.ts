@@ -13,17 +13,17 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import {
-  actOnStepUpdate,
+  stepActionUpdate,
   approvalDecisionSignal,
-  decideApprovalUpdate,
-  delegateApprovalUpdate,
-  editApprovalSignal,
-  editApprovalUpdate,
+  approvalDecisionUpdate,
+  approvalDelegationUpdate,
+  approvalEditSignal,
+  approvalEditUpdate,
   REQUEST_WORKFLOW_TYPE,
   runQuery,
   stepActionSignal,
   waitSettledUpdate,
-} from '../src/shared/definitions.js';
+} from '../src/shared/messages.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
 import {
@@ -59,7 +59,7 @@ async function decide(
   const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
-  await handle.executeUpdate(decideApprovalUpdate, {
+  await handle.executeUpdate(approvalDecisionUpdate, {
     args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })],
   });
 }
@@ -86,7 +86,7 @@ async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxP
     reason: 'bank is back',
   };
   await handle.signal(stepActionSignal, retry);
-  await handle.executeUpdate(actOnStepUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
+  await handle.executeUpdate(stepActionUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
   return handle;
 }
 
@@ -104,8 +104,8 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
     edited_by: 'default_user',
     reason: 'a little less',
   });
-  await handle.signal(editApprovalSignal, edit);
-  await handle.signal(editApprovalSignal, edit);
+  await handle.signal(approvalEditSignal, edit);
+  await handle.signal(approvalEditSignal, edit);
   const edited = await waitFor(
     async () => {
       const approval = (await handle.query(runQuery)).approvals[0];
@@ -113,7 +113,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
     },
     { timeoutMs: 20_000, what: 'the edit to apply' },
   );
-  await handle.executeUpdate(editApprovalUpdate, { args: [edit] });
+  await handle.executeUpdate(approvalEditUpdate, { args: [edit] });
   await handle.signal(
     approvalDecisionSignal,
     signedAsGateway({
@@ -123,7 +123,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
       ...(oldHash && { action_hash: oldHash }),
     }),
   );
-  await handle.executeUpdate(decideApprovalUpdate, {
+  await handle.executeUpdate(approvalDecisionUpdate, {
     args: [
       signedAsGateway({
         approval_id,
@@ -190,7 +190,7 @@ const scenarios: Record<string, Scenario> = {
       timeoutMs: 20_000,
       what: 'the escalation',
     });
-    await handle.executeUpdate(delegateApprovalUpdate, {
+    await handle.executeUpdate(approvalDelegationUpdate, {
       args: [
         delegationSignedAsGateway({
           approval_id,
@@ -202,7 +202,7 @@ const scenarios: Record<string, Scenario> = {
         }),
       ],
     });
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })],
     });
     return handle;

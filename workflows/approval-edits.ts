@@ -10,7 +10,7 @@ import { actionHashOf } from '../src/shared/action-hash.js';
 import { canonicalJson } from '../src/shared/canonical-json.js';
 import { transferStepName } from '../src/shared/money.js';
 import { judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { ApprovalBook, DecisionResult } from './run-approvals.js';
 import { newApprovalRecord, type ApprovalStages } from './approval-records.js';

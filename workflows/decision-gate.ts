@@ -3,7 +3,7 @@
  * the run trusts, and only a verified decision is applied, attributed to the key's role (`via`).
  */
 import { checkDecisionProof } from '../src/shared/decision-signature.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ApprovalDecision, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { DecisionResult, RunState } from './run-state.js';
 

@@ -17,7 +17,7 @@ import {
 } from '../src/shared/policy/evaluate.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
-import { idempotencyKeyOf } from './run-attention.js';
+import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import type { RunState } from './run-state.js';
 
 const ledger = proxyActivities<Activities>({
@@ -78,7 +78,7 @@ export async function judgeWithLedger(
   for (;;) {
     const verdict = evaluatePolicy(policy, step, { ...context, movedInWindowCents: moved });
     if (verdict.kind !== 'allow') return verdict;
-    const transferKey = idempotencyKeyOf(run.workflowId, run.step(step.id));
+    const transferKey = stepIdempotencyKeyOf(run.workflowId, run.step(step.id));
     const reservationKey = `window:${transferKey}`;
     const answer = await reservations.reserveInWindow({
       ...usage,

@@ -21,7 +21,7 @@ import type { Activities } from '../activities/index.js';
 import type { RunResult } from '../src/shared/contracts.js';
 import { PlanSchema, RequestInputSchema, type Plan, type RequestInput } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
-import { ATTENTION_MEMO, PENDING_APPROVALS_MEMO, SearchAttributes } from '../src/shared/definitions.js';
+import { ATTENTION_MEMO, PENDING_APPROVALS_MEMO, SearchAttributes } from '../src/shared/messages.js';
 import { FailureType } from '../src/shared/errors.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 import { notifyActivity } from './notify-activity.js';

@@ -12,19 +12,19 @@ import {
   StepActionSchema,
 } from '../src/shared/workflow-contracts.js';
 import {
-  actOnStepUpdate,
+  stepActionUpdate,
   approvalDecisionSignal,
-  decideApprovalUpdate,
-  delegateApprovalUpdate,
+  approvalDecisionUpdate,
+  approvalDelegationUpdate,
   DecisionErrorType,
-  editApprovalSignal,
-  editApprovalUpdate,
+  approvalEditSignal,
+  approvalEditUpdate,
   runQuery,
   stepActionSignal,
   timelineQuery,
   waitPlannedUpdate,
   waitSettledUpdate,
-} from '../src/shared/definitions.js';
+} from '../src/shared/messages.js';
 import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 import { applyAuthenticatedAction } from './action-gate.js';
@@ -61,7 +61,7 @@ export function installRunHandlers(run: RunState): void {
     else run.ignoreMalformedDecision(issueLines(decision.error.issues).join('; '));
   });
   setHandler(
-    decideApprovalUpdate,
+    approvalDecisionUpdate,
     async (decision) => {
       const result = applyAuthenticatedDecision(run, decision, run.trustedKeys);
       if (!result.accepted) throw refusal(result);
@@ -76,7 +76,7 @@ export function installRunHandlers(run: RunState): void {
   );
 
   setHandler(
-    delegateApprovalUpdate,
+    approvalDelegationUpdate,
     (delegation) => {
       const verdict = applyAuthenticatedDelegation(run, delegation, run.trustedKeys);
       if (!verdict.allowed) throw refusal(verdict);
@@ -85,9 +85,9 @@ export function installRunHandlers(run: RunState): void {
     { validator: (delegation) => void ApprovalDelegationSchema.parse(delegation) },
   );
 
-  setHandler(editApprovalSignal, (raw) => receiveEditSignal(run, raw, run.trustedKeys));
+  setHandler(approvalEditSignal, (raw) => receiveEditSignal(run, raw, run.trustedKeys));
   setHandler(
-    editApprovalUpdate,
+    approvalEditUpdate,
     async (edit) => {
       const result = applyAuthenticatedEdit(run, edit, run.trustedKeys);
       if (!result.accepted) throw refusal(result);
@@ -120,7 +120,7 @@ export function installRunHandlers(run: RunState): void {
       });
   });
   setHandler(
-    actOnStepUpdate,
+    stepActionUpdate,
     async (action) => {
       const verdict = applyAuthenticatedAction(run, action, run.trustedKeys);
       if (!verdict.allowed) throw refusal(verdict);

@@ -3,7 +3,7 @@
  * directly, without waiting for visibility to catch up.
  */
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { sessionQuery, sessionRunStartedSignal, type SessionView } from '../src/shared/definitions.js';
+import { sessionQuery, sessionRunStartedSignal, type SessionView } from '../src/shared/messages.js';
 
 /** Runs kept in the query answer; older ones stay findable through visibility. */
 const MAX_RUNS_KEPT = 50;

@@ -26,7 +26,7 @@ import {
 } from '../src/shared/policy/evaluate.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
-import { idempotencyKeyOf } from './run-attention.js';
+import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
 import { startFollowUps } from './approval-follow-ups.js';
 import { batchedLocalCalls } from './local-call-batch.js';
@@ -133,7 +133,7 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
     // The step as it is now: an operator may have edited its args since the last attempt.
     const current = run.step(step.id);
     const call: Omit<ToolCall, 'args'> = {
-      idempotency_key: idempotencyKeyOf(run.workflowId, current),
+      idempotency_key: stepIdempotencyKeyOf(run.workflowId, current),
       user_id: run.input.user_id,
       inputs,
     };

@@ -17,7 +17,7 @@ import {
   sessionWorkflowIdFor,
   waitPlannedUpdate,
   waitSettledUpdate,
-} from '../shared/definitions.js';
+} from '../shared/messages.js';
 import { sameIdentity } from '../shared/identity.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';

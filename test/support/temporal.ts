@@ -8,7 +8,7 @@ import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
 import { runPolicyOf } from '../../src/config.js';
 import { defaultPolicy } from '../../src/shared/policy/evaluate.js';
-import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
+import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/messages.js';
 import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let runtimeInstalled = false;

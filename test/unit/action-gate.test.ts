@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/decision-keys.js';
 import { signStepAction } from '../../src/shared/action-signature.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
-import { StepActionErrorType } from '../../src/shared/definitions.js';
+import { StepActionErrorType } from '../../src/shared/messages.js';
 import type { StepAction, TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 import { applyAuthenticatedAction } from '../../workflows/action-gate.js';
 import { RunState } from '../../workflows/run-state.js';

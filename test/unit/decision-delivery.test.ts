@@ -4,7 +4,7 @@
  * same verdict is a new decision and is judged as one.
  */
 import { describe, expect, it } from 'vitest';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { RunState } from '../../workflows/run-state.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
 import { signedAsGateway, TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';

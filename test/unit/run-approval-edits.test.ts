@@ -3,7 +3,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import { signEdit, type UnsignedEdit } from '../../src/shared/approval-edit.js';
 import { bytesToHex, signDecision } from '../../src/shared/decision-signature.js';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from '../../workflows/edit-gate.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
 import { RunState } from '../../workflows/run-state.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { RunState } from '../../workflows/run-state.js';
 import {
   APPROVAL_ID,
