@@ -4,7 +4,7 @@
  * Why: a patch first asked after a local activity cannot be replayed when the run's first workflow
  * task was lost with its worker. The SDK then records the activity's marker one task before the
  * patch's, and a replay resolves the activity before it learns of the patch, so every later query
- * or replay of the run fails (test/gateway/lost-first-task-replay.test.ts). A run that records
+ * or replay of the run fails (test/e2e/lost-first-task-replay.test.ts). A run that records
  * `patches-decided-at-start` has every feature below without asking again; a run recorded before
  * it asks each feature's own patch where it always did, so its history replays as it ran.
  */
