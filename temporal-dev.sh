@@ -200,6 +200,7 @@ cmd_test() {
   rm -f "$report"
   npm run --silent typecheck || status=$?
   [ $status = 0 ] && { npm run --silent lint || status=$?; }
+  [ $status = 0 ] && { npm run --silent docs:check || status=$?; }
   if [ $status = 0 ]; then
     npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
   fi
@@ -234,5 +235,5 @@ case "${1:-}" in
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
 esac

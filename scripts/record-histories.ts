@@ -6,6 +6,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -347,4 +348,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The histories a recording writes, one per scenario; the replay test checks each is present. */
+export const SCENARIO_NAMES = Object.keys(scenarios);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
