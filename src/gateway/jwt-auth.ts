@@ -18,7 +18,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { IdentitySchema } from '../shared/contracts.js';
 import { ApiError } from './errors.js';
-import { ROLES, type Identity, type Role } from './auth.js';
+import { ROLES, type Identity, type Role } from './caller-identity.js';
 
 type JwtConfig = Pick<
   Config,
