@@ -1,6 +1,7 @@
 /** A process running the benchmark's own workers: the bare baseline and the DAG probe. */
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadTrustedKeys } from '../src/decision-keys.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import { createBaselineActivities, createDagProbeActivities } from './bench-activities.js';
 
@@ -22,6 +23,11 @@ const dag = await Worker.create({
     approval_timeout_ms: 3_600_000,
     approve_l2: false,
     local_tool_calls: process.env.LOCAL_TOOL_CALLS === 'true',
+    // The benchmark signs its starts with the key its stack shares (dev/stack-secrets.ts).
+    decision_keys: loadTrustedKeys(
+      (process.env.DECISION_PUBLIC_KEY_FILES ?? '').split(',').filter((file) => file !== ''),
+      'gateway',
+    ),
   }),
 });
 console.log('bench workers polling');

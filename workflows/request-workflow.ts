@@ -63,6 +63,7 @@ import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
+import { verifyStart } from './start-verification.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 
 /** Patch id: operator actions are taken only when signed (see action-gate.ts). */
@@ -241,6 +242,16 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   });
 
   try {
+    const start = await verifyStart(input);
+    if (!start.valid) {
+      run.failBeforePlan('unverified_start', start.message, { refusal: start.reason });
+      await condition(() => allHandlersFinished() && outbox.idle);
+      throw ApplicationFailure.create({
+        type: FailureType.UnverifiedStart,
+        message: start.message,
+        nonRetryable: true,
+      });
+    }
     const planned = await planRequest({
       message: input.message,
       user_id: input.user_id,

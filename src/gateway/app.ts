@@ -153,7 +153,7 @@ export function createGatewayApp(deps: GatewayDeps) {
       config.POLICY.id,
     ),
     tickets,
-    starter: new RunStarter(runs, config),
+    starter: new RunStarter(runs, config, signer),
     listings,
     timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,

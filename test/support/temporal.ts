@@ -7,7 +7,7 @@ import { createActivities, type Activities } from '../../activities/index.js';
 import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
-import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
+import { startSignedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -95,9 +95,10 @@ export function startRequestRun(
   message: string,
   userId = 'default_user',
 ): Promise<WorkflowHandle> {
+  const workflowId = uniqueId('req');
   return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
+    workflowId,
     taskQueue,
-    args: [{ user_id: userId, session_id: uniqueId('s'), message }],
+    args: [startSignedAsGateway(workflowId, { user_id: userId, session_id: uniqueId('s'), message })],
   });
 }
