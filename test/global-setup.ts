@@ -12,6 +12,8 @@ import { startDevServer, type DevServer } from '../dev/temporal-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The dev server's HTTP API, host:port; empty when the suite runs against a cluster. */
+    temporalHttpAddress: string;
     workflowBundlePath: string;
   }
 }
@@ -30,6 +32,7 @@ export async function setup(project: TestProject): Promise<void> {
   const address = external ?? started?.address;
   if (!address) throw new Error('no Temporal server for the suite');
   project.provide('temporalAddress', address);
+  project.provide('temporalHttpAddress', started ? `127.0.0.1:${started.httpPort}` : '');
   project.provide('workflowBundlePath', bundlePath);
 }
 
