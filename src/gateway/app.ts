@@ -119,6 +119,8 @@ function pageSecurityHeaders() {
     xFrameOptions: 'DENY',
     xContentTypeOptions: true,
     referrerPolicy: 'same-origin',
+    // A route's own stricter choice stands: link pages send `Referrer-Policy: no-referrer`.
+    overwrite: false,
   });
 }
 
