@@ -234,9 +234,12 @@ case "${1:-}" in
   decide) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/decide.ts "$@" ;;
+  request) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
+    export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
+    exec node --import tsx scripts/request.ts "$@" ;;
   act) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
 esac

@@ -12,6 +12,7 @@ import { FailureType } from '../../src/shared/errors.js';
 import { signStart } from '../../src/shared/start-signature.js';
 import { loadDecisionSigner } from '../../src/decision-keys.js';
 import { startSignedAsGateway, testSecrets } from '../../dev/stack-secrets.js';
+import { runOperatorScript } from '../support/operator-scripts.js';
 import { ledgerState } from '../support/sandbox-ledger.js';
 import { newSigningKey } from '../support/signing-keys.js';
 import { realActivities, uniqueId } from '../support/temporal.js';
@@ -87,6 +88,14 @@ describe('signed starts', () => {
     const { signer } = newSigningKey('gateway');
     const forged = signStart(workflowId, managerTransfer(), signer, new Date().toISOString(), nonce());
     await expectRefused(workflowId, forged, 'unknown_key');
+  });
+
+  it("an operator starts a request with ./temporal-dev.sh request, signed with the operator's key", async () => {
+    const out = await runOperatorScript('scripts/request.ts', ['Transfer 12 to kiran', '--as', 'default_user'], {
+      TASK_QUEUE: worker.taskQueue,
+    });
+    expect(out).toMatchObject({ code: 0, stdout: expect.stringMatching(/^started req-.* as default_user/) });
+    expect(out.stdout).toMatch(/COMPLETED/);
   });
 
   it('a signed start replayed long after it was signed is refused', async () => {
