@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const modeOf = (path: string) => (statSync(path).mode & 0o777).toString(8);
 
 describe('files the stack creates', () => {
-  it('the sandbox database, its WAL and shared memory, and their new folder are readable by the owner only', async () => {
+  it('the sandbox database, its -wal and -shm and their new folder are for the owner only', async () => {
     const dbPath = join(dir, 'state', 'sandbox.db');
     const sandbox = await startSandboxProcess({ dbPath });
     try {
