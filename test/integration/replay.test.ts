@@ -18,7 +18,6 @@ describe('replay of recorded histories', () => {
   it('has the representative runs recorded', () => {
     expect(files).toEqual([
       'attention-retried.json',
-      'attention-unsigned-before-signing.json',
       'life-os-approved.json',
       'life-os-local-calls.json',
       'policy-escalated-delegated.json',
