@@ -32,6 +32,7 @@ import {
   delegationSignedAsGateway,
   editSignedAsGateway,
   signedAsGateway,
+  startSignedAsGateway,
   TEST_DECISION_KEYS,
   TEST_SANDBOX_TOKEN,
 } from '../dev/stack-secrets.js';
@@ -317,12 +318,14 @@ async function main(): Promise<void> {
     }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const start = (message: string, taskQueue = 'requests', user_id = 'default_user') =>
-    client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-      workflowId: `req-${randomUUID()}`,
+  const start = (message: string, taskQueue = 'requests', user_id = 'default_user') => {
+    const workflowId = `req-${randomUUID()}`;
+    return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+      workflowId,
       taskQueue,
-      args: [{ user_id, session_id: randomUUID(), message }],
+      args: [startSignedAsGateway(workflowId, { user_id, session_id: randomUUID(), message })],
     });
+  };
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in scenarios));
   if (unknown.length > 0)

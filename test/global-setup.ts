@@ -14,12 +14,14 @@ import { startDevServer, type DevServer } from '../dev/temporal-server.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The dev server's HTTP API, host:port; empty when the suite runs against a cluster. */
+    temporalHttpAddress: string;
     workflowBundlePath: string;
   }
 }
 
 interface SharedTemporal {
-  ready: Promise<{ address: string; bundlePath: string; server?: DevServer; bundleDir: string }>;
+  ready: Promise<{ address: string; httpAddress: string; bundlePath: string; server?: DevServer; bundleDir: string }>;
   users: number;
 }
 
@@ -35,14 +37,16 @@ async function startShared(): Promise<Awaited<SharedTemporal['ready']>> {
   writeFileSync(bundlePath, bundle.bundle.code);
   const address = external ?? server?.address;
   if (!address) throw new Error('no Temporal server for the suite');
-  return { address, bundlePath, server, bundleDir };
+  const httpAddress = server ? `127.0.0.1:${server.httpPort}` : '';
+  return { address, httpAddress, bundlePath, server, bundleDir };
 }
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const shared = (registry[KEY] ??= { ready: startShared(), users: 0 });
   shared.users += 1;
-  const { address, bundlePath } = await shared.ready;
+  const { address, httpAddress, bundlePath } = await shared.ready;
   project.provide('temporalAddress', address);
+  project.provide('temporalHttpAddress', httpAddress);
   project.provide('workflowBundlePath', bundlePath);
   return async () => {
     shared.users -= 1;

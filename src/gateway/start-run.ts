@@ -18,7 +18,9 @@ import {
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/messages.js';
+import { signSessionRunWith, signStartWith } from '../decision-keys.js';
 import { sameIdentity } from '../shared/identity.js';
+import type { DecisionSigner } from '../shared/signed-proof.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
@@ -89,6 +91,8 @@ export class RunStarter {
   constructor(
     private readonly runs: Runs,
     private readonly config: Config,
+    /** Signs every start and every session record, so a run and its session can tell them from forgeries. */
+    private readonly signer: DecisionSigner,
   ) {
     this.client = runs.client;
   }
@@ -186,7 +190,14 @@ export class RunStarter {
       taskQueue: this.config.TASK_QUEUE,
       args: [{ session_id: sessionId, user_id: userId }],
       signal: sessionRunStartedSignal,
-      signalArgs: [{ ...run, started_at: new Date().toISOString() }],
+      signalArgs: [
+        signSessionRunWith(this.signer, sessionWorkflowIdFor(sessionId), {
+          ...run,
+          started_at: new Date().toISOString(),
+          user_id: userId,
+          session_id: sessionId,
+        }),
+      ],
       typedSearchAttributes: [
         { key: SearchAttributes.UserId, value: userId },
         { key: SearchAttributes.SessionId, value: sessionId },
@@ -204,7 +215,7 @@ export class RunStarter {
     const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.TASK_QUEUE,
-      args: [input],
+      args: [signStartWith(this.signer, workflowId, input)],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A keyed run that already finished is answered from its result, never started again.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

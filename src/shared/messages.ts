@@ -14,6 +14,7 @@ import type {
   TimelineEvent,
 } from './contracts.js';
 import type { ApprovalEdit } from './approval-edit.js';
+import type { SignedSessionRun } from './workflow-contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
@@ -119,8 +120,8 @@ export interface SessionView {
   updated_at: string;
   runs: SessionRun[];
 }
-/** Records a run in its session; sent with signal-with-start by the gateway. */
-export const sessionRunStartedSignal = defineSignal<[SessionRun]>('sessionRunStarted');
+/** Records a run in its session; sent with signal-with-start by the gateway, signed for that session. */
+export const sessionRunStartedSignal = defineSignal<[SignedSessionRun]>('sessionRunStarted');
 export const sessionQuery = defineQuery<SessionView>('session');
 
 export const SearchAttributes = {
