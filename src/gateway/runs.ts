@@ -15,7 +15,6 @@ import {
 import {
   REQUEST_WORKFLOW_TYPE,
   runQuery,
-  SearchAttributes,
   sessionQuery,
   sessionWorkflowIdFor,
   timelineQuery,
@@ -23,8 +22,8 @@ import {
 } from '../shared/definitions.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
-import { memoRunView } from './memo-run-view.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
+import { describeRun, staleRunView, type RunDescription } from './run-description.js';
 import { visibilityLiteral } from './visibility.js';
 
 /** Of a status read's budget, the part kept back for describe and visibility when the query does not answer. */
@@ -53,6 +52,11 @@ export class Runs {
 
   handle(workflowId: string): WorkflowHandle {
     return this.client.workflow.getHandle(workflowId);
+  }
+
+  /** The run as Temporal describes it (no worker needed), within `timeoutMs` when given; undefined when unknown. */
+  describe(workflowId: string, timeoutMs?: number): Promise<RunDescription | undefined> {
+    return describeRun(this.client, workflowId, timeoutMs);
   }
 
   /** The `run` query's answer; 404 for an unknown id or a workflow that is not a request. */
@@ -91,10 +95,11 @@ export class Runs {
    * query's 404.
    */
   private async answerWithoutQuery(workflowId: string, queryError: unknown, remaining: () => number): Promise<RunView> {
-    const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
-    if (description.type !== REQUEST_WORKFLOW_TYPE)
+    const description = await this.describe(workflowId, remaining());
+    if (!description) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (!description.isRequest)
       throw queryError instanceof QueryNotRegisteredError ? ApiError.notFound('No such request workflow') : queryError;
-    if (description.status.name === 'COMPLETED') {
+    if (description.execution === 'COMPLETED') {
       const parsed = RunResultSchema.safeParse(
         await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()),
       );
@@ -103,12 +108,7 @@ export class Runs {
         return view;
       }
     }
-    const view = memoRunView(workflowId, description);
-    // Closed without a result (terminated, timed out, cancelled): the memo's status is from before that.
-    if (description.status.name === 'CANCELLED') return { ...view, status: 'CANCELLED' };
-    if (description.status.name !== 'RUNNING' && description.status.name !== 'COMPLETED')
-      return { ...view, status: 'FAILED' };
-    return view;
+    return staleRunView(description);
   }
 
   /**
@@ -159,10 +159,10 @@ export class Runs {
    */
   private async finishedResult(workflowId: string, queryError: unknown): Promise<RunResult> {
     if (!(queryError instanceof ApiError && queryError.code === ErrorCode.RunUnresponsive)) throw queryError;
-    const handle = this.handle(workflowId);
-    const description = await this.query(() => handle.describe());
-    if (description.status.name !== 'COMPLETED') throw queryError;
-    const parsed = RunResultSchema.safeParse(await this.query(() => handle.result()));
+    const description = await this.describe(workflowId, this.queryTimeoutMs);
+    if (!description) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (description.execution !== 'COMPLETED') throw queryError;
+    const parsed = RunResultSchema.safeParse(await this.query(() => this.handle(workflowId).result()));
     if (!parsed.success) throw queryError;
     return parsed.data;
   }
@@ -189,14 +189,7 @@ export class Runs {
    * current as of its last workflow task; no worker needed). A closed run waits for none.
    */
   async pendingApprovalIdsOf(workflowId: string): Promise<string[]> {
-    try {
-      const description = await this.query(() => this.handle(workflowId).describe());
-      if (description.status.name !== 'RUNNING') return [];
-      return description.typedSearchAttributes.get(SearchAttributes.PendingApprovalIds) ?? [];
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return [];
-      throw err;
-    }
+    return (await this.describe(workflowId, this.queryTimeoutMs))?.pendingApprovalIds ?? [];
   }
 
   /**
@@ -204,27 +197,15 @@ export class Runs {
    * one run's stream cost it no query each. 404 for an unknown id or a workflow that is not a request.
    */
   async ownerOf(workflowId: string): Promise<string> {
-    let description: Awaited<ReturnType<WorkflowHandle['describe']>>;
-    try {
-      description = await this.query(() => this.handle(workflowId).describe());
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
-      throw err;
-    }
-    if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
+    const description = await this.describe(workflowId, this.queryTimeoutMs);
+    if (!description?.isRequest) throw ApiError.notFound(`No workflow ${workflowId}`);
     // Set at start by the gateway; a run started by hand has it once it first published.
-    return description.typedSearchAttributes.get(SearchAttributes.UserId) ?? (await this.getRun(workflowId)).user_id;
+    return description.user_id ?? (await this.getRun(workflowId)).user_id;
   }
 
   /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
   async sessionOwner(sessionId: string): Promise<string | undefined> {
-    try {
-      const description = await this.handle(sessionWorkflowIdFor(sessionId)).describe();
-      return description.typedSearchAttributes.get(SearchAttributes.UserId);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    return (await this.describe(sessionWorkflowIdFor(sessionId)))?.user_id;
   }
 
   /**
