@@ -133,9 +133,26 @@ function operationIdOf(method: string, path: string): string {
   return `${method}${words}`;
 }
 
+/**
+ * The generator writes a regex with flags as `source/flags` (`^[\p{L}]+$/u`), which no JSON Schema
+ * validator reads as meant: patterns keep their source only (JSON Schema patterns are Unicode-aware).
+ */
+function withoutRegexFlags(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutRegexFlags);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [
+      key,
+      key === 'pattern' && typeof field === 'string'
+        ? field.replace(/\$\/[dgimsuvy]+$/, '$')
+        : withoutRegexFlags(field),
+    ]),
+  );
+}
+
 /** The OpenAPI 3.1 document of every route registered on `app`, with the webhooks a subscriber receives. */
 export function openApiDocumentOf(app: OpenAPIHono<GatewayEnv>): Record<string, unknown> {
-  const document = app.getOpenAPI31Document({
+  const generated = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Approval workflow gateway',
@@ -146,6 +163,7 @@ export function openApiDocumentOf(app: OpenAPIHono<GatewayEnv>): Record<string, 
     },
     security: [{ bearer: [] }, {}],
   });
+  const document = withoutRegexFlags(generated) as typeof generated;
   for (const [path, operations] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(operations as Record<string, Record<string, unknown>>)) {
       operation['operationId'] ??= operationIdOf(method, path);

@@ -20,6 +20,7 @@ import {
   timelineQuery,
   type SessionView,
 } from '../shared/definitions.js';
+import { assertCanRead, type Identity } from './auth.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
@@ -69,6 +70,25 @@ export class Runs {
       const { timeline: _timeline, ...view } = finished;
       return view;
     }
+  }
+
+  /** The run, or 404 (the same answer as for an unknown id) when the caller may not see it. */
+  async visibleRun(workflowId: string, identity: Identity): Promise<RunView> {
+    const view = await this.getRun(workflowId);
+    assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
+    return view;
+  }
+
+  /** For a status read: the run, or its memo view (`stale`) when no worker answers in time. */
+  async visibleRunOrMemo(workflowId: string, identity: Identity): Promise<RunView> {
+    const view = await this.getRunOrMemo(workflowId);
+    assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
+    return view;
+  }
+
+  /** For a stream and its ticket: only the run's owner is checked, and that needs no worker. */
+  async assertCanFollow(workflowId: string, identity: Identity): Promise<void> {
+    assertCanRead(identity, await this.ownerOf(workflowId), `No workflow ${workflowId}`);
   }
 
   /**
@@ -237,7 +257,10 @@ export class Runs {
   }
 }
 
-/** A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it had no steps yet). */
+/**
+ * A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it
+ * had no steps yet).
+ */
 export function cancelTookEffect(view: Pick<RunView, 'status' | 'steps' | 'approvals'>): boolean {
   if (view.status !== 'CANCELLED') return false;
   return (

@@ -1,8 +1,6 @@
 /** The Life-OS API: submit, the run view, cancel, the timeline, its stream ticket and its Server-Sent Events stream. */
 import { createRoute } from '@hono/zod-openapi';
-import { streamSSE } from 'hono/streaming';
-import { FINAL_RUN_STATUSES, RunViewSchema, type RunView } from '../../shared/contracts.js';
-import { assertCanRead, type Identity } from '../auth.js';
+import { FINAL_RUN_STATUSES, RunViewSchema } from '../../shared/contracts.js';
 import type { RouteDeps } from '../context.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import {
@@ -15,7 +13,6 @@ import {
   plainSchema,
   queryParameters,
 } from '../openapi.js';
-import type { Runs } from '../runs.js';
 import {
   LastEventIdSchema,
   StreamQuerySchema,
@@ -25,7 +22,7 @@ import {
   TimelineResponseSchema,
   WorkflowIdParamSchema,
 } from '../schemas.js';
-import { isFinalEvent } from '../timeline-hub.js';
+import { streamTimeline } from '../timeline-stream.js';
 import { startRequestOf } from '../start-request.js';
 import { parseBodyOrQuery, parseWith } from '../validation.js';
 
@@ -108,25 +105,6 @@ const stream = createRoute({
   },
 });
 
-/** The run, or 404 (the same answer as for an unknown id) when the caller may not see it. */
-async function visibleRun(runs: Runs, id: string, identity: Identity): Promise<RunView> {
-  const view = await runs.getRun(id);
-  assertCanRead(identity, view.user_id, `No workflow ${id}`);
-  return view;
-}
-
-/** For a stream and its ticket: only the run's owner is checked, and that needs no worker. */
-async function assertCanFollow(runs: Runs, id: string, identity: Identity): Promise<void> {
-  assertCanRead(identity, await runs.ownerOf(id), `No workflow ${id}`);
-}
-
-/** For a status read: the run, or its memo view (`stale`) when no worker answers in time. */
-async function visibleRunOrMemo(runs: Runs, id: string, identity: Identity): Promise<RunView> {
-  const view = await runs.getRunOrMemo(id);
-  assertCanRead(identity, view.user_id, `No workflow ${id}`);
-  return view;
-}
-
 export function workflowRoutes(deps: RouteDeps) {
   return apiRouter()
     .openapi(submit, async (c) => {
@@ -144,11 +122,11 @@ export function workflowRoutes(deps: RouteDeps) {
     })
     .openapi(runView, async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(await visibleRunOrMemo(deps.runs, id, c.get('identity')), 200);
+      return c.json(await deps.runs.visibleRunOrMemo(id, c.get('identity')), 200);
     })
     .openapi(cancel, async (c) => {
       const { id } = c.req.valid('param');
-      const view = await visibleRun(deps.runs, id, c.get('identity'));
+      const view = await deps.runs.visibleRun(id, c.get('identity'));
       if (FINAL_RUN_STATUSES.includes(view.status))
         throw ApiError.alreadyFinished(`Workflow ${id} is already ${view.status}`);
       const cancelled = await deps.runs.cancel(id, deps.config.CHAT_WAIT_MS);
@@ -158,7 +136,7 @@ export function workflowRoutes(deps: RouteDeps) {
     .openapi(timeline, async (c) => {
       const { id } = c.req.valid('param');
       const [view, events] = await Promise.all([
-        visibleRun(deps.runs, id, c.get('identity')),
+        deps.runs.visibleRun(id, c.get('identity')),
         deps.runs.getTimeline(id, 0),
       ]);
       return c.json({ workflow_id: id, status: view.status, events }, 200);
@@ -166,7 +144,7 @@ export function workflowRoutes(deps: RouteDeps) {
     .openapi(streamTicket, async (c) => {
       const { id } = c.req.valid('param');
       const identity = c.get('identity');
-      await assertCanFollow(deps.runs, id, identity);
+      await deps.runs.assertCanFollow(id, identity);
       const issued = deps.tickets.issue(id, identity);
       if (!issued)
         throw new ApiError(503, ErrorCode.TooManyTickets, 'Too many stream tickets are open; try again in a minute');
@@ -177,27 +155,8 @@ export function workflowRoutes(deps: RouteDeps) {
       const lastEventId = c.req.header('last-event-id') ?? c.req.query('last_event_id');
       const afterSeq =
         lastEventId === undefined ? 0 : parseWith(LastEventIdSchema, lastEventId, 'header.Last-Event-ID');
-      await assertCanFollow(deps.runs, id, c.get('identity'));
+      await deps.runs.assertCanFollow(id, c.get('identity'));
       const subscription = await deps.timelines.subscribe(id, afterSeq);
-      return streamSSE(c, async (stream) => {
-        const gone = new Promise<null>((resolve) => {
-          stream.onAbort(() => resolve(null));
-          c.req.raw.signal.addEventListener('abort', () => resolve(null), { once: true });
-        });
-        const heartbeat = setInterval(() => void stream.write(': ping\n\n'), deps.heartbeatMs);
-        try {
-          for (;;) {
-            const batch = await Promise.race([subscription.next(), gone]);
-            if (batch === null || stream.aborted) break;
-            for (const event of batch) {
-              await stream.writeSSE({ id: String(event.seq), event: event.event, data: JSON.stringify(event) });
-            }
-            if (batch.some(isFinalEvent)) break;
-          }
-        } finally {
-          clearInterval(heartbeat);
-          subscription.close();
-        }
-      });
+      return streamTimeline(c, subscription, deps.heartbeatMs);
     });
 }
