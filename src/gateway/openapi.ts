@@ -10,7 +10,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from './context.js';
 import { ApiError, describeZodError } from './errors.js';
 import { ErrorBodySchema } from './schemas.js';
-import { readJson } from './validation.js';
+import { parseWith, readJson } from './validation.js';
 import { webhookEventDocs } from './webhook-events-doc.js';
 
 const WHERE: Record<string, string> = { param: 'path', query: 'query', json: 'body', header: 'header' };
@@ -76,18 +76,23 @@ export function content<T extends string>(contentType: T, description: string) {
   return { description, content: { [contentType]: { schema: { type: 'string' as const } } } as Record<T, object> };
 }
 
-/**
- * The body as the route validates it. The body is read first so that a non-JSON type (415), an
- * empty or malformed body (400 invalid_json) are answered as before any field is looked at.
- */
+/** The body as the route validates it; its route reads it first with `readJsonFirst`. */
 export function jsonBody<S extends z.ZodType>(schema: S) {
   return { required: true, content: { 'application/json': { schema } } };
 }
 
-export const readJsonFirst: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-  await readJson(c);
-  await next();
-};
+/**
+ * Route middleware, ahead of the route's own validators: the path is checked first (as a bad id is
+ * the first thing wrong), then the body read, so a non-JSON type (415) or an empty or malformed body
+ * (400 invalid_json) is answered before any field of it is looked at.
+ */
+export function readJsonFirst(params?: z.ZodType): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    if (params) parseWith(params, c.req.param(), 'path');
+    await readJson(c);
+    await next();
+  };
+}
 
 /** Documentation of parameters a route reads itself (a body-or-query submit, the stream's resume point). */
 export function queryParameters(schema: z.ZodObject) {

@@ -59,7 +59,7 @@ const bulkDecisions = createRoute({
     '/api/approvals/{id}/decision would, and answered on its own in results, in the order sent: one bad item ' +
     'spoils nothing else. A retried list changes nothing more (items already carrying that decision by that ' +
     'person answer already_applied)',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst()] as const,
   request: { body: jsonBody(BulkEnvelope) },
   responses: { 200: json(BulkDecisionResponseSchema), ...errors(400, 401, 403, 413, 415, 503) },
 });
@@ -95,7 +95,7 @@ const edit = createRoute({
     "takes the edit within 2 s it is checked against the approval record in the run's memo and kept in the " +
     "run's history: 202 accepted, applied when a worker returns (the run judges it again and records a refusal " +
     'as approval_ignored). The same edit sent again applies once',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst(ApprovalIdParamSchema)] as const,
   request: { params: ApprovalIdParamSchema, body: jsonBody(EditRequestSchema) },
   responses: { 200: json(DecisionResponseSchema), 202: accepted(EditAcceptedSchema), ...errors(...CHANGES) },
 });
@@ -108,7 +108,7 @@ const decision = createRoute({
     'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted ' +
     "towards a stage of the policy (403 when it does not count: outside the stage's group, the requester, or a " +
     `second approval by the same person). ${KEPT_FOR_THE_RUN}`,
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst(ApprovalIdParamSchema)] as const,
   request: { params: ApprovalIdParamSchema, body: jsonBody(DecisionRequestSchema) },
   responses: { 200: json(DecisionResponseSchema), 202: accepted(DecisionAcceptedSchema), ...errors(...CHANGES) },
 });
@@ -121,7 +121,7 @@ const delegate = createRoute({
     'Hand a pending approval to a person or group, with a reason. Only someone who may decide the stage now, and ' +
     'has not approved it, may hand it over; the recipient decides what the delegator could, and four eyes still ' +
     'apply (handing it to the requester is 403)',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst(ApprovalIdParamSchema)] as const,
   request: { params: ApprovalIdParamSchema, body: jsonBody(DelegationRequestSchema) },
   responses: { 200: json(DelegationResponseSchema), ...errors(...CHANGES) },
 });

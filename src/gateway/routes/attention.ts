@@ -33,7 +33,7 @@ const act = createRoute({
     "An operator's action on a held step: retry, retry_with_edits, skip or fail, signed by the gateway; answers " +
     "once the run acted on it, or 202 when no worker took it in time (kept in the run's history, judged when a " +
     'worker runs)',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst(StepActionParamSchema)] as const,
   request: { params: StepActionParamSchema, body: jsonBody(StepActionRequestSchema) },
   responses: {
     200: json(StepActionResponseSchema),

@@ -25,7 +25,7 @@ const chat = createRoute({
   method: 'post',
   path: '/chat',
   summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst()] as const,
   parameters: [IDEMPOTENCY_KEY_HEADER],
   request: { body: jsonBody(ChatRequestSchema) },
   responses: { 200: json(ChatResponseSchema), ...errors(400, 401, 403, 409, 413, 415, 503) },
@@ -41,7 +41,7 @@ const approve = createRoute({
     '(error.pending_approvals lists them). When no worker takes the decision within 2 s it is checked against ' +
     "the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker " +
     'returns',
-  middleware: [readJsonFirst] as const,
+  middleware: [readJsonFirst(SessionIdParamSchema)] as const,
   request: { params: SessionIdParamSchema, body: jsonBody(ApproveRequestSchema) },
   responses: {
     200: json(ApproveResponseSchema),
