@@ -33,7 +33,10 @@ export function attentionQuery(taskQueue: string, userId?: string): string {
   if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
     throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   const owner = userId === undefined ? '' : ` AND UserId=${visibilityLiteral(userId)}`;
-  return `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND ExecutionStatus='Running' AND AttentionStepIds IS NOT NULL${owner}`;
+  return (
+    `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND ExecutionStatus='Running'` +
+    ` AND AttentionStepIds IS NOT NULL${owner}`
+  );
 }
 
 /** Held steps from the runs' memos, the longest-held first; malformed records are skipped. */
@@ -69,7 +72,10 @@ export function pageOf(records: readonly AttentionRecord[], limit: number, curso
   };
 }
 
-/** Operators are admins; with auth off, anyone on the loopback interface. Returns the role the signature vouches for. */
+/**
+ * Operators are admins; with auth off, anyone on the loopback interface. Returns the role the
+ * signature vouches for.
+ */
 export function assertOperator(identity: Identity): OperatorRole {
   if (identity.kind !== 'token') return 'loopback';
   if (identity.role !== 'admin') throw ApiError.forbidden('Only an operator (role admin) may act on a held step');

@@ -177,7 +177,8 @@ export class Approvals {
     const only = onlyPendingApproval(sessionId, pending);
     if (!only)
       throw ApiError.notFound(
-        `Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`,
+        `Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, ` +
+          'so only pending approvals can be found now)',
       );
     return this.findForDecision(only.approval_id, identity);
   }

@@ -13,7 +13,8 @@ export function sessionPendingQuery(taskQueue: string, sessionId: string): strin
   if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
     throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   return (
-    `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND SessionId=${visibilityLiteral(sessionId)}` +
+    `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}'` +
+    ` AND SessionId=${visibilityLiteral(sessionId)}` +
     ` AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL`
   );
 }
