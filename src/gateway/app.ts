@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { requireSetting, type Config } from '../config.js';
@@ -15,8 +14,9 @@ import { Approvals } from './approvals/approvals.js';
 import { Attention } from './attention.js';
 import { authMiddleware, TokenTable } from './auth.js';
 import { createJwtVerifier } from './jwt-auth.js';
-import type { GatewayEnv, RouteDeps } from './context.js';
+import type { RouteDeps } from './context.js';
 import { errorBody, ErrorCode, notFoundHandler, onError } from './errors.js';
+import { apiRouter, openApiDocumentOf } from './openapi.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { Delegations } from './approvals/delegations.js';
 import { InboxListing } from './approvals/inbox-listing.js';
@@ -54,7 +54,10 @@ export interface GatewayDeps {
   /** SSE: time between timeline polls (250 ms) and between heartbeats (15 s). */
   pollMs?: number;
   heartbeatMs?: number;
-  /** How long submit waits for the run to plan (default CHAT_WAIT_MS); planning takes milliseconds unless the worker is behind or down. */
+  /**
+   * How long submit waits for the run to plan (default CHAT_WAIT_MS); planning takes milliseconds
+   * unless the worker is behind or down.
+   */
   submitWaitMs?: number;
   /** How long a query may take before the run is reported unresponsive (503); default 5 s. */
   queryTimeoutMs?: number;
@@ -62,7 +65,10 @@ export interface GatewayDeps {
   decisionSigner?: DecisionSigner;
   /** How long a decision waits for a worker to accept it before it is kept as a signal (default 2 s). */
   decisionAcceptMs?: number;
-  /** The inbox's listing; pass one kept warm (`start()`) so no page waits for visibility. Read on demand when not given. */
+  /**
+   * The inbox's listing; pass one kept warm (`start()`) so no page waits for visibility. Read on
+   * demand when not given.
+   */
   inbox?: InboxListing;
 }
 
@@ -163,7 +169,8 @@ export function createGatewayApp(deps: GatewayDeps) {
   };
 
   const metrics = config.GATEWAY_METRICS ? createGatewayMetrics(routeDeps.timelines) : undefined;
-  const app = new Hono<GatewayEnv>()
+  const app = apiRouter();
+  app
     .use(metricsMiddleware(metrics))
     .route('/', metricsRoutes(metrics))
     .use(pageSecurityHeaders())
@@ -183,16 +190,20 @@ export function createGatewayApp(deps: GatewayDeps) {
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
     .use(
       authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }),
-    )
-    .route('/', healthRoutes(client, deps.inbox))
-    .route('/', docsRoutes())
-    .route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config))
-    .route('/', chatRoutes(routeDeps))
-    .route('/api/workflows', workflowRoutes(routeDeps))
-    .route('/api/approvals', approvalRoutes(routeDeps))
-    .route('/api/attention', attentionRoutes(routeDeps))
-    .route('/api/webhooks', webhookRoutes(routeDeps))
-    .route('/approval-links', approvalLinkRoutes(routeDeps));
+    );
+  // OpenAPIHono's route() (not the chained Hono's) carries each part's documented routes into the document.
+  app.route('/', healthRoutes(client, deps.inbox));
+  app.route(
+    '/',
+    docsRoutes(() => openApiDocumentOf(app)),
+  );
+  app.route('/', webRoutes(deps.publicDir ?? DEFAULT_PUBLIC_DIR, deps.config));
+  app.route('/', chatRoutes(routeDeps));
+  app.route('/api/workflows', workflowRoutes(routeDeps));
+  app.route('/api/approvals', approvalRoutes(routeDeps));
+  app.route('/api/attention', attentionRoutes(routeDeps));
+  app.route('/api/webhooks', webhookRoutes(routeDeps));
+  app.route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
   return app;

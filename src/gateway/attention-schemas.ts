@@ -1,7 +1,6 @@
-/** Request and response schemas of the attention routes; the OpenAPI document is built from them. */
+/** Request and response schemas of the attention routes; their routes declare them. */
 import { z } from 'zod';
 import { AttentionRecordSchema, IdentitySchema, STEP_ACTIONS, StepViewSchema } from '../shared/contracts.js';
-import type { RouteDoc } from './openapi.js';
 
 export const AttentionQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('Held steps per page (1-200, default 50)'),
@@ -52,28 +51,3 @@ export const StepActionAcceptedSchema = z.object({
   workflow_id: z.string(),
   message: z.string(),
 });
-
-export const ATTENTION_ROUTE_DOCS: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/api/attention',
-    tag: 'attention',
-    summary:
-      'Steps held in NEEDS_ATTENTION across runs, longest-held first, paged (from visibility: eventually consistent)',
-    query: AttentionQuerySchema,
-    ok: AttentionResponseSchema,
-    errors: [400, 401],
-  },
-  {
-    method: 'post',
-    path: '/api/attention/{workflow_id}/{step_id}',
-    tag: 'attention',
-    summary:
-      "An operator's action on a held step: retry, retry_with_edits, skip or fail, signed by the gateway; answers once the run acted on it, or 202 when no worker took it in time (kept in the run's history, judged when a worker runs)",
-    params: StepActionParamSchema,
-    body: StepActionRequestSchema,
-    ok: StepActionResponseSchema,
-    accepted: StepActionAcceptedSchema,
-    errors: [400, 401, 403, 404, 409, 413, 503],
-  },
-];

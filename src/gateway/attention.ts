@@ -4,7 +4,7 @@
  * before anything is sent; the run judges again and is the final word.
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { signActionWith } from '../decision-keys.js';
 import {
   AttentionRecordSchema,
@@ -33,7 +33,10 @@ export function attentionQuery(taskQueue: string, userId?: string): string {
   if (!/^[\w.:@/+-]{1,200}$/.test(taskQueue))
     throw new Error(`task queue ${taskQueue} cannot be used in a visibility query`);
   const owner = userId === undefined ? '' : ` AND UserId=${visibilityLiteral(userId)}`;
-  return `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND ExecutionStatus='Running' AND AttentionStepIds IS NOT NULL${owner}`;
+  return (
+    `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue='${taskQueue}' AND ExecutionStatus='Running'` +
+    ` AND AttentionStepIds IS NOT NULL${owner}`
+  );
 }
 
 /** Held steps from the runs' memos, the longest-held first; malformed records are skipped. */
@@ -69,7 +72,10 @@ export function pageOf(records: readonly AttentionRecord[], limit: number, curso
   };
 }
 
-/** Operators are admins; with auth off, anyone on the loopback interface. Returns the role the signature vouches for. */
+/**
+ * Operators are admins; with auth off, anyone on the loopback interface. Returns the role the
+ * signature vouches for.
+ */
 export function assertOperator(identity: Identity): OperatorRole {
   if (identity.kind !== 'token') return 'loopback';
   if (identity.role !== 'admin') throw ApiError.forbidden('Only an operator (role admin) may act on a held step');
@@ -110,17 +116,10 @@ export class Attention {
    * worker needed): 404 or 409 before anything is sent.
    */
   async heldStep(workflowId: string, stepId: string): Promise<AttentionRecord> {
-    let description;
-    try {
-      description = await this.runs.handle(workflowId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
-      throw err;
-    }
-    if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
-    if (description.status.name !== 'RUNNING')
-      throw ApiError.alreadyFinished(`Run ${workflowId} has finished; step ${stepId} is not held`);
-    const record = heldStepsFromMemos([description.memo]).find((r) => r.step_id === stepId);
+    const description = await this.runs.describe(workflowId);
+    if (!description?.isRequest) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (!description.open) throw ApiError.alreadyFinished(`Run ${workflowId} has finished; step ${stepId} is not held`);
+    const record = description.heldSteps.find((r) => r.step_id === stepId);
     if (record) return record;
     // Not held: the run's own view says why (no such step, or its state), when a worker answers.
     const view = await this.runs.getRun(workflowId).catch(() => undefined);

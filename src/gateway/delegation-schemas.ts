@@ -1,8 +1,6 @@
-/** Request and response schemas of the delegation route; the OpenAPI document is built from them. */
+/** Request and response schemas of the delegation route; their routes declare them. */
 import { z } from 'zod';
 import { ApprovalRecordSchema, IdentitySchema } from '../shared/contracts.js';
-import type { RouteDoc } from './openapi.js';
-import { ApprovalIdParamSchema } from './schemas.js';
 
 export const DelegationRequestSchema = z
   .strictObject({
@@ -23,17 +21,3 @@ export const DelegationResponseSchema = z.object({
   message: z.string(),
   approval: ApprovalRecordSchema,
 });
-
-export const DELEGATION_ROUTE_DOCS: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/api/approvals/{id}/delegate',
-    tag: 'approvals',
-    summary:
-      'Hand a pending approval to a person or group, with a reason. Only someone who may decide the stage now, and has not approved it, may hand it over; the recipient decides what the delegator could, and four eyes still apply (handing it to the requester is 403)',
-    params: ApprovalIdParamSchema,
-    body: DelegationRequestSchema,
-    ok: DelegationResponseSchema,
-    errors: [400, 401, 403, 404, 409, 413, 503],
-  },
-];

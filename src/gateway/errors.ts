@@ -168,6 +168,11 @@ export function onError(err: Error, c: Context): Response {
   return c.json(errorBody(ErrorCode.Internal, 'Internal server error'), 500);
 }
 
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+};
+
 /** Hono's own HTTPExceptions (for instance from a middleware) keep their status. */
 function httpExceptionOf(err: Error): ApiError | undefined {
   const status = (err as { status?: unknown }).status;
@@ -175,7 +180,7 @@ function httpExceptionOf(err: Error): ApiError | undefined {
   if (status >= 500) return undefined;
   return new ApiError(
     status as ContentfulStatusCode,
-    status === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest,
+    HTTP_EXCEPTION_CODES[status] ?? ErrorCode.InvalidRequest,
     err.message || 'Bad request',
   );
 }

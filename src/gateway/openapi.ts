@@ -1,303 +1,110 @@
 /**
- * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
- * (`z.toJSONSchema`), so the documentation cannot drift from the code.
+ * Routes that are their own documentation: every API route is declared with `createRoute` (path,
+ * parameters, body, responses, summary) and served with `app.openapi(route, handler)`, which
+ * validates what the route declares and types the handler's replies by its response schemas.
+ * The OpenAPI 3.1 document is generated from those same declarations; this file holds the shared
+ * pieces (the validation hook into the one error shape, error responses, headers) and the document.
  */
-import { z } from 'zod';
-import { ApprovalRecordSchema, RunViewSchema } from '../shared/contracts.js';
-import {
-  ApprovalIdParamSchema,
-  ApprovalsResponseSchema,
-  ApproveRequestSchema,
-  ApproveResponseSchema,
-  BulkDecisionRequestSchema,
-  BulkDecisionResponseSchema,
-  ChatRequestSchema,
-  ChatResponseSchema,
-  DecisionAcceptedSchema,
-  DecisionRequestSchema,
-  EditAcceptedSchema,
-  EditRequestSchema,
-  DecisionResponseSchema,
-  ErrorBodySchema,
-  HealthResponseSchema,
-  PageConfigSchema,
-  SessionIdParamSchema,
-  SessionsQuerySchema,
-  SessionsResponseSchema,
-  SessionStatusResponseSchema,
-  StreamQuerySchema,
-  StreamTicketResponseSchema,
-  SubmitRequestSchema,
-  SubmitResponseSchema,
-  TimelineResponseSchema,
-  WorkflowApprovalsResponseSchema,
-  WorkflowIdParamSchema,
-} from './schemas.js';
-import { InboxQuerySchema } from './approvals/inbox.js';
-import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
-import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
-import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
+import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import type { GatewayEnv } from './context.js';
+import { ApiError, describeZodError } from './errors.js';
+import { ErrorBodySchema } from './schemas.js';
+import { parseWith, readJson } from './validation.js';
 import { webhookEventDocs } from './webhook-events-doc.js';
 
-type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+const WHERE: Record<string, string> = { param: 'path', query: 'query', json: 'body', header: 'header' };
 
-export interface RouteDoc {
-  method: 'get' | 'post';
-  /** OpenAPI style: `/api/workflows/{id}`. */
-  path: string;
-  summary: string;
-  tag: string;
-  params?: ObjectSchema;
-  query?: ObjectSchema;
-  body?: z.ZodType;
-  /** Status → schema (JSON) or a content type with a description. */
-  ok: z.ZodType | { contentType: string; description: string };
-  /** 202: the request is kept for the run, which acts on it when a worker runs. */
-  accepted?: z.ZodType;
-  errors?: number[];
-  idempotencyKey?: boolean;
-  lastEventId?: boolean;
-  public?: boolean;
+/** A request the route's schemas refuse is a 400 naming the field, in the one error shape. */
+const refuseInvalid: Hook<unknown, GatewayEnv, string, undefined> = (result) => {
+  if (!result.success) throw ApiError.badRequest(describeZodError(result.error, WHERE[result.target] ?? result.target));
+};
+
+/** A router whose `openapi()` routes validate into the gateway's error shape and document themselves. */
+export function apiRouter() {
+  return new OpenAPIHono<GatewayEnv>({ defaultHook: refuseInvalid });
 }
 
-const IDS = [400, 401, 403, 404];
+/** Every error answer is this one shape, documented once as `#/components/schemas/Error`. */
+const ErrorSchema = ErrorBodySchema.openapi('Error');
 
-export const ROUTES: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/chat',
-    tag: 'chat',
-    summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)',
-    body: ChatRequestSchema,
-    ok: ChatResponseSchema,
-    errors: [400, 401, 403, 409, 413, 503],
-    idempotencyKey: true,
-  },
-  {
-    method: 'post',
-    path: '/workflow/{session_id}/approve',
-    tag: 'chat',
-    summary:
-      "Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval (error.pending_approvals lists them). When no worker takes the decision within 2 s it is checked against the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker returns",
-    params: SessionIdParamSchema,
-    body: ApproveRequestSchema,
-    ok: ApproveResponseSchema,
-    accepted: DecisionAcceptedSchema,
-    errors: [...IDS, 409, 413, 503],
-  },
-  {
-    method: 'get',
-    path: '/workflow/{session_id}/status',
-    tag: 'chat',
-    summary:
-      "The session's latest run with its pending approvals. When no worker answers within the query budget (or the worker fails the query), a finished run from its result, an open one as its memo view (`stale: true`: status and pending approvals, message and steps empty)",
-    params: SessionIdParamSchema,
-    ok: SessionStatusResponseSchema,
-    errors: IDS,
-  },
-  {
-    method: 'get',
-    path: '/sessions',
-    tag: 'chat',
-    summary: "A user's sessions (from visibility: eventually consistent)",
-    query: SessionsQuerySchema,
-    ok: SessionsResponseSchema,
-    errors: [400, 401, 403],
-  },
-  {
-    method: 'post',
-    path: '/api/workflows/submit',
-    tag: 'workflows',
-    summary: 'Submit a request (query parameters or JSON body); answers at once',
-    query: SubmitRequestSchema,
-    body: SubmitRequestSchema,
-    ok: SubmitResponseSchema,
-    errors: [400, 401, 403, 409, 413, 503],
-    idempotencyKey: true,
-  },
-  {
-    method: 'get',
-    path: '/api/workflows/{id}',
-    tag: 'workflows',
-    summary:
-      'The run view (the `run` query). When no worker answers within the query budget (or the worker fails the query): a finished run from its result, an open one from its memo and search attributes, marked `stale: true` (status and pending approvals; message and steps empty)',
-    params: WorkflowIdParamSchema,
-    ok: RunViewSchema,
-    errors: IDS,
-  },
-  {
-    method: 'post',
-    path: '/api/workflows/{id}/cancel',
-    tag: 'workflows',
-    summary:
-      'Cancel a run that has not finished. 409 already_finished when the run had finished, or finished with nothing left to cancel (a decision or its last step won the race)',
-    params: WorkflowIdParamSchema,
-    ok: RunViewSchema,
-    errors: [...IDS, 409],
-  },
-  {
-    method: 'post',
-    path: '/api/workflows/{id}/stream-ticket',
-    tag: 'workflows',
-    summary:
-      "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send Authorization, and a bearer token in a URL leaks into logs",
-    params: WorkflowIdParamSchema,
-    ok: StreamTicketResponseSchema,
-    errors: [...IDS, 503],
-  },
-  {
-    method: 'get',
-    path: '/api/workflows/{id}/timeline',
-    tag: 'workflows',
-    summary: "The run's whole timeline",
-    params: WorkflowIdParamSchema,
-    ok: TimelineResponseSchema,
-    errors: IDS,
-  },
-  {
-    method: 'get',
-    path: '/api/workflows/{id}/stream',
-    tag: 'workflows',
-    summary:
-      'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or expired ticket)',
-    params: WorkflowIdParamSchema,
-    query: StreamQuerySchema,
-    ok: {
-      contentType: 'text/event-stream',
-      description: 'id: <seq>\\nevent: <name>\\ndata: <timeline event JSON>; `: ping` comments every 15 s',
-    },
-    errors: IDS,
-    lastEventId: true,
-  },
-  {
-    method: 'get',
-    path: '/api/approvals',
-    tag: 'approvals',
-    summary:
-      'Pending approvals across runs, one page at a time: filters, sort, opaque cursor and total (from visibility: eventually consistent). A bad parameter is 400 naming it',
-    query: InboxQuerySchema,
-    ok: ApprovalsResponseSchema,
-    errors: [400, 401],
-  },
-  {
-    method: 'get',
-    path: '/api/approvals/workflow/{id}',
-    tag: 'approvals',
-    summary: "One run's approvals",
-    params: WorkflowIdParamSchema,
-    ok: WorkflowApprovalsResponseSchema,
-    errors: IDS,
-  },
-  {
-    method: 'get',
-    path: '/api/approvals/{id}',
-    tag: 'approvals',
-    summary: 'One approval record',
-    params: ApprovalIdParamSchema,
-    ok: ApprovalRecordSchema,
-    errors: IDS,
-  },
-  {
-    method: 'post',
-    path: '/api/approvals/decisions',
-    tag: 'approvals',
-    summary:
-      'Decide several approvals at once (at most 100). Each item is found, checked and delivered as POST /api/approvals/{id}/decision would, and answered on its own in results, in the order sent: one bad item spoils nothing else. A retried list changes nothing more (items already carrying that decision by that person answer already_applied)',
-    body: BulkDecisionRequestSchema,
-    ok: BulkDecisionResponseSchema,
-    errors: [400, 401, 413, 503],
-  },
-  {
-    method: 'post',
-    path: '/api/approvals/{id}/decision',
-    tag: 'approvals',
-    summary:
-      "Approve or reject; answers once the run acted on the decision, or at once when an approval only counted towards a stage of the policy (403 when it does not count: outside the stage's group, the requester, or a second approval by the same person). When no worker takes the decision within 2 s it is checked against the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker returns",
-    params: ApprovalIdParamSchema,
-    body: DecisionRequestSchema,
-    ok: DecisionResponseSchema,
-    accepted: DecisionAcceptedSchema,
-    errors: [...IDS, 409, 413, 503],
-  },
-  {
-    method: 'post',
-    path: '/api/approvals/{id}/edit',
-    tag: 'approvals',
-    summary:
-      "Edit before approve: replace a waiting step's arguments (checked against the tool's schema, 400 names the field). Allowed to the requester before any decision and to anyone who could approve it now. The run judges the edited step again under its policy: the approval waits again with a new action_hash (decisions sent with the old one are 409 stale_approval, earlier stage approvals no longer count), or closes as cancelled and the step runs or is refused. Recorded as approval_edited with before, after and who. When no worker takes the edit within 2 s it is checked against the approval record in the run's memo and kept in the run's history: 202 accepted, applied when a worker returns (the run judges it again and records a refusal as approval_ignored). The same edit sent again applies once",
-    params: ApprovalIdParamSchema,
-    body: EditRequestSchema,
-    ok: DecisionResponseSchema,
-    accepted: EditAcceptedSchema,
-    errors: [...IDS, 409, 413, 503],
-  },
-  ...ATTENTION_ROUTE_DOCS,
-  ...DELEGATION_ROUTE_DOCS,
-  ...WEBHOOK_ROUTE_DOCS,
-  {
-    method: 'get',
-    path: '/api/config',
-    tag: 'web',
-    summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required",
-    ok: PageConfigSchema,
-    public: true,
-  },
-  {
-    method: 'get',
-    path: '/healthz',
-    tag: 'health',
-    summary: 'The process is up',
-    ok: HealthResponseSchema,
-    public: true,
-  },
-  {
-    method: 'get',
-    path: '/readyz',
-    tag: 'health',
-    summary: 'Temporal is reachable and the inbox listed once',
-    ok: HealthResponseSchema,
-    errors: [503],
-    public: true,
-  },
-  {
-    method: 'get',
-    path: '/openapi.json',
-    tag: 'docs',
-    summary: 'This document',
-    ok: { contentType: 'application/json', description: 'OpenAPI 3.1' },
-    public: true,
-  },
-  {
-    method: 'get',
-    path: '/docs',
-    tag: 'docs',
-    summary: 'Swagger UI',
-    ok: { contentType: 'text/html', description: 'Swagger UI page' },
-    public: true,
-  },
-  {
-    method: 'get',
-    path: '/',
-    tag: 'web',
-    summary: 'The web page',
-    ok: { contentType: 'text/html', description: 'The chat, inbox and timeline page' },
-    public: true,
-  },
-];
-
-const STATUS_TEXT: Record<number, string> = {
+const STATUS_TEXT = {
   400: 'Invalid input (invalid_request, invalid_json)',
   401: 'Missing or unknown bearer token or stream ticket (unauthorized)',
-  403: 'Not allowed for this caller (forbidden), or a state change sent from a page on another origin (forbidden_origin)',
+  403:
+    'Not allowed for this caller (forbidden), or a state change sent from a page on another origin ' +
+    '(forbidden_origin)',
   404: 'Unknown id, or one the caller may not see: the same answer for both (not_found)',
-  409: 'Not in a state that allows it (conflict, ambiguous_approval, already_finished), or a decision on an action that changed since it was seen (stale_approval)',
+  409:
+    'Not in a state that allows it (conflict, ambiguous_approval, already_finished), or a decision on an ' +
+    'action that changed since it was seen (stale_approval)',
   410: 'The approval link has expired (an HTML page)',
   413: 'Body too large (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
-  503: 'Temporal unreachable, the run unresponsive, or too many stream tickets open (temporal_unavailable, run_unresponsive, too_many_tickets)',
+  503:
+    'Temporal unreachable, the run unresponsive, or too many stream tickets open ' +
+    '(temporal_unavailable, run_unresponsive, too_many_tickets)',
+} as const;
+type ErrorStatus = keyof typeof STATUS_TEXT;
+
+type ErrorResponse = {
+  description: string;
+  content: { 'application/json': { schema: typeof ErrorSchema } };
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+/** The error answers a route may give, each `{ error: { code, message } }`. */
+export function errors<const S extends readonly ErrorStatus[]>(...statuses: S): { [K in S[number]]: ErrorResponse } {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      { description: STATUS_TEXT[status], content: { 'application/json': { schema: ErrorSchema } } },
+    ]),
+  ) as { [K in S[number]]: ErrorResponse };
+}
+
+export function json<S extends z.ZodType>(schema: S, description = 'OK') {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** 202: the request is kept for the run, which acts on it when a worker runs. */
+export function accepted<S extends z.ZodType>(schema: S) {
+  return json(schema, 'Accepted: kept for the run, not yet applied');
+}
+
+/** A non-JSON answer (a page, a stream, a file). */
+export function content<T extends string>(contentType: T, description: string) {
+  return { description, content: { [contentType]: { schema: { type: 'string' as const } } } as Record<T, object> };
+}
+
+/** The body as the route validates it; its route reads it first with `readJsonFirst`. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return { required: true, content: { 'application/json': { schema } } };
+}
+
+/**
+ * Route middleware, ahead of the route's own validators: the path is checked first (as a bad id is
+ * the first thing wrong), then the body read, so a non-JSON type (415) or an empty or malformed body
+ * (400 invalid_json) is answered before any field of it is looked at.
+ */
+export function readJsonFirst(params?: z.ZodType): MiddlewareHandler<GatewayEnv> {
+  return async (c, next) => {
+    if (params) parseWith(params, c.req.param(), 'path');
+    await readJson(c);
+    await next();
+  };
+}
+
+/** Documentation of parameters a route reads itself (a body-or-query submit, the stream's resume point). */
+export function queryParameters(schema: z.ZodObject) {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: 'query' as const,
+    required: !(field as z.ZodType).safeParse(undefined).success,
+    schema: plainSchema(field as z.ZodType, 'input'),
+  }));
+}
+
+export function plainSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
     string,
     unknown
@@ -305,102 +112,82 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
-function parameters(where: 'path' | 'query', schema: ObjectSchema | undefined): unknown[] {
-  if (!schema) return [];
-  return Object.entries(schema.shape).map(([name, field]) => ({
-    name,
-    in: where,
-    required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
-    schema: jsonSchema(field as z.ZodType, 'input'),
-  }));
+export const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  in: 'header' as const,
+  required: false,
+  description: 'The same key (per user) returns the same run',
+  schema: { type: 'string' as const, maxLength: 200 },
+};
+
+export const LAST_EVENT_ID_HEADER = {
+  name: 'Last-Event-ID',
+  in: 'header' as const,
+  required: false,
+  description: 'Resume after this seq',
+  schema: { type: 'string' as const, pattern: '^\\d{1,9}$' },
+};
+
+/** Routes anyone may call, with or without a token. */
+export const PUBLIC = { security: [] };
+
+function operationIdOf(method: string, path: string): string {
+  const words = path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => {
+    return (ch ?? '').toUpperCase();
+  });
+  return `${method}${words}`;
 }
 
-function operation(route: RouteDoc): Record<string, unknown> {
-  const ok =
-    route.ok instanceof z.ZodType
-      ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.ok, 'output') } } }
-      : { description: route.ok.description, content: { [route.ok.contentType]: {} } };
-  const responses: Record<string, unknown> = { 200: ok };
-  if (route.accepted)
-    responses[202] = {
-      description: 'Accepted: kept for the run, not yet applied',
-      content: { 'application/json': { schema: jsonSchema(route.accepted, 'output') } },
-    };
-  // Every state change is origin-checked, and every JSON body must say it is JSON.
-  const implied = [...(route.method === 'post' ? [403] : []), ...(route.body ? [415] : [])];
-  for (const status of [...new Set([...(route.errors ?? []), ...implied])].sort()) {
-    responses[status] = {
-      description: STATUS_TEXT[status] ?? 'Error',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    };
-  }
-  const headers = [
-    ...(route.idempotencyKey
-      ? [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            description: 'The same key (per user) returns the same run',
-            schema: { type: 'string', maxLength: 200 },
-          },
-        ]
-      : []),
-    ...(route.lastEventId
-      ? [
-          {
-            name: 'Last-Event-ID',
-            in: 'header',
-            required: false,
-            description: 'Resume after this seq',
-            schema: { type: 'string', pattern: '^\\d{1,9}$' },
-          },
-        ]
-      : []),
-  ];
-  return {
-    tags: [route.tag],
-    summary: route.summary,
-    operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
-    parameters: [...parameters('path', route.params), ...parameters('query', route.query), ...headers],
-    ...(route.body && {
-      requestBody: {
-        required: route.method === 'post' && !route.query,
-        content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-      },
-    }),
-    responses,
-    ...(route.public ? { security: [] } : {}),
-  };
+/**
+ * The generator writes a regex with flags as `source/flags` (`^[\p{L}]+$/u`), which no JSON Schema
+ * validator reads as meant: patterns keep their source only (JSON Schema patterns are Unicode-aware).
+ */
+function withoutRegexFlags(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutRegexFlags);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, field]) => [
+      key,
+      key === 'pattern' && typeof field === 'string'
+        ? field.replace(/\$\/[dgimsuvy]+$/, '$')
+        : withoutRegexFlags(field),
+    ]),
+  );
 }
 
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    paths[route.path] ??= {};
-    paths[route.path]![route.method] = operation(route);
-  }
-  return {
+/** The OpenAPI 3.1 document of every route registered on `app`, with the webhooks a subscriber receives. */
+export function openApiDocumentOf(app: OpenAPIHono<GatewayEnv>): Record<string, unknown> {
+  const generated = app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
       title: 'Approval workflow gateway',
       version: '0.1.0',
       description:
-        'Chat and workflow API of the approval-gated workflow engine on Temporal. Errors are `{ "error": { "code", "message" } }`.',
+        'Chat and workflow API of the approval-gated workflow engine on Temporal. ' +
+        'Errors are `{ "error": { "code", "message" } }`.',
     },
-    paths,
-    webhooks: webhookEventDocs((schema) => jsonSchema(schema, 'output')),
+    security: [{ bearer: [] }, {}],
+  });
+  const document = withoutRegexFlags(generated) as typeof generated;
+  for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(operations as Record<string, Record<string, unknown>>)) {
+      operation['operationId'] ??= operationIdOf(method, path);
+    }
+  }
+  return {
+    ...document,
+    webhooks: webhookEventDocs((schema) => plainSchema(schema, 'output')),
     components: {
-      schemas: { Error: jsonSchema(ErrorBodySchema, 'output') },
+      ...document.components,
       securitySchemes: {
         bearer: {
           type: 'http',
           scheme: 'bearer',
           description:
-            'Only when the gateway runs with GATEWAY_AUTH=token (a token from GATEWAY_TOKENS_FILE) or GATEWAY_AUTH=jwt (a JWT signed by JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE)',
+            'Only when the gateway runs with GATEWAY_AUTH=token (a token from GATEWAY_TOKENS_FILE) or ' +
+            'GATEWAY_AUTH=jwt (a JWT signed by JWT_JWKS_URL or JWT_PUBLIC_KEY_FILE)',
         },
       },
     },
-    security: [{ bearer: [] }, {}],
   };
 }

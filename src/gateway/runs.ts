@@ -15,16 +15,16 @@ import {
 import {
   REQUEST_WORKFLOW_TYPE,
   runQuery,
-  SearchAttributes,
   sessionQuery,
   sessionWorkflowIdFor,
   timelineQuery,
   type SessionView,
 } from '../shared/messages.js';
+import { assertCanRead, type Identity } from './auth.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
-import { memoRunView } from './memo-run-view.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
+import { describeRun, staleRunView, type RunDescription } from './run-description.js';
 import { visibilityLiteral } from './visibility.js';
 
 /** Of a status read's budget, the part kept back for describe and visibility when the query does not answer. */
@@ -55,6 +55,11 @@ export class Runs {
     return this.client.workflow.getHandle(workflowId);
   }
 
+  /** The run as Temporal describes it (no worker needed), within `timeoutMs` when given; undefined when unknown. */
+  describe(workflowId: string, timeoutMs?: number): Promise<RunDescription | undefined> {
+    return describeRun(this.client, workflowId, timeoutMs);
+  }
+
   /** The `run` query's answer; 404 for an unknown id or a workflow that is not a request. */
   async getRun(workflowId: string): Promise<RunView> {
     try {
@@ -65,6 +70,25 @@ export class Runs {
       const { timeline: _timeline, ...view } = finished;
       return view;
     }
+  }
+
+  /** The run, or 404 (the same answer as for an unknown id) when the caller may not see it. */
+  async visibleRun(workflowId: string, identity: Identity): Promise<RunView> {
+    const view = await this.getRun(workflowId);
+    assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
+    return view;
+  }
+
+  /** For a status read: the run, or its memo view (`stale`) when no worker answers in time. */
+  async visibleRunOrMemo(workflowId: string, identity: Identity): Promise<RunView> {
+    const view = await this.getRunOrMemo(workflowId);
+    assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
+    return view;
+  }
+
+  /** For a stream and its ticket: only the run's owner is checked, and that needs no worker. */
+  async assertCanFollow(workflowId: string, identity: Identity): Promise<void> {
+    assertCanRead(identity, await this.ownerOf(workflowId), `No workflow ${workflowId}`);
   }
 
   /**
@@ -91,10 +115,11 @@ export class Runs {
    * query's 404.
    */
   private async answerWithoutQuery(workflowId: string, queryError: unknown, remaining: () => number): Promise<RunView> {
-    const description = await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).describe());
-    if (description.type !== REQUEST_WORKFLOW_TYPE)
+    const description = await this.describe(workflowId, remaining());
+    if (!description) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (!description.isRequest)
       throw queryError instanceof QueryNotRegisteredError ? ApiError.notFound('No such request workflow') : queryError;
-    if (description.status.name === 'COMPLETED') {
+    if (description.execution === 'COMPLETED') {
       const parsed = RunResultSchema.safeParse(
         await queryWithDeadline(this.client, remaining(), () => this.handle(workflowId).result()),
       );
@@ -103,12 +128,7 @@ export class Runs {
         return view;
       }
     }
-    const view = memoRunView(workflowId, description);
-    // Closed without a result (terminated, timed out, cancelled): the memo's status is from before that.
-    if (description.status.name === 'CANCELLED') return { ...view, status: 'CANCELLED' };
-    if (description.status.name !== 'RUNNING' && description.status.name !== 'COMPLETED')
-      return { ...view, status: 'FAILED' };
-    return view;
+    return staleRunView(description);
   }
 
   /**
@@ -159,10 +179,10 @@ export class Runs {
    */
   private async finishedResult(workflowId: string, queryError: unknown): Promise<RunResult> {
     if (!(queryError instanceof ApiError && queryError.code === ErrorCode.RunUnresponsive)) throw queryError;
-    const handle = this.handle(workflowId);
-    const description = await this.query(() => handle.describe());
-    if (description.status.name !== 'COMPLETED') throw queryError;
-    const parsed = RunResultSchema.safeParse(await this.query(() => handle.result()));
+    const description = await this.describe(workflowId, this.queryTimeoutMs);
+    if (!description) throw ApiError.notFound(`No workflow ${workflowId}`);
+    if (description.execution !== 'COMPLETED') throw queryError;
+    const parsed = RunResultSchema.safeParse(await this.query(() => this.handle(workflowId).result()));
     if (!parsed.success) throw queryError;
     return parsed.data;
   }
@@ -189,14 +209,7 @@ export class Runs {
    * current as of its last workflow task; no worker needed). A closed run waits for none.
    */
   async pendingApprovalIdsOf(workflowId: string): Promise<string[]> {
-    try {
-      const description = await this.query(() => this.handle(workflowId).describe());
-      if (description.status.name !== 'RUNNING') return [];
-      return description.typedSearchAttributes.get(SearchAttributes.PendingApprovalIds) ?? [];
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return [];
-      throw err;
-    }
+    return (await this.describe(workflowId, this.queryTimeoutMs))?.pendingApprovalIds ?? [];
   }
 
   /**
@@ -204,27 +217,15 @@ export class Runs {
    * one run's stream cost it no query each. 404 for an unknown id or a workflow that is not a request.
    */
   async ownerOf(workflowId: string): Promise<string> {
-    let description: Awaited<ReturnType<WorkflowHandle['describe']>>;
-    try {
-      description = await this.query(() => this.handle(workflowId).describe());
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No workflow ${workflowId}`);
-      throw err;
-    }
-    if (description.type !== REQUEST_WORKFLOW_TYPE) throw ApiError.notFound(`No workflow ${workflowId}`);
+    const description = await this.describe(workflowId, this.queryTimeoutMs);
+    if (!description?.isRequest) throw ApiError.notFound(`No workflow ${workflowId}`);
     // Set at start by the gateway; a run started by hand has it once it first published.
-    return description.typedSearchAttributes.get(SearchAttributes.UserId) ?? (await this.getRun(workflowId)).user_id;
+    return description.user_id ?? (await this.getRun(workflowId)).user_id;
   }
 
   /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
   async sessionOwner(sessionId: string): Promise<string | undefined> {
-    try {
-      const description = await this.handle(sessionWorkflowIdFor(sessionId)).describe();
-      return description.typedSearchAttributes.get(SearchAttributes.UserId);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+    return (await this.describe(sessionWorkflowIdFor(sessionId)))?.user_id;
   }
 
   /**
@@ -256,7 +257,10 @@ export class Runs {
   }
 }
 
-/** A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it had no steps yet). */
+/**
+ * A cancel stopped something: the run ended CANCELLED and a step or approval was cancelled (or it
+ * had no steps yet).
+ */
 export function cancelTookEffect(view: Pick<RunView, 'status' | 'steps' | 'approvals'>): boolean {
   if (view.status !== 'CANCELLED') return false;
   return (

@@ -4,10 +4,10 @@
  * Idempotency-Keys name the run.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../config.js';
-import { RunStatusSchema, type RequestInput, type RunView } from '../shared/contracts.js';
+import type { RequestInput, RunView } from '../shared/contracts.js';
 import {
   REQUEST_WORKFLOW_TYPE,
   requestWorkflowIdFor,
@@ -23,6 +23,7 @@ import { sameIdentity } from '../shared/identity.js';
 import type { DecisionSigner } from '../shared/signed-proof.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
+import type { RunDescription } from './run-description.js';
 import type { Runs } from './runs.js';
 
 export interface StartRequest {
@@ -53,10 +54,8 @@ export interface StartResult extends Progress {
   session_id: string;
 }
 
-function progressOf(description: WorkflowExecutionDescription): Pick<Progress, 'status' | 'intent'> {
-  const status = RunStatusSchema.safeParse(description.typedSearchAttributes.get(SearchAttributes.RunStatus));
-  const intent = description.typedSearchAttributes.get(SearchAttributes.Intent);
-  return { status: status.success ? status.data : 'QUEUED', ...(intent !== undefined && { intent }) };
+function progressOf(description: RunDescription): Pick<Progress, 'status' | 'intent'> {
+  return { status: description.status, ...(description.intent !== undefined && { intent: description.intent }) };
 }
 
 const STATIC_SUMMARY_MAX = 200;
@@ -98,13 +97,8 @@ export class RunStarter {
   }
 
   /** The keyed run if it exists, from describe (no worker needed, so a retry works while none polls). */
-  private async findRun(workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
-    try {
-      return await this.runs.handle(workflowId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    }
+  private findRun(workflowId: string): Promise<RunDescription | undefined> {
+    return this.runs.describe(workflowId);
   }
 
   /**
@@ -124,7 +118,7 @@ export class RunStarter {
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {
-      const existingSession = existing.typedSearchAttributes.get(SearchAttributes.SessionId);
+      const existingSession = existing.session_id;
       const summary = await existing.staticSummary();
       if (
         (summary !== undefined && summary !== summaryOf(request.message)) ||
@@ -141,7 +135,7 @@ export class RunStarter {
       message: request.message,
       ...(request.requester_groups && { requester_groups: request.requester_groups }),
     };
-    const closed = existing !== undefined && existing.status.name !== 'RUNNING';
+    const closed = existing !== undefined && !existing.open;
     const sessionRun = { workflow_id: workflowId, message: request.message };
     const [started, recorded] = await Promise.allSettled([
       closed
@@ -244,14 +238,8 @@ export class RunStarter {
     }
     // Out of budget: make sure the run exists before answering RUNNING, then stop waiting for it.
     // Describe, not a query: it needs no worker, so it answers even while none is polling.
-    let description: WorkflowExecutionDescription;
-    try {
-      description = await this.runs.handle(workflowId).describe();
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      const view = await update;
-      return { view };
-    }
+    const description = await this.runs.describe(workflowId);
+    if (!description) return { view: await update };
     abort.abort();
     update.catch(() => undefined);
     return { view: undefined, ...progressOf(description) };

@@ -1,4 +1,7 @@
-/** Parsing at the edge: every body, query, path parameter and header goes through a zod schema. */
+/**
+ * Parsing at the edge: what a route's declaration does not validate itself (the body read before
+ * its fields, a body-or-query submit, headers) goes through these.
+ */
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError, describeZodError, ErrorCode } from './errors.js';
@@ -19,11 +22,8 @@ export function assertJsonContentType(c: Context, bodyIsEmpty: boolean): void {
   if (header === undefined && bodyIsEmpty) return;
   const mediaType = header?.split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'application/json') return;
-  throw new ApiError(
-    415,
-    ErrorCode.UnsupportedMediaType,
-    `Content-Type must be application/json (got ${header === undefined ? 'none' : JSON.stringify(header.slice(0, 100))})`,
-  );
+  const got = header === undefined ? 'none' : JSON.stringify(header.slice(0, 100));
+  throw new ApiError(415, ErrorCode.UnsupportedMediaType, `Content-Type must be application/json (got ${got})`);
 }
 
 /** The body as JSON: malformed or empty JSON is a 400 of its own, before any field is looked at. */
@@ -41,18 +41,6 @@ export async function readJson(c: Context): Promise<unknown> {
       `Malformed JSON body: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-}
-
-export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  return parseWith(schema, await readJson(c), 'body');
-}
-
-export function parseParams<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  return parseWith(schema, c.req.param(), 'path');
-}
-
-export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
-  return parseWith(schema, c.req.query(), 'query');
 }
 
 /** A JSON body when one was sent, else the query string (the Life-OS API's submit accepts both). */

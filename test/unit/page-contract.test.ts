@@ -6,7 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument } from '../../src/gateway/openapi.js';
+import type { Client } from '@temporalio/client';
+import { parseConfig } from '../../src/config.js';
+import { createGatewayApp } from '../../src/gateway/app.js';
+import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 interface JsonSchema {
   type?: string;
@@ -55,7 +58,13 @@ function pageList(name: string): string[] {
   return literals(match[1]!);
 }
 
-const document = openApiDocument() as {
+const unusedClient = new Proxy({} as Client, {
+  get(_t, prop) {
+    throw new Error(`Temporal used: ${String(prop)}`);
+  },
+});
+const gateway = createGatewayApp({ client: unusedClient, config: parseConfig(testSecretsEnv()) });
+const document = (await (await gateway.request('/openapi.json')).json()) as {
   paths: Record<
     string,
     Record<string, { responses: Record<string, { content: Record<string, { schema: JsonSchema }> }> }>

@@ -17,7 +17,8 @@ import type { InboxListing } from './inbox-listing.js';
 import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { signWith } from '../../decision-keys.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
-import { memoSnapshot, sessionPendingFromMemos, type RunSummary } from './run-memo.js';
+import { sessionPendingFromMemos } from './run-memo.js';
+import { runSummaryOf, type RunSummary } from '../run-description.js';
 import { sendEdit, type EditInput, type EditResult } from './edits.js';
 
 /** An approval and the run it belongs to, as the caller may see them. */
@@ -114,11 +115,12 @@ export class Approvals {
     const missing = `No approval ${approvalId}`;
     const ids = parseApprovalId(approvalId);
     if (!ids) throw ApiError.notFound(missing);
-    const snapshot = await memoSnapshot(this.runs.client, ids.workflowId);
-    if (!snapshot) throw ApiError.notFound(missing);
-    assertCanRead(identity, snapshot.run.user_id, missing);
-    const pending = snapshot.pending.find((a) => a.approval_id === approvalId);
-    if (pending) return { view: snapshot.run, approval: pending };
+    const description = await this.runs.describe(ids.workflowId);
+    if (!description?.isRequest) throw ApiError.notFound(missing);
+    const run = runSummaryOf(description);
+    assertCanRead(identity, run.user_id, missing);
+    const pending = description.pendingApprovals.find((a) => a.approval_id === approvalId);
+    if (pending) return { view: run, approval: pending };
     try {
       return await this.find(approvalId, identity);
     } catch (err) {
@@ -175,7 +177,8 @@ export class Approvals {
     const only = onlyPendingApproval(sessionId, pending);
     if (!only)
       throw ApiError.notFound(
-        `Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, so only pending approvals can be found now)`,
+        `Session ${sessionId} has no approval waiting for a decision (no worker answers for its runs, ` +
+          'so only pending approvals can be found now)',
       );
     return this.findForDecision(only.approval_id, identity);
   }

@@ -1,7 +1,10 @@
 /** One-click approval links: GET shows what would be decided, POST to the same URL decides. */
-import { Hono, type Context } from 'hono';
+import { $, createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { decisionMessage } from '../chat-replies.js';
-import type { GatewayEnv, RouteDeps } from '../context.js';
+import type { RouteDeps } from '../context.js';
+import { apiRouter, content, errors, PUBLIC } from '../openapi.js';
+import { ApprovalLinkParamSchema } from '../webhook-schemas.js';
 import { confirmationPage, outcomePage } from '../approval-link-page.js';
 import { LinkDecisions, LinkRefusal } from '../approvals/link-decisions.js';
 import { acceptedReply } from '../approvals/decision-replies.js';
@@ -11,26 +14,56 @@ function refusalPage(c: Context, err: unknown): Response {
   return c.html(outcomePage(err.title, err.message), err.status);
 }
 
+const TAG = { tags: ['webhooks'], ...PUBLIC };
+const params = ApprovalLinkParamSchema;
+
+const show = createRoute({
+  ...TAG,
+  method: 'get',
+  path: '/{token}',
+  summary:
+    'A one-click approval link: an HTML page showing the action and a form that POSTs to the same URL. Never ' +
+    'decides. A link is a bearer credential for its person; a request that proves someone else is signed in (a ' +
+    'bearer token, or a JWT under GATEWAY_AUTH=jwt) is 403. 400 tampered, 409 already used, decided or the ' +
+    'action changed, 410 expired (each an HTML page)',
+  request: { params },
+  responses: { 200: content('text/html', 'Confirmation page'), ...errors(400, 403, 404, 409, 410) },
+});
+
+const decide = createRoute({
+  ...TAG,
+  method: 'post',
+  path: '/{token}',
+  summary:
+    "Decides as the link's person (form field reason optional), with the out-of-office, role, four-eyes and " +
+    'policy checks of any decision; answers an HTML page. While no worker runs the decision is checked against ' +
+    "the approval record in the run's memo and kept in the run's history: 202 and a page saying it applies when " +
+    'processing resumes. The same refusals as GET, and a link that was used changes nothing',
+  request: { params },
+  responses: { 200: content('text/html', 'What was decided'), ...errors(400, 403, 404, 409, 410, 503) },
+});
+
 export function approvalLinkRoutes(deps: RouteDeps) {
   const links = new LinkDecisions(deps.approvals, deps.delegations, deps.config.APPROVAL_LINK_SECRET);
-  return new Hono<GatewayEnv>()
-    .use(async (c, next) => {
+  return $(
+    apiRouter().use(async (c, next) => {
       await next();
       // A link is a credential: keep it out of caches and out of the Referer of anything the page loads.
       c.header('Cache-Control', 'no-store');
       c.header('Referrer-Policy', 'no-referrer');
-    })
-    .get('/:token', async (c) => {
+    }),
+  )
+    .openapi(show, async (c) => {
       try {
-        const link = await links.open(c.req.param('token'), c.get('identity'), Date.now());
+        const link = await links.open(c.req.valid('param').token, c.get('identity'), Date.now());
         return c.html(confirmationPage(link.found.approval, link.claims.p, link.claims.d));
       } catch (err) {
         return refusalPage(c, err);
       }
     })
-    .post('/:token', async (c) => {
+    .openapi(decide, async (c) => {
       try {
-        const link = await links.open(c.req.param('token'), c.get('identity'), Date.now());
+        const link = await links.open(c.req.valid('param').token, c.get('identity'), Date.now());
         const form = await c.req.parseBody();
         const reason =
           typeof form['reason'] === 'string' && form['reason'].trim() !== ''

@@ -1,10 +1,9 @@
 /** `/openapi.json` and Swagger UI at `/docs`, served from the local swagger-ui-dist package (no CDN). */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Hono } from 'hono';
-import type { GatewayEnv } from '../context.js';
+import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../errors.js';
-import { openApiDocument } from '../openapi.js';
+import { apiRouter, content, json, PUBLIC } from '../openapi.js';
 import { loadFile } from '../static-files.js';
 
 const SWAGGER_FILES = new Set([
@@ -43,12 +42,34 @@ const INIT = `window.ui = SwaggerUIBundle({
   layout: 'StandaloneLayout',
 });`;
 
-export function docsRoutes() {
-  const document = JSON.stringify(openApiDocument());
+const TAG = { tags: ['docs'], ...PUBLIC };
+
+const openApiJson = createRoute({
+  ...TAG,
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document',
+  responses: { 200: json(z.record(z.string(), z.unknown()).describe('OpenAPI 3.1'), 'OpenAPI 3.1') },
+});
+
+const swaggerUi = createRoute({
+  ...TAG,
+  method: 'get',
+  path: '/docs',
+  summary: 'Swagger UI',
+  responses: { 200: content('text/html', 'Swagger UI page') },
+});
+
+/** `documentOf` is asked once, on the first request, when every route of the gateway is registered. */
+export function docsRoutes(documentOf: () => Record<string, unknown>) {
+  let document: Record<string, unknown> | undefined;
   const dir = swaggerUiDir();
-  return new Hono<GatewayEnv>()
-    .get('/openapi.json', (c) => c.body(document, 200, { 'Content-Type': 'application/json; charset=utf-8' }))
-    .get('/docs', (c) => c.html(PAGE))
+  return apiRouter()
+    .openapi(openApiJson, (c) => {
+      document ??= documentOf();
+      return c.json(document, 200);
+    })
+    .openapi(swaggerUi, (c) => c.html(PAGE))
     .get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
     .get('/docs/:file', async (c) => {
       const name = c.req.param('file');

@@ -3,10 +3,11 @@
  * libraries it imports, from node_modules), `GET /api/config` its settings.
  */
 import path from 'node:path';
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import type { Config } from '../../config.js';
-import type { GatewayEnv } from '../context.js';
 import { ApiError } from '../errors.js';
+import { apiRouter, content, json, PUBLIC } from '../openapi.js';
+import { PageConfigSchema } from '../schemas.js';
 import { loadFile } from '../static-files.js';
 import { loadVendorFile } from '../vendor-files.js';
 
@@ -16,19 +17,37 @@ const PLACEHOLDER = `<!doctype html>
 <p>The web page is not installed (public/index.html is missing). The API is up: see <a href="/docs">/docs</a>.</p>
 </body></html>`;
 
+const TAG = { tags: ['web'], ...PUBLIC };
+
+const pageConfig = createRoute({
+  ...TAG,
+  method: 'get',
+  path: '/api/config',
+  summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required",
+  responses: { 200: json(PageConfigSchema) },
+});
+
+const page = createRoute({
+  ...TAG,
+  method: 'get',
+  path: '/',
+  summary: 'The web page',
+  responses: { 200: content('text/html', 'The chat, inbox and timeline page') },
+});
+
+/** The page's files are served, not documented as API operations. */
 export function webRoutes(
   publicDir: string,
   config: Pick<Config, 'TEMPORAL_UI_URL' | 'TEMPORAL_NAMESPACE' | 'GATEWAY_AUTH'>,
 ) {
-  return new Hono<GatewayEnv>()
-    .get('/api/config', (c) =>
-      c.json({
-        temporal_ui_url: config.TEMPORAL_UI_URL,
-        namespace: config.TEMPORAL_NAMESPACE,
-        auth: config.GATEWAY_AUTH,
-      }),
+  return apiRouter()
+    .openapi(pageConfig, (c) =>
+      c.json(
+        { temporal_ui_url: config.TEMPORAL_UI_URL, namespace: config.TEMPORAL_NAMESPACE, auth: config.GATEWAY_AUTH },
+        200,
+      ),
     )
-    .get('/', async (c) => {
+    .openapi(page, async (c) => {
       const page = await loadFile(publicDir, 'index.html');
       c.header('Cache-Control', 'no-cache');
       return c.html(page ? new TextDecoder().decode(page.body) : PLACEHOLDER);
