@@ -1,6 +1,7 @@
 /**
- * The default planner: rule-based and deterministic, so the same message and context always give
- * the same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
+ * The default planner: a trained intent classifier and slot filling (nlu/) in front of strict rules
+ * that build and guard each step. Deterministic, so the same message and context always give the
+ * same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
  * workflow bundle never carries it.
  */
 import {
@@ -17,6 +18,9 @@ import { APPLY_TO_FOUND, applySteps, parseGroceries, parseGym, parseJobs } from 
 import { quote, splitClauses, type Clause } from './text.js';
 import { parseTransfer } from './transfer.js';
 import { issueLines } from '../shared/zod-issues.js';
+import { clarifyingQuestion } from './clarify.js';
+import { intentClassifier } from './nlu/classifier.js';
+import { canonicalClause } from './nlu/frames.js';
 
 export type { PlannerContext } from './clause.js';
 
@@ -25,6 +29,10 @@ export const PLANNER_CAPABILITIES =
   'the status of a request or what you are waiting for, or to cancel a request.';
 
 const MAX_STEPS = 100;
+/** Below this share of the classifier's score the planner asks instead of guessing. */
+export const CONFIDENT = 0.6;
+/** A reading this unlikely is not offered as a choice. */
+const OFFERED = 0.15;
 
 const CLAUSE_PARSERS: readonly ClauseParser[] = [parseAssistant, parseTransfer, parseJobs, parseGym, parseGroceries];
 
@@ -46,7 +54,11 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const uses = new Map<string, number>();
   let previous: readonly PlanStep[] = [];
   for (const clause of clauses) {
-    const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : parseClause(clause, ctx);
+    const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : understandClause(clause, ctx);
+    if (result?.kind === 'clarify') {
+      const choices = result.choices.map((choice) => message.trim().replace(clause.original, choice));
+      return notUnderstood(clarifyingQuestion(clause.original, choices));
+    }
     if (result === undefined)
       return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
     if (result.kind === 'error') return notUnderstood(result.message);
@@ -89,6 +101,39 @@ function applyToFound(previous: readonly PlanStep[]): ClauseResult {
   return { kind: 'steps', steps: applySteps(search.id, count) };
 }
 
+type Understood = ClauseResult | { kind: 'clarify'; choices: string[] };
+
+/**
+ * The rules read the phrasings they were written for exactly; anything else goes to the classifier,
+ * whose intent picks the slots to fill into a canonical clause for the same rules. When the
+ * classifier is unsure, the likeliest readings that make a valid step become a question.
+ */
+function understandClause(clause: Clause, ctx: PlannerContext): Understood | undefined {
+  const ruled = parseClause(clause, ctx);
+  if (ruled?.kind === 'steps') return ruled;
+  const ranked = intentClassifier().classify(clause.text);
+  const [top] = ranked;
+  if (top === undefined || top.intent === 'none') return ruled;
+  const reading = (intent: (typeof ranked)[number]['intent']) => {
+    const canonical = canonicalClause(intent, clause.text, clause.original);
+    if (canonical === undefined) return undefined;
+    return { canonical, result: parseClause({ text: canonical.toLowerCase(), original: canonical }, ctx) };
+  };
+  if (top.score >= CONFIDENT) {
+    const best = reading(top.intent);
+    return best?.result?.kind === 'steps' ? best.result : (ruled ?? best?.result);
+  }
+  // The rules recognised the request and found it unusable ("send 10 to my account"): that answer stands.
+  if (ruled !== undefined) return ruled;
+  const choices = ranked
+    .slice(0, 2)
+    .filter((candidate) => candidate.intent !== 'none' && candidate.score >= OFFERED)
+    .map((candidate) => reading(candidate.intent))
+    .filter((candidate) => candidate?.result?.kind === 'steps')
+    .map((candidate) => candidate!.canonical);
+  return choices.length > 0 ? { kind: 'clarify', choices } : undefined;
+}
+
 function parseClause(clause: Clause, ctx: PlannerContext): ClauseResult | undefined {
   for (const parse of CLAUSE_PARSERS) {
     const result = parse(clause.text, ctx, clause.original);
@@ -110,6 +155,11 @@ function withUniqueIds(steps: readonly PlanStep[], uses: Map<string, number>): P
     id: renamed.get(step.id) ?? step.id,
     depends_on: step.depends_on.map((d) => renamed.get(d) ?? d),
   }));
+}
+
+/** Trains the intent classifier now (about 0.1 s), so that no request waits for it. */
+export function warmUpPlanner(): void {
+  intentClassifier();
 }
 
 function notUnderstood(message: string): PlannerOutcome {

@@ -18,7 +18,9 @@ const LEADING_FILLER = new RegExp(
 const TRAILING_FILLER = /(?:\s+(?:please|pls|thanks|thank you|thx|ty|cheers|for me|now|right now|asap))+$/;
 const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 // "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
-const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?$/;
+// "Never mind, cancel it": the aside before the request is not a request of its own.
+const COURTESY =
+  /^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$/;
 
 // "two hundred and fifty" is one amount, not two clauses.
 const NUMBER_AND =
