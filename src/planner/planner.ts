@@ -29,8 +29,9 @@ export const PLANNER_CAPABILITIES =
   'the status of a request or what you are waiting for, or to cancel a request.';
 
 const MAX_STEPS = 100;
-/** Below this share of the classifier's score the planner asks instead of guessing. */
+/** Below this share of the classifier's score, or this much evidence, the planner asks instead of guessing. */
 export const CONFIDENT = 0.6;
+const ENOUGH_EVIDENCE = 0.5;
 /** A reading this unlikely is not offered as a choice. */
 const OFFERED = 0.15;
 
@@ -119,7 +120,7 @@ function understandClause(clause: Clause, ctx: PlannerContext): Understood | und
     if (canonical === undefined) return undefined;
     return { canonical, result: parseClause({ text: canonical.toLowerCase(), original: canonical }, ctx) };
   };
-  if (top.score >= CONFIDENT) {
+  if (top.score >= CONFIDENT && top.evidence >= ENOUGH_EVIDENCE) {
     const best = reading(top.intent);
     return best?.result?.kind === 'steps' ? best.result : (ruled ?? best?.result);
   }

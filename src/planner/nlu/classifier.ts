@@ -11,6 +11,8 @@ export interface IntentScore {
   intent: Intent;
   /** Share of the summed scores, 0..1. */
   score: number;
+  /** The network's own output, about 1 for phrasings like the corpus's and near 0 for words it barely knows. */
+  evidence: number;
 }
 
 const stemmer = new StemmerEn();
@@ -66,9 +68,9 @@ export class IntentClassifier {
     const raw = this.network.run(features(text)) ?? {};
     const entries = Object.entries(raw).filter((pair): pair is [Intent, number] => isIntent(pair[0]));
     const total = entries.reduce((sum, [, value]) => sum + value, 0);
-    if (total <= 0) return [{ intent: 'none', score: 1 }];
+    if (total <= 0) return [{ intent: 'none', score: 1, evidence: 0 }];
     return entries
-      .map(([intent, value]) => ({ intent, score: value / total }))
+      .map(([intent, value]) => ({ intent, score: value / total, evidence: value }))
       .sort((a, b) => b.score - a.score || a.intent.localeCompare(b.intent));
   }
 }
