@@ -55,9 +55,12 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const uses = new Map<string, number>();
   let previous: readonly PlanStep[] = [];
   for (const clause of clauses) {
-    const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : understandClause(clause, ctx);
+    const result = APPLY_TO_FOUND.test(clause.text)
+      ? applyToFound(previous)
+      : (understandClause(clause, ctx) ?? continuedTransfer(clause, previous, ctx));
     if (result?.kind === 'clarify') {
-      const choices = result.choices.map((choice) => message.trim().replace(clause.original, choice));
+      const written = message.trim().replace(/[\s.!?]+$/, '');
+      const choices = result.choices.map((choice) => written.replace(clause.original, choice));
       return notUnderstood(clarifyingQuestion(clause.original, choices));
     }
     if (result === undefined)
@@ -78,6 +81,13 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const problems = parsed.success ? validatePlan(parsed.data) : issueLines(parsed.error.issues, 'plan');
   if (problems.length > 0) return notUnderstood(`I could not build a valid plan for that: ${problems.join('; ')}.`);
   return { kind: 'plan', plan };
+}
+
+/** "send bob 40 and alice 20": a clause of just a name and an amount goes on with the transfer before it. */
+function continuedTransfer(clause: Clause, previous: readonly PlanStep[], ctx: PlannerContext): Understood | undefined {
+  if (previous.length !== 1 || previous[0]?.tool !== 'bank_transfer') return undefined;
+  const result = parseTransfer(`send ${clause.text}`, ctx);
+  return result?.kind === 'steps' ? result : undefined;
 }
 
 /** Transfers alone are a money transfer; one question or cancel is its own intent; anything else is Life-OS. */

@@ -4,7 +4,7 @@
  * The answer is the canonical clause "send <amount> to <recipient>", made only of words from the
  * message, which the strict transfer rules then check (amount format, account id, own account).
  */
-import { looksLikeAmount } from '../amount.js';
+import { isForeignCurrency, looksLikeAmount } from '../amount.js';
 
 const AMOUNT_WORD =
   /^(?:\$|us\$|usd|dollars?|bucks?|k|grand|hundred|thousand|million|and|a|an|or|euros?|eur|pounds?|gbp|yen|jpy)$/;
@@ -46,7 +46,9 @@ const NOT_RECIPIENT = new Set([
 /** Words that may follow the recipient without being part of the name: "to alice today", "bob for dinner". */
 const CONTEXT_START =
   /^(?:for|from|via|on|with|by|because|as|today|tonight|tomorrow|now|asap|please|pls|thanks|thx|right|over|back|when|since|so|before|after|at|in|this|real|quick|again|too|also|if|cause|cuz|bc)$/;
-const RELATION = /^(?:my|friend|buddy|pal|mate|bro|dude|the|account|acct|number|no\.?|id|#)$/;
+// "my sister priya": the words before a name; "send mom 50" keeps "mom" as the name (an amount follows it).
+const RELATION =
+  /^(?:my|our|friend|buddy|pal|mate|bro|dude|the|account|acct|number|no\.?|id|#|sister|brother|mom|mum|dad|son|daughter|wife|husband|roommate|coworker|colleague|boss|landlord|cousin|aunt|uncle|neighbou?r|girlfriend|boyfriend|partner)$/;
 
 export interface TransferFrame {
   amount: string;
@@ -61,7 +63,7 @@ function words(text: string): string[] {
 }
 
 function isAmountToken(word: string, next: string | undefined): boolean {
-  if (/\d/.test(word) || FOREIGN_SYMBOL.test(word) || word === '$') return true;
+  if (/\d/.test(word) || FOREIGN_SYMBOL.test(word) || word === '$' || isForeignCurrency(word)) return true;
   if ((word === 'a' || word === 'an') && next !== undefined) return looksLikeAmount(next);
   if (AMOUNT_WORD.test(word)) return word !== 'and' && word !== 'or';
   return looksLikeAmount(word);
