@@ -62,7 +62,7 @@ function history(clause: string): string {
 }
 
 const REQUEST_WORD =
-  /^(?:requests?|transfers?|payments?|runs?|orders?|applications?|last|latest|previous|recent|most|one|thing|money|transaction)$/;
+  /^(?:requests?|transfers?|payments?|runs?|orders?|applications?|last|latest|previous|recent|most|one|thing|money|transaction|status|state|progress|update|news)$/;
 
 /**
  * The run id as written (ids are case-sensitive), or the last request; undefined when the clause is
@@ -71,8 +71,8 @@ const REQUEST_WORD =
 function target(clause: string, original: string): string | undefined {
   const id = RUN_ID.exec(original)?.[1];
   if (id !== undefined) return id;
-  const owned = /\b(?:my|the|our|that|this)\s+([a-z]+)/.exec(clause)?.[1];
-  if (owned !== undefined && !REQUEST_WORD.test(owned)) return undefined;
+  const owned = [...clause.matchAll(/\b(?:my|the|our|that|this)\s+([a-z]+)/g)].map((match) => match[1]!);
+  if (owned.some((noun) => !REQUEST_WORD.test(noun))) return undefined;
   return 'my last request';
 }
 
@@ -114,7 +114,7 @@ function gym(clause: string): string {
 }
 
 const GROCERY_FOR = new RegExp(
-  `\\bfor (?:(?:a|the|this|next) week|a family of ${COUNT}|${COUNT}(?: people| persons| adults| of us| days?| weeks?)?)\\b`,
+  `\\bfor (?:(?:a|the|this|next) week|(?:my|the|our) family|a family of ${COUNT}|${COUNT}(?: people| persons| adults| of us| days?| weeks?)?)\\b`,
   'g',
 );
 

@@ -45,7 +45,7 @@ const NOT_RECIPIENT = new Set([
 ]);
 /** Words that may follow the recipient without being part of the name: "to alice today", "bob for dinner". */
 const CONTEXT_START =
-  /^(?:for|from|via|on|with|by|because|as|today|tonight|tomorrow|now|asap|please|pls|thanks|thx|right|over|back|when|since|so|before|after|at|in|this|real|quick|again|too|also|if|cause|cuz|bc)$/;
+  /^(?:the|for|from|via|on|with|by|because|as|today|tonight|tomorrow|now|asap|please|pls|thanks|thx|right|over|back|when|since|so|before|after|at|in|this|real|quick|again|too|also|if|cause|cuz|bc)$/;
 // "my sister priya": the words before a name; "send mom 50" keeps "mom" as the name (an amount follows it).
 const RELATION =
   /^(?:my|our|friend|buddy|pal|mate|bro|dude|the|account|acct|number|no\.?|id|#|sister|brother|mom|mum|dad|son|daughter|wife|husband|roommate|coworker|colleague|boss|landlord|cousin|aunt|uncle|neighbou?r|girlfriend|boyfriend|partner)$/;
