@@ -15,14 +15,14 @@ describe.skipIf(!HAS_CHROMIUM)(
     it('offers the two likeliest readings as buttons and sends the one clicked', { timeout: 120_000 }, async () => {
       const { page, errors } = await openPage(browser, stack.baseUrl);
       await expect.poll(() => page.getByLabel('User id').inputValue()).toBe('default_user');
-      await page.getByLabel('Message').fill('pending stuff');
+      await page.getByLabel('Message').fill('my account');
       await page.getByRole('button', { name: 'Send' }).click();
 
       const question = page.locator('#conversation article[data-status="not_understood"]');
       await question.waitFor();
       expect(await question.innerText()).toContain('Did you mean');
       const choices = question.getByRole('group', { name: 'Did you mean' }).getByRole('button');
-      expect(await choices.allInnerTexts()).toEqual(['what am i waiting for', 'what is my balance']);
+      expect(await choices.allInnerTexts()).toEqual(['what is my balance', 'show my transfers']);
 
       await choices.filter({ hasText: 'what is my balance' }).click();
       const answer = page.locator('#conversation article[data-status="success"]');
@@ -30,7 +30,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await answer.innerText()).toContain('Your balance is $50,000.00.');
       const sent = page.locator('#conversation article.msg-user');
       expect(await sent.allInnerTexts()).toEqual([
-        expect.stringContaining('pending stuff'),
+        expect.stringContaining('my account'),
         expect.stringContaining('what is my balance'),
       ]);
       await screenshot(page, 'clarifying-question');

@@ -94,7 +94,7 @@ describe('the clarifying question', () => {
     expect(clarificationChoices('The amount "6,00" is ambiguous: did you mean $6.00 or $600.00?')).toEqual([]);
   });
 
-  it.each(['pending stuff', 'close my account'])('offers readings that each plan: %s', (message) => {
+  it.each(['my account', 'close my account'])('offers readings that each plan: %s', (message) => {
     const outcome = planMessage(message, ctx);
     expect(outcome.kind === 'not_understood' && readingOf(outcome)).toBe('clarify');
     const choices = outcome.kind === 'not_understood' ? clarificationChoices(outcome.message) : [];
