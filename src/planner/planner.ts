@@ -15,7 +15,7 @@ import { validatePlan } from '../shared/dag.js';
 import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
 import { parseAssistant } from './assistant.js';
 import { APPLY_TO_FOUND, applySteps, parseGroceries, parseGym, parseJobs } from './life.js';
-import { quote, splitClauses, type Clause } from './text.js';
+import { normaliseMessage, quote, splitClauses, type Clause } from './text.js';
 import { parseTransfer } from './transfer.js';
 import { issueLines } from '../shared/zod-issues.js';
 import { clarifyingQuestion } from './clarify.js';
@@ -32,8 +32,9 @@ const MAX_STEPS = 100;
 /** Below this share of the classifier's score, or this much evidence, the planner asks instead of guessing. */
 export const CONFIDENT = 0.6;
 const ENOUGH_EVIDENCE = 0.5;
-/** A reading this unlikely is not offered as a choice. */
+/** A reading this unlikely, or with this little evidence, is not offered as a choice. */
 const OFFERED = 0.15;
+const OFFERED_EVIDENCE = 0.3;
 
 const CLAUSE_PARSERS: readonly ClauseParser[] = [parseAssistant, parseTransfer, parseJobs, parseGym, parseGroceries];
 
@@ -59,7 +60,9 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
       ? applyToFound(previous)
       : (understandClause(clause, ctx) ?? continuedTransfer(clause, previous, ctx));
     if (result?.kind === 'clarify') {
-      const written = message.trim().replace(/[\s.!?]+$/, '');
+      const written = normaliseMessage(message)
+        .trim()
+        .replace(/[\s.!?]+$/, '');
       const choices = result.choices.map((choice) => written.replace(clause.original, choice));
       return notUnderstood(clarifyingQuestion(clause.original, choices));
     }
@@ -134,15 +137,15 @@ function understandClause(clause: Clause, ctx: PlannerContext): Understood | und
     const best = reading(top.intent);
     return best?.result?.kind === 'steps' ? best.result : (ruled ?? best?.result);
   }
-  // The rules recognised the request and found it unusable ("send 10 to my account"): that answer stands.
-  if (ruled !== undefined) return ruled;
+  // When the rules recognised the request and found it unusable ("send 10 to my account"), that answer
+  // stands, unless the likeliest reading makes a valid step ("send nina 35 bucks for the pizza").
   const choices = ranked
-    .slice(0, 2)
-    .filter((candidate) => candidate.intent !== 'none' && candidate.score >= OFFERED)
+    .slice(0, ruled === undefined ? 2 : 1)
+    .filter((c) => c.intent !== 'none' && c.score >= OFFERED && c.evidence >= OFFERED_EVIDENCE)
     .map((candidate) => reading(candidate.intent))
     .filter((candidate) => candidate?.result?.kind === 'steps')
     .map((candidate) => candidate!.canonical);
-  return choices.length > 0 ? { kind: 'clarify', choices } : undefined;
+  return choices.length > 0 ? { kind: 'clarify', choices } : ruled;
 }
 
 function parseClause(clause: Clause, ctx: PlannerContext): ClauseResult | undefined {

@@ -26,9 +26,19 @@ const COURTESY =
 const NUMBER_AND =
   /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
 
+/** The message as its clauses' `original` texts are cut from it. */
+export function normaliseMessage(message: string): string {
+  // Texting shorthand reads as the words it stands for: "could u send", "ur balance".
+  return message
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(NUMBER_AND, '$1 ')
+    .replace(/\bu\b/gi, 'you')
+    .replace(/\bur\b/gi, 'your');
+}
+
 export function splitClauses(message: string): Clause[] {
   const clauses: Clause[] = [];
-  const normalised = message.replace(/[\u2018\u2019]/g, "'").replace(NUMBER_AND, '$1 ');
+  const normalised = normaliseMessage(message);
   for (const part of normalised.split(SEPARATOR)) {
     const original = part.trim().replace(CLOSING_PUNCTUATION, '');
     const text = original

@@ -94,11 +94,14 @@ describe('the clarifying question', () => {
     expect(clarificationChoices('The amount "6,00" is ambiguous: did you mean $6.00 or $600.00?')).toEqual([]);
   });
 
-  it.each(['my account', 'close my account'])('offers readings that each plan: %s', (message) => {
-    const outcome = planMessage(message, ctx);
-    expect(outcome.kind === 'not_understood' && readingOf(outcome)).toBe('clarify');
-    const choices = outcome.kind === 'not_understood' ? clarificationChoices(outcome.message) : [];
-    expect(choices.length).toBeGreaterThan(0);
-    for (const choice of choices) expect(planMessage(choice, ctx).kind).toBe('plan');
-  });
+  it.each(['my account', 'close my account', 'could u send nina 35 bucks for the pizza last night'])(
+    'offers readings that each plan: %s',
+    (message) => {
+      const outcome = planMessage(message, ctx);
+      expect(outcome.kind === 'not_understood' && readingOf(outcome)).toBe('clarify');
+      const choices = outcome.kind === 'not_understood' ? clarificationChoices(outcome.message) : [];
+      expect(choices.length).toBeGreaterThan(0);
+      for (const choice of choices) expect(planMessage(choice, ctx).kind).toBe('plan');
+    },
+  );
 });

@@ -83,6 +83,11 @@ function amountRuns(tokens: readonly string[]): { runs: string[]; used: Set<numb
   };
   tokens.forEach((word, index) => {
     const next = tokens[index + 1];
+    // "from 123", "account 456": an account number, not an amount.
+    if (/^(?:from|account|acct|#)$/.test(tokens[index - 1] ?? '') && /^\d+$/.test(word)) {
+      flush();
+      return;
+    }
     const joiner = (word === 'and' || word === 'or') && current.length > 0 && next !== undefined;
     if (isAmountToken(word, next) || (joiner && isAmountToken(next, tokens[index + 2]))) {
       current.push(word);
