@@ -1,8 +1,8 @@
-/** The planning activity: the rule-based planner plus the one lookup it needs (the requester's account). */
+/** The planning activity: the planner plus the one lookup it needs (the requester's account). */
 import { z } from 'zod';
 import type { PlannerOutcome, RunSettings, TrustedDecisionKey } from '../src/shared/contracts.js';
 import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
-import { planMessage } from '../src/planner/planner.js';
+import { planMessage, warmUpPlanner } from '../src/planner/planner.js';
 import { SandboxClient } from './sandbox-client.js';
 
 export interface PlanRequestInput {
@@ -26,6 +26,8 @@ export interface PlanActivityDeps {
 const AccountsByOwnerSchema = z.object({ accounts: z.array(z.object({ id: z.string() })) });
 
 export function createPlanActivities(deps: PlanActivityDeps) {
+  // The intent classifier trains from the corpus here, at the worker's start, not on the first request.
+  warmUpPlanner();
   const sandbox = new SandboxClient({ baseUrl: deps.sandboxUrl, token: deps.sandboxToken, timeoutMs: 5000 });
   // An account, once found, keeps its owner; a user without one may get one later, so misses are not kept.
   const accountByOwner = new Map<string, string>();

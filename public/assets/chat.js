@@ -68,6 +68,13 @@ export function createChat({ api, identity, onRun, onPending }) {
     input.focus();
   });
 
+  // A clarifying question's buttons send the reading the user picks.
+  log.addEventListener('click', (event) => {
+    const choice = event.target instanceof Element ? event.target.closest('button[data-choice]') : null;
+    if (!(choice instanceof HTMLButtonElement) || send.disabled) return;
+    void sendMessage(choice.dataset.choice ?? '');
+  });
+
   newSession.addEventListener('click', () => {
     sessionId = undefined;
     localStorage.removeItem(sessionKey());
@@ -194,6 +201,7 @@ export function renderReply(reply, status, workflowId) {
     body.push(el('p', {}, String(reply.message ?? reply.error ?? STATE_LABELS[status] ?? status)));
   }
   if (Array.isArray(reply.steps) && reply.steps.length > 0) body.push(stepList(reply.steps));
+  if (Array.isArray(reply.choices) && reply.choices.length > 0) body.push(choiceButtons(reply.choices));
   return message(kind, body, workflowId);
 }
 
@@ -266,6 +274,17 @@ function message(kind, body, workflowId) {
     { class: `msg msg-bot kind-${kind}`, 'data-status': kind, 'data-workflow-id': workflowId },
     el('p', { class: 'who' }, 'Assistant ', el('span', { class: 'kind' }, KIND_LABELS[kind] ?? kind)),
     ...body,
+  );
+}
+
+/** @param {unknown[]} choices the readings of a clarifying question, each a message to send */
+function choiceButtons(choices) {
+  return el(
+    'div',
+    { class: 'choices', role: 'group', 'aria-label': 'Did you mean' },
+    ...choices.map((choice) =>
+      el('button', { type: 'button', class: 'chip', 'data-choice': String(choice) }, String(choice)),
+    ),
   );
 }
 

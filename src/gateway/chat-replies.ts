@@ -11,6 +11,7 @@ import {
   type StepView,
 } from '../shared/contracts.js';
 import type { DecisionResult as DeliveredDecision } from './approvals/approvals.js';
+import { clarificationChoices } from '../planner/clarify.js';
 
 /** A decision the run took (replies to one kept for later are in decision-replies.ts). */
 type DecisionResult = Omit<DeliveredDecision, 'applied'>;
@@ -49,11 +50,17 @@ export function isNotUnderstood(view: RunView): boolean {
   return view.failure_kind === 'not_understood';
 }
 
+/** A clarifying question carries its readings as `choices`, each a message the page can send as is. */
+function notUnderstoodReply(message: string | undefined): Reply {
+  const choices = clarificationChoices(message ?? '');
+  return { status: 'not_understood', message, ...(choices.length > 0 && { choices }) };
+}
+
 export function chatReply(view: RunView): { reply: Reply; status: ReplyStatus } {
   const status = replyStatusOf(view.status);
   const pending = view.approvals.find((a) => a.status === 'pending');
   if (status === 'PENDING_APPROVAL' && pending) return { status, reply: pendingReply(view, pending) };
-  if (isNotUnderstood(view)) return { status, reply: { status: 'not_understood', message: view.error } };
+  if (isNotUnderstood(view)) return { status, reply: notUnderstoodReply(view.error) };
   const transfer = onlyTransferStep(view);
   if (transfer && status !== 'RUNNING') return { status, reply: transferReply(view, transfer) };
   const question = onlyAssistantStep(view);

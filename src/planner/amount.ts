@@ -58,7 +58,13 @@ const NUMBER_WORD = new RegExp(
 /** Currency words and symbols that mean US dollars; they carry no amount. */
 const DOLLAR_WORDS = /^(?:\$|usd|us\$|dollars?|bucks?|us)$/;
 /** Currencies the bank cannot send: refused with a clear sentence rather than read as dollars. */
-const FOREIGN = /(?:[€£¥₹]|\b(?:eur|euros?|gbp|pounds?|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoin)\b)/;
+const FOREIGN =
+  /(?:[€£¥₹]|\b(?:eur|euros?|gbp|pounds?|quid|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoins?|eth|ether|pesos?|francs?|yuan|rmb|won|rand|lira|reais|krona|kronor|zloty|naira|dirhams?|baht|sats)\b)/;
+
+/** True when the phrase names a currency the bank cannot send. */
+export function isForeignCurrency(text: string): boolean {
+  return FOREIGN.test(text.toLowerCase());
+}
 
 /** True when the words could be an amount: a digit or a number word, so "pay the rent" is not read as one. */
 export function looksLikeAmount(text: string): boolean {

@@ -1,6 +1,7 @@
 /**
- * The default planner: rule-based and deterministic, so the same message and context always give
- * the same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
+ * The default planner: a trained intent classifier and slot filling (nlu/) in front of strict rules
+ * that build and guard each step. Deterministic, so the same message and context always give the
+ * same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
  * workflow bundle never carries it.
  */
 import {
@@ -14,9 +15,12 @@ import { validatePlan } from '../shared/dag.js';
 import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
 import { parseAssistant } from './assistant.js';
 import { APPLY_TO_FOUND, applySteps, parseGroceries, parseGym, parseJobs } from './life.js';
-import { quote, splitClauses, type Clause } from './text.js';
+import { normaliseMessage, quote, splitClauses, type Clause } from './text.js';
 import { parseTransfer } from './transfer.js';
 import { issueLines } from '../shared/zod-issues.js';
+import { clarifyingQuestion } from './clarify.js';
+import { intentClassifier } from './nlu/classifier.js';
+import { canonicalClause } from './nlu/frames.js';
 
 export type { PlannerContext } from './clause.js';
 
@@ -25,6 +29,12 @@ export const PLANNER_CAPABILITIES =
   'the status of a request or what you are waiting for, or to cancel a request.';
 
 const MAX_STEPS = 100;
+/** Below this share of the classifier's score, or this much evidence, the planner asks instead of guessing. */
+export const CONFIDENT = 0.6;
+const ENOUGH_EVIDENCE = 0.5;
+/** A reading this unlikely, or with this little evidence, is not offered as a choice. */
+const OFFERED = 0.15;
+const OFFERED_EVIDENCE = 0.3;
 
 const CLAUSE_PARSERS: readonly ClauseParser[] = [parseAssistant, parseTransfer, parseJobs, parseGym, parseGroceries];
 
@@ -46,7 +56,16 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const uses = new Map<string, number>();
   let previous: readonly PlanStep[] = [];
   for (const clause of clauses) {
-    const result = APPLY_TO_FOUND.test(clause.text) ? applyToFound(previous) : parseClause(clause, ctx);
+    const result = APPLY_TO_FOUND.test(clause.text)
+      ? applyToFound(previous)
+      : (understandClause(clause, ctx) ?? continuedTransfer(clause, previous, ctx));
+    if (result?.kind === 'clarify') {
+      const written = normaliseMessage(message)
+        .trim()
+        .replace(/[\s.!?]+$/, '');
+      const choices = result.choices.map((choice) => written.replace(clause.original, choice));
+      return notUnderstood(clarifyingQuestion(clause.original, choices));
+    }
     if (result === undefined)
       return notUnderstood(`I did not understand: ${quote(clause.original)}. ${PLANNER_CAPABILITIES}`);
     if (result.kind === 'error') return notUnderstood(result.message);
@@ -65,6 +84,13 @@ export function planMessage(message: string, ctx: PlannerContext): PlannerOutcom
   const problems = parsed.success ? validatePlan(parsed.data) : issueLines(parsed.error.issues, 'plan');
   if (problems.length > 0) return notUnderstood(`I could not build a valid plan for that: ${problems.join('; ')}.`);
   return { kind: 'plan', plan };
+}
+
+/** "send bob 40 and alice 20": a clause of just a name and an amount goes on with the transfer before it. */
+function continuedTransfer(clause: Clause, previous: readonly PlanStep[], ctx: PlannerContext): Understood | undefined {
+  if (previous.length !== 1 || previous[0]?.tool !== 'bank_transfer') return undefined;
+  const result = parseTransfer(`send ${clause.text}`, ctx);
+  return result?.kind === 'steps' ? result : undefined;
 }
 
 /** Transfers alone are a money transfer; one question or cancel is its own intent; anything else is Life-OS. */
@@ -89,6 +115,39 @@ function applyToFound(previous: readonly PlanStep[]): ClauseResult {
   return { kind: 'steps', steps: applySteps(search.id, count) };
 }
 
+type Understood = ClauseResult | { kind: 'clarify'; choices: string[] };
+
+/**
+ * The rules read the phrasings they were written for exactly; anything else goes to the classifier,
+ * whose intent picks the slots to fill into a canonical clause for the same rules. When the
+ * classifier is unsure, the likeliest readings that make a valid step become a question.
+ */
+function understandClause(clause: Clause, ctx: PlannerContext): Understood | undefined {
+  const ruled = parseClause(clause, ctx);
+  if (ruled?.kind === 'steps') return ruled;
+  const ranked = intentClassifier().classify(clause.text);
+  const [top] = ranked;
+  if (top === undefined || top.intent === 'none') return ruled;
+  const reading = (intent: (typeof ranked)[number]['intent']) => {
+    const canonical = canonicalClause(intent, clause.text, clause.original);
+    if (canonical === undefined) return undefined;
+    return { canonical, result: parseClause({ text: canonical.toLowerCase(), original: canonical }, ctx) };
+  };
+  if (top.score >= CONFIDENT && top.evidence >= ENOUGH_EVIDENCE) {
+    const best = reading(top.intent);
+    return best?.result?.kind === 'steps' ? best.result : (ruled ?? best?.result);
+  }
+  // When the rules recognised the request and found it unusable ("send 10 to my account"), that answer
+  // stands, unless the likeliest reading makes a valid step ("send nina 35 bucks for the pizza").
+  const choices = ranked
+    .slice(0, ruled === undefined ? 2 : 1)
+    .filter((c) => c.intent !== 'none' && c.score >= OFFERED && c.evidence >= OFFERED_EVIDENCE)
+    .map((candidate) => reading(candidate.intent))
+    .filter((candidate) => candidate?.result?.kind === 'steps')
+    .map((candidate) => candidate!.canonical);
+  return choices.length > 0 ? { kind: 'clarify', choices } : ruled;
+}
+
 function parseClause(clause: Clause, ctx: PlannerContext): ClauseResult | undefined {
   for (const parse of CLAUSE_PARSERS) {
     const result = parse(clause.text, ctx, clause.original);
@@ -110,6 +169,11 @@ function withUniqueIds(steps: readonly PlanStep[], uses: Map<string, number>): P
     id: renamed.get(step.id) ?? step.id,
     depends_on: step.depends_on.map((d) => renamed.get(d) ?? d),
   }));
+}
+
+/** Trains the intent classifier now (about 0.1 s), so that no request waits for it. */
+export function warmUpPlanner(): void {
+  intentClassifier();
 }
 
 function notUnderstood(message: string): PlannerOutcome {

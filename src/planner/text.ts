@@ -18,15 +18,27 @@ const LEADING_FILLER = new RegExp(
 const TRAILING_FILLER = /(?:\s+(?:please|pls|thanks|thank you|thx|ty|cheers|for me|now|right now|asap))+$/;
 const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 // "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
-const COURTESY = /^(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?$/;
+// "Never mind, cancel it": the aside before the request is not a request of its own.
+const COURTESY =
+  /^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$/;
 
 // "two hundred and fifty" is one amount, not two clauses.
 const NUMBER_AND =
   /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
 
+/** The message as its clauses' `original` texts are cut from it. */
+export function normaliseMessage(message: string): string {
+  // Texting shorthand reads as the words it stands for: "could u send", "ur balance".
+  return message
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(NUMBER_AND, '$1 ')
+    .replace(/\bu\b/gi, 'you')
+    .replace(/\bur\b/gi, 'your');
+}
+
 export function splitClauses(message: string): Clause[] {
   const clauses: Clause[] = [];
-  const normalised = message.replace(/[\u2018\u2019]/g, "'").replace(NUMBER_AND, '$1 ');
+  const normalised = normaliseMessage(message);
   for (const part of normalised.split(SEPARATOR)) {
     const original = part.trim().replace(CLOSING_PUNCTUATION, '');
     const text = original

@@ -115,6 +115,24 @@ describe('chatReply', () => {
     });
   });
 
+  it("gives a clarifying question's readings as choices", () => {
+    const error =
+      'I am not sure what you meant by "pending stuff". Did you mean: "what am i waiting for", or "balance"?';
+    const view = run({
+      status: 'FAILED',
+      intent: 'unknown',
+      steps: [],
+      approvals: [],
+      error,
+      failure_kind: 'not_understood',
+    });
+    expect(chatReply(view).reply).toEqual({
+      status: 'not_understood',
+      message: error,
+      choices: ['what am i waiting for', 'balance'],
+    });
+  });
+
   it('answers a run still moving with RUNNING and a per-step summary', () => {
     const view = run({ status: 'PLANNING', intent: 'unknown', steps: [], approvals: [] });
     expect(chatReply(view)).toEqual({
