@@ -31,10 +31,7 @@ async function main(): Promise<void> {
       env.run(tools.bankTransfer, call({ from_account: '123', to_account: 'kiran', amount_cents: 1 })),
     job_search: () => env.run(tools.jobSearch, call({ query: 'backend', count: 2 })),
     calendar_create: () =>
-      env.run(
-        tools.calendarCreate,
-        call({ title: 'Gym', count: 1, week_start: nextWeek(), duration_minutes: 60 }),
-      ),
+      env.run(tools.calendarCreate, call({ title: 'Gym', count: 1, week_start: nextWeek(), duration_minutes: 60 })),
     grocery_plan: () => env.run(tools.groceryPlan, call({ days: 7, people: 2 })),
     'policy: paid before': () => env.run(limits.recipientPaidBefore, { from_account: '123', to_account: 'kiran' }),
   };
@@ -51,7 +48,9 @@ async function main(): Promise<void> {
         const s = summarize(samples);
         return `${s.median.toFixed(1)} / ${s.p99.toFixed(1)} / ${Math.max(...samples).toFixed(1)}`;
       };
-      console.log(`${name.padEnd(22)} one at a time ${show(sequential).padEnd(22)} ${CONCURRENCY} at once ${show(concurrent)}`);
+      console.log(
+        `${name.padEnd(22)} one at a time ${show(sequential).padEnd(22)} ${CONCURRENCY} at once ${show(concurrent)}`,
+      );
     }
   } finally {
     await sandbox.dispose();

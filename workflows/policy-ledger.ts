@@ -17,6 +17,7 @@ import {
 } from '../src/shared/policy/evaluate.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
+import { POLICY_LEDGER_TIMEOUTS } from '../src/shared/timeouts.js';
 import { idempotencyKeyOf } from './run-attention.js';
 import type { RunState } from './run-state.js';
 import { patchedFor } from './start-patches.js';
@@ -25,12 +26,14 @@ import { patchedFor } from './start-patches.js';
 export const POLICY_LEDGER_PATCH = 'policy-ledger-reads';
 
 const ledger = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: POLICY_LEDGER_TIMEOUTS.startToCloseMs,
+  heartbeatTimeout: POLICY_LEDGER_TIMEOUTS.heartbeatMs,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Policy: read the ledger',
 });
 const reservations = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: POLICY_LEDGER_TIMEOUTS.startToCloseMs,
+  heartbeatTimeout: POLICY_LEDGER_TIMEOUTS.heartbeatMs,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Policy: rolling window reservation',
 });

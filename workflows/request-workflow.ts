@@ -29,6 +29,7 @@ import {
   type TrustedDecisionKey,
 } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
+import { PLAN_START_TO_CLOSE_MS } from '../src/shared/timeouts.js';
 import { decidePatchesAtStart, patchedFor } from './start-patches.js';
 import {
   actOnStepUpdate,
@@ -78,7 +79,7 @@ const APPROVAL_EDIT_SIGNAL = 'approval-edit-signal';
 const MEMO_KEEPS_APPROVAL_PROGRESS = 'memo-keeps-approval-progress';
 
 const { planRequest } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: PLAN_START_TO_CLOSE_MS,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Plan the request',
 });

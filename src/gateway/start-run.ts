@@ -19,6 +19,7 @@ import {
   waitSettledUpdate,
 } from '../shared/definitions.js';
 import { sameIdentity } from '../shared/identity.js';
+import { WORKFLOW_TASK_TIMEOUT_MS } from '../shared/timeouts.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
@@ -192,6 +193,7 @@ export class RunStarter {
         { key: SearchAttributes.SessionId, value: sessionId },
       ],
       staticSummary: `Chat session of ${userId}`,
+      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT_MS,
     });
   }
 
@@ -214,6 +216,7 @@ export class RunStarter {
         { key: SearchAttributes.RunStatus, value: 'QUEUED' },
       ],
       staticSummary: summaryOf(input.message),
+      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT_MS,
     });
     const abort = new AbortController();
     const update = this.client.withAbortSignal(abort.signal, () =>
