@@ -138,6 +138,11 @@ const EnvSchema = z
     STEP_RETRY_BUDGET: positiveDuration('10m'),
     /** Hold a step whose retries ran out on a system failure for an operator instead of failing it. */
     ATTENTION_ON_EXHAUSTED: bool.default(false),
+    /**
+     * A chat session's workflow closes after this long without a new request, so the open ones are
+     * those in use; the session's next chat opens it again with its runs (gateway).
+     */
+    SESSION_IDLE_CLOSE: positiveDuration('10m'),
     /** How long a held step waits for an operator's action before it fails. */
     ATTENTION_DEADLINE: positiveDuration('24h'),
     /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */

@@ -1,20 +1,19 @@
 /**
  * sessionWorkflow: one per chat session; remembers its runs so a session's latest run is found
- * directly, without waiting for visibility to catch up.
+ * directly, without waiting for visibility to catch up. Idle, it closes with its view as result.
  */
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { sessionQuery, sessionRunStartedSignal, type SessionView } from '../src/shared/definitions.js';
+import {
+  sessionQuery,
+  sessionRunStartedSignal,
+  type SessionView,
+  type SessionWorkflowInput,
+} from '../src/shared/definitions.js';
 
 /** Runs kept in the query answer; older ones stay findable through visibility. */
 const MAX_RUNS_KEPT = 50;
-const IDLE_CLOSE = '30 days';
-
-export interface SessionWorkflowInput {
-  session_id: string;
-  user_id: string;
-  /** Carried over by continue-as-new. */
-  previous?: SessionView;
-}
+/** For a session started by hand, without `idle_close_ms`; the gateway passes SESSION_IDLE_CLOSE. */
+const DEFAULT_IDLE_CLOSE_MS = 10 * 60_000;
 
 export async function sessionWorkflow(input: SessionWorkflowInput): Promise<SessionView> {
   const now = new Date().toISOString();
@@ -37,7 +36,7 @@ export async function sessionWorkflow(input: SessionWorkflowInput): Promise<Sess
 
   for (;;) {
     const seen = received;
-    const active = await condition(() => received > seen, IDLE_CLOSE);
+    const active = await condition(() => received > seen, input.idle_close_ms ?? DEFAULT_IDLE_CLOSE_MS);
     if (!active) return session;
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof sessionWorkflow>({ ...input, previous: session });

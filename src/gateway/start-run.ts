@@ -15,6 +15,8 @@ import {
   SESSION_WORKFLOW_TYPE,
   sessionRunStartedSignal,
   sessionWorkflowIdFor,
+  type SessionView,
+  type SessionWorkflowInput,
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/definitions.js';
@@ -23,6 +25,7 @@ import { WORKFLOW_TASK_TIMEOUT_MS } from '../shared/timeouts.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
+import { lookUpSession } from './session-lookup.js';
 
 export interface StartRequest {
   user_id: string;
@@ -114,10 +117,12 @@ export class RunStarter {
     const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
     let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
 
+    let closedSession: SessionView | undefined;
     if (request.session_id !== undefined) {
-      const owner = await this.runs.sessionOwner(request.session_id);
+      const { owner, closedView } = await lookUpSession(this.client, request.session_id);
       if (owner !== undefined && !sameIdentity(owner, request.user_id))
         throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
+      closedSession = closedView;
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {
@@ -144,13 +149,13 @@ export class RunStarter {
       closed
         ? this.runs.getRun(workflowId).then((view) => ({ view }))
         : this.startAndWait(workflowId, input, budgetMs, until),
-      this.recordInSession(sessionId, request.user_id, sessionRun),
+      this.recordInSession(sessionId, request.user_id, sessionRun, closedSession),
     ]);
     if (started.status === 'rejected') throw started.reason;
     if (recorded.status === 'rejected') {
       // The run exists and may move money: answer with it, never with an error a client would
       // retry. The session learns of the run as soon as Temporal takes the signal again.
-      void this.recordInSessionEventually(sessionId, request.user_id, sessionRun, recorded.reason);
+      void this.recordInSessionEventually(sessionId, request.user_id, sessionRun, recorded.reason, closedSession);
     }
     const outcome = started.value;
     // A message that differs only after its first 200 characters is caught here, once the run answered.
@@ -163,12 +168,13 @@ export class RunStarter {
     userId: string,
     run: { workflow_id: string; message: string },
     firstError: unknown,
+    closedSession: SessionView | undefined,
   ): Promise<void> {
     let lastError = firstError;
     for (let attempt = 1; attempt <= SESSION_RECORD_ATTEMPTS; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
       try {
-        await this.recordInSession(sessionId, userId, run);
+        await this.recordInSession(sessionId, userId, run, closedSession);
         return;
       } catch (err) {
         lastError = err;
@@ -181,11 +187,19 @@ export class RunStarter {
     sessionId: string,
     userId: string,
     run: { workflow_id: string; message: string },
+    closedSession: SessionView | undefined,
   ): Promise<void> {
+    const input: SessionWorkflowInput = {
+      session_id: sessionId,
+      user_id: userId,
+      idle_close_ms: this.config.SESSION_IDLE_CLOSE,
+      // Read only when a new execution starts: a session that closed idle opens again with its runs.
+      ...(closedSession && { previous: closedSession }),
+    };
     await this.client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
       workflowId: sessionWorkflowIdFor(sessionId),
       taskQueue: this.config.TASK_QUEUE,
-      args: [{ session_id: sessionId, user_id: userId }],
+      args: [input],
       signal: sessionRunStartedSignal,
       signalArgs: [{ ...run, started_at: new Date().toISOString() }],
       typedSearchAttributes: [

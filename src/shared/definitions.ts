@@ -119,6 +119,18 @@ export interface SessionView {
   updated_at: string;
   runs: SessionRun[];
 }
+/** The session workflow's input, from the gateway's signal-with-start. */
+export interface SessionWorkflowInput {
+  session_id: string;
+  user_id: string;
+  /**
+   * The session closes after this long without a new run, so open sessions are the ones in use.
+   * Its next chat opens it again with the same id (signal-with-start), carrying its runs over.
+   */
+  idle_close_ms?: number;
+  /** Carried over by continue-as-new, and from the closed session when it opens again. */
+  previous?: SessionView;
+}
 /** Records a run in its session; sent with signal-with-start by the gateway. */
 export const sessionRunStartedSignal = defineSignal<[SessionRun]>('sessionRunStarted');
 export const sessionQuery = defineQuery<SessionView>('session');
