@@ -182,7 +182,8 @@ cmd_stop() {
       local signal=TERM
       [ "$name" = postgres ] && signal=INT # PostgreSQL's fast shutdown; TERM waits for every client to leave
       kill -"$signal" -- "-$pid" 2>/dev/null || kill -"$signal" "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # TERM drains: a gateway answers what it took (CHAT_WAIT_MS + 5 s), a worker finishes its calls (10 s grace).
+      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || true
       say "stopped $name"
     fi

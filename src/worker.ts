@@ -10,6 +10,7 @@ import { createActivities } from '../activities/index.js';
 import { loadConfigOrExit, requireSetting, runSettingsOf, type Config } from './config.js';
 import { loadTrustedKeys } from './decision-keys.js';
 import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
+import { WORKER_SHUTDOWN_GRACE_MS } from './shared/timeouts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
 import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
 import { webhookSubscriberOf } from './webhooks/subscriber.js';
@@ -64,7 +65,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,
-    shutdownGraceTime: '10s',
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     workerDeploymentOptions: workerDeploymentOf(config),
     ...tracing?.workerOptions(),
   });

@@ -73,3 +73,9 @@ export const POLICY_LEDGER_TIMEOUTS: ActivityTimeouts = SANDBOX_TOOL;
  * for a planner that calls out; a crash while it runs is noticed by the workflow task timeout.
  */
 export const PLAN_START_TO_CLOSE_MS = 10_000;
+
+/**
+ * A worker told to stop (SIGTERM) stops polling and gives the calls it holds this long to finish
+ * before it cancels them: above the longest start-to-close above, so a deploy cuts no call short.
+ */
+export const WORKER_SHUTDOWN_GRACE_MS = 10_000;
