@@ -130,7 +130,8 @@ export function classifyError(err: unknown): ApiError | undefined {
     return new ApiError(
       503,
       ErrorCode.RunUnresponsive,
-      'No worker can answer for the run now (none polls its task queue, or its last task died with a worker); try again shortly',
+      'No worker can answer for the run now (none polls its task queue, or its last task died with a worker); ' +
+        'try again shortly',
     );
   }
   return undefined;
