@@ -86,15 +86,25 @@ function installRuntime(config: Config): void {
   if (metrics) console.log(`worker metrics on http://${metrics}/metrics`);
 }
 
+/** Milliseconds since the process started, for the start-up line (what a restart costs, and where). */
+const sinceStart = (): number => Math.round(performance.now());
+
 async function main(): Promise<void> {
+  const modulesLoaded = sinceStart();
   const config = loadConfigOrExit();
   installRuntime(config);
   const tracing = await tracingFor('worker', config);
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));
+  const connected = sinceStart();
   const worker = await createWorker(config, connection, tracing);
+  const created = sinceStart();
   const version = workerDeploymentOf(config)?.version;
   const versioned = version ? ` as ${version.deploymentName} build ${version.buildId}` : '';
-  console.log(`worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}${versioned}`);
+  console.log(
+    `worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}${versioned} ` +
+      `(${created} ms after the process started: modules ${modulesLoaded} ms, ` +
+      `connection ${connected - modulesLoaded} ms, worker ${created - connected} ms)`,
+  );
   // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
   await worker.run();
   await connection.close();
