@@ -25,7 +25,7 @@ import {
   SearchAttributes,
   sessionQuery,
   sessionWorkflowIdFor,
-} from '../src/shared/definitions.js';
+} from '../src/shared/messages.js';
 import { FailureType } from '../src/shared/errors.js';
 import {
   balanceMessage,

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
+import { runPolicyOf } from '../src/config.js';
+import { defaultPolicy } from '../src/shared/policy/evaluate.js';
 import { createBaselineActivities, createDagProbeActivities } from './bench-activities.js';
 
 const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
@@ -22,6 +24,8 @@ const dag = await Worker.create({
     approval_timeout_ms: 3_600_000,
     approve_l2: false,
     local_tool_calls: process.env.LOCAL_TOOL_CALLS === 'true',
+    decision_keys: [],
+    policy: runPolicyOf(defaultPolicy({ hil_threshold_cents: 500_000, approve_l2: false })),
   }),
 });
 console.log('bench workers polling');

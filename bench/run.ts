@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { RunView } from '../src/shared/contracts.js';
 import { criticalPathLength } from '../src/shared/dag.js';
-import { REQUEST_WORKFLOW_TYPE } from '../src/shared/definitions.js';
+import { REQUEST_WORKFLOW_TYPE } from '../src/shared/messages.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess } from '../dev/sandbox-process.js';
 import { startGatewayProcess, startNodeService, startWorkerProcess, type NodeService } from '../dev/node-service.js';

@@ -8,7 +8,7 @@
 import { signActionWith } from '../src/decision-keys.js';
 import { heldStepsFromMemos } from '../src/gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
-import { stepActionSignal } from '../src/shared/definitions.js';
+import { stepActionSignal } from '../src/shared/messages.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
 import {
   awaitOutcome,

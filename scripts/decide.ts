@@ -5,7 +5,7 @@
  * records the decision `via: operator` and still applies its own rules (four eyes, already decided).
  */
 import { signWith } from '../src/decision-keys.js';
-import { approvalDecisionSignal, parseApprovalId } from '../src/shared/definitions.js';
+import { approvalDecisionSignal, parseApprovalId } from '../src/shared/messages.js';
 import type { TimelineEvent } from '../src/shared/contracts.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
 import {

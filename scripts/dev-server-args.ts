@@ -2,7 +2,7 @@
  * Arguments for `temporal server start-dev`, shared by temporal-dev.sh, the test harness and the
  * benchmark, so all three run the same server configuration.
  */
-import { SEARCH_ATTRIBUTE_FLAGS } from '../src/shared/definitions.js';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../src/shared/messages.js';
 
 const QUEUE_READER_RPS = 10_000;
 

@@ -9,7 +9,7 @@ import { loadConfigOrExit } from '../src/config.js';
 import { ensureKeyPairFiles, loadDecisionSigner } from '../src/decision-keys.js';
 import type { TimelineEvent } from '../src/shared/contracts.js';
 import type { DecisionSigner } from '../src/shared/decision-signature.js';
-import { timelineQuery } from '../src/shared/definitions.js';
+import { timelineQuery } from '../src/shared/messages.js';
 import { temporalConnectionSettings } from '../src/temporal-connection.js';
 
 const OUTCOME_DEADLINE_MS = 15_000;

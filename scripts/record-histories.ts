@@ -1,6 +1,6 @@
 /**
  * Records the event histories of representative real runs into test/histories/, for the replay
- * test. Run it after a deliberate, compatible change to the workflow: `npm run record-histories`;
+ * test. Run it after a deliberate change to the workflow: `npm run record-histories`;
  * with names (`npm run record-histories -- policy-refused`) it records only those, keeping the rest.
  * It starts its own dev server, sandbox and worker, so it never touches a running stack.
  */
@@ -13,17 +13,17 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import {
-  actOnStepUpdate,
+  stepActionUpdate,
   approvalDecisionSignal,
-  decideApprovalUpdate,
-  delegateApprovalUpdate,
-  editApprovalSignal,
-  editApprovalUpdate,
+  approvalDecisionUpdate,
+  approvalDelegationUpdate,
+  approvalEditSignal,
+  approvalEditUpdate,
   REQUEST_WORKFLOW_TYPE,
   runQuery,
   stepActionSignal,
   waitSettledUpdate,
-} from '../src/shared/definitions.js';
+} from '../src/shared/messages.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
 import {
@@ -36,6 +36,8 @@ import {
 } from '../dev/stack-secrets.js';
 import { waitFor } from '../dev/ports.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
+import { defaultPolicy } from '../src/shared/policy/evaluate.js';
+import type { RunSettings } from '../src/shared/contracts.js';
 import { readPolicyFile, runPolicyOf } from '../src/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
@@ -57,7 +59,7 @@ async function decide(
   const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
-  await handle.executeUpdate(decideApprovalUpdate, {
+  await handle.executeUpdate(approvalDecisionUpdate, {
     args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })],
   });
 }
@@ -84,7 +86,7 @@ async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxP
     reason: 'bank is back',
   };
   await handle.signal(stepActionSignal, retry);
-  await handle.executeUpdate(actOnStepUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
+  await handle.executeUpdate(stepActionUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
   return handle;
 }
 
@@ -102,8 +104,8 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
     edited_by: 'default_user',
     reason: 'a little less',
   });
-  await handle.signal(editApprovalSignal, edit);
-  await handle.signal(editApprovalSignal, edit);
+  await handle.signal(approvalEditSignal, edit);
+  await handle.signal(approvalEditSignal, edit);
   const edited = await waitFor(
     async () => {
       const approval = (await handle.query(runQuery)).approvals[0];
@@ -111,7 +113,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
     },
     { timeoutMs: 20_000, what: 'the edit to apply' },
   );
-  await handle.executeUpdate(editApprovalUpdate, { args: [edit] });
+  await handle.executeUpdate(approvalEditUpdate, { args: [edit] });
   await handle.signal(
     approvalDecisionSignal,
     signedAsGateway({
@@ -121,7 +123,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
       ...(oldHash && { action_hash: oldHash }),
     }),
   );
-  await handle.executeUpdate(decideApprovalUpdate, {
+  await handle.executeUpdate(approvalDecisionUpdate, {
     args: [
       signedAsGateway({
         approval_id,
@@ -168,7 +170,8 @@ const scenarios: Record<string, Scenario> = {
   'policy-refused': async (start) => start('Transfer 100000 to Kiran', 'bank-policy', 'manager@bank.com'),
   'attention-retried': heldThenRetried,
   'transfer-edited-durably': editedDurably,
-  // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room in the window (daily-limit.json).
+  // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room
+  // in the window (daily-limit.json).
   'policy-first-payment': async (start) => {
     const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
     await decide(handle, true, 'alice', false, ['approvers']);
@@ -187,7 +190,7 @@ const scenarios: Record<string, Scenario> = {
       timeoutMs: 20_000,
       what: 'the escalation',
     });
-    await handle.executeUpdate(delegateApprovalUpdate, {
+    await handle.executeUpdate(approvalDelegationUpdate, {
       args: [
         delegationSignedAsGateway({
           approval_id,
@@ -199,7 +202,7 @@ const scenarios: Record<string, Scenario> = {
         }),
       ],
     });
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })],
     });
     return handle;
@@ -229,11 +232,13 @@ async function main(): Promise<void> {
   const server = await startDevServer();
   const sandbox = await startSandboxProcess();
   const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const settings = {
+  const settings: RunSettings = {
     hil_threshold_cents: 500_000,
     approval_timeout_ms: 86_400_000,
     approve_l2: false,
+    local_tool_calls: false,
     decision_keys: TEST_DECISION_KEYS,
+    policy: runPolicyOf(defaultPolicy({ hil_threshold_cents: 500_000, approve_l2: false })),
   };
   // The SDK takes a bundle as code only; the inline source map keeps stack traces readable.
   const workflowBundle = (await bundleWorkflows('inline')).bundle;

@@ -1,6 +1,6 @@
 /**
  * Prepares a namespace on any Temporal cluster for this project: creates it when missing and
- * registers the custom search attributes of src/shared/definitions.ts. Idempotent: a second run
+ * registers the custom search attributes of src/shared/messages.ts. Idempotent: a second run
  * changes nothing. Connects with the same TEMPORAL_* settings (TLS, API key) as the worker.
  *
  *   node --import tsx scripts/setup-namespace.ts     (or ./temporal-dev.sh setup-namespace)
@@ -15,7 +15,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { loadConfigOrExit } from '../src/config.js';
-import { SearchAttributes } from '../src/shared/definitions.js';
+import { SearchAttributes } from '../src/shared/messages.js';
 import { temporalConnectionSettings } from '../src/temporal-connection.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;

@@ -252,8 +252,11 @@ export type Config = z.infer<typeof EnvSchema> & {
   POLICY: RunPolicy;
 };
 
-/** The settings a run receives from its planning activity, so it keeps the policy it started with. */
-export function runSettingsOf(config: Config): RunSettings {
+/**
+ * The settings a run receives from its planning activity, so it keeps the policy it started with;
+ * the worker adds the keys the run trusts (`decision_keys`).
+ */
+export function runSettingsOf(config: Config): Omit<RunSettings, 'decision_keys'> {
   return {
     hil_threshold_cents: config.HIL_THRESHOLD,
     approval_timeout_ms: config.APPROVAL_TIMEOUT,
@@ -263,7 +266,7 @@ export function runSettingsOf(config: Config): RunSettings {
     attention_on_exhausted: config.ATTENTION_ON_EXHAUSTED,
     attention_deadline_ms: config.ATTENTION_DEADLINE,
     policy: config.POLICY,
-    // Set only when a subscriber is configured, so runs without one keep the settings (and histories) they had.
+    // Only when a subscriber is configured: without one the run schedules no deliveries.
     ...(config.WEBHOOK_URL !== undefined && { webhooks: true }),
   };
 }

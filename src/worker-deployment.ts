@@ -1,8 +1,10 @@
 /**
  * Worker Versioning: with WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID the worker joins a worker
  * deployment as one version. A request run is pinned to the version it started on (see
- * requestWorkflow); the session workflow, whose code changes only behind `patched()`, moves to the
- * deployment's current version at its next task.
+ * requestWorkflow), so a change to request-workflow code ships as a new build, never as a patch.
+ * The session workflow lives for weeks and moves to the deployment's current version at its next
+ * task: after the first release its code changes only behind `patched()`, each patch with its
+ * `deprecatePatch` plan (docs/decisions/no-patches-before-deploy.md).
  */
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import { ConfigError, type Config } from './config.js';

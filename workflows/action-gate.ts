@@ -4,7 +4,7 @@
  * (`via`) and the operator's `role`. Whatever is not taken is recorded as `step_action_ignored`.
  */
 import { checkActionProof } from '../src/shared/action-signature.js';
-import { StepActionErrorType } from '../src/shared/definitions.js';
+import { StepActionErrorType } from '../src/shared/messages.js';
 import type { StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { StepActionVerdict } from './run-attention.js';
 import type { RunState } from './run-state.js';

@@ -1,7 +1,6 @@
 /**
  * Durable timers for an approval nobody decides: the rule's reminder and escalation, each recorded
- * on the run and announced through the `notify` activity. Runs whose rule sets neither get no timer
- * and no patch marker, so their histories (and every recorded before this existed) replay unchanged.
+ * on the run and announced through the `notify` activity. Runs whose rule sets neither get no timer.
  */
 import { condition, log } from '@temporalio/workflow';
 import type { ApprovalRecord } from '../src/shared/contracts.js';
@@ -9,16 +8,12 @@ import { NotificationEventType, type NotificationEvent } from '../src/shared/not
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import { notifyActivity } from './notify-activity.js';
 import type { RunState } from './run-state.js';
-import { patchedFor } from './start-patches.js';
-
-/** The patch id that marks runs with reminder or escalation timers. */
-export const FOLLOW_UPS_PATCH = 'approval-follow-ups';
 
 const notify = notifyActivity('Notify subscribers');
 
 /** Starts the follow-ups of a new approval; resolves once they are done or the approval is no longer pending. */
 export function startFollowUps(run: RunState, approvalId: string, followUps: readonly FollowUp[]): Promise<void> {
-  if (followUps.length === 0 || !patchedFor(run, FOLLOW_UPS_PATCH)) return Promise.resolve();
+  if (followUps.length === 0) return Promise.resolve();
   return runFollowUps(run, approvalId, followUps);
 }
 

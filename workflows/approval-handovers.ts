@@ -3,7 +3,7 @@
  * delegation. Pure functions on an approval record; ApprovalBook applies them and records events.
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import { sameIdentity } from '../src/shared/identity.js';
 import {
   decidesStage,

@@ -4,7 +4,7 @@
  * Pure; the ApprovalBook applies what it says.
  */
 import type { ApprovalDecision, ApprovalRecord, PlanStep } from '../src/shared/contracts.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import { checkDecider } from '../src/shared/policy.js';
 import { judgeQuorumDecision, quorumOfRecord } from '../src/shared/policy/quorum.js';
 

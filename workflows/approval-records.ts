@@ -3,7 +3,7 @@
  * hash, the policy's stages and deadlines), and a copy of one that shares nothing with the run's.
  */
 import type { ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
-import { approvalIdFor } from '../src/shared/definitions.js';
+import { approvalIdFor } from '../src/shared/messages.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
 import { centsToDollars } from '../src/shared/money.js';
 import { transferAmountCents } from '../src/shared/policy.js';

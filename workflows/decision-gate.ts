@@ -3,10 +3,9 @@
  * the run trusts, and only a verified decision is applied, attributed to the key's role (`via`).
  */
 import { checkDecisionProof } from '../src/shared/decision-signature.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ApprovalDecision, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { DecisionResult, RunState } from './run-state.js';
-import { awaitsPolicyAfterEdit } from './approval-edits.js';
 
 export function applyAuthenticatedDecision(
   run: RunState,
@@ -18,7 +17,7 @@ export function applyAuthenticatedDecision(
     run.ignoreUnauthenticatedDecision(decision, check.reason, check.message);
     return { accepted: false, type: DecisionErrorType.Unauthenticated, message: check.message };
   }
-  if (awaitsPolicyAfterEdit(run, decision.approval_id)) {
+  if (run.awaitsPolicyAfterEdit(decision.approval_id)) {
     const message = `Approval ${decision.approval_id} was just edited and is being judged again; look at it again before deciding`;
     run.ignoreUnauthenticatedDecision(decision, DecisionErrorType.Stale, message);
     return { accepted: false, type: DecisionErrorType.Stale, message };

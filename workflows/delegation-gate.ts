@@ -3,7 +3,7 @@
  * like a decision (decision-gate.ts), since it changes who may decide.
  */
 import { checkDelegationProof } from '../src/shared/delegation-signature.js';
-import { DecisionErrorType } from '../src/shared/definitions.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ApprovalDelegation, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { DelegationVerdict } from './approval-handovers.js';
 import type { RunState } from './run-state.js';

@@ -12,11 +12,6 @@
  * both.
  */
 import type { Activities } from '../activities/index.js';
-import type { RequestInput } from '../src/shared/workflow-contracts.js';
-import { patchedFor } from './start-patches.js';
-
-/** Patch id: runs from before the batch handed each local call's outcome over as soon as it ended. */
-export const LOCAL_CALLS_HANDED_OVER_TOGETHER = 'local-calls-handed-over-together';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -49,25 +44,13 @@ export class LocalCallBatch {
   }
 }
 
-const batches = new WeakMap<object, LocalCallBatch>();
-
-/**
- * The run's local tool calls, each going through the run's batch; runs that made local calls
- * before the batch existed keep calling them directly, so their histories replay as they ran.
- */
-export function batchedLocalCalls(run: { readonly input: RequestInput }, tools: Activities): Activities {
-  if (!patchedFor(run, LOCAL_CALLS_HANDED_OVER_TOGETHER)) return tools;
-  let batch = batches.get(run);
-  if (!batch) {
-    batch = new LocalCallBatch();
-    batches.set(run, batch);
-  }
-  const inBatch = batch;
+/** `tools`, with each call going through `batch` (the run's own, kept by RunState). */
+export function batchedLocalCalls(batch: LocalCallBatch, tools: Activities): Activities {
   return new Proxy(tools, {
     get(target, name, receiver) {
       const call: unknown = Reflect.get(target, name, receiver);
       if (typeof call !== 'function') return call;
-      return (...args: unknown[]) => inBatch.run(() => (call as (...a: unknown[]) => Promise<unknown>)(...args));
+      return (...args: unknown[]) => batch.run(() => (call as (...a: unknown[]) => Promise<unknown>)(...args));
     },
   });
 }

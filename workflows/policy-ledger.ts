@@ -7,7 +7,7 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { PlanStep, RequestInput } from '../src/shared/workflow-contracts.js';
+import type { PlanStep } from '../src/shared/workflow-contracts.js';
 import {
   evaluatePolicy,
   isTransfer,
@@ -18,12 +18,8 @@ import {
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
 import { POLICY_LEDGER_TIMEOUTS } from '../src/shared/timeouts.js';
-import { idempotencyKeyOf } from './run-attention.js';
+import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import type { RunState } from './run-state.js';
-import { patchedFor } from './start-patches.js';
-
-/** Marks histories whose gate may read the ledger; runs recorded before it never call these activities. */
-export const POLICY_LEDGER_PATCH = 'policy-ledger-reads';
 
 const ledger = proxyActivities<Activities>({
   startToCloseTimeout: POLICY_LEDGER_TIMEOUTS.startToCloseMs,
@@ -38,15 +34,9 @@ const reservations = proxyActivities<Activities>({
   summary: 'Policy: rolling window reservation',
 });
 
-/** Whether judging this step needs the ledger; asks the patch only then, so other runs record nothing new. */
-export function gateReadsLedger(
-  run: { readonly input: RequestInput },
-  policy: PolicyDocument | undefined,
-  step: Pick<PlanStep, 'tool'>,
-): policy is PolicyDocument {
-  if (!policy || !isTransfer(step)) return false;
-  if (policy.rolling_window === undefined && !usesRecipientHistory(policy)) return false;
-  return patchedFor(run, POLICY_LEDGER_PATCH);
+/** Whether judging this step needs the ledger: a transfer under a rolling window or a first-payment rule. */
+export function gateReadsLedger(policy: PolicyDocument, step: Pick<PlanStep, 'tool'>): boolean {
+  return isTransfer(step) && (policy.rolling_window !== undefined || usesRecipientHistory(policy));
 }
 
 interface TransferArgs {
@@ -91,7 +81,7 @@ export async function judgeWithLedger(
   for (;;) {
     const verdict = evaluatePolicy(policy, step, { ...context, movedInWindowCents: moved });
     if (verdict.kind !== 'allow') return verdict;
-    const transferKey = idempotencyKeyOf(run.workflowId, run.step(step.id));
+    const transferKey = stepIdempotencyKeyOf(run.workflowId, run.step(step.id));
     const reservationKey = `window:${transferKey}`;
     const answer = await reservations.reserveInWindow({
       ...usage,

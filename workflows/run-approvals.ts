@@ -4,7 +4,7 @@
  * holds an ApprovalBook and calls it, publishing after each change.
  */
 import type { ApprovalDecision, ApprovalRecord, PlanStep } from '../src/shared/contracts.js';
-import type { DecisionErrorType } from '../src/shared/definitions.js';
+import type { DecisionErrorType } from '../src/shared/messages.js';
 import { countApproval, quorumOfRecord, quorumProgress } from '../src/shared/policy/quorum.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import type { RecordEvent } from './run-timeline.js';

@@ -4,7 +4,7 @@
  */
 import type { AttentionRecord, StepAction, StepView } from '../src/shared/contracts.js';
 import { ToolArgsSchemas } from '../src/shared/workflow-contracts.js';
-import { StepActionErrorType } from '../src/shared/definitions.js';
+import { StepActionErrorType } from '../src/shared/messages.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 
 export type StepActionVerdict =
@@ -58,13 +58,4 @@ export function attentionRecordOf(
     args: { ...step.args },
     attention: { ...step.attention },
   };
-}
-
-/**
- * The idempotency key of a step's writes. An edited retry is a different request, which the
- * sandbox would refuse under the first key (same key, different body), so each edit has its own.
- */
-export function idempotencyKeyOf(workflowId: string, step: Pick<StepView, 'id' | 'edits'>): string {
-  const base = `${workflowId}:${step.id}`;
-  return step.edits ? `${base}:edit${step.edits}` : base;
 }

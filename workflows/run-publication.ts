@@ -10,30 +10,23 @@ export interface SearchAttributeValues {
   intent: string;
   status: RunStatus;
   pendingApprovalIds: string[];
-  /** Held step ids; absent until the run first holds a step, so older runs' histories replay unchanged. */
+  /** Held step ids; absent until the run first holds a step, so runs that never hold one write no such attribute. */
   attentionStepIds?: string[];
-  /** Groups that may decide pending approvals now; absent unless the run awaits policy stages (see `awaitsGroups`). */
+  /** Groups that may decide pending approvals now; absent until the run first awaits a group. */
   awaitingGroups?: string[];
 }
 
 export interface PublicationSinks {
   details(markdown: string): void;
   searchAttributes(values: SearchAttributeValues): void;
-  /** The inbox reads pending approvals from the memo: one visibility list, no per-run queries. */
-  pendingApprovals(records: ApprovalRecord[]): void;
   /**
-   * Whether the memo may also be rewritten when a pending record changed without the set of
-   * pending approvals changing (a stage's progress): the gateway checks decisions against it when
-   * no worker runs. A `patched()` check in the workflow, since older histories lack those writes.
+   * The inbox reads pending approvals from the memo: one visibility list, no per-run queries. It is
+   * rewritten whenever a pending record changes (a stage's progress, who may decide), since the
+   * gateway checks decisions against it when no worker runs.
    */
-  rewritesChangedPendingRecords?(): boolean;
+  pendingApprovals(records: ApprovalRecord[]): void;
   /** The attention list reads held steps from the memo, as the inbox reads approvals. */
   heldSteps(records: AttentionRecord[]): void;
-  /**
-   * Asked once, when the run first waits on a group: whether to publish AwaitingGroups. The
-   * workflow answers with a patch, so histories recorded before the attribute replay unchanged.
-   */
-  awaitsGroups?(): boolean;
 }
 
 function awaitedGroupsOf(pending: readonly Readonly<ApprovalRecord>[]): string[] {
@@ -45,11 +38,10 @@ function awaitedGroupsOf(pending: readonly Readonly<ApprovalRecord>[]): string[]
 /** A publish hook for RunState that remembers what it last wrote. */
 export function publisher(sinks: PublicationSinks): PublishHook {
   let writtenAttributes = '';
-  let writtenPendingIds = '[]';
   let writtenPendingRecords = '[]';
   let writtenHeld = '[]';
   let everHeld = false;
-  let publishesGroups: boolean | undefined;
+  let everAwaitedGroups = false;
   return (run: RunState) => {
     sinks.details(`**${run.status}** ${run.steps.map((s) => `${s.name} [${s.state}]`).join(', ')}`);
     const pending = run.pendingApprovals();
@@ -58,14 +50,13 @@ export function publisher(sinks: PublicationSinks): PublishHook {
     const attentionStepIds = held.map((h) => h.step_id);
     everHeld ||= held.length > 0;
     const awaited = awaitedGroupsOf(pending);
-    if (publishesGroups === undefined && awaited.length > 0) publishesGroups = sinks.awaitsGroups?.() ?? false;
-    const awaitingGroups = publishesGroups ? awaited : undefined;
+    everAwaitedGroups ||= awaited.length > 0;
     const attributes = JSON.stringify([
       run.intent,
       run.status,
       pendingApprovalIds,
       everHeld ? attentionStepIds : null,
-      awaitingGroups ?? null,
+      everAwaitedGroups ? awaited : null,
     ]);
     if (attributes !== writtenAttributes) {
       writtenAttributes = attributes;
@@ -74,20 +65,11 @@ export function publisher(sinks: PublicationSinks): PublishHook {
         status: run.status,
         pendingApprovalIds,
         ...(everHeld && { attentionStepIds }),
-        ...(awaitingGroups && { awaitingGroups }),
+        ...(everAwaitedGroups && { awaitingGroups: awaited }),
       });
     }
-    // Runs that publish AwaitingGroups also rewrite the memo when progress or who may decide
-    // changes, so the inbox follows them; older runs keep writing it as they did.
-    const pendingIds = JSON.stringify(
-      publishesGroups
-        ? pending.map((a) => [a.approval_id, a.progress, a.who_may_decide, a.escalated_to, a.delegations])
-        : pendingApprovalIds,
-    );
     const pendingRecords = JSON.stringify(pending);
-    const idsChanged = pendingIds !== writtenPendingIds;
-    if (idsChanged || (pendingRecords !== writtenPendingRecords && sinks.rewritesChangedPendingRecords?.() === true)) {
-      writtenPendingIds = pendingIds;
+    if (pendingRecords !== writtenPendingRecords) {
       writtenPendingRecords = pendingRecords;
       sinks.pendingApprovals(pending.map((a) => ({ ...a })));
     }

@@ -8,7 +8,7 @@ import {
   sessionRunStartedSignal,
   type SessionView,
   type SessionWorkflowInput,
-} from '../src/shared/definitions.js';
+} from '../src/shared/messages.js';
 
 /** Runs kept in the query answer; older ones stay findable through visibility. */
 const MAX_RUNS_KEPT = 50;

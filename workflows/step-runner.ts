@@ -18,7 +18,6 @@ import type { Activities } from '../activities/index.js';
 import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
 import { ToolArgsSchemas, type PlanStep, type ToolName } from '../src/shared/workflow-contracts.js';
 import { readiness } from '../src/shared/dag.js';
-import { approvalRequirement } from '../src/shared/policy.js';
 import {
   evaluatePolicy,
   requestTransferSumCents,
@@ -28,10 +27,9 @@ import {
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
 import { TOOL_TIMEOUTS } from '../src/shared/timeouts.js';
 import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
-import { idempotencyKeyOf } from './run-attention.js';
+import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
 import { startFollowUps } from './approval-follow-ups.js';
-import { closeEditedApproval, reopenEditedApproval } from './approval-edits.js';
 import { batchedLocalCalls } from './local-call-batch.js';
 import type { RunState, StepFailure } from './run-state.js';
 
@@ -47,9 +45,7 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
 
   const reserved: string[] = [];
   try {
-    const judged = judge(run, step, settings, reserved);
-    // Awaiting only a real promise keeps old runs' histories free of an extra turn, so they replay.
-    const gate = judged instanceof Promise ? await judged : judged;
+    const gate = await judge(run, step, settings, reserved);
     if (gate.kind === 'refuse') {
       run.refuseStep(step.id, gate.reason, gate.rule);
       return;
@@ -65,12 +61,10 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
   }
 }
 
-type Gate = ReturnType<typeof gateOf>;
-
-/** Transfers under a policy that reads the ledger are judged with it; everything else as before, synchronously. */
-function judge(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Gate | Promise<Gate> {
-  const policy = settings.policy?.document;
-  if (!gateReadsLedger(run, policy, step)) return gateOf(run, step, settings);
+/** The run's policy decides; a transfer under a policy that reads the ledger is judged with what the ledger knows. */
+async function judge(run: RunState, step: PlanStep, settings: RunSettings, reserved: string[]): Promise<PolicyVerdict> {
+  const policy = settings.policy.document;
+  if (!gateReadsLedger(policy, step)) return evaluatePolicy(policy, step, gateContextOf(run));
   return judgeWithLedger(run, step, policy, gateContextOf(run), reserved);
 }
 
@@ -81,31 +75,14 @@ function gateContextOf(run: RunState): GateContext {
   };
 }
 
-/**
- * The run's policy decides; runs started before policies (no `settings.policy`) keep the rule
- * they started with, one decision per gated step, so their histories replay unchanged.
- */
-function gateOf(
-  run: RunState,
-  step: PlanStep,
-  settings: RunSettings,
-): PolicyVerdict | { kind: 'approve'; reason: string; stages?: undefined } | { kind: 'allow' } {
-  if (!settings.policy) {
-    const requirement = approvalRequirement(step, settings);
-    return requirement.required ? { kind: 'approve', reason: requirement.reason } : { kind: 'allow' };
-  }
-  return evaluatePolicy(settings.policy.document, step, gateContextOf(run));
-}
+type ApproveGate = Extract<PolicyVerdict, { kind: 'approve' }>;
 
-type ApproveGate = Extract<Gate, { kind: 'approve' }>;
-
-const stagedOf = (gate: ApproveGate) =>
-  gate.stages && {
-    rule: gate.rule,
-    stages: gate.stages,
-    requesterMayApprove: gate.requesterMayApprove,
-    timing: gate.timing,
-  };
+const stagedOf = (gate: ApproveGate) => ({
+  rule: gate.rule,
+  stages: gate.stages,
+  requesterMayApprove: gate.requesterMayApprove,
+  timing: gate.timing,
+});
 
 /**
  * Blocks the step until a person decides or the approval expires; true when approved. An edit
@@ -118,12 +95,12 @@ async function passGate(
   step: PlanStep,
   gate: ApproveGate,
   settings: RunSettings,
-  rejudge: () => Gate | Promise<Gate>,
+  rejudge: () => Promise<PolicyVerdict>,
 ): Promise<boolean> {
   const staged = stagedOf(gate);
-  const timeoutMs = staged?.timing?.expire_after_ms ?? settings.approval_timeout_ms;
+  const timeoutMs = staged.timing?.expire_after_ms ?? settings.approval_timeout_ms;
   const { approval_id } = run.requestApproval(step.id, gate.reason, timeoutMs, staged);
-  const followUps = startFollowUps(run, approval_id, followUpsOf(staged?.timing, timeoutMs));
+  const followUps = startFollowUps(run, approval_id, followUpsOf(staged.timing, timeoutMs));
   let waitMs = timeoutMs;
   for (;;) {
     const edits = run.approval(approval_id)?.edits;
@@ -136,16 +113,15 @@ async function passGate(
       await followUps;
       return run.resolveGate(approval_id);
     }
-    const judged = rejudge();
-    const next = judged instanceof Promise ? await judged : judged;
+    const next = await rejudge();
     if (next.kind !== 'approve') {
-      closeEditedApproval(run, approval_id, next);
+      run.closeEditedApproval(approval_id, next);
       await followUps;
       return next.kind === 'allow';
     }
     const restaged = stagedOf(next);
-    waitMs = restaged?.timing?.expire_after_ms ?? settings.approval_timeout_ms;
-    reopenEditedApproval(run, approval_id, next.reason, waitMs, restaged);
+    waitMs = restaged.timing?.expire_after_ms ?? settings.approval_timeout_ms;
+    run.reopenEditedApproval(approval_id, next.reason, waitMs, restaged);
   }
 }
 
@@ -158,7 +134,7 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
     // The step as it is now: an operator may have edited its args since the last attempt.
     const current = run.step(step.id);
     const call: Omit<ToolCall, 'args'> = {
-      idempotency_key: idempotencyKeyOf(run.workflowId, current),
+      idempotency_key: stepIdempotencyKeyOf(run.workflowId, current),
       user_id: run.input.user_id,
       inputs,
     };
@@ -183,8 +159,7 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
       const edited = run.step(step.id);
       if (edited.edits) {
         // Edited arguments are a new action: the policy judges them again.
-        const judged = judge(run, edited, settings, reserved);
-        const gate = judged instanceof Promise ? await judged : judged;
+        const gate = await judge(run, edited, settings, reserved);
         if (gate.kind === 'refuse') {
           run.refuseStep(step.id, gate.reason, gate.rule);
           return;
@@ -257,7 +232,7 @@ function toolsFor(run: RunState, step: PlanStep, attempt: number, settings: RunS
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
   } as const;
-  if (settings.local_tool_calls) return batchedLocalCalls(run, proxyLocalActivities<Activities>(options));
+  if (settings.local_tool_calls) return batchedLocalCalls(run.localCalls, proxyLocalActivities<Activities>(options));
   // Activities heartbeat while their call is in flight, so this notices a dead worker, not a slow call.
   return proxyActivities<Activities>({ ...options, heartbeatTimeout: timeouts.heartbeatMs });
 }

@@ -1,6 +1,6 @@
 /**
  * Steps held for an operator: the list across runs (from visibility and each run's memo, like the
- * approvals inbox) and an operator's action on one (the `actOnStep` update). Every check runs
+ * approvals inbox) and an operator's action on one (the `stepAction` update). Every check runs
  * before anything is sent; the run judges again and is the final word.
  */
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -16,12 +16,12 @@ import {
 } from '../shared/contracts.js';
 import type { DecisionSigner } from '../shared/decision-signature.js';
 import {
-  actOnStepUpdate,
+  stepActionUpdate,
   ATTENTION_MEMO,
   REQUEST_WORKFLOW_TYPE,
   StepActionErrorType,
   stepActionSignal,
-} from '../shared/definitions.js';
+} from '../shared/messages.js';
 import type { Identity } from './auth.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { deliverDurably } from './durable-delivery.js';
@@ -150,7 +150,7 @@ export class Attention {
       delivery = await deliverDurably({
         client: this.client,
         workflowId,
-        update: actOnStepUpdate,
+        update: stepActionUpdate,
         signal: stepActionSignal,
         args: [signed],
         budgetMs,

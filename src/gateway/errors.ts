@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { ApprovalRecord } from '../shared/contracts.js';
-import { DecisionErrorType } from '../shared/definitions.js';
+import { DecisionErrorType } from '../shared/messages.js';
 import { issueLines } from '../shared/zod-issues.js';
 
 export const ErrorCode = {

@@ -6,7 +6,7 @@
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import type { RunStatus, RunView } from '../shared/contracts.js';
-import { SearchAttributes } from '../shared/definitions.js';
+import { SearchAttributes } from '../shared/messages.js';
 import { RUN_STATUSES } from '../shared/workflow-contracts.js';
 import { inboxFromMemos } from './visibility.js';
 

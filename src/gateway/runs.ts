@@ -20,7 +20,7 @@ import {
   sessionWorkflowIdFor,
   timelineQuery,
   type SessionView,
-} from '../shared/definitions.js';
+} from '../shared/messages.js';
 import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { memoRunView } from './memo-run-view.js';

@@ -4,7 +4,7 @@
  * its earlier runs over (signal-with-start starts a new execution under the same id).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { SearchAttributes, sessionWorkflowIdFor, type SessionView } from '../shared/definitions.js';
+import { SearchAttributes, sessionWorkflowIdFor, type SessionView } from '../shared/messages.js';
 
 export interface SessionLookup {
   /** Undefined for a session never seen. */

@@ -19,7 +19,7 @@ import {
   type SessionWorkflowInput,
   waitPlannedUpdate,
   waitSettledUpdate,
-} from '../shared/definitions.js';
+} from '../shared/messages.js';
 import { sameIdentity } from '../shared/identity.js';
 import { WORKFLOW_TASK_TIMEOUT_MS } from '../shared/timeouts.js';
 import { withinBudget } from './budget.js';

@@ -5,7 +5,7 @@
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { ApprovalRecordSchema, IdentitySchema, type ApprovalRecord } from '../shared/contracts.js';
-import { PENDING_APPROVALS_MEMO, REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../shared/definitions.js';
+import { PENDING_APPROVALS_MEMO, REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../shared/messages.js';
 import { ApiError } from './errors.js';
 
 /** At most this many executions are read for one listing. */

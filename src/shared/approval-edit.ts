@@ -13,7 +13,7 @@ import {
   type DecisionSigner,
   type ProofCheck,
 } from './signed-proof.js';
-import { DecisionErrorType } from './definitions.js';
+import { DecisionErrorType } from './messages.js';
 import { sameIdentity } from './identity.js';
 import { checkDecider } from './policy.js';
 import { judgeQuorumDecision, quorumOfRecord } from './policy/quorum.js';

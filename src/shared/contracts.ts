@@ -96,7 +96,7 @@ export const ApprovalRecordSchema = z.object({
     .string()
     .optional()
     .describe(
-      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed). Absent on approvals of runs started before it existed',
+      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed)',
     ),
   edits: z
     .number()
@@ -239,7 +239,7 @@ export const RunViewSchema = z.object({
   error: z.string().optional(),
   /** What kind of failure `error` describes, so clients need not parse the text. */
   failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
-  /** The approval policy the run started with (absent in runs started before policies). */
+  /** The approval policy the run started with (absent while planning, and when the run ended without a plan). */
   policy: z
     .object({ id: z.string(), hash: z.string() })
     .optional()
@@ -267,18 +267,18 @@ export const RunSettingsSchema = z.strictObject({
   hil_threshold_cents: z.number().int().positive(),
   approval_timeout_ms: z.number().int().positive(),
   approve_l2: z.boolean(),
-  /** Tool calls as local activities (LOCAL_TOOL_CALLS); absent in runs started before the setting. */
-  local_tool_calls: z.boolean().optional(),
-  /** Keys whose signed decisions the run accepts, fixed when it plans; absent in runs started before signing. */
-  decision_keys: z.array(TrustedDecisionKeySchema).optional(),
+  /** Tool calls as local activities (LOCAL_TOOL_CALLS). */
+  local_tool_calls: z.boolean(),
+  /** Keys whose signed decisions, edits, delegations and operator actions the run accepts, fixed when it plans. */
+  decision_keys: z.array(TrustedDecisionKeySchema),
   /** Time from a step's first attempt after which it stops retrying (STEP_RETRY_BUDGET); absent: 10 minutes. */
   step_retry_budget_ms: z.number().int().positive().optional(),
   /** Hold a step whose retries ran out on a system failure for an operator (ATTENTION_ON_EXHAUSTED); absent: fail it. */
   attention_on_exhausted: z.boolean().optional(),
   /** How long a held step waits for an operator before it fails (ATTENTION_DEADLINE). */
   attention_deadline_ms: z.number().int().positive().optional(),
-  /** The approval policy the run decides its gates with; absent in runs started before POLICY_FILE (they use the fields above). */
-  policy: RunPolicySchema.optional(),
+  /** The approval policy the run decides its gates with (POLICY_FILE, or the default built from the fields above). */
+  policy: RunPolicySchema,
   /** Announce approvals and the outcome to the webhook subscriber (WEBHOOK_URL); absent: schedule no notifications. */
   webhooks: z.boolean().optional(),
 });

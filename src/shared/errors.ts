@@ -2,7 +2,7 @@
  * The closed set of ApplicationFailure types that fail a step or a run. Business failures are
  * non-retryable; anything else an activity throws is retried by its retry policy. A run refusing
  * a decision or an operator's action is not a failure of the run: those updates fail with a
- * DecisionErrorType or StepActionErrorType (definitions.ts), which no value here repeats.
+ * DecisionErrorType or StepActionErrorType (messages.ts), which no value here repeats.
  */
 export const FailureType = {
   /** The workflow's input does not match its contract (e.g. a run started by hand with bad fields). */

@@ -132,7 +132,7 @@ export const ApprovalDecisionSchema = z.strictObject({
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 /**
- * A hand-over of a pending approval to a person or group, sent with the `delegateApproval` update.
+ * A hand-over of a pending approval to a person or group, sent with the `approvalDelegation` update.
  * Signed like a decision (see delegation-signature.ts): it changes who may decide.
  */
 export const ApprovalDelegationSchema = z.strictObject({
@@ -195,7 +195,7 @@ export type StepActionKind = (typeof STEP_ACTIONS)[number];
 export const OPERATOR_ROLES = ['admin', 'loopback', 'operator'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
 
-/** An operator's action on a step held in NEEDS_ATTENTION, sent with the `actOnStep` update. */
+/** An operator's action on a step held in NEEDS_ATTENTION, sent with the `stepAction` update. */
 export const StepActionSchema = z
   .strictObject({
     step_id: stepId,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { StepView } from '../../src/shared/contracts.js';
-import { actOnStepUpdate, stepActionSignal } from '../../src/shared/definitions.js';
+import { stepActionUpdate, stepActionSignal } from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { get, ledgerEntriesFor, submitRequest, timelineOf, waitForStatus } from '../support/reliability.js';
@@ -82,7 +82,7 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
       held_since: step.attention!.since,
     };
 
-    const update = await handle.executeUpdate(actOnStepUpdate, { args: [forged] }).catch((err: unknown) => err);
+    const update = await handle.executeUpdate(stepActionUpdate, { args: [forged] }).catch((err: unknown) => err);
     expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/not signed/);
     await handle.signal(stepActionSignal, { ...forged, action: 'skip', args: undefined });

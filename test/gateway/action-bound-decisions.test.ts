@@ -8,7 +8,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 import { waitFor } from '../../dev/ports.js';
-import { decideApprovalUpdate, DecisionErrorType } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, DecisionErrorType } from '../../src/shared/messages.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
@@ -72,7 +72,7 @@ describe('action-bound approvals', () => {
     // Past the gateway: the run judges the hash itself and records the refusal.
     const direct = await stack.client.workflow
       .getHandle(workflowId)
-      .executeUpdate(decideApprovalUpdate, {
+      .executeUpdate(approvalDecisionUpdate, {
         args: [
           signedAsGateway({
             approval_id: approvalId,

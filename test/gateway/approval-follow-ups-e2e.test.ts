@@ -138,7 +138,7 @@ describe('reminders, escalation and expiry from the policy', () => {
     expect(await getBalanceCents(policy.stack.sandbox.url, 'kiran')).toBe(before + 100_000);
 
     const history = await historyOf(workflowId);
-    // A new run took the follow-ups as decided at its start (workflows/start-patches.ts).
+    // The run asks no patch of its history (docs/decisions/no-patches-before-deploy.md).
     expect(followUpPatches(history)).toEqual([]);
     const notified = notifyCalls(history);
     const types = notified.map((a) => JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString()).type);

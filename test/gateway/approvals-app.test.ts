@@ -15,7 +15,7 @@ import { testSecretsEnv } from '../../dev/stack-secrets.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import type { ApproveRequestSchema, DecisionRequestSchema } from '../../src/gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
-import type { SessionView } from '../../src/shared/definitions.js';
+import type { SessionView } from '../../src/shared/messages.js';
 
 const step = (id: string, over: Partial<StepView> = {}): StepView => ({
   id,
@@ -60,7 +60,7 @@ const runView = (workflowId: string, over: Partial<RunView> = {}): RunView => ({
 interface Script {
   runs: Record<string, RunView>;
   sessions?: Record<string, SessionView>;
-  /** What the decideApproval update does (default: the step succeeds). */
+  /** What the approvalDecision update does (default: the step succeeds). */
   onDecision?: (decision: ApprovalDecision) => Promise<{ approval: ApprovalRecord; step: StepView }>;
   /** The view a run shows after a cancel closed it. */
   afterCancel?: RunView;

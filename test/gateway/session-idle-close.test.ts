@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { sessionQuery, sessionWorkflowIdFor } from '../../src/shared/definitions.js';
+import { sessionQuery, sessionWorkflowIdFor } from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';

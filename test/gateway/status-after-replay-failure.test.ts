@@ -6,7 +6,7 @@
  * cannot replay is a later build (test/support/breaking-workflows.ts) on the same task queue.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { sessionWorkflowIdFor } from '../../src/shared/definitions.js';
+import { sessionWorkflowIdFor } from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { useBreakingWorkflowsBundle, useStack } from '../support/fixtures.js';
 import { realActivities, startTestWorker, type TestWorker } from '../support/temporal.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
-import { sessionWorkflowIdFor } from '../../src/shared/definitions.js';
+import { sessionWorkflowIdFor } from '../../src/shared/messages.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500 } });
 

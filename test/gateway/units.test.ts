@@ -21,7 +21,7 @@ import {
   visibilityLiteral,
   type RunListing,
 } from '../../src/gateway/visibility.js';
-import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/definitions.js';
+import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/messages.js';
 
 describe('classifyError', () => {
   const updateFailure = (type: string) =>

@@ -11,7 +11,7 @@ import {
   DecisionErrorType,
   timelineQuery,
   waitSettledUpdate,
-} from '../../src/shared/definitions.js';
+} from '../../src/shared/messages.js';
 import { waitFor } from '../../dev/ports.js';
 import { ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { realActivities, startRequestRun, TEST_SETTINGS } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';

@@ -12,7 +12,7 @@ import {
   runQuery,
   SearchAttributes,
   waitSettledUpdate,
-} from '../../src/shared/definitions.js';
+} from '../../src/shared/messages.js';
 import { waitFor } from '../../dev/ports.js';
 import { realActivities, uniqueId } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';

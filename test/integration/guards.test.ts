@@ -11,7 +11,7 @@ import {
   runQuery,
   timelineQuery,
   waitSettledUpdate,
-} from '../../src/shared/definitions.js';
+} from '../../src/shared/messages.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';

@@ -7,7 +7,7 @@ import { describe, expect, it, inject } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type { RunView } from '../../src/shared/contracts.js';
 import type { WorkflowHandle } from '@temporalio/client';
-import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
 import { realActivities, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
@@ -68,7 +68,7 @@ describe('local tool calls that end in separate activations', () => {
     const settled: RunView = await handle.executeUpdate(waitSettledUpdate);
     expect(settled.status).toBe('WAITING_APPROVAL');
     await replays(handle);
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: settled.approvals[0]!.approval_id,

@@ -7,7 +7,7 @@ import { describe, expect, it, inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { RunResult, RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
@@ -60,7 +60,7 @@ describe('tools as local activities', () => {
     const handle = await startRun('Transfer 6000 to Kiran');
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,
@@ -82,7 +82,7 @@ describe('tools as local activities', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     expect(pending.steps.find((s) => s.tool === 'job_submit')?.state).toBe('BLOCKED');
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,

@@ -1,7 +1,8 @@
 /**
- * Replays recorded histories of real runs against today's workflow code: a change that would
- * break running workflows (a different command order, a removed activity) fails here.
- * Re-record with `npm run record-histories` only for a deliberate, compatible change.
+ * Replays recorded histories of real runs against today's workflow code: a change of the commands
+ * the workflow writes (a different order, a removed activity) fails here. Request runs are pinned to
+ * the build that started them, so a deliberate change is answered by recording again with
+ * `npm run record-histories` (docs/decisions/no-patches-before-deploy.md), never by a patch.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,6 @@ describe('replay of recorded histories', () => {
   it('has the representative runs recorded', () => {
     expect(files).toEqual([
       'attention-retried.json',
-      'attention-unsigned-before-signing.json',
       'life-os-approved.json',
       'life-os-local-calls.json',
       'policy-escalated-delegated.json',

@@ -7,12 +7,12 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { RunView, TimelineEvent } from '../../src/shared/contracts.js';
 import {
   approvalDecisionSignal,
-  decideApprovalUpdate,
+  approvalDecisionUpdate,
   DecisionErrorType,
   runQuery,
   timelineQuery,
   waitSettledUpdate,
-} from '../../src/shared/definitions.js';
+} from '../../src/shared/messages.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
@@ -56,7 +56,7 @@ describe('money transfer', () => {
     });
 
     const selfApproval = await handle
-      .executeUpdate(decideApprovalUpdate, {
+      .executeUpdate(approvalDecisionUpdate, {
         args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' })],
       })
       .catch((err: unknown) => err);
@@ -67,7 +67,7 @@ describe('money transfer', () => {
     });
     expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
 
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' })],
     });
     expect(outcome.step).toMatchObject({
@@ -114,7 +114,7 @@ describe('money transfer', () => {
     const { approvals } = await settled(handle);
     const approval_id = approvals[0]!.approval_id;
     const decide = (approver_id: string) =>
-      handle.executeUpdate(decideApprovalUpdate, {
+      handle.executeUpdate(approvalDecisionUpdate, {
         args: [signedAsGateway({ approval_id, approved: false, approver_id, reason: 'not today' })],
       });
     const results = await Promise.allSettled([decide('manager@bank.com'), decide('ops')]);
@@ -198,7 +198,7 @@ describe('Life-OS request', () => {
     expect(pending.approvals.map((a) => a.step_id)).toEqual(['submit_application']);
 
     // A non-money L3 step may be confirmed by the requester themselves.
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
@@ -65,7 +65,7 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
   it('an L3 step gives up after three attempts; a business failure is not retried; the run FAILS', async () => {
     const handle = await start('Apply to 1 backend job and plan groceries', fakeWorker.taskQueue);
     const pending = await handle.executeUpdate(waitSettledUpdate);
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,

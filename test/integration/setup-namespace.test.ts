@@ -1,5 +1,5 @@
 /** scripts/setup-namespace.ts, run as the command it is, twice against a fresh namespace on the dev server. */
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/shared/definitions.js';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../src/shared/messages.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';

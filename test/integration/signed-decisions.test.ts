@@ -12,11 +12,11 @@ import { signDecision } from '../../src/shared/decision-signature.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import {
   approvalDecisionSignal,
-  decideApprovalUpdate,
+  approvalDecisionUpdate,
   DecisionErrorType,
   runQuery,
   timelineQuery,
-} from '../../src/shared/definitions.js';
+} from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
@@ -111,10 +111,10 @@ describe('decisions sent straight to Temporal', () => {
     await handle.cancel();
   });
 
-  it('an unsigned decideApproval update is refused as ApprovalUnauthenticated and recorded', async () => {
+  it('an unsigned approvalDecision update is refused as ApprovalUnauthenticated and recorded', async () => {
     const { handle, approvalId } = await pendingTransfer(6200);
     const refused = await handle
-      .executeUpdate(decideApprovalUpdate, {
+      .executeUpdate(approvalDecisionUpdate, {
         args: [{ approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' }],
       })
       .catch((err: unknown) => err);

@@ -8,7 +8,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { waitFor } from '../../dev/ports.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';
@@ -87,7 +87,7 @@ describe('worker versioning', () => {
       await startBuild('build-b', buildB.codePath);
       await setCurrentVersion('build-b');
 
-      const outcome = await waiting.executeUpdate(decideApprovalUpdate, {
+      const outcome = await waiting.executeUpdate(approvalDecisionUpdate, {
         args: [
           signedAsGateway({
             approval_id: pending.approvals[0]!.approval_id,

@@ -7,7 +7,7 @@
 import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, decideApprovalUpdate, timelineQuery } from '../../src/shared/definitions.js';
+import { approvalDecisionSignal, approvalDecisionUpdate, timelineQuery } from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import {
@@ -181,7 +181,7 @@ describe('timeline and history agree on every decision', () => {
     const confirming = approveThroughGateway(confirmation);
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
-    const refused = await handle.startUpdate(decideApprovalUpdate, {
+    const refused = await handle.startUpdate(approvalDecisionUpdate, {
       args: [signedAsGateway(late)],
       waitForStage: WorkflowUpdateStage.ACCEPTED,
     });

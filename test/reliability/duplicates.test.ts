@@ -5,7 +5,7 @@
  * when it reached the run (Temporal's history is the witness of what reached it).
  */
 import { describe, expect, it } from 'vitest';
-import { sessionQuery } from '../../src/shared/definitions.js';
+import { sessionQuery } from '../../src/shared/messages.js';
 import { call, type JsonResponse } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
 import {
@@ -99,7 +99,7 @@ describe('the same request and the same decision, concurrently', () => {
     expect(await ledgerEntriesFor(stack.sandbox.url, 'kiran', `${workflowId}:transfer`)).toHaveLength(1);
     expect(await balances()).toEqual({ from: before.from - 600_000, kiran: before.kiran + 600_000 });
 
-    // What reached the run is in its history: one decideApproval update per decision the gateway
+    // What reached the run is in its history: one approvalDecision update per decision the gateway
     // forwarded. Exactly one was applied; each other one is an approval_ignored, none is missing.
     const events = await timelineOf(stack.baseUrl, workflowId);
     expect(seqsAreContiguous(events)).toBe(true);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { decideApprovalUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { freePort, waitFor } from '../../dev/ports.js';
 import { getJson } from '../support/http.js';
@@ -54,7 +54,7 @@ describe('worker crash', () => {
 
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
-    await handle.executeUpdate(decideApprovalUpdate, {
+    await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,
@@ -90,7 +90,7 @@ describe('worker crash', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     await worker.kill();
     await worker.restart();
-    const outcome = await handle.executeUpdate(decideApprovalUpdate, {
+    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
           approval_id: pending.approvals[0]!.approval_id,

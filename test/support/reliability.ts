@@ -10,7 +10,7 @@ import {
   type RunStatus,
   type TimelineEvent,
 } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/shared/definitions.js';
+import { approvalDecisionSignal, approvalDecisionUpdate } from '../../src/shared/messages.js';
 import { call, type JsonResponse, type Loose } from './http.js';
 import { waitFor } from '../../dev/ports.js';
 import { ledgerEntries, type LedgerEntry } from './sandbox-ledger.js';
@@ -132,7 +132,7 @@ export async function expectExactlyOnQueue(
 /** A stack trace line as V8 prints it. */
 export const STACK_TRACE_LINE = /^\s{4}at /m;
 
-/** A decision as Temporal recorded it: the decideApproval update or the approvalDecision signal. */
+/** A decision as Temporal recorded it: the approvalDecision update or signal. */
 export interface RecordedDecision {
   via: 'update' | 'signal';
   decision: ApprovalDecision;
@@ -170,7 +170,7 @@ export async function decisionsInHistory(handle: WorkflowHandle): Promise<Record
     const signal = event.workflowExecutionSignaledEventAttributes;
     let via: RecordedDecision['via'];
     let payload: Payload | undefined;
-    if (update?.name === decideApprovalUpdate.name) {
+    if (update?.name === approvalDecisionUpdate.name) {
       via = 'update';
       payload = update.args?.payloads?.[0] ?? undefined;
     } else if (signal?.signalName === approvalDecisionSignal.name) {

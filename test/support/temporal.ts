@@ -6,7 +6,9 @@ import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
-import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/definitions.js';
+import { runPolicyOf } from '../../src/config.js';
+import { defaultPolicy } from '../../src/shared/policy/evaluate.js';
+import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/messages.js';
 import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let runtimeInstalled = false;
@@ -24,7 +26,9 @@ export const TEST_SETTINGS: RunSettings = {
   hil_threshold_cents: 500_000,
   approval_timeout_ms: 24 * 3_600_000,
   approve_l2: false,
+  local_tool_calls: false,
   decision_keys: TEST_DECISION_KEYS,
+  policy: runPolicyOf(defaultPolicy({ hil_threshold_cents: 500_000, approve_l2: false })),
 };
 
 export interface TestWorker {

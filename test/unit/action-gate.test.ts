@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/decision-keys.js';
 import { signStepAction } from '../../src/shared/action-signature.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
-import { StepActionErrorType } from '../../src/shared/definitions.js';
+import { StepActionErrorType } from '../../src/shared/messages.js';
 import type { StepAction, TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 import { applyAuthenticatedAction } from '../../workflows/action-gate.js';
 import { RunState } from '../../workflows/run-state.js';
-import { INPUT, START, transferPlan } from './run-fixtures.js';
+import { INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const jwk = privateKey.export({ format: 'jwk' });
@@ -28,7 +28,7 @@ function heldTransfer() {
     () => new Date(now).toISOString(),
     () => undefined,
   );
-  run.adoptPlan(transferPlan);
+  run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   const hold = () => {
     run.startAttempt('transfer');

@@ -10,7 +10,7 @@ import {
 } from '../../src/shared/approval-edit.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import type { ApprovalDecision } from '../../src/shared/workflow-contracts.js';
 
 const NOW = '2026-12-01T10:00:30.000Z';

@@ -4,11 +4,11 @@
  * same verdict is a new decision and is judged as one.
  */
 import { describe, expect, it } from 'vitest';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { RunState } from '../../workflows/run-state.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
 import { signedAsGateway, TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';
-import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
+import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 function stagedRun(): RunState {
   let now = START;
@@ -45,7 +45,7 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
       () => new Date((now += 1000)).toISOString(),
       () => undefined,
     );
-    run.adoptPlan(transferPlan);
+    run.adoptPlan(transferPlan, RUN_POLICY);
     run.markReady('transfer');
     run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
     const decision = signedAsGateway({ approval_id: APPROVAL_ID, approved, approver_id: 'manager@bank.com' });

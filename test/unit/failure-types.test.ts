@@ -1,6 +1,6 @@
 /** The ApplicationFailure types are three closed sets the gateway tells apart by their type alone. */
 import { describe, expect, it } from 'vitest';
-import { DecisionErrorType, StepActionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType, StepActionErrorType } from '../../src/shared/messages.js';
 import { FailureType } from '../../src/shared/errors.js';
 
 describe('failure types', () => {

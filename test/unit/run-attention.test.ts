@@ -1,12 +1,12 @@
 /** Steps held for an operator: RunState's transitions and the rules for each action, without a server. */
 import { describe, expect, it } from 'vitest';
 import type { StepAction } from '../../src/shared/contracts.js';
-import { StepActionErrorType } from '../../src/shared/definitions.js';
+import { StepActionErrorType } from '../../src/shared/messages.js';
 import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js';
 import { readiness } from '../../src/shared/dag.js';
-import { idempotencyKeyOf } from '../../workflows/run-attention.js';
+import { stepIdempotencyKeyOf } from '../../workflows/step-idempotency-key.js';
 import { RunState } from '../../workflows/run-state.js';
-import { chainPlan, INPUT, START, transferPlan } from './run-fixtures.js';
+import { chainPlan, INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const DEADLINE_MS = 60_000;
 
@@ -18,7 +18,7 @@ function heldTransfer() {
     () => new Date(now).toISOString(),
     () => undefined,
   );
-  run.adoptPlan(transferPlan);
+  run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   run.startAttempt('transfer');
   run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, DEADLINE_MS);
@@ -91,8 +91,8 @@ describe('operator actions', () => {
     const args = { from_account: '123', to_account: 'kiran', amount_cents: 100 };
     expect(run.actOnStep(action({ action: 'retry_with_edits', args }))).toEqual({ allowed: true, args });
     expect(run.step('transfer')).toMatchObject({ state: 'READY', args, edits: 1 });
-    expect(idempotencyKeyOf('req-1', run.step('transfer'))).toBe('req-1:transfer:edit1');
-    expect(idempotencyKeyOf('req-1', { id: 'transfer' })).toBe('req-1:transfer');
+    expect(stepIdempotencyKeyOf('req-1', run.step('transfer'))).toBe('req-1:transfer:edit1');
+    expect(stepIdempotencyKeyOf('req-1', { id: 'transfer' })).toBe('req-1:transfer');
   });
 
   it.each([
@@ -146,7 +146,7 @@ describe('operator actions', () => {
       () => new Date(START).toISOString(),
       () => undefined,
     );
-    run.adoptPlan(chainPlan);
+    run.adoptPlan(chainPlan, RUN_POLICY);
     run.markReady('search');
     run.startAttempt('search');
     run.holdForAttention('search', { message: 'timeout', retryable: true }, DEADLINE_MS);

@@ -6,6 +6,8 @@ export const START = Date.parse('2026-12-01T10:00:00.000Z');
 export const TIMEOUT_MS = 60_000;
 export const INPUT: RequestInput = { user_id: 'alice', session_id: 's-1', message: 'Transfer 6000 to Kiran' };
 export const APPROVAL_ID = 'req-1.transfer';
+/** The id and hash of the policy a run adopts with its plan. */
+export const RUN_POLICY = { id: 'test-policy', hash: 'a'.repeat(64) };
 
 const transferStep: PlanStep = {
   id: 'transfer',
@@ -44,7 +46,7 @@ export function approve(approver_id: string, approved = true, approval_id = APPR
 
 /** Brings a run to a transfer blocked behind a pending approval. */
 export function blockTransfer(run: RunState): void {
-  run.adoptPlan(transferPlan);
+  run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
 }

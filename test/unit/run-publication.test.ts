@@ -2,10 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { RunState } from '../../workflows/run-state.js';
 import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
-import { APPROVAL_ID, approve, blockTransfer, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
+import {
+  APPROVAL_ID,
+  approve,
+  blockTransfer,
+  INPUT,
+  START,
+  TIMEOUT_MS,
+  transferPlan,
+  RUN_POLICY,
+} from './run-fixtures.js';
 
 describe('publisher', () => {
-  function recorded(awaitsGroups?: () => boolean) {
+  function recorded() {
     const log = {
       details: [] as string[],
       attributes: [] as SearchAttributeValues[],
@@ -22,7 +31,6 @@ describe('publisher', () => {
         searchAttributes: (values) => log.attributes.push(values),
         pendingApprovals: (records) => log.memos.push(records.map((r) => r.approval_id)),
         heldSteps: (records) => log.held.push(records.map((r) => r.step_id)),
-        ...(awaitsGroups && { awaitsGroups }),
       }),
     );
     return { run, log };
@@ -49,18 +57,7 @@ describe('publisher', () => {
     expect(log.memos).toEqual([[APPROVAL_ID], []]);
   });
 
-  it.each([
-    [
-      'rewrites the memo when a stage progresses (runs with the patch)',
-      true,
-      [['0 of 2 from approvers'], ['1 of 2 from approvers'], []],
-    ],
-    [
-      'keeps the memo as it was when a stage progresses (histories from before the patch)',
-      false,
-      [['0 of 2 from approvers'], []],
-    ],
-  ] as const)('%s', (_name, patched, expected) => {
+  it('rewrites the memo when a stage progresses', () => {
     const progress: (string | undefined)[][] = [];
     let now = START;
     const run = new RunState(
@@ -72,10 +69,9 @@ describe('publisher', () => {
         searchAttributes: () => undefined,
         pendingApprovals: (records) => progress.push(records.map((r) => r.progress)),
         heldSteps: () => undefined,
-        rewritesChangedPendingRecords: () => patched,
       }),
     );
-    run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
+    run.adoptPlan(transferPlan, RUN_POLICY);
     run.markReady('transfer');
     run.requestApproval('transfer', 'two approvers', 60_000, {
       rule: 'two',
@@ -84,7 +80,7 @@ describe('publisher', () => {
     });
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'carol', groups: ['approvers'] });
-    expect(progress).toEqual(expected);
+    expect(progress).toEqual([['0 of 2 from approvers'], ['1 of 2 from approvers'], []]);
   });
 
   it('writes once for an expiry (the approval and the step change together); a run that never holds a step writes no attention attribute or memo', () => {
@@ -100,7 +96,7 @@ describe('publisher', () => {
 
   it('a held step is published in AttentionStepIds and the memo, and cleared once acted on', () => {
     const { run, log } = recorded();
-    run.adoptPlan(transferPlan);
+    run.adoptPlan(transferPlan, RUN_POLICY);
     run.markReady('transfer');
     run.startAttempt('transfer');
     run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, 60_000);
@@ -109,7 +105,7 @@ describe('publisher', () => {
     expect(log.held).toEqual([['transfer'], []]);
   });
 
-  it('publishes the groups awaited now in AwaitingGroups, following escalation, only when the patch says so', () => {
+  it('publishes the groups awaited now in AwaitingGroups, following escalation, once the run first awaits a group', () => {
     const staged = (run: RunState) => {
       run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
       run.markReady('transfer');
@@ -121,18 +117,13 @@ describe('publisher', () => {
       run.followUpApproval(APPROVAL_ID, { kind: 'escalate', after_ms: 1, group: 'managers' });
       run.expireApproval(APPROVAL_ID);
     };
-    let asked = 0;
-    const patched = recorded(() => (asked += 1) > 0);
-    staged(patched.run);
-    expect(asked).toBe(1);
-    expect(patched.log.attributes.map((a) => a.awaitingGroups)).toEqual([
+    const { run, log } = recorded();
+    staged(run);
+    expect(log.attributes.map((a) => a.awaitingGroups)).toEqual([
       undefined,
       ['approvers'],
       ['approvers', 'managers'],
       [],
     ]);
-    const replayingOld = recorded(() => false);
-    staged(replayingOld.run);
-    expect(replayingOld.log.attributes.every((a) => a.awaitingGroups === undefined)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /** RunState with approval stages from a policy: what each decision leaves on the approval, the step and the timeline. */
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../src/shared/contracts.js';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { RunState } from '../../workflows/run-state.js';
 import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
-import { DecisionErrorType } from '../../src/shared/definitions.js';
+import { DecisionErrorType } from '../../src/shared/messages.js';
 import { RunState } from '../../workflows/run-state.js';
 import {
   APPROVAL_ID,
@@ -16,6 +16,7 @@ import {
   START,
   TIMEOUT_MS,
   transferPlan,
+  RUN_POLICY,
 } from './run-fixtures.js';
 
 /** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
@@ -44,7 +45,7 @@ describe('RunState transitions', () => {
     [
       'a step that runs once and succeeds',
       (run) => {
-        run.adoptPlan(transferPlan);
+        run.adoptPlan(transferPlan, RUN_POLICY);
         run.markReady('transfer');
         run.startAttempt('transfer');
         run.recordSuccess('transfer', { ok: true });
@@ -57,7 +58,7 @@ describe('RunState transitions', () => {
     [
       'a retried step that then fails',
       (run) => {
-        run.adoptPlan(transferPlan);
+        run.adoptPlan(transferPlan, RUN_POLICY);
         run.markReady('transfer');
         run.startAttempt('transfer');
         run.recordRetry('transfer', { message: 'timeout', retryable: true }, 200);
@@ -80,7 +81,7 @@ describe('RunState transitions', () => {
     [
       'a dependent of a failed step is skipped',
       (run) => {
-        run.adoptPlan(chainPlan);
+        run.adoptPlan(chainPlan, RUN_POLICY);
         run.markReady('search');
         run.startAttempt('search');
         run.recordFailure('search', { message: 'bad query', retryable: false });
@@ -195,7 +196,7 @@ describe('RunState transitions', () => {
 
   it('numbers the timeline from 1 and stamps each event with the clock', () => {
     const { run, advance } = newRun();
-    run.adoptPlan(transferPlan);
+    run.adoptPlan(transferPlan, RUN_POLICY);
     advance(1_000);
     run.markReady('transfer');
     advance(1_000);
@@ -218,7 +219,7 @@ describe('RunState transitions', () => {
 
   it('records attempts, retries and results on the step', () => {
     const { run } = newRun();
-    run.adoptPlan(transferPlan);
+    run.adoptPlan(transferPlan, RUN_POLICY);
     run.markReady('transfer');
     run.startAttempt('transfer');
     run.recordRetry('transfer', { message: 'timeout', retryable: true }, 400);

@@ -7,7 +7,7 @@
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../shared/contracts.js';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { FINAL_RUN_STATUSES } from '../../shared/contracts.js';
-import { approvalDecisionSignal, decideApprovalUpdate, parseApprovalId } from '../../shared/definitions.js';
+import { approvalDecisionSignal, approvalDecisionUpdate, parseApprovalId } from '../../shared/messages.js';
 import { sameIdentity } from '../../shared/identity.js';
 import { assertCanRead, canSeeAllUsers, groupsOf, type Identity } from '../auth.js';
 import { deliverDurably } from '../durable-delivery.js';
@@ -220,7 +220,7 @@ export class Approvals {
       const delivery = await deliverDurably({
         client: this.runs.client,
         workflowId: view.workflow_id,
-        update: decideApprovalUpdate,
+        update: approvalDecisionUpdate,
         signal: approvalDecisionSignal,
         args: [signWith(this.signer, decision)],
         budgetMs: this.budgetMs,

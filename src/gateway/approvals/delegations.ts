@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import type { ApprovalRecord } from '../../shared/contracts.js';
-import { delegateApprovalUpdate } from '../../shared/definitions.js';
+import { approvalDelegationUpdate } from '../../shared/messages.js';
 import { signDelegation, type UnsignedDelegation } from '../../shared/delegation-signature.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { sameIdentity } from '../../shared/identity.js';
@@ -134,7 +134,7 @@ export class Delegations {
     const abort = new AbortController();
     const handle = this.runs.client.workflow.getHandle(workflowId);
     const result = this.runs.client.withAbortSignal(abort.signal, async () => {
-      const update = await handle.startUpdate(delegateApprovalUpdate, {
+      const update = await handle.startUpdate(approvalDelegationUpdate, {
         args: [signed],
         waitForStage: WorkflowUpdateStage.ACCEPTED,
       });

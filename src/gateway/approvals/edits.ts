@@ -2,7 +2,7 @@
  * Edit before approve, at the gateway: the same rules the run applies (approval-edit.ts), checked
  * first from the record the caller saw (the run's memo, so no worker is needed), so a refusal names
  * its reason without a round trip; then the signed edit goes to the run durably (durable-delivery.ts):
- * the `editApproval` update while a worker answers, the `approvalEdit` signal when none does. The
+ * the `approvalEdit` update while a worker answers, the `approvalEdit` signal when none does. The
  * edit's nonce is derived from the edit and the action it was judged against, so a retried request
  * and both deliveries of one are the same signed edit, which the run applies once. The run is the
  * final judge and records what it refuses.
@@ -13,7 +13,7 @@ import type { ApprovalRecord, StepView } from '../../shared/contracts.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { judgeEdit, signEdit, type UnsignedEdit } from '../../shared/approval-edit.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
-import { DecisionErrorType, editApprovalSignal, editApprovalUpdate } from '../../shared/definitions.js';
+import { DecisionErrorType, approvalEditSignal, approvalEditUpdate } from '../../shared/messages.js';
 import { sameIdentity } from '../../shared/identity.js';
 import type { Identity } from '../auth.js';
 import { deliverDurably } from '../durable-delivery.js';
@@ -110,8 +110,8 @@ export async function sendEdit(
   const outcome = await deliverDurably({
     client: delivery.client,
     workflowId: found.view.workflow_id,
-    update: editApprovalUpdate,
-    signal: editApprovalSignal,
+    update: approvalEditUpdate,
+    signal: approvalEditSignal,
     args: [signed],
     budgetMs: delivery.budgetMs,
     ...(delivery.acceptMs !== undefined && { acceptMs: delivery.acceptMs }),

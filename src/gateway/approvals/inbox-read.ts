@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { ApprovalRecord } from '../../shared/contracts.js';
-import { PENDING_APPROVALS_MEMO } from '../../shared/definitions.js';
+import { PENDING_APPROVALS_MEMO } from '../../shared/messages.js';
 import { inboxFromMemos, LISTING_LIMIT, pendingApprovalsQuery } from '../visibility.js';
 
 type Payload = temporal.api.common.v1.IPayload;

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ApprovalRecord, RunStatus, RunView } from '../../shared/contracts.js';
-import { REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../../shared/definitions.js';
+import { REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../../shared/messages.js';
 import { RUN_STATUSES } from '../../shared/workflow-contracts.js';
 import { inboxFromMemos, visibilityLiteral } from '../visibility.js';
 

@@ -43,27 +43,27 @@ export interface DecisionOutcome {
  * Applies a decision like the signal does, then resolves once the run has acted on it.
  * A decision the run ignores fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
-export const decideApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('decideApproval');
+export const approvalDecisionUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('approvalDecision');
 
 /**
  * Hands a pending approval to a person or group; resolves with the approval as it now is. A
  * delegation the run refuses fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
-export const delegateApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDelegation]>('delegateApproval');
+export const approvalDelegationUpdate = defineUpdate<ApprovalRecord, [ApprovalDelegation]>('approvalDelegation');
 
 /**
  * Amends a pending approval's arguments (signed, see approval-edit.ts); resolves once the run
  * re-judged the edited step: it waits again (new action_hash), runs, or was refused. A refused
  * edit fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
-export const editApprovalUpdate = defineUpdate<DecisionOutcome, [ApprovalEdit]>('editApproval');
+export const approvalEditUpdate = defineUpdate<DecisionOutcome, [ApprovalEdit]>('approvalEdit');
 
 /**
  * The same signed edit as a signal, for when no worker runs: the gateway falls back to it so the
  * edit is kept in history, and the run judges it when it next runs (a refusal is recorded as
  * `approval_ignored`). An edit delivered both ways (an update given up on, then this) applies once.
  */
-export const editApprovalSignal = defineSignal<[ApprovalEdit]>('approvalEdit');
+export const approvalEditSignal = defineSignal<[ApprovalEdit]>('approvalEdit');
 
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
@@ -89,7 +89,7 @@ export interface StepActionOutcome {
  * An operator's action on a step held in NEEDS_ATTENTION. An action the run cannot take is refused
  * by the validator (nothing enters history) with an ApplicationFailure whose type is a StepActionErrorType.
  */
-export const actOnStepUpdate = defineUpdate<StepActionOutcome, [StepAction]>('actOnStep');
+export const stepActionUpdate = defineUpdate<StepActionOutcome, [StepAction]>('stepAction');
 
 export const StepActionErrorType = {
   UnknownStep: 'UnknownStep',

@@ -1,0 +1,138 @@
+/**
+ * Every message a request run answers, declared in one place: queries read RunState, signals and
+ * updates go through the gates (decision-gate.ts, delegation-gate.ts, edit-gate.ts, action-gate.ts),
+ * which check the signature against the keys the run trusts and hand what is verified to RunState.
+ * An update's validator refuses what the run cannot take before it is accepted, so a refusal leaves
+ * nothing in history; the signal twin of an update (for when no worker runs) records its refusal.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  ApprovalDecisionSchema,
+  ApprovalDelegationSchema,
+  StepActionSchema,
+} from '../src/shared/workflow-contracts.js';
+import {
+  stepActionUpdate,
+  approvalDecisionSignal,
+  approvalDecisionUpdate,
+  approvalDelegationUpdate,
+  DecisionErrorType,
+  approvalEditSignal,
+  approvalEditUpdate,
+  runQuery,
+  stepActionSignal,
+  timelineQuery,
+  waitPlannedUpdate,
+  waitSettledUpdate,
+} from '../src/shared/messages.js';
+import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
+import { issueLines } from '../src/shared/zod-issues.js';
+import { applyAuthenticatedAction } from './action-gate.js';
+import { applyAuthenticatedDecision } from './decision-gate.js';
+import { applyAuthenticatedDelegation } from './delegation-gate.js';
+import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
+import type { RunState } from './run-state.js';
+
+/** A refusal the client sees as the update's failure, with a type from a closed set. */
+function refusal(refused: { type: string; message: string }): ApplicationFailure {
+  return ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+}
+
+/** Whether the step has moved on from running: it finished, waits for a person, or is held again. */
+function stepMovedOn(run: RunState, stepId: string): boolean {
+  return !['READY', 'RUNNING'].includes(run.step(stepId).state);
+}
+
+export function installRunHandlers(run: RunState): void {
+  setHandler(runQuery, () => run.view());
+  setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
+  setHandler(waitSettledUpdate, async () => {
+    await condition(() => run.isSettled());
+    return run.view();
+  });
+  setHandler(waitPlannedUpdate, async () => {
+    await condition(() => run.hasPlanned());
+    return run.view();
+  });
+
+  setHandler(approvalDecisionSignal, (raw) => {
+    const decision = ApprovalDecisionSchema.safeParse(raw);
+    if (decision.success) applyAuthenticatedDecision(run, decision.data, run.trustedKeys);
+    else run.ignoreMalformedDecision(issueLines(decision.error.issues).join('; '));
+  });
+  setHandler(
+    approvalDecisionUpdate,
+    async (decision) => {
+      const result = applyAuthenticatedDecision(run, decision, run.trustedKeys);
+      if (!result.accepted) throw refusal(result);
+      const { step_id: stepId, approval_id: approvalId } = result.approval;
+      // A decision that only counted towards a stage answers at once; the step waits for the others.
+      await condition(
+        () => run.step(stepId).finished_at !== undefined || run.approval(approvalId)?.status === 'pending',
+      );
+      return { approval: result.approval, step: run.step(stepId) };
+    },
+    { validator: (decision) => void ApprovalDecisionSchema.parse(decision) },
+  );
+
+  setHandler(
+    approvalDelegationUpdate,
+    (delegation) => {
+      const verdict = applyAuthenticatedDelegation(run, delegation, run.trustedKeys);
+      if (!verdict.allowed) throw refusal(verdict);
+      return Promise.resolve(run.approval(delegation.approval_id)!);
+    },
+    { validator: (delegation) => void ApprovalDelegationSchema.parse(delegation) },
+  );
+
+  setHandler(approvalEditSignal, (raw) => receiveEditSignal(run, raw, run.trustedKeys));
+  setHandler(
+    approvalEditUpdate,
+    async (edit) => {
+      const result = applyAuthenticatedEdit(run, edit, run.trustedKeys);
+      if (!result.accepted) throw refusal(result);
+      const { step_id: stepId, approval_id: approvalId } = result.approval;
+      // Answer once the policy judged the edited step again and the step waits, ended or was refused.
+      await condition(() => !run.awaitsPolicyAfterEdit(approvalId) && stepMovedOn(run, stepId));
+      return { approval: { ...run.approval(approvalId)! }, step: run.step(stepId) };
+    },
+    {
+      validator: (raw) => {
+        const edit = ApprovalEditSchema.parse(raw);
+        // A second delivery of a signed edit is let through, to answer as the first did.
+        if (run.editDeliveredBefore(edit)) return;
+        const verdict = judgeEdit(run.approval(edit.approval_id), edit, new Date().toISOString());
+        if (!verdict.allowed) throw refusal(verdict);
+        if (run.awaitsPolicyAfterEdit(edit.approval_id)) {
+          const message = `Approval ${edit.approval_id} was just edited and is being judged again`;
+          throw refusal({ type: DecisionErrorType.Stale, message });
+        }
+      },
+    },
+  );
+
+  setHandler(stepActionSignal, (raw) => {
+    const action = StepActionSchema.safeParse(raw);
+    if (action.success) applyAuthenticatedAction(run, action.data, run.trustedKeys);
+    else
+      run.ignoreStepAction(undefined, `Malformed action ignored: ${issueLines(action.error.issues).join('; ')}`, {
+        reason: 'malformed',
+      });
+  });
+  setHandler(
+    stepActionUpdate,
+    async (action) => {
+      const verdict = applyAuthenticatedAction(run, action, run.trustedKeys);
+      if (!verdict.allowed) throw refusal(verdict);
+      // Answer once the run has acted: the step finished, waits for approval, or is held again.
+      await condition(() => stepMovedOn(run, action.step_id));
+      return { step: run.step(action.step_id) };
+    },
+    {
+      validator: (raw) => {
+        const verdict = run.judgeStepAction(StepActionSchema.parse(raw));
+        if (!verdict.allowed) throw refusal(verdict);
+      },
+    },
+  );
+}
