@@ -132,7 +132,9 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     }
-    const query = `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${literal(taskQueue)} AND UserId=${literal(call.user_id)}`;
+    const query =
+      `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${literal(taskQueue)}` +
+      ` AND UserId=${literal(call.user_id)}`;
     let listed = 0;
     for await (const info of client.workflow.list({ query, pageSize: 100 })) {
       if (!started.has(info.workflowId)) started.set(info.workflowId, info.startTime.getTime());

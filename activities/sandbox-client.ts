@@ -111,7 +111,8 @@ export class SandboxClient {
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
         throw new Error(
-          `sandbox returned an unexpected ${response.status} answer for ${what}: ${issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'}`,
+          `sandbox returned an unexpected ${response.status} answer for ${what}: ` +
+            (issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'),
         );
       }
       return parsed.data;

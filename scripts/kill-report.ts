@@ -84,5 +84,6 @@ export function percentile(values: readonly number[], p: number): number {
 /** `p50 / p99 / max` of the values in milliseconds, or `none`. */
 export function spread(values: readonly number[]): string {
   if (values.length === 0) return 'none';
-  return `p50 ${percentile(values, 50)} ms / p99 ${percentile(values, 99)} ms / max ${percentile(values, 100)} ms (n=${values.length})`;
+  const [p50, p99, max] = [percentile(values, 50), percentile(values, 99), percentile(values, 100)];
+  return `p50 ${p50} ms / p99 ${p99} ms / max ${max} ms (n=${values.length})`;
 }

@@ -144,7 +144,8 @@ async function signalAndRestart(kill: Kill): Promise<void> {
   }
   if (kill.gateway) down.delete(kill.gateway);
   console.log(
-    `${new Date().toISOString()} ${kill.process} exited; its replacement ${kill.restart === 'never' ? 'is none' : 'polls or serves'}`,
+    `${new Date().toISOString()} ${kill.process} exited; ` +
+      (kill.restart === 'never' ? 'nothing replaces it' : 'its replacement polls or serves'),
   );
 }
 
@@ -207,7 +208,8 @@ async function main(): Promise<void> {
     temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
   );
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  const sinceStart = `UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  const query = `WorkflowType = 'requestWorkflow' AND ${sinceStart}`;
   // Visibility trails the runs by a moment: wait (with a deadline) until it lists them all.
   let runs = 0;
   let completedRuns = 0;
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
     if (runs >= results.length && completedRuns >= results.length) break;
   }
   const openAfterRun = await openWorkflowsByType(client);
-  const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND ${sinceStart}`;
   const histories = await readHistories(client, sessionsAndRuns, workflowBundle);
   let openAfterIdle: Record<string, number> | undefined;
   if (idleWaitMs > 0) {
@@ -251,7 +253,10 @@ async function main(): Promise<void> {
     const http = samples.filter((s) => s.phase === p).map((s) => s.ms);
     const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
     console.log(
-      `${p.padEnd(18)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`,
+      `${p.padEnd(18)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  ` +
+        `p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | ` +
+        `flows ${String(flowMs.length).padStart(3)}  ` +
+        `chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`,
     );
   }
   for (const kill of kills) {
@@ -266,7 +271,8 @@ async function main(): Promise<void> {
       `  requests whose task was on the signalled process waited: ${spread(lostTaskWaits(kill, histories.taskTimes))}`,
     );
     console.log(
-      `  first client moving again after ${resumed.firstClientMs ?? '-'} ms; every client after ${every ?? '-'} ms${afterReady}` +
+      `  first client moving again after ${resumed.firstClientMs ?? '-'} ms; ` +
+        `every client after ${every ?? '-'} ms${afterReady}` +
         `${resumed.stalledClients ? `; ${resumed.stalledClients} clients stalled until the next signal` : ''}`,
     );
     if (readyMs !== undefined) console.log(`  replacement ready ${readyMs} ms after the signal`);
@@ -280,14 +286,16 @@ async function main(): Promise<void> {
     console.log(`open workflows ${idleWaitMs / 1000} s after the load: ${JSON.stringify(openAfterIdle)}`);
   for (const p of new Set([...acceptedDecisions, ...staleReads])) {
     console.log(
-      `  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`,
+      `  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ` +
+        `${staleReads.filter((x) => x === p).length} stale status reads`,
     );
   }
   for (const failure of histories.unreplayable) console.log(`  replay failed: ${failure}`);
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
   for (const a of statuslessAnswers.slice(0, 20))
     console.log(
-      `  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`,
+      `  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) ` +
+        `answered ${a.status} ${a.body}`,
     );
   if (statuslessAnswers.length > 20)
     console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);

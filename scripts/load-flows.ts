@@ -67,7 +67,10 @@ const errorCode = (err: unknown): string | undefined =>
     ? String(err.cause.code)
     : undefined;
 
-/** One HTTP call through the script's load balancer: refused connections move on; a cut-off call is counted and retried. */
+/**
+ * One HTTP call through the script's load balancer: refused connections move on; a cut-off call is
+ * counted and retried.
+ */
 async function call(
   method: string,
   route: string,

@@ -77,7 +77,10 @@ const EnvSchema = z
     JWT_USER_CLAIM: z.string().min(1).default('sub'),
     JWT_ROLE_CLAIM: z.string().min(1).default('role'),
     JWT_GROUPS_CLAIM: z.string().min(1).default('groups'),
-    /** Origins besides the gateway's own whose pages may change state (comma-separated, e.g. https://ops.example.com). */
+    /**
+     * Origins besides the gateway's own whose pages may change state (comma-separated, e.g.
+     * https://ops.example.com).
+     */
     GATEWAY_ALLOWED_ORIGINS: z
       .string()
       .default('')
@@ -100,7 +103,10 @@ const EnvSchema = z
         return origins;
       }),
     CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-    /** Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent ones share). */
+    /**
+     * Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent
+     * ones share).
+     */
     INBOX_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** The oldest inbox listing served, from when its read began; older, a request waits for a new read. */
     INBOX_MAX_AGE_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
@@ -150,7 +156,10 @@ const EnvSchema = z
     METRICS_PORT: port.optional(),
     /** The gateway serves Prometheus metrics at `/metrics` on its own port (off by default). */
     GATEWAY_METRICS: bool.default(false),
-    /** `json`: one JSON line per request (gateway, sandbox) and per SDK log entry (worker), with request and workflow ids. */
+    /**
+     * `json`: one JSON line per request (gateway, sandbox) and per SDK log entry (worker), with request
+     * and workflow ids.
+     */
     LOG_FORMAT: z.enum(['text', 'json']).default('text'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /**
@@ -167,7 +176,10 @@ const EnvSchema = z
     WORKER_STICKY_TIMEOUT: positiveDuration('2s'),
     /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
     WORKFLOW_BUNDLE: z.string().min(1).optional(),
-    /** Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build; both or neither. */
+    /**
+     * Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build;
+     * both or neither.
+     */
     WORKER_DEPLOYMENT_NAME: z
       .string()
       .regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -')
@@ -214,7 +226,8 @@ const EnvSchema = z
         code: 'custom',
         path: ['INBOX_MAX_AGE_MS'],
         message:
-          'must be above INBOX_CACHE_MS: a listing is renewed every INBOX_CACHE_MS and may be served until INBOX_MAX_AGE_MS old',
+          'must be above INBOX_CACHE_MS: a listing is renewed every INBOX_CACHE_MS and may be served ' +
+          'until INBOX_MAX_AGE_MS old',
       });
     }
     if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {

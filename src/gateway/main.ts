@@ -52,7 +52,8 @@ async function main(): Promise<void> {
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
     console.log(
-      `gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`,
+      `gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, ` +
+        `task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`,
     );
   });
   server.on('error', (err) => {

@@ -181,7 +181,8 @@ describe('visibility', () => {
       "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND UserId='default_user'",
     );
     expect(pendingApprovalsQuery('requests')).toBe(
-      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL",
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running'" +
+        ' AND PendingApprovalIds IS NOT NULL',
     );
     expect(pendingApprovalsQuery('requests', 'bob')).toMatch(/ AND UserId='bob'$/);
   });
