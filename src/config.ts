@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RunSettings } from './shared/contracts.js';
 import { parseDuration } from './shared/duration.js';
 import { parseMoneyToCents } from './shared/money.js';
+import { WORKFLOW_TASK_TIMEOUT_MS } from './shared/timeouts.js';
 import { issueLines } from './shared/zod-issues.js';
 import { defaultPolicy } from './shared/policy/evaluate.js';
 import { PolicyDocumentSchema, type PolicyDocument, type RunPolicy } from './shared/policy/schema.js';
@@ -149,6 +150,12 @@ const EnvSchema = z
      * those in use; the session's next chat opens it again with its runs (gateway).
      */
     SESSION_IDLE_CLOSE: positiveDuration('10m'),
+    /**
+     * Workflow task timeout of the request and session runs the gateway starts: how soon a task that
+     * died with its worker is given to another (src/shared/timeouts.ts says why 2 s). Raise it where
+     * workers are starved of CPU so badly that a task of a few milliseconds waits longer for a core.
+     */
+    WORKFLOW_TASK_TIMEOUT: positiveDuration(`${WORKFLOW_TASK_TIMEOUT_MS}ms`),
     /** How long a held step waits for an operator's action before it fails. */
     ATTENTION_DEADLINE: positiveDuration('24h'),
     /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */

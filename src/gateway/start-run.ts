@@ -21,7 +21,6 @@ import {
   waitSettledUpdate,
 } from '../shared/messages.js';
 import { sameIdentity } from '../shared/identity.js';
-import { WORKFLOW_TASK_TIMEOUT_MS } from '../shared/timeouts.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
@@ -207,7 +206,7 @@ export class RunStarter {
         { key: SearchAttributes.SessionId, value: sessionId },
       ],
       staticSummary: `Chat session of ${userId}`,
-      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT_MS,
+      workflowTaskTimeout: this.config.WORKFLOW_TASK_TIMEOUT,
     });
   }
 
@@ -230,7 +229,7 @@ export class RunStarter {
         { key: SearchAttributes.RunStatus, value: 'QUEUED' },
       ],
       staticSummary: summaryOf(input.message),
-      workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT_MS,
+      workflowTaskTimeout: this.config.WORKFLOW_TASK_TIMEOUT,
     });
     const abort = new AbortController();
     const update = this.client.withAbortSignal(abort.signal, () =>

@@ -7,10 +7,11 @@
 import type { ToolName } from './workflow-contracts.js';
 
 /**
- * Workflow task timeout of request and session runs (set where the gateway starts them). Our
- * workflow tasks take a few milliseconds (a cold replay of a request: tens); the server's default
- * of 10 s was the longest wait of a request whose task was on a killed worker. Local activities
- * longer than 80 % of it extend the task by heartbeat, so a long local call is not cut by it.
+ * Workflow task timeout of request and session runs (the default of WORKFLOW_TASK_TIMEOUT, which
+ * the gateway sets where it starts them). Our workflow tasks take a few milliseconds (a cold replay
+ * of a request: tens); the server's default of 10 s was the longest wait of a request whose task
+ * was on a killed worker. Local activities longer than 80 % of it extend the task by heartbeat, so
+ * a long local call is not cut by it.
  */
 export const WORKFLOW_TASK_TIMEOUT_MS = 2000;
 
