@@ -114,9 +114,10 @@ const KILLS: Kill[] =
 
 /**
  * Sends the signal; the process is started again once it exited (a SIGTERMed one drains first),
- * or, for a deploy, a new one is started first and the old one is then told to stop.
+ * or, for a deploy, a new one is started first and the old one is then told to stop. Resolves with
+ * the time of the signal, from which the phase runs.
  */
-async function signalAndRestart(kill: Kill): Promise<void> {
+async function signalAndRestart(kill: Kill): Promise<number> {
   const label = `${kill.signal} ${kill.process}`;
   let replacedAt: number | undefined;
   if (kill.restart === 'before') {
@@ -147,6 +148,7 @@ async function signalAndRestart(kill: Kill): Promise<void> {
     `${new Date().toISOString()} ${kill.process} exited; ` +
       (kill.restart === 'never' ? 'nothing replaces it' : 'its replacement polls or serves'),
   );
+  return at;
 }
 
 /** A sandbox read with the service credential the sandbox requires (temporal-dev.sh exports SANDBOX_TOKEN). */
@@ -191,9 +193,8 @@ async function main(): Promise<void> {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await pause(phaseMs);
   for (const kill of KILLS) {
-    const phaseEnd = Date.now() + phaseMs;
-    await signalAndRestart(kill);
-    await pause(Math.max(0, phaseEnd - Date.now()));
+    const signalledAt = await signalAndRestart(kill);
+    await pause(Math.max(0, signalledAt + phaseMs - Date.now()));
   }
   const loadEnd = Date.now();
   stopping = true;
