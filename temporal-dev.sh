@@ -98,8 +98,12 @@ is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>
 
 launch() { # name, command...
   local name="$1"; shift
+  # What the processes create (the databases under .temporal/, their logs) is readable by this user only.
+  local previous_umask; previous_umask="$(umask)"
+  umask 077
   setsid "$@" >"$LOG_DIR/$name.log" 2>&1 < /dev/null &
   echo $! >"$PID_DIR/$name.pid"
+  umask "$previous_umask"
 }
 
 wait_http() { # name, url, seconds: the process answers at the url, or it exited (fail with its log)
@@ -201,6 +205,7 @@ cmd_test() {
   rm -f "$report"
   npm run --silent typecheck || status=$?
   [ $status = 0 ] && { npm run --silent lint || status=$?; }
+  [ $status = 0 ] && { npm run --silent docs:check || status=$?; }
   if [ $status = 0 ]; then
     npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
   fi
@@ -237,7 +242,7 @@ case "${1:-}" in
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     args_text="$(server_args)" || die "could not build the dev server's arguments"
     mapfile -t args <<<"$args_text"
-    exec "$TEMPORAL_BIN" "${args[@]}" ;;
+    umask 077; exec "$TEMPORAL_BIN" "${args[@]}" ;;
   bench) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     if [ "${1:-}" = --server-floor ]; then shift; exec node --import tsx bench/server-floor.ts "$@"; fi
     exec node --import tsx bench/run.ts "$@" ;;
@@ -245,9 +250,12 @@ case "${1:-}" in
   decide) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/decide.ts "$@" ;;
+  request) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
+    export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
+    exec node --import tsx scripts/request.ts "$@" ;;
   act) shift; mkdir -p "$STATE_DIR"; ensure_npm_deps
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
 esac

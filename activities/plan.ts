@@ -1,6 +1,6 @@
 /** The planning activity: the rule-based planner plus the one lookup it needs (the requester's account). */
 import { z } from 'zod';
-import type { PlannerOutcome, RunSettings } from '../src/shared/contracts.js';
+import type { PlannerOutcome, RunSettings, TrustedDecisionKey } from '../src/shared/contracts.js';
 import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
 import { planMessage } from '../src/planner/planner.js';
 import { SandboxClient } from './sandbox-client.js';
@@ -40,6 +40,11 @@ export function createPlanActivities(deps: PlanActivityDeps) {
   }
 
   return {
+    /** The keys whose signatures runs and sessions accept (starts, decisions), read before anything is planned. */
+    trustedSigningKeys(): Promise<TrustedDecisionKey[]> {
+      return Promise.resolve(deps.settings.decision_keys ?? []);
+    },
+
     async planRequest(input: PlanRequestInput): Promise<PlanRequestResult> {
       const from_account = await ownAccountOf(input.user_id);
       const outcome = planMessage(input.message, { user_id: input.user_id, today: input.today, from_account });

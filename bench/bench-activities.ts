@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { centsToDecimalString } from '../src/shared/money.js';
 import type { PlanRequestResult } from '../activities/plan.js';
-import type { RunSettings, ToolCall } from '../src/shared/contracts.js';
+import type { RunSettings, ToolCall, TrustedDecisionKey } from '../src/shared/contracts.js';
 import { planFromMessage, probeSleepMs } from './dag-plans.js';
 
 export function createBaselineActivities(sandboxUrl: string, sandboxToken: string) {
@@ -53,6 +53,9 @@ export function createDagProbeActivities(settings: RunSettings) {
     return { slept_ms: ms };
   };
   return {
+    trustedSigningKeys(): Promise<TrustedDecisionKey[]> {
+      return Promise.resolve(settings.decision_keys ?? []);
+    },
     async planRequest(input: { message: string }): Promise<PlanRequestResult> {
       return { outcome: { kind: 'plan', plan: planFromMessage(input.message) }, settings };
     },

@@ -1,6 +1,7 @@
 /** A process running the benchmark's own workers: the bare baseline and the DAG probe. */
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadTrustedKeys } from '../src/decision-keys.js';
 import { bundleWorkflows } from '../src/workflow-bundle.js';
 import { runPolicyOf } from '../src/config.js';
 import { defaultPolicy } from '../src/shared/policy/evaluate.js';
@@ -24,8 +25,12 @@ const dag = await Worker.create({
     approval_timeout_ms: 3_600_000,
     approve_l2: false,
     local_tool_calls: process.env.LOCAL_TOOL_CALLS === 'true',
-    decision_keys: [],
     policy: runPolicyOf(defaultPolicy({ hil_threshold_cents: 500_000, approve_l2: false })),
+    // The benchmark signs its starts with the key its stack shares (dev/stack-secrets.ts).
+    decision_keys: loadTrustedKeys(
+      (process.env.DECISION_PUBLIC_KEY_FILES ?? '').split(',').filter((file) => file !== ''),
+      'gateway',
+    ),
   }),
 });
 console.log('bench workers polling');

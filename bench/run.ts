@@ -15,6 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { RunView } from '../src/shared/contracts.js';
 import { criticalPathLength } from '../src/shared/dag.js';
 import { REQUEST_WORKFLOW_TYPE } from '../src/shared/messages.js';
+import { startSignedAsGateway } from '../dev/stack-secrets.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess } from '../dev/sandbox-process.js';
 import { startGatewayProcess, startNodeService, startWorkerProcess, type NodeService } from '../dev/node-service.js';
@@ -196,10 +197,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < SIZES.dagRepeats; i++) {
         walls.push(
           await timed(async () => {
+            const workflowId = `dag-${randomUUID()}`;
+            const input = { user_id: 'bench', session_id: 'bench', message: dagMessage(shape, count, ms) };
             const view = (await client.workflow.execute(REQUEST_WORKFLOW_TYPE, {
               taskQueue: 'bench-dag',
-              workflowId: `dag-${randomUUID()}`,
-              args: [{ user_id: 'bench', session_id: 'bench', message: dagMessage(shape, count, ms) }],
+              workflowId,
+              args: [startSignedAsGateway(workflowId, input)],
             })) as RunView;
             if (view.status !== 'COMPLETED') throw new Error(`DAG run ${view.status}: ${view.error}`);
           }),

@@ -13,8 +13,11 @@ import {
   loadDecisionSigner,
   loadTrustedKeys,
   signActionWith,
+  signSessionRunWith,
+  signStartWith,
   signWith,
 } from '../src/decision-keys.js';
+import type { UnsignedStart } from '../src/shared/start-signature.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
@@ -22,6 +25,8 @@ import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/ap
 import type {
   ApprovalDecision,
   ApprovalDelegation,
+  RequestInput,
+  SignedSessionRun,
   StepAction,
   TrustedDecisionKey,
 } from '../src/shared/workflow-contracts.js';
@@ -63,6 +68,22 @@ const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
 /** A decision signed as the gateway signs it, for tests that talk to a run through the Temporal client. */
 export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
   return signWith(gatewaySigner, decision);
+}
+
+/**
+ * A request run's input signed as the gateway signs it, for run `workflowId`: what everything that
+ * starts requestWorkflow without the gateway (tests, the benchmark, record-histories) sends.
+ */
+export function startSignedAsGateway(workflowId: string, input: UnsignedStart): RequestInput {
+  return signStartWith(gatewaySigner, workflowId, input);
+}
+
+/** A session's record of a run, signed as the gateway signs it for the session workflow `sessionWorkflowId`. */
+export function sessionRunSignedAsGateway(
+  sessionWorkflowId: string,
+  run: Omit<SignedSessionRun, 'proof'>,
+): SignedSessionRun {
+  return signSessionRunWith(gatewaySigner, sessionWorkflowId, run);
 }
 
 /** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */

@@ -10,6 +10,8 @@ import { freePort, waitFor } from './ports.js';
 export interface DevServer {
   address: string;
   uiPort: number;
+  /** The frontend's HTTP API (which refuses every Host a browser can send: HTTP_API_LOCKDOWN). */
+  httpPort: number;
   dbFile: string | undefined;
   stop(): Promise<void>;
   /** Stops and starts the server again on the same ports and database file. */
@@ -24,11 +26,12 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const binary = process.env.TEMPORAL_BIN ?? 'temporal';
   const port = await freePort();
   const uiPort = await freePort();
+  const httpPort = await freePort();
   const address = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    const args = devServerArgs({ port, uiPort, headless: true, ...opts });
+    const args = devServerArgs({ port, uiPort, httpPort, headless: true, ...opts });
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (chunk: Buffer) => {
@@ -78,6 +81,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   return {
     address,
     uiPort,
+    httpPort,
     dbFile: opts.dbFile,
     stop,
     restart: async () => {

@@ -10,7 +10,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_TUNING } from './dev-server-args.js';
+import { HTTP_API_LOCKDOWN, SERVER_TUNING } from './dev-server-args.js';
 
 export interface ClusterSettings {
   dir: string;
@@ -35,7 +35,8 @@ export function dynamicConfigYaml(entries: string[]): string {
     .map((entry) => {
       const [key, raw] = entry.split('=', 2);
       if (!key || raw === undefined) throw new Error(`dynamic config entry without "=": ${entry}`);
-      const value = /^(true|false|-?\d+(\.\d+)?|".*")$/.test(raw) ? raw : JSON.stringify(raw);
+      // JSON scalars and lists are YAML as they are; any other text is a string.
+      const value = /^(true|false|-?\d+(\.\d+)?|".*"|\[.*\])$/.test(raw) ? raw : JSON.stringify(raw);
       return `${key}:\n  - value: ${value}\n`;
     })
     .join('');
@@ -124,7 +125,11 @@ export function writeClusterConfig(settings: ClusterSettings): void {
   // The server's config holds the database password.
   writeFileSync(path.join(serverDir, 'cluster.yaml'), serverConfigYaml(settings), { mode: 0o600 });
   chmodSync(path.join(serverDir, 'cluster.yaml'), 0o600);
-  writeFileSync(path.join(serverDir, 'dynamic-config.yaml'), dynamicConfigYaml(CLUSTER_TUNING));
+  // The HTTP API refuses every Host a browser can send, as on the dev server (HTTP_API_LOCKDOWN).
+  writeFileSync(
+    path.join(serverDir, 'dynamic-config.yaml'),
+    dynamicConfigYaml([...CLUSTER_TUNING, ...HTTP_API_LOCKDOWN]),
+  );
   writeFileSync(path.join(uiDir, 'cluster.yaml'), uiConfigYaml(settings));
 }
 

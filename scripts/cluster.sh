@@ -165,8 +165,8 @@ cmd_test_cluster() {
   cmd_start_cluster
   trap keep_test_cluster_logs EXIT
   local status=0
-  TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/gateway/banking-chat.test.ts test/gateway/life-os-flow.test.ts \
-    test/integration/setup-namespace.test.ts || status=$?
+  TEST_TEMPORAL_ADDRESS="$TEMPORAL_ADDRESS" npx vitest run test/e2e/banking-chat.test.ts test/e2e/life-os-flow.test.ts \
+    test/e2e/setup-namespace.test.ts || status=$?
   node --import tsx scripts/kill-under-load.ts 2>&1 | tee "$LOG_DIR/kill-under-load.log" || status=$?
   return $status
 }

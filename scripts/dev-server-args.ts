@@ -50,6 +50,15 @@ export const SERVER_TUNING = {
 export type ServerTuning = keyof typeof SERVER_TUNING;
 
 /**
+ * The one Host header the frontend's HTTP API answers. The dev server always serves that API (with
+ * no origin check: a page on any site could POST `text/plain` to it and start runs), and 1.5.1 has
+ * no flag to turn it off; a `.invalid` name never resolves, so no browser can send it and every
+ * request a page makes is refused with 403. Workers, the gateway and the CLI use gRPC.
+ */
+export const HTTP_API_ALLOWED_HOST = 'temporal-http-api.invalid';
+export const HTTP_API_LOCKDOWN = [`frontend.httpAllowedHosts=["${HTTP_API_ALLOWED_HOST}"]`];
+
+/**
  * How the SQLite file commits. `wal-normal` (the default): write-ahead log, no fsync per commit; it
  * survives a crash of the server process, and a power loss can drop the last commits. `wal-full`
  * (`TEMPORAL_DB_SYNC=full`) waits for the disk on every commit; `rollback` is SQLite's own default.
@@ -64,6 +73,8 @@ const SQLITE_PRAGMAS: Record<SqliteMode, string[]> = {
 export interface DevServerSettings {
   port: number;
   uiPort: number;
+  /** The HTTP API's port (locked down by HTTP_API_LOCKDOWN); a random free one when absent. */
+  httpPort?: number;
   /** SQLite file; in memory when absent. */
   dbFile?: string;
   headless?: boolean;
@@ -85,6 +96,7 @@ export function devServerArgs(settings: DevServerSettings): string[] {
     String(settings.port),
     '--ui-port',
     String(settings.uiPort),
+    ...(settings.httpPort !== undefined ? ['--http-port', String(settings.httpPort)] : []),
     '--namespace',
     'default',
     '--log-level',
@@ -93,6 +105,9 @@ export function devServerArgs(settings: DevServerSettings): string[] {
     ...(settings.dbFile ? ['--db-filename', settings.dbFile] : []),
     ...pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),
-    ...tuning.flatMap((group) => SERVER_TUNING[group]).flatMap((value) => ['--dynamic-config-value', value]),
+    ...[...tuning.flatMap((group) => SERVER_TUNING[group]), ...HTTP_API_LOCKDOWN].flatMap((value) => [
+      '--dynamic-config-value',
+      value,
+    ]),
   ];
 }

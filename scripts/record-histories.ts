@@ -6,6 +6,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -31,6 +32,7 @@ import {
   delegationSignedAsGateway,
   editSignedAsGateway,
   signedAsGateway,
+  startSignedAsGateway,
   TEST_DECISION_KEYS,
   TEST_SANDBOX_TOKEN,
 } from '../dev/stack-secrets.js';
@@ -316,12 +318,14 @@ async function main(): Promise<void> {
     }),
   ]);
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const start = (message: string, taskQueue = 'requests', user_id = 'default_user') =>
-    client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-      workflowId: `req-${randomUUID()}`,
+  const start = (message: string, taskQueue = 'requests', user_id = 'default_user') => {
+    const workflowId = `req-${randomUUID()}`;
+    return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+      workflowId,
       taskQueue,
-      args: [{ user_id, session_id: randomUUID(), message }],
+      args: [startSignedAsGateway(workflowId, { user_id, session_id: randomUUID(), message })],
     });
+  };
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !(name in scenarios));
   if (unknown.length > 0)
@@ -347,4 +351,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The histories a recording writes, one per scenario; the replay test checks each is present. */
+export const SCENARIO_NAMES = Object.keys(scenarios);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -42,9 +42,11 @@ const LATENCY_WANTED = 'must be an integer number of milliseconds between 0 and 
 const positiveDuration = (fallback: string) =>
   positiveParsed(fallback, parseDuration, 'must be a duration such as 30s, 15m, 24h or 2d');
 
-const EnvSchema = z
+export const EnvSchema = z
   .object({
+    /** The Temporal frontend (host:port) the worker, gateway and scripts connect to. */
     TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+    /** The Temporal namespace of every run. */
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     /** TLS to the Temporal frontend (the SDK's variable names); implied by an API key, a client certificate or a CA. */
     TEMPORAL_TLS: bool.default(false),
@@ -55,9 +57,12 @@ const EnvSchema = z
     TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
     /** The CA that signed the server's certificate, when it is not a public one. */
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+    /** The task queue the worker polls and the gateway starts runs on. */
     TASK_QUEUE: z.string().min(1).default('requests'),
+    /** Where the gateway listens: host, then port. With auth off it refuses a host that is not loopback. */
     GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
     GATEWAY_PORT: port.default(8000),
+    /** `token`: bearer tokens from GATEWAY_TOKENS_FILE (token → user_id, role, groups); `jwt`: bearer JWTs. */
     GATEWAY_AUTH: z.enum(['off', 'token', 'jwt']).default('off'),
     GATEWAY_TOKENS_FILE: z.string().optional(),
     /** GATEWAY_AUTH=jwt: where the signing keys are, one of a JWKS URL or a PEM public key file. */
@@ -103,6 +108,7 @@ const EnvSchema = z
         }
         return origins;
       }),
+    /** How long `POST /chat` waits for the run to settle before answering `RUNNING`. */
     CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     /**
      * Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent
@@ -111,7 +117,9 @@ const EnvSchema = z
     INBOX_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** The oldest inbox listing served, from when its read began; older, a request waits for a new read. */
     INBOX_MAX_AGE_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
+    /** Base of the Temporal Web UI links on the web page. */
     TEMPORAL_UI_URL: z.string().url().default('http://localhost:8233'),
+    /** The sandbox backend: its URL (worker), its port and its SQLite file (sandbox). */
     SANDBOX_URL: z.string().url().default('http://127.0.0.1:8081'),
     SANDBOX_PORT: port.default(8081),
     SANDBOX_DB: z.string().min(1).default('.temporal/sandbox.db'),
@@ -137,9 +145,13 @@ const EnvSchema = z
     OPERATOR_PUBLIC_KEY_FILES: commaList.default([]),
     /** The operator's private key used by `./temporal-dev.sh decide`. */
     OPERATOR_SIGNING_KEY_FILE: z.string().min(1).default('.temporal/operator-key.pem'),
+    /** Dollars from which a transfer needs approval under the built-in policy (5000 pauses, 4999.99 not). */
     HIL_THRESHOLD: positiveParsed('5000', parseMoneyToCents, 'must be a positive amount with at most two decimals'),
+    /** No decision by then (30s, 15m, 24h, 2d): the approval expires and the step is rejected. */
     APPROVAL_TIMEOUT: positiveDuration('24h'),
+    /** Under the built-in policy, also gate L2 (reversible write) steps. */
     APPROVE_L2: bool.default(false),
+    /** Run tool calls as local activities: faster, but a run cannot answer queries while a call is in flight. */
     LOCAL_TOOL_CALLS: bool.default(false),
     /** How long a failing step retries, from its first attempt (L3 steps stop after 3 attempts sooner). */
     STEP_RETRY_BUDGET: positiveDuration('10m'),
@@ -168,6 +180,7 @@ const EnvSchema = z
      * and workflow ids.
      */
     LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+    /** The lowest level written. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /**
      * Workflows kept in the worker's sticky cache (1.3-2.4 MB each, measured). Runs waiting for approval are
@@ -217,12 +230,14 @@ const EnvSchema = z
      * exporter or an OTLP endpoint is set; the SDK reads the other OTEL_* variables (headers, timeouts) itself.
      */
     OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    /** The OTLP/HTTP collector (base URL, or the traces URL itself); either turns traces on. */
     OTEL_EXPORTER_OTLP_ENDPOINT: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318' })
       .optional(),
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://collector:4318/v1/traces' })
       .optional(),
+    /** `true` turns traces off whatever else is set. */
     OTEL_SDK_DISABLED: bool.default(false),
     /** Replaces the service name each process gives its spans (gateway, worker, sandbox). */
     OTEL_SERVICE_NAME: z.string().min(1).optional(),

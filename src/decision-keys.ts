@@ -14,7 +14,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { signStepAction, type UnsignedStepAction } from './shared/action-signature.js';
 import { bytesToHex, signDecision, type DecisionSigner, type UnsignedDecision } from './shared/decision-signature.js';
-import type { ApprovalDecision, StepAction, TrustedDecisionKey } from './shared/workflow-contracts.js';
+import { signSessionRun, signStart, type UnsignedStart } from './shared/start-signature.js';
+import type {
+  ApprovalDecision,
+  RequestInput,
+  SignedSessionRun,
+  StepAction,
+  TrustedDecisionKey,
+} from './shared/workflow-contracts.js';
 
 /** A key's id: the first 8 bytes of the SHA-256 of its raw public key, so ids need no configuration. */
 export function keyIdOf(rawPublicKey: Uint8Array): string {
@@ -66,6 +73,26 @@ export function loadTrustedKeys(files: readonly string[], role: TrustedDecisionK
 /** Signs with a fresh nonce and the current time. */
 export function signWith(signer: DecisionSigner, decision: UnsignedDecision): ApprovalDecision {
   return signDecision(decision, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
+}
+
+/** `input` signed to start run `workflowId`, with a fresh nonce and the current time. */
+export function signStartWith(signer: DecisionSigner, workflowId: string, input: UnsignedStart): RequestInput {
+  return signStart(workflowId, input, signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
+}
+
+/** A run's record signed for the session whose workflow is `sessionWorkflowId`. */
+export function signSessionRunWith(
+  signer: DecisionSigner,
+  sessionWorkflowId: string,
+  run: Omit<SignedSessionRun, 'proof'>,
+): SignedSessionRun {
+  return signSessionRun(
+    sessionWorkflowId,
+    run,
+    signer,
+    new Date().toISOString(),
+    randomBytes(18).toString('base64url'),
+  );
 }
 
 /** Signs an operator's action on a held step of run `workflowId`, with a fresh nonce and the current time. */

@@ -31,6 +31,7 @@ import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
+import { verifyStart } from './start-verification.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
   startToCloseTimeout: PLAN_START_TO_CLOSE_MS,
@@ -56,6 +57,8 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
   installRunHandlers(run);
 
   try {
+    // 0. Act only on a start the gateway (or an operator's key) signed for this run.
+    await refuseUnverifiedStart(run, outbox);
     // 1. Plan.
     const planned = await planRequest({
       message: input.message,
@@ -114,6 +117,15 @@ async function validPlanOrFail(run: RunState, outbox: NotificationOutbox, raw: u
   run.failBeforePlan('invalid_plan', error, { problems });
   await condition(() => allHandlersFinished() && outbox.idle);
   throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
+}
+
+/** Ends the run, having recorded why, when its start was not signed for it by a key the worker trusts. */
+async function refuseUnverifiedStart(run: RunState, outbox: NotificationOutbox): Promise<void> {
+  const start = await verifyStart(run.input);
+  if (start.valid) return;
+  run.failBeforePlan('unverified_start', start.message, { refusal: start.reason });
+  await condition(() => allHandlersFinished() && outbox.idle);
+  throw ApplicationFailure.create({ type: FailureType.UnverifiedStart, message: start.message, nonRetryable: true });
 }
 
 /** The run's result, once every update and signal handler has answered and every webhook delivery ended. */

@@ -35,7 +35,7 @@ export class RunState extends RunRecord {
 
   /** The planner gave up, or its plan did not validate: the run ends here without steps. */
   failBeforePlan(
-    kind: Extract<FailureKind, 'not_understood' | 'invalid_plan'>,
+    kind: Extract<FailureKind, 'not_understood' | 'invalid_plan' | 'unverified_start'>,
     error: string,
     metadata: Record<string, unknown> = {},
   ): void {

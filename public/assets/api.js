@@ -2,7 +2,7 @@
 /**
  * The gateway's HTTP API as the page uses it: one `request` that adds the bearer token, parses
  * JSON and turns the `{ error: { code, message } }` shape into an ApiError with words for people.
- * The types mirror src/shared/contracts.ts; test/gateway/page-contract.test.ts holds them to the
+ * The types mirror src/shared/contracts.ts; test/unit/page-contract.test.ts holds them to the
  * OpenAPI document.
  */
 

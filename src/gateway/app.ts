@@ -119,6 +119,8 @@ function pageSecurityHeaders() {
     xFrameOptions: 'DENY',
     xContentTypeOptions: true,
     referrerPolicy: 'same-origin',
+    // A route's own stricter choice stands: link pages send `Referrer-Policy: no-referrer`.
+    overwrite: false,
   });
 }
 
@@ -153,7 +155,7 @@ export function createGatewayApp(deps: GatewayDeps) {
       config.POLICY.id,
     ),
     tickets,
-    starter: new RunStarter(runs, config),
+    starter: new RunStarter(runs, config, signer),
     listings,
     timelines: deps.timelines ?? createTimelineHub(client, deps.pollMs, deps.queryTimeoutMs),
     heartbeatMs: deps.heartbeatMs ?? 15_000,

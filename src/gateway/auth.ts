@@ -16,12 +16,9 @@ import { ApiError, describeZodError } from './errors.js';
 import type { JwtVerifier } from './jwt-auth.js';
 import type { StreamTickets } from './stream-tickets.js';
 import { LINK_PATH_PREFIX } from '../webhooks/approval-links.js';
+import { ROLES, type Identity } from './caller-identity.js';
 
-export const ROLES = ['requester', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export type Identity =
-  { kind: 'anonymous' } | { kind: 'token'; user_id: string; role: Role; groups?: string[] | undefined };
+export { ROLES, type Identity, type Role } from './caller-identity.js';
 
 export interface GatewayVariables {
   identity: Identity;

@@ -18,7 +18,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import { IdentitySchema } from '../shared/contracts.js';
 import { ApiError } from './errors.js';
-import { ROLES, type Identity, type Role } from './auth.js';
+import { ROLES, type Identity, type Role } from './caller-identity.js';
 
 type JwtConfig = Pick<
   Config,
@@ -154,6 +154,8 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
       throw ApiError.unauthorized('Invalid bearer token: the signing keys could not be read');
     }
     if (!payload) throw ApiError.unauthorized('Invalid bearer token');
+    // A token that never expires stays good for whoever copies it; the middleware checks exp only when present.
+    if (typeof payload.exp !== 'number') throw ApiError.unauthorized('Invalid bearer token: no expiry (exp)');
     return identityOfClaims(payload, config);
   };
 }

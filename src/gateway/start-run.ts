@@ -20,7 +20,9 @@ import {
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/messages.js';
+import { signSessionRunWith, signStartWith } from '../decision-keys.js';
 import { sameIdentity } from '../shared/identity.js';
+import type { DecisionSigner } from '../shared/signed-proof.js';
 import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { Runs } from './runs.js';
@@ -92,6 +94,8 @@ export class RunStarter {
   constructor(
     private readonly runs: Runs,
     private readonly config: Config,
+    /** Signs every start and every session record, so a run and its session can tell them from forgeries. */
+    private readonly signer: DecisionSigner,
   ) {
     this.client = runs.client;
   }
@@ -188,19 +192,32 @@ export class RunStarter {
     run: { workflow_id: string; message: string },
     closedSession: SessionView | undefined,
   ): Promise<void> {
+    const sessionWorkflowId = sessionWorkflowIdFor(sessionId);
     const input: SessionWorkflowInput = {
       session_id: sessionId,
       user_id: userId,
       idle_close_ms: this.config.SESSION_IDLE_CLOSE,
-      // Read only when a new execution starts: a session that closed idle opens again with its runs.
-      ...(closedSession && { previous: closedSession }),
+      // Read only when a new execution starts: a session that closed idle opens again with the runs
+      // it closed with (its own result), signed like any run recorded in it.
+      ...(closedSession && {
+        reopened_runs: closedSession.runs.map((earlier) =>
+          signSessionRunWith(this.signer, sessionWorkflowId, { ...earlier, user_id: userId, session_id: sessionId }),
+        ),
+      }),
     };
     await this.client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
       workflowId: sessionWorkflowIdFor(sessionId),
       taskQueue: this.config.TASK_QUEUE,
       args: [input],
       signal: sessionRunStartedSignal,
-      signalArgs: [{ ...run, started_at: new Date().toISOString() }],
+      signalArgs: [
+        signSessionRunWith(this.signer, sessionWorkflowIdFor(sessionId), {
+          ...run,
+          started_at: new Date().toISOString(),
+          user_id: userId,
+          session_id: sessionId,
+        }),
+      ],
       typedSearchAttributes: [
         { key: SearchAttributes.UserId, value: userId },
         { key: SearchAttributes.SessionId, value: sessionId },
@@ -219,7 +236,7 @@ export class RunStarter {
     const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: this.config.TASK_QUEUE,
-      args: [input],
+      args: [signStartWith(this.signer, workflowId, input)],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A keyed run that already finished is answered from its result, never started again.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -5,7 +5,7 @@
  * (one gateway per page: behind a load balancer, route a page's calls to one gateway).
  */
 import { randomBytes } from 'node:crypto';
-import type { Identity } from './auth.js';
+import type { Identity } from './caller-identity.js';
 
 export const STREAM_TICKET_TTL_MS = 60_000;
 /** A bound on memory: issuing past it first drops expired tickets, then refuses. */

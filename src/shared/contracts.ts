@@ -238,7 +238,7 @@ export const RunViewSchema = z.object({
   /** Why the run failed, or why the planner could not understand the message. */
   error: z.string().optional(),
   /** What kind of failure `error` describes, so clients need not parse the text. */
-  failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed']).optional(),
+  failure_kind: z.enum(['not_understood', 'invalid_plan', 'step_failed', 'unverified_start']).optional(),
   /** The approval policy the run started with (absent while planning, and when the run ended without a plan). */
   policy: z
     .object({ id: z.string(), hash: z.string() })

@@ -9,6 +9,8 @@ export const FailureType = {
   InvalidInput: 'InvalidInput',
   /** The plan is malformed (duplicate ids, unknown dependency, cycle, bad tool args). */
   InvalidPlan: 'InvalidPlan',
+  /** The run's start is not signed for it by the gateway or an operator (start-signature.ts): it did nothing. */
+  UnverifiedStart: 'UnverifiedStart',
   /** Tool arguments the outside system refused as invalid (4xx validation). */
   InvalidToolArgs: 'InvalidToolArgs',
   InsufficientFunds: 'InsufficientFunds',

@@ -14,14 +14,12 @@ import type {
   TimelineEvent,
 } from './contracts.js';
 import type { ApprovalEdit } from './approval-edit.js';
+import type { SignedSessionRun } from './workflow-contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
 
-/**
- * A person's decision on a pending approval; applied only when signed by the gateway or an operator
- * (see decision-signature.ts).
- */
+/** A person's decision on a pending approval; applied only when signed by the gateway or an operator (see decision-signature.ts). */
 export const approvalDecisionSignal = defineSignal<[ApprovalDecision]>('approvalDecision');
 
 /** The whole run view, the same shape as `GET /api/workflows/{id}`. */
@@ -33,10 +31,7 @@ export const timelineQuery = defineQuery<TimelineEvent[], [number?]>('timeline')
 /** Resolves when the run has settled: finished, or waiting for a person. Used by `POST /chat`. */
 export const waitSettledUpdate = defineUpdate<RunView>('waitSettled');
 
-/**
- * Resolves once the run has planned (or failed to plan), so its intent is known. Used by
- * `POST /api/workflows/submit`.
- */
+/** Resolves once the run has planned (or failed to plan), so its intent is known. Used by `POST /api/workflows/submit`. */
 export const waitPlannedUpdate = defineUpdate<RunView>('waitPlanned');
 
 export interface DecisionOutcome {
@@ -131,14 +126,19 @@ export interface SessionWorkflowInput {
   user_id: string;
   /**
    * The session closes after this long without a new run, so open sessions are the ones in use.
-   * Its next chat opens it again with the same id (signal-with-start), carrying its runs over.
+   * Its next chat opens it again under the same id (signal-with-start).
    */
   idle_close_ms?: number;
-  /** Carried over by continue-as-new, and from the closed session when it opens again. */
+  /**
+   * When a session that closed idle opens again: the runs it closed with, signed again by the
+   * gateway for this session and its owner, and checked like every run signalled to it.
+   */
+  reopened_runs?: SignedSessionRun[];
+  /** Carried over by continue-as-new only. */
   previous?: SessionView;
 }
-/** Records a run in its session; sent with signal-with-start by the gateway. */
-export const sessionRunStartedSignal = defineSignal<[SessionRun]>('sessionRunStarted');
+/** Records a run in its session; sent with signal-with-start by the gateway, signed for that session. */
+export const sessionRunStartedSignal = defineSignal<[SignedSessionRun]>('sessionRunStarted');
 export const sessionQuery = defineQuery<SessionView>('session');
 
 export const SearchAttributes = {

@@ -153,8 +153,21 @@ export const RequestInputSchema = z.strictObject({
   message: z.string().trim().min(1).max(2000),
   /** The requester's groups as the gateway authenticated them, for policy rules on `requester_groups`. */
   requester_groups: z.array(IdentitySchema).max(50).optional(),
+  /** The gateway's (or an operator's) signature over the whole input and the workflow id (start-signature.ts). */
+  proof: DecisionProofSchema.optional(),
 });
 export type RequestInput = z.infer<typeof RequestInputSchema>;
+
+/** A run as its session is told of it, with the signature that it belongs to that session (start-signature.ts). */
+export const SessionRunSchema = z.strictObject({
+  workflow_id: z.string().min(1).max(300),
+  message: z.string().max(2000),
+  started_at: z.iso.datetime(),
+  user_id: IdentitySchema.optional(),
+  session_id: IdentitySchema.optional(),
+  proof: DecisionProofSchema.optional(),
+});
+export type SignedSessionRun = z.infer<typeof SessionRunSchema>;
 
 export const RUN_STATUSES = [
   'QUEUED',

@@ -4,9 +4,7 @@
  * default path carries no interceptors and no SDK.
  */
 import type { Config } from '../config.js';
-import type { Tracing } from './tracing.js';
-
-export type TracesExporter = 'otlp' | 'console';
+import type { Tracing, TracesExporter } from './tracing.js';
 
 type TracingSettings = Pick<
   Config,

@@ -26,7 +26,9 @@ import type { ClientInterceptors } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { TracesExporter } from './tracing-settings.js';
+
+/** Where spans go; tracing-settings.ts picks it from the OTEL_* settings. */
+export type TracesExporter = 'otlp' | 'console';
 
 export interface Tracing {
   /** The HTTP server span of every request; the route pattern names it. */

@@ -14,7 +14,7 @@ import { signLink, verifyLink, type ApprovalLinks } from '../../src/webhooks/app
 import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startWebhookListener } from '../webhooks/listener.js';
+import { startWebhookListener } from '../support/webhook-listener.js';
 import { HAS_CHROMIUM, SKIP_REASON, screenshot, UI_DEADLINE_MS, useBrowser } from './browser.js';
 
 const LINK_SECRET = randomBytes(32).toString('base64url');

@@ -10,8 +10,11 @@ export interface JwtIssuer {
   jwksUrl: string;
   /** The public key as PEM (SPKI), for JWT_PUBLIC_KEY_FILE. */
   publicKeyPem: string;
-  /** A token with the issuer's key; `claims` override the defaults (iss, aud, an expiry one hour ahead). */
-  sign(claims: JWTPayload, options?: { expiresIn?: string | number; kid?: string }): Promise<string>;
+  /**
+   * A token with the issuer's key; `claims` override the defaults (iss, aud, an expiry one hour
+   * ahead); `expiresIn: null` leaves `exp` out.
+   */
+  sign(claims: JWTPayload, options?: { expiresIn?: string | number | null; kid?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function startJwtIssuer(kid = 'test-key-1'): Promise<JwtIssuer> {
       signWith(
         privateKey,
         { iss: TEST_ISSUER, aud: TEST_AUDIENCE, ...claims },
-        options.expiresIn ?? '1h',
+        options.expiresIn === undefined ? '1h' : options.expiresIn,
         options.kid ?? kid,
       ),
     close: () => new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
@@ -62,14 +65,11 @@ export function jwtGatewayEnv(issuer: JwtIssuer): Record<string, string> {
 export async function signWith(
   key: CryptoKey,
   claims: JWTPayload,
-  expiresIn: string | number,
+  expiresIn: string | number | null,
   kid: string,
 ): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: ALG, kid, typ: 'JWT' })
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(key);
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: ALG, kid, typ: 'JWT' }).setIssuedAt();
+  return (expiresIn === null ? jwt : jwt.setExpirationTime(expiresIn)).sign(key);
 }
 
 export async function strangerKey(): Promise<CryptoKey> {

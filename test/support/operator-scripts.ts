@@ -13,11 +13,12 @@ export interface ScriptOutcome {
 }
 
 export function runOperatorScript(
-  script: 'scripts/decide.ts' | 'scripts/act.ts',
+  script: 'scripts/decide.ts' | 'scripts/act.ts' | 'scripts/request.ts',
   args: string[],
+  env: Record<string, string> = {},
 ): Promise<ScriptOutcome> {
   return run(process.execPath, ['--import', 'tsx', script, ...args], {
-    env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress') },
+    env: { ...process.env, ...testSecretsEnv(), TEMPORAL_ADDRESS: inject('temporalAddress'), ...env },
   }).then(
     ({ stdout }) => ({ code: 0, stdout }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),

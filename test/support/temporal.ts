@@ -9,7 +9,7 @@ import type { RunSettings } from '../../src/shared/contracts.js';
 import { runPolicyOf } from '../../src/config.js';
 import { defaultPolicy } from '../../src/shared/policy/evaluate.js';
 import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/messages.js';
-import { TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
+import { startSignedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -99,9 +99,10 @@ export function startRequestRun(
   message: string,
   userId = 'default_user',
 ): Promise<WorkflowHandle> {
+  const workflowId = uniqueId('req');
   return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
+    workflowId,
     taskQueue,
-    args: [{ user_id: userId, session_id: uniqueId('s'), message }],
+    args: [startSignedAsGateway(workflowId, { user_id: userId, session_id: uniqueId('s'), message })],
   });
 }

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWebhookListener, type WebhookListener } from '../webhooks/listener.js';
+import { startWebhookListener, type WebhookListener } from './webhook-listener.js';
 
 export interface WebhookSubscriber {
   listener: WebhookListener;

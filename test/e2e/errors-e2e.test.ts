@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { BAD_REQUESTS, send } from './bad-requests.js';
+import { BAD_REQUESTS, send } from '../support/bad-requests.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { signedAsGateway } from '../../dev/stack-secrets.js';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApprovalDecision, RunView } from '../../src/shared/contracts.js';
+import { RequestInputSchema, type ApprovalDecision, type RunView } from '../../src/shared/contracts.js';
+import { startSignedAsGateway } from '../../dev/stack-secrets.js';
 import {
   approvalDecisionSignal,
   REQUEST_WORKFLOW_TYPE,
@@ -22,11 +23,14 @@ const sandbox = useSandbox({ latencyMs: 400 });
 const client = useClient();
 const worker = useWorker(() => realActivities(sandbox.url));
 
+/** Signed as the gateway signs starts when `args` is a well-formed input; sent as given otherwise. */
 function start(args: unknown): Promise<WorkflowHandle> {
+  const workflowId = uniqueId('req');
+  const input = RequestInputSchema.safeParse(args);
   return client.workflow.start(REQUEST_WORKFLOW_TYPE, {
-    workflowId: uniqueId('req'),
+    workflowId,
     taskQueue: worker.taskQueue,
-    args: [args],
+    args: [input.success ? startSignedAsGateway(workflowId, input.data) : args],
   });
 }
 

@@ -3,7 +3,7 @@
  * route is enumerated from /openapi.json: only the public ones answer without a token. Requesters
  * cannot read or decide each other's runs, an approver cannot approve their own transfer, and ids
  * in a body or query that disagree with the token are refused. Nothing refused reaches a run.
- * (test/gateway/auth-e2e.test.ts covers the basic cases for the default user; these add the rest.)
+ * (test/e2e/auth-e2e.test.ts covers the basic cases for the default user; these add the rest.)
  */
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -49,7 +49,7 @@ describe('tools as local activities', () => {
     expect(await ledgerEntries(sandbox.url, 'kiran')).toHaveLength(1);
     expect(await toolCalls(handle)).toEqual({
       activities: 0,
-      localSummaries: ['Plan the request', 'Transfer $2,000.00 → kiran'],
+      localSummaries: ['Read the keys this run trusts', 'Plan the request', 'Transfer $2,000.00 → kiran'],
     });
     await replays(handle);
   });
@@ -105,8 +105,8 @@ describe('tools as local activities', () => {
         .map((s) => s.id)
         .sort(),
     );
-    // The planner and every step, each a local activity with its summary.
-    expect((await toolCalls(handle)).localSummaries).toHaveLength(final.steps.length + 1);
+    // The start's key check, the planner and every step, each a local activity with its summary.
+    expect((await toolCalls(handle)).localSummaries).toHaveLength(final.steps.length + 2);
     await replays(handle);
   });
 });

@@ -122,21 +122,6 @@ describe('no deciding by position', () => {
   });
 });
 
-describe('one person, one id', () => {
-  it('refuses manager@BANK.com approving a transfer requested by manager@bank.com, and changes nothing', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: MANAGER });
-    expect(chat.body.status).toBe('PENDING_APPROVAL');
-    const approvalId: string = chat.body.reply.approval_id;
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@BANK.com',
-    });
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toMatch(/four-eyes/);
-    expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status).toBe('pending');
-  });
-});
-
 describe('true answers when approve races cancel', () => {
   it('answers the approver whose decision moved the money 200, and the cancel that stopped nothing 409 already_finished', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran' });

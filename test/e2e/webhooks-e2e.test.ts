@@ -13,7 +13,7 @@ import { waitFor } from '../../dev/ports.js';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
-import { startWebhookListener, type ReceivedWebhook } from './listener.js';
+import { startWebhookListener, type ReceivedWebhook } from '../support/webhook-listener.js';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());

@@ -16,7 +16,7 @@ import {
 import { waitFor } from '../../dev/ports.js';
 import { realActivities, uniqueId } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
-import { testSecretsEnv } from '../../dev/stack-secrets.js';
+import { startSignedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const run = promisify(execFile);
 const sandbox = useSandbox();
@@ -38,7 +38,13 @@ describe('engineer tools', () => {
     const handle = await client.workflow.start(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: worker.taskQueue,
-      args: [{ user_id: 'default_user', session_id: uniqueId('s'), message: 'Transfer 6000 to Kiran' }],
+      args: [
+        startSignedAsGateway(workflowId, {
+          user_id: 'default_user',
+          session_id: uniqueId('s'),
+          message: 'Transfer 6000 to Kiran',
+        }),
+      ],
       staticSummary: 'Transfer 6000 to Kiran',
     });
     const pending = await handle.executeUpdate(waitSettledUpdate);

@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import { TokenTable } from '../../src/gateway/auth.js';
 import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
-import { BAD_REQUESTS, send } from './bad-requests.js';
+import { BAD_REQUESTS, send } from '../support/bad-requests.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
 
 const touched: string[] = [];

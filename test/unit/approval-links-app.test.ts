@@ -53,6 +53,8 @@ describe('/approval-links/{token}', () => {
       expect(res.status).toBe(403);
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
       expect(res.headers.get('cache-control')).toBe('no-store');
+      // As the README says: the link, a credential, never leaves in a Referer.
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       const page = await res.text();
       expect(page).toContain('This link is for someone else');
       expect(page).toContain('sent to manager@bank.com');

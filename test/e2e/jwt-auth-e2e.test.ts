@@ -117,6 +117,11 @@ describe('GATEWAY_AUTH=jwt', () => {
       () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
       'Invalid bearer token: expired',
     ],
+    [
+      'a token without an expiry (exp)',
+      () => issuer.sign({ ...PEOPLE.alice }, { expiresIn: null }),
+      'Invalid bearer token: no expiry (exp)',
+    ],
     ['an unsigned token (alg none)', async () => unsignedToken({ ...PEOPLE.alice }), 'Invalid bearer token: unsigned'],
     [
       "a stranger's key under the issuer's kid",
