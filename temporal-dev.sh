@@ -186,7 +186,8 @@ cmd_stop() {
       local signal=TERM
       [ "$name" = postgres ] && signal=INT # PostgreSQL's fast shutdown; TERM waits for every client to leave
       kill -"$signal" -- "-$pid" 2>/dev/null || kill -"$signal" "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # TERM drains: a gateway answers what it took (CHAT_WAIT_MS + 5 s), a worker finishes its calls (10 s grace).
+      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || true
       say "stopped $name"
     fi
@@ -216,6 +217,19 @@ cmd_test() {
   return $status
 }
 
+# The kill test on the dev stack (one worker, one gateway): `start` with approvals for small amounts,
+# a fresh sandbox database and short idle sessions, then scripts/kill-under-load.ts with LOAD_STACK=dev
+# (the worker SIGTERMed and then SIGKILLed under load, each time started again), then `stop`.
+cmd_test_kill() {
+  export HIL_THRESHOLD=5 SANDBOX_DB="$STATE_DIR/test-kill-sandbox.db" LOG_FORMAT=json
+  export SESSION_IDLE_CLOSE="${SESSION_IDLE_CLOSE:-30s}"
+  rm -f "$SANDBOX_DB" "$SANDBOX_DB-wal" "$SANDBOX_DB-shm"
+  cmd_start
+  trap cmd_stop EXIT
+  LOAD_STACK=dev LOAD_IDLE_WAIT_SECONDS="${LOAD_IDLE_WAIT_SECONDS:-45}" TEMPORAL_DEV_STATE="$STATE_DIR" \
+    node --import tsx scripts/kill-under-load.ts 2>&1 | tee "$LOG_DIR/kill-under-load.log"
+}
+
 # shellcheck source=scripts/cluster.sh
 source "$ROOT/scripts/cluster.sh"
 
@@ -223,6 +237,7 @@ case "${1:-}" in
   start) if [ "${2:-}" = --cluster ]; then cmd_start_cluster; else cmd_start; fi ;;
   stop) cmd_stop ;;
   test-cluster) cmd_test_cluster ;;
+  test-kill) cmd_test_kill ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     args_text="$(server_args)" || die "could not build the dev server's arguments"
@@ -242,5 +257,5 @@ case "${1:-}" in
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
 esac

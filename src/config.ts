@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RunSettings } from './shared/contracts.js';
 import { parseDuration } from './shared/duration.js';
 import { parseMoneyToCents } from './shared/money.js';
+import { WORKFLOW_TASK_TIMEOUT_MS } from './shared/timeouts.js';
 import { issueLines } from './shared/zod-issues.js';
 import { defaultPolicy } from './shared/policy/evaluate.js';
 import { PolicyDocumentSchema, type PolicyDocument, type RunPolicy } from './shared/policy/schema.js';
@@ -82,7 +83,10 @@ export const EnvSchema = z
     JWT_USER_CLAIM: z.string().min(1).default('sub'),
     JWT_ROLE_CLAIM: z.string().min(1).default('role'),
     JWT_GROUPS_CLAIM: z.string().min(1).default('groups'),
-    /** Origins besides the gateway's own whose pages may change state (comma-separated, e.g. https://ops.example.com). */
+    /**
+     * Origins besides the gateway's own whose pages may change state (comma-separated, e.g.
+     * https://ops.example.com).
+     */
     GATEWAY_ALLOWED_ORIGINS: z
       .string()
       .default('')
@@ -106,7 +110,10 @@ export const EnvSchema = z
       }),
     /** How long `POST /chat` waits for the run to settle before answering `RUNNING`. */
     CHAT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-    /** Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent ones share). */
+    /**
+     * Pause between the reads that keep the inbox's listing fresh (0: every request reads it; concurrent
+     * ones share).
+     */
     INBOX_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** The oldest inbox listing served, from when its read began; older, a request waits for a new read. */
     INBOX_MAX_AGE_MS: z.coerce.number().int().min(1).max(300_000).default(10_000),
@@ -150,6 +157,17 @@ export const EnvSchema = z
     STEP_RETRY_BUDGET: positiveDuration('10m'),
     /** Hold a step whose retries ran out on a system failure for an operator instead of failing it. */
     ATTENTION_ON_EXHAUSTED: bool.default(false),
+    /**
+     * A chat session's workflow closes after this long without a new request, so the open ones are
+     * those in use; the session's next chat opens it again with its runs (gateway).
+     */
+    SESSION_IDLE_CLOSE: positiveDuration('10m'),
+    /**
+     * Workflow task timeout of the request and session runs the gateway starts: how soon a task that
+     * died with its worker is given to another (src/shared/timeouts.ts says why 2 s). Raise it where
+     * workers are starved of CPU so badly that a task of a few milliseconds waits longer for a core.
+     */
+    WORKFLOW_TASK_TIMEOUT: positiveDuration(`${WORKFLOW_TASK_TIMEOUT_MS}ms`),
     /** How long a held step waits for an operator's action before it fails. */
     ATTENTION_DEADLINE: positiveDuration('24h'),
     /** Where the worker serves Prometheus metrics (`/metrics`); none unless METRICS_PORT is set. */
@@ -157,7 +175,10 @@ export const EnvSchema = z
     METRICS_PORT: port.optional(),
     /** The gateway serves Prometheus metrics at `/metrics` on its own port (off by default). */
     GATEWAY_METRICS: bool.default(false),
-    /** `json`: one JSON line per request (gateway, sandbox) and per SDK log entry (worker), with request and workflow ids. */
+    /**
+     * `json`: one JSON line per request (gateway, sandbox) and per SDK log entry (worker), with request
+     * and workflow ids.
+     */
     LOG_FORMAT: z.enum(['text', 'json']).default('text'),
     /** The lowest level written. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -175,7 +196,10 @@ export const EnvSchema = z
     WORKER_STICKY_TIMEOUT: positiveDuration('2s'),
     /** A workflow bundle made by scripts/bundle-workflows.ts; without it the worker bundles at start-up. */
     WORKFLOW_BUNDLE: z.string().min(1).optional(),
-    /** Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build; both or neither. */
+    /**
+     * Worker Versioning (src/worker-deployment.ts): the deployment this worker belongs to and its build;
+     * both or neither.
+     */
     WORKER_DEPLOYMENT_NAME: z
       .string()
       .regex(/^[\w.-]{1,255}$/, 'must be 1-255 letters, digits, _ . or -')
@@ -224,7 +248,8 @@ export const EnvSchema = z
         code: 'custom',
         path: ['INBOX_MAX_AGE_MS'],
         message:
-          'must be above INBOX_CACHE_MS: a listing is renewed every INBOX_CACHE_MS and may be served until INBOX_MAX_AGE_MS old',
+          'must be above INBOX_CACHE_MS: a listing is renewed every INBOX_CACHE_MS and may be served ' +
+          'until INBOX_MAX_AGE_MS old',
       });
     }
     if ((env.WEBHOOK_URL === undefined) !== (env.WEBHOOK_SECRET === undefined)) {

@@ -21,6 +21,7 @@ import type { Activities } from '../activities/index.js';
 import type { RunResult } from '../src/shared/contracts.js';
 import { PlanSchema, RequestInputSchema, type Plan, type RequestInput } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
+import { PLAN_START_TO_CLOSE_MS } from '../src/shared/timeouts.js';
 import { ATTENTION_MEMO, PENDING_APPROVALS_MEMO, SearchAttributes } from '../src/shared/messages.js';
 import { FailureType } from '../src/shared/errors.js';
 import { issueLines } from '../src/shared/zod-issues.js';
@@ -33,7 +34,7 @@ import { runStepWhenReady } from './step-runner.js';
 import { verifyStart } from './start-verification.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: PLAN_START_TO_CLOSE_MS,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Plan the request',
 });

@@ -130,7 +130,8 @@ export function classifyError(err: unknown): ApiError | undefined {
     return new ApiError(
       503,
       ErrorCode.RunUnresponsive,
-      'No worker is polling the task queue, so the run cannot answer; try again shortly',
+      'No worker can answer for the run now (none polls its task queue, or its last task died with a worker); ' +
+        'try again shortly',
     );
   }
   return undefined;
@@ -155,9 +156,15 @@ export function isUnavailable(err: unknown): boolean {
   return grpcErrors(err).some((e) => e.code === UNAVAILABLE || e.code === DEADLINE_EXCEEDED);
 }
 
-/** A query the server refused because no worker polls the run's task queue. */
-function isWithoutWorker(err: unknown): boolean {
-  return grpcErrors(err).some((e) => e.code === FAILED_PRECONDITION && /no poller/i.test(e.details));
+/**
+ * A query the server refused because no worker can answer it now: none polls the run's task
+ * queue, or the run's last workflow task failed or timed out (its worker died) and no worker has
+ * taken the retry yet.
+ */
+export function isWithoutWorker(err: unknown): boolean {
+  return grpcErrors(err).some(
+    (e) => e.code === FAILED_PRECONDITION && /no poller|workflow task in failed state/i.test(e.details),
+  );
 }
 
 /** Hono's `onError`: one shape for every failure; unexpected ones are logged, never sent. */

@@ -1,19 +1,30 @@
 /**
  * The gateway process: validated config, a Temporal client, the Hono app on GATEWAY_HOST:GATEWAY_PORT.
- * Refuses to start without auth on a non-loopback address; SIGINT/SIGTERM end streams and close.
+ * Refuses to start without auth on a non-loopback address; SIGINT/SIGTERM refuse new connections,
+ * end streams and let the requests already taken finish (drainDeadlineMs) before exiting.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit, type Config } from '../config.js';
 import { createGatewayApp, createInboxListing, createTimelineHub } from './app.js';
 import { gatewayConnectionOptions } from './gateway-connection.js';
 import { listenRefusal } from './listen-policy.js';
 import { jsonLogger, withRequestLog } from '../telemetry/logging.js';
 import { tracingFor } from '../telemetry/tracing-settings.js';
 
-const FORCED_EXIT_MS = 5000;
+/**
+ * After SIGTERM, requests already taken get this long to finish before the process exits anyway:
+ * the longest wait a route makes (CHAT_WAIT_MS) and the reads around it, each of which has its
+ * own deadline under 5 s. New connections are refused from the signal on.
+ */
+function drainDeadlineMs(config: Pick<Config, 'CHAT_WAIT_MS'>): number {
+  return config.CHAT_WAIT_MS + 5000;
+}
+
+/** Keep-alive connections that go idle while the gateway drains are closed this often. */
+const IDLE_SWEEP_MS = 100;
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -41,7 +52,8 @@ async function main(): Promise<void> {
 
   const server = serve({ fetch: app.fetch, hostname: config.GATEWAY_HOST, port: config.GATEWAY_PORT }, (info) => {
     console.log(
-      `gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`,
+      `gateway listening on http://${config.GATEWAY_HOST}:${info.port} (Temporal ${config.TEMPORAL_ADDRESS}, ` +
+        `task queue "${config.TASK_QUEUE}", auth ${config.GATEWAY_AUTH})`,
     );
   });
   server.on('error', (err) => {
@@ -56,14 +68,18 @@ async function main(): Promise<void> {
     console.log(`gateway: ${signal}, shutting down`);
     timelines.close();
     inbox.close();
-    setTimeout(() => process.exit(0), FORCED_EXIT_MS).unref();
+    setTimeout(() => process.exit(0), drainDeadlineMs(config)).unref();
     server.close(() => {
       void connection
         .close()
         .then(() => tracing?.shutdown())
         .finally(() => process.exit(0));
     });
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    // A keep-alive connection would keep the server open after its last answer: close each once idle.
+    if ('closeIdleConnections' in server) {
+      server.closeIdleConnections();
+      setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
+    }
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

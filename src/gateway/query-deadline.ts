@@ -4,7 +4,7 @@
  * Temporal fails sooner still, as UNAVAILABLE: see gateway-connection.ts.)
  */
 import { isGrpcCancelledError, isGrpcDeadlineError, type Client } from '@temporalio/client';
-import { ApiError, ErrorCode } from './errors.js';
+import { ApiError, ErrorCode, isWithoutWorker } from './errors.js';
 
 /** How long a query may take before the run counts as unresponsive (no worker, or one far behind). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5000;
@@ -13,7 +13,10 @@ function causeOf(err: unknown): unknown {
   return (err as { cause?: unknown } | undefined)?.cause;
 }
 
-/** A query that is not answered within `timeoutMs` is a 503 run_unresponsive, however gRPC ended it. */
+/**
+ * A query that is not answered within `timeoutMs`, or that the server refuses because no worker
+ * can answer now, is a 503 run_unresponsive, so callers fall back to what needs no worker.
+ */
 export async function queryWithDeadline<T>(client: Client, timeoutMs: number, run: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   try {
@@ -21,7 +24,7 @@ export async function queryWithDeadline<T>(client: Client, timeoutMs: number, ru
   } catch (err) {
     // A deadline that passes while the SDK waits to retry the call surfaces as CANCELLED, not DEADLINE_EXCEEDED.
     const pastDeadline = Date.now() >= deadline && (isGrpcCancelledError(err) || isGrpcCancelledError(causeOf(err)));
-    if (pastDeadline || isGrpcDeadlineError(err) || isGrpcDeadlineError(causeOf(err))) {
+    if (pastDeadline || isGrpcDeadlineError(err) || isGrpcDeadlineError(causeOf(err)) || isWithoutWorker(err)) {
       throw new ApiError(
         503,
         ErrorCode.RunUnresponsive,

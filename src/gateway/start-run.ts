@@ -15,6 +15,8 @@ import {
   SESSION_WORKFLOW_TYPE,
   sessionRunStartedSignal,
   sessionWorkflowIdFor,
+  type SessionView,
+  type SessionWorkflowInput,
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../shared/messages.js';
@@ -25,6 +27,7 @@ import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { RunDescription } from './run-description.js';
 import type { Runs } from './runs.js';
+import { lookUpSession } from './session-lookup.js';
 
 export interface StartRequest {
   user_id: string;
@@ -111,10 +114,12 @@ export class RunStarter {
     const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
     let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
 
+    let closedSession: SessionView | undefined;
     if (request.session_id !== undefined) {
-      const owner = await this.runs.sessionOwner(request.session_id);
+      const { owner, closedView } = await lookUpSession(this.client, request.session_id);
       if (owner !== undefined && !sameIdentity(owner, request.user_id))
         throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
+      closedSession = closedView;
     }
     const existing = digest ? await this.findRun(workflowId) : undefined;
     if (existing) {
@@ -141,13 +146,13 @@ export class RunStarter {
       closed
         ? this.runs.getRun(workflowId).then((view) => ({ view }))
         : this.startAndWait(workflowId, input, budgetMs, until),
-      this.recordInSession(sessionId, request.user_id, sessionRun),
+      this.recordInSession(sessionId, request.user_id, sessionRun, closedSession),
     ]);
     if (started.status === 'rejected') throw started.reason;
     if (recorded.status === 'rejected') {
       // The run exists and may move money: answer with it, never with an error a client would
       // retry. The session learns of the run as soon as Temporal takes the signal again.
-      void this.recordInSessionEventually(sessionId, request.user_id, sessionRun, recorded.reason);
+      void this.recordInSessionEventually(sessionId, request.user_id, sessionRun, recorded.reason, closedSession);
     }
     const outcome = started.value;
     // A message that differs only after its first 200 characters is caught here, once the run answered.
@@ -160,12 +165,13 @@ export class RunStarter {
     userId: string,
     run: { workflow_id: string; message: string },
     firstError: unknown,
+    closedSession: SessionView | undefined,
   ): Promise<void> {
     let lastError = firstError;
     for (let attempt = 1; attempt <= SESSION_RECORD_ATTEMPTS; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
       try {
-        await this.recordInSession(sessionId, userId, run);
+        await this.recordInSession(sessionId, userId, run, closedSession);
         return;
       } catch (err) {
         lastError = err;
@@ -178,11 +184,25 @@ export class RunStarter {
     sessionId: string,
     userId: string,
     run: { workflow_id: string; message: string },
+    closedSession: SessionView | undefined,
   ): Promise<void> {
+    const sessionWorkflowId = sessionWorkflowIdFor(sessionId);
+    const input: SessionWorkflowInput = {
+      session_id: sessionId,
+      user_id: userId,
+      idle_close_ms: this.config.SESSION_IDLE_CLOSE,
+      // Read only when a new execution starts: a session that closed idle opens again with the runs
+      // it closed with (its own result), signed like any run recorded in it.
+      ...(closedSession && {
+        reopened_runs: closedSession.runs.map((earlier) =>
+          signSessionRunWith(this.signer, sessionWorkflowId, { ...earlier, user_id: userId, session_id: sessionId }),
+        ),
+      }),
+    };
     await this.client.workflow.signalWithStart(SESSION_WORKFLOW_TYPE, {
       workflowId: sessionWorkflowIdFor(sessionId),
       taskQueue: this.config.TASK_QUEUE,
-      args: [{ session_id: sessionId, user_id: userId }],
+      args: [input],
       signal: sessionRunStartedSignal,
       signalArgs: [
         signSessionRunWith(this.signer, sessionWorkflowIdFor(sessionId), {
@@ -197,6 +217,7 @@ export class RunStarter {
         { key: SearchAttributes.SessionId, value: sessionId },
       ],
       staticSummary: `Chat session of ${userId}`,
+      workflowTaskTimeout: this.config.WORKFLOW_TASK_TIMEOUT,
     });
   }
 
@@ -219,6 +240,7 @@ export class RunStarter {
         { key: SearchAttributes.RunStatus, value: 'QUEUED' },
       ],
       staticSummary: summaryOf(input.message),
+      workflowTaskTimeout: this.config.WORKFLOW_TASK_TIMEOUT,
     });
     const abort = new AbortController();
     const update = this.client.withAbortSignal(abort.signal, () =>

@@ -120,6 +120,23 @@ export interface SessionView {
   updated_at: string;
   runs: SessionRun[];
 }
+/** The session workflow's input, from the gateway's signal-with-start. */
+export interface SessionWorkflowInput {
+  session_id: string;
+  user_id: string;
+  /**
+   * The session closes after this long without a new run, so open sessions are the ones in use.
+   * Its next chat opens it again under the same id (signal-with-start).
+   */
+  idle_close_ms?: number;
+  /**
+   * When a session that closed idle opens again: the runs it closed with, signed again by the
+   * gateway for this session and its owner, and checked like every run signalled to it.
+   */
+  reopened_runs?: SignedSessionRun[];
+  /** Carried over by continue-as-new only. */
+  previous?: SessionView;
+}
 /** Records a run in its session; sent with signal-with-start by the gateway, signed for that session. */
 export const sessionRunStartedSignal = defineSignal<[SignedSessionRun]>('sessionRunStarted');
 export const sessionQuery = defineQuery<SessionView>('session');

@@ -62,6 +62,15 @@ describe('classifyError', () => {
       status: 503,
       code: 'run_unresponsive',
     });
+    const taskLost = Object.assign(new Error('9 FAILED_PRECONDITION'), {
+      code: grpcStatus.FAILED_PRECONDITION,
+      details: 'Unable to query workflow due to Workflow Task in failed state.',
+      metadata: {},
+    });
+    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: taskLost }))).toMatchObject({
+      status: 503,
+      code: 'run_unresponsive',
+    });
     const otherPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), {
       code: grpcStatus.FAILED_PRECONDITION,
       details: 'something else',
@@ -172,7 +181,8 @@ describe('visibility', () => {
       "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND UserId='default_user'",
     );
     expect(pendingApprovalsQuery('requests')).toBe(
-      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL",
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running'" +
+        ' AND PendingApprovalIds IS NOT NULL',
     );
     expect(pendingApprovalsQuery('requests', 'bob')).toMatch(/ AND UserId='bob'$/);
   });
