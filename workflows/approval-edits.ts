@@ -144,6 +144,8 @@ function judgeAndApply(run: RunState, edit: ApprovalEdit, check: ProofCheck, cur
     step.args = verdict.args;
     if (currentRules) step.name = nameAfterEdit(step.tool, editedName, before, step.args);
     record.edits = (record.edits ?? 0) + 1;
+    record.edited_by = edit.edited_by;
+    record.args = { ...step.args };
     // Until the policy answers, the approval binds the new arguments under the old requirement.
     record.action_hash = actionHashOf({
       tool: step.tool,
@@ -186,12 +188,13 @@ export function reopenEditedApproval(
     const record = approvals.revisable(approvalId);
     if (!record) return;
     const fresh = newApprovalRecord(run, steps.get(record.step_id), reason, now, timeoutMs, staged);
-    const { requested_at: requestedAt, edits } = record;
+    const { requested_at: requestedAt, edits, edited_by: editedBy } = record;
     for (const key of Object.keys(record)) delete (record as unknown as Record<string, unknown>)[key];
     Object.assign(record, fresh, {
       approval_id: approvalId,
       requested_at: requestedAt,
       ...(edits !== undefined && { edits }),
+      ...(editedBy !== undefined && { edited_by: editedBy }),
     });
     awaitingPolicy.delete(record);
     emit('approval_required', `${record.step_name}: ${reason} (edited)`, {

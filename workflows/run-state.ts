@@ -154,12 +154,7 @@ export class RunState {
    * at or after the deadline expires the approval and rejects its step. Never throws.
    */
   decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
-    const { result, expired } = this.#approvals.decide(
-      decision,
-      (stepId) => this.#steps.get(stepId),
-      this.#now(),
-      provenance,
-    );
+    const { result, expired } = this.#approvals.decide(decision, this.#now(), provenance);
     if (expired) rejectGatedStep(this.#gated(), decision.approval_id);
     this.#publish(this);
     return result;

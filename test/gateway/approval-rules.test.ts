@@ -28,7 +28,6 @@ const anonymous: Identity = { kind: 'anonymous' };
 const alice: Identity = { kind: 'token', user_id: 'alice', role: 'requester' };
 const bob: Identity = { kind: 'token', user_id: 'bob', role: 'requester' };
 const manager: Identity = { kind: 'token', user_id: 'manager@bank.com', role: 'approver' };
-const aliceRun = { user_id: 'alice' };
 
 describe('decisionRefusal', () => {
   it.each<[string, Identity, ApprovalRecord, boolean, string, number | undefined]>([
@@ -46,7 +45,7 @@ describe('decisionRefusal', () => {
     ['an approver decides an approved one', manager, record({ status: 'approved' }), true, 'manager@bank.com', 409],
     ['the requester withdraws an expired one', alice, record({ status: 'expired' }), false, 'alice', 409],
   ])('%s', (_name, identity, approval, approved, deciderId, status) => {
-    const refusal = decisionRefusal(identity, aliceRun, approval, { approved, deciderId });
+    const refusal = decisionRefusal(identity, approval, { approved, deciderId });
     expect(refusal?.status).toBe(status);
   });
 
@@ -55,7 +54,7 @@ describe('decisionRefusal', () => {
     ['the action hash the approver saw', 'a'.repeat(64), undefined, undefined],
     ['another action hash', 'b'.repeat(64), 409, 'stale_approval'],
   ])('binds to the action: %s', (_name, actionHash, status, code) => {
-    const refusal = decisionRefusal(manager, aliceRun, record({ action_hash: 'a'.repeat(64) }), {
+    const refusal = decisionRefusal(manager, record({ action_hash: 'a'.repeat(64) }), {
       approved: true,
       deciderId: 'manager@bank.com',
       actionHash,
@@ -66,7 +65,7 @@ describe('decisionRefusal', () => {
 
   it('an approval without an action hash (an older run) is stale for any hash sent', () => {
     expect(
-      decisionRefusal(manager, aliceRun, record(), {
+      decisionRefusal(manager, record(), {
         approved: true,
         deciderId: 'manager@bank.com',
         actionHash: 'a'.repeat(64),
@@ -75,14 +74,14 @@ describe('decisionRefusal', () => {
   });
 
   it('names the rule it applies', () => {
-    expect(decisionRefusal(anonymous, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
+    expect(decisionRefusal(anonymous, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
       /four-eyes/,
     );
-    expect(decisionRefusal(alice, aliceRun, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
+    expect(decisionRefusal(alice, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
       /withdraw/,
     );
     expect(
-      decisionRefusal(manager, aliceRun, record({ status: 'rejected' }), {
+      decisionRefusal(manager, record({ status: 'rejected' }), {
         approved: true,
         deciderId: 'manager@bank.com',
       })?.message,
@@ -126,7 +125,7 @@ describe('decisionRefusal on a staged approval (from the memo record, as the wor
       403,
     ],
   ])('%s', (_name, approval, approved, deciderId, groups, status) => {
-    expect(decisionRefusal(approver, aliceRun, approval, { approved, deciderId, groups })?.status).toBe(status);
+    expect(decisionRefusal(approver, approval, { approved, deciderId, groups })?.status).toBe(status);
   });
 });
 

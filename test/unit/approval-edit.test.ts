@@ -1,13 +1,8 @@
 /** approval-edit.ts: who may edit a waiting approval, with what, and how an edit is signed. Table-driven. */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import {
-  checkEditProof,
-  judgeEdit,
-  signEdit,
-  toolArgsProblems,
-  type UnsignedEdit,
-} from '../../src/shared/approval-edit.js';
+import { checkEditProof, judgeEdit, signEdit, type UnsignedEdit } from '../../src/shared/approval-edit.js';
+import { toolArgsProblems } from '../../src/shared/approval/edit.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
 import { DecisionErrorType } from '../../src/shared/definitions.js';

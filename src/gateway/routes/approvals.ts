@@ -30,8 +30,8 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
     .get('/', async (c) => {
       const query = parseQuery(c, InboxQuerySchema);
       const identity = c.get('identity');
-      const caller = inboxCallerOf(identity, query.decider);
       const standIns = delegations.standInGroups(identity);
+      const caller = inboxCallerOf(identity, query.decider, standIns);
       const { records, listedAt } = await approvals.pending(identity);
       const page = inboxPage(records, query, caller, Date.now());
       // Only the page's records are returned, so only they are judged for the flag.
