@@ -17,6 +17,7 @@ import {
 } from '../src/decision-keys.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
+import { parseApprovalId } from '../src/shared/definitions.js';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
 import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
 import type {
@@ -60,9 +61,14 @@ export const sandboxAuthHeaders = { authorization: `Bearer ${TEST_SANDBOX_TOKEN}
 
 const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
 
-/** A decision signed as the gateway signs it, for tests that talk to a run through the Temporal client. */
+/**
+ * A decision signed as the gateway signs it, for tests that talk to a run through the Temporal
+ * client. It names the run its approval id names unless the test names one; a test of a real run
+ * passes the approval's `run_id` (runBindingOf), as the gateway does.
+ */
 export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
-  return signWith(gatewaySigner, decision);
+  const workflowId = decision.workflow_id ?? parseApprovalId(decision.approval_id)?.workflowId;
+  return signWith(gatewaySigner, { ...(workflowId !== undefined && { workflow_id: workflowId }), ...decision });
 }
 
 /** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */
@@ -72,10 +78,14 @@ export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAc
 
 /** A delegation signed as the gateway signs it. */
 export function delegationSignedAsGateway(delegation: UnsignedDelegation): ApprovalDelegation {
-  return signDelegation(delegation, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
+  const workflowId = delegation.workflow_id ?? parseApprovalId(delegation.approval_id)?.workflowId;
+  const bound = { ...(workflowId !== undefined && { workflow_id: workflowId }), ...delegation };
+  return signDelegation(bound, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
 }
 
 /** An edit signed as the gateway signs it; `nonce` fixed when a test sends the same edit twice. */
 export function editSignedAsGateway(edit: UnsignedEdit, nonce = randomBytes(18).toString('base64url')): ApprovalEdit {
-  return signEdit(edit, gatewaySigner, new Date().toISOString(), nonce);
+  const workflowId = edit.workflow_id ?? parseApprovalId(edit.approval_id)?.workflowId;
+  const bound = { ...(workflowId !== undefined && { workflow_id: workflowId }), ...edit };
+  return signEdit(bound, gatewaySigner, new Date().toISOString(), nonce);
 }

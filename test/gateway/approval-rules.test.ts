@@ -17,7 +17,7 @@ function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
     status: 'pending',
     requested_by: 'alice',
     requested_at: '2026-12-01T10:00:00.000Z',
-    expires_at: '2026-12-02T10:00:00.000Z',
+    expires_at: '2099-12-02T10:00:00.000Z',
     ...overrides,
   };
 }

@@ -26,6 +26,7 @@ const pending: ApprovalRecord = {
   requested_at: '2026-12-01T10:00:00.000Z',
   expires_at: '2026-12-01T10:01:00.000Z',
   action_hash: HASH,
+  args,
 };
 const staged: ApprovalRecord = {
   ...pending,
@@ -42,6 +43,7 @@ const votedOnce: ApprovalRecord = {
 };
 
 const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({
+  workflow_id: pending.workflow_id,
   approval_id: pending.approval_id,
   args: { ...args, amount_cents: 400_000 },
   edited_by: 'alice',

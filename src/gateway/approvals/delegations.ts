@@ -8,6 +8,7 @@ import { WorkflowUpdateStage } from '@temporalio/client';
 import type { ApprovalRecord } from '../../shared/contracts.js';
 import { delegateApprovalUpdate } from '../../shared/definitions.js';
 import { signDelegation, type UnsignedDelegation } from '../../shared/delegation-signature.js';
+import { runBindingOf } from '../../shared/approval/binding.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { sameIdentity } from '../../shared/identity.js';
 import { decidesStage, type DelegateKind } from '../../shared/policy/deciders.js';
@@ -68,6 +69,7 @@ export class Delegations {
     if (refusal) throw refusal;
     const groups = groupsOf(identity);
     return this.#send(view.workflow_id, {
+      ...runBindingOf(approval),
       approval_id: approval.approval_id,
       delegated_by: input.delegatorId,
       ...(groups && { groups }),
@@ -104,6 +106,7 @@ export class Delegations {
       if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId)))
         return found;
       const updated = await this.#send(found.view.workflow_id, {
+        ...runBindingOf(approval),
         approval_id: approval.approval_id,
         delegated_by: entry.from,
         groups,

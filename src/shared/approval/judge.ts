@@ -57,12 +57,19 @@ export function pendingRefusal(approval: JudgedApproval): Refusal | undefined {
   return refuse(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
 }
 
-/** A message signed for another run (an earlier run under the same workflow id) or another approval moves nothing. */
-export function runRefusal(approval: JudgedApproval, named: Pick<ProposedDecision, 'workflowId' | 'runId'>) {
-  if (named.workflowId !== approval.workflow_id)
+/**
+ * A message signed for another run moves nothing: it must name the approval's run by its first
+ * execution run id (unique across every run under the same workflow id), and any workflow id it
+ * names must be the approval's.
+ */
+export function runRefusal(
+  approval: JudgedApproval,
+  named: Pick<ProposedDecision, 'workflowId' | 'runId'>,
+): Refusal | undefined {
+  if (named.workflowId !== undefined && named.workflowId !== approval.workflow_id)
     return refuse(
       DecisionErrorType.WrongRun,
-      `Approval ${approval.approval_id} belongs to run ${approval.workflow_id}, not ${named.workflowId ?? '(none named)'}`,
+      `Approval ${approval.approval_id} belongs to run ${approval.workflow_id}, not ${named.workflowId}`,
     );
   if (approval.run_id !== undefined && named.runId !== approval.run_id)
     return refuse(
