@@ -59,7 +59,10 @@ export function lockedArgsChanged(
 function argsRefusal(approval: JudgedApproval, args: ProposedEdit['args']) {
   const problems = toolArgsProblems(approval.tool, args);
   if (problems.length > 0)
-    return { type: DecisionErrorType.InvalidArgs, message: `Invalid args for ${approval.tool}: ${problems.join('; ')}` };
+    return {
+      type: DecisionErrorType.InvalidArgs,
+      message: `Invalid args for ${approval.tool}: ${problems.join('; ')}`,
+    };
   const locked = lockedArgsChanged(approval.tool, approval.args, args);
   if (locked.length === 0) return undefined;
   const editable = EditableToolArgs[approval.tool];
@@ -82,7 +85,11 @@ function editorRefusal(approval: JudgedApproval, edit: ProposedEdit, now: string
       message: `${who} shaped this step and may edit it only before any decision (${decided} made)`,
     };
   }
-  const asApproval = judgeDecision(approval, { approved: true, decider: edit.editor, actionHash: approval.action_hash }, { now });
+  const asApproval = judgeDecision(
+    approval,
+    { approved: true, decider: edit.editor, actionHash: approval.action_hash },
+    { now },
+  );
   if (asApproval.kind !== 'refuse') return undefined;
   return { type: asApproval.type, message: `${who} may not edit: ${asApproval.message}` };
 }
@@ -111,5 +118,7 @@ export function judgeEdit(
     argsRefusal(approval, edit.args) ??
     roleRefusal(approval, { approved: false, decider: edit.editor }) ??
     editorRefusal(approval, edit, context.now);
-  return refusal ? { allowed: false, type: refusal.type, message: refusal.message } : { allowed: true, args: edit.args };
+  return refusal
+    ? { allowed: false, type: refusal.type, message: refusal.message }
+    : { allowed: true, args: edit.args };
 }

@@ -162,7 +162,8 @@ function stagedDecision(
   if (!stage) return forbid('Every stage of this approval is already complete');
   const who = decider.id;
   const stages = approval.stages?.length ?? 0;
-  const notInGroup = `${who} is not in group ${groupWords(stage.group)}, which decides now` +
+  const notInGroup =
+    `${who} is not in group ${groupWords(stage.group)}, which decides now` +
     (stages > 1 ? ` (stage ${stage.index + 1} of ${stages})` : '');
   const eligibility = eligibilityNow(approval, stage.group, decider, standInGroups);
   if (!approved) return isRequester(approval, who) || eligibility.eligible ? { kind: 'reject' } : forbid(notInGroup);
@@ -222,5 +223,9 @@ export function alreadyDecidedAs(approval: JudgedApproval, approved: boolean, de
   const verdict = approved ? 'approve' : 'reject';
   if (approval.decisions?.some((d) => d.verdict === verdict && sameIdentity(d.by, deciderId))) return true;
   const decidedBy = approval.decided_by;
-  return approval.status === (approved ? 'approved' : 'rejected') && decidedBy !== undefined && sameIdentity(decidedBy, deciderId);
+  return (
+    approval.status === (approved ? 'approved' : 'rejected') &&
+    decidedBy !== undefined &&
+    sameIdentity(decidedBy, deciderId)
+  );
 }
