@@ -17,7 +17,9 @@ import {
 } from '../src/decision-keys.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
-import { parseApprovalId } from '../src/shared/definitions.js';
+import { parseApprovalId, runQuery } from '../src/shared/definitions.js';
+import { runBindingOf, type RunBinding } from '../src/shared/approval/binding.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
 import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
 import type {
@@ -69,6 +71,22 @@ const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
 export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
   const workflowId = decision.workflow_id ?? parseApprovalId(decision.approval_id)?.workflowId;
   return signWith(gatewaySigner, { ...(workflowId !== undefined && { workflow_id: workflowId }), ...decision });
+}
+
+/**
+ * The run binding (workflow id, first execution run id) of `approvalId`, as its run reports it in
+ * the approval record: what a test that signs a decision itself must name, as the gateway does.
+ */
+export async function runBindingFor(handle: WorkflowHandle, approvalId: string): Promise<RunBinding> {
+  const view = await handle.query(runQuery);
+  const approval = view.approvals.find((a) => a.approval_id === approvalId);
+  if (!approval) throw new Error(`run ${handle.workflowId} has no approval ${approvalId}`);
+  return runBindingOf(approval);
+}
+
+/** A decision signed as the gateway signs it, for the run `handle` names (see runBindingFor). */
+export async function signedForRun(handle: WorkflowHandle, decision: UnsignedDecision): Promise<ApprovalDecision> {
+  return signedAsGateway({ ...(await runBindingFor(handle, decision.approval_id)), ...decision });
 }
 
 /** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */

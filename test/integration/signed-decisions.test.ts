@@ -22,7 +22,7 @@ import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
+import { runBindingFor, signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
 
 let stack: Stack;
 
@@ -90,7 +90,8 @@ describe('decisions sent straight to Temporal', () => {
     ['a gateway signature over a different decider', 'bad_signature'],
   ] as const)('a decision signed by %s is ignored (%s)', async (how, reason) => {
     const { handle, approvalId } = await pendingTransfer(6100);
-    const decision = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
+    const bound = await runBindingFor(handle, approvalId);
+    const decision = { ...bound, approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
     const gatewaySigned = signedAsGateway(decision);
     const stranger = signDecision(
       decision,

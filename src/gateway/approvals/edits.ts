@@ -18,7 +18,7 @@ import { editApprovalSignal, editApprovalUpdate } from '../../shared/definitions
 import type { Identity } from '../auth.js';
 import { deliverDurably } from '../durable-delivery.js';
 import { runBindingOf } from '../../shared/approval/binding.js';
-import { ApiError } from '../errors.js';
+import type { ApiError } from '../errors.js';
 import type { FoundApproval } from './approvals.js';
 import { apiErrorOf, deciderOf } from './rules.js';
 
