@@ -35,7 +35,7 @@ async function editTransfer(approvalId: string, args: Record<string, unknown>, e
 
 describe('attacks on the approval judge', () => {
   it('the editor of a transfer cannot approve it alone, over HTTP or past the gateway', async () => {
-    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 1200 to kiran');
+    const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, '123');
     const edited = await editTransfer(approvalId, { ...args, amount_cents: 999_900 }, 'carol@bank.com', actionHash);
     expect(edited.status).toBe(200);
