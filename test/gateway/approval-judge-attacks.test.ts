@@ -120,13 +120,13 @@ describe('attacks on the approval judge', () => {
     const { workflowId, approvalId, actionHash } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const first = stack.client.workflow.getHandle(workflowId);
     const input = (await first.query(runQuery)) as { user_id: string; session_id: string };
-    const captured = signedAsGateway({
-      ...(await runBindingFor(first, approvalId)),
-      approval_id: approvalId,
-      approved: true,
-      approver_id: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    // What an attacker may find signed in the first run's history: a decision bound to that run,
+    // and one naming no run at all (as gateways signed them before decisions were bound).
+    const decision = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
+    const captured = [
+      signedAsGateway({ ...(await runBindingFor(first, approvalId)), ...decision, action_hash: actionHash }),
+      signedAsGateway({ ...decision, workflow_id: undefined }),
+    ];
     await first.terminate('the attacker starts a run of their own under this id');
     const kiran = await getBalanceCents(stack.sandbox.url, 'kiran');
 
@@ -149,12 +149,19 @@ describe('attacks on the approval judge', () => {
     );
     expect(pending.approval_id).toBe(approvalId);
     expect(pending.action_hash).toBe(actionHash);
-    await second.signal(approvalDecisionSignal, captured);
+    for (const replayed of captured) await second.signal(approvalDecisionSignal, replayed);
     const ignored = await waitFor(
-      async () => (await second.query(timelineQuery, 0)).find((e) => e.event === 'approval_ignored'),
-      { timeoutMs: 30_000, what: 'the replayed decision to be recorded as ignored' },
+      async () => {
+        const events = await second.query(timelineQuery, 0);
+        const decided = events.filter((e) => e.event === 'approval_ignored' || e.event === 'approval_approved');
+        return decided.length >= captured.length ? decided : undefined;
+      },
+      { timeoutMs: 30_000, what: 'both replayed decisions to be judged' },
     );
-    expect(ignored.metadata).toMatchObject({ reason: DecisionErrorType.WrongRun });
+    expect(ignored.map((e) => [e.event, e.metadata['reason']])).toEqual([
+      ['approval_ignored', DecisionErrorType.WrongRun],
+      ['approval_ignored', DecisionErrorType.WrongRun],
+    ]);
     expect((await second.query(runQuery)).approvals[0]!.status).toBe('pending');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiran);
     await second.cancel();
