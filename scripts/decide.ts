@@ -50,7 +50,8 @@ export function describeApproval(approval: ApprovalRecord): string {
   const lines = [
     `${approval.approval_id}: ${approval.step_name} (${approval.status}, requested by ${approval.requested_by})`,
     `  tool ${approval.tool} with ${canonicalJson(approval.args ?? {})}`,
-    `  action_hash ${approval.action_hash ?? '(none)'}; run ${approval.run_id ?? '(unknown)'} of ${approval.workflow_id}`,
+    `  action_hash ${approval.action_hash ?? '(none)'}`,
+    `  run ${approval.run_id ?? '(unknown)'} of ${approval.workflow_id}`,
   ];
   if (approval.edited_by !== undefined) lines.push(`  edited by ${approval.edited_by}`);
   return lines.join('\n');

@@ -70,7 +70,16 @@ export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 
   const { workflow_id, run_id, approval_id, args, edited_by, reason, groups, action_hash } = edit;
   return signedFieldsBytes(
     EDIT_PAYLOAD_VERSION,
-    [workflow_id ?? null, run_id ?? null, approval_id, args, edited_by, reason ?? null, groups ?? null, action_hash ?? null],
+    [
+      workflow_id ?? null,
+      run_id ?? null,
+      approval_id,
+      args,
+      edited_by,
+      reason ?? null,
+      groups ?? null,
+      action_hash ?? null,
+    ],
     proof,
   );
 }

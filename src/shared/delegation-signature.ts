@@ -17,7 +17,10 @@ const PAYLOAD_VERSION = 'approval-delegation-v2';
 
 export type UnsignedDelegation = Omit<ApprovalDelegation, 'proof'>;
 
-/** Every field of the delegation (with the run it is for), then the signer, time and nonce; ASCII-only JSON, as for decisions. */
+/**
+ * Every field of the delegation (with the run it is for), then the signer, time and nonce;
+ * ASCII-only JSON, as for decisions.
+ */
 export function delegationSigningBytes(
   delegation: UnsignedDelegation,
   proof: Omit<DecisionProof, 'signature'>,

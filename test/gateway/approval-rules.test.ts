@@ -74,12 +74,8 @@ describe('decisionRefusal', () => {
   });
 
   it('names the rule it applies', () => {
-    expect(decisionRefusal(anonymous, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
-      /four-eyes/,
-    );
-    expect(decisionRefusal(alice, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(
-      /withdraw/,
-    );
+    expect(decisionRefusal(anonymous, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/four-eyes/);
+    expect(decisionRefusal(alice, record(), { approved: true, deciderId: 'alice' })?.message).toMatch(/withdraw/);
     expect(
       decisionRefusal(manager, record({ status: 'rejected' }), {
         approved: true,

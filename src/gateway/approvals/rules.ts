@@ -50,7 +50,11 @@ export function decisionRefusal(
   now = new Date().toISOString(),
 ): ApiError | undefined {
   const decider = deciderOf(identity, decision.deciderId, decision.groups);
-  const verdict = judgeDecision(approval, { approved: decision.approved, decider, actionHash: decision.actionHash }, { now });
+  const verdict = judgeDecision(
+    approval,
+    { approved: decision.approved, decider, actionHash: decision.actionHash },
+    { now },
+  );
   return verdict.kind === 'refuse' ? apiErrorOf(verdict, approval) : undefined;
 }
 

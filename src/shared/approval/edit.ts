@@ -105,7 +105,9 @@ export function judgeEdit(
     edit.actionHash !== undefined && edit.actionHash !== approval.action_hash
       ? {
           type: DecisionErrorType.Stale,
-          message: `Approval ${approval.approval_id} changed since you saw it (action_hash differs): look at it again before editing`,
+          message:
+            `Approval ${approval.approval_id} changed since you saw it (action_hash differs): ` +
+            'look at it again before editing',
         }
       : undefined;
   const pending = pendingRefusal(approval);
