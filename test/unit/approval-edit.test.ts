@@ -50,40 +50,23 @@ const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({
   ...over,
 });
 
-describe('judgeEdit', () => {
+/** The rules are the approval judge's (test/unit/approval-judge.test.ts); here, the edit message read as the run reads it. */
+describe('judgeEdit (an edit message, in the run)', () => {
   it.each<[string, ApprovalRecord | undefined, UnsignedEdit, true | DecisionErrorType]>([
     ['the requester before any decision', pending, edit(), true],
-    ['the requester on a staged approval nobody decided', staged, edit(), true],
     ['the requester after a decision counted', votedOnce, edit(), DecisionErrorType.Forbidden],
-    ['an approver (four eyes) without stages', pending, edit({ edited_by: 'bob' }), true],
-    ['an approver in the deciding group', votedOnce, edit({ edited_by: 'carol', groups: ['approvers'] }), true],
-    [
-      'someone outside the deciding group',
-      staged,
-      edit({ edited_by: 'mallory', groups: ['staff'] }),
-      DecisionErrorType.Forbidden,
-    ],
     ['an unknown approval', undefined, edit(), DecisionErrorType.UnknownApproval],
     [
-      'an approval already rejected',
-      { ...pending, status: 'rejected' },
-      edit({ edited_by: 'bob' }),
-      DecisionErrorType.AlreadyDecided,
+      'an edit signed for another run',
+      { ...pending, run_id: 'run-2' },
+      edit({ run_id: 'run-1' }),
+      DecisionErrorType.WrongRun,
     ],
+    ['an edit naming no run', { ...pending, run_id: 'run-2' }, edit(), DecisionErrorType.WrongRun],
     [
-      'an edit of another action than the one waiting',
+      'an edit of the debit account',
       pending,
-      edit({ action_hash: 'b'.repeat(64) }),
-      DecisionErrorType.Stale,
-    ],
-    ['an edit of the action waiting', pending, edit({ action_hash: HASH }), true],
-    ['an edit at the deadline', { ...pending, expires_at: NOW }, edit(), DecisionErrorType.Expired],
-    ['a negative amount', pending, edit({ args: { ...args, amount_cents: -1 } }), DecisionErrorType.InvalidArgs],
-    ['a field the tool does not take', pending, edit({ args: { ...args, memo: 'x' } }), DecisionErrorType.InvalidArgs],
-    [
-      'a missing field',
-      pending,
-      edit({ args: { from_account: 'checking', amount_cents: 1 } }),
+      edit({ args: { ...args, from_account: 'ops' } }),
       DecisionErrorType.InvalidArgs,
     ],
   ])('%s', (_name, approval, proposed, expected) => {
