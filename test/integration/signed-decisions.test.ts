@@ -157,6 +157,9 @@ describe('signed decisions', () => {
 
     const rejection = await decide([approvalId, 'reject', '--as', 'ops@bank.com', '--reason', 'called the customer']);
     expect(rejection).toMatchObject({ code: 0, stdout: expect.stringMatching(/approval_rejected/) });
+    // It showed the action and the hash it signed for before signing.
+    expect(rejection.stdout).toMatch(/tool bank_transfer with \{.*"amount_cents":640000.*\}/);
+    expect(rejection.stdout).toMatch(/action_hash [0-9a-f]{64}/);
     const view = await handle.query(runQuery);
     expect(view.approvals[0]).toMatchObject({
       status: 'rejected',
