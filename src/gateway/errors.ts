@@ -43,6 +43,8 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Extra fields some errors carry: the pending approvals an ambiguous decision could mean. */
 export interface ErrorDetails {
   pending_approvals?: ApprovalRecord[];
+  /** With stale_approval: the approval as it waits now, so the decider sees the action they would decide. */
+  current_approval?: ApprovalRecord;
 }
 
 export interface ErrorBody {
@@ -79,8 +81,8 @@ export class ApiError extends Error {
   static ambiguousApproval(message: string, pending: ApprovalRecord[]): ApiError {
     return new ApiError(409, ErrorCode.AmbiguousApproval, message, { pending_approvals: pending });
   }
-  static staleApproval(message: string): ApiError {
-    return new ApiError(409, ErrorCode.StaleApproval, message);
+  static staleApproval(message: string, current?: ApprovalRecord): ApiError {
+    return new ApiError(409, ErrorCode.StaleApproval, message, current ? { current_approval: current } : {});
   }
   static alreadyFinished(message: string): ApiError {
     return new ApiError(409, ErrorCode.AlreadyFinished, message);

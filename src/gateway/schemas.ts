@@ -117,6 +117,9 @@ export const ErrorBodySchema = z.object({
       .array(ApprovalRecordSchema)
       .optional()
       .describe('With ambiguous_approval: the approvals the request could mean'),
+    current_approval: ApprovalRecordSchema.optional().describe(
+      'With stale_approval: the approval as it waits now (its action and action_hash), to look at before deciding',
+    ),
   }),
 });
 

@@ -78,6 +78,10 @@ export const DecisionErrorType = {
   Stale: 'ApprovalStale',
   /** An edit's arguments do not fit the tool's schema (see approval-edit.ts). */
   InvalidArgs: 'ApprovalEditInvalidArgs',
+  /** Signed for another run (an earlier run under the same workflow id) or another approval. */
+  WrongRun: 'ApprovalWrongRun',
+  /** A person's id outside the safe alphabet (identity.ts): a look-alike is never taken for someone. */
+  InvalidIdentity: 'ApprovalInvalidIdentity',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

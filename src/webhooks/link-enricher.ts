@@ -36,11 +36,13 @@ function identityOf(decider: LinkDecider): Identity {
 
 /** In their own right, or as the stand-in of someone away (the decision then hands that part over first, as any decision does). */
 function mayApproveNow(approval: ApprovalRecord, decider: LinkDecider, standIns: StandIn[]): boolean {
-  if (mayApprove(approval, { identity: identityOf(decider), deciderId: decider.user_id, groups: decider.groups }))
-    return true;
-  return standIns.some(({ groups }) =>
-    mayApprove(approval, { identity: identityOf({ ...decider, groups }), deciderId: decider.user_id, groups }),
-  );
+  const caller = {
+    identity: identityOf(decider),
+    deciderId: decider.user_id,
+    groups: decider.groups,
+    standIns: standIns.map((s) => s.groups),
+  };
+  return mayApprove(approval, caller);
 }
 
 /** Undefined without APPROVAL_LINK_SECRET: events go out without links. */

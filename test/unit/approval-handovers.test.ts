@@ -104,6 +104,9 @@ describe('judgeDelegation', () => {
     ['once decided', {}, { status: 'approved' }, 'already approved'],
     ['once expired by time', {}, { expires_at: NOW }, 'expired'],
     ['without stages', {}, { stages: undefined, current_stage: undefined }, 'no policy stages'],
+    ['by the editor of the current version', { delegated_by: 'carol' }, { edited_by: 'carol', edits: 1 }, 'shaped'],
+    ['to the editor of the current version', { to: 'carol' }, { edited_by: 'carol', edits: 1 }, 'four-eyes'],
+    ['to a look-alike id', { to: 'fr\u0430nk' }, {}, 'must be ASCII'],
   ])('%s', (_name, change, approvalChange, refusal) => {
     const verdict = judgeDelegation({ ...pending, ...approvalChange }, { ...request, ...change }, NOW);
     if (refusal === undefined) expect(verdict).toEqual({ allowed: true });

@@ -16,6 +16,7 @@ import type { Runs } from '../runs.js';
 import type { InboxListing } from './inbox-listing.js';
 import { decisionRefusal, onlyPendingApproval } from './rules.js';
 import { signWith } from '../../decision-keys.js';
+import { runBindingOf } from '../../shared/approval/binding.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { sessionPendingFromMemos } from './run-memo.js';
 import { runSummaryOf, type RunSummary } from '../run-description.js';
@@ -208,7 +209,7 @@ export class Approvals {
   async decide({ view, approval }: FoundApproval, identity: Identity, input: DecisionInput): Promise<DecisionResult> {
     // The run checks approval stages against the groups the gateway vouches for, sent with the decision.
     const groups = groupsOf(identity);
-    const refusal = decisionRefusal(identity, view, approval, { ...input, groups });
+    const refusal = decisionRefusal(identity, approval, { ...input, groups });
     if (refusal) throw refusal;
     const decision: ApprovalDecision = {
       approval_id: approval.approval_id,
@@ -216,7 +217,11 @@ export class Approvals {
       approver_id: input.deciderId,
       ...(input.reason !== undefined && { reason: input.reason }),
       ...(groups && { groups }),
-      ...(input.actionHash !== undefined && { action_hash: input.actionHash }),
+      // Signed for this run and the action judged (the one first requested when the caller named none).
+      ...runBindingOf(approval),
+      ...((input.actionHash ?? approval.action_hash) !== undefined && {
+        action_hash: input.actionHash ?? approval.action_hash,
+      }),
     };
     const base = { view, approved: input.approved, deciderId: input.deciderId };
     try {

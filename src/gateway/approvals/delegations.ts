@@ -8,6 +8,7 @@ import { WorkflowUpdateStage } from '@temporalio/client';
 import type { ApprovalRecord } from '../../shared/contracts.js';
 import { approvalDelegationUpdate } from '../../shared/messages.js';
 import { signDelegation, type UnsignedDelegation } from '../../shared/delegation-signature.js';
+import { runBindingOf } from '../../shared/approval/binding.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
 import { sameIdentity } from '../../shared/identity.js';
 import { decidesStage, type DelegateKind } from '../../shared/policy/deciders.js';
@@ -18,6 +19,8 @@ import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { FoundApproval } from './approvals.js';
 import { standInsFor } from './stand-ins.js';
+import { judgeDelegation } from '../../shared/approval/delegation.js';
+import { apiErrorOf, deciderOf } from './rules.js';
 
 export interface DelegationInput {
   delegatorId: string;
@@ -30,22 +33,20 @@ function currentStageGroup(approval: ApprovalRecord): string | undefined {
   return approval.current_stage === undefined ? undefined : approval.stages?.[approval.current_stage]?.group;
 }
 
-/** Why the gateway will not send this delegation (the run checks the same and more), or undefined. */
+/** Why the gateway will not send this delegation, as the approval judge answers it (the run asks again). */
 export function delegationRefusal(
   identity: Identity,
   approval: ApprovalRecord,
   input: DelegationInput,
+  now = new Date().toISOString(),
 ): ApiError | undefined {
-  if (approval.status !== 'pending')
-    return ApiError.conflict(`Approval ${approval.approval_id} is already ${approval.status}`);
-  if (identity.kind === 'token' && identity.role === 'requester')
-    return ApiError.forbidden('Requesters cannot hand approvals over; an approver can');
-  if (input.toKind === 'person' && sameIdentity(input.to, approval.requested_by)) {
-    return ApiError.forbidden(`${input.to} requested this step and cannot receive its approval (four-eyes rule)`);
-  }
-  if (currentStageGroup(approval) === undefined)
-    return ApiError.conflict(`Approval ${approval.approval_id} has no policy stages to hand over`);
-  return undefined;
+  const delegation = {
+    delegator: deciderOf(identity, input.delegatorId, groupsOf(identity)),
+    to: input.to,
+    toKind: input.toKind,
+  };
+  const verdict = judgeDelegation(approval, delegation, { now });
+  return verdict.allowed ? undefined : apiErrorOf(verdict, approval);
 }
 
 export class Delegations {
@@ -68,6 +69,7 @@ export class Delegations {
     if (refusal) throw refusal;
     const groups = groupsOf(identity);
     return this.#send(view.workflow_id, {
+      ...runBindingOf(approval),
       approval_id: approval.approval_id,
       delegated_by: input.delegatorId,
       ...(groups && { groups }),
@@ -104,6 +106,7 @@ export class Delegations {
       if ((approval.delegations ?? []).some((d) => sameIdentity(d.from, entry.from) && sameIdentity(d.to, deciderId)))
         return found;
       const updated = await this.#send(found.view.workflow_id, {
+        ...runBindingOf(approval),
         approval_id: approval.approval_id,
         delegated_by: entry.from,
         groups,

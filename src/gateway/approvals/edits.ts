@@ -11,14 +11,16 @@ import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { ApprovalRecord, StepView } from '../../shared/contracts.js';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { judgeEdit, signEdit, type UnsignedEdit } from '../../shared/approval-edit.js';
+import { signEdit, type UnsignedEdit } from '../../shared/approval-edit.js';
+import { judgeEdit } from '../../shared/approval/edit.js';
 import type { DecisionSigner } from '../../shared/decision-signature.js';
-import { DecisionErrorType, approvalEditSignal, approvalEditUpdate } from '../../shared/messages.js';
-import { sameIdentity } from '../../shared/identity.js';
+import { approvalEditSignal, approvalEditUpdate } from '../../shared/messages.js';
 import type { Identity } from '../auth.js';
 import { deliverDurably } from '../durable-delivery.js';
-import { ApiError } from '../errors.js';
+import { runBindingOf } from '../../shared/approval/binding.js';
+import type { ApiError } from '../errors.js';
 import type { FoundApproval } from './approvals.js';
+import { apiErrorOf, deciderOf } from './rules.js';
 
 export interface EditInput {
   args: Record<string, unknown>;
@@ -44,16 +46,6 @@ export interface EditDelivery {
   acceptMs: number | undefined;
 }
 
-const REFUSALS: Record<DecisionErrorType, (message: string) => ApiError> = {
-  [DecisionErrorType.UnknownApproval]: ApiError.notFound,
-  [DecisionErrorType.AlreadyDecided]: ApiError.conflict,
-  [DecisionErrorType.Forbidden]: ApiError.forbidden,
-  [DecisionErrorType.Expired]: ApiError.conflict,
-  [DecisionErrorType.Unauthenticated]: ApiError.forbidden,
-  [DecisionErrorType.Stale]: ApiError.staleApproval,
-  [DecisionErrorType.InvalidArgs]: ApiError.badRequest,
-};
-
 /** Why this edit may not be sent, or undefined when it may. Requesters (token auth) edit only their own runs. */
 export function editRefusal(
   identity: Identity,
@@ -61,15 +53,13 @@ export function editRefusal(
   edit: UnsignedEdit,
   now: string,
 ): ApiError | undefined {
-  if (
-    identity.kind === 'token' &&
-    identity.role === 'requester' &&
-    !sameIdentity(found.view.user_id, identity.user_id)
-  ) {
-    return ApiError.forbidden('Requesters may only edit steps of their own runs');
-  }
-  const verdict = judgeEdit(found.approval, edit, now);
-  return verdict.allowed ? undefined : REFUSALS[verdict.type](verdict.message);
+  const proposed = {
+    args: edit.args,
+    editor: deciderOf(identity, edit.edited_by, edit.groups),
+    actionHash: edit.action_hash,
+  };
+  const verdict = judgeEdit(found.approval, proposed, { now });
+  return verdict.allowed ? undefined : apiErrorOf(verdict, found.approval);
 }
 
 /**
@@ -106,7 +96,10 @@ export async function sendEdit(
   const now = new Date().toISOString();
   const refusal = editRefusal(identity, found, edit, now);
   if (refusal) throw refusal;
-  const signed = signEdit(edit, delivery.signer, now, editNonce(edit, found.approval.action_hash));
+  // Signed for this run and for the action it was judged against, so the run refuses it anywhere else.
+  const bound: UnsignedEdit = { ...edit, ...runBindingOf(found.approval) };
+  if (found.approval.action_hash !== undefined) bound.action_hash = found.approval.action_hash;
+  const signed = signEdit(bound, delivery.signer, now, editNonce(bound, found.approval.action_hash));
   const outcome = await deliverDurably({
     client: delivery.client,
     workflowId: found.view.workflow_id,

@@ -9,7 +9,8 @@ import { parseDuration } from '../../shared/duration.js';
 import { parseMoneyToCents } from '../../shared/money.js';
 import { actingUserId, groupsOf, type Identity } from '../auth.js';
 import { ApiError } from '../errors.js';
-import { decisionRefusal } from './rules.js';
+import { mayApprove as judgeMayApprove } from '../../shared/approval/judge.js';
+import { deciderOf } from './rules.js';
 
 export const INBOX_SORTS = ['oldest', 'newest', 'deadline', 'amount'] as const;
 export type InboxSort = (typeof INBOX_SORTS)[number];
@@ -78,19 +79,26 @@ export interface InboxPage {
   total: number;
 }
 
-/** Who asks: their id and groups, for `can_decide`. */
+/** Who asks: their id, groups and stand-ins, for `can_decide` and `may_decide`. */
 export interface InboxCaller {
   identity: Identity;
   deciderId: string | undefined;
   groups: readonly string[] | undefined;
+  /** The groups of each person the caller stands in for now (out of office). */
+  standIns?: readonly (readonly string[])[] | undefined;
 }
 
 /** With auth on the decider is the token's user (another `decider` is 403); with auth off, whom the query names. */
-export function inboxCallerOf(identity: Identity, decider: string | undefined): InboxCaller {
+export function inboxCallerOf(
+  identity: Identity,
+  decider: string | undefined,
+  standIns: readonly (readonly string[])[] = [],
+): InboxCaller {
   return {
     identity,
     deciderId: identity.kind === 'token' ? actingUserId(identity, decider, 'decider') : decider,
     groups: groupsOf(identity),
+    standIns,
   };
 }
 
@@ -99,10 +107,15 @@ export function isEscalated(approval: ApprovalRecord): boolean {
   return approval.escalated_at !== undefined;
 }
 
-/** Whether `deciderId` may approve `approval` now: role, four eyes, stage group (or escalation, hand-over) and no second vote. */
-export function mayApprove(approval: ApprovalRecord, caller: InboxCaller & { deciderId: string }): boolean {
-  const proposed = { approved: true, deciderId: caller.deciderId, groups: caller.groups };
-  return decisionRefusal(caller.identity, { user_id: approval.requested_by }, approval, proposed) === undefined;
+/** Whether `deciderId` may approve `approval` now, as the approval judge answers it (with their stand-ins). */
+export function mayApprove(
+  approval: ApprovalRecord,
+  caller: InboxCaller & { deciderId: string },
+  nowMs = Date.now(),
+): boolean {
+  const decider = deciderOf(caller.identity, caller.deciderId, caller.groups);
+  const context = { now: new Date(nowMs).toISOString(), standInGroups: caller.standIns ?? [] };
+  return judgeMayApprove(approval, decider, context);
 }
 
 function matches(approval: ApprovalRecord, query: InboxQuery, caller: InboxCaller, nowMs: number): boolean {
@@ -121,7 +134,7 @@ function matches(approval: ApprovalRecord, query: InboxQuery, caller: InboxCalle
   if (query.can_decide !== undefined) {
     if (caller.deciderId === undefined)
       throw ApiError.badRequest('query.decider: required with can_decide when auth is off');
-    if (mayApprove(approval, { ...caller, deciderId: caller.deciderId }) !== query.can_decide) return false;
+    if (mayApprove(approval, { ...caller, deciderId: caller.deciderId }, nowMs) !== query.can_decide) return false;
   }
   return true;
 }

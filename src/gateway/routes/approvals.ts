@@ -135,8 +135,8 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
     .openapi(inbox, async (c) => {
       const query = c.req.valid('query');
       const identity = c.get('identity');
-      const caller = inboxCallerOf(identity, query.decider);
       const standIns = delegations.standInGroups(identity);
+      const caller = inboxCallerOf(identity, query.decider, standIns);
       const { records, listedAt } = await approvals.pending(identity);
       const page = inboxPage(records, query, caller, Date.now());
       // Only the page's records are returned, so only they are judged for the flag.
