@@ -7,7 +7,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { runBindingFor, signedAsGateway } from '../../dev/stack-secrets.js';
+import { runBindingFor, signedAsGateway, startSignedAsGateway } from '../../dev/stack-secrets.js';
 import type { RequestInput } from '../../src/shared/contracts.js';
 import {
   approvalDecisionSignal,
@@ -130,11 +130,12 @@ describe('attacks on the approval judge', () => {
     await first.terminate('the attacker starts a run of their own under this id');
     const kiran = await getBalanceCents(stack.sandbox.url, 'kiran');
 
-    const replayInput: RequestInput = {
+    // A start the gateway signed anew for this id, so the second run gets as far as its approval.
+    const replayInput: RequestInput = startSignedAsGateway(workflowId, {
       user_id: input.user_id,
       session_id: input.session_id,
       message: 'Transfer 6000 to kiran',
-    };
+    });
     const second = await stack.client.workflow.start(REQUEST_WORKFLOW_TYPE, {
       workflowId,
       taskQueue: stack.taskQueue,
