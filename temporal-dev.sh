@@ -68,7 +68,7 @@ ensure_chromium() {
 
 server_args() {
   case "${TEMPORAL_DB_SYNC:-normal}" in normal|full) ;; *) die "TEMPORAL_DB_SYNC must be normal or full, not '$TEMPORAL_DB_SYNC'" ;; esac
-  node --import tsx -e "import('./scripts/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
+  node --import tsx -e "import('./dev/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
     port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
@@ -152,7 +152,7 @@ cmd_start() {
   # A start that fails stops what it started, so the next start does not find it "already running".
   trap 'cmd_stop >/dev/null 2>&1' EXIT
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
-  launch sandbox node --import tsx src/sandbox/main.ts
+  launch sandbox node --import tsx sandbox/main.ts
   local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
@@ -160,8 +160,8 @@ cmd_start() {
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
   # dev/node-service.ts launches the worker the same way for the tests and the benchmark.
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
-    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx src/worker.ts
-  launch gateway node --import tsx src/gateway/main.ts
+    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx worker/main.ts
+  launch gateway node --import tsx gateway/main.ts
   wait_http sandbox "$SANDBOX_URL/healthz" 30
   wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
   # Ready means a chat is answered at once: the worker has loaded its bundle and polls.

@@ -16,7 +16,7 @@ import {
   signSessionRunWith,
   signStartWith,
   signWith,
-} from '../src/decision-keys.js';
+} from '../src/runtime/decision-keys.js';
 import type { UnsignedStart } from '../src/shared/start-signature.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';

@@ -5,7 +5,7 @@
  * sends the approvalDecision signal, and reports what the run did with it. The run
  * records the decision `via: operator` and still applies its own rules (four eyes, already decided).
  */
-import { signWith } from '../src/decision-keys.js';
+import { signWith } from '../src/runtime/decision-keys.js';
 import { runBindingOf } from '../src/shared/approval/binding.js';
 import { canonicalJson } from '../src/shared/canonical-json.js';
 import { approvalDecisionSignal, parseApprovalId, runQuery } from '../src/shared/messages.js';

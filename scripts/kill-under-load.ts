@@ -21,7 +21,7 @@
 import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
 import { openWorkflowsByType, readHistories } from './kill-histories.js';
 import { clientResumption, lostTaskWaits, percentile, spread, type KillEvent } from './kill-report.js';
 import {
@@ -74,13 +74,13 @@ const RELAUNCH: Record<string, Relaunch> = {
       `--max-old-space-size=${process.env.WORKER_MAX_HEAP_MB ?? 320}`,
       '--import',
       'tsx',
-      'src/worker.ts',
+      'worker/main.ts',
     ],
     env: { WORKFLOW_BUNDLE: workflowBundle },
     ready: { logLine: 'worker polling task queue' },
   },
   'gateway-2': {
-    command: [process.execPath, '--import', 'tsx', 'src/gateway/main.ts'],
+    command: [process.execPath, '--import', 'tsx', 'gateway/main.ts'],
     env: { GATEWAY_PORT: gateway2Port },
     ready: { url: `http://127.0.0.1:${gateway2Port}/readyz` },
   },

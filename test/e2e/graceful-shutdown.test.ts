@@ -11,7 +11,7 @@ import { freePort, waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { RunView } from '../../src/shared/contracts.js';
 import { requestWorkflowIdFor } from '../../src/shared/messages.js';
-import { idempotencyDigest } from '../../src/gateway/start-run.js';
+import { idempotencyDigest } from '../../gateway/start-run.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
 import type { Client } from '@temporalio/client';
 

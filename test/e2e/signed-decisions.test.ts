@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import { signDecision } from '../../src/shared/decision-signature.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import {
@@ -202,9 +202,9 @@ describe('start-up without keys', () => {
     });
 
   it.each([
-    ['src/gateway/main.ts', 'DECISION_SIGNING_KEY_FILE'],
-    ['src/worker.ts', 'DECISION_PUBLIC_KEY_FILES'],
-    ['src/worker.ts', 'SANDBOX_TOKEN'],
+    ['gateway/main.ts', 'DECISION_SIGNING_KEY_FILE'],
+    ['worker/main.ts', 'DECISION_PUBLIC_KEY_FILES'],
+    ['worker/main.ts', 'SANDBOX_TOKEN'],
   ])('%s refuses to start without %s', (entry, unset) => {
     const started = startWithout(entry, unset);
     expect(started.status).toBe(1);

@@ -1,7 +1,7 @@
 /** Who may decide after escalation and delegation, which hand-overs the run accepts, and their signatures. */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { signDecision } from '../../src/shared/decision-signature.js';
 import { checkDelegationProof, signDelegation } from '../../src/shared/delegation-signature.js';

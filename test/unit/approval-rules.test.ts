@@ -1,7 +1,7 @@
 /** The gateway's answers on a decision and the choice of a session's approval: pure, table-driven. */
 import { describe, expect, it } from 'vitest';
-import { decisionRefusal, onlyPendingApproval } from '../../src/gateway/approvals/rules.js';
-import type { Identity } from '../../src/gateway/auth.js';
+import { decisionRefusal, onlyPendingApproval } from '../../gateway/approvals/rules.js';
+import type { Identity } from '../../gateway/auth.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 
 function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {

@@ -9,11 +9,11 @@ import { CancelledFailure, defaultPayloadConverter, WorkflowNotFoundError } from
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
-import { TokenTable } from '../../src/gateway/auth.js';
-import type { ApproveRequestSchema, DecisionRequestSchema } from '../../src/gateway/schemas.js';
+import { TokenTable } from '../../gateway/auth.js';
+import type { ApproveRequestSchema, DecisionRequestSchema } from '../../gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
 import type { SessionView } from '../../src/shared/messages.js';
 

@@ -1,6 +1,6 @@
 /** The inbox's filters, sorts, cursor and total, as tables over fixed approval records. */
 import { describe, expect, it } from 'vitest';
-import { inboxPage, InboxQuerySchema, type InboxCaller } from '../../src/gateway/approvals/inbox.js';
+import { inboxPage, InboxQuerySchema, type InboxCaller } from '../../gateway/approvals/inbox.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { transferApproval } from '../support/views.js';
 
