@@ -33,7 +33,7 @@ const MESSAGE = 'Transfer 1 to kiran';
 async function chat(client: Client, taskQueue: string, withSession: boolean): Promise<void> {
   const sessionId = randomUUID();
   const workflowId = requestWorkflowIdFor(randomUUID());
-  const input = { user_id: 'bench_session', session_id: sessionId, message: MESSAGE };
+  const input = { user_id: 'default_user', session_id: sessionId, message: MESSAGE };
   const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
     workflowId,
     taskQueue,
