@@ -85,9 +85,9 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
         await condition(() => !run.hasWritesInFlight);
         run.cancel();
         await condition(allHandlersFinished);
-        publication.flush();
       });
     }
+    publication.flush();
     throw err;
   }
 }
