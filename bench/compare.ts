@@ -8,7 +8,11 @@ import path from 'node:path';
 import type { BenchResults } from './results.js';
 import { summarize } from './stats.js';
 
-const median = (samples: readonly number[]): number => summarize(samples).median;
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 const total = (cpu: Record<string, number>): number => Object.values(cpu).reduce((sum, ms) => sum + ms, 0);
 
 interface Column {
