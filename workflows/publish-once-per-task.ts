@@ -19,8 +19,21 @@ export function publishOncePerTask(publish: PublishHook): CoalescedPublication {
   void CancellationScope.nonCancellable(async () => {
     for (;;) {
       await condition(() => publication.pending);
+      // Conditions released with this one (a gate whose approval was decided, a step whose
+      // dependencies finished) change the run in their continuations: let them run first.
+      await nextConditionPass();
       publication.flush();
     }
   });
   return publication;
+}
+
+/** Resolves in the SDK's next pass over blocked conditions, which it makes since this one resolved. */
+function nextConditionPass(): Promise<void> {
+  let evaluated = false;
+  return condition(() => {
+    const ready = evaluated;
+    evaluated = true;
+    return ready;
+  });
 }
