@@ -48,7 +48,10 @@ async function publicationsPerTask(handle: WorkflowHandle): Promise<{ upserts: n
   };
 }
 
-/** The commands of each completed workflow task, as the history holds them: the events after its WorkflowTaskCompleted. */
+/**
+ * The commands of each completed workflow task, as the history holds them: the events after its
+ * WorkflowTaskCompleted.
+ */
 function commandsPerTask(events: temporal.api.history.v1.IHistoryEvent[]): temporal.api.enums.v1.EventType[][] {
   const tasks: temporal.api.enums.v1.EventType[][] = [];
   let current: temporal.api.enums.v1.EventType[] | undefined;
@@ -62,7 +65,7 @@ function commandsPerTask(events: temporal.api.history.v1.IHistoryEvent[]): tempo
 }
 
 describe('publication', () => {
-  it(`writes search attributes and memo at most once per workflow task while ${WIDTH} steps block together`, async () => {
+  it(`writes search attributes and memo once per workflow task while ${WIDTH} steps block`, async () => {
     const handle = await startRequestRun(client, worker.taskQueue, String(WIDTH));
     const waiting = await handle.executeUpdate(waitSettledUpdate);
     expect(waiting.status).toBe('WAITING_APPROVAL');
@@ -78,7 +81,7 @@ describe('publication', () => {
     expect(Math.max(...memos)).toBe(1);
   });
 
-  it('writes them once in the task where an approval lets its step run (WAITING_APPROVAL, then EXECUTING)', async () => {
+  it('writes them once in the task where an approval lets its step run', async () => {
     const handle = await startRequestRun(client, worker.taskQueue, '1');
     const waiting = await handle.executeUpdate(waitSettledUpdate);
     expect(waiting.status).toBe('WAITING_APPROVAL');
