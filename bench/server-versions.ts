@@ -1,6 +1,6 @@
 /**
  * `node --import tsx bench/server-versions.ts <temporal binary A> <temporal binary B> [--quick]`:
- * two dev servers side by side with the settings `start` runs (scripts/dev-server-args.ts: every
+ * two dev servers side by side with the settings `start` runs (dev/dev-server-args.ts: every
  * tuning flag, SQLite in WAL), a worker on each, and the bare two-activity workflow run on one,
  * then the other, alternating, so drift in a shared machine hits both alike. Prints each server's
  * median / p95 and its CPU per run.

@@ -31,7 +31,8 @@ import {
   actionSignedAsGateway,
   delegationSignedAsGateway,
   editSignedAsGateway,
-  signedAsGateway,
+  runBindingFor,
+  signedForRun,
   startSignedAsGateway,
   TEST_DECISION_KEYS,
   TEST_SANDBOX_TOKEN,
@@ -62,7 +63,7 @@ async function decide(
   // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
   if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
   await handle.executeUpdate(approvalDecisionUpdate, {
-    args: [signedAsGateway({ approval_id, approved, approver_id, ...(groups && { groups }) })],
+    args: [await signedForRun(handle, { approval_id, approved, approver_id, ...(groups && { groups }) })],
   });
 }
 
@@ -101,6 +102,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
   const view = await handle.executeUpdate(waitSettledUpdate);
   const { approval_id, action_hash: oldHash } = view.approvals[0]!;
   const edit = editSignedAsGateway({
+    ...(await runBindingFor(handle, approval_id)),
     approval_id,
     args: { from_account: '123', to_account: 'kiran', amount_cents: 550_000 },
     edited_by: 'default_user',
@@ -118,7 +120,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
   await handle.executeUpdate(approvalEditUpdate, { args: [edit] });
   await handle.signal(
     approvalDecisionSignal,
-    signedAsGateway({
+    await signedForRun(handle, {
       approval_id,
       approved: true,
       approver_id: 'manager@bank.com',
@@ -127,7 +129,7 @@ async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHa
   );
   await handle.executeUpdate(approvalDecisionUpdate, {
     args: [
-      signedAsGateway({
+      await signedForRun(handle, {
         approval_id,
         approved: true,
         approver_id: 'manager@bank.com',
@@ -195,6 +197,7 @@ const scenarios: Record<string, Scenario> = {
     await handle.executeUpdate(approvalDelegationUpdate, {
       args: [
         delegationSignedAsGateway({
+          ...(await runBindingFor(handle, approval_id)),
           approval_id,
           delegated_by: 'alice',
           groups: ['approvers'],
@@ -205,7 +208,7 @@ const scenarios: Record<string, Scenario> = {
       ],
     });
     await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [signedAsGateway({ approval_id, approved: true, approver_id: 'frank' })],
+      args: [await signedForRun(handle, { approval_id, approved: true, approver_id: 'frank' })],
     });
     return handle;
   },
