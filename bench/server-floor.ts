@@ -97,6 +97,7 @@ const header = [
   'new run listed after: median / p95 ms',
 ];
 console.log(
-  `\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+  `\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+    new Date().toISOString(),
 );
 console.log([header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n'));

@@ -66,7 +66,9 @@ export function splinePath(points) {
   let [a, b] = [first, /** @type {Point} */ (rest[0])];
   d += `L${f((5 * a.x + b.x) / 6)},${f((5 * a.y + b.y) / 6)}`;
   const curve = (/** @type {Point} */ p0, /** @type {Point} */ p1, /** @type {Point} */ p) =>
-    `C${f((2 * p0.x + p1.x) / 3)},${f((2 * p0.y + p1.y) / 3)} ${f((p0.x + 2 * p1.x) / 3)},${f((p0.y + 2 * p1.y) / 3)} ${f((p0.x + 4 * p1.x + p.x) / 6)},${f((p0.y + 4 * p1.y + p.y) / 6)}`;
+    `C${f((2 * p0.x + p1.x) / 3)},${f((2 * p0.y + p1.y) / 3)} ` +
+    `${f((p0.x + 2 * p1.x) / 3)},${f((p0.y + 2 * p1.y) / 3)} ` +
+    `${f((p0.x + 4 * p1.x + p.x) / 6)},${f((p0.y + 4 * p1.y + p.y) / 6)}`;
   for (const p of rest.slice(1)) {
     d += curve(a, b, p);
     [a, b] = [b, p];
