@@ -58,8 +58,10 @@ const NUMBER_WORD = new RegExp(
 /** Currency words and symbols that mean US dollars; they carry no amount. */
 const DOLLAR_WORDS = /^(?:\$|usd|us\$|dollars?|bucks?|us)$/;
 /** Currencies the bank cannot send: refused with a clear sentence rather than read as dollars. */
-const FOREIGN =
-  /(?:[€£¥₹]|\b(?:eur|euros?|gbp|pounds?|quid|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoins?|eth|ether|pesos?|francs?|yuan|rmb|won|rand|lira|reais|krona|kronor|zloty|naira|dirhams?|baht|sats)\b)/;
+const FOREIGN_NAMES =
+  'eur|euros?|gbp|pounds?|quid|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoins?|eth|ether|pesos?|francs?|' +
+  'yuan|rmb|won|rand|lira|reais|krona|kronor|zloty|naira|dirhams?|baht|sats';
+const FOREIGN = new RegExp(`(?:[€£¥₹]|\\b(?:${FOREIGN_NAMES})\\b)`);
 
 /** True when the phrase names a currency the bank cannot send. */
 export function isForeignCurrency(text: string): boolean {
@@ -100,7 +102,9 @@ export function readAmount(phrase: string): AmountReading {
     const options = amounts.map(formatUsd);
     return {
       ok: false,
-      problem: `${shown} names more than one amount: did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?`,
+      problem:
+        `${shown} names more than one amount: ` +
+        `did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?`,
     };
   }
   return checked(amounts[0]!, shown);
@@ -205,13 +209,17 @@ function separatorAmbiguity(number: string, shown: string, scaled: boolean): Amo
     const [, whole, part] = thousandsDot as unknown as [string, string, string];
     return {
       ok: false,
-      problem: `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? Amounts are dollars and cents.`,
+      problem:
+        `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? ` +
+        'Amounts are dollars and cents.',
     };
   }
   if (!scaled && /^[\d,]*\.\d{3,}$/.test(number))
     return {
       ok: false,
-      problem: `The amount ${shown} has more than two decimals; amounts are dollars and cents. How much exactly should I send?`,
+      problem:
+        `The amount ${shown} has more than two decimals; amounts are dollars and cents. ` +
+        'How much exactly should I send?',
     };
   if (
     (number.match(/\./g) ?? []).length > 1 ||
@@ -238,7 +246,10 @@ function scaleDecimal(number: string, scale: number): number | undefined {
   return cents > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cents);
 }
 
-/** "six thousand five hundred", "two hundred and fifty", "a thousand", "twelve hundred"; undefined if the words do not compose. */
+/**
+ * "six thousand five hundred", "two hundred and fifty", "a thousand", "twelve hundred"; undefined
+ * if the words do not compose.
+ */
 function readWords(words: readonly string[]): number | undefined {
   let total = 0;
   let group = 0;

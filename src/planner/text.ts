@@ -12,19 +12,26 @@ const SEPARATOR = /\s*(?:;|,(?!\d)|[.!?]\s+|\s&\s|\band then\b|\bthen\b|\band\b)
 const LEADING_FILLER = new RegExp(
   // Longer phrases first: the first alternative that matches is kept.
   '^(?:(?:would you mind|would you be able to|are you able to|is it possible to|can you|could you|would you|will you|' +
-    "i want you to|i'd like you to|i would like you to|i need you to|i want to|i wanna|i'd like to|i would like to|i'd love to|i need to|" +
-    "help me|let's|lets|go ahead and|can i|could i|may i|please|pls|plz|kindly|also|and|then|just|hi|hello|hey|ok|okay|so)[\\s,]+)+",
+    "i want you to|i'd like you to|i would like you to|i need you to|i want to|i wanna|i'd like to|i would like to|" +
+    "i'd love to|i need to|help me|let's|lets|go ahead and|can i|could i|may i|please|pls|plz|kindly|also|and|then|" +
+    'just|hi|hello|hey|ok|okay|so)[\\s,]+)+',
 );
 const TRAILING_FILLER = /(?:\s+(?:please|pls|thanks|thank you|thx|ty|cheers|for me|now|right now|asap))+$/;
 const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 // "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
 // "Never mind, cancel it": the aside before the request is not a request of its own.
-const COURTESY =
-  /^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$/;
+const COURTESY = new RegExp(
+  '^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|' +
+    "forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$",
+);
 
 // "two hundred and fifty" is one amount, not two clauses.
-const NUMBER_AND =
-  /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
+const NUMBER_AND = new RegExp(
+  '\\b(hundred|thousand|million)\\s+and\\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|' +
+    'thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|' +
+    'ninety)\\b)',
+  'gi',
+);
 
 /** The message as its clauses' `original` texts are cut from it. */
 export function normaliseMessage(message: string): string {
