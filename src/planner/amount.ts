@@ -4,34 +4,12 @@
  * ("6,00", "1.2.3", "100 or 200") is refused with a question, never guessed.
  */
 import { formatUsd, MAX_AMOUNT_CENTS, parseMoneyToCents } from '../shared/money.js';
-import { quote } from './text.js';
+import { quote, UNIT_WORDS } from './text.js';
 
 export type AmountReading = { ok: true; cents: number } | { ok: false; problem: string };
 
 const FORMAT_HINT = 'write it like 6000, 1.5k, 1,250.50 or $5,000.00';
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
 const TENS: Record<string, number> = {
   twenty: 20,
   thirty: 30,
@@ -52,7 +30,7 @@ const SCALES: Record<string, number> = {
   m: 1_000_000,
 };
 const NUMBER_WORD = new RegExp(
-  `^(?:${[...Object.keys(UNITS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`,
+  `^(?:${[...Object.keys(UNIT_WORDS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`,
 );
 
 /** Currency words and symbols that mean US dollars; they carry no amount. */
@@ -261,10 +239,14 @@ function readWords(words: readonly string[]): number | undefined {
     } else if (word === 'and') {
       if (last !== 'hundred' && last !== 'scale') return undefined;
       last = 'and';
-    } else if (word in UNITS) {
-      if (last === 'unit' || (last === 'tens' && UNITS[word]! >= 10) || (last === 'tens' && UNITS[word] === 0))
+    } else if (word in UNIT_WORDS) {
+      if (
+        last === 'unit' ||
+        (last === 'tens' && UNIT_WORDS[word]! >= 10) ||
+        (last === 'tens' && UNIT_WORDS[word] === 0)
+      )
         return undefined;
-      group += UNITS[word]!;
+      group += UNIT_WORDS[word]!;
       last = 'unit';
     } else if (word in TENS) {
       if (last === 'unit' || last === 'tens') return undefined;

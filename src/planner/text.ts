@@ -61,15 +61,12 @@ export function splitClauses(message: string): Clause[] {
   return clauses;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
+/** English number words up to nineteen: the one table that amounts and counts both read. */
+export const UNIT_WORDS: Readonly<Record<string, number>> = {
+  zero: 0,
   one: 1,
-  once: 1,
   two: 2,
-  twice: 2,
   three: 3,
-  thrice: 3,
   four: 4,
   five: 5,
   six: 6,
@@ -77,7 +74,19 @@ const NUMBER_WORDS: Record<string, number> = {
   eight: 8,
   nine: 9,
   ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
+
+/** Words a count may be written as ("a week", "twice"); a count's regex (COUNT) decides which reach here. */
+const NUMBER_WORDS: Readonly<Record<string, number>> = { ...UNIT_WORDS, a: 1, an: 1, once: 1, twice: 2, thrice: 3 };
 
 /** Regex source for a small count written as digits or a word ("2", "two", "a"). */
 export const COUNT = '(\\d{1,6}|an?|one|two|three|four|five|six|seven|eight|nine|ten)';
