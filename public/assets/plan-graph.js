@@ -78,6 +78,19 @@ export function splinePath(points) {
 }
 
 /**
+ * An arrowhead for edges to point with (`marker-end`); `pathClass` colours it like its edges.
+ * @param {string} id
+ * @param {string} pathClass
+ */
+function arrowMarker(id, pathClass) {
+  return svg(
+    'marker',
+    { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    svg('path', { d: 'M0,0L10,5L0,10z', class: pathClass }),
+  );
+}
+
+/**
  * @param {{ host: HTMLElement, onActivate: (stepId: string) => void }} options
  */
 export function createPlanGraph({ host, onActivate }) {
@@ -112,36 +125,7 @@ export function createPlanGraph({ host, onActivate }) {
       'aria-label': `Plan: ${run.steps.length} steps, ${edgeCount} ${edgeCount === 1 ? 'dependency' : 'dependencies'}`,
     });
     root.append(
-      svg(
-        'defs',
-        {},
-        svg(
-          'marker',
-          {
-            id: 'plan-arrow',
-            viewBox: '0 0 10 10',
-            refX: 9,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto-start-reverse',
-          },
-          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow' }),
-        ),
-        svg(
-          'marker',
-          {
-            id: 'plan-arrow-stopped',
-            viewBox: '0 0 10 10',
-            refX: 9,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto-start-reverse',
-          },
-          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow stopped' }),
-        ),
-      ),
+      svg('defs', {}, arrowMarker('plan-arrow', 'plan-arrow'), arrowMarker('plan-arrow-stopped', 'plan-arrow stopped')),
     );
     edges = graph.edges().map(
       (e) =>
