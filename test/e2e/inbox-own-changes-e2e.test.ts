@@ -11,14 +11,8 @@ import { waitFor } from '../../dev/ports.js';
 import { createGatewayApp } from '../../src/gateway/app.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { call, type Loose } from '../support/http.js';
-import {
-  as,
-  ONE_APPROVER_FROM_1K,
-  type Person,
-  type PolicyStack,
-  startPolicyStack,
-  TWO_APPROVERS_FROM_10K,
-} from '../support/policy-stack.js';
+import { as, ONE_APPROVER_FROM_1K, startPolicyStack, TWO_APPROVERS_FROM_10K } from '../support/policy-stack.js';
+import type { Person, PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'inbox-own-changes-test',
