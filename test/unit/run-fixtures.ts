@@ -50,6 +50,13 @@ export function tickingRun(stepMs = 1000, publish: PublishHook = () => undefined
   return new RunState(INPUT, workflowId, () => new Date((now += stepMs)).toISOString(), publish);
 }
 
+/** A run of INPUT on a clock that moves only when `advance` says so. */
+export function handClockRun(publish: PublishHook = () => undefined, workflowId = 'req-1') {
+  let now = START;
+  const run = new RunState(INPUT, workflowId, () => new Date(now).toISOString(), publish);
+  return { run, advance: (ms: number) => (now += ms) };
+}
+
 /** A run whose transfer waits on an approval in policy stages; the requester may not approve. */
 export function stagedTransferRun(
   reason: string,
