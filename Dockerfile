@@ -1,5 +1,5 @@
 # One image for the gateway, the worker and the sandbox; the command picks the process:
-#   docker run IMAGE src/gateway/main.ts | src/worker.ts | src/sandbox/main.ts | scripts/setup-namespace.ts
+#   docker run IMAGE gateway/main.ts | worker/main.ts | sandbox/main.ts | scripts/setup-namespace.ts
 # Runs the TypeScript sources with tsx, as ./temporal-dev.sh does; the workflow bundle is built here,
 # so a worker starts without bundling.
 FROM node:20-bookworm-slim
@@ -14,4 +14,4 @@ ENV WORKFLOW_BUNDLE=/app/workflow-bundle.js
 RUN mkdir -p /data && chown node:node /data
 USER node
 ENTRYPOINT ["node", "--import", "tsx"]
-CMD ["src/gateway/main.ts"]
+CMD ["gateway/main.ts"]

@@ -11,6 +11,28 @@ const noTestImports = {
   message: 'Only tests import from test/; shared process helpers live in dev/',
 };
 
+// The layout's floors: each folder imports only what stands below it, so no import runs back up.
+const MAY_NOT_IMPORT = {
+  src: ['gateway', 'worker', 'sandbox', 'activities', 'workflows', 'dev', 'scripts', 'bench'],
+  gateway: ['worker', 'sandbox', 'activities', 'workflows', 'dev', 'scripts', 'bench'],
+  sandbox: ['gateway', 'worker', 'activities', 'workflows', 'dev', 'scripts', 'bench'],
+  activities: ['gateway', 'worker', 'sandbox', 'workflows', 'dev', 'scripts', 'bench'],
+  workflows: ['gateway', 'worker', 'sandbox', 'dev', 'scripts', 'bench'],
+  worker: ['sandbox', 'dev', 'scripts', 'bench'],
+  dev: ['scripts', 'bench'],
+};
+const noImportsFrom = (folders) => ({
+  regex: `^(\\.\\./)+(${folders.join('|')})/`,
+  message: `Imports run down the layout: this folder may not import ${folders.join(', ')}`,
+});
+const importLimits = (folder, extra = {}) => [
+  'error',
+  { ...extra, patterns: [noTestImports, noImportsFrom(MAY_NOT_IMPORT[folder])] },
+];
+const workflowCode = {
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })),
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.temporal/', 'coverage/', 'public/vendor/'] },
   js.configs.recommended,
@@ -38,17 +60,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [noTestImports] }],
     },
   },
-  {
-    // Workflow code is replayed: no I/O, clocks or randomness outside the SDK's own.
-    files: ['workflows/**/*.ts', 'src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code' })),
-          patterns: [noTestImports],
-        },
-      ],
-    },
-  },
+  ...Object.keys(MAY_NOT_IMPORT).map((folder) => ({
+    files: [`${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': importLimits(folder) },
+  })),
+  // Workflow code is replayed: no I/O, clocks or randomness outside the SDK's own.
+  { files: ['workflows/**/*.ts'], rules: { 'no-restricted-imports': importLimits('workflows', workflowCode) } },
+  { files: ['src/shared/**/*.ts'], rules: { 'no-restricted-imports': importLimits('src', workflowCode) } },
 );

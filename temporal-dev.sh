@@ -68,7 +68,7 @@ ensure_chromium() {
 
 server_args() {
   case "${TEMPORAL_DB_SYNC:-normal}" in normal|full) ;; *) die "TEMPORAL_DB_SYNC must be normal or full, not '$TEMPORAL_DB_SYNC'" ;; esac
-  node --import tsx -e "import('./scripts/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
+  node --import tsx -e "import('./dev/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
     port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
@@ -152,7 +152,7 @@ cmd_start() {
   # A start that fails stops what it started, so the next start does not find it "already running".
   trap 'cmd_stop >/dev/null 2>&1' EXIT
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
-  launch sandbox node --import tsx src/sandbox/main.ts
+  launch sandbox node --import tsx sandbox/main.ts
   local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
@@ -160,8 +160,8 @@ cmd_start() {
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
   # dev/node-service.ts launches the worker the same way for the tests and the benchmark.
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
-    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx src/worker.ts
-  launch gateway node --import tsx src/gateway/main.ts
+    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx worker/main.ts
+  launch gateway node --import tsx gateway/main.ts
   wait_http sandbox "$SANDBOX_URL/healthz" 30
   wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
   # Ready means a chat is answered at once: the worker has loaded its bundle and polls.
@@ -186,7 +186,8 @@ cmd_stop() {
       local signal=TERM
       [ "$name" = postgres ] && signal=INT # PostgreSQL's fast shutdown; TERM waits for every client to leave
       kill -"$signal" -- "-$pid" 2>/dev/null || kill -"$signal" "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      # TERM drains: a gateway answers what it took (CHAT_WAIT_MS + 5 s), a worker finishes its calls (10 s grace).
+      for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -KILL -- "-$pid" 2>/dev/null || true
       say "stopped $name"
     fi
@@ -216,6 +217,19 @@ cmd_test() {
   return $status
 }
 
+# The kill test on the dev stack (one worker, one gateway): `start` with approvals for small amounts,
+# a fresh sandbox database and short idle sessions, then scripts/kill-under-load.ts with LOAD_STACK=dev
+# (the worker SIGTERMed and then SIGKILLed under load, each time started again), then `stop`.
+cmd_test_kill() {
+  export HIL_THRESHOLD=5 SANDBOX_DB="$STATE_DIR/test-kill-sandbox.db" LOG_FORMAT=json
+  export SESSION_IDLE_CLOSE="${SESSION_IDLE_CLOSE:-30s}"
+  rm -f "$SANDBOX_DB" "$SANDBOX_DB-wal" "$SANDBOX_DB-shm"
+  cmd_start
+  trap cmd_stop EXIT
+  LOAD_STACK=dev LOAD_IDLE_WAIT_SECONDS="${LOAD_IDLE_WAIT_SECONDS:-45}" TEMPORAL_DEV_STATE="$STATE_DIR" \
+    node --import tsx scripts/kill-under-load.ts 2>&1 | tee "$LOG_DIR/kill-under-load.log"
+}
+
 # shellcheck source=scripts/cluster.sh
 source "$ROOT/scripts/cluster.sh"
 
@@ -223,6 +237,7 @@ case "${1:-}" in
   start) if [ "${2:-}" = --cluster ]; then cmd_start_cluster; else cmd_start; fi ;;
   stop) cmd_stop ;;
   test-cluster) cmd_test_cluster ;;
+  test-kill) cmd_test_kill ;;
   test) shift; cmd_test "$@" ;;
   server) mkdir -p "$STATE_DIR"; ensure_npm_deps; ensure_temporal_cli
     args_text="$(server_args)" || die "could not build the dev server's arguments"
@@ -242,5 +257,5 @@ case "${1:-}" in
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
 esac

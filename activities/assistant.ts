@@ -38,6 +38,7 @@ import {
   type RequestSummary,
 } from './assistant-messages.js';
 import { SandboxClient } from './sandbox-client.js';
+import { whileHeartbeating } from './heartbeat.js';
 
 export interface AssistantActivityDeps {
   sandboxUrl: string;
@@ -131,7 +132,9 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
     }
-    const query = `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${literal(taskQueue)} AND UserId=${literal(call.user_id)}`;
+    const query =
+      `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${literal(taskQueue)}` +
+      ` AND UserId=${literal(call.user_id)}`;
     let listed = 0;
     for await (const info of client.workflow.list({ query, pageSize: 100 })) {
       if (!started.has(info.workflowId)) started.set(info.workflowId, info.startTime.getTime());
@@ -192,7 +195,7 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
       call: AssistantCall<ToolArgs<'request_status'>>,
     ): Promise<{ request: RequestSummary; message: string }> {
       signal();
-      const { view, named } = await findRequest(call);
+      const { view, named } = await whileHeartbeating(() => findRequest(call));
       const request = summarise(view);
       return { request, message: statusMessage(request, named) };
     },
@@ -206,17 +209,20 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
       const query =
         `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${literal(taskQueue)} AND ExecutionStatus='Running'` +
         ` AND PendingApprovalIds IS NOT NULL AND UserId=${literal(call.user_id)}`;
-      const approvals: ApprovalRecord[] = [];
-      for await (const info of client.workflow.list({ query })) {
-        const records = info.memo?.[PENDING_APPROVALS_MEMO];
-        if (!Array.isArray(records) || info.typedSearchAttributes.get(SearchAttributes.UserId) !== call.user_id)
-          continue;
-        for (const record of records) {
-          const parsed = ApprovalRecordSchema.safeParse(record);
-          if (parsed.success && parsed.data.status === 'pending') approvals.push(parsed.data);
+      const approvals = await whileHeartbeating(async () => {
+        const found: ApprovalRecord[] = [];
+        for await (const info of client.workflow.list({ query })) {
+          const records = info.memo?.[PENDING_APPROVALS_MEMO];
+          if (!Array.isArray(records) || info.typedSearchAttributes.get(SearchAttributes.UserId) !== call.user_id)
+            continue;
+          for (const record of records) {
+            const parsed = ApprovalRecordSchema.safeParse(record);
+            if (parsed.success && parsed.data.status === 'pending') found.push(parsed.data);
+          }
+          if (found.length >= 100) break;
         }
-        if (approvals.length >= 100) break;
-      }
+        return found;
+      });
       approvals.sort((a, b) => a.requested_at.localeCompare(b.requested_at));
       return { approvals, message: pendingMessage(approvals) };
     },
@@ -232,7 +238,7 @@ export function createAssistantActivities(deps: AssistantActivityDeps) {
       const selfId = Context.current().info.workflowExecution?.workflowId;
       if (call.args.workflow_id === selfId)
         throw fail(FailureType.NotCancellable, 'That is this request itself; name another request to cancel.');
-      const { view, named } = await findRequest(call);
+      const { view, named } = await whileHeartbeating(() => findRequest(call));
       const request = summarise(view);
       if (FINAL_RUN_STATUSES.includes(view.status))
         throw fail(FailureType.NotCancellable, notCancellableMessage(request, named));

@@ -3,21 +3,24 @@
  *
  * Maps answers onto the system's failure model: a 2xx returns the body; a 4xx business refusal
  * becomes a non-retryable ApplicationFailure with a FailureType; a 5xx, a timeout or a network
- * error becomes a plain Error, which the activity's retry policy retries.
+ * error becomes a plain Error, which the activity's retry policy retries. Inside an activity the
+ * call heartbeats while it waits (heartbeat.ts).
  */
 import { context, propagation } from '@opentelemetry/api';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { FailureType } from '../src/shared/errors.js';
+import { SANDBOX_CALL_TIMEOUT_MS } from '../src/shared/timeouts.js';
 import { issueLines } from '../src/shared/zod-issues.js';
+import { whileHeartbeating } from './heartbeat.js';
 
 export interface SandboxClientOptions {
   /** e.g. `http://127.0.0.1:8081` */
   baseUrl: string;
   /** The sandbox's service credential, sent on every call as `Authorization: Bearer …`. */
   token: string;
-  /** Per-call timeout; 10 s unless given. */
+  /** Per-call timeout; SANDBOX_CALL_TIMEOUT_MS unless given. */
   timeoutMs?: number;
 }
 
@@ -35,7 +38,6 @@ export interface SandboxRequest {
 
 export type CallOptions = Omit<SandboxRequest, 'method' | 'path' | 'body'>;
 
-const DEFAULT_TIMEOUT_MS = 10_000;
 /** 4xx statuses that say "try again later" rather than "this request is wrong". */
 const RETRYABLE_4XX = new Set([408, 425, 429]);
 
@@ -54,7 +56,7 @@ export class SandboxClient {
   constructor(options: SandboxClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.authorization = `Bearer ${options.token}`;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? SANDBOX_CALL_TIMEOUT_MS;
   }
 
   async post<S extends z.ZodType>(
@@ -91,13 +93,15 @@ export class SandboxClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, {
-        method: req.method,
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        signal,
+      [response, text] = await whileHeartbeating(async () => {
+        const answer = await fetch(url, {
+          method: req.method,
+          headers,
+          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          signal,
+        });
+        return [answer, await answer.text()] as const;
       });
-      text = await response.text();
     } catch (err) {
       throw this.transportError(err, what, req.signal, timeout);
     }
@@ -107,7 +111,8 @@ export class SandboxClient {
       const parsed = schema.safeParse(body);
       if (!parsed.success) {
         throw new Error(
-          `sandbox returned an unexpected ${response.status} answer for ${what}: ${issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'}`,
+          `sandbox returned an unexpected ${response.status} answer for ${what}: ` +
+            (issueLines(parsed.error.issues, 'body')[0] ?? 'invalid body'),
         );
       }
       return parsed.data;

@@ -18,7 +18,7 @@ export interface ToolActivityDeps {
   sandboxUrl: string;
   /** The sandbox's service credential (SANDBOX_TOKEN). */
   sandboxToken: string;
-  /** Timeout of each HTTP call to the sandbox; 10 s unless given. */
+  /** Timeout of each HTTP call to the sandbox; SANDBOX_CALL_TIMEOUT_MS unless given. */
   requestTimeoutMs?: number;
 }
 

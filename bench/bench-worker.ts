@@ -1,9 +1,9 @@
 /** A process running the benchmark's own workers: the bare baseline and the DAG probe. */
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadTrustedKeys } from '../src/decision-keys.js';
-import { bundleWorkflows } from '../src/workflow-bundle.js';
-import { runPolicyOf } from '../src/config.js';
+import { loadTrustedKeys } from '../src/runtime/decision-keys.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
+import { runPolicyOf } from '../src/runtime/config.js';
 import { defaultPolicy } from '../src/shared/policy/evaluate.js';
 import { createBaselineActivities, createDagProbeActivities } from './bench-activities.js';
 

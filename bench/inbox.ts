@@ -20,9 +20,9 @@ import { startDevServer } from '../dev/temporal-server.js';
 import { startSandboxProcess } from '../dev/sandbox-process.js';
 import { startGatewayProcess, startWorkerProcess, type NodeService } from '../dev/node-service.js';
 import { freePort, waitFor } from '../dev/ports.js';
-import { inboxPage, InboxQuerySchema } from '../src/gateway/approvals/inbox.js';
-import { PendingApprovalsReader } from '../src/gateway/approvals/inbox-read.js';
-import { pendingApprovalsQuery } from '../src/gateway/visibility.js';
+import { inboxPage, InboxQuerySchema } from '../gateway/approvals/inbox.js';
+import { PendingApprovalsReader } from '../gateway/approvals/inbox-read.js';
+import { pendingApprovalsQuery } from '../gateway/visibility.js';
 import { summarize, timed, Table } from './stats.js';
 
 function option(name: string, fallback: number): number {

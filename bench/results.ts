@@ -2,6 +2,7 @@
  * What one `npm run bench` measured, as written to `bench/results/<date>.json`: raw samples in
  * milliseconds, so two runs can be compared and charted, not only their summaries.
  */
+import type { SessionShare } from './session-share.js';
 export interface BenchResults {
   meta: {
     date: string;
@@ -31,6 +32,8 @@ export interface BenchResults {
   };
   /** Open-loop: chats arrive at a fixed rate (a share of the measured throughput) whatever happens. */
   load: LoadPhase;
+  /** The session workflow's share of a chat (bench/session-share.ts); absent in results from before it. */
+  session_share?: SessionShare;
   dag: DagMeasure[];
   inbox: { waiting: number; ms: number[] };
   memory: { waiting: number; worker_mb: number; gateway_mb: number };

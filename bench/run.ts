@@ -24,6 +24,7 @@ import { breakdown, type TimedRun } from './breakdown.js';
 import { cpuPerRequest } from './cpu.js';
 import { dagMessage, dagPlan, probeSleepMs, type DagShape } from './dag-plans.js';
 import { runLoadPhase } from './load.js';
+import { measureSessionShare } from './session-share.js';
 import { renderReport } from './report.js';
 import type { BenchResults, DagMeasure } from './results.js';
 import { Table, summarize, timed } from './stats.js';
@@ -185,6 +186,25 @@ async function main(): Promise<void> {
     });
     table.load(`sustained load, ${load.rate_per_s}/s (${LOAD_SHARE * 100} % of ours) x ${load.seconds} s`, load);
 
+    const sessionShare = await measureSessionShare(
+      client,
+      'requests',
+      { ...shared, worker: () => worker.pid() },
+      { latency: SIZES.latency, clients: SIZES.clients, seconds: SIZES.throughputSeconds },
+    );
+    table.row(
+      'run + session signal vs run alone, straight through the client (ms)',
+      summarize(sessionShare.latency.with_session),
+      summarize(sessionShare.latency.without_session),
+    );
+    const { throughput: sessionTps, cpu_ms_per_chat: sessionCpu } = sessionShare;
+    table.throughput(
+      'throughput, with vs without session (runs/s)',
+      sessionTps.with_session_per_s,
+      sessionTps.without_session_per_s,
+    );
+    table.cpu('CPU ms per run, with vs without session', sessionCpu.with_session, sessionCpu.without_session);
+
     const dags: DagMeasure[] = [];
     const shapes: [string, DagShape, number, number][] = [
       ['DAG 50 wide x 200 ms', 'wide', 50, 200],
@@ -275,6 +295,7 @@ async function main(): Promise<void> {
         cpu_ms_per_transfer: { ours: oursPhase.cpu_ms_per_request, baseline: barePhase.cpu_ms_per_request },
       },
       load,
+      session_share: sessionShare,
       dag: dags,
       inbox: { waiting: SIZES.waiting, ms: inbox },
       memory,

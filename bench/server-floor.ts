@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import type { ServerTuning, SqliteMode } from '../scripts/dev-server-args.js';
+import type { ServerTuning, SqliteMode } from '../dev/dev-server-args.js';
 import { startDevServer } from '../dev/temporal-server.js';
 import { createBaselineActivities } from './bench-activities.js';
 import { summarize, timed, type Summary } from './stats.js';

@@ -26,7 +26,7 @@ export interface NodeService {
 
 export interface NodeServiceOptions {
   name: string;
-  /** Path of the entry point relative to the repository root, e.g. `src/worker.ts`. */
+  /** Path of the entry point relative to the repository root, e.g. `worker/main.ts`. */
   entry: string;
   /** Extra flags for node itself, e.g. a heap limit. */
   nodeFlags?: string[];
@@ -94,13 +94,13 @@ export async function startNodeService(opts: NodeServiceOptions): Promise<NodeSe
   };
 }
 
-/** The real gateway (`src/gateway/main.ts`), ready once `/readyz` answers 200. */
+/** The real gateway (`gateway/main.ts`), ready once `/readyz` answers 200. */
 export function startGatewayProcess(
   env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; GATEWAY_PORT: string } & Record<string, string>,
 ): Promise<NodeService> {
   return startNodeService({
     name: 'gateway',
-    entry: 'src/gateway/main.ts',
+    entry: 'gateway/main.ts',
     env: { GATEWAY_HOST: '127.0.0.1', ...env },
     isReady: async () =>
       (await fetch(`http://127.0.0.1:${env.GATEWAY_PORT}/readyz`, { signal: AbortSignal.timeout(1000) })).ok,
@@ -110,13 +110,13 @@ export function startGatewayProcess(
 /** The worker's heap limit, as temporal-dev.sh launches it; it bounds the RSS with the workflow cache. */
 export const WORKER_MAX_HEAP_MB = 320;
 
-/** The real worker (`src/worker.ts`) on a task queue, ready once it polls. */
+/** The real worker (`worker/main.ts`) on a task queue, ready once it polls. */
 export function startWorkerProcess(
   env: { TEMPORAL_ADDRESS: string; TASK_QUEUE: string; SANDBOX_URL: string } & Record<string, string>,
 ): Promise<NodeService> {
   return startNodeService({
     name: 'worker',
-    entry: 'src/worker.ts',
+    entry: 'worker/main.ts',
     nodeFlags: [`--max-old-space-size=${WORKER_MAX_HEAP_MB}`],
     env,
     isReady: (output) => output.includes('worker polling task queue'),

@@ -46,7 +46,7 @@ export async function startSandboxProcess(opts: SandboxProcessOptions = {}): Pro
   const url = `http://127.0.0.1:${port}`;
   const service = await startNodeService({
     name: `sandbox at ${url}`,
-    entry: 'src/sandbox/main.ts',
+    entry: 'sandbox/main.ts',
     env: {
       ...opts.env,
       SANDBOX_PORT: String(port),

@@ -16,10 +16,13 @@ import {
   signSessionRunWith,
   signStartWith,
   signWith,
-} from '../src/decision-keys.js';
+} from '../src/runtime/decision-keys.js';
 import type { UnsignedStart } from '../src/shared/start-signature.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
+import { parseApprovalId, runQuery } from '../src/shared/messages.js';
+import { runBindingOf, type RunBinding } from '../src/shared/approval/binding.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
 import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
 import type {
@@ -65,9 +68,30 @@ export const sandboxAuthHeaders = { authorization: `Bearer ${TEST_SANDBOX_TOKEN}
 
 const gatewaySigner = loadDecisionSigner(gatewayKeyFile);
 
-/** A decision signed as the gateway signs it, for tests that talk to a run through the Temporal client. */
+/**
+ * A decision signed as the gateway signs it, for tests that talk to a run through the Temporal
+ * client. It names the run its approval id names unless the test names one; a test of a real run
+ * passes the approval's `run_id` (runBindingOf), as the gateway does.
+ */
 export function signedAsGateway(decision: UnsignedDecision): ApprovalDecision {
-  return signWith(gatewaySigner, decision);
+  const workflowId = decision.workflow_id ?? parseApprovalId(decision.approval_id)?.workflowId;
+  return signWith(gatewaySigner, { ...(workflowId !== undefined && { workflow_id: workflowId }), ...decision });
+}
+
+/**
+ * The run binding (workflow id, first execution run id) of `approvalId`, as its run reports it in
+ * the approval record: what a test that signs a decision itself must name, as the gateway does.
+ */
+export async function runBindingFor(handle: WorkflowHandle, approvalId: string): Promise<RunBinding> {
+  const view = await handle.query(runQuery);
+  const approval = view.approvals.find((a) => a.approval_id === approvalId);
+  if (!approval) throw new Error(`run ${handle.workflowId} has no approval ${approvalId}`);
+  return runBindingOf(approval);
+}
+
+/** A decision signed as the gateway signs it, for the run `handle` names (see runBindingFor). */
+export async function signedForRun(handle: WorkflowHandle, decision: UnsignedDecision): Promise<ApprovalDecision> {
+  return signedAsGateway({ ...(await runBindingFor(handle, decision.approval_id)), ...decision });
 }
 
 /**
@@ -93,10 +117,14 @@ export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAc
 
 /** A delegation signed as the gateway signs it. */
 export function delegationSignedAsGateway(delegation: UnsignedDelegation): ApprovalDelegation {
-  return signDelegation(delegation, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
+  const workflowId = delegation.workflow_id ?? parseApprovalId(delegation.approval_id)?.workflowId;
+  const bound = { ...(workflowId !== undefined && { workflow_id: workflowId }), ...delegation };
+  return signDelegation(bound, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
 }
 
 /** An edit signed as the gateway signs it; `nonce` fixed when a test sends the same edit twice. */
 export function editSignedAsGateway(edit: UnsignedEdit, nonce = randomBytes(18).toString('base64url')): ApprovalEdit {
-  return signEdit(edit, gatewaySigner, new Date().toISOString(), nonce);
+  const workflowId = edit.workflow_id ?? parseApprovalId(edit.approval_id)?.workflowId;
+  const bound = { ...(workflowId !== undefined && { workflow_id: workflowId }), ...edit };
+  return signEdit(bound, gatewaySigner, new Date().toISOString(), nonce);
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { devServerArgs, type DevServerSettings } from '../scripts/dev-server-args.js';
+import { devServerArgs, type DevServerSettings } from './dev-server-args.js';
 import { freePort, waitFor } from './ports.js';
 
 export interface DevServer {

@@ -5,8 +5,8 @@
  * (OPERATOR_SIGNING_KEY_FILE) for that hold, sends the stepAction signal, which Temporal keeps
  * until a worker runs, and reports what the run did with it. The run records it `via: operator`.
  */
-import { signActionWith } from '../src/decision-keys.js';
-import { heldStepsFromMemos } from '../src/gateway/attention.js';
+import { signActionWith } from '../src/runtime/decision-keys.js';
+import { heldStepsFromMemos } from '../gateway/attention.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/messages.js';
 import { actorOf, splitCommandLine } from './operator-args.js';

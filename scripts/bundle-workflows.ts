@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflows } from '../src/workflow-bundle.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
 
 const output = process.argv[2];
 if (!output) {

@@ -11,7 +11,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HTTP_API_LOCKDOWN, SERVER_TUNING } from './dev-server-args.js';
+import { HTTP_API_LOCKDOWN, SERVER_TUNING } from '../dev/dev-server-args.js';
 
 export interface ClusterSettings {
   dir: string;

@@ -3,6 +3,6 @@
  * does not exist yet (private key mode 600, public key beside it as `.pub.pem`); used by
  * `./temporal-dev.sh start` for the gateway's decision key and the operator's key.
  */
-import { ensureKeyPairFiles } from '../src/decision-keys.js';
+import { ensureKeyPairFiles } from '../src/runtime/decision-keys.js';
 
 for (const file of process.argv.slice(2)) ensureKeyPairFiles(file);

@@ -1,214 +1,155 @@
 /**
- * Kill-under-load proof for `./temporal-dev.sh start --cluster`: keeps a steady load of chats that
- * need approval and their approvals on both gateways, SIGKILLs the second worker and then the
- * second gateway, and checks afterwards that no request failed other than those in flight at the
- * dead gateway (a status read answered without a status counts as failed), that every run completed
- * once, that the ledger moved each amount exactly once, and that every run's history replays.
+ * Kill-under-load proof, for `./temporal-dev.sh test-cluster` (two workers, two gateways) and
+ * `./temporal-dev.sh test-kill` (the dev stack: one of each). Keeps a steady load of chats that
+ * need approval and their approvals, and between phases signals a process: a worker with SIGTERM
+ * (a deploy) and then SIGKILL (a crash), each started again at once, and on the cluster a gateway
+ * the same way (the SIGKILLed one stays down). Then it checks that no request failed other than
+ * those in flight at a SIGKILLed gateway (a status read answered without a status counts as
+ * failed), that every run completed once, that the ledger moved each amount exactly once and that
+ * every history replays; and it reports, per signal, the wait of the requests whose task was on
+ * the killed process, how long the clients stood still, and the open workflows by type.
  *
  *   HIL_THRESHOLD=5 ./temporal-dev.sh start --cluster && node --import tsx scripts/kill-under-load.ts
  *
  * The script plays the load balancer: a gateway that refuses connections is taken out of rotation
- * and the request goes to the other one; a request cut off mid-flight by the dead gateway is
- * counted, then retried elsewhere with the same Idempotency-Key (as a client would).
- * Settings: LOAD_FLOWS (concurrent flows, 4), LOAD_PHASE_SECONDS (15), LOAD_AMOUNT (dollars, 6).
+ * until it is started again, and the request goes to another one; a request cut off mid-flight by
+ * a dead gateway is counted, then retried elsewhere with the same Idempotency-Key (as a client would).
+ * Settings: LOAD_STACK (cluster | dev), LOAD_FLOWS (concurrent clients, 4), LOAD_PHASE_SECONDS (15),
+ * LOAD_AMOUNT (dollars, 6), LOAD_IDLE_WAIT_SECONDS (0: how long to wait before counting open
+ * workflows again, to see idle sessions close).
  */
-import { readFileSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { HistoryAndWorkflowId } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
-import { Worker } from '@temporalio/worker';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
+import { openWorkflowsByType, readHistories } from './kill-histories.js';
+import { clientResumption, lostTaskWaits, percentile, spread, type KillEvent } from './kill-report.js';
+import {
+  acceptedDecisions,
+  configureLoad,
+  down,
+  inFlightFailures,
+  oneFlow,
+  otherFailures,
+  progress,
+  samples,
+  setPhase,
+  staleReads,
+  statuslessAnswers,
+  unavailable,
+  type FlowResult,
+} from './load-flows.js';
+import { relaunch, signalProcess, waitForExit, type Relaunch } from './stack-processes.js';
 
-const gateways = (process.env.LOAD_GATEWAYS ?? 'http://127.0.0.1:8000,http://127.0.0.1:8001').split(',');
+const stack = process.env.LOAD_STACK === 'dev' ? 'dev' : 'cluster';
+const gatewayPort = process.env.GATEWAY_PORT ?? '8000';
+const gateway2Port = process.env.GATEWAY_2_PORT ?? '8001';
+const defaultGateways =
+  stack === 'dev'
+    ? `http://127.0.0.1:${gatewayPort}`
+    : `http://127.0.0.1:${gatewayPort},http://127.0.0.1:${gateway2Port}`;
+const gateways = (process.env.LOAD_GATEWAYS ?? defaultGateways).split(',');
 const sandboxUrl = process.env.SANDBOX_URL ?? 'http://127.0.0.1:8081';
-const pidDir = path.resolve(process.env.LOAD_PID_DIR ?? '.temporal/pids');
-const workflowBundle = path.resolve(process.env.LOAD_WORKFLOW_BUNDLE ?? '.temporal/workflow-bundle.js');
+const stateDir = path.resolve(process.env.TEMPORAL_DEV_STATE ?? '.temporal');
+const dirs = {
+  pidDir: path.resolve(process.env.LOAD_PID_DIR ?? path.join(stateDir, 'pids')),
+  logDir: path.join(stateDir, 'logs'),
+};
+const workflowBundle = path.resolve(process.env.LOAD_WORKFLOW_BUNDLE ?? path.join(stateDir, 'workflow-bundle.js'));
 const flows = Number(process.env.LOAD_FLOWS ?? 4);
 const phaseMs = Number(process.env.LOAD_PHASE_SECONDS ?? 15) * 1000;
 const amount = Number(process.env.LOAD_AMOUNT ?? 6);
+const idleWaitMs = Number(process.env.LOAD_IDLE_WAIT_SECONDS ?? 0) * 1000;
 /** The latency blip of a kill: the calls started this long after it. */
 const BLIP_WINDOW_MS = 5000;
 const FROM = '123';
 const TO = 'kiran';
 const REQUESTER = 'default_user';
-const APPROVER = 'manager@bank.com';
 
-type Phase = 'steady' | 'worker killed' | 'gateway killed';
-interface Sample {
-  phase: Phase;
-  route: string;
-  ms: number;
-  status: number;
-  at: number;
-}
-interface FlowResult {
-  workflowId: string;
-  sessionId: string;
-  ms: number;
-  phase: Phase;
-}
-
-let phase: Phase = 'steady';
-const samples: Sample[] = [];
-const inFlightFailures: { gateway: string; route: string; error: string }[] = [];
-const otherFailures: string[] = [];
-const down = new Set<string>();
-let next = 0;
-/** When each kill happened (performance.now()), for the latency of the calls right after it. */
-const killedAt: Partial<Record<Phase, number>> = {};
-/** Status reads answered without a run status (not 503): the body says why; each is a failed request. */
-const statuslessAnswers: {
-  phase: Phase;
-  sessionId: string;
-  gateway: string;
-  requestId: string;
-  status: number;
-  body: string;
-}[] = [];
-
-const errorCode = (err: unknown): string | undefined =>
-  err instanceof Error && err.cause && typeof err.cause === 'object' && 'code' in err.cause
-    ? String(err.cause.code)
-    : undefined;
-
-/** One HTTP call through the script's load balancer: refused connections move on; a cut-off call is counted and retried. */
-async function call(
-  method: string,
-  route: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown>; cutOff: boolean; gateway: string; requestId: string }> {
-  let cutOff = false;
-  for (let attempt = 0; attempt < 2 * gateways.length; attempt++) {
-    const live = gateways.filter((g) => !down.has(g));
-    const gateway = live[next++ % live.length];
-    if (!gateway) throw new Error('no gateway left');
-    const started = performance.now();
-    // The gateways' JSON request log (LOG_FORMAT=json) carries this id, so an answer printed here can be found there.
-    const requestId = randomUUID();
-    try {
-      const res = await fetch(gateway + route, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...headers },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(60_000),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      samples.push({
-        phase,
-        route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'),
-        ms: performance.now() - started,
-        status: res.status,
-        at: started,
-      });
-      return { status: res.status, body: json, cutOff, gateway, requestId };
-    } catch (err) {
-      down.add(gateway);
-      if (errorCode(err) !== 'ECONNREFUSED') {
-        cutOff = true;
-        inFlightFailures.push({ gateway, route, error: errorCode(err) ?? String(err) });
-      }
-    }
-  }
-  throw new Error(`${method} ${route}: every gateway failed`);
-}
-
-/** Refusals a client retries: the gateway answered 503 (Temporal or the run did not answer in time). */
-const unavailable: { phase: Phase; route: string; code: string }[] = [];
-/** Approvals no worker took in time, kept durably (202 accepted); their runs must still complete and pay once. */
-const acceptedDecisions: Phase[] = [];
-/** Status reads answered from a run's memo because no worker answered its query in time. */
-const staleReads: Phase[] = [];
-
-async function callRetrying503(
-  method: string,
-  route: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<Awaited<ReturnType<typeof call>>> {
-  for (const deadline = Date.now() + 60_000; ;) {
-    const res = await call(method, route, body, headers);
-    if (res.status !== 503 || Date.now() > deadline) return res;
-    unavailable.push({
-      phase,
-      route: route.replace(/\/workflow\/[^/]+/, '/workflow/:id'),
-      code: String((res.body.error as { code?: string } | undefined)?.code),
-    });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function statusOf(sessionId: string, wanted: string[]): Promise<Record<string, unknown>> {
-  for (const deadline = Date.now() + 120_000; ;) {
-    const status = await callRetrying503('GET', `/workflow/${sessionId}/status`, undefined);
-    if (status.body.stale === true) staleReads.push(phase);
-    if (status.body.status === undefined && status.status !== 503) {
-      const { gateway, requestId } = status;
-      statuslessAnswers.push({
-        phase,
-        sessionId,
-        gateway,
-        requestId,
-        status: status.status,
-        body: JSON.stringify(status.body),
-      });
-    }
-    if (wanted.includes(String(status.body.status))) return status.body;
-    if (status.body.status === 'FAILED' || Date.now() > deadline)
-      throw new Error(
-        `run of session ${sessionId} is ${String(status.body.status)}, waited for ${wanted.join(' or ')}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function oneFlow(): Promise<FlowResult> {
-  const started = performance.now();
-  const startPhase = phase;
-  const chat = await callRetrying503(
-    'POST',
-    '/chat',
-    { message: `Transfer ${amount} to Kiran`, user_id: REQUESTER, session_id: null },
-    { 'Idempotency-Key': randomUUID() },
-  );
-  if (chat.status !== 200) throw new Error(`chat answered ${chat.status} ${JSON.stringify(chat.body)}`);
-  const sessionId = String(chat.body.session_id);
-  // RUNNING: the run did not settle within the gateway's wait budget; a client follows it until it asks for approval.
-  const waiting = chat.body.status === 'RUNNING' ? await statusOf(sessionId, ['WAITING_APPROVAL']) : chat.body;
-  const pending =
-    (waiting.pending_approvals as { approval_id: string }[] | undefined)?.[0]?.approval_id ??
-    (waiting.reply as { approval_id?: string } | undefined)?.approval_id;
-  if (!pending)
-    throw new Error(
-      `no approval asked: ${JSON.stringify(waiting)} (start the cluster with HIL_THRESHOLD below ${amount})`,
-    );
-  const decision = await callRetrying503('POST', `/workflow/${sessionId}/approve`, {
-    approver_id: APPROVER,
-    approved: true,
-    approval_id: pending,
-  });
-  // 409 after a retry: the first attempt reached the run before its gateway died.
-  const accepted = decision.status === 200 || decision.status === 202 || (decision.status === 409 && decision.cutOff);
-  if (!accepted) throw new Error(`approve answered ${decision.status} ${JSON.stringify(decision.body)}`);
-  if (decision.status === 202) acceptedDecisions.push(phase);
-  await statusOf(sessionId, ['COMPLETED']);
-  return { workflowId: String(chat.body.workflow_id), sessionId, ms: performance.now() - started, phase: startPhase };
-}
-
-function kill(name: string): void {
-  const pid = Number(readFileSync(path.join(pidDir, `${name}.pid`), 'utf8'));
-  process.kill(-pid, 'SIGKILL');
-  console.log(`${new Date().toISOString()} SIGKILL ${name} (pid ${pid})`);
-}
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length
-    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0)
-    : 0;
+/** How temporal-dev.sh starts each process that the script signals, to start it again. */
+const RELAUNCH: Record<string, Relaunch> = {
+  worker: {
+    command: [
+      process.execPath,
+      `--max-old-space-size=${process.env.WORKER_MAX_HEAP_MB ?? 320}`,
+      '--import',
+      'tsx',
+      'worker/main.ts',
+    ],
+    env: { WORKFLOW_BUNDLE: workflowBundle },
+    ready: { logLine: 'worker polling task queue' },
+  },
+  'gateway-2': {
+    command: [process.execPath, '--import', 'tsx', 'gateway/main.ts'],
+    env: { GATEWAY_PORT: gateway2Port },
+    ready: { url: `http://127.0.0.1:${gateway2Port}/readyz` },
+  },
 };
+RELAUNCH['worker-2'] = RELAUNCH.worker!;
+
+const kills: KillEvent[] = [];
+/** From spawning a worker again to its first poll. */
+const workerStarts: number[] = [];
+
+interface Kill {
+  process: string;
+  signal: 'SIGTERM' | 'SIGKILL';
+  /** `before`: a deploy, the new process is ready before the old one is told to stop; `after`: once it exited. */
+  restart: 'before' | 'after' | 'never';
+  /** The gateway URL the process serves, taken back into rotation once it is started again. */
+  gateway?: string;
+}
+const KILLS: Kill[] =
+  stack === 'dev'
+    ? [
+        { process: 'worker', signal: 'SIGTERM', restart: 'before' },
+        { process: 'worker', signal: 'SIGKILL', restart: 'after' },
+      ]
+    : [
+        { process: 'worker-2', signal: 'SIGTERM', restart: 'after' },
+        { process: 'worker-2', signal: 'SIGKILL', restart: 'after' },
+        { process: 'gateway-2', signal: 'SIGTERM', restart: 'after', gateway: gateways[1] },
+        { process: 'gateway-2', signal: 'SIGKILL', restart: 'never', gateway: gateways[1] },
+      ];
+
+/**
+ * Sends the signal; the process is started again once it exited (a SIGTERMed one drains first),
+ * or, for a deploy, a new one is started first and the old one is then told to stop. Resolves with
+ * the time of the signal, from which the phase runs.
+ */
+async function signalAndRestart(kill: Kill): Promise<number> {
+  const label = `${kill.signal} ${kill.process}`;
+  let replacedAt: number | undefined;
+  if (kill.restart === 'before') {
+    const spawnedAt = Date.now();
+    replacedAt = await relaunch(dirs, `${kill.process}-next`, RELAUNCH[kill.process]!);
+    workerStarts.push(replacedAt - spawnedAt);
+  }
+  const at = signalProcess(dirs, kill.process, kill.signal);
+  setPhase(label);
+  const event: KillEvent = { label, signal: kill.signal, at, until: Number.POSITIVE_INFINITY };
+  const previous = kills.at(-1);
+  if (previous) previous.until = at;
+  kills.push(event);
+  console.log(`${new Date(at).toISOString()} ${label}`);
+  await waitForExit(dirs, kill.process);
+  if (kill.restart === 'before') {
+    // The new process takes the old one's name, so the next signal and `stop` find it.
+    renameSync(path.join(dirs.pidDir, `${kill.process}-next.pid`), path.join(dirs.pidDir, `${kill.process}.pid`));
+    event.replacedAt = at;
+  } else if (kill.restart === 'after') {
+    const spawnedAt = Date.now();
+    replacedAt = await relaunch(dirs, kill.process, RELAUNCH[kill.process]!);
+    if (kill.process.startsWith('worker')) workerStarts.push(replacedAt - spawnedAt);
+    event.replacedAt = replacedAt;
+  }
+  if (kill.gateway) down.delete(kill.gateway);
+  console.log(
+    `${new Date().toISOString()} ${kill.process} exited; ` +
+      (kill.restart === 'never' ? 'nothing replaces it' : 'its replacement polls or serves'),
+  );
+  return at;
+}
 
 /** A sandbox read with the service credential the sandbox requires (temporal-dev.sh exports SANDBOX_TOKEN). */
 async function sandboxGet<T>(route: string): Promise<T> {
@@ -235,14 +176,15 @@ async function ledger(account: string): Promise<{ idempotency_key: string; to_ac
 }
 
 async function main(): Promise<void> {
+  configureLoad({ gateways, amount, clients: flows });
   const startedAt = new Date();
   const before = { from: await balance(FROM), to: await balance(TO), entries: (await ledger(TO)).length };
   const results: FlowResult[] = [];
   let stopping = false;
-  const loops = Array.from({ length: flows }, async () => {
+  const loops = Array.from({ length: flows }, async (_, client) => {
     while (!stopping) {
       try {
-        results.push(await oneFlow());
+        results.push(await oneFlow(client));
       } catch (err) {
         otherFailures.push(err instanceof Error ? err.message : String(err));
       }
@@ -250,16 +192,15 @@ async function main(): Promise<void> {
   });
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await pause(phaseMs);
-  phase = 'worker killed';
-  killedAt[phase] = performance.now();
-  kill('worker-2');
-  await pause(phaseMs);
-  phase = 'gateway killed';
-  killedAt[phase] = performance.now();
-  kill('gateway-2');
-  await pause(phaseMs);
+  for (const kill of KILLS) {
+    const signalledAt = await signalAndRestart(kill);
+    await pause(Math.max(0, signalledAt + phaseMs - Date.now()));
+  }
+  const loadEnd = Date.now();
   stopping = true;
   await Promise.all(loops);
+  const lastKill = kills.at(-1);
+  if (lastKill) lastKill.until = loadEnd;
 
   const after = { from: await balance(FROM), to: await balance(TO) };
   const newEntries = (await ledger(TO)).filter((e) => e.to_account === TO && e.created_at >= startedAt.toISOString());
@@ -268,8 +209,9 @@ async function main(): Promise<void> {
     temporalConnectionSettings({ TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }),
   );
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  const query = `WorkflowType = 'requestWorkflow' AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
-  // SQL visibility trails the runs by a moment: wait (with a deadline) until it lists them all.
+  const sinceStart = `UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
+  const query = `WorkflowType = 'requestWorkflow' AND ${sinceStart}`;
+  // Visibility trails the runs by a moment: wait (with a deadline) until it lists them all.
   let runs = 0;
   let completedRuns = 0;
   for (const deadline = Date.now() + 30_000; Date.now() < deadline; await pause(500)) {
@@ -277,33 +219,20 @@ async function main(): Promise<void> {
     completedRuns = (await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`)).count;
     if (runs >= results.length && completedRuns >= results.length) break;
   }
-  // A run the killed worker left with a history its own code cannot replay fails every later query
-  // and replay (a worker restart strands it): replay every run and session with the workers' bundle.
-  const unreplayable: string[] = [];
-  let replayed = 0;
-  let lostTasks = 0;
-  const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND UserId = '${REQUESTER}' AND StartTime >= '${startedAt.toISOString()}'`;
-  const histories = client.workflow.list({ query: sessionsAndRuns }).intoHistories();
-  async function* countingLostTasks(): AsyncIterable<HistoryAndWorkflowId> {
-    for await (const entry of histories) {
-      const { events } = entry.history as temporal.api.history.v1.IHistory;
-      if (events?.some((e) => e.workflowTaskTimedOutEventAttributes)) lostTasks++;
-      yield entry;
-    }
-  }
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: workflowBundle } },
-    countingLostTasks(),
-  )) {
-    replayed++;
-    if (result.error) unreplayable.push(`${result.workflowId}: ${result.error.message.slice(0, 300)}`);
+  const openAfterRun = await openWorkflowsByType(client);
+  const sessionsAndRuns = `(WorkflowType = 'requestWorkflow' OR WorkflowType = 'sessionWorkflow') AND ${sinceStart}`;
+  const histories = await readHistories(client, sessionsAndRuns, workflowBundle);
+  let openAfterIdle: Record<string, number> | undefined;
+  if (idleWaitMs > 0) {
+    await pause(Math.max(0, loadEnd + idleWaitMs - Date.now()));
+    openAfterIdle = await openWorkflowsByType(client);
   }
   await connection.close();
 
   const checks = {
     'flows completed': results.length,
-    'failed requests other than in flight at the dead gateway': otherFailures.length,
-    'requests cut off in flight at the dead gateway': inFlightFailures.length,
+    'failed requests other than in flight at a SIGKILLed gateway': otherFailures.length,
+    'requests cut off in flight at a SIGKILLed gateway': inFlightFailures.length,
     '503 answers (retried by the client)': unavailable.length,
     'status reads answered without a status (not 503)': statuslessAnswers.length,
     'approvals kept durably (202 accepted)': acceptedDecisions.length,
@@ -311,9 +240,9 @@ async function main(): Promise<void> {
     'distinct runs': new Set(results.map((r) => r.workflowId)).size,
     'runs started in Temporal (visibility)': runs,
     'runs completed in Temporal (visibility)': completedRuns,
-    'runs and sessions replayed': replayed,
-    'of which lost a workflow task (timed out on the killed worker)': lostTasks,
-    'histories that fail to replay': unreplayable.length,
+    'runs and sessions replayed': histories.replayed,
+    'of which lost a task (timed out on a dead worker)': histories.lostTasks,
+    'histories that fail to replay': histories.unreplayable.length,
     'ledger entries to kiran': newEntries.length,
     'distinct ledger idempotency keys': new Set(newEntries.map((e) => e.idempotency_key)).size,
     'kiran received (cents)': after.to - before.to,
@@ -321,35 +250,58 @@ async function main(): Promise<void> {
     'account 123 paid (cents)': before.from - after.from,
   };
   console.log(JSON.stringify(checks, null, 2));
-  for (const p of ['steady', 'worker killed', 'gateway killed'] as const) {
+  for (const p of ['steady', ...kills.map((k) => k.label)]) {
     const http = samples.filter((s) => s.phase === p).map((s) => s.ms);
     const flowMs = results.filter((r) => r.phase === p).map((r) => r.ms);
     console.log(
-      `${p.padEnd(15)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | flows ${String(flowMs.length).padStart(3)}  chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`,
+      `${p.padEnd(18)} requests ${String(http.length).padStart(4)}  p50 ${percentile(http, 50)} ms  ` +
+        `p99 ${percentile(http, 99)} ms  max ${percentile(http, 100)} ms | ` +
+        `flows ${String(flowMs.length).padStart(3)}  ` +
+        `chat-to-completed p50 ${percentile(flowMs, 50)} ms  max ${percentile(flowMs, 100)} ms`,
     );
   }
-  for (const p of ['worker killed', 'gateway killed'] as const) {
-    const at = killedAt[p] ?? 0;
-    const blip = samples.filter((s) => s.at >= at && s.at < at + BLIP_WINDOW_MS).map((s) => s.ms);
+  for (const kill of kills) {
+    const blip = samples.filter((s) => s.at >= kill.at && s.at < kill.at + BLIP_WINDOW_MS).map((s) => s.ms);
+    const resumed = clientResumption(kill, progress);
+    const readyMs = kill.replacedAt === undefined ? undefined : kill.replacedAt - kill.at;
+    const every = resumed.everyClientMs;
+    const afterReady = every !== undefined && readyMs !== undefined ? `, ${every - readyMs} ms after it was ready` : '';
+    console.log(`${kill.label}:`);
+    console.log(`  calls started in the ${BLIP_WINDOW_MS / 1000} s after it: ${spread(blip)}`);
     console.log(
-      `${p.padEnd(15)} calls started in the ${BLIP_WINDOW_MS / 1000} s after the kill: ${String(blip.length).padStart(4)}  p50 ${percentile(blip, 50)} ms  p99 ${percentile(blip, 99)} ms  max ${percentile(blip, 100)} ms`,
+      `  requests whose task was on the signalled process waited: ${spread(lostTaskWaits(kill, histories.taskTimes))}`,
     );
+    console.log(
+      `  first client moving again after ${resumed.firstClientMs ?? '-'} ms; ` +
+        `every client after ${every ?? '-'} ms${afterReady}` +
+        `${resumed.stalledClients ? `; ${resumed.stalledClients} clients stalled until the next signal` : ''}`,
+    );
+    if (readyMs !== undefined) console.log(`  replacement ready ${readyMs} ms after the signal`);
   }
+  if (workerStarts.length) console.log(`worker start, spawn to first poll: ${spread(workerStarts)}`);
+  const sessionsUsed = new Set(results.map((r) => r.sessionId)).size;
+  console.log(
+    `open workflows right after the load: ${JSON.stringify(openAfterRun)} (sessions used by the load: ${sessionsUsed})`,
+  );
+  if (openAfterIdle)
+    console.log(`open workflows ${idleWaitMs / 1000} s after the load: ${JSON.stringify(openAfterIdle)}`);
   for (const p of new Set([...acceptedDecisions, ...staleReads])) {
     console.log(
-      `  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ${staleReads.filter((x) => x === p).length} stale status reads`,
+      `  ${p}: ${acceptedDecisions.filter((x) => x === p).length} approvals 202 accepted, ` +
+        `${staleReads.filter((x) => x === p).length} stale status reads`,
     );
   }
-  for (const failure of unreplayable) console.log(`  replay failed: ${failure}`);
+  for (const failure of histories.unreplayable) console.log(`  replay failed: ${failure}`);
   for (const refusal of unavailable) console.log(`  503 ${refusal.code} on ${refusal.route} (${refusal.phase})`);
   for (const a of statuslessAnswers.slice(0, 20))
     console.log(
-      `  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) answered ${a.status} ${a.body}`,
+      `  status read of session ${a.sessionId} at ${a.gateway} (x-request-id ${a.requestId}, ${a.phase}) ` +
+        `answered ${a.status} ${a.body}`,
     );
   if (statuslessAnswers.length > 20)
     console.log(`  ... and ${statuslessAnswers.length - 20} more status reads without a status`);
   for (const failure of [
-    ...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route}: ${f.error}`),
+    ...inFlightFailures.map((f) => `in flight at ${f.gateway}${f.route} (${f.phase}): ${f.error}`),
     ...otherFailures,
   ])
     console.log(`  ${failure}`);
@@ -358,11 +310,11 @@ async function main(): Promise<void> {
     otherFailures.length === 0 &&
     unavailable.length === 0 &&
     statuslessAnswers.length === 0 &&
-    inFlightFailures.every((f) => f.gateway === gateways[1]) &&
+    inFlightFailures.every((f) => f.phase.startsWith('SIGKILL gateway')) &&
     checks['distinct runs'] === results.length &&
     runs === results.length &&
     completedRuns === results.length &&
-    unreplayable.length === 0 &&
+    histories.unreplayable.length === 0 &&
     newEntries.length === results.length &&
     checks['distinct ledger idempotency keys'] === results.length &&
     checks['kiran received (cents)'] === checks['expected (cents)'] &&

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { loadConfigOrExit } from '../src/config.js';
-import { ensureKeyPairFiles, loadDecisionSigner } from '../src/decision-keys.js';
+import { loadConfigOrExit } from '../src/runtime/config.js';
+import { ensureKeyPairFiles, loadDecisionSigner } from '../src/runtime/decision-keys.js';
 import type { TimelineEvent } from '../src/shared/contracts.js';
 import type { DecisionSigner } from '../src/shared/decision-signature.js';
 import { timelineQuery } from '../src/shared/messages.js';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
 
 const OUTCOME_DEADLINE_MS = 15_000;
 const QUERY_DEADLINE_MS = 5_000;

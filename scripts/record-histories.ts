@@ -12,7 +12,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { bundleWorkflows } from '../src/workflow-bundle.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
 import {
   stepActionUpdate,
   approvalDecisionSignal,
@@ -40,7 +40,7 @@ import { waitFor } from '../dev/ports.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { defaultPolicy } from '../src/shared/policy/evaluate.js';
 import type { RunSettings } from '../src/shared/contracts.js';
-import { readPolicyFile, runPolicyOf } from '../src/config.js';
+import { readPolicyFile, runPolicyOf } from '../src/runtime/config.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';

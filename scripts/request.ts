@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { loadConfigOrExit } from '../src/config.js';
-import { signSessionRunWith, signStartWith } from '../src/decision-keys.js';
+import { loadConfigOrExit } from '../src/runtime/config.js';
+import { signSessionRunWith, signStartWith } from '../src/runtime/decision-keys.js';
 import {
   REQUEST_WORKFLOW_TYPE,
   requestWorkflowIdFor,

@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { loadConfigOrExit } from '../src/config.js';
+import { loadConfigOrExit } from '../src/runtime/config.js';
 import { SearchAttributes } from '../src/shared/messages.js';
-import { temporalConnectionSettings } from '../src/temporal-connection.js';
+import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
 
 const IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 /** The gRPC status codes this script tells apart. */

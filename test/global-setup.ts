@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflows } from '../src/workflow-bundle.js';
+import { bundleWorkflows } from '../worker/workflow-bundle.js';
 import type { TestProject } from 'vitest/node';
 import { startDevServer, type DevServer } from '../dev/temporal-server.js';
 

@@ -117,6 +117,8 @@ export class EditBook {
     step.args = verdict.args;
     step.name = nameAfterEdit(step.tool, editedName, before, step.args);
     record.edits = (record.edits ?? 0) + 1;
+    record.edited_by = edit.edited_by;
+    record.args = { ...step.args };
     // Until the policy answers, the approval binds the new arguments under the old requirement.
     record.action_hash = actionHashOf({
       tool: step.tool,
@@ -158,12 +160,13 @@ export class EditBook {
     if (!record) return;
     const { reason, now, timeoutMs, staged } = request;
     const fresh = newApprovalRecord(run, this.#steps.get(record.step_id), reason, now, timeoutMs, staged);
-    const { requested_at: requestedAt, edits } = record;
+    const { requested_at: requestedAt, edits, edited_by: editedBy } = record;
     for (const key of Object.keys(record)) delete (record as unknown as Record<string, unknown>)[key];
     Object.assign(record, fresh, {
       approval_id: approvalId,
       requested_at: requestedAt,
       ...(edits !== undefined && { edits }),
+      ...(editedBy !== undefined && { edited_by: editedBy }),
     });
     this.#awaitingPolicy.delete(approvalId);
     this.#record('approval_required', `${record.step_name}: ${reason} (edited)`, {

@@ -4,14 +4,8 @@
  */
 import type { ApprovalRecord } from '../src/shared/contracts.js';
 import { DecisionErrorType } from '../src/shared/messages.js';
-import { sameIdentity } from '../src/shared/identity.js';
-import {
-  decidesStage,
-  whoMayDecide,
-  type DelegateKind,
-  type Delegation,
-  type Handovers,
-} from '../src/shared/policy/deciders.js';
+import { judgeDelegation as judge } from '../src/shared/approval/delegation.js';
+import { whoMayDecide, type DelegateKind, type Delegation, type Handovers } from '../src/shared/policy/deciders.js';
 import type { ApprovalTiming } from '../src/shared/policy/follow-ups.js';
 
 /** A delegation as the gateway vouches for it (see delegation-gate.ts). */
@@ -56,56 +50,25 @@ export function refreshDeciders(approval: ApprovalRecord): void {
   else delete approval.who_may_decide;
 }
 
-function hasApproved(approval: Readonly<ApprovalRecord>, person: string): boolean {
-  return (approval.decisions ?? []).some(
-    (d) =>
-      d.verdict === 'approve' &&
-      (sameIdentity(d.by, person) || (d.on_behalf_of !== undefined && sameIdentity(d.on_behalf_of, person))),
-  );
-}
-
-/**
- * Whether `request` may hand `approval` over at `now`: only someone who may decide the stage in
- * their own right and has not approved it, never to the requester (four eyes) or to themselves.
- */
+/** Whether `request` may hand `approval` over at `now`, as the approval judge answers it. */
 export function judgeDelegation(
   approval: Readonly<ApprovalRecord> | undefined,
   request: DelegationRequest,
   now: string,
 ): DelegationVerdict {
-  const refuse = (type: DecisionErrorType, message: string): DelegationVerdict => ({ allowed: false, type, message });
-  if (!approval) return refuse(DecisionErrorType.UnknownApproval, `No approval ${request.approval_id} in this run`);
-  if (approval.status !== 'pending')
-    return refuse(DecisionErrorType.AlreadyDecided, `Approval ${approval.approval_id} is already ${approval.status}`);
-  if (Date.parse(now) >= Date.parse(approval.expires_at))
-    return refuse(DecisionErrorType.Expired, `Approval ${approval.approval_id} expired at ${approval.expires_at}`);
-  const stage = approval.current_stage === undefined ? undefined : approval.stages?.[approval.current_stage];
-  if (!stage)
-    return refuse(DecisionErrorType.Forbidden, `Approval ${approval.approval_id} has no policy stages to hand over`);
-  const who = request.delegated_by;
-  if (sameIdentity(who, approval.requested_by))
-    return refuse(DecisionErrorType.Forbidden, `${who} requested this step and cannot hand its approval over`);
-  if (!decidesStage(stage.group, request.groups, handoversOf(approval))) {
-    return refuse(
-      DecisionErrorType.Forbidden,
-      `${who} is not in group ${stage.group}, which decides now, so cannot hand it over`,
-    );
-  }
-  if (hasApproved(approval, who))
-    return refuse(DecisionErrorType.Forbidden, `${who} has already approved; their approval cannot be handed over too`);
-  if (request.to_kind === 'person') {
-    if (sameIdentity(request.to, approval.requested_by)) {
-      return refuse(
-        DecisionErrorType.Forbidden,
-        `${request.to} requested this step and cannot receive its approval (four-eyes rule)`,
-      );
-    }
-    if (sameIdentity(request.to, who))
-      return refuse(DecisionErrorType.Forbidden, 'An approval cannot be handed to the person handing it over');
-    if (hasApproved(approval, request.to))
-      return refuse(DecisionErrorType.Forbidden, `${request.to} has already approved; a person counts once`);
-  }
-  return { allowed: true };
+  if (!approval)
+    return {
+      allowed: false,
+      type: DecisionErrorType.UnknownApproval,
+      message: `No approval ${request.approval_id} in this run`,
+    };
+  const delegation = {
+    delegator: { id: request.delegated_by, groups: request.groups },
+    to: request.to,
+    toKind: request.to_kind,
+  };
+  const verdict = judge(approval, delegation, { now });
+  return verdict.allowed ? verdict : { allowed: false, type: verdict.type, message: verdict.message };
 }
 
 export function delegationOf(request: DelegationRequest, now: string): Delegation {

@@ -2,6 +2,7 @@
  * What an approval record starts as when a step is blocked behind it (its id, the action and its
  * hash, the policy's stages and deadlines), and a copy of one that shares nothing with the run's.
  */
+import { inWorkflowContext, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
 import { approvalIdFor } from '../src/shared/messages.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
@@ -50,6 +51,8 @@ export function newApprovalRecord(
       from_account: String(step.args['from_account']),
     }),
     status: 'pending',
+    ...runIdNow(),
+    args: { ...step.args },
     requested_by: run.input.user_id,
     requested_at: requestedAt,
     expires_at: new Date(Date.parse(requestedAt) + timeoutMs).toISOString(),
@@ -69,11 +72,20 @@ export function newApprovalRecord(
   return record;
 }
 
+/**
+ * The run's first execution run id, which signed decisions and edits must name; none outside a
+ * workflow (unit tests of the run's books).
+ */
+function runIdNow(): { run_id?: string } {
+  return inWorkflowContext() ? { run_id: workflowInfo().firstExecutionRunId } : {};
+}
+
 /** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */
 export function approvalCopy(approval: ApprovalRecord): ApprovalRecord {
   return {
     ...approval,
     ...(approval.stages && { stages: approval.stages.map((s) => ({ ...s, approved_by: [...s.approved_by] })) }),
+    ...(approval.args && { args: JSON.parse(JSON.stringify(approval.args)) as Record<string, unknown> }),
     ...(approval.decisions && { decisions: approval.decisions.map((d) => ({ ...d })) }),
     ...(approval.who_may_decide && {
       who_may_decide: { groups: [...approval.who_may_decide.groups], people: [...approval.who_may_decide.people] },

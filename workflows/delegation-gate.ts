@@ -1,7 +1,8 @@
 /**
  * The one way a delegation reaches RunState from outside: checked against the keys the run trusts,
- * like a decision (decision-gate.ts), since it changes who may decide.
+ * like a decision (decision-gate.ts), since it changes who may decide, and only when signed for this run.
  */
+import { runRefusal } from '../src/shared/approval/judge.js';
 import { checkDelegationProof } from '../src/shared/delegation-signature.js';
 import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ApprovalDelegation, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
@@ -18,6 +19,12 @@ export function applyAuthenticatedDelegation(
   if (!check.valid) {
     run.ignoreUnauthenticatedDelegation(request, check.reason, check.message);
     return { allowed: false, type: DecisionErrorType.Unauthenticated, message: check.message };
+  }
+  const approval = run.approval(delegation.approval_id);
+  const wrongRun = approval && runRefusal(approval, { workflowId: delegation.workflow_id, runId: delegation.run_id });
+  if (wrongRun) {
+    run.ignoreUnauthenticatedDelegation(request, wrongRun.type, wrongRun.message);
+    return { allowed: false, type: wrongRun.type, message: wrongRun.message };
   }
   return run.delegateApproval(request, {
     via: check.key.role,

@@ -17,16 +17,19 @@ import {
 } from '../src/shared/policy/evaluate.js';
 import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { windowMsOf } from '../src/shared/policy/window.js';
+import { POLICY_LEDGER_TIMEOUTS } from '../src/shared/timeouts.js';
 import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import type { RunState } from './run-state.js';
 
 const ledger = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: POLICY_LEDGER_TIMEOUTS.startToCloseMs,
+  heartbeatTimeout: POLICY_LEDGER_TIMEOUTS.heartbeatMs,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Policy: read the ledger',
 });
 const reservations = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: POLICY_LEDGER_TIMEOUTS.startToCloseMs,
+  heartbeatTimeout: POLICY_LEDGER_TIMEOUTS.heartbeatMs,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Policy: rolling window reservation',
 });

@@ -21,6 +21,7 @@ import type { Activities } from '../activities/index.js';
 import type { RunResult } from '../src/shared/contracts.js';
 import { PlanSchema, RequestInputSchema, type Plan, type RequestInput } from '../src/shared/workflow-contracts.js';
 import { validatePlan } from '../src/shared/dag.js';
+import { PLAN_START_TO_CLOSE_MS } from '../src/shared/timeouts.js';
 import { ATTENTION_MEMO, PENDING_APPROVALS_MEMO, SearchAttributes } from '../src/shared/messages.js';
 import { FailureType } from '../src/shared/errors.js';
 import { issueLines } from '../src/shared/zod-issues.js';
@@ -28,12 +29,14 @@ import { notifyActivity } from './notify-activity.js';
 import { installRunHandlers } from './run-handlers.js';
 import { NotificationOutbox } from './run-notifications.js';
 import { publisher } from './run-publication.js';
+import { publishOncePerTask } from './publish-once-per-task.js';
+import type { CoalescedPublication } from './task-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
 import { verifyStart } from './start-verification.js';
 
 const { planRequest } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10s',
+  startToCloseTimeout: PLAN_START_TO_CLOSE_MS,
   retry: { initialInterval: '200ms', maximumInterval: '5s' },
   summary: 'Plan the request',
 });
@@ -43,13 +46,13 @@ const notify = notifyActivity('Deliver a webhook event');
 export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
   const input = checkedInput(rawInput);
   const outbox = new NotificationOutbox();
-  const publish = publishToTemporal(input);
+  const publication = publishOncePerTask(publishToTemporal(input));
   const run = new RunState(
     input,
     workflowInfo().workflowId,
     () => new Date().toISOString(),
     (state) => {
-      publish(state);
+      publication.hook(state);
       outbox.observe(state);
     },
   );
@@ -57,7 +60,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
 
   try {
     // 0. Act only on a start the gateway (or an operator's key) signed for this run.
-    await refuseUnverifiedStart(run, outbox);
+    await refuseUnverifiedStart(run, outbox, publication);
     // 1. Plan.
     const planned = await planRequest({
       message: input.message,
@@ -69,16 +72,16 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     if (settings.webhooks === true) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
-      return await resultOnceHandled(run, outbox);
+      return await resultOnceHandled(run, outbox, publication);
     }
     // 2. Validate.
-    const plan = await validPlanOrFail(run, outbox, planned.outcome.plan);
+    const plan = await validPlanOrFail(run, outbox, publication, planned.outcome.plan);
     // 3. Schedule the DAG: every step waits for its dependencies, then for its approval gate.
     run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
     // 4. Finish.
     run.finish();
-    return await resultOnceHandled(run, outbox);
+    return await resultOnceHandled(run, outbox, publication);
   } catch (err) {
     if (isCancellation(err) && !run.isFinal()) {
       await CancellationScope.nonCancellable(async () => {
@@ -88,6 +91,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
         await condition(allHandlersFinished);
       });
     }
+    publication.flush();
     throw err;
   }
 }
@@ -108,34 +112,54 @@ function checkedInput(rawInput: RequestInput): RequestInput {
  * and retry forever, so an invalid plan fails the run instead, once a waiting `waitSettled` update
  * has answered with the FAILED view.
  */
-async function validPlanOrFail(run: RunState, outbox: NotificationOutbox, raw: unknown): Promise<Plan> {
+async function validPlanOrFail(
+  run: RunState,
+  outbox: NotificationOutbox,
+  publication: CoalescedPublication,
+  raw: unknown,
+): Promise<Plan> {
   const parsed = PlanSchema.safeParse(raw);
   const problems = parsed.success ? validatePlan(parsed.data) : [issueLines(parsed.error.issues).join('; ')];
   if (parsed.success && problems.length === 0) return parsed.data;
   const error = `invalid plan: ${problems.join('; ')}`;
   run.failBeforePlan('invalid_plan', error, { problems });
   await condition(() => allHandlersFinished() && outbox.idle);
+  publication.flush();
   throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
 }
 
 /** Ends the run, having recorded why, when its start was not signed for it by a key the worker trusts. */
-async function refuseUnverifiedStart(run: RunState, outbox: NotificationOutbox): Promise<void> {
+async function refuseUnverifiedStart(
+  run: RunState,
+  outbox: NotificationOutbox,
+  publication: CoalescedPublication,
+): Promise<void> {
   const start = await verifyStart(run.input);
   if (start.valid) return;
   run.failBeforePlan('unverified_start', start.message, { refusal: start.reason });
   await condition(() => allHandlersFinished() && outbox.idle);
+  publication.flush();
   throw ApplicationFailure.create({ type: FailureType.UnverifiedStart, message: start.message, nonRetryable: true });
 }
 
-/** The run's result, once every update and signal handler has answered and every webhook delivery ended. */
-async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Promise<RunResult> {
+/**
+ * The run's result, once every update and signal handler has answered and every webhook delivery
+ * ended; the run's last changes are published before the workflow completes.
+ */
+async function resultOnceHandled(
+  run: RunState,
+  outbox: NotificationOutbox,
+  publication: CoalescedPublication,
+): Promise<RunResult> {
   await condition(() => allHandlersFinished() && outbox.idle);
+  publication.flush();
   return run.result();
 }
 
 /**
  * Keeps the Web UI's and `temporal workflow list --query`'s view of the run current; the publisher
- * writes to history only when a value changed (step progress goes to the details, which cost none).
+ * writes to history only when a value changed (step progress goes to the details, which cost none),
+ * and publishOncePerTask calls it at most once per workflow task.
  */
 function publishToTemporal(input: RequestInput): PublishHook {
   return publisher({

@@ -3,7 +3,7 @@
  * approval-judgement.ts judges them, follow-ups, hand-overs, expiry, cancellation). Only RunState
  * holds an ApprovalBook and calls it, publishing after each change.
  */
-import type { ApprovalDecision, ApprovalRecord, PlanStep } from '../src/shared/contracts.js';
+import type { ApprovalDecision, ApprovalRecord } from '../src/shared/contracts.js';
 import type { DecisionErrorType } from '../src/shared/messages.js';
 import { countApproval, quorumOfRecord, quorumProgress } from '../src/shared/policy/quorum.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
@@ -65,26 +65,24 @@ export class ApprovalBook {
    */
   decide(
     decision: ApprovalDecision,
-    stepOf: (id: string) => Pick<PlanStep, 'tool'>,
     now: string,
     provenance: Record<string, unknown> = {},
   ): { result: DecisionResult; expired: boolean } {
     const key = deliveryKeyOf(decision);
     const earlier = key === undefined ? undefined : this.#delivered.get(key);
     if (earlier) return { result: earlier, expired: false };
-    const outcome = this.#judgeAndApply(decision, stepOf, now, provenance);
+    const outcome = this.#judgeAndApply(decision, now, provenance);
     if (key !== undefined) this.#delivered.set(key, outcome.result);
     return outcome;
   }
 
   #judgeAndApply(
     decision: ApprovalDecision,
-    stepOf: (id: string) => Pick<PlanStep, 'tool'>,
     now: string,
     provenance: Record<string, unknown>,
   ): { result: DecisionResult; expired: boolean } {
     const approval = this.#records.find((a) => a.approval_id === decision.approval_id);
-    const verdict = judgeDecision(approval, approval && stepOf(approval.step_id), decision, now);
+    const verdict = judgeDecision(approval, decision, now);
     if (verdict.kind === 'ignore') {
       this.#ignore(decision.approval_id, verdict.message, {
         approver_id: decision.approver_id,

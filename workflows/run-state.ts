@@ -89,12 +89,7 @@ export class RunState extends RunRecord {
    * at or after the deadline expires the approval and rejects its step. Never throws.
    */
   decide(decision: ApprovalDecision, provenance: Record<string, unknown> = {}): DecisionResult {
-    const { result, expired } = this.approvalBook.decide(
-      decision,
-      (stepId) => this.stepBook.get(stepId),
-      this.now(),
-      provenance,
-    );
+    const { result, expired } = this.approvalBook.decide(decision, this.now(), provenance);
     if (expired) rejectGatedStep(this.#gated(), decision.approval_id);
     this.#publish(this);
     return result;

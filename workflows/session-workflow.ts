@@ -1,9 +1,15 @@
 /**
  * sessionWorkflow: one per chat session; remembers its runs so a session's latest run is found
- * directly, without waiting for visibility to catch up.
+ * directly, without waiting for visibility to catch up. Idle, it closes with its view as result;
+ * its next chat opens it again with the runs it closed with (`reopened_runs`).
  */
 import { condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
-import { sessionQuery, sessionRunStartedSignal, type SessionView } from '../src/shared/messages.js';
+import {
+  sessionQuery,
+  sessionRunStartedSignal,
+  type SessionView,
+  type SessionWorkflowInput,
+} from '../src/shared/messages.js';
 import { sameIdentity } from '../src/shared/identity.js';
 import { checkSessionRun } from '../src/shared/start-signature.js';
 import { SessionRunSchema, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
@@ -11,14 +17,8 @@ import { keysTrustedNow } from './start-verification.js';
 
 /** Runs kept in the query answer; older ones stay findable through visibility. */
 const MAX_RUNS_KEPT = 50;
-const IDLE_CLOSE = '30 days';
-
-export interface SessionWorkflowInput {
-  session_id: string;
-  user_id: string;
-  /** Carried over by continue-as-new. */
-  previous?: SessionView;
-}
+/** For a session started by hand, without `idle_close_ms`; the gateway passes SESSION_IDLE_CLOSE. */
+const DEFAULT_IDLE_CLOSE_MS = 10 * 60_000;
 
 export async function sessionWorkflow(input: SessionWorkflowInput): Promise<SessionView> {
   const now = new Date().toISOString();
@@ -60,14 +60,19 @@ export async function sessionWorkflow(input: SessionWorkflowInput): Promise<Sess
     else record(run);
   });
   trustedKeys = await keysTrustedNow();
+  // The runs of the closed execution first, so the session keeps its order; then what was signalled.
+  (carried ? [] : (input.reopened_runs ?? [])).forEach(record);
+  const first = session.runs[0];
+  if (first && first.started_at < session.created_at) session.created_at = first.started_at;
   unverified.splice(0).forEach(record);
 
   for (;;) {
     const seen = received;
-    const active = await condition(() => received > seen, IDLE_CLOSE);
+    const active = await condition(() => received > seen, input.idle_close_ms ?? DEFAULT_IDLE_CLOSE_MS);
     if (!active) return session;
     if (workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof sessionWorkflow>({ ...input, previous: session });
+      const { reopened_runs: _recordedAlready, ...carriedOver } = input;
+      await continueAsNew<typeof sessionWorkflow>({ ...carriedOver, previous: session });
     }
   }
 }

@@ -25,6 +25,7 @@ import {
   type PolicyVerdict,
 } from '../src/shared/policy/evaluate.js';
 import { nextRetryDelayMs, retryPolicyFor } from '../src/shared/retry.js';
+import { TOOL_TIMEOUTS } from '../src/shared/timeouts.js';
 import { gateReadsLedger, judgeWithLedger, settleReservations } from './policy-ledger.js';
 import { stepIdempotencyKeyOf } from './step-idempotency-key.js';
 import { followUpsOf } from '../src/shared/policy/follow-ups.js';
@@ -224,16 +225,16 @@ async function callToolOnce(
  * Local calls that run together hand their results over together (local-call-batch.ts).
  */
 function toolsFor(run: RunState, step: PlanStep, attempt: number, settings: RunSettings): Activities {
+  const timeouts = TOOL_TIMEOUTS[step.tool];
   const options = {
-    // Longer than the sandbox client's 10 s request timeout.
-    startToCloseTimeout: '15s',
+    startToCloseTimeout: timeouts.startToCloseMs,
     // The workflow retries itself, so that each attempt appears in the timeline.
     retry: { maximumAttempts: 1 },
     summary: attempt === 1 ? step.name : `${step.name} (attempt ${attempt})`,
   } as const;
   if (settings.local_tool_calls) return batchedLocalCalls(run.localCalls, proxyLocalActivities<Activities>(options));
-  // Longer than the sandbox client's 10 s request timeout: activities heartbeat once per call.
-  return proxyActivities<Activities>({ ...options, heartbeatTimeout: '12s' });
+  // Activities heartbeat while their call is in flight, so this notices a dead worker, not a slow call.
+  return proxyActivities<Activities>({ ...options, heartbeatTimeout: timeouts.heartbeatMs });
 }
 
 /** Calls the step's tool; args were validated with the plan, so parsing here only narrows types. */

@@ -98,6 +98,18 @@ export const ApprovalRecordSchema = z.object({
     .describe(
       'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed)',
     ),
+  run_id: z
+    .string()
+    .optional()
+    .describe("The run's first execution run id: signed decisions and edits name it, so none moves another run"),
+  args: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("The step's arguments as they wait for approval (the action the approver sees)"),
+  edited_by: z
+    .string()
+    .optional()
+    .describe('Who edited the action into its current version; like the requester, they may not approve it'),
   edits: z
     .number()
     .int()

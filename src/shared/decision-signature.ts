@@ -3,8 +3,8 @@
  * changes anything (the proof itself is signed-proof.ts, shared with delegations and operator actions).
  */
 import {
-  asciiJsonBytes,
   checkProof,
+  signedFieldsBytes,
   signProof,
   withoutProof,
   type DecisionSigner,
@@ -14,38 +14,31 @@ import type { ApprovalDecision, DecisionProof, TrustedDecisionKey } from './work
 
 export { bytesToHex, hexToBytes, ProofRejection, type DecisionSigner, type ProofCheck } from './signed-proof.js';
 
-const PAYLOAD_VERSION = 'approval-decision-v1';
-const GROUPS_PAYLOAD_VERSION = 'approval-decision-v2';
-const ACTION_PAYLOAD_VERSION = 'approval-decision-v3';
+const PAYLOAD_VERSION = 'approval-decision-v4';
 
 export type UnsignedDecision = Omit<ApprovalDecision, 'proof'>;
 
 /**
- * The exact bytes a decision's signature covers: every field that changes what the decision does or
- * who it is attributed to, plus the signer, time and nonce. JSON with non-ASCII escaped, so both
- * sides produce the same bytes without a text encoder (the workflow sandbox has none).
+ * The exact bytes a decision's signature covers: the run it is for (workflow id and first execution
+ * run id), the approval and the action hash it was judged against, every field that changes what
+ * it does or who it is attributed to, then the signer, time and nonce (canonical ASCII JSON).
  */
 export function decisionSigningBytes(decision: UnsignedDecision, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  // The decider's groups decide which approval stages they count for, so they are signed too; a
-  // decision without groups signs the same bytes as before they existed.
-  // So is the action it approves; v3 signs the groups (or null) and the action hash.
-  const bound = decision.action_hash !== undefined;
-  const groups = bound
-    ? [decision.groups ?? null, decision.action_hash]
-    : decision.groups === undefined
-      ? []
-      : [decision.groups];
-  return asciiJsonBytes([
-    bound ? ACTION_PAYLOAD_VERSION : decision.groups === undefined ? PAYLOAD_VERSION : GROUPS_PAYLOAD_VERSION,
-    decision.approval_id,
-    decision.approved,
-    decision.approver_id,
-    decision.reason ?? null,
-    proof.key_id,
-    proof.issued_at,
-    proof.nonce,
-    ...groups,
-  ]);
+  const { workflow_id, run_id, approval_id, action_hash, approved, approver_id, reason, groups } = decision;
+  return signedFieldsBytes(
+    PAYLOAD_VERSION,
+    [
+      workflow_id ?? null,
+      run_id ?? null,
+      approval_id,
+      action_hash ?? null,
+      approved,
+      approver_id,
+      reason ?? null,
+      groups ?? null,
+    ],
+    proof,
+  );
 }
 
 /** Signs a decision; `issuedAt` and `nonce` come from the caller so this stays pure. */

@@ -13,17 +13,21 @@ import {
 } from './signed-proof.js';
 import type { ApprovalDelegation, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
-const PAYLOAD_VERSION = 'approval-delegation-v1';
+const PAYLOAD_VERSION = 'approval-delegation-v2';
 
 export type UnsignedDelegation = Omit<ApprovalDelegation, 'proof'>;
 
-/** Every field of the delegation, then the signer, time and nonce; ASCII-only JSON, as for decisions. */
+/**
+ * Every field of the delegation (with the run it is for), then the signer, time and nonce;
+ * ASCII-only JSON, as for decisions.
+ */
 export function delegationSigningBytes(
   delegation: UnsignedDelegation,
   proof: Omit<DecisionProof, 'signature'>,
 ): Uint8Array {
-  const { approval_id, delegated_by, groups, to, to_kind, reason } = delegation;
-  return signedFieldsBytes(PAYLOAD_VERSION, [approval_id, delegated_by, groups ?? [], to, to_kind, reason], proof);
+  const { workflow_id, run_id, approval_id, delegated_by, groups, to, to_kind, reason } = delegation;
+  const fields = [workflow_id ?? null, run_id ?? null, approval_id, delegated_by, groups ?? [], to, to_kind, reason];
+  return signedFieldsBytes(PAYLOAD_VERSION, fields, proof);
 }
 
 export function signDelegation(

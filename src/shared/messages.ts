@@ -78,6 +78,10 @@ export const DecisionErrorType = {
   Stale: 'ApprovalStale',
   /** An edit's arguments do not fit the tool's schema (see approval-edit.ts). */
   InvalidArgs: 'ApprovalEditInvalidArgs',
+  /** Signed for another run (an earlier run under the same workflow id) or another approval. */
+  WrongRun: 'ApprovalWrongRun',
+  /** A person's id outside the safe alphabet (identity.ts): a look-alike is never taken for someone. */
+  InvalidIdentity: 'ApprovalInvalidIdentity',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 
@@ -119,6 +123,23 @@ export interface SessionView {
   created_at: string;
   updated_at: string;
   runs: SessionRun[];
+}
+/** The session workflow's input, from the gateway's signal-with-start. */
+export interface SessionWorkflowInput {
+  session_id: string;
+  user_id: string;
+  /**
+   * The session closes after this long without a new run, so open sessions are the ones in use.
+   * Its next chat opens it again under the same id (signal-with-start).
+   */
+  idle_close_ms?: number;
+  /**
+   * When a session that closed idle opens again: the runs it closed with, signed again by the
+   * gateway for this session and its owner, and checked like every run signalled to it.
+   */
+  reopened_runs?: SignedSessionRun[];
+  /** Carried over by continue-as-new only. */
+  previous?: SessionView;
 }
 /** Records a run in its session; sent with signal-with-start by the gateway, signed for that session. */
 export const sessionRunStartedSignal = defineSignal<[SignedSessionRun]>('sessionRunStarted');

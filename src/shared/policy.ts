@@ -1,6 +1,5 @@
-/** The approval policy: who must approve what, and who may decide. Pure and unit-tested. */
+/** The approval policy: what must be approved (who may decide is src/shared/approval/). Pure and unit-tested. */
 import type { PlanStep, RunSettings } from './contracts.js';
-import { sameIdentity } from './identity.js';
 import { formatUsd } from './money.js';
 
 export interface ApprovalRequirement {
@@ -41,23 +40,4 @@ export function approvalRequirement(
     default:
       return { required: false, reason: `Low-risk step (${step.risk_level}) runs without approval` };
   }
-}
-
-export type DeciderCheck = { allowed: true } | { allowed: false; reason: string };
-
-/**
- * Four eyes for money: a transfer's approver must not be its requester (who may still reject it),
- * ids compared as one person (sameIdentity).
- * Other gated steps may be confirmed by the requester themselves or by an approver.
- */
-export function checkDecider(
-  step: Pick<PlanStep, 'tool'>,
-  requestedBy: string,
-  deciderId: string,
-  approved: boolean,
-): DeciderCheck {
-  if (approved && isMoneyTransfer(step) && sameIdentity(requestedBy, deciderId)) {
-    return { allowed: false, reason: `${deciderId} requested this transfer and cannot approve it (four-eyes rule)` };
-  }
-  return { allowed: true };
 }

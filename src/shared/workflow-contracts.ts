@@ -5,6 +5,7 @@
  * the workflow bundle evaluates its modules once per workflow: a run builds only these schemas.
  */
 import { z } from 'zod';
+import { isSafeIdentity, SAFE_IDENTITY_RULE } from './identity.js';
 
 export const RISK_LEVELS = ['L0', 'L1', 'L2', 'L3'] as const;
 export const RiskLevelSchema = z.enum(RISK_LEVELS);
@@ -69,6 +70,25 @@ export const ToolArgsSchemas = {
 
 export type ToolArgs<T extends ToolName> = z.infer<(typeof ToolArgsSchemas)[T]>;
 
+/**
+ * The arguments an edit before approval may change, per tool; every other argument keeps the value
+ * the plan gave it. A transfer's debit account is the requester's own and never editable, and no
+ * edit may point a read or a cancel at another account or run.
+ */
+export const EditableToolArgs = {
+  bank_transfer: ['to_account', 'amount_cents'],
+  job_search: ['query', 'count'],
+  cv_tailor: ['count'],
+  job_submit: ['count'],
+  calendar_create: ['title', 'count', 'week_start', 'duration_minutes'],
+  grocery_plan: ['days', 'people'],
+  account_balance: [],
+  transfer_history: ['limit', 'since'],
+  request_status: [],
+  pending_approvals: [],
+  cancel_request: [],
+} as const satisfies { [T in ToolName]: readonly (keyof ToolArgs<T>)[] };
+
 const stepId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'step ids are lowercase snake_case');
 
 export const PlanStepSchema = z.strictObject({
@@ -88,12 +108,8 @@ export const PlanSchema = z.strictObject({
 });
 export type Plan = z.infer<typeof PlanSchema>;
 
-/** Identifiers: printable, no whitespace or control characters, bounded. */
-export const IdentitySchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\p{L}\p{N}@._+:-]+$/u, 'may contain letters, digits and @ . _ + : - only');
+/** Identifiers of people, groups and sessions: bounded, in the safe alphabet of identity.ts (no look-alikes). */
+export const IdentitySchema = z.string().min(1).max(128).refine(isSafeIdentity, SAFE_IDENTITY_RULE);
 
 const lowerHex = (bytes: number) =>
   z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `must be ${bytes} bytes as lowercase hex`);
@@ -117,6 +133,16 @@ export const TrustedDecisionKeySchema = z.strictObject({
 });
 export type TrustedDecisionKey = z.infer<typeof TrustedDecisionKeySchema>;
 
+/**
+ * The run a signed message is for: its workflow id and the first execution run id of the run that
+ * asked (`workflowInfo().firstExecutionRunId`), both signed, so a message captured in one run moves
+ * nothing in another started later under the same workflow id.
+ */
+export const RunBindingShape = {
+  workflow_id: z.string().min(1).max(300).optional(),
+  run_id: z.string().min(1).max(100).optional(),
+};
+
 export const ApprovalDecisionSchema = z.strictObject({
   approval_id: z.string().min(1).max(300),
   approved: z.boolean(),
@@ -126,8 +152,12 @@ export const ApprovalDecisionSchema = z.strictObject({
   proof: DecisionProofSchema.optional(),
   /** The decider's groups as the gateway authenticated them; approval stages check membership against these. */
   groups: z.array(IdentitySchema).max(50).optional(),
-  /** The approval's `action_hash` as the decider saw it; a decision on a changed action is refused as stale. */
+  /**
+   * The approval's `action_hash` as the decider saw it; a decision on a changed action is refused as
+   * stale, and one naming no action counts only while the action is the one first requested.
+   */
   action_hash: lowerHex(32).optional(),
+  ...RunBindingShape,
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
@@ -144,6 +174,7 @@ export const ApprovalDelegationSchema = z.strictObject({
   to_kind: z.enum(['person', 'group']),
   reason: z.string().trim().min(1).max(1000),
   proof: DecisionProofSchema.optional(),
+  ...RunBindingShape,
 });
 export type ApprovalDelegation = z.infer<typeof ApprovalDelegationSchema>;
 

@@ -3,7 +3,7 @@
  * OpenTelemetry spec's default exporter (otlp), nothing is loaded or sent unless asked for, so the
  * default path carries no interceptors and no SDK.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../runtime/config.js';
 import type { Tracing, TracesExporter } from './tracing.js';
 
 type TracingSettings = Pick<

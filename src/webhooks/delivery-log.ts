@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { NOTIFICATION_EVENT_TYPES } from '../shared/notifications.js';
-import { openSqliteFile, withoutNulls } from '../sqlite-file.js';
+import { openSqliteFile, withoutNulls } from '../runtime/sqlite-file.js';
 
 export const DeliveryStatus = {
   Pending: 'pending',

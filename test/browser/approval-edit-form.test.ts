@@ -2,7 +2,8 @@
  * Edit before approve and per-step decisions in a real browser. Under policies/bank.json an
  * approver lowers a $12,000 transfer to $6,000 through the card's form: the timeline shows the
  * amount before and after, the approval asks again under the smaller rule (one approver instead
- * of two), and the step runs with the edited amount once. A plan with two gated transfers shows
+ * of two), another approver approves what the editor shaped, and the step runs with the edited
+ * amount once. A plan with two gated transfers shows
  * two cards marked as steps of one request; one is approved from the selection and the other
  * rejected on its own.
  */
@@ -14,6 +15,7 @@ import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './b
 
 const REQUESTER_TOKEN = 'edit-form-requester-token-0123456789';
 const ALICE_TOKEN = 'edit-form-alice-token-0123456789';
+const CAROL_TOKEN = 'edit-form-carol-token-0123456789';
 
 describe.skipIf(!HAS_CHROMIUM)(
   `web page: the edit form and per-step decisions${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`,
@@ -21,6 +23,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     const stack = useBankPolicyStack({
       [REQUESTER_TOKEN]: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
       [ALICE_TOKEN]: { user_id: 'alice', role: 'approver', groups: ['approvers'] },
+      [CAROL_TOKEN]: { user_id: 'carol', role: 'approver', groups: ['approvers'] },
     });
     const browser = useBrowser();
     const asAlice = { authorization: `Bearer ${ALICE_TOKEN}` };
@@ -80,7 +83,16 @@ describe.skipIf(!HAS_CHROMIUM)(
           );
         await screenshot(page, 'approval-edit-form');
 
-        await card.getByRole('button', { name: /^Approve/ }).click();
+        // Alice shaped the $6,000 transfer, so someone else approves it (four eyes for the editor).
+        const waiting = (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalIds[0]}`, undefined, asAlice)).body;
+        const byCarol = await call(
+          stack.baseUrl,
+          'POST',
+          `/api/approvals/${approvalIds[0]}/decision`,
+          { decision: 'approve', decided_by: 'carol', action_hash: waiting.action_hash },
+          { authorization: `Bearer ${CAROL_TOKEN}` },
+        );
+        expect(byCarol.status).toBe(200);
         await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
         const run = (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`, undefined, asAlice)).body;
         expect(run.steps[0].args.amount_cents).toBe(600_000);

@@ -5,7 +5,7 @@
  * is in no URL and not in localStorage.
  */
 import { describe, expect, it } from 'vitest';
-import { TokenTable } from '../../src/gateway/auth.js';
+import { TokenTable } from '../../gateway/auth.js';
 import { approveTransferCard, HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
 import { useStack } from '../support/fixtures.js';
 

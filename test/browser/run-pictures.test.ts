@@ -9,7 +9,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRoutes } from '../../src/gateway/routes/web.js';
+import { webRoutes } from '../../gateway/routes/web.js';
 import { HAS_CHROMIUM, launchBrowser, screenshot, SHOT_DIR, SKIP_REASON } from './browser.js';
 
 type Step = {

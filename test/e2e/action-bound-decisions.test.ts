@@ -6,7 +6,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { runBindingFor, signedAsGateway } from '../../dev/stack-secrets.js';
 import { waitFor } from '../../dev/ports.js';
 import { approvalDecisionUpdate, DecisionErrorType } from '../../src/shared/messages.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
@@ -75,6 +75,7 @@ describe('action-bound approvals', () => {
       .executeUpdate(approvalDecisionUpdate, {
         args: [
           signedAsGateway({
+            ...(await runBindingFor(stack.client.workflow.getHandle(workflowId), approvalId)),
             approval_id: approvalId,
             approved: true,
             approver_id: 'manager@bank.com',

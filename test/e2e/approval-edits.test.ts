@@ -51,7 +51,7 @@ describe('edit before approve', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 400_000);
   });
 
-  it('makes a decision on the old action stale after an approver edits; the new hash approves the edited amount', async () => {
+  it('makes a decision on the old action stale after an approver edits; another approver approves the edited amount by its new hash', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
@@ -74,9 +74,10 @@ describe('edit before approve', () => {
     expect(stale.body.error.code).toBe('stale_approval');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
+    // Someone other than its editor approves what the editor shaped (four eyes).
     const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
       decision: 'approve',
-      decided_by: 'manager@bank.com',
+      decided_by: 'cfo@bank.com',
       action_hash: newHash,
     });
     expect(approved.status).toBe(200);

@@ -4,6 +4,7 @@
  * approval's timer. Stopping the worker makes that order certain: the timer fires on the server,
  * the decision arrives after it, and the next worker sees both in one workflow task.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
 import {
@@ -38,7 +39,12 @@ describe('approval expiry', () => {
     const ledgerBefore = (await ledgerEntries(sandbox.url, 'kiran')).length;
     await handle.signal(
       approvalDecisionSignal,
-      signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' }),
+      signedAsGateway({
+        ...runBindingOf(approval),
+        approval_id: approval.approval_id,
+        approved: true,
+        approver_id: 'manager@bank.com',
+      }),
     );
 
     const second = await startTestWorker({ activities, taskQueue });

@@ -20,7 +20,7 @@ import {
   waitForStatus,
 } from '../support/reliability.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { signedAsGateway, signedForRun } from '../../dev/stack-secrets.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
@@ -108,7 +108,7 @@ describe('timeline and history agree on every decision', () => {
     const handle = stack.client.workflow.getHandle(workflowId);
 
     const selfApproval = { approval_id: approvalId, approved: true, approver_id: 'default_user' };
-    await handle.signal(approvalDecisionSignal, signedAsGateway(selfApproval));
+    await handle.signal(approvalDecisionSignal, await signedForRun(handle, selfApproval));
     await waitForEvents(handle, 'approval_ignored');
 
     const approval = {
@@ -121,7 +121,7 @@ describe('timeline and history agree on every decision', () => {
     // The transfer now runs for at least the sandbox's latency: a duplicate sent meanwhile reaches the run.
     await waitForEvents(handle, 'approval_approved');
     const duplicate = { approval_id: approvalId, approved: true, approver_id: 'cfo@bank.com' };
-    await handle.signal(approvalDecisionSignal, signedAsGateway(duplicate));
+    await handle.signal(approvalDecisionSignal, await signedForRun(handle, duplicate));
     expect((await approving).status).toBe(200);
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
 
@@ -182,7 +182,7 @@ describe('timeline and history agree on every decision', () => {
     await waitForEvents(handle, 'approval_approved');
     const late = { approval_id: approvalId, approved: false, approver_id: 'manager@bank.com' };
     const refused = await handle.startUpdate(approvalDecisionUpdate, {
-      args: [signedAsGateway(late)],
+      args: [await signedForRun(handle, late)],
       waitForStage: WorkflowUpdateStage.ACCEPTED,
     });
     await expect(refused.result()).rejects.toMatchObject({ cause: { type: 'ApprovalAlreadyDecided' } });

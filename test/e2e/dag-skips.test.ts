@@ -3,6 +3,7 @@
  * sandbox. The subject is the workflow's scheduling, so only the plan activity is replaced: it
  * returns a plan the rule-based planner never makes (dependents of an L3 step, and a join).
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
@@ -75,7 +76,12 @@ describe('a step that did not succeed', () => {
 
     await handle.signal(
       approvalDecisionSignal,
-      signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'reviewer' }),
+      signedAsGateway({
+        ...runBindingOf(pending.approvals[0]!),
+        approval_id: pending.approvals[0]!.approval_id,
+        approved: false,
+        approver_id: 'reviewer',
+      }),
     );
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');

@@ -107,8 +107,12 @@ describe('the same request and the same decision, concurrently', () => {
     expect(reached.length).toBeGreaterThanOrEqual(1);
     expect(reached.length).toBeLessThanOrEqual(10);
     for (const r of reached) {
+      // Signed for this run and the action the approver was shown (the one first requested).
       expect(r.decision).toEqual({
+        workflow_id: workflowId,
+        run_id: expect.any(String),
         approval_id: approvalId,
+        action_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         approved: true,
         approver_id: 'manager@bank.com',
         proof: expect.objectContaining({ key_id: expect.any(String) }),

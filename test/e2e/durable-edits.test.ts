@@ -126,9 +126,10 @@ describe('durable edits', () => {
     expect(events.filter((e) => e.event === 'approval_approved')).toEqual([]);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
+    // Someone other than the edit's author approves what it shaped (four eyes).
     const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
       decision: 'approve',
-      decided_by: 'manager@bank.com',
+      decided_by: 'cfo@bank.com',
       action_hash: waiting.action_hash,
     });
     expect(approved.status).toBe(200);

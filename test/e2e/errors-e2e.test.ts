@@ -7,7 +7,7 @@ import { waitFor } from '../../dev/ports.js';
 import { BAD_REQUESTS, send } from '../support/bad-requests.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { signedForRun } from '../../dev/stack-secrets.js';
 
 const stack = useStack();
 
@@ -128,12 +128,11 @@ describe('state conflicts', () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 9000 to kiran' });
     const approvalId: string = chat.body.reply.approval_id;
     // Decide behind the gateway's back, as `./temporal-dev.sh decide` would.
-    await stack.client.workflow
-      .getHandle(chat.body.workflow_id)
-      .signal(
-        'approvalDecision',
-        signedAsGateway({ approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
-      );
+    const handle = stack.client.workflow.getHandle(chat.body.workflow_id);
+    await handle.signal(
+      'approvalDecision',
+      await signedForRun(handle, { approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
+    );
     const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
       decision: 'approve',
       decided_by: 'm@bank.com',

@@ -10,7 +10,7 @@ import {
   ChatRequestSchema,
   DecisionRequestSchema,
   SubmitRequestSchema,
-} from '../../src/gateway/schemas.js';
+} from '../../gateway/schemas.js';
 import { call } from '../support/http.js';
 import { decisionsInHistory } from '../support/reliability.js';
 import { expectWellFormed, useHostileStack } from './hostile-support.js';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
+import { createGatewayApp } from '../../gateway/app.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { call, type Loose } from '../support/http.js';
 import { as, ONE_APPROVER_FROM_1K, startPolicyStack, TWO_APPROVERS_FROM_10K } from '../support/policy-stack.js';

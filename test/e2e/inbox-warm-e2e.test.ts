@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
-import { InboxListing } from '../../src/gateway/approvals/inbox-listing.js';
+import { createGatewayApp } from '../../gateway/app.js';
+import { InboxListing } from '../../gateway/approvals/inbox-listing.js';
 import { useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 

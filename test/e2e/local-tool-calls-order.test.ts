@@ -3,6 +3,7 @@
  * resolves every local call whose marker is in the same workflow task at once, so a run must
  * write the same commands whichever calls ended in the same activation.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it, inject } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type { RunView } from '../../src/shared/contracts.js';
@@ -71,6 +72,7 @@ describe('local tool calls that end in separate activations', () => {
     await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(settled.approvals[0]!),
           approval_id: settled.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'default_user',

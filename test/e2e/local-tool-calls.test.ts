@@ -3,6 +3,7 @@
  * activities (money moves once, the timeline is the same), with no activity dispatched by the
  * server, each call recorded as a marker with its summary, and histories that replay.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it, inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -63,6 +64,7 @@ describe('tools as local activities', () => {
     const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'manager@bank.com',
@@ -85,6 +87,7 @@ describe('tools as local activities', () => {
     await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'default_user',

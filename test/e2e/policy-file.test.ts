@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
+import { ConfigError, parseConfig } from '../../src/runtime/config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'policy-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ describe('POLICY_FILE', () => {
   it('stops the worker entry with exit code 1, the path and the field', () => {
     const file = writePolicy('zero.json', zeroApprovers);
     // Nothing listens on this address: the worker must fail on the policy before it connects.
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       env: { ...process.env, POLICY_FILE: file, TEMPORAL_ADDRESS: '127.0.0.1:1' },
       encoding: 'utf8',
       timeout: 60_000,

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayApp } from '../../src/gateway/app.js';
-import { createSandboxApp } from '../../src/sandbox/app.js';
-import { openSandboxDb } from '../../src/sandbox/db.js';
+import { createGatewayApp } from '../../gateway/app.js';
+import { createSandboxApp } from '../../sandbox/app.js';
+import { openSandboxDb } from '../../sandbox/db.js';
 import { jsonLogger, withRequestLog } from '../../src/telemetry/logging.js';
 import { startStack, type Stack } from '../support/stack.js';
 

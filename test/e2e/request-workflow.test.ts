@@ -2,6 +2,7 @@
  * requestWorkflow against the real dev server, the real worker and the real sandbox process:
  * the banking assistant's approval gate and the Life-OS DAG.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RunView, TimelineEvent } from '../../src/shared/contracts.js';
@@ -57,7 +58,14 @@ describe('money transfer', () => {
 
     const selfApproval = await handle
       .executeUpdate(approvalDecisionUpdate, {
-        args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'default_user' })],
+        args: [
+          signedAsGateway({
+            ...runBindingOf(approval),
+            approval_id: approval.approval_id,
+            approved: true,
+            approver_id: 'default_user',
+          }),
+        ],
       })
       .catch((err: unknown) => err);
     expect(selfApproval).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -68,7 +76,14 @@ describe('money transfer', () => {
     expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
 
     const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [signedAsGateway({ approval_id: approval.approval_id, approved: true, approver_id: 'manager@bank.com' })],
+      args: [
+        signedAsGateway({
+          ...runBindingOf(approval),
+          approval_id: approval.approval_id,
+          approved: true,
+          approver_id: 'manager@bank.com',
+        }),
+      ],
     });
     expect(outcome.step).toMatchObject({
       state: 'SUCCEEDED',
@@ -115,7 +130,15 @@ describe('money transfer', () => {
     const approval_id = approvals[0]!.approval_id;
     const decide = (approver_id: string) =>
       handle.executeUpdate(approvalDecisionUpdate, {
-        args: [signedAsGateway({ approval_id, approved: false, approver_id, reason: 'not today' })],
+        args: [
+          signedAsGateway({
+            ...runBindingOf(approvals[0]!),
+            approval_id,
+            approved: false,
+            approver_id,
+            reason: 'not today',
+          }),
+        ],
       });
     const results = await Promise.allSettled([decide('manager@bank.com'), decide('ops')]);
     const won = results.filter((r) => r.status === 'fulfilled');
@@ -201,6 +224,7 @@ describe('Life-OS request', () => {
     const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'default_user',
@@ -224,7 +248,12 @@ describe('Life-OS request', () => {
     const pending = await settled(handle);
     await handle.signal(
       approvalDecisionSignal,
-      signedAsGateway({ approval_id: pending.approvals[0]!.approval_id, approved: false, approver_id: 'default_user' }),
+      signedAsGateway({
+        ...runBindingOf(pending.approvals[0]!),
+        approval_id: pending.approvals[0]!.approval_id,
+        approved: false,
+        approver_id: 'default_user',
+      }),
     );
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');

@@ -2,6 +2,7 @@
  * The workflow's own retry policy, seen in the timeline: outages are retried with backoff until the
  * outside system returns; L3 steps stop after three attempts; business failures are not retried.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -68,6 +69,7 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
     await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'default_user',

@@ -12,7 +12,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayApp } from '../../src/gateway/app.js';
+import { createGatewayApp } from '../../gateway/app.js';
 import type { ApprovalRecord, TimelineEvent } from '../../src/shared/contracts.js';
 import { call } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';

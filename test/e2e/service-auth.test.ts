@@ -70,7 +70,7 @@ describe('sandbox service token', () => {
   });
 
   it('the sandbox refuses to start without a token', () => {
-    const started = spawnSync(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+    const started = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
       env: { ...process.env, SANDBOX_TOKEN: '', SANDBOX_PORT: '0', SANDBOX_DB: ':memory:' },
       encoding: 'utf8',
       timeout: 30_000,

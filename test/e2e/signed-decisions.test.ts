@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import { signDecision } from '../../src/shared/decision-signature.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import {
@@ -22,7 +22,7 @@ import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
+import { runBindingFor, signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
 
 let stack: Stack;
 
@@ -90,7 +90,8 @@ describe('decisions sent straight to Temporal', () => {
     ['a gateway signature over a different decider', 'bad_signature'],
   ] as const)('a decision signed by %s is ignored (%s)', async (how, reason) => {
     const { handle, approvalId } = await pendingTransfer(6100);
-    const decision = { approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
+    const bound = await runBindingFor(handle, approvalId);
+    const decision = { ...bound, approval_id: approvalId, approved: true, approver_id: 'manager@bank.com' };
     const gatewaySigned = signedAsGateway(decision);
     const stranger = signDecision(
       decision,
@@ -156,6 +157,9 @@ describe('signed decisions', () => {
 
     const rejection = await decide([approvalId, 'reject', '--as', 'ops@bank.com', '--reason', 'called the customer']);
     expect(rejection).toMatchObject({ code: 0, stdout: expect.stringMatching(/approval_rejected/) });
+    // It showed the action and the hash it signed for before signing.
+    expect(rejection.stdout).toMatch(/tool bank_transfer with \{.*"amount_cents":640000.*\}/);
+    expect(rejection.stdout).toMatch(/action_hash [0-9a-f]{64}/);
     const view = await handle.query(runQuery);
     expect(view.approvals[0]).toMatchObject({
       status: 'rejected',
@@ -198,9 +202,9 @@ describe('start-up without keys', () => {
     });
 
   it.each([
-    ['src/gateway/main.ts', 'DECISION_SIGNING_KEY_FILE'],
-    ['src/worker.ts', 'DECISION_PUBLIC_KEY_FILES'],
-    ['src/worker.ts', 'SANDBOX_TOKEN'],
+    ['gateway/main.ts', 'DECISION_SIGNING_KEY_FILE'],
+    ['worker/main.ts', 'DECISION_PUBLIC_KEY_FILES'],
+    ['worker/main.ts', 'SANDBOX_TOKEN'],
   ])('%s refuses to start without %s', (entry, unset) => {
     const started = startWithout(entry, unset);
     expect(started.status).toBe(1);

@@ -10,7 +10,7 @@ import type { RequestInput, RunView } from '../../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE, timelineQuery } from '../../src/shared/messages.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { signStart } from '../../src/shared/start-signature.js';
-import { loadDecisionSigner } from '../../src/decision-keys.js';
+import { loadDecisionSigner } from '../../src/runtime/decision-keys.js';
 import { startSignedAsGateway, testSecrets } from '../../dev/stack-secrets.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { ledgerState } from '../support/sandbox-ledger.js';

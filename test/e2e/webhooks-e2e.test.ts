@@ -152,7 +152,7 @@ describe('webhooks: a subscriber that fails', () => {
 
 describe('webhooks: bad settings', () => {
   it('refuses a secret that is not whsec_ base64, naming the setting', async () => {
-    const { parseConfig } = await import('../../src/config.js');
+    const { parseConfig } = await import('../../src/runtime/config.js');
     expect(() => parseConfig({ WEBHOOK_URL: 'http://127.0.0.1:9/h', WEBHOOK_SECRET: 'not-a-secret' })).toThrow(
       /WEBHOOK_SECRET: must be whsec_/,
     );

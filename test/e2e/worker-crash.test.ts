@@ -3,6 +3,7 @@
  * for approval; a new worker finishes the runs and every external write happens once. The worker
  * process also serves its metrics, which then count what the restarted worker did.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
@@ -57,6 +58,7 @@ describe('worker crash', () => {
     await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'default_user',
@@ -93,6 +95,7 @@ describe('worker crash', () => {
     const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
       args: [
         signedAsGateway({
+          ...runBindingOf(pending.approvals[0]!),
           approval_id: pending.approvals[0]!.approval_id,
           approved: true,
           approver_id: 'manager@bank.com',

@@ -3,6 +3,7 @@
  * to A; build B, whose workflow code cannot replay A's runs, becomes the current version; the
  * approval still completes the run on A, and new runs go to B.
  */
+import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
@@ -90,6 +91,7 @@ describe('worker versioning', () => {
       const outcome = await waiting.executeUpdate(approvalDecisionUpdate, {
         args: [
           signedAsGateway({
+            ...runBindingOf(pending.approvals[0]!),
             approval_id: pending.approvals[0]!.approval_id,
             approved: true,
             approver_id: 'manager@bank.com',

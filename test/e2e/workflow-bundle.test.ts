@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { describe, expect, it, inject } from 'vitest';
-import { bundleWorkflows } from '../../src/workflow-bundle.js';
+import { bundleWorkflows } from '../../worker/workflow-bundle.js';
 
 describe('the workflow bundle', () => {
   const code = readFileSync(inject('workflowBundlePath'), 'utf8');

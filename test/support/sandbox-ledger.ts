@@ -1,5 +1,5 @@
 /** The sandbox ledger as tests read it: balances, entries and idempotency keys. */
-import type { LedgerRow } from '../../src/sandbox/ledger.js';
+import type { LedgerRow } from '../../sandbox/ledger.js';
 import { getJson, type JsonResponse, type Loose, postJson } from './http.js';
 
 async function getOk<T>(url: string, path: string): Promise<T> {

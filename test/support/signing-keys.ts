@@ -1,6 +1,6 @@
 /** Ed25519 keys a test makes for itself, as the signer that signs and the trusted key a run checks against. */
 import { generateKeyPairSync } from 'node:crypto';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import type { DecisionSigner } from '../../src/shared/signed-proof.js';
 import type { TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 

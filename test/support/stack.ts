@@ -5,13 +5,13 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { parseConfig, runSettingsOf, type Config } from '../../src/config.js';
-import { createGatewayApp, createInboxListing, createTimelineHub, type GatewayDeps } from '../../src/gateway/app.js';
-import type { InboxListing } from '../../src/gateway/approvals/inbox-listing.js';
-import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
-import type { TimelineHub } from '../../src/gateway/timeline-hub.js';
+import { parseConfig, runSettingsOf, type Config } from '../../src/runtime/config.js';
+import { createGatewayApp, createInboxListing, createTimelineHub, type GatewayDeps } from '../../gateway/app.js';
+import type { InboxListing } from '../../gateway/approvals/inbox-listing.js';
+import { gatewayConnectionOptions } from '../../gateway/gateway-connection.js';
+import type { TimelineHub } from '../../gateway/timeline-hub.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { webhookSubscriberOf } from '../../src/webhooks/subscriber.js';
+import { webhookSubscriberOf } from '../../worker/webhook-subscriber.js';
 import { realActivities, startTestWorker, uniqueId, type TestWorker } from './temporal.js';
 import { inject } from 'vitest';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
@@ -38,7 +38,7 @@ export interface Stack {
   taskQueue: string;
   config: Config;
   timelines: TimelineHub;
-  /** The inbox's listing, kept warm as src/gateway/main.ts keeps it. */
+  /** The inbox's listing, kept warm as gateway/main.ts keeps it. */
   inbox: InboxListing;
   worker(): TestWorker | undefined;
   startWorker(): Promise<TestWorker>;
@@ -62,7 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...testSecretsEnv(),
     ...options.env,
   });
-  // The gateway's client, connected as src/gateway/main.ts connects it.
+  // The gateway's client, connected as gateway/main.ts connects it.
   const client = new Client({
     connection: await Connection.connect(gatewayConnectionOptions({ TEMPORAL_ADDRESS: address })),
     namespace: 'default',

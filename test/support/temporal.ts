@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import type { WebhookSubscriber } from '../../activities/notify.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
-import { runPolicyOf } from '../../src/config.js';
+import { runPolicyOf } from '../../src/runtime/config.js';
 import { defaultPolicy } from '../../src/shared/policy/evaluate.js';
 import { REQUEST_WORKFLOW_TYPE } from '../../src/shared/messages.js';
 import { startSignedAsGateway, TEST_DECISION_KEYS, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';

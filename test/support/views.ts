@@ -19,7 +19,8 @@ export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRe
     status: 'pending',
     requested_by: 'default_user',
     requested_at: '2025-11-19T10:30:45.123Z',
-    expires_at: '2025-11-20T10:30:45.123Z',
+    // Far ahead, so the judge's deadline (checked at the gateway too) never refuses a fixture.
+    expires_at: '2099-11-20T10:30:45.123Z',
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 /** The workflow's gate for operator actions: only signed actions are taken, anything else is recorded and changes nothing. */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import { signStepAction } from '../../src/shared/action-signature.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { StepActionErrorType } from '../../src/shared/messages.js';

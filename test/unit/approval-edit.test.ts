@@ -1,13 +1,8 @@
 /** approval-edit.ts: who may edit a waiting approval, with what, and how an edit is signed. Table-driven. */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
-import {
-  checkEditProof,
-  judgeEdit,
-  signEdit,
-  toolArgsProblems,
-  type UnsignedEdit,
-} from '../../src/shared/approval-edit.js';
+import { checkEditProof, judgeEdit, signEdit, type UnsignedEdit } from '../../src/shared/approval-edit.js';
+import { toolArgsProblems } from '../../src/shared/approval/edit.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
 import { DecisionErrorType } from '../../src/shared/messages.js';
@@ -31,6 +26,7 @@ const pending: ApprovalRecord = {
   requested_at: '2026-12-01T10:00:00.000Z',
   expires_at: '2026-12-01T10:01:00.000Z',
   action_hash: HASH,
+  args,
 };
 const staged: ApprovalRecord = {
   ...pending,
@@ -47,46 +43,30 @@ const votedOnce: ApprovalRecord = {
 };
 
 const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({
+  workflow_id: pending.workflow_id,
   approval_id: pending.approval_id,
   args: { ...args, amount_cents: 400_000 },
   edited_by: 'alice',
   ...over,
 });
 
-describe('judgeEdit', () => {
+/** The rules are the approval judge's (test/unit/approval-judge.test.ts); here, the edit message read as the run reads it. */
+describe('judgeEdit (an edit message, in the run)', () => {
   it.each<[string, ApprovalRecord | undefined, UnsignedEdit, true | DecisionErrorType]>([
     ['the requester before any decision', pending, edit(), true],
-    ['the requester on a staged approval nobody decided', staged, edit(), true],
     ['the requester after a decision counted', votedOnce, edit(), DecisionErrorType.Forbidden],
-    ['an approver (four eyes) without stages', pending, edit({ edited_by: 'bob' }), true],
-    ['an approver in the deciding group', votedOnce, edit({ edited_by: 'carol', groups: ['approvers'] }), true],
-    [
-      'someone outside the deciding group',
-      staged,
-      edit({ edited_by: 'mallory', groups: ['staff'] }),
-      DecisionErrorType.Forbidden,
-    ],
     ['an unknown approval', undefined, edit(), DecisionErrorType.UnknownApproval],
     [
-      'an approval already rejected',
-      { ...pending, status: 'rejected' },
-      edit({ edited_by: 'bob' }),
-      DecisionErrorType.AlreadyDecided,
+      'an edit signed for another run',
+      { ...pending, run_id: 'run-2' },
+      edit({ run_id: 'run-1' }),
+      DecisionErrorType.WrongRun,
     ],
+    ['an edit naming no run', { ...pending, run_id: 'run-2' }, edit(), DecisionErrorType.WrongRun],
     [
-      'an edit of another action than the one waiting',
+      'an edit of the debit account',
       pending,
-      edit({ action_hash: 'b'.repeat(64) }),
-      DecisionErrorType.Stale,
-    ],
-    ['an edit of the action waiting', pending, edit({ action_hash: HASH }), true],
-    ['an edit at the deadline', { ...pending, expires_at: NOW }, edit(), DecisionErrorType.Expired],
-    ['a negative amount', pending, edit({ args: { ...args, amount_cents: -1 } }), DecisionErrorType.InvalidArgs],
-    ['a field the tool does not take', pending, edit({ args: { ...args, memo: 'x' } }), DecisionErrorType.InvalidArgs],
-    [
-      'a missing field',
-      pending,
-      edit({ args: { from_account: 'checking', amount_cents: 1 } }),
+      edit({ args: { ...args, from_account: 'ops' } }),
       DecisionErrorType.InvalidArgs,
     ],
   ])('%s', (_name, approval, proposed, expected) => {

@@ -1,7 +1,7 @@
 /** Who may decide after escalation and delegation, which hand-overs the run accepts, and their signatures. */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { signDecision } from '../../src/shared/decision-signature.js';
 import { checkDelegationProof, signDelegation } from '../../src/shared/delegation-signature.js';
@@ -104,6 +104,9 @@ describe('judgeDelegation', () => {
     ['once decided', {}, { status: 'approved' }, 'already approved'],
     ['once expired by time', {}, { expires_at: NOW }, 'expired'],
     ['without stages', {}, { stages: undefined, current_stage: undefined }, 'no policy stages'],
+    ['by the editor of the current version', { delegated_by: 'carol' }, { edited_by: 'carol', edits: 1 }, 'shaped'],
+    ['to the editor of the current version', { to: 'carol' }, { edited_by: 'carol', edits: 1 }, 'four-eyes'],
+    ['to a look-alike id', { to: 'fr\u0430nk' }, {}, 'must be ASCII'],
   ])('%s', (_name, change, approvalChange, refusal) => {
     const verdict = judgeDelegation({ ...pending, ...approvalChange }, { ...request, ...change }, NOW);
     if (refusal === undefined) expect(verdict).toEqual({ allowed: true });

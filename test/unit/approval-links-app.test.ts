@@ -2,9 +2,9 @@
 import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
-import { TokenTable } from '../../src/gateway/auth.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
+import { TokenTable } from '../../gateway/auth.js';
 import { signLink } from '../../src/webhooks/approval-links.js';
 
 const SECRET = 'a-link-secret-of-at-least-32-characters';

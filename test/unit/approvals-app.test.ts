@@ -9,11 +9,11 @@ import { CancelledFailure, defaultPayloadConverter, WorkflowNotFoundError } from
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
-import { TokenTable } from '../../src/gateway/auth.js';
-import type { ApproveRequestSchema, DecisionRequestSchema } from '../../src/gateway/schemas.js';
+import { TokenTable } from '../../gateway/auth.js';
+import type { ApproveRequestSchema, DecisionRequestSchema } from '../../gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
 import type { SessionView } from '../../src/shared/messages.js';
 
@@ -40,7 +40,7 @@ const approval = (workflowId: string, stepId: string, over: Partial<ApprovalReco
   status: 'pending',
   requested_by: 'alice',
   requested_at: '2026-12-01T10:00:00.000Z',
-  expires_at: '2026-12-02T10:00:00.000Z',
+  expires_at: '2099-12-02T10:00:00.000Z',
   ...over,
 });
 const runView = (workflowId: string, over: Partial<RunView> = {}): RunView => ({
@@ -218,8 +218,9 @@ describe('deciding by name, never by position', () => {
       approval_id: 'req-1.transfer',
     } satisfies Approve);
     expect(res.status).toBe(200);
+    // Signed for the run it read (the fixture names no run id or action hash).
     expect(named.sent.decisions).toEqual([
-      { approval_id: 'req-1.transfer', approved: true, approver_id: 'manager@bank.com' },
+      { workflow_id: 'req-1', approval_id: 'req-1.transfer', approved: true, approver_id: 'manager@bank.com' },
     ]);
     const single = appFor({
       runs: {
@@ -286,7 +287,13 @@ describe('who may decide', () => {
     );
     expect(res.status).toBe(200);
     expect(sent.decisions).toEqual([
-      { approval_id: 'req-1.transfer', approved: false, approver_id: 'alice', reason: 'changed my mind' },
+      {
+        workflow_id: 'req-1',
+        approval_id: 'req-1.transfer',
+        approved: false,
+        approver_id: 'alice',
+        reason: 'changed my mind',
+      },
     ]);
   });
 });

@@ -9,7 +9,7 @@ import {
   summarise,
   type TransferLine,
 } from '../../activities/assistant-messages.js';
-import { chatReply } from '../../src/gateway/chat-replies.js';
+import { chatReply } from '../../gateway/chat-replies.js';
 import type { StepView } from '../../src/shared/contracts.js';
 import { runView, transferApproval } from '../support/views.js';
 

@@ -9,7 +9,7 @@ import {
   hilDecision,
   replyStatusOf,
   resultSummary,
-} from '../../src/gateway/chat-replies.js';
+} from '../../gateway/chat-replies.js';
 
 const transferStep = (over: Partial<StepView> = {}): StepView => ({
   id: 'transfer',

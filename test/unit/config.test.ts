@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, requireSetting } from '../../src/config.js';
+import { ConfigError, parseConfig, requireSetting } from '../../src/runtime/config.js';
 
 describe('parseConfig', () => {
   it('has defaults for everything', () => {

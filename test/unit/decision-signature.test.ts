@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/decision-keys.js';
+import { keyIdOf } from '../../src/runtime/decision-keys.js';
 import { newSigningKey } from '../support/signing-keys.js';
 import { checkDecisionProof, decisionSigningBytes, signDecision } from '../../src/shared/decision-signature.js';
 import {

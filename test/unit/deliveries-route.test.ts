@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
-import { TokenTable } from '../../src/gateway/auth.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
+import { TokenTable } from '../../gateway/auth.js';
 import { DeliveryLog } from '../../src/webhooks/delivery-log.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deliveries-'));

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config.js';
+import { EnvSchema } from '../../src/runtime/config.js';
 import { CONFIGURATION_PAGE, configurationPage } from '../../scripts/config-docs.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

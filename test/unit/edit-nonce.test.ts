@@ -1,6 +1,6 @@
 /** editNonce: the same edit of the same action has the same nonce (a retried request is one edit to the run); any difference gives another. */
 import { describe, expect, it } from 'vitest';
-import { editNonce } from '../../src/gateway/approvals/edits.js';
+import { editNonce } from '../../gateway/approvals/edits.js';
 
 const EDIT = {
   approval_id: 'req-1.transfer',

@@ -7,12 +7,12 @@ import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { actingUserId, assertCanRead, TokenTable, type Identity } from '../../src/gateway/auth.js';
-import { withinBudget } from '../../src/gateway/budget.js';
-import { ApiError, classifyError, describeZodError } from '../../src/gateway/errors.js';
-import { isLoopbackHost, listenRefusal } from '../../src/gateway/listen-policy.js';
-import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../src/gateway/start-run.js';
-import { resolveInside } from '../../src/gateway/static-files.js';
+import { actingUserId, assertCanRead, TokenTable, type Identity } from '../../gateway/auth.js';
+import { withinBudget } from '../../gateway/budget.js';
+import { ApiError, classifyError, describeZodError } from '../../gateway/errors.js';
+import { isLoopbackHost, listenRefusal } from '../../gateway/listen-policy.js';
+import { idempotencyDigest, summaryOf, uuidFromDigest } from '../../gateway/start-run.js';
+import { resolveInside } from '../../gateway/static-files.js';
 import {
   groupSessions,
   inboxFromMemos,
@@ -20,7 +20,7 @@ import {
   sessionsQuery,
   visibilityLiteral,
   type RunListing,
-} from '../../src/gateway/visibility.js';
+} from '../../gateway/visibility.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/messages.js';
 
 describe('classifyError', () => {
@@ -59,6 +59,15 @@ describe('classifyError', () => {
       metadata: {},
     });
     expect(classifyError(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toMatchObject({
+      status: 503,
+      code: 'run_unresponsive',
+    });
+    const taskLost = Object.assign(new Error('9 FAILED_PRECONDITION'), {
+      code: grpcStatus.FAILED_PRECONDITION,
+      details: 'Unable to query workflow due to Workflow Task in failed state.',
+      metadata: {},
+    });
+    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: taskLost }))).toMatchObject({
       status: 503,
       code: 'run_unresponsive',
     });
@@ -172,7 +181,8 @@ describe('visibility', () => {
       "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND UserId='default_user'",
     );
     expect(pendingApprovalsQuery('requests')).toBe(
-      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND PendingApprovalIds IS NOT NULL",
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running'" +
+        ' AND PendingApprovalIds IS NOT NULL',
     );
     expect(pendingApprovalsQuery('requests', 'bob')).toMatch(/ AND UserId='bob'$/);
   });

@@ -1,6 +1,6 @@
 /** The inbox's shared listing: one read for concurrent callers, served while young, renewed before it is old, errors never kept. */
 import { describe, expect, it, vi } from 'vitest';
-import { InboxListing, type InboxListingOptions } from '../../src/gateway/approvals/inbox-listing.js';
+import { InboxListing, type InboxListingOptions } from '../../gateway/approvals/inbox-listing.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { transferApproval } from '../support/views.js';
 

@@ -1,6 +1,6 @@
 /** Changes made through this gateway laid over a listing that may be older than them. */
 import { describe, expect, it } from 'vitest';
-import { listedIsAhead, withOwnChanges } from '../../src/gateway/approvals/inbox-overlay.js';
+import { listedIsAhead, withOwnChanges } from '../../gateway/approvals/inbox-overlay.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { transferApproval } from '../support/views.js';
 

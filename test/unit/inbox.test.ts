@@ -1,6 +1,6 @@
 /** The inbox's filters, sorts, cursor and total, as tables over fixed approval records. */
 import { describe, expect, it } from 'vitest';
-import { inboxPage, InboxQuerySchema, type InboxCaller } from '../../src/gateway/approvals/inbox.js';
+import { inboxPage, InboxQuerySchema, type InboxCaller } from '../../gateway/approvals/inbox.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { transferApproval } from '../support/views.js';
 
@@ -96,6 +96,7 @@ describe('inboxPage', () => {
       approval_id: 'req-9.transfer',
       workflow_id: 'req-9',
       requested_at: hoursAgo(1),
+      expires_at: new Date(NOW + 3_600_000).toISOString(),
       stages: [{ group: 'managers', count: 2, approved_by: ['carol'] }],
       current_stage: 0,
       requester_may_approve: false,
@@ -114,6 +115,7 @@ describe('inboxPage', () => {
 
   it('reads escalation from the record: the escalated filter and can_decide for the escalation group', () => {
     const stage = {
+      expires_at: new Date(NOW + 3_600_000).toISOString(),
       stages: [{ group: 'approvers', count: 1, approved_by: [] }],
       current_stage: 0,
       requester_may_approve: false,

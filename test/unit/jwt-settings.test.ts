@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
-import { authMiddleware, type GatewayVariables } from '../../src/gateway/auth.js';
-import { onError } from '../../src/gateway/errors.js';
-import { createJwtVerifier } from '../../src/gateway/jwt-auth.js';
-import { StreamTickets } from '../../src/gateway/stream-tickets.js';
+import { ConfigError, parseConfig } from '../../src/runtime/config.js';
+import { authMiddleware, type GatewayVariables } from '../../gateway/auth.js';
+import { onError } from '../../gateway/errors.js';
+import { createJwtVerifier } from '../../gateway/jwt-auth.js';
+import { StreamTickets } from '../../gateway/stream-tickets.js';
 import { startJwtIssuer, TEST_AUDIENCE, TEST_ISSUER, type JwtIssuer } from '../support/jwt-issuer.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'jwt-settings-'));

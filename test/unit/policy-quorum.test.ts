@@ -1,14 +1,13 @@
+/**
+ * Approval stages played decision by decision: the approval judge (src/shared/approval/judge.ts)
+ * says whether each counts, quorum.ts counts it, as the run does.
+ */
 import { describe, expect, it } from 'vitest';
-import {
-  countApproval,
-  judgeQuorumDecision,
-  newQuorum,
-  quorumProgress,
-  type Quorum,
-  type QuorumDecision,
-} from '../../src/shared/policy/quorum.js';
+import { judgeDecision, type DecisionVerdict, type JudgedApproval } from '../../src/shared/approval/judge.js';
+import { countApproval, newQuorum, quorumProgress, type Quorum } from '../../src/shared/policy/quorum.js';
 
 const REQUESTER = 'alice';
+const NOW = '2026-12-01T10:00:00.000Z';
 const twoApproversThenManager = () =>
   newQuorum(
     [
@@ -17,16 +16,42 @@ const twoApproversThenManager = () =>
     ],
     false,
   );
+interface QuorumDecision {
+  approver_id: string;
+  approved: boolean;
+  groups: string[];
+}
 const approve = (approver_id: string, ...groups: string[]): QuorumDecision => ({ approver_id, approved: true, groups });
 const reject = (approver_id: string, ...groups: string[]): QuorumDecision => ({ approver_id, approved: false, groups });
+
+/** The record a run keeps for `quorum` (a confirmable L3 step, not a transfer). */
+function recordOf(quorum: Quorum): JudgedApproval {
+  return {
+    approval_id: 'req-1.step',
+    workflow_id: 'req-1',
+    tool: 'job_submit',
+    risk_level: 'L3',
+    status: 'pending',
+    requested_by: REQUESTER,
+    expires_at: '2026-12-02T10:00:00.000Z',
+    stages: quorum.stages,
+    current_stage: quorum.current_stage,
+    requester_may_approve: quorum.requester_may_approve,
+  };
+}
+
+function judge(quorum: Quorum, decision: QuorumDecision): DecisionVerdict {
+  const decider = { id: decision.approver_id, groups: decision.groups };
+  return judgeDecision(recordOf(quorum), { approved: decision.approved, decider }, { now: NOW });
+}
 
 /** Applies decisions in order, as the workflow does; returns each verdict's kind and the final progress. */
 function play(quorum: Quorum, decisions: QuorumDecision[]): { verdicts: string[]; progress: string } {
   const verdicts: string[] = [];
   for (const decision of decisions) {
-    const verdict = judgeQuorumDecision(quorum, REQUESTER, decision);
-    verdicts.push(verdict.kind === 'count' && verdict.complete ? 'complete' : verdict.kind);
-    if (verdict.kind === 'count') countApproval(quorum, decision.approver_id);
+    const verdict = judge(quorum, decision);
+    verdicts.push(verdict.kind === 'approve' ? (verdict.complete ? 'complete' : 'count') : verdict.kind);
+    if (verdict.kind === 'approve') countApproval(quorum, decision.approver_id);
     if (verdict.kind === 'reject') break;
   }
   return { verdicts, progress: quorumProgress(quorum) };
@@ -152,11 +177,11 @@ describe('approval stages', () => {
 
   it('says why a decision does not count', () => {
     const quorum = twoApproversThenManager();
-    expect(judgeQuorumDecision(quorum, REQUESTER, approve('mallory', 'staff'))).toEqual({
+    expect(judge(quorum, approve('mallory', 'staff'))).toMatchObject({
       kind: 'refuse',
       message: 'mallory is not in group approvers, which decides now (stage 1 of 2)',
     });
-    expect(judgeQuorumDecision(quorum, REQUESTER, approve(REQUESTER, 'approvers'))).toEqual({
+    expect(judge(quorum, approve(REQUESTER, 'approvers'))).toMatchObject({
       kind: 'refuse',
       message: 'alice requested this step and cannot approve it (four-eyes rule)',
     });

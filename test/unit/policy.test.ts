@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanStep, RiskLevel, ToolName } from '../../src/shared/contracts.js';
-import { approvalRequirement, checkDecider, isMoneyTransfer, transferAmountCents } from '../../src/shared/policy.js';
+import { approvalRequirement, isMoneyTransfer, transferAmountCents } from '../../src/shared/policy.js';
 
 type GateStep = Pick<PlanStep, 'tool' | 'args' | 'risk_level'>;
 
@@ -57,29 +57,5 @@ describe('transfer helpers', () => {
     expect(transferAmountCents(transfer(123))).toBe(123);
     expect(transferAmountCents({ tool: 'job_submit', args: { amount_cents: 5 } })).toBeUndefined();
     expect(transferAmountCents({ tool: 'bank_transfer', args: { amount_cents: '5' } })).toBeUndefined();
-  });
-});
-
-describe('checkDecider', () => {
-  const bank = { tool: 'bank_transfer' } as const;
-  const submit = { tool: 'job_submit' } as const;
-
-  it.each<[string, Pick<PlanStep, 'tool'>, string, boolean, boolean]>([
-    ['requester approving own transfer', bank, 'default_user', true, false],
-    ['requester rejecting own transfer', bank, 'default_user', false, true],
-    ['another approver approving a transfer', bank, 'manager@bank.com', true, true],
-    ['another approver rejecting a transfer', bank, 'manager@bank.com', false, true],
-    ['requester confirming own L3 job submission', submit, 'default_user', true, true],
-    ['requester rejecting own L3 job submission', submit, 'default_user', false, true],
-    ['another approver confirming a job submission', submit, 'manager@bank.com', true, true],
-    ['requester approving own transfer under another case', bank, 'Default_USER', true, false],
-    ['requester approving own transfer in full-width letters', bank, '\uff44efault_user', true, false],
-  ])('%s', (_name, step, decider, approved, allowed) => {
-    expect(checkDecider(step, 'default_user', decider, approved).allowed).toBe(allowed);
-  });
-
-  it('says why a four-eyes violation is refused', () => {
-    const check = checkDecider(bank, 'default_user', 'default_user', true);
-    expect(check).toEqual({ allowed: false, reason: expect.stringMatching(/default_user.*cannot approve.*four-eyes/) });
   });
 });

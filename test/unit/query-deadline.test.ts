@@ -5,9 +5,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { ApiError, classifyError, ErrorCode } from '../../src/gateway/errors.js';
-import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
-import { queryWithDeadline } from '../../src/gateway/query-deadline.js';
+import { ApiError, classifyError, ErrorCode } from '../../gateway/errors.js';
+import { gatewayConnectionOptions } from '../../gateway/gateway-connection.js';
+import { queryWithDeadline } from '../../gateway/query-deadline.js';
 import { freePort } from '../../dev/ports.js';
 
 /** withDeadline as the SDK runs it, without a server: the deadline only bounds the call. */

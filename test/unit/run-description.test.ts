@@ -1,6 +1,6 @@
 /** The one mapping from what a run published, and how its execution ended, to a run status. */
 import { describe, expect, it } from 'vitest';
-import { runStatusOf } from '../../src/gateway/run-description.js';
+import { runStatusOf } from '../../gateway/run-description.js';
 
 describe('runStatusOf', () => {
   const cases: [published: string | undefined, execution: string, expected: string][] = [

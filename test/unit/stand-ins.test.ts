@@ -1,6 +1,6 @@
 /** standInsFor: whom a person stands in for at a moment, with which groups (the entry's own, else the absent person's). */
 import { describe, expect, it } from 'vitest';
-import { standInsFor } from '../../src/gateway/approvals/stand-ins.js';
+import { standInsFor } from '../../gateway/approvals/stand-ins.js';
 import type { OutOfOffice } from '../../src/shared/policy/schema.js';
 
 const NOW = Date.parse('2026-12-02T12:00:00Z');

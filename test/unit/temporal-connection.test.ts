@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { temporalConnectionSettings } from '../../src/temporal-connection.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { temporalConnectionSettings } from '../../src/runtime/temporal-connection.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'temporal-connection-'));
 const file = (name: string, text: string) => {

@@ -1,7 +1,7 @@
 /** The shared timeline pollers: one per workflow, cursors per client, nothing left running. */
 import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
-import { TimelineHub } from '../../src/gateway/timeline-hub.js';
+import { TimelineHub } from '../../gateway/timeline-hub.js';
 import { waitFor } from '../../dev/ports.js';
 
 /** A timeline that holds `initial` events and grows when the test appends. */

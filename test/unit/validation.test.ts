@@ -4,10 +4,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
-import { TokenTable } from '../../src/gateway/auth.js';
-import { gatewayConnectionOptions } from '../../src/gateway/gateway-connection.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
+import { TokenTable } from '../../gateway/auth.js';
+import { gatewayConnectionOptions } from '../../gateway/gateway-connection.js';
 import { BAD_REQUESTS, send } from '../support/bad-requests.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
 

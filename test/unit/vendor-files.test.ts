@@ -1,9 +1,9 @@
 /** The page's libraries: only allow-listed files from node_modules, as JavaScript. */
 import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
-import { webRoutes } from '../../src/gateway/routes/web.js';
-import type { GatewayEnv } from '../../src/gateway/context.js';
-import { ApiError } from '../../src/gateway/errors.js';
+import { webRoutes } from '../../gateway/routes/web.js';
+import type { GatewayEnv } from '../../gateway/context.js';
+import { ApiError } from '../../gateway/errors.js';
 
 const app = new Hono<GatewayEnv>()
   .route(

@@ -5,11 +5,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createGatewayApp } from '../../src/gateway/app.js';
+import { parseConfig } from '../../src/runtime/config.js';
+import { createGatewayApp } from '../../gateway/app.js';
 import { testSecretsEnv } from '../../dev/stack-secrets.js';
-import { TokenTable } from '../../src/gateway/auth.js';
-import { StreamTickets } from '../../src/gateway/stream-tickets.js';
+import { TokenTable } from '../../gateway/auth.js';
+import { StreamTickets } from '../../gateway/stream-tickets.js';
 
 const touched: string[] = [];
 function forbiddenClient(): Client {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.js';
-import { workerDeploymentOf } from '../../src/worker-deployment.js';
+import { ConfigError, parseConfig } from '../../src/runtime/config.js';
+import { workerDeploymentOf } from '../../worker/deployment.js';
 
 describe('workerDeploymentOf', () => {
   it('is off unless a deployment is named', () => {

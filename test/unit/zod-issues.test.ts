@@ -1,8 +1,8 @@
 /** One way to turn zod issues into `field: why`, used by the gateway, the sandbox, config, the planner and the workflow. */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeZodError } from '../../src/gateway/errors.js';
-import { describeIssues } from '../../src/sandbox/http.js';
+import { describeZodError } from '../../gateway/errors.js';
+import { describeIssues } from '../../sandbox/http.js';
 import { ToolArgsSchemas } from '../../src/shared/workflow-contracts.js';
 import { firstIssueOfEachField, issueLines, type IssueLike } from '../../src/shared/zod-issues.js';
 import { judgeStepAction } from '../../workflows/run-attention.js';

@@ -1,6 +1,6 @@
 /**
  * The approval policy file (`POLICY_FILE`): rules tried in order, the first that matches decides.
- * Parsed once at start-up (src/config.ts); the workflow receives the parsed document with its run's
+ * Parsed once at start-up (src/runtime/config.ts); the workflow receives the parsed document with its run's
  * settings and imports only the types from here, so the workflow bundle never builds these schemas.
  */
 import { z } from 'zod';
