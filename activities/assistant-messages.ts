@@ -96,7 +96,11 @@ export function pendingMessage(approvals: readonly ApprovalRecord[]): string {
 }
 
 export function cancelMessage(request: RequestSummary): string {
-  return `Cancelling your request ${quoted(request.message)} (${request.workflow_id}), which ${STATUS_WORDS[request.status]}; a write already under way finishes and is recorded.`;
+  return (
+    `Cancelling your request ${quoted(request.message)} (${request.workflow_id}), ` +
+    `which ${STATUS_WORDS[request.status]}; ` +
+    'a write already under way finishes and is recorded.'
+  );
 }
 
 export function notCancellableMessage(request: RequestSummary, named: boolean): string {

@@ -198,16 +198,20 @@ async function main(): Promise<void> {
     const withoutWarm = await idleCpu({ 'dev server': server.pid() });
     await client.connection.close();
 
-    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, load average before measuring ${load}, after ${os
+    const loadAfter = os
       .loadavg()
       .map((l) => l.toFixed(2))
-      .join(', ')}`;
+      .join(', ');
+    const cpu = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`;
+    const machine = `${cpu}, load average before measuring ${load}, after ${loadAfter}`;
     const report = [
-      `Inbox, ${WAITING} runs waiting, ${SAMPLES} samples (${FRESH} fresh gateways), ${machine}, ${new Date().toISOString()}`,
+      `Inbox, ${WAITING} runs waiting, ${SAMPLES} samples (${FRESH} fresh gateways), ${machine}, ` +
+        new Date().toISOString(),
       '',
       table.render(),
       '',
-      `CPU while idle, keeping the listing of ${WAITING} warm (INBOX_CACHE_MS=1000): ${withWarm}; without a warm gateway: ${withoutWarm}`,
+      `CPU while idle, keeping the listing of ${WAITING} warm (INBOX_CACHE_MS=1000): ${withWarm}; ` +
+        `without a warm gateway: ${withoutWarm}`,
     ].join('\n');
     console.log(`\n${report}`);
     if (OUT) writeFileSync(OUT, `${report}\n`);

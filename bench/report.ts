@@ -152,7 +152,9 @@ export async function renderCharts(results: BenchResults): Promise<Chart[]> {
     {
       id: 'chat-latency',
       title: 'Chat-to-settled: ours against the bare workflow',
-      caption: `Distribution of ${results.chat.ours.length} and ${results.chat.baseline.length} samples; dashed lines are the medians (ours/baseline ${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'}).`,
+      caption:
+        `Distribution of ${results.chat.ours.length} and ${results.chat.baseline.length} samples; ` +
+        `dashed lines are the medians (ours/baseline ${Number.isFinite(ratio) ? ratio.toFixed(2) : '–'}).`,
       svg: await toSvg(chatChart(results)),
     },
     {
@@ -164,7 +166,10 @@ export async function renderCharts(results: BenchResults): Promise<Chart[]> {
     {
       id: 'load-phase',
       title: 'Throughput over the load phase',
-      caption: `${results.load.completed} of ${results.load.started} chats completed over ${results.load.seconds} s at ${results.load.rate_per_s}/s (open loop), ${results.load.errors.length} ${results.load.errors.length === 1 ? 'error' : 'errors'}.`,
+      caption:
+        `${results.load.completed} of ${results.load.started} chats completed over ${results.load.seconds} s ` +
+        `at ${results.load.rate_per_s}/s (open loop), ` +
+        `${results.load.errors.length} ${results.load.errors.length === 1 ? 'error' : 'errors'}.`,
       svg: await toSvg(loadChart(results)),
     },
   ];
@@ -179,7 +184,8 @@ export async function renderReport(results: BenchResults): Promise<string> {
   const charts = await renderCharts(results);
   const { meta } = results;
   const machine = `${meta.cpus} x ${meta.cpu_model}, ${meta.mem_gib} GiB, Node ${meta.node}`;
-  const mode = `${meta.quick ? 'quick' : 'full'} run, tools as ${meta.local_tool_calls ? 'local activities' : 'activities'}`;
+  const tools = meta.local_tool_calls ? 'local activities' : 'activities';
+  const mode = `${meta.quick ? 'quick' : 'full'} run, tools as ${tools}`;
   const figures = charts
     .map(
       (c) => `<figure id="${c.id}">

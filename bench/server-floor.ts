@@ -9,11 +9,10 @@ import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { ServerTuning, SqliteMode } from '../dev/dev-server-args.js';
 import { startDevServer } from '../dev/temporal-server.js';
-import { createBaselineActivities } from './bench-activities.js';
+import { startBareWorker } from './bare-worker.js';
 import { summarize, timed, type Summary } from './stats.js';
 
 interface Variant {
@@ -45,15 +44,7 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
     tuning: variant.tuning,
     ...(variant.sqlite !== 'memory' && { dbFile: path.join(dir, 'temporal.db'), sqlite: variant.sqlite }),
   });
-  const connection = await NativeConnection.connect({ address: server.address });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: 'floor',
-    workflowBundle,
-    activities: createBaselineActivities('http://127.0.0.1:1', 'no-sandbox-here'),
-  });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const running = worker.run();
+  const { client, stop } = await startBareWorker(server.address, 'floor', workflowBundle);
   try {
     const run = (type: string, args: unknown[] = []) =>
       client.workflow.execute(type, { taskQueue: 'floor', workflowId: `floor-${randomUUID()}`, args });
@@ -75,10 +66,7 @@ async function measure(variant: Variant, workflowBundle: { code: string }): Prom
     }
     return [variant.label, fmt(summarize(twoSteps)), fmt(summarize(lateness)), fmt(summarize(visibility))];
   } finally {
-    worker.shutdown();
-    await running;
-    await client.connection.close();
-    await connection.close();
+    await stop();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,6 +85,7 @@ const header = [
   'new run listed after: median / p95 ms',
 ];
 console.log(
-  `\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+  `\nServer floor, ${RUNS} runs each, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ` +
+    new Date().toISOString(),
 );
 console.log([header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n'));

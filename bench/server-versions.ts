@@ -10,10 +10,10 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../dev/temporal-server.js';
-import { createBaselineActivities } from './bench-activities.js';
+import { startBareWorker } from './bare-worker.js';
 import { summarize, timed } from './stats.js';
 
 const binaries = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -48,15 +48,7 @@ async function startSide(binary: string, workflowBundle: { code: string }): Prom
     dbFile: path.join(dir, 'temporal.db'),
     sqlite: 'wal-normal',
   });
-  const connection = await NativeConnection.connect({ address: server.address });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: 'versions',
-    workflowBundle,
-    activities: createBaselineActivities('http://127.0.0.1:1', 'no-sandbox-here'),
-  });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const running = worker.run();
+  const { client, stop } = await startBareWorker(server.address, 'versions', workflowBundle);
   const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   return {
     binary,
@@ -66,10 +58,7 @@ async function startSide(binary: string, workflowBundle: { code: string }): Prom
     samples: [],
     cpuMs: 0,
     stop: async () => {
-      worker.shutdown();
-      await running;
-      await client.connection.close();
-      await connection.close();
+      await stop();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -50,7 +50,8 @@ export class Table {
       label,
       `${fmt(wall.median)} / ${fmt(wall.p95)} (n=${wall.n})`,
       `${fmt(bare.median)} / ${fmt(bare.p95)} (n=${bare.n})`,
-      `${fmt(wall.median / criticalMs, 2)} of critical path (bare: ${fmt(bare.median / criticalMs, 2)}); ${fmt(wall.median / bare.median, 2)} of bare`,
+      `${fmt(wall.median / criticalMs, 2)} of critical path (bare: ${fmt(bare.median / criticalMs, 2)}); ` +
+        `${fmt(wall.median / bare.median, 2)} of bare`,
     ]);
   }
 
@@ -62,7 +63,8 @@ export class Table {
       label,
       `p50 ${fmt(latency.median)} / p99 ${fmt(latency.p99)} (n=${latency.n})`,
       '',
-      `${fmt(achieved)}/s answered, ${load.errors.length} errors${load.errors.length ? `: ${load.errors.slice(0, 3).join('; ')}` : ''}`,
+      `${fmt(achieved)}/s answered, ${load.errors.length} errors` +
+        (load.errors.length ? `: ${load.errors.slice(0, 3).join('; ')}` : ''),
     ]);
   }
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { startNodeService, type NodeService } from './node-service.js';
 import { freePort } from './ports.js';
 
-// With the tracing SDK the sandbox took over 30 s to start while other test files ran on two busy cores; the worker's deadline.
+// With the tracing SDK the sandbox took over 30 s to start while other test files ran on two busy cores;
+// the worker's deadline.
 const READY_DEADLINE_MS = 60_000;
 
 /** The sandbox as a NodeService; `restart` keeps its port and database. */

@@ -12,7 +12,10 @@ function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}dt{font-weight:600}dd{margin:0 0 .5rem}button{font-size:1rem;padding:.5rem 1.2rem}</style>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}
+dt{font-weight:600}dd{margin:0 0 .5rem}button{font-size:1rem;padding:.5rem 1.2rem}
+</style>
 </head><body><main>${body}</main></body></html>`;
 }
 
@@ -44,7 +47,8 @@ export function confirmationPage(approval: ApprovalRecord, person: string, verdi
 <p id="link-bearer">Whoever holds this link decides as ${escapeHtml(person)}: do not forward it.</p>
 ${describe(approval)}
 <form method="post">
-<p><label for="reason">Reason (optional)</label><br><textarea id="reason" name="reason" rows="2" cols="40" maxlength="1000"></textarea></p>
+<p><label for="reason">Reason (optional)</label><br>
+<textarea id="reason" name="reason" rows="2" cols="40" maxlength="1000"></textarea></p>
 <button id="link-confirm" type="submit">${verb}</button>
 </form>`,
   );

@@ -27,7 +27,10 @@ export interface GatewayVariables {
 /** The user id used when auth is off and the body names none (as in the original banking API). */
 export const DEFAULT_USER_ID = 'default_user';
 
-/** `groups`: what approval stages and `requester_groups` rules of the policy check; sent to the run with each decision. */
+/**
+ * `groups`: what approval stages and `requester_groups` rules of the policy check; sent to the run
+ * with each decision.
+ */
 const TokenEntrySchema = z.strictObject({
   user_id: IdentitySchema,
   role: z.enum(ROLES),
@@ -51,7 +54,8 @@ export class TokenTable {
       const earlier = spelled.get(key);
       if (earlier !== undefined && earlier !== entry.user_id) {
         throw new Error(
-          `user ids ${JSON.stringify(earlier)} and ${JSON.stringify(entry.user_id)} name the same person once normalised; spell each person's id one way`,
+          `user ids ${JSON.stringify(earlier)} and ${JSON.stringify(entry.user_id)} name the same person ` +
+            "once normalised; spell each person's id one way",
         );
       }
       spelled.set(key, entry.user_id);

@@ -200,6 +200,10 @@ export function summaryReply(view: RunView): Reply {
   };
 }
 
+function failureWords(step: StepView): string {
+  return `${step.name} failed: ${step.error ?? 'unknown error'}`;
+}
+
 function summaryMessage(view: RunView): string {
   const total = view.steps.length;
   const done = view.steps.filter((s) => s.state === 'SUCCEEDED').length;
@@ -212,8 +216,7 @@ function summaryMessage(view: RunView): string {
     case 'COMPLETED':
       return `Done: all ${total} step(s) succeeded.`;
     case 'FAILED':
-      if (failed.length > 0)
-        return `${done} of ${total} step(s) succeeded; ${failed.map((s) => `${s.name} failed: ${s.error ?? 'unknown error'}`).join('; ')}.`;
+      if (failed.length > 0) return `${done} of ${total} step(s) succeeded; ${failed.map(failureWords).join('; ')}.`;
       return view.error ?? 'The request failed.';
     case 'REJECTED':
       return `${done} of ${total} step(s) succeeded; ${view.steps

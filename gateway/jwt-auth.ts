@@ -37,7 +37,10 @@ export type JwtVerifier = (c: Context) => Promise<Identity & { kind: 'token' }>;
 
 /** How long fetched signing keys are used before the JWKS is asked again. */
 const JWKS_CACHE_MS = 5 * 60_000;
-/** A token with a `kid` the cache lacks asks again at once (keys rotate), but not more often than this, so tokens with made-up kids cannot flood the issuer. */
+/**
+ * A token with a `kid` the cache lacks asks again at once (keys rotate), but not more often than
+ * this, so tokens with made-up kids cannot flood the issuer.
+ */
 const JWKS_REFETCH_MIN_MS = 10_000;
 
 /** The algorithm a key file's key signs with: the key decides, so a token cannot pick a weaker one. */
@@ -59,7 +62,8 @@ function algorithmOfKey(pem: string, file: string): AsymmetricAlgorithm {
     }
     default:
       throw new ConfigError(
-        `invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (RSA, EC or Ed25519)`,
+        `invalid configuration:\n  JWT_PUBLIC_KEY_FILE ${file}: ` +
+          `unsupported key type ${key.asymmetricKeyType ?? 'unknown'} (RSA, EC or Ed25519)`,
       );
   }
 }
@@ -138,7 +142,8 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier {
     middleware = jwk({ keys: jwksKeys(config.JWT_JWKS_URL), alg: config.JWT_ALGORITHMS, verification });
   else
     throw new ConfigError(
-      'invalid configuration:\n  JWT_JWKS_URL: GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE',
+      'invalid configuration:\n  JWT_JWKS_URL: ' +
+        'GATEWAY_AUTH=jwt needs exactly one of JWT_JWKS_URL and JWT_PUBLIC_KEY_FILE',
     );
 
   return async (c) => {

@@ -13,12 +13,17 @@ export function listenRefusal(
 ): string | undefined {
   if (config.GATEWAY_AUTH === 'off' && !isLoopbackHost(config.GATEWAY_HOST)) {
     return (
-      `refusing to listen on ${config.GATEWAY_HOST} with GATEWAY_AUTH=off: without auth anyone could act as any user. ` +
-      'Listen on 127.0.0.1 (GATEWAY_HOST=127.0.0.1) or turn auth on (GATEWAY_AUTH=token with GATEWAY_TOKENS_FILE).'
+      `refusing to listen on ${config.GATEWAY_HOST} with GATEWAY_AUTH=off: ` +
+      'without auth anyone could act as any user. ' +
+      'Listen on 127.0.0.1 (GATEWAY_HOST=127.0.0.1) ' +
+      'or turn auth on (GATEWAY_AUTH=token with GATEWAY_TOKENS_FILE).'
     );
   }
   if (config.GATEWAY_AUTH === 'token' && !config.GATEWAY_TOKENS_FILE) {
-    return 'GATEWAY_AUTH=token needs GATEWAY_TOKENS_FILE (JSON: { "<token>": { "user_id": "...", "role": "requester" | "approver" | "admin" } }).';
+    return (
+      'GATEWAY_AUTH=token needs GATEWAY_TOKENS_FILE ' +
+      '(JSON: { "<token>": { "user_id": "...", "role": "requester" | "approver" | "admin" } }).'
+    );
   }
   return undefined;
 }

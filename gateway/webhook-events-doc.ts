@@ -10,7 +10,8 @@ import { NotificationEventType } from '../src/shared/notifications.js';
 const LinksSchema = z
   .array(z.object({ person: z.string(), approve_url: z.string(), reject_url: z.string(), expires_at: z.string() }))
   .describe(
-    'With APPROVAL_LINK_SECRET: for each person who may approve now (a stand-in for someone out of office too), signed single-use links bound to the approval, its action_hash and that person',
+    'With APPROVAL_LINK_SECRET: for each person who may approve now (a stand-in for someone out of office too), ' +
+      'signed single-use links bound to the approval, its action_hash and that person',
   );
 
 const ApprovalDataSchema = z.object({ approval: ApprovalRecordSchema });
@@ -65,7 +66,8 @@ const SIGNATURE_HEADERS = [
   {
     name: 'webhook-signature',
     description:
-      'v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>"> under WEBHOOK_SECRET (whsec_ + base64 key), as the Standard Webhooks specification says',
+      'v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>"> under WEBHOOK_SECRET ' +
+      '(whsec_ + base64 key), as the Standard Webhooks specification says',
   },
 ].map((h) => ({ ...h, in: 'header', required: true, schema: { type: 'string' } }));
 
@@ -85,7 +87,9 @@ export function webhookEventDocs(jsonSchema: (schema: z.ZodType) => Record<strin
         {
           post: {
             tags: ['webhooks'],
-            summary: `${type}: ${summary}. Retried with backoff until the subscriber answers 2xx; each attempt is listed at GET /api/webhooks/deliveries`,
+            summary:
+              `${type}: ${summary}. Retried with backoff until the subscriber answers 2xx; ` +
+              'each attempt is listed at GET /api/webhooks/deliveries',
             operationId: `webhook${type.replace(/(^|\.)(\w)/g, (_m, _dot: string, ch: string) => ch.toUpperCase())}`,
             parameters: SIGNATURE_HEADERS,
             requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body) } } },

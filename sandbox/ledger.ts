@@ -101,7 +101,8 @@ export function ledgerRoutes(db: SandboxDb) {
   const debit = db.prepare('UPDATE accounts SET balance_cents = balance_cents - ? WHERE id = ? AND balance_cents >= ?');
   const credit = db.prepare('UPDATE accounts SET balance_cents = balance_cents + ? WHERE id = ?');
   const insertEntry = db.prepare(
-    'INSERT INTO ledger_entries (id, idempotency_key, from_account, to_account, amount_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO ledger_entries (id, idempotency_key, from_account, to_account, amount_cents, created_at) ' +
+      'VALUES (?, ?, ?, ?, ?, ?)',
   );
   const listAccounts = db.prepare<[], AccountRow>('SELECT id, owner, balance_cents FROM accounts ORDER BY id');
   const listByOwner = db.prepare<[string], AccountRow>(
@@ -125,7 +126,8 @@ export function ledgerRoutes(db: SandboxDb) {
       return {
         status: 422,
         body: errorBody(
-          `Insufficient funds: account ${from} has ${centsToDecimalString(source.balance_cents)}, transfer needs ${centsToDecimalString(cents)}`,
+          `Insufficient funds: account ${from} has ${centsToDecimalString(source.balance_cents)}, ` +
+            `transfer needs ${centsToDecimalString(cents)}`,
         ),
       };
     }

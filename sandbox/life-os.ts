@@ -82,10 +82,12 @@ export function lifeOsRoutes(db: SandboxDb) {
     'SELECT id, idempotency_key, job_id, cv_id, status, created_at FROM applications ORDER BY seq DESC LIMIT 500',
   );
   const insertEvent = db.prepare(
-    'INSERT INTO calendar_events (id, idempotency_key, title, start_at, end_at, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO calendar_events (id, idempotency_key, title, start_at, end_at, duration_minutes, created_at) ' +
+      'VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const eventsBetween = db.prepare<[string, string], EventRow>(
-    'SELECT id, title, start_at, end_at, duration_minutes FROM calendar_events WHERE start_at < ? AND end_at > ? ORDER BY start_at, seq',
+    'SELECT id, title, start_at, end_at, duration_minutes FROM calendar_events ' +
+      'WHERE start_at < ? AND end_at > ? ORDER BY start_at, seq',
   );
 
   function apply(key: string, ids: string[], cvIds: string[] | undefined): StoredResponse {
@@ -120,7 +122,8 @@ export function lifeOsRoutes(db: SandboxDb) {
       return {
         status: 422,
         body: errorBody(
-          `No free slots in the week of ${body.week_start} for ${body.count} events of ${body.duration_minutes} minutes`,
+          `No free slots in the week of ${body.week_start} ` +
+            `for ${body.count} events of ${body.duration_minutes} minutes`,
         ),
       };
     }

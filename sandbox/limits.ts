@@ -70,10 +70,12 @@ export function limitRoutes(db: SandboxDb, now: () => number = Date.now) {
      WHERE user_id = ? AND reserved_at_ms > ? ORDER BY reserved_at_ms`,
   );
   const byKey = db.prepare<[string], ReservationRow>(
-    'SELECT reservation_key, run_id, transfer_key, amount_cents, reserved_at_ms, released_at_ms FROM window_reservations WHERE reservation_key = ?',
+    'SELECT reservation_key, run_id, transfer_key, amount_cents, reserved_at_ms, released_at_ms ' +
+      'FROM window_reservations WHERE reservation_key = ?',
   );
   const insert = db.prepare(
-    'INSERT INTO window_reservations (reservation_key, user_id, run_id, transfer_key, amount_cents, reserved_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO window_reservations (reservation_key, user_id, run_id, transfer_key, amount_cents, reserved_at_ms) ' +
+      'VALUES (?, ?, ?, ?, ?, ?)',
   );
   const forget = db.prepare('DELETE FROM window_reservations WHERE reservation_key = ?');
   const release = db.prepare(

@@ -3,7 +3,8 @@
  * (persistence and visibility on PostgreSQL, four history shards), its dynamic config file, and the
  * Web UI server's config.
  *
- *   node --import tsx scripts/cluster-config.ts <dir> <postgres port> <postgres password file> <frontend port> <ui port>
+ *   node --import tsx scripts/cluster-config.ts <dir> <postgres port> <postgres password file> \
+ *     <frontend port> <ui port>
  *
  * Writes <dir>/server/cluster.yaml, <dir>/server/dynamic-config.yaml and <dir>/ui/cluster.yaml.
  */

@@ -97,7 +97,8 @@ export function reportOutcome(
 ): number {
   if (!outcome) {
     console.error(
-      `${name}: signal sent (key ${signer.key_id}) and kept in the run's history, but the run has not recorded it yet; is a worker running?`,
+      `${name}: signal sent (key ${signer.key_id}) and kept in the run's history, ` +
+        'but the run has not recorded it yet; is a worker running?',
     );
     return 3;
   }

@@ -85,7 +85,8 @@ async function ensureNamespace(connection: Connection, namespace: string): Promi
   } catch (err) {
     if (grpcCode(err) === GrpcStatus.ALREADY_EXISTS) return false;
     throw new Error(
-      `namespace "${namespace}" does not exist and this cluster refused to create it (on Temporal Cloud, create it with tcld or the Cloud UI): ${String(err)}`,
+      `namespace "${namespace}" does not exist and this cluster refused to create it ` +
+        `(on Temporal Cloud, create it with tcld or the Cloud UI): ${String(err)}`,
     );
   }
   return true;
@@ -136,10 +137,12 @@ export async function setupNamespace(connection: Connection, namespace: string):
       if (code === GrpcStatus.PERMISSION_DENIED || code === GrpcStatus.UNIMPLEMENTED) {
         const commands = plan.missing.map(
           (a) =>
-            `  tcld namespace search-attributes add --namespace ${namespace} --search-attribute "${a.name}=${cloudTypeName(a.type)}"`,
+            `  tcld namespace search-attributes add --namespace ${namespace} ` +
+            `--search-attribute "${a.name}=${cloudTypeName(a.type)}"`,
         );
         throw new Error(
-          `this cluster does not let clients add search attributes (Temporal Cloud); add them with tcld or the Cloud UI:\n${commands.join('\n')}`,
+          'this cluster does not let clients add search attributes (Temporal Cloud); ' +
+            `add them with tcld or the Cloud UI:\n${commands.join('\n')}`,
         );
       }
       throw err;

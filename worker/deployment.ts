@@ -15,9 +15,12 @@ export function workerDeploymentOf(
   const { WORKER_DEPLOYMENT_NAME: deploymentName, WORKER_BUILD_ID: buildId } = config;
   if (deploymentName === undefined && buildId === undefined) return undefined;
   if (deploymentName === undefined || buildId === undefined) {
-    const missing = deploymentName === undefined ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID';
+    const [missing, given] =
+      deploymentName === undefined
+        ? ['WORKER_DEPLOYMENT_NAME', 'WORKER_BUILD_ID']
+        : ['WORKER_BUILD_ID', 'WORKER_DEPLOYMENT_NAME'];
     throw new ConfigError(
-      `invalid configuration:\n  ${missing}: required with ${missing === 'WORKER_BUILD_ID' ? 'WORKER_DEPLOYMENT_NAME' : 'WORKER_BUILD_ID'} (a versioned worker needs both)`,
+      `invalid configuration:\n  ${missing}: required with ${given} (a versioned worker needs both)`,
     );
   }
   return { version: { deploymentName, buildId }, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' };

@@ -75,7 +75,9 @@ export async function bundleWorkflows(
   const map = Buffer.from(inline[1]!, 'base64').toString('utf8');
   return {
     bundle: {
-      code: `${code.slice(0, inline.index)}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptySourceMapFor(map)}\n`,
+      code:
+        `${code.slice(0, inline.index)}\n` +
+        `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${emptySourceMapFor(map)}\n`,
     },
     detachedSourceMap: map,
   };

@@ -18,7 +18,9 @@ export function applyAuthenticatedDecision(
     return { accepted: false, type: DecisionErrorType.Unauthenticated, message: check.message };
   }
   if (run.awaitsPolicyAfterEdit(decision.approval_id)) {
-    const message = `Approval ${decision.approval_id} was just edited and is being judged again; look at it again before deciding`;
+    const message =
+      `Approval ${decision.approval_id} was just edited and is being judged again; ` +
+      'look at it again before deciding';
     run.ignoreUnauthenticatedDecision(decision, DecisionErrorType.Stale, message);
     return { accepted: false, type: DecisionErrorType.Stale, message };
   }

@@ -24,7 +24,8 @@ export function judgeStepAction(
   if (action.held_since !== undefined && action.held_since !== step.attention.since) {
     return refuse(
       StepActionErrorType.NotHeld,
-      `The action was for step ${step.id}'s hold since ${action.held_since}; it has been held again since ${step.attention.since}`,
+      `The action was for step ${step.id}'s hold since ${action.held_since}; ` +
+        `it has been held again since ${step.attention.since}`,
     );
   }
   if (Date.parse(now) >= Date.parse(step.attention.deadline)) {

@@ -1,8 +1,8 @@
 /**
  * `POST /api/approvals/decisions`: many decisions in one request, each found, checked and
- * delivered exactly as on its own (out-of-office stand-ins included), and answered on its own in the order sent. A retried list
- * changes nothing more: an item whose approval already carries that person's same decision is
- * answered `already_applied` without sending anything.
+ * delivered exactly as on its own (out-of-office stand-ins included), and answered on its own in
+ * the order sent. A retried list changes nothing more: an item whose approval already carries
+ * that person's same decision is answered `already_applied` without sending anything.
  */
 import type { z } from 'zod';
 import { deciderIdOf, type Identity } from '../auth.js';

@@ -16,12 +16,18 @@ export type ReadListing = () => Promise<ApprovalRecord[]>;
 export interface InboxListingOptions {
   /** A listing this old is renewed; with 0 every request renews it. */
   refreshMs: number;
-  /** The oldest listing served (from when its read began); 0: every request waits for its own read (concurrent ones share). */
+  /**
+   * The oldest listing served (from when its read began); 0: every request waits for its own read
+   * (concurrent ones share).
+   */
   maxAgeMs: number;
   /** How long a change made here is laid over listings; visibility's lag, generously, past `maxAgeMs`. */
   overlayMs?: number;
   now?: () => number;
-  /** Told of the first failed background read after a good one (once an outage, not every read); the last listing is served until it is `maxAgeMs` old. */
+  /**
+   * Told of the first failed background read after a good one (once an outage, not every read); the
+   * last listing is served until it is `maxAgeMs` old.
+   */
   onReadError?: (err: unknown) => void;
   /** Given the first listing a warm start read, before the listing stops `warming`. */
   onFirstListing?: (records: readonly ApprovalRecord[]) => void;
@@ -64,7 +70,10 @@ export class InboxListing {
     this.#onFirstListing = options.onFirstListing ?? (() => undefined);
   }
 
-  /** The pending approvals (of `userId`'s runs only, when given) as this gateway knows them, and when they were listed. */
+  /**
+   * The pending approvals (of `userId`'s runs only, when given) as this gateway knows them, and
+   * when they were listed.
+   */
   async records(userId: string | undefined): Promise<{ records: ApprovalRecord[]; listedAt: number }> {
     const listing = await this.#servable();
     const records = withOwnChanges(listing.records, this.#ownRecords());

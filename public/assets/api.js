@@ -7,8 +7,22 @@
  */
 
 /**
- * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'|'NEEDS_ATTENTION'} StepState
+ * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'
+ *   |'NEEDS_ATTENTION'} StepState
  * @typedef {'QUEUED'|'PLANNING'|'EXECUTING'|'WAITING_APPROVAL'|'COMPLETED'|'FAILED'|'REJECTED'|'CANCELLED'} RunStatus
+ *
+ * @typedef {object} ApprovalDecision
+ * @property {string} by
+ * @property {'approve'|'reject'} verdict
+ * @property {string} at
+ * @property {string} [reason]
+ * @property {string} [on_behalf_of]
+ *
+ * @typedef {object} StepAttention
+ * @property {string} since
+ * @property {string} deadline
+ * @property {string} last_error
+ * @property {number} attempts
  *
  * @typedef {object} ApprovalRecord
  * @property {string} approval_id
@@ -34,7 +48,7 @@
  * @property {string} [action_hash] what is approved (tool, args, policy decision); sent back with a decision
  * @property {string} [policy_rule] the approval policy's rule that asked for it
  * @property {string} [progress] "1 of 2 from approvers (stage 1 of 2)"
- * @property {{ by: string, verdict: 'approve'|'reject', at: string, reason?: string, on_behalf_of?: string }[]} [decisions]
+ * @property {ApprovalDecision[]} [decisions]
  * @property {{ group: string, count: number, approved_by: string[] }[]} [stages]
  * @property {number} [current_stage]
  * @property {{ groups: string[], people: string[] }} [who_may_decide]
@@ -58,7 +72,7 @@
  * @property {string} [error]
  * @property {string} [started_at] when it first ran
  * @property {string} [finished_at] when it reached a final state
- * @property {{ since: string, deadline: string, last_error: string, attempts: number }} [attention] while NEEDS_ATTENTION
+ * @property {StepAttention} [attention] while NEEDS_ATTENTION
  *
  * @typedef {object} RunView
  * @property {string} workflow_id
@@ -243,20 +257,24 @@ export function createApi({ token, onUnauthorized }) {
     /**
      * @param {string} approvalId
      * @param {{ decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }} body
-     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string, approval?: ApprovalRecord }>}
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', applied?: boolean, message: string,
+     *   approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
     /**
      * Replaces a waiting step's arguments; the run asks its policy again (202 without a worker: no approval yet).
      * @param {string} approvalId
      * @param {{ args: Record<string, unknown>, edited_by?: string, reason?: string, action_hash?: string }} body
-     * @returns {Promise<{ success?: boolean, status?: 'accepted', message: string, approval?: ApprovalRecord, step_state?: string }>}
+     * @returns {Promise<{ success?: boolean, status?: 'accepted', message: string, approval?: ApprovalRecord,
+     *   step_state?: string }>}
      */
     editApproval: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/edit`, body),
     /**
      * Several decisions in one request, each answered on its own in the order sent.
-     * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string, action_hash?: string }[]} decisions
-     * @returns {Promise<{ results: { approval_id?: string, ok: boolean, status: number, outcome?: string, message?: string, error?: { code: string, message: string } }[] }>}
+     * @param {{ approval_id: string, decision: 'approve'|'reject', decided_by?: string, reason?: string,
+     *   action_hash?: string }[]} decisions
+     * @returns {Promise<{ results: { approval_id?: string, ok: boolean, status: number, outcome?: string,
+     *   message?: string, error?: { code: string, message: string } }[] }>}
      */
     decideMany: (decisions) => request('POST', '/api/approvals/decisions', { decisions }),
     /** Steps held for an operator, across runs. @returns {Promise<any[]>} */

@@ -15,7 +15,8 @@ import { el } from './format.js';
  * @typedef {object} EditFormOptions
  * @property {Api} api
  * @property {Identity} identity
- * @property {(message: string, approval: ApprovalRecord | undefined) => void} onEdited what the gateway said it did, and the approval as the run now has it (none while no worker runs)
+ * @property {(message: string, approval: ApprovalRecord | undefined) => void} onEdited what the gateway said it
+ *   did, and the approval as the run now has it (none while no worker runs)
  * @property {(message: string) => void} onRefused why nothing changed
  * @property {() => Promise<void>} onSettled after either: the card is dropped and the inbox reloaded
  */
@@ -52,9 +53,8 @@ export function amountEditForm(a, { api, identity, onEdited, onRefused, onSettle
         });
         onEdited(res.message, res.approval);
       } catch (err) {
-        onRefused(
-          `Could not edit ${a.step_name}: ${err instanceof ApiError || err instanceof Error ? err.message : String(err)}`,
-        );
+        const why = err instanceof ApiError || err instanceof Error ? err.message : String(err);
+        onRefused(`Could not edit ${a.step_name}: ${why}`);
       } finally {
         await onSettled();
       }

@@ -18,7 +18,8 @@ export function stagesText(a) {
   return a.stages
     .map(
       (s, i) =>
-        `${i === a.current_stage ? '▸ ' : ''}${s.count} from ${groupWords(s.group)}${s.approved_by.length > 0 ? ` (${s.approved_by.join(', ')})` : ''}`,
+        `${i === a.current_stage ? '▸ ' : ''}${s.count} from ${groupWords(s.group)}` +
+        (s.approved_by.length > 0 ? ` (${s.approved_by.join(', ')})` : ''),
     )
     .join(' → ');
 }

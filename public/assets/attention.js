@@ -23,7 +23,8 @@ import { coalesced } from './coalesce.js';
 
 /**
  * Builds the list inside `mount` (an empty element on the page).
- * @param {{ mount: HTMLElement, api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onActed: () => void }} options
+ * @param {{ mount: HTMLElement, api: Api, identity: Identity, onSelectRun: (workflowId: string) => void,
+ *   onActed: () => void }} options
  */
 export function createAttention({ mount, api, identity, onSelectRun, onActed }) {
   const heading = el('h3', { id: 'attention-heading' }, 'Needs attention ', el('span', { class: 'count' }));

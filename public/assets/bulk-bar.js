@@ -57,9 +57,8 @@ export function createBulkBar({ api, identity, approvalOf, onStatus, onError, on
       const done = results.filter((r) => r.ok);
       const verb = decision === 'approve' ? 'approved' : 'rejected';
       const kept = done.filter((r) => r.outcome === 'accepted').length;
-      onStatus(
-        `${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${kept ? ` (${kept} kept until processing resumes)` : ''}.`,
-      );
+      const keptWords = kept ? ` (${kept} kept until processing resumes)` : '';
+      onStatus(`${formatTime(new Date().toISOString())}: ${done.length} of ${results.length} ${verb}${keptWords}.`);
       const refused = results.flatMap((r, i) =>
         r.ok ? [] : [`${chosen[i]?.step_name ?? r.approval_id}: ${r.error?.message ?? 'refused'}`],
       );

@@ -23,7 +23,8 @@ const KIND_LABELS = {
 };
 
 /**
- * @param {{ api: Api, identity: Identity, onRun: (workflowId: string) => void, onPending: (approvalId: string) => void }} options
+ * @param {{ api: Api, identity: Identity, onRun: (workflowId: string) => void,
+ *   onPending: (approvalId: string) => void }} options
  */
 export function createChat({ api, identity, onRun, onPending }) {
   const log = pageElement('conversation', HTMLElement);
@@ -233,7 +234,8 @@ export function renderOutcome(run) {
           .map((a) =>
             a.status === 'expired'
               ? `${a.step_name} was not approved in time.`
-              : `${a.step_name} was rejected by ${a.decided_by ?? 'an approver'}${a.decision_reason ? `: ${a.decision_reason}` : '.'}`,
+              : `${a.step_name} was rejected by ${a.decided_by ?? 'an approver'}` +
+                (a.decision_reason ? `: ${a.decision_reason}` : '.'),
           )
           .join(' ') || 'The request was not approved.',
       ),

@@ -19,7 +19,8 @@ import { pageElement } from './page-element.js';
 const PAGE_SIZE = 25;
 
 /**
- * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void, onDecided: (approval: ApprovalRecord) => void }} options
+ * @param {{ api: Api, identity: Identity, onSelectRun: (workflowId: string) => void,
+ *   onDecided: (approval: ApprovalRecord) => void }} options
  */
 export function createInbox({ api, identity, onSelectRun, onDecided }) {
   const list = pageElement('approvals', HTMLUListElement);

@@ -66,13 +66,28 @@ export function splinePath(points) {
   let [a, b] = [first, /** @type {Point} */ (rest[0])];
   d += `L${f((5 * a.x + b.x) / 6)},${f((5 * a.y + b.y) / 6)}`;
   const curve = (/** @type {Point} */ p0, /** @type {Point} */ p1, /** @type {Point} */ p) =>
-    `C${f((2 * p0.x + p1.x) / 3)},${f((2 * p0.y + p1.y) / 3)} ${f((p0.x + 2 * p1.x) / 3)},${f((p0.y + 2 * p1.y) / 3)} ${f((p0.x + 4 * p1.x + p.x) / 6)},${f((p0.y + 4 * p1.y + p.y) / 6)}`;
+    `C${f((2 * p0.x + p1.x) / 3)},${f((2 * p0.y + p1.y) / 3)} ` +
+    `${f((p0.x + 2 * p1.x) / 3)},${f((p0.y + 2 * p1.y) / 3)} ` +
+    `${f((p0.x + 4 * p1.x + p.x) / 6)},${f((p0.y + 4 * p1.y + p.y) / 6)}`;
   for (const p of rest.slice(1)) {
     d += curve(a, b, p);
     [a, b] = [b, p];
   }
   d += curve(a, b, b);
   return `${d}L${f(b.x)},${f(b.y)}`;
+}
+
+/**
+ * An arrowhead for edges to point with (`marker-end`); `pathClass` colours it like its edges.
+ * @param {string} id
+ * @param {string} pathClass
+ */
+function arrowMarker(id, pathClass) {
+  return svg(
+    'marker',
+    { id, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    svg('path', { d: 'M0,0L10,5L0,10z', class: pathClass }),
+  );
 }
 
 /**
@@ -110,36 +125,7 @@ export function createPlanGraph({ host, onActivate }) {
       'aria-label': `Plan: ${run.steps.length} steps, ${edgeCount} ${edgeCount === 1 ? 'dependency' : 'dependencies'}`,
     });
     root.append(
-      svg(
-        'defs',
-        {},
-        svg(
-          'marker',
-          {
-            id: 'plan-arrow',
-            viewBox: '0 0 10 10',
-            refX: 9,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto-start-reverse',
-          },
-          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow' }),
-        ),
-        svg(
-          'marker',
-          {
-            id: 'plan-arrow-stopped',
-            viewBox: '0 0 10 10',
-            refX: 9,
-            refY: 5,
-            markerWidth: 7,
-            markerHeight: 7,
-            orient: 'auto-start-reverse',
-          },
-          svg('path', { d: 'M0,0L10,5L0,10z', class: 'plan-arrow stopped' }),
-        ),
-      ),
+      svg('defs', {}, arrowMarker('plan-arrow', 'plan-arrow'), arrowMarker('plan-arrow-stopped', 'plan-arrow stopped')),
     );
     edges = graph.edges().map(
       (e) =>

@@ -29,7 +29,8 @@ export function createRunPictures({ mount, steps, timeline }) {
   const sayWhetherItScrolls = () => {
     const wider =
       graphHost.scrollWidth > graphHost.clientWidth + 1 || graphHost.scrollHeight > graphHost.clientHeight + 1;
-    graphHint.textContent = `Choose a step to see its details and timeline events.${wider ? ' Scroll the plan to see all of it.' : ''}`;
+    graphHint.textContent =
+      'Choose a step to see its details and timeline events.' + (wider ? ' Scroll the plan to see all of it.' : '');
   };
   new ResizeObserver(sayWhetherItScrolls).observe(graphHost);
   const lanesHost = el('div', { id: 'step-lanes', class: 'step-lanes' });

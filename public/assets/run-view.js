@@ -67,7 +67,9 @@ export function createRunView({ api, config }) {
     empty.hidden = true;
     body.hidden = false;
     const cfg = config();
-    link.href = `${cfg.temporalUiUrl}/namespaces/${encodeURIComponent(cfg.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    link.href =
+      `${cfg.temporalUiUrl}/namespaces/${encodeURIComponent(cfg.namespace)}` +
+      `/workflows/${encodeURIComponent(workflowId)}`;
     link.hidden = false;
     try {
       sessionStorage.setItem('awe.selected_run', workflowId);
@@ -244,14 +246,17 @@ export function createRunView({ api, config }) {
           ? el(
               'p',
               { class: 'note' },
-              `Held for an operator since ${new Date(step.attention.since).toLocaleString()}; fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`,
+              `Held for an operator since ${new Date(step.attention.since).toLocaleString()}; ` +
+                `fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`,
             )
           : undefined,
         approval && approval.status !== 'pending'
           ? el(
               'p',
               { class: 'note' },
-              `${DECIDED[approval.status] ?? approval.status}${approval.decided_by ? ` by ${approval.decided_by}` : ''}${approval.decision_reason ? `: ${approval.decision_reason}` : ''}`,
+              (DECIDED[approval.status] ?? approval.status) +
+                (approval.decided_by ? ` by ${approval.decided_by}` : '') +
+                (approval.decision_reason ? `: ${approval.decision_reason}` : ''),
             )
           : approval
             ? el(

@@ -111,7 +111,10 @@ export function createStepLanes({ host, caption }) {
       const words = lane.segments.map(
         (s) => `${SEGMENT_WORDS[s.kind]} ${formatSpan(s.to - s.from)}${s.open ? ' so far' : ''}`,
       );
-      const label = `${stepView.name}: ${STATE_LABELS[stepView.state] ?? stepView.state}${words.length ? `; ${words.join(', ')}` : ''}${onPath ? '; on the critical path' : ''}`;
+      const label =
+        `${stepView.name}: ${STATE_LABELS[stepView.state] ?? stepView.state}` +
+        (words.length ? `; ${words.join(', ')}` : '') +
+        (onPath ? '; on the critical path' : '');
       const row = svg(
         'g',
         {
@@ -197,7 +200,8 @@ export function createStepLanes({ host, caption }) {
     host.replaceChildren(chart);
     const path = model.criticalPath.map((id) => names.get(id)?.name ?? id).join(' → ');
     const wall = formatSpan(model.end - model.start);
-    caption.textContent = `${run.steps.every((s) => s.finished_at) ? 'Wall time' : 'So far'} ${wall}; critical path ${formatSpan(model.criticalMs)}${path ? `: ${path}` : ''}.`;
+    const soFar = run.steps.every((s) => s.finished_at) ? 'Wall time' : 'So far';
+    caption.textContent = `${soFar} ${wall}; critical path ${formatSpan(model.criticalMs)}${path ? `: ${path}` : ''}.`;
   }
 
   return {

@@ -4,34 +4,12 @@
  * ("6,00", "1.2.3", "100 or 200") is refused with a question, never guessed.
  */
 import { formatUsd, MAX_AMOUNT_CENTS, parseMoneyToCents } from '../shared/money.js';
-import { quote } from './text.js';
+import { quote, UNIT_WORDS } from './text.js';
 
 export type AmountReading = { ok: true; cents: number } | { ok: false; problem: string };
 
 const FORMAT_HINT = 'write it like 6000, 1.5k, 1,250.50 or $5,000.00';
 
-const UNITS: Record<string, number> = {
-  zero: 0,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  thirteen: 13,
-  fourteen: 14,
-  fifteen: 15,
-  sixteen: 16,
-  seventeen: 17,
-  eighteen: 18,
-  nineteen: 19,
-};
 const TENS: Record<string, number> = {
   twenty: 20,
   thirty: 30,
@@ -52,14 +30,16 @@ const SCALES: Record<string, number> = {
   m: 1_000_000,
 };
 const NUMBER_WORD = new RegExp(
-  `^(?:${[...Object.keys(UNITS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`,
+  `^(?:${[...Object.keys(UNIT_WORDS), ...Object.keys(TENS), 'hundred', 'thousand', 'million', 'grand'].join('|')})$`,
 );
 
 /** Currency words and symbols that mean US dollars; they carry no amount. */
 const DOLLAR_WORDS = /^(?:\$|usd|us\$|dollars?|bucks?|us)$/;
 /** Currencies the bank cannot send: refused with a clear sentence rather than read as dollars. */
-const FOREIGN =
-  /(?:[€£¥₹]|\b(?:eur|euros?|gbp|pounds?|quid|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoins?|eth|ether|pesos?|francs?|yuan|rmb|won|rand|lira|reais|krona|kronor|zloty|naira|dirhams?|baht|sats)\b)/;
+const FOREIGN_NAMES =
+  'eur|euros?|gbp|pounds?|quid|yen|jpy|inr|rupees?|cad|aud|chf|btc|bitcoins?|eth|ether|pesos?|francs?|' +
+  'yuan|rmb|won|rand|lira|reais|krona|kronor|zloty|naira|dirhams?|baht|sats';
+const FOREIGN = new RegExp(`(?:[€£¥₹]|\\b(?:${FOREIGN_NAMES})\\b)`);
 
 /** True when the phrase names a currency the bank cannot send. */
 export function isForeignCurrency(text: string): boolean {
@@ -100,7 +80,9 @@ export function readAmount(phrase: string): AmountReading {
     const options = amounts.map(formatUsd);
     return {
       ok: false,
-      problem: `${shown} names more than one amount: did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?`,
+      problem:
+        `${shown} names more than one amount: ` +
+        `did you mean ${options.slice(0, -1).join(', ')} or ${options.at(-1)}?`,
     };
   }
   return checked(amounts[0]!, shown);
@@ -205,13 +187,17 @@ function separatorAmbiguity(number: string, shown: string, scaled: boolean): Amo
     const [, whole, part] = thousandsDot as unknown as [string, string, string];
     return {
       ok: false,
-      problem: `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? Amounts are dollars and cents.`,
+      problem:
+        `The amount ${shown} has more than two decimals: did you mean ${formatUsd(Number(whole + part) * 100)}? ` +
+        'Amounts are dollars and cents.',
     };
   }
   if (!scaled && /^[\d,]*\.\d{3,}$/.test(number))
     return {
       ok: false,
-      problem: `The amount ${shown} has more than two decimals; amounts are dollars and cents. How much exactly should I send?`,
+      problem:
+        `The amount ${shown} has more than two decimals; amounts are dollars and cents. ` +
+        'How much exactly should I send?',
     };
   if (
     (number.match(/\./g) ?? []).length > 1 ||
@@ -238,7 +224,10 @@ function scaleDecimal(number: string, scale: number): number | undefined {
   return cents > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(cents);
 }
 
-/** "six thousand five hundred", "two hundred and fifty", "a thousand", "twelve hundred"; undefined if the words do not compose. */
+/**
+ * "six thousand five hundred", "two hundred and fifty", "a thousand", "twelve hundred"; undefined
+ * if the words do not compose.
+ */
 function readWords(words: readonly string[]): number | undefined {
   let total = 0;
   let group = 0;
@@ -250,10 +239,14 @@ function readWords(words: readonly string[]): number | undefined {
     } else if (word === 'and') {
       if (last !== 'hundred' && last !== 'scale') return undefined;
       last = 'and';
-    } else if (word in UNITS) {
-      if (last === 'unit' || (last === 'tens' && UNITS[word]! >= 10) || (last === 'tens' && UNITS[word] === 0))
+    } else if (word in UNIT_WORDS) {
+      if (
+        last === 'unit' ||
+        (last === 'tens' && UNIT_WORDS[word]! >= 10) ||
+        (last === 'tens' && UNIT_WORDS[word] === 0)
+      )
         return undefined;
-      group += UNITS[word]!;
+      group += UNIT_WORDS[word]!;
       last = 'unit';
     } else if (word in TENS) {
       if (last === 'unit' || last === 'tens') return undefined;

@@ -13,7 +13,8 @@ const MY = '(?:(?:my|our|the)\\s+)?';
 
 const BALANCE = [
   new RegExp(
-    `^${SHOW}${MY}(?:(?:current|account|bank|available|checking)\\s+)*balances?(?:\\s+(?:of|in|on|for)\\s+my\\s+account)?$`,
+    `^${SHOW}${MY}(?:(?:current|account|bank|available|checking)\\s+)*balances?` +
+      '(?:\\s+(?:of|in|on|for)\\s+my\\s+account)?$',
   ),
   /^how much(?: money)? (?:do i have|have i got|is (?:in|on) my account|is left|do i have left|is in the account)$/,
   /^(?:what(?:'s| is) )?in my account$/,
@@ -21,23 +22,31 @@ const BALANCE = [
 
 const TRANSFER_NOUN =
   '(?:transfers?|transactions?|payments?|(?:transfer|transaction|payment|account)\\s+history|history|statement)';
+// "since monday", "from last week", "this month", "yesterday": its two groups are a start and a named period.
+const HISTORY_PERIOD =
+  '(?:\\s+(?:since|from|after)\\s+(\\S+(?:\\s+(?:week|month))?)|\\s+((?:this|last) (?:week|month)|today|yesterday))?$';
 const HISTORY = new RegExp(
-  `^${SHOW}${MY}(?:(last|latest|recent|most recent|past|previous)\\s+)?(?:${COUNT}\\s+)?(?:(?:recent|bank|money|outgoing)\\s+)?${TRANSFER_NOUN}` +
-    '(?:\\s+(?:since|from|after)\\s+(\\S+(?:\\s+(?:week|month))?)|\\s+((?:this|last) (?:week|month)|today|yesterday))?$',
+  `^${SHOW}${MY}(?:(last|latest|recent|most recent|past|previous)\\s+)?(?:${COUNT}\\s+)?` +
+    `(?:(?:recent|bank|money|outgoing)\\s+)?${TRANSFER_NOUN}${HISTORY_PERIOD}`,
 );
-const SENT =
-  /^(?:what|who) (?:did i|have i) (?:send|sent|transfer|transferred|pay|paid)(?: (?:recently|lately))?(?:\s+(?:since|from|after)\s+(\S+(?:\s+(?:week|month))?)|\s+((?:this|last) (?:week|month)|today|yesterday))?$/;
+const SENT = new RegExp(
+  '^(?:what|who) (?:did i|have i) (?:send|sent|transfer|transferred|pay|paid)(?: (?:recently|lately))?' +
+    HISTORY_PERIOD,
+);
 const MAX_HISTORY = 50;
 const DEFAULT_HISTORY = 10;
 
 // A workflow id: letters, digits and . _ : @ + -, with at least one digit (so words are never ids).
 const RUN_ID = '((?=[a-z0-9._:@+-]*\\d)[a-z0-9][a-z0-9._:@+-]{2,127})';
-const LAST_REQUEST = `(?:${MY}(?:last|latest|previous|most recent|recent)\\s+(?:request|run|transfer|order|one|job application|application)|that|it|this)`;
+const LAST_REQUEST =
+  `(?:${MY}(?:last|latest|previous|most recent|recent)\\s+` +
+  '(?:request|run|transfer|order|one|job application|application)|that|it|this)';
 const NAMED_REQUEST = `(?:(?:request|run|workflow)\\s+(?:id\\s+)?)?#?${RUN_ID}`;
 const STATUS = [
   new RegExp(`^${SHOW}(?:the\\s+)?(?:status|state|progress)\\s+(?:of|on|for)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})$`),
   new RegExp(
-    `^(?:what happened (?:to|with)|how is|how's|where is|where's|check on|any news on|any update on)\\s+(?:${LAST_REQUEST}|${NAMED_REQUEST})(?:\\s+going)?$`,
+    "^(?:what happened (?:to|with)|how is|how's|where is|where's|check on|any news on|any update on)\\s+" +
+      `(?:${LAST_REQUEST}|${NAMED_REQUEST})(?:\\s+going)?$`,
   ),
   new RegExp(`^(?:is|did)\\s+${LAST_REQUEST}\\s+(?:done|finished|complete|completed|through|go through|approved)$`),
   new RegExp(`^${MY}(?:last\\s+)?request\\s+status$`),
@@ -46,7 +55,10 @@ const CANCEL = [new RegExp(`^(?:cancel|stop|abort|call off|withdraw|revoke)\\s+(
 const PENDING = [
   /^what (?:am i|are we) (?:still )?waiting (?:for|on)$/,
   new RegExp(`^${SHOW}${MY}(?:pending|open|outstanding|waiting)\\s+(?:approvals?|requests?|transfers?)$`),
-  /^(?:what(?:'s| is)|anything|is anything|are any of my requests|which of my requests (?:are|is)) (?:still )?(?:pending|waiting for (?:an )?approval|awaiting approval|needing approval)$/,
+  new RegExp(
+    "^(?:what(?:'s| is)|anything|is anything|are any of my requests|which of my requests (?:are|is)) (?:still )?" +
+      '(?:pending|waiting for (?:an )?approval|awaiting approval|needing approval)$',
+  ),
   /^(?:which|what) (?:of my )?requests? (?:need|needs|are waiting for|is waiting for) approval$/,
 ];
 

@@ -21,8 +21,10 @@ const GYM = new RegExp(
 );
 const MAX_GYM_PER_WEEK = 7;
 
-const GROCERY_HEAD =
-  /^(?:(?:plan|make|create|generate|prepare|write|build|do|get|buy)\s+)?(?:(?:a|the|my|some|our)\s+)?(?:weekly\s+)?(?:groceries|grocery(?:\s+(?:list|plan|shopping|run))?|shopping\s+list|meal\s+plan)/;
+const GROCERY_HEAD = new RegExp(
+  '^(?:(?:plan|make|create|generate|prepare|write|build|do|get|buy)\\s+)?(?:(?:a|the|my|some|our)\\s+)?' +
+    '(?:weekly\\s+)?(?:groceries|grocery(?:\\s+(?:list|plan|shopping|run))?|shopping\\s+list|meal\\s+plan)',
+);
 type GroceryArgs = { days: number; people: number };
 const GROCERY_MODIFIERS: [RegExp, (n: number) => Partial<GroceryArgs>][] = [
   [/^\s+(?:for|over)\s+(?:a|the|this|next)\s+week/, () => ({ days: 7 })],
@@ -54,8 +56,9 @@ export function parseJobs(clause: string): ClauseResult | undefined {
 }
 
 /** "... and apply" after a search: apply to what that search finds. */
-export const APPLY_TO_FOUND =
-  /^apply(?:\s+(?:to|for)\s+(?:them|those|these|it|both|all|all of them|each|each of them|them all|those jobs|the jobs|those roles|the roles))?$/;
+const FOUND_JOBS =
+  'them|those|these|it|both|all|all of them|each|each of them|them all|those jobs|the jobs|those roles|the roles';
+export const APPLY_TO_FOUND = new RegExp(`^apply(?:\\s+(?:to|for)\\s+(?:${FOUND_JOBS}))?$`);
 
 /** Tailor a CV for, then apply to, the first `count` jobs the `searchId` step finds. */
 export function applySteps(searchId: string, count: number): PlanStep[] {

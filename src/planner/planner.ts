@@ -25,7 +25,8 @@ import { canonicalClause } from './nlu/frames.js';
 export type { PlannerContext } from './clause.js';
 
 export const PLANNER_CAPABILITIES =
-  'I can transfer money, apply to jobs, schedule gym sessions and plan groceries; ask me your balance, your recent transfers, ' +
+  'I can transfer money, apply to jobs, schedule gym sessions and plan groceries; ' +
+  'ask me your balance, your recent transfers, ' +
   'the status of a request or what you are waiting for, or to cancel a request.';
 
 const MAX_STEPS = 100;
@@ -109,7 +110,8 @@ function applyToFound(previous: readonly PlanStep[]): ClauseResult {
     return {
       kind: 'error',
       message:
-        'Apply to which jobs? Say which ones, like "apply to 2 backend jobs", or search first: "find two data engineering roles and apply".',
+        'Apply to which jobs? Say which ones, like "apply to 2 backend jobs", ' +
+        'or search first: "find two data engineering roles and apply".',
     };
   }
   return { kind: 'steps', steps: applySteps(search.id, count) };

@@ -12,19 +12,26 @@ const SEPARATOR = /\s*(?:;|,(?!\d)|[.!?]\s+|\s&\s|\band then\b|\bthen\b|\band\b)
 const LEADING_FILLER = new RegExp(
   // Longer phrases first: the first alternative that matches is kept.
   '^(?:(?:would you mind|would you be able to|are you able to|is it possible to|can you|could you|would you|will you|' +
-    "i want you to|i'd like you to|i would like you to|i need you to|i want to|i wanna|i'd like to|i would like to|i'd love to|i need to|" +
-    "help me|let's|lets|go ahead and|can i|could i|may i|please|pls|plz|kindly|also|and|then|just|hi|hello|hey|ok|okay|so)[\\s,]+)+",
+    "i want you to|i'd like you to|i would like you to|i need you to|i want to|i wanna|i'd like to|i would like to|" +
+    "i'd love to|i need to|help me|let's|lets|go ahead and|can i|could i|may i|please|pls|plz|kindly|also|and|then|" +
+    'just|hi|hello|hey|ok|okay|so)[\\s,]+)+',
 );
 const TRAILING_FILLER = /(?:\s+(?:please|pls|thanks|thank you|thx|ty|cheers|for me|now|right now|asap))+$/;
 const CLOSING_PUNCTUATION = /[\s.,!?;:]+$/;
 // "Hi, transfer 6000 to Kiran, thanks": greetings and thanks are politeness, not something to do.
 // "Never mind, cancel it": the aside before the request is not a request of its own.
-const COURTESY =
-  /^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$/;
+const COURTESY = new RegExp(
+  '^(?:(?:hi|hello|hey|thanks|thank you|thx|please|ok|okay|go ahead)(?: there| a lot| so much)?|never ?mind|nvm|' +
+    "forget it|oops|sorry|actually|wait|hold on|hmm|ugh|(?:i )?changed my mind|i've changed my mind)$",
+);
 
 // "two hundred and fifty" is one amount, not two clauses.
-const NUMBER_AND =
-  /\b(hundred|thousand|million)\s+and\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b)/gi;
+const NUMBER_AND = new RegExp(
+  '\\b(hundred|thousand|million)\\s+and\\s+(?=(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|' +
+    'thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|' +
+    'ninety)\\b)',
+  'gi',
+);
 
 /** The message as its clauses' `original` texts are cut from it. */
 export function normaliseMessage(message: string): string {
@@ -54,15 +61,12 @@ export function splitClauses(message: string): Clause[] {
   return clauses;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
+/** English number words up to nineteen: the one table that amounts and counts both read. */
+export const UNIT_WORDS: Readonly<Record<string, number>> = {
+  zero: 0,
   one: 1,
-  once: 1,
   two: 2,
-  twice: 2,
   three: 3,
-  thrice: 3,
   four: 4,
   five: 5,
   six: 6,
@@ -70,7 +74,19 @@ const NUMBER_WORDS: Record<string, number> = {
   eight: 8,
   nine: 9,
   ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
+
+/** Words a count may be written as ("a week", "twice"); a count's regex (COUNT) decides which reach here. */
+const NUMBER_WORDS: Readonly<Record<string, number>> = { ...UNIT_WORDS, a: 1, an: 1, once: 1, twice: 2, thrice: 3 };
 
 /** Regex source for a small count written as digits or a word ("2", "two", "a"). */
 export const COUNT = '(\\d{1,6}|an?|one|two|three|four|five|six|seven|eight|nine|ten)';

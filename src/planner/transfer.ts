@@ -39,7 +39,9 @@ export function parseTransfer(clause: string, ctx: PlannerContext): ClauseResult
   if (!SELF.has(recipient) && !ACCOUNT_ID.test(recipient)) {
     return {
       kind: 'error',
-      message: `${quote(recipientText.trim())} is not an account I can send money to: account ids are 1-64 lowercase letters, digits, _ or -.`,
+      message:
+        `${quote(recipientText.trim())} is not an account I can send money to: ` +
+        'account ids are 1-64 lowercase letters, digits, _ or -.',
     };
   }
 
@@ -47,7 +49,9 @@ export function parseTransfer(clause: string, ctx: PlannerContext): ClauseResult
   if (from === undefined || !ACCOUNT_ID.test(from)) {
     return {
       kind: 'error',
-      message: `No account found for user ${ctx.user_id}; a transfer is paid from the requester's own account, so one must be linked to this user first.`,
+      message:
+        `No account found for user ${ctx.user_id}; ` +
+        "a transfer is paid from the requester's own account, so one must be linked to this user first.",
     };
   }
   if (SELF.has(recipient) || recipient === from) {

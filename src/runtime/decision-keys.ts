@@ -39,17 +39,20 @@ function rawKeys(key: KeyObject, file: string): { publicKey: Uint8Array; secretK
   };
 }
 
+/** Reads `file` as a PEM key (a private key file also gives its public part); unreadable, it throws naming the file. */
+function readPemKey(file: string, kind: 'private' | 'public'): KeyObject {
+  try {
+    const pem = readFileSync(file);
+    return kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`${file}: cannot read an Ed25519 ${kind} key (${why})`);
+  }
+}
+
 /** Reads a PEM private key; a missing, unreadable or non-Ed25519 file throws naming the file. */
 export function loadDecisionSigner(file: string): DecisionSigner {
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(readFileSync(file));
-  } catch (err) {
-    throw new Error(
-      `${file}: cannot read an Ed25519 private key (${err instanceof Error ? err.message : String(err)})`,
-    );
-  }
-  const { publicKey, secretKey } = rawKeys(key, file);
+  const { publicKey, secretKey } = rawKeys(readPemKey(file, 'private'), file);
   if (secretKey === undefined) throw new Error(`${file}: not a private key`);
   return { key_id: keyIdOf(publicKey), secret_key: secretKey };
 }
@@ -57,15 +60,7 @@ export function loadDecisionSigner(file: string): DecisionSigner {
 /** Reads PEM public keys (a private key file works too: its public part is used). */
 export function loadTrustedKeys(files: readonly string[], role: TrustedDecisionKey['role']): TrustedDecisionKey[] {
   return files.map((file) => {
-    let key: KeyObject;
-    try {
-      key = createPublicKey(readFileSync(file));
-    } catch (err) {
-      throw new Error(
-        `${file}: cannot read an Ed25519 public key (${err instanceof Error ? err.message : String(err)})`,
-      );
-    }
-    const { publicKey } = rawKeys(key, file);
+    const { publicKey } = rawKeys(readPemKey(file, 'public'), file);
     return { key_id: keyIdOf(publicKey), role, public_key: bytesToHex(publicKey) };
   });
 }

@@ -19,7 +19,10 @@ function ownerOnlyFile(path: string): void {
   for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
 
-/** Opens (creating the file and its folder if needed) the database at `path`, or in memory for `:memory:`, and creates `schema`. */
+/**
+ * Opens (creating the file and its folder if needed) the database at `path`, or in memory for
+ * `:memory:`, and creates `schema`.
+ */
 export function openSqliteFile(path: string, schema: string, extraPragmas: readonly string[] = []): Database.Database {
   if (path !== ':memory:') ownerOnlyFile(path);
   const db = new Database(path);

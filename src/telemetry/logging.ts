@@ -1,8 +1,9 @@
 /**
  * Structured logs (LOG_FORMAT=json): one JSON line per HTTP request from the gateway and the
  * sandbox, with a request id (the caller's X-Request-Id when it sends a sane one, else a new one,
- * echoed in the answer), the workflow id where the request names one and the trace id when tracing is on; the worker's SDK log
- * entries (which carry workflowId, activityId and the like) as JSON lines too.
+ * echoed in the answer), the workflow id where the request names one and the trace id when
+ * tracing is on; the worker's SDK log entries (which carry workflowId, activityId and the like)
+ * as JSON lines too.
  */
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';

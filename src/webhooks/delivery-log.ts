@@ -79,8 +79,10 @@ export class DeliveryLog {
   record(outcome: AttemptOutcome): void {
     this.#db
       .prepare(
-        `INSERT INTO webhook_deliveries (event_id, url, type, workflow_id, status, attempts, last_response_status, last_error, first_attempt_at, last_attempt_at, delivered_at)
-         VALUES (@event_id, @url, @type, @workflow_id, @status, @attempt, @response_status, @error, @at, @at, @delivered_at)
+        `INSERT INTO webhook_deliveries (event_id, url, type, workflow_id, status, attempts,
+           last_response_status, last_error, first_attempt_at, last_attempt_at, delivered_at)
+         VALUES (@event_id, @url, @type, @workflow_id, @status, @attempt,
+           @response_status, @error, @at, @at, @delivered_at)
          ON CONFLICT (event_id, url) DO UPDATE SET
            status = CASE WHEN webhook_deliveries.status = 'delivered' THEN 'delivered' ELSE excluded.status END,
            attempts = MAX(webhook_deliveries.attempts, excluded.attempts),

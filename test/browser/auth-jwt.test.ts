@@ -5,7 +5,7 @@
  * verified against its JWKS, served over real HTTP.
  */
 import { describe, expect, it } from 'vitest';
-import { HAS_CHROMIUM, openPage, SKIP_REASON, useBrowser } from './browser.js';
+import { approveTransferCard, HAS_CHROMIUM, openPage, SKIP_REASON, useBrowser } from './browser.js';
 import { useResource, useStack } from '../support/fixtures.js';
 import { startJwtIssuer, TEST_AUDIENCE, TEST_ISSUER } from '../support/jwt-issuer.js';
 
@@ -43,9 +43,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
       await tokenField.fill(approverJwt);
       await tokenField.press('Tab');
-      await card.getByRole('button', { name: /^Approve/ }).click();
-      await card.waitFor({ state: 'detached' });
-      await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
+      await approveTransferCard(page, card);
       await page.locator('#timeline li[data-event="workflow_complete"]').waitFor();
       expect(await page.locator('#steps li[data-step-id="transfer"]').innerText()).toContain(
         'Approved by manager@bank.com',

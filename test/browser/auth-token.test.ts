@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TokenTable } from '../../gateway/auth.js';
-import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
+import { approveTransferCard, HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
 import { useStack } from '../support/fixtures.js';
 
 const REQUESTER_TOKEN = 'requester-token-0123456789';
@@ -62,9 +62,7 @@ describe.skipIf(!HAS_CHROMIUM)(
         await tokenField.fill(APPROVER_TOKEN);
         await tokenField.press('Tab');
         await page.locator('#conversation .divider').filter({ hasText: 'Now chatting with another token' }).waitFor();
-        await card.getByRole('button', { name: /^Approve/ }).click();
-        await card.waitFor({ state: 'detached' });
-        await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
+        await approveTransferCard(page, card);
         await page.locator('#timeline li[data-event="workflow_complete"]').waitFor();
         expect(await page.locator('#steps li[data-step-id="transfer"]').innerText()).toContain(
           'Approved by manager@bank.com',

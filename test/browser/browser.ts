@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { useResource } from '../support/fixtures.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -103,4 +103,11 @@ export async function stepStates(page: Page): Promise<Record<string, string[]>> 
 /** A value set in the page that a reload would lose. */
 export async function pageId(page: Page): Promise<number | undefined> {
   return page.evaluate(() => (window as unknown as { __pageId?: number }).__pageId);
+}
+
+/** Approves from an inbox card, then waits for the card to leave and the transfer step to succeed. */
+export async function approveTransferCard(page: Page, card: Locator): Promise<void> {
+  await card.getByRole('button', { name: /^Approve/ }).click();
+  await card.waitFor({ state: 'detached' });
+  await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
 }

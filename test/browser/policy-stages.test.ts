@@ -4,7 +4,7 @@
  * view, and keeps the card (with its progress) until the last stage completes.
  */
 import { describe, expect, it } from 'vitest';
-import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
+import { approveTransferCard, HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
 import { useBankPolicyStack } from '../support/fixtures.js';
 
 const REQUESTER_TOKEN = 'policy-requester-token-0123456789';
@@ -57,9 +57,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
         await signInAs(BOB_TOKEN);
         await expect.poll(() => card.innerText(), { timeout: 20_000 }).toMatch(/You may decide\s+yes/);
-        await card.getByRole('button', { name: /^Approve/ }).click();
-        await card.waitFor({ state: 'detached' });
-        await page.locator('#steps li[data-step-id="transfer"][data-state="SUCCEEDED"]').waitFor();
+        await approveTransferCard(page, card);
         expect(await step.innerText()).toContain('Approved by bob');
         expect(errors).toEqual([]);
       },

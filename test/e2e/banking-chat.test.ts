@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { uniqueId } from '../support/temporal.js';
@@ -72,10 +73,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('executes the transfer once when the manager approves, and answers as the original banking API does', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
-      approver_id: 'manager@bank.com',
-      approved: true,
-    });
+    const res = await approveSession(stack.baseUrl, sessionId);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       status: 'approved',
@@ -96,10 +94,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('answers a second approval with 409 and moves no more money', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
-      approver_id: 'manager@bank.com',
-      approved: true,
-    });
+    const res = await approveSession(stack.baseUrl, sessionId);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
     const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
@@ -178,10 +173,7 @@ describe('decisions', () => {
     const before = await balances();
     const sessionId: string = chat.body.session_id;
     const [a, b] = await Promise.all([
-      call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
-        approver_id: 'manager@bank.com',
-        approved: true,
-      }),
+      approveSession(stack.baseUrl, sessionId),
       call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
         decision: 'approve',
         decided_by: 'cfo@bank.com',
@@ -197,8 +189,7 @@ describe('decisions', () => {
   it('rejects: the run ends REJECTED, nothing moves, and the reply says who rejected', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 7000 to Kiran' });
     const before = await balances();
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
-      approver_id: 'manager@bank.com',
+    const res = await approveSession(stack.baseUrl, chat.body.session_id, {
       approved: false,
       reason: 'not this month',
     });

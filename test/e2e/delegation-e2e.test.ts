@@ -10,26 +10,16 @@ import {
   ALLOW_THE_REST,
   as,
   BOB_AWAY_ALICE_BACK,
-  startPolicyStack,
+  ONE_APPROVER_FROM_1K,
   type Person,
   type PolicyStack,
+  startPolicyStack,
+  TWO_APPROVERS_FROM_10K,
 } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'delegation-test',
-  rules: [
-    {
-      name: 'two-approvers',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
-      outcome: { stages: [{ group: 'approvers', count: 2 }] },
-    },
-    {
-      name: 'one-approver',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }] },
-    },
-    ...ALLOW_THE_REST,
-  ],
+  rules: [TWO_APPROVERS_FROM_10K, ONE_APPROVER_FROM_1K, ...ALLOW_THE_REST],
   out_of_office: BOB_AWAY_ALICE_BACK,
 };
 

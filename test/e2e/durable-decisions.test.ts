@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 
@@ -39,10 +40,7 @@ describe('durable decisions', () => {
     await stack.stopWorker();
 
     // The seed route without approval_id: the session cannot be queried, so its pending approval is found from the runs' memos.
-    const res = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
-      approver_id: 'manager@bank.com',
-      approved: true,
-    });
+    const res = await approveSession(stack.baseUrl, sessionId);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({
       status: 'accepted',

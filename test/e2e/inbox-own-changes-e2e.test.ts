@@ -11,21 +11,14 @@ import { waitFor } from '../../dev/ports.js';
 import { createGatewayApp } from '../../gateway/app.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { call, type Loose } from '../support/http.js';
-import { as, startPolicyStack, type Person, type PolicyStack } from '../support/policy-stack.js';
+import { as, ONE_APPROVER_FROM_1K, startPolicyStack, TWO_APPROVERS_FROM_10K } from '../support/policy-stack.js';
+import type { Person, PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'inbox-own-changes-test',
   rules: [
-    {
-      name: 'two-approvers',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
-      outcome: { stages: [{ group: 'approvers', count: 2 }] },
-    },
-    {
-      name: 'one-approver',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }] },
-    },
+    TWO_APPROVERS_FROM_10K,
+    ONE_APPROVER_FROM_1K,
     { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },
   ],
 };

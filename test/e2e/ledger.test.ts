@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ledgerState, newKey, getBalanceCents } from '../support/sandbox-ledger.js';
+import { ledgerState, newKey, getBalanceCents, postTransfer } from '../support/sandbox-ledger.js';
 import { getJson, postJson } from '../support/http.js';
 import { useSandbox } from '../support/fixtures.js';
 
@@ -37,12 +37,7 @@ describe('POST /api/transfer', () => {
     const fromBefore = await getBalanceCents(sandbox.url, '123');
     const toBefore = await getBalanceCents(sandbox.url, 'kiran');
 
-    const first = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: '123', toAccount: 'kiran', amount: 6000.0 },
-      { key },
-    );
+    const first = await postTransfer(sandbox.url, { fromAccount: '123', toAccount: 'kiran', amount: 6000.0 }, key);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ success: true, message: 'Transferred 6000.00 from 123 to kiran' });
     expect(typeof first.body.transfer_id).toBe('string');
@@ -60,12 +55,7 @@ describe('POST /api/transfer', () => {
 
     const before = await ledgerState(sandbox.url);
     // The same request, amount written as a decimal string: the same normalised body.
-    const again = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: '123', toAccount: 'kiran', amount: '6000.00' },
-      { key },
-    );
+    const again = await postTransfer(sandbox.url, { fromAccount: '123', toAccount: 'kiran', amount: '6000.00' }, key);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -74,12 +64,7 @@ describe('POST /api/transfer', () => {
 
   it('answers 409 for the same key with a different body and changes nothing', async () => {
     const key = newKey('conflict');
-    const first = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'alice', toAccount: 'bob', amount: 10 },
-      { key },
-    );
+    const first = await postTransfer(sandbox.url, { fromAccount: 'alice', toAccount: 'bob', amount: 10 }, key);
     expect(first.status).toBe(200);
     const before = await ledgerState(sandbox.url);
     for (const body of [
@@ -87,7 +72,7 @@ describe('POST /api/transfer', () => {
       { fromAccount: 'alice', toAccount: 'kiran', amount: 10 },
       { fromAccount: 'ops', toAccount: 'bob', amount: 10 },
     ]) {
-      const res = await postJson(sandbox.url, '/api/transfer', body, { key });
+      const res = await postTransfer(sandbox.url, body, key);
       expect(res.status).toBe(409);
       expect(res.body.success).toBe(false);
       expect(res.body.message).toContain('Idempotency-Key');
@@ -98,12 +83,7 @@ describe('POST /api/transfer', () => {
   it('accepts cents-exact decimal strings without float drift', async () => {
     const key = newKey('decimal');
     const before = await getBalanceCents(sandbox.url, 'bob');
-    const res = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'alice', toAccount: 'bob', amount: '0.29' },
-      { key },
-    );
+    const res = await postTransfer(sandbox.url, { fromAccount: 'alice', toAccount: 'bob', amount: '0.29' }, key);
     expect(res.body.message).toBe('Transferred 0.29 from alice to bob');
     expect(await getBalanceCents(sandbox.url, 'bob')).toBe(before + 29);
   });
@@ -128,18 +108,13 @@ describe('POST /api/transfer', () => {
   ])('rejects %s with a 400 naming the field and writes nothing', async (_name, body, message) => {
     const before = await ledgerState(sandbox.url);
     const key = newKey('bad');
-    const res = await postJson(sandbox.url, '/api/transfer', body, { key });
+    const res = await postTransfer(sandbox.url, body, key);
     expect(res.status).toBe(400);
     expect(res.body.success).toBe(false);
     expect(res.body.message).toContain(message);
     expect(await ledgerState(sandbox.url)).toEqual(before);
     // The key was not consumed: a valid request under it still goes through.
-    const retry = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'ops', toAccount: 'alice', amount: 1 },
-      { key },
-    );
+    const retry = await postTransfer(sandbox.url, { fromAccount: 'ops', toAccount: 'alice', amount: 1 }, key);
     expect(retry.status).toBe(200);
   });
 
@@ -153,7 +128,7 @@ describe('POST /api/transfer', () => {
     const noKey = await postJson(sandbox.url, '/api/transfer', valid);
     expect(noKey.status).toBe(400);
     expect(noKey.body.message).toContain('Idempotency-Key');
-    const spaceKey = await postJson(sandbox.url, '/api/transfer', valid, { key: 'has space' });
+    const spaceKey = await postTransfer(sandbox.url, valid, 'has space');
     expect(spaceKey.status).toBe(400);
     expect(await ledgerState(sandbox.url)).toEqual(before);
   });
@@ -161,27 +136,12 @@ describe('POST /api/transfer', () => {
   it('answers 404 for unknown accounts, stores that answer under the key, and moves nothing', async () => {
     const before = await ledgerState(sandbox.url);
     const key = newKey('unknown');
-    const res = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: '123', toAccount: 'nobody', amount: 1 },
-      { key },
-    );
+    const res = await postTransfer(sandbox.url, { fromAccount: '123', toAccount: 'nobody', amount: 1 }, key);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ success: false, message: 'Unknown account: nobody' });
-    const from = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'ghost', toAccount: '123', amount: 1 },
-      { key: newKey() },
-    );
+    const from = await postTransfer(sandbox.url, { fromAccount: 'ghost', toAccount: '123', amount: 1 }, newKey());
     expect(from.body.message).toBe('Unknown account: ghost');
-    const again = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: '123', toAccount: 'nobody', amount: 1 },
-      { key },
-    );
+    const again = await postTransfer(sandbox.url, { fromAccount: '123', toAccount: 'nobody', amount: 1 }, key);
     expect(again.status).toBe(404);
     expect(again.body).toEqual(res.body);
     expect(await ledgerState(sandbox.url)).toEqual(before);
@@ -192,39 +152,19 @@ describe('POST /api/transfer', () => {
     const key = newKey('nsf');
     const balance = before.balances.kiran!;
     const amount = (balance + 1) / 100;
-    const res = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'kiran', toAccount: 'bob', amount },
-      { key },
-    );
+    const res = await postTransfer(sandbox.url, { fromAccount: 'kiran', toAccount: 'bob', amount }, key);
     expect(res.status).toBe(422);
     expect(res.body.success).toBe(false);
     expect(res.body.message).toMatch(/^Insufficient funds: /);
     expect(await ledgerState(sandbox.url)).toEqual(before);
-    const again = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'kiran', toAccount: 'bob', amount },
-      { key },
-    );
+    const again = await postTransfer(sandbox.url, { fromAccount: 'kiran', toAccount: 'bob', amount }, key);
     expect(again.status).toBe(422);
     expect(again.body).toEqual(res.body);
   });
 
   it('lists ledger entries newest first', async () => {
-    const a = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'ops', toAccount: 'kiran', amount: 1 },
-      { key: newKey() },
-    );
-    const b = await postJson(
-      sandbox.url,
-      '/api/transfer',
-      { fromAccount: 'ops', toAccount: 'kiran', amount: 2 },
-      { key: newKey() },
-    );
+    const a = await postTransfer(sandbox.url, { fromAccount: 'ops', toAccount: 'kiran', amount: 1 }, newKey());
+    const b = await postTransfer(sandbox.url, { fromAccount: 'ops', toAccount: 'kiran', amount: 2 }, newKey());
     const ledger = await getJson(sandbox.url, '/api/accounts/ops/ledger');
     expect(ledger.body.entries.slice(0, 2).map((e: { id: string }) => e.id)).toEqual([
       b.body.transfer_id,

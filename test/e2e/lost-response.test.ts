@@ -5,8 +5,8 @@ import { expect, it } from 'vitest';
 import { createToolActivities } from '../../activities/tools.js';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess } from '../../dev/sandbox-process.js';
-import { ledgerState, newKey, type LedgerEntry, getBalanceCents } from '../support/sandbox-ledger.js';
-import { getJson, postJson } from '../support/http.js';
+import { ledgerState, newKey, type LedgerEntry, getBalanceCents, postTransfer } from '../support/sandbox-ledger.js';
+import { getJson } from '../support/http.js';
 import { useSandbox } from '../support/fixtures.js';
 import { sandboxAuthHeaders, TEST_SANDBOX_TOKEN } from '../../dev/stack-secrets.js';
 
@@ -46,12 +46,12 @@ it('answers a retry after a restart with the stored answer and moves money once'
   const body = { fromAccount: 'alice', toAccount: 'kiran', amount: '125.50' };
   const aliceBefore = await getBalanceCents(sandbox.url, 'alice');
 
-  const first = await postJson(sandbox.url, '/api/transfer', body, { key });
+  const first = await postTransfer(sandbox.url, body, key);
   expect(first.status).toBe(200);
   await sandbox.kill();
   await sandbox.restart();
 
-  const retry = await postJson(sandbox.url, '/api/transfer', body, { key });
+  const retry = await postTransfer(sandbox.url, body, key);
   expect(retry.status).toBe(200);
   expect(retry.body).toEqual(first.body);
   expect(await getBalanceCents(sandbox.url, 'alice')).toBe(aliceBefore - 12_550);
@@ -72,7 +72,7 @@ it('answers a retry after a lost response with the stored answer and moves money
     { timeoutMs: 10_000, what: 'the lost transfer to reach the ledger' },
   );
 
-  const retry = await postJson(sandbox.url, '/api/transfer', body, { key });
+  const retry = await postTransfer(sandbox.url, body, key);
   expect(retry.status).toBe(200);
   expect(retry.body).toEqual({ success: true, message: 'Transferred 42.10 from 123 to bob', transfer_id: entry!.id });
   expect(retry.headers.get('idempotent-replayed')).toBe('true');
@@ -82,12 +82,7 @@ it('answers a retry after a lost response with the stored answer and moves money
 
 it('keeps committed transfers across a SIGKILL', async () => {
   const key = newKey('durable');
-  const res = await postJson(
-    sandbox.url,
-    '/api/transfer',
-    { fromAccount: 'ops', toAccount: 'alice', amount: 1 },
-    { key },
-  );
+  const res = await postTransfer(sandbox.url, { fromAccount: 'ops', toAccount: 'alice', amount: 1 }, key);
   expect(res.status).toBe(200);
   const before = await ledgerState(sandbox.url);
   await sandbox.kill();

@@ -14,21 +14,15 @@ import {
   ALLOW_THE_REST,
   as,
   BOB_AWAY_ALICE_BACK,
-  startPolicyStack,
+  ONE_APPROVER_FROM_1K,
   type PolicyStack,
+  startPolicyStack,
 } from '../support/policy-stack.js';
 import { startWebhookSubscriber, type WebhookSubscriber } from '../support/webhook-subscriber.js';
 
 const POLICY = {
   id: 'stand-ins-test',
-  rules: [
-    {
-      name: 'one-approver',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }] },
-    },
-    ...ALLOW_THE_REST,
-  ],
+  rules: [ONE_APPROVER_FROM_1K, ...ALLOW_THE_REST],
   out_of_office: BOB_AWAY_ALICE_BACK,
 };
 

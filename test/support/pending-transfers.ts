@@ -35,3 +35,12 @@ export async function pendingTransfer(stack: Stack, message: string): Promise<Pe
 export async function runTimeline(stack: Stack, workflowId: string): Promise<TimelineEvent[]> {
   return (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`)).body.events;
 }
+
+/** The banking API's approve call for the session `sessionId`: the manager approves unless `body` says otherwise. */
+export function approveSession(baseUrl: string, sessionId: string, body: Record<string, unknown> = {}) {
+  return call(baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
+    approver_id: 'manager@bank.com',
+    approved: true,
+    ...body,
+  });
+}

@@ -24,6 +24,20 @@ export type Person = keyof typeof PEOPLE;
  * The rules most test policies end with, after their own thresholds: a transfer below them and
  * any other tool go ahead without approval, so only the amounts a test is about wait.
  */
+/** Transfers of $10,000.00 or more need two approvers. */
+export const TWO_APPROVERS_FROM_10K = {
+  name: 'two-approvers',
+  match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
+  outcome: { stages: [{ group: 'approvers', count: 2 }] },
+};
+
+/** Transfers of $1,000.00 or more need one approver. */
+export const ONE_APPROVER_FROM_1K = {
+  name: 'one-approver',
+  match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
+  outcome: { stages: [{ group: 'approvers', count: 1 }] },
+};
+
 export const ALLOW_THE_REST = [
   { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },
   { name: 'everything-else', match: { risk_levels: ['L0', 'L1', 'L2', 'L3'] }, outcome: { allow: true } },

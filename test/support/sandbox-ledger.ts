@@ -1,6 +1,6 @@
 /** The sandbox ledger as tests read it: balances, entries and idempotency keys. */
 import type { LedgerRow } from '../../sandbox/ledger.js';
-import { getJson } from './http.js';
+import { getJson, type JsonResponse, type Loose, postJson } from './http.js';
 
 async function getOk<T>(url: string, path: string): Promise<T> {
   const res = await getJson<T>(url, path);
@@ -42,4 +42,9 @@ let counter = 0;
 export function newKey(prefix = 'test'): string {
   counter += 1;
   return `${prefix}-${process.pid}-${Date.now()}-${counter}`;
+}
+
+/** A transfer request to the sandbox under Idempotency-Key `key` (`body` as the sandbox reads it, or a raw string). */
+export function postTransfer<T = Loose>(url: string, body: unknown, key: string): Promise<JsonResponse<T>> {
+  return postJson<T>(url, '/api/transfer', body, { key });
 }

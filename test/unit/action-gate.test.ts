@@ -7,8 +7,7 @@ import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { StepActionErrorType } from '../../src/shared/messages.js';
 import type { StepAction, TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 import { applyAuthenticatedAction } from '../../workflows/action-gate.js';
-import { RunState } from '../../workflows/run-state.js';
-import { INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import { handClockRun, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const jwk = privateKey.export({ format: 'jwk' });
@@ -21,13 +20,7 @@ const RUN = 'req-1';
 const NONCE = 'nonce-0123456789abcdef';
 
 function heldTransfer() {
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    RUN,
-    () => new Date(now).toISOString(),
-    () => undefined,
-  );
+  const { run, advance } = handClockRun(() => undefined, RUN);
   run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   const hold = () => {
@@ -35,7 +28,7 @@ function heldTransfer() {
     run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, 60_000);
     return run.step('transfer').attention!.since;
   };
-  return { run, hold, advance: (ms: number) => (now += ms) };
+  return { run, hold, advance };
 }
 
 function retry(heldSince: string, extra: Partial<StepAction> = {}): StepAction {

@@ -5,28 +5,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DecisionErrorType } from '../../src/shared/messages.js';
-import { RunState } from '../../workflows/run-state.js';
+import type { RunState } from '../../workflows/run-state.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
 import { signedAsGateway, TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';
-import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import { APPROVAL_ID, blockTransfer, stagedTransferRun, tickingRun } from './run-fixtures.js';
 
-function stagedRun(): RunState {
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date((now += 1000)).toISOString(),
-    () => undefined,
-  );
-  run.adoptPlan(transferPlan, { id: 'bank-test', hash: 'a'.repeat(64) });
-  run.markReady('transfer');
-  run.requestApproval('transfer', 'two approvers', TIMEOUT_MS, {
-    rule: 'two',
-    stages: [{ group: 'approvers', count: 2 }],
-    requesterMayApprove: false,
+const stagedRun = () => stagedTransferRun('two approvers', 'two', [{ group: 'approvers', count: 2 }]);
+/** A gateway-signed approval by `approver_id` of `groups`. */
+const signedApproval = (approver_id: string, groups: string[], action_hash?: string) =>
+  signedAsGateway({
+    approval_id: APPROVAL_ID,
+    approved: true,
+    approver_id,
+    groups,
+    ...(action_hash === undefined ? {} : { action_hash }),
   });
-  return run;
-}
 const approvalEvents = (run: RunState) =>
   run
     .timelineAfter(0)
@@ -38,16 +31,8 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
     ['an approval', true, 'approval_approved', 'approved'],
     ['a rejection', false, 'approval_rejected', 'rejected'],
   ] as const)('%s delivered by update and again by signal counts once', (_name, approved, event, status) => {
-    let now = START;
-    const run = new RunState(
-      INPUT,
-      'req-1',
-      () => new Date((now += 1000)).toISOString(),
-      () => undefined,
-    );
-    run.adoptPlan(transferPlan, RUN_POLICY);
-    run.markReady('transfer');
-    run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
+    const run = tickingRun();
+    blockTransfer(run);
     const decision = signedAsGateway({ approval_id: APPROVAL_ID, approved, approver_id: 'manager@bank.com' });
     const first = applyAuthenticatedDecision(run, decision, TEST_DECISION_KEYS);
     const second = applyAuthenticatedDecision(run, decision, TEST_DECISION_KEYS);
@@ -59,21 +44,11 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
 
   it('a staged approval counts a repeated delivery once, and the same person signing again is refused', () => {
     const run = stagedRun();
-    const bob = signedAsGateway({
-      approval_id: APPROVAL_ID,
-      approved: true,
-      approver_id: 'bob',
-      groups: ['approvers'],
-    });
+    const bob = signedApproval('bob', ['approvers']);
     expect(applyAuthenticatedDecision(run, bob, TEST_DECISION_KEYS)).toMatchObject({ accepted: true });
     expect(applyAuthenticatedDecision(run, bob, TEST_DECISION_KEYS)).toMatchObject({ accepted: true });
     expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'pending', progress: '1 of 2 from approvers' });
-    const bobAgain = signedAsGateway({
-      approval_id: APPROVAL_ID,
-      approved: true,
-      approver_id: 'bob',
-      groups: ['approvers'],
-    });
+    const bobAgain = signedApproval('bob', ['approvers']);
     expect(applyAuthenticatedDecision(run, bobAgain, TEST_DECISION_KEYS)).toMatchObject({
       accepted: false,
       type: DecisionErrorType.Forbidden,
@@ -88,13 +63,7 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
     const run = stagedRun();
     const current = run.approval(APPROVAL_ID)!.action_hash!;
     expect(current).toMatch(/^[0-9a-f]{64}$/);
-    const decision = signedAsGateway({
-      approval_id: APPROVAL_ID,
-      approved: true,
-      approver_id: 'bob',
-      groups: ['approvers'],
-      action_hash: matches ? current : 'f'.repeat(64),
-    });
+    const decision = signedApproval('bob', ['approvers'], matches ? current : 'f'.repeat(64));
     const result = applyAuthenticatedDecision(run, decision, TEST_DECISION_KEYS);
     if (matches) expect(result).toMatchObject({ accepted: true });
     else expect(result).toMatchObject({ accepted: false, type: DecisionErrorType.Stale });
@@ -103,12 +72,7 @@ describe('applyAuthenticatedDecision, delivered more than once', () => {
 
   it('a refused decision delivered twice is recorded once', () => {
     const run = stagedRun();
-    const outsider = signedAsGateway({
-      approval_id: APPROVAL_ID,
-      approved: true,
-      approver_id: 'dana',
-      groups: ['managers'],
-    });
+    const outsider = signedApproval('dana', ['managers']);
     expect(applyAuthenticatedDecision(run, outsider, TEST_DECISION_KEYS)).toMatchObject({ accepted: false });
     expect(applyAuthenticatedDecision(run, outsider, TEST_DECISION_KEYS)).toMatchObject({ accepted: false });
     expect(approvalEvents(run)).toEqual(['approval_required', 'approval_ignored']);

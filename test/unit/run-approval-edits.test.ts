@@ -6,8 +6,8 @@ import { bytesToHex, signDecision } from '../../src/shared/decision-signature.js
 import { DecisionErrorType } from '../../src/shared/messages.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from '../../workflows/edit-gate.js';
 import { applyAuthenticatedDecision } from '../../workflows/decision-gate.js';
-import { RunState } from '../../workflows/run-state.js';
-import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import type { RunState } from '../../workflows/run-state.js';
+import { APPROVAL_ID, RUN_POLICY, stagedTransferRun, tickingRun, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
 
 const secret = new Uint8Array(32).fill(9);
 const signer = { key_id: '00112233445566aa', secret_key: secret };
@@ -19,23 +19,7 @@ let nonce = 0;
 const signed = (edit: UnsignedEdit) =>
   signEdit(edit, signer, '2026-12-01T10:00:05.000Z', `edit-nonce-${String(++nonce).padStart(8, '0')}`);
 
-function stagedRun(): RunState {
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date((now += 1000)).toISOString(),
-    () => undefined,
-  );
-  run.adoptPlan(transferPlan, { id: 'bank-test', hash: 'a'.repeat(64) });
-  run.markReady('transfer');
-  run.requestApproval('transfer', 'two approvers', TIMEOUT_MS, {
-    rule: 'large-transfer',
-    stages: STAGES,
-    requesterMayApprove: false,
-  });
-  return run;
-}
+const stagedRun = () => stagedTransferRun('two approvers', 'large-transfer', STAGES);
 const lowered = { from_account: '123', to_account: 'kiran', amount_cents: 400_000 };
 
 describe('an edit of a staged approval', () => {
@@ -195,13 +179,7 @@ describe('an edit of a staged approval', () => {
 
   it('renames a transfer named as the planner names it after its new amount, and keeps any other name', () => {
     const named = (name: string) => {
-      let now = START;
-      const run = new RunState(
-        INPUT,
-        'req-1',
-        () => new Date((now += 1000)).toISOString(),
-        () => undefined,
-      );
+      const run = tickingRun();
       run.adoptPlan({ ...transferPlan, steps: [{ ...transferPlan.steps[0]!, name }] }, RUN_POLICY);
       run.markReady('transfer');
       run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);

@@ -5,24 +5,17 @@ import { StepActionErrorType } from '../../src/shared/messages.js';
 import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js';
 import { readiness } from '../../src/shared/dag.js';
 import { stepIdempotencyKeyOf } from '../../workflows/step-idempotency-key.js';
-import { RunState } from '../../workflows/run-state.js';
-import { chainPlan, INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import { chainPlan, handClockRun, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const DEADLINE_MS = 60_000;
 
 function heldTransfer() {
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date(now).toISOString(),
-    () => undefined,
-  );
+  const { run, advance } = handClockRun();
   run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   run.startAttempt('transfer');
   run.holdForAttention('transfer', { message: 'connect ECONNREFUSED', retryable: true }, DEADLINE_MS);
-  return { run, advance: (ms: number) => (now += ms) };
+  return { run, advance };
 }
 
 const action = (a: Partial<StepAction> & Pick<StepAction, 'action'>): StepAction => ({
@@ -140,12 +133,7 @@ describe('operator actions', () => {
   });
 
   it('a skipped held step skips its dependents by the usual rule and the run completes', () => {
-    const run = new RunState(
-      INPUT,
-      'req-2',
-      () => new Date(START).toISOString(),
-      () => undefined,
-    );
+    const { run } = handClockRun(() => undefined, 'req-2');
     run.adoptPlan(chainPlan, RUN_POLICY);
     run.markReady('search');
     run.startAttempt('search');

@@ -1,6 +1,6 @@
 /** Plans, decisions and a blocked transfer shared by the RunState and publisher tables. */
 import type { ApprovalDecision, Plan, PlanStep, RequestInput } from '../../src/shared/contracts.js';
-import type { RunState } from '../../workflows/run-state.js';
+import { RunState, type PublishHook } from '../../workflows/run-state.js';
 
 export const START = Date.parse('2026-12-01T10:00:00.000Z');
 export const TIMEOUT_MS = 60_000;
@@ -42,6 +42,33 @@ export const chainPlan: Plan = {
 
 export function approve(approver_id: string, approved = true, approval_id = APPROVAL_ID): ApprovalDecision {
   return { approval_id, approved, approver_id };
+}
+
+/** A run of INPUT whose clock moves `stepMs` on at each reading, publishing to `publish` (nowhere by default). */
+export function tickingRun(stepMs = 1000, publish: PublishHook = () => undefined, workflowId = 'req-1'): RunState {
+  let now = START;
+  return new RunState(INPUT, workflowId, () => new Date((now += stepMs)).toISOString(), publish);
+}
+
+/** A run of INPUT on a clock that moves only when `advance` says so. */
+export function handClockRun(publish: PublishHook = () => undefined, workflowId = 'req-1') {
+  let now = START;
+  const run = new RunState(INPUT, workflowId, () => new Date(now).toISOString(), publish);
+  return { run, advance: (ms: number) => (now += ms) };
+}
+
+/** A run whose transfer waits on an approval in policy stages; the requester may not approve. */
+export function stagedTransferRun(
+  reason: string,
+  rule: string,
+  stages: { group: string; count: number }[],
+  policy = { id: 'bank-test', hash: 'a'.repeat(64) },
+  run = tickingRun(),
+): RunState {
+  run.adoptPlan(transferPlan, policy);
+  run.markReady('transfer');
+  run.requestApproval('transfer', reason, TIMEOUT_MS, { rule, stages, requesterMayApprove: false });
+  return run;
 }
 
 /** Brings a run to a transfer blocked behind a pending approval. */

@@ -1,16 +1,15 @@
 /** What a run publishes to Temporal, driven by RunState with recording sinks instead of the SDK. */
 import { describe, expect, it } from 'vitest';
-import { RunState } from '../../workflows/run-state.js';
+import type { RunState } from '../../workflows/run-state.js';
 import { publisher, type SearchAttributeValues } from '../../workflows/run-publication.js';
 import {
   APPROVAL_ID,
   approve,
   blockTransfer,
-  INPUT,
-  START,
-  TIMEOUT_MS,
-  transferPlan,
   RUN_POLICY,
+  stagedTransferRun,
+  tickingRun,
+  transferPlan,
 } from './run-fixtures.js';
 
 describe('publisher', () => {
@@ -21,11 +20,8 @@ describe('publisher', () => {
       memos: [] as string[][],
       held: [] as string[][],
     };
-    let now = START;
-    const run = new RunState(
-      INPUT,
-      'req-1',
-      () => new Date((now += 10)).toISOString(),
+    const run = tickingRun(
+      10,
       publisher({
         details: (text) => log.details.push(text),
         searchAttributes: (values) => log.attributes.push(values),
@@ -59,11 +55,8 @@ describe('publisher', () => {
 
   it('rewrites the memo when a stage progresses', () => {
     const progress: (string | undefined)[][] = [];
-    let now = START;
-    const run = new RunState(
-      INPUT,
-      'req-1',
-      () => new Date((now += 10)).toISOString(),
+    const run = tickingRun(
+      10,
       publisher({
         details: () => undefined,
         searchAttributes: () => undefined,
@@ -71,13 +64,7 @@ describe('publisher', () => {
         heldSteps: () => undefined,
       }),
     );
-    run.adoptPlan(transferPlan, RUN_POLICY);
-    run.markReady('transfer');
-    run.requestApproval('transfer', 'two approvers', 60_000, {
-      rule: 'two',
-      stages: [{ group: 'approvers', count: 2 }],
-      requesterMayApprove: false,
-    });
+    stagedTransferRun('two approvers', 'two', [{ group: 'approvers', count: 2 }], RUN_POLICY, run);
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'bob', groups: ['approvers'] });
     run.decide({ approval_id: APPROVAL_ID, approved: true, approver_id: 'carol', groups: ['approvers'] });
     expect(progress).toEqual([['0 of 2 from approvers'], ['1 of 2 from approvers'], []]);
@@ -107,13 +94,7 @@ describe('publisher', () => {
 
   it('publishes the groups awaited now in AwaitingGroups, following escalation, once the run first awaits a group', () => {
     const staged = (run: RunState) => {
-      run.adoptPlan(transferPlan, { id: 'p', hash: 'a'.repeat(64) });
-      run.markReady('transfer');
-      run.requestApproval('transfer', 'r', TIMEOUT_MS, {
-        rule: 'r',
-        stages: [{ group: 'approvers', count: 1 }],
-        requesterMayApprove: false,
-      });
+      stagedTransferRun('r', 'r', [{ group: 'approvers', count: 1 }], { id: 'p', hash: 'a'.repeat(64) }, run);
       run.followUpApproval(APPROVAL_ID, { kind: 'escalate', after_ms: 1, group: 'managers' });
       run.expireApproval(APPROVAL_ID);
     };

@@ -2,31 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision } from '../../src/shared/contracts.js';
 import { DecisionErrorType } from '../../src/shared/messages.js';
-import { RunState } from '../../workflows/run-state.js';
-import { APPROVAL_ID, INPUT, START, TIMEOUT_MS, transferPlan } from './run-fixtures.js';
+import { APPROVAL_ID, stagedTransferRun, tickingRun, transferPlan } from './run-fixtures.js';
 
 const POLICY = { id: 'bank-test', hash: 'a'.repeat(64) };
 
-function stagedRun(): RunState {
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date((now += 1000)).toISOString(),
-    () => undefined,
-  );
-  run.adoptPlan(transferPlan, POLICY);
-  run.markReady('transfer');
-  run.requestApproval('transfer', 'Transfers of $5,000.00 or more need two approvers, then a manager', TIMEOUT_MS, {
-    rule: 'large-transfer',
-    stages: [
+const stagedRun = () =>
+  stagedTransferRun(
+    'Transfers of $5,000.00 or more need two approvers, then a manager',
+    'large-transfer',
+    [
       { group: 'approvers', count: 2 },
       { group: 'managers', count: 1 },
     ],
-    requesterMayApprove: false,
-  });
-  return run;
-}
+    POLICY,
+  );
 const by = (approver_id: string, groups: string[], approved = true): ApprovalDecision => ({
   approval_id: APPROVAL_ID,
   approved,
@@ -98,13 +87,7 @@ describe('a staged approval in RunState', () => {
   });
 
   it('refuses a step outright with the policy message', () => {
-    let now = START;
-    const run = new RunState(
-      INPUT,
-      'req-1',
-      () => new Date((now += 1000)).toISOString(),
-      () => undefined,
-    );
+    const run = tickingRun();
     run.adoptPlan(transferPlan, POLICY);
     run.markReady('transfer');
     run.refuseStep('transfer', 'Too much', 'hard-maximum');

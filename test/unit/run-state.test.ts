@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalDecision, RunView, TimelineEvent } from '../../src/shared/contracts.js';
 import { DecisionErrorType } from '../../src/shared/messages.js';
-import { RunState } from '../../workflows/run-state.js';
+import type { RunState } from '../../workflows/run-state.js';
 import {
   APPROVAL_ID,
   approve,
   blockTransfer,
   chainPlan,
-  INPUT,
+  handClockRun,
   START,
   TIMEOUT_MS,
   transferPlan,
@@ -23,17 +23,11 @@ import {
 
 /** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
 function newRun() {
-  let now = START;
   const seen: { status: string; events: number }[] = [];
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date(now).toISOString(),
-    (published) => {
-      seen.push({ status: published.status, events: published.timelineAfter(0).length });
-    },
-  );
-  return { run, seen, advance: (ms: number) => (now += ms) };
+  const { run, advance } = handClockRun((published) => {
+    seen.push({ status: published.status, events: published.timelineAfter(0).length });
+  });
+  return { run, seen, advance };
 }
 
 function names(timeline: TimelineEvent[]): string[] {

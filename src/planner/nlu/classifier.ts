@@ -16,8 +16,11 @@ export interface IntentScore {
 }
 
 const stemmer = new StemmerEn();
-const NUMBER_WORDS =
-  /\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|grand|twice|thrice|once)\b/g;
+const NUMBER_WORDS = new RegExp(
+  '\\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|' +
+    'hundred|thousand|grand|twice|thrice|once)\\b',
+  'g',
+);
 
 /**
  * The words the network sees: amounts and counts become "xnum" and request ids "xid", so that

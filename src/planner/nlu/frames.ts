@@ -28,8 +28,10 @@ const COUNT_WORDS: Record<string, string> = {
 const COUNT = '(\\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)';
 // A workflow id has letters and at least one digit, like the rules' RUN_ID.
 const RUN_ID = /(?:^|\s)#?((?=[a-z0-9._:@+-]*\d)(?=[a-z0-9._:@+-]*[a-z])[a-z0-9][a-z0-9._:@+-]{2,127})(?=$|[\s?!.,])/i;
-const PERIOD =
-  /\b(?:since\s+(\d{4}-\d{2}-\d{2}|yesterday|today|last (?:week|month)|this (?:week|month))|(today|yesterday|(?:this|last) (?:week|month)))\b/;
+const PERIOD = new RegExp(
+  '\\b(?:since\\s+(\\d{4}-\\d{2}-\\d{2}|yesterday|today|last (?:week|month)|this (?:week|month))' +
+    '|(today|yesterday|(?:this|last) (?:week|month)))\\b',
+);
 
 function count(word: string | undefined): string | undefined {
   if (word === undefined) return undefined;
@@ -61,8 +63,10 @@ function history(clause: string): string {
   return `show my ${limit === undefined ? '' : `last ${limit} `}transfers${since}`;
 }
 
-const REQUEST_WORD =
-  /^(?:requests?|transfers?|payments?|runs?|orders?|applications?|last|latest|previous|recent|most|one|thing|money|transaction|status|state|progress|update|news)$/;
+const REQUEST_WORD = new RegExp(
+  '^(?:requests?|transfers?|payments?|runs?|orders?|applications?|last|latest|previous|recent|most|one|thing|' +
+    'money|transaction|status|state|progress|update|news)$',
+);
 
 /**
  * The run id as written (ids are case-sensitive), or the last request; undefined when the clause is
@@ -114,7 +118,8 @@ function gym(clause: string): string {
 }
 
 const GROCERY_FOR = new RegExp(
-  `\\bfor (?:(?:a|the|this|next) week|(?:my|the|our) family|a family of ${COUNT}|${COUNT}(?: people| persons| adults| of us| days?| weeks?)?)\\b`,
+  `\\bfor (?:(?:a|the|this|next) week|(?:my|the|our) family|a family of ${COUNT}|` +
+    `${COUNT}(?: people| persons| adults| of us| days?| weeks?)?)\\b`,
   'g',
 );
 

@@ -10,8 +10,10 @@ const AMOUNT_WORD =
   /^(?:\$|us\$|usd|dollars?|bucks?|k|grand|hundred|thousand|million|and|a|an|or|euros?|eur|pounds?|gbp|yen|jpy)$/;
 const FOREIGN_SYMBOL = /^[€£¥₹]/;
 /** Verbs after which the next word is the recipient: "pay bob 30", "venmo kiran $15". */
-const PAY_VERB =
-  /^(?:send|sned|pay|payback|venmo|zelle|cashapp|paypal|give|wire|transfer|trasnfer|tranfer|reimburse|shoot|tip|remit|owe|refund)$/;
+const PAY_VERB = new RegExp(
+  '^(?:send|sned|pay|payback|venmo|zelle|cashapp|paypal|give|wire|transfer|trasnfer|tranfer|' +
+    'reimburse|shoot|tip|remit|owe|refund)$',
+);
 /** "kiran should get 15 dollars from me": the recipient comes first. */
 const RECEIVE_VERB = /^(?:should|needs|need|gets|get|will|is|deserves|must|can|receives)$/;
 /** Words that are never a recipient. */
@@ -44,11 +46,16 @@ const NOT_RECIPIENT = new Set([
   'today',
 ]);
 /** Words that may follow the recipient without being part of the name: "to alice today", "bob for dinner". */
-const CONTEXT_START =
-  /^(?:the|for|from|via|on|with|by|because|as|today|tonight|tomorrow|now|asap|please|pls|thanks|thx|right|over|back|when|since|so|before|after|at|in|this|real|quick|again|too|also|if|cause|cuz|bc)$/;
+const CONTEXT_START = new RegExp(
+  '^(?:the|for|from|via|on|with|by|because|as|today|tonight|tomorrow|now|asap|please|pls|thanks|thx|right|over|' +
+    'back|when|since|so|before|after|at|in|this|real|quick|again|too|also|if|cause|cuz|bc)$',
+);
 // "my sister priya": the words before a name; "send mom 50" keeps "mom" as the name (an amount follows it).
-const RELATION =
-  /^(?:my|our|friend|buddy|pal|mate|bro|dude|the|account|acct|number|no\.?|id|#|sister|brother|mom|mum|dad|son|daughter|wife|husband|roommate|coworker|colleague|boss|landlord|cousin|aunt|uncle|neighbou?r|girlfriend|boyfriend|partner)$/;
+const RELATION = new RegExp(
+  '^(?:my|our|friend|buddy|pal|mate|bro|dude|the|account|acct|number|no\\.?|id|#|sister|brother|mom|mum|dad|son|' +
+    'daughter|wife|husband|roommate|coworker|colleague|boss|landlord|cousin|aunt|uncle|neighbou?r|girlfriend|' +
+    'boyfriend|partner)$',
+);
 
 export interface TransferFrame {
   amount: string;

@@ -68,7 +68,10 @@ export const PolicyOutcomeSchema = z.union([
       /** Still pending this long after it was requested: members of `escalate_to` may decide too. */
       escalate_after: duration.optional(),
       escalate_to: z.union([z.literal(ANYONE), name]).optional(),
-      /** Still pending this long after it was requested: it expires and the step is rejected; APPROVAL_TIMEOUT when absent. */
+      /**
+       * Still pending this long after it was requested: it expires and the step is rejected;
+       * APPROVAL_TIMEOUT when absent.
+       */
       expire_after: duration.optional(),
     })
     .superRefine((outcome, ctx) => {
