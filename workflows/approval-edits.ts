@@ -13,7 +13,7 @@ import { judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { ApprovalBook, DecisionResult } from './run-approvals.js';
-import { newApprovalRecord, type ApprovalStages } from './approval-records.js';
+import { newApprovalRecord, type ApprovalStages, type RunIds } from './approval-records.js';
 import type { StepBook } from './run-steps.js';
 import type { RecordEvent } from './run-timeline.js';
 
@@ -152,7 +152,7 @@ export class EditBook {
 
   /** The policy still asks for approval of the edited step: it waits again, from now, with no decisions counted. */
   reopen(
-    run: { workflowId: string; input: RequestInput },
+    run: RunIds & { input: RequestInput },
     approvalId: string,
     request: { reason: string; now: string; timeoutMs: number; staged: ApprovalStages | undefined },
   ): void {

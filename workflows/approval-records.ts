@@ -2,7 +2,6 @@
  * What an approval record starts as when a step is blocked behind it (its id, the action and its
  * hash, the policy's stages and deadlines), and a copy of one that shares nothing with the run's.
  */
-import { inWorkflowContext, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
 import { approvalIdFor } from '../src/shared/messages.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
@@ -22,8 +21,14 @@ export interface ApprovalStages {
   timing?: ApprovalTiming | undefined;
 }
 
+/** The run an approval belongs to: its workflow id and, inside a workflow, its first execution's run id. */
+export interface RunIds {
+  workflowId: string;
+  runId?: string | undefined;
+}
+
 export function newApprovalRecord(
-  run: { workflowId: string; input: RequestInput },
+  run: RunIds & { input: RequestInput },
   step: PlanStep & { edits?: number },
   reason: string,
   requestedAt: string,
@@ -51,7 +56,7 @@ export function newApprovalRecord(
       from_account: String(step.args['from_account']),
     }),
     status: 'pending',
-    ...runIdNow(),
+    ...(run.runId !== undefined && { run_id: run.runId }),
     args: { ...step.args },
     requested_by: run.input.user_id,
     requested_at: requestedAt,
@@ -76,9 +81,6 @@ export function newApprovalRecord(
  * The run's first execution run id, which signed decisions and edits must name; none outside a
  * workflow (unit tests of the run's books).
  */
-function runIdNow(): { run_id?: string } {
-  return inWorkflowContext() ? { run_id: workflowInfo().firstExecutionRunId } : {};
-}
 
 /** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */
 export function approvalCopy(approval: ApprovalRecord): ApprovalRecord {

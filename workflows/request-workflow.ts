@@ -55,6 +55,7 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
       publication.hook(state);
       outbox.observe(state);
     },
+    workflowInfo().firstExecutionRunId,
   );
   installRunHandlers(run);
 

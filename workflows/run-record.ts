@@ -54,6 +54,8 @@ export abstract class RunRecord {
     readonly input: RequestInput,
     readonly workflowId: string,
     now: () => string,
+    /** The first execution's run id, which approval records name; absent outside a workflow (unit tests). */
+    readonly runId?: string,
   ) {
     this.now = now;
     this.createdAt = now();

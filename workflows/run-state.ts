@@ -28,8 +28,8 @@ export type PublishHook = (run: RunState) => void;
 export class RunState extends RunRecord {
   readonly #publish: PublishHook;
 
-  constructor(input: RequestInput, workflowId: string, now: () => string, publish: PublishHook) {
-    super(input, workflowId, now);
+  constructor(input: RequestInput, workflowId: string, now: () => string, publish: PublishHook, runId?: string) {
+    super(input, workflowId, now, runId);
     this.#publish = publish;
   }
 
