@@ -13,8 +13,7 @@ import type {
   StepView,
   TimelineEvent,
 } from './contracts.js';
-import type { ApprovalEdit } from './approval-edit.js';
-import type { SignedSessionRun } from './workflow-contracts.js';
+import type { ApprovalEdit, SignedSessionRun } from './workflow-contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
