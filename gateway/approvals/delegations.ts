@@ -17,7 +17,7 @@ import { groupsOf, type Identity, type TokenTable } from '../auth.js';
 import { withinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
-import type { FoundApproval } from './approvals.js';
+import type { FoundApproval } from '../run-description.js';
 import { standInsFor } from './stand-ins.js';
 import { judgeDelegation } from '../../src/shared/approval/delegation.js';
 import { apiErrorOf, deciderOf } from './rules.js';

@@ -1,7 +1,8 @@
 /** The attention listing's pure parts (query, memo records, paging) and its settings, without a server. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, runSettingsOf } from '../../src/runtime/config.js';
-import { attentionQuery, heldStepsFromMemos, pageOf } from '../../gateway/attention.js';
+import { attentionQuery, pageOf } from '../../gateway/attention.js';
+import { heldStepsFromMemos } from '../../gateway/visibility.js';
 import { ApiError } from '../../gateway/errors.js';
 import type { AttentionRecord } from '../../src/shared/contracts.js';
 
