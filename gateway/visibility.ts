@@ -36,7 +36,10 @@ function taskQueueLiteral(taskQueue: string): string {
 }
 
 export function sessionsQuery(taskQueue: string, userId: string): string {
-  return `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${taskQueueLiteral(taskQueue)} AND UserId=${visibilityLiteral(userId)}`;
+  return (
+    `WorkflowType='${REQUEST_WORKFLOW_TYPE}' AND TaskQueue=${taskQueueLiteral(taskQueue)}` +
+    ` AND UserId=${visibilityLiteral(userId)}`
+  );
 }
 
 export function pendingApprovalsQuery(taskQueue: string, userId?: string): string {

@@ -19,7 +19,8 @@ import {
 } from './operator-session.js';
 
 const USAGE =
-  "usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args '<json>']";
+  'usage: ./temporal-dev.sh act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person>' +
+  " [--reason <text>] [--args '<json>']";
 const TAKEN: Record<StepActionKind, TimelineEvent['event']> = {
   retry: 'step_ready',
   retry_with_edits: 'step_ready',

@@ -19,7 +19,9 @@ export function acceptedReply({
     session_id: view.session_id,
     decision: approved ? 'approve' : 'reject',
     decided_by: deciderId,
-    message: `${approval.step_name}: ${verb} by ${deciderId} accepted; no worker is running, so the run applies it as soon as processing resumes`,
+    message:
+      `${approval.step_name}: ${verb} by ${deciderId} accepted; ` +
+      'no worker is running, so the run applies it as soon as processing resumes',
   };
 }
 
@@ -39,6 +41,8 @@ export function editAcceptedReply(
     workflow_id: view.workflow_id,
     session_id: view.session_id,
     edited_by: editorId,
-    message: `${approval.step_name}: edit by ${editorId} accepted; ${when}. Read the approval again for its new action_hash before deciding`,
+    message:
+      `${approval.step_name}: edit by ${editorId} accepted; ${when}. ` +
+      'Read the approval again for its new action_hash before deciding',
   };
 }

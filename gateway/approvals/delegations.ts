@@ -150,7 +150,8 @@ export class Delegations {
     throw new ApiError(
       503,
       ErrorCode.RunUnresponsive,
-      `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); check the approval before trying again.`,
+      `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); ` +
+        'check the approval before trying again.',
     );
   }
 }

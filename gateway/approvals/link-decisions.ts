@@ -82,7 +82,8 @@ export class LinkDecisions {
       throw new LinkRefusal(
         409,
         'The request has changed',
-        'The action was changed after this link was sent, so the link no longer applies. Open the approvals inbox to see the request as it is now.',
+        'The action was changed after this link was sent, so the link no longer applies. ' +
+          'Open the approvals inbox to see the request as it is now.',
       );
     }
     const decidedByPerson =

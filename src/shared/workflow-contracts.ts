@@ -33,7 +33,10 @@ const workflowId = z
   .string()
   .regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
 
-/** Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity that calls the sandbox. */
+/**
+ * Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity
+ * that calls the sandbox.
+ */
 export const ToolArgsSchemas = {
   bank_transfer: z.strictObject({
     from_account: accountId,

@@ -23,7 +23,8 @@ function held(workflowId: string, since: string): AttentionRecord {
 describe('attention listing', () => {
   it('queries running request runs that hold a step, optionally of one user, with the id quoted', () => {
     expect(attentionQuery('requests')).toBe(
-      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND AttentionStepIds IS NOT NULL",
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running'" +
+        ' AND AttentionStepIds IS NOT NULL',
     );
     expect(attentionQuery('requests', 'alice')).toMatch(/ AND UserId='alice'$/);
     expect(() => attentionQuery('requests', "x' OR 1=1")).toThrow(ApiError);
