@@ -2,7 +2,6 @@
  * What one `npm run bench` measured, as written to `bench/results/<date>.json`: raw samples in
  * milliseconds, so two runs can be compared and charted, not only their summaries.
  */
-import type { SessionShare } from './session-share.js';
 export interface BenchResults {
   meta: {
     date: string;
@@ -65,4 +64,14 @@ export interface DagMeasure {
 export interface Segment {
   segment: string;
   median_ms: number;
+}
+
+/** The session workflow's share of a chat, measured by bench/session-share.ts. */
+export interface SessionShare {
+  /** Start-to-settled of a low-value transfer, alternating, in ms. */
+  latency: { without_session: number[]; with_session: number[] };
+  /** Closed-loop phases of `seconds` each, `clients` callers. */
+  throughput: { clients: number; seconds: number; without_session_per_s: number; with_session_per_s: number };
+  /** CPU ms per chat of each process in those phases. */
+  cpu_ms_per_chat: { without_session: Record<string, number>; with_session: Record<string, number> };
 }

@@ -16,16 +16,8 @@ import {
   waitSettledUpdate,
 } from '../src/shared/messages.js';
 import { cpuPerRequest, type ProcessIds } from './cpu.js';
+import type { SessionShare } from './results.js';
 import { timed } from './stats.js';
-
-export interface SessionShare {
-  /** Start-to-settled of a low-value transfer, alternating, in ms. */
-  latency: { without_session: number[]; with_session: number[] };
-  /** Closed-loop phases of `seconds` each, `clients` callers. */
-  throughput: { clients: number; seconds: number; without_session_per_s: number; with_session_per_s: number };
-  /** CPU ms per chat of each process in those phases. */
-  cpu_ms_per_chat: { without_session: Record<string, number>; with_session: Record<string, number> };
-}
 
 const MESSAGE = 'Transfer 1 to kiran';
 

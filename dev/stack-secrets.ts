@@ -24,10 +24,11 @@ import { parseApprovalId, runQuery } from '../src/shared/messages.js';
 import { runBindingOf, type RunBinding } from '../src/shared/approval/binding.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { signDelegation, type UnsignedDelegation } from '../src/shared/delegation-signature.js';
-import { signEdit, type ApprovalEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
+import { signEdit, type UnsignedEdit } from '../src/shared/approval-edit.js';
 import type {
   ApprovalDecision,
   ApprovalDelegation,
+  ApprovalEdit,
   RequestInput,
   SignedSessionRun,
   StepAction,

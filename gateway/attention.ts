@@ -7,7 +7,6 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { signActionWith } from '../src/runtime/decision-keys.js';
 import {
-  AttentionRecordSchema,
   ToolArgsSchemas,
   type AttentionRecord,
   type OperatorRole,
@@ -17,7 +16,6 @@ import {
 import type { DecisionSigner } from '../src/shared/decision-signature.js';
 import {
   stepActionUpdate,
-  ATTENTION_MEMO,
   REQUEST_WORKFLOW_TYPE,
   StepActionErrorType,
   stepActionSignal,
@@ -26,7 +24,7 @@ import type { Identity } from './auth.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { deliverDurably } from './durable-delivery.js';
 import type { Runs } from './runs.js';
-import { LISTING_LIMIT, visibilityLiteral } from './visibility.js';
+import { heldStepSortKey, heldStepsFromMemos, LISTING_LIMIT, visibilityLiteral } from './visibility.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 
 export function attentionQuery(taskQueue: string, userId?: string): string {
@@ -39,19 +37,6 @@ export function attentionQuery(taskQueue: string, userId?: string): string {
   );
 }
 
-/** Held steps from the runs' memos, the longest-held first; malformed records are skipped. */
-export function heldStepsFromMemos(memos: readonly (Record<string, unknown> | undefined)[]): AttentionRecord[] {
-  const records = memos.flatMap((memo) => {
-    const value = memo?.[ATTENTION_MEMO];
-    return Array.isArray(value) ? value.flatMap((item) => AttentionRecordSchema.safeParse(item).data ?? []) : [];
-  });
-  return records.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-}
-
-function sortKey(record: AttentionRecord): string {
-  return `${record.attention.since}|${record.workflow_id}|${record.step_id}`;
-}
-
 /**
  * One page after `cursor`. The cursor is the last record's sort key, so a step released between
  * two pages neither repeats nor hides another one.
@@ -62,12 +47,13 @@ export function pageOf(records: readonly AttentionRecord[], limit: number, curso
     after = Buffer.from(cursor, 'base64url').toString('utf8');
     if (!/^[^|]+\|[^|]+\|[^|]+$/.test(after)) throw ApiError.badRequest('query.cursor: not a cursor from this listing');
   }
-  const rest = records.filter((r) => sortKey(r) > after);
+  const rest = records.filter((r) => heldStepSortKey(r) > after);
   const page = rest.slice(0, limit);
   const last = page.at(-1);
   return {
     attention: page,
-    ...(rest.length > limit && last && { next_cursor: Buffer.from(sortKey(last), 'utf8').toString('base64url') }),
+    ...(rest.length > limit &&
+      last && { next_cursor: Buffer.from(heldStepSortKey(last), 'utf8').toString('base64url') }),
     total: records.length,
   };
 }

@@ -9,12 +9,17 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ApprovalRecord, AttentionRecord, RunStatus, RunView } from '../src/shared/contracts.js';
 import { REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../src/shared/messages.js';
 import { RUN_STATUSES } from '../src/shared/workflow-contracts.js';
-import { heldStepsFromMemos } from './attention.js';
 import { queryWithDeadline } from './query-deadline.js';
-import { inboxFromMemos } from './visibility.js';
+import { heldStepsFromMemos, inboxFromMemos } from './visibility.js';
 
 /** The parts of a run a decision needs: whose it is, and where it stands. */
 export type RunSummary = Pick<RunView, 'workflow_id' | 'session_id' | 'user_id' | 'intent' | 'status'>;
+
+/** An approval and the run it belongs to, as the caller may see them (what finding an approval answers). */
+export interface FoundApproval {
+  view: RunSummary;
+  approval: ApprovalRecord;
+}
 
 export interface RunDescription {
   workflow_id: string;

@@ -1,11 +1,22 @@
 /**
- * Listings from Temporal visibility (eventually consistent): a user's sessions and the approvals
- * inbox. Query building and grouping are pure and unit-tested; ids are validated and quoted
- * before they reach a query string.
+ * Listings from Temporal visibility (eventually consistent): a user's sessions, and the approvals
+ * and held steps read from the runs' memos. Query building and grouping are pure and unit-tested;
+ * ids are validated and quoted before they reach a query string.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { ApprovalRecordSchema, IdentitySchema, type ApprovalRecord } from '../src/shared/contracts.js';
-import { PENDING_APPROVALS_MEMO, REQUEST_WORKFLOW_TYPE, SearchAttributes } from '../src/shared/messages.js';
+import {
+  ApprovalRecordSchema,
+  AttentionRecordSchema,
+  IdentitySchema,
+  type ApprovalRecord,
+  type AttentionRecord,
+} from '../src/shared/contracts.js';
+import {
+  ATTENTION_MEMO,
+  PENDING_APPROVALS_MEMO,
+  REQUEST_WORKFLOW_TYPE,
+  SearchAttributes,
+} from '../src/shared/messages.js';
 import { ApiError } from './errors.js';
 
 /** At most this many executions are read for one listing. */
@@ -100,6 +111,20 @@ export function inboxFromMemos(memos: readonly (Record<string, unknown> | undefi
   return approvals.sort(
     (a, b) => a.requested_at.localeCompare(b.requested_at) || a.approval_id.localeCompare(b.approval_id),
   );
+}
+
+/** Held steps from the runs' memos, the longest-held first; malformed records are skipped. */
+export function heldStepsFromMemos(memos: readonly (Record<string, unknown> | undefined)[]): AttentionRecord[] {
+  const records = memos.flatMap((memo) => {
+    const value = memo?.[ATTENTION_MEMO];
+    return Array.isArray(value) ? value.flatMap((item) => AttentionRecordSchema.safeParse(item).data ?? []) : [];
+  });
+  return records.sort((a, b) => heldStepSortKey(a).localeCompare(heldStepSortKey(b)));
+}
+
+/** Held steps' order, also an attention page's cursor: when held, then run and step. */
+export function heldStepSortKey(record: AttentionRecord): string {
+  return `${record.attention.since}|${record.workflow_id}|${record.step_id}`;
 }
 
 export function runListingOf(info: WorkflowExecutionInfo): RunListing {

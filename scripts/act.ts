@@ -6,7 +6,7 @@
  * until a worker runs, and reports what the run did with it. The run records it `via: operator`.
  */
 import { signActionWith } from '../src/runtime/decision-keys.js';
-import { heldStepsFromMemos } from '../gateway/attention.js';
+import { heldStepsFromMemos } from '../gateway/visibility.js';
 import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/messages.js';
 import { actorOf, splitCommandLine } from './operator-args.js';

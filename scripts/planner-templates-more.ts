@@ -1,8 +1,7 @@
 /** Templates for scripts/planner-corpus.ts: the Life-OS requests, refusals, combinations and a second round. */
-import type { CorpusIntent } from '../src/planner/nlu/corpus.js';
-import type { Template } from './planner-templates.js';
+import type { CorpusIntent, CorpusTemplate } from '../src/planner/nlu/corpus.js';
 
-const group = (intent: CorpusIntent, texts: string[], outcome?: 'refuse'): Template[] =>
+const group = (intent: CorpusIntent, texts: string[], outcome?: 'refuse'): CorpusTemplate[] =>
   texts.map((text) => ({ text, intent, ...(outcome && { outcome }) }));
 
 export const JOB_SEARCH = group('job_search', [
@@ -146,8 +145,8 @@ export const NONE = group(
   'refuse',
 );
 
-const combo = (text: string, tools: string[]): Template => ({ text, intent: 'combo', tools });
-export const COMBOS: Template[] = [
+const combo = (text: string, tools: string[]): CorpusTemplate => ({ text, intent: 'combo', tools });
+export const COMBOS: CorpusTemplate[] = [
   combo('pay {name} {amt} and show my balance', ['bank_transfer', 'account_balance']),
   combo('apply to {n} backend jobs, schedule gym 3x this week, and plan groceries', [
     'job_search',
@@ -165,7 +164,7 @@ export const COMBOS: Template[] = [
 ];
 
 // A second round of phrasings, appended so that the entries above keep their text and their split.
-export const MORE: Template[] = [
+export const MORE: CorpusTemplate[] = [
   ...group('transfer', [
     'can you get {amt} over to {name}',
     'i gotta pay {name} {amt} for the game tickets',

@@ -2,17 +2,10 @@
  * How people write each request, as templates for scripts/planner-corpus.ts: {name} a recipient,
  * {amt} an amount, {n} a count, {kind} a job kind, {id} a request id.
  */
-import type { CorpusIntent } from '../src/planner/nlu/corpus.js';
+import type { CorpusIntent, CorpusTemplate } from '../src/planner/nlu/corpus.js';
 import { COMBOS, GROCERIES, GYM, JOB_APPLY, JOB_SEARCH, MORE, NONE } from './planner-templates-more.js';
 
-export interface Template {
-  text: string;
-  intent: CorpusIntent;
-  outcome?: 'plan' | 'refuse';
-  tools?: string[];
-}
-
-const group = (intent: CorpusIntent, texts: string[], outcome?: 'refuse'): Template[] =>
+const group = (intent: CorpusIntent, texts: string[], outcome?: 'refuse'): CorpusTemplate[] =>
   texts.map((text) => ({ text, intent, ...(outcome && { outcome }) }));
 
 const TRANSFER = group('transfer', [
@@ -246,7 +239,7 @@ const CANCEL = group('cancel', [
   'call it off',
 ]);
 
-export const TEMPLATES: readonly Template[] = [
+export const TEMPLATES: readonly CorpusTemplate[] = [
   ...TRANSFER,
   ...TRANSFER_REFUSED,
   ...BALANCE,

@@ -5,11 +5,11 @@
  * without approval, or refuse. Between the edit and that answer no decision is taken. Only RunState
  * holds an EditBook and calls it, publishing after each change.
  */
-import type { ApprovalRecord, RequestInput } from '../src/shared/contracts.js';
+import type { ApprovalEdit, ApprovalRecord, RequestInput } from '../src/shared/contracts.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
 import { canonicalJson } from '../src/shared/canonical-json.js';
 import { transferStepName } from '../src/shared/money.js';
-import { judgeEdit, type ApprovalEdit } from '../src/shared/approval-edit.js';
+import { judgeEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { ApprovalBook, DecisionResult } from './run-approvals.js';

@@ -3,8 +3,8 @@
  * run trusts, and RunState applies only a verified edit (approval-edits.ts); whatever it does not
  * apply is recorded as `approval_ignored`.
  */
-import { ApprovalEditSchema, checkEditProof, type ApprovalEdit } from '../src/shared/approval-edit.js';
-import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { checkEditProof } from '../src/shared/approval-edit.js';
+import { ApprovalEditSchema, type ApprovalEdit, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 import type { DecisionResult, RunState } from './run-state.js';
 

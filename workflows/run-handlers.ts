@@ -9,6 +9,7 @@ import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow'
 import {
   ApprovalDecisionSchema,
   ApprovalDelegationSchema,
+  ApprovalEditSchema,
   StepActionSchema,
 } from '../src/shared/workflow-contracts.js';
 import {
@@ -25,7 +26,7 @@ import {
   waitPlannedUpdate,
   waitSettledUpdate,
 } from '../src/shared/messages.js';
-import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
+import { judgeEdit } from '../src/shared/approval-edit.js';
 import { issueLines } from '../src/shared/zod-issues.js';
 import { applyAuthenticatedAction } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';

@@ -16,8 +16,7 @@ import type {
   TimelineEvent,
   TimelineEventName,
 } from '../src/shared/contracts.js';
-import type { ApprovalEdit } from '../src/shared/approval-edit.js';
-import { FINAL_RUN_STATUSES, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
+import { FINAL_RUN_STATUSES, type ApprovalEdit, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, liveRunStatus } from '../src/shared/run-status.js';
 import { EditBook } from './approval-edits.js';
 import { LocalCallBatch } from './local-call-batch.js';

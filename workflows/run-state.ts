@@ -3,8 +3,14 @@
  * calls the publish hook once, so the workflow files decide only when a transition happens, never
  * how. What the run holds, and the ways to read it, are in RunRecord (run-record.ts).
  */
-import type { ApprovalDecision, ApprovalRecord, Plan, RequestInput, StepAction } from '../src/shared/contracts.js';
-import type { ApprovalEdit } from '../src/shared/approval-edit.js';
+import type {
+  ApprovalDecision,
+  ApprovalEdit,
+  ApprovalRecord,
+  Plan,
+  RequestInput,
+  StepAction,
+} from '../src/shared/contracts.js';
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import { finalRunStatus } from '../src/shared/run-status.js';

@@ -19,14 +19,8 @@ import { signWith } from '../../src/runtime/decision-keys.js';
 import { runBindingOf } from '../../src/shared/approval/binding.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { sessionPendingFromMemos } from './run-memo.js';
-import { runSummaryOf, type RunSummary } from '../run-description.js';
+import { runSummaryOf, type FoundApproval, type RunSummary } from '../run-description.js';
 import { sendEdit, type EditInput, type EditResult } from './edits.js';
-
-/** An approval and the run it belongs to, as the caller may see them. */
-export interface FoundApproval {
-  view: RunSummary;
-  approval: ApprovalRecord;
-}
 
 export interface DecisionInput {
   approved: boolean;

@@ -1,7 +1,8 @@
 /** The answers to a decision or an edit no worker took yet: accepted, kept in the run's history, not applied. */
 import type { z } from 'zod';
 import type { DecisionAcceptedSchema, EditAcceptedSchema } from '../schemas.js';
-import type { DecisionResult, FoundApproval } from './approvals.js';
+import type { DecisionResult } from './approvals.js';
+import type { FoundApproval } from '../run-description.js';
 
 export function acceptedReply({
   view,

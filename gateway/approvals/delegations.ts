@@ -17,7 +17,7 @@ import { groupsOf, type Identity, type TokenTable } from '../auth.js';
 import { withinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
-import type { FoundApproval } from './approvals.js';
+import type { FoundApproval } from '../run-description.js';
 import { standInsFor } from './stand-ins.js';
 import { judgeDelegation } from '../../src/shared/approval/delegation.js';
 import { apiErrorOf, deciderOf } from './rules.js';
@@ -150,7 +150,8 @@ export class Delegations {
     throw new ApiError(
       503,
       ErrorCode.RunUnresponsive,
-      `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); check the approval before trying again.`,
+      `The run did not take the delegation within ${this.budgetMs} ms (is a worker running?); ` +
+        'check the approval before trying again.',
     );
   }
 }

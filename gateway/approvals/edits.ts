@@ -19,7 +19,7 @@ import type { Identity } from '../auth.js';
 import { deliverDurably } from '../durable-delivery.js';
 import { runBindingOf } from '../../src/shared/approval/binding.js';
 import type { ApiError } from '../errors.js';
-import type { FoundApproval } from './approvals.js';
+import type { FoundApproval } from '../run-description.js';
 import { apiErrorOf, deciderOf } from './rules.js';
 
 export interface EditInput {

@@ -9,7 +9,8 @@ import { sameIdentity } from '../../src/shared/identity.js';
 import { actionHashOf, verifyLink, type LinkClaims } from '../../src/webhooks/approval-links.js';
 import type { Identity } from '../auth.js';
 import { ApiError, classifyError } from '../errors.js';
-import type { Approvals, DecisionResult, FoundApproval } from './approvals.js';
+import type { Approvals, DecisionResult } from './approvals.js';
+import type { FoundApproval } from '../run-description.js';
 import type { Delegations } from './delegations.js';
 
 /** Why a link did nothing, as a page says it. */

@@ -1,9 +1,9 @@
 /**
- * Edit before approve: the signed form an edit travels in (who may make one is the approval judge's
- * question, approval/edit.ts). An edit is signed under its own payload version, so its signature can
- * never be replayed as a decision's (or a decision's as an edit's), and names the run it is for.
+ * Edit before approve: signing an edit (its form is ApprovalEditSchema, workflow-contracts.ts; who
+ * may make one is the approval judge's question, approval/edit.ts). An edit is signed under its own
+ * payload version, so its signature can never be replayed as a decision's (or a decision's as an
+ * edit's), and names the run it is for.
  */
-import { z } from 'zod';
 import { judgeEdit as judgeProposedEdit, type EditVerdict } from './approval/edit.js';
 import type { JudgedApproval } from './approval/judge.js';
 import { DecisionErrorType } from './messages.js';
@@ -15,33 +15,10 @@ import {
   type DecisionSigner,
   type ProofCheck,
 } from './signed-proof.js';
-import {
-  DecisionProofSchema,
-  IdentitySchema,
-  RunBindingShape,
-  type DecisionProof,
-  type TrustedDecisionKey,
-} from './workflow-contracts.js';
+import type { ApprovalEdit, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
 
 const EDIT_PAYLOAD_VERSION = 'approval-edit-v2';
 
-export const ApprovalEditSchema = z.strictObject({
-  approval_id: z.string().min(1).max(300),
-  /** The tool's complete new arguments; checked against the tool's schema. */
-  args: z.record(z.string(), z.unknown()),
-  edited_by: IdentitySchema,
-  reason: z.string().max(1000).optional(),
-  /** The editor's groups as the gateway authenticated them; an approver's eligibility is checked against these. */
-  groups: z.array(IdentitySchema).max(50).optional(),
-  /** The approval's `action_hash` as the editor saw it; an edit of a changed action is refused as stale. */
-  action_hash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be 32 bytes as lowercase hex')
-    .optional(),
-  proof: DecisionProofSchema.optional(),
-  ...RunBindingShape,
-});
-export type ApprovalEdit = z.infer<typeof ApprovalEditSchema>;
 export type UnsignedEdit = Omit<ApprovalEdit, 'proof'>;
 
 /**

@@ -13,13 +13,15 @@ import type {
   StepView,
   TimelineEvent,
 } from './contracts.js';
-import type { ApprovalEdit } from './approval-edit.js';
-import type { SignedSessionRun } from './workflow-contracts.js';
+import type { ApprovalEdit, SignedSessionRun } from './workflow-contracts.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
 
-/** A person's decision on a pending approval; applied only when signed by the gateway or an operator (see decision-signature.ts). */
+/**
+ * A person's decision on a pending approval; applied only when signed by the gateway or an
+ * operator (see decision-signature.ts).
+ */
 export const approvalDecisionSignal = defineSignal<[ApprovalDecision]>('approvalDecision');
 
 /** The whole run view, the same shape as `GET /api/workflows/{id}`. */
@@ -31,7 +33,10 @@ export const timelineQuery = defineQuery<TimelineEvent[], [number?]>('timeline')
 /** Resolves when the run has settled: finished, or waiting for a person. Used by `POST /chat`. */
 export const waitSettledUpdate = defineUpdate<RunView>('waitSettled');
 
-/** Resolves once the run has planned (or failed to plan), so its intent is known. Used by `POST /api/workflows/submit`. */
+/**
+ * Resolves once the run has planned (or failed to plan), so its intent is known. Used by
+ * `POST /api/workflows/submit`.
+ */
 export const waitPlannedUpdate = defineUpdate<RunView>('waitPlanned');
 
 export interface DecisionOutcome {

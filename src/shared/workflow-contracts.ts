@@ -33,7 +33,10 @@ const workflowId = z
   .string()
   .regex(/^[\p{L}\p{N}@._+:-]{1,128}$/u, 'workflow ids are 1-128 letters, digits or @ . _ + : -');
 
-/** Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity that calls the sandbox. */
+/**
+ * Arguments of each tool, checked with the plan, with an operator's edit, and again by the activity
+ * that calls the sandbox.
+ */
 export const ToolArgsSchemas = {
   bank_transfer: z.strictObject({
     from_account: accountId,
@@ -177,6 +180,28 @@ export const ApprovalDelegationSchema = z.strictObject({
   ...RunBindingShape,
 });
 export type ApprovalDelegation = z.infer<typeof ApprovalDelegationSchema>;
+
+/**
+ * An approver's amendment of a pending approval's arguments, sent with the `approvalEdit` update
+ * or signal. Signed like a decision (see approval-edit.ts).
+ */
+export const ApprovalEditSchema = z.strictObject({
+  approval_id: z.string().min(1).max(300),
+  /** The tool's complete new arguments; checked against the tool's schema. */
+  args: z.record(z.string(), z.unknown()),
+  edited_by: IdentitySchema,
+  reason: z.string().max(1000).optional(),
+  /** The editor's groups as the gateway authenticated them; an approver's eligibility is checked against these. */
+  groups: z.array(IdentitySchema).max(50).optional(),
+  /** The approval's `action_hash` as the editor saw it; an edit of a changed action is refused as stale. */
+  action_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 32 bytes as lowercase hex')
+    .optional(),
+  proof: DecisionProofSchema.optional(),
+  ...RunBindingShape,
+});
+export type ApprovalEdit = z.infer<typeof ApprovalEditSchema>;
 
 export const RequestInputSchema = z.strictObject({
   user_id: IdentitySchema,

@@ -1,7 +1,8 @@
 /** The attention listing's pure parts (query, memo records, paging) and its settings, without a server. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, runSettingsOf } from '../../src/runtime/config.js';
-import { attentionQuery, heldStepsFromMemos, pageOf } from '../../gateway/attention.js';
+import { attentionQuery, pageOf } from '../../gateway/attention.js';
+import { heldStepsFromMemos } from '../../gateway/visibility.js';
 import { ApiError } from '../../gateway/errors.js';
 import type { AttentionRecord } from '../../src/shared/contracts.js';
 
@@ -22,7 +23,8 @@ function held(workflowId: string, since: string): AttentionRecord {
 describe('attention listing', () => {
   it('queries running request runs that hold a step, optionally of one user, with the id quoted', () => {
     expect(attentionQuery('requests')).toBe(
-      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running' AND AttentionStepIds IS NOT NULL",
+      "WorkflowType='requestWorkflow' AND TaskQueue='requests' AND ExecutionStatus='Running'" +
+        ' AND AttentionStepIds IS NOT NULL',
     );
     expect(attentionQuery('requests', 'alice')).toMatch(/ AND UserId='alice'$/);
     expect(() => attentionQuery('requests', "x' OR 1=1")).toThrow(ApiError);

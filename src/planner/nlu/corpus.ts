@@ -29,4 +29,15 @@ export interface CorpusEntry {
   transfer?: { to: string; amount_cents: number };
 }
 
+/**
+ * How people write an entry, before scripts/planner-corpus.ts fills in its {name}, {amt}, {n},
+ * {kind} and {id} (the templates are in scripts/planner-templates*.ts).
+ */
+export interface CorpusTemplate {
+  text: string;
+  intent: CorpusIntent;
+  outcome?: 'plan' | 'refuse';
+  tools?: string[];
+}
+
 export const TRAIN: readonly CorpusEntry[] = trainJson as CorpusEntry[];
