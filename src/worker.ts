@@ -13,6 +13,7 @@ import type { TrustedDecisionKey } from './shared/workflow-contracts.js';
 import { temporalConnectionSettings } from './temporal-connection.js';
 import { jsonLogger, sdkJsonLogger } from './telemetry/logging.js';
 import { webhookSubscriberOf } from './webhooks/subscriber.js';
+import { openAuditStore } from './audit/open-audit-store.js';
 import type { Tracing } from './telemetry/tracing.js';
 import { tracingFor } from './telemetry/tracing-settings.js';
 import { bundleWorkflows } from './workflow-bundle.js';
@@ -61,6 +62,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
         taskQueue: config.TASK_QUEUE,
       },
       webhook: webhookSubscriberOf(config),
+      audit: openAuditStore(config),
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,

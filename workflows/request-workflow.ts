@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setWorkflowOptions,
@@ -27,6 +28,7 @@ import { issueLines } from '../src/shared/zod-issues.js';
 import { notifyActivity } from './notify-activity.js';
 import { installRunHandlers } from './run-handlers.js';
 import { NotificationOutbox } from './run-notifications.js';
+import { AuditOutbox } from './run-audit.js';
 import { publisher } from './run-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
@@ -39,20 +41,36 @@ const { planRequest } = proxyLocalActivities<Activities>({
 
 const notify = notifyActivity('Deliver a webhook event');
 
+const { recordAudit } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  // Evidence is not optional: the write retries until the store takes it, and the run waits for it.
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+  summary: 'Append to the audit trail',
+});
+
 export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
   const input = checkedInput(rawInput);
   const outbox = new NotificationOutbox();
   const publish = publishToTemporal(input);
+  const { workflowId } = workflowInfo();
+  // A cancellation must not cut the trail short: its writes finish whatever happens to the run.
+  const audit = new AuditOutbox(
+    (facts) => CancellationScope.nonCancellable(() => recordAudit(facts)),
+    workflowId,
+    input,
+    new Date().toISOString(),
+  );
   const run = new RunState(
     input,
-    workflowInfo().workflowId,
+    workflowId,
     () => new Date().toISOString(),
     (state) => {
       publish(state);
       outbox.observe(state);
+      audit.observe(state);
     },
   );
-  installRunHandlers(run);
+  installRunHandlers(run, audit);
 
   try {
     // 1. Plan.
@@ -66,23 +84,23 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     if (settings.webhooks === true) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
-      return await resultOnceHandled(run, outbox);
+      return await resultOnceHandled(run, outbox, audit);
     }
     // 2. Validate.
-    const plan = await validPlanOrFail(run, outbox, planned.outcome.plan);
+    const plan = await validPlanOrFail(run, outbox, audit, planned.outcome.plan);
     // 3. Schedule the DAG: every step waits for its dependencies, then for its approval gate.
     run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
     // 4. Finish.
     run.finish();
-    return await resultOnceHandled(run, outbox);
+    return await resultOnceHandled(run, outbox, audit);
   } catch (err) {
     if (isCancellation(err) && !run.isFinal()) {
       await CancellationScope.nonCancellable(async () => {
         // A write already in flight (a transfer) finishes and is recorded as what it was.
         await condition(() => !run.hasWritesInFlight);
         run.cancel();
-        await condition(allHandlersFinished);
+        await condition(() => allHandlersFinished() && audit.idle);
       });
     }
     throw err;
@@ -105,19 +123,24 @@ function checkedInput(rawInput: RequestInput): RequestInput {
  * and retry forever, so an invalid plan fails the run instead, once a waiting `waitSettled` update
  * has answered with the FAILED view.
  */
-async function validPlanOrFail(run: RunState, outbox: NotificationOutbox, raw: unknown): Promise<Plan> {
+async function validPlanOrFail(
+  run: RunState,
+  outbox: NotificationOutbox,
+  audit: AuditOutbox,
+  raw: unknown,
+): Promise<Plan> {
   const parsed = PlanSchema.safeParse(raw);
   const problems = parsed.success ? validatePlan(parsed.data) : [issueLines(parsed.error.issues).join('; ')];
   if (parsed.success && problems.length === 0) return parsed.data;
   const error = `invalid plan: ${problems.join('; ')}`;
   run.failBeforePlan('invalid_plan', error, { problems });
-  await condition(() => allHandlersFinished() && outbox.idle);
+  await condition(() => allHandlersFinished() && outbox.idle && audit.idle);
   throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
 }
 
-/** The run's result, once every update and signal handler has answered and every webhook delivery ended. */
-async function resultOnceHandled(run: RunState, outbox: NotificationOutbox): Promise<RunResult> {
-  await condition(() => allHandlersFinished() && outbox.idle);
+/** The run's result, once every handler has answered, every webhook delivery ended and the audit trail is written. */
+async function resultOnceHandled(run: RunState, outbox: NotificationOutbox, audit: AuditOutbox): Promise<RunResult> {
+  await condition(() => allHandlersFinished() && outbox.idle && audit.idle);
   return run.result();
 }
 
