@@ -8,3 +8,9 @@ export function openAuditStore(config: Pick<Config, 'AUDIT_DB' | 'AUDIT_DATABASE
     ? SqliteAuditStore.open(config.AUDIT_DB)
     : new PostgresAuditStore(config.AUDIT_DATABASE_URL);
 }
+
+/** The store, opened on the first call: a process that never reads the trail never opens it. */
+export function lazyAuditStore(config: Pick<Config, 'AUDIT_DB' | 'AUDIT_DATABASE_URL'>): () => AuditStore {
+  let store: AuditStore | undefined;
+  return () => (store ??= openAuditStore(config));
+}

@@ -29,6 +29,9 @@ import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metric
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { auditRoutes } from './routes/audit.js';
+import { auditorScope } from './auditor-scope.js';
+import { lazyAuditStore } from '../audit/open-audit-store.js';
 import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { originGuard } from './origin-guard.js';
@@ -139,6 +142,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const tickets = new StreamTickets();
   const tokens = tokensFor(deps);
   const signer = decisionSignerFor(deps);
+  const auditStore = lazyAuditStore(config);
   const routeDeps: RouteDeps = {
     config,
     runs,
@@ -189,7 +193,9 @@ export function createGatewayApp(deps: GatewayDeps) {
     .route('/api/workflows', workflowRoutes(routeDeps))
     .route('/api/approvals', approvalRoutes(routeDeps))
     .route('/api/attention', attentionRoutes(routeDeps))
+    .use(auditorScope())
     .route('/api/webhooks', webhookRoutes(routeDeps))
+    .route('/api/audit', auditRoutes(auditStore))
     .route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);
