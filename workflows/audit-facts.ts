@@ -60,7 +60,10 @@ export function requestStartedFact(workflowId: string, input: RequestInput, at: 
   };
 }
 
-/** Where a request came from, as its workflow id says: the gateway (chat or API) names runs `req-…`; any other was started by hand. */
+/**
+ * Where a request came from, as its workflow id says: the gateway (chat or API) names runs `req-…`;
+ * any other was started by hand.
+ */
 export function sourceOf(workflowId: string): 'gateway' | 'operator' {
   return workflowId.startsWith('req-') ? 'gateway' : 'operator';
 }

@@ -1,4 +1,7 @@
-/** The audit store a process is configured with: PostgreSQL when AUDIT_DATABASE_URL is set, else the SQLite file AUDIT_DB. */
+/**
+ * The audit store a process is configured with: PostgreSQL when AUDIT_DATABASE_URL is set, else the
+ * SQLite file AUDIT_DB.
+ */
 import type { Config } from '../config.js';
 import { PostgresAuditStore } from './audit-store-pg.js';
 import { SqliteAuditStore, type AuditStore } from './audit-store.js';

@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { auditRoutes } from './routes/audit.js';
+import { policyRoutes } from './routes/policies.js';
 import { auditorScope } from './auditor-scope.js';
 import { lazyAuditStore } from '../audit/open-audit-store.js';
 import { approvalLinkRoutes } from './routes/approval-links.js';
@@ -196,6 +197,7 @@ export function createGatewayApp(deps: GatewayDeps) {
     .use(auditorScope())
     .route('/api/webhooks', webhookRoutes(routeDeps))
     .route('/api/audit', auditRoutes(auditStore))
+    .route('/api/policies', policyRoutes(auditStore))
     .route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);

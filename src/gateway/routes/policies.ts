@@ -1,0 +1,76 @@
+/** Policy simulation: a candidate policy tried on the requests in the audit trail before it is switched on. */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AuditRecord } from '../../audit/audit-record.js';
+import type { AuditStore } from '../../audit/audit-store.js';
+import { simulatePolicy } from '../../audit/policy-simulation.js';
+import { parseDuration } from '../../shared/duration.js';
+import { PolicyDocumentSchema } from '../../shared/policy/schema.js';
+import type { Identity } from '../auth.js';
+import type { GatewayEnv } from '../context.js';
+import { ApiError, describeZodError } from '../errors.js';
+import { assertJsonContentType } from '../validation.js';
+
+/** The most records one simulation reads; a longer range is refused rather than answered in part. */
+const MAX_RECORDS = 200_000;
+const PAGE = 1000;
+
+const SimulateBodySchema = z.strictObject({
+  policy: PolicyDocumentSchema.describe('The candidate policy: the same schema and validation as POLICY_FILE'),
+  since: z
+    .string()
+    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30d, 12h or 90m')
+    .optional()
+    .describe('Requests started this long ago or later (default 30d) unless `from` is given'),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const simulateRoute = createRoute({
+  method: 'post',
+  path: '/simulate',
+  summary: 'What a candidate policy would have done to the recorded requests, against what happened',
+  request: { body: { content: { 'application/json': { schema: SimulateBodySchema } }, required: true } },
+  responses: { 200: { description: 'Each request step by step, and totals per rule and group' } },
+});
+
+function assertMaySimulate(identity: Identity): void {
+  if (identity.kind === 'anonymous') return;
+  if (identity.role !== 'auditor' && identity.role !== 'admin')
+    throw ApiError.forbidden('Only an auditor or an admin may simulate policies');
+}
+
+async function recordsBetween(store: AuditStore, from: string, to: string | undefined): Promise<AuditRecord[]> {
+  const records: AuditRecord[] = [];
+  let afterSeq: number | undefined;
+  for (;;) {
+    const page = await store.page({ from, to, after_seq: afterSeq }, PAGE);
+    records.push(...page.records);
+    if (records.length > MAX_RECORDS)
+      throw ApiError.badRequest(`the range holds more than ${MAX_RECORDS} audit records: choose a shorter one`);
+    if (page.next_after_seq === undefined) return records;
+    afterSeq = page.next_after_seq;
+  }
+}
+
+export function policyRoutes(store: () => AuditStore, now: () => number = Date.now) {
+  const app = new OpenAPIHono<GatewayEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw ApiError.badRequest(describeZodError(result.error, 'body'));
+    },
+  });
+  app.use('/simulate', async (c, next) => {
+    assertMaySimulate(c.get('identity'));
+    assertJsonContentType(c, false);
+    await next();
+  });
+  return app.openapi(simulateRoute, async (c) => {
+    const body = c.req.valid('json');
+    const from = body.from ?? new Date(now() - parseDuration(body.since ?? '30d')!).toISOString();
+    const to = body.to === undefined ? undefined : new Date(body.to).toISOString();
+    const records = await recordsBetween(store(), new Date(from).toISOString(), to);
+    return c.json(
+      { policy: { id: body.policy.id }, from, ...(to && { to }), ...simulatePolicy(body.policy, records) },
+      200,
+    );
+  });
+}
