@@ -1,6 +1,9 @@
 /** The audit API's query and answer shapes: one source for validation and the OpenAPI document. */
 import { z } from '@hono/zod-openapi';
 import { AuditRecordSchema } from '../audit/audit-record.js';
+import { parseDuration } from '../shared/duration.js';
+import { PolicyDocumentSchema } from '../shared/policy/schema.js';
+import type { RouteDoc } from './openapi.js';
 
 const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time such as 2026-12-01T00:00:00Z' });
 
@@ -44,3 +47,49 @@ export const AuditPageSchema = z
 export function utcTime(time: string | undefined): string | undefined {
   return time === undefined ? undefined : new Date(time).toISOString();
 }
+
+export const SimulateBodySchema = z.strictObject({
+  policy: PolicyDocumentSchema.describe('The candidate policy: the same schema and validation as POLICY_FILE'),
+  since: z
+    .string()
+    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30d, 12h or 90m')
+    .optional()
+    .describe('Requests started this long ago or later (default 30d) unless `from` is given'),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const AUDIT_ROUTE_DOCS: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/audit',
+    tag: 'audit',
+    summary:
+      'Audit records in chain order (role auditor or admin), filtered by time, run, person, tool, outcome and kind; next_cursor pages on',
+    query: AuditQuerySchema,
+    ok: AuditPageSchema,
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/api/audit/export',
+    tag: 'audit',
+    summary:
+      'The whole hash chain as NDJSON, streamed (role auditor or admin); check it with ./temporal-dev.sh verify-audit',
+    ok: { contentType: 'application/x-ndjson', description: 'One audit record a line, in chain order' },
+    errors: [401, 403],
+  },
+  {
+    method: 'post',
+    path: '/api/policies/simulate',
+    tag: 'audit',
+    summary:
+      'What a candidate policy would have done to each recorded request, against what the policy in force did, with totals per rule and group (role auditor or admin)',
+    body: SimulateBodySchema,
+    ok: {
+      contentType: 'application/json',
+      description: 'requests[].steps[] with actual and candidate outcomes; totals',
+    },
+    errors: [400, 401, 403, 415],
+  },
+];

@@ -37,6 +37,7 @@ import { InboxQuerySchema } from './approvals/inbox.js';
 import { ATTENTION_ROUTE_DOCS } from './attention-schemas.js';
 import { DELEGATION_ROUTE_DOCS } from './delegation-schemas.js';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-schemas.js';
+import { AUDIT_ROUTE_DOCS } from './audit-schemas.js';
 import { webhookEventDocs } from './webhook-events-doc.js';
 
 type ObjectSchema = z.ZodObject<z.ZodRawShape>;
@@ -234,6 +235,7 @@ export const ROUTES: RouteDoc[] = [
   ...ATTENTION_ROUTE_DOCS,
   ...DELEGATION_ROUTE_DOCS,
   ...WEBHOOK_ROUTE_DOCS,
+  ...AUDIT_ROUTE_DOCS,
   {
     method: 'get',
     path: '/api/config',

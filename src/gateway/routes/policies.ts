@@ -1,10 +1,10 @@
 /** Policy simulation: a candidate policy tried on the requests in the audit trail before it is switched on. */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AuditRecord } from '../../audit/audit-record.js';
 import type { AuditStore } from '../../audit/audit-store.js';
 import { simulatePolicy } from '../../audit/policy-simulation.js';
 import { parseDuration } from '../../shared/duration.js';
-import { PolicyDocumentSchema } from '../../shared/policy/schema.js';
+import { SimulateBodySchema } from '../audit-schemas.js';
 import type { Identity } from '../auth.js';
 import type { GatewayEnv } from '../context.js';
 import { ApiError, describeZodError } from '../errors.js';
@@ -13,17 +13,6 @@ import { assertJsonContentType } from '../validation.js';
 /** The most records one simulation reads; a longer range is refused rather than answered in part. */
 const MAX_RECORDS = 200_000;
 const PAGE = 1000;
-
-const SimulateBodySchema = z.strictObject({
-  policy: PolicyDocumentSchema.describe('The candidate policy: the same schema and validation as POLICY_FILE'),
-  since: z
-    .string()
-    .refine((text) => parseDuration(text) !== undefined, 'must be a duration such as 30d, 12h or 90m')
-    .optional()
-    .describe('Requests started this long ago or later (default 30d) unless `from` is given'),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-});
 
 const simulateRoute = createRoute({
   method: 'post',
