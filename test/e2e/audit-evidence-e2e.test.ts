@@ -186,6 +186,7 @@ describe('audit trail', () => {
       namespace: 'default',
       workflowExecution: { workflowId: approvedRun },
     });
+    // Temporal deletes an execution in the background: it can take a while on a busy server.
     await waitFor(
       async () => {
         const res = await call(stack.baseUrl, 'GET', `/api/workflows/${approvedRun}`);
@@ -195,6 +196,5 @@ describe('audit trail', () => {
     );
     expect(await trailOf(approvedRun)).toEqual(before);
     expect(verifyTrail(await exportLines(), TEST_DECISION_KEYS).failure).toBeUndefined();
-    // Temporal deletes an execution in the background: it can take a while on a busy server.
   }, 120_000);
 });
