@@ -7,7 +7,10 @@ import pg from 'pg';
 import { chainedRecord, type AuditFact } from './audit-record.js';
 import { filterSql, parseStoredRecord, type AuditFilter, type AuditPage, type AuditStore } from './audit-store.js';
 
+/** In one transaction under an advisory lock: workers and gateways starting together create it once. */
 const SCHEMA = `
+BEGIN;
+SELECT pg_advisory_xact_lock(2026120729);
 CREATE TABLE IF NOT EXISTS audit_records (
   seq BIGINT PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,
@@ -28,19 +31,38 @@ $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records;
 CREATE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records
   FOR EACH ROW EXECUTE FUNCTION audit_records_append_only();
+COMMIT;
 `;
 
 export class PostgresAuditStore implements AuditStore {
   readonly #pool: pg.Pool;
-  readonly #ready: Promise<void>;
+  #schema: Promise<void> | undefined;
 
   constructor(connectionString: string) {
     this.#pool = new pg.Pool({ connectionString, max: 4 });
-    this.#ready = this.#pool.query(SCHEMA).then(() => undefined);
+  }
+
+  /** Creates the table on first use; a failed attempt is tried again on the next call. */
+  #ready(): Promise<void> {
+    this.#schema ??= (async () => {
+      const client = await this.#pool.connect();
+      try {
+        await client.query(SCHEMA);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    })().catch((err: unknown) => {
+      this.#schema = undefined;
+      throw err;
+    });
+    return this.#schema;
   }
 
   async append(facts: readonly AuditFact[], recordedAt: string): Promise<number> {
-    await this.#ready;
+    await this.#ready();
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
@@ -84,7 +106,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async page(filter: AuditFilter, limit: number): Promise<AuditPage> {
-    await this.#ready;
+    await this.#ready();
     const { where, params } = filterSql(filter, (n) => `$${n}`);
     const result = await this.#pool.query<{ seq: string; record: string }>(
       `SELECT seq, record FROM audit_records ${where} ORDER BY seq LIMIT $${params.length + 1}`,
