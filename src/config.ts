@@ -195,9 +195,9 @@ export const EnvSchema = z
       .optional(),
     /** The SQLite file where the worker records each webhook delivery and the gateway reads them. */
     WEBHOOK_DELIVERIES_DB: z.string().min(1).default('.temporal/webhook-deliveries.db'),
-    /** The audit store's SQLite file: the worker appends every run's facts, the gateway reads them (GET /api/audit). */
+    /** The audit store's SQLite file: workers append every run's facts to it, the gateway reads it. */
     AUDIT_DB: z.string().min(1).default('.temporal/audit.db'),
-    /** PostgreSQL for the audit store instead of AUDIT_DB (set by `start --cluster`), e.g. postgres://user:pw@host/db. */
+    /** PostgreSQL for the audit store instead of AUDIT_DB (`start --cluster` sets it): postgres://user:pw@host/db. */
     AUDIT_DATABASE_URL: z
       .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
       .optional(),

@@ -65,7 +65,8 @@ export const AUDIT_ROUTE_DOCS: RouteDoc[] = [
     path: '/api/audit',
     tag: 'audit',
     summary:
-      'Audit records in chain order (role auditor or admin), filtered by time, run, person, tool, outcome and kind; next_cursor pages on',
+      'Audit records in chain order (role auditor or admin), filtered by time, run, person, tool, outcome ' +
+      'and kind; next_cursor pages on',
     query: AuditQuerySchema,
     ok: AuditPageSchema,
     errors: [400, 401, 403],
@@ -84,7 +85,8 @@ export const AUDIT_ROUTE_DOCS: RouteDoc[] = [
     path: '/api/policies/simulate',
     tag: 'audit',
     summary:
-      'What a candidate policy would have done to each recorded request, against what the policy in force did, with totals per rule and group (role auditor or admin)',
+      'What a candidate policy would have done to each recorded request, against what the policy in force ' +
+      'did, with totals per rule and group (role auditor or admin)',
     body: SimulateBodySchema,
     ok: {
       contentType: 'application/json',
