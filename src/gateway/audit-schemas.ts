@@ -30,7 +30,7 @@ export const AuditQuerySchema = z.strictObject({
   workflow_id: z.string().min(1).max(200).optional().describe('One run'),
   person: z.string().min(1).max(200).optional().describe('The person a record is about: requester, decider, editor'),
   tool: z.string().min(1).max(64).optional(),
-  outcome: z.string().min(1).max(64).optional().describe('approved, rejected, expired, succeeded, failed, COMPLETED…'),
+  outcome: z.string().min(1).max(64).optional().describe('e.g. approved, expired, failed, COMPLETED'),
   kind: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: cursor.optional().describe('next_cursor of the page before'),
