@@ -257,5 +257,7 @@ case "${1:-}" in
     export OPERATOR_SIGNING_KEY_FILE="${OPERATOR_SIGNING_KEY_FILE:-$STATE_DIR/operator-key.pem}"
     exec node --import tsx scripts/act.ts "$@" ;;
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]"; exit 2 ;;
+  verify-audit) shift; ensure_npm_deps; exec node --import tsx scripts/verify-audit.ts "$@" ;;
+  simulate-policy) shift; ensure_npm_deps; exec node --import tsx scripts/simulate-policy.ts "$@" ;;
+  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>] | verify-audit <export.ndjson> [--key <public.pem>]... | simulate-policy <policy.json> [--since 30d]"; exit 2 ;;
 esac

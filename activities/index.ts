@@ -1,7 +1,9 @@
 /** Every activity the worker registers, built from its dependencies (no module-level state). */
 import type { Client } from '@temporalio/client';
 import type { RunSettings } from '../src/shared/contracts.js';
+import type { AuditStore } from '../src/audit/audit-store.js';
 import { createAssistantActivities } from './assistant.js';
+import { createAuditActivities } from './audit.js';
 import { createLimitActivities } from './limits.js';
 import { createNotifyActivities, type WebhookSubscriber } from './notify.js';
 import { createPlanActivities } from './plan.js';
@@ -16,6 +18,8 @@ export interface ActivityDeps {
   temporal?: { client: Client; taskQueue: string };
   /** Where `notify` delivers events (WEBHOOK_URL); without one `notify` does nothing. */
   webhook?: WebhookSubscriber;
+  /** Where `recordAudit` appends the runs' facts; without one it does nothing. */
+  audit?: AuditStore;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
       temporal: deps.temporal,
     }),
     ...createNotifyActivities(deps.webhook),
+    ...createAuditActivities(deps.audit),
   };
 }
 

@@ -29,6 +29,10 @@ import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metric
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { auditRoutes } from './routes/audit.js';
+import { policyRoutes } from './routes/policies.js';
+import { auditorScope } from './auditor-scope.js';
+import { lazyAuditStore } from '../src/audit/open-audit-store.js';
 import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
 import { originGuard } from './origin-guard.js';
@@ -147,6 +151,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   const tickets = new StreamTickets();
   const tokens = tokensFor(deps);
   const signer = decisionSignerFor(deps);
+  const auditStore = lazyAuditStore(config);
   const routeDeps: RouteDeps = {
     config,
     runs,
@@ -190,7 +195,9 @@ export function createGatewayApp(deps: GatewayDeps) {
     .use(originGuard({ allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS, checkHost: config.GATEWAY_AUTH === 'off' }))
     .use(
       authMiddleware({ tokens, jwt: config.GATEWAY_AUTH === 'jwt' ? createJwtVerifier(config) : undefined, tickets }),
-    );
+    )
+    // An auditor reads the evidence and nothing else, whatever route comes after.
+    .use(auditorScope());
   // OpenAPIHono's route() (not the chained Hono's) carries each part's documented routes into the document.
   app.route('/', healthRoutes(client, deps.inbox));
   app.route(
@@ -203,6 +210,8 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route('/api/approvals', approvalRoutes(routeDeps));
   app.route('/api/attention', attentionRoutes(routeDeps));
   app.route('/api/webhooks', webhookRoutes(routeDeps));
+  app.route('/api/audit', auditRoutes(auditStore));
+  app.route('/api/policies', policyRoutes(auditStore));
   app.route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);
   app.notFound(notFoundHandler);

@@ -2,7 +2,8 @@
  * The gateway's request and response schemas: validation at the edge and the OpenAPI document
  * are both generated from these, so they cannot drift apart.
  */
-import { z } from 'zod';
+// Through @hono/zod-openapi, so that schemas made here carry .openapi() whatever module loads first.
+import { z } from '@hono/zod-openapi';
 import {
   ApprovalRecordSchema,
   IdentitySchema,

@@ -91,6 +91,19 @@ ensure_schemas() {
   done
 }
 
+# The audit store's database (its table is made by the first process that opens it); the workers
+# append to it and both gateways read it.
+ensure_audit_database() {
+  local bin="$1" password
+  password="$(cat "$CLUSTER_PG_PASSWORD_FILE")"
+  if [ "$(PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -tAc \
+    "select 1 from pg_database where datname = 'audit'")" != 1 ]; then
+    PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -qc 'create database audit' \
+      || die "creating the audit database failed"
+  fi
+  export AUDIT_DATABASE_URL="${AUDIT_DATABASE_URL:-postgres://temporal:$password@127.0.0.1:$CLUSTER_PG_PORT/audit}"
+}
+
 cmd_start_cluster() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
   local name
@@ -120,6 +133,7 @@ cmd_start_cluster() {
     -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=200
   wait_postgres "$pg_bin"
   ensure_schemas "$sql_tool" "$pg_bin"
+  ensure_audit_database "$pg_bin"
 
   node --import tsx scripts/cluster-config.ts "$CLUSTER_DIR" "$CLUSTER_PG_PORT" "$CLUSTER_PG_PASSWORD_FILE" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" \
     || die "writing the cluster's configuration failed"

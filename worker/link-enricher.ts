@@ -20,8 +20,13 @@ export function gatewayPublicUrl(config: Config): string {
 function decidersOf(config: Config): LinkDecider[] {
   if (config.GATEWAY_AUTH === 'token' && config.GATEWAY_TOKENS_FILE) {
     const entries: TokenFile[string][] = TokenTable.entriesOf(config.GATEWAY_TOKENS_FILE);
+    // Auditors read the trail; they never decide, so they get no links.
     const byId = new Map(
-      entries.map((e) => [e.user_id, { user_id: e.user_id, role: e.role, ...(e.groups && { groups: e.groups }) }]),
+      entries.flatMap((e) =>
+        e.role === 'auditor'
+          ? []
+          : [[e.user_id, { user_id: e.user_id, role: e.role, ...(e.groups && { groups: e.groups }) }] as const],
+      ),
     );
     return [...byId.values()];
   }

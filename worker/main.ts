@@ -14,6 +14,7 @@ import { WORKER_SHUTDOWN_GRACE_MS } from '../src/shared/timeouts.js';
 import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
 import { jsonLogger, sdkJsonLogger } from '../src/telemetry/logging.js';
 import { webhookSubscriberOf } from './webhook-subscriber.js';
+import { openAuditStore } from '../src/audit/open-audit-store.js';
 import type { Tracing } from '../src/telemetry/tracing.js';
 import { tracingFor } from '../src/telemetry/tracing-settings.js';
 import { bundleWorkflows } from './workflow-bundle.js';
@@ -62,6 +63,7 @@ export async function createWorker(config: Config, connection: NativeConnection,
         taskQueue: config.TASK_QUEUE,
       },
       webhook: webhookSubscriberOf(config),
+      audit: openAuditStore(config),
     }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,

@@ -28,9 +28,9 @@ import { issueLines } from '../src/shared/zod-issues.js';
 import { notifyActivity } from './notify-activity.js';
 import { installRunHandlers } from './run-handlers.js';
 import { NotificationOutbox } from './run-notifications.js';
+import { AuditOutbox } from './run-audit.js';
 import { publisher } from './run-publication.js';
 import { publishOncePerTask } from './publish-once-per-task.js';
-import type { CoalescedPublication } from './task-publication.js';
 import { RunState, type PublishHook } from './run-state.js';
 import { runStepWhenReady } from './step-runner.js';
 import { verifyStart } from './start-verification.js';
@@ -43,25 +43,53 @@ const { planRequest } = proxyLocalActivities<Activities>({
 
 const notify = notifyActivity('Deliver a webhook event');
 
+/**
+ * A local activity: the write is a few milliseconds on the worker's own store, so it costs the run
+ * no round trip through the server and one marker in history. A worker that dies before its task
+ * completes writes the batch again on replay, which the store's keys make a no-op.
+ */
+const { recordAudit } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  // Evidence is not optional: the write retries until the store takes it, and the run waits for it.
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+  summary: 'Append to the audit trail',
+});
+
+/** Waits until the run owes the outside nothing: answers, deliveries, its audit trail, its last changes. */
+type Drain = () => Promise<void>;
+
 export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult> {
   const input = checkedInput(rawInput);
+  const { workflowId, firstExecutionRunId } = workflowInfo();
   const outbox = new NotificationOutbox();
   const publication = publishOncePerTask(publishToTemporal(input));
+  // A cancellation must not cut the trail short: its writes finish whatever happens to the run.
+  const audit = new AuditOutbox(
+    (facts) => CancellationScope.nonCancellable(() => recordAudit(facts)),
+    workflowId,
+    input,
+    new Date().toISOString(),
+  );
   const run = new RunState(
     input,
-    workflowInfo().workflowId,
+    workflowId,
     () => new Date().toISOString(),
     (state) => {
       publication.hook(state);
       outbox.observe(state);
+      audit.observe(state);
     },
-    workflowInfo().firstExecutionRunId,
+    firstExecutionRunId,
   );
-  installRunHandlers(run);
+  installRunHandlers(run, audit);
+  const drain: Drain = async () => {
+    await condition(() => allHandlersFinished() && outbox.idle && audit.idle);
+    publication.flush();
+  };
 
   try {
     // 0. Act only on a start the gateway (or an operator's key) signed for this run.
-    await refuseUnverifiedStart(run, outbox, publication);
+    await refuseUnverifiedStart(run, drain);
     // 1. Plan.
     const planned = await planRequest({
       message: input.message,
@@ -73,23 +101,25 @@ export async function requestWorkflow(rawInput: RequestInput): Promise<RunResult
     if (settings.webhooks === true) outbox.enable((event) => notify(event));
     if (planned.outcome.kind === 'not_understood') {
       run.failBeforePlan('not_understood', planned.outcome.message);
-      return await resultOnceHandled(run, outbox, publication);
+      await drain();
+      return run.result();
     }
     // 2. Validate.
-    const plan = await validPlanOrFail(run, outbox, publication, planned.outcome.plan);
+    const plan = await validPlanOrFail(run, drain, planned.outcome.plan);
     // 3. Schedule the DAG: every step waits for its dependencies, then for its approval gate.
     run.adoptPlan(plan, settings.policy);
     await Promise.all(plan.steps.map((step) => runStepWhenReady(run, step, settings)));
-    // 4. Finish.
+    // 4. Finish, once every handler has answered, every delivery ended and the trail is written.
     run.finish();
-    return await resultOnceHandled(run, outbox, publication);
+    await drain();
+    return run.result();
   } catch (err) {
     if (isCancellation(err) && !run.isFinal()) {
       await CancellationScope.nonCancellable(async () => {
         // A write already in flight (a transfer) finishes and is recorded as what it was.
         await condition(() => !run.hasWritesInFlight);
         run.cancel();
-        await condition(allHandlersFinished);
+        await condition(() => allHandlersFinished() && audit.idle);
       });
     }
     publication.flush();
@@ -113,48 +143,23 @@ function checkedInput(rawInput: RequestInput): RequestInput {
  * and retry forever, so an invalid plan fails the run instead, once a waiting `waitSettled` update
  * has answered with the FAILED view.
  */
-async function validPlanOrFail(
-  run: RunState,
-  outbox: NotificationOutbox,
-  publication: CoalescedPublication,
-  raw: unknown,
-): Promise<Plan> {
+async function validPlanOrFail(run: RunState, drain: Drain, raw: unknown): Promise<Plan> {
   const parsed = PlanSchema.safeParse(raw);
   const problems = parsed.success ? validatePlan(parsed.data) : [issueLines(parsed.error.issues).join('; ')];
   if (parsed.success && problems.length === 0) return parsed.data;
   const error = `invalid plan: ${problems.join('; ')}`;
   run.failBeforePlan('invalid_plan', error, { problems });
-  await condition(() => allHandlersFinished() && outbox.idle);
-  publication.flush();
+  await drain();
   throw ApplicationFailure.create({ type: FailureType.InvalidPlan, message: error, nonRetryable: true });
 }
 
 /** Ends the run, having recorded why, when its start was not signed for it by a key the worker trusts. */
-async function refuseUnverifiedStart(
-  run: RunState,
-  outbox: NotificationOutbox,
-  publication: CoalescedPublication,
-): Promise<void> {
+async function refuseUnverifiedStart(run: RunState, drain: Drain): Promise<void> {
   const start = await verifyStart(run.input);
   if (start.valid) return;
   run.failBeforePlan('unverified_start', start.message, { refusal: start.reason });
-  await condition(() => allHandlersFinished() && outbox.idle);
-  publication.flush();
+  await drain();
   throw ApplicationFailure.create({ type: FailureType.UnverifiedStart, message: start.message, nonRetryable: true });
-}
-
-/**
- * The run's result, once every update and signal handler has answered and every webhook delivery
- * ended; the run's last changes are published before the workflow completes.
- */
-async function resultOnceHandled(
-  run: RunState,
-  outbox: NotificationOutbox,
-  publication: CoalescedPublication,
-): Promise<RunResult> {
-  await condition(() => allHandlersFinished() && outbox.idle);
-  publication.flush();
-  return run.result();
 }
 
 /**

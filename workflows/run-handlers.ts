@@ -33,6 +33,7 @@ import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
 import type { RunState } from './run-state.js';
+import type { AuditOutbox } from './run-audit.js';
 
 /** A refusal the client sees as the update's failure, with a type from a closed set. */
 function refusal(refused: { type: string; message: string }): ApplicationFailure {
@@ -44,7 +45,10 @@ function stepMovedOn(run: RunState, stepId: string): boolean {
   return !['READY', 'RUNNING'].includes(run.step(stepId).state);
 }
 
-export function installRunHandlers(run: RunState): void {
+export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
+  /** Hands a message from outside to its gate with the audit trail told what was received. */
+  const received = <T>(kind: Parameters<AuditOutbox['receive']>[0], message: object, apply: () => T): T =>
+    audit.receive(kind, message, run.workflowId, new Date().toISOString(), apply);
   setHandler(runQuery, () => run.view());
   setHandler(timelineQuery, (afterSeq = 0) => run.timelineAfter(afterSeq));
   setHandler(waitSettledUpdate, async () => {
@@ -58,13 +62,14 @@ export function installRunHandlers(run: RunState): void {
 
   setHandler(approvalDecisionSignal, (raw) => {
     const decision = ApprovalDecisionSchema.safeParse(raw);
-    if (decision.success) applyAuthenticatedDecision(run, decision.data, run.trustedKeys);
+    if (decision.success)
+      received('decision', decision.data, () => applyAuthenticatedDecision(run, decision.data, run.trustedKeys));
     else run.ignoreMalformedDecision(issueLines(decision.error.issues).join('; '));
   });
   setHandler(
     approvalDecisionUpdate,
     async (decision) => {
-      const result = applyAuthenticatedDecision(run, decision, run.trustedKeys);
+      const result = received('decision', decision, () => applyAuthenticatedDecision(run, decision, run.trustedKeys));
       if (!result.accepted) throw refusal(result);
       const { step_id: stepId, approval_id: approvalId } = result.approval;
       // A decision that only counted towards a stage answers at once; the step waits for the others.
@@ -79,18 +84,24 @@ export function installRunHandlers(run: RunState): void {
   setHandler(
     approvalDelegationUpdate,
     (delegation) => {
-      const verdict = applyAuthenticatedDelegation(run, delegation, run.trustedKeys);
+      const verdict = received('delegation', delegation, () =>
+        applyAuthenticatedDelegation(run, delegation, run.trustedKeys),
+      );
       if (!verdict.allowed) throw refusal(verdict);
       return Promise.resolve(run.approval(delegation.approval_id)!);
     },
     { validator: (delegation) => void ApprovalDelegationSchema.parse(delegation) },
   );
 
-  setHandler(approvalEditSignal, (raw) => receiveEditSignal(run, raw, run.trustedKeys));
+  setHandler(approvalEditSignal, (raw) =>
+    received('edit', typeof raw === 'object' && raw !== null ? raw : {}, () =>
+      receiveEditSignal(run, raw, run.trustedKeys),
+    ),
+  );
   setHandler(
     approvalEditUpdate,
     async (edit) => {
-      const result = applyAuthenticatedEdit(run, edit, run.trustedKeys);
+      const result = received('edit', edit, () => applyAuthenticatedEdit(run, edit, run.trustedKeys));
       if (!result.accepted) throw refusal(result);
       const { step_id: stepId, approval_id: approvalId } = result.approval;
       // Answer once the policy judged the edited step again and the step waits, ended or was refused.
@@ -114,7 +125,8 @@ export function installRunHandlers(run: RunState): void {
 
   setHandler(stepActionSignal, (raw) => {
     const action = StepActionSchema.safeParse(raw);
-    if (action.success) applyAuthenticatedAction(run, action.data, run.trustedKeys);
+    if (action.success)
+      received('operator_action', action.data, () => applyAuthenticatedAction(run, action.data, run.trustedKeys));
     else
       run.ignoreStepAction(undefined, `Malformed action ignored: ${issueLines(action.error.issues).join('; ')}`, {
         reason: 'malformed',
@@ -123,7 +135,7 @@ export function installRunHandlers(run: RunState): void {
   setHandler(
     stepActionUpdate,
     async (action) => {
-      const verdict = applyAuthenticatedAction(run, action, run.trustedKeys);
+      const verdict = received('operator_action', action, () => applyAuthenticatedAction(run, action, run.trustedKeys));
       if (!verdict.allowed) throw refusal(verdict);
       // Answer once the run has acted: the step finished, waits for approval, or is held again.
       await condition(() => stepMovedOn(run, action.step_id));

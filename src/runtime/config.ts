@@ -219,6 +219,12 @@ export const EnvSchema = z
       .optional(),
     /** The SQLite file where the worker records each webhook delivery and the gateway reads them. */
     WEBHOOK_DELIVERIES_DB: z.string().min(1).default('.temporal/webhook-deliveries.db'),
+    /** The audit store's SQLite file: workers append every run's facts to it, the gateway reads it. */
+    AUDIT_DB: z.string().min(1).default('.temporal/audit.db'),
+    /** PostgreSQL for the audit store instead of AUDIT_DB (`start --cluster` sets it): postgres://user:pw@host/db. */
+    AUDIT_DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
     /** Signs one-click approval links (worker) and checks them (gateway); no links without it. */
     APPROVAL_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     /** Who gets links when auth is off (comma-separated ids); with GATEWAY_TOKENS_FILE, its people. */

@@ -10,7 +10,7 @@ import { temporal } from '@temporalio/proto';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
 import { approvalDecisionSignal, waitSettledUpdate } from '../../src/shared/messages.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { signedForRun } from '../../dev/stack-secrets.js';
 import { realActivities, startRequestRun, TEST_SETTINGS } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
 
@@ -87,7 +87,11 @@ describe('publication', () => {
     expect(waiting.status).toBe('WAITING_APPROVAL');
     await handle.signal(
       approvalDecisionSignal,
-      signedAsGateway({ approval_id: waiting.approvals[0]!.approval_id, approved: true, approver_id: 'reviewer' }),
+      await signedForRun(handle, {
+        approval_id: waiting.approvals[0]!.approval_id,
+        approved: true,
+        approver_id: 'reviewer',
+      }),
     );
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
 

@@ -2,7 +2,11 @@
  * The whole stack for one test file: the real sandbox (child process), a worker on its own task
  * queue against the suite's Temporal dev server, and the gateway over real HTTP on a free port.
  */
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SqliteAuditStore } from '../../src/audit/audit-store.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { parseConfig, runSettingsOf, type Config } from '../../src/runtime/config.js';
@@ -29,6 +33,8 @@ export interface StackOptions {
   temporalAddress?: string;
   /** The task queue of the worker and the gateway; a fresh one by default. */
   taskQueue?: string;
+  /** Keep an audit trail: a fresh AUDIT_DB the worker appends to and the gateway reads. */
+  audit?: boolean;
 }
 
 export interface Stack {
@@ -60,8 +66,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     GATEWAY_PORT: '0',
     CHAT_WAIT_MS: '15000',
     ...testSecretsEnv(),
+    ...(options.audit && { AUDIT_DB: path.join(mkdtempSync(path.join(tmpdir(), 'audit-')), 'audit.db') }),
     ...options.env,
   });
+  const auditStore = options.audit ? SqliteAuditStore.open(config.AUDIT_DB) : undefined;
   // The gateway's client, connected as gateway/main.ts connects it.
   const client = new Client({
     connection: await Connection.connect(gatewayConnectionOptions({ TEMPORAL_ADDRESS: address })),
@@ -79,6 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         runSettingsOf(config),
         { client, taskQueue },
         webhookSubscriberOf(config),
+        auditStore,
       ),
     });
     return worker;
@@ -120,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await stopWorker();
       if (ownSandbox) await sandbox.dispose();
       await client.connection.close();
+      await auditStore?.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import { NativeConnection, Runtime, Worker, DefaultLogger, type WorkerOptions } 
 import { inject } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import type { WebhookSubscriber } from '../../activities/notify.js';
+import type { AuditStore } from '../../src/audit/audit-store.js';
 import type { RunSettings } from '../../src/shared/contracts.js';
 import { runPolicyOf } from '../../src/runtime/config.js';
 import { defaultPolicy } from '../../src/shared/policy/evaluate.js';
@@ -78,6 +79,7 @@ export function realActivities(
   settings: Partial<RunSettings> = {},
   temporal?: { client: Client; taskQueue: string },
   webhook?: WebhookSubscriber,
+  audit?: AuditStore,
 ): Activities {
   return createActivities({
     sandboxUrl,
@@ -85,6 +87,7 @@ export function realActivities(
     settings: { ...TEST_SETTINGS, ...settings },
     temporal,
     webhook,
+    audit,
   });
 }
 

@@ -276,6 +276,7 @@ describe('mayApprove (may_decide, can_decide and links ask this)', () => {
     ['a stand-in for a member', staged, person('sam'), [['approvers']], true],
     ['a stand-in for someone outside the group', staged, person('sam'), [['staff']], false],
     ['a requester token on a transfer', transfer, { id: 'alice', role: 'requester' }, [], false],
+    ['an auditor token, even on a step they did not request', transfer, { id: 'ivy', role: 'auditor' }, [], false],
     ['anyone, once decided', { ...transfer, status: 'approved' }, person('bob'), [], false],
     ['anyone, once expired', { ...transfer, expires_at: NOW }, person('bob'), [], false],
   ])('%s', (_name, approval, decider, standInGroups, expected) => {

@@ -116,6 +116,8 @@ export function identityRefusal(decider: Decider): Refusal | undefined {
  * decides only their own: they may withdraw (reject) it, and confirm only a non-money L3 step.
  */
 export function roleRefusal(approval: JudgedApproval, { approved, decider }: ProposedDecision): Refusal | undefined {
+  if (decider.role === 'auditor')
+    return refuse(DecisionErrorType.Forbidden, 'An auditor reads evidence and decides nothing');
   if (decider.role !== 'requester') return undefined;
   if (!isRequester(approval, decider.id))
     return refuse(DecisionErrorType.Forbidden, 'Requesters may only decide steps of their own runs');

@@ -12,7 +12,7 @@ import { isMoneyTransfer } from '../policy.js';
 export { isMoneyTransfer };
 
 /** The roles a gateway token or JWT carries; the run judges without one (it trusts the signed groups). */
-export type DeciderRole = 'requester' | 'approver' | 'admin';
+export type DeciderRole = 'requester' | 'approver' | 'admin' | 'auditor';
 
 /** The person a question is about, as the gateway authenticated them. */
 export interface Decider {
