@@ -2,7 +2,6 @@
  * What an approval record starts as when a step is blocked behind it (its id, the action and its
  * hash, the policy's stages and deadlines), and a copy of one that shares nothing with the run's.
  */
-import { inWorkflowContext, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalRecord, PlanStep, RequestInput } from '../src/shared/contracts.js';
 import { approvalIdFor } from '../src/shared/messages.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
@@ -12,6 +11,7 @@ import { newQuorum, quorumProgress } from '../src/shared/policy/quorum.js';
 import type { PolicyStage } from '../src/shared/policy/schema.js';
 import type { ApprovalTiming } from '../src/shared/policy/follow-ups.js';
 import { deadlinesOf, refreshDeciders } from './approval-handovers.js';
+import { firstRunIdNow } from './first-run-id.js';
 
 /** What a policy rule asked for; absent for runs without a policy, which need one decision. */
 export interface ApprovalStages {
@@ -51,7 +51,7 @@ export function newApprovalRecord(
       from_account: String(step.args['from_account']),
     }),
     status: 'pending',
-    ...runIdNow(),
+    ...firstRunIdNow(),
     args: { ...step.args },
     requested_by: run.input.user_id,
     requested_at: requestedAt,
@@ -70,14 +70,6 @@ export function newApprovalRecord(
   };
   if (quorum) refreshDeciders(record);
   return record;
-}
-
-/**
- * The run's first execution run id, which signed decisions and edits must name; none outside a
- * workflow (unit tests of the run's books).
- */
-function runIdNow(): { run_id?: string } {
-  return inWorkflowContext() ? { run_id: workflowInfo().firstExecutionRunId } : {};
 }
 
 /** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */

@@ -21,6 +21,14 @@ export function judgeStepAction(
   if (step.state !== 'NEEDS_ATTENTION' || !step.attention) {
     return refuse(StepActionErrorType.NotHeld, `Step ${step.id} is ${step.state}, not NEEDS_ATTENTION`);
   }
+  // Before the hold's time: a replay into a later run under the same workflow id is refused for what it is.
+  if (step.attention.run_id !== undefined && action.run_id !== step.attention.run_id) {
+    return refuse(
+      StepActionErrorType.WrongRun,
+      `Step ${step.id} is held in run ${step.attention.run_id}, not ${action.run_id ?? '(none named)'}: ` +
+        'an action signed for another run moves nothing',
+    );
+  }
   if (action.held_since !== undefined && action.held_since !== step.attention.since) {
     return refuse(
       StepActionErrorType.NotHeld,

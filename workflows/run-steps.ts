@@ -5,6 +5,7 @@
  */
 import type { Plan, StepAction, StepState, StepView, TimelineEventName } from '../src/shared/contracts.js';
 import { FINAL_STEP_STATES } from '../src/shared/workflow-contracts.js';
+import { firstRunIdNow } from './first-run-id.js';
 import { judgeStepAction, type StepActionVerdict } from './run-attention.js';
 import type { RecordEvent } from './run-timeline.js';
 
@@ -118,6 +119,7 @@ export class StepBook {
       last_error: failure.message,
       attempts: step.attempts,
       ...(failure.type !== undefined && { error_type: failure.type }),
+      ...firstRunIdNow(),
     };
     this.#move(
       id,
