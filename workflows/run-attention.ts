@@ -21,14 +21,6 @@ export function judgeStepAction(
   if (step.state !== 'NEEDS_ATTENTION' || !step.attention) {
     return refuse(StepActionErrorType.NotHeld, `Step ${step.id} is ${step.state}, not NEEDS_ATTENTION`);
   }
-  // Before the hold's time: a replay into a later run under the same workflow id is refused for what it is.
-  if (step.attention.run_id !== undefined && action.run_id !== step.attention.run_id) {
-    return refuse(
-      StepActionErrorType.WrongRun,
-      `Step ${step.id} is held in run ${step.attention.run_id}, not ${action.run_id ?? '(none named)'}: ` +
-        'an action signed for another run moves nothing',
-    );
-  }
   if (action.held_since !== undefined && action.held_since !== step.attention.since) {
     return refuse(
       StepActionErrorType.NotHeld,
@@ -48,6 +40,26 @@ export function judgeStepAction(
     return refuse(StepActionErrorType.InvalidArgs, `Invalid args for ${step.tool}: ${detail}`);
   }
   return { allowed: true, args: parsed.data };
+}
+
+/**
+ * A signed action names the run whose hold it was judged against (the first execution run id the
+ * hold records); one signed for another run under the same workflow id, or naming none, moves
+ * nothing. Asked after the signature is checked, so an unsigned action is recorded as unsigned.
+ */
+export function wrongRunRefusal(
+  step: Readonly<StepView> | undefined,
+  action: StepAction,
+): Extract<StepActionVerdict, { allowed: false }> | undefined {
+  const heldIn = step?.attention?.run_id;
+  if (heldIn === undefined || action.run_id === heldIn) return undefined;
+  return {
+    allowed: false,
+    type: StepActionErrorType.WrongRun,
+    message:
+      `Step ${action.step_id} is held in run ${heldIn}, not ${action.run_id ?? '(none named)'}: ` +
+      'an action signed for another run moves nothing',
+  };
 }
 
 export function attentionRecordOf(

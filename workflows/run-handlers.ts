@@ -27,7 +27,7 @@ import {
 } from '../src/shared/messages.js';
 import { ApprovalEditSchema, judgeEdit } from '../src/shared/approval-edit.js';
 import { issueLines } from '../src/shared/zod-issues.js';
-import { applyAuthenticatedAction } from './action-gate.js';
+import { applyAuthenticatedAction, judgeActionUpdate } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
@@ -130,7 +130,7 @@ export function installRunHandlers(run: RunState): void {
     },
     {
       validator: (raw) => {
-        const verdict = run.judgeStepAction(StepActionSchema.parse(raw));
+        const verdict = judgeActionUpdate(run, StepActionSchema.parse(raw), run.trustedKeys);
         if (!verdict.allowed) throw refusal(verdict);
       },
     },
