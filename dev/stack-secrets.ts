@@ -111,7 +111,10 @@ export function sessionRunSignedAsGateway(
   return signSessionRunWith(gatewaySigner, sessionWorkflowId, run);
 }
 
-/** An operator action on a held step of run `workflowId`, signed as the gateway signs it. */
+/**
+ * An operator action on a held step of run `workflowId`, signed as the gateway signs it; a test of
+ * a real run names the hold's `held_since` and `run_id` (holdBindingOf), as the gateway does.
+ */
 export function actionSignedAsGateway(workflowId: string, action: UnsignedStepAction): StepAction {
   return signActionWith(gatewaySigner, workflowId, action);
 }

@@ -68,10 +68,23 @@ export function assertOperator(identity: Identity): OperatorRole {
   return 'admin';
 }
 
+/**
+ * What a signed action names of the hold it was judged against: the hold's time and the run (its
+ * first execution run id), so the action moves nothing on a later hold or in another run.
+ */
+export function holdBindingOf(held: AttentionRecord): Pick<StepAction, 'held_since' | 'run_id'> {
+  return {
+    held_since: held.attention.since,
+    ...(held.attention.run_id !== undefined && { run_id: held.attention.run_id }),
+  };
+}
+
 const REFUSAL_STATUS: Record<string, 404 | 409 | 400 | 500> = {
   [StepActionErrorType.UnknownStep]: 404,
   [StepActionErrorType.NotHeld]: 409,
   [StepActionErrorType.InvalidArgs]: 400,
+  // A new run under the same workflow id held the step after the gateway read it: look again.
+  [StepActionErrorType.WrongRun]: 409,
   // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
   [StepActionErrorType.Unauthenticated]: 500,
 };
@@ -129,7 +142,7 @@ export class Attention {
     if (Date.now() >= Date.parse(held.attention.deadline)) {
       throw ApiError.conflict(`Step ${action.step_id} was held until ${held.attention.deadline}; it has failed`);
     }
-    const signed = signActionWith(this.signer, workflowId, { ...action, held_since: held.attention.since });
+    const signed = signActionWith(this.signer, workflowId, { ...action, ...holdBindingOf(held) });
     let delivery;
     try {
       delivery = await deliverDurably({

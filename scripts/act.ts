@@ -1,13 +1,22 @@
 /**
  * The operators' break-glass action on a held step, without the gateway: `./temporal-dev.sh act
  * <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason …] [--args '<json>']`.
- * Reads the hold from the run's memo (no worker needed), signs with the operator key
- * (OPERATOR_SIGNING_KEY_FILE) for that hold, sends the stepAction signal, which Temporal keeps
- * until a worker runs, and reports what the run did with it. The run records it `via: operator`.
+ * Reads the hold from the run's memo (no worker needed), shows the step, its tool and args and the
+ * run, signs with the operator key (OPERATOR_SIGNING_KEY_FILE) for that hold and that run, sends
+ * the stepAction signal, which Temporal keeps until a worker runs, and reports what the run did
+ * with it. The run records it `via: operator`.
  */
 import { signActionWith } from '../src/runtime/decision-keys.js';
+import { holdBindingOf } from '../gateway/attention.js';
 import { heldStepsFromMemos } from '../gateway/visibility.js';
-import { IdentitySchema, STEP_ACTIONS, type StepActionKind, type TimelineEvent } from '../src/shared/contracts.js';
+import { canonicalJson } from '../src/shared/canonical-json.js';
+import {
+  IdentitySchema,
+  STEP_ACTIONS,
+  type AttentionRecord,
+  type StepActionKind,
+  type TimelineEvent,
+} from '../src/shared/contracts.js';
 import { stepActionSignal } from '../src/shared/messages.js';
 import { actorOf, splitCommandLine } from './operator-args.js';
 import {
@@ -65,6 +74,19 @@ export function parseActArgs(argv: readonly string[]): ActArgs | string {
   return { workflowId, stepId, action: action as StepActionKind, ...actor, ...(args !== undefined && { args }) };
 }
 
+/**
+ * What the operator is about to act on, in words: the step, its tool and args, and the hold and
+ * the run the signature binds.
+ */
+export function describeHeldStep(held: AttentionRecord): string {
+  return [
+    `${held.workflow_id} step ${held.step_id}: ${held.step_name} (NEEDS_ATTENTION, requested by ${held.user_id})`,
+    `  tool ${held.tool} with ${canonicalJson(held.args)}`,
+    `  held since ${held.attention.since} until ${held.attention.deadline}: ${held.attention.last_error}`,
+    `  run ${held.attention.run_id ?? '(unknown)'} of ${held.workflow_id}`,
+  ].join('\n');
+}
+
 /** Signs and sends the action for the step as it is held now; 1 when the step is not held. */
 async function sendAction(args: ActArgs, { client, signer }: OperatorSession): Promise<number> {
   const handle = client.workflow.getHandle(args.workflowId);
@@ -76,13 +98,15 @@ async function sendAction(args: ActArgs, { client, signer }: OperatorSession): P
     );
     return 1;
   }
+  console.log(`Acting (${args.action} as ${args.person}):\n${describeHeldStep(held)}`);
+  if (args.args !== undefined) console.log(`  retried with ${canonicalJson(args.args)}`);
   const seenBefore = await timelineLength(handle);
   const action = signActionWith(signer, args.workflowId, {
     step_id: args.stepId,
     action: args.action,
     decided_by: args.person,
     role: 'operator',
-    held_since: held.attention.since,
+    ...holdBindingOf(held),
     ...(args.reason !== undefined && { reason: args.reason }),
     ...(args.args !== undefined && { args: args.args }),
   });

@@ -78,14 +78,15 @@ async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxP
   const handle = await start('Transfer 100 to Kiran', 'attention');
   const view = await handle.executeUpdate(waitSettledUpdate);
   await sandbox.restart();
-  const since = view.steps.find((s) => s.id === 'transfer')?.attention?.since;
-  if (since === undefined) throw new Error(`the transfer was not held: ${JSON.stringify(view.steps)}`);
+  const hold = view.steps.find((s) => s.id === 'transfer')?.attention;
+  if (hold === undefined) throw new Error(`the transfer was not held: ${JSON.stringify(view.steps)}`);
   const retry = {
     step_id: 'transfer',
     action: 'retry' as const,
     decided_by: 'ops@bank.com',
     role: 'admin' as const,
-    held_since: since,
+    held_since: hold.since,
+    run_id: hold.run_id,
     reason: 'bank is back',
   };
   await handle.signal(stepActionSignal, retry);

@@ -1,12 +1,13 @@
 /**
  * The one way an operator's action reaches RunState from outside: its signature is checked against
  * the keys the run trusts, and only a verified action is taken, attributed to the key's role
- * (`via`) and the operator's `role`. Whatever is not taken is recorded as `step_action_ignored`.
+ * (`via`) and the operator's `role`, and only when signed for this run (the hold's first execution
+ * run id). Whatever is not taken is recorded as `step_action_ignored`.
  */
 import { checkActionProof } from '../src/shared/action-signature.js';
 import { StepActionErrorType } from '../src/shared/messages.js';
 import type { StepAction, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
-import type { StepActionVerdict } from './run-attention.js';
+import { wrongRunRefusal, type StepActionVerdict } from './run-attention.js';
 import type { RunState } from './run-state.js';
 
 export function applyAuthenticatedAction(
@@ -24,6 +25,17 @@ export function applyAuthenticatedAction(
     run.ignoreStepAction(action.step_id, check.message, { ...attempted, reason: check.reason });
     return { allowed: false, type: StepActionErrorType.Unauthenticated, message: check.message };
   }
+  const wrongRun = wrongRunRefusal(
+    run.steps.find((s) => s.id === action.step_id),
+    action,
+  );
+  if (wrongRun) {
+    run.ignoreStepAction(action.step_id, `Action ignored: ${wrongRun.message}`, {
+      ...attempted,
+      reason: wrongRun.type,
+    });
+    return wrongRun;
+  }
   const { key, proof } = check;
   const verdict = run.actOnStep(action, {
     role: action.role,
@@ -36,4 +48,24 @@ export function applyAuthenticatedAction(
   if (!verdict.allowed)
     run.ignoreStepAction(action.step_id, `Action ignored: ${verdict.message}`, { ...attempted, reason: verdict.type });
   return verdict;
+}
+
+/**
+ * What the `stepAction` update's validator refuses before anything enters history: an action
+ * validly signed for another run, for what it is, then whatever the step's judge refuses. An
+ * action not validly signed passes, so the handler records it as ignored for that reason.
+ */
+export function judgeActionUpdate(
+  run: RunState,
+  action: StepAction,
+  trustedKeys: readonly TrustedDecisionKey[],
+): StepActionVerdict {
+  const signed = checkActionProof(run.workflowId, action, trustedKeys).valid;
+  const wrongRun =
+    signed &&
+    wrongRunRefusal(
+      run.steps.find((s) => s.id === action.step_id),
+      action,
+    );
+  return wrongRun || run.judgeStepAction(action);
 }

@@ -77,11 +77,6 @@ export function newApprovalRecord(
   return record;
 }
 
-/**
- * The run's first execution run id, which signed decisions and edits must name; none outside a
- * workflow (unit tests of the run's books).
- */
-
 /** A copy deep enough that a caller never reaches the stages or decisions the run keeps. */
 export function approvalCopy(approval: ApprovalRecord): ApprovalRecord {
   return {

@@ -43,6 +43,26 @@ export function judgeStepAction(
   return { allowed: true, args: parsed.data };
 }
 
+/**
+ * A signed action names the run whose hold it was judged against (the first execution run id the
+ * hold records); one signed for another run under the same workflow id, or naming none, moves
+ * nothing. Asked after the signature is checked, so an unsigned action is recorded as unsigned.
+ */
+export function wrongRunRefusal(
+  step: Readonly<StepView> | undefined,
+  action: StepAction,
+): Extract<StepActionVerdict, { allowed: false }> | undefined {
+  const heldIn = step?.attention?.run_id;
+  if (heldIn === undefined || action.run_id === heldIn) return undefined;
+  return {
+    allowed: false,
+    type: StepActionErrorType.WrongRun,
+    message:
+      `Step ${action.step_id} is held in run ${heldIn}, not ${action.run_id ?? '(none named)'}: ` +
+      'an action signed for another run moves nothing',
+  };
+}
+
 export function attentionRecordOf(
   run: { workflowId: string; input: { session_id: string; user_id: string } },
   step: Readonly<StepView>,

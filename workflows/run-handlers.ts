@@ -28,7 +28,7 @@ import {
 } from '../src/shared/messages.js';
 import { judgeEdit } from '../src/shared/approval-edit.js';
 import { issueLines } from '../src/shared/zod-issues.js';
-import { applyAuthenticatedAction } from './action-gate.js';
+import { applyAuthenticatedAction, judgeActionUpdate } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
@@ -143,7 +143,7 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
     },
     {
       validator: (raw) => {
-        const verdict = run.judgeStepAction(StepActionSchema.parse(raw));
+        const verdict = judgeActionUpdate(run, StepActionSchema.parse(raw), run.trustedKeys);
         if (!verdict.allowed) throw refusal(verdict);
       },
     },

@@ -67,6 +67,7 @@ export abstract class RunRecord {
           this.runStatus = liveRunStatus(this.stepBook.all);
         this.updatedAt = at;
       },
+      runId,
     );
     this.editBook = new EditBook(this.approvalBook, this.stepBook, (event, message, details) =>
       this.emit(event, message, details),

@@ -19,12 +19,17 @@ export class StepBook {
   readonly #now: () => string;
   readonly #record: RecordEvent;
   readonly #onMove: (at: string) => void;
+  readonly #runId: string | undefined;
 
-  /** `onMove` runs after a step changes state and before the change is recorded. */
-  constructor(now: () => string, recordEvent: RecordEvent, onMove: (at: string) => void) {
+  /**
+   * `onMove` runs after a step changes state and before the change is recorded; `runId` is the run's
+   * first execution run id, which an operator's signed action on a held step must name.
+   */
+  constructor(now: () => string, recordEvent: RecordEvent, onMove: (at: string) => void, runId?: string) {
     this.#now = now;
     this.#record = recordEvent;
     this.#onMove = onMove;
+    this.#runId = runId;
   }
 
   get all(): readonly StepView[] {
@@ -118,6 +123,7 @@ export class StepBook {
       last_error: failure.message,
       attempts: step.attempts,
       ...(failure.type !== undefined && { error_type: failure.type }),
+      ...(this.#runId !== undefined && { run_id: this.#runId }),
     };
     this.#move(
       id,

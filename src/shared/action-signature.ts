@@ -15,7 +15,7 @@ import {
 } from './signed-proof.js';
 import type { DecisionProof, StepAction, TrustedDecisionKey } from './workflow-contracts.js';
 
-const ACTION_PAYLOAD_VERSION = 'step-action-v1';
+const ACTION_PAYLOAD_VERSION = 'step-action-v2';
 
 export type UnsignedStepAction = Omit<StepAction, 'proof'>;
 
@@ -30,7 +30,8 @@ export type ActionProofCheck = ProofCheck<ActionProofRejection>;
 
 /**
  * The bytes an action's signature covers: the run (the workflow id is not in the payload, so the
- * run supplies its own and a signature made for one run fails in every other), the step and the
+ * run supplies its own and a signature made for one workflow id fails under every other; the first
+ * execution run id the action names, which the run compares with its hold's), the step and the
  * hold it is for, what is done (kind and edited args), who does it in which role and why, and the
  * signer, time and nonce. Args are serialised with sorted keys, so their order does not matter.
  */
@@ -42,6 +43,7 @@ export function actionSigningBytes(
   return asciiJsonBytes([
     ACTION_PAYLOAD_VERSION,
     workflowId,
+    action.run_id ?? null,
     action.step_id,
     action.held_since ?? null,
     action.action,

@@ -213,6 +213,8 @@ export const StepAttentionSchema = z.object({
   last_error: z.string(),
   error_type: z.string().optional(),
   attempts: z.number().int(),
+  /** The run's first execution run id: a signed operator action names it, so none moves another run. */
+  run_id: z.string().optional(),
 });
 export type StepAttention = z.infer<typeof StepAttentionSchema>;
 

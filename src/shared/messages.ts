@@ -105,6 +105,8 @@ export const StepActionErrorType = {
   UnknownStep: 'UnknownStep',
   NotHeld: 'StepNotHeld',
   InvalidArgs: 'InvalidStepArgs',
+  /** Signed for another run under the same workflow id (or naming none): recorded as `step_action_ignored`. */
+  WrongRun: 'StepActionWrongRun',
   /** Not signed, or not signed by a key the run trusts (recorded as `step_action_ignored`). */
   Unauthenticated: 'StepActionUnauthenticated',
 } as const;

@@ -275,6 +275,8 @@ export const StepActionSchema = z
     decided_by: IdentitySchema,
     /** The `attention.since` of the hold the action is for: an action never outlives its hold. */
     held_since: z.iso.datetime().optional(),
+    /** The hold's `run_id` (the run's first execution run id): an action signed for another run moves nothing. */
+    run_id: RunBindingShape.run_id,
     role: z.enum(OPERATOR_ROLES).optional(),
     /** Without a valid proof (see action-signature.ts) the run records the action as ignored and changes nothing. */
     proof: DecisionProofSchema.optional(),

@@ -1,14 +1,22 @@
 /**
  * Operator actions over HTTP against the real stack, when no worker runs and when the sender is
  * not the gateway: an action the gateway signs is kept while the worker is down (202) and taken
- * once it is back; an unsigned action sent straight to Temporal changes nothing and is recorded.
+ * once it is back; an unsigned action sent straight to Temporal, or one signed for an earlier run
+ * under the same workflow id, changes nothing and is recorded.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { StepView } from '../../src/shared/contracts.js';
-import { stepActionUpdate, stepActionSignal } from '../../src/shared/messages.js';
+import { actionSignedAsGateway, startSignedAsGateway } from '../../dev/stack-secrets.js';
+import {
+  REQUEST_WORKFLOW_TYPE,
+  runQuery,
+  StepActionErrorType,
+  stepActionUpdate,
+  stepActionSignal,
+} from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { get, ledgerEntriesFor, submitRequest, timelineOf, waitForStatus } from '../support/reliability.js';
@@ -107,6 +115,70 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
   });
 });
 
+describe('a signed action captured from one run, replayed into a new run under the same workflow id', () => {
+  it('changes nothing: refused as signed for another run, the update fails and the signal is recorded', async () => {
+    const { workflowId, step } = await heldTransfer('Transfer 108 to Kiran');
+    const first = stack.client.workflow.getHandle(workflowId);
+    const { user_id, session_id } = await first.query(runQuery);
+    // What an attacker may find signed in the first run's history: an action bound to its hold and
+    // run, and one naming no run (as gateways signed them before actions were bound to their run).
+    const redirect = {
+      step_id: 'transfer',
+      action: 'retry_with_edits' as const,
+      args: { from_account: '123', to_account: 'bob', amount_cents: 10_800 },
+      decided_by: 'ops@bank.com',
+      role: 'admin' as const,
+      held_since: step.attention!.since,
+    };
+    const captured = [
+      actionSignedAsGateway(workflowId, { ...redirect, run_id: step.attention!.run_id }),
+      actionSignedAsGateway(workflowId, { ...redirect, action: 'skip', args: undefined }),
+    ];
+    await first.terminate('the attacker starts a run of their own under this id');
+
+    await sandbox.stop();
+    let second: WorkflowHandle;
+    try {
+      second = await stack.client.workflow.start(REQUEST_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: stack.taskQueue,
+        args: [startSignedAsGateway(workflowId, { user_id, session_id, message: 'Transfer 108 to Kiran' })],
+      });
+      await waitFor(
+        async () => {
+          const view = await second.query(runQuery).catch(() => undefined);
+          return view?.steps.find((s) => s.id === 'transfer' && s.state === 'NEEDS_ATTENTION');
+        },
+        { timeoutMs: 30_000, what: 'the second run to hold its transfer' },
+      );
+    } finally {
+      await sandbox.restart();
+    }
+
+    const update = await second.executeUpdate(stepActionUpdate, { args: [captured[0]!] }).catch((err: unknown) => err);
+    expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
+    // Refused by the update's validator, so nothing of it enters the run's history.
+    expect((update as WorkflowUpdateFailedError).cause).toMatchObject({ type: StepActionErrorType.WrongRun });
+    for (const action of captured) await second.signal(stepActionSignal, action);
+
+    const ignored = await waitFor(
+      async () => {
+        const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
+        return events.length === 2 ? events : undefined;
+      },
+      { timeoutMs: 20_000, what: 'both replayed signals recorded as ignored' },
+    );
+    expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([
+      ['retry_with_edits', StepActionErrorType.WrongRun],
+      ['skip', StepActionErrorType.WrongRun],
+    ]);
+    expect(ignored[0]!.message).toMatch(/signed for another run moves nothing/);
+    expect(await transferStep(workflowId)).toMatchObject({ state: 'NEEDS_ATTENTION', args: { to_account: 'kiran' } });
+    expect(await ledgerEntriesFor(sandbox.url, 'bob', `${workflowId}:transfer:edit1`)).toHaveLength(0);
+    await second.terminate('done');
+  });
+});
+
 describe("the operator's act command, without the gateway", () => {
   const actCommand = (args: string[]) => runOperatorScript('scripts/act.ts', args);
 
@@ -122,6 +194,9 @@ describe("the operator's act command, without the gateway", () => {
       'paid by hand',
     ]);
     expect(skipped).toMatchObject({ code: 0, stdout: expect.stringMatching(/step_skipped/) });
+    // What it acts on, before it signs: the step, its tool and args, and the run.
+    expect(skipped.stdout).toMatch(/step transfer: .*\n {2}tool bank_transfer with \{.*"to_account":"kiran"/);
+    expect(skipped.stdout).toMatch(new RegExp(`\\n {2}run [0-9a-f-]{36} of ${workflowId}`));
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
     const event = (await timelineOf(stack.baseUrl, workflowId)).find((e) => e.event === 'step_skipped');
     expect(event?.metadata).toMatchObject({

@@ -21,6 +21,7 @@ const edit: Omit<StepAction, 'proof'> = {
   role: 'admin',
   reason: 'the customer meant 100',
   held_since: '2026-12-01T19:59:00.000Z',
+  run_id: 'first-run-0001',
 };
 const signed = signStepAction(RUN, edit, gateway.signer, AT, NONCE);
 const proof = signed.proof!;
@@ -78,6 +79,8 @@ describe('checkActionProof', () => {
       action: { ...signed, held_since: '2026-12-01T20:05:00.000Z' },
       expected: 'bad_signature',
     },
+    { name: 'moved to another run', action: { ...signed, run_id: 'first-run-0002' }, expected: 'bad_signature' },
+    { name: 'its run removed', action: { ...signed, run_id: undefined }, expected: 'bad_signature' },
     {
       name: 'time changed',
       action: { ...signed, proof: { ...proof, issued_at: '2026-12-01T20:00:01.000Z' } },

@@ -1,11 +1,13 @@
 /** Steps held for an operator: RunState's transitions and the rules for each action, without a server. */
 import { describe, expect, it } from 'vitest';
-import type { StepAction } from '../../src/shared/contracts.js';
+import type { StepAction, StepView } from '../../src/shared/contracts.js';
 import { StepActionErrorType } from '../../src/shared/messages.js';
 import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js';
 import { readiness } from '../../src/shared/dag.js';
 import { stepIdempotencyKeyOf } from '../../workflows/step-idempotency-key.js';
-import { chainPlan, handClockRun, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import { wrongRunRefusal } from '../../workflows/run-attention.js';
+import { RunState } from '../../workflows/run-state.js';
+import { chainPlan, handClockRun, INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const DEADLINE_MS = 60_000;
 
@@ -143,5 +145,37 @@ describe('operator actions', () => {
     run.skipStep('tailor', ['search']);
     run.finish();
     expect(run.status).toBe('COMPLETED');
+  });
+});
+
+describe('the run an action names', () => {
+  const since = '2026-12-01T10:00:00.000Z';
+  const heldIn = (runId: string | undefined): StepView => ({
+    id: 'transfer',
+    name: 'Transfer',
+    tool: 'bank_transfer',
+    args: {},
+    risk_level: 'L3',
+    depends_on: [],
+    state: 'NEEDS_ATTENTION',
+    attempts: 3,
+    attention: {
+      since,
+      deadline: '2026-12-01T10:01:00.000Z',
+      last_error: 'down',
+      attempts: 3,
+      ...(runId !== undefined && { run_id: runId }),
+    },
+  });
+  it.each([
+    ['the run the step is held in', 'run-a', 'run-a', true],
+    ['another run under the same workflow id, at the same hold time', 'run-a', 'run-b', false],
+    ['no run, on a hold that has one', 'run-a', undefined, false],
+    ['any run, on a hold outside a workflow (no run id)', undefined, 'run-b', true],
+  ] as const)('an action naming %s is allowed: %s', (_name, heldRun, namedRun, allowed) => {
+    const act = action({ action: 'retry', held_since: since, ...(namedRun !== undefined && { run_id: namedRun }) });
+    const refusal = wrongRunRefusal(heldIn(heldRun), act);
+    if (allowed) expect(refusal).toBeUndefined();
+    else expect(refusal).toMatchObject({ type: StepActionErrorType.WrongRun, message: /another run moves nothing/ });
   });
 });
