@@ -6,8 +6,7 @@ import { awaitsOnlyPeople, liveRunStatus } from '../../src/shared/run-status.js'
 import { readiness } from '../../src/shared/dag.js';
 import { stepIdempotencyKeyOf } from '../../workflows/step-idempotency-key.js';
 import { wrongRunRefusal } from '../../workflows/run-attention.js';
-import { RunState } from '../../workflows/run-state.js';
-import { chainPlan, handClockRun, INPUT, START, transferPlan, RUN_POLICY } from './run-fixtures.js';
+import { chainPlan, handClockRun, transferPlan, RUN_POLICY } from './run-fixtures.js';
 
 const DEADLINE_MS = 60_000;
 
