@@ -14,7 +14,10 @@ export interface ActivityDeps {
   /** Sent as `Authorization: Bearer …` on every sandbox call. */
   sandboxToken: string;
   settings: RunSettings;
-  /** For the tools that read the user's own runs (status, pending approvals, cancel); the worker builds it from its connection. */
+  /**
+   * For the tools that read the user's own runs (status, pending approvals, cancel); the worker builds it from its
+   * connection.
+   */
   temporal?: { client: Client; taskQueue: string };
   /** Where `notify` delivers events (WEBHOOK_URL); without one `notify` does nothing. */
   webhook?: WebhookSubscriber;

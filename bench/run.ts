@@ -248,7 +248,8 @@ async function main(): Promise<void> {
       what: 'the inbox to list every waiting run',
     });
     const inbox: number[] = [];
-    // Served from the listing the gateway keeps warm; bench/inbox.ts measures a fresh gateway's first page and cold pages.
+    // Served from the listing the gateway keeps warm; bench/inbox.ts measures a fresh gateway's first page and cold
+    // pages.
     for (let i = 0; i < 10; i++) inbox.push(await timed(() => inboxSize(base)));
     table.row(
       `inbox first page (50, with total) with ${SIZES.waiting} runs waiting, back to back, listing kept warm (ms)`,
@@ -266,10 +267,11 @@ async function main(): Promise<void> {
       },
       { label: 'approval to executed', ours: await breakdown(client, sample(approvalRuns)), baseline: [] },
     ];
-    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-    console.log(
-      `\n${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}, on ${machine}, ${new Date().toISOString()}`,
-    );
+    const memoryGiB = Math.round(os.totalmem() / 2 ** 30);
+    const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${memoryGiB} GiB, Node ${process.version}`;
+    const run = quick ? 'Quick run' : 'Full run';
+    const tools = localToolCalls ? 'local activities' : 'activities';
+    console.log(`\n${run}, tools as ${tools}, on ${machine}, ${new Date().toISOString()}`);
     console.log(table.render());
     for (const { label, ours, baseline } of segments) console.log(`\n${label}:\n${Table.segments(ours, baseline)}`);
 

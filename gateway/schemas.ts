@@ -25,9 +25,12 @@ const actionHash = z
   .nullish()
   .transform((v) => v ?? undefined)
   .describe(
-    'The action_hash of the approval as you saw it: if the action changed since (409 stale_approval), nothing is decided',
+    'The action_hash of the approval as you saw it: if the action changed since (409 stale_approval), nothing ' +
+      'is decided',
   );
-/** The original Life-OS client sends the person who decides as a number; both forms are accepted and read as a string. */
+/**
+ * The original Life-OS client sends the person who decides as a number; both forms are accepted and read as a string.
+ */
 const personIdOrNumber = z
   .union([IdentitySchema, z.number().int().nonnegative().transform(String)])
   .nullish()
@@ -44,7 +47,9 @@ export const ApproveRequestSchema = z.object({
   approver_id: optionalId,
   approved: z.boolean(),
   reason: reasonText,
-  /** Which approval of the session. Left out, the only pending one; with more than one pending, 409 ambiguous_approval. */
+  /**
+   * Which approval of the session. Left out, the only pending one; with more than one pending, 409 ambiguous_approval.
+   */
   approval_id: z
     .string()
     .min(3)
@@ -52,7 +57,8 @@ export const ApproveRequestSchema = z.object({
     .nullish()
     .transform((v) => v ?? undefined)
     .describe(
-      'The approval to decide. Always send it: without it the route decides only when exactly one approval is pending in the session (else 409 ambiguous_approval)',
+      'The approval to decide. Always send it: without it the route decides only when exactly one approval is ' +
+        'pending in the session (else 409 ambiguous_approval)',
     ),
   action_hash: actionHash,
 });
@@ -101,7 +107,8 @@ export const StreamQuerySchema = z.object({
     .string()
     .optional()
     .describe(
-      'A ticket from POST /api/workflows/{id}/stream-ticket, for EventSource clients that cannot send Authorization (single use, 60 s)',
+      'A ticket from POST /api/workflows/{id}/stream-ticket, for EventSource clients that cannot send ' +
+        'Authorization (single use, 60 s)',
     ),
 });
 /** The SSE `Last-Event-ID` header (or `last_event_id` query): a timeline seq. */
@@ -146,7 +153,8 @@ export const AssistantReplySchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'balance: {account_id, balance_cents}; transfer_history: {account_id, since?, transfers}; request_status: {request}; pending_approvals: {approvals}; cancel_request: {request, cancel_requested}',
+        'balance: {account_id, balance_cents}; transfer_history: {account_id, since?, transfers}; ' +
+          'request_status: {request}; pending_approvals: {approvals}; cancel_request: {request, cancel_requested}',
       ),
     message: z
       .string()
@@ -158,7 +166,8 @@ export const ChatResponseSchema = z.object({
   reply: z
     .union([AssistantReplySchema, z.record(z.string(), z.unknown())])
     .describe(
-      "The banking assistant's reply: PENDING_APPROVAL, a transfer result, not_understood, a per-step summary, or the answer to a question or cancel",
+      "The banking assistant's reply: PENDING_APPROVAL, a transfer result, not_understood, a per-step summary, " +
+        'or the answer to a question or cancel',
     ),
   session_id: z.string(),
   workflow_id: z.string(),
@@ -212,7 +221,8 @@ export const ApprovalsResponseSchema = z.object({
     .string()
     .optional()
     .describe(
-      'When the visibility read behind this page began; changes made through this gateway since then are already applied',
+      'When the visibility read behind this page began; changes made through this gateway since then are ' +
+        'already applied',
     ),
 });
 export const WorkflowApprovalsResponseSchema = z.object({
@@ -251,7 +261,8 @@ export const DecisionAcceptedSchema = z
     message: z.string(),
   })
   .describe(
-    'The gateway checked the decision against the approval record the run keeps in its memo; the run judges it again when a worker returns and records a refusal in its timeline',
+    'The gateway checked the decision against the approval record the run keeps in its memo; the run judges it ' +
+      'again when a worker returns and records a refusal in its timeline',
   );
 
 /** 202: the edit is kept for the run (no worker took it, or the policy's answer did not come in time). */
@@ -262,7 +273,8 @@ export const EditAcceptedSchema = z
     taken_by_worker: z
       .boolean()
       .describe(
-        "false: no worker answered, the edit waits in the run's history as a signal; true: a worker took it and the policy is judging the edited step",
+        "false: no worker answered, the edit waits in the run's history as a signal; true: a worker took it and" +
+          ' the policy is judging the edited step',
       ),
     approval_id: z.string(),
     workflow_id: z.string(),
@@ -271,7 +283,9 @@ export const EditAcceptedSchema = z
     message: z.string(),
   })
   .describe(
-    'The gateway checked the edit against the approval record the run keeps in its memo; the run judges it again when it takes it, applies one edit once however often it was sent, and records a refusal in its timeline',
+    'The gateway checked the edit against the approval record the run keeps in its memo; the run judges it ' +
+      'again when it takes it, applies one edit once however often it was sent, and records a refusal in its ' +
+      'timeline',
   );
 
 /** One decision of a bulk request, as `POST /api/approvals/{id}/decision` takes it plus the approval's id. */
@@ -293,7 +307,8 @@ export const BulkDecisionResultSchema = z
       .number()
       .int()
       .describe(
-        'The status this item would have had on its own: 200 applied, 202 accepted (kept until a worker returns), 4xx/5xx refused',
+        'The status this item would have had on its own: 200 applied, 202 accepted (kept until a worker ' +
+          'returns), 4xx/5xx refused',
       ),
     outcome: z
       .enum(['applied', 'accepted', 'already_applied'])

@@ -8,29 +8,22 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { bundleWorkflows } from '../worker/workflow-bundle.js';
 import {
-  stepActionUpdate,
-  approvalDecisionSignal,
   approvalDecisionUpdate,
   approvalDelegationUpdate,
-  approvalEditSignal,
-  approvalEditUpdate,
   REQUEST_WORKFLOW_TYPE,
   runQuery,
-  stepActionSignal,
   waitSettledUpdate,
 } from '../src/shared/messages.js';
 import { startDevServer } from '../dev/temporal-server.js';
-import { startSandboxProcess, type SandboxProcess } from '../dev/sandbox-process.js';
+import { startSandboxProcess } from '../dev/sandbox-process.js';
 import {
-  actionSignedAsGateway,
   delegationSignedAsGateway,
-  editSignedAsGateway,
   runBindingFor,
   signedForRun,
   startSignedAsGateway,
@@ -42,104 +35,10 @@ import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { defaultPolicy } from '../src/shared/policy/evaluate.js';
 import type { RunSettings } from '../src/shared/contracts.js';
 import { readPolicyFile, runPolicyOf } from '../src/runtime/config.js';
+import { decide, editedDurably, heldThenRetried, type Scenario } from './history-steps.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
-
-type Scenario = (
-  start: (message: string, queue?: string, user_id?: string) => Promise<WorkflowHandle>,
-  sandbox: SandboxProcess,
-) => Promise<WorkflowHandle>;
-
-async function decide(
-  handle: WorkflowHandle,
-  approved: boolean,
-  approver_id: string,
-  unsignedFirst = false,
-  groups?: string[],
-): Promise<void> {
-  const view = await handle.executeUpdate(waitSettledUpdate);
-  const approval_id = view.approvals.find((a) => a.status === 'pending')!.approval_id;
-  // As the Web UI or the CLI would send it: recorded as ignored, changes nothing.
-  if (unsignedFirst) await handle.signal(approvalDecisionSignal, { approval_id, approved, approver_id });
-  await handle.executeUpdate(approvalDecisionUpdate, {
-    args: [await signedForRun(handle, { approval_id, approved, approver_id, ...(groups && { groups }) })],
-  });
-}
-
-/**
- * A transfer held in NEEDS_ATTENTION while the bank is down, an unsigned action (ignored), then a
- * signed retry once the bank is back. Planning reads the requester's account once per worker,
- * so a first run plans while the bank is up.
- */
-async function heldThenRetried(start: Parameters<Scenario>[0], sandbox: SandboxProcess): Promise<WorkflowHandle> {
-  await (await start('Transfer 1 to Kiran', 'attention')).result();
-  await sandbox.stop();
-  const handle = await start('Transfer 100 to Kiran', 'attention');
-  const view = await handle.executeUpdate(waitSettledUpdate);
-  await sandbox.restart();
-  const hold = view.steps.find((s) => s.id === 'transfer')?.attention;
-  if (hold === undefined) throw new Error(`the transfer was not held: ${JSON.stringify(view.steps)}`);
-  const retry = {
-    step_id: 'transfer',
-    action: 'retry' as const,
-    decided_by: 'ops@bank.com',
-    role: 'admin' as const,
-    held_since: hold.since,
-    run_id: hold.run_id,
-    reason: 'bank is back',
-  };
-  await handle.signal(stepActionSignal, retry);
-  await handle.executeUpdate(stepActionUpdate, { args: [actionSignedAsGateway(handle.workflowId, retry)] });
-  return handle;
-}
-
-/**
- * An edit kept as a signal (no worker took the update) and delivered twice, then once more as an
- * update: it applies once; a decision on the replaced action is refused; the new action is approved.
- */
-async function editedDurably(start: Parameters<Scenario>[0]): Promise<WorkflowHandle> {
-  const handle = await start('Transfer 6000 to Kiran');
-  const view = await handle.executeUpdate(waitSettledUpdate);
-  const { approval_id, action_hash: oldHash } = view.approvals[0]!;
-  const edit = editSignedAsGateway({
-    ...(await runBindingFor(handle, approval_id)),
-    approval_id,
-    args: { from_account: '123', to_account: 'kiran', amount_cents: 550_000 },
-    edited_by: 'default_user',
-    reason: 'a little less',
-  });
-  await handle.signal(approvalEditSignal, edit);
-  await handle.signal(approvalEditSignal, edit);
-  const edited = await waitFor(
-    async () => {
-      const approval = (await handle.query(runQuery)).approvals[0];
-      return approval?.edits === 1 && approval.status === 'pending' ? approval : undefined;
-    },
-    { timeoutMs: 20_000, what: 'the edit to apply' },
-  );
-  await handle.executeUpdate(approvalEditUpdate, { args: [edit] });
-  await handle.signal(
-    approvalDecisionSignal,
-    await signedForRun(handle, {
-      approval_id,
-      approved: true,
-      approver_id: 'manager@bank.com',
-      ...(oldHash && { action_hash: oldHash }),
-    }),
-  );
-  await handle.executeUpdate(approvalDecisionUpdate, {
-    args: [
-      await signedForRun(handle, {
-        approval_id,
-        approved: true,
-        approver_id: 'manager@bank.com',
-        ...(edited.action_hash && { action_hash: edited.action_hash }),
-      }),
-    ],
-  });
-  return handle;
-}
 
 const scenarios: Record<string, Scenario> = {
   'transfer-auto': async (start) => start('Transfer 2000 to Kiran'),

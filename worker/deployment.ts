@@ -3,7 +3,7 @@
  * deployment as one version. A request run is pinned to the version it started on (see
  * requestWorkflow), so a change to request-workflow code ships as a new build, never as a patch.
  * The session workflow lives for weeks and moves to the deployment's current version at its next
- * task: after the first release its code changes only behind `patched()`, each patch with its
+ * task: after the first release its code changes only behind a patch (the SDK's patch API), each with its
  * `deprecatePatch` plan (docs/decisions/no-patches-before-deploy.md).
  */
 import type { WorkerDeploymentOptions } from '@temporalio/worker';

@@ -39,7 +39,10 @@ function identityOf(decider: LinkDecider): Identity {
     : { kind: 'anonymous' };
 }
 
-/** In their own right, or as the stand-in of someone away (the decision then hands that part over first, as any decision does). */
+/**
+ * In their own right, or as the stand-in of someone away (the decision then hands that part over first, as any
+ * decision does).
+ */
 function mayApproveNow(approval: ApprovalRecord, decider: LinkDecider, standIns: StandIn[]): boolean {
   const caller = {
     identity: identityOf(decider),

@@ -210,7 +210,8 @@ export class ApprovalBook {
     refreshDeciders(approval);
     this.#record(
       'approval_delegated',
-      `${approval.step_name}: ${request.delegated_by} handed the approval to ${request.to_kind} ${request.to}: ${request.reason}`,
+      `${approval.step_name}: ${request.delegated_by} handed the approval to ` +
+        `${request.to_kind} ${request.to}: ${request.reason}`,
       {
         step_id: approval.step_id,
         approval_id: approval.approval_id,

@@ -152,7 +152,8 @@ function sortKey(approval: ApprovalRecord, sort: InboxSort): string {
       return `${approval.expires_at}|${approval.approval_id}`;
     case 'amount':
       // Largest first; approvals without an amount come last.
-      return `${String(AMOUNT_CEILING - (approval.amount_cents ?? -1)).padStart(16, '0')}|${approval.requested_at}|${approval.approval_id}`;
+      const largestFirst = String(AMOUNT_CEILING - (approval.amount_cents ?? -1)).padStart(16, '0');
+      return `${largestFirst}|${approval.requested_at}|${approval.approval_id}`;
   }
 }
 

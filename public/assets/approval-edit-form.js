@@ -5,7 +5,7 @@
  * the card is built anew from the next listing with its new requirement and action hash.
  */
 import { ApiError } from './api.js';
-import { el } from './format.js';
+import { cssId, el } from './format.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
@@ -20,11 +20,6 @@ import { el } from './format.js';
  * @property {(message: string) => void} onRefused why nothing changed
  * @property {() => Promise<void>} onSettled after either: the card is dropped and the inbox reloaded
  */
-
-/** @param {string} id */
-function cssId(id) {
-  return id.replace(/[^A-Za-z0-9_-]/g, '_');
-}
 
 /**
  * @param {ApprovalRecord} a

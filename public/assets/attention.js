@@ -5,7 +5,7 @@
  * fail) sent to POST /api/attention/{workflow_id}/{step_id}. Cards are keyed by run and step and
  * kept in place, so a half-typed reason or edited arguments survive each refresh.
  */
-import { details, el, formatAge, formatTime } from './format.js';
+import { cssId, details, el, formatAge, formatTime, messageOf } from './format.js';
 import { coalesced } from './coalesce.js';
 
 /** @typedef {import('./api.js').Api} Api */
@@ -168,12 +168,4 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
 /** @param {HeldStep} s */
 function keyOf(s) {
   return `${s.workflow_id}/${s.step_id}`;
-}
-/** @param {unknown} err */
-function messageOf(err) {
-  return err instanceof Error ? err.message : String(err);
-}
-/** @param {string} id */
-function cssId(id) {
-  return id.replace(/[^A-Za-z0-9_-]/g, '_');
 }

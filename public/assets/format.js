@@ -137,3 +137,13 @@ export function resultSummary(result) {
     if (Array.isArray(value)) return `${value.length} ${key.replaceAll('_', ' ')}`;
   return undefined;
 }
+
+/** An error's message for the page, whatever was thrown. @param {unknown} err */
+export function messageOf(err) {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** An id usable in an element id or a CSS selector. @param {string} id */
+export function cssId(id) {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_');
+}

@@ -5,7 +5,7 @@
  * rejection reason or a focused button survives each refresh.
  */
 import { ApiError } from './api.js';
-import { details, el, formatAge, formatTime, formatUsd } from './format.js';
+import { cssId, details, el, formatAge, formatTime, formatUsd, messageOf } from './format.js';
 import { coalesced } from './coalesce.js';
 import { approvalFacts } from './approval-facts.js';
 import { amountEditForm } from './approval-edit-form.js';
@@ -342,14 +342,6 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
   };
 }
 
-/** @param {unknown} err */
-function messageOf(err) {
-  return err instanceof Error ? err.message : String(err);
-}
-/** @param {string} id */
-function cssId(id) {
-  return id.replace(/[^A-Za-z0-9_-]/g, '_');
-}
 /** @param {ApprovalRecord} a */
 function policyFacts(a) {
   const facts = approvalFacts(a);

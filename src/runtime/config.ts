@@ -2,8 +2,6 @@
  * Configuration from environment variables, validated once at start-up.
  * A bad value stops the process with a message naming the variable.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { RunSettings } from '../shared/contracts.js';
 import { parseDuration } from '../shared/duration.js';
@@ -11,7 +9,11 @@ import { parseMoneyToCents } from '../shared/money.js';
 import { WORKFLOW_TASK_TIMEOUT_MS } from '../shared/timeouts.js';
 import { issueLines } from '../shared/zod-issues.js';
 import { defaultPolicy } from '../shared/policy/evaluate.js';
-import { PolicyDocumentSchema, type PolicyDocument, type RunPolicy } from '../shared/policy/schema.js';
+import type { RunPolicy } from '../shared/policy/schema.js';
+import { ConfigError } from './config-error.js';
+import { readPolicyFile, runPolicyOf } from './policy-file.js';
+
+export { ConfigError, readPolicyFile, runPolicyOf };
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z
@@ -326,33 +328,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
       ? defaultPolicy({ hil_threshold_cents: parsedEnv.HIL_THRESHOLD, approve_l2: parsedEnv.APPROVE_L2 })
       : readPolicyFile(parsedEnv.POLICY_FILE);
   return { ...parsedEnv, POLICY: runPolicyOf(document) };
-}
-
-/** Reads and validates a policy file; the error names the file and each bad field. */
-export function readPolicyFile(path: string): PolicyDocument {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(
-      `invalid configuration:\n  POLICY_FILE ${path}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
-  const parsed = PolicyDocumentSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = issueLines(parsed.error.issues, '(root)').map((line) => `  POLICY_FILE ${path}: ${line}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
-}
-
-/** The policy with its id and the SHA-256 of its JSON as parsed, which each run records. */
-export function runPolicyOf(document: PolicyDocument): RunPolicy {
-  return { id: document.id, hash: createHash('sha256').update(JSON.stringify(document)).digest('hex'), document };
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /** A setting that is optional for some processes and required by the caller's. */

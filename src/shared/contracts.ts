@@ -96,7 +96,8 @@ export const ApprovalRecordSchema = z.object({
     .string()
     .optional()
     .describe(
-      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it with a decision to bind the decision to what you saw (409 stale_approval when it changed)',
+      'SHA-256 (hex) of the tool, its arguments and the policy decision this approval was asked under; send it ' +
+        'with a decision to bind the decision to what you saw (409 stale_approval when it changed)',
     ),
   run_id: z
     .string()
@@ -179,7 +180,10 @@ export const TIMELINE_EVENTS = [
   'approval_ignored',
   'step_needs_attention',
   'step_action_taken',
-  /** An operator's action the run did not take: unsigned, signed by a key it does not trust, malformed, or no longer applicable. */
+  /**
+   * An operator's action the run did not take: unsigned, signed by a key it does not trust, malformed, or no longer
+   * applicable.
+   */
   'step_action_ignored',
   'workflow_complete',
   'workflow_failed',
@@ -264,7 +268,9 @@ export const RunViewSchema = z.object({
     .literal(true)
     .optional()
     .describe(
-      "Present when no worker answered the run's query in time: the view is the run's memo and search attributes as its last workflow task left them (status and pending approvals; message and steps empty). It may lag behind the run; read again later",
+      "Present when no worker answered the run's query in time: the view is the run's memo and search " +
+        'attributes as its last workflow task left them (status and pending approvals; message and steps empty). ' +
+        'It may lag behind the run; read again later',
     ),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
@@ -287,7 +293,9 @@ export const RunSettingsSchema = z.strictObject({
   decision_keys: z.array(TrustedDecisionKeySchema),
   /** Time from a step's first attempt after which it stops retrying (STEP_RETRY_BUDGET); absent: 10 minutes. */
   step_retry_budget_ms: z.number().int().positive().optional(),
-  /** Hold a step whose retries ran out on a system failure for an operator (ATTENTION_ON_EXHAUSTED); absent: fail it. */
+  /**
+   * Hold a step whose retries ran out on a system failure for an operator (ATTENTION_ON_EXHAUSTED); absent: fail it.
+   */
   attention_on_exhausted: z.boolean().optional(),
   /** How long a held step waits for an operator before it fails (ATTENTION_DEADLINE). */
   attention_deadline_ms: z.number().int().positive().optional(),
