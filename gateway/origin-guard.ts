@@ -1,6 +1,6 @@
 /**
  * State changes only from the gateway's own page. A browser says where a request comes from
- * (`Origin`, else `Sec-Fetch-Site`, else `Referer`); a foreign page's form or fetch is refused
+ * (`Origin`, else `Sec-Fetch-Site`, else `Referer`; `Origin: null` defers to `Sec-Fetch-Site`); a foreign page's form or fetch is refused
  * with 403 forbidden_origin. A request with none of the three is not from a browser (curl, a
  * chat bot, a script) and is served: such a client holds its own credentials (or, with auth off,
  * runs on this machine). With auth off this is all that stands between a web page and the money,
@@ -47,12 +47,16 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
     const own = url.origin;
     const mayAct = (origin: string | undefined) => origin !== undefined && (origin === own || allowed.has(origin));
     const origin = c.req.header('origin');
-    if (origin !== undefined) {
+    const site = c.req.header('sec-fetch-site');
+    // `Origin: null` comes from an opaque origin (a sandboxed frame, a file), but also from this gateway's own
+    // page when its Referrer-Policy is no-referrer (the link pages); Sec-Fetch-Site, which no page can set, tells
+    // which. Without it, null stays refused.
+    const originSays = origin !== undefined && !(origin === 'null' && site !== undefined);
+    if (originSays) {
       if (!mayAct(origin === 'null' ? undefined : originOf(origin)))
         throw forbidden(`Requests from ${origin} may not change state here (allow it with GATEWAY_ALLOWED_ORIGINS)`);
       return next();
     }
-    const site = c.req.header('sec-fetch-site');
     if (site !== undefined) {
       if (site !== 'same-origin' && site !== 'none') throw forbidden(`A ${site} request may not change state here`);
       return next();

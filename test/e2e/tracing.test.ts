@@ -38,6 +38,9 @@ beforeAll(async () => {
       TASK_QUEUE: taskQueue,
       GATEWAY_PORT: String(gatewayPort),
       CHAT_WAIT_MS: '30000',
+      // The session's run reads the trusted keys under its own span, which is exported when the run closes:
+      // closing it soon after the chat lets the whole trace arrive, connected.
+      SESSION_IDLE_CLOSE: '1s',
     }),
   ]);
 }, 180_000);

@@ -38,6 +38,7 @@ describe('state changes only from the gateway origin (auth off)', () => {
   it.each<[string, Record<string, string>]>([
     ['a foreign Origin', { origin: 'https://evil.example' }],
     ['the opaque origin of a sandboxed page or file', { origin: 'null' }],
+    ['an opaque origin that the browser says is cross-site', { origin: 'null', 'sec-fetch-site': 'cross-site' }],
     ['another port on the same host', { origin: 'http://127.0.0.1:9999' }],
     ['a cross-site fetch with no Origin', { 'sec-fetch-site': 'cross-site' }],
     ['a same-site fetch from a sibling origin', { 'sec-fetch-site': 'same-site' }],
@@ -79,6 +80,8 @@ describe('state changes only from the gateway origin (auth off)', () => {
       { origin: 'http://127.0.0.1:8000' },
       { origin: 'https://ops.example.com' },
       { 'sec-fetch-site': 'same-origin' },
+      // Its own page under Referrer-Policy: no-referrer (a link page's form): the browser hides the Origin.
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
       { referer: 'http://127.0.0.1:8000/' },
       {},
     ];
