@@ -150,10 +150,11 @@ function sortKey(approval: ApprovalRecord, sort: InboxSort): string {
       return `${String(AMOUNT_CEILING - Date.parse(approval.requested_at)).padStart(16, '0')}|${approval.approval_id}`;
     case 'deadline':
       return `${approval.expires_at}|${approval.approval_id}`;
-    case 'amount':
+    case 'amount': {
       // Largest first; approvals without an amount come last.
       const largestFirst = String(AMOUNT_CEILING - (approval.amount_cents ?? -1)).padStart(16, '0');
       return `${largestFirst}|${approval.requested_at}|${approval.approval_id}`;
+    }
   }
 }
 
