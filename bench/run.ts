@@ -269,9 +269,8 @@ async function main(): Promise<void> {
     ];
     const memoryGiB = Math.round(os.totalmem() / 2 ** 30);
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${memoryGiB} GiB, Node ${process.version}`;
-    const run = quick ? 'Quick run' : 'Full run';
-    const tools = localToolCalls ? 'local activities' : 'activities';
-    console.log(`\n${run}, tools as ${tools}, on ${machine}, ${new Date().toISOString()}`);
+    const run = `${quick ? 'Quick run' : 'Full run'}, tools as ${localToolCalls ? 'local activities' : 'activities'}`;
+    console.log(`\n${run}, on ${machine}, ${new Date().toISOString()}`);
     console.log(table.render());
     for (const { label, ours, baseline } of segments) console.log(`\n${label}:\n${Table.segments(ours, baseline)}`);
 
