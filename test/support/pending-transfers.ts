@@ -3,6 +3,7 @@
  * needs to name it: the approval, the action hash it is bound to, and the step's current arguments.
  */
 import { expect } from 'vitest';
+import { waitFor } from '../../dev/ports.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import { call } from './http.js';
 import type { Stack } from './stack.js';
@@ -32,8 +33,20 @@ export async function pendingTransfer(stack: Stack, message: string): Promise<Pe
   };
 }
 
+/**
+ * The run's timeline, asked again while the gateway answers 503: a worker that has just started may
+ * still be replaying the run when the first query arrives.
+ */
 export async function runTimeline(stack: Stack, workflowId: string): Promise<TimelineEvent[]> {
-  return (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`)).body.events;
+  return waitFor(
+    async () => {
+      const res = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
+      if (res.status === 503) return undefined;
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.events as TimelineEvent[];
+    },
+    { timeoutMs: 30_000, what: `the timeline of ${workflowId}` },
+  );
 }
 
 /** The banking API's approve call for the session `sessionId`: the manager approves unless `body` says otherwise. */
