@@ -1,11 +1,12 @@
 /**
  * State changes only from the gateway's own page. A browser says where a request comes from
- * (`Origin`, else `Sec-Fetch-Site`, else `Referer`; `Origin: null` defers to `Sec-Fetch-Site`); a
- * foreign page's form or fetch is refused with 403 forbidden_origin. A request with none of the three is not from a browser (curl, a
- * chat bot, a script) and is served: such a client holds its own credentials (or, with auth off,
- * runs on this machine). With auth off this is all that stands between a web page and the money,
- * so the `Host` must also be a loopback name or an allowed origin's host, which stops DNS
- * rebinding (a foreign name resolved to 127.0.0.1 would otherwise be "same origin").
+ * (`Origin`, else `Sec-Fetch-Site`, else `Referer`; `Origin: null` defers to `Sec-Fetch-Site`);
+ * a foreign page's form or fetch is refused with 403 forbidden_origin. A request with none of the
+ * three is not from a browser (curl, a chat bot, a script) and is served: such a client holds its
+ * own credentials (or, with auth off, runs on this machine). With auth off this is all that stands
+ * between a web page and the money, so the `Host` must also be a loopback name or an allowed
+ * origin's host, which stops DNS rebinding (a foreign name resolved to 127.0.0.1 would otherwise
+ * be "same origin").
  */
 import type { MiddlewareHandler } from 'hono';
 import { ApiError, ErrorCode } from './errors.js';
