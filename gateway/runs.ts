@@ -25,6 +25,7 @@ import { withinBudget } from './budget.js';
 import { ApiError, ErrorCode } from './errors.js';
 import { DEFAULT_QUERY_TIMEOUT_MS, queryWithDeadline } from './query-deadline.js';
 import { describeRun, staleRunView, type RunDescription } from './run-description.js';
+import { sessionOfFirstRun } from './session-lookup.js';
 import { visibilityLiteral } from './visibility.js';
 
 /** Of a status read's budget, the part kept back for describe and visibility when the query does not answer. */
@@ -144,9 +145,15 @@ export class Runs {
       );
       latestId = session.runs.at(-1)?.workflow_id;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
-      if (!queryGotNoAnswer(err)) throw err;
-      latestId = await this.latestListedRunOf(sessionId, Math.max(1, deadline - Date.now()));
+      if (err instanceof WorkflowNotFoundError) {
+        const firstRun = await sessionOfFirstRun(this.client, sessionId, Math.max(1, deadline - Date.now()));
+        if (!firstRun) throw ApiError.notFound(`No session ${sessionId}`);
+        latestId = firstRun.runs[0]?.workflow_id;
+      } else if (queryGotNoAnswer(err)) {
+        latestId = await this.latestListedRunOf(sessionId, Math.max(1, deadline - Date.now()));
+      } else {
+        throw err;
+      }
     }
     if (!latestId) throw ApiError.notFound(`Session ${sessionId} has no runs`);
     return this.getRunOrMemo(latestId, Math.max(memoReserveMs(budgetMs), deadline - Date.now()));
@@ -191,8 +198,10 @@ export class Runs {
     try {
       return await this.query(() => this.handle(sessionWorkflowIdFor(sessionId)).query(sessionQuery));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw ApiError.notFound(`No session ${sessionId}`);
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const firstRun = await sessionOfFirstRun(this.client, sessionId, this.queryTimeoutMs);
+      if (!firstRun) throw ApiError.notFound(`No session ${sessionId}`);
+      return firstRun;
     }
   }
 
@@ -221,11 +230,6 @@ export class Runs {
     if (!description?.isRequest) throw ApiError.notFound(`No workflow ${workflowId}`);
     // Set at start by the gateway; a run started by hand has it once it first published.
     return description.user_id ?? (await this.getRun(workflowId)).user_id;
-  }
-
-  /** Who owns a session, read with describe (strongly consistent, no worker needed); undefined if new. */
-  async sessionOwner(sessionId: string): Promise<string | undefined> {
-    return (await this.describe(sessionWorkflowIdFor(sessionId)))?.user_id;
   }
 
   /**

@@ -27,7 +27,7 @@ import { withinBudget } from './budget.js';
 import { ApiError } from './errors.js';
 import type { RunDescription } from './run-description.js';
 import type { Runs } from './runs.js';
-import { lookUpSession } from './session-lookup.js';
+import { firstRunIdOf, lookUpSession } from './session-lookup.js';
 
 export interface StartRequest {
   user_id: string;
@@ -99,9 +99,16 @@ export class RunStarter {
     this.client = runs.client;
   }
 
-  /** The keyed run if it exists, from describe (no worker needed, so a retry works while none polls). */
-  private findRun(workflowId: string): Promise<RunDescription | undefined> {
-    return this.runs.describe(workflowId);
+  /**
+   * The keyed run if it exists, from describe (no worker needed, so a retry works while none polls).
+   * A key names two ids: the run that opened a session of its own (sent without `session_id`) and the
+   * run sent within a session; whichever exists is the key's run, so a retry finds it either way.
+   */
+  private async findKeyedRun(workflowId: string, digest: string): Promise<RunDescription | undefined> {
+    const keyIds = [requestWorkflowIdFor(digest), firstRunIdOf(uuidFromDigest(digest))];
+    const otherId = keyIds.find((id) => id !== workflowId) ?? workflowId;
+    const [named, other] = await Promise.all([this.runs.describe(workflowId), this.runs.describe(otherId)]);
+    return named ?? other;
   }
 
   /**
@@ -111,8 +118,10 @@ export class RunStarter {
   async start(request: StartRequest, budgetMs: number, until: StartWait = 'settled'): Promise<StartResult> {
     const digest =
       request.idempotencyKey !== undefined ? idempotencyDigest(request.user_id, request.idempotencyKey) : undefined;
-    const workflowId = requestWorkflowIdFor(digest ?? randomUUID());
     let sessionId = request.session_id ?? (digest ? uuidFromDigest(digest) : randomUUID());
+    // A new session is opened by its first run alone, whose id names it (session-lookup.ts).
+    let workflowId =
+      request.session_id === undefined ? firstRunIdOf(sessionId) : requestWorkflowIdFor(digest ?? randomUUID());
 
     let closedSession: SessionView | undefined;
     if (request.session_id !== undefined) {
@@ -121,8 +130,9 @@ export class RunStarter {
         throw ApiError.forbidden(`Session ${request.session_id} belongs to another user`);
       closedSession = closedView;
     }
-    const existing = digest ? await this.findRun(workflowId) : undefined;
+    const existing = digest ? await this.findKeyedRun(workflowId, digest) : undefined;
     if (existing) {
+      workflowId = existing.workflow_id;
       const existingSession = existing.session_id;
       const summary = await existing.staticSummary();
       if (
@@ -146,7 +156,9 @@ export class RunStarter {
       closed
         ? this.runs.getRun(workflowId).then((view) => ({ view }))
         : this.startAndWait(workflowId, input, budgetMs, until),
-      this.recordInSession(sessionId, request.user_id, sessionRun, closedSession),
+      workflowId === firstRunIdOf(sessionId)
+        ? Promise.resolve()
+        : this.recordInSession(sessionId, request.user_id, sessionRun, closedSession),
     ]);
     if (started.status === 'rejected') throw started.reason;
     if (recorded.status === 'rejected') {

@@ -37,8 +37,7 @@ export function useHostileStack() {
   const started: string[] = [];
 
   function recordStarted(res: JsonResponse): void {
-    if (res.status === 200 && typeof res.body?.workflow_id === 'string')
-      started.push(res.body.workflow_id, `session-${res.body.session_id}`);
+    if (res.status === 200 && typeof res.body?.workflow_id === 'string') started.push(res.body.workflow_id);
   }
 
   async function pendingTransfer(): Promise<PendingTransfer> {

@@ -23,16 +23,25 @@ async function waitUntilClosed(sessionId: string): Promise<void> {
 
 describe('a session that closed while idle', () => {
   let sessionId: string;
+  let openingRun: string;
   let pendingRun: string;
   let approvalId: string;
 
   it('closes once nothing happened in it for SESSION_IDLE_CLOSE, though its transfer still waits', async () => {
+    // A session's workflow starts with its second run (session-lookup.ts): open it with two.
+    const opening = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 1 to Kiran',
+      user_id: 'default_user',
+    });
+    expect(opening.body.status).toBe('COMPLETED');
+    sessionId = opening.body.session_id;
+    openingRun = opening.body.workflow_id;
     const chat = await call(stack.baseUrl, 'POST', '/chat', {
       message: 'Transfer 6000 to Kiran',
       user_id: 'default_user',
+      session_id: sessionId,
     });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
-    sessionId = chat.body.session_id;
     pendingRun = chat.body.workflow_id;
     approvalId = chat.body.reply.approval_id;
     await waitUntilClosed(sessionId);
@@ -66,7 +75,7 @@ describe('a session that closed while idle', () => {
     expect(chat.status).toBe(200);
     expect(chat.body).toMatchObject({ session_id: sessionId, status: 'COMPLETED' });
     const session = await sessionHandle(sessionId).query(sessionQuery);
-    expect(session.runs.map((r) => r.workflow_id)).toEqual([pendingRun, chat.body.workflow_id]);
+    expect(session.runs.map((r) => r.workflow_id)).toEqual([openingRun, pendingRun, chat.body.workflow_id]);
     const status = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
     expect(status.body).toMatchObject({ workflow_id: chat.body.workflow_id, status: 'COMPLETED' });
   });

@@ -24,6 +24,8 @@ describe("a session takes only the gateway's signed records of its own runs", ()
     const approvalId = manager.reply.approval_id!;
     expect(approvalId).toBeDefined();
     const bob = await chat('bob', 'hello');
+    // The session's workflow starts with its second run (session-lookup.ts).
+    const second = await chat('bob', 'hello there', bob.session_id);
     const bobSession = stack.client.workflow.getHandle(sessionWorkflowIdFor(bob.session_id));
 
     const stolen = { workflow_id: manager.workflow_id, message: 'Transfer 6000 to kiran' };
@@ -46,9 +48,9 @@ describe("a session takes only the gateway's signed records of its own runs", ()
         const session = await bobSession.query(sessionQuery);
         return session.runs.some((r) => r.workflow_id === next.workflow_id) ? session.runs : undefined;
       },
-      { what: "bob's second run in his session" },
+      { what: "bob's third run in his session" },
     );
-    expect(runs.map((r) => r.workflow_id)).toEqual([bob.workflow_id, next.workflow_id]);
+    expect(runs.map((r) => r.workflow_id)).toEqual([bob.workflow_id, second.workflow_id, next.workflow_id]);
 
     const status = await call(stack.baseUrl, 'GET', `/workflow/${bob.session_id}/status`);
     expect(status.body.workflow_id).toBe(next.workflow_id);

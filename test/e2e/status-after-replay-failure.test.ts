@@ -31,6 +31,14 @@ describe('status reads when the worker fails to replay the run', () => {
       user_id: 'default_user',
     });
     expect(waiting.body.status).toBe('PENDING_APPROVAL');
+    // A session with a workflow of its own (it starts with the session's second run).
+    const opening = await call(stack.baseUrl, 'POST', '/chat', {
+      message: 'Transfer 1 to Kiran',
+      user_id: 'default_user',
+    });
+    const sessionId = opening.body.session_id as string;
+    const second = { message: 'Transfer 1 to Kiran', user_id: 'default_user', session_id: sessionId };
+    expect((await call(stack.baseUrl, 'POST', '/chat', second)).body.status).toBe('COMPLETED');
 
     // A fresh worker with no cached runs: every query replays the history and fails on nondeterminism.
     await stack.stopWorker();
@@ -60,11 +68,7 @@ describe('status reads when the worker fails to replay the run', () => {
     ]);
 
     // A workflow that is not a request run is still not found as one.
-    const session = await call(
-      stack.baseUrl,
-      'GET',
-      `/api/workflows/${sessionWorkflowIdFor(completed.body.session_id as string)}`,
-    );
+    const session = await call(stack.baseUrl, 'GET', `/api/workflows/${sessionWorkflowIdFor(sessionId)}`);
     expect(session.status).toBe(404);
   });
 });
