@@ -15,6 +15,7 @@ import {
   sessionWorkflowIdFor,
   waitSettledUpdate,
 } from '../src/shared/messages.js';
+import { sessionRunSignedAsGateway, startSignedAsGateway } from '../dev/stack-secrets.js';
 import { cpuPerRequest, type ProcessIds } from './cpu.js';
 import type { SessionShare } from './results.js';
 import { timed } from './stats.js';
@@ -29,7 +30,7 @@ async function chat(client: Client, taskQueue: string, withSession: boolean): Pr
   const startWorkflowOperation = new WithStartWorkflowOperation(REQUEST_WORKFLOW_TYPE, {
     workflowId,
     taskQueue,
-    args: [input],
+    args: [startSignedAsGateway(workflowId, input)],
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [
       { key: SearchAttributes.UserId, value: input.user_id },
@@ -44,7 +45,15 @@ async function chat(client: Client, taskQueue: string, withSession: boolean): Pr
         taskQueue,
         args: [{ session_id: sessionId, user_id: input.user_id }],
         signal: sessionRunStartedSignal,
-        signalArgs: [{ workflow_id: workflowId, message: MESSAGE, started_at: new Date().toISOString() }],
+        signalArgs: [
+          sessionRunSignedAsGateway(sessionWorkflowIdFor(sessionId), {
+            workflow_id: workflowId,
+            message: MESSAGE,
+            started_at: new Date().toISOString(),
+            user_id: input.user_id,
+            session_id: sessionId,
+          }),
+        ],
         typedSearchAttributes: [
           { key: SearchAttributes.UserId, value: input.user_id },
           { key: SearchAttributes.SessionId, value: sessionId },
