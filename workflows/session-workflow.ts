@@ -1,6 +1,7 @@
 /**
- * sessionWorkflow: one per chat session; remembers its runs so a session's latest run is found
- * directly, without waiting for visibility to catch up. Idle, it closes with its view as result;
+ * sessionWorkflow: one per chat session from its second run on (a session's first run stands for
+ * it until then, and is carried over in `reopened_runs`); remembers its runs so a session's latest
+ * run is found directly, without waiting for visibility to catch up. Idle, it closes with its view as result;
  * its next chat opens it again with the runs it closed with (`reopened_runs`).
  */
 import { condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
