@@ -207,7 +207,8 @@ export function stepEffect(
       return `Read the balance of account ${String(args['account_id'])} (read only)`;
     case 'transfer_history': {
       const since = typeof args['since'] === 'string' ? ` since ${args['since']}` : '';
-      return `Read the last ${String(args['limit'])} transfers of account ${String(args['account_id'])}${since} (read only)`;
+      const account = String(args['account_id']);
+      return `Read the last ${String(args['limit'])} transfers of account ${account}${since} (read only)`;
     }
     case 'request_status':
       return `${requestEffect('Read the status of', args)} (read only)`;
