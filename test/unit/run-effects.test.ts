@@ -1,6 +1,16 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
+import { signEdit } from '../../src/shared/approval-edit.js';
 import type { Plan } from '../../src/shared/contracts.js';
-import { RUN_POLICY, TIMEOUT_MS, tickingRun, transferPlan } from './run-fixtures.js';
+import { bytesToHex } from '../../src/shared/decision-signature.js';
+import { applyAuthenticatedEdit } from '../../workflows/edit-gate.js';
+import { APPROVAL_ID, RUN_POLICY, stagedTransferRun, TIMEOUT_MS, tickingRun, transferPlan } from './run-fixtures.js';
+
+const secret = new Uint8Array(32).fill(7);
+const signer = { key_id: '00112233445566bb', secret_key: secret };
+const TRUSTED = [
+  { key_id: signer.key_id, role: 'gateway' as const, public_key: bytesToHex(ed25519.getPublicKey(secret)) },
+];
 
 const lifePlan: Plan = {
   intent: 'life_os',
@@ -42,5 +52,28 @@ describe("a run's effects", () => {
       `Submit 2 applications: Backend Engineer at Acme (CV tailored ${tailoredAt} UTC), ` +
         `Platform Engineer at Globex (CV tailored ${tailoredAt} UTC)`,
     );
+  });
+
+  it('an edit that still needs approval asks again with the edited effect', () => {
+    const run = stagedTransferRun('one approver', 'small-transfer', [{ group: 'approvers', count: 1 }]);
+    expect(run.approval(APPROVAL_ID)?.effect).toBe('Send $6,000.00 from account 123 to kiran');
+    const args = { from_account: '123', to_account: 'kiran', amount_cents: 250_000 };
+    const edit = signEdit(
+      { approval_id: APPROVAL_ID, args, edited_by: 'carol', groups: ['approvers'], reason: 'lower' },
+      signer,
+      '2026-12-01T10:00:05.000Z',
+      'effects-edit-nonce-0001',
+    );
+    expect(applyAuthenticatedEdit(run, edit, TRUSTED).accepted).toBe(true);
+    run.noteLedgerFacts('transfer', { recipientNeverPaid: false });
+    run.reopenEditedApproval(APPROVAL_ID, 'one approver', TIMEOUT_MS, {
+      rule: 'small-transfer',
+      stages: [{ group: 'approvers', count: 1 }],
+      requesterMayApprove: false,
+    });
+    const sentence = 'Send $2,500.00 from account 123 to kiran (kiran was paid before)';
+    expect(run.approval(APPROVAL_ID)?.effect).toBe(sentence);
+    expect(run.step('transfer').args['amount_cents']).toBe(250_000);
+    expect(run.view().steps[0]?.effect).toBe(sentence);
   });
 });
