@@ -22,6 +22,7 @@ dt{font-weight:600}dd{margin:0 0 .5rem}button{font-size:1rem;padding:.5rem 1.2re
 function describe(approval: ApprovalRecord): string {
   const rows: [string, string | undefined][] = [
     ['Action', approval.step_name],
+    ['What it does', approval.effect],
     ['Tool', approval.tool],
     ['Amount', approval.amount === undefined ? undefined : `$${approval.amount.toFixed(2)}`],
     ['To', approval.recipient],

@@ -19,6 +19,7 @@ const ApprovalDataSchema = z.object({ approval: ApprovalRecordSchema });
 const FollowUpDataSchema = z.object({
   approval_id: z.string(),
   step_name: z.string(),
+  effect: z.string().optional().describe("What the step will do, in plain words (the approval record's `effect`)"),
   requested_by: z.string(),
   amount: z.number().optional(),
   recipient: z.string().optional(),

@@ -5,7 +5,7 @@
  * without approval, or refuse. Between the edit and that answer no decision is taken. Only RunState
  * holds an EditBook and calls it, publishing after each change.
  */
-import type { ApprovalEdit, ApprovalRecord, RequestInput } from '../src/shared/contracts.js';
+import type { ApprovalEdit, ApprovalRecord } from '../src/shared/contracts.js';
 import { actionHashOf } from '../src/shared/action-hash.js';
 import { canonicalJson } from '../src/shared/canonical-json.js';
 import { transferStepName } from '../src/shared/money.js';
@@ -13,7 +13,7 @@ import { judgeEdit } from '../src/shared/approval-edit.js';
 import { DecisionErrorType } from '../src/shared/messages.js';
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { ApprovalBook, DecisionResult } from './run-approvals.js';
-import { newApprovalRecord, type ApprovalStages, type RunIds } from './approval-records.js';
+import { newApprovalRecord, type ApprovalStages, type AskingRun } from './approval-records.js';
 import type { StepBook } from './run-steps.js';
 import type { RecordEvent } from './run-timeline.js';
 
@@ -152,7 +152,7 @@ export class EditBook {
 
   /** The policy still asks for approval of the edited step: it waits again, from now, with no decisions counted. */
   reopen(
-    run: RunIds & { input: RequestInput },
+    run: AskingRun,
     approvalId: string,
     request: { reason: string; now: string; timeoutMs: number; staged: ApprovalStages | undefined },
   ): void {

@@ -41,6 +41,7 @@ async function announce(workflowId: string, approval: Readonly<ApprovalRecord>, 
     data: {
       approval_id: approval.approval_id,
       step_name: approval.step_name,
+      ...(approval.effect !== undefined && { effect: approval.effect }),
       requested_by: approval.requested_by,
       ...(approval.amount !== undefined && { amount: approval.amount, recipient: approval.recipient }),
       progress: approval.progress,

@@ -2,8 +2,8 @@
  * A step gated by an approval: blocked behind a new approval, moved on once the approval is
  * decided, rejected when it expires. RunState calls these with its two halves and publishes after.
  */
-import type { ApprovalRecord, RequestInput } from '../src/shared/contracts.js';
-import { newApprovalRecord, type ApprovalStages, type RunIds } from './approval-records.js';
+import type { ApprovalRecord } from '../src/shared/contracts.js';
+import { newApprovalRecord, type ApprovalStages, type AskingRun } from './approval-records.js';
 import type { ApprovalBook } from './run-approvals.js';
 import type { StepBook } from './run-steps.js';
 
@@ -15,7 +15,7 @@ export interface GatedRun {
 /** Blocks a READY step behind a new approval, which expires `timeoutMs` after `now`. */
 export function openGate(
   { approvals, steps }: GatedRun,
-  run: RunIds & { input: RequestInput },
+  run: AskingRun,
   stepId: string,
   request: { reason: string; now: string; timeoutMs: number; staged?: ApprovalStages | undefined },
 ): Readonly<ApprovalRecord> {

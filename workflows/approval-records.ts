@@ -27,8 +27,11 @@ export interface RunIds {
   runId?: string | undefined;
 }
 
+/** The run that asks: its ids, its input and, inside a workflow, what each step does in plain words. */
+export type AskingRun = RunIds & { input: RequestInput; effectOf?: (stepId: string) => string };
+
 export function newApprovalRecord(
-  run: RunIds & { input: RequestInput },
+  run: AskingRun,
   step: PlanStep & { edits?: number },
   reason: string,
   requestedAt: string,
@@ -49,6 +52,7 @@ export function newApprovalRecord(
     tool: step.tool,
     risk_level: step.risk_level,
     reason,
+    ...(run.effectOf && { effect: run.effectOf(step.id) }),
     ...(cents !== undefined && {
       amount: centsToDollars(cents),
       amount_cents: cents,

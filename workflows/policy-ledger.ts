@@ -74,12 +74,15 @@ export async function judgeWithLedger(
     }));
   }
   const windowMs = policy.rolling_window && windowMsOf(policy.rolling_window.duration);
+  run.noteLedgerFacts(step.id, { recipientNeverPaid: context.recipientNeverPaid });
   if (windowMs === undefined) return evaluatePolicy(policy, step, context);
 
   const usage = { user_id: run.input.user_id, window_ms: windowMs, run_id: run.workflowId };
   let moved = (await ledger.windowUsage(usage)).moved_cents;
   for (;;) {
     const verdict = evaluatePolicy(policy, step, { ...context, movedInWindowCents: moved });
+    const window = policy.rolling_window?.duration;
+    run.noteLedgerFacts(step.id, { recipientNeverPaid: context.recipientNeverPaid, movedInWindowCents: moved, window });
     if (verdict.kind !== 'allow') return verdict;
     const transferKey = stepIdempotencyKeyOf(run.workflowId, run.step(step.id));
     const reservationKey = `window:${transferKey}`;

@@ -18,6 +18,8 @@ import type {
 } from '../src/shared/contracts.js';
 import { FINAL_RUN_STATUSES, type ApprovalEdit, type TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import { awaitsOnlyPeople, liveRunStatus } from '../src/shared/run-status.js';
+import { requestTransferSumCents } from '../src/shared/policy/evaluate.js';
+import { stepEffect, type TransferFacts } from '../src/shared/step-effects.js';
 import { EditBook } from './approval-edits.js';
 import { LocalCallBatch } from './local-call-batch.js';
 import { ApprovalBook } from './run-approvals.js';
@@ -48,6 +50,8 @@ export abstract class RunRecord {
   protected readonly now: () => string;
   // Known once the run has planned; until then no approval exists and nothing can be decided.
   protected decisionKeys: readonly TrustedDecisionKey[] = [];
+  /** What the policy gate read from the ledger about each transfer step, for the step's effect. */
+  protected readonly ledgerFacts = new Map<string, TransferFacts>();
 
   constructor(
     readonly input: RequestInput,
@@ -92,6 +96,15 @@ export abstract class RunRecord {
   }
   get hasWritesInFlight(): boolean {
     return this.writesInFlight > 0;
+  }
+
+  /** What the step does, in plain words (step-effects.ts), from its dependencies' results and the ledger's facts. */
+  effectOf(stepId: string): string {
+    const step = this.stepBook.get(stepId);
+    const dependencies = step.depends_on.flatMap((dep) => this.stepBook.find(dep) ?? []);
+    const facts: TransferFacts = step.tool === 'bank_transfer' ? { ...this.ledgerFacts.get(stepId) } : {};
+    if (step.tool === 'bank_transfer') facts.requestTransferSumCents = requestTransferSumCents(this.stepBook.all);
+    return stepEffect(step, dependencies, facts);
   }
 
   step(id: string): Readonly<StepView> {
@@ -153,7 +166,7 @@ export abstract class RunRecord {
       message: this.input.message,
       intent: this.runIntent,
       status: this.runStatus,
-      steps: this.stepBook.copies(),
+      steps: this.stepBook.copies().map((step) => ({ ...step, effect: this.effectOf(step.id) })),
       approvals: this.approvalBook.copies(),
       ...(this.runError !== undefined && { error: this.runError }),
       ...(this.failureKind !== undefined && { failure_kind: this.failureKind }),

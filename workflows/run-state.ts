@@ -14,6 +14,7 @@ import type {
 import type { ProofCheck } from '../src/shared/signed-proof.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
 import { finalRunStatus } from '../src/shared/run-status.js';
+import type { TransferFacts } from '../src/shared/step-effects.js';
 import type { TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { DecisionResult } from './run-approvals.js';
 import type { ApprovalStages } from './approval-records.js';
@@ -83,6 +84,14 @@ export class RunState extends RunRecord {
   /** The policy refused a READY step outright: it is rejected with the policy's message and never runs. */
   refuseStep(id: string, reason: string, rule: string): void {
     this.#change(() => this.stepBook.refuse(id, reason, rule));
+  }
+
+  /**
+   * What the policy gate read from the ledger about a transfer step, for its effect; nothing is published, since
+   * the approval that follows (or the step's run) publishes the effect with it.
+   */
+  noteLedgerFacts(id: string, facts: TransferFacts): void {
+    this.ledgerFacts.set(id, { ...facts });
   }
 
   /** Blocks a READY step behind a new approval, which expires `timeoutMs` from now; `staged`: the policy's stages. */

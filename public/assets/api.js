@@ -33,6 +33,7 @@
  * @property {string} tool
  * @property {string} risk_level
  * @property {string} reason
+ * @property {string} [effect] what the step will do, in plain words
  * @property {number} [amount] dollars, two decimals
  * @property {number} [amount_cents]
  * @property {string} [recipient]
@@ -66,6 +67,7 @@
  * @property {string} tool
  * @property {string} risk_level
  * @property {string[]} depends_on
+ * @property {string} [effect] what the step does, in plain words
  * @property {StepState} state
  * @property {number} attempts
  * @property {unknown} [result]

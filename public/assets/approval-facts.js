@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * What the page says about a staged approval, in the inbox and in the run view alike: the rule
- * that matched, its stages and progress, who decided, who may decide now and the deadlines.
+ * What the page says about an approval, in the inbox and in the run view alike: what the step will
+ * do in plain words, and for a staged approval the rule that matched, its stages and progress, who
+ * decided, who may decide now and the deadlines.
  */
-import { details } from './format.js';
+import { details, el } from './format.js';
 
 /** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
 
@@ -62,4 +63,19 @@ export function approvalFacts(a) {
     ],
     ['Expires', at(a.expires_at)],
   ]);
+}
+
+/** The approval's policy facts, marked so the inbox can redraw them in place. @param {ApprovalRecord} a */
+export function policyFacts(a) {
+  const facts = approvalFacts(a);
+  facts.classList.add('policy-facts');
+  return facts;
+}
+
+/**
+ * What the step will do, in plain words (an approval's or a step's `effect`); nothing when absent.
+ * @param {{ effect?: string }} record
+ */
+export function effectLine(record) {
+  return record.effect ? el('p', { class: 'effect' }, record.effect) : undefined;
 }

@@ -44,9 +44,11 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
     try {
       held = await api.heldSteps();
     } catch (err) {
-      errorBox.textContent = `Could not load held steps: ${messageOf(err)}`;
+      showError(`Could not load held steps: ${messageOf(err)}`, 'load');
       return;
     }
+    // A load that failed (before sign-in, say) is old news once one succeeds; an action's error stays.
+    if (errorBox.dataset.source === 'load') showError('');
     const keep = new Set(held.map(keyOf));
     for (const [key, card] of cards) {
       if (keep.has(key)) continue;
@@ -120,7 +122,7 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
       try {
         parsed = JSON.parse(args.value);
       } catch (err) {
-        errorBox.textContent = `The arguments are not JSON: ${messageOf(err)}`;
+        showError(`The arguments are not JSON: ${messageOf(err)}`);
         return;
       }
       void act(s, card, { action: 'retry_with_edits', args: parsed });
@@ -141,7 +143,7 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
     const controls = [...card.querySelectorAll('button, input, textarea')];
     for (const c of controls) /** @type {HTMLButtonElement} */ (c).disabled = true;
     card.setAttribute('aria-busy', 'true');
-    errorBox.textContent = '';
+    showError('');
     const reason = /** @type {HTMLInputElement | null} */ (card.querySelector('input'))?.value.trim();
     onSelectRun(s.workflow_id);
     try {
@@ -155,11 +157,17 @@ export function createAttention({ mount, api, identity, onSelectRun, onActed }) 
       cards.delete(keyOf(s));
       onActed();
     } catch (err) {
-      errorBox.textContent = `Could not ${request.action.replaceAll('_', ' ')} ${s.step_name}: ${messageOf(err)}`;
+      showError(`Could not ${request.action.replaceAll('_', ' ')} ${s.step_name}: ${messageOf(err)}`);
     } finally {
       card.removeAttribute('aria-busy');
       for (const c of controls) /** @type {HTMLButtonElement} */ (c).disabled = false;
     }
+  }
+
+  /** @param {string} text @param {'load' | 'action'} [source] what the message is about */
+  function showError(text, source = 'action') {
+    errorBox.textContent = text;
+    errorBox.dataset.source = text ? source : '';
   }
 
   return { refresh };

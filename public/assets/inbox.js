@@ -7,7 +7,7 @@
 import { ApiError } from './api.js';
 import { cssId, details, el, formatAge, formatTime, formatUsd, messageOf } from './format.js';
 import { coalesced } from './coalesce.js';
-import { approvalFacts } from './approval-facts.js';
+import { effectLine, policyFacts } from './approval-facts.js';
 import { amountEditForm } from './approval-edit-form.js';
 import { createBulkBar } from './bulk-bar.js';
 import { pageElement } from './page-element.js';
@@ -224,6 +224,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         'aria-labelledby': headingId,
       },
       el('h3', { id: headingId }, pick, ' ', title),
+      effectLine(a),
       details([
         ['Amount', money ? formatUsd(a.amount, a.amount_cents) : undefined],
         ['To', a.recipient],
@@ -340,11 +341,4 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       void refresh();
     },
   };
-}
-
-/** @param {ApprovalRecord} a */
-function policyFacts(a) {
-  const facts = approvalFacts(a);
-  facts.classList.add('policy-facts');
-  return facts;
 }

@@ -8,7 +8,7 @@ import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './a
 import { badge, el, formatTime, resultSummary } from './format.js';
 import { coalesced } from './coalesce.js';
 import { createRunPictures } from './run-pictures.js';
-import { approvalFacts } from './approval-facts.js';
+import { approvalFacts, effectLine } from './approval-facts.js';
 import { editChange } from './edit-change.js';
 import { pageElement } from './page-element.js';
 
@@ -232,6 +232,7 @@ export function createRunView({ api, config }) {
         'li',
         { class: 'step', 'data-step-id': step.id, 'data-state': step.state },
         el('div', { class: 'step-head' }, el('span', { class: 'step-name' }, step.name), ' ', badge(step.state)),
+        effectLine(step),
         el(
           'p',
           { class: 'note' },

@@ -80,6 +80,13 @@ export const ApprovalRecordSchema = z.object({
   tool: ToolNameSchema,
   risk_level: RiskLevelSchema,
   reason: z.string(),
+  effect: z
+    .string()
+    .optional()
+    .describe(
+      'What the step will do, in plain words, from its arguments, the results of the steps it depends on and what ' +
+        'the policy read from the ledger, e.g. "Send $6,000.00 from account 123 to kiran (first payment to kiran)"',
+    ),
   /** Transfer amount in dollars (two decimals), present for money transfers. */
   amount: z.number().optional(),
   amount_cents: z.number().int().optional(),
@@ -229,6 +236,10 @@ export const StepViewSchema = z.object({
   args: z.record(z.string(), z.unknown()),
   risk_level: RiskLevelSchema,
   depends_on: z.array(z.string()),
+  effect: z
+    .string()
+    .optional()
+    .describe("What the step does, in plain words, as far as the run knows it now (its approval's `effect` too)"),
   state: StepStateSchema,
   attempts: z.number().int(),
   result: z.unknown().optional(),
