@@ -135,6 +135,13 @@ wait_temporal() {
   done
 }
 
+# The worker, gateway and sandbox run compiled into dist/ (dev/service-build.ts, a fraction of a second):
+# through tsx each (re)start would transpile them again, a second or more of a restart under load.
+build_services() {
+  node --import tsx dev/service-build.ts >"$LOG_DIR/build.log" 2>&1 \
+    || { cat "$LOG_DIR/build.log" >&2; die "compiling the processes failed"; }
+}
+
 cmd_start() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
   for name in temporal sandbox worker gateway; do
@@ -151,9 +158,7 @@ cmd_start() {
   mapfile -t args <<<"$args_text"
   # A start that fails stops what it started, so the next start does not find it "already running".
   trap 'cmd_stop >/dev/null 2>&1' EXIT
-  # The processes run compiled (dev/service-build.ts): tsx would transpile them again at every (re)start.
-  node --import tsx dev/service-build.ts >"$LOG_DIR/build.log" 2>&1 \
-    || { cat "$LOG_DIR/build.log" >&2; die "compiling the processes failed"; }
+  build_services
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node dist/sandbox.js
   local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)

@@ -48,7 +48,7 @@ export function serviceOfEntry(entry: string): ServiceName | undefined {
 export async function buildServices(): Promise<void> {
   const result = await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: Object.fromEntries(Object.entries(SERVICE_ENTRIES)),
+    entryPoints: SERVICE_ENTRIES,
     outdir: BUILD_DIR,
     bundle: true,
     // Shared modules and what is imported lazily (tracing, the workflow bundler) go in chunks of
