@@ -135,6 +135,13 @@ wait_temporal() {
   done
 }
 
+# The worker, gateway and sandbox run compiled into dist/ (dev/service-build.ts, a fraction of a second):
+# through tsx each (re)start would transpile them again, a second or more of a restart under load.
+build_services() {
+  node --import tsx dev/service-build.ts >"$LOG_DIR/build.log" 2>&1 \
+    || { cat "$LOG_DIR/build.log" >&2; die "compiling the processes failed"; }
+}
+
 cmd_start() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
   for name in temporal sandbox worker gateway; do
@@ -151,8 +158,9 @@ cmd_start() {
   mapfile -t args <<<"$args_text"
   # A start that fails stops what it started, so the next start does not find it "already running".
   trap 'cmd_stop >/dev/null 2>&1' EXIT
+  build_services
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
-  launch sandbox node --import tsx sandbox/main.ts
+  launch sandbox node dist/sandbox.js
   local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
@@ -160,8 +168,8 @@ cmd_start() {
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
   # dev/node-service.ts launches the worker the same way for the tests and the benchmark.
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker \
-    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx worker/main.ts
-  launch gateway node --import tsx gateway/main.ts
+    node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" dist/worker.js
+  launch gateway node dist/gateway.js
   wait_http sandbox "$SANDBOX_URL/healthz" 30
   wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
   # Ready means a chat is answered at once: the worker has loaded its bundle and polls.

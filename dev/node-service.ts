@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './ports.js';
+import { BUILT_NODE_FLAGS, buildServices, builtEntryOf, serviceOfEntry } from './service-build.js';
 import { testSecretsEnv } from './stack-secrets.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,7 +27,10 @@ export interface NodeService {
 
 export interface NodeServiceOptions {
   name: string;
-  /** Path of the entry point relative to the repository root, e.g. `worker/main.ts`. */
+  /**
+   * Path of the entry point relative to the repository root, e.g. `worker/main.ts`; the worker,
+   * gateway and sandbox run compiled (dev/service-build.ts).
+   */
   entry: string;
   /** Extra flags for node itself, e.g. a heap limit. */
   nodeFlags?: string[];
@@ -36,14 +40,30 @@ export interface NodeServiceOptions {
   readyTimeoutMs?: number;
 }
 
+/** Built once per test file, from the sources as they are now; each build replaces the files whole. */
+let built: Promise<void> | undefined;
+
+/**
+ * How node runs the entry point: the compiled process as temporal-dev.sh starts it (a restart
+ * costs what it costs there), any other entry point through tsx.
+ */
+async function nodeArgumentsFor(entry: string): Promise<string[]> {
+  const service = serviceOfEntry(entry);
+  if (!service) return ['--import', 'tsx', entry];
+  built ??= buildServices();
+  await built;
+  return [...BUILT_NODE_FLAGS, builtEntryOf(service)];
+}
+
 export async function startNodeService(opts: NodeServiceOptions): Promise<NodeService> {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
   let log = '';
+  const entryArguments = await nodeArgumentsFor(opts.entry);
 
   async function launch(): Promise<void> {
     log = '';
-    const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), '--import', 'tsx', opts.entry], {
+    const proc = spawn(process.execPath, [...(opts.nodeFlags ?? []), ...entryArguments], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...testSecretsEnv(), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -139,17 +139,18 @@ cmd_start_cluster() {
     || die "writing the cluster's configuration failed"
   launch temporal "$server" --root "$CLUSTER_DIR" --config server --env cluster --allow-no-auth start
   launch temporal-ui "$ui_server" --root "$CLUSTER_DIR" --config ui --env cluster start
-  launch sandbox node --import tsx sandbox/main.ts
+  build_services
+  launch sandbox node dist/sandbox.js
   node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
   node --import tsx scripts/setup-namespace.ts || die "setting up the namespace failed"
 
-  local worker_cmd=(node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" --import tsx worker/main.ts)
+  local worker_cmd=(node --max-old-space-size="${WORKER_MAX_HEAP_MB:-320}" dist/worker.js)
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker "${worker_cmd[@]}"
   WORKFLOW_BUNDLE="$STATE_DIR/workflow-bundle.js" launch worker-2 "${worker_cmd[@]}"
-  launch gateway node --import tsx gateway/main.ts
-  GATEWAY_PORT="$GATEWAY_2_PORT" launch gateway-2 node --import tsx gateway/main.ts
+  launch gateway node dist/gateway.js
+  GATEWAY_PORT="$GATEWAY_2_PORT" launch gateway-2 node dist/gateway.js
   wait_http sandbox "$SANDBOX_URL/healthz" 30
   wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/readyz" 60
   wait_http gateway-2 "http://127.0.0.1:$GATEWAY_2_PORT/readyz" 60

@@ -22,6 +22,7 @@ import { renameSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnectionSettings } from '../src/runtime/temporal-connection.js';
+import { BUILT_NODE_FLAGS, builtEntryOf } from '../dev/service-build.js';
 import { openWorkflowsByType, readHistories } from './kill-histories.js';
 import { clientResumption, lostTaskWaits, percentile, spread, type KillEvent } from './kill-report.js';
 import {
@@ -66,21 +67,20 @@ const FROM = '123';
 const TO = 'kiran';
 const REQUESTER = 'default_user';
 
-/** How temporal-dev.sh starts each process that the script signals, to start it again. */
+/** How temporal-dev.sh starts each process that the script signals (compiled by its `start`), to start it again. */
 const RELAUNCH: Record<string, Relaunch> = {
   worker: {
     command: [
       process.execPath,
       `--max-old-space-size=${process.env.WORKER_MAX_HEAP_MB ?? 320}`,
-      '--import',
-      'tsx',
-      'worker/main.ts',
+      ...BUILT_NODE_FLAGS,
+      builtEntryOf('worker'),
     ],
     env: { WORKFLOW_BUNDLE: workflowBundle },
     ready: { logLine: 'worker polling task queue' },
   },
   'gateway-2': {
-    command: [process.execPath, '--import', 'tsx', 'gateway/main.ts'],
+    command: [process.execPath, ...BUILT_NODE_FLAGS, builtEntryOf('gateway')],
     env: { GATEWAY_PORT: gateway2Port },
     ready: { url: `http://127.0.0.1:${gateway2Port}/readyz` },
   },

@@ -17,8 +17,8 @@ import { webhookSubscriberOf } from './webhook-subscriber.js';
 import { openAuditStore } from '../src/audit/open-audit-store.js';
 import type { Tracing } from '../src/telemetry/tracing.js';
 import { tracingFor } from '../src/telemetry/tracing-settings.js';
-import { bundleWorkflows } from './workflow-bundle.js';
 import { workerDeploymentOf } from './deployment.js';
+import { StartPhases, describeStartPhases } from './start-phases.js';
 
 /** Every key whose decisions new runs accept; a run keeps the set it planned with. */
 function trustedDecisionKeys(config: Config): TrustedDecisionKey[] {
@@ -38,39 +38,53 @@ async function workflowBundleFor(config: Config, tracing: boolean): Promise<Work
   if (config.WORKFLOW_BUNDLE && !tracing) return { codePath: path.resolve(config.WORKFLOW_BUNDLE) };
   if (config.WORKFLOW_BUNDLE)
     console.log('worker: tracing is on, bundling the workflows with its interceptors instead of WORKFLOW_BUNDLE');
+  // Imported here, not at the top: bundling is the slow path, a worker handed a prebuilt bundle never takes it.
+  const { bundleWorkflows } = await import('./workflow-bundle.js');
   return (await bundleWorkflows('detached', { tracing })).bundle;
 }
 
-export async function createWorker(config: Config, connection: NativeConnection, tracing?: Tracing): Promise<Worker> {
+export async function createWorker(
+  config: Config,
+  connection: NativeConnection,
+  tracing?: Tracing,
+  phases = new StartPhases(),
+): Promise<Worker> {
   const decisionKeys = trustedDecisionKeys(config);
   const sandboxToken = requireSetting(config, 'SANDBOX_TOKEN', 'the credential the activities send to the sandbox');
-  return Worker.create({
+  phases.end('keys');
+  const workflowBundle = await workflowBundleFor(config, tracing !== undefined);
+  phases.end('bundle');
+  const activities = createActivities({
+    sandboxUrl: config.SANDBOX_URL,
+    sandboxToken,
+    settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
+    // The assistant's tools read the user's own runs over the worker's own connection.
+    temporal: {
+      client: new Client({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        interceptors: tracing?.clientInterceptors(),
+      }),
+      taskQueue: config.TASK_QUEUE,
+    },
+    webhook: webhookSubscriberOf(config),
+    audit: openAuditStore(config),
+  });
+  phases.end('activities');
+  const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TASK_QUEUE,
-    workflowBundle: await workflowBundleFor(config, tracing !== undefined),
-    activities: createActivities({
-      sandboxUrl: config.SANDBOX_URL,
-      sandboxToken,
-      settings: { ...runSettingsOf(config), decision_keys: decisionKeys },
-      // The assistant's tools read the user's own runs over the worker's own connection.
-      temporal: {
-        client: new Client({
-          connection,
-          namespace: config.TEMPORAL_NAMESPACE,
-          interceptors: tracing?.clientInterceptors(),
-        }),
-        taskQueue: config.TASK_QUEUE,
-      },
-      webhook: webhookSubscriberOf(config),
-      audit: openAuditStore(config),
-    }),
+    workflowBundle,
+    activities,
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_TIMEOUT,
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     workerDeploymentOptions: workerDeploymentOf(config),
     ...tracing?.workerOptions(),
   });
+  phases.end('worker');
+  return worker;
 }
 
 /**
@@ -88,27 +102,26 @@ function installRuntime(config: Config): void {
   if (metrics) console.log(`worker metrics on http://${metrics}/metrics`);
 }
 
-/** Milliseconds since the process started, for the start-up line (what a restart costs, and where). */
-const sinceStart = (): number => Math.round(performance.now());
-
 async function main(): Promise<void> {
-  const modulesLoaded = sinceStart();
+  // What a restart costs every client, phase by phase, for the start-up line.
+  const phases = new StartPhases();
+  phases.end('modules');
   const config = loadConfigOrExit();
   installRuntime(config);
   const tracing = await tracingFor('worker', config);
+  phases.end('config');
   const connection = await NativeConnection.connect(temporalConnectionSettings(config));
-  const connected = sinceStart();
-  const worker = await createWorker(config, connection, tracing);
-  const created = sinceStart();
+  phases.end('connection');
+  const worker = await createWorker(config, connection, tracing, phases);
+  // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
+  const running = worker.run();
   const version = workerDeploymentOf(config)?.version;
   const versioned = version ? ` as ${version.deploymentName} build ${version.buildId}` : '';
   console.log(
     `worker polling task queue "${config.TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}${versioned} ` +
-      `(${created} ms after the process started: modules ${modulesLoaded} ms, ` +
-      `connection ${connected - modulesLoaded} ms, worker ${created - connected} ms)`,
+      `(${describeStartPhases(phases.list())})`,
   );
-  // The SDK installs SIGINT/SIGTERM handlers that shut the worker down gracefully.
-  await worker.run();
+  await running;
   await connection.close();
   await tracing?.shutdown();
 }

@@ -2,13 +2,18 @@
  * How the workflow code is bundled, in one place for the worker, the bundling script, the tests
  * and the benchmark.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const extension = path.extname(fileURLToPath(import.meta.url));
+/**
+ * The workflows are bundled from files of this module's own kind: TypeScript under tsx, JavaScript
+ * in tsc's dist/ tree; the compiled worker (dev/service-build.ts) has only the TypeScript beside it.
+ */
+const extension = existsSync(path.join(root, 'workflows', 'index.js')) ? '.js' : '.ts';
 
 export const WORKFLOWS_PATH = path.join(root, 'workflows', `index${extension}`);
 
