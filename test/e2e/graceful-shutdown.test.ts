@@ -10,8 +10,8 @@ import { startGatewayProcess, startWorkerProcess, type NodeService } from '../..
 import { freePort, waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
 import type { RunView } from '../../src/shared/contracts.js';
-import { requestWorkflowIdFor } from '../../src/shared/messages.js';
-import { idempotencyDigest } from '../../gateway/start-run.js';
+import { idempotencyDigest, uuidFromDigest } from '../../gateway/start-run.js';
+import { firstRunIdOf } from '../../gateway/session-lookup.js';
 import { connectClient, realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
 import type { Client } from '@temporalio/client';
 
@@ -91,7 +91,8 @@ describe('a gateway that gets SIGTERM with a chat in flight', () => {
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
       body: JSON.stringify({ message: 'Transfer 100 to Kiran', user_id: 'default_user' }),
     });
-    const workflowId = requestWorkflowIdFor(idempotencyDigest('default_user', key));
+    // A keyed chat without session_id opens a session of its own, named by its key; its run names the session.
+    const workflowId = firstRunIdOf(uuidFromDigest(idempotencyDigest('default_user', key)));
     await waitFor(async () => (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING', {
       timeoutMs: 30_000,
       what: 'the chat to have started its run',
