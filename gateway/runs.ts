@@ -151,6 +151,8 @@ export class Runs {
         latestId = firstRun.runs[0]?.workflow_id;
       } else if (queryGotNoAnswer(err)) {
         latestId = await this.latestListedRunOf(sessionId, Math.max(1, deadline - Date.now()));
+        // The session exists and has runs visibility does not list yet: the truth is "try again", not 404.
+        if (!latestId) throw err;
       } else {
         throw err;
       }
