@@ -34,7 +34,10 @@ ensure_npm_deps() {
     # mirror without them produces; npm install --no-save then installs the same locked versions.
     npm ci --no-audit --no-fund --loglevel=error >"$STATE_DIR/npm-ci.log" 2>&1 \
       || npm install --no-save --no-audit --no-fund --loglevel=error >>"$STATE_DIR/npm-ci.log" 2>&1 \
-      || { tail -n 30 "$STATE_DIR/npm-ci.log" >&2; die "installing npm dependencies failed (log: .temporal/npm-ci.log)"; }
+      || {
+        tail -n 30 "$STATE_DIR/npm-ci.log" >&2
+        die "installing npm dependencies failed (log: .temporal/npm-ci.log)"
+      }
   fi
 }
 
@@ -48,7 +51,8 @@ ensure_temporal_cli() {
 Install it with 'brew install temporal', or from https://docs.temporal.io/cli, or install Go and run this again."
     say "building the temporal CLI $TEMPORAL_CLI_VERSION with go install (once; a few minutes)..."
     mkdir -p "$(dirname "$cached")"
-    GOBIN="$(dirname "$cached")" GOFLAGS="-mod=mod" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
+    local package="github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+    GOBIN="$(dirname "$cached")" GOFLAGS="-mod=mod" go install "$package" \
       || die "go install of the temporal CLI failed"
   fi
   TEMPORAL_BIN="$cached"
@@ -67,9 +71,13 @@ ensure_chromium() {
 }
 
 server_args() {
-  case "${TEMPORAL_DB_SYNC:-normal}" in normal|full) ;; *) die "TEMPORAL_DB_SYNC must be normal or full, not '$TEMPORAL_DB_SYNC'" ;; esac
+  case "${TEMPORAL_DB_SYNC:-normal}" in
+    normal | full) ;;
+    *) die "TEMPORAL_DB_SYNC must be normal or full, not '$TEMPORAL_DB_SYNC'" ;;
+  esac
   node --import tsx -e "import('./dev/dev-server-args.ts').then((m) => console.log(m.devServerArgs({
-    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db', sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
+    port: $TEMPORAL_PORT, uiPort: $TEMPORAL_UI_PORT, dbFile: '$STATE_DIR/temporal.db',
+    sqlite: 'wal-${TEMPORAL_DB_SYNC:-normal}', logLevel: 'warn' }).join('\\n')))"
 }
 
 # Secrets the local stack needs, made once under .temporal/ (mode 600) unless set in the environment:
@@ -89,12 +97,23 @@ ensure_dev_secrets() {
     export DECISION_SIGNING_KEY_FILE="$STATE_DIR/decision-signing-key.pem"
     keys+=("$DECISION_SIGNING_KEY_FILE")
   fi
-  node --import tsx scripts/ensure-key-pairs.ts "${keys[@]}" || die "could not create the decision keys under .temporal/"
+  node --import tsx scripts/ensure-key-pairs.ts "${keys[@]}" \
+    || die "could not create the decision keys under .temporal/"
   export DECISION_PUBLIC_KEY_FILES="${DECISION_PUBLIC_KEY_FILES:-${DECISION_SIGNING_KEY_FILE%.pem}.pub.pem}"
   export OPERATOR_PUBLIC_KEY_FILES="${OPERATOR_PUBLIC_KEY_FILES:-${OPERATOR_SIGNING_KEY_FILE%.pem}.pub.pem}"
 }
 
 is_running() { [ -f "$PID_DIR/$1.pid" ] && kill -0 "$(cat "$PID_DIR/$1.pid")" 2>/dev/null; }
+
+# A second start would launch a second copy beside each process still running.
+ensure_not_running() { # names...
+  local name
+  for name in "$@"; do
+    if is_running "$name"; then
+      die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"
+    fi
+  done
+}
 
 launch() { # name, command...
   local name="$1"; shift
@@ -106,10 +125,15 @@ launch() { # name, command...
   umask "$previous_umask"
 }
 
+exited_during_start_up() { # name, what the message calls it (default: the name): fail with its log
+  tail -n 20 "$LOG_DIR/$1.log" >&2
+  die "${2:-$1} exited during start-up (log: .temporal/logs/$1.log)"
+}
+
 wait_http() { # name, url, seconds: the process answers at the url, or it exited (fail with its log)
   local deadline=$((SECONDS + $3))
   until curl -fsS -o /dev/null "$2" 2>/dev/null; do
-    is_running "$1" || { tail -n 20 "$LOG_DIR/$1.log" >&2; die "$1 exited during start-up (log: .temporal/logs/$1.log)"; }
+    is_running "$1" || exited_during_start_up "$1"
     [ $SECONDS -lt $deadline ] || die "$1 did not answer at $2 within $3 s (log: .temporal/logs/$1.log)"
     sleep 0.2
   done
@@ -120,7 +144,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_log() { # name, text, seconds: the process printed the text, or it exited (fail with its log)
   local deadline=$((SECONDS + $3))
   until grep -q "$2" "$LOG_DIR/$1.log" 2>/dev/null; do
-    is_running "$1" || { tail -n 20 "$LOG_DIR/$1.log" >&2; die "$1 exited during start-up (log: .temporal/logs/$1.log)"; }
+    is_running "$1" || exited_during_start_up "$1"
     [ $SECONDS -lt $deadline ] || die "$1 did not get ready within $3 s (log: .temporal/logs/$1.log)"
     sleep 0.1
   done
@@ -129,7 +153,7 @@ wait_log() { # name, text, seconds: the process printed the text, or it exited (
 wait_temporal() {
   local deadline=$((SECONDS + 60))
   until "$TEMPORAL_BIN" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; do
-    is_running temporal || { tail -n 20 "$LOG_DIR/temporal.log" >&2; die "the Temporal server exited during start-up (log: .temporal/logs/temporal.log)"; }
+    is_running temporal || exited_during_start_up temporal "the Temporal server"
     [ $SECONDS -lt $deadline ] || die "the Temporal server did not become healthy (log: .temporal/logs/temporal.log)"
     sleep 0.2
   done
@@ -144,12 +168,13 @@ build_services() {
 
 cmd_start() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
-  for name in temporal sandbox worker gateway; do
-    if is_running "$name"; then die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"; fi
-  done
+  ensure_not_running temporal sandbox worker gateway
   # Another stack on these ports would answer in place of ours (and its worker take our runs).
   for port in "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$GATEWAY_PORT" "$SANDBOX_PORT"; do
-    if port_in_use "$port"; then die "port $port is already in use on 127.0.0.1 (another stack?); stop it or choose other ports (TEMPORAL_PORT, TEMPORAL_UI_PORT, GATEWAY_PORT, SANDBOX_PORT)"; fi
+    if port_in_use "$port"; then
+      die "port $port is already in use on 127.0.0.1 (another stack?);" \
+        "stop it or choose other ports (TEMPORAL_PORT, TEMPORAL_UI_PORT, GATEWAY_PORT, SANDBOX_PORT)"
+    fi
   done
   ensure_npm_deps
   ensure_temporal_cli
@@ -162,7 +187,8 @@ cmd_start() {
   launch temporal "$TEMPORAL_BIN" "${args[@]}"
   launch sandbox node dist/sandbox.js
   local map_flag=(); [ "${WORKFLOW_SOURCE_MAP:-detached}" = inline ] && map_flag=(--inline-source-map)
-  node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" >"$LOG_DIR/bundle.log" 2>&1 \
+  node --import tsx scripts/bundle-workflows.ts "$STATE_DIR/workflow-bundle.js" "${map_flag[@]}" \
+    >"$LOG_DIR/bundle.log" 2>&1 \
     || { cat "$LOG_DIR/bundle.log" >&2; die "bundling the workflow code failed"; }
   wait_temporal
   # The heap limit bounds the worker's memory together with its workflow cache (WORKER_MAX_CACHED_WORKFLOWS);
@@ -218,7 +244,9 @@ cmd_test() {
     npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
   fi
   if [ -f "$report" ]; then
-    node -e "const r = require(process.argv[1]); console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : ''))" "$report"
+    node -e "const r = require(process.argv[1]);
+      const skipped = r.numPendingTests ? ', ' + r.numPendingTests + ' skipped' : '';
+      console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + skipped)" "$report"
   else
     echo "0 passed, 1 failed"
   fi
@@ -236,6 +264,27 @@ cmd_test_kill() {
   trap cmd_stop EXIT
   LOAD_STACK=dev LOAD_IDLE_WAIT_SECONDS="${LOAD_IDLE_WAIT_SECONDS:-45}" TEMPORAL_DEV_STATE="$STATE_DIR" \
     node --import tsx scripts/kill-under-load.ts 2>&1 | tee "$LOG_DIR/kill-under-load.log"
+}
+
+usage() {
+  cat <<'EOF'
+usage: ./temporal-dev.sh <command>
+  start [--cluster]
+  stop
+  test [vitest args, e.g. --project unit]
+  test-cluster
+  test-kill
+  server
+  setup-namespace
+  bench [--quick] [--local-tool-calls] [--out file]
+  bench --server-floor [--quick]
+  cli <temporal args>
+  decide <approval_id> approve|reject --as <person> [--reason <text>]
+  request <message> --as <person> [--session <id>]
+  act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>]
+  verify-audit <export.ndjson> [--key <public.pem>]...
+  simulate-policy <policy.json> [--since 30d]
+EOF
 }
 
 # shellcheck source=scripts/cluster.sh
@@ -267,5 +316,5 @@ case "${1:-}" in
   setup-namespace) mkdir -p "$STATE_DIR"; ensure_npm_deps; exec node --import tsx scripts/setup-namespace.ts ;;
   verify-audit) shift; ensure_npm_deps; exec node --import tsx scripts/verify-audit.ts "$@" ;;
   simulate-policy) shift; ensure_npm_deps; exec node --import tsx scripts/simulate-policy.ts "$@" ;;
-  *) say "usage: ./temporal-dev.sh start [--cluster] | stop | test [vitest args, e.g. --project unit] | test-cluster | test-kill | server | setup-namespace | bench [--quick] [--local-tool-calls] [--out file] | bench --server-floor [--quick] | cli <temporal args> | decide <approval_id> approve|reject --as <person> [--reason <text>] | request <message> --as <person> [--session <id>] | act <workflow_id> <step_id> retry|retry_with_edits|skip|fail --as <person> [--reason <text>] [--args <json>] | verify-audit <export.ndjson> [--key <public.pem>]... | simulate-policy <policy.json> [--since 30d]"; exit 2 ;;
+  *) usage; exit 2 ;;
 esac

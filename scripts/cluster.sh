@@ -29,9 +29,11 @@ postgres_bin_dir() {
   local found
   found="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   if [ -z "$found" ]; then
-    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || die "PostgreSQL is not installed (apt-get install postgresql)"
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+      || die "PostgreSQL is not installed (apt-get install postgresql)"
     say "installing PostgreSQL from Debian's packages..." >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >"$STATE_DIR/apt.log" 2>&1 \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+      >"$STATE_DIR/apt.log" 2>&1 \
       || die "apt-get install postgresql failed (log: .temporal/apt.log)"
     found="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   fi
@@ -47,7 +49,9 @@ ensure_postgres_cluster() {
   local bin="$1"
   [ -f "$CLUSTER_PG_DIR/PG_VERSION" ] && return
   say "creating a PostgreSQL cluster in .temporal/postgres..."
-  [ -s "$CLUSTER_PG_PASSWORD_FILE" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$CLUSTER_PG_PASSWORD_FILE")
+  if [ ! -s "$CLUSTER_PG_PASSWORD_FILE" ]; then
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$CLUSTER_PG_PASSWORD_FILE")
+  fi
   mkdir -p "$CLUSTER_PG_DIR"
   local pwfile="$CLUSTER_PG_DIR.pwfile"
   install -m 600 "$CLUSTER_PG_PASSWORD_FILE" "$pwfile"
@@ -62,31 +66,33 @@ wait_postgres() {
   local bin="$1" deadline=$((SECONDS + 30))
   until "$bin/pg_isready" -q -h 127.0.0.1 -p "$CLUSTER_PG_PORT"; do
     is_running postgres || die "PostgreSQL exited (log: .temporal/logs/postgres.log)"
-    [ $SECONDS -lt $deadline ] || die "PostgreSQL did not accept connections within 30 s (log: .temporal/logs/postgres.log)"
+    [ $SECONDS -lt $deadline ] \
+      || die "PostgreSQL did not accept connections within 30 s (log: .temporal/logs/postgres.log)"
     sleep 0.2
   done
 }
 
 # Creates the databases once and brings both schemas to the version this server release ships.
 ensure_schemas() {
-  local sql_tool="$1" bin="$2" schema_root
+  local sql_tool="$1" bin="$2" schema_root password
   schema_root="$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"
   [ -d "$schema_root" ] || die "the server's schema files are missing under $schema_root"
+  password="$(cat "$CLUSTER_PG_PASSWORD_FILE")"
   local db
   for db in temporal temporal_visibility; do
     local schema_dir="$schema_root/temporal"
     [ "$db" = temporal_visibility ] && schema_dir="$schema_root/visibility"
     local sql=("$sql_tool" --plugin postgres12 --ep 127.0.0.1 -p "$CLUSTER_PG_PORT" -u temporal --db "$db")
     local exists
-    exists="$(PGPASSWORD="$(cat "$CLUSTER_PG_PASSWORD_FILE")" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -tAc \
+    exists="$(PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -tAc \
       "select 1 from pg_database where datname = '$db'")" || die "cannot query PostgreSQL on port $CLUSTER_PG_PORT"
     if [ "$exists" != 1 ]; then
       say "creating the $db database and its schema..."
-      SQL_PASSWORD="$(cat "$CLUSTER_PG_PASSWORD_FILE")" "${sql[@]}" create-database >>"$LOG_DIR/schema.log" 2>&1 \
-        && SQL_PASSWORD="$(cat "$CLUSTER_PG_PASSWORD_FILE")" "${sql[@]}" setup-schema -v 0.0 >>"$LOG_DIR/schema.log" 2>&1 \
+      SQL_PASSWORD="$password" "${sql[@]}" create-database >>"$LOG_DIR/schema.log" 2>&1 \
+        && SQL_PASSWORD="$password" "${sql[@]}" setup-schema -v 0.0 >>"$LOG_DIR/schema.log" 2>&1 \
         || die "creating the $db database failed (log: .temporal/logs/schema.log)"
     fi
-    SQL_PASSWORD="$(cat "$CLUSTER_PG_PASSWORD_FILE")" "${sql[@]}" update-schema -d "$schema_dir/versioned" >>"$LOG_DIR/schema.log" 2>&1 \
+    SQL_PASSWORD="$password" "${sql[@]}" update-schema -d "$schema_dir/versioned" >>"$LOG_DIR/schema.log" 2>&1 \
       || die "updating the $db schema failed (log: .temporal/logs/schema.log)"
   done
 }
@@ -98,7 +104,8 @@ ensure_audit_database() {
   password="$(cat "$CLUSTER_PG_PASSWORD_FILE")"
   if [ "$(PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -tAc \
     "select 1 from pg_database where datname = 'audit'")" != 1 ]; then
-    PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres -qc 'create database audit' \
+    PGPASSWORD="$password" "$bin/psql" -h 127.0.0.1 -p "$CLUSTER_PG_PORT" -U temporal -d postgres \
+      -qc 'create database audit' \
       || die "creating the audit database failed"
   fi
   export AUDIT_DATABASE_URL="${AUDIT_DATABASE_URL:-postgres://temporal:$password@127.0.0.1:$CLUSTER_PG_PORT/audit}"
@@ -106,22 +113,25 @@ ensure_audit_database() {
 
 cmd_start_cluster() {
   mkdir -p "$LOG_DIR" "$PID_DIR"
-  local name
-  for name in postgres temporal temporal-ui sandbox worker worker-2 gateway gateway-2; do
-    if is_running "$name"; then die "already running ($name, pid $(cat "$PID_DIR/$name.pid")); './temporal-dev.sh stop' first"; fi
-  done
+  ensure_not_running postgres temporal temporal-ui sandbox worker worker-2 gateway gateway-2
   local port
   for port in "$CLUSTER_PG_PORT" "$TEMPORAL_PORT" $((TEMPORAL_PORT + 1)) $((TEMPORAL_PORT + 2)) $((TEMPORAL_PORT + 6)) \
     "$TEMPORAL_UI_PORT" "$GATEWAY_PORT" "$GATEWAY_2_PORT" "$SANDBOX_PORT"; do
-    if port_in_use "$port"; then die "port $port is already in use on 127.0.0.1 (another stack?); stop it or choose other ports"; fi
+    if port_in_use "$port"; then
+      die "port $port is already in use on 127.0.0.1 (another stack?); stop it or choose other ports"
+    fi
   done
   ensure_npm_deps
   ensure_temporal_cli
   ensure_dev_secrets
   local server sql_tool ui_server pg_bin
-  server="$(go_install_cached "server-$TEMPORAL_SERVER_VERSION" "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" server)" || exit 1
-  sql_tool="$(go_install_cached "server-$TEMPORAL_SERVER_VERSION" "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" sql)" || exit 1
-  ui_server="$(go_install_cached "ui-server-$TEMPORAL_UI_SERVER_VERSION" "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION" server)" || exit 1
+  local server_cache="server-$TEMPORAL_SERVER_VERSION" ui_cache="ui-server-$TEMPORAL_UI_SERVER_VERSION"
+  server="$(go_install_cached "$server_cache" "go.temporal.io/server/cmd/server@$TEMPORAL_SERVER_VERSION" server)" \
+    || exit 1
+  sql_tool="$(go_install_cached "$server_cache" "go.temporal.io/server/cmd/tools/sql@$TEMPORAL_SERVER_VERSION" sql)" \
+    || exit 1
+  ui_server="$(go_install_cached "$ui_cache" \
+    "github.com/temporalio/ui-server/v2/cmd/server@$TEMPORAL_UI_SERVER_VERSION" server)" || exit 1
   pg_bin="$(postgres_bin_dir)" || exit 1
 
   ensure_postgres_cluster "$pg_bin"
@@ -135,7 +145,8 @@ cmd_start_cluster() {
   ensure_schemas "$sql_tool" "$pg_bin"
   ensure_audit_database "$pg_bin"
 
-  node --import tsx scripts/cluster-config.ts "$CLUSTER_DIR" "$CLUSTER_PG_PORT" "$CLUSTER_PG_PASSWORD_FILE" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" \
+  node --import tsx scripts/cluster-config.ts "$CLUSTER_DIR" "$CLUSTER_PG_PORT" "$CLUSTER_PG_PASSWORD_FILE" \
+    "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" \
     || die "writing the cluster's configuration failed"
   launch temporal "$server" --root "$CLUSTER_DIR" --config server --env cluster --allow-no-auth start
   launch temporal-ui "$ui_server" --root "$CLUSTER_DIR" --config ui --env cluster start
@@ -161,7 +172,8 @@ cmd_start_cluster() {
   say "Cluster stack is up:"
   say "  Gateways + web page  http://127.0.0.1:$GATEWAY_PORT/  http://127.0.0.1:$GATEWAY_2_PORT/"
   say "  Temporal Web UI      http://localhost:$TEMPORAL_UI_PORT/"
-  say "  Temporal gRPC        $TEMPORAL_ADDRESS (server $TEMPORAL_SERVER_VERSION, PostgreSQL on 127.0.0.1:$CLUSTER_PG_PORT)"
+  say "  Temporal gRPC        $TEMPORAL_ADDRESS" \
+    "(server $TEMPORAL_SERVER_VERSION, PostgreSQL on 127.0.0.1:$CLUSTER_PG_PORT)"
   say "  Workers              2 on task queue ${TASK_QUEUE:-requests}"
   say "  Sandbox backend      $SANDBOX_URL"
   say "  Logs                 .temporal/logs/   Stop with ./temporal-dev.sh stop"
@@ -188,5 +200,6 @@ cmd_test_cluster() {
 
 keep_test_cluster_logs() {
   cmd_stop
-  mkdir -p "$TEST_CLUSTER_LOGS" && cp "$LOG_DIR"/*.log "$TEST_CLUSTER_LOGS/" && say "logs kept in ${TEST_CLUSTER_LOGS#"$ROOT"/}"
+  mkdir -p "$TEST_CLUSTER_LOGS" && cp "$LOG_DIR"/*.log "$TEST_CLUSTER_LOGS/" \
+    && say "logs kept in ${TEST_CLUSTER_LOGS#"$ROOT"/}"
 }
