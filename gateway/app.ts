@@ -210,7 +210,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route('/', chatRoutes(routeDeps));
   app.route('/api/workflows', workflowRoutes(routeDeps));
   app.route('/api/approvals', approvalRoutes(routeDeps));
-  app.route('/api/requests', requestRoutes(new Reviews(runs, routeDeps.approvals, signer, config.CHAT_WAIT_MS)));
+  app.route('/api/requests', requestRoutes(new Reviews(routeDeps, signer)));
   app.route('/api/attention', attentionRoutes(routeDeps));
   app.route('/api/webhooks', webhookRoutes(routeDeps));
   app.route('/api/audit', auditRoutes(auditStore));

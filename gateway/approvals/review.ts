@@ -21,7 +21,9 @@ import { assertCanRead, deciderIdOf, groupsOf, type Identity } from '../auth.js'
 import { withinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
+import type { RouteDeps } from '../context.js';
 import type { Approvals } from './approvals.js';
+import type { Delegations } from './delegations.js';
 import { mayDecide } from './may-decide.js';
 import type {
   ReviewDecisionRequestSchema,
@@ -37,17 +39,26 @@ type ReviewDecisionBody = z.output<typeof ReviewDecisionRequestSchema>;
 const ACCEPT_MS = 5000;
 
 export class Reviews {
+  readonly #runs: Runs;
+  readonly #approvals: Approvals;
+  readonly #delegations: Delegations;
+  /** How long, in all, a decision waits for the run's answer. */
+  readonly #budgetMs: number;
+
   constructor(
-    private readonly runs: Runs,
-    private readonly approvals: Approvals,
+    { runs, approvals, delegations, config }: Pick<RouteDeps, 'runs' | 'approvals' | 'delegations' | 'config'>,
+    /** Signs each review decision: the run applies only what a key it trusts signed. */
     private readonly signer: DecisionSigner,
-    /** How long, in all, a decision waits for the run's answer. */
-    private readonly budgetMs: number,
-  ) {}
+  ) {
+    this.#runs = runs;
+    this.#approvals = approvals;
+    this.#delegations = delegations;
+    this.#budgetMs = config.CHAT_WAIT_MS;
+  }
 
   /** The run as it is now, for someone who may read its approvals; 503 when no worker can say. */
   async #current(workflowId: string, identity: Identity): Promise<{ view: RunView; review: RequestReview }> {
-    const view = await this.runs.getRun(workflowId);
+    const view = await this.#runs.getRun(workflowId);
     assertCanRead(identity, view.user_id, `No workflow ${workflowId}`);
     if (view.stale === true)
       throw new ApiError(503, ErrorCode.RunUnresponsive, 'No worker answers for the run now; review it again shortly');
@@ -58,6 +69,7 @@ export class Reviews {
     const { view, review } = await this.#current(workflowId, identity);
     assertInReview(review, choices, 'query.choices');
     const previews = previewChoices(review.steps, choices);
+    const standIns = this.#delegations.standInGroups(identity);
     return {
       ...review,
       status: view.status,
@@ -66,7 +78,7 @@ export class Reviews {
         const approval = view.approvals.find((a) => a.approval_id === step.approval_id);
         return {
           ...step,
-          ...(approval && { approval, may_decide: mayDecide(approval, identity) }),
+          ...(approval && { approval, may_decide: mayDecide(approval, identity, standIns) }),
           preview: previews.get(step.step_id) ?? { outcome: 'will_run' as const },
         };
       }),
@@ -75,13 +87,14 @@ export class Reviews {
 
   async decide(workflowId: string, identity: Identity, body: ReviewDecisionBody): Promise<ReviewDecisionReply> {
     const deciderId = deciderIdOf(identity, body.decided_by, 'decided_by');
-    const { review } = await this.#current(workflowId, identity);
+    const { view, review } = await this.#current(workflowId, identity);
     if (review.review_hash !== body.review_hash)
       throw ApiError.staleReview(
         `The request ${workflowId} changed since it was reviewed (review_hash differs): ` +
           'review it again before deciding',
       );
     assertInReview(review, body.steps, 'body.steps');
+    await this.#standInFor(view, identity, deciderId, Object.keys(body.steps));
     const groups = groupsOf(identity);
     const signed = signReviewDecision(
       {
@@ -98,7 +111,7 @@ export class Reviews {
       randomBytes(18).toString('base64url'),
     );
     const outcome = await this.#send(workflowId, signed);
-    this.approvals.noteRunChanged(await this.runs.getRun(workflowId));
+    this.#approvals.noteRunChanged(await this.#runs.getRun(workflowId));
     const stateOf = new Map(outcome.steps.map((s) => [s.id, s.state]));
     const results = outcome.results.map((r) => ({
       ...r,
@@ -117,14 +130,20 @@ export class Reviews {
     };
   }
 
+  /** As a single decision: an absent approver's part of each named step is handed to their stand-in first. */
+  async #standInFor(view: RunView, identity: Identity, deciderId: string, stepIds: string[]): Promise<void> {
+    const waiting = view.approvals.filter((a) => a.status === 'pending' && stepIds.includes(a.step_id));
+    for (const approval of waiting) await this.#delegations.applyOutOfOffice({ view, approval }, identity, deciderId);
+  }
+
   async #send(workflowId: string, signed: ReviewDecision): Promise<ReviewDecisionOutcome> {
-    const handle = this.runs.client.workflow.getHandle(workflowId);
-    const deadline = Date.now() + this.budgetMs;
+    const handle = this.#runs.client.workflow.getHandle(workflowId);
+    const deadline = Date.now() + this.#budgetMs;
     const started = handle.startUpdate(reviewDecisionUpdate, {
       args: [signed],
       waitForStage: WorkflowUpdateStage.ACCEPTED,
     });
-    const accepted = await withinBudget(started, Math.min(ACCEPT_MS, this.budgetMs));
+    const accepted = await withinBudget(started, Math.min(ACCEPT_MS, this.#budgetMs));
     if (!accepted.done) {
       started.catch(() => undefined);
       throw new ApiError(

@@ -18,7 +18,14 @@ import {
 } from '../../src/shared/review-decision.js';
 import { waitFor } from '../../dev/ports.js';
 import { call, type Loose } from '../support/http.js';
-import { ALLOW_THE_REST, as, type Person, type PolicyStack, startPolicyStack } from '../support/policy-stack.js';
+import {
+  ALLOW_THE_REST,
+  as,
+  BOB_AWAY_ALICE_BACK,
+  type Person,
+  type PolicyStack,
+  startPolicyStack,
+} from '../support/policy-stack.js';
 
 /** Gym sessions need a manager; the CV and the applications need an approver. */
 const POLICY = {
@@ -41,6 +48,7 @@ const POLICY = {
     },
     ...ALLOW_THE_REST,
   ],
+  out_of_office: BOB_AWAY_ALICE_BACK,
 };
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
@@ -146,6 +154,21 @@ describe('a request reviewed as a whole', () => {
     });
     const approved = (await policy.timeline(workflowId)).filter((e) => e.event === 'approval_approved');
     expect(approved.map((e) => e.metadata.review_choice)).toEqual(['approve', 'approve', 'approve']);
+  });
+
+  it("lets a stand-in decide an absent approver's part, and only that part", async () => {
+    const { workflowId, review } = await lifeOsWaitingOnCvAndGym();
+    // frank stands in for bob (an approver) while bob is away: the CV is his to decide, the gym is not.
+    const byFrank = await decideReview('frank', workflowId, {
+      review_hash: review.review_hash,
+      steps: { tailor_cv: 'approve', schedule_gym: 'approve' },
+    });
+    expect(byFrank.body.results).toMatchObject([
+      { step_id: 'tailor_cv', outcome: 'approved' },
+      { step_id: 'schedule_gym', outcome: 'refused', refusal: 'ApprovalForbidden' },
+    ]);
+    const cv = (await policy.runView(workflowId)).approvals.find((a: Loose) => a.step_id === 'tailor_cv');
+    expect(cv.decisions).toMatchObject([{ by: 'frank', verdict: 'approve', on_behalf_of: 'bob' }]);
   });
 
   it("shows a skipped step's dependents as skipped before confirming, and the run skips them", async () => {
