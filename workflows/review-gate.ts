@@ -8,19 +8,20 @@
 import { DecisionErrorType } from '../src/shared/messages.js';
 import { reviewOf } from '../src/shared/request-review.js';
 import { checkReviewDecisionProof, type ReviewDecision, type ReviewStepResult } from '../src/shared/review-decision.js';
+import type { DecisionProof, TrustedDecisionKey } from '../src/shared/workflow-contracts.js';
 import type { RunState } from './run-state.js';
 
-export interface ReviewRefusal {
-  type: DecisionErrorType;
-  message: string;
-}
+export type ReviewVerdict =
+  | { accepted: false; type: DecisionErrorType; message: string }
+  | { accepted: true; key: TrustedDecisionKey; proof: DecisionProof };
 
-/** Why the run cannot take `decision` at all, or undefined; asked before the update is accepted. */
-export function reviewRefusal(run: RunState, decision: ReviewDecision): ReviewRefusal | undefined {
+/** Whether the run may take `decision` at all; asked by the update's validator and again by its handler. */
+export function judgeReviewDecision(run: RunState, decision: ReviewDecision): ReviewVerdict {
   const check = checkReviewDecisionProof(decision, run.trustedKeys);
-  if (!check.valid) return { type: DecisionErrorType.Unauthenticated, message: check.message };
+  if (!check.valid) return { accepted: false, type: DecisionErrorType.Unauthenticated, message: check.message };
   if (decision.workflow_id !== run.workflowId || (run.runId !== undefined && decision.run_id !== run.runId))
     return {
+      accepted: false,
       type: DecisionErrorType.WrongRun,
       message:
         `Review decision signed for run ${decision.run_id ?? '(none named)'} of ${decision.workflow_id}: ` +
@@ -28,21 +29,24 @@ export function reviewRefusal(run: RunState, decision: ReviewDecision): ReviewRe
     };
   if (reviewOf(run.view()).review_hash !== decision.review_hash)
     return {
+      accepted: false,
       type: DecisionErrorType.ReviewStale,
       message: 'The request changed since it was reviewed (review_hash differs): review it again before deciding',
     };
-  return undefined;
+  return { accepted: true, key: check.key, proof: check.proof };
 }
 
-/** Decides each step the review decision names, in plan order; call only after `reviewRefusal` found nothing. */
-export function applyReviewDecision(run: RunState, decision: ReviewDecision): ReviewStepResult[] {
-  const check = checkReviewDecisionProof(decision, run.trustedKeys);
-  if (!check.valid) throw new Error('applyReviewDecision called with a decision reviewRefusal refuses');
+/** Decides each step `decision` names, in plan order, under the signature `judgeReviewDecision` accepted. */
+export function applyReviewDecision(
+  run: RunState,
+  decision: ReviewDecision,
+  { key, proof }: Extract<ReviewVerdict, { accepted: true }>,
+): ReviewStepResult[] {
   const provenance = {
-    via: check.key.role,
-    key_id: check.key.key_id,
-    signed_at: check.proof.issued_at,
-    nonce: check.proof.nonce,
+    via: key.role,
+    key_id: key.key_id,
+    signed_at: proof.issued_at,
+    nonce: proof.nonce,
     review_hash: decision.review_hash,
   };
   const order = run.steps.map((s) => s.id);

@@ -34,7 +34,7 @@ import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
 import { ReviewDecisionSchema, type ReviewDecisionOutcome } from '../src/shared/review-decision.js';
-import { applyReviewDecision, reviewRefusal } from './review-gate.js';
+import { applyReviewDecision, judgeReviewDecision } from './review-gate.js';
 import type { RunState } from './run-state.js';
 import type { AuditOutbox } from './run-audit.js';
 
@@ -92,9 +92,9 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
       const nonce = decision.proof?.nonce ?? '';
       const earlier = reviewsDecided.get(nonce);
       if (earlier) return earlier;
-      const refused = reviewRefusal(run, decision);
-      if (refused) throw refusal(refused);
-      const results = received('decision', decision, () => applyReviewDecision(run, decision));
+      const verdict = judgeReviewDecision(run, decision);
+      if (!verdict.accepted) throw refusal(verdict);
+      const results = received('decision', decision, () => applyReviewDecision(run, decision, verdict));
       const decided = results.filter((r) => r.outcome !== 'refused').map((r) => r.step_id);
       // Answer once each decided step left its gate (runs or was rejected), or still waits for more approvals.
       await condition(() =>
@@ -108,8 +108,8 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
       validator: (raw) => {
         const decision = ReviewDecisionSchema.parse(raw);
         if (reviewsDecided.has(decision.proof?.nonce ?? '')) return;
-        const refused = reviewRefusal(run, decision);
-        if (refused) throw refusal(refused);
+        const verdict = judgeReviewDecision(run, decision);
+        if (!verdict.accepted) throw refusal(verdict);
       },
     },
   );
