@@ -89,6 +89,7 @@ export function createReviewView({ api, approverId, onDecided }) {
   const status = el('p', { class: 'note', role: 'status', 'aria-live': 'polite' });
   const errorBox = el('p', { class: 'error', role: 'alert' });
   const confirm = el('button', { type: 'button', class: 'approve', 'data-role': 'confirm' }, 'Confirm decisions');
+  const answer = el('p', { class: 'review-answer', 'data-role': 'answer' });
   const results = el('ul', { class: 'review-results', 'aria-label': 'What the decision did' });
   const dialog = el(
     'dialog',
@@ -99,6 +100,7 @@ export function createReviewView({ api, approverId, onDecided }) {
     el('div', { class: 'row actions' }, confirm),
     status,
     errorBox,
+    answer,
     results,
   );
   document.body.append(dialog);
@@ -117,6 +119,7 @@ export function createReviewView({ api, approverId, onDecided }) {
     shown = undefined;
     heading.textContent = `Review of ${id}`;
     results.replaceChildren();
+    answer.textContent = '';
     errorBox.textContent = '';
     status.textContent = 'Loading…';
     if (!dialog.open) dialog.showModal();
@@ -203,14 +206,14 @@ export function createReviewView({ api, approverId, onDecided }) {
     errorBox.textContent = '';
     try {
       const decider = approverId();
-      const answer = await api.decideReview(id, {
+      const reply = await api.decideReview(id, {
         review_hash: review.review_hash,
         steps: choices,
         ...(decider === undefined ? {} : { decided_by: decider }),
       });
-      status.textContent = answer.message;
+      answer.textContent = reply.message;
       results.replaceChildren(
-        ...answer.results.map((r) =>
+        ...reply.results.map((r) =>
           el(
             'li',
             { 'data-step-id': r.step_id, 'data-outcome': r.outcome },

@@ -79,13 +79,16 @@ describe.skipIf(!HAS_CHROMIUM)(
           .getByLabel(/Decision for/)
           .selectOption('approve');
         await expect.poll(() => step('schedule_gym').getAttribute('data-preview')).toBe('approve');
-        await screenshot(page, '40-request-review');
+        await screenshot(page, 'request-review-choices');
 
         await dialog.locator('[data-role="confirm"]').click();
         const results = dialog.locator('.review-results');
         await expect.poll(() => results.innerText()).toContain('tailor_cv: skipped');
         expect(await results.innerText()).toContain('schedule_gym: approved');
-        await screenshot(page, '41-request-review-decided');
+        expect(await dialog.locator('[data-role="answer"]').innerText()).toBe('2 step(s) decided by alice');
+        // Read again once decided: the decided steps and the skipped one are no longer to come.
+        await expect.poll(() => dialog.locator('li.review-step').count()).toBe(0);
+        await screenshot(page, 'request-review-decided');
         await waitFor(
           async () => {
             const run = await policy.runView(workflowId);
