@@ -111,7 +111,9 @@ export class Reviews {
       randomBytes(18).toString('base64url'),
     );
     const outcome = await this.#send(workflowId, signed);
-    this.#approvals.noteRunChanged(await this.#runs.getRun(workflowId));
+    // The inbox drops what was decided at once; a run that cannot be read now is listed as visibility says.
+    const after = await this.#runs.getRun(workflowId).catch(() => undefined);
+    if (after) this.#approvals.noteRunChanged(after);
     const stateOf = new Map(outcome.steps.map((s) => [s.id, s.state]));
     const results = outcome.results.map((r) => ({
       ...r,
@@ -137,14 +139,16 @@ export class Reviews {
   }
 
   async #send(workflowId: string, signed: ReviewDecision): Promise<ReviewDecisionOutcome> {
-    const handle = this.#runs.client.workflow.getHandle(workflowId);
+    const { client } = this.#runs;
+    const handle = client.workflow.getHandle(workflowId);
     const deadline = Date.now() + this.#budgetMs;
-    const started = handle.startUpdate(reviewDecisionUpdate, {
-      args: [signed],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
+    const abort = new AbortController();
+    const started = client.withAbortSignal(abort.signal, () =>
+      handle.startUpdate(reviewDecisionUpdate, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }),
+    );
     const accepted = await withinBudget(started, Math.min(ACCEPT_MS, this.#budgetMs));
     if (!accepted.done) {
+      abort.abort();
       started.catch(() => undefined);
       throw new ApiError(
         503,
@@ -152,13 +156,17 @@ export class Reviews {
         'No worker took the review decision in time; it may still be applied when one returns: read the review again',
       );
     }
-    const answered = await withinBudget(accepted.value.result(), Math.max(0, deadline - Date.now()));
-    if (!answered.done)
+    const result = client.withAbortSignal(abort.signal, () => accepted.value.result());
+    const answered = await withinBudget(result, Math.max(0, deadline - Date.now()));
+    if (!answered.done) {
+      abort.abort();
+      result.catch(() => undefined);
       throw new ApiError(
         503,
         ErrorCode.RunUnresponsive,
         'The run took the review decision but did not answer in time: read the review again',
       );
+    }
     return answered.value;
   }
 }
