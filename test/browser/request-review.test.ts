@@ -8,7 +8,7 @@ import { waitFor } from '../../dev/ports.js';
 import type { Loose } from '../support/http.js';
 import { call } from '../support/http.js';
 import { ALLOW_THE_REST, as, type PolicyStack, startPolicyStack } from '../support/policy-stack.js';
-import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, useBrowser } from './browser.js';
+import { HAS_CHROMIUM, openPage, screenshot, SKIP_REASON, UI_DEADLINE_MS, useBrowser } from './browser.js';
 
 const APPROVERS = { stages: [{ group: 'approvers', count: 1 }] };
 const POLICY = {
@@ -60,12 +60,14 @@ describe.skipIf(!HAS_CHROMIUM)(
         await tokenField.fill(as('alice').authorization.slice('Bearer '.length));
         await tokenField.press('Tab');
         const card = page.locator(`#approvals > li[data-workflow-id="${workflowId}"]`).first();
+        await card.getByRole('button', { name: /^View run/ }).click();
+        await page.locator('#run-summary').getByRole('button', { name: 'Review request' }).waitFor();
         await card.getByRole('button', { name: 'Review all' }).click();
 
         const dialog = page.locator('dialog#review');
         await dialog.waitFor();
         const totals = dialog.locator('[data-role="totals"]');
-        await expect.poll(() => totals.innerText()).toContain('2 application(s) sent');
+        await expect.poll(() => totals.innerText(), { timeout: UI_DEADLINE_MS }).toContain('2 application(s) sent');
         expect(await totals.innerText()).toContain('3 calendar event(s) created');
         const step = (id: string) => dialog.locator(`li.review-step[data-step-id="${id}"]`);
         expect(await step('submit_application').innerText()).toContain('after tailor_cv');
@@ -73,21 +75,25 @@ describe.skipIf(!HAS_CHROMIUM)(
         await step('tailor_cv')
           .getByLabel(/Decision for/)
           .selectOption('skip');
-        await expect.poll(() => step('submit_application').getAttribute('data-preview')).toBe('skipped');
+        await expect
+          .poll(() => step('submit_application').getAttribute('data-preview'), { timeout: UI_DEADLINE_MS })
+          .toBe('skipped');
         expect(await step('submit_application').innerText()).toContain('will not run (because of tailor_cv)');
         await step('schedule_gym')
           .getByLabel(/Decision for/)
           .selectOption('approve');
-        await expect.poll(() => step('schedule_gym').getAttribute('data-preview')).toBe('approve');
+        await expect
+          .poll(() => step('schedule_gym').getAttribute('data-preview'), { timeout: UI_DEADLINE_MS })
+          .toBe('approve');
         await screenshot(page, 'request-review-choices');
 
         await dialog.locator('[data-role="confirm"]').click();
         const results = dialog.locator('.review-results');
-        await expect.poll(() => results.innerText()).toContain('tailor_cv: skipped');
+        await expect.poll(() => results.innerText(), { timeout: UI_DEADLINE_MS }).toContain('tailor_cv: skipped');
         expect(await results.innerText()).toContain('schedule_gym: approved');
         expect(await dialog.locator('[data-role="answer"]').innerText()).toBe('2 step(s) decided by alice');
         // Read again once decided: the decided steps and the skipped one are no longer to come.
-        await expect.poll(() => dialog.locator('li.review-step').count()).toBe(0);
+        await expect.poll(() => dialog.locator('li.review-step').count(), { timeout: UI_DEADLINE_MS }).toBe(0);
         await screenshot(page, 'request-review-decided');
         await waitFor(
           async () => {
