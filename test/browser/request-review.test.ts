@@ -32,28 +32,33 @@ describe.skipIf(!HAS_CHROMIUM)(
     });
     const browser = useBrowser();
 
+    /** A Life-OS request whose CV and gym sessions both wait for a decision. */
+    async function lifeOsWaitingOnTwoSteps(): Promise<string> {
+      const { workflowId } = await policy.chat(
+        'owner',
+        'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries',
+      );
+      await waitFor(
+        async () => {
+          const review = await call(
+            policy.stack.baseUrl,
+            'GET',
+            `/api/requests/${workflowId}/review`,
+            undefined,
+            as('alice'),
+          );
+          return review.body.steps?.filter((s: Loose) => s.needs_decision).length === 2;
+        },
+        { timeoutMs: 20_000, what: 'the CV and the gym sessions waiting' },
+      );
+      return workflowId;
+    }
+
     it(
       'shows steps, dependencies and totals, previews a skip, and decides two steps at once',
       { timeout: 120_000 },
       async () => {
-        const { workflowId } = await policy.chat(
-          'owner',
-          'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries',
-        );
-        await waitFor(
-          async () => {
-            const review = await call(
-              policy.stack.baseUrl,
-              'GET',
-              `/api/requests/${workflowId}/review`,
-              undefined,
-              as('alice'),
-            );
-            return review.body.steps?.filter((s: Loose) => s.needs_decision).length === 2;
-          },
-          { timeoutMs: 20_000, what: 'the CV and the gym sessions waiting' },
-        );
-
+        const workflowId = await lifeOsWaitingOnTwoSteps();
         const { page, errors } = await openPage(browser, policy.stack.baseUrl);
         const tokenField = page.getByLabel('Bearer token');
         await tokenField.waitFor();
@@ -103,6 +108,40 @@ describe.skipIf(!HAS_CHROMIUM)(
           },
           { timeoutMs: 20_000, what: 'the applications skipped and the gym sessions created' },
         );
+        expect(errors).toEqual([]);
+      },
+    );
+
+    it(
+      'fits a phone (390 px): the review and its decision work without scrolling sideways',
+      { timeout: 120_000 },
+      async () => {
+        const workflowId = await lifeOsWaitingOnTwoSteps();
+        const { page, errors } = await openPage(browser, policy.stack.baseUrl, { width: 390, height: 844 });
+        const tokenField = page.getByLabel('Bearer token');
+        await tokenField.fill(as('alice').authorization.slice('Bearer '.length));
+        await tokenField.press('Tab');
+        const card = page.locator(`#approvals > li[data-workflow-id="${workflowId}"]`).first();
+        await card.getByRole('button', { name: 'Review all' }).click();
+        const dialog = page.locator('dialog#review');
+        const step = (id: string) => dialog.locator(`li.review-step[data-step-id="${id}"]`);
+        await step('tailor_cv')
+          .getByLabel(/Decision for/)
+          .selectOption('approve');
+        await step('schedule_gym')
+          .getByLabel(/Decision for/)
+          .selectOption('reject');
+        await expect
+          .poll(() => step('schedule_gym').getAttribute('data-preview'), { timeout: UI_DEADLINE_MS })
+          .toBe('reject');
+        const sideways = await dialog.evaluate((d) => d.scrollWidth - d.clientWidth);
+        expect(sideways).toBeLessThanOrEqual(0);
+        expect((await dialog.boundingBox())!.width).toBeLessThanOrEqual(390);
+        await screenshot(page, 'request-review-phone');
+        await dialog.locator('[data-role="confirm"]').click();
+        const results = dialog.locator('.review-results');
+        await expect.poll(() => results.innerText(), { timeout: UI_DEADLINE_MS }).toContain('schedule_gym: rejected');
+        expect(await results.innerText()).toContain('tailor_cv: approved');
         expect(errors).toEqual([]);
       },
     );
