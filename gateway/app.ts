@@ -35,6 +35,8 @@ import { auditorScope } from './auditor-scope.js';
 import { lazyAuditStore } from '../src/audit/open-audit-store.js';
 import { approvalLinkRoutes } from './routes/approval-links.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { requestRoutes } from './routes/requests.js';
+import { Reviews } from './approvals/review.js';
 import { originGuard } from './origin-guard.js';
 import { DEFAULT_QUERY_TIMEOUT_MS } from './query-deadline.js';
 import { Runs } from './runs.js';
@@ -208,6 +210,7 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route('/', chatRoutes(routeDeps));
   app.route('/api/workflows', workflowRoutes(routeDeps));
   app.route('/api/approvals', approvalRoutes(routeDeps));
+  app.route('/api/requests', requestRoutes(new Reviews(routeDeps, signer)));
   app.route('/api/attention', attentionRoutes(routeDeps));
   app.route('/api/webhooks', webhookRoutes(routeDeps));
   app.route('/api/audit', auditRoutes(auditStore));

@@ -34,6 +34,8 @@ export const ErrorCode = {
   Starting: 'starting',
   /** A decision sent an `action_hash` that no longer matches the approval: what was approved changed. */
   StaleApproval: 'stale_approval',
+  /** A review decision whose `review_hash` no longer matches the request: a plan or an action changed since. */
+  StaleReview: 'stale_review',
   /** The run did not accept a decision within the wait budget (no worker polling?). */
   RunUnresponsive: 'run_unresponsive',
   Internal: 'internal_error',
@@ -84,6 +86,9 @@ export class ApiError extends Error {
   static staleApproval(message: string, current?: ApprovalRecord): ApiError {
     return new ApiError(409, ErrorCode.StaleApproval, message, current ? { current_approval: current } : {});
   }
+  static staleReview(message: string): ApiError {
+    return new ApiError(409, ErrorCode.StaleReview, message);
+  }
   static alreadyFinished(message: string): ApiError {
     return new ApiError(409, ErrorCode.AlreadyFinished, message);
   }
@@ -104,6 +109,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
   [DecisionErrorType.Forbidden]: { status: 403, code: ErrorCode.Forbidden },
   [DecisionErrorType.Expired]: { status: 409, code: ErrorCode.Conflict },
   [DecisionErrorType.Stale]: { status: 409, code: ErrorCode.StaleApproval },
+  [DecisionErrorType.ReviewStale]: { status: 409, code: ErrorCode.StaleReview },
   [DecisionErrorType.InvalidArgs]: { status: 400, code: ErrorCode.InvalidRequest },
   // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
   [DecisionErrorType.Unauthenticated]: { status: 500, code: ErrorCode.Internal },

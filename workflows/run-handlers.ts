@@ -21,6 +21,7 @@ import {
   approvalEditSignal,
   approvalEditUpdate,
   runQuery,
+  reviewDecisionUpdate,
   stepActionSignal,
   timelineQuery,
   waitPlannedUpdate,
@@ -32,6 +33,8 @@ import { applyAuthenticatedAction, judgeActionUpdate } from './action-gate.js';
 import { applyAuthenticatedDecision } from './decision-gate.js';
 import { applyAuthenticatedDelegation } from './delegation-gate.js';
 import { applyAuthenticatedEdit, receiveEditSignal } from './edit-gate.js';
+import { ReviewDecisionSchema, type ReviewDecisionOutcome } from '../src/shared/review-decision.js';
+import { applyReviewDecision, judgeReviewDecision } from './review-gate.js';
 import type { RunState } from './run-state.js';
 import type { AuditOutbox } from './run-audit.js';
 
@@ -79,6 +82,36 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
       return { approval: result.approval, step: run.step(stepId) };
     },
     { validator: (decision) => void ApprovalDecisionSchema.parse(decision) },
+  );
+
+  /** What each review decision did, by its proof's nonce: a second delivery answers as the first did. */
+  const reviewsDecided = new Map<string, ReviewDecisionOutcome>();
+  setHandler(
+    reviewDecisionUpdate,
+    async (decision) => {
+      const nonce = decision.proof?.nonce ?? '';
+      const earlier = reviewsDecided.get(nonce);
+      if (earlier) return earlier;
+      const verdict = judgeReviewDecision(run, decision);
+      if (!verdict.accepted) throw refusal(verdict);
+      const results = received('decision', decision, () => applyReviewDecision(run, decision, verdict));
+      const decided = results.filter((r) => r.outcome !== 'refused').map((r) => r.step_id);
+      // Answer once each decided step left its gate (runs or was rejected), or still waits for more approvals.
+      await condition(() =>
+        decided.every((id) => run.step(id).state !== 'BLOCKED' || run.pendingApprovals().some((a) => a.step_id === id)),
+      );
+      const outcome = { review_hash: decision.review_hash, results, steps: decided.map((id) => run.step(id)) };
+      reviewsDecided.set(nonce, outcome);
+      return outcome;
+    },
+    {
+      validator: (raw) => {
+        const decision = ReviewDecisionSchema.parse(raw);
+        if (reviewsDecided.has(decision.proof?.nonce ?? '')) return;
+        const verdict = judgeReviewDecision(run, decision);
+        if (!verdict.accepted) throw refusal(verdict);
+      },
+    },
   );
 
   setHandler(

@@ -291,6 +291,25 @@ export function createApi({ token, onUnauthorized }) {
      * @returns {Promise<{ success: boolean, message: string }>}
      */
     actOnStep: (workflowId, stepId, body) => request('POST', `/api/attention/${id(workflowId)}/${id(stepId)}`, body),
+    /**
+     * The request reviewed as a whole, each step previewing `choices` (a skipped step's dependents show skipped).
+     * @param {string} workflowId
+     * @param {Record<string, string>} choices
+     * @returns {Promise<import('./review-view.js').RequestReview>}
+     */
+    review(workflowId, choices) {
+      const listed = Object.entries(choices).map(([step, choice]) => `${step}:${choice}`);
+      const query = listed.length > 0 ? `?${new URLSearchParams({ choices: listed.join(',') })}` : '';
+      return request('GET', `/api/requests/${id(workflowId)}/review${query}`);
+    },
+    /**
+     * One decision on several steps, bound to the review's hash (409 stale_review when the request changed).
+     * @param {string} workflowId
+     * @param {{ review_hash: string, steps: Record<string, string>, decided_by?: string, reason?: string }} body
+     * @returns {Promise<{ success: boolean, message: string, results: { step_id: string, outcome: string,
+     *   message: string }[] }>}
+     */
+    decideReview: (workflowId, body) => request('POST', `/api/requests/${id(workflowId)}/review/decision`, body),
     /** @param {string} workflowId @returns {Promise<RunView>} */
     run: (workflowId) => request('GET', `/api/workflows/${id(workflowId)}`),
     /**

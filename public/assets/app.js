@@ -10,6 +10,7 @@ import { createChat } from './chat.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
 import { createRunView } from './run-view.js';
+import { createReviewView } from './review-view.js';
 import { pageElement } from './page-element.js';
 
 const TICK_MS = 2000;
@@ -40,6 +41,14 @@ const inbox = createInbox({
   onDecided: () => {
     void runView.refresh();
     void chat.tick();
+  },
+});
+createReviewView({
+  api,
+  approverId: () => (identity.authOn() ? undefined : identity.approverId()),
+  onDecided: () => {
+    void runView.refresh();
+    void inbox.refresh();
   },
 });
 const attention = createAttention({

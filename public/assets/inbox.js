@@ -6,6 +6,7 @@
  */
 import { ApiError } from './api.js';
 import { cssId, details, el, formatAge, formatTime, formatUsd, messageOf } from './format.js';
+import { reviewAll } from './review-view.js';
 import { coalesced } from './coalesce.js';
 import { effectLine, policyFacts } from './approval-facts.js';
 import { amountEditForm } from './approval-edit-form.js';
@@ -134,7 +135,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
         bulk.drop(id);
       }
     }
-    /** How many of the shown approvals each run has: the steps of one plan are decided one by one. */
+    /** How many of the shown approvals each run has: a run with several links to its review. */
     const perRun = new Map();
     for (const a of approvals) perRun.set(a.workflow_id, (perRun.get(a.workflow_id) ?? 0) + 1);
     /** @type {ChildNode | null} */
@@ -156,8 +157,8 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       const planNote = /** @type {HTMLElement} */ (entry.card.querySelector('.plan-note'));
       const siblings = perRun.get(approval.workflow_id) ?? 1;
       planNote.hidden = siblings < 2;
-      planNote.textContent =
-        siblings < 2 ? '' : `One of ${siblings} steps of this request waiting; each is decided on its own.`;
+      const note = `One of ${siblings} steps of this request waiting; each is decided on its own. `;
+      if (planNote.textContent !== `${note}Review all`) planNote.replaceChildren(note, reviewAll(approval.workflow_id));
       const age = entry.card.querySelector('time');
       if (age) age.textContent = formatAge(approval.requested_at, now);
     }

@@ -215,6 +215,9 @@ export function createRunView({ api, config }) {
       ' ',
       el('span', {}, `${run.intent}: ${counts}.`),
       run.error ? el('span', { class: 'error-text' }, ` ${run.error}`) : '',
+      run.approvals.some((a) => a.status === 'pending')
+        ? el('button', { type: 'button', class: 'secondary', 'data-review-run': run.workflow_id }, 'Review request')
+        : '',
     );
     // A live region: only touched when what it says changed, so screen readers hear each change once.
     if (summary.innerHTML !== line.innerHTML) summary.replaceChildren(...line.childNodes);

@@ -14,6 +14,7 @@ import type {
   TimelineEvent,
 } from './contracts.js';
 import type { ApprovalEdit, SignedSessionRun } from './workflow-contracts.js';
+import type { ReviewDecision, ReviewDecisionOutcome } from './review-decision.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
 export const SESSION_WORKFLOW_TYPE = 'sessionWorkflow';
@@ -52,6 +53,13 @@ export interface DecisionOutcome {
 export const approvalDecisionUpdate = defineUpdate<DecisionOutcome, [ApprovalDecision]>('approvalDecision');
 
 /**
+ * One signed decision on several steps of the run, bound to the hash of the review the decider saw
+ * (review-decision.ts); applied at once, each step judged under its own policy, and answered per
+ * step. A review that no longer matches the run fails with type `ReviewStale`.
+ */
+export const reviewDecisionUpdate = defineUpdate<ReviewDecisionOutcome, [ReviewDecision]>('reviewDecision');
+
+/**
  * Hands a pending approval to a person or group; resolves with the approval as it now is. A
  * delegation the run refuses fails with an ApplicationFailure whose type is a DecisionErrorType.
  */
@@ -87,6 +95,8 @@ export const DecisionErrorType = {
   WrongRun: 'ApprovalWrongRun',
   /** A person's id outside the safe alphabet (identity.ts): a look-alike is never taken for someone. */
   InvalidIdentity: 'ApprovalInvalidIdentity',
+  /** A review decision whose review hash no longer matches the run: a plan or an action changed since the review. */
+  ReviewStale: 'ReviewStale',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 
