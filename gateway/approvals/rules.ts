@@ -29,6 +29,7 @@ const API_ERRORS: Record<DecisionErrorType, (message: string) => ApiError> = {
   [DecisionErrorType.InvalidArgs]: ApiError.badRequest,
   [DecisionErrorType.WrongRun]: ApiError.conflict,
   [DecisionErrorType.InvalidIdentity]: ApiError.badRequest,
+  [DecisionErrorType.NotHolding]: ApiError.conflict,
 };
 
 /** The HTTP answer to one of the judge's refusals; a stale one carries the approval as it waits now. */
