@@ -198,7 +198,8 @@ export class Approvals {
 
   /** Takes back a holding approval (revoke.ts); the run answers revoked or too_late. */
   async revoke(found: FoundApproval, identity: Identity, input: RevokeInput): Promise<RevokeOutcome> {
-    const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs };
+    const readRun = () => this.runs.getRun(found.view.workflow_id).catch(() => undefined);
+    const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs, readRun };
     const outcome = await sendRevoke(delivery, identity, found, input);
     this.inbox.noteChange(outcome.approval);
     return outcome;

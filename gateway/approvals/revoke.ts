@@ -13,6 +13,7 @@ import { revokeRefusal, signRevoke, type UnsignedRevoke } from '../../src/shared
 import { runBindingOf } from '../../src/shared/approval/binding.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { approvalRevokeUpdate, type RevokeOutcome } from '../../src/shared/messages.js';
+import { FINAL_RUN_STATUSES, type RunView } from '../../src/shared/contracts.js';
 import { groupsOf, type Identity } from '../auth.js';
 import { withinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -28,6 +29,21 @@ export interface RevokeDelivery {
   client: Client;
   signer: DecisionSigner;
   budgetMs: number;
+  /** The run as it is now, read again when it closed before the revoke reached it. */
+  readRun: () => Promise<RunView | undefined>;
+}
+
+/**
+ * A run that closed takes no update, but its record still says what happened: a holding approval
+ * whose step started ran after its window ended, so the revoke is too late.
+ */
+export function tooLateFromRecord(after: RunView | undefined, approvalId: string): RevokeOutcome | undefined {
+  if (!after || !FINAL_RUN_STATUSES.includes(after.status)) return undefined;
+  const approval = after.approvals.find((a) => a.approval_id === approvalId);
+  const step = approval && after.steps.find((s) => s.id === approval.step_id);
+  if (approval?.status !== 'approved' || approval.hold_until === undefined || step?.started_at === undefined)
+    return undefined;
+  return { outcome: 'too_late', started_at: step.started_at, approval, step };
 }
 
 /** Why the gateway will not send this revoke, as the judge answers it from the record it read. */
@@ -68,7 +84,14 @@ export async function sendRevoke(
     });
     return update.result();
   });
-  const raced = await withinBudget(result, delivery.budgetMs);
+  const raced = await withinBudget(
+    result.catch(async (err: unknown) => {
+      const answer = tooLateFromRecord(await delivery.readRun(), approval.approval_id);
+      if (answer) return answer;
+      throw err;
+    }),
+    delivery.budgetMs,
+  );
   if (raced.done) return raced.value;
   abort.abort();
   result.catch(() => undefined);
