@@ -29,9 +29,7 @@ import { DecisionErrorType } from '../src/shared/messages.js';
 
 /** What the run made of a revoke (see revokeHold). */
 export type RevokeVerdict =
-  | { kind: 'revoked' }
-  | { kind: 'too_late' }
-  | { kind: 'refused'; type: DecisionErrorType; message: string };
+  { kind: 'revoked' } | { kind: 'too_late' } | { kind: 'refused'; type: DecisionErrorType; message: string };
 
 export type { DecisionResult } from './run-approvals.js';
 export type { StepFailure } from './run-steps.js';

@@ -15,7 +15,14 @@ import {
   type ProofCheck,
 } from '../signed-proof.js';
 import type { ApprovalRevoke, DecisionProof, TrustedDecisionKey } from '../workflow-contracts.js';
-import { identityRefusal, judgeDecision, runRefusal, type Decider, type JudgedApproval, type Refusal } from './judge.js';
+import {
+  identityRefusal,
+  judgeDecision,
+  runRefusal,
+  type Decider,
+  type JudgedApproval,
+  type Refusal,
+} from './judge.js';
 
 const PAYLOAD_VERSION = 'approval-revoke-v1';
 
