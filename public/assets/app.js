@@ -32,7 +32,11 @@ const api = createApi({
   },
 });
 
-const runView = createRunView({ api, config: () => config });
+const runView = createRunView({
+  api,
+  config: () => config,
+  revoker: () => (identity.authOn() ? undefined : identity.approverId()),
+});
 const inbox = createInbox({
   api,
   identity,
