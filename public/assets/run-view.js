@@ -56,7 +56,8 @@ export function createRunView({ api, config, revoker }) {
       const answer = await api.revoke(approval.approval_id, who ? { revoked_by: who } : {});
       revokeStatus.textContent = revokeAnswer(answer);
     } catch (err) {
-      errorBox.textContent = `Could not revoke ${approval.step_name}: ${err instanceof Error ? err.message : String(err)}`;
+      const why = err instanceof Error ? err.message : String(err);
+      errorBox.textContent = `Could not revoke ${approval.step_name}: ${why}`;
     } finally {
       button.disabled = false;
       void refresh();

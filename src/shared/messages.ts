@@ -102,7 +102,7 @@ export const DecisionErrorType = {
   WrongRun: 'ApprovalWrongRun',
   /** A person's id outside the safe alphabet (identity.ts): a look-alike is never taken for someone. */
   InvalidIdentity: 'ApprovalInvalidIdentity',
-  /** A revoke of an approval that is not waiting out a cooling-off window (pending, rejected, or approved without one). */
+  /** A revoke of an approval not waiting out a cooling-off window (pending, rejected, or approved without one). */
   NotHolding: 'ApprovalNotHolding',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];

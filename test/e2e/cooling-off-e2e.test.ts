@@ -85,7 +85,7 @@ describe('cooling_off: hold, revoke, or run after the window', () => {
     expect(events).not.toContain('step_running');
   });
 
-  it('runs the held transfer when the window ends; a revoke after that is too_late and says when it started', async () => {
+  it('runs the held transfer when the window ends; a later revoke is too_late and says when it started', async () => {
     const before = await kiranCents();
     const { workflowId, approvalId, holdUntil } = await approvedAndHolding();
     const final = await finalView(workflowId);
