@@ -18,6 +18,9 @@ import {
 import type { Decider } from '../../src/shared/approval/judge.js';
 import { newSigningKey } from '../support/signing-keys.js';
 import { stagedTransferRun } from './run-fixtures.js';
+import { notificationsOf } from '../../workflows/run-notifications.js';
+// @ts-expect-error The page's modules are plain JS checked by `tsc -p public`, not by this project.
+import { countdown } from '../../public/assets/holding.js';
 
 const NOW = '2026-12-01T10:05:00.000Z';
 const holding: ApprovalRecord = {
@@ -163,10 +166,34 @@ describe('RunState: hold, revoke, or the window ends', () => {
     expect(run.approval('req-1.transfer')?.status).toBe('approved');
   });
 
+  it('announces the hold and the revoke to webhook subscribers, with hold_until on the approval', () => {
+    const run = approvedRun();
+    run.revokeHold(revokeBy('alice'));
+    const sent = notificationsOf(run, run.timelineAfter(0));
+    expect(sent.map((n) => n.type)).toEqual(
+      expect.arrayContaining(['approval.decided', 'approval.holding', 'approval.revoked']),
+    );
+    const revoked = sent.find((n) => n.type === 'approval.revoked');
+    expect(revoked?.data).toMatchObject({ approval: { status: 'revoked', hold_until: expect.any(String) } });
+  });
+
   it('refuses an outsider and records why, changing nothing', () => {
     const run = approvedRun();
     expect(run.revokeHold(revokeBy('eve', ['staff']))).toMatchObject({ kind: 'refused', type: 'ApprovalForbidden' });
     expect(run.step('transfer').state).toBe('APPROVED_HOLDING');
     expect(run.timelineAfter(0).at(-1)).toMatchObject({ event: 'approval_ignored' });
+  });
+});
+
+describe('the page countdown', () => {
+  const until = '2026-12-01T10:10:00.000Z';
+  it.each([
+    [Date.parse(until) - 125_000, '2:05'],
+    [Date.parse(until) - 59_001, '1:00'],
+    [Date.parse(until) - 1, '0:01'],
+    [Date.parse(until), '0:00'],
+    [Date.parse(until) + 5_000, '0:00'],
+  ])('at %i reads %s', (now, text) => {
+    expect(countdown(until, now)).toBe(text);
   });
 });
