@@ -9,6 +9,7 @@ import { checkRevokeProof } from '../src/shared/approval/revoke.js';
 import { approvalRevokeUpdate, DecisionErrorType, type RevokeOutcome } from '../src/shared/messages.js';
 import { ApprovalRevokeSchema, type ApprovalRevoke } from '../src/shared/workflow-contracts.js';
 import type { RevokeVerdict, RunState } from './run-state.js';
+import type { AuditOutbox } from './run-audit.js';
 
 export function applyAuthenticatedRevoke(run: RunState, revoke: ApprovalRevoke): RevokeVerdict {
   const check = checkRevokeProof(revoke, run.trustedKeys);
@@ -24,11 +25,14 @@ export function applyAuthenticatedRevoke(run: RunState, revoke: ApprovalRevoke):
   });
 }
 
-export function installRevokeHandler(run: RunState): void {
+/** `audit` is told of every revoke received, attached to the first fact it causes. */
+export function installRevokeHandler(run: RunState, audit: AuditOutbox): void {
   setHandler(
     approvalRevokeUpdate,
     async (revoke): Promise<RevokeOutcome> => {
-      const verdict = applyAuthenticatedRevoke(run, revoke);
+      const verdict = audit.receive('revoke', revoke, run.workflowId, new Date().toISOString(), () =>
+        applyAuthenticatedRevoke(run, revoke),
+      );
       if (verdict.kind === 'refused')
         throw ApplicationFailure.create({ type: verdict.type, message: verdict.message, nonRetryable: true });
       const stepId = run.approval(revoke.approval_id)!.step_id;

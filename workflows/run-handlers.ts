@@ -85,7 +85,7 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
     },
     { validator: (decision) => void ApprovalDecisionSchema.parse(decision) },
   );
-  installRevokeHandler(run);
+  installRevokeHandler(run, audit);
 
   setHandler(
     approvalDelegationUpdate,
