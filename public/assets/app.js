@@ -35,7 +35,12 @@ const api = createApi({
 
 /** Who revokes with auth off (the token says so with auth on). */
 const revoker = () => (identity.authOn() ? undefined : identity.approverId());
-const runView = createRunView({ api, config: () => config, revoker });
+const runView = createRunView({
+  api,
+  config: () => config,
+  revoker,
+  onRevoked: (approvalId) => holdingCards.remove(approvalId),
+});
 const holdingCards = createHoldingCards({ api, revoker, onRevoked: () => void runView.refresh() });
 const inbox = createInbox({
   api,

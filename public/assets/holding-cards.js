@@ -4,6 +4,7 @@
  * each with its countdown and a Revoke button (the listing shows pending approvals only). A card
  * leaves once the run answers a revoke, or a few seconds after its window ends (the step started).
  */
+import { ApiError } from './api.js';
 import { el, formatUsd, messageOf } from './format.js';
 import { holdingPanel, revokeAnswer } from './holding.js';
 import { pageElement } from './page-element.js';
@@ -29,15 +30,24 @@ export function createHoldingCards({ api, revoker, onRevoked }) {
     try {
       const answer = await api.revoke(approval.approval_id, who ? { revoked_by: who } : {});
       status.textContent = revokeAnswer(answer);
-      list.querySelector(`li[data-approval-id="${CSS.escape(approval.approval_id)}"]`)?.remove();
+      remove(approval.approval_id);
       onRevoked(answer.approval);
     } catch (err) {
       status.textContent = `Could not revoke ${approval.step_name}: ${messageOf(err)}`;
-      button.disabled = false;
+      // 409: revoked elsewhere, or the step no longer holds; the card has nothing left to offer.
+      if (err instanceof ApiError && err.status === 409) remove(approval.approval_id);
+      else button.disabled = false;
     }
   }
 
+  /** @param {string} approvalId */
+  function remove(approvalId) {
+    list.querySelector(`li[data-approval-id="${CSS.escape(approvalId)}"]`)?.remove();
+  }
+
   return {
+    /** Revoked elsewhere on the page (the run view). */
+    remove,
     /** An approval just decided here: shown while it holds. @param {ApprovalRecord} approval */
     add(approval) {
       const holdUntil = approval.hold_until;

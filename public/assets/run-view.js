@@ -28,10 +28,11 @@ const DECIDED = {
 };
 
 /**
- * @param {{ api: Api, config: () => PageConfig, revoker: () => string | undefined }} options
+ * @param {{ api: Api, config: () => PageConfig, revoker: () => string | undefined,
+ *   onRevoked: (approvalId: string) => void }} options
  *   `revoker`: who revokes, with auth off (the token says so with auth on)
  */
-export function createRunView({ api, config, revoker }) {
+export function createRunView({ api, config, revoker, onRevoked }) {
   const empty = pageElement('run-empty', HTMLElement);
   const body = pageElement('run-body', HTMLElement);
   const summary = pageElement('run-summary', HTMLElement);
@@ -55,6 +56,7 @@ export function createRunView({ api, config, revoker }) {
     try {
       const answer = await api.revoke(approval.approval_id, who ? { revoked_by: who } : {});
       revokeStatus.textContent = revokeAnswer(answer);
+      onRevoked(approval.approval_id);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       errorBox.textContent = `Could not revoke ${approval.step_name}: ${why}`;

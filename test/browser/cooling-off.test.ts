@@ -83,6 +83,9 @@ describe.skipIf(!HAS_CHROMIUM)(
         const second = await approveAndHold();
         await second.step.getByRole('button', { name: 'Revoke' }).click();
         await page.locator('#revoke-status').filter({ hasText: 'Revoked: Transfer' }).waitFor();
+        await page.locator(`#holding-approvals > li[data-approval-id="${second.approvalId}"]`).waitFor({
+          state: 'detached',
+        });
         await rejected.waitFor();
         await screenshot(page, 'cooling-off-02-revoked');
 
