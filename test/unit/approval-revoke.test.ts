@@ -17,6 +17,8 @@ import {
 } from '../../src/shared/approval/revoke.js';
 import type { Decider } from '../../src/shared/approval/judge.js';
 import { newSigningKey } from '../support/signing-keys.js';
+import { signatureProblem } from '../../src/audit/verify-trail.js';
+import { tooLateFromRecord } from '../../gateway/approvals/revoke.js';
 import { stagedTransferRun } from './run-fixtures.js';
 import { notificationsOf } from '../../workflows/run-notifications.js';
 // @ts-expect-error The page's modules are plain JS checked by `tsc -p public`, not by this project.
@@ -112,6 +114,24 @@ describe('revokeRefusal', () => {
   });
 });
 
+describe('a revoke that reached a closed run', () => {
+  const step = { id: 'transfer', state: 'SUCCEEDED', started_at: '2026-12-01T10:10:00.100Z' };
+  const runOf = (status: string, approval: ApprovalRecord, steps: object[] = [step]) =>
+    ({ status, approvals: [approval], steps }) as never;
+  it.each<[string, unknown, boolean]>([
+    ['a finished run whose held step started: too late', runOf('COMPLETED', holding), true],
+    ['a run still going: the run answers, not its record', runOf('EXECUTING', holding), false],
+    ['an approval without a window', runOf('COMPLETED', { ...holding, hold_until: undefined }), false],
+    ['a revoked approval', runOf('REJECTED', { ...holding, status: 'revoked' }), false],
+    ['a step that never started', runOf('CANCELLED', holding, [{ id: 'transfer', state: 'CANCELLED' }]), false],
+    ['no run read', undefined, false],
+  ])('%s', (_label, run, tooLate) => {
+    const answer = tooLateFromRecord(run as never, 'req-1.transfer');
+    expect(answer?.outcome === 'too_late').toBe(tooLate);
+    if (tooLate) expect(answer).toMatchObject({ started_at: step.started_at });
+  });
+});
+
 describe('a signed revoke', () => {
   const gateway = newSigningKey('gateway');
   const revoke: UnsignedRevoke = { approval_id: 'req-1.transfer', revoked_by: 'owner', workflow_id: 'req-1' };
@@ -121,6 +141,12 @@ describe('a signed revoke', () => {
     expect(checkRevokeProof(signed, [gateway.trusted]).valid).toBe(true);
     expect(checkRevokeProof({ ...signed, revoked_by: 'eve' }, [gateway.trusted]).valid).toBe(false);
     expect(checkRevokeProof({ ...signed, approval_id: 'req-2.transfer' }, [gateway.trusted]).valid).toBe(false);
+  });
+
+  it('verifies offline in the audit trail, and a tampered one does not', () => {
+    expect(signatureProblem('req-1', { kind: 'revoke', message: signed }, [gateway.trusted])).toBeUndefined();
+    const tampered = { kind: 'revoke' as const, message: { ...signed, reason: 'changed' } };
+    expect(signatureProblem('req-1', tampered, [gateway.trusted])).toContain('does not verify');
   });
 });
 
