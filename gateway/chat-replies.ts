@@ -319,8 +319,10 @@ export function decisionMessage(input: DecisionResult): string {
     ? ''
     : waiting
       ? `; still waiting: ${input.approval.progress}`
-      : step
-        ? `; the step ${step.state.toLowerCase()}`
-        : '; the step is still running';
+      : step?.state === 'APPROVED_HOLDING'
+        ? `; it runs at ${step.hold_until ?? 'the end of its cooling-off window'} unless revoked first`
+        : step
+          ? `; the step ${step.state.toLowerCase()}`
+          : '; the step is still running';
   return `${input.approval.step_name} ${verb} by ${input.deciderId}${after}`;
 }

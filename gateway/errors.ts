@@ -111,6 +111,7 @@ const DECISION_STATUS: Record<string, { status: ContentfulStatusCode; code: stri
   [DecisionErrorType.Stale]: { status: 409, code: ErrorCode.StaleApproval },
   [DecisionErrorType.ReviewStale]: { status: 409, code: ErrorCode.StaleReview },
   [DecisionErrorType.InvalidArgs]: { status: 400, code: ErrorCode.InvalidRequest },
+  [DecisionErrorType.NotHolding]: { status: 409, code: ErrorCode.Conflict },
   // The run does not trust this gateway's signing key: a deployment fault, not the caller's.
   [DecisionErrorType.Unauthenticated]: { status: 500, code: ErrorCode.Internal },
 };

@@ -57,6 +57,16 @@ const EVENTS: [NotificationEventType, string, z.ZodType][] = [
     'No decision came in time: the approval expired and its step is rejected',
     ApprovalDataSchema,
   ],
+  [
+    NotificationEventType.ApprovalHolding,
+    "Approved under a rule's cooling_off: the step runs at approval.hold_until unless revoked first",
+    ApprovalDataSchema,
+  ],
+  [
+    NotificationEventType.ApprovalRevoked,
+    'A holding approval was revoked before its step started: the step is rejected and never runs',
+    ApprovalDataSchema,
+  ],
   [NotificationEventType.RunCompleted, 'A run completed: every step succeeded', RunDataSchema],
   [NotificationEventType.RunFailed, 'A run failed', RunDataSchema],
 ];

@@ -29,6 +29,8 @@ const KIND_OF: Record<TimelineEventName, AuditKind> = {
   approval_reminder: 'approval_reminder',
   approval_escalated: 'approval_escalated',
   approval_delegated: 'approval_delegated',
+  approval_holding: 'step_event',
+  approval_revoked: 'approval_decided',
   approval_ignored: 'message_ignored',
   step_needs_attention: 'step_event',
   step_action_taken: 'operator_action',
@@ -39,7 +41,7 @@ const KIND_OF: Record<TimelineEventName, AuditKind> = {
 };
 
 /** Who acted, as the event's metadata names them (decider, editor, delegator, operator). */
-const ACTOR_FIELDS = ['decided_by', 'approver_id', 'edited_by', 'delegated_by'] as const;
+const ACTOR_FIELDS = ['decided_by', 'approver_id', 'edited_by', 'delegated_by', 'revoked_by'] as const;
 
 /** How a run was started, for the first record: the requester, where from, and what they asked. */
 export function requestStartedFact(workflowId: string, input: RequestInput, at: string): AuditFact {
@@ -131,6 +133,8 @@ function outcomeOf(event: TimelineEvent, status: string | undefined): string | u
       return 'rejected';
     case 'approval_expired':
       return 'expired';
+    case 'approval_revoked':
+      return 'revoked';
     case 'approval_ignored':
     case 'step_action_ignored':
       return 'ignored';

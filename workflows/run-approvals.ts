@@ -3,7 +3,7 @@
  * approval-judgement.ts judges them, follow-ups, hand-overs, expiry, cancellation). Only RunState
  * holds an ApprovalBook and calls it, publishing after each change.
  */
-import type { ApprovalDecision, ApprovalRecord } from '../src/shared/contracts.js';
+import type { ApprovalDecision, ApprovalRecord, ApprovalRevoke } from '../src/shared/contracts.js';
 import type { DecisionErrorType } from '../src/shared/messages.js';
 import { countApproval, quorumOfRecord, quorumProgress } from '../src/shared/policy/quorum.js';
 import type { FollowUp } from '../src/shared/policy/follow-ups.js';
@@ -244,6 +244,48 @@ export class ApprovalBook {
       approval_id: approvalId,
       metadata,
     });
+  }
+
+  /** An approval under a cooling-off window: its step waits until `holdUntil` and may be revoked until then. */
+  hold(approvalId: string, holdUntil: string): void {
+    const approval = this.#records.find((a) => a.approval_id === approvalId);
+    if (!approval) return;
+    approval.hold_until = holdUntil;
+    this.#record(
+      'approval_holding',
+      `${approval.step_name}: approved, holding until ${holdUntil} (it may be revoked until then)`,
+      {
+        step_id: approval.step_id,
+        approval_id: approval.approval_id,
+        metadata: { hold_until: holdUntil, decided_by: approval.decided_by },
+      },
+    );
+  }
+
+  /** Takes back a holding approval a revoke was judged to reach in time (revokeRefusal said yes). */
+  revoke(revoke: ApprovalRevoke, now: string, provenance: Record<string, unknown> = {}): void {
+    const approval = this.#records.find((a) => a.approval_id === revoke.approval_id);
+    if (!approval) return;
+    approval.status = 'revoked';
+    approval.revoked_by = revoke.revoked_by;
+    approval.revoked_at = now;
+    if (revoke.reason !== undefined) approval.revoke_reason = revoke.reason;
+    const why = revoke.reason !== undefined ? `: ${revoke.reason}` : '';
+    this.#record('approval_revoked', `${approval.step_name} revoked by ${revoke.revoked_by}${why}`, {
+      step_id: approval.step_id,
+      approval_id: approval.approval_id,
+      metadata: {
+        revoked_by: revoke.revoked_by,
+        hold_until: approval.hold_until,
+        ...(revoke.reason !== undefined && { reason: revoke.reason }),
+        ...provenance,
+      },
+    });
+  }
+
+  /** Records a revoke that changed nothing, and why (`reason`: a DecisionErrorType, a proof rejection or too_late). */
+  ignoreRevoke(revoke: ApprovalRevoke, reason: string, message: string): void {
+    this.#ignore(revoke.approval_id, message, { revoked_by: revoke.revoked_by, reason });
   }
 
   /** Expires a pending approval; false when it was no longer pending. */

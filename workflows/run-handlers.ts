@@ -37,6 +37,7 @@ import { ReviewDecisionSchema, type ReviewDecisionOutcome } from '../src/shared/
 import { applyReviewDecision, judgeReviewDecision } from './review-gate.js';
 import type { RunState } from './run-state.js';
 import type { AuditOutbox } from './run-audit.js';
+import { installRevokeHandler } from './revoke-gate.js';
 
 /** A refusal the client sees as the update's failure, with a type from a closed set. */
 function refusal(refused: { type: string; message: string }): ApplicationFailure {
@@ -76,13 +77,18 @@ export function installRunHandlers(run: RunState, audit: AuditOutbox): void {
       if (!result.accepted) throw refusal(result);
       const { step_id: stepId, approval_id: approvalId } = result.approval;
       // A decision that only counted towards a stage answers at once; the step waits for the others.
+      // An approval with a cooling-off window answers once its step holds.
       await condition(
-        () => run.step(stepId).finished_at !== undefined || run.approval(approvalId)?.status === 'pending',
+        () =>
+          run.step(stepId).finished_at !== undefined ||
+          run.step(stepId).state === 'APPROVED_HOLDING' ||
+          run.approval(approvalId)?.status === 'pending',
       );
       return { approval: result.approval, step: run.step(stepId) };
     },
     { validator: (decision) => void ApprovalDecisionSchema.parse(decision) },
   );
+  installRevokeHandler(run, audit);
 
   /** What each review decision did, by its proof's nonce: a second delivery answers as the first did. */
   const reviewsDecided = new Map<string, ReviewDecisionOutcome>();

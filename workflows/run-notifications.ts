@@ -12,6 +12,8 @@ const EVENT_TYPE_OF: Partial<Record<TimelineEventName, NotificationEventType>> =
   approval_approved: NotificationEventType.ApprovalDecided,
   approval_rejected: NotificationEventType.ApprovalDecided,
   approval_expired: NotificationEventType.ApprovalExpired,
+  approval_holding: NotificationEventType.ApprovalHolding,
+  approval_revoked: NotificationEventType.ApprovalRevoked,
   workflow_complete: NotificationEventType.RunCompleted,
   workflow_failed: NotificationEventType.RunFailed,
 };

@@ -7,6 +7,7 @@ import type {
   ApprovalDecision,
   ApprovalEdit,
   ApprovalRecord,
+  ApprovalRevoke,
   Plan,
   RequestInput,
   StepAction,
@@ -24,6 +25,12 @@ import type { StepActionVerdict } from './run-attention.js';
 import type { StepFailure } from './run-steps.js';
 import type { DelegationRequest, DelegationVerdict } from './approval-handovers.js';
 import { RunRecord, type FailureKind } from './run-record.js';
+import { revokeRefusal } from '../src/shared/approval/revoke.js';
+import { DecisionErrorType } from '../src/shared/messages.js';
+
+/** What the run made of a revoke (see revokeHold). */
+export type RevokeVerdict =
+  { kind: 'revoked' } | { kind: 'too_late' } | { kind: 'refused'; type: DecisionErrorType; message: string };
 
 export type { DecisionResult } from './run-approvals.js';
 export type { StepFailure } from './run-steps.js';
@@ -172,6 +179,55 @@ export class RunState extends RunRecord {
     const outcome = resolveGate(this.#gated(), approvalId);
     if (outcome !== undefined) this.#publish(this);
     return outcome === 'approved';
+  }
+
+  /** The approved step waits `coolingOffMs` before it runs, as its rule says; it may be revoked until then. */
+  holdApproved(approvalId: string, coolingOffMs: number): void {
+    const approval = this.approvalBook.find(approvalId);
+    if (!approval) return;
+    const holdUntil = new Date(Date.parse(this.now()) + coolingOffMs).toISOString();
+    this.stepBook.hold(approval.step_id, holdUntil);
+    this.approvalBook.hold(approvalId, holdUntil);
+    this.#publish(this);
+  }
+
+  /** The window ended: true when the step still held and now runs, false when a revoke came first. */
+  endHold(approvalId: string): boolean {
+    const approval = this.approvalBook.find(approvalId);
+    if (!approval || this.stepBook.get(approval.step_id).state !== 'APPROVED_HOLDING') return false;
+    this.#change(() => this.stepBook.endHold(approval.step_id));
+    return true;
+  }
+
+  /**
+   * A verified revoke: refused (recorded why), too late (the window ended and the step is on its
+   * way; recorded), or taken: the approval is revoked and its step rejected, as one change.
+   */
+  revokeHold(revoke: ApprovalRevoke, provenance: Record<string, unknown> = {}): RevokeVerdict {
+    const approval = this.approvalBook.find(revoke.approval_id);
+    const revoker = { id: revoke.revoked_by, groups: revoke.groups };
+    const named = { revoker, workflowId: revoke.workflow_id, runId: revoke.run_id };
+    const refusal = revokeRefusal(approval, named, { now: this.now(), checkRun: true });
+    if (refusal || !approval) {
+      const refused = refusal ?? { type: DecisionErrorType.UnknownApproval, message: 'No such approval' };
+      this.ignoreRevoke(revoke, refused.type, refused.message);
+      return { kind: 'refused', type: refused.type, message: refused.message };
+    }
+    const step = this.stepBook.get(approval.step_id);
+    if (step.state !== 'APPROVED_HOLDING') {
+      this.ignoreRevoke(revoke, 'too_late', `${step.name}: revoke came too late, its cooling-off window had ended`);
+      return { kind: 'too_late' };
+    }
+    this.approvalBook.revoke(revoke, this.now(), provenance);
+    this.stepBook.revokeHold(step.id, `Revoked by ${revoke.revoked_by} before it ran`);
+    this.#publish(this);
+    return { kind: 'revoked' };
+  }
+
+  /** Records a revoke that changed nothing (unsigned, refused, or too late). */
+  ignoreRevoke(revoke: ApprovalRevoke, reason: string, message: string): void {
+    this.approvalBook.ignoreRevoke(revoke, reason, message);
+    this.#publish(this);
   }
 
   /** Starts the next attempt of a step; returns its number (1 for the first). */

@@ -70,6 +70,27 @@ export class StepBook {
     this.#move(id, 'BLOCKED', 'step_blocked', `${this.get(id).name} is waiting for approval`, { reason });
   }
 
+  /** Approved under a cooling-off window: waits until `holdUntil`; the approval's own event says so. */
+  hold(id: string, holdUntil: string): void {
+    this.get(id).hold_until = holdUntil;
+    this.#move(id, 'APPROVED_HOLDING', undefined, '');
+  }
+
+  /** The cooling-off window ended without a revoke: the step runs now. */
+  endHold(id: string): void {
+    const step = this.get(id);
+    delete step.hold_until;
+    this.#move(id, 'READY', 'step_ready', `${step.name} is ready (its cooling-off window ended)`);
+  }
+
+  /** Its approval was revoked while it held: rejected, and the approval's event says by whom. */
+  revokeHold(id: string, error: string): void {
+    const step = this.get(id);
+    delete step.hold_until;
+    step.error = error;
+    this.#move(id, 'REJECTED', undefined, '');
+  }
+
   /** Rejected with its approval: the approval's own event already says why. */
   reject(id: string): void {
     this.#move(id, 'REJECTED', undefined, '');

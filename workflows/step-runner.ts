@@ -51,7 +51,7 @@ export async function runStepWhenReady(run: RunState, step: PlanStep, settings: 
       return;
     }
     const rejudge = () => judge(run, run.step(step.id), settings, reserved);
-    if (gate.kind === 'approve' && !(await passGate(run, step, gate, settings, rejudge))) return;
+    if (gate.kind === 'approve' && !(await coolOff(run, await passGate(run, step, gate, settings, rejudge)))) return;
 
     await execute(run, step, settings, reserved);
   } finally {
@@ -84,8 +84,25 @@ const stagedOf = (gate: ApproveGate) => ({
   timing: gate.timing,
 });
 
+/** How a gate was passed: by its approval (with the rule's cooling-off, if any), or by the policy after an edit. */
+type Passed = { approvalId?: string; coolingOffMs?: number | undefined };
+
 /**
- * Blocks the step until a person decides or the approval expires; true when approved. An edit
+ * After approval under a rule with `cooling_off`, the step holds for that long; true when it may
+ * run. A revoke and the timer are taken one at a time by the run, so whichever came first decides:
+ * the step is rejected and never runs, or it runs once.
+ */
+async function coolOff(run: RunState, passed: Passed | undefined): Promise<boolean> {
+  if (!passed) return false;
+  const { approvalId, coolingOffMs } = passed;
+  if (approvalId === undefined || coolingOffMs === undefined) return true;
+  run.holdApproved(approvalId, coolingOffMs);
+  await condition(() => run.approval(approvalId)?.status === 'revoked', coolingOffMs);
+  return run.endHold(approvalId);
+}
+
+/**
+ * Blocks the step until a person decides or the approval expires; undefined unless approved. An edit
  * (approval-edits.ts) wakes the gate: the policy judges the edited step again, and the approval
  * waits again under the new requirement, or the step runs without one, or is refused. Reminders
  * and escalations keep the schedule of the first request.
@@ -96,8 +113,8 @@ async function passGate(
   gate: ApproveGate,
   settings: RunSettings,
   rejudge: () => Promise<PolicyVerdict>,
-): Promise<boolean> {
-  const staged = stagedOf(gate);
+): Promise<Passed | undefined> {
+  let staged = stagedOf(gate);
   const timeoutMs = staged.timing?.expire_after_ms ?? settings.approval_timeout_ms;
   const { approval_id } = run.requestApproval(step.id, gate.reason, timeoutMs, staged);
   const followUps = startFollowUps(run, approval_id, followUpsOf(staged.timing, timeoutMs));
@@ -111,17 +128,18 @@ async function passGate(
     if (!woken) run.expireApproval(approval_id);
     if (!woken || run.approval(approval_id)?.status !== 'pending') {
       await followUps;
-      return run.resolveGate(approval_id);
+      if (!run.resolveGate(approval_id)) return undefined;
+      return { approvalId: approval_id, coolingOffMs: staged.timing?.cooling_off_ms };
     }
     const next = await rejudge();
     if (next.kind !== 'approve') {
       run.closeEditedApproval(approval_id, next);
       await followUps;
-      return next.kind === 'allow';
+      return next.kind === 'allow' ? {} : undefined;
     }
-    const restaged = stagedOf(next);
-    waitMs = restaged.timing?.expire_after_ms ?? settings.approval_timeout_ms;
-    run.reopenEditedApproval(approval_id, next.reason, waitMs, restaged);
+    staged = stagedOf(next);
+    waitMs = staged.timing?.expire_after_ms ?? settings.approval_timeout_ms;
+    run.reopenEditedApproval(approval_id, next.reason, waitMs, staged);
   }
 }
 
@@ -164,10 +182,8 @@ async function execute(run: RunState, step: PlanStep, settings: RunSettings, res
           run.refuseStep(step.id, gate.reason, gate.rule);
           return;
         }
-        if (
-          gate.kind === 'approve' &&
-          !(await passGate(run, edited, gate, settings, () => judge(run, run.step(step.id), settings, reserved)))
-        )
+        const rejudge = () => judge(run, run.step(step.id), settings, reserved);
+        if (gate.kind === 'approve' && !(await coolOff(run, await passGate(run, edited, gate, settings, rejudge))))
           return;
       }
       firstAttemptAt = Date.now();

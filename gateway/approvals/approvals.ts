@@ -21,6 +21,8 @@ import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { sessionPendingFromMemos } from './run-memo.js';
 import { runSummaryOf, type FoundApproval, type RunSummary } from '../run-description.js';
 import { sendEdit, type EditInput, type EditResult } from './edits.js';
+import { sendRevoke, type RevokeInput } from './revoke.js';
+import type { RevokeOutcome } from '../../src/shared/messages.js';
 
 export interface DecisionInput {
   approved: boolean;
@@ -192,6 +194,15 @@ export class Approvals {
     const edited = await sendEdit(delivery, identity, found, { ...input, groups: groupsOf(identity) });
     if (edited.applied) this.inbox.noteChange(edited.approval);
     return edited;
+  }
+
+  /** Takes back a holding approval (revoke.ts); the run answers revoked or too_late. */
+  async revoke(found: FoundApproval, identity: Identity, input: RevokeInput): Promise<RevokeOutcome> {
+    const readRun = () => this.runs.getRun(found.view.workflow_id).catch(() => undefined);
+    const delivery = { client: this.runs.client, signer: this.signer, budgetMs: this.budgetMs, readRun };
+    const outcome = await sendRevoke(delivery, identity, found, input);
+    this.inbox.noteChange(outcome.approval);
+    return outcome;
   }
 
   /**

@@ -30,6 +30,7 @@ const API_ERRORS: Record<DecisionErrorType, (message: string) => ApiError> = {
   [DecisionErrorType.WrongRun]: ApiError.conflict,
   [DecisionErrorType.InvalidIdentity]: ApiError.badRequest,
   [DecisionErrorType.ReviewStale]: ApiError.staleReview,
+  [DecisionErrorType.NotHolding]: ApiError.conflict,
 };
 
 /** The HTTP answer to one of the judge's refusals; a stale one carries the approval as it waits now. */

@@ -24,6 +24,7 @@ import {
 import { ApprovalRecordSchema } from '../../src/shared/contracts.js';
 import { DelegationRequestSchema, DelegationResponseSchema } from '../delegation-schemas.js';
 import { mayDecide } from '../approvals/may-decide.js';
+import { RevokeRequestSchema, RevokeResponseSchema } from '../revoke-schemas.js';
 
 const TAG = { tags: ['approvals'] };
 const IDS = [400, 401, 403, 404] as const;
@@ -126,6 +127,20 @@ const delegate = createRoute({
   responses: { 200: json(DelegationResponseSchema), ...errors(...CHANGES) },
 });
 
+const revoke = createRoute({
+  ...TAG,
+  method: 'post',
+  path: '/{id}/revoke',
+  summary:
+    "Take back an approval while its step waits out the rule's cooling_off (APPROVED_HOLDING). Allowed to the " +
+    'requester and to anyone who could have decided the step. The run answers: revoked (the step is rejected ' +
+    'and never runs; its dependents are skipped) or too_late with started_at (the window had ended and the step ' +
+    'runs once). 409 when the approval is not holding',
+  middleware: [readJsonFirst(ApprovalIdParamSchema)] as const,
+  request: { params: ApprovalIdParamSchema, body: jsonBody(RevokeRequestSchema) },
+  responses: { 200: json(RevokeResponseSchema), ...errors(...CHANGES) },
+});
+
 function afterEdit(status: string): string {
   return status === 'pending' ? 'it waits for approval again' : `approval ${status}`;
 }
@@ -223,6 +238,19 @@ export function approvalRoutes({ approvals, delegations }: RouteDeps) {
         },
         200,
       );
+    })
+    .openapi(revoke, async (c) => {
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const identity = c.get('identity');
+      const revokerId = deciderIdOf(identity, body.revoked_by, 'revoked_by');
+      const found = await approvals.find(id, identity);
+      const answer = await approvals.revoke(found, identity, { revokerId, reason: body.reason });
+      const message =
+        answer.outcome === 'revoked'
+          ? `${answer.approval.step_name} revoked by ${revokerId}: it will not run`
+          : `too_late: ${answer.approval.step_name} started at ${answer.started_at}`;
+      return c.json({ ...answer, message }, 200);
     })
     .openapi(delegate, async (c) => {
       const { id } = c.req.valid('param');

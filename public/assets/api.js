@@ -8,7 +8,7 @@
 
 /**
  * @typedef {'PENDING'|'READY'|'BLOCKED'|'RUNNING'|'SUCCEEDED'|'FAILED'|'REJECTED'|'SKIPPED'|'CANCELLED'
- *   |'NEEDS_ATTENTION'} StepState
+ *   |'NEEDS_ATTENTION'|'APPROVED_HOLDING'} StepState
  * @typedef {'QUEUED'|'PLANNING'|'EXECUTING'|'WAITING_APPROVAL'|'COMPLETED'|'FAILED'|'REJECTED'|'CANCELLED'} RunStatus
  *
  * @typedef {object} ApprovalDecision
@@ -38,7 +38,7 @@
  * @property {number} [amount_cents]
  * @property {string} [recipient]
  * @property {string} [from_account]
- * @property {'pending'|'approved'|'rejected'|'expired'|'cancelled'} status
+ * @property {'pending'|'approved'|'rejected'|'expired'|'cancelled'|'revoked'} status
  * @property {string} requested_by
  * @property {string} requested_at
  * @property {string} expires_at
@@ -60,6 +60,9 @@
  * @property {string} [escalate_to]
  * @property {string} [escalated_at]
  * @property {{ from: string, to: string, to_kind: string, reason: string, at: string }[]} [delegations]
+ * @property {string} [hold_until] approved under a cooling-off window: the step runs then unless revoked
+ * @property {string} [revoked_by]
+ * @property {string} [revoke_reason]
  *
  * @typedef {object} StepView
  * @property {string} id
@@ -75,6 +78,7 @@
  * @property {string} [started_at] when it first ran
  * @property {string} [finished_at] when it reached a final state
  * @property {StepAttention} [attention] while NEEDS_ATTENTION
+ * @property {string} [hold_until] while APPROVED_HOLDING
  *
  * @typedef {object} RunView
  * @property {string} workflow_id
@@ -129,6 +133,8 @@ export const TIMELINE_EVENTS = [
   'approval_reminder',
   'approval_escalated',
   'approval_delegated',
+  'approval_holding',
+  'approval_revoked',
   'approval_ignored',
   'step_needs_attention',
   'step_action_taken',
@@ -263,6 +269,14 @@ export function createApi({ token, onUnauthorized }) {
      *   approval?: ApprovalRecord }>}
      */
     decide: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/decision`, body),
+    /**
+     * Takes back an approval in its cooling-off window; the run answers revoked or too_late.
+     * @param {string} approvalId
+     * @param {{ revoked_by?: string, reason?: string }} body
+     * @returns {Promise<{ outcome: 'revoked'|'too_late', started_at?: string, message: string,
+     *   approval: ApprovalRecord }>}
+     */
+    revoke: (approvalId, body) => request('POST', `/api/approvals/${id(approvalId)}/revoke`, body),
     /**
      * Replaces a waiting step's arguments; the run asks its policy again (202 without a worker: no approval yet).
      * @param {string} approvalId

@@ -7,6 +7,7 @@
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
 import { createChat } from './chat.js';
+import { createHoldingCards } from './holding-cards.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
 import { createRunView } from './run-view.js';
@@ -33,12 +34,21 @@ const api = createApi({
   },
 });
 
-const runView = createRunView({ api, config: () => config });
+/** Who revokes with auth off (the token says so with auth on). */
+const revoker = () => (identity.authOn() ? undefined : identity.approverId());
+const runView = createRunView({
+  api,
+  config: () => config,
+  revoker,
+  onRevoked: (approvalId) => holdingCards.remove(approvalId),
+});
+const holdingCards = createHoldingCards({ api, revoker, onRevoked: () => void runView.refresh() });
 const inbox = createInbox({
   api,
   identity,
   onSelectRun: (workflowId) => runView.select(workflowId),
-  onDecided: () => {
+  onDecided: (approval) => {
+    holdingCards.add(approval);
     void runView.refresh();
     void chat.tick();
   },

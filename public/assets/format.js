@@ -58,6 +58,7 @@ export const STATE_LABELS = {
   SKIPPED: 'Skipped',
   CANCELLED: 'Cancelled',
   NEEDS_ATTENTION: 'Needs attention',
+  APPROVED_HOLDING: 'Approved: cooling off',
   // run statuses
   QUEUED: 'Queued',
   PLANNING: 'Planning',
@@ -77,6 +78,7 @@ const STATE_TONES = {
   BLOCKED: 'wait',
   WAITING_APPROVAL: 'wait',
   NEEDS_ATTENTION: 'wait',
+  APPROVED_HOLDING: 'wait',
   FAILED: 'bad',
   REJECTED: 'bad',
   SKIPPED: 'off',

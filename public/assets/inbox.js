@@ -301,7 +301,7 @@ export function createInbox({ api, identity, onSelectRun, onDecided }) {
       else decided.add(a.approval_id);
       const what = res?.message ?? `${a.step_name} ${decision === 'approve' ? 'approved' : 'rejected'}`;
       status.textContent = `${formatTime(new Date().toISOString())}: ${what}.`;
-      onDecided(a);
+      onDecided(res?.approval ?? a);
     } catch (err) {
       status.textContent = '';
       showError(`Could not ${decision} ${a.step_name}: ${messageOf(err)}`, 'decision');

@@ -11,6 +11,7 @@ import { createRunPictures } from './run-pictures.js';
 import { approvalFacts, effectLine } from './approval-facts.js';
 import { editChange } from './edit-change.js';
 import { pageElement } from './page-element.js';
+import { holdingPanel, revokeAnswer, startCountdowns } from './holding.js';
 
 /** @typedef {import('./api.js').Api} Api */
 /** @typedef {import('./api.js').RunView} RunView */
@@ -23,12 +24,15 @@ const DECIDED = {
   rejected: 'Rejected',
   expired: 'Expired: no decision in time',
   cancelled: 'Approval cancelled',
+  revoked: 'Approval revoked',
 };
 
 /**
- * @param {{ api: Api, config: () => PageConfig }} options
+ * @param {{ api: Api, config: () => PageConfig, revoker: () => string | undefined,
+ *   onRevoked: (approvalId: string) => void }} options
+ *   `revoker`: who revokes, with auth off (the token says so with auth on)
  */
-export function createRunView({ api, config }) {
+export function createRunView({ api, config, revoker, onRevoked }) {
   const empty = pageElement('run-empty', HTMLElement);
   const body = pageElement('run-body', HTMLElement);
   const summary = pageElement('run-summary', HTMLElement);
@@ -40,6 +44,27 @@ export function createRunView({ api, config }) {
   const pictures = createRunPictures({ mount: pageElement('run-pictures', HTMLElement), steps, timeline });
   /** @type {TimelineEvent[]} */
   let events = [];
+  startCountdowns();
+  // The run's answer to a revoke stays until another run is selected; refreshes clear only errors.
+  const revokeStatus = el('p', { id: 'revoke-status', class: 'note', role: 'status' });
+  errorBox.after(revokeStatus);
+
+  /** @param {import('./api.js').ApprovalRecord} approval @param {HTMLButtonElement} button */
+  async function revoke(approval, button) {
+    button.disabled = true;
+    const who = revoker();
+    try {
+      const answer = await api.revoke(approval.approval_id, who ? { revoked_by: who } : {});
+      revokeStatus.textContent = revokeAnswer(answer);
+      onRevoked(approval.approval_id);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      errorBox.textContent = `Could not revoke ${approval.step_name}: ${why}`;
+    } finally {
+      button.disabled = false;
+      void refresh();
+    }
+  }
 
   /** @type {string | undefined} */
   let selected;
@@ -62,6 +87,7 @@ export function createRunView({ api, config }) {
     events = [];
     pictures.clear();
     errorBox.textContent = '';
+    revokeStatus.textContent = '';
     summary.textContent = `Loading ${workflowId}…`;
     body.dataset.workflowId = workflowId;
     empty.hidden = true;
@@ -254,23 +280,27 @@ export function createRunView({ api, config }) {
                 `fails at ${new Date(step.attention.deadline).toLocaleString()} unless someone acts.`,
             )
           : undefined,
-        approval && approval.status !== 'pending'
-          ? el(
-              'p',
-              { class: 'note' },
-              (DECIDED[approval.status] ?? approval.status) +
-                (approval.decided_by ? ` by ${approval.decided_by}` : '') +
-                (approval.decision_reason ? `: ${approval.decision_reason}` : ''),
-            )
-          : approval
+        approval && step.state === 'APPROVED_HOLDING' && approval.hold_until
+          ? holdingPanel({ ...approval, hold_until: approval.hold_until }, (a, b) => void revoke(a, b))
+          : approval && approval.status !== 'pending'
             ? el(
                 'p',
                 { class: 'note' },
-                approval.progress
-                  ? `Waiting for approvals in the inbox: ${approval.progress}.`
-                  : 'Waiting for a decision in the approvals inbox.',
+                (DECIDED[approval.status] ?? approval.status) +
+                  (approval.revoked_by ? ` by ${approval.revoked_by}` : '') +
+                  (approval.revoked_by && approval.revoke_reason ? `: ${approval.revoke_reason}` : '') +
+                  (!approval.revoked_by && approval.decided_by ? ` by ${approval.decided_by}` : '') +
+                  (!approval.revoked_by && approval.decision_reason ? `: ${approval.decision_reason}` : ''),
               )
-            : undefined,
+            : approval
+              ? el(
+                  'p',
+                  { class: 'note' },
+                  approval.progress
+                    ? `Waiting for approvals in the inbox: ${approval.progress}.`
+                    : 'Waiting for a decision in the approvals inbox.',
+                )
+              : undefined,
         approval?.stages ? approvalFacts(approval) : undefined,
       );
       const old = existing.get(step.id);

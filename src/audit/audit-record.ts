@@ -32,7 +32,7 @@ export const AuditKindSchema = z.enum(AUDIT_KINDS);
 export type AuditKind = z.infer<typeof AuditKindSchema>;
 
 /** The kinds of signed message a run takes from outside, each checked offline by its own signature check. */
-export const SIGNED_MESSAGE_KINDS = ['decision', 'edit', 'delegation', 'operator_action'] as const;
+export const SIGNED_MESSAGE_KINDS = ['decision', 'edit', 'delegation', 'operator_action', 'revoke'] as const;
 export type SignedMessageKind = (typeof SIGNED_MESSAGE_KINDS)[number];
 
 /** A signed message as the run received it, kept whole so its signature can be checked again offline. */

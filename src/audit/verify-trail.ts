@@ -9,9 +9,11 @@ import { checkEditProof } from '../shared/approval-edit.js';
 import { ApprovalEditSchema } from '../shared/workflow-contracts.js';
 import { checkDecisionProof } from '../shared/decision-signature.js';
 import { checkDelegationProof } from '../shared/delegation-signature.js';
+import { checkRevokeProof } from '../shared/approval/revoke.js';
 import {
   ApprovalDecisionSchema,
   ApprovalDelegationSchema,
+  ApprovalRevokeSchema,
   StepActionSchema,
   type TrustedDecisionKey,
 } from '../shared/workflow-contracts.js';
@@ -56,6 +58,10 @@ export function signatureProblem(
       case 'operator_action': {
         const parsed = StepActionSchema.safeParse(signed.message);
         return parsed.success ? checkActionProof(workflowId, parsed.data, keys) : undefined;
+      }
+      case 'revoke': {
+        const parsed = ApprovalRevokeSchema.safeParse(signed.message);
+        return parsed.success ? checkRevokeProof(parsed.data, keys) : undefined;
       }
     }
   })();

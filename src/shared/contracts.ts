@@ -46,7 +46,7 @@ export type PlannerOutcome = z.infer<typeof PlannerOutcomeSchema>;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export const StepStateSchema = z.enum(STEP_STATES);
 
-export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']);
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled', 'revoked']);
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
 /** One decision on a staged approval that counted. */
@@ -157,6 +157,13 @@ export const ApprovalRecordSchema = z.object({
   escalated_to: z.string().optional().describe('Set once escalated: members of this group may decide the stage too'),
   delegations: z.array(HandoverSchema).optional().describe('Every hand-over of this approval, in order'),
   may_decide: z.boolean().optional().describe('In the inbox: whether the caller may decide this approval now'),
+  hold_until: z
+    .string()
+    .optional()
+    .describe("Approved under a rule's cooling_off: the step waits until then, and may be revoked until it starts"),
+  revoked_by: z.string().optional().describe('Who took the approval back during its cooling-off window'),
+  revoked_at: z.string().optional(),
+  revoke_reason: z.string().optional(),
 });
 export type ApprovalRecord = z.infer<typeof ApprovalRecordSchema>;
 
@@ -184,6 +191,10 @@ export const TIMELINE_EVENTS = [
   'approval_escalated',
   /** An approver handed the approval to a person or group. */
   'approval_delegated',
+  /** Approved under a rule's cooling_off: the step waits until `hold_until` and may be revoked until then. */
+  'approval_holding',
+  /** The requester or someone who could have decided took a holding approval back: the step is rejected. */
+  'approval_revoked',
   'approval_ignored',
   'step_needs_attention',
   'step_action_taken',
@@ -250,6 +261,8 @@ export const StepViewSchema = z.object({
   edits: z.number().int().optional(),
   /** Present while the step is NEEDS_ATTENTION. */
   attention: StepAttentionSchema.optional(),
+  /** Present while the step is APPROVED_HOLDING: it runs then unless its approval is revoked first. */
+  hold_until: z.string().optional(),
 });
 export type StepView = z.infer<typeof StepViewSchema>;
 

@@ -13,7 +13,7 @@ import type {
   StepView,
   TimelineEvent,
 } from './contracts.js';
-import type { ApprovalEdit, SignedSessionRun } from './workflow-contracts.js';
+import type { ApprovalEdit, ApprovalRevoke, SignedSessionRun } from './workflow-contracts.js';
 import type { ReviewDecision, ReviewDecisionOutcome } from './review-decision.js';
 
 export const REQUEST_WORKFLOW_TYPE = 'requestWorkflow';
@@ -79,6 +79,21 @@ export const approvalEditUpdate = defineUpdate<DecisionOutcome, [ApprovalEdit]>(
  */
 export const approvalEditSignal = defineSignal<[ApprovalEdit]>('approvalEdit');
 
+/**
+ * What a revoke did, as the run decided it: `revoked` (the step never runs) or `too_late` (the
+ * window had ended and the step started at `started_at`; its money moves once).
+ */
+export type RevokeOutcome =
+  | { outcome: 'revoked'; approval: ApprovalRecord; step: StepView }
+  | { outcome: 'too_late'; started_at: string; approval: ApprovalRecord; step: StepView };
+
+/**
+ * Takes back an approved step in its cooling-off window (signed, see approval/revoke.ts). A revoke
+ * racing the end of the window gets the run's answer; one the run refuses fails with an
+ * ApplicationFailure whose type is a DecisionErrorType.
+ */
+export const approvalRevokeUpdate = defineUpdate<RevokeOutcome, [ApprovalRevoke]>('approvalRevoke');
+
 export const DecisionErrorType = {
   UnknownApproval: 'UnknownApproval',
   AlreadyDecided: 'ApprovalAlreadyDecided',
@@ -97,6 +112,8 @@ export const DecisionErrorType = {
   InvalidIdentity: 'ApprovalInvalidIdentity',
   /** A review decision whose review hash no longer matches the run: a plan or an action changed since the review. */
   ReviewStale: 'ReviewStale',
+  /** A revoke of an approval not waiting out a cooling-off window (pending, rejected, or approved without one). */
+  NotHolding: 'ApprovalNotHolding',
 } as const;
 export type DecisionErrorType = (typeof DecisionErrorType)[keyof typeof DecisionErrorType];
 

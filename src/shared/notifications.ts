@@ -8,6 +8,8 @@ export const NotificationEventType = {
   ApprovalEscalated: 'approval.escalated',
   ApprovalDecided: 'approval.decided',
   ApprovalExpired: 'approval.expired',
+  ApprovalHolding: 'approval.holding',
+  ApprovalRevoked: 'approval.revoked',
   RunCompleted: 'run.completed',
   RunFailed: 'run.failed',
 } as const;

@@ -19,11 +19,13 @@ export function liveRunStatus(steps: readonly LiveStep[]): Extract<RunStatus, 'E
 }
 
 /**
- * Nothing moves and some step waits for a person: an approver (BLOCKED) or an operator
- * (NEEDS_ATTENTION). A run held only for an operator stays EXECUTING, but has settled.
+ * Nothing moves and some step waits for a person: an approver (BLOCKED), an operator
+ * (NEEDS_ATTENTION), or the end of a cooling-off window in which a person may revoke it
+ * (APPROVED_HOLDING). A run held only for these stays EXECUTING, but has settled.
  */
 export function awaitsOnlyPeople(steps: readonly LiveStep[]): boolean {
-  return steps.some((s) => s.state === 'BLOCKED' || s.state === 'NEEDS_ATTENTION') && !anyMoving(steps);
+  const waiting = ['BLOCKED', 'NEEDS_ATTENTION', 'APPROVED_HOLDING'];
+  return steps.some((s) => waiting.includes(s.state)) && !anyMoving(steps);
 }
 
 type LiveStep = { id: string; state: StepState; depends_on: readonly string[] };

@@ -182,6 +182,21 @@ export const ApprovalDelegationSchema = z.strictObject({
 export type ApprovalDelegation = z.infer<typeof ApprovalDelegationSchema>;
 
 /**
+ * Takes back an approved step still in its cooling-off window, sent with the `approvalRevoke`
+ * update. Signed like a decision (see approval/revoke.ts); the run says whether it came in time.
+ */
+export const ApprovalRevokeSchema = z.strictObject({
+  approval_id: z.string().min(1).max(300),
+  revoked_by: IdentitySchema,
+  reason: z.string().max(1000).optional(),
+  /** The revoker's groups as the gateway authenticated them: whoever could have decided the step may revoke it. */
+  groups: z.array(IdentitySchema).max(50).optional(),
+  proof: DecisionProofSchema.optional(),
+  ...RunBindingShape,
+});
+export type ApprovalRevoke = z.infer<typeof ApprovalRevokeSchema>;
+
+/**
  * An approver's amendment of a pending approval's arguments, sent with the `approvalEdit` update
  * or signal. Signed like a decision (see approval-edit.ts).
  */
@@ -250,6 +265,8 @@ export const STEP_STATES = [
   'CANCELLED',
   /** Retries exhausted on a system failure, held for an operator (only with `attention_on_exhausted`). */
   'NEEDS_ATTENTION',
+  /** Approved under a rule with a cooling-off window: runs at `hold_until` unless revoked first. */
+  'APPROVED_HOLDING',
 ] as const;
 export type StepState = (typeof STEP_STATES)[number];
 export const FINAL_STEP_STATES: readonly StepState[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'SKIPPED', 'CANCELLED'];

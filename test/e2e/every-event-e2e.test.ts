@@ -1,13 +1,15 @@
 /**
  * Every webhook event reaches a real local listener, signed: one transfer is reminded of,
- * escalated and expires (its run is REJECTED: run.failed), another is approved (run.completed).
+ * escalated and expires (its run is REJECTED: run.failed), another is approved (run.completed), a
+ * third is approved, holds in its cooling-off window and is revoked.
  * Each delivery's Standard Webhooks signature is verified with the test's own secret.
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEvent } from '../../src/shared/notifications.js';
-import { ALLOW_THE_REST, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { call } from '../support/http.js';
 import { startWebhookSubscriber, type WebhookSubscriber } from '../support/webhook-subscriber.js';
 
 const POLICY = {
@@ -23,6 +25,11 @@ const POLICY = {
         escalate_to: 'managers',
         expire_after: '4s',
       },
+    },
+    {
+      name: 'held',
+      match: { tools: ['bank_transfer'], amount_at_least_cents: 200_000 },
+      outcome: { stages: [{ group: 'approvers', count: 1 }], cooling_off: '5m' },
     },
     {
       name: 'plain',
@@ -57,10 +64,15 @@ function verifiedEvents(): NotificationEvent[] {
 }
 
 describe('webhooks: every event', () => {
-  it('delivers each of the seven event types to a real listener, each signed', async () => {
+  it('delivers each event type to a real listener, each signed', async () => {
     const expiring = await policy.chat('owner', 'Transfer 3000 to Kiran');
     const approved = await policy.chat('owner', 'Transfer 1000 to Kiran');
     expect((await policy.decide('alice', approved.view.approvals[0].approval_id, 'approve')).status).toBe(200);
+    const revoked = await policy.chat('owner', 'Transfer 2000 to Kiran');
+    const heldId: string = revoked.view.approvals[0].approval_id;
+    expect((await policy.decide('alice', heldId, 'approve')).status).toBe(200);
+    const revoke = await call(policy.stack.baseUrl, 'POST', `/api/approvals/${heldId}/revoke`, {}, as('owner'));
+    expect(revoke.body.outcome).toBe('revoked');
 
     const typesOf = (workflowId: string) =>
       verifiedEvents()
@@ -88,7 +100,21 @@ describe('webhooks: every event', () => {
       { timeoutMs: 30_000, what: 'run.completed of the approved transfer' },
     );
     expect(approvedTypes).toEqual(['approval.requested', 'approval.decided', 'run.completed']);
-    expect(new Set([...expiringTypes, ...approvedTypes])).toEqual(new Set(NOTIFICATION_EVENT_TYPES));
+    const revokedTypes = await waitFor(
+      () => {
+        const types = typesOf(revoked.workflowId);
+        return types.includes('run.failed') ? types : undefined;
+      },
+      { timeoutMs: 30_000, what: 'run.failed of the revoked transfer' },
+    );
+    expect(revokedTypes).toEqual([
+      'approval.requested',
+      'approval.decided',
+      'approval.holding',
+      'approval.revoked',
+      'run.failed',
+    ]);
+    expect(new Set([...expiringTypes, ...approvedTypes, ...revokedTypes])).toEqual(new Set(NOTIFICATION_EVENT_TYPES));
 
     const failed = verifiedEvents().find((e) => e.workflow_id === expiring.workflowId && e.type === 'run.failed')!;
     expect(failed.data).toMatchObject({ status: 'REJECTED', user_id: 'default_user' });

@@ -87,8 +87,11 @@ describe('policies/bank.json over HTTP', () => {
       stages: [{ group: 'approvers', count: 1, approved_by: [] }],
     });
     const approved = await decide('alice', first.view.approvals[0].approval_id, 'approve');
-    expect(approved.body).toMatchObject({ step_state: 'SUCCEEDED' });
+    // The rule's cooling-off holds the approved payment for 10 minutes.
+    expect(approved.body).toMatchObject({ step_state: 'APPROVED_HOLDING' });
 
+    // A petty payment pays Bob without approval; after it a payment to Bob is no longer a first one.
+    expect((await chat('owner', 'Transfer 400 to Bob')).view.status).toBe('COMPLETED');
     const again = await chat('owner', 'Transfer 600 to Bob');
     expect(again.view).toMatchObject({ status: 'COMPLETED', approvals: [] });
   });

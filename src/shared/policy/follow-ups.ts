@@ -11,6 +11,8 @@ export interface ApprovalTiming {
   escalate_after_ms?: number;
   escalate_to?: string;
   expire_after_ms?: number;
+  /** After approval, how long the step waits before it runs (a window to revoke the approval). */
+  cooling_off_ms?: number;
 }
 
 export type FollowUp = { kind: 'remind'; after_ms: number } | { kind: 'escalate'; after_ms: number; group: string };
@@ -30,6 +32,8 @@ export function timingOf(outcome: StagedOutcome): ApprovalTiming | undefined {
     timing.escalate_to = outcome.escalate_to;
   }
   if (expire !== undefined) timing.expire_after_ms = expire;
+  const coolingOff = ms(outcome.cooling_off);
+  if (coolingOff !== undefined) timing.cooling_off_ms = coolingOff;
   return Object.keys(timing).length > 0 ? timing : undefined;
 }
 

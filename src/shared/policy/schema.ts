@@ -73,6 +73,11 @@ export const PolicyOutcomeSchema = z.union([
        * APPROVAL_TIMEOUT when absent.
        */
       expire_after: duration.optional(),
+      /**
+       * Once approved, the step waits this long before it runs (APPROVED_HOLDING); the requester or
+       * anyone who could have decided it may revoke it until then.
+       */
+      cooling_off: duration.optional(),
     })
     .superRefine((outcome, ctx) => {
       if ((outcome.escalate_after === undefined) !== (outcome.escalate_to === undefined)) {
