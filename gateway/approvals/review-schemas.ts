@@ -51,6 +51,7 @@ export const ReviewStepSchema = z.object({
   state: StepStateSchema,
   args: z.record(z.string(), z.unknown()),
   depends_on: z.array(z.string()),
+  effect: z.string().optional().describe('What the step will do, in plain words'),
   needs_decision: z.boolean().describe('Waits for a decision now; the other steps run (or ask for one) later'),
   approval_id: z.string().optional(),
   action_hash: z.string().optional(),

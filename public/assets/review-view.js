@@ -19,6 +19,7 @@ import { badge, el, formatUsd, messageOf } from './format.js';
  * @property {import('./api.js').StepState} state
  * @property {Record<string, unknown>} args
  * @property {string[]} depends_on
+ * @property {string} [effect]
  * @property {boolean} needs_decision
  * @property {string} [approval_id]
  * @property {string} [action_hash]
@@ -169,7 +170,7 @@ export function createReviewView({ api, approverId, onDecided }) {
         step.depends_on.length > 0 ? ` · after ${step.depends_on.join(', ')}` : '',
         step.approval?.progress ? ` · ${step.approval.progress}` : '',
       ),
-      el('p', { class: 'review-args' }, argsLine(step)),
+      el('p', { class: 'review-args' }, step.effect ?? argsLine(step)),
       step.needs_decision ? choiceControl(step) : undefined,
       el('p', { class: 'review-preview', 'data-role': 'preview' }, `${PREVIEW_WORDS[preview.outcome] ?? ''}${because}`),
       step.needs_decision && step.may_decide === false

@@ -25,6 +25,8 @@ export interface ReviewableStep {
   risk_level: RiskLevel;
   depends_on: string[];
   state: StepState;
+  /** What the step will do, in plain words (step-effects.ts), when the run says. */
+  effect?: string | undefined;
 }
 export interface ReviewableApproval {
   approval_id: string;
@@ -47,6 +49,7 @@ export interface ReviewedStep {
   state: StepState;
   args: Record<string, unknown>;
   depends_on: string[];
+  effect?: string;
   /** True when the step waits for a decision now; the others will run (or ask for one) later. */
   needs_decision: boolean;
   approval_id?: string;
@@ -127,6 +130,7 @@ export function reviewOf(run: ReviewableRun): RequestReview {
         state: s.state,
         args: s.args,
         depends_on: s.depends_on,
+        ...(s.effect !== undefined && { effect: s.effect }),
         needs_decision: approval !== undefined,
         ...(approval && { approval_id: approval.approval_id }),
         ...(approval?.action_hash !== undefined && { action_hash: approval.action_hash }),

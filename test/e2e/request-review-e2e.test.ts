@@ -115,6 +115,7 @@ describe('a request reviewed as a whole', () => {
       depends_on: ['tailor_cv'],
       preview: { outcome: 'will_run' },
     });
+    expect(submit.effect).toMatch(/^Submit 2 applications/);
     const gym = review.steps.find((s: Loose) => s.step_id === 'schedule_gym');
     expect(gym).toMatchObject({ may_decide: false, approval: { policy_rule: 'gym-by-managers' } });
 
