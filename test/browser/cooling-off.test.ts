@@ -1,5 +1,5 @@
 /**
- * A cooling-off window in a real browser at 1280 px: a transfer approved from the inbox holds; its
+ * A cooling-off window in a real browser at 1280 px and at a phone's 390 px: a transfer approved from the inbox holds; its
  * inbox card and its step in the run view show a countdown that moves and a Revoke button; a revoke
  * from either stops it for good and the money never moves.
  */
@@ -36,12 +36,15 @@ describe.skipIf(!HAS_CHROMIUM)(
     const stack = useStack(() => ({ env: { POLICY_FILE: policyFile() } }));
     const browser = useBrowser();
 
-    it(
-      'shows the countdown on the inbox card and in the run view, and revokes from either, at 1280 px',
+    it.each([
+      { width: 1280, height: 900 },
+      { width: 390, height: 844 },
+    ])(
+      'shows the countdown on the inbox card and in the run view, and revokes from either, at $width px',
       { timeout: 120_000 },
-      async () => {
+      async (viewport) => {
         const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
-        const { page, errors } = await openPage(browser, stack.baseUrl, { width: 1280, height: 900 });
+        const { page, errors } = await openPage(browser, stack.baseUrl, viewport);
 
         /** Chats a transfer, approves it from its inbox card and waits for its step to hold. */
         const approveAndHold = async () => {
@@ -69,7 +72,11 @@ describe.skipIf(!HAS_CHROMIUM)(
         const held = page.locator(`#holding-approvals > li[data-approval-id="${first.approvalId}"]`);
         expect(await held.innerText()).toContain('$1,000.00 → kiran');
         await expect.poll(() => held.locator('time.hold-countdown').innerText()).toMatch(/^runs in [12]:\d\d$/);
-        await screenshot(page, 'cooling-off-01-holding');
+        await screenshot(page, `cooling-off-01-holding-${viewport.width}`);
+        const sideways = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(sideways, 'no horizontal scrolling').toBeLessThanOrEqual(0);
 
         // From the inbox card: the run answers, and the run view shows the step rejected.
         await held.getByRole('button', { name: 'Revoke' }).click();
@@ -87,7 +94,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           state: 'detached',
         });
         await rejected.waitFor();
-        await screenshot(page, 'cooling-off-02-revoked');
+        await screenshot(page, `cooling-off-02-revoked-${viewport.width}`);
 
         expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(kiranBefore);
         expect(errors).toEqual([]);
