@@ -216,11 +216,11 @@ export class Runs {
   }
 
   /**
-   * The ids of the approvals a run is waiting for, read with describe (its search attributes are
-   * current as of its last workflow task; no worker needed). A closed run waits for none.
+   * A run as its last workflow task published it (search attributes and memo: the approvals it
+   * waits for), read with describe within the query budget; no worker needed.
    */
-  async pendingApprovalIdsOf(workflowId: string): Promise<string[]> {
-    return (await this.describe(workflowId, this.queryTimeoutMs))?.pendingApprovalIds ?? [];
+  async published(workflowId: string): Promise<RunDescription | undefined> {
+    return this.describe(workflowId, this.queryTimeoutMs);
   }
 
   /**

@@ -24,6 +24,10 @@ import { sendEdit, type EditInput, type EditResult } from './edits.js';
 import { sendRevoke, type RevokeInput } from './revoke.js';
 import type { RevokeOutcome } from '../../src/shared/messages.js';
 
+function isUnresponsive(err: unknown): boolean {
+  return err instanceof ApiError && err.code === ErrorCode.RunUnresponsive;
+}
+
 export interface DecisionInput {
   approved: boolean;
   deciderId: string;
@@ -122,7 +126,7 @@ export class Approvals {
       return await this.find(approvalId, identity);
     } catch (err) {
       // The memo lists every approval the run waits for; with no worker to say more, this one waits for nothing.
-      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive) {
+      if (isUnresponsive(err)) {
         throw ApiError.conflict(
           `Approval ${approvalId} is not waiting for a decision (its run lists it as neither pending nor open)`,
         );
@@ -147,16 +151,25 @@ export class Approvals {
     try {
       session = await this.runs.getSession(sessionId);
     } catch (err) {
-      if (err instanceof ApiError && err.code === ErrorCode.RunUnresponsive)
-        return this.#findInSessionFromMemos(sessionId, identity);
-      throw err;
+      if (!isUnresponsive(err)) throw err;
+      const listed = await sessionPendingFromMemos(this.runs.client, this.taskQueue, sessionId, SESSION_SCAN_LIMIT);
+      return this.#onlyPendingOf(sessionId, identity, listed);
     }
     assertCanRead(identity, session.user_id, `No session ${sessionId}`);
     const recent = session.runs.slice(-SESSION_SCAN_LIMIT).map((r) => r.workflow_id);
-    const waiting = await Promise.all(
-      recent.map(async (id) => ((await this.runs.pendingApprovalIdsOf(id)).length > 0 ? id : undefined)),
-    );
-    const views = await Promise.all(waiting.filter((id) => id !== undefined).map((id) => this.runs.getRun(id)));
+    const published = (await Promise.all(recent.map((id) => this.runs.published(id)))).filter((d) => d !== undefined);
+    const waiting = published.filter((d) => d.pendingApprovalIds.length > 0).map((d) => d.workflow_id);
+    let views: RunView[];
+    try {
+      views = await Promise.all(waiting.map((id) => this.runs.getRun(id)));
+    } catch (err) {
+      if (!isUnresponsive(err)) throw err;
+      return this.#onlyPendingOf(
+        sessionId,
+        identity,
+        published.flatMap((d) => d.pendingApprovals),
+      );
+    }
     const pending = views.flatMap((v) => v.approvals.filter((a) => a.status === 'pending'));
     const only = onlyPendingApproval(sessionId, pending);
     const view = only ? views.find((v) => v.workflow_id === only.workflow_id) : undefined;
@@ -168,9 +181,11 @@ export class Approvals {
     return { view: latest, approval: decided };
   }
 
-  /** With no worker to answer the session's query: its only pending approval, as visibility lists them. */
-  async #findInSessionFromMemos(sessionId: string, identity: Identity): Promise<FoundApproval> {
-    const pending = await sessionPendingFromMemos(this.runs.client, this.taskQueue, sessionId, SESSION_SCAN_LIMIT);
+  /**
+   * With no worker to answer: the session's only pending approval among those its runs' memos list
+   * (read with describe when the session's runs are known, else as visibility lists them).
+   */
+  async #onlyPendingOf(sessionId: string, identity: Identity, pending: ApprovalRecord[]): Promise<FoundApproval> {
     const only = onlyPendingApproval(sessionId, pending);
     if (!only)
       throw ApiError.notFound(

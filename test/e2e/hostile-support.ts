@@ -9,6 +9,7 @@ import { call } from '../support/http.js';
 import { useResource, useStack } from '../support/fixtures.js';
 import {
   decisionsInHistory,
+  executionsOfChat,
   expectExactlyOnQueue,
   STACK_TRACE_LINE,
   timelineOf,
@@ -37,7 +38,7 @@ export function useHostileStack() {
   const started: string[] = [];
 
   function recordStarted(res: JsonResponse): void {
-    if (res.status === 200 && typeof res.body?.workflow_id === 'string') started.push(res.body.workflow_id);
+    if (res.status === 200 && typeof res.body?.workflow_id === 'string') started.push(...executionsOfChat(res.body));
   }
 
   async function pendingTransfer(): Promise<PendingTransfer> {

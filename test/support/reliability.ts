@@ -10,7 +10,8 @@ import {
   type RunStatus,
   type TimelineEvent,
 } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, approvalDecisionUpdate } from '../../src/shared/messages.js';
+import { approvalDecisionSignal, approvalDecisionUpdate, sessionWorkflowIdFor } from '../../src/shared/messages.js';
+import { firstRunIdOf } from '../../gateway/session-lookup.js';
 import { call, type JsonResponse, type Loose } from './http.js';
 import { waitFor } from '../../dev/ports.js';
 import { ledgerEntries, type LedgerEntry } from './sandbox-ledger.js';
@@ -127,6 +128,15 @@ export async function expectExactlyOnQueue(
   }
   const extra = last.filter((id) => !want.includes(id));
   if (extra.length > 0) throw new Error(`unexpected executions on ${taskQueue}: ${extra.join(', ')}`);
+}
+
+/**
+ * The executions a chat started: its run, and its session's workflow unless the run opened the
+ * session alone (a chat without session_id; the session's workflow starts with its second run).
+ */
+export function executionsOfChat(reply: { workflow_id: string; session_id: string }): string[] {
+  const opensSessionAlone = reply.workflow_id === firstRunIdOf(reply.session_id);
+  return opensSessionAlone ? [reply.workflow_id] : [reply.workflow_id, sessionWorkflowIdFor(reply.session_id)];
 }
 
 /** A stack trace line as V8 prints it. */
