@@ -22,6 +22,7 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer } from '../support/pending-transfers.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
@@ -174,7 +175,7 @@ describe('attacks on the approval judge', () => {
     ['Turkish dotless i', 'al\u0131ce'],
     ['a Cyrillic a', '\u0430lice'],
   ])("a look-alike of the requester's id (%s) is refused with 400 and decides nothing", async (_name, lookAlike) => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: 'alice' });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to kiran', 'alice');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     for (const path of [`/api/approvals/${approvalId}/decision`, `/workflow/${chat.body.session_id}/approve`]) {

@@ -6,6 +6,7 @@ import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { uniqueId } from '../support/temporal.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack();
 
@@ -21,11 +22,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
 
   it('pauses for approval and answers with the original banking reply', async () => {
     expect(await balances()).toEqual({ from: 5_000_000, kiran: 100_000 });
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user', { session_id: null });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('PENDING_APPROVAL');
     const { reply } = res.body;
@@ -106,10 +103,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('runs a transfer under the threshold at once with an automatic decision', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 2000 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 2000 to Kiran', 'default_user');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('COMPLETED');
     expect(res.body.reply).toEqual({
@@ -141,22 +135,14 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('keeps a session to its user: another user chatting into it gets 403', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 10 to Kiran',
-      user_id: 'mallory',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 10 to Kiran', 'mallory', { session_id: sessionId });
     expect(res.status).toBe(403);
     const session = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
     expect(session.body.workflow_id).toBe(workflowId);
   });
 
   it('continues a session: a second chat in it becomes its latest run', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 1 to Kiran',
-      user_id: 'default_user',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 1 to Kiran', 'default_user', { session_id: sessionId });
     expect(res.status).toBe(200);
     expect(res.body.session_id).toBe(sessionId);
     const status = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);

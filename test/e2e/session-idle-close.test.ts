@@ -9,6 +9,7 @@ import { sessionQuery, sessionWorkflowIdFor } from '../../src/shared/messages.js
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ env: { SESSION_IDLE_CLOSE: '1s' } });
 
@@ -27,10 +28,7 @@ describe('a session that closed while idle', () => {
   let approvalId: string;
 
   it('closes once nothing happened in it for SESSION_IDLE_CLOSE, though its transfer still waits', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     sessionId = chat.body.session_id;
     pendingRun = chat.body.workflow_id;
@@ -48,21 +46,13 @@ describe('a session that closed while idle', () => {
   });
 
   it('stays its user’s: another user chatting into it gets 403 and opens nothing', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 10 to Kiran',
-      user_id: 'mallory',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 10 to Kiran', 'mallory', { session_id: sessionId });
     expect(res.status).toBe(403);
     expect((await sessionHandle(sessionId).describe()).status.name).toBe('COMPLETED');
   });
 
   it('opens again on its next chat, with its earlier runs carried over', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 100 to Kiran',
-      user_id: 'default_user',
-      session_id: sessionId,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 100 to Kiran', 'default_user', { session_id: sessionId });
     expect(chat.status).toBe(200);
     expect(chat.body).toMatchObject({ session_id: sessionId, status: 'COMPLETED' });
     const session = await sessionHandle(sessionId).query(sessionQuery);

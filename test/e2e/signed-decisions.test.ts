@@ -23,6 +23,7 @@ import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { runBindingFor, signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
+import { chatAs } from '../support/chat.js';
 
 let stack: Stack;
 
@@ -34,10 +35,7 @@ afterAll(async () => {
 });
 
 async function pendingTransfer(amount: number): Promise<{ handle: WorkflowHandle; approvalId: string }> {
-  const chat = await call(stack.baseUrl, 'POST', '/chat', {
-    message: `Transfer ${amount} to Kiran`,
-    user_id: 'default_user',
-  });
+  const chat = await chatAs(stack.baseUrl, `Transfer ${amount} to Kiran`, 'default_user');
   expect(chat.body.status).toBe('PENDING_APPROVAL');
   return { handle: stack.client.workflow.getHandle(chat.body.workflow_id), approvalId: chat.body.reply.approval_id };
 }
