@@ -25,6 +25,28 @@ export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRe
   };
 }
 
+/**
+ * A pending bank-transfer approval requested by alice, with only the fields every approval carries
+ * (no amount, arguments or policy): the judge's and the gateway's rule tests add what they judge.
+ */
+export function bareApproval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
+  return {
+    approval_id: 'req-1.transfer',
+    workflow_id: 'req-1',
+    session_id: 's-1',
+    step_id: 'transfer',
+    step_name: 'Transfer $6,000.00 → kiran',
+    tool: 'bank_transfer',
+    risk_level: 'L2',
+    reason: 'Transfer requires approval',
+    status: 'pending',
+    requested_by: 'alice',
+    requested_at: '2026-12-01T10:00:00.000Z',
+    expires_at: '2099-12-02T10:00:00.000Z',
+    ...over,
+  };
+}
+
 /** A run of the banking transfer, COMPLETED with no steps unless `over` says otherwise. */
 export function runView(over: Partial<RunView> = {}): RunView {
   return {
