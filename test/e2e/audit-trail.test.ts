@@ -21,7 +21,7 @@ import {
 } from '../support/reliability.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
 import { signedAsGateway, signedForRun } from '../../dev/stack-secrets.js';
-import { chatAs } from '../support/chat.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
@@ -90,7 +90,7 @@ async function expectTrailAgrees(
 
 /** Approves through the gateway's decision route, as `decision.approver_id` with `decision.reason`; the answer is not awaited. */
 function approveThroughGateway(decision: ApprovalDecision) {
-  return call(stack.baseUrl, 'POST', `/api/approvals/${decision.approval_id}/decision`, {
+  return postDecision(stack.baseUrl, decision.approval_id, {
     decision: 'approve',
     decided_by: decision.approver_id,
     reason: decision.reason,

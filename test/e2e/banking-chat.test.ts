@@ -6,7 +6,7 @@ import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { uniqueId } from '../support/temporal.js';
-import { chatAs } from '../support/chat.js';
+import { chatAs, decideOverHttp, postDecision } from '../support/chat.js';
 
 const stack = useStack();
 
@@ -94,10 +94,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
     const res = await approveSession(stack.baseUrl, sessionId);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'other@bank.com',
-    });
+    const decision = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'other@bank.com');
     expect(decision.status).toBe(409);
     expect(await balances()).toEqual({ from: 4_400_000, kiran: 700_000 });
   });
@@ -160,10 +157,7 @@ describe('decisions', () => {
     const sessionId: string = chat.body.session_id;
     const [a, b] = await Promise.all([
       approveSession(stack.baseUrl, sessionId),
-      call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
-        decision: 'approve',
-        decided_by: 'cfo@bank.com',
-      }),
+      postDecision(stack.baseUrl, chat.body.reply.approval_id, { decision: 'approve', decided_by: 'cfo@bank.com' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await balances()).toEqual({ from: before.from - 500_000, kiran: before.kiran + 500_000 });

@@ -27,7 +27,7 @@ import {
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startDevServer, type DevServer } from '../../dev/temporal-server.js';
 import { useStack } from '../support/fixtures.js';
-import { chatAs } from '../support/chat.js';
+import { chatAs, decideOverHttp } from '../support/chat.js';
 
 let dir: string;
 let server: DevServer;
@@ -115,10 +115,7 @@ describe('Temporal server restart with approvals pending', () => {
     });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
     expect(approve.body).toMatchObject({ status: 'approved', result: { status: 'success' } });
-    const confirm = await call(stack.baseUrl, 'POST', `/api/approvals/${lifeApproval}/decision`, {
-      decision: 'approve',
-      decided_by: 'planner_user',
-    });
+    const confirm = await decideOverHttp(stack.baseUrl, lifeApproval, 'approve', 'planner_user');
     expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
     expect(confirm.body).toMatchObject({ success: true, step_state: 'SUCCEEDED' });
 

@@ -17,13 +17,12 @@ import {
   runQuery,
   timelineQuery,
 } from '../../src/shared/messages.js';
-import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { runBindingFor, signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
-import { chatAs } from '../support/chat.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 let stack: Stack;
 
@@ -130,10 +129,7 @@ describe('signed decisions', () => {
   it('the gateway signs what it checked: the approval applies, marked via gateway, and the money moves once', async () => {
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const { handle, approvalId } = await pendingTransfer(6300);
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'manager@bank.com' });
     expect(res.status).toBe(200);
     await handle.result();
     const approved = (await handle.query(timelineQuery, 0)).find((e) => e.event === 'approval_approved')!;

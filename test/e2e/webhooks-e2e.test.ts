@@ -14,7 +14,7 @@ import type { NotificationEvent } from '../../src/shared/notifications.js';
 import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { startWebhookListener, type ReceivedWebhook } from '../support/webhook-listener.js';
-import { chatAs } from '../support/chat.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
@@ -100,10 +100,7 @@ describe('webhooks: a transfer that needs approval', () => {
   });
 
   it('announces approval.decided and run.completed once the manager approves, before the run closes', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'manager@bank.com' });
     expect(res.status).toBe(200);
     await stack.client.workflow.getHandle(workflowId).result();
     // The run returned only after its outcome was delivered.
