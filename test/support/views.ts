@@ -3,26 +3,18 @@ import type { ApprovalRecord, RunView } from '../../src/shared/contracts.js';
 
 /** The banking transfer's approval (6,000.00 from 123 to kiran), pending unless `over` says otherwise. */
 export function transferApproval(over: Partial<ApprovalRecord> = {}): ApprovalRecord {
-  return {
-    approval_id: 'req-1.transfer',
-    workflow_id: 'req-1',
-    session_id: 's-1',
-    step_id: 'transfer',
-    step_name: 'Transfer $6,000.00 → kiran',
-    tool: 'bank_transfer',
-    risk_level: 'L2',
+  return bareApproval({
     reason: 'Transfer requires approval (threshold: $5,000.00)',
     amount: 6000,
     amount_cents: 600_000,
     recipient: 'kiran',
     from_account: '123',
-    status: 'pending',
     requested_by: 'default_user',
     requested_at: '2025-11-19T10:30:45.123Z',
     // Far ahead, so the judge's deadline (checked at the gateway too) never refuses a fixture.
     expires_at: '2099-11-20T10:30:45.123Z',
     ...over,
-  };
+  });
 }
 
 /**
