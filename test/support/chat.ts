@@ -19,8 +19,9 @@ export function postDecision(
   baseUrl: string,
   approvalId: string,
   body: Record<string, unknown>,
+  headers: Record<string, string> = {},
 ): Promise<JsonResponse> {
-  return call(baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, body);
+  return call(baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, body, headers);
 }
 
 /** A decision as most tests send it: approve or reject, by `decidedBy`, on the action they saw (`actionHash`). */
