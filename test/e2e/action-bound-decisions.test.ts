@@ -13,6 +13,7 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { decideOverHttp } from '../support/chat.js';
+import { waitForStatus } from '../support/reliability.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 const STALE = 'f'.repeat(64);
@@ -109,14 +110,7 @@ describe('action-bound approvals', () => {
     const kept = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', actionHash);
     expect(kept.status).toBe(202);
     await stack.startWorker();
-    await waitFor(
-      async () =>
-        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
-      {
-        timeoutMs: 30_000,
-        what: 'the run to complete',
-      },
-    );
+    await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED'], 30_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 630_000);
   });
 });

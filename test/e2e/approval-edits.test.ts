@@ -10,6 +10,7 @@ import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
 import { decideOverHttp, postEdit } from '../support/chat.js';
+import { waitForStatus } from '../support/reliability.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
@@ -74,14 +75,7 @@ describe('edit before approve', () => {
     // Someone other than its editor approves what the editor shaped (four eyes).
     const approved = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'cfo@bank.com', newHash);
     expect(approved.status).toBe(200);
-    await waitFor(
-      async () =>
-        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
-      {
-        timeoutMs: 30_000,
-        what: 'the run to complete',
-      },
-    );
+    await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED'], 30_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 550_000);
   });
 

@@ -224,30 +224,12 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys of different users apart and refuses a key reused for another message (409)', async () => {
     const headers = { 'Idempotency-Key': uniqueId('shared-key') };
-    const mine = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'Transfer 5 to Kiran', user_id: 'default_user' },
-      headers,
-    );
-    const theirs = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'plan groceries', user_id: 'someone_else' },
-      headers,
-    );
+    const mine = await chatAs(stack.baseUrl, 'Transfer 5 to Kiran', 'default_user', {}, headers);
+    const theirs = await chatAs(stack.baseUrl, 'plan groceries', 'someone_else', {}, headers);
     expect(mine.status).toBe(200);
     expect(theirs.status).toBe(200);
     expect(mine.body.workflow_id).not.toBe(theirs.body.workflow_id);
-    const reused = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'Transfer 6 to Kiran', user_id: 'default_user' },
-      headers,
-    );
+    const reused = await chatAs(stack.baseUrl, 'Transfer 6 to Kiran', 'default_user', {}, headers);
     expect(reused.status).toBe(409);
     expect(reused.body.error.message).toMatch(/Idempotency-Key/);
   });

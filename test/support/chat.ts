@@ -2,16 +2,17 @@
 import { call, type JsonResponse } from './http.js';
 
 /**
- * POST /chat with `message` as `userId` (and `more` of the body, e.g. a session_id); the gateway's
- * answer as it is, whatever its status.
+ * POST /chat with `message` as `userId` (and `more` of the body, e.g. a session_id, and `headers`);
+ * the gateway's answer as it is, whatever its status.
  */
 export function chatAs(
   baseUrl: string,
   message: string,
   userId: string,
   more: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<JsonResponse> {
-  return call(baseUrl, 'POST', '/chat', { message, user_id: userId, ...more });
+  return call(baseUrl, 'POST', '/chat', { message, user_id: userId, ...more }, headers);
 }
 
 /** POST /api/approvals/{approvalId}/decision with `body` (decision, decided_by, action_hash, ...). */
