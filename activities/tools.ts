@@ -134,6 +134,9 @@ export function createToolActivities(deps: ToolActivityDeps) {
     token: deps.sandboxToken,
     timeoutMs: deps.requestTimeoutMs,
   });
+  /** A write to the sandbox that happens once per the call's idempotency key, however often it is retried. */
+  const writeOnce = <S extends z.ZodType>(path: string, body: unknown, schema: S, call: { idempotency_key: string }) =>
+    sandbox.post(path, body, schema, activityCall({ idempotencyKey: call.idempotency_key }));
 
   return {
     /** Moves `amount_cents` from `from_account` to `to_account`, once per idempotency key. */
@@ -193,34 +196,19 @@ export function createToolActivities(deps: ToolActivityDeps) {
         throw invalidArgs('job_submit needs the result of a cv_tailor step among its inputs, and none was found');
       }
       const body = { job_ids: cvs.map((cv) => cv.job_id), cv_ids: cvs.map((cv) => cv.cv_id) };
-      return sandbox.post(
-        '/api/applications',
-        body,
-        JobSubmitResultSchema,
-        activityCall({ idempotencyKey: call.idempotency_key }),
-      );
+      return writeOnce('/api/applications', body, JobSubmitResultSchema, call);
     },
 
     /** Books `count` conflict-free events of `duration_minutes` in the week starting `week_start`. */
     async calendarCreate(call: ToolCall<ToolArgs<'calendar_create'>>): Promise<CalendarCreateResult> {
       const args = argsOf('calendar_create', call);
-      return sandbox.post(
-        '/api/calendar/events',
-        args,
-        CalendarCreateResultSchema,
-        activityCall({ idempotencyKey: call.idempotency_key }),
-      );
+      return writeOnce('/api/calendar/events', args, CalendarCreateResultSchema, call);
     },
 
     /** A grocery list for `people` over `days`. */
     async groceryPlan(call: ToolCall<ToolArgs<'grocery_plan'>>): Promise<GroceryPlanResult> {
       const args = argsOf('grocery_plan', call);
-      return sandbox.post(
-        '/api/groceries/plan',
-        args,
-        GroceryPlanResultSchema,
-        activityCall({ idempotencyKey: call.idempotency_key }),
-      );
+      return writeOnce('/api/groceries/plan', args, GroceryPlanResultSchema, call);
     },
   };
 }

@@ -5,7 +5,7 @@
  * The OpenAPI 3.1 document is generated from those same declarations; this file holds the shared
  * pieces (the validation hook into the one error shape, error responses, headers) and the document.
  */
-import { OpenAPIHono, z, type Hook } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z, type Hook, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from './context.js';
 import { ApiError, describeZodError } from './errors.js';
@@ -127,6 +127,21 @@ export const LAST_EVENT_ID_HEADER = {
   description: 'Resume after this seq',
   schema: { type: 'string' as const, pattern: '^\\d{1,9}$' },
 };
+
+/** A route's declaration beside its method and path (its summary, request and responses), as createRoute takes it. */
+type RouteDeclaration = Omit<RouteConfig, 'method' | 'path'>;
+
+/**
+ * The routes of one sub-app: each carries the sub-app's `tag` (its tags, and PUBLIC where anyone may
+ * call it), and is declared by its method, its path and the rest createRoute takes.
+ */
+export function routesTagged(tag: { tags: string[]; security?: never[] }) {
+  const withMethod =
+    <const M extends 'get' | 'post'>(method: M) =>
+    <const P extends string, const D extends RouteDeclaration>(path: P, declaration: D) =>
+      createRoute({ ...tag, ...declaration, method, path });
+  return { get: withMethod('get'), post: withMethod('post') };
+}
 
 /** Routes anyone may call, with or without a token. */
 export const PUBLIC = { security: [] };

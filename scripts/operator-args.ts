@@ -1,6 +1,7 @@
 /**
- * The command line the operators' break-glass commands (decide, act) share: positional words,
- * options that each take one value, and who acts (`--as`, required) and why (`--reason`).
+ * The command lines of the scripts: what the operators' break-glass commands (decide, act) share
+ * (positional words, options that each take one value, who acts with `--as` and why with
+ * `--reason`), and the usage answer every script gives to a command line it cannot parse.
  */
 import { IdentitySchema } from '../src/shared/contracts.js';
 
@@ -48,4 +49,17 @@ export function actorOf(options: { '--as'?: string; '--reason'?: string }, recor
   if (reason !== undefined && reason.length > MAX_REASON_CHARS)
     return `--reason: at most ${MAX_REASON_CHARS} characters`;
   return { person: who.data, ...(reason !== undefined && { reason }) };
+}
+
+/**
+ * A script's options parsed from its command line by `parse`, or undefined after printing why they
+ * do not parse and the script's usage (the caller then exits 2).
+ */
+export function optionsOrUsage<T>(script: string, usage: string, parse: (argv: string[]) => T): T | undefined {
+  try {
+    return parse(process.argv.slice(2));
+  } catch (err) {
+    console.error(`${script}: ${(err as Error).message}\n${usage}`);
+    return undefined;
+  }
 }

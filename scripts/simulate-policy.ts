@@ -7,6 +7,7 @@
  */
 import { readPolicyFile } from '../src/runtime/config.js';
 import type { SimulationReport } from '../src/audit/policy-simulation.js';
+import { optionsOrUsage } from './operator-args.js';
 
 const USAGE = 'usage: ./temporal-dev.sh simulate-policy <policy.json> [--since 30d] [--json]';
 
@@ -35,13 +36,8 @@ function describe(outcome: SimulationReport['requests'][number]['steps'][number]
 }
 
 async function main(): Promise<number> {
-  let options: ReturnType<typeof parseArgs>;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`simulate-policy: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const options = optionsOrUsage('simulate-policy', USAGE, parseArgs);
+  if (options === undefined) return 2;
   const policy = readPolicyFile(options.file);
   const gateway = process.env.GATEWAY_URL ?? `http://127.0.0.1:${process.env.GATEWAY_PORT ?? '8000'}`;
   const token = process.env.GATEWAY_TOKEN;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { loadTrustedKeys } from '../src/runtime/decision-keys.js';
 import { verifyTrail } from '../src/audit/verify-trail.js';
+import { optionsOrUsage } from './operator-args.js';
 
 const USAGE = 'usage: ./temporal-dev.sh verify-audit <export.ndjson> [--key <public-key.pem>]...';
 
@@ -28,13 +29,8 @@ function parseArgs(args: readonly string[]): { file: string; keyFiles: string[] 
 }
 
 function main(): number {
-  let options: ReturnType<typeof parseArgs>;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`verify-audit: ${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const options = optionsOrUsage('verify-audit', USAGE, parseArgs);
+  if (options === undefined) return 2;
   // A key's role does not change what its signature proves; the signer's role is in the record.
   const keys = loadTrustedKeys(options.keyFiles, 'gateway');
   const lines = readFileSync(options.file, 'utf8').split('\n');

@@ -1,9 +1,9 @@
 /** One-click approval links: GET shows what would be decided, POST to the same URL decides. */
-import { $, createRoute } from '@hono/zod-openapi';
+import { $ } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { decisionMessage } from '../chat-replies.js';
 import type { RouteDeps } from '../context.js';
-import { apiRouter, content, errors, PUBLIC } from '../openapi.js';
+import { apiRouter, content, errors, PUBLIC, routesTagged } from '../openapi.js';
 import { ApprovalLinkParamSchema } from '../webhook-schemas.js';
 import { confirmationPage, outcomePage } from '../approval-link-page.js';
 import { LinkDecisions, LinkRefusal } from '../approvals/link-decisions.js';
@@ -14,13 +14,10 @@ function refusalPage(c: Context, err: unknown): Response {
   return c.html(outcomePage(err.title, err.message), err.status);
 }
 
-const TAG = { tags: ['webhooks'], ...PUBLIC };
+const route = routesTagged({ tags: ['webhooks'], ...PUBLIC });
 const params = ApprovalLinkParamSchema;
 
-const show = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{token}',
+const show = route.get('/{token}', {
   summary:
     'A one-click approval link: an HTML page showing the action and a form that POSTs to the same URL. Never ' +
     'decides. A link is a bearer credential for its person; a request that proves someone else is signed in (a ' +
@@ -30,10 +27,7 @@ const show = createRoute({
   responses: { 200: content('text/html', 'Confirmation page'), ...errors(400, 403, 404, 409, 410) },
 });
 
-const decide = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{token}',
+const decide = route.post('/{token}', {
   summary:
     "Decides as the link's person (form field reason optional), with the out-of-office, role, four-eyes and " +
     'policy checks of any decision; answers an HTML page. While no worker runs the decision is checked against ' +

@@ -1,12 +1,11 @@
 /** The Life-OS API's approvals: the inbox, one run's approvals, one approval, and a decision on it. */
-import { createRoute } from '@hono/zod-openapi';
 import { deciderIdOf } from '../auth.js';
 import { decideMany } from '../approvals/bulk-decisions.js';
 import { inboxCallerOf, inboxPage, InboxQuerySchema } from '../approvals/inbox.js';
 import { acceptedReply, editAcceptedReply } from '../approvals/decision-replies.js';
 import { decisionMessage } from '../chat-replies.js';
 import type { RouteDeps } from '../context.js';
-import { accepted, apiRouter, errors, json, jsonBody, plainSchema, readJsonFirst } from '../openapi.js';
+import { accepted, apiRouter, errors, json, jsonBody, plainSchema, readJsonFirst, routesTagged } from '../openapi.js';
 import {
   ApprovalIdParamSchema,
   ApprovalsResponseSchema,
@@ -26,17 +25,14 @@ import { DelegationRequestSchema, DelegationResponseSchema } from '../delegation
 import { mayDecide } from '../approvals/may-decide.js';
 import { RevokeRequestSchema, RevokeResponseSchema } from '../revoke-schemas.js';
 
-const TAG = { tags: ['approvals'] };
+const route = routesTagged({ tags: ['approvals'] });
 const IDS = [400, 401, 403, 404] as const;
 const CHANGES = [...IDS, 409, 413, 415, 503] as const;
 const KEPT_FOR_THE_RUN =
   "When no worker takes the decision within 2 s it is checked against the approval record in the run's memo " +
   "and kept in the run's history: 202 accepted, applied when a worker returns";
 
-const inbox = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/',
+const inbox = route.get('/', {
   summary:
     'Pending approvals across runs, one page at a time: filters, sort, opaque cursor and total (from visibility: ' +
     'eventually consistent). A bad parameter is 400 naming it',
@@ -51,10 +47,7 @@ const BulkEnvelope = BulkDecisionEnvelopeSchema.extend({
   }),
 });
 
-const bulkDecisions = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/decisions',
+const bulkDecisions = route.post('/decisions', {
   summary:
     'Decide several approvals at once (at most 100). Each item is found, checked and delivered as POST ' +
     '/api/approvals/{id}/decision would, and answered on its own in results, in the order sent: one bad item ' +
@@ -65,28 +58,19 @@ const bulkDecisions = createRoute({
   responses: { 200: json(BulkDecisionResponseSchema), ...errors(400, 401, 403, 413, 415, 503) },
 });
 
-const ofRun = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/workflow/{id}',
+const ofRun = route.get('/workflow/{id}', {
   summary: "One run's approvals",
   request: { params: WorkflowIdParamSchema },
   responses: { 200: json(WorkflowApprovalsResponseSchema), ...errors(...IDS) },
 });
 
-const one = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{id}',
+const one = route.get('/{id}', {
   summary: 'One approval record',
   request: { params: ApprovalIdParamSchema },
   responses: { 200: json(ApprovalRecordSchema), ...errors(...IDS) },
 });
 
-const edit = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/edit',
+const edit = route.post('/{id}/edit', {
   summary:
     "Edit before approve: replace a waiting step's arguments (checked against the tool's schema, 400 names the " +
     'field). Allowed to the requester before any decision and to anyone who could approve it now. The run judges ' +
@@ -101,10 +85,7 @@ const edit = createRoute({
   responses: { 200: json(DecisionResponseSchema), 202: accepted(EditAcceptedSchema), ...errors(...CHANGES) },
 });
 
-const decision = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/decision',
+const decision = route.post('/{id}/decision', {
   summary:
     'Approve or reject; answers once the run acted on the decision, or at once when an approval only counted ' +
     "towards a stage of the policy (403 when it does not count: outside the stage's group, the requester, or a " +
@@ -114,10 +95,7 @@ const decision = createRoute({
   responses: { 200: json(DecisionResponseSchema), 202: accepted(DecisionAcceptedSchema), ...errors(...CHANGES) },
 });
 
-const delegate = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/delegate',
+const delegate = route.post('/{id}/delegate', {
   summary:
     'Hand a pending approval to a person or group, with a reason. Only someone who may decide the stage now, and ' +
     'has not approved it, may hand it over; the recipient decides what the delegator could, and four eyes still ' +
@@ -127,10 +105,7 @@ const delegate = createRoute({
   responses: { 200: json(DelegationResponseSchema), ...errors(...CHANGES) },
 });
 
-const revoke = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/revoke',
+const revoke = route.post('/{id}/revoke', {
   summary:
     "Take back an approval while its step waits out the rule's cooling_off (APPROVED_HOLDING). Allowed to the " +
     'requester and to anyone who could have decided the step. The run answers: revoked (the step is rejected ' +

@@ -1,5 +1,4 @@
 /** Steps held for an operator: the list across runs and an operator's action on one. */
-import { createRoute } from '@hono/zod-openapi';
 import { assertOperator, pageOf } from '../attention.js';
 import {
   AttentionQuerySchema,
@@ -11,24 +10,18 @@ import {
 } from '../attention-schemas.js';
 import { actingUserId, canSeeAllUsers } from '../auth.js';
 import type { RouteDeps } from '../context.js';
-import { accepted, apiRouter, errors, json, jsonBody, readJsonFirst } from '../openapi.js';
+import { accepted, apiRouter, errors, json, jsonBody, readJsonFirst, routesTagged } from '../openapi.js';
 
-const TAG = { tags: ['attention'] };
+const route = routesTagged({ tags: ['attention'] });
 
-const list = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/',
+const list = route.get('/', {
   summary:
     'Steps held in NEEDS_ATTENTION across runs, longest-held first, paged (from visibility: eventually consistent)',
   request: { query: AttentionQuerySchema },
   responses: { 200: json(AttentionResponseSchema), ...errors(400, 401) },
 });
 
-const act = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{workflow_id}/{step_id}',
+const act = route.post('/{workflow_id}/{step_id}', {
   summary:
     "An operator's action on a held step: retry, retry_with_edits, skip or fail, signed by the gateway; answers " +
     "once the run acted on it, or 202 when no worker took it in time (kept in the run's history, judged when a " +

@@ -1,10 +1,18 @@
 /** The banking assistant's API: chat, the session's approval, the session's status and the user's sessions. */
-import { createRoute } from '@hono/zod-openapi';
 import { actingUserId, assertCanListSessionsOf, assertCanRead, deciderIdOf } from '../auth.js';
 import { acceptedReply } from '../approvals/decision-replies.js';
 import { approveReply, chatReply, runningReply } from '../chat-replies.js';
 import type { RouteDeps } from '../context.js';
-import { accepted, apiRouter, errors, IDEMPOTENCY_KEY_HEADER, json, jsonBody, readJsonFirst } from '../openapi.js';
+import {
+  accepted,
+  apiRouter,
+  errors,
+  IDEMPOTENCY_KEY_HEADER,
+  json,
+  jsonBody,
+  readJsonFirst,
+  routesTagged,
+} from '../openapi.js';
 import {
   ApproveRequestSchema,
   ApproveResponseSchema,
@@ -18,12 +26,9 @@ import {
 } from '../schemas.js';
 import { startRequestOf } from '../start-request.js';
 
-const TAG = { tags: ['chat'] };
+const route = routesTagged({ tags: ['chat'] });
 
-const chat = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/chat',
+const chat = route.post('/chat', {
   summary: 'Send a chat message: starts a request run and answers when it settles (or RUNNING after the wait budget)',
   middleware: [readJsonFirst()] as const,
   parameters: [IDEMPOTENCY_KEY_HEADER],
@@ -31,10 +36,7 @@ const chat = createRoute({
   responses: { 200: json(ChatResponseSchema), ...errors(400, 401, 403, 409, 413, 415, 503) },
 });
 
-const approve = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/workflow/{session_id}/approve',
+const approve = route.post('/workflow/{session_id}/approve', {
   summary:
     'Decide an approval of the session; answers once the run acted on it. Name it with approval_id: without ' +
     "it, the session's only pending approval is decided, and more than one pending is 409 ambiguous_approval " +
@@ -50,10 +52,7 @@ const approve = createRoute({
   },
 });
 
-const status = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/workflow/{session_id}/status',
+const status = route.get('/workflow/{session_id}/status', {
   summary:
     "The session's latest run with its pending approvals. When no worker answers within the query budget (or " +
     'the worker fails the query), a finished run from its result, an open one as its memo view (`stale: true`: ' +
@@ -62,10 +61,7 @@ const status = createRoute({
   responses: { 200: json(SessionStatusResponseSchema), ...errors(400, 401, 403, 404) },
 });
 
-const sessions = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/sessions',
+const sessions = route.get('/sessions', {
   summary: "A user's sessions (from visibility: eventually consistent)",
   request: { query: SessionsQuerySchema },
   responses: { 200: json(SessionsResponseSchema), ...errors(400, 401, 403) },

@@ -1,9 +1,9 @@
 /** `/openapi.json` and Swagger UI at `/docs`, served from the local swagger-ui-dist package (no CDN). */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../errors.js';
-import { apiRouter, content, json, PUBLIC } from '../openapi.js';
+import { apiRouter, content, json, PUBLIC, routesTagged } from '../openapi.js';
 import { loadFile } from '../static-files.js';
 
 const SWAGGER_FILES = new Set([
@@ -42,20 +42,14 @@ const INIT = `window.ui = SwaggerUIBundle({
   layout: 'StandaloneLayout',
 });`;
 
-const TAG = { tags: ['docs'], ...PUBLIC };
+const route = routesTagged({ tags: ['docs'], ...PUBLIC });
 
-const openApiJson = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/openapi.json',
+const openApiJson = route.get('/openapi.json', {
   summary: 'This document',
   responses: { 200: json(z.record(z.string(), z.unknown()).describe('OpenAPI 3.1'), 'OpenAPI 3.1') },
 });
 
-const swaggerUi = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/docs',
+const swaggerUi = route.get('/docs', {
   summary: 'Swagger UI',
   responses: { 200: content('text/html', 'Swagger UI page') },
 });

@@ -2,29 +2,22 @@
  * Liveness (the process answers) and readiness (Temporal answers within a short deadline, and a
  * warm inbox listing has had its first read, so the first page after ready waits for no read).
  */
-import { createRoute } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { InboxListing } from '../approvals/inbox-listing.js';
 import { errorBody, ErrorCode } from '../errors.js';
-import { apiRouter, errors, json, PUBLIC } from '../openapi.js';
+import { apiRouter, errors, json, PUBLIC, routesTagged } from '../openapi.js';
 import { HealthResponseSchema } from '../schemas.js';
 
 export const READINESS_DEADLINE_MS = 2000;
 
-const TAG = { tags: ['health'], ...PUBLIC };
+const route = routesTagged({ tags: ['health'], ...PUBLIC });
 
-const liveness = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/healthz',
+const liveness = route.get('/healthz', {
   summary: 'The process is up',
   responses: { 200: json(HealthResponseSchema) },
 });
 
-const readiness = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/readyz',
+const readiness = route.get('/readyz', {
   summary: 'Temporal is reachable and the inbox listed once',
   responses: { 200: json(HealthResponseSchema), ...errors(503) },
 });

@@ -1,6 +1,5 @@
 /** A request reviewed as a whole: its review, and one decision covering several of its steps. */
-import { createRoute } from '@hono/zod-openapi';
-import { apiRouter, errors, json, jsonBody, readJsonFirst } from '../openapi.js';
+import { apiRouter, errors, json, jsonBody, readJsonFirst, routesTagged } from '../openapi.js';
 import type { Reviews } from '../approvals/review.js';
 import {
   ReviewDecisionRequestSchema,
@@ -10,12 +9,9 @@ import {
   ReviewResponseSchema,
 } from '../approvals/review-schemas.js';
 
-const TAG = { tags: ['approvals'] };
+const route = routesTagged({ tags: ['approvals'] });
 
-const review = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{workflow_id}/review',
+const review = route.get('/{workflow_id}/review', {
   summary:
     'The request reviewed as a whole: every step still to come (waiting for a decision or to run), what each ' +
     'depends on, the totals (money out in cents, recipients, applications sent, events created) and the ' +
@@ -25,10 +21,7 @@ const review = createRoute({
   responses: { 200: json(ReviewResponseSchema), ...errors(400, 401, 404, 503) },
 });
 
-const decision = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{workflow_id}/review/decision',
+const decision = route.post('/{workflow_id}/review/decision', {
   summary:
     'One signed decision on several steps of the request (approve, reject or skip each), bound to the ' +
     'review_hash: when a plan or an action changed since the review, 409 stale_review and nothing is decided. ' +

@@ -3,10 +3,9 @@
  * libraries it imports, from node_modules), `GET /api/config` its settings.
  */
 import path from 'node:path';
-import { createRoute } from '@hono/zod-openapi';
 import type { Config } from '../../src/runtime/config.js';
 import { ApiError } from '../errors.js';
-import { apiRouter, content, json, PUBLIC } from '../openapi.js';
+import { apiRouter, content, json, PUBLIC, routesTagged } from '../openapi.js';
 import { PageConfigSchema } from '../schemas.js';
 import { loadFile } from '../static-files.js';
 import { loadVendorFile } from '../vendor-files.js';
@@ -17,20 +16,14 @@ const PLACEHOLDER = `<!doctype html>
 <p>The web page is not installed (public/index.html is missing). The API is up: see <a href="/docs">/docs</a>.</p>
 </body></html>`;
 
-const TAG = { tags: ['web'], ...PUBLIC };
+const route = routesTagged({ tags: ['web'], ...PUBLIC });
 
-const pageConfig = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/api/config',
+const pageConfig = route.get('/api/config', {
   summary: "The web page's settings: Temporal Web UI base URL, namespace, whether tokens are required",
   responses: { 200: json(PageConfigSchema) },
 });
 
-const page = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/',
+const page = route.get('/', {
   summary: 'The web page',
   responses: { 200: content('text/html', 'The chat, inbox and timeline page') },
 });

@@ -1,5 +1,4 @@
 /** The Life-OS API: submit, the run view, cancel, the timeline, its stream ticket and its Server-Sent Events stream. */
-import { createRoute } from '@hono/zod-openapi';
 import { FINAL_RUN_STATUSES, RunViewSchema } from '../../src/shared/contracts.js';
 import type { RouteDeps } from '../context.js';
 import { ApiError, ErrorCode } from '../errors.js';
@@ -12,6 +11,7 @@ import {
   LAST_EVENT_ID_HEADER,
   plainSchema,
   queryParameters,
+  routesTagged,
 } from '../openapi.js';
 import {
   LastEventIdSchema,
@@ -26,13 +26,10 @@ import { streamTimeline } from '../timeline-stream.js';
 import { startRequestOf } from '../start-request.js';
 import { parseBodyOrQuery, parseWith } from '../validation.js';
 
-const TAG = { tags: ['workflows'] };
+const route = routesTagged({ tags: ['workflows'] });
 const params = WorkflowIdParamSchema;
 
-const submit = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/submit',
+const submit = route.post('/submit', {
   summary: 'Submit a request (query parameters or JSON body); answers at once',
   // Body or query: read by the handler, so both are documented from the schema rather than validated here.
   parameters: [...queryParameters(SubmitRequestSchema), IDEMPOTENCY_KEY_HEADER],
@@ -42,10 +39,7 @@ const submit = createRoute({
   responses: { 200: json(SubmitResponseSchema), ...errors(400, 401, 403, 409, 413, 415, 503) },
 });
 
-const runView = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{id}',
+const runView = route.get('/{id}', {
   summary:
     'The run view (the `run` query). When no worker answers within the query budget (or the worker fails the ' +
     'query): a finished run from its result, an open one from its memo and search attributes, marked ' +
@@ -54,10 +48,7 @@ const runView = createRoute({
   responses: { 200: json(RunViewSchema), ...errors(400, 401, 403, 404) },
 });
 
-const cancel = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/cancel',
+const cancel = route.post('/{id}/cancel', {
   summary:
     'Cancel a run that has not finished. 409 already_finished when the run had finished, or finished with ' +
     'nothing left to cancel (a decision or its last step won the race)',
@@ -65,10 +56,7 @@ const cancel = createRoute({
   responses: { 200: json(RunViewSchema), ...errors(400, 401, 403, 404, 409) },
 });
 
-const streamTicket = createRoute({
-  ...TAG,
-  method: 'post',
-  path: '/{id}/stream-ticket',
+const streamTicket = route.post('/{id}/stream-ticket', {
   summary:
     "A single-use ticket (60 s) for this run's stream, bound to the caller: EventSource cannot send " +
     'Authorization, and a bearer token in a URL leaks into logs',
@@ -76,19 +64,13 @@ const streamTicket = createRoute({
   responses: { 200: json(StreamTicketResponseSchema), ...errors(400, 401, 403, 404, 503) },
 });
 
-const timeline = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{id}/timeline',
+const timeline = route.get('/{id}/timeline', {
   summary: "The run's whole timeline",
   request: { params },
   responses: { 200: json(TimelineResponseSchema), ...errors(400, 401, 403, 404) },
 });
 
-const stream = createRoute({
-  ...TAG,
-  method: 'get',
-  path: '/{id}/stream',
+const stream = route.get('/{id}/stream', {
   summary:
     'Server-Sent Events: one event per timeline event (id = seq), resumable with Last-Event-ID, closed after ' +
     'the final event. Authenticate with the Authorization header or ?ticket= (401 for an unknown, used or ' +

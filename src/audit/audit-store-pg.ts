@@ -5,26 +5,22 @@
  */
 import pg from 'pg';
 import { chainedRecord, type AuditFact } from './audit-record.js';
-import { filterSql, parseStoredRecord, type AuditFilter, type AuditPage, type AuditStore } from './audit-store.js';
+import {
+  auditPageOf,
+  auditRowOf,
+  auditTableSql,
+  filterSql,
+  insertAuditRowSql,
+  type AuditFilter,
+  type AuditPage,
+  type AuditStore,
+} from './audit-store.js';
 
 /** In one transaction under an advisory lock: workers and gateways starting together create it once. */
 const SCHEMA = `
 BEGIN;
 SELECT pg_advisory_xact_lock(2026120729);
-CREATE TABLE IF NOT EXISTS audit_records (
-  seq BIGINT PRIMARY KEY,
-  key TEXT NOT NULL UNIQUE,
-  workflow_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  at TEXT NOT NULL,
-  person TEXT,
-  tool TEXT,
-  outcome TEXT,
-  hash TEXT NOT NULL,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_records_workflow ON audit_records(workflow_id);
-CREATE INDEX IF NOT EXISTS audit_records_at ON audit_records(at);
+${auditTableSql('BIGINT')}
 CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger AS $$
   BEGIN RAISE EXCEPTION 'audit records are append-only'; END;
 $$ LANGUAGE plpgsql;
@@ -77,20 +73,8 @@ export class PostgresAuditStore implements AuditStore {
         if (seen.rowCount !== 0) continue;
         const record = chainedRecord(fact, previous, recordedAt);
         await client.query(
-          `INSERT INTO audit_records (seq, key, workflow_id, kind, at, person, tool, outcome, hash, record)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            record.seq,
-            record.key,
-            record.workflow_id,
-            record.kind,
-            record.at,
-            record.person ?? null,
-            record.tool ?? null,
-            record.outcome ?? null,
-            record.hash,
-            JSON.stringify(record),
-          ],
+          insertAuditRowSql((n) => `$${n}`),
+          auditRowOf(record),
         );
         previous = record;
         added += 1;
@@ -112,9 +96,10 @@ export class PostgresAuditStore implements AuditStore {
       `SELECT seq, record FROM audit_records ${where} ORDER BY seq LIMIT $${params.length + 1}`,
       [...params, limit + 1],
     );
-    const records = result.rows.slice(0, limit).map((row) => parseStoredRecord(Number(row.seq), row.record));
-    const more = result.rows.length > limit;
-    return { records, ...(more && { next_after_seq: records.at(-1)!.seq }) };
+    return auditPageOf(
+      result.rows.map((row) => ({ seq: Number(row.seq), record: row.record })),
+      limit,
+    );
   }
 
   async close(): Promise<void> {

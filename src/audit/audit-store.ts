@@ -35,9 +35,11 @@ export interface AuditStore {
   close(): Promise<void>;
 }
 
-const SCHEMA = `
+/** The table and its indexes, the same on both backends but for the type of `seq`. */
+export function auditTableSql(seqType: 'INTEGER' | 'BIGINT'): string {
+  return `
 CREATE TABLE IF NOT EXISTS audit_records (
-  seq INTEGER PRIMARY KEY,
+  seq ${seqType} PRIMARY KEY,
   key TEXT NOT NULL UNIQUE,
   workflow_id TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -50,11 +52,34 @@ CREATE TABLE IF NOT EXISTS audit_records (
 );
 CREATE INDEX IF NOT EXISTS audit_records_workflow ON audit_records(workflow_id);
 CREATE INDEX IF NOT EXISTS audit_records_at ON audit_records(at);
+`;
+}
+
+const SCHEMA = `${auditTableSql('INTEGER')}
 CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
   BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
   BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 `;
+
+/** The row both backends store for `record`, with its columns in the order the INSERT names them. */
+export function auditRowOf(record: AuditRecord): unknown[] {
+  const { seq, key, workflow_id, kind, at, person, tool, outcome, hash } = record;
+  return [seq, key, workflow_id, kind, at, person ?? null, tool ?? null, outcome ?? null, hash, JSON.stringify(record)];
+}
+
+/** The INSERT of one auditRowOf row (`$n` placeholders for PostgreSQL). */
+export function insertAuditRowSql(placeholder: (n: number) => string): string {
+  const values = Array.from({ length: 10 }, (_, i) => placeholder(i + 1)).join(', ');
+  return `INSERT INTO audit_records (seq, key, workflow_id, kind, at, person, tool, outcome, hash, record)
+       VALUES (${values})`;
+}
+
+/** A page of at most `limit` records from up to `limit + 1` stored rows (the extra one says more follow). */
+export function auditPageOf(rows: readonly { seq: number; record: string }[], limit: number): AuditPage {
+  const records = rows.slice(0, limit).map((row) => parseStoredRecord(row.seq, row.record));
+  return { records, ...(rows.length > limit && { next_after_seq: records.at(-1)!.seq }) };
+}
 
 /** The WHERE clause and parameters of a filter, shared by both backends (`$n` placeholders for PostgreSQL). */
 export function filterSql(
@@ -100,28 +125,14 @@ export class SqliteAuditStore implements AuditStore {
   append(facts: readonly AuditFact[], recordedAt: string): Promise<number> {
     const exists = this.#db.prepare('SELECT 1 FROM audit_records WHERE key = ?');
     const last = this.#db.prepare('SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1');
-    const insert = this.#db.prepare(
-      `INSERT INTO audit_records (seq, key, workflow_id, kind, at, person, tool, outcome, hash, record)
-       VALUES (@seq, @key, @workflow_id, @kind, @at, @person, @tool, @outcome, @hash, @record)`,
-    );
+    const insert = this.#db.prepare(insertAuditRowSql(() => '?'));
     const appendAll = this.#db.transaction(() => {
       let added = 0;
       let previous = last.get() as { seq: number; hash: string } | undefined;
       for (const fact of facts) {
         if (exists.get(fact.key) !== undefined) continue;
         const record = chainedRecord(fact, previous, recordedAt);
-        insert.run({
-          seq: record.seq,
-          key: record.key,
-          workflow_id: record.workflow_id,
-          kind: record.kind,
-          at: record.at,
-          person: record.person ?? null,
-          tool: record.tool ?? null,
-          outcome: record.outcome ?? null,
-          hash: record.hash,
-          record: JSON.stringify(record),
-        });
+        insert.run(...auditRowOf(record));
         previous = record;
         added += 1;
       }
@@ -136,9 +147,7 @@ export class SqliteAuditStore implements AuditStore {
     const rows = this.#db
       .prepare(`SELECT seq, record FROM audit_records ${where} ORDER BY seq LIMIT ?`)
       .all(...params, limit + 1) as { seq: number; record: string }[];
-    const records = rows.slice(0, limit).map((row) => parseStoredRecord(row.seq, row.record));
-    const more = rows.length > limit;
-    return Promise.resolve({ records, ...(more && { next_after_seq: records.at(-1)!.seq }) });
+    return Promise.resolve(auditPageOf(rows, limit));
   }
 
   close(): Promise<void> {

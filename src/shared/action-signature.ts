@@ -6,12 +6,11 @@
  */
 import {
   asciiJsonBytes,
-  checkProof,
+  checkMessageProof,
   ProofRejection,
-  signProof,
-  withoutProof,
-  type DecisionSigner,
+  signerBoundTo,
   type ProofCheck,
+  type UnsignedProof,
 } from './signed-proof.js';
 import type { DecisionProof, StepAction, TrustedDecisionKey } from './workflow-contracts.js';
 
@@ -69,19 +68,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** Signs an action for the run `workflowId`; `issuedAt` and `nonce` come from the caller so this stays pure. */
-export function signStepAction(
-  workflowId: string,
-  action: UnsignedStepAction,
-  signer: DecisionSigner,
-  issuedAt: string,
-  nonce: string,
-): StepAction {
-  const unsigned = withoutProof(action as StepAction);
-  return {
-    ...unsigned,
-    proof: signProof(signer, issuedAt, nonce, (proof) => actionSigningBytes(workflowId, unsigned, proof)),
-  };
-}
+export const signStepAction = signerBoundTo<StepAction>(actionSigningBytes);
 
 /** Whether `action` carries a valid signature for the run `workflowId` by one of `trustedKeys`; never throws. */
 export function checkActionProof(
@@ -96,10 +83,7 @@ export function checkActionProof(
       message: "Action ignored: a signed action must name the hold it is for (held_since) and the operator's role",
     };
   }
-  return checkProof(
-    'Action',
-    action.proof,
-    (proof) => actionSigningBytes(workflowId, withoutProof(action), proof),
-    trustedKeys,
-  );
+  const bytesFor = (unsigned: UnsignedStepAction, proof: UnsignedProof) =>
+    actionSigningBytes(workflowId, unsigned, proof);
+  return checkMessageProof('Action', action, bytesFor, trustedKeys);
 }

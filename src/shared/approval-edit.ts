@@ -7,17 +7,8 @@
 import { judgeEdit as judgeProposedEdit, type EditVerdict } from './approval/edit.js';
 import type { JudgedApproval } from './approval/judge.js';
 import { DecisionErrorType } from './messages.js';
-import {
-  checkProof,
-  signedFieldsBytes,
-  signProof,
-  withoutProof,
-  type DecisionSigner,
-  type ProofCheck,
-} from './signed-proof.js';
-import type { ApprovalEdit, DecisionProof, TrustedDecisionKey } from './workflow-contracts.js';
-
-const EDIT_PAYLOAD_VERSION = 'approval-edit-v2';
+import { signedMessageKind } from './signed-proof.js';
+import type { ApprovalEdit } from './workflow-contracts.js';
 
 export type UnsignedEdit = Omit<ApprovalEdit, 'proof'>;
 
@@ -42,31 +33,19 @@ export function judgeEdit(approval: JudgedApproval | undefined, edit: UnsignedEd
   return judgeProposedEdit(approval, proposed, { now, checkRun: true });
 }
 
-/** The exact bytes an edit's signature covers (ASCII JSON, so the workflow needs no text encoder). */
-export function editSigningBytes(edit: UnsignedEdit, proof: Omit<DecisionProof, 'signature'>): Uint8Array {
-  const { workflow_id, run_id, approval_id, args, edited_by, reason, groups, action_hash } = edit;
-  return signedFieldsBytes(
-    EDIT_PAYLOAD_VERSION,
-    [
-      workflow_id ?? null,
-      run_id ?? null,
-      approval_id,
-      args,
-      edited_by,
-      reason ?? null,
-      groups ?? null,
-      action_hash ?? null,
-    ],
-    proof,
-  );
-}
+/** The exact fields an edit's signature covers (ASCII JSON, so the workflow needs no text encoder). */
+const edits = signedMessageKind<ApprovalEdit>('Edit', 'approval-edit-v2', (edit) => [
+  edit.workflow_id ?? null,
+  edit.run_id ?? null,
+  edit.approval_id,
+  edit.args,
+  edit.edited_by,
+  edit.reason ?? null,
+  edit.groups ?? null,
+  edit.action_hash ?? null,
+]);
 
-export function signEdit(edit: UnsignedEdit, signer: DecisionSigner, issuedAt: string, nonce: string): ApprovalEdit {
-  const unsigned = withoutProof(edit as ApprovalEdit);
-  return { ...unsigned, proof: signProof(signer, issuedAt, nonce, (proof) => editSigningBytes(unsigned, proof)) };
-}
-
-/** The trusted key that signed `edit`, or why none did; never throws. */
-export function checkEditProof(edit: ApprovalEdit, trustedKeys: readonly TrustedDecisionKey[]): ProofCheck {
-  return checkProof('Edit', edit.proof, (proof) => editSigningBytes(withoutProof(edit), proof), trustedKeys);
-}
+export const editSigningBytes = edits.signingBytes;
+export const signEdit = edits.sign;
+/** The trusted key that signed an edit, or why none did; never throws. */
+export const checkEditProof = edits.check;

@@ -57,6 +57,76 @@ export function signProof(
   return { ...unsigned, signature: bytesToHex(ed25519.sign(bytesFor(unsigned), signer.secret_key)) };
 }
 
+/** The bytes a message's signature covers, made of the message without its proof. */
+export type SigningBytes<Unsigned> = (unsigned: Unsigned, proof: UnsignedProof) => Uint8Array;
+
+/**
+ * `message` (any proof it carries dropped first) with a proof over the bytes `bytesFor` makes of it;
+ * `issuedAt` and `nonce` come from the caller so this stays pure.
+ */
+export function signMessage<M extends { proof?: DecisionProof }>(
+  message: Omit<M, 'proof'>,
+  signer: DecisionSigner,
+  issuedAt: string,
+  nonce: string,
+  bytesFor: SigningBytes<Omit<M, 'proof'>>,
+): M {
+  const unsigned = withoutProof(message as M);
+  const proof = signProof(signer, issuedAt, nonce, (unsignedProof) => bytesFor(unsigned, unsignedProof));
+  // A signed message is its unsigned members and the proof: M has no member besides them.
+  return { ...unsigned, proof } as unknown as M;
+}
+
+/** Whether `message` carries a valid signature by one of `trustedKeys` over `bytesFor`'s bytes; never throws. */
+export function checkMessageProof<M extends { proof?: DecisionProof }>(
+  subject: string,
+  message: M,
+  bytesFor: SigningBytes<Omit<M, 'proof'>>,
+  trustedKeys: readonly TrustedDecisionKey[],
+): ProofCheck {
+  const unsigned = withoutProof(message);
+  return checkProof(subject, message.proof, (proof) => bytesFor(unsigned, proof), trustedKeys);
+}
+
+/**
+ * The signing function of a message bound to the workflow `boundTo` names (its signature covers
+ * that id, which the message itself does not carry): `(boundTo, message, signer, issuedAt, nonce)`.
+ */
+export function signerBoundTo<M extends { proof?: DecisionProof }>(
+  bytesFor: (boundTo: string, unsigned: Omit<M, 'proof'>, proof: UnsignedProof) => Uint8Array,
+): (boundTo: string, message: Omit<M, 'proof'>, signer: DecisionSigner, issuedAt: string, nonce: string) => M {
+  return (boundTo, message, signer, issuedAt, nonce) =>
+    signMessage<M>(message, signer, issuedAt, nonce, (unsigned, proof) => bytesFor(boundTo, unsigned, proof));
+}
+
+/** One kind of signed message: the bytes its signature covers, how it is signed, and how checked. */
+export interface SignedMessageKind<M extends { proof?: DecisionProof }> {
+  /** The exact bytes a message's signature covers: its payload version and fields, then the proof's. */
+  signingBytes: SigningBytes<Omit<M, 'proof'>>;
+  /** Signs a message; `issuedAt` and `nonce` come from the caller so this stays pure. */
+  sign(message: Omit<M, 'proof'>, signer: DecisionSigner, issuedAt: string, nonce: string): M;
+  /** Whether `message` carries a valid signature by one of `trustedKeys`; never throws. */
+  check(message: M, trustedKeys: readonly TrustedDecisionKey[]): ProofCheck;
+}
+
+/**
+ * A kind of signed message whose signature covers `fieldsOf` its message under `payloadVersion`
+ * (its own, so one kind never verifies as another); `subject` names it in a refusal.
+ */
+export function signedMessageKind<M extends { proof?: DecisionProof }>(
+  subject: string,
+  payloadVersion: string,
+  fieldsOf: (unsigned: Omit<M, 'proof'>) => readonly unknown[],
+): SignedMessageKind<M> {
+  const signingBytes: SigningBytes<Omit<M, 'proof'>> = (unsigned, proof) =>
+    signedFieldsBytes(payloadVersion, fieldsOf(unsigned), proof);
+  return {
+    signingBytes,
+    sign: (message, signer, issuedAt, nonce) => signMessage<M>(message, signer, issuedAt, nonce, signingBytes),
+    check: (message, trustedKeys) => checkMessageProof(subject, message, signingBytes, trustedKeys),
+  };
+}
+
 /**
  * Whether `proof` is a valid signature by one of `trustedKeys` over the bytes `bytesFor` makes of
  * it; never throws. `subject` names the message in the refusal ("Decision", "Delegation", ...).

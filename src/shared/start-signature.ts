@@ -5,7 +5,13 @@
  * no valid proof, so it plans nothing, calls no tool and ends with the reason in its timeline. Pure
  * and deterministic: the workflow bundle, the gateway, scripts and tests share one definition.
  */
-import { checkProof, signedFieldsBytes, signProof, type DecisionSigner, type UnsignedProof } from './signed-proof.js';
+import {
+  checkMessageProof,
+  signedFieldsBytes,
+  signerBoundTo,
+  type SigningBytes,
+  type UnsignedProof,
+} from './signed-proof.js';
 import type { RequestInput, SignedSessionRun, TrustedDecisionKey } from './workflow-contracts.js';
 
 const START_PAYLOAD_VERSION = 'request-start-v1';
@@ -44,19 +50,7 @@ export function startSigningBytes(workflowId: string, input: UnsignedStart, proo
 }
 
 /** `input` with a proof that it was sent to start run `workflowId`; `issuedAt` and `nonce` from the caller. */
-export function signStart(
-  workflowId: string,
-  input: UnsignedStart,
-  signer: DecisionSigner,
-  issuedAt: string,
-  nonce: string,
-): RequestInput {
-  const unsigned = withoutProofField(input as RequestInput);
-  return {
-    ...unsigned,
-    proof: signProof(signer, issuedAt, nonce, (proof) => startSigningBytes(workflowId, unsigned, proof)),
-  };
-}
+export const signStart = signerBoundTo<RequestInput>(startSigningBytes);
 
 /**
  * Whether `input` was signed by a trusted key for run `workflowId`, close to `startedAt` (when
@@ -68,13 +62,8 @@ export function checkStart(
   startedAt: Date,
   trustedKeys: readonly TrustedDecisionKey[],
 ): StartCheck {
-  const unsigned = withoutProofField(input);
-  const verdict = checkProof(
-    'Start',
-    input.proof,
-    (proof) => startSigningBytes(workflowId, unsigned, proof),
-    trustedKeys,
-  );
+  const bytesFor = (unsigned: UnsignedStart, proof: UnsignedProof) => startSigningBytes(workflowId, unsigned, proof);
+  const verdict = checkMessageProof('Start', input, bytesFor, trustedKeys);
   if (!verdict.valid) {
     const messages: Record<typeof verdict.reason, string> = {
       unsigned: 'Start refused: the run was not started by the gateway or an operator (its input is not signed)',
@@ -96,24 +85,16 @@ export function checkStart(
   return { valid: true, key: verdict.key };
 }
 
-function sessionRunBytes(sessionWorkflowId: string, run: SignedSessionRun, proof: UnsignedProof): Uint8Array {
+function sessionRunBytes(
+  sessionWorkflowId: string,
+  run: Omit<SignedSessionRun, 'proof'>,
+  proof: UnsignedProof,
+): Uint8Array {
   return signedFieldsBytes(SESSION_RUN_PAYLOAD_VERSION, [sessionWorkflowId, withoutProofField(run)], proof);
 }
 
 /** `run` with a proof that it belongs in the session whose workflow is `sessionWorkflowId`. */
-export function signSessionRun(
-  sessionWorkflowId: string,
-  run: Omit<SignedSessionRun, 'proof'>,
-  signer: DecisionSigner,
-  issuedAt: string,
-  nonce: string,
-): SignedSessionRun {
-  const unsigned = withoutProofField(run as SignedSessionRun);
-  return {
-    ...unsigned,
-    proof: signProof(signer, issuedAt, nonce, (proof) => sessionRunBytes(sessionWorkflowId, unsigned, proof)),
-  };
-}
+export const signSessionRun = signerBoundTo<SignedSessionRun>(sessionRunBytes);
 
 /**
  * Whether `run` was signed for session workflow `sessionWorkflowId`, for this session and its owner
@@ -126,12 +107,9 @@ export function checkSessionRun(
   trustedKeys: readonly TrustedDecisionKey[],
   sameOwner: (a: string, b: string) => boolean,
 ): { valid: true } | { valid: false; message: string } {
-  const verdict = checkProof(
-    'Session run',
-    run.proof,
-    (proof) => sessionRunBytes(sessionWorkflowId, withoutProofField(run), proof),
-    trustedKeys,
-  );
+  const bytesFor: SigningBytes<Omit<SignedSessionRun, 'proof'>> = (unsigned, proof) =>
+    sessionRunBytes(sessionWorkflowId, unsigned, proof);
+  const verdict = checkMessageProof('Session run', run, bytesFor, trustedKeys);
   if (!verdict.valid) return { valid: false, message: verdict.message };
   if (run.session_id !== session.session_id || run.user_id === undefined || !sameOwner(run.user_id, session.user_id))
     return { valid: false, message: `Session run ignored: ${run.workflow_id} belongs to another session or user` };

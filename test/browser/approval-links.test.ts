@@ -16,6 +16,7 @@ import { call } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startWebhookListener } from '../support/webhook-listener.js';
 import { HAS_CHROMIUM, SKIP_REASON, screenshot, UI_DEADLINE_MS, useBrowser } from './browser.js';
+import { chatAs } from '../support/chat.js';
 
 const LINK_SECRET = randomBytes(32).toString('base64url');
 
@@ -52,10 +53,7 @@ describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` 
     (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status as string;
 
   it('sends approve and reject links to each person who may approve, never to the requester', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(res.body.status).toBe('PENDING_APPROVAL');
     approvalId = res.body.reply.approval_id;
     workflowId = res.body.workflow_id;

@@ -19,6 +19,7 @@ import {
 import { useSandbox, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { waitFor } from '../../dev/ports.js';
+import { chatAs } from '../support/chat.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 const STEP_IDS = ['search_jobs', 'tailor_cv', 'submit_application', 'schedule_gym', 'plan_groceries'];
@@ -40,10 +41,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       async () => {
         // The planner looks the requester's account up at the bank once per worker: done here, so
         // that the bank can hold the run's tool calls below without holding up its planning.
-        const warmUp = await call(stack.baseUrl, 'POST', '/chat', {
-          message: 'what is my balance?',
-          user_id: 'default_user',
-        });
+        const warmUp = await chatAs(stack.baseUrl, 'what is my balance?', 'default_user');
         await waitFor(
           async () =>
             (await call(stack.baseUrl, 'GET', `/api/workflows/${warmUp.body.workflow_id}`)).body.status ===

@@ -12,6 +12,8 @@ import { approvalDecisionUpdate, DecisionErrorType } from '../../src/shared/mess
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { decideOverHttp } from '../support/chat.js';
+import { waitForStatus } from '../support/reliability.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 const STALE = 'f'.repeat(64);
@@ -48,11 +50,7 @@ describe('action-bound approvals', () => {
 
   it('refuses a decision on another action with 409 stale_approval, at the gateway and in the run, and nothing changes', async () => {
     const { workflowId, approvalId, actionHash } = await pendingTransfer('Transfer 6200 to kiran');
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-      action_hash: STALE,
-    });
+    const stale = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', STALE);
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
     const seed = await call(
@@ -97,11 +95,7 @@ describe('action-bound approvals', () => {
     ).toEqual([DecisionErrorType.Stale]);
     expect((await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body.status).toBe('pending');
 
-    const bound = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    const bound = await decideOverHttp(stack.baseUrl, approvalId, 'reject', 'manager@bank.com', actionHash);
     expect(bound.status).toBe(200);
     expect(bound.body.approval.status).toBe('rejected');
   });
@@ -110,28 +104,13 @@ describe('action-bound approvals', () => {
     const { workflowId, approvalId, actionHash } = await pendingTransfer('Transfer 6300 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     await stack.stopWorker();
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-      action_hash: STALE,
-    });
+    const stale = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', STALE);
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
-    const kept = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    const kept = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', actionHash);
     expect(kept.status).toBe(202);
     await stack.startWorker();
-    await waitFor(
-      async () =>
-        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
-      {
-        timeoutMs: 30_000,
-        what: 'the run to complete',
-      },
-    );
+    await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED'], 30_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 630_000);
   });
 });

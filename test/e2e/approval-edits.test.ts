@@ -9,6 +9,8 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
+import { decideOverHttp, postEdit } from '../support/chat.js';
+import { waitForStatus } from '../support/reliability.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
@@ -16,7 +18,7 @@ describe('edit before approve', () => {
   it('lets the requester lower a $6,000 transfer to $4,000 before any decision: no approval needed, the ledger moves $4,000 once', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const edited = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 400_000 },
       edited_by: 'default_user',
       reason: 'lower it under the limit',
@@ -43,7 +45,7 @@ describe('edit before approve', () => {
     });
     expect(events.filter((e) => e.event === 'approval_approved')).toEqual([]);
     // Applying the same edit again changes nothing: the approval no longer waits.
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const again = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 400_000 },
       edited_by: 'default_user',
     });
@@ -54,7 +56,7 @@ describe('edit before approve', () => {
   it('makes a decision on the old action stale after an approver edits; another approver approves the edited amount by its new hash', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const edited = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 550_000 },
       edited_by: 'manager@bank.com',
     });
@@ -65,42 +67,27 @@ describe('edit before approve', () => {
     const newHash: string = edited.body.approval.action_hash;
     expect(newHash).not.toBe(actionHash);
 
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    const stale = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', actionHash);
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('stale_approval');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
     // Someone other than its editor approves what the editor shaped (four eyes).
-    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'cfo@bank.com',
-      action_hash: newHash,
-    });
+    const approved = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'cfo@bank.com', newHash);
     expect(approved.status).toBe(200);
-    await waitFor(
-      async () =>
-        (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.status === 'COMPLETED' || undefined,
-      {
-        timeoutMs: 30_000,
-        what: 'the run to complete',
-      },
-    );
+    await waitForStatus(stack.baseUrl, workflowId, ['COMPLETED'], 30_000);
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 550_000);
   });
 
   it('refuses the requester editing after a decision, and bad args with 400 naming the field; nothing changes', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
-    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const negative = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: -5 },
       edited_by: 'default_user',
     });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('args.amount_cents');
-    const extra = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const extra = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, memo: 'x' },
       edited_by: 'default_user',
     });
@@ -110,13 +97,9 @@ describe('edit before approve', () => {
     expect(record.body.action_hash).toBe(actionHash);
     expect((await runTimeline(stack, workflowId)).filter((e) => e.event === 'approval_edited')).toEqual([]);
 
-    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    const rejected = await decideOverHttp(stack.baseUrl, approvalId, 'reject', 'manager@bank.com', actionHash);
     expect(rejected.status).toBe(200);
-    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const late = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 100_000 },
       edited_by: 'default_user',
     });

@@ -4,20 +4,14 @@
  * approval's timer. Stopping the worker makes that order certain: the timer fires on the server,
  * the decision arrives after it, and the next worker sees both in one workflow task.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
-import {
-  approvalDecisionSignal,
-  DecisionErrorType,
-  timelineQuery,
-  waitSettledUpdate,
-} from '../../src/shared/messages.js';
+import { DecisionErrorType, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { waitFor } from '../../dev/ports.js';
 import { ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun, startTestWorker, uniqueId } from '../support/temporal.js';
 import { useClient, useSandbox } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideBySignal } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -37,15 +31,7 @@ describe('approval expiry', () => {
       (await handle.fetchHistory()).events?.some((e) => e.timerFiredEventAttributes != null);
     await waitFor(timerFired, { timeoutMs: 20_000, what: 'the approval timer to fire' });
     const ledgerBefore = (await ledgerEntries(sandbox.url, 'kiran')).length;
-    await handle.signal(
-      approvalDecisionSignal,
-      signedAsGateway({
-        ...runBindingOf(approval),
-        approval_id: approval.approval_id,
-        approved: true,
-        approver_id: 'manager@bank.com',
-      }),
-    );
+    await decideBySignal(handle, approval, { approved: true, approver_id: 'manager@bank.com' });
 
     const second = await startTestWorker({ activities, taskQueue });
     try {

@@ -8,32 +8,19 @@ import type { temporal } from '@temporalio/proto';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
-import { ALLOW_THE_REST, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, approversRule, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 
 const POLICY = {
   id: 'follow-ups-test',
   rules: [
-    {
-      name: 'expiring',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 300_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }], remind_after: '1s', expire_after: '3s' },
-    },
-    {
-      name: 'escalating',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: {
-        stages: [{ group: 'approvers', count: 1 }],
-        remind_after: '2s',
-        escalate_after: '4s',
-        escalate_to: 'managers',
-        expire_after: '10m',
-      },
-    },
-    {
-      name: 'plain',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 50_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }] },
-    },
+    approversRule('expiring', 300_000, 1, { remind_after: '1s', expire_after: '3s' }),
+    approversRule('escalating', 100_000, 1, {
+      remind_after: '2s',
+      escalate_after: '4s',
+      escalate_to: 'managers',
+      expire_after: '10m',
+    }),
+    approversRule('plain', 50_000),
     ...ALLOW_THE_REST,
   ],
 };

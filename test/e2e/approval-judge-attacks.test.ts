@@ -22,15 +22,12 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer } from '../support/pending-transfers.js';
+import { chatAs, decideOverHttp, postEdit } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
 async function editTransfer(approvalId: string, args: Record<string, unknown>, editedBy: string, actionHash: string) {
-  return call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
-    args,
-    edited_by: editedBy,
-    action_hash: actionHash,
-  });
+  return postEdit(stack.baseUrl, approvalId, { args, edited_by: editedBy, action_hash: actionHash });
 }
 
 describe('attacks on the approval judge', () => {
@@ -42,11 +39,7 @@ describe('attacks on the approval judge', () => {
     expect(edited.body.approval).toMatchObject({ status: 'pending', edited_by: 'carol@bank.com' });
     const newHash: string = edited.body.approval.action_hash;
 
-    const alone = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'carol@bank.com',
-      action_hash: newHash,
-    });
+    const alone = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'carol@bank.com', newHash);
     expect(alone.status).toBe(403);
     expect(alone.body.error.message).toMatch(/edited this transfer.*four-eyes/);
 
@@ -106,10 +99,7 @@ describe('attacks on the approval judge', () => {
     expect(seed.status).toBe(409);
     expect(seed.body.error.code).toBe('stale_approval');
     expect(seed.body.error.current_approval).toMatchObject({ recipient: 'bob', amount_cents: 2_000_000 });
-    const unbound = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const unbound = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com');
     expect(unbound.status).toBe(409);
     expect(unbound.body.error.code).toBe('stale_approval');
     expect(await getBalanceCents(stack.sandbox.url, 'bob')).toBe(bob);
@@ -174,7 +164,7 @@ describe('attacks on the approval judge', () => {
     ['Turkish dotless i', 'al\u0131ce'],
     ['a Cyrillic a', '\u0430lice'],
   ])("a look-alike of the requester's id (%s) is refused with 400 and decides nothing", async (_name, lookAlike) => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 6000 to kiran', user_id: 'alice' });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to kiran', 'alice');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     for (const path of [`/api/approvals/${approvalId}/decision`, `/workflow/${chat.body.session_id}/approve`]) {

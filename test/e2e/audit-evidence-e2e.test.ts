@@ -21,6 +21,7 @@ import { useStack } from '../support/fixtures.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { pendingTransfer } from '../support/pending-transfers.js';
 import { waitForStatus } from '../support/reliability.js';
+import { postDecision } from '../support/chat.js';
 
 const run = promisify(execFile);
 const stack = useStack({ audit: true });
@@ -39,7 +40,7 @@ async function exportLines(): Promise<string[]> {
 }
 
 async function decide(approvalId: string, decision: 'approve' | 'reject', decidedBy: string) {
-  return call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
+  return postDecision(stack.baseUrl, approvalId, {
     decision,
     decided_by: decidedBy,
     reason: `${decision} for the audit test`,

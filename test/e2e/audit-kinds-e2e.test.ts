@@ -10,6 +10,7 @@ import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer } from '../support/pending-transfers.js';
 import { waitForStatus } from '../support/reliability.js';
+import { postEdit } from '../support/chat.js';
 
 /** Long enough for an edit sent at once, short enough to wait out in a test. */
 const stack = useStack({ audit: true, env: { APPROVAL_TIMEOUT: '6s' } });
@@ -23,7 +24,7 @@ async function trailOf(workflowId: string): Promise<AuditRecord[]> {
 describe('audit trail of edits and expiries', () => {
   it('records an edit with the signed edit itself, and the step that then ran without approval', async () => {
     const { workflowId, approvalId, actionHash, args } = await pendingTransfer(stack, 'Transfer 6000 to kiran');
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const edited = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 400_000 },
       edited_by: 'default_user',
       reason: 'lower it under the limit',

@@ -21,6 +21,7 @@ import {
 } from '../support/reliability.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
 import { signedAsGateway, signedForRun } from '../../dev/stack-secrets.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 /** Every tool call takes this long, so a decision can be sent while the approved step runs. */
 const SANDBOX_LATENCY_MS = 500;
@@ -89,7 +90,7 @@ async function expectTrailAgrees(
 
 /** Approves through the gateway's decision route, as `decision.approver_id` with `decision.reason`; the answer is not awaited. */
 function approveThroughGateway(decision: ApprovalDecision) {
-  return call(stack.baseUrl, 'POST', `/api/approvals/${decision.approval_id}/decision`, {
+  return postDecision(stack.baseUrl, decision.approval_id, {
     decision: 'approve',
     decided_by: decision.approver_id,
     reason: decision.reason,
@@ -98,10 +99,7 @@ function approveThroughGateway(decision: ApprovalDecision) {
 
 describe('timeline and history agree on every decision', () => {
   it('an approved transfer: an ignored self-approval (CLI signal), the approval (gateway), a late duplicate (signal)', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const approvalId: string = chat.body.reply.approval_id;
@@ -133,10 +131,7 @@ describe('timeline and history agree on every decision', () => {
   });
 
   it('a rejected transfer: a decision on an unknown approval (signal), the rejection with a reason (gateway)', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 7000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 7000 to Kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const handle = stack.client.workflow.getHandle(workflowId);

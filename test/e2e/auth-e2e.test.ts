@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, readSse } from '../support/http.js';
 import { useStackWithTokens } from '../support/fixtures.js';
+import { postDecision } from '../support/chat.js';
 
 const TOKENS = {
   owner: 'requester-token-default-user-0001',
@@ -95,13 +96,7 @@ describe('auth on', () => {
   it('lets only an approver decide the transfer, with the approver id from the token', async () => {
     const own = await call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, { approved: true }, as('owner'));
     expect(own.status).toBe(403);
-    const bobs = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approvalId}/decision`,
-      { decision: 'approve' },
-      as('bob'),
-    );
+    const bobs = await postDecision(stack.baseUrl, approvalId, { decision: 'approve' }, as('bob'));
     expect(bobs.status).toBe(404);
     const mismatch = await call(
       stack.baseUrl,
@@ -137,13 +132,7 @@ describe('auth on', () => {
       },
       { timeoutMs: 20_000, what: 'the L3 approval' },
     );
-    const stranger = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approval.approval_id}/decision`,
-      { decision: 'approve' },
-      as('owner'),
-    );
+    const stranger = await postDecision(stack.baseUrl, approval.approval_id, { decision: 'approve' }, as('owner'));
     expect(stranger.status).toBe(404);
     const issued = await call(stack.baseUrl, 'POST', `/api/workflows/${id}/stream-ticket`, undefined, as('bob'));
     expect(issued.status).toBe(200);
@@ -151,13 +140,7 @@ describe('auth on', () => {
     const stream = readSse(`${stack.baseUrl}/api/workflows/${id}/stream?ticket=${issued.body.ticket}`, {
       timeoutMs: 30_000,
     });
-    const mine = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approval.approval_id}/decision`,
-      { decision: 'approve' },
-      as('bob'),
-    );
+    const mine = await postDecision(stack.baseUrl, approval.approval_id, { decision: 'approve' }, as('bob'));
     expect(mine.status).toBe(200);
     expect(mine.body.approval.decided_by).toBe('bob');
     const read = await stream;
@@ -177,18 +160,11 @@ describe('auth on', () => {
   it('lets a requester withdraw (reject) their own pending transfer', async () => {
     const chat = await call(stack.baseUrl, 'POST', '/chat', { message: 'Transfer 7000 to Kiran' }, as('bob'));
     expect(chat.body.status).toBe('PENDING_APPROVAL');
-    const approve = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${chat.body.reply.approval_id}/decision`,
-      { decision: 'approve' },
-      as('bob'),
-    );
+    const approve = await postDecision(stack.baseUrl, chat.body.reply.approval_id, { decision: 'approve' }, as('bob'));
     expect(approve.status).toBe(403);
-    const withdraw = await call(
+    const withdraw = await postDecision(
       stack.baseUrl,
-      'POST',
-      `/api/approvals/${chat.body.reply.approval_id}/decision`,
+      chat.body.reply.approval_id,
       { decision: 'reject', reason: 'typo in the amount' },
       as('bob'),
     );

@@ -18,6 +18,7 @@ import {
   waitForStatus,
 } from '../support/reliability.js';
 import { useStackWithTokens } from '../support/fixtures.js';
+import { postDecision } from '../support/chat.js';
 
 const TOKENS = {
   alice: 'requester-token-alice-0000000001',
@@ -272,13 +273,7 @@ describe('auth on: who may call what', () => {
           `bob decides ${run.approvalId} through the session`,
         );
         expectError(
-          await call(
-            stack.baseUrl,
-            'POST',
-            `/api/approvals/${run.approvalId}/decision`,
-            { decision: approved ? 'approve' : 'reject' },
-            as('bob'),
-          ),
+          await postDecision(stack.baseUrl, run.approvalId, { decision: approved ? 'approve' : 'reject' }, as('bob')),
           404,
           'not_found',
           `bob decides ${run.approvalId}`,
@@ -313,17 +308,10 @@ describe('auth on: who may call what', () => {
     const own = await chat('manager', 'Transfer 6000 to Kiran');
     for (const res of [
       await call(stack.baseUrl, 'POST', `/workflow/${own.sessionId}/approve`, { approved: true }, as('manager')),
-      await call(
+      await postDecision(stack.baseUrl, own.approvalId, { decision: 'approve' }, as('manager')),
+      await postDecision(
         stack.baseUrl,
-        'POST',
-        `/api/approvals/${own.approvalId}/decision`,
-        { decision: 'approve' },
-        as('manager'),
-      ),
-      await call(
-        stack.baseUrl,
-        'POST',
-        `/api/approvals/${own.approvalId}/decision`,
+        own.approvalId,
         { decision: 'approve', decided_by: 'manager@bank.com' },
         as('manager'),
       ),

@@ -6,6 +6,7 @@ import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { uniqueId } from '../support/temporal.js';
+import { chatAs, decideOverHttp, postDecision } from '../support/chat.js';
 
 const stack = useStack();
 
@@ -21,11 +22,7 @@ describe('banking: Transfer 6000 to Kiran', () => {
 
   it('pauses for approval and answers with the original banking reply', async () => {
     expect(await balances()).toEqual({ from: 5_000_000, kiran: 100_000 });
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user', { session_id: null });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('PENDING_APPROVAL');
     const { reply } = res.body;
@@ -97,19 +94,13 @@ describe('banking: Transfer 6000 to Kiran', () => {
     const res = await approveSession(stack.baseUrl, sessionId);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('conflict');
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'other@bank.com',
-    });
+    const decision = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'other@bank.com');
     expect(decision.status).toBe(409);
     expect(await balances()).toEqual({ from: 4_400_000, kiran: 700_000 });
   });
 
   it('runs a transfer under the threshold at once with an automatic decision', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 2000 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 2000 to Kiran', 'default_user');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('COMPLETED');
     expect(res.body.reply).toEqual({
@@ -141,22 +132,14 @@ describe('banking: Transfer 6000 to Kiran', () => {
   });
 
   it('keeps a session to its user: another user chatting into it gets 403', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 10 to Kiran',
-      user_id: 'mallory',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 10 to Kiran', 'mallory', { session_id: sessionId });
     expect(res.status).toBe(403);
     const session = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
     expect(session.body.workflow_id).toBe(workflowId);
   });
 
   it('continues a session: a second chat in it becomes its latest run', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 1 to Kiran',
-      user_id: 'default_user',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 1 to Kiran', 'default_user', { session_id: sessionId });
     expect(res.status).toBe(200);
     expect(res.body.session_id).toBe(sessionId);
     const status = await call(stack.baseUrl, 'GET', `/workflow/${sessionId}/status`);
@@ -174,10 +157,7 @@ describe('decisions', () => {
     const sessionId: string = chat.body.session_id;
     const [a, b] = await Promise.all([
       approveSession(stack.baseUrl, sessionId),
-      call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
-        decision: 'approve',
-        decided_by: 'cfo@bank.com',
-      }),
+      postDecision(stack.baseUrl, chat.body.reply.approval_id, { decision: 'approve', decided_by: 'cfo@bank.com' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await balances()).toEqual({ from: before.from - 500_000, kiran: before.kiran + 500_000 });
@@ -244,30 +224,12 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys of different users apart and refuses a key reused for another message (409)', async () => {
     const headers = { 'Idempotency-Key': uniqueId('shared-key') };
-    const mine = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'Transfer 5 to Kiran', user_id: 'default_user' },
-      headers,
-    );
-    const theirs = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'plan groceries', user_id: 'someone_else' },
-      headers,
-    );
+    const mine = await chatAs(stack.baseUrl, 'Transfer 5 to Kiran', 'default_user', {}, headers);
+    const theirs = await chatAs(stack.baseUrl, 'plan groceries', 'someone_else', {}, headers);
     expect(mine.status).toBe(200);
     expect(theirs.status).toBe(200);
     expect(mine.body.workflow_id).not.toBe(theirs.body.workflow_id);
-    const reused = await call(
-      stack.baseUrl,
-      'POST',
-      '/chat',
-      { message: 'Transfer 6 to Kiran', user_id: 'default_user' },
-      headers,
-    );
+    const reused = await chatAs(stack.baseUrl, 'Transfer 6 to Kiran', 'default_user', {}, headers);
     expect(reused.status).toBe(409);
     expect(reused.body.error.message).toMatch(/Idempotency-Key/);
   });

@@ -3,14 +3,13 @@
  * sandbox. The subject is the workflow's scheduling, so only the plan activity is replaced: it
  * returns a plan the rule-based planner never makes (dependents of an L3 step, and a join).
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { PlanRequestResult } from '../../activities/plan.js';
 import type { PlanStep, RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionSignal, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
+import { timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { realActivities, startRequestRun, TEST_SETTINGS } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideBySignal } from '../support/decisions.js';
 
 function groceries(id: string, depends_on: string[]): PlanStep {
   return {
@@ -74,15 +73,7 @@ describe('a step that did not succeed', () => {
     const statesOf = (view: RunView) => Object.fromEntries(view.steps.map((s) => [s.id, s.state]));
     expect(statesOf(pending)).toEqual(Object.fromEntries(states.map(([id, waiting]) => [id, waiting])));
 
-    await handle.signal(
-      approvalDecisionSignal,
-      signedAsGateway({
-        ...runBindingOf(pending.approvals[0]!),
-        approval_id: pending.approvals[0]!.approval_id,
-        approved: false,
-        approver_id: 'reviewer',
-      }),
-    );
+    await decideBySignal(handle, pending.approvals[0]!, { approved: false, approver_id: 'reviewer' });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
     expect(statesOf(final)).toEqual(Object.fromEntries(states.map(([id, , after]) => [id, after])));

@@ -19,6 +19,7 @@ import {
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack } from '../support/stack.js';
 import { useStack } from '../support/fixtures.js';
+import { postDecision } from '../support/chat.js';
 
 const stack = useStack();
 
@@ -68,10 +69,7 @@ describe('the same request and the same decision, concurrently', () => {
     const decisions = await Promise.all(
       Array.from({ length: 10 }, (_, i): Promise<JsonResponse> =>
         i % 2 === 0
-          ? call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-              decision: 'approve',
-              decided_by: 'manager@bank.com',
-            })
+          ? postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'manager@bank.com' })
           : call(stack.baseUrl, 'POST', `/workflow/${sessionId}/approve`, {
               approver_id: 'manager@bank.com',
               approved: true,

@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import type { StepView } from '../../src/shared/contracts.js';
+import type { StepView, TimelineEvent } from '../../src/shared/contracts.js';
 import { actionSignedAsGateway, startSignedAsGateway } from '../../dev/stack-secrets.js';
 import {
   REQUEST_WORKFLOW_TYPE,
@@ -73,6 +73,29 @@ async function heldTransfer(message: string): Promise<{ workflowId: string; step
   }
 }
 
+/** An admin's retry of the held transfer `step` with its money sent to bob instead, bound to its hold. */
+function redirectToBob(step: StepView, amountCents: number) {
+  return {
+    step_id: 'transfer',
+    action: 'retry_with_edits' as const,
+    args: { from_account: '123', to_account: 'bob', amount_cents: amountCents },
+    decided_by: 'ops@bank.com',
+    role: 'admin' as const,
+    held_since: step.attention!.since,
+  };
+}
+
+/** Waits until the run's timeline records two ignored actions; answers those two events. */
+function twoIgnoredActions(workflowId: string, what: string): Promise<TimelineEvent[]> {
+  return waitFor(
+    async () => {
+      const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
+      return events.length === 2 ? events : undefined;
+    },
+    { timeoutMs: 20_000, what },
+  );
+}
+
 function act(workflowId: string, body: Record<string, unknown>) {
   return call(stack.baseUrl, 'POST', `/api/attention/${workflowId}/transfer`, { decided_by: 'ops@bank.com', ...body });
 }
@@ -81,27 +104,14 @@ describe('an action sent straight to Temporal, not signed by the gateway', () =>
   it('changes nothing: the update fails, the signal is recorded as ignored, and the step stays held', async () => {
     const { workflowId, step } = await heldTransfer('Transfer 106 to Kiran');
     const handle = stack.client.workflow.getHandle(workflowId);
-    const forged = {
-      step_id: 'transfer',
-      action: 'retry_with_edits' as const,
-      args: { from_account: '123', to_account: 'bob', amount_cents: 10_600 },
-      decided_by: 'ops@bank.com',
-      role: 'admin' as const,
-      held_since: step.attention!.since,
-    };
+    const forged = redirectToBob(step, 10_600);
 
     const update = await handle.executeUpdate(stepActionUpdate, { args: [forged] }).catch((err: unknown) => err);
     expect(update).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((update as WorkflowUpdateFailedError).cause?.message).toMatch(/not signed/);
     await handle.signal(stepActionSignal, { ...forged, action: 'skip', args: undefined });
 
-    const ignored = await waitFor(
-      async () => {
-        const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
-        return events.length === 2 ? events : undefined;
-      },
-      { timeoutMs: 20_000, what: 'both forged actions recorded as ignored' },
-    );
+    const ignored = await twoIgnoredActions(workflowId, 'both forged actions recorded as ignored');
     expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([
       ['retry_with_edits', 'unsigned'],
       ['skip', 'unsigned'],
@@ -122,14 +132,7 @@ describe('a signed action captured from one run, replayed into a new run under t
     const { user_id, session_id } = await first.query(runQuery);
     // What an attacker may find signed in the first run's history: an action bound to its hold and
     // run, and one naming no run (as gateways signed them before actions were bound to their run).
-    const redirect = {
-      step_id: 'transfer',
-      action: 'retry_with_edits' as const,
-      args: { from_account: '123', to_account: 'bob', amount_cents: 10_800 },
-      decided_by: 'ops@bank.com',
-      role: 'admin' as const,
-      held_since: step.attention!.since,
-    };
+    const redirect = redirectToBob(step, 10_800);
     const captured = [
       actionSignedAsGateway(workflowId, { ...redirect, run_id: step.attention!.run_id }),
       actionSignedAsGateway(workflowId, { ...redirect, action: 'skip', args: undefined }),
@@ -161,13 +164,7 @@ describe('a signed action captured from one run, replayed into a new run under t
     expect((update as WorkflowUpdateFailedError).cause).toMatchObject({ type: StepActionErrorType.WrongRun });
     for (const action of captured) await second.signal(stepActionSignal, action);
 
-    const ignored = await waitFor(
-      async () => {
-        const events = (await timelineOf(stack.baseUrl, workflowId)).filter((e) => e.event === 'step_action_ignored');
-        return events.length === 2 ? events : undefined;
-      },
-      { timeoutMs: 20_000, what: 'both replayed signals recorded as ignored' },
-    );
+    const ignored = await twoIgnoredActions(workflowId, 'both replayed signals recorded as ignored');
     expect(ignored.map((e) => [e.metadata['action'], e.metadata['reason']])).toEqual([
       ['retry_with_edits', StepActionErrorType.WrongRun],
       ['skip', StepActionErrorType.WrongRun],

@@ -9,6 +9,7 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { approveSession } from '../support/pending-transfers.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { decideOverHttp, postDecision } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
@@ -67,18 +68,12 @@ describe('durable decisions', () => {
     await stack.stopWorker();
 
     const started = Date.now();
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'default_user',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'default_user' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toMatch(/four-eyes/);
     // Refused from the memo, with no query or update waited for (1.5 s and 1 s here); loose for a loaded machine.
     expect(Date.now() - started).toBeLessThan(5000);
-    const decided = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'manager@bank.com',
-    });
+    const decided = await decideOverHttp(stack.baseUrl, approvalId, 'reject', 'manager@bank.com');
     expect(decided.status).toBe(202);
 
     await stack.startWorker();
@@ -92,17 +87,11 @@ describe('durable decisions', () => {
 
   it('a decision on an approval that is no longer pending is refused from the memo while no worker runs', async () => {
     const { workflowId, approvalId } = await pendingTransfer('Transfer 5500 to kiran');
-    const first = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'manager@bank.com',
-    });
+    const first = await postDecision(stack.baseUrl, approvalId, { decision: 'reject', decided_by: 'manager@bank.com' });
     expect(first.status).toBe(200);
     await settled(workflowId);
     await stack.stopWorker();
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const again = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com');
     expect(again.status).toBe(409);
   });
 });

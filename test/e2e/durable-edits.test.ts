@@ -10,6 +10,7 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer, runTimeline } from '../support/pending-transfers.js';
+import { decideOverHttp, postEdit } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500, decisionAcceptMs: 1000 } });
 
@@ -72,13 +73,13 @@ describe('durable edits', () => {
     await stack.stopWorker();
 
     const started = Date.now();
-    const negative = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const negative = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: -5 },
       edited_by: 'manager@bank.com',
     });
     expect(negative.status).toBe(400);
     expect(negative.body.error.message).toContain('args.amount_cents');
-    const stale = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const stale = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 550_000 },
       edited_by: 'manager@bank.com',
       action_hash: 'f'.repeat(64),
@@ -94,18 +95,14 @@ describe('durable edits', () => {
     // Judged from the memo, with no query or update waited for (1.5 s and 1 s here); loose for a loaded machine.
     expect(Date.now() - started).toBeLessThan(6000);
 
-    const edited = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/edit`, {
+    const edited = await postEdit(stack.baseUrl, approvalId, {
       args: { ...args, amount_cents: 550_000 },
       edited_by: 'manager@bank.com',
       action_hash: actionHash,
     });
     expect(edited.status).toBe(202);
     // Sent after the edit, on the action the approver saw before it: only the run can tell it is stale now.
-    const late = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-      action_hash: actionHash,
-    });
+    const late = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com', actionHash);
     expect(late.status).toBe(202);
 
     await stack.startWorker();
@@ -127,11 +124,7 @@ describe('durable edits', () => {
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before);
 
     // Someone other than the edit's author approves what it shaped (four eyes).
-    const approved = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'cfo@bank.com',
-      action_hash: waiting.action_hash,
-    });
+    const approved = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'cfo@bank.com', waiting.action_hash);
     expect(approved.status).toBe(200);
     expect((await finished(workflowId)).status).toBe('COMPLETED');
     expect(await getBalanceCents(stack.sandbox.url, 'kiran')).toBe(before + 550_000);

@@ -9,6 +9,7 @@ import { linksFor } from '../../src/webhooks/approval-links.js';
 import { useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { chatAs } from '../support/chat.js';
 
 const LINK_SECRET = randomBytes(32).toString('base64url');
 const stack = useStack({
@@ -23,10 +24,7 @@ function postForm(url: string): Promise<Response> {
 describe('approval links while no worker runs', () => {
   it('show the action, accept the decision (202) and the run applies it once a worker returns; the money moves once', async () => {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     const approval = (await call(stack.baseUrl, 'GET', `/api/approvals/${approvalId}`)).body;

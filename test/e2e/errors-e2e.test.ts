@@ -8,6 +8,7 @@ import { BAD_REQUESTS, send } from '../support/bad-requests.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { signedForRun } from '../../dev/stack-secrets.js';
+import { postDecision } from '../support/chat.js';
 
 const stack = useStack();
 
@@ -94,17 +95,11 @@ describe('state conflicts', () => {
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approvalId: string = chat.body.reply.approval_id;
     const workflowId: string = chat.body.workflow_id;
-    const rejected = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'm@bank.com',
-    });
+    const rejected = await postDecision(stack.baseUrl, approvalId, { decision: 'reject', decided_by: 'm@bank.com' });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ success: true, approval: { status: 'rejected' } });
 
-    const again = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'x@bank.com',
-    });
+    const again = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'x@bank.com' });
     expect(again.status).toBe(409);
     expect(again.body.error.message).toMatch(/already rejected/);
     const viaSession = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
@@ -136,10 +131,7 @@ describe('state conflicts', () => {
       'approvalDecision',
       await signedForRun(handle, { approval_id: approvalId, approved: false, approver_id: 'cli@bank.com' }),
     );
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'm@bank.com',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'm@bank.com' });
     expect(res.status).toBe(409);
   });
 });

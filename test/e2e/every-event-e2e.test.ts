@@ -8,34 +8,21 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { NOTIFICATION_EVENT_TYPES, type NotificationEvent } from '../../src/shared/notifications.js';
-import { ALLOW_THE_REST, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
+import { ALLOW_THE_REST, approversRule, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 import { call } from '../support/http.js';
 import { startWebhookSubscriber, type WebhookSubscriber } from '../support/webhook-subscriber.js';
 
 const POLICY = {
   id: 'every-event',
   rules: [
-    {
-      name: 'followed-up',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 300_000 },
-      outcome: {
-        stages: [{ group: 'approvers', count: 1 }],
-        remind_after: '1s',
-        escalate_after: '2s',
-        escalate_to: 'managers',
-        expire_after: '4s',
-      },
-    },
-    {
-      name: 'held',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 200_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }], cooling_off: '5m' },
-    },
-    {
-      name: 'plain',
-      match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-      outcome: { stages: [{ group: 'approvers', count: 1 }] },
-    },
+    approversRule('followed-up', 300_000, 1, {
+      remind_after: '1s',
+      escalate_after: '2s',
+      escalate_to: 'managers',
+      expire_after: '4s',
+    }),
+    approversRule('held', 200_000, 1, { cooling_off: '5m' }),
+    approversRule('plain', 100_000),
     ...ALLOW_THE_REST,
   ],
 };

@@ -15,6 +15,7 @@ import {
   timelineOf,
   waitForStatus,
 } from '../support/reliability.js';
+import { chatAs } from '../support/chat.js';
 
 export interface PendingTransfer {
   workflowId: string;
@@ -42,10 +43,7 @@ export function useHostileStack() {
   }
 
   async function pendingTransfer(): Promise<PendingTransfer> {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(res.body.status).toBe('PENDING_APPROVAL');
     recordStarted(res);
     return { workflowId: res.body.workflow_id, sessionId: res.body.session_id, approvalId: res.body.reply.approval_id };

@@ -11,6 +11,7 @@ import { createGatewayApp } from '../../gateway/app.js';
 import { InboxListing } from '../../gateway/approvals/inbox-listing.js';
 import { useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ env: { INBOX_CACHE_MS: '200', INBOX_MAX_AGE_MS: '30000' } });
 
@@ -19,10 +20,7 @@ describe('the inbox kept warm', () => {
     const empty = await call(stack.baseUrl, 'GET', '/api/approvals');
     expect(empty.body.total).toBe(0);
 
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     // No page is asked for while waiting: only the gateway's own reads can bring the approval in.

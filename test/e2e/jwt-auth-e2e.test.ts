@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useJwtStack } from '../support/fixtures.js';
 import { call, readSse } from '../support/http.js';
 import { signWith, strangerKey, TEST_AUDIENCE, TEST_ISSUER, unsignedToken } from '../support/jwt-issuer.js';
+import { postDecision } from '../support/chat.js';
 
 const { issuer, stack } = useJwtStack({
   JWT_GROUPS_CLAIM: 'teams',
@@ -39,22 +40,15 @@ describe('GATEWAY_AUTH=jwt', () => {
     });
 
     // A body id that names someone else than the token is refused.
-    const impostor = await call(
+    const impostor = await postDecision(
       stack.baseUrl,
-      'POST',
-      `/api/approvals/${approvalId}/decision`,
+      approvalId,
       { decision: 'approve', decided_by: 'bob' },
       await as('alice'),
     );
     expect(impostor.status).toBe(403);
 
-    const outsider = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approvalId}/decision`,
-      { decision: 'approve' },
-      await as('eve'),
-    );
+    const outsider = await postDecision(stack.baseUrl, approvalId, { decision: 'approve' }, await as('eve'));
     expect(outsider.status).toBe(403);
     expect(outsider.body.error.message).toContain('eve is not in group approvers');
 
@@ -70,22 +64,10 @@ describe('GATEWAY_AUTH=jwt', () => {
       timeoutMs: 30_000,
     });
 
-    const first = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approvalId}/decision`,
-      { decision: 'approve' },
-      await as('alice'),
-    );
+    const first = await postDecision(stack.baseUrl, approvalId, { decision: 'approve' }, await as('alice'));
     expect(first.status).toBe(200);
     expect(first.body.approval.progress).toBe('1 of 2 from approvers');
-    const second = await call(
-      stack.baseUrl,
-      'POST',
-      `/api/approvals/${approvalId}/decision`,
-      { decision: 'approve' },
-      await as('bob'),
-    );
+    const second = await postDecision(stack.baseUrl, approvalId, { decision: 'approve' }, await as('bob'));
     expect(second.body).toMatchObject({ step_state: 'SUCCEEDED', approval: { status: 'approved', decided_by: 'bob' } });
 
     const read = await stream;

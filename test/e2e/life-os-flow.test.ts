@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { call, readSse, type SseEvent } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { postDecision } from '../support/chat.js';
 
 const SENTENCE = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
 
@@ -116,10 +117,7 @@ describe('Life-OS: Apply to 2 backend jobs, schedule gym 3x this week, and plan 
   });
 
   it('approves with the original client body (decided_by as a number) and finishes the run', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 1,
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 1 });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       success: true,

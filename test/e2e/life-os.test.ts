@@ -87,27 +87,14 @@ describe('applications', () => {
     const before = (await getJson(sandbox.url, '/api/applications')).body.applications.length;
     const noKey = await postJson(sandbox.url, '/api/applications', { job_ids: ['job-101'] });
     expect(noKey.status).toBe(400);
-    const mismatch = await postJson(
-      sandbox.url,
-      '/api/applications',
-      { job_ids: ['job-101'], cv_ids: [] },
-      { key: newKey() },
-    );
-    expect(mismatch.body.message).toBe('cv_ids: must have one entry per job id');
-    const repeated = await postJson(
-      sandbox.url,
-      '/api/applications',
-      { job_ids: ['job-101', 'job-101'] },
-      { key: newKey() },
-    );
-    expect(repeated.body.message).toBe('job_ids: must not repeat a job id');
-    const unknown = await postJson(
-      sandbox.url,
-      '/api/applications',
-      { job_ids: ['job-101', 'job-404'] },
-      { key: newKey() },
-    );
-    expect(unknown.status).toBe(404);
+    // Each bad request and what its answer must say.
+    const refusals: [Record<string, unknown>, object][] = [
+      [{ job_ids: ['job-101'], cv_ids: [] }, { body: { message: 'cv_ids: must have one entry per job id' } }],
+      [{ job_ids: ['job-101', 'job-101'] }, { body: { message: 'job_ids: must not repeat a job id' } }],
+      [{ job_ids: ['job-101', 'job-404'] }, { status: 404 }],
+    ];
+    for (const [body, answer] of refusals)
+      expect(await postJson(sandbox.url, '/api/applications', body, { key: newKey() })).toMatchObject(answer);
     expect((await getJson(sandbox.url, '/api/applications')).body.applications).toHaveLength(before);
   });
 });

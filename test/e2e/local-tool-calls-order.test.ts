@@ -3,15 +3,12 @@
  * resolves every local call whose marker is in the same workflow task at once, so a run must
  * write the same commands whichever calls ended in the same activation.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
-import { describe, expect, it, inject } from 'vitest';
-import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import type { RunView } from '../../src/shared/contracts.js';
-import type { WorkflowHandle } from '@temporalio/client';
-import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
-import { realActivities, startRequestRun } from '../support/temporal.js';
+import { waitSettledUpdate } from '../../src/shared/messages.js';
+import { realActivities, replaysOnSuiteBundle, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
+import { decideByUpdate } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -51,14 +48,6 @@ const worker = useWorker(() => {
   } satisfies typeof real;
 });
 
-async function replays(handle: WorkflowHandle): Promise<void> {
-  await Worker.runReplayHistory(
-    { workflowBundle: { codePath: inject('workflowBundlePath') } },
-    await handle.fetchHistory(),
-    handle.workflowId,
-  );
-}
-
 describe('local tool calls that end in separate activations', () => {
   it('a Life-OS run whose last read ends after the approval was requested replays', async () => {
     const handle = await startRequestRun(
@@ -68,18 +57,9 @@ describe('local tool calls that end in separate activations', () => {
     );
     const settled: RunView = await handle.executeUpdate(waitSettledUpdate);
     expect(settled.status).toBe('WAITING_APPROVAL');
-    await replays(handle);
-    await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(settled.approvals[0]!),
-          approval_id: settled.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'default_user',
-        }),
-      ],
-    });
+    await replaysOnSuiteBundle(handle);
+    await decideByUpdate(handle, settled.approvals[0]!, { approved: true, approver_id: 'default_user' });
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
-    await replays(handle);
+    await replaysOnSuiteBundle(handle);
   });
 });

@@ -3,16 +3,14 @@
  * activities (money moves once, the timeline is the same), with no activity dispatched by the
  * server, each call recorded as a marker with its summary, and histories that replay.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
-import { describe, expect, it, inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import type { RunResult, RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
+import { waitSettledUpdate } from '../../src/shared/messages.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
-import { realActivities, startRequestRun } from '../support/temporal.js';
+import { realActivities, replaysOnSuiteBundle, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideByUpdate } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -35,14 +33,6 @@ async function toolCalls(handle: WorkflowHandle): Promise<{ activities: number; 
   };
 }
 
-async function replays(handle: WorkflowHandle): Promise<void> {
-  await Worker.runReplayHistory(
-    { workflowBundle: { codePath: inject('workflowBundlePath') } },
-    await handle.fetchHistory(),
-    handle.workflowId,
-  );
-}
-
 describe('tools as local activities', () => {
   it('a low-value transfer completes with one ledger entry and no activity dispatched', async () => {
     const handle = await startRun('Transfer 2000 to Kiran');
@@ -54,7 +44,7 @@ describe('tools as local activities', () => {
       activities: 0,
       localSummaries: ['Read the keys this run trusts', 'Plan the request', 'Transfer $2,000.00 → kiran'],
     });
-    await replays(handle);
+    await replaysOnSuiteBundle(handle);
   });
 
   it('an approved transfer runs once, within the decision', async () => {
@@ -63,22 +53,16 @@ describe('tools as local activities', () => {
     const handle = await startRun('Transfer 6000 to Kiran');
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
-    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'manager@bank.com',
-        }),
-      ],
+    const outcome = await decideByUpdate(handle, pending.approvals[0]!, {
+      approved: true,
+      approver_id: 'manager@bank.com',
     });
     expect(outcome.step).toMatchObject({ state: 'SUCCEEDED', attempts: 1 });
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');
     expect(await getBalanceCents(sandbox.url, 'kiran')).toBe(kiranBefore + 600_000);
     expect(await ledgerEntries(sandbox.url, 'kiran')).toHaveLength(entriesBefore + 1);
     expect((await toolCalls(handle)).activities).toBe(0);
-    await replays(handle);
+    await replaysOnSuiteBundle(handle);
   });
 
   it('a Life-OS run starts its independent reads together and completes after the submit is confirmed', async () => {
@@ -86,16 +70,7 @@ describe('tools as local activities', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
     expect(pending.steps.find((s) => s.tool === 'job_submit')?.state).toBe('BLOCKED');
-    await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'default_user',
-        }),
-      ],
-    });
+    await decideByUpdate(handle, pending.approvals[0]!, { approved: true, approver_id: 'default_user' });
     const final = (await handle.result()) as RunResult;
     expect(final.status).toBe('COMPLETED');
     expect(final.steps.every((s) => s.state === 'SUCCEEDED')).toBe(true);
@@ -112,6 +87,6 @@ describe('tools as local activities', () => {
     );
     // The start's key check, the planner and every step, each a local activity with its summary.
     expect((await toolCalls(handle)).localSummaries).toHaveLength(final.steps.length + 2);
-    await replays(handle);
+    await replaysOnSuiteBundle(handle);
   });
 });

@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { waitFor } from '../../dev/ports.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { chatAs } from '../support/chat.js';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -40,10 +41,7 @@ describe('a run whose first workflow task was lost', () => {
       }
       return undefined;
     })();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6 to Kiran', 'default_user');
     expect(chat.status).toBe(200);
     const workflowId = chat.body.workflow_id as string;
     expect((await lostTask)?.workflowExecution?.workflowId).toBe(workflowId);

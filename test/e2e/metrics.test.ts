@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { chatAs } from '../support/chat.js';
 
 let stack: Stack;
 let plain: Stack;
@@ -37,11 +38,7 @@ describe('gateway metrics', () => {
 
   it('count requests by route pattern and status, and decisions', async () => {
     const before = await metrics();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user', { session_id: null });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const approve = await call(stack.baseUrl, 'POST', `/workflow/${chat.body.session_id}/approve`, {
       approver_id: 'manager@bank.com',
@@ -61,11 +58,7 @@ describe('gateway metrics', () => {
   });
 
   it('show the SSE clients following a timeline', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 7000 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 7000 to Kiran', 'default_user', { session_id: null });
     const abort = new AbortController();
     const stream = await fetch(`${stack.baseUrl}/api/workflows/${chat.body.workflow_id}/stream`, {
       signal: abort.signal,
@@ -77,11 +70,7 @@ describe('gateway metrics', () => {
   });
 
   it('count requests that a run did not answer in time', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 8000 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 8000 to Kiran', 'default_user', { session_id: null });
     await stack.stopWorker();
     const before = sample(await metrics(), 'gateway_temporal_errors_total', { code: 'run_unresponsive' });
     // A status read would answer from the run's memo; the timeline has no such fallback.

@@ -12,6 +12,7 @@ import type { StepView } from '../../src/shared/contracts.js';
 import { call } from '../support/http.js';
 import { get, ledgerEntriesFor, timelineOf, waitForStatus } from '../support/reliability.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { decideOverHttp } from '../support/chat.js';
 
 const SANDBOX_LATENCY_MS = 300;
 const FINAL = ['COMPLETED', 'FAILED', 'REJECTED', 'CANCELLED'] as const;
@@ -185,10 +186,7 @@ describe('a transfer whose bank stays down past its retry budget', () => {
     expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
     expect(blocked.body.step).toMatchObject({ state: 'BLOCKED', args, edits: 1 });
     const approvalId = `${edited}.transfer_edit1`;
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const decision = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com');
     expect(decision.status, JSON.stringify(decision.body)).toBe(200);
     expect(await waitForStatus(stack.baseUrl, edited, [...FINAL])).toBe('COMPLETED');
     const entries = await ledgerEntriesFor(sandbox.url, 'kiran', `${edited}:transfer:edit1`);

@@ -9,6 +9,7 @@ import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { pendingTransfer } from '../support/pending-transfers.js';
 import { waitForStatus } from '../support/reliability.js';
+import { chatAs, decideOverHttp, postDecision } from '../support/chat.js';
 
 const stack = useStack({ audit: true });
 const bankPolicy: unknown = JSON.parse(readFileSync('policies/bank.json', 'utf8'));
@@ -18,27 +19,18 @@ const simulate = (policy: unknown, extra: Record<string, unknown> = {}) =>
 
 describe('policy simulation', () => {
   it('records a mix of requests under the built-in policy', async () => {
-    const small = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'send $1,250.50 to bob',
-      user_id: 'default_user',
-    });
+    const small = await chatAs(stack.baseUrl, 'send $1,250.50 to bob', 'default_user');
     expect(small.body.status).toBe('COMPLETED');
-    const petty = await call(stack.baseUrl, 'POST', '/chat', { message: 'send $300 to bob', user_id: 'default_user' });
+    const petty = await chatAs(stack.baseUrl, 'send $300 to bob', 'default_user');
     expect(petty.body.status).toBe('COMPLETED');
 
     const approved = await pendingTransfer(stack, 'Transfer 6000 to Kiran');
-    const decided = await call(stack.baseUrl, 'POST', `/api/approvals/${approved.approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager',
-    });
+    const decided = await decideOverHttp(stack.baseUrl, approved.approvalId, 'approve', 'manager');
     expect(decided.status).toBe(200);
     await waitForStatus(stack.baseUrl, approved.workflowId, ['COMPLETED']);
 
     const rejected = await pendingTransfer(stack, 'Transfer 20000 to Kiran');
-    await call(stack.baseUrl, 'POST', `/api/approvals/${rejected.approvalId}/decision`, {
-      decision: 'reject',
-      decided_by: 'manager',
-    });
+    await postDecision(stack.baseUrl, rejected.approvalId, { decision: 'reject', decided_by: 'manager' });
     await waitForStatus(stack.baseUrl, rejected.workflowId, ['REJECTED']);
   });
 

@@ -2,22 +2,14 @@
  * requestWorkflow against the real dev server, the real worker and the real sandbox process:
  * the banking assistant's approval gate and the Life-OS DAG.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { RunView, TimelineEvent } from '../../src/shared/contracts.js';
-import {
-  approvalDecisionSignal,
-  approvalDecisionUpdate,
-  DecisionErrorType,
-  runQuery,
-  timelineQuery,
-  waitSettledUpdate,
-} from '../../src/shared/messages.js';
+import { DecisionErrorType, runQuery, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideByUpdate, decideBySignal } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -56,18 +48,9 @@ describe('money transfer', () => {
       from_account: '123',
     });
 
-    const selfApproval = await handle
-      .executeUpdate(approvalDecisionUpdate, {
-        args: [
-          signedAsGateway({
-            ...runBindingOf(approval),
-            approval_id: approval.approval_id,
-            approved: true,
-            approver_id: 'default_user',
-          }),
-        ],
-      })
-      .catch((err: unknown) => err);
+    const selfApproval = await decideByUpdate(handle, approval, { approved: true, approver_id: 'default_user' }).catch(
+      (err: unknown) => err,
+    );
     expect(selfApproval).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((selfApproval as WorkflowUpdateFailedError).cause).toMatchObject({
       type: DecisionErrorType.Forbidden,
@@ -75,16 +58,7 @@ describe('money transfer', () => {
     });
     expect((await handle.query(runQuery)).approvals[0]!.status).toBe('pending');
 
-    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(approval),
-          approval_id: approval.approval_id,
-          approved: true,
-          approver_id: 'manager@bank.com',
-        }),
-      ],
-    });
+    const outcome = await decideByUpdate(handle, approval, { approved: true, approver_id: 'manager@bank.com' });
     expect(outcome.step).toMatchObject({
       state: 'SUCCEEDED',
       attempts: 1,
@@ -127,19 +101,8 @@ describe('money transfer', () => {
     const before = await ledgerCount('kiran');
     const handle = await startRun('send $7,500 to kiran');
     const { approvals } = await settled(handle);
-    const approval_id = approvals[0]!.approval_id;
     const decide = (approver_id: string) =>
-      handle.executeUpdate(approvalDecisionUpdate, {
-        args: [
-          signedAsGateway({
-            ...runBindingOf(approvals[0]!),
-            approval_id,
-            approved: false,
-            approver_id,
-            reason: 'not today',
-          }),
-        ],
-      });
+      decideByUpdate(handle, approvals[0]!, { approved: false, approver_id, reason: 'not today' });
     const results = await Promise.allSettled([decide('manager@bank.com'), decide('ops')]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
@@ -221,15 +184,9 @@ describe('Life-OS request', () => {
     expect(pending.approvals.map((a) => a.step_id)).toEqual(['submit_application']);
 
     // A non-money L3 step may be confirmed by the requester themselves.
-    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'default_user',
-        }),
-      ],
+    const outcome = await decideByUpdate(handle, pending.approvals[0]!, {
+      approved: true,
+      approver_id: 'default_user',
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     const final = (await handle.result()) as RunView;
@@ -246,15 +203,7 @@ describe('Life-OS request', () => {
   it('a rejected submit skips nothing else: independent branches complete and the run is REJECTED', async () => {
     const handle = await startRun(sentence);
     const pending = await settled(handle);
-    await handle.signal(
-      approvalDecisionSignal,
-      signedAsGateway({
-        ...runBindingOf(pending.approvals[0]!),
-        approval_id: pending.approvals[0]!.approval_id,
-        approved: false,
-        approver_id: 'default_user',
-      }),
-    );
+    await decideBySignal(handle, pending.approvals[0]!, { approved: false, approver_id: 'default_user' });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('REJECTED');
     expect(final.steps.filter((s) => s.state === 'SUCCEEDED').map((s) => s.id)).toEqual([

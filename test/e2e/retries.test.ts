@@ -2,18 +2,17 @@
  * The workflow's own retry policy, seen in the timeline: outages are retried with backoff until the
  * outside system returns; L3 steps stop after three attempts; business failures are not retried.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
+import { timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { FailureType } from '../../src/shared/errors.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
 import { realActivities, startRequestRun } from '../support/temporal.js';
 import { useClient, useSandbox, useWorker } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideByUpdate } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -66,16 +65,7 @@ describe('retry policy by risk level (workflow under test, tools faked)', () => 
   it('an L3 step gives up after three attempts; a business failure is not retried; the run FAILS', async () => {
     const handle = await start('Apply to 1 backend job and plan groceries', fakeWorker.taskQueue);
     const pending = await handle.executeUpdate(waitSettledUpdate);
-    await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'default_user',
-        }),
-      ],
-    });
+    await decideByUpdate(handle, pending.approvals[0]!, { approved: true, approver_id: 'default_user' });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('FAILED');
     const submit = final.steps.find((s) => s.id === 'submit_application')!;

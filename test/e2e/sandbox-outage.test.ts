@@ -18,6 +18,7 @@ import {
 } from '../support/reliability.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { useSandbox, useStack } from '../support/fixtures.js';
+import { chatAs } from '../support/chat.js';
 
 /** Long enough to SIGKILL the sandbox between its commit and its answer. */
 const SANDBOX_LATENCY_MS = 500;
@@ -44,10 +45,7 @@ function committedEntries(key: string): number {
 }
 
 async function pendingTransfer(amount: number): Promise<{ workflowId: string; sessionId: string }> {
-  const chat = await call(stack.baseUrl, 'POST', '/chat', {
-    message: `Transfer ${amount} to Kiran`,
-    user_id: 'default_user',
-  });
+  const chat = await chatAs(stack.baseUrl, `Transfer ${amount} to Kiran`, 'default_user');
   expect(chat.status).toBe(200);
   expect(chat.body.status).toBe('PENDING_APPROVAL');
   return { workflowId: chat.body.workflow_id, sessionId: chat.body.session_id };

@@ -9,6 +9,7 @@ import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-proc
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { call } from '../support/http.js';
+import { decideOverHttp } from '../support/chat.js';
 
 /** Every sandbox call takes this long, so a cancel can arrive while an approved transfer runs. */
 const SANDBOX_LATENCY_MS = 1500;
@@ -128,10 +129,7 @@ describe('true answers when approve races cancel', () => {
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId: string = chat.body.workflow_id;
     const before = await getBalanceCents(sandbox.url, 'kiran');
-    const approving = call(stack.baseUrl, 'POST', `/api/approvals/${chat.body.reply.approval_id}/decision`, {
-      decision: 'approve',
-      decided_by: MANAGER,
-    });
+    const approving = decideOverHttp(stack.baseUrl, chat.body.reply.approval_id, 'approve', MANAGER);
     await waitFor(
       async () =>
         (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body.steps?.[0]?.state === 'RUNNING'

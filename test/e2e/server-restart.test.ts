@@ -27,6 +27,7 @@ import {
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startDevServer, type DevServer } from '../../dev/temporal-server.js';
 import { useStack } from '../support/fixtures.js';
+import { chatAs, decideOverHttp } from '../support/chat.js';
 
 let dir: string;
 let server: DevServer;
@@ -46,10 +47,7 @@ describe('Temporal server restart with approvals pending', () => {
     const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
     const fromBefore = await getBalanceCents(stack.sandbox.url, '123');
 
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(chat.status).toBe(200);
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const transferId: string = chat.body.workflow_id;
@@ -117,10 +115,7 @@ describe('Temporal server restart with approvals pending', () => {
     });
     expect(approve.status, JSON.stringify(approve.body)).toBe(200);
     expect(approve.body).toMatchObject({ status: 'approved', result: { status: 'success' } });
-    const confirm = await call(stack.baseUrl, 'POST', `/api/approvals/${lifeApproval}/decision`, {
-      decision: 'approve',
-      decided_by: 'planner_user',
-    });
+    const confirm = await decideOverHttp(stack.baseUrl, lifeApproval, 'approve', 'planner_user');
     expect(confirm.status, JSON.stringify(confirm.body)).toBe(200);
     expect(confirm.body).toMatchObject({ success: true, step_state: 'SUCCEEDED' });
 
@@ -199,7 +194,7 @@ describe('Temporal failing halfway through a chat', () => {
     try {
       const baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
       const kiranBefore = await getBalanceCents(stack.sandbox.url, 'kiran');
-      const res = await call(baseUrl, 'POST', '/chat', { message: 'Transfer 10 to Kiran', user_id: 'default_user' });
+      const res = await chatAs(baseUrl, 'Transfer 10 to Kiran', 'default_user');
       expect(runId).toBeDefined();
       const started = await stack.client.workflow
         .getHandle(runId!)

@@ -9,6 +9,7 @@ import { sessionQuery, sessionWorkflowIdFor } from '../../src/shared/messages.js
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ env: { SESSION_IDLE_CLOSE: '1s' } });
 
@@ -29,18 +30,11 @@ describe('a session that closed while idle', () => {
 
   it('closes once nothing happened in it for SESSION_IDLE_CLOSE, though its transfer still waits', async () => {
     // A session's workflow starts with its second run (session-lookup.ts): open it with two.
-    const opening = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 1 to Kiran',
-      user_id: 'default_user',
-    });
+    const opening = await chatAs(stack.baseUrl, 'Transfer 1 to Kiran', 'default_user');
     expect(opening.body.status).toBe('COMPLETED');
     sessionId = opening.body.session_id;
     openingRun = opening.body.workflow_id;
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-      session_id: sessionId,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user', { session_id: sessionId });
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     pendingRun = chat.body.workflow_id;
     approvalId = chat.body.reply.approval_id;
@@ -57,21 +51,13 @@ describe('a session that closed while idle', () => {
   });
 
   it('stays its user’s: another user chatting into it gets 403 and opens nothing', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 10 to Kiran',
-      user_id: 'mallory',
-      session_id: sessionId,
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 10 to Kiran', 'mallory', { session_id: sessionId });
     expect(res.status).toBe(403);
     expect((await sessionHandle(sessionId).describe()).status.name).toBe('COMPLETED');
   });
 
   it('opens again on its next chat, with its earlier runs carried over', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 100 to Kiran',
-      user_id: 'default_user',
-      session_id: sessionId,
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 100 to Kiran', 'default_user', { session_id: sessionId });
     expect(chat.status).toBe(200);
     expect(chat.body).toMatchObject({ session_id: sessionId, status: 'COMPLETED' });
     const session = await sessionHandle(sessionId).query(sessionQuery);

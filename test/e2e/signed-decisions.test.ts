@@ -17,12 +17,12 @@ import {
   runQuery,
   timelineQuery,
 } from '../../src/shared/messages.js';
-import { call } from '../support/http.js';
 import { runOperatorScript } from '../support/operator-scripts.js';
 import { waitFor } from '../../dev/ports.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { runBindingFor, signedAsGateway, testSecretsEnv } from '../../dev/stack-secrets.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 let stack: Stack;
 
@@ -34,10 +34,7 @@ afterAll(async () => {
 });
 
 async function pendingTransfer(amount: number): Promise<{ handle: WorkflowHandle; approvalId: string }> {
-  const chat = await call(stack.baseUrl, 'POST', '/chat', {
-    message: `Transfer ${amount} to Kiran`,
-    user_id: 'default_user',
-  });
+  const chat = await chatAs(stack.baseUrl, `Transfer ${amount} to Kiran`, 'default_user');
   expect(chat.body.status).toBe('PENDING_APPROVAL');
   return { handle: stack.client.workflow.getHandle(chat.body.workflow_id), approvalId: chat.body.reply.approval_id };
 }
@@ -132,10 +129,7 @@ describe('signed decisions', () => {
   it('the gateway signs what it checked: the approval applies, marked via gateway, and the money moves once', async () => {
     const before = await getBalanceCents(stack.sandbox.url, 'kiran');
     const { handle, approvalId } = await pendingTransfer(6300);
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'manager@bank.com' });
     expect(res.status).toBe(200);
     await handle.result();
     const approved = (await handle.query(timelineQuery, 0)).find((e) => e.event === 'approval_approved')!;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { chatAs } from '../support/chat.js';
 
 const QUERY_BUDGET_MS = 1500;
 const stack = useStack({ gateway: { queryTimeoutMs: QUERY_BUDGET_MS, decisionAcceptMs: 1000 } });
@@ -12,10 +13,7 @@ const stack = useStack({ gateway: { queryTimeoutMs: QUERY_BUDGET_MS, decisionAcc
 describe('status reads without a worker', () => {
   it('GET /api/workflows/{id} and the session status answer 200 from the memo within the budget, marked stale', async () => {
     await stack.startWorker();
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId = chat.body.workflow_id as string;
     const sessionId = chat.body.session_id as string;

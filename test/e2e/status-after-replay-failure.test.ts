@@ -10,6 +10,7 @@ import { sessionWorkflowIdFor } from '../../src/shared/messages.js';
 import { call } from '../support/http.js';
 import { useBreakingWorkflowsBundle, useStack } from '../support/fixtures.js';
 import { realActivities, startTestWorker, type TestWorker } from '../support/temporal.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 3000 } });
 const breakingBundle = useBreakingWorkflowsBundle();
@@ -21,15 +22,9 @@ afterAll(async () => {
 
 describe('status reads when the worker fails to replay the run', () => {
   it('answer a completed run from its result and a waiting run from its memo, never 404', async () => {
-    const completed = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 20 to Kiran',
-      user_id: 'default_user',
-    });
+    const completed = await chatAs(stack.baseUrl, 'Transfer 20 to Kiran', 'default_user');
     expect(completed.body.status).toBe('COMPLETED');
-    const waiting = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to kiran',
-      user_id: 'default_user',
-    });
+    const waiting = await chatAs(stack.baseUrl, 'Transfer 6000 to kiran', 'default_user');
     expect(waiting.body.status).toBe('PENDING_APPROVAL');
     // A session with a workflow of its own (it starts with the session's second run).
     const opening = await call(stack.baseUrl, 'POST', '/chat', {

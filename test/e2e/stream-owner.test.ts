@@ -7,15 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
 import { sessionWorkflowIdFor } from '../../src/shared/messages.js';
+import { chatAs } from '../support/chat.js';
 
 const stack = useStack({ gateway: { queryTimeoutMs: 1500 } });
 
 describe('stream tickets while no worker answers', () => {
   it('are issued for an open run without asking its worker; unknown ids and sessions are 404', async () => {
-    const chat = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to kiran',
-      user_id: 'default_user',
-    });
+    const chat = await chatAs(stack.baseUrl, 'Transfer 6000 to kiran', 'default_user');
     expect(chat.body.status).toBe('PENDING_APPROVAL');
     const workflowId = chat.body.workflow_id as string;
     await stack.stopWorker();

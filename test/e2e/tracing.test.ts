@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { startGatewayProcess, startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { freePort, waitFor } from '../../dev/ports.js';
 import { startSandboxProcess, type SandboxProcess } from '../../dev/sandbox-process.js';
-import { call } from '../support/http.js';
 import { SpanKind, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { uniqueId } from '../support/temporal.js';
+import { chatAs } from '../support/chat.js';
 
 let receiver: OtlpReceiver;
 let sandbox: SandboxProcess;
@@ -73,11 +73,7 @@ function requestLines(output: string): Record<string, unknown>[] {
 
 describe('traces', () => {
   it('connect one chat from the gateway through the workflow and its activity to the sandbox', async () => {
-    const chat = await call(gatewayUrl, 'POST', '/chat', {
-      message: 'Transfer 60 to Kiran',
-      user_id: 'default_user',
-      session_id: null,
-    });
+    const chat = await chatAs(gatewayUrl, 'Transfer 60 to Kiran', 'default_user', { session_id: null });
     expect(chat.status).toBe(200);
     expect(chat.body.status).toBe('COMPLETED');
 

@@ -11,6 +11,7 @@ import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startStack } from '../support/stack.js';
 import { call } from '../support/http.js';
 import { useStack } from '../support/fixtures.js';
+import { decideOverHttp } from '../support/chat.js';
 
 const stack = useStack({ noWorker: true, env: { CHAT_WAIT_MS: '700' }, gateway: { queryTimeoutMs: 1500 } });
 
@@ -74,10 +75,7 @@ describe('wait budgets', () => {
     const timeline = await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}/timeline`);
     expect(timeline.status).toBe(503);
     expect(timeline.body.error.code).toBe('run_unresponsive');
-    const decision = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const decision = await decideOverHttp(stack.baseUrl, approvalId, 'approve', 'manager@bank.com');
     expect(decision.status).toBe(202);
     expect(decision.body).toMatchObject({
       status: 'accepted',

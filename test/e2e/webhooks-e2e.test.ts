@@ -14,6 +14,7 @@ import type { NotificationEvent } from '../../src/shared/notifications.js';
 import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { startWebhookListener, type ReceivedWebhook } from '../support/webhook-listener.js';
+import { chatAs, postDecision } from '../support/chat.js';
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
@@ -68,10 +69,7 @@ describe('webhooks: a transfer that needs approval', () => {
   let approvalId: string;
 
   it('announces approval.requested with the approval record, signed with the subscriber secret', async () => {
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 6000 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 6000 to Kiran', 'default_user');
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('PENDING_APPROVAL');
     workflowId = res.body.workflow_id;
@@ -102,10 +100,7 @@ describe('webhooks: a transfer that needs approval', () => {
   });
 
   it('announces approval.decided and run.completed once the manager approves, before the run closes', async () => {
-    const res = await call(stack.baseUrl, 'POST', `/api/approvals/${approvalId}/decision`, {
-      decision: 'approve',
-      decided_by: 'manager@bank.com',
-    });
+    const res = await postDecision(stack.baseUrl, approvalId, { decision: 'approve', decided_by: 'manager@bank.com' });
     expect(res.status).toBe(200);
     await stack.client.workflow.getHandle(workflowId).result();
     // The run returned only after its outcome was delivered.
@@ -133,10 +128,7 @@ describe('webhooks: a transfer that needs approval', () => {
 describe('webhooks: a subscriber that fails', () => {
   it('retries with backoff until it answers: delivered at attempt 3 after two 503s', async () => {
     listener.failNext(2);
-    const res = await call(stack.baseUrl, 'POST', '/chat', {
-      message: 'Transfer 10 to Kiran',
-      user_id: 'default_user',
-    });
+    const res = await chatAs(stack.baseUrl, 'Transfer 10 to Kiran', 'default_user');
     expect(res.status).toBe(200);
     const workflowId: string = res.body.workflow_id;
     await stack.client.workflow.getHandle(workflowId).result();

@@ -3,18 +3,17 @@
  * for approval; a new worker finishes the runs and every external write happens once. The worker
  * process also serves its metrics, which then count what the restarted worker did.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionUpdate, timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
+import { timelineQuery, waitSettledUpdate } from '../../src/shared/messages.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { freePort, waitFor } from '../../dev/ports.js';
 import { getJson } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startRequestRun, uniqueId } from '../support/temporal.js';
 import { useClient, useSandbox } from '../support/fixtures.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
+import { decideByUpdate } from '../support/decisions.js';
 
 const sandbox = useSandbox({ latencyMs: 300 });
 const client = useClient();
@@ -55,16 +54,7 @@ describe('worker crash', () => {
 
     const pending = await handle.executeUpdate(waitSettledUpdate);
     expect(pending.status).toBe('WAITING_APPROVAL');
-    await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'default_user',
-        }),
-      ],
-    });
+    await decideByUpdate(handle, pending.approvals[0]!, { approved: true, approver_id: 'default_user' });
     const final = (await handle.result()) as RunView;
     expect(final.status).toBe('COMPLETED');
 
@@ -92,15 +82,9 @@ describe('worker crash', () => {
     const pending = await handle.executeUpdate(waitSettledUpdate);
     await worker.kill();
     await worker.restart();
-    const outcome = await handle.executeUpdate(approvalDecisionUpdate, {
-      args: [
-        signedAsGateway({
-          ...runBindingOf(pending.approvals[0]!),
-          approval_id: pending.approvals[0]!.approval_id,
-          approved: true,
-          approver_id: 'manager@bank.com',
-        }),
-      ],
+    const outcome = await decideByUpdate(handle, pending.approvals[0]!, {
+      approved: true,
+      approver_id: 'manager@bank.com',
     });
     expect(outcome.step.state).toBe('SUCCEEDED');
     expect(((await handle.result()) as RunView).status).toBe('COMPLETED');

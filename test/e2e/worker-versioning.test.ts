@@ -3,19 +3,18 @@
  * to A; build B, whose workflow code cannot replay A's runs, becomes the current version; the
  * approval still completes the run on A, and new runs go to B.
  */
-import { runBindingOf } from '../../src/shared/approval/binding.js';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunView } from '../../src/shared/contracts.js';
-import { approvalDecisionUpdate, waitSettledUpdate } from '../../src/shared/messages.js';
+import { waitSettledUpdate } from '../../src/shared/messages.js';
 import { startWorkerProcess, type NodeService } from '../../dev/node-service.js';
 import { waitFor } from '../../dev/ports.js';
-import { signedAsGateway } from '../../dev/stack-secrets.js';
 import { useBreakingWorkflowsBundle, useClient, useSandbox } from '../support/fixtures.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
 import { startRequestRun, uniqueId } from '../support/temporal.js';
+import { decideByUpdate } from '../support/decisions.js';
 
 const sandbox = useSandbox();
 const client = useClient();
@@ -88,15 +87,9 @@ describe('worker versioning', () => {
       await startBuild('build-b', buildB.codePath);
       await setCurrentVersion('build-b');
 
-      const outcome = await waiting.executeUpdate(approvalDecisionUpdate, {
-        args: [
-          signedAsGateway({
-            ...runBindingOf(pending.approvals[0]!),
-            approval_id: pending.approvals[0]!.approval_id,
-            approved: true,
-            approver_id: 'manager@bank.com',
-          }),
-        ],
+      const outcome = await decideByUpdate(waiting, pending.approvals[0]!, {
+        approved: true,
+        approver_id: 'manager@bank.com',
       });
       expect(outcome.step.state).toBe('SUCCEEDED');
       expect(((await waiting.result()) as RunView).status).toBe('COMPLETED');

@@ -21,22 +21,27 @@ export const PEOPLE = {
 export type Person = keyof typeof PEOPLE;
 
 /**
+ * A rule named `name`: transfers of `fromCents` or more need `count` approvers from the group
+ * approvers, followed up as `followUps` says (remind_after, escalate_after, escalate_to, expire_after).
+ */
+export function approversRule(name: string, fromCents: number, count = 1, followUps: Record<string, string> = {}) {
+  return {
+    name,
+    match: { tools: ['bank_transfer'], amount_at_least_cents: fromCents },
+    outcome: { stages: [{ group: 'approvers', count }], ...followUps },
+  };
+}
+
+/** Transfers of $10,000.00 or more need two approvers. */
+export const TWO_APPROVERS_FROM_10K = approversRule('two-approvers', 1_000_000, 2);
+
+/** Transfers of $1,000.00 or more need one approver. */
+export const ONE_APPROVER_FROM_1K = approversRule('one-approver', 100_000);
+
+/**
  * The rules most test policies end with, after their own thresholds: a transfer below them and
  * any other tool go ahead without approval, so only the amounts a test is about wait.
  */
-/** Transfers of $10,000.00 or more need two approvers. */
-export const TWO_APPROVERS_FROM_10K = {
-  name: 'two-approvers',
-  match: { tools: ['bank_transfer'], amount_at_least_cents: 1_000_000 },
-  outcome: { stages: [{ group: 'approvers', count: 2 }] },
-};
-
-/** Transfers of $1,000.00 or more need one approver. */
-export const ONE_APPROVER_FROM_1K = {
-  name: 'one-approver',
-  match: { tools: ['bank_transfer'], amount_at_least_cents: 100_000 },
-  outcome: { stages: [{ group: 'approvers', count: 1 }] },
-};
 
 export const ALLOW_THE_REST = [
   { name: 'petty', match: { tools: ['bank_transfer'] }, outcome: { allow: true } },

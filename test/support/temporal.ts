@@ -95,6 +95,15 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
+/** Replays the run's history so far on the suite's workflow bundle; rejects when it does not replay. */
+export async function replaysOnSuiteBundle(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    await handle.fetchHistory(),
+    handle.workflowId,
+  );
+}
+
 /** Starts a request run straight through the client (no gateway), in a session of its own. */
 export function startRequestRun(
   client: Client,

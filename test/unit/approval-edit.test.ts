@@ -7,27 +7,20 @@ import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { bytesToHex, checkDecisionProof } from '../../src/shared/decision-signature.js';
 import { DecisionErrorType } from '../../src/shared/messages.js';
 import type { ApprovalDecision } from '../../src/shared/workflow-contracts.js';
+import { bareApproval } from '../support/views.js';
 
 const NOW = '2026-12-01T10:00:30.000Z';
 const HASH = 'a'.repeat(64);
 const args = { from_account: 'checking', to_account: 'kiran', amount_cents: 600_000 };
 
-const pending: ApprovalRecord = {
-  approval_id: 'req-1.transfer',
-  workflow_id: 'req-1',
-  session_id: 's-1',
-  step_id: 'transfer',
+const pending: ApprovalRecord = bareApproval({
   step_name: 'Transfer',
-  tool: 'bank_transfer',
   risk_level: 'L3',
   reason: 'large transfer',
-  status: 'pending',
-  requested_by: 'alice',
-  requested_at: '2026-12-01T10:00:00.000Z',
   expires_at: '2026-12-01T10:01:00.000Z',
   action_hash: HASH,
   args,
-};
+});
 const staged: ApprovalRecord = {
   ...pending,
   policy_rule: 'large-transfer',

@@ -13,6 +13,7 @@ import {
   type ProposedDecision,
 } from '../../src/shared/approval/judge.js';
 import { judgeEdit, lockedArgsChanged, type ProposedEdit } from '../../src/shared/approval/edit.js';
+import { bareApproval } from '../support/views.js';
 
 const NOW = '2026-12-01T10:00:30.000Z';
 const HASH = 'a'.repeat(64);
@@ -20,23 +21,14 @@ const OTHER_HASH = 'b'.repeat(64);
 const RUN = 'run-1111';
 const args = { from_account: '123', to_account: 'kiran', amount_cents: 600_000 };
 
-const transfer: ApprovalRecord = {
-  approval_id: 'req-1.transfer',
-  workflow_id: 'req-1',
+const transfer: ApprovalRecord = bareApproval({
   run_id: RUN,
-  session_id: 's-1',
-  step_id: 'transfer',
-  step_name: 'Transfer $6,000.00 → kiran',
-  tool: 'bank_transfer',
   risk_level: 'L3',
   reason: 'large transfer',
-  status: 'pending',
-  requested_by: 'alice',
-  requested_at: '2026-12-01T10:00:00.000Z',
   expires_at: '2026-12-01T10:01:00.000Z',
   action_hash: HASH,
   args,
-};
+});
 const edited: ApprovalRecord = { ...transfer, edits: 1, edited_by: 'carol', action_hash: OTHER_HASH };
 const editedByRequester: ApprovalRecord = { ...transfer, edits: 1, edited_by: 'alice' };
 const jobSubmit: ApprovalRecord = { ...transfer, tool: 'job_submit', args: { count: 2 }, step_name: 'Apply' };

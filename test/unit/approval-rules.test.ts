@@ -3,23 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { decisionRefusal, onlyPendingApproval } from '../../gateway/approvals/rules.js';
 import type { Identity } from '../../gateway/auth.js';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
+import { bareApproval } from '../support/views.js';
 
 function record(overrides: Partial<ApprovalRecord> = {}): ApprovalRecord {
-  return {
-    approval_id: 'req-1.transfer',
-    workflow_id: 'req-1',
-    session_id: 's',
-    step_id: 'transfer',
-    step_name: 'Transfer $6,000.00 to kiran',
-    tool: 'bank_transfer',
-    risk_level: 'L2',
-    reason: 'Transfer requires approval',
-    status: 'pending',
-    requested_by: 'alice',
-    requested_at: '2026-12-01T10:00:00.000Z',
-    expires_at: '2099-12-02T10:00:00.000Z',
-    ...overrides,
-  };
+  return bareApproval({ session_id: 's', step_name: 'Transfer $6,000.00 to kiran', ...overrides });
 }
 const jobSubmit = record({ approval_id: 'req-1.apply', step_id: 'apply', tool: 'job_submit', risk_level: 'L3' });
 const calendar = record({ approval_id: 'req-1.gym', step_id: 'gym', tool: 'calendar_create', risk_level: 'L2' });

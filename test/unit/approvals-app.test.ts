@@ -16,6 +16,7 @@ import { TokenTable } from '../../gateway/auth.js';
 import type { ApproveRequestSchema, DecisionRequestSchema } from '../../gateway/schemas.js';
 import type { ApprovalDecision, ApprovalRecord, RunView, StepView } from '../../src/shared/contracts.js';
 import type { SessionView } from '../../src/shared/messages.js';
+import { bareApproval } from '../support/views.js';
 
 const step = (id: string, over: Partial<StepView> = {}): StepView => ({
   id,
@@ -28,21 +29,15 @@ const step = (id: string, over: Partial<StepView> = {}): StepView => ({
   attempts: 0,
   ...over,
 });
-const approval = (workflowId: string, stepId: string, over: Partial<ApprovalRecord> = {}): ApprovalRecord => ({
-  approval_id: `${workflowId}.${stepId}`,
-  workflow_id: workflowId,
-  session_id: 's1',
-  step_id: stepId,
-  step_name: `Transfer (${stepId})`,
-  tool: 'bank_transfer',
-  risk_level: 'L2',
-  reason: 'Transfer requires approval',
-  status: 'pending',
-  requested_by: 'alice',
-  requested_at: '2026-12-01T10:00:00.000Z',
-  expires_at: '2099-12-02T10:00:00.000Z',
-  ...over,
-});
+const approval = (workflowId: string, stepId: string, over: Partial<ApprovalRecord> = {}): ApprovalRecord =>
+  bareApproval({
+    approval_id: `${workflowId}.${stepId}`,
+    workflow_id: workflowId,
+    session_id: 's1',
+    step_id: stepId,
+    step_name: `Transfer (${stepId})`,
+    ...over,
+  });
 const runView = (workflowId: string, over: Partial<RunView> = {}): RunView => ({
   workflow_id: workflowId,
   session_id: 's1',

@@ -23,6 +23,11 @@ import {
 } from '../../gateway/visibility.js';
 import { DecisionErrorType, PENDING_APPROVALS_MEMO } from '../../src/shared/messages.js';
 
+/** An error as the gRPC client throws it: a message, a status code and the server's details. */
+function grpcError(message: string, code: number, details: string): Error {
+  return Object.assign(new Error(message), { code, details, metadata: {} });
+}
+
 describe('classifyError', () => {
   const updateFailure = (type: string) =>
     new WorkflowUpdateFailedError(
@@ -46,37 +51,25 @@ describe('classifyError', () => {
     expect(classifyError(new WorkflowExecutionAlreadyStartedError('exists', 'req-1', 'requestWorkflow'))?.status).toBe(
       409,
     );
-    const grpc = Object.assign(new Error('14 UNAVAILABLE: connect ECONNREFUSED'), {
-      code: grpcStatus.UNAVAILABLE,
-      details: 'x',
-      metadata: {},
-    });
+    const grpc = grpcError('14 UNAVAILABLE: connect ECONNREFUSED', grpcStatus.UNAVAILABLE, 'x');
     expect(classifyError(new ServiceError('Failed to query workflow', { cause: grpc }))?.status).toBe(503);
     expect(classifyError(z.object({ a: z.string() }).safeParse({}).error)?.status).toBe(400);
-    const noWorker = Object.assign(new Error('9 FAILED_PRECONDITION'), {
-      code: grpcStatus.FAILED_PRECONDITION,
-      details: 'no poller seen for task queue recently, worker may be down',
-      metadata: {},
-    });
-    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: noWorker }))).toMatchObject({
+  });
+
+  it.each([
+    ['no worker polls the queue', 'no poller seen for task queue recently, worker may be down'],
+    ["the run's workflow task failed", 'Unable to query workflow due to Workflow Task in failed state.'],
+  ])('maps a query refused because %s to 503 run_unresponsive', (_why, details) => {
+    const cause = grpcError('9 FAILED_PRECONDITION', grpcStatus.FAILED_PRECONDITION, details);
+    expect(classifyError(new ServiceError('Failed to query Workflow', { cause }))).toMatchObject({
       status: 503,
       code: 'run_unresponsive',
     });
-    const taskLost = Object.assign(new Error('9 FAILED_PRECONDITION'), {
-      code: grpcStatus.FAILED_PRECONDITION,
-      details: 'Unable to query workflow due to Workflow Task in failed state.',
-      metadata: {},
-    });
-    expect(classifyError(new ServiceError('Failed to query Workflow', { cause: taskLost }))).toMatchObject({
-      status: 503,
-      code: 'run_unresponsive',
-    });
-    const otherPrecondition = Object.assign(new Error('9 FAILED_PRECONDITION'), {
-      code: grpcStatus.FAILED_PRECONDITION,
-      details: 'something else',
-      metadata: {},
-    });
-    expect(classifyError(new ServiceError('x', { cause: otherPrecondition }))).toBeUndefined();
+  });
+
+  it('leaves any other failed precondition to the generic 500', () => {
+    const cause = grpcError('9 FAILED_PRECONDITION', grpcStatus.FAILED_PRECONDITION, 'something else');
+    expect(classifyError(new ServiceError('x', { cause }))).toBeUndefined();
   });
 
   it('leaves anything else to the generic 500', () => {
@@ -148,23 +141,20 @@ describe('identity', () => {
       writeFileSync(bad, JSON.stringify({ short: { user_id: 'alice', role: 'boss' } }));
       expect(() => TokenTable.fromFile(bad)).toThrow(/GATEWAY_TOKENS_FILE .*bad\.json/);
       expect(() => TokenTable.fromFile(path.join(dir, 'missing.json'))).toThrow(/GATEWAY_TOKENS_FILE/);
-      const twins = path.join(dir, 'twins.json');
-      writeFileSync(
-        twins,
-        JSON.stringify({
-          'a-long-enough-token-1234': { user_id: 'manager@bank.com', role: 'approver' },
-          'a-long-enough-token-5678': { user_id: 'manager@BANK.com', role: 'requester' },
-        }),
+      /** A tokens file of two tokens, for `first` and `second`. */
+      const twoTokens = (name: string, first: object, second: object) => {
+        const file = path.join(dir, name);
+        writeFileSync(file, JSON.stringify({ 'a-long-enough-token-1234': first, 'a-long-enough-token-5678': second }));
+        return file;
+      };
+      const twins = twoTokens(
+        'twins.json',
+        { user_id: 'manager@bank.com', role: 'approver' },
+        { user_id: 'manager@BANK.com', role: 'requester' },
       );
       expect(() => TokenTable.fromFile(twins)).toThrow(/manager@bank\.com.*manager@BANK\.com.*same person/);
-      const rotated = path.join(dir, 'rotated.json');
-      writeFileSync(
-        rotated,
-        JSON.stringify({
-          'a-long-enough-token-1234': { user_id: 'bob', role: 'requester' },
-          'a-long-enough-token-5678': { user_id: 'bob', role: 'requester' },
-        }),
-      );
+      const bob = { user_id: 'bob', role: 'requester' };
+      const rotated = twoTokens('rotated.json', bob, bob);
       expect(TokenTable.fromFile(rotated).lookup('a-long-enough-token-5678')?.user_id).toBe('bob');
     } finally {
       rmSync(dir, { recursive: true, force: true });

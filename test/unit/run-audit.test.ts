@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditFact } from '../../src/audit/audit-record.js';
 import { AuditOutbox } from '../../workflows/run-audit.js';
-import { RunState } from '../../workflows/run-state.js';
-import { APPROVAL_ID, approve, blockTransfer, INPUT, START } from './run-fixtures.js';
+import { APPROVAL_ID, approve, blockTransfer, INPUT, START, tickingRun } from './run-fixtures.js';
 
 function observed() {
   const batches: AuditFact[][] = [];
@@ -17,13 +16,7 @@ function observed() {
     INPUT,
     new Date(START).toISOString(),
   );
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date((now += 10)).toISOString(),
-    (state) => outbox.observe(state),
-  );
+  const run = tickingRun(10, (state) => outbox.observe(state));
   return { run, batches, outbox, settle };
 }
 

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import { NotificationOutbox } from '../../workflows/run-notifications.js';
-import { RunState } from '../../workflows/run-state.js';
-import { APPROVAL_ID, approve, blockTransfer, INPUT, START } from './run-fixtures.js';
+import { APPROVAL_ID, approve, blockTransfer, tickingRun } from './run-fixtures.js';
 
 function observed(enabled = true) {
   const sent: NotificationEvent[] = [];
@@ -15,13 +14,7 @@ function observed(enabled = true) {
       return new Promise<void>((resolve) => settle.push(resolve));
     });
   }
-  let now = START;
-  const run = new RunState(
-    INPUT,
-    'req-1',
-    () => new Date((now += 10)).toISOString(),
-    (state) => outbox.observe(state),
-  );
+  const run = tickingRun(10, (state) => outbox.observe(state));
   return { run, sent, outbox, settle };
 }
 

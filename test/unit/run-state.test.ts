@@ -36,6 +36,14 @@ function names(timeline: TimelineEvent[]): string[] {
 
 type Script = (run: RunState, advance: (ms: number) => void) => void;
 
+/** The timeline of a transfer that waits for approval, up to the approval it asks for. */
+const TRANSFER_BLOCKED = [
+  'plan_created',
+  'step_ready:transfer',
+  'step_blocked:transfer',
+  'approval_required:transfer',
+] as const;
+
 describe('RunState transitions', () => {
   it.each<[string, Script, Partial<RunView>, string[], number]>([
     [
@@ -107,10 +115,7 @@ describe('RunState transitions', () => {
       },
       { status: 'COMPLETED' },
       [
-        'plan_created',
-        'step_ready:transfer',
-        'step_blocked:transfer',
-        'approval_required:transfer',
+        ...TRANSFER_BLOCKED,
         'approval_approved:transfer',
         'step_ready:transfer',
         'step_running:transfer',
@@ -128,14 +133,7 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'REJECTED' },
-      [
-        'plan_created',
-        'step_ready:transfer',
-        'step_blocked:transfer',
-        'approval_required:transfer',
-        'approval_rejected:transfer',
-        'workflow_failed',
-      ],
+      [...TRANSFER_BLOCKED, 'approval_rejected:transfer', 'workflow_failed'],
       6,
     ],
     [
@@ -147,14 +145,7 @@ describe('RunState transitions', () => {
         run.finish();
       },
       { status: 'REJECTED' },
-      [
-        'plan_created',
-        'step_ready:transfer',
-        'step_blocked:transfer',
-        'approval_required:transfer',
-        'approval_expired:transfer',
-        'workflow_failed',
-      ],
+      [...TRANSFER_BLOCKED, 'approval_expired:transfer', 'workflow_failed'],
       5,
     ],
     [
@@ -171,13 +162,7 @@ describe('RunState transitions', () => {
         run.cancel();
       },
       { status: 'CANCELLED' },
-      [
-        'plan_created',
-        'step_ready:transfer',
-        'step_blocked:transfer',
-        'approval_required:transfer',
-        'workflow_cancelled',
-      ],
+      [...TRANSFER_BLOCKED, 'workflow_cancelled'],
       4,
     ],
   ])('%s', (_what, script, view, events, publishes) => {
