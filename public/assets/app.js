@@ -1,15 +1,17 @@
 // @ts-check
 /**
- * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox and run view,
- * and runs one ticker (every 2 s) that refreshes the inbox, follows unsettled chat runs and polls
- * the selected run when its stream is down.
+ * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox, run view and
+ * the audit and simulation views, and runs one ticker (every 2 s) that refreshes the inbox, follows
+ * unsettled chat runs and polls the selected run when its stream is down.
  */
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
+import { createAuditView } from './audit-view.js';
 import { createChat } from './chat.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
 import { createRunView } from './run-view.js';
+import { createSimulationView } from './simulation-view.js';
 import { pageElement } from './page-element.js';
 
 const TICK_MS = 2000;
@@ -20,7 +22,10 @@ let config = { temporalUiUrl: 'http://localhost:8233', namespace: 'default', aut
 const identity = createIdentity({
   onChange(what) {
     if (what === 'user' || what === 'auth' || what === 'token') chat.identityChanged();
-    if (what === 'auth' || what === 'token') runView.reconnect();
+    if (what === 'auth' || what === 'token') {
+      runView.reconnect();
+      void auditView.refresh();
+    }
     void inbox.refresh();
   },
 });
@@ -49,6 +54,8 @@ const attention = createAttention({
   onSelectRun: (workflowId) => runView.select(workflowId),
   onActed: () => void runView.refresh(),
 });
+const auditView = createAuditView({ mount: pageElement('audit-mount', HTMLElement), api });
+createSimulationView({ mount: pageElement('simulation-mount', HTMLElement), api });
 const chat = createChat({
   api,
   identity,
@@ -79,6 +86,7 @@ async function start() {
     previous = undefined;
   }
   if (previous) runView.select(previous);
+  void auditView.refresh();
   await tick();
 }
 
