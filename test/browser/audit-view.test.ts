@@ -108,13 +108,14 @@ describe.skipIf(!HAS_CHROMIUM)(
       const verdict = page.locator('#audit-verdict');
       await expect.poll(() => verdict.innerText()).toMatch(/^Chain intact/);
       expect(await verdict.innerText()).toBe(
-        `Chain intact: ${lines.length} record(s), 1 signed message(s) verified. Head: seq ${head.seq}, hash ${head.hash}.`,
+        `Chain intact: ${lines.length} record(s), 1 signed message(s) verified. ` +
+          `Head: seq ${head.seq}, hash ${head.hash}.`,
       );
       await screenshot(page, '30-audit-trail');
       expect(errors).toEqual([]);
     });
 
-    it('simulates policies/bank.json and shows what it changes, step by step; a broken policy names its field', async () => {
+    it('simulates policies/bank.json and shows its changes step by step; a broken policy names its field', async () => {
       const { page, errors } = await openPage(browser, stack.baseUrl);
       await signInAsAuditor(page);
       await page.getByLabel(/Candidate policy/).fill(bankPolicy);

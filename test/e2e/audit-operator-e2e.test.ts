@@ -93,7 +93,7 @@ describe('audit trail of operators', () => {
     expect(new Set(trail.map((r) => r.key)).size).toBe(trail.length);
   });
 
-  it("records a retry sent through the gateway, with the gateway's signed action, and the ledger write after it", async () => {
+  it("records a retry sent through the gateway, with the gateway's signed action, then the ledger write", async () => {
     const workflowId = await heldTransfer('Transfer 108 to Kiran');
     const retried = await call(stack.baseUrl, 'POST', `/api/attention/${workflowId}/transfer`, {
       action: 'retry',
@@ -130,7 +130,7 @@ describe('audit trail of operators', () => {
     expect(trail.at(-1)).toMatchObject({ kind: 'run_finished', outcome: 'COMPLETED' });
   });
 
-  it('exports a trail with operator actions that verifies against both keys, and not without the operator key', async () => {
+  it('exports operator actions that verify against both keys, and not without the operator key', async () => {
     const res = await fetch(`${stack.baseUrl}/api/audit/export`);
     const lines = (await res.text()).split('\n');
     const verdict = verifyTrail(lines, TEST_DECISION_KEYS);
