@@ -4,8 +4,13 @@
  * timers cause, the first of two approvals (progress), a hand-over to a stand-in (with the signed
  * delegation) and the stand-in's deciding approval, each recorded once and naming its person; the
  * export verifies every signature offline. Only an auditor or an admin reads the trail, and an
- * auditor reads nothing else.
+ * auditor reads nothing else; the simulate-policy CLI, run as the auditor, reproduces the run.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
@@ -108,5 +113,23 @@ describe('audit trail of an approval with stages, follow-ups and a stand-in', ()
     const verdict = verifyTrail(lines, TEST_DECISION_KEYS);
     expect(verdict.failure).toBeUndefined();
     expect(verdict.signed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('simulate-policy, the CLI, run as the auditor: the live policy reproduces what happened', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'audit-policy-')), 'live.json');
+    writeFileSync(file, JSON.stringify(POLICY));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/simulate-policy.ts', file, '--since', '1h'],
+      {
+        env: {
+          ...process.env,
+          GATEWAY_URL: policy.stack.baseUrl,
+          GATEWAY_TOKEN: as('auditor').authorization.slice('Bearer '.length),
+        },
+      },
+    );
+    expect(stdout).toMatch(/^audit-approvals-test over the last 1h: 1 request\(s\), 1 step\(s\)\n/);
+    expect(stdout).toMatch(/approvals 1 -> 1 \(\+0\), refusals 0 -> 0, 0 step\(s\) change/);
   });
 });
