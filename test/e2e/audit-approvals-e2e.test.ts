@@ -2,9 +2,10 @@
  * The audit trail of an approval that takes several people, over HTTP against the real stack with
  * token auth and a policy of stages and follow-ups: the reminder and the escalation the policy's
  * timers cause, the first of two approvals (progress), a hand-over to a stand-in (with the signed
- * delegation) and the stand-in's deciding approval, each recorded once and naming its person; the
- * export verifies every signature offline. Only an auditor or an admin reads the trail, and an
- * auditor reads nothing else; the simulate-policy CLI, run as the auditor, reproduces the run.
+ * delegation) and the stand-in's deciding approval, each recorded once, the decisions naming their
+ * deciders; the export verifies every signature offline. Only an auditor or an admin reads the
+ * trail, and an auditor reads nothing else; the simulate-policy CLI, run as the auditor,
+ * reproduces the run.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
