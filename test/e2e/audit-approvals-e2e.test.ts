@@ -1,7 +1,8 @@
 /**
  * The audit trail of an approval that takes several people, over HTTP against the real stack with
  * token auth and a policy of stages and follow-ups: the reminder and the escalation the policy's
- * timers cause, the first of two approvals (progress), a hand-over to a stand-in (with the signed
+ * timers cause, the first of two approvals (progress), the same approver again by the operators'
+ * command (refused, and recorded as ignored), a hand-over to a stand-in (with the signed
  * delegation) and the stand-in's deciding approval, each recorded once, the decisions naming their
  * deciders; the export verifies every signature offline. Only an auditor or an admin reads the
  * trail, and an auditor reads nothing else; the simulate-policy CLI, run as the auditor,
@@ -17,6 +18,7 @@ import { TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';
 import type { AuditRecord } from '../../src/audit/audit-record.js';
 import { verifyTrail } from '../../src/audit/verify-trail.js';
 import { call } from '../support/http.js';
+import { runOperatorScript } from '../support/operator-scripts.js';
 import { ALLOW_THE_REST, as, startPolicyStack, type PolicyStack } from '../support/policy-stack.js';
 import { waitForStatus } from '../support/reliability.js';
 
@@ -37,7 +39,7 @@ const POLICY = {
     ...ALLOW_THE_REST,
   ],
 };
-const [GATEWAY_KEY] = TEST_DECISION_KEYS;
+const [GATEWAY_KEY, OPERATOR_KEY] = TEST_DECISION_KEYS;
 
 let policy: PolicyStack;
 beforeAll(async () => {
@@ -60,6 +62,11 @@ describe('audit trail of an approval with stages, follow-ups and a stand-in', ()
     await policy.waitForEvent(workflowId, 'approval_escalated');
 
     expect((await policy.decide('alice', approvalId, 'approve')).status).toBe(200);
+    // The same person again, by the operators' break-glass command: the run refuses it, and records that.
+    const again = await runOperatorScript('scripts/decide.ts', [approvalId, 'approve', '--as', 'alice'], {
+      TASK_QUEUE: policy.stack.taskQueue,
+    });
+    expect(again.code, again.stdout).toBe(1);
     const handed = await call(
       policy.stack.baseUrl,
       'POST',
@@ -83,6 +90,9 @@ describe('audit trail of an approval with stages, follow-ups and a stand-in', ()
     const progress = one('approval_progress');
     expect(progress).toMatchObject({ person: 'alice', approval_id: approvalId });
     expect(progress.signed).toMatchObject({ kind: 'decision', key_id: GATEWAY_KEY!.key_id });
+    const ignored = one('message_ignored');
+    expect(ignored).toMatchObject({ person: 'alice', outcome: 'ignored', summary: expect.stringMatching(/once/) });
+    expect(ignored.signed).toMatchObject({ kind: 'decision', key_id: OPERATOR_KEY!.key_id });
     const delegated = one('approval_delegated');
     expect(delegated).toMatchObject({ approval_id: approvalId, data: { metadata: { from: 'bob', to: 'eve' } } });
     expect(delegated.signed).toMatchObject({ kind: 'delegation', key_id: GATEWAY_KEY!.key_id });
