@@ -3,8 +3,8 @@
  * `./temporal-dev.sh act` (signed with the operator's key) and one retried through the gateway
  * (signed with the gateway's) are each recorded with the signed action and its key id, on the fact
  * the action caused; the held state and the ledger write after the retry too; a request an
- * operator starts by hand is recorded with who asked; and the export, which now holds operator
- * actions, verifies offline.
+ * operator starts by hand is recorded with who asked; a transfer the bank refuses is a failed step
+ * with its error; and the export, which now holds operator actions, verifies offline.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DECISION_KEYS } from '../../dev/stack-secrets.js';
@@ -128,6 +128,21 @@ describe('audit trail of operators', () => {
       data: { message: 'Transfer 12 to kiran' },
     });
     expect(trail.at(-1)).toMatchObject({ kind: 'run_finished', outcome: 'COMPLETED' });
+  });
+
+  it('records a transfer the bank refuses as a failed step, with its error and idempotency key', async () => {
+    // bob owns $2,500.00: the bank refuses the transfer, a business failure no operator is asked about.
+    const workflowId = await submitRequest(stack.baseUrl, 'Transfer 3000 to Kiran', 'bob');
+    expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('FAILED');
+    const trail = await trailOf(workflowId);
+    const failed = trail.filter((r) => r.kind === 'step_failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ step_id: 'transfer', tool: 'bank_transfer', outcome: 'failed' });
+    expect(failed[0]!.data).toMatchObject({
+      step: { error: expect.stringMatching(/insufficient funds/i), attempts: 1 },
+      idempotency_key: expect.stringContaining(workflowId),
+    });
+    expect(trail.at(-1)).toMatchObject({ kind: 'run_finished', outcome: 'FAILED' });
   });
 
   it('exports operator actions that verify against both keys, and not without the operator key', async () => {
