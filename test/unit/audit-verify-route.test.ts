@@ -1,10 +1,12 @@
 /**
  * GET /api/audit/verify: the gateway checks its stored chain page by page as verify-audit checks an
  * export, answers the head of an intact chain and the first failing record of a broken one, and
- * verifies signatures with the keys its settings name (a key file it cannot read is left out).
+ * verifies signatures with the keys its settings name (a key file it cannot read is left out). An
+ * auditor's token reaches the route and the page's settings.
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { auditorScope } from '../../gateway/auditor-scope.js';
 import { auditRoutes, verifyingKeysOf } from '../../gateway/routes/audit.js';
 import type { GatewayEnv } from '../../gateway/context.js';
 import { onError } from '../../gateway/errors.js';
@@ -114,5 +116,23 @@ describe('verifyingKeysOf', () => {
       OPERATOR_PUBLIC_KEY_FILES: [testSecrets.operatorPublicKeyFile],
     });
     expect(keys.map((k) => [k.key_id, k.role])).toEqual(TEST_DECISION_KEYS.map((k) => [k.key_id, k.role]));
+  });
+});
+
+describe('the auditor on the page', () => {
+  const app = new Hono<GatewayEnv>();
+  app.use(async (c, next) => {
+    c.set('identity', { kind: 'token', user_id: 'ada', role: 'auditor' } as Identity);
+    await next();
+  });
+  app.use(auditorScope());
+  app.all('*', (c) => c.text('ok'));
+  app.onError(onError);
+  it.each([
+    ['/api/audit/verify', 200],
+    ['/api/config', 200],
+    ['/api/audit/verify/more', 403],
+  ])('GET %s is %i', async (path, status) => {
+    expect((await app.request(path)).status).toBe(status);
   });
 });
