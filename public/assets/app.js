@@ -22,10 +22,7 @@ let config = { temporalUiUrl: 'http://localhost:8233', namespace: 'default', aut
 const identity = createIdentity({
   onChange(what) {
     if (what === 'user' || what === 'auth' || what === 'token') chat.identityChanged();
-    if (what === 'auth' || what === 'token') {
-      runView.reconnect();
-      void auditView.refresh();
-    }
+    if (what === 'auth' || what === 'token') runView.reconnect();
     void inbox.refresh();
   },
 });
@@ -54,7 +51,7 @@ const attention = createAttention({
   onSelectRun: (workflowId) => runView.select(workflowId),
   onActed: () => void runView.refresh(),
 });
-const auditView = createAuditView({ mount: pageElement('audit-mount', HTMLElement), api });
+createAuditView({ mount: pageElement('audit-mount', HTMLElement), api });
 createSimulationView({ mount: pageElement('simulation-mount', HTMLElement), api });
 const chat = createChat({
   api,
@@ -86,7 +83,6 @@ async function start() {
     previous = undefined;
   }
   if (previous) runView.select(previous);
-  void auditView.refresh();
   await tick();
 }
 

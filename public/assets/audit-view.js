@@ -3,8 +3,8 @@
  * The audit trail for auditors and admins: the records of GET /api/audit with the filters the
  * route takes (time range, run, person, tool, outcome, kind), paged with its cursor; the whole
  * chain downloaded as NDJSON; and the gateway's check of the stored chain with its head, the hash
- * to keep elsewhere. Loaded once when the page starts and again on each search, never on the
- * ticker: the trail only grows, and a reader who pages back should not see it move.
+ * to keep elsewhere. Read only when asked (Show records), never on the ticker: most people on the
+ * page may not read it, and a reader who pages back should not see the trail move.
  */
 import { AUDIT_KINDS, isoFromLocal, verdictText } from './audit-format.js';
 import { el, formatTime, messageOf } from './format.js';
@@ -44,7 +44,11 @@ export function createAuditView({ mount, api }) {
     el('button', { type: 'submit' }, 'Show records'),
   );
 
-  const status = el('p', { id: 'audit-status', class: 'note', role: 'status', 'aria-live': 'polite' });
+  const status = el(
+    'p',
+    { id: 'audit-status', class: 'note', role: 'status', 'aria-live': 'polite' },
+    'Choose filters, or none, and press Show records.',
+  );
   const errorBox = el('p', { id: 'audit-error', class: 'error', role: 'alert' });
   const rows = el('tbody');
   const table = el(
@@ -160,7 +164,7 @@ export function createAuditView({ mount, api }) {
     }
   });
 
-  return { refresh: () => load(false) };
+  return {};
 }
 
 /** @param {AuditRecord} r */

@@ -29,6 +29,10 @@ async function signInAsAuditor(page: Page): Promise<void> {
   await tokenField.press('Tab');
 }
 
+async function showRecords(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Show records' }).click();
+}
+
 describe.skipIf(!HAS_CHROMIUM)(
   `web page: audit and simulation${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`,
   () => {
@@ -79,6 +83,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       const { page, errors } = await openPage(browser, stack.baseUrl);
       await signInAsAuditor(page);
       const rows = page.locator('#audit-records tbody tr');
+      expect(await rows.count()).toBe(0);
+      await showRecords(page);
       await expect.poll(() => rows.count()).toBeGreaterThan(4);
       expect(await rows.first().innerText()).toMatch(/request started/);
 
@@ -152,6 +158,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it('fits a 390 px screen: the tables scroll inside the view, the page does not', async () => {
       const { page, errors } = await openPage(browser, stack.baseUrl, { width: 390, height: 844 });
       await signInAsAuditor(page);
+      await showRecords(page);
       await expect.poll(() => page.locator('#audit-records tbody tr').count()).toBeGreaterThan(4);
       await page.getByLabel(/Candidate policy/).fill(bankPolicy);
       await page.getByRole('button', { name: 'Simulate' }).click();
