@@ -29,7 +29,7 @@ import { createGatewayMetrics, metricsMiddleware, metricsRoutes } from './metric
 import { healthRoutes } from './routes/health.js';
 import { webRoutes } from './routes/web.js';
 import { webhookRoutes } from './routes/webhooks.js';
-import { auditRoutes } from './routes/audit.js';
+import { auditRoutes, verifyingKeysOf } from './routes/audit.js';
 import { policyRoutes } from './routes/policies.js';
 import { auditorScope } from './auditor-scope.js';
 import { lazyAuditStore } from '../src/audit/open-audit-store.js';
@@ -213,7 +213,10 @@ export function createGatewayApp(deps: GatewayDeps) {
   app.route('/api/requests', requestRoutes(new Reviews(routeDeps, signer)));
   app.route('/api/attention', attentionRoutes(routeDeps));
   app.route('/api/webhooks', webhookRoutes(routeDeps));
-  app.route('/api/audit', auditRoutes(auditStore));
+  app.route(
+    '/api/audit',
+    auditRoutes(auditStore, () => verifyingKeysOf(config)),
+  );
   app.route('/api/policies', policyRoutes(auditStore));
   app.route('/approval-links', approvalLinkRoutes(routeDeps));
   app.onError(onError);

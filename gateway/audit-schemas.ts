@@ -42,6 +42,27 @@ export const AuditPageSchema = z
   })
   .openapi('AuditPage');
 
+export const AuditVerdictSchema = z
+  .object({
+    ok: z.boolean(),
+    records: z.number().int().describe('Records that verified, in chain order'),
+    signed: z.number().int().describe('Signed messages among them whose signature verified'),
+    head: z
+      .object({ seq: z.number().int(), hash: z.string() })
+      .optional()
+      .describe('The last record: keep its hash elsewhere, a later export must contain it'),
+    failure: z
+      .object({
+        line: z.number().int(),
+        seq: z.number().int().optional(),
+        key: z.string().optional(),
+        problem: z.string(),
+      })
+      .optional()
+      .describe('The first record that fails, counted from 1 in chain order'),
+  })
+  .openapi('AuditVerdict');
+
 /** Times are compared as text in the store: normalised to UTC's `Z` form so they sort as times. */
 export function utcTime(time: string | undefined): string | undefined {
   return time === undefined ? undefined : new Date(time).toISOString();

@@ -8,7 +8,8 @@ import type { GatewayEnv } from './context.js';
 import { ApiError } from './errors.js';
 
 const AUDITOR_ROUTES: readonly { method: string; path: RegExp }[] = [
-  { method: 'GET', path: /^\/api\/audit(\/export)?$/ },
+  { method: 'GET', path: /^\/api\/audit(\/export|\/verify)?$/ },
+  { method: 'GET', path: /^\/api\/config$/ },
   { method: 'POST', path: /^\/api\/policies\/simulate$/ },
   { method: 'GET', path: /^\/(healthz|readyz|openapi\.json|docs)?$/ },
   { method: 'GET', path: /^\/assets\// },

@@ -2,9 +2,13 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import type { AuditStore } from '../../src/audit/audit-store.js';
+import { TrailVerifier } from '../../src/audit/verify-trail.js';
+import type { Config } from '../../src/runtime/config.js';
+import { loadTrustedKeys } from '../../src/runtime/decision-keys.js';
+import type { TrustedDecisionKey } from '../../src/shared/workflow-contracts.js';
 import type { Identity } from '../auth.js';
 import type { GatewayEnv } from '../context.js';
-import { AuditPageSchema, AuditQuerySchema, cursorOf, utcTime } from '../audit-schemas.js';
+import { AuditPageSchema, AuditQuerySchema, AuditVerdictSchema, cursorOf, utcTime } from '../audit-schemas.js';
 import { ApiError, describeZodError } from '../errors.js';
 
 /** Records per read while exporting: the export streams, it never holds the whole trail. */
@@ -34,8 +38,45 @@ const exportRoute = createRoute({
   responses: { 200: { description: 'NDJSON: one audit record a line, in chain order' } },
 });
 
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/verify',
+  summary: 'Checks the stored chain as verify-audit checks an export, with the public keys this gateway knows',
+  responses: {
+    200: {
+      description: 'The verdict and the chain head',
+      content: { 'application/json': { schema: AuditVerdictSchema } },
+    },
+  },
+});
+
+/**
+ * The public keys whose signatures a run accepts, as far as the gateway's settings name them: its
+ * own signing key's public half, the gateway keys and the operators' keys. A file that cannot be
+ * read is left out, so a signature made with it fails verification and shows.
+ */
+export function verifyingKeysOf(
+  config: Pick<Config, 'DECISION_SIGNING_KEY_FILE' | 'DECISION_PUBLIC_KEY_FILES' | 'OPERATOR_PUBLIC_KEY_FILES'>,
+): TrustedDecisionKey[] {
+  const gatewayFiles = [
+    ...(config.DECISION_SIGNING_KEY_FILE ? [config.DECISION_SIGNING_KEY_FILE] : []),
+    ...config.DECISION_PUBLIC_KEY_FILES,
+  ];
+  const keys = [
+    ...gatewayFiles.map((file) => [file, 'gateway'] as const),
+    ...config.OPERATOR_PUBLIC_KEY_FILES.map((file) => [file, 'operator'] as const),
+  ].flatMap(([file, role]) => {
+    try {
+      return loadTrustedKeys([file], role);
+    } catch {
+      return [];
+    }
+  });
+  return keys.filter((key, i) => keys.findIndex((k) => k.key_id === key.key_id) === i);
+}
+
 /** `store` is opened on first use, so a gateway that is never asked for the trail opens nothing. */
-export function auditRoutes(store: () => AuditStore) {
+export function auditRoutes(store: () => AuditStore, keys: () => readonly TrustedDecisionKey[] = () => []) {
   const app = new OpenAPIHono<GatewayEnv>({
     defaultHook: (result) => {
       if (!result.success) throw ApiError.badRequest(describeZodError(result.error, 'query'));
@@ -67,5 +108,21 @@ export function auditRoutes(store: () => AuditStore) {
           afterSeq = page.next_after_seq;
         }
       });
+    })
+    .openapi(verifyRoute, async (c) => {
+      assertMayReadAudit(c.get('identity'));
+      const verifier = new TrailVerifier(keys());
+      let afterSeq: number | undefined;
+      for (;;) {
+        const page = await store().page({ after_seq: afterSeq }, EXPORT_PAGE);
+        for (const record of page.records) {
+          const failure = verifier.check(JSON.stringify(record));
+          if (failure) return c.json({ ok: false, records: verifier.records, signed: verifier.signed, failure }, 200);
+        }
+        if (page.next_after_seq === undefined) break;
+        afterSeq = page.next_after_seq;
+      }
+      const head = verifier.head;
+      return c.json({ ok: true, records: verifier.records, signed: verifier.signed, ...(head && { head }) }, 200);
     });
 }

@@ -339,6 +339,43 @@ export function createApi({ token, onUnauthorized }) {
       const query = new URLSearchParams({ ticket, ...(afterSeq > 0 ? { last_event_id: String(afterSeq) } : {}) });
       return new EventSource(`/api/workflows/${id(workflowId)}/stream?${query}`);
     },
+    /**
+     * One page of the audit trail (GET /api/audit); empty filters are left out.
+     * @param {Record<string, string>} filters
+     * @returns {Promise<{ records: import('./audit-format.js').AuditRecord[], next_cursor?: string }>}
+     */
+    audit(filters) {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(filters)) if (value !== '') query.set(key, value);
+      return request('GET', `/api/audit?${query}`);
+    },
+    /** The stored chain checked by the gateway. @returns {Promise<import('./audit-format.js').AuditVerdict>} */
+    auditVerify: () => request('GET', '/api/audit/verify'),
+    /**
+     * The whole chain as NDJSON, fetched with the bearer token (a plain link could not carry it).
+     * @returns {Promise<Blob>}
+     */
+    async auditExport() {
+      const bearer = token();
+      const res = await fetch('/api/audit/export', bearer ? { headers: { Authorization: `Bearer ${bearer}` } } : {});
+      if (!res.ok) {
+        /** @type {any} */
+        const body = await res.json().catch(() => undefined);
+        const err = new ApiError(
+          res.status,
+          String(body?.error?.code ?? `http_${res.status}`),
+          String(body?.error?.message ?? `The gateway answered ${res.status}`),
+        );
+        if (res.status === 401) onUnauthorized(err);
+        throw err;
+      }
+      return res.blob();
+    },
+    /**
+     * @param {{ policy: unknown, since?: string, from?: string, to?: string }} body
+     * @returns {Promise<import('./audit-format.js').SimulationReport>}
+     */
+    simulatePolicy: (body) => request('POST', '/api/policies/simulate', body),
   };
 }
 

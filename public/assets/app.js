@@ -1,17 +1,19 @@
 // @ts-check
 /**
- * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox and run view,
- * and runs one ticker (every 2 s) that refreshes the inbox, follows unsettled chat runs and polls
- * the selected run when its stream is down.
+ * The page's entry: reads the gateway's config, builds the identity bar, chat, inbox, run view and
+ * the audit and simulation views, and runs one ticker (every 2 s) that refreshes the inbox, follows
+ * unsettled chat runs and polls the selected run when its stream is down.
  */
 import { createApi } from './api.js';
 import { createAttention } from './attention.js';
+import { createAuditView } from './audit-view.js';
 import { createChat } from './chat.js';
 import { createHoldingCards } from './holding-cards.js';
 import { createIdentity } from './identity.js';
 import { createInbox } from './inbox.js';
 import { createRunView } from './run-view.js';
 import { createReviewView } from './review-view.js';
+import { createSimulationView } from './simulation-view.js';
 import { pageElement } from './page-element.js';
 
 const TICK_MS = 2000;
@@ -68,6 +70,8 @@ const attention = createAttention({
   onSelectRun: (workflowId) => runView.select(workflowId),
   onActed: () => void runView.refresh(),
 });
+createAuditView({ mount: pageElement('audit-mount', HTMLElement), api });
+createSimulationView({ mount: pageElement('simulation-mount', HTMLElement), api });
 const chat = createChat({
   api,
   identity,

@@ -70,19 +70,36 @@ export function signatureProblem(
   return undefined;
 }
 
-/** Verifies an export's lines in order and stops at the first failure. */
-export function verifyTrail(lines: readonly string[], keys: readonly TrustedDecisionKey[]): TrailVerdict {
-  let previous: AuditRecord | undefined;
-  let signed = 0;
-  let records = 0;
-  for (const [index, text] of lines.entries()) {
-    if (text.trim() === '') continue;
-    const line = index + 1;
+/**
+ * Checks records one line at a time, in chain order, keeping only the last good record: the
+ * gateway verifies its whole store page by page with it, `verifyTrail` a file's lines.
+ */
+export class TrailVerifier {
+  records = 0;
+  signed = 0;
+  #previous: AuditRecord | undefined;
+  #line = 0;
+  readonly #keys: readonly TrustedDecisionKey[];
+
+  constructor(keys: readonly TrustedDecisionKey[]) {
+    this.#keys = keys;
+  }
+
+  /** The last record that verified: the chain's head so far. */
+  get head(): Pick<AuditRecord, 'seq' | 'hash'> | undefined {
+    return this.#previous && { seq: this.#previous.seq, hash: this.#previous.hash };
+  }
+
+  /** Checks the next line (blank lines count as lines but hold no record); the failure, if it fails. */
+  check(text: string): TrailFailure | undefined {
+    this.#line += 1;
+    if (text.trim() === '') return undefined;
+    const line = this.#line;
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return { records, signed, failure: { line, problem: 'the line is not JSON' } };
+      return { line, problem: 'the line is not JSON' };
     }
     const parsed = AuditRecordSchema.safeParse(json);
     const at = (json ?? {}) as { seq?: unknown; key?: unknown };
@@ -91,24 +108,40 @@ export function verifyTrail(lines: readonly string[], keys: readonly TrustedDeci
       ...(typeof at.seq === 'number' && { seq: at.seq }),
       ...(typeof at.key === 'string' && { key: at.key }),
     };
-    if (!parsed.success) return { records, signed, failure: { ...where, problem: 'the line is not an audit record' } };
+    if (!parsed.success) return { ...where, problem: 'the line is not an audit record' };
     const record = parsed.data;
-    const fail = (problem: string): TrailVerdict => ({ records, signed, failure: { ...where, problem } });
+    const previous = this.#previous;
     const expectedSeq = (previous?.seq ?? 0) + 1;
     if (record.seq !== expectedSeq)
-      return fail(`seq ${record.seq} where ${expectedSeq} was expected: a record is missing or out of order`);
+      return {
+        ...where,
+        problem: `seq ${record.seq} where ${expectedSeq} was expected: a record is missing or out of order`,
+      };
     if (record.prev_hash !== (previous?.hash ?? GENESIS_HASH))
-      return fail('prev_hash is not the hash of the record before: a record is missing, altered or out of order');
+      return {
+        ...where,
+        problem: 'prev_hash is not the hash of the record before: a record is missing, altered or out of order',
+      };
     // Over the line as written, so a member added to it counts as an alteration too.
     if (recordHash(json as AuditRecord) !== record.hash)
-      return fail('the hash does not match the record: it was altered');
+      return { ...where, problem: 'the hash does not match the record: it was altered' };
     if (record.signed?.key_id !== undefined) {
-      const problem = signatureProblem(record.workflow_id, record.signed, keys);
-      if (problem !== undefined) return fail(problem);
-      signed += 1;
+      const problem = signatureProblem(record.workflow_id, record.signed, this.#keys);
+      if (problem !== undefined) return { ...where, problem };
+      this.signed += 1;
     }
-    records += 1;
-    previous = record;
+    this.records += 1;
+    this.#previous = record;
+    return undefined;
   }
-  return { records, signed };
+}
+
+/** Verifies an export's lines in order and stops at the first failure. */
+export function verifyTrail(lines: readonly string[], keys: readonly TrustedDecisionKey[]): TrailVerdict {
+  const verifier = new TrailVerifier(keys);
+  for (const text of lines) {
+    const failure = verifier.check(text);
+    if (failure) return { records: verifier.records, signed: verifier.signed, failure };
+  }
+  return { records: verifier.records, signed: verifier.signed };
 }

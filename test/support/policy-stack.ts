@@ -8,7 +8,7 @@ import path from 'node:path';
 import { waitFor } from '../../dev/ports.js';
 import type { TimelineEvent } from '../../src/shared/contracts.js';
 import { call, type JsonResponse, type Loose } from './http.js';
-import { startStack, type Stack } from './stack.js';
+import { startStack, type Stack, type StackOptions } from './stack.js';
 
 export const PEOPLE = {
   owner: { user_id: 'default_user', role: 'requester', groups: ['staff'] },
@@ -17,6 +17,7 @@ export const PEOPLE = {
   dana: { user_id: 'dana', role: 'approver', groups: ['managers'] },
   eve: { user_id: 'eve', role: 'approver', groups: ['auditors'] },
   frank: { user_id: 'frank', role: 'approver' },
+  auditor: { user_id: 'auditor', role: 'auditor' },
 } as const;
 export type Person = keyof typeof PEOPLE;
 
@@ -73,7 +74,11 @@ export interface PolicyStack {
   stop(): Promise<void>;
 }
 
-export async function startPolicyStack(policy: object, env: Record<string, string> = {}): Promise<PolicyStack> {
+export async function startPolicyStack(
+  policy: object,
+  env: Record<string, string> = {},
+  options: Pick<StackOptions, 'audit'> = {},
+): Promise<PolicyStack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'policy-stack-'));
   const tokens = path.join(dir, 'tokens.json');
   const policyFile = path.join(dir, 'policy.json');
@@ -84,6 +89,7 @@ export async function startPolicyStack(policy: object, env: Record<string, strin
   writeFileSync(policyFile, JSON.stringify(policy));
   const stack = await startStack({
     env: { GATEWAY_AUTH: 'token', GATEWAY_TOKENS_FILE: tokens, POLICY_FILE: policyFile, ...env },
+    ...options,
   });
   const base = stack.baseUrl;
   const runView = async (workflowId: string) =>
