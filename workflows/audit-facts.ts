@@ -72,7 +72,8 @@ export function sourceOf(workflowId: string): 'gateway' | 'operator' {
 
 /** The fact for one timeline event; `signed` is the message that caused it, when one did. */
 export function auditFactOf(run: AuditSnapshot, event: TimelineEvent, signed?: SignedMessage): AuditFact {
-  const kind = KIND_OF[event.event];
+  // A retry, skip or fail shows as the step event it causes; the operator's signed action makes it theirs.
+  const kind = signed?.kind === 'operator_action' ? 'operator_action' : KIND_OF[event.event];
   const approval = event.approval_id === undefined ? undefined : run.approval(event.approval_id);
   const view =
     kind === 'plan_adopted' || event.step_id !== undefined || kind === 'run_finished' ? run.view() : undefined;
@@ -122,6 +123,8 @@ function actorOf(event: TimelineEvent, approval: Readonly<ApprovalRecord> | unde
     if (typeof value === 'string') return value;
   }
   if (event.event === 'approval_required') return approval?.requested_by;
+  // A hand-over's delegation names the person who handed it over `from`.
+  if (event.event === 'approval_delegated' && typeof event.metadata.from === 'string') return event.metadata.from;
   return undefined;
 }
 

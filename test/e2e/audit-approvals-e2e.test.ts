@@ -94,7 +94,11 @@ describe('audit trail of an approval with stages, follow-ups and a stand-in', ()
     expect(ignored).toMatchObject({ person: 'alice', outcome: 'ignored', summary: expect.stringMatching(/once/) });
     expect(ignored.signed).toMatchObject({ kind: 'decision', key_id: OPERATOR_KEY!.key_id });
     const delegated = one('approval_delegated');
-    expect(delegated).toMatchObject({ approval_id: approvalId, data: { metadata: { from: 'bob', to: 'eve' } } });
+    expect(delegated).toMatchObject({
+      approval_id: approvalId,
+      person: 'bob',
+      data: { metadata: { from: 'bob', to: 'eve' } },
+    });
     expect(delegated.signed).toMatchObject({ kind: 'delegation', key_id: GATEWAY_KEY!.key_id });
     const decided = one('approval_decided');
     expect(decided).toMatchObject({ person: 'eve', outcome: 'approved' });

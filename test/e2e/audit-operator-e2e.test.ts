@@ -83,7 +83,7 @@ describe('audit trail of operators', () => {
     const trail = await trailOf(workflowId);
     expect(trail.find((r) => r.data.event === 'step_needs_attention')).toMatchObject({ step_id: 'transfer' });
     // The action is recorded on the fact it caused (here the skip), with the message as signed.
-    const action = trail.find((r) => r.signed?.kind === 'operator_action');
+    const action = trail.find((r) => r.kind === 'operator_action');
     expect(action).toMatchObject({ person: 'ops@bank.com', step_id: 'transfer', tool: 'bank_transfer' });
     expect(action?.data.event).toBe('step_skipped');
     expect(action?.data.metadata).toMatchObject({ action: 'skip', reason: 'paid by hand', via: 'operator' });
@@ -104,7 +104,7 @@ describe('audit trail of operators', () => {
     expect(await waitForStatus(stack.baseUrl, workflowId, [...FINAL])).toBe('COMPLETED');
 
     const trail = await trailOf(workflowId);
-    const action = trail.find((r) => r.signed?.kind === 'operator_action');
+    const action = trail.find((r) => r.kind === 'operator_action');
     expect(action).toMatchObject({ person: 'ops@bank.com', step_id: 'transfer' });
     expect(action?.signed).toMatchObject({ kind: 'operator_action', key_id: GATEWAY_KEY!.key_id });
     const executed = trail.filter((r) => r.kind === 'step_executed');
