@@ -18,6 +18,7 @@ import {
   signWith,
 } from '../src/runtime/decision-keys.js';
 import type { UnsignedStart } from '../src/shared/start-signature.js';
+import { signRevoke } from '../src/shared/approval/revoke.js';
 import type { UnsignedStepAction } from '../src/shared/action-signature.js';
 import type { UnsignedDecision } from '../src/shared/decision-signature.js';
 import { parseApprovalId, runQuery } from '../src/shared/messages.js';
@@ -124,6 +125,12 @@ export function delegationSignedAsGateway(delegation: UnsignedDelegation): Appro
   const workflowId = delegation.workflow_id ?? parseApprovalId(delegation.approval_id)?.workflowId;
   const bound = { ...(workflowId !== undefined && { workflow_id: workflowId }), ...delegation };
   return signDelegation(bound, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
+}
+
+/** A revoke of `approvalId` by `revokedBy`, signed as the gateway signs it for the run `handle` names. */
+export async function revokeSignedForRun(handle: WorkflowHandle, approvalId: string, revokedBy: string) {
+  const revoke = { ...(await runBindingFor(handle, approvalId)), approval_id: approvalId, revoked_by: revokedBy };
+  return signRevoke(revoke, gatewaySigner, new Date().toISOString(), randomBytes(18).toString('base64url'));
 }
 
 /** An edit signed as the gateway signs it; `nonce` fixed when a test sends the same edit twice. */

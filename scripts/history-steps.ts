@@ -1,4 +1,4 @@
-/** The steps record-histories plays in its scenarios: deciding, retrying a held step, editing durably. */
+/** The steps record-histories plays in its scenarios: deciding, retrying a held step, editing durably, revoking. */
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   stepActionUpdate,
@@ -6,12 +6,19 @@ import {
   approvalDecisionUpdate,
   approvalEditSignal,
   approvalEditUpdate,
+  approvalRevokeUpdate,
   runQuery,
   stepActionSignal,
   waitSettledUpdate,
 } from '../src/shared/messages.js';
 import { type SandboxProcess } from '../dev/sandbox-process.js';
-import { actionSignedAsGateway, editSignedAsGateway, runBindingFor, signedForRun } from '../dev/stack-secrets.js';
+import {
+  actionSignedAsGateway,
+  editSignedAsGateway,
+  revokeSignedForRun,
+  runBindingFor,
+  signedForRun,
+} from '../dev/stack-secrets.js';
 import { waitFor } from '../dev/ports.js';
 
 export type Scenario = (
@@ -111,3 +118,20 @@ export async function editedDurably(start: Parameters<Scenario>[0]): Promise<Wor
   });
   return handle;
 }
+
+/**
+ * A first payment approved under bank.json's cooling-off window, then revoked by its requester
+ * while it holds: the transfer never runs.
+ */
+export const heldThenRevoked: Scenario = async (start) => {
+  const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
+  await decide(handle, true, 'alice', false, ['approvers']);
+  const holding = await waitFor(
+    async () => (await handle.query(runQuery)).approvals.find((a) => a.status === 'approved' && a.hold_until),
+    { timeoutMs: 20_000, what: 'the approved first payment to hold' },
+  );
+  await handle.executeUpdate(approvalRevokeUpdate, {
+    args: [await revokeSignedForRun(handle, holding.approval_id, 'default_user')],
+  });
+  return handle;
+};

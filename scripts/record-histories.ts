@@ -35,7 +35,7 @@ import type { PolicyDocument } from '../src/shared/policy/schema.js';
 import { defaultPolicy } from '../src/shared/policy/evaluate.js';
 import type { RunSettings } from '../src/shared/contracts.js';
 import { readPolicyFile, runPolicyOf } from '../src/runtime/config.js';
-import { decide, editedDurably, heldThenRetried, type Scenario } from './history-steps.js';
+import { decide, editedDurably, heldThenRetried, heldThenRevoked, type Scenario } from './history-steps.js';
 
 const OUT_DIR = path.resolve('test/histories');
 const LIFE_OS = 'Apply to 2 backend jobs, schedule gym 3x this week, and plan groceries';
@@ -76,11 +76,7 @@ const scenarios: Record<string, Scenario> = {
   'transfer-edited-durably': editedDurably,
   // The gate reads the ledger: a first payment asks an approver (bank.json); a transfer reserves its room
   // in the window (daily-limit.json).
-  'policy-first-payment': async (start) => {
-    const handle = await start('Transfer 600 to Bob', 'bank-policy', 'default_user');
-    await decide(handle, true, 'alice', false, ['approvers']);
-    return handle;
-  },
+  'policy-first-payment': heldThenRevoked,
   'policy-window': async (start) => {
     await (await start('Transfer 3000 to Kiran', 'daily-limit', 'alice')).result();
     return start('Transfer 1000 to Kiran', 'daily-limit', 'alice');
