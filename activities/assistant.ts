@@ -10,7 +10,6 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { z } from 'zod';
 import {
   ApprovalRecordSchema,
-  ASSISTANT_TOOL_INTENTS,
   FINAL_RUN_STATUSES,
   IdentitySchema,
   type ApprovalRecord,
@@ -18,6 +17,7 @@ import {
   type ToolArgs,
   type ToolCall,
 } from '../src/shared/contracts.js';
+import { ASSISTANT_TOOL_INTENTS } from '../src/shared/planner-contracts.js';
 import {
   PENDING_APPROVALS_MEMO,
   REQUEST_WORKFLOW_TYPE,

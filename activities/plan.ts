@@ -1,7 +1,7 @@
 /** The planning activity: the planner plus the one lookup it needs (the requester's account). */
 import { z } from 'zod';
-import type { PlannerOutcome, RunSettings, TrustedDecisionKey } from '../src/shared/contracts.js';
-import { PlannerOutcomeSchema } from '../src/shared/contracts.js';
+import type { RunSettings, TrustedDecisionKey } from '../src/shared/contracts.js';
+import { PlannerOutcomeSchema, type PlannerOutcome } from '../src/shared/planner-contracts.js';
 import { planMessage, warmUpPlanner } from '../src/planner/planner.js';
 import { SandboxClient } from './sandbox-client.js';
 

@@ -3,13 +3,8 @@
  * `POST /workflow/{session_id}/approve`. No I/O: unit-tested with tables.
  */
 import type { z } from 'zod';
-import {
-  isAssistantTool,
-  type ApprovalRecord,
-  type RunStatus,
-  type RunView,
-  type StepView,
-} from '../src/shared/contracts.js';
+import { type ApprovalRecord, type RunStatus, type RunView, type StepView } from '../src/shared/contracts.js';
+import { isAssistantTool } from '../src/shared/planner-contracts.js';
 import type { DecisionResult as DeliveredDecision } from './approvals/approvals.js';
 import { clarificationChoices } from '../src/planner/clarify.js';
 

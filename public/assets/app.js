@@ -18,7 +18,7 @@ import { pageElement } from './page-element.js';
 
 const TICK_MS = 2000;
 
-/** @type {import('./api.js').PageConfig} */
+/** @type {import('./api-contract.js').PageConfig} */
 let config = { temporalUiUrl: 'http://localhost:8233', namespace: 'default', auth: undefined };
 
 const identity = createIdentity({

@@ -8,7 +8,7 @@ import { ApiError } from './api.js';
 import { cssId, el } from './format.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 /** @typedef {import('./identity.js').Identity} Identity */
 
 /**

@@ -6,7 +6,7 @@
  */
 import { details, el } from './format.js';
 
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 
 /** @param {string} group */
 function groupWords(group) {

@@ -8,7 +8,7 @@ import { formatTime } from './format.js';
 import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 /** @typedef {import('./identity.js').Identity} Identity */
 
 /**

@@ -3,12 +3,13 @@
  * The chat panel: sends POST /chat as the current user in the current session, shows each reply
  * by its status, and follows runs that were still moving until they settle.
  */
-import { ApiError, FINAL_RUN_STATUSES } from './api.js';
+import { FINAL_RUN_STATUSES } from './api-contract.js';
+import { ApiError } from './api.js';
 import { details, el, formatUsd, resultSummary, STATE_LABELS } from './format.js';
 import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').RunView} RunView */
 /** @typedef {import('./identity.js').Identity} Identity */
 
 /** @type {Record<string, string>} */

@@ -20,7 +20,7 @@ function shown(key, args) {
 
 /**
  * A list of the arguments an edit changed, or undefined for any other event.
- * @param {import('./api.js').TimelineEvent} event
+ * @param {import('./api-contract.js').TimelineEvent} event
  * @returns {HTMLElement | undefined}
  */
 export function editChange(event) {

@@ -10,7 +10,7 @@ import { holdingPanel, revokeAnswer } from './holding.js';
 import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 
 /** How long a card stays after its window ends, so the countdown is seen to reach it. */
 const LINGER_MS = 3000;

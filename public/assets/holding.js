@@ -6,7 +6,7 @@
  */
 import { el, formatTime } from './format.js';
 
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 
 /**
  * "1:05" left until `iso` (minutes and seconds), "0:00" once it has passed.

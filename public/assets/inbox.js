@@ -14,7 +14,7 @@ import { createBulkBar } from './bulk-bar.js';
 import { pageElement } from './page-element.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').ApprovalRecord} ApprovalRecord */
+/** @typedef {import('./api-contract.js').ApprovalRecord} ApprovalRecord */
 /** @typedef {import('./identity.js').Identity} Identity */
 
 const PAGE_SIZE = 25;

@@ -9,9 +9,9 @@ import { Graph, layout } from './vendor/dagre.js';
 import { STATE_LABELS } from './format.js';
 import { skippedBy } from './run-model.js';
 
-/** @typedef {import('./api.js').RunView} RunView */
-/** @typedef {import('./api.js').StepView} StepView */
-/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api-contract.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').StepView} StepView */
+/** @typedef {import('./api-contract.js').TimelineEvent} TimelineEvent */
 /** @typedef {{ x: number, y: number }} Point */
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -16,14 +16,14 @@ import { badge, el, formatUsd, messageOf } from './format.js';
  * @property {string} name
  * @property {string} tool
  * @property {string} risk_level
- * @property {import('./api.js').StepState} state
+ * @property {import('./api-contract.js').StepState} state
  * @property {Record<string, unknown>} args
  * @property {string[]} depends_on
  * @property {string} [effect]
  * @property {boolean} needs_decision
  * @property {string} [approval_id]
  * @property {string} [action_hash]
- * @property {import('./api.js').ApprovalRecord} [approval]
+ * @property {import('./api-contract.js').ApprovalRecord} [approval]
  * @property {boolean} [may_decide]
  * @property {{ outcome: 'approve'|'reject'|'skip'|'will_run'|'skipped', because?: string[] }} preview
  *

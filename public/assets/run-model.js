@@ -5,9 +5,9 @@
  * No DOM here, so unit tests import it directly.
  */
 
-/** @typedef {import('./api.js').RunView} RunView */
-/** @typedef {import('./api.js').StepView} StepView */
-/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api-contract.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').StepView} StepView */
+/** @typedef {import('./api-contract.js').TimelineEvent} TimelineEvent */
 
 /**
  * @typedef {object} Segment
@@ -110,7 +110,7 @@ export function lanesOf(run, events, now) {
 /**
  * @param {StepView} step
  * @param {readonly TimelineEvent[]} events this step's, in seq order (only the first step_ready is used)
- * @param {readonly import('./api.js').ApprovalRecord[]} approvals this step's
+ * @param {readonly import('./api-contract.js').ApprovalRecord[]} approvals this step's
  * @param {number} now
  * @returns {Lane}
  */

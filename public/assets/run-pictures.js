@@ -8,8 +8,8 @@ import { el } from './format.js';
 import { createPlanGraph } from './plan-graph.js';
 import { createStepLanes } from './step-lanes.js';
 
-/** @typedef {import('./api.js').RunView} RunView */
-/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api-contract.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').TimelineEvent} TimelineEvent */
 
 /**
  * @param {{ mount: HTMLElement, steps: HTMLElement, timeline: HTMLElement }} options

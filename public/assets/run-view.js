@@ -4,7 +4,8 @@
  * from GET /api/workflows/:id, fetched again on every event (and on the page's tick while the
  * stream is down), each step with a colour and its state in words.
  */
-import { ApiError, FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './api.js';
+import { FINAL_EVENTS, FINAL_RUN_STATUSES, TIMELINE_EVENTS } from './api-contract.js';
+import { ApiError } from './api.js';
 import { badge, el, formatTime, resultSummary } from './format.js';
 import { coalesced } from './coalesce.js';
 import { createRunPictures } from './run-pictures.js';
@@ -14,9 +15,9 @@ import { pageElement } from './page-element.js';
 import { holdingPanel, revokeAnswer, startCountdowns } from './holding.js';
 
 /** @typedef {import('./api.js').Api} Api */
-/** @typedef {import('./api.js').RunView} RunView */
-/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
-/** @typedef {import('./api.js').PageConfig} PageConfig */
+/** @typedef {import('./api-contract.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api-contract.js').PageConfig} PageConfig */
 
 /** @type {Record<string, string>} */
 const DECIDED = {
@@ -49,7 +50,7 @@ export function createRunView({ api, config, revoker, onRevoked }) {
   const revokeStatus = el('p', { id: 'revoke-status', class: 'note', role: 'status' });
   errorBox.after(revokeStatus);
 
-  /** @param {import('./api.js').ApprovalRecord} approval @param {HTMLButtonElement} button */
+  /** @param {import('./api-contract.js').ApprovalRecord} approval @param {HTMLButtonElement} button */
   async function revoke(approval, button) {
     button.disabled = true;
     const who = revoker();

@@ -8,8 +8,8 @@
 import { STATE_LABELS } from './format.js';
 import { lanesOf } from './run-model.js';
 
-/** @typedef {import('./api.js').RunView} RunView */
-/** @typedef {import('./api.js').TimelineEvent} TimelineEvent */
+/** @typedef {import('./api-contract.js').RunView} RunView */
+/** @typedef {import('./api-contract.js').TimelineEvent} TimelineEvent */
 /** @typedef {import('./run-model.js').Segment} Segment */
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -3,7 +3,8 @@
  * last 5 transfers", "status of my last request", "what am I waiting for?", "cancel my last
  * request". Each is one step whose tool reads (L0) or cancels one of the user's own runs (L1).
  */
-import type { AssistantTool, PlanStep } from '../shared/contracts.js';
+import type { PlanStep } from '../shared/contracts.js';
+import type { AssistantTool } from '../shared/planner-contracts.js';
 import type { ClauseResult, PlannerContext } from './clause.js';
 import { COUNT, countProblem, mondayOf, readCount } from './text.js';
 

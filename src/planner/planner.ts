@@ -4,13 +4,8 @@
  * same plan. Pure (no I/O, clock or randomness); only the planning activity calls it, so the
  * workflow bundle never carries it.
  */
-import {
-  ASSISTANT_TOOL_INTENTS,
-  isAssistantTool,
-  PlanSchema,
-  type PlanStep,
-  type PlannerOutcome,
-} from '../shared/contracts.js';
+import { PlanSchema, type PlanStep } from '../shared/contracts.js';
+import { ASSISTANT_TOOL_INTENTS, isAssistantTool, type PlannerOutcome } from '../shared/planner-contracts.js';
 import { validatePlan } from '../shared/dag.js';
 import type { ClauseParser, ClauseResult, PlannerContext } from './clause.js';
 import { parseAssistant } from './assistant.js';

@@ -170,7 +170,8 @@ function runView(steps: Step[], status: string) {
 async function drawn(page: Page, fixture: { run: unknown; events: unknown[] }): Promise<void> {
   await page.goto('/api/config');
   await page.setContent(`<!doctype html><html><head>
-    <link rel="stylesheet" href="/assets/app.css"><link rel="stylesheet" href="/assets/pictures.css"></head>
+    <link rel="stylesheet" href="/assets/app.css"><link rel="stylesheet" href="/assets/approvals.css">
+    <link rel="stylesheet" href="/assets/run.css"><link rel="stylesheet" href="/assets/pictures.css"></head>
     <body><main class="layout"><section id="run" class="panel run"><div id="run-pictures"></div>
     <ol id="steps" class="steps"></ol><ol id="timeline" class="timeline"></ol></section></main></body></html>`);
   // A string, not a function: vitest would rewrite a dynamic import() in this file's code.

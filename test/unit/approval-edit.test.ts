@@ -43,7 +43,10 @@ const edit = (over: Partial<UnsignedEdit> = {}): UnsignedEdit => ({
   ...over,
 });
 
-/** The rules are the approval judge's (test/unit/approval-judge.test.ts); here, the edit message read as the run reads it. */
+/**
+ * The rules are the approval judge's (test/unit/approval-judge-questions.test.ts); here, the edit message
+ * read as the run reads it.
+ */
 describe('judgeEdit (an edit message, in the run)', () => {
   it.each<[string, ApprovalRecord | undefined, UnsignedEdit, true | DecisionErrorType]>([
     ['the requester before any decision', pending, edit(), true],

@@ -1,83 +1,33 @@
 /**
- * The approval judge (src/shared/approval/), one table per question: every rule that decides
- * whether a decision or an edit may count, as both the gateway and the run ask it.
+ * The approval judge's judgeDecision (src/shared/approval/judge.ts), one table per question: every rule
+ * that decides whether a decision may count, as both the gateway and the run ask it.
+ * (approval-judge-questions.test.ts holds mayApprove, alreadyDecidedAs and judgeEdit.)
  */
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { DecisionErrorType } from '../../src/shared/messages.js';
+import { judgeDecision, type Decider, type ProposedDecision } from '../../src/shared/approval/judge.js';
 import {
-  alreadyDecidedAs,
-  judgeDecision,
-  mayApprove,
-  type Decider,
-  type ProposedDecision,
-} from '../../src/shared/approval/judge.js';
-import { judgeEdit, lockedArgsChanged, type ProposedEdit } from '../../src/shared/approval/edit.js';
-import { bareApproval } from '../support/views.js';
-
-const NOW = '2026-12-01T10:00:30.000Z';
-const HASH = 'a'.repeat(64);
-const OTHER_HASH = 'b'.repeat(64);
-const RUN = 'run-1111';
-const args = { from_account: '123', to_account: 'kiran', amount_cents: 600_000 };
-
-const transfer: ApprovalRecord = bareApproval({
-  run_id: RUN,
-  risk_level: 'L3',
-  reason: 'large transfer',
-  expires_at: '2026-12-01T10:01:00.000Z',
-  action_hash: HASH,
-  args,
-});
-const edited: ApprovalRecord = { ...transfer, edits: 1, edited_by: 'carol', action_hash: OTHER_HASH };
-const editedByRequester: ApprovalRecord = { ...transfer, edits: 1, edited_by: 'alice' };
-const jobSubmit: ApprovalRecord = { ...transfer, tool: 'job_submit', args: { count: 2 }, step_name: 'Apply' };
-const calendarL2: ApprovalRecord = { ...jobSubmit, tool: 'calendar_create', risk_level: 'L2' };
-const staged: ApprovalRecord = {
-  ...transfer,
-  policy_rule: 'large-transfer',
-  stages: [
-    { group: 'approvers', count: 2, approved_by: ['bob'] },
-    { group: 'managers', count: 1, approved_by: [] },
-  ],
-  current_stage: 0,
-  requester_may_approve: false,
-  decisions: [{ by: 'bob', verdict: 'approve', at: NOW }],
-};
-const stagedEdited: ApprovalRecord = {
-  ...staged,
-  edits: 1,
-  edited_by: 'carol',
-  decisions: [],
-  action_hash: OTHER_HASH,
-};
-const escalated: ApprovalRecord = { ...staged, escalated_to: 'managers' };
-const delegated: ApprovalRecord = {
-  ...staged,
-  delegations: [{ from: 'dan', to: 'erin', to_kind: 'person', groups: ['approvers'], reason: 'away', at: NOW }],
-};
-const delegatedByCounted: ApprovalRecord = {
-  ...staged,
-  delegations: [{ from: 'bob', to: 'erin', to_kind: 'person', groups: ['approvers'], reason: 'away', at: NOW }],
-};
-const lastApproval: ApprovalRecord = {
-  ...staged,
-  stages: [
-    { group: 'approvers', count: 2, approved_by: ['bob', 'dan'] },
-    { group: 'managers', count: 1, approved_by: [] },
-  ],
-  current_stage: 1,
-};
-
-const person = (id: string, ...groups: string[]): Decider => ({ id, groups });
-const approve = (decider: Decider, over: Partial<ProposedDecision> = {}): ProposedDecision => ({
-  approved: true,
-  decider,
-  actionHash: HASH,
-  ...over,
-});
-const reject = (decider: Decider): ProposedDecision => ({ approved: false, decider, actionHash: HASH });
-const run = { now: NOW, checkRun: true };
+  NOW,
+  HASH,
+  OTHER_HASH,
+  RUN,
+  transfer,
+  edited,
+  editedByRequester,
+  jobSubmit,
+  calendarL2,
+  staged,
+  stagedEdited,
+  escalated,
+  delegated,
+  delegatedByCounted,
+  lastApproval,
+  person,
+  approve,
+  reject,
+  run,
+} from '../support/approval-records.js';
 
 type Outcome = 'approve' | 'complete' | 'reject' | DecisionErrorType;
 
@@ -254,116 +204,5 @@ describe('judgeDecision: stages', () => {
     const standIn = { now: NOW, standInGroups: [['approvers']] };
     expect(judgeDecision(staged, approve(person('sam', 'staff')), standIn).kind).toBe('approve');
     expect(judgeDecision(staged, approve(person('sam', 'staff')), { now: NOW }).kind).toBe('refuse');
-  });
-});
-
-describe('mayApprove (may_decide, can_decide and links ask this)', () => {
-  it.each<[string, ApprovalRecord, Decider, readonly string[][], boolean]>([
-    ['an approver, no stages', transfer, person('bob'), [], true],
-    ['the requester of a transfer', transfer, person('alice'), [], false],
-    ['the editor of a transfer', edited, person('carol'), [], false],
-    ['someone else after an edit', edited, person('bob'), [], true],
-    ['a member of the deciding group', staged, person('dan', 'approvers'), [], true],
-    ['who already counted', staged, person('bob', 'approvers'), [], false],
-    ['a stand-in for a member', staged, person('sam'), [['approvers']], true],
-    ['a stand-in for someone outside the group', staged, person('sam'), [['staff']], false],
-    ['a requester token on a transfer', transfer, { id: 'alice', role: 'requester' }, [], false],
-    ['an auditor token, even on a step they did not request', transfer, { id: 'ivy', role: 'auditor' }, [], false],
-    ['anyone, once decided', { ...transfer, status: 'approved' }, person('bob'), [], false],
-    ['anyone, once expired', { ...transfer, expires_at: NOW }, person('bob'), [], false],
-  ])('%s', (_name, approval, decider, standInGroups, expected) => {
-    expect(mayApprove(approval, decider, { now: NOW, standInGroups })).toBe(expected);
-  });
-});
-
-describe('alreadyDecidedAs (a retried request)', () => {
-  it.each<[string, ApprovalRecord, boolean, string, boolean]>([
-    ['approved by them', { ...transfer, status: 'approved', decided_by: 'bob' }, true, 'BOB', true],
-    ['approved by someone else', { ...transfer, status: 'approved', decided_by: 'dan' }, true, 'bob', false],
-    ['their vote counted on a stage', staged, true, 'bob', true],
-    ['rejected, asked to approve', { ...transfer, status: 'rejected', decided_by: 'bob' }, true, 'bob', false],
-  ])('%s', (_name, approval, approved, who, expected) => {
-    expect(alreadyDecidedAs(approval, approved, who)).toBe(expected);
-  });
-});
-
-describe('judgeEdit', () => {
-  const edit = (editor: Decider, over: Partial<ProposedEdit> = {}): ProposedEdit => ({
-    args: { ...args, amount_cents: 400_000 },
-    editor,
-    actionHash: HASH,
-    workflowId: 'req-1',
-    runId: RUN,
-    ...over,
-  });
-  type EditOutcome = true | DecisionErrorType;
-  it.each<[string, ApprovalRecord, ProposedEdit, EditOutcome]>([
-    ['the requester before any decision', transfer, edit(person('alice')), true],
-    ['an approver (four eyes) without stages', transfer, edit(person('carol')), true],
-    ['the requester after a decision counted', staged, edit(person('alice')), DecisionErrorType.Forbidden],
-    ['a member of the deciding group', staged, edit(person('dan', 'approvers')), true],
-    ['someone outside the deciding group', staged, edit(person('mallory', 'staff')), DecisionErrorType.Forbidden],
-    ['who already counted', staged, edit(person('bob', 'approvers')), DecisionErrorType.Forbidden],
-    ['the editor again, before any decision', edited, edit(person('carol'), { actionHash: OTHER_HASH }), true],
-    [
-      'a requester token on another run',
-      transfer,
-      edit({ id: 'mallory', role: 'requester' }),
-      DecisionErrorType.Forbidden,
-    ],
-    [
-      'the debit account (from_account)',
-      transfer,
-      edit(person('alice'), { args: { ...args, from_account: 'ops' } }),
-      DecisionErrorType.InvalidArgs,
-    ],
-    [
-      'the recipient and amount',
-      transfer,
-      edit(person('alice'), { args: { ...args, to_account: 'bob', amount_cents: 1 } }),
-      true,
-    ],
-    [
-      'a field the tool does not take',
-      transfer,
-      edit(person('alice'), { args: { ...args, memo: 'x' } }),
-      DecisionErrorType.InvalidArgs,
-    ],
-    [
-      'a negative amount',
-      transfer,
-      edit(person('alice'), { args: { ...args, amount_cents: -1 } }),
-      DecisionErrorType.InvalidArgs,
-    ],
-    [
-      'another action than the one waiting',
-      transfer,
-      edit(person('alice'), { actionHash: OTHER_HASH }),
-      DecisionErrorType.Stale,
-    ],
-    ['another run', transfer, edit(person('alice'), { runId: 'run-0000' }), DecisionErrorType.WrongRun],
-    ['at the deadline', { ...transfer, expires_at: NOW }, edit(person('alice')), DecisionErrorType.Expired],
-    ['once decided', { ...transfer, status: 'approved' }, edit(person('alice')), DecisionErrorType.AlreadyDecided],
-    ['by a look-alike id', transfer, edit(person('alİce')), DecisionErrorType.InvalidIdentity],
-  ])('%s', (_name, approval, proposed, expected) => {
-    const verdict = judgeEdit(approval, proposed, run);
-    expect(verdict.allowed ? true : verdict.type).toBe(expected);
-  });
-
-  it('names the locked field and what may be edited', () => {
-    const verdict = judgeEdit(transfer, edit(person('alice'), { args: { ...args, from_account: 'ops' } }), run);
-    expect(verdict).toMatchObject({
-      allowed: false,
-      message:
-        'args.from_account: an edit of bank_transfer may not change from_account (editable: to_account, amount_cents)',
-    });
-  });
-
-  it.each<[string, Record<string, unknown>, string[]]>([
-    ['nothing locked changed', { ...args, amount_cents: 1 }, []],
-    ['the debit account changed', { ...args, from_account: 'ops' }, ['from_account']],
-    ['the debit account dropped', { to_account: 'kiran', amount_cents: 1 }, ['from_account']],
-  ])('lockedArgsChanged: %s', (_name, after, expected) => {
-    expect(lockedArgsChanged('bank_transfer', args, after)).toEqual(expected);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The page's hand-written types (JSDoc in public/assets/api.js) against the OpenAPI document the
+ * The page's hand-written types (JSDoc in public/assets/api-contract.js) against the OpenAPI document the
  * gateway serves: every field the page declares exists there with the same optionality and kind,
  * and the page's lists of states, statuses and timeline events are the document's.
  */
@@ -20,7 +20,7 @@ interface JsonSchema {
   anyOf?: JsonSchema[];
 }
 
-const PAGE_API = readFileSync(path.resolve('public/assets/api.js'), 'utf8');
+const PAGE_API = readFileSync(path.resolve('public/assets/api-contract.js'), 'utf8');
 
 interface PageField {
   type: string;
@@ -30,7 +30,7 @@ interface PageField {
 /** `@typedef {object} Name` followed by its `@property {type} [name]` lines. */
 function pageTypedef(name: string): Record<string, PageField> {
   const start = PAGE_API.search(new RegExp(`@typedef \\{object\\} ${name}\\b`));
-  if (start < 0) throw new Error(`api.js has no @typedef {object} ${name}`);
+  if (start < 0) throw new Error(`api-contract.js has no @typedef {object} ${name}`);
   const fields: Record<string, PageField> = {};
   for (const line of PAGE_API.slice(start).split('\n').slice(1)) {
     const match = /^\s*\*\s*@property \{(.+)\} (\[?)(\w+)\]?/.exec(line);
@@ -43,7 +43,7 @@ function pageTypedef(name: string): Record<string, PageField> {
 /** The string literals of `@typedef {'A'|'B'} Name`. */
 function pageUnion(name: string): string[] {
   const match = new RegExp(`@typedef \\{([^}]+)\\} ${name}\\b`).exec(PAGE_API);
-  if (!match) throw new Error(`api.js has no @typedef of ${name}`);
+  if (!match) throw new Error(`api-contract.js has no @typedef of ${name}`);
   return literals(match[1]!);
 }
 
@@ -54,7 +54,7 @@ function literals(text: string): string[] {
 /** The string literals of `export const NAME = [...]`. */
 function pageList(name: string): string[] {
   const match = new RegExp(`export const ${name} = \\[([^\\]]*)\\]`).exec(PAGE_API);
-  if (!match) throw new Error(`api.js has no list ${name}`);
+  if (!match) throw new Error(`api-contract.js has no list ${name}`);
   return literals(match[1]!);
 }
 

@@ -1,5 +1,5 @@
 /** Plans, decisions and a blocked transfer shared by the RunState and publisher tables. */
-import type { ApprovalDecision, Plan, PlanStep, RequestInput } from '../../src/shared/contracts.js';
+import type { ApprovalDecision, Plan, PlanStep, RequestInput, TimelineEvent } from '../../src/shared/contracts.js';
 import { RunState, type PublishHook } from '../../workflows/run-state.js';
 
 export const START = Date.parse('2026-12-01T10:00:00.000Z');
@@ -76,4 +76,17 @@ export function blockTransfer(run: RunState): void {
   run.adoptPlan(transferPlan, RUN_POLICY);
   run.markReady('transfer');
   run.requestApproval('transfer', 'over threshold', TIMEOUT_MS);
+}
+
+/** A run on a hand-moved clock, counting publish calls and keeping what each one saw. */
+export function newRun() {
+  const seen: { status: string; events: number }[] = [];
+  const { run, advance } = handClockRun((published) => {
+    seen.push({ status: published.status, events: published.timelineAfter(0).length });
+  });
+  return { run, seen, advance };
+}
+
+export function names(timeline: TimelineEvent[]): string[] {
+  return timeline.map((e) => (e.step_id ? `${e.event}:${e.step_id}` : e.event));
 }

@@ -4,7 +4,7 @@
  * message) and the planning time per message. Used by `npm run eval:planner` and the unit tests.
  */
 import { performance } from 'node:perf_hooks';
-import type { PlannerOutcome } from '../../shared/contracts.js';
+import type { PlannerOutcome } from '../../shared/planner-contracts.js';
 import { readAmount } from '../amount.js';
 import { clarificationChoices } from '../clarify.js';
 import type { PlannerContext } from '../clause.js';
