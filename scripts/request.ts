@@ -11,7 +11,7 @@ import { loadConfigOrExit } from '../src/runtime/config.js';
 import { signSessionRunWith, signStartWith } from '../src/runtime/decision-keys.js';
 import {
   REQUEST_WORKFLOW_TYPE,
-  requestWorkflowIdFor,
+  operatorRequestWorkflowIdFor,
   SearchAttributes,
   SESSION_WORKFLOW_TYPE,
   sessionRunStartedSignal,
@@ -48,7 +48,7 @@ export function parseRequestArgs(argv: readonly string[]): RequestArgs | string 
 
 async function sendRequest(args: RequestArgs, { client, signer }: OperatorSession): Promise<number> {
   const { TASK_QUEUE: taskQueue } = loadConfigOrExit();
-  const workflowId = requestWorkflowIdFor(randomUUID());
+  const workflowId = operatorRequestWorkflowIdFor(randomUUID());
   const input = { user_id: args.person, session_id: args.sessionId, message: args.message };
   const handle = await client.workflow.start(REQUEST_WORKFLOW_TYPE, {
     workflowId,

@@ -64,7 +64,7 @@ export function requestStartedFact(workflowId: string, input: RequestInput, at: 
 
 /**
  * Where a request came from, as its workflow id says: the gateway (chat or API) names runs `req-…`;
- * any other was started by hand.
+ * any other was started by hand (`./temporal-dev.sh request` names them `op-req-…`).
  */
 export function sourceOf(workflowId: string): 'gateway' | 'operator' {
   return workflowId.startsWith('req-') ? 'gateway' : 'operator';

@@ -211,6 +211,10 @@ export const ATTENTION_MEMO = 'attentionSteps';
 export function requestWorkflowIdFor(key: string): string {
   return `req-${key}`;
 }
+/** A run an operator starts by hand (`./temporal-dev.sh request`): its id says so, for the audit trail's source. */
+export function operatorRequestWorkflowIdFor(key: string): string {
+  return `op-req-${key}`;
+}
 export function sessionWorkflowIdFor(sessionId: string): string {
   return `session-${sessionId}`;
 }

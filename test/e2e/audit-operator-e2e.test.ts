@@ -125,7 +125,7 @@ describe('audit trail of operators', () => {
     expect(trail[0]).toMatchObject({
       kind: 'request_started',
       person: 'default_user',
-      data: { message: 'Transfer 12 to kiran' },
+      data: { message: 'Transfer 12 to kiran', source: 'operator' },
     });
     expect(trail.at(-1)).toMatchObject({ kind: 'run_finished', outcome: 'COMPLETED' });
   });
