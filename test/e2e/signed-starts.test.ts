@@ -94,7 +94,7 @@ describe('signed starts', () => {
     const out = await runOperatorScript('scripts/request.ts', ['Transfer 12 to kiran', '--as', 'default_user'], {
       TASK_QUEUE: worker.taskQueue,
     });
-    expect(out).toMatchObject({ code: 0, stdout: expect.stringMatching(/^started req-.* as default_user/) });
+    expect(out).toMatchObject({ code: 0, stdout: expect.stringMatching(/^started op-req-.* as default_user/) });
     expect(out.stdout).toMatch(/COMPLETED/);
   });
 
