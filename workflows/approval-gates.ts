@@ -34,8 +34,8 @@ export function openGate(
 
 /**
  * Moves the gated step on once its approval is no longer pending: READY again when approved,
- * REJECTED when rejected; undefined (nothing changed) while it waits, or when it expired and so
- * already rejected its step.
+ * REJECTED when rejected, SKIPPED when a review skipped it (the request goes on without it);
+ * undefined (nothing changed) while it waits, or when it expired and so already rejected its step.
  */
 export function resolveGate({ approvals, steps }: GatedRun, approvalId: string): 'approved' | 'rejected' | undefined {
   const approval = approvals.find(approvalId);
@@ -44,6 +44,7 @@ export function resolveGate({ approvals, steps }: GatedRun, approvalId: string):
     return undefined;
   if (approval.status === 'approved')
     steps.markReady(step.id, `${step.name} is ready (approved by ${approval.decided_by})`);
+  else if (approval.skipped) steps.skipInReview(step.id, approval.decided_by);
   else steps.reject(step.id);
   return approval.status;
 }

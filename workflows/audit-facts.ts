@@ -41,7 +41,7 @@ const KIND_OF: Record<TimelineEventName, AuditKind> = {
 };
 
 /** Who acted, as the event's metadata names them (decider, editor, delegator, operator). */
-const ACTOR_FIELDS = ['decided_by', 'approver_id', 'edited_by', 'delegated_by', 'revoked_by'] as const;
+const ACTOR_FIELDS = ['decided_by', 'approver_id', 'edited_by', 'delegated_by', 'revoked_by', 'skipped_by'] as const;
 
 /** How a run was started, for the first record: the requester, where from, and what they asked. */
 export function requestStartedFact(workflowId: string, input: RequestInput, at: string): AuditFact {

@@ -116,6 +116,7 @@ export class ApprovalBook {
     decided.decided_by = decision.approver_id;
     decided.decided_at = now;
     if (decision.reason !== undefined) decided.decision_reason = decision.reason;
+    if (!decision.approved && provenance.review_choice === 'skip') decided.skipped = true;
     if (counted) refreshDeciders(decided);
     this.#record(
       decision.approved ? 'approval_approved' : 'approval_rejected',

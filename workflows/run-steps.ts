@@ -96,6 +96,13 @@ export class StepBook {
     this.#move(id, 'REJECTED', undefined, '');
   }
 
+  /** Skipped by its reviewer: it will not run, and the request goes on without it. */
+  skipInReview(id: string, skippedBy: string | undefined): void {
+    this.#move(id, 'SKIPPED', 'step_skipped', `${this.get(id).name} skipped in review by ${skippedBy}`, {
+      skipped_by: skippedBy,
+    });
+  }
+
   startAttempt(id: string): number {
     const step = this.get(id);
     step.attempts += 1;

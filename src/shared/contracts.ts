@@ -74,6 +74,10 @@ export const ApprovalRecordSchema = z.object({
   decided_by: z.string().optional(),
   decided_at: z.string().optional(),
   decision_reason: z.string().optional(),
+  skipped: z
+    .boolean()
+    .optional()
+    .describe('Rejected as a skip in a review: its step is skipped (not rejected) and the request goes on'),
   action_hash: z
     .string()
     .optional()

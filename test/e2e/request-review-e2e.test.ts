@@ -172,7 +172,7 @@ describe('a request reviewed as a whole', () => {
     expect(cv.decisions).toMatchObject([{ by: 'frank', verdict: 'approve', on_behalf_of: 'bob' }]);
   });
 
-  it("shows a skipped step's dependents as skipped before confirming, and the run skips them", async () => {
+  it("shows a skipped step's dependents as skipped before confirming; the run skips them and goes on", async () => {
     const { workflowId, review } = await lifeOsWaitingOnCvAndGym();
     const preview = await reviewOf('alice', workflowId, 'tailor_cv:skip,schedule_gym:approve');
     expect(preview.status).toBe(200);
@@ -191,7 +191,7 @@ describe('a request reviewed as a whole', () => {
     });
     expect(skipped.body).toMatchObject({
       success: true,
-      results: [{ step_id: 'tailor_cv', outcome: 'skipped', step_state: 'REJECTED' }],
+      results: [{ step_id: 'tailor_cv', outcome: 'skipped', step_state: 'SKIPPED' }],
     });
     await waitFor(async () => (await stepState(workflowId, 'submit_application')) === 'SKIPPED', {
       what: 'the applications skipped',
@@ -199,6 +199,17 @@ describe('a request reviewed as a whole', () => {
     const rejected = (await policy.timeline(workflowId)).find((e) => e.event === 'approval_rejected');
     expect(rejected?.metadata).toMatchObject({ review_choice: 'skip', reason: 'skipped in review: not this week' });
     expect(await stepState(workflowId, 'schedule_gym')).toBe('BLOCKED');
+
+    // A skip is not a rejection of the request: once the gym is approved, the request completes without the CV.
+    const rest = await reviewShowing(workflowId, ['schedule_gym'], ['schedule_gym']);
+    const byDana = await decideReview('dana', workflowId, {
+      review_hash: rest.review_hash,
+      steps: { schedule_gym: 'approve' },
+    });
+    expect(byDana.body).toMatchObject({ success: true, results: [{ outcome: 'approved' }] });
+    await waitFor(async () => (await policy.runView(workflowId)).status === 'COMPLETED', {
+      what: `${workflowId} completed without its skipped steps`,
+    });
   });
 
   it('refuses a decision on a review the request no longer matches (409 stale_review), deciding nothing', async () => {

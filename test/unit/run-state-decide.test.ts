@@ -107,6 +107,25 @@ describe('RunState.decide', () => {
     expect(run.approval(APPROVAL_ID)).toMatchObject({ status: 'rejected', decided_by: 'manager@bank.com' });
   });
 
+  it.each([
+    ['a rejection rejects the step, and the run with it', {}, 'REJECTED', 'REJECTED'],
+    [
+      'a skip in a review skips the step, and the run goes on to complete',
+      { review_choice: 'skip' },
+      'SKIPPED',
+      'COMPLETED',
+    ],
+  ])('%s', (_name, provenance, stepState, runStatus) => {
+    const { run } = newRun();
+    blockTransfer(run);
+    run.decide(approve('manager@bank.com', false), provenance);
+    expect(run.resolveGate(APPROVAL_ID)).toBe(false);
+    expect(run.step('transfer').state).toBe(stepState);
+    expect(run.approval(APPROVAL_ID)?.status).toBe('rejected');
+    run.finish();
+    expect(run.view().status).toBe(runStatus);
+  });
+
   it('a refused late decision leaves nothing for the timer to do', () => {
     const { run, seen, advance } = newRun();
     blockTransfer(run);
