@@ -4,7 +4,6 @@
  * run judges it again (four eyes, groups, a person counts once) and records it.
  */
 import { randomBytes } from 'node:crypto';
-import { WorkflowUpdateStage } from '@temporalio/client';
 import type { ApprovalRecord } from '../../src/shared/contracts.js';
 import { approvalDelegationUpdate } from '../../src/shared/messages.js';
 import { signDelegation, type UnsignedDelegation } from '../../src/shared/delegation-signature.js';
@@ -14,7 +13,7 @@ import { sameIdentity } from '../../src/shared/identity.js';
 import { decidesStage, type DelegateKind } from '../../src/shared/policy/deciders.js';
 import type { OutOfOffice } from '../../src/shared/policy/schema.js';
 import { groupsOf, type Identity, type TokenTable } from '../auth.js';
-import { withinBudget } from '../budget.js';
+import { updateWithinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { Runs } from '../runs.js';
 import type { FoundApproval } from '../run-description.js';
@@ -134,19 +133,14 @@ export class Delegations {
       new Date().toISOString(),
       randomBytes(18).toString('base64url'),
     );
-    const abort = new AbortController();
-    const handle = this.runs.client.workflow.getHandle(workflowId);
-    const result = this.runs.client.withAbortSignal(abort.signal, async () => {
-      const update = await handle.startUpdate(approvalDelegationUpdate, {
-        args: [signed],
-        waitForStage: WorkflowUpdateStage.ACCEPTED,
-      });
-      return update.result();
-    });
-    const raced = await withinBudget(result, this.budgetMs);
+    const raced = await updateWithinBudget(
+      this.runs.client,
+      workflowId,
+      approvalDelegationUpdate,
+      [signed],
+      this.budgetMs,
+    );
     if (raced.done) return raced.value;
-    abort.abort();
-    result.catch(() => undefined);
     throw new ApiError(
       503,
       ErrorCode.RunUnresponsive,

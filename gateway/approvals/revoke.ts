@@ -8,14 +8,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateStage } from '@temporalio/client';
 import { revokeRefusal, signRevoke, type UnsignedRevoke } from '../../src/shared/approval/revoke.js';
 import { runBindingOf } from '../../src/shared/approval/binding.js';
 import type { DecisionSigner } from '../../src/shared/decision-signature.js';
 import { approvalRevokeUpdate, type RevokeOutcome } from '../../src/shared/messages.js';
 import { FINAL_RUN_STATUSES, type RunView } from '../../src/shared/contracts.js';
 import { groupsOf, type Identity } from '../auth.js';
-import { withinBudget } from '../budget.js';
+import { updateWithinBudget } from '../budget.js';
 import { ApiError, ErrorCode } from '../errors.js';
 import type { FoundApproval } from '../run-description.js';
 import { apiErrorOf, deciderOf } from './rules.js';
@@ -75,26 +74,16 @@ export async function sendRevoke(
     ...(groups && { groups: [...groups] }),
   };
   const signed = signRevoke(revoke, delivery.signer, new Date().toISOString(), randomBytes(18).toString('base64url'));
-  const abort = new AbortController();
-  const handle = delivery.client.workflow.getHandle(view.workflow_id);
-  const result = delivery.client.withAbortSignal(abort.signal, async () => {
-    const update = await handle.startUpdate(approvalRevokeUpdate, {
-      args: [signed],
-      waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
-    return update.result();
-  });
-  const raced = await withinBudget(
-    result.catch(async (err: unknown) => {
-      const answer = tooLateFromRecord(await delivery.readRun(), approval.approval_id);
-      if (answer) return answer;
-      throw err;
-    }),
+  // A revoke that reached a closed run: the run's own record says whether its step had started.
+  const raced = await updateWithinBudget(
+    delivery.client,
+    view.workflow_id,
+    approvalRevokeUpdate,
+    [signed],
     delivery.budgetMs,
+    async (err) => tooLateFromRecord(await delivery.readRun(), approval.approval_id) ?? Promise.reject(err),
   );
   if (raced.done) return raced.value;
-  abort.abort();
-  result.catch(() => undefined);
   throw new ApiError(
     503,
     ErrorCode.RunUnresponsive,
