@@ -4,45 +4,20 @@
  * POST decides once; a replayed, expired or tampered link answers a clear page and changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../../dev/ports.js';
+import { waitFor } from '../../dev/ports.js';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import { signLink, verifyLink, type ApprovalLinks } from '../../src/webhooks/approval-links.js';
-import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
 import { getBalanceCents } from '../support/sandbox-ledger.js';
-import { startWebhookListener } from '../support/webhook-listener.js';
+import { useLinkStack } from '../support/link-stack.js';
 import { HAS_CHROMIUM, SKIP_REASON, screenshot, UI_DEADLINE_MS, useBrowser } from './browser.js';
 import { chatAs } from '../support/chat.js';
 
 const LINK_SECRET = randomBytes(32).toString('base64url');
 
 describe.skipIf(!HAS_CHROMIUM)(`one-click approval links${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`, () => {
-  const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
-  const dataDir = useResource(
-    'a data directory',
-    async () => ({ path: mkdtempSync(join(tmpdir(), 'links-')) }),
-    async (d) => rmSync(d.path, { recursive: true, force: true }),
-  );
-  const port = useResource(
-    'a port',
-    async () => ({ value: await freePort() }),
-    async () => {},
-  );
-  const stack = useStack(() => ({
-    env: {
-      WEBHOOK_URL: listener.url,
-      WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-      WEBHOOK_DELIVERIES_DB: join(dataDir.path, 'deliveries.db'),
-      APPROVAL_LINK_SECRET: LINK_SECRET,
-      APPROVAL_LINK_DECIDERS: 'manager@bank.com,default_user,auditor@bank.com',
-      GATEWAY_PORT: String(port.value),
-      GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port.value}`,
-    },
-  }));
+  const { listener, stack } = useLinkStack(LINK_SECRET, 'manager@bank.com,default_user,auditor@bank.com');
   const browser = useBrowser();
 
   let approvalId: string;

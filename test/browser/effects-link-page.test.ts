@@ -4,16 +4,12 @@
  * (390 px): it shows the effect, fits without scrolling sideways, and its form decides.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../../dev/ports.js';
+import { waitFor } from '../../dev/ports.js';
 import type { NotificationEvent } from '../../src/shared/notifications.js';
 import type { ApprovalLinks } from '../../src/webhooks/approval-links.js';
-import { useResource, useStack } from '../support/fixtures.js';
 import { call } from '../support/http.js';
-import { startWebhookListener } from '../support/webhook-listener.js';
+import { useLinkStack } from '../support/link-stack.js';
 import { HAS_CHROMIUM, SKIP_REASON, screenshot, UI_DEADLINE_MS, useBrowser } from './browser.js';
 
 const EFFECT = 'Send $6,000.00 from account 123 to kiran';
@@ -21,28 +17,7 @@ const EFFECT = 'Send $6,000.00 from account 123 to kiran';
 describe.skipIf(!HAS_CHROMIUM)(
   `effects in webhooks and on link pages${HAS_CHROMIUM ? '' : ` (skipped: ${SKIP_REASON})`}`,
   () => {
-    const listener = useResource('the webhook listener', startWebhookListener, (l) => l.close());
-    const dataDir = useResource(
-      'a data directory',
-      async () => ({ path: mkdtempSync(join(tmpdir(), 'effects-links-')) }),
-      async (d) => rmSync(d.path, { recursive: true, force: true }),
-    );
-    const port = useResource(
-      'a port',
-      async () => ({ value: await freePort() }),
-      async () => {},
-    );
-    const stack = useStack(() => ({
-      env: {
-        WEBHOOK_URL: listener.url,
-        WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-        WEBHOOK_DELIVERIES_DB: join(dataDir.path, 'deliveries.db'),
-        APPROVAL_LINK_SECRET: randomBytes(32).toString('base64url'),
-        APPROVAL_LINK_DECIDERS: 'manager@bank.com',
-        GATEWAY_PORT: String(port.value),
-        GATEWAY_PUBLIC_URL: `http://127.0.0.1:${port.value}`,
-      },
-    }));
+    const { listener, stack } = useLinkStack(randomBytes(32).toString('base64url'), 'manager@bank.com');
     const browser = useBrowser();
 
     it(

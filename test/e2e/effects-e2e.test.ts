@@ -4,33 +4,18 @@
  * window (the fact the gate read from the ledger), in the run view and in the inbox.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../dev/ports.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/fixtures.js';
+import { settledRunView } from '../support/reliability.js';
 import { call, postJson, type Loose } from '../support/http.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { POLICY_FILE: path.resolve('policies/daily-limit.json') } });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-async function settledView(workflowId: string): Promise<Loose> {
-  return waitFor(
-    async () => {
-      const view = (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body;
-      return ['COMPLETED', 'WAITING_APPROVAL', 'FAILED', 'REJECTED'].includes(view.status) ? view : undefined;
-    },
-    { timeoutMs: 60_000, what: `${workflowId} to settle` },
-  );
-}
+const stack = useStack({ env: { POLICY_FILE: path.resolve('policies/daily-limit.json') } });
 
 async function chat(message: string, user: string): Promise<Loose> {
   const started = await postJson(stack.baseUrl, '/chat', { message, user_id: user });
   expect(started.status).toBe(200);
-  return settledView(started.body.workflow_id);
+  return settledRunView(stack.baseUrl, started.body.workflow_id);
 }
 
 describe("a step's effect, with what the run knows", () => {

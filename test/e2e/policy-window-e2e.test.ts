@@ -5,10 +5,10 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../dev/ports.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { call, getJson, postJson, type Loose } from '../support/http.js';
+import { getJson, postJson, type Loose } from '../support/http.js';
 import { getBalanceCents, ledgerEntries } from '../support/sandbox-ledger.js';
+import { settledRunView } from '../support/reliability.js';
 
 const DAY_MS = 86_400_000;
 
@@ -19,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function settledView(workflowId: string): Promise<Loose> {
-  return waitFor(
-    async () => {
-      const view = (await call(stack.baseUrl, 'GET', `/api/workflows/${workflowId}`)).body;
-      return ['COMPLETED', 'WAITING_APPROVAL', 'FAILED', 'REJECTED'].includes(view.status) ? view : undefined;
-    },
-    { timeoutMs: 60_000, what: `${workflowId} to settle` },
-  );
-}
 
 async function windowOf(userId: string): Promise<{ moved_cents: number; reservations: Loose[] }> {
   const res = await getJson(stack.sandbox.url, `/api/limits/users/${encodeURIComponent(userId)}?window_ms=${DAY_MS}`);
@@ -46,7 +36,7 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
       ),
     );
     expect(starts.map((s) => s.status)).toEqual(Array(10).fill(200));
-    const views = await Promise.all(starts.map((s) => settledView(s.body.workflow_id)));
+    const views = await Promise.all(starts.map((s) => settledRunView(stack.baseUrl, s.body.workflow_id)));
 
     const completed = views.filter((v) => v.status === 'COMPLETED');
     const waiting = views.filter((v) => v.status === 'WAITING_APPROVAL');
@@ -89,7 +79,7 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
   it('gives the room back when a transfer fails before moving money', async () => {
     // bob's own account holds $2,500.00 and nothing in this file pays him: $3,000.00 is allowed by the window, then refused by the bank.
     const failed = await postJson(stack.baseUrl, '/chat', { message: 'Transfer 3000 to Alice', user_id: 'bob' });
-    const failedView = await settledView(failed.body.workflow_id);
+    const failedView = await settledRunView(stack.baseUrl, failed.body.workflow_id);
     expect(failedView.status).toBe('FAILED');
     expect(failedView.steps[0].error).toContain('Insufficient funds');
     const afterFailure = await windowOf('bob');
@@ -97,19 +87,19 @@ describe('a rolling window of $5,000.00 per 24 hours moved without approval', ()
     expect(afterFailure.reservations).toMatchObject([{ amount_cents: 300_000, released: true }]);
 
     const ran = await postJson(stack.baseUrl, '/chat', { message: 'Transfer 900 to Alice', user_id: 'bob' });
-    expect((await settledView(ran.body.workflow_id)).status).toBe('COMPLETED');
+    expect((await settledRunView(stack.baseUrl, ran.body.workflow_id)).status).toBe('COMPLETED');
     expect((await windowOf('bob')).moved_cents).toBe(90_000);
   });
 
   it('compares the request sum plus the window: 3,000.00 moved, then 1,500.00 and 600.00 in one message waits', async () => {
     const user = 'alice';
     const first = await postJson(stack.baseUrl, '/chat', { message: 'Transfer 3000 to Kiran', user_id: user });
-    expect((await settledView(first.body.workflow_id)).status).toBe('COMPLETED');
+    expect((await settledRunView(stack.baseUrl, first.body.workflow_id)).status).toBe('COMPLETED');
     const second = await postJson(stack.baseUrl, '/chat', {
       message: 'Transfer 1500 to Kiran and transfer 600 to Bob',
       user_id: user,
     });
-    const view = await settledView(second.body.workflow_id);
+    const view = await settledRunView(stack.baseUrl, second.body.workflow_id);
     expect(view.status).toBe('WAITING_APPROVAL');
     expect(view.approvals).toHaveLength(2);
     expect(view.approvals[0].reason).toContain('$5,100.00 in all');

@@ -139,6 +139,17 @@ export function executionsOfChat(reply: { workflow_id: string; session_id: strin
   return opensSessionAlone ? [reply.workflow_id] : [reply.workflow_id, sessionWorkflowIdFor(reply.session_id)];
 }
 
+/** The run's view once it has settled: finished, or waiting for approval. */
+export function settledRunView(baseUrl: string, workflowId: string): Promise<Loose> {
+  return waitFor(
+    async () => {
+      const view = (await call(baseUrl, 'GET', `/api/workflows/${workflowId}`)).body;
+      return ['COMPLETED', 'WAITING_APPROVAL', 'FAILED', 'REJECTED'].includes(view.status) ? view : undefined;
+    },
+    { timeoutMs: 60_000, what: `${workflowId} to settle` },
+  );
+}
+
 /** A stack trace line as V8 prints it. */
 export const STACK_TRACE_LINE = /^\s{4}at /m;
 
